@@ -1,0 +1,57 @@
+# Two commands do all set-up on a fresh Debian machine with Python 3.11:
+#   make run   - create .venv, install, fetch offline map assets, prepare data, start the app
+#   make test  - the same plus test tools and Debian's chromium, then the whole suite
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+LEAFLET_VERSION := 1.9.4
+LEAFLET_DRAW_VERSION := 1.0.4
+VENDOR := static/vendor
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test venv dev assets data chromium lint bench clean
+
+run: venv assets data
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
+
+test: dev assets data chromium
+	$(PY) -m pytest
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+dev: $(VENV)/.installed-dev
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+# Leaflet and Leaflet.draw come from the npm registry at set-up and are served by the app
+# itself (static/, enableStaticServing): nothing is fetched from a CDN at runtime.
+assets: $(VENDOR)/.done
+$(VENDOR)/.done:
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/tmp
+	cd $(VENDOR)/tmp && npm pack --silent leaflet@$(LEAFLET_VERSION) leaflet-draw@$(LEAFLET_DRAW_VERSION) >/dev/null
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/leaflet-draw
+	tar -xzf $(VENDOR)/tmp/leaflet-$(LEAFLET_VERSION).tgz -C $(VENDOR)/leaflet --strip-components=2 package/dist
+	tar -xzf $(VENDOR)/tmp/leaflet-draw-$(LEAFLET_DRAW_VERSION).tgz -C $(VENDOR)/leaflet-draw --strip-components=2 package/dist
+	rm -rf $(VENDOR)/tmp
+	touch $@
+
+# Generated (not committed) data: deterministic rasters of the region packs.
+data: venv
+	$(PY) -m layers.build hohhot --generated-only
+
+chromium:
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+bench: dev data
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) $(VENDOR) .pytest_cache
