@@ -1,0 +1,1 @@
+"""Pure planning computation: nutrients, forage, water, criteria, scoring, allocation, CLI."""
