@@ -47,8 +47,11 @@ $(VENDOR)/.done:
 data: venv
 	$(PY) -m layers.build hohhot --generated-only
 
+# Debian's chromium for the browser tests and a CJK font so Chinese labels render in
+# screenshots (and in report PDFs).
 chromium:
-	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@{ [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "wenquanyi"; } || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; }
 
 bench: dev data
 	$(PY) -m bench
