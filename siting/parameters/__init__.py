@@ -1,0 +1,37 @@
+"""Frozen coefficient objects with range checks, units, sources and status.
+
+One module per method: ``nutrients`` (2018 MoA guide), ``crops``, ``manure_routes``,
+``warning_grades``; later issues add ``forage``, ``water`` ... next to them and re-export
+here. Defaults are CSV files read by `layers.coefficients`; no number is hard-coded.
+"""
+
+from __future__ import annotations
+
+from siting.parameters.coefficient import STATUSES, USER_STATUS, Coefficient
+from siting.parameters.crops import YIELD_BASES, CropCoefficient, CropTable
+from siting.parameters.manure_routes import (
+    STAGES,
+    ManureRoute,
+    ManureRouteStage,
+    ManureRouteTable,
+)
+from siting.parameters.nutrients import DAIRY_COW, SOIL_CLASSES, NutrientParams
+from siting.parameters.warning_grades import WarningGrade, WarningGrades
+
+__all__ = [
+    "DAIRY_COW",
+    "SOIL_CLASSES",
+    "STAGES",
+    "STATUSES",
+    "USER_STATUS",
+    "YIELD_BASES",
+    "Coefficient",
+    "CropCoefficient",
+    "CropTable",
+    "ManureRoute",
+    "ManureRouteStage",
+    "ManureRouteTable",
+    "NutrientParams",
+    "WarningGrade",
+    "WarningGrades",
+]
