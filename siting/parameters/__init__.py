@@ -8,7 +8,7 @@ here. Defaults are CSV files read by `layers.coefficients`; no number is hard-co
 from __future__ import annotations
 
 from siting.parameters.coefficient import STATUSES, USER_STATUS, Coefficient
-from siting.parameters.crops import YIELD_BASES, CropCoefficient, CropTable
+from siting.parameters.crops import UPTAKE_BASIS_KG, YIELD_BASES, CropCoefficient, CropTable
 from siting.parameters.manure_routes import (
     STAGES,
     ManureRoute,
@@ -23,6 +23,7 @@ __all__ = [
     "SOIL_CLASSES",
     "STAGES",
     "STATUSES",
+    "UPTAKE_BASIS_KG",
     "USER_STATUS",
     "YIELD_BASES",
     "Coefficient",

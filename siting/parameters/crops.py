@@ -10,6 +10,8 @@ from errors import ParameterError
 from siting.parameters.coefficient import Coefficient, check_status
 from siting.problems import Problems
 
+#: Uptake in the guide's 附表1 is given per this many kg of harvested yield.
+UPTAKE_BASIS_KG: Final[float] = 100.0
 #: What the yield (and the uptake per 100 kg) refers to.
 YIELD_BASES: Final[tuple[str, ...]] = ("grain", "hay", "fresh", "whole_plant_fresh", "lint")
 

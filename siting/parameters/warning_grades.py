@@ -97,8 +97,9 @@ class WarningGrades:
         values = np.asarray(load_index, dtype=float)
         bad = values[np.isnan(values) | (values < 0)]
         if bad.size:
-            msg = f"Load index {bad[0]!r} cannot be graded; it must be a number >= 0."
-            raise ParameterError(msg, zh=f"负荷指数 {bad[0]!r} 无法分级；须为不小于 0 的数。")
+            first = float(bad[0])
+            msg = f"Load index {first!r} cannot be graded; it must be a number >= 0."
+            raise ParameterError(msg, zh=f"负荷指数 {first!r} 无法分级；须为不小于 0 的数。")
         uppers = np.array([grade.upper for grade in self.grades])
         return np.searchsorted(uppers, values, side="left")
 
