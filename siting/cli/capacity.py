@@ -85,8 +85,7 @@ def county_table(region: Region, args: argparse.Namespace) -> tuple[pd.DataFrame
     names = _county_names(parcels, herd)
     if names is not None:
         balance.insert(1, "name", balance["adcode"].map(names).fillna(""))
-    used = [*params.coefficients(), *(c for k in crops for c in crops.get(k).coefficients()),
-            *grades.coefficients()]
+    used = [*params.coefficients(), *crops.coefficients(), *grades.coefficients()]
     return balance, used
 
 

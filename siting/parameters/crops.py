@@ -108,6 +108,10 @@ class CropTable:
     def __contains__(self, key: object) -> bool:
         return key in self.crops
 
+    def coefficients(self) -> tuple[Coefficient, ...]:
+        """Return the uptake and default-yield records of every crop."""
+        return tuple(c for crop in self.crops.values() for c in crop.coefficients())
+
     def get(self, key: str) -> CropCoefficient:
         """Return the crop ``key``.
 

@@ -118,6 +118,10 @@ class ManureRouteTable:
                              f"条目 {key!r} 对应环节 {stage.key!r}")
         problems.raise_if_any()
 
+    def coefficients(self) -> tuple[Coefficient, ...]:
+        """Return the retention records of every stage."""
+        return tuple(c for stage in self.stages.values() for c in stage.coefficients())
+
     def route_keys(self) -> tuple[str, ...]:
         """Return every valid route key: overall stages, then collection+treatment pairs."""
         by_kind = {kind: [k for k, s in self.stages.items() if s.stage == kind] for kind in STAGES}

@@ -8,7 +8,12 @@ import math
 import pytest
 
 from errors import ParameterError
-from layers.coefficients import load_crop_table, load_nutrient_params, load_warning_grades
+from layers.coefficients import (
+    load_crop_table,
+    load_manure_routes,
+    load_nutrient_params,
+    load_warning_grades,
+)
 from siting.parameters import (
     USER_STATUS,
     Coefficient,
@@ -95,3 +100,12 @@ def test_grade_of_negative_or_nan_index() -> None:
         grades.classify(-0.1)
     with pytest.raises(ParameterError, match="Load index nan cannot be graded"):
         grades.classify(math.nan)
+
+
+def test_tables_list_their_coefficients() -> None:
+    crops = load_crop_table()
+    keys = {c.key for c in crops.coefficients()}
+    assert "crop.silage_corn.n_kg_per_100kg" in keys
+    assert len(keys) == 3 * len(crops)
+    stages = {c.key: c for c in load_manure_routes().coefficients()}
+    assert stages["route.guide_default.n_retention_frac"].value == pytest.approx(7.0 / 11)
