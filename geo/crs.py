@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import math
+
 from pyproj import CRS
 
 from errors import GeographicCrsError, MissingCrsError
@@ -48,7 +50,8 @@ def crs_from_user_input(value: object) -> CRS:
 
 def gk3_zone_epsg(lon_deg: float) -> int:
     """Return the EPSG code of the CGCS2000 3-degree GK "CM" zone containing ``lon_deg``."""
-    cm_lon = _GK3_STEP_DEG * round(lon_deg / _GK3_STEP_DEG)
+    # Zone edges at CM +/- 1.5 deg belong to the eastern zone (floor, not banker's rounding).
+    cm_lon = _GK3_STEP_DEG * math.floor(lon_deg / _GK3_STEP_DEG + 0.5)
     if not _GK3_CM_FIRST_LON <= cm_lon <= _GK3_CM_LAST_LON:
         msg = f"Longitude {lon_deg} is outside the CGCS2000 3-degree zones (73.5E to 136.5E)."
         raise GeographicCrsError(msg, zh=f"经度 {lon_deg} 超出 CGCS2000 三度带范围（73.5E–136.5E）。")
