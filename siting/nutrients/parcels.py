@@ -25,7 +25,7 @@ PARCEL_COLUMNS: Final[dict[str, str]] = {
     "adcode": "string",           # 6-digit county code, text
     "area_mu": "float64",         # parcel area in 亩, measured in the analysis CRS
     "crop": "string",             # crop key of crops.csv (maize, silage_corn, alfalfa ...)
-    "yield_kg_per_mu": "float64",  # target yield on the crop's yield basis, > 0
+    "yield_kg_per_mu": "float64",  # target yield on the crop's yield basis, >= 0
     "soil_n_class": "string",     # I, II or III (guide 附表2, total N)
     "soil_p_class": "string",     # I, II or III (guide 附表2, Olsen-P)
     "manure_allowed": "bool",     # False where manure may not be spread
@@ -58,6 +58,12 @@ def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
     return pd.to_numeric(frame[column], errors="coerce").astype(float)
 
 
+def _lookup(keys: pd.Series, values: dict[str, float]) -> np.ndarray:
+    """Return ``values[key]`` for every key (keys already validated), fast for text columns."""
+    codes, uniques = pd.factorize(keys)
+    return np.array([values[key] for key in uniques], dtype=float)[codes]
+
+
 def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...] | dict[str, str],
                      what: str, what_zh: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
@@ -71,10 +77,10 @@ def _check_parcels(parcels: pd.DataFrame, crops: CropTable) -> None:
     _require_columns(parcels, PARCEL_COLUMNS, "parcels", "地块图层")
     problems = Problems("parcels", "地块图层")
     area, yields = _numeric(parcels, "area_mu"), _numeric(parcels, "yield_kg_per_mu")
-    _bad_rows(problems, parcels, ~(area >= 0), "area_mu", "must be a number >= 0",
-              "须为不小于 0 的数")
-    _bad_rows(problems, parcels, ~(yields > 0) & np.isfinite(area), "yield_kg_per_mu",
-              "must be a number > 0", "须为大于 0 的数")
+    _bad_rows(problems, parcels, ~((area >= 0) & np.isfinite(area)), "area_mu",
+              "must be a number >= 0", "须为不小于 0 的数")
+    _bad_rows(problems, parcels, ~((yields >= 0) & np.isfinite(yields)), "yield_kg_per_mu",
+              "must be a number >= 0 (0 = no harvest, no manure demand)", "须为不小于 0 的数")
     _bad_rows(problems, parcels, ~parcels["crop"].isin(list(crops)), "crop",
               f"is not a known crop ({', '.join(crops)})", f"不是已知作物（{', '.join(crops)}）")
     for column in ("soil_n_class", "soil_p_class"):
@@ -116,13 +122,12 @@ def parcel_absorption_capacity(parcels: Frame, crops: CropTable, params: Nutrien
     area = _numeric(parcels, "area_mu").to_numpy()
     added: dict[str, np.ndarray] = {}
     for x in ("n", "p"):
-        uptake = parcels["crop"].map({k: getattr(crops.get(k), f"{x}_kg_per_100kg")
-                                      for k in crops})
-        fert = parcels[f"soil_{x}_class"].map(params.fert_share_frac_by_class)
+        uptake = _lookup(parcels["crop"], {k: getattr(crops.get(k), f"{x}_kg_per_100kg")
+                                           for k in crops})
+        fert = _lookup(parcels[f"soil_{x}_class"], dict(params.fert_share_frac_by_class))
         demand = manure_demand_kg_per_mu(
-            _numeric(parcels, "yield_kg_per_mu").to_numpy(), uptake.to_numpy(dtype=float),
-            fert.to_numpy(dtype=float), params.manure_share_frac,
-            getattr(params, f"{x}_utilisation_frac"))
+            _numeric(parcels, "yield_kg_per_mu").to_numpy(), uptake, fert,
+            params.manure_share_frac, getattr(params, f"{x}_utilisation_frac"))
         added[f"{x}_demand_kg_per_mu"] = demand
         added[f"{x}_capacity_kg_per_yr"] = np.where(allowed, area * demand, 0.0)
     return parcels.assign(**{name: added[name] for name in PARCEL_CAPACITY_COLUMNS})

@@ -338,6 +338,9 @@ def test_parcel_schema_lists_every_problem() -> None:
     parcels = parcels_frame().assign(crop=["maize", "rye", "maize"], soil_n_class=["II", "V", "I"])
     with pytest.raises(SchemaError, match=r"crop is not a known crop.*'rye'.*soil_n_class"):
         parcel_absorption_capacity(parcels, CROPS, PARAMS)
+    with pytest.raises(SchemaError, match=r"yield_kg_per_mu must be a number >= 0.*rows 1: -1.0"):
+        parcel_absorption_capacity(parcels_frame().assign(yield_kg_per_mu=[600.0, -1.0, 0.0]),
+                                   CROPS, PARAMS)
     with pytest.raises(SchemaError, match="lacks the column.*manure_allowed"):
         parcel_absorption_capacity(parcels_frame().drop(columns="manure_allowed"), CROPS, PARAMS)
     assert set(PARCEL_COLUMNS) <= set(parcels_frame().columns)
