@@ -1,0 +1,30 @@
+"""Streamlit entry point: page setup, sidebar and navigation only.
+
+Run with ``make run`` (or ``python -m streamlit run app.py``). Pages live in ``ui/pages/``
+and are registered in ``ui.pages.PAGES``; Leaflet is served from ``static/`` (``make assets``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+from ui.labels import t
+from ui.pages import PAGES
+from ui.sidebar import render_sidebar
+
+# 1. Page config and state
+st.set_page_config(page_title=t("app.title", "zh"), page_icon="🌾",
+                   layout="wide")
+state.init_state()
+
+# 2. Inputs: language, region, basemap (bound to session-state keys)
+render_sidebar()
+lang = state.lang()
+
+# 3. Navigation: one st.Page per registered page; url_path is the same in both languages
+pages = [st.Page(spec.render, title=t(spec.title_key, lang), icon=spec.icon,
+                 url_path=spec.key, default=(i == 0)) for i, spec in enumerate(PAGES)]
+
+# 4. Render the chosen page
+st.navigation(pages, position="sidebar").run()

@@ -1,0 +1,1 @@
+"""Streamlit layer: pages, widgets, the folium map builder, labels (zh/en), error display."""

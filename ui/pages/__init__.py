@@ -1,0 +1,33 @@
+"""Page registry: adding a page is one line in `PAGES`.
+
+A page is a module in ``ui/pages/`` with a ``render() -> None`` function; its title is the
+label ``page.<key>`` in `ui.labels` and ``key`` is its stable URL path (the same in both
+languages, so switching language keeps the page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ui.pages import targets, upload
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A registered page: URL key, Material icon and its render function."""
+
+    key: str
+    icon: str
+    render: Callable[[], None]
+
+    @property
+    def title_key(self) -> str:
+        """Label key of the page title."""
+        return f"page.{self.key}"
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("targets", ":material/grass:", targets.render),
+    PageSpec("upload", ":material/upload_file:", upload.render),
+)

@@ -1,0 +1,54 @@
+"""Page 规划目标 / Forage targets: county choropleth of a crop × year target, and tables."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data, state, targets_view
+from ui.errors import user_errors
+from ui.labels import t
+from ui.map_widget import map_view, show_map
+
+
+def render() -> None:
+    """Draw the page: crop and year choice, choropleth map with legend, tables."""
+    lang = state.lang()
+    st.title(t("targets.title", lang))
+    st.caption(t("targets.intro", lang))
+    with user_errors(lang):
+        _render_body(lang, str(st.session_state[state.REGION]))
+
+
+def _render_body(lang: str, region_id: str) -> None:
+    region = data.region(region_id)
+    targets = data.forage_targets(region_id)
+    crops = targets_view.available_crops(targets)
+    if not crops:
+        st.info(t("targets.none", lang))
+        return
+    col_crop, col_year, col_total = st.columns([2, 1, 2])
+    if st.session_state.get(state.TARGET_CROP) not in crops:
+        st.session_state[state.TARGET_CROP] = crops[0]
+    crop = col_crop.radio(t("targets.crop", lang), crops, key=state.TARGET_CROP,
+                          horizontal=True, format_func=lambda c: targets_view.crop_label(c, lang))
+    years = targets_view.available_years(targets, crop)
+    if st.session_state.get(state.TARGET_YEAR) not in years:
+        st.session_state[state.TARGET_YEAR] = years[-1]
+    year = col_year.selectbox(t("targets.year", lang), years, key=state.TARGET_YEAR)
+    frame = targets_view.county_targets(data.counties(region_id), targets, crop=crop,
+                                        year=int(year), lang=lang)
+    total_wan_mu, total_ha = targets_view.totals(frame)
+    col_total.metric(t("targets.total", lang) + " " + t("col.target_wan_mu", lang),
+                     targets_view.fmt_wan_mu(total_wan_mu))
+    col_total.caption(t("targets.total_ha", lang).format(ha=targets_view.fmt_ha(total_ha)))
+    illustrative = data.is_illustrative(region, "counties", "forage_targets")
+    m = targets_view.targets_map(frame, crop=crop, year=int(year),
+                                 analysis_crs=region.analysis_crs, view=map_view(region),
+                                 illustrative=illustrative)
+    show_map(m, key="targets_map")
+    st.subheader(t("targets.county_table", lang))
+    st.dataframe(targets_view.targets_table(frame, lang), hide_index=True,
+                 width="stretch")
+    st.subheader(t("targets.plan_table", lang))
+    st.dataframe(targets_view.plan_table(data.plan_targets(region_id), lang),
+                 hide_index=True, width="stretch")

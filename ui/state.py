@@ -1,0 +1,46 @@
+"""Session-state keys (constants) and their defaults, set once per session by `init_state`.
+
+Widgets bind to these keys with ``key=`` so nothing is synced by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+LANG = "lang"
+REGION = "region_id"
+BASEMAP = "basemap"
+TARGET_CROP = "targets_crop"
+TARGET_YEAR = "targets_year"
+UPLOAD_FILE = "upload_file"
+UPLOAD_GCJ02 = "upload_gcj02"
+UPLOAD_KIND = "upload_kind"
+UPLOAD_SKIP_BAD = "upload_skip_bad"
+UPLOAD_CRS = "upload_crs"
+
+DEFAULTS: Mapping[str, Any] = {
+    LANG: "zh",
+    REGION: "hohhot",
+    BASEMAP: "none",
+    TARGET_CROP: "silage_corn",
+    TARGET_YEAR: None,
+    UPLOAD_GCJ02: False,
+    UPLOAD_KIND: "any",
+    UPLOAD_SKIP_BAD: False,
+    UPLOAD_CRS: "",
+}
+
+
+def init_state() -> None:
+    """Set every session-state key that is not set yet to its default."""
+    for key, value in DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def lang() -> str:
+    """Return the active interface language ("zh" or "en")."""
+    return str(st.session_state.get(LANG, DEFAULTS[LANG]))

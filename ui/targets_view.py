@@ -1,0 +1,145 @@
+"""Display preparation of the forage-target page: joined county frame, tables, choropleth.
+
+Display only: the numbers are the loaded targets (万亩, 亩, ha as loaded), formatted with
+their units; nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ui.colorscale import ColorScale, sequential_scale
+from ui.labels import t, t_or
+from ui.legend import legend_html, scale_entries
+from ui.map import MapLayer, MapView, PolygonStyle, build_map
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
+
+CROPS: tuple[str, ...] = ("silage_corn", "oat_hay", "alfalfa")
+NO_VALUE = "—"
+FILL_COLUMN = "fill_color"
+
+
+def available_years(targets: pd.DataFrame, crop: str | None = None) -> list[int]:
+    """Return the sorted years with targets (for ``crop`` if given)."""
+    rows = targets if crop is None else targets[targets["crop"] == crop]
+    return sorted(int(y) for y in rows["year"].unique())
+
+
+def available_crops(targets: pd.DataFrame) -> list[str]:
+    """Return the crops present in ``targets``, known crops first in a fixed order."""
+    present = set(targets["crop"].unique())
+    return [c for c in CROPS if c in present] + sorted(present - set(CROPS))
+
+
+def crop_label(crop: str, lang: str) -> str:
+    """Return the display name of ``crop``."""
+    return t_or(f"crop.{crop}", lang, crop)
+
+
+def fmt_wan_mu(value: float) -> str:
+    """Format an area in 万亩 (two decimals: targets go down to 0.07 万亩)."""
+    return NO_VALUE if _missing(value) else f"{value:,.2f}"
+
+
+def fmt_ha(value: float) -> str:
+    """Format an area in hectares (whole hectares)."""
+    return NO_VALUE if _missing(value) else f"{value:,.0f}"
+
+
+def fmt_plan_value(value: float, unit: str) -> str:
+    """Format a plan target: fractions (0-1) as percent, others with thousands separators."""
+    if _missing(value):
+        return NO_VALUE
+    return f"{value:.0%}" if unit == "frac" else f"{value:,.10g}"
+
+
+def county_targets(
+    counties: gpd.GeoDataFrame, targets: pd.DataFrame, *, crop: str, year: int, lang: str,
+) -> gpd.GeoDataFrame:
+    """Return every county with its ``crop`` × ``year`` target (NaN where there is none).
+
+    Columns: adcode, name, label (short name for map labels), target_wan_mu, target_ha,
+    source, status, the formatted ``*_txt`` columns for tooltips, and geometry (CRS of
+    ``counties``).
+    """
+    chosen = targets[(targets["crop"] == crop) & (targets["year"] == year)]
+    cols = ["adcode", "target_wan_mu", "target_ha", "source", "status"]
+    name_col, label_col = ("name_en", "name_en") if lang == "en" else ("name_zh", "name_short_zh")
+    frame = counties[["adcode", counties.geometry.name]].assign(
+        name=counties[name_col], label=counties[label_col]).merge(chosen[cols], on="adcode",
+                                                                  how="left")
+    frame["target_wan_mu_txt"] = frame["target_wan_mu"].map(fmt_wan_mu)
+    frame["target_ha_txt"] = frame["target_ha"].map(fmt_ha)
+    frame["source"] = frame["source"].fillna(NO_VALUE)
+    frame["status"] = frame["status"].fillna("")
+    return frame
+
+
+def totals(frame: pd.DataFrame) -> tuple[float, float]:
+    """Return the city totals (万亩, ha) of the county targets in ``frame`` (NaN if none)."""
+    return (float(frame["target_wan_mu"].sum(min_count=1)),
+            float(frame["target_ha"].sum(min_count=1)))
+
+
+def targets_table(frame: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
+    """Return the per-county table (labelled columns, units in the labels), largest first."""
+    rows = frame.sort_values("target_wan_mu", ascending=False, na_position="last")
+    return pd.DataFrame({
+        t("col.county", lang): rows["name"],
+        t("col.target_wan_mu", lang): rows["target_wan_mu"],
+        t("col.target_ha", lang): rows["target_ha"].round(0),
+        t("col.source", lang): rows["source"],
+        t("col.status", lang): rows["status"].map(lambda s: t_or(f"status.{s}", lang, s)),
+    }).reset_index(drop=True)
+
+
+def plan_table(plan: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return the city-level plan targets with labelled columns."""
+    return pd.DataFrame({
+        t("col.item", lang): plan["key"].map(lambda k: t_or(f"plan.{k}", lang, str(k))),
+        t("col.year", lang): plan["year"],
+        t("col.value", lang): [fmt_plan_value(v, u) for v, u in zip(plan["value"], plan["unit"],
+                                                                    strict=True)],
+        t("col.unit", lang): plan["unit"].map(lambda u: t_or(f"unit.{u}", lang, str(u))),
+        t("col.source", lang): plan["source"],
+        t("col.status", lang): plan["status"].map(lambda s: t_or(f"status.{s}", lang, s)),
+        t("col.note", lang): plan["note"].fillna(""),
+    })
+
+
+def targets_map(
+    frame: gpd.GeoDataFrame, *, crop: str, year: int, analysis_crs: str, view: MapView,
+    illustrative: bool,
+) -> folium.Map:
+    """Return the choropleth of ``frame`` (from `county_targets`) with its HTML legend."""
+    lang = view.lang
+    scale = target_scale(frame)
+    shown = frame.assign(**{FILL_COLUMN: frame["target_wan_mu"].map(scale.color_for)})
+    aliases = (t("col.county", lang), t("col.target_wan_mu", lang), t("col.target_ha", lang),
+               t("col.source", lang))
+    layer = MapLayer(
+        frame=shown, name=t("targets.map_layer", lang).format(crop=crop_label(crop, lang),
+                                                              year=year),
+        analysis_crs=analysis_crs, style=PolygonStyle(fill_color_column=FILL_COLUMN),
+        tooltip_fields=("name", "target_wan_mu_txt", "target_ha_txt", "source"),
+        tooltip_aliases=aliases, coverage=True, label_field="label",
+        illustrative=illustrative or bool((frame["status"] == "illustrative").any()),
+    )
+    title = t("targets.legend_title", lang).format(crop=crop_label(crop, lang))
+    legend = legend_html(title, scale_entries(scale, no_data_label=t("legend.no_target", lang)))
+    return build_map([layer], view=view, legends=[legend])
+
+
+def target_scale(frame: pd.DataFrame) -> ColorScale:
+    """Return the colour scale of the targets in ``frame`` (万亩)."""
+    return sequential_scale(frame["target_wan_mu"].dropna().tolist())
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
