@@ -24,6 +24,7 @@ from siting.cli.options import (
     fraction,
     non_negative,
     positive,
+    region_argument,
 )
 from siting.cli.render import (
     coefficient_dicts,
@@ -85,7 +86,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
                         help="soil Olsen-P of the receiving land (> 40 mg/kg: P basis)")
     parser.add_argument("--p-sensitive", action="store_true",
                         help="the land is in a P-sensitive area (P basis)")
-    parser.add_argument("--region", help="region pack whose coefficients/ override the defaults")
+    parser.add_argument("--region", type=region_argument,
+                        help="region pack whose coefficients/ override the defaults")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(run=run)
 

@@ -20,7 +20,7 @@ import pandas as pd
 from errors import FileFormatError
 from layers.coefficients import load_crop_table, load_nutrient_params, load_warning_grades
 from layers.region import Region, load_region
-from siting.cli.options import add_nutrient_options, apply_nutrient_overrides
+from siting.cli.options import add_nutrient_options, apply_nutrient_overrides, region_argument
 from siting.cli.render import (
     coefficient_dicts,
     coefficient_table,
@@ -54,7 +54,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
         description="Per county: manure N/P demand of the cropland, carrying capacity in pig "
                     "equivalents and dairy cows (N and P basis), present load, load index "
                     "and warning grade (农办牧〔2018〕1号).")
-    parser.add_argument("--region", required=True, help="region pack id or folder, e.g. hohhot")
+    parser.add_argument("--region", required=True, type=region_argument,
+                        help="region pack id or folder, e.g. hohhot")
     add_nutrient_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(run=run)
@@ -73,7 +74,9 @@ def _provider(module_name: str, function_name: str) -> Callable[[Region], pd.Dat
     return loader
 
 
-def county_table(region: Region, args: argparse.Namespace) -> tuple[pd.DataFrame, list[Coefficient]]:
+def county_table(
+    region: Region, args: argparse.Namespace
+) -> tuple[pd.DataFrame, list[Coefficient]]:
     """Return the county balance of ``region`` and the coefficients it used."""
     params = apply_nutrient_overrides(load_nutrient_params(region.dir), args)
     crops = load_crop_table(region.dir)

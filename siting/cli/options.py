@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from layers.region import MANIFEST_NAME, list_regions
 
 if TYPE_CHECKING:
     from siting.parameters import NutrientParams
@@ -46,6 +49,15 @@ def fraction(text: str) -> float:
         msg = f"{text!r} is not a fraction in [0, 1] (write 50% as 0.5)"
         raise argparse.ArgumentTypeError(msg)
     return value
+
+
+def region_argument(text: str) -> str:
+    """Accept a known region id or a folder holding a region manifest (argparse type)."""
+    if text in list_regions() or (Path(text) / MANIFEST_NAME).is_file():
+        return text
+    known = ", ".join(list_regions()) or "none"
+    msg = f"no region pack {text!r} (known regions: {known}; or give a folder with {MANIFEST_NAME})"
+    raise argparse.ArgumentTypeError(msg)
 
 
 def add_nutrient_options(parser: argparse.ArgumentParser) -> None:

@@ -98,6 +98,7 @@ class CropDemand:
         rows: list[ExplainRow] = []
         for x, name in (("n", "N"), ("p", "P")):
             uptake = getattr(self, f"{x}_uptake_kg_per_mu")
+            fert = getattr(self, f"{x}_fert_share_frac")
             soil_class = getattr(self, f"soil_{x}_class")
             rows += [
                 ExplainRow(f"{x}_uptake_kg_per_mu", uptake, f"kg {name}/mu",
@@ -106,7 +107,7 @@ class CropDemand:
                            (by_key[f"{crop}.{x}_kg_per_100kg"],)),
                 ExplainRow(f"{x}_demand_kg_per_mu", getattr(self, f"{x}_demand_kg_per_mu"),
                            f"kg {name}/mu",
-                           f"{fmt(uptake)} × fert share {fmt(getattr(self, f'{x}_fert_share_frac'))}"
+                           f"{fmt(uptake)} × fert share {fmt(fert)}"
                            f" (class {soil_class}) × manure share {fmt(self.manure_share_frac)} ÷ "
                            f"utilisation {fmt(getattr(self, f'{x}_utilisation_frac'))}",
                            (by_key[f"fert_share_frac.{soil_class}"], by_key["manure_share_frac"],

@@ -50,9 +50,8 @@ class PigEquivalents:
         """Return one row per species and one for the total."""
         by_key = {c.key: c for c in self.sources}
         rows = [
-            ExplainRow(f"pe.{sp}", pe, "PE",
-                       f"{fmt(self.head_by_species[sp])} head × {fmt(self.pe_per_head[sp])} PE/head",
-                       (by_key[f"pe_per_head.{sp}"],))
+            ExplainRow(f"pe.{sp}", pe, "PE", f"{fmt(self.head_by_species[sp])} head × "
+                       f"{fmt(self.pe_per_head[sp])} PE/head", (by_key[f"pe_per_head.{sp}"],))
             for sp, pe in self.pe_by_species.items()
         ]
         terms = " + ".join(fmt(pe) for pe in self.pe_by_species.values()) or "0"

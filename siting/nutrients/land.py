@@ -178,6 +178,7 @@ def _larger_note(land_n: float, land_p: float, binding: Basis, larger: Basis) ->
     en = f"The {larger} basis needs more land: {fmt(big)} mu against {fmt(small)} mu on {other}."
     zh = f"以{larger}为基准所需土地更多：{fmt(big)} 亩，以{other}为基准为 {fmt(small)} 亩。"
     if larger != binding:
-        en += f" The {binding} basis applies by the guide's rule; the {larger} figure is the cautious one."
+        en += (f" The {binding} basis applies by the guide's rule; the {larger} figure is the "
+               "cautious one.")
         zh += f"按指南规则采用{binding}基准；{larger}基准的数字更稳妥。"
     return Note("larger_basis", en, zh)

@@ -117,7 +117,8 @@ def test_missing_and_unknown_keys(tmp_path: Path) -> None:
 
 
 def test_duplicate_key(tmp_path: Path) -> None:
-    region = _region_with(tmp_path, MANURE_ROUTES_FILE, ("water_flush,collection", "dry_scrape,collection"))
+    region = _region_with(tmp_path, MANURE_ROUTES_FILE,
+                          ("water_flush,collection", "dry_scrape,collection"))
     with pytest.raises(SchemaError, match=r"line 4 \(dry_scrape\): duplicate key"):
         load_manure_routes(region)
 

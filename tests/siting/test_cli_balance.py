@@ -37,7 +37,9 @@ def test_balance_json_matches_hand_figures() -> None:
     assert {c["status"] for c in data["coefficients"]} <= {"recalled", "illustrative", "derived"}
 
 
-def test_balance_several_species_sold_manure_and_options(capsys: pytest.CaptureFixture[str]) -> None:
+def test_balance_several_species_sold_manure_and_options(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     status = main(["balance", "--animals", "beef_cattle=1000", "--animals", "sheep=2000",
                    "--crop", "wheat", "--yield-kg-per-mu", "400", "--soil-class", "III",
                    "--manure-sold-frac", "0.2", "--n-utilisation", "0.3", "--p-utilisation",

@@ -73,9 +73,11 @@ def test_capacity_text_and_overrides(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_capacity_unknown_region(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["capacity", "--region", "atlantis"]) == 1
+    with pytest.raises(SystemExit) as stop:
+        main(["capacity", "--region", "atlantis"])
+    assert stop.value.code == 2
     err = capsys.readouterr().err
-    assert "atlantis" in err
+    assert "no region pack 'atlantis' (known regions: hohhot" in err
     assert err.count("\n") == 1
 
 

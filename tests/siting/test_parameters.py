@@ -80,7 +80,8 @@ def test_crop_yield_basis_and_table_keys() -> None:
 
 
 def test_route_stage_fractions() -> None:
-    with pytest.raises(ParameterError, match=r"stage 'storage' is not one of.*n_retention_frac = 1.2"):
+    with pytest.raises(ParameterError,
+                       match=r"stage 'storage' is not one of.*n_retention_frac = 1.2"):
         ManureRouteStage("x", "storage", "x", "x", 1.2, 0.5, "illustrative", "test")
 
 
