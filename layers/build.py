@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 
 from errors import PlannerError
 from layers.build_boundaries import build_boundaries
+from layers.build_parcels import build_parcels
 from layers.region import Region, list_regions, load_region
 
 Builder = Callable[[Region, bool], None]
@@ -41,6 +42,7 @@ _LOG = logging.getLogger("layers.build")
 
 BUILDERS: dict[str, Builder] = {
     "boundaries": build_boundaries,
+    "parcels": build_parcels,
 }
 
 
