@@ -8,6 +8,7 @@ Each command module has ``register(subparsers, common)``, which adds its sub-par
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
@@ -69,3 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{parser.prog} {args.command}: error: {one_line(err.message(args.lang))}",
               file=sys.stderr)
         return EXIT_DATA_ERROR
+    except BrokenPipeError:
+        # The reader closed the pipe (e.g. `| head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

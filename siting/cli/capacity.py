@@ -5,20 +5,23 @@ Needs two layers of the region pack (provided by `layers.parcels` and `layers.he
 * ``layers.parcels.load_parcels(region) -> DataFrame`` with `siting.nutrients.PARCEL_COLUMNS`
   (``adcode``, ``area_mu`` measured in the analysis CRS, ``crop``, ``yield_kg_per_mu``,
   ``soil_n_class``, ``soil_p_class``, ``manure_allowed``);
-* ``layers.herd.load_herd_baseline(region) -> DataFrame`` with ``adcode`` and one head-count
-  column per species (``dairy_cow_head`` ... or ``dairy_cow`` ...); other columns are ignored.
+* ``layers.herd.load_herd_baseline(region) -> DataFrame`` with ``adcode`` and head-count
+  columns; ``layers.herd.HERD_COLUMNS`` (column -> species key), if present, says which
+  species each column holds, otherwise columns are matched by name (``dairy_cow_head`` ...).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import types
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from errors import FileFormatError
 from layers.coefficients import load_crop_table, load_nutrient_params, load_warning_grades
+from layers.counties import load_counties
 from layers.region import Region, load_region
 from siting.cli.options import add_nutrient_options, apply_nutrient_overrides, region_argument
 from siting.cli.render import (
@@ -31,14 +34,13 @@ from siting.cli.render import (
 from siting.nutrients import county_balance, parcel_absorption_capacity
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import TextIO
 
     from siting.parameters import Coefficient
 
 _PROVIDERS = (("layers.parcels", "load_parcels"), ("layers.herd", "load_herd_baseline"))
 _TEXT_COLUMNS = (
-    ("adcode", "adcode"), ("name", "county"), ("present_pe", "present PE"),
+    ("adcode", "adcode"), ("name_en", "county"), ("present_pe", "present PE"),
     ("capacity_pe_n", "capacity PE (N)"), ("capacity_pe_p", "capacity PE (P)"),
     ("capacity_dairy_cows_n", "cows (N)"), ("capacity_dairy_cows_p", "cows (P)"),
     ("load_index_n", "load N"), ("grade_n", "grade N"),
@@ -61,17 +63,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     parser.set_defaults(run=run)
 
 
-def _provider(module_name: str, function_name: str) -> Callable[[Region], pd.DataFrame]:
-    """Import a layer loader lazily, with a one-line error if it is not available."""
+def _provider(module_name: str, function_name: str) -> types.ModuleType:
+    """Import a layer loader's module lazily, with a one-line error if it is not available."""
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as err:
+        module = None
+        cause: Exception | None = err
+    else:
+        cause = None
+    if module is None or not hasattr(module, function_name):
         msg = (f"The capacity command needs {module_name}.{function_name}(region), which is "
-               "not installed in this tree yet.")
-        raise FileFormatError(msg, zh=f"capacity 命令需要 {module_name}.{function_name}，"
-                                      "当前尚不可用。") from err
-    loader: Callable[[Region], pd.DataFrame] = getattr(module, function_name)
-    return loader
+               "not available in this tree.")
+        zh = f"capacity 命令需要 {module_name}.{function_name}，当前不可用。"
+        raise FileFormatError(msg, zh=zh) from cause
+    return module
 
 
 def county_table(
@@ -81,24 +87,18 @@ def county_table(
     params = apply_nutrient_overrides(load_nutrient_params(region.dir), args)
     crops = load_crop_table(region.dir)
     grades = load_warning_grades(region.dir)
-    parcels = _provider(*_PROVIDERS[0])(region)
-    herd = _provider(*_PROVIDERS[1])(region)
+    parcels_module = _provider(*_PROVIDERS[0])
+    herd_module = _provider(*_PROVIDERS[1])
+    parcels = parcels_module.load_parcels(region)
+    herd = herd_module.load_herd_baseline(region)
+    # The herd loader may say which species each head-count column holds (HERD_COLUMNS).
+    species_columns = getattr(herd_module, "HERD_COLUMNS", None)
     balance = county_balance(parcel_absorption_capacity(parcels, crops, params), herd,
-                             params, grades)
-    names = _county_names(parcels, herd)
-    if names is not None:
-        balance.insert(1, "name", balance["adcode"].map(names).fillna(""))
+                             params, grades, species_columns=species_columns)
+    names = pd.DataFrame(load_counties(region)[["adcode", "name_zh", "name_en"]])
+    balance = names.merge(balance, on="adcode", how="right")
     used = [*params.coefficients(), *crops.coefficients(), *grades.coefficients()]
     return balance, used
-
-
-def _county_names(*frames: pd.DataFrame) -> pd.Series | None:
-    for frame in frames:
-        for column in ("name_zh", "name"):
-            if column in frame.columns:
-                return (pd.DataFrame(frame[["adcode", column]]).drop_duplicates("adcode")
-                        .set_index("adcode")[column].astype(str))
-    return None
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

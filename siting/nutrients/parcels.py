@@ -1,12 +1,13 @@
 """Manure absorption capacity of cropland parcels and the per-county balance (vectorised).
 
 The parcel layer (one row per parcel, any CRS; areas already measured in the analysis CRS)
-must have the columns of `PARCEL_COLUMNS`; the herd table those of `HERD_KEY_COLUMN` plus one
-head-count column per species, named ``<species>_head`` (or the bare species key).
+must have the columns of `PARCEL_COLUMNS`; the herd table ``adcode`` plus head-count columns,
+mapped to species keys explicitly (``species_columns``) or by name (``<species>_head``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final, TypeVar
 
 import numpy as np
@@ -133,41 +134,72 @@ def parcel_absorption_capacity(parcels: Frame, crops: CropTable, params: Nutrien
     return parcels.assign(**{name: added[name] for name in PARCEL_CAPACITY_COLUMNS})
 
 
-def _species_columns(herd: pd.DataFrame, params: NutrientParams) -> dict[str, str]:
-    """Map species key -> its head-count column, reporting unknown or doubled species."""
+def _inferred_species_columns(herd: pd.DataFrame, params: NutrientParams) -> dict[str, str]:
+    """Map head-count column -> species from the names (``<species>_head`` or ``<species>``)."""
     problems = Problems("herd table", "存栏表")
     found: dict[str, str] = {}
     for column in map(str, herd.columns):
         species = column.removesuffix(HEAD_SUFFIX)
         if species in params.pe_per_head:
-            if species in found:
-                problems.add(f"species {species!r} has two columns ({found[species]}, {column})",
-                             f"畜种 {species!r} 有两列（{found[species]}、{column}）")
-            found[species] = column
+            if species in found.values():
+                problems.add(f"species {species!r} has two columns; pass species_columns",
+                             f"畜种 {species!r} 有两列；请给出 species_columns")
+            found[column] = species
         elif column.endswith(HEAD_SUFFIX):
             problems.add(f"column {column!r} is not a known species "
-                         f"({', '.join(params.pe_per_head)})",
-                         f"列 {column!r} 不是已知畜种（{', '.join(params.pe_per_head)}）")
+                         f"({', '.join(params.pe_per_head)}); pass species_columns to map it",
+                         f"列 {column!r} 不是已知畜种（{', '.join(params.pe_per_head)}）；"
+                         "请用 species_columns 指定")
     problems.raise_if_any(SchemaError)
     return found
 
 
-def herd_pig_equivalents(herd: pd.DataFrame, params: NutrientParams) -> pd.DataFrame:
+def _explicit_species_columns(herd: pd.DataFrame, params: NutrientParams,
+                              species_columns: Mapping[str, str]) -> dict[str, str]:
+    """Check a given head-count column -> species mapping against the table and factors."""
+    problems = Problems("herd table", "存栏表")
+    for column, species in species_columns.items():
+        if column not in herd.columns:
+            problems.add(f"column {column!r} is missing", f"缺少列 {column!r}")
+        if species not in params.pe_per_head:
+            problems.add(f"column {column!r} maps to unknown species {species!r} "
+                         f"({', '.join(params.pe_per_head)})",
+                         f"列 {column!r} 对应未知畜种 {species!r}")
+    problems.raise_if_any(SchemaError)
+    return dict(species_columns)
+
+
+def herd_pig_equivalents(
+    herd: pd.DataFrame, params: NutrientParams, *,
+    species_columns: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Return ``adcode`` and ``present_pe`` (Σ head × PE per head) for each row of ``herd``.
+
+    Parameters
+    ----------
+    herd
+        ``adcode`` plus head on stock per species.
+    params
+        Nutrient coefficients (``pe_per_head``).
+    species_columns
+        Head-count column -> species key (several columns may share a species, e.g. dairy
+        and meat goats -> ``goat``; they are added). None infers it from the column names
+        ``<species>_head`` or ``<species>``.
 
     Raises
     ------
     SchemaError
-        If ``adcode`` is missing or repeated, a species column is unknown, or a head count
-        is negative or not a number.
+        If ``adcode`` is missing or repeated, a species column is unknown or missing, or a
+        head count is negative or not a number.
     """
     _require_columns(herd, (HERD_KEY_COLUMN,), "herd table", "存栏表")
-    columns = _species_columns(herd, params)
+    columns = (_inferred_species_columns(herd, params) if species_columns is None
+               else _explicit_species_columns(herd, params, species_columns))
     problems = Problems("herd table", "存栏表")
     _bad_rows(problems, herd, herd[HERD_KEY_COLUMN].duplicated(keep=False), HERD_KEY_COLUMN,
               "is repeated", "重复")
     present = np.zeros(len(herd))
-    for species, column in columns.items():
+    for column, species in columns.items():
         head = _numeric(herd, column)
         _bad_rows(problems, herd, ~(head >= 0), column, "must be a head count >= 0",
                   "须为不小于 0 的存栏数")
@@ -182,6 +214,8 @@ def county_balance(
     herd_by_county: pd.DataFrame,
     params: NutrientParams,
     grades: WarningGrades,
+    *,
+    species_columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Return one row per county: capacity (PE, dairy cows), present load, index and grade.
 
@@ -194,6 +228,8 @@ def county_balance(
         ``adcode`` plus head on stock per species (``dairy_cow_head`` ... or ``dairy_cow``).
     params, grades
         Nutrient coefficients and warning bands.
+    species_columns
+        Head-count column -> species key, as in `herd_pig_equivalents`.
 
     Returns
     -------
@@ -219,8 +255,9 @@ def county_balance(
             .agg(area_mu=("area_mu", "sum"), manure_area_mu=("manure_area_mu", "sum"),
                  manure_n_demand_kg_per_yr=("n_capacity_kg_per_yr", "sum"),
                  manure_p_demand_kg_per_yr=("p_capacity_kg_per_yr", "sum")))
-    balance = land.merge(herd_pig_equivalents(herd_by_county, params), on="adcode",
-                         how="outer").fillna(0.0).sort_values("adcode", ignore_index=True)
+    present = herd_pig_equivalents(herd_by_county, params, species_columns=species_columns)
+    balance = (land.merge(present, on="adcode", how="outer").fillna(0.0)
+               .sort_values("adcode", ignore_index=True))
     columns = capacity_columns(balance["manure_n_demand_kg_per_yr"],
                                balance["manure_p_demand_kg_per_yr"], balance["present_pe"],
                                params, grades)

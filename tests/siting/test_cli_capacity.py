@@ -48,7 +48,8 @@ def test_capacity_json_by_hand(capsys: pytest.CaptureFixture[str]) -> None:
     p_demand = 10_000 * 600 / 100 * 0.3 * 0.45 * 0.5 / 0.30  # 13,500 kg P
     present = 3000 * 100 / 15  # 20,000 PE
     assert first["adcode"] == "150121"
-    assert first["name"] == "土默特左旗"
+    assert first["name_zh"] == "土默特左旗"
+    assert first["name_en"] == "Tumed Left Banner"
     assert first["capacity_pe_n"] == pytest.approx(n_demand / 7.0)  # 17,742.9 PE
     assert first["capacity_pe_p"] == pytest.approx(p_demand / 1.2)  # 11,250 PE
     assert first["capacity_dairy_cows_n"] == pytest.approx(n_demand / 7.0 * 15 / 100)
@@ -89,3 +90,16 @@ def test_capacity_without_a_herd_loader(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setitem(sys.modules, "layers.herd", None)  # import raises ModuleNotFoundError
     assert main(["capacity", "--region", "hohhot"]) == 1
     assert "layers.herd.load_herd_baseline" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("stand_in_loaders")
+def test_capacity_uses_the_herd_loaders_column_map(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    herd = sys.modules["layers.herd"]
+    table = HERD.assign(dairy_goat_head=[1000, 0])
+    monkeypatch.setattr(herd, "load_herd_baseline", lambda region: table, raising=False)
+    monkeypatch.setattr(herd, "HERD_COLUMNS", {"dairy_cow_head": "dairy_cow",
+                                               "dairy_goat_head": "goat"}, raising=False)
+    assert main(["capacity", "--region", "hohhot", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)["counties"][0]
+    assert first["present_pe"] == pytest.approx(3000 * 100 / 15 + 1000 * 100 / 250)

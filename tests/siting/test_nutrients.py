@@ -379,6 +379,18 @@ def test_county_balance_herd_problems() -> None:
         county_balance(parcels, herd.drop(columns="horse_head"), PARAMS, GRADES)
 
 
+def test_county_balance_with_an_explicit_column_map() -> None:
+    parcels = parcel_absorption_capacity(parcels_frame(), CROPS, PARAMS)
+    herd = pd.DataFrame({"adcode": ["150121"], "cows": [1500], "dairy_goats": [300],
+                         "meat_goats": [200]})
+    columns = {"cows": "dairy_cow", "dairy_goats": "goat", "meat_goats": "goat"}
+    balance = county_balance(parcels, herd, PARAMS, GRADES, species_columns=columns)
+    assert balance.loc[0, "present_pe"] == pytest.approx(1500 * 100 / 15 + 500 * 100 / 250)
+    with pytest.raises(SchemaError, match=r"'cows' maps to unknown species 'cow'.*'bulls' is "):
+        county_balance(parcels, herd, PARAMS, GRADES,
+                       species_columns={"cows": "cow", "bulls": "beef_cattle"})
+
+
 def test_county_balance_accepts_bare_species_columns() -> None:
     parcels = parcel_absorption_capacity(parcels_frame(), CROPS, PARAMS)
     bare = pd.DataFrame({"adcode": ["150121"], "dairy_cow": [1500]})
