@@ -58,7 +58,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
     "targets.crop": {"zh": "饲草种类", "en": "Forage crop"},
     "targets.year": {"zh": "年份", "en": "Year"},
-    "targets.total": {"zh": "全市合计", "en": "City total"},
+    "targets.total": {"zh": "全市合计（万亩）", "en": "City total (10,000 mu)"},
     "targets.none": {
         "zh": "该地区的数据包中没有饲草种植目标。",
         "en": "The region pack has no forage acreage targets.",

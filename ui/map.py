@@ -42,6 +42,10 @@ TIANDITU_BASEMAPS = (BASEMAP_TIANDITU_VEC, BASEMAP_TIANDITU_IMG)
 # Display simplification (not a planning coefficient): 100 m is below one screen pixel at
 # the city-wide zoom (~470 m/px at zoom 8, 40N) and keeps the county GeoJSON small.
 DISPLAY_TOLERANCE_M = 100.0
+# Fitting the view: keep features clear of the map edge and controls; do not zoom in beyond
+# street level on a single point.
+FIT_PADDING_PX = (70, 70)
+FIT_MAX_ZOOM = 15
 # Coordinates sent to the browser are rounded to 1e-5 degree (about 1 m).
 DISPLAY_GRID_DEG = 1e-5
 _OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -227,7 +231,7 @@ def add_polygons(
 
 def add_points(
     m: folium.Map, frame: gpd.GeoDataFrame, *, name: str, color: str = "#d62728",
-    radius_px: float = 6.0, tooltip_fields: Sequence[str] = (),
+    stroke: str = "#ffffff", radius_px: float = 7.0, tooltip_fields: Sequence[str] = (),
     tooltip_aliases: Sequence[str] = (),
 ) -> folium.FeatureGroup:
     """Add points as circle markers (no icon files needed) in one feature group."""
@@ -239,8 +243,8 @@ def add_points(
         geom = row[-1]
         text = "<br>".join(f"<b>{a}</b>: {v}" for a, v in zip(aliases, row[:-1], strict=True))
         for point in getattr(geom, "geoms", [geom]):
-            folium.CircleMarker((point.y, point.x), radius=radius_px, color="#ffffff",
-                                weight=1, fill=True, fill_color=color, fill_opacity=0.9,
+            folium.CircleMarker((point.y, point.x), radius=radius_px, color=stroke,
+                                weight=2, fill=True, fill_color=color, fill_opacity=0.9,
                                 tooltip=text or None).add_to(group)
     return group.add_to(m)
 
@@ -268,7 +272,8 @@ def finish_map(m: folium.Map, bounds_lonlat: Sequence[float] | None) -> folium.M
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     if bounds_lonlat is not None:
         minx, miny, maxx, maxy = bounds_lonlat
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        m.fit_bounds([[miny, minx], [maxy, maxx]], padding=FIT_PADDING_PX,
+                     max_zoom=FIT_MAX_ZOOM)
     return m
 
 
@@ -286,7 +291,7 @@ def build_map(
         name = layer.name + suffix if layer.illustrative else layer.name
         if layer.kind == "point":
             add_points(m, layer.frame, name=name, color=layer.style.fill_color,
-                       tooltip_fields=layer.tooltip_fields,
+                       stroke=layer.style.color, tooltip_fields=layer.tooltip_fields,
                        tooltip_aliases=layer.tooltip_aliases)
         else:
             add_polygons(m, layer.frame, name=name, analysis_crs=layer.analysis_crs,

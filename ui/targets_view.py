@@ -88,12 +88,16 @@ def totals(frame: pd.DataFrame) -> tuple[float, float]:
 
 
 def targets_table(frame: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
-    """Return the per-county table (labelled columns, units in the labels), largest first."""
+    """Return the per-county table (labelled columns, units in the labels), largest first.
+
+    Areas are formatted text like the tooltips ("—" where a county has no target: no target
+    is not a target of 0).
+    """
     rows = frame.sort_values("target_wan_mu", ascending=False, na_position="last")
     return pd.DataFrame({
         t("col.county", lang): rows["name"],
-        t("col.target_wan_mu", lang): rows["target_wan_mu"],
-        t("col.target_ha", lang): rows["target_ha"].round(0),
+        t("col.target_wan_mu", lang): rows["target_wan_mu_txt"],
+        t("col.target_ha", lang): rows["target_ha_txt"],
         t("col.source", lang): rows["source"],
         t("col.status", lang): rows["status"].map(lambda s: t_or(f"status.{s}", lang, s)),
     }).reset_index(drop=True)

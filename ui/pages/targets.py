@@ -38,8 +38,7 @@ def _render_body(lang: str, region_id: str) -> None:
     frame = targets_view.county_targets(data.counties(region_id), targets, crop=crop,
                                         year=int(year), lang=lang)
     total_wan_mu, total_ha = targets_view.totals(frame)
-    col_total.metric(t("targets.total", lang) + " " + t("col.target_wan_mu", lang),
-                     targets_view.fmt_wan_mu(total_wan_mu))
+    col_total.metric(t("targets.total", lang), targets_view.fmt_wan_mu(total_wan_mu))
     col_total.caption(t("targets.total_ha", lang).format(ha=targets_view.fmt_ha(total_ha)))
     illustrative = data.is_illustrative(region, "counties", "forage_targets")
     m = targets_view.targets_map(frame, crop=crop, year=int(year),
@@ -47,8 +46,13 @@ def _render_body(lang: str, region_id: str) -> None:
                                  illustrative=illustrative)
     show_map(m, key="targets_map")
     st.subheader(t("targets.county_table", lang))
-    st.dataframe(targets_view.targets_table(frame, lang), hide_index=True,
-                 width="stretch")
+    st.dataframe(targets_view.targets_table(frame, lang), hide_index=True, width="stretch",
+                 column_config=_narrow_source(lang))
     st.subheader(t("targets.plan_table", lang))
     st.dataframe(targets_view.plan_table(data.plan_targets(region_id), lang),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", column_config=_narrow_source(lang))
+
+
+def _narrow_source(lang: str) -> dict[str, st.column_config.Column]:
+    """Keep the long source citations from pushing the other columns out of view."""
+    return {t("col.source", lang): st.column_config.TextColumn(width="medium")}
