@@ -1,0 +1,389 @@
+"""`PlanStore`: scenarios, sites, allocations, reviews and the audit trail in one GeoPackage.
+
+Every public method is one transaction on a fresh connection (see `store.connection`): a save
+either lands completely or not at all, and many sessions, threads and the CLI can share the
+file. Edits use optimistic concurrency: each site and scenario has a ``version``; an update
+passes the version it was loaded at (``expected_version``) and gets `StoreConflictError`,
+with nothing written, if someone saved in between. Every change writes an audit entry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+import geopandas as gpd
+
+from errors import ParameterError
+from store import review_rows, scenario_rows, site_rows
+from store.allocation_checks import check_allocations
+from store.allocation_rows import copy_allocations, fetch_allocations, insert_allocation_rows
+from store.audit_log import read_audit, write_audit
+from store.connection import transaction
+from store.frame_schema import format_utc, sites_frame
+from store.gpkg import touch_contents
+from store.records import Comment, Review, Scenario, ScenarioSnapshot, SiteRecord
+from store.schema import SITES_TABLE, check_plan_schema, create_plan_schema, is_empty_database
+from store.site_checks import (
+    MAX_COMMENT_CHARS,
+    check_review,
+    check_site,
+    check_sites,
+    require_site_in,
+    require_text,
+    require_unique_names,
+)
+
+ScenarioRef = Scenario | str
+"""A scenario, its id or its name."""
+
+
+def utc_now() -> datetime:
+    """Return the current time in UTC (the default clock of `PlanStore`)."""
+    return datetime.now(UTC)
+
+
+class PlanStore:
+    """Plans that last: a GeoPackage file of scenarios, sites, allocations and reviews.
+
+    Parameters
+    ----------
+    path
+        The ``.gpkg`` file; created (with its folder) on first use. An existing file must be
+        a plan store (`FileFormatError` otherwise; other GeoPackages are never modified).
+    clock
+        Returns the current time (timezone-aware); stored as UTC ISO 8601 with milliseconds.
+
+    Notes
+    -----
+    Geometry is stored and returned in EPSG:4326. ``user``/``reviewer`` are free-text names
+    taken from the session until accounts exist.
+    """
+
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.path = Path(path)
+        self._clock = clock
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        new_file = not self.path.exists() or self.path.stat().st_size == 0
+        with transaction(self.path, write=new_file) as conn:
+            if new_file and is_empty_database(conn):
+                create_plan_schema(conn, self._now())
+            else:
+                check_plan_schema(conn, self.path)
+
+    def _now(self) -> str:
+        return format_utc(self._clock())
+
+    # Scenarios -----------------------------------------------------------------------------
+
+    def create_scenario(self, name: str, *, user: str, description: str = "") -> Scenario:
+        """Create an empty scenario (version 1). Raises ParameterError if the name is taken."""
+        name = require_text(name, "scenario name", "方案名称")
+        user = require_text(user, "user name", "用户名")
+        now = self._now()
+        scenario = Scenario(str(uuid.uuid4()), name, description.strip(), None, 1, now, user,
+                            now, user)
+        with transaction(self.path, write=True) as conn:
+            scenario_rows.insert_scenario(conn, scenario, self.path)
+            write_audit(conn, at=now, user=user, action="scenario.create",
+                        entity_id=scenario.scenario_id, scenario_id=scenario.scenario_id,
+                        detail={"name": name, "description": scenario.description})
+            touch_contents(conn, "scenarios", now)
+        return scenario
+
+    def list_scenarios(self) -> list[Scenario]:
+        """Return every scenario, in creation order."""
+        with transaction(self.path, write=False) as conn:
+            return scenario_rows.fetch_all_scenarios(conn)
+
+    def get_scenario(self, scenario: ScenarioRef) -> Scenario:
+        """Return the current state of a scenario given by name, id or `Scenario`."""
+        with transaction(self.path, write=False) as conn:
+            return scenario_rows.fetch_scenario(conn, scenario, self.path)
+
+    def duplicate_scenario(self, source: ScenarioRef, new_name: str, *, user: str) -> Scenario:
+        """Copy a scenario's live sites (new ids, version 1) and allocations under a new name.
+
+        Reviews and comments stay with the source. Each copy records ``origin_site_id``.
+        """
+        new_name = require_text(new_name, "scenario name", "方案名称")
+        user = require_text(user, "user name", "用户名")
+        now = self._now()
+        with transaction(self.path, write=True) as conn:
+            src = scenario_rows.fetch_scenario(conn, source, self.path)
+            copy = Scenario(str(uuid.uuid4()), new_name, src.description, src.scenario_id, 1,
+                            now, user, now, user)
+            scenario_rows.insert_scenario(conn, copy, self.path)
+            id_map = site_rows.copy_sites(conn, src.scenario_id, copy)
+            n_allocations = copy_allocations(conn, src, copy, id_map)
+            write_audit(conn, at=now, user=user, action="scenario.duplicate",
+                        entity_id=copy.scenario_id, scenario_id=copy.scenario_id,
+                        detail={"name": new_name, "source_scenario_id": src.scenario_id,
+                                "source_name": src.name, "sites": len(id_map),
+                                "allocation_rows": n_allocations})
+            for table in ("scenarios", SITES_TABLE, "allocations"):
+                touch_contents(conn, table, now)
+        return copy
+
+    # Sites ---------------------------------------------------------------------------------
+
+    def add_site(self, scenario: ScenarioRef, site: SiteRecord, *, user: str) -> SiteRecord:
+        """Add one site to a scenario; return it as stored (new ``site_id``, version 1)."""
+        return self.add_sites(scenario, [site], user=user)[0]
+
+    def add_sites(self, scenario: ScenarioRef, sites: Iterable[SiteRecord], *,
+                  user: str) -> list[SiteRecord]:
+        """Add several sites in one transaction (all or none), e.g. from an uploaded file.
+
+        Raises
+        ------
+        InvalidGeometryError, ParameterError
+            If any site is unusable (every bad site is listed) or a name is already used by
+            a live site of the scenario.
+        """
+        user = require_text(user, "user name", "用户名")
+        checked = check_sites(list(sites))
+        now = self._now()
+        with transaction(self.path, write=True) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+            live = site_rows.fetch_live_sites(conn, current.scenario_id)
+            require_unique_names(current, [s.name for s in live], [s.name for s in checked])
+            added = []
+            for site in checked:
+                new = dataclasses.replace(
+                    site, site_id=str(uuid.uuid4()), scenario_id=current.scenario_id,
+                    origin_site_id=None, version=1, created_at=now, created_by=user,
+                    updated_at=now, updated_by=user)
+                site_rows.insert_site(conn, new)
+                site_rows.write_history(conn, new, "add")
+                write_audit(conn, at=now, user=user, action="site.add",
+                            entity_id=str(new.site_id), scenario_id=current.scenario_id,
+                            detail={"name": new.name, "version": 1})
+                added.append(new)
+            scenario_rows.bump_scenario(conn, current, at=now, user=user)
+            touch_contents(conn, SITES_TABLE, now)
+        return added
+
+    def get_site(self, site_id: str) -> SiteRecord:
+        """Return the current state of a live site (to edit it, then `update_site`)."""
+        with transaction(self.path, write=False) as conn:
+            stored = self._stored_site(conn, site_id)
+        if stored.deleted:
+            raise site_rows.deleted_site_error(stored.record)
+        return stored.record
+
+    def _stored_site(self, conn: sqlite3.Connection, site_id: str) -> site_rows.StoredSite:
+        stored = site_rows.fetch_site(conn, site_id)
+        if stored is None:
+            msg = (f"No site with id {site_id!r} in {self.path.name}; reload the scenario to "
+                   "get current site ids.")
+            zh = f"{self.path.name} 中没有编号为 {site_id!r} 的站点，请重新加载方案。"
+            raise ParameterError(msg, zh=zh)
+        return stored
+
+    def update_site(self, site: SiteRecord, *, expected_version: int,
+                    user: str) -> SiteRecord:
+        """Save an edited site if it is still at ``expected_version``; return the new state.
+
+        A save without any change writes nothing and returns the stored record.
+
+        Raises
+        ------
+        StoreConflictError
+            If someone changed or deleted the site since it was loaded (nothing is written).
+        """
+        user = require_text(user, "user name", "用户名")
+        checked = check_site(site)
+        now = self._now()
+        with transaction(self.path, write=True) as conn:
+            stored = self._stored_site(conn, str(site.site_id))
+            old = stored.record
+            if stored.deleted or old.version != expected_version:
+                raise site_rows.site_conflict(stored, expected_version)
+            new = dataclasses.replace(
+                checked, site_id=old.site_id, scenario_id=old.scenario_id,
+                origin_site_id=old.origin_site_id, version=old.version + 1,
+                created_at=old.created_at, created_by=old.created_by, updated_at=now,
+                updated_by=user)
+            changes = site_rows.changed_fields(old, new)
+            if not changes:
+                return old
+            current = scenario_rows.fetch_scenario(conn, str(old.scenario_id), self.path)
+            if new.name != old.name:
+                live = site_rows.fetch_live_sites(conn, current.scenario_id)
+                require_unique_names(current, [s.name for s in live], [new.name])
+            site_rows.update_site_row(conn, new, expected_version=expected_version)
+            self._log_site_change(conn, current, new, "update",
+                                  {"changed": changes, "version": [old.version, new.version]})
+        return new
+
+    def delete_site(self, site_id: str, *, expected_version: int, user: str) -> None:
+        """Soft-delete a site still at ``expected_version`` (kept in site_history).
+
+        Its allocation rows are removed in the same transaction (they would be stale).
+
+        Raises
+        ------
+        StoreConflictError
+            If someone changed or deleted the site since it was loaded (nothing is written).
+        """
+        user = require_text(user, "user name", "用户名")
+        now = self._now()
+        with transaction(self.path, write=True) as conn:
+            stored = self._stored_site(conn, site_id)
+            old = stored.record
+            if stored.deleted or old.version != expected_version:
+                raise site_rows.site_conflict(stored, expected_version)
+            new = dataclasses.replace(old, version=old.version + 1, updated_at=now,
+                                      updated_by=user)
+            site_rows.update_site_row(conn, new, expected_version=expected_version,
+                                      deleted=True)
+            removed = conn.execute("DELETE FROM allocations WHERE site_id = ?",
+                                   (site_id,)).rowcount
+            current = scenario_rows.fetch_scenario(conn, str(old.scenario_id), self.path)
+            self._log_site_change(conn, current, new, "delete",
+                                  {"name": old.name, "version": [old.version, new.version],
+                                   "allocation_rows_removed": removed})
+
+    def _log_site_change(self, conn: sqlite3.Connection, current: Scenario, new: SiteRecord,
+                         verb: str, detail: dict[str, object]) -> None:
+        at, user = str(new.updated_at), str(new.updated_by)
+        site_rows.write_history(conn, new, verb)
+        write_audit(conn, at=at, user=user, action=f"site.{verb}", entity_id=str(new.site_id),
+                    scenario_id=current.scenario_id, detail={"name": new.name, **detail})
+        scenario_rows.bump_scenario(conn, current, at=at, user=user)
+        touch_contents(conn, SITES_TABLE, at)
+
+    def sites(self, scenario: ScenarioRef) -> gpd.GeoDataFrame:
+        """Return the live sites of a scenario (EPSG:4326, columns `SITE_COLUMNS`)."""
+        with transaction(self.path, write=False) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+            return sites_frame(site_rows.fetch_live_sites(conn, current.scenario_id))
+
+    def site_history(self, site_id: str) -> gpd.GeoDataFrame:
+        """Return every version of a site, oldest first, with the ``action`` that made it."""
+        with transaction(self.path, write=False) as conn:
+            self._stored_site(conn, site_id)
+            history = site_rows.fetch_history(conn, site_id)
+        frame = sites_frame(record for _, record in history)
+        frame.insert(0, "action", pd.Series([a for a, _ in history], dtype="str"))
+        return frame
+
+    # Allocations ---------------------------------------------------------------------------
+
+    def save_allocations(self, scenario: ScenarioRef, allocations: pd.DataFrame, *, user: str,
+                         expected_version: int | None = None) -> Scenario:
+        """Replace a scenario's allocations (all rows in one transaction); return the scenario.
+
+        Parameters
+        ----------
+        allocations
+            Columns ``site_id, parcel_id, share_frac, area_mu, n_kg_per_yr, p_kg_per_yr,
+            haul_km`` and optionally ``county_code`` (see `store.allocation_checks`).
+        expected_version
+            The scenario version the allocation was computed from; if given and the
+            scenario changed since, `StoreConflictError` is raised and nothing is written.
+        """
+        user = require_text(user, "user name", "用户名")
+        now = self._now()
+        with transaction(self.path, write=True) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+            live = site_rows.fetch_live_sites(conn, current.scenario_id)
+            frame = check_allocations(allocations, {str(s.site_id) for s in live}, current.name)
+            updated = scenario_rows.bump_scenario(conn, current, at=now, user=user,
+                                                  expected_version=expected_version)
+            replaced = conn.execute("DELETE FROM allocations WHERE scenario_id = ?",
+                                    (current.scenario_id,)).rowcount
+            rows = [(current.scenario_id, *row, now, user)
+                    for row in frame.astype("object").itertuples(index=False, name=None)]
+            insert_allocation_rows(conn, rows)
+            write_audit(conn, at=now, user=user, action="allocations.save",
+                        entity_id=current.scenario_id, scenario_id=current.scenario_id,
+                        detail={"rows": len(rows), "replaced_rows": replaced})
+            touch_contents(conn, "allocations", now)
+        return updated
+
+    def allocations(self, scenario: ScenarioRef) -> pd.DataFrame:
+        """Return a scenario's allocations (columns `ALLOCATION_COLUMNS`)."""
+        return self.scenario_snapshot(scenario).allocations
+
+    def scenario_snapshot(self, scenario: ScenarioRef) -> ScenarioSnapshot:
+        """Return a scenario with its live sites and allocations, read consistently."""
+        with transaction(self.path, write=False) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+            sites = sites_frame(site_rows.fetch_live_sites(conn, current.scenario_id))
+            allocations = fetch_allocations(conn, current.scenario_id)
+        return ScenarioSnapshot(current, sites, allocations)
+
+    # Reviews, comments, audit --------------------------------------------------------------
+
+    def record_review(self, site_id: str, decision: str, reason: str, *,
+                      reviewer: str) -> Review:
+        """Record a reviewer's decision on the current version of a site.
+
+        ``decision`` is ``approve``, ``reject`` or ``request_changes``; a reason is required
+        except for ``approve``. Site rows (and so geometry) are never touched.
+        """
+        reviewer = require_text(reviewer, "reviewer name", "审核人")
+        reason = check_review(decision, reason)
+        now = self._now()
+        with transaction(self.path, write=True) as conn:
+            site = self._stored_site(conn, site_id)
+            if site.deleted:
+                raise site_rows.deleted_site_error(site.record)
+            review = Review(str(uuid.uuid4()), str(site.record.scenario_id), site_id,
+                            site.record.version, decision, reason, reviewer, now)
+            review_rows.insert_review(conn, review)
+            write_audit(conn, at=now, user=reviewer, action="review.record",
+                        entity_id=site_id, scenario_id=review.scenario_id,
+                        detail={"site_name": site.record.name, "decision": decision,
+                                "reason": reason, "site_version": review.site_version})
+            touch_contents(conn, "reviews", now)
+        return review
+
+    def reviews(self, scenario: ScenarioRef) -> pd.DataFrame:
+        """Return a scenario's review decisions, oldest first."""
+        with transaction(self.path, write=False) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+            return review_rows.fetch_reviews(conn, current.scenario_id)
+
+    def add_comment(self, scenario: ScenarioRef, text: str, *, user: str,
+                    site_id: str | None = None) -> Comment:
+        """Add a comment to a scenario, or to one of its sites."""
+        user = require_text(user, "user name", "用户名")
+        text = require_text(text, "comment", "评论", max_chars=MAX_COMMENT_CHARS)
+        now = self._now()
+        with transaction(self.path, write=True) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+            if site_id is not None:
+                require_site_in(self._stored_site(conn, site_id), current)
+            comment = Comment(str(uuid.uuid4()), current.scenario_id, site_id, text, user, now)
+            review_rows.insert_comment(conn, comment)
+            write_audit(conn, at=now, user=user, action="comment.add",
+                        entity_id=comment.comment_id, scenario_id=current.scenario_id,
+                        detail={"site_id": site_id, "text": text})
+            touch_contents(conn, "comments", now)
+        return comment
+
+    def comments(self, scenario: ScenarioRef) -> pd.DataFrame:
+        """Return a scenario's comments, oldest first."""
+        with transaction(self.path, write=False) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+            return review_rows.fetch_comments(conn, current.scenario_id)
+
+    def audit(self, scenario: ScenarioRef | None = None) -> pd.DataFrame:
+        """Return the audit trail (all, or one scenario's), oldest first.
+
+        Columns: ``audit_id, at, user, action, entity, entity_id, scenario_id, detail``
+        (``detail`` is a dict, e.g. ``{"changed": {"dairy_cow_head": [3000, 3500]}}``).
+        """
+        with transaction(self.path, write=False) as conn:
+            scenario_id = None if scenario is None else scenario_rows.fetch_scenario(
+                conn, scenario, self.path).scenario_id
+            return read_audit(conn, scenario_id)

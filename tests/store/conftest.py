@@ -1,0 +1,69 @@
+"""Fixtures of the plan store tests: a store on a temporary file, a fixed clock, sites."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from shapely.geometry import Polygon
+
+from store import PlanStore, SiteRecord
+
+START = datetime(2026, 3, 1, 8, 0, 0, tzinfo=UTC)
+
+
+class StepClock:
+    """A clock that advances one second per reading (deterministic timestamps)."""
+
+    def __init__(self) -> None:
+        self.readings = 0
+
+    def __call__(self) -> datetime:
+        self.readings += 1
+        return START + timedelta(seconds=self.readings)
+
+
+@pytest.fixture
+def clock() -> StepClock:
+    return StepClock()
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "plans.gpkg"
+
+
+@pytest.fixture
+def store(store_path: Path, clock: StepClock) -> PlanStore:
+    return PlanStore(store_path, clock=clock)
+
+
+def footprint(lon: float, lat: float, size_deg: float = 0.01, *, hole: bool = False) -> Polygon:
+    """A square (optionally with a square hole) with corners off the round numbers."""
+    ring = [(lon, lat), (lon + size_deg, lat), (lon + size_deg, lat + size_deg),
+            (lon, lat + size_deg)]
+    holes = []
+    if hole:
+        q = size_deg / 4
+        holes = [[(lon + q, lat + q), (lon + q, lat + 2 * q), (lon + 2 * q, lat + 2 * q),
+                  (lon + 2 * q, lat + q)]]
+    return Polygon(ring, holes)
+
+
+def full_site(name: str = "土左旗一号牧场", lon: float = 111.123456789012,
+              lat: float = 40.654321987654) -> SiteRecord:
+    """A site with every attribute set (non-default values)."""
+    return SiteRecord(
+        name=name, geometry=footprint(lon, lat, hole=True), status="under_construction",
+        start_year=2022, dairy_cow_head=3000, beef_cattle_head=10, sheep_head=20, goat_head=50,
+        manure_route="dry_scrape+composting", haul_radius_km=12.5,
+        footprint_source="uploaded", county_code="150121", note="近G6高速 near the G6",
+    )
+
+
+@pytest.fixture
+def make_site() -> Iterator[Callable[..., SiteRecord]]:
+    yield full_site

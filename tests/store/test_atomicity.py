@@ -1,0 +1,119 @@
+"""A writer killed in the middle of a save leaves the last committed state (SIGKILL test).
+
+The child process adds many sites in one transaction. A trace callback on its SQLite
+connection counts the inserts into ``sites``; after half of them it writes a ready file and
+sleeps, still inside the transaction. The cache is kept tiny so SQLite has already spilled
+changed pages into the database file: the file on disk really is half-written, and only the
+hot journal can restore it. The parent then kills the child with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import geopandas as gpd
+import pyogrio
+
+from store import PlanStore
+from tests.store.conftest import full_site
+
+ROOT = Path(__file__).resolve().parents[2]
+N_SITES = 200
+READY_TIMEOUT_S = 60.0
+
+CHILD = r"""
+import pathlib, sqlite3, sys, time
+root, store_path, ready_path, n_sites = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+sys.path.insert(0, root)
+from shapely.geometry import Point
+from store import PlanStore, SiteRecord
+
+real_connect = sqlite3.connect
+inserts = 0
+
+def pause_half_way(sql):
+    global inserts
+    if sql.startswith("INSERT INTO sites ("):
+        inserts += 1
+        if inserts == n_sites // 2 + 1:  # n_sites // 2 rows are written
+            pathlib.Path(ready_path).write_text("ready")
+            time.sleep(600)
+
+def connect(*args, **kwargs):
+    conn = real_connect(*args, **kwargs)
+    conn.execute("PRAGMA cache_size = 10")  # pages: forces spills into the database file
+    conn.set_trace_callback(pause_half_way)
+    return conn
+
+sqlite3.connect = connect
+store = PlanStore(pathlib.Path(store_path))
+# 400-vertex footprints: ~6 kB of WKB per site, far more than the cache holds
+sites = [SiteRecord(name=f"child {i}", geometry=Point(111 + i / 1000, 40.5).buffer(0.005, 100),
+                    dairy_cow_head=i) for i in range(n_sites)]
+store.add_sites("2021 plan", sites, user="child")
+print("the child was not stopped", file=sys.stderr)
+"""
+
+
+def _wait_for(ready: Path, child: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while not ready.exists():
+        if child.poll() is not None:
+            stderr = child.stderr.read().decode() if child.stderr else ""
+            pytest.fail(f"child exited early: {stderr}")
+        if time.monotonic() > deadline:
+            child.kill()
+            pytest.fail("child did not reach the middle of its transaction")
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_killed_writer_leaves_last_committed_state(store_path: Path, tmp_path: Path) -> None:
+    store = PlanStore(store_path)
+    store.create_scenario("2021 plan", user="parent")
+    store.add_sites("2021 plan", [full_site("A"), full_site("B", lon=111.3)], user="parent")
+    committed_sites = store.sites("2021 plan")
+    committed_audit = store.audit()
+    committed_bytes = store_path.read_bytes()
+
+    ready = tmp_path / "ready"
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(ROOT), str(store_path), str(ready), str(N_SITES)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_for(ready, child)
+        journal = store_path.with_name(store_path.name + "-journal")
+        assert journal.exists()
+        assert store_path.read_bytes() != committed_bytes  # half-written on disk
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+        if child.stderr:
+            child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+
+    reopened = PlanStore(store_path)  # rolls the hot journal back
+    assert not journal.exists()
+    pd.testing.assert_frame_equal(reopened.sites("2021 plan"), committed_sites)
+    pd.testing.assert_frame_equal(reopened.audit(), committed_audit)
+    assert reopened.get_scenario("2021 plan").version == 2
+    with closing(sqlite3.connect(store_path)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("SELECT count(*) FROM site_history").fetchone() == (2,)
+    assert len(gpd.read_file(store_path, layer="sites")) == 2
+    assert "sites" in pyogrio.list_layers(store_path)[:, 0]
+    # and it is writable again
+    reopened.add_site("2021 plan", full_site("C", lon=111.5), user="parent")
+    assert reopened.sites("2021 plan")["name"].tolist() == ["A", "B", "C"]
