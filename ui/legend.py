@@ -14,15 +14,22 @@ from ui.colorscale import ColorScale, label_decimals
 _BOX = ("background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
         "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.4 sans-serif;color:#222;")
 _SWATCH = ("display:inline-block;width:14px;height:14px;margin-right:6px;"
-           "vertical-align:middle;border:1px solid #888;background:{color};")
+           "vertical-align:middle;border:1px solid #888;background:{color};opacity:{opacity};")
 _NOTE = ("background:#fff3cd;border:1px solid #d39e00;color:#5c4400;padding:4px 8px;"
          "border-radius:4px;font:12px/1.4 sans-serif;max-width:260px;")
 
 
-def legend_html(title: str, entries: Sequence[tuple[str, str]], *, note: str | None = None) -> str:
-    """Return a legend box: a title and one ``(colour, label)`` swatch per row."""
+def legend_html(
+    title: str, entries: Sequence[tuple[str, str]], *, note: str | None = None,
+    opacity: float = 1.0,
+) -> str:
+    """Return a legend box: a title and one ``(colour, label)`` swatch per row.
+
+    ``opacity`` should match the fill opacity of the mapped layer so the colours agree.
+    """
+    swatch = _SWATCH.format(color="{color}", opacity=f"{opacity:g}")
     rows = "".join(
-        f'<div><span style="{_SWATCH.format(color=escape(color))}"></span>{escape(label)}</div>'
+        f'<div><span style="{swatch.format(color=escape(color))}"></span>{escape(label)}</div>'
         for color, label in entries
     )
     note_html = f'<div style="margin-top:4px;color:#555;">{escape(note)}</div>' if note else ""

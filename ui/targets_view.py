@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 CROPS: tuple[str, ...] = ("silage_corn", "oat_hay", "alfalfa")
 NO_VALUE = "—"
 FILL_COLUMN = "fill_color"
+CHOROPLETH = PolygonStyle(color="#444444", weight=1.0, fill_opacity=0.85,
+                          fill_color_column=FILL_COLUMN)
 
 
 def available_years(targets: pd.DataFrame, crop: str | None = None) -> list[int]:
@@ -130,13 +132,14 @@ def targets_map(
     layer = MapLayer(
         frame=shown, name=t("targets.map_layer", lang).format(crop=crop_label(crop, lang),
                                                               year=year),
-        analysis_crs=analysis_crs, style=PolygonStyle(fill_color_column=FILL_COLUMN),
+        analysis_crs=analysis_crs, style=CHOROPLETH,
         tooltip_fields=("name", "target_wan_mu_txt", "target_ha_txt", "source"),
         tooltip_aliases=aliases, coverage=True, label_field="label",
         illustrative=illustrative or bool((frame["status"] == "illustrative").any()),
     )
     title = t("targets.legend_title", lang).format(crop=crop_label(crop, lang))
-    legend = legend_html(title, scale_entries(scale, no_data_label=t("legend.no_target", lang)))
+    legend = legend_html(title, scale_entries(scale, no_data_label=t("legend.no_target", lang)),
+                         opacity=CHOROPLETH.fill_opacity)
     return build_map([layer], view=view, legends=[legend])
 
 
