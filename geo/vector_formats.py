@@ -109,6 +109,20 @@ def vector_format_for(filename: str, *, source_name: str) -> VectorFormat:
 # --- shared helpers -------------------------------------------------------------------
 
 
+def _gdal_detail(err: Exception, path: Path, source_name: str) -> str:
+    """Return GDAL's reason without temp paths or driver hints, as ' (reason)' or ''.
+
+    GDAL's "not recognized as being in a supported file format" and its "prefix the path
+    with '<DRIVER>:'" hint only repeat what the message already says and name a temporary
+    file the user never saw, so they are dropped.
+    """
+    text = str(err).replace(str(path), source_name)
+    text = text.split("; It might help")[0].strip().rstrip(".;")
+    if "not recognized as being in a supported file format" in text or not text:
+        return ""
+    return f" ({text})"
+
+
 def read_layer(path: Path, layer: str | None, *, source_name: str,
                format_name: str) -> gpd.GeoDataFrame:
     """Read one layer with pyogrio; unreadable geometries become None (reported later).
@@ -129,9 +143,10 @@ def read_layer(path: Path, layer: str | None, *, source_name: str,
               "请声明坐标系（如 EPSG:4546）或重新导出。")
         raise MissingCrsError(msg, zh=zh) from err
     except _OGR_ERRORS as err:
-        msg = (f"{source_name} cannot be read as {format_name} ({err}). The file may be "
+        detail = _gdal_detail(err, path, source_name)
+        msg = (f"{source_name} cannot be read as {format_name}{detail}. The file may be "
                "damaged or of another type: open it in QGIS and export it again.")
-        zh = (f"{source_name} 无法按 {format_name} 读取（{err}）。"
+        zh = (f"{source_name} 无法按 {format_name} 读取{detail}。"
               "文件可能已损坏或类型不符，请在 QGIS 中打开后重新导出。")
         raise FileFormatError(msg, zh=zh) from err
     if not isinstance(frame, gpd.GeoDataFrame):
@@ -146,9 +161,10 @@ def spatial_layers(path: Path, *, source_name: str, format_name: str) -> list[st
     try:
         layers = pyogrio.list_layers(path)
     except _OGR_ERRORS as err:
-        msg = (f"{source_name} cannot be read as {format_name} ({err}). The file may be "
+        detail = _gdal_detail(err, path, source_name)
+        msg = (f"{source_name} cannot be read as {format_name}{detail}. The file may be "
                "damaged or of another type: open it in QGIS and export it again.")
-        zh = (f"{source_name} 无法按 {format_name} 读取（{err}）。"
+        zh = (f"{source_name} 无法按 {format_name} 读取{detail}。"
               "文件可能已损坏或类型不符，请在 QGIS 中打开后重新导出。")
         raise FileFormatError(msg, zh=zh) from err
     return [str(name) for name, geom_type in layers if geom_type is not None]
