@@ -36,3 +36,27 @@ __all__ = [
     "WarningGrade",
     "WarningGrades",
 ]
+
+# Forage, water and build-out parameters (issue 6).
+from siting.parameters.buildout import BuildoutParams  # noqa: E402
+from siting.parameters.forage import (  # noqa: E402
+    ADULT_CLASSES,
+    ANIMAL_CLASSES,
+    DAIRY_CLASSES,
+    FEEDS,
+    ZONES,
+    ForageParams,
+)
+from siting.parameters.water import LIVESTOCK_CLASSES, WaterParams  # noqa: E402
+
+__all__ += [
+    "ADULT_CLASSES",
+    "ANIMAL_CLASSES",
+    "DAIRY_CLASSES",
+    "FEEDS",
+    "LIVESTOCK_CLASSES",
+    "ZONES",
+    "BuildoutParams",
+    "ForageParams",
+    "WaterParams",
+]
