@@ -1,0 +1,180 @@
+"""County totals of one build-out year: herd, forage, manure load and water (all additive).
+
+Every quantity in the totals is a sum over the county's sources (baseline herd and scenario
+farms), so the city totals are column sums (see `siting.buildout.city_totals`). Ratios
+(self-sufficiency, load index, utilisation, water use ÷ cap) are formed only in the checks.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from siting.buildout_farms import SPECIES_OF_COLUMN, herd_columns
+from siting.buildout_inputs import BuildoutParameters, BuildoutRegion
+from siting.forage import county_yields, feed_demand, parcel_forage_area
+from siting.nutrients import county_balance
+from siting.parameters import FEEDS
+from siting.plan_targets import county_forage_targets, plan_target, target_year_in_force
+from siting.water import irrigation_water_m3_per_yr, livestock_heads, livestock_water_m3_per_yr
+
+SupplySource = Literal["parcels", "targets"]
+#: Plan-target key of each feed's local share (the plan's 本土自给率 minimum).
+SHARE_TARGET_KEY: Final[dict[str, str]] = {
+    "silage_corn": "silage_corn_self_sufficiency_min_frac",
+    "alfalfa": "alfalfa_oat_self_sufficiency_min_frac",
+    "oat_hay": "alfalfa_oat_self_sufficiency_min_frac"}
+#: Local share used when the plan sets none: grow all of it (self-sufficiency).
+FULL_SHARE_FRAC: Final[float] = 1.0
+_DAIRY_INPUTS: Final[tuple[str, ...]] = ("dairy_cow_head", "heifer_head", "calf_head")
+
+
+def baseline_for_year(baseline_herd: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Return the baseline rows of ``year`` (latest baseline year <= it; all if no ``year``)."""
+    if "year" not in baseline_herd.columns:
+        return baseline_herd
+    chosen = target_year_in_force(baseline_herd["year"], year)
+    return baseline_herd[baseline_herd["year"] == chosen]
+
+
+def _sources(region: BuildoutRegion, farm_years: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Stack baseline and scenario herd rows of ``year`` (``adcode``, ``origin``, herd)."""
+    baseline = baseline_for_year(region.baseline_herd, year)
+    scenario = farm_years[farm_years["year"] == year]
+    frames = []
+    for origin, frame in (("baseline", baseline), ("scenario", scenario)):
+        frames.append(pd.DataFrame({"adcode": frame["adcode"].astype(str).to_numpy(),
+                                    "origin": origin, **herd_columns(frame)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def herd_totals(sources: pd.DataFrame, parameters: BuildoutParameters,
+                adcodes: tuple[str, ...]) -> pd.DataFrame:
+    """Return head by class, dairy head and PE per county (split per source, then summed)."""
+    heads = livestock_heads(sources, parameters.forage)
+    pe_per_head = parameters.nutrients.pe_per_head
+    pe = sum(sources[c].to_numpy() * pe_per_head[s] for c, s in SPECIES_OF_COLUMN.items())
+    dairy = sources[list(_DAIRY_INPUTS)].sum(axis=1).to_numpy()
+    is_base = (sources["origin"] == "baseline").to_numpy()
+    frame = heads.assign(
+        adcode=sources["adcode"].to_numpy(),
+        dairy_head=dairy, baseline_dairy_head=np.where(is_base, dairy, 0.0),
+        scenario_dairy_head=np.where(is_base, 0.0, dairy),
+        baseline_pe=np.where(is_base, pe, 0.0), scenario_pe=np.where(is_base, 0.0, pe))
+    return frame.groupby("adcode").sum(numeric_only=True).reindex(list(adcodes), fill_value=0.0)
+
+
+def forage_totals(herd: pd.DataFrame, region: BuildoutRegion, parameters: BuildoutParameters,
+                  year: int, supply_from: SupplySource) -> pd.DataFrame:
+    """Return per county and feed: demand, supply area and tonnes, area needed, target area."""
+    adcodes = pd.Series(herd.index, index=herd.index)
+    yields = county_yields(adcodes, region.zones, parameters.forage)
+    demand = feed_demand(herd, parameters.forage)
+    targets = (county_forage_targets(region.forage_targets, year).set_index("adcode")
+               .reindex(herd.index))
+    if supply_from == "parcels":
+        area = parcel_forage_area(region.parcels).set_index("adcode").reindex(herd.index)
+    else:
+        area = targets[[f"{f}_target_mu" for f in FEEDS]].set_axis(
+            [f"{f}_area_mu" for f in FEEDS], axis=1)
+    out = pd.DataFrame(index=herd.index)
+    for feed in FEEDS:
+        share = _local_share(region, feed, year)
+        out[f"{feed}_demand_t_per_yr"] = demand[f"{feed}_demand_t_per_yr"]
+        out[f"{feed}_area_mu"] = area[f"{feed}_area_mu"].fillna(0.0)
+        out[f"{feed}_supply_t_per_yr"] = out[f"{feed}_area_mu"] * yields[f"{feed}_yield_t_per_mu"]
+        out[f"{feed}_area_needed_mu"] = (out[f"{feed}_demand_t_per_yr"] * share
+                                         / yields[f"{feed}_yield_t_per_mu"])
+        out[f"{feed}_target_mu"] = targets[f"{feed}_target_mu"].fillna(0.0)
+        out[f"{feed}_irrigated_mu"] = np.maximum(out[f"{feed}_area_mu"],
+                                                 out[f"{feed}_area_needed_mu"])
+    return out
+
+
+def _local_share(region: BuildoutRegion, feed: str, year: int) -> float:
+    target = plan_target(region.plan_targets, SHARE_TARGET_KEY[feed], year)
+    return FULL_SHARE_FRAC if target is None else target.value
+
+
+def water_totals(herd: pd.DataFrame, forage: pd.DataFrame, region: BuildoutRegion,
+                 parameters: BuildoutParameters) -> pd.DataFrame:
+    """Return livestock, irrigation, other and total water use and the cap (m³/yr)."""
+    livestock = livestock_water_m3_per_yr(herd, parameters.water)
+    irrigated = forage[[f"{f}_irrigated_mu" for f in FEEDS]].set_axis(
+        [f"{f}_area_mu" for f in FEEDS], axis=1)
+    zones = pd.Series([region.zones[a] for a in herd.index], index=herd.index)
+    irrigation = irrigation_water_m3_per_yr(irrigated, zones, parameters.water)
+    caps = region.water_caps.assign(adcode=region.water_caps["adcode"].astype(str)).set_index(
+        "adcode").reindex(herd.index)
+    other = caps["other_use_m3_per_yr"].fillna(0.0)
+    return pd.DataFrame({
+        "livestock_water_m3_per_yr": livestock, "irrigation_water_m3_per_yr": irrigation,
+        "other_water_m3_per_yr": other, "water_use_m3_per_yr": livestock + irrigation + other,
+        "water_cap_m3_per_yr": caps["cap_m3_per_yr"],
+    }, index=herd.index)
+
+
+def manure_totals(herd: pd.DataFrame, region: BuildoutRegion,
+                  parameters: BuildoutParameters) -> pd.DataFrame:
+    """Return present PE, manure N/P supply, land capacity (PE, kg/yr) and usable PE."""
+    species = {"dairy_cow_head": herd["dairy_head"], "goat_head": herd["dairy_goat_head"],
+               "beef_cattle_head": herd["beef_cattle_head"], "sheep_head": herd["sheep_head"]}
+    herd_by_county = pd.DataFrame({"adcode": herd.index, **{k: v.to_numpy()
+                                                           for k, v in species.items()}})
+    balance = (county_balance(region.parcels, herd_by_county, parameters.nutrients,
+                              parameters.grades).set_index("adcode").reindex(herd.index))
+    nutrients = parameters.nutrients
+    present = herd["baseline_pe"] + herd["scenario_pe"]
+    capacity_n = balance["capacity_pe_n"].fillna(0.0)
+    return pd.DataFrame({
+        "present_pe": present,
+        "n_supply_kg_per_yr": present * nutrients.n_supply_kg_per_pe,
+        "p_supply_kg_per_yr": present * nutrients.p_supply_kg_per_pe,
+        "manure_n_demand_kg_per_yr": balance["manure_n_demand_kg_per_yr"].fillna(0.0),
+        "manure_p_demand_kg_per_yr": balance["manure_p_demand_kg_per_yr"].fillna(0.0),
+        "capacity_pe_n": capacity_n,
+        "capacity_pe_p": balance["capacity_pe_p"].fillna(0.0),
+        "usable_pe": np.minimum(present, capacity_n),
+    }, index=herd.index)
+
+
+def ledger_totals(farm_years: pd.DataFrame, allocation: pd.DataFrame | None,
+                  adcodes: pd.Index) -> pd.DataFrame:
+    """Return the scenario farms' ledger need, allocated and unmet kg/yr per county.
+
+    ``allocation`` has ``farm_id``, ``need_kg_per_yr`` and ``allocated_kg_per_yr`` (the
+    absorption-land ledger's farm table at full herd). A year's need is ``need × ramp``; the
+    land allocated stays, so ``unmet = max(0, need × ramp − allocated)``. Without an
+    allocation every column is NaN.
+    """
+    columns = ("ledger_need_kg_per_yr", "ledger_allocated_kg_per_yr", "ledger_unmet_kg_per_yr")
+    if allocation is None:
+        return pd.DataFrame({c: np.nan for c in columns}, index=adcodes)
+    merged = farm_years.merge(allocation, on="farm_id", how="inner")
+    need = merged["need_kg_per_yr"].to_numpy(dtype=float) * merged["ramp_frac"].to_numpy()
+    allocated = np.minimum(merged["allocated_kg_per_yr"].to_numpy(dtype=float), need)
+    frame = pd.DataFrame({"adcode": merged["adcode"].to_numpy(), columns[0]: need,
+                          columns[1]: allocated, columns[2]: need - allocated})
+    return frame.groupby("adcode").sum().reindex(adcodes, fill_value=0.0)
+
+
+def county_totals_for_year(
+    farm_years: pd.DataFrame,
+    region: BuildoutRegion,
+    parameters: BuildoutParameters,
+    year: int,
+    *,
+    allocation: pd.DataFrame | None = None,
+    supply_from: SupplySource = "parcels",
+) -> pd.DataFrame:
+    """Return one row per county of ``region`` with every additive total of ``year``."""
+    herd = herd_totals(_sources(region, farm_years, year), parameters, region.adcodes)
+    forage = forage_totals(herd, region, parameters, year, supply_from)
+    water = water_totals(herd, forage, region, parameters)
+    manure = manure_totals(herd, region, parameters)
+    ledger = ledger_totals(farm_years[farm_years["year"] == year], allocation, herd.index)
+    totals = pd.concat([herd, forage, manure, ledger, water], axis=1)
+    return totals.rename_axis("adcode").reset_index().assign(year=int(year))
+

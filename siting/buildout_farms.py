@@ -1,0 +1,179 @@
+"""Farms of a build-out scenario by year: herd ramp after the start year, manure N and P.
+
+A farm table has ``farm_id`` (text, unique), ``adcode`` (county), ``status`` (one of
+`FARM_STATUSES`), ``start_year`` (integer; may be empty for existing farms) and herd columns
+of the plan store (``dairy_cow_head``, ``heifer_head``, ``calf_head``, ``goat_head``,
+``beef_cattle_head``, ``sheep_head``; missing ones are 0). ``existing`` farms are taken to be
+in the baseline herd already and add nothing; the others add ``ramp × herd`` from their
+start year (`BuildoutParams.ramp_for`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+
+from errors import SchemaError
+from geo.validate import require_same_crs
+from siting.forage import herd_input
+from siting.parameters import BuildoutParams, NutrientParams
+from siting.problems import Problems
+
+FARM_STATUSES: Final[tuple[str, ...]] = ("existing", "under_construction", "proposed")
+#: Status of farms already counted in the baseline herd.
+BASELINE_STATUS: Final[str] = "existing"
+#: Herd columns (plan-store names) carried through the build-out.
+HERD_COLUMNS: Final[tuple[str, ...]] = (
+    "dairy_cow_head", "heifer_head", "calf_head", "goat_head", "beef_cattle_head", "sheep_head",
+    "pig_head", "poultry_head")
+#: Other names of a herd column (the herd baseline layer calls dairy goats dairy_goat_head).
+HERD_ALIASES: Final[dict[str, str]] = {"dairy_goat_head": "goat_head"}
+#: Herd column -> species key of the 2018 guide's PE table. Dairy young stock count as dairy
+#: cows (the guide counts 奶牛 on stock and has no young-stock factor).
+SPECIES_OF_COLUMN: Final[dict[str, str]] = {
+    "dairy_cow_head": "dairy_cow", "heifer_head": "dairy_cow", "calf_head": "dairy_cow",
+    "goat_head": "goat", "beef_cattle_head": "beef_cattle", "sheep_head": "sheep",
+    "pig_head": "pig", "poultry_head": "poultry"}
+REQUIRED_FARM_COLUMNS: Final[tuple[str, ...]] = ("farm_id", "adcode", "status", "start_year")
+_ADCODE = re.compile(r"^\d{6}$")
+_MAX_LISTED: Final[int] = 10
+
+
+def _listed(values: Sequence[object]) -> str:
+    shown = ", ".join(map(str, list(values)[:_MAX_LISTED]))
+    return shown + (" ..." if len(values) > _MAX_LISTED else "")
+
+
+def herd_columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Return every column of `HERD_COLUMNS` as floats (aliases added in, missing ones 0)."""
+    herd = {c: herd_input(frame, c) for c in HERD_COLUMNS}
+    for alias, column in HERD_ALIASES.items():
+        herd[column] = herd[column] + herd_input(frame, alias)
+    return herd
+
+
+def check_farms(farms: pd.DataFrame, adcodes: Sequence[str]) -> pd.DataFrame:
+    """Validate a farm table; return it typed (herd columns as floats, missing ones 0).
+
+    Parameters
+    ----------
+    farms
+        Farm table (see the module docstring).
+    adcodes
+        Counties of the region; every farm must be in one.
+
+    Raises
+    ------
+    SchemaError
+        If a required column is missing.
+    ParameterError
+        Listing every duplicate or empty id, unknown county or status, missing start year
+        of a farm that is not existing, and negative head count.
+    """
+    missing = [c for c in REQUIRED_FARM_COLUMNS if c not in farms.columns]
+    if missing:
+        msg = (f"The scenario's farm table lacks the column(s) {', '.join(missing)} (has: "
+               f"{', '.join(map(str, farms.columns))}).")
+        raise SchemaError(msg, zh=f"方案牧场表缺少列：{'、'.join(missing)}。")
+    ids = farms["farm_id"].astype("string").fillna("").to_numpy(dtype=object)
+    problems = Problems("scenario farms", "方案牧场")
+    _flag(problems, ids, ids == "", "have an empty farm_id", "的编号为空")
+    _flag(problems, ids, pd.Series(ids).duplicated(keep=False).to_numpy(),
+          "repeat a farm_id", "编号重复")
+    adcode = farms["adcode"].astype("string").fillna("").to_numpy(dtype=object)
+    bad_county = np.array([not (_ADCODE.match(a) and a in set(adcodes)) for a in adcode])
+    _flag(problems, ids, bad_county, f"have an adcode outside the region ({_listed(adcodes)})",
+          "的县代码不在本地区内")
+    status = farms["status"].astype("string").fillna("").to_numpy(dtype=object)
+    _flag(problems, ids, ~np.isin(status, FARM_STATUSES),
+          f"have a status not in {', '.join(FARM_STATUSES)}", "的状态无效")
+    start = pd.to_numeric(farms["start_year"], errors="coerce").to_numpy(dtype=float)
+    no_start = (status != BASELINE_STATUS) & ~((start % 1) == 0)
+    _flag(problems, ids, no_start, "need a whole start_year (they are not existing farms)",
+          "须填写开工/投产年份（整数）")
+    herd = herd_columns(farms)
+    for column, values in herd.items():
+        _flag(problems, ids, ~(values >= 0), f"have {column} that is not a number >= 0",
+              f"的 {column} 不是不小于 0 的数")
+    problems.raise_if_any()
+    return pd.DataFrame({"farm_id": ids.astype(str), "adcode": adcode.astype(str),
+                         "status": status.astype(str), "start_year": start, **herd})
+
+
+def _flag(problems: Problems, ids: np.ndarray, mask: np.ndarray, en: str, zh: str) -> None:
+    if mask.any():
+        listed = _listed([str(i) or "(empty)" for i in ids[mask]])
+        problems.add(f"farm(s) {listed} {en}", f"牧场 {listed} {zh}")
+
+
+def farms_by_year(farms: pd.DataFrame, years: Sequence[int], params: BuildoutParams,
+                  nutrients: NutrientParams) -> pd.DataFrame:
+    """Return one row per farm and year with the herd it adds and its manure N and P.
+
+    Parameters
+    ----------
+    farms
+        Output of `check_farms`.
+    years
+        Years checked.
+    params, nutrients
+        Herd ramp; PE per head and manure supply per PE (农办牧〔2018〕1号).
+
+    Returns
+    -------
+    farm_years
+        ``farm_id``, ``adcode``, ``status``, ``start_year``, ``year``, ``ramp_frac`` (share of
+        the farm's herd on stock that year; 1 for existing farms), ``added_frac`` (share added
+        to the baseline herd: 0 for existing farms), the herd columns scaled by ``added_frac``,
+        ``pe`` (pig equivalents added), ``n_supply_kg_per_yr`` and ``p_supply_kg_per_yr``
+        (``pe × 7.0 kg N``, ``× 1.2 kg P``: the guide's per-PE default).
+    """
+    grid = farms.merge(pd.DataFrame({"year": [int(y) for y in years]}), how="cross")
+    existing = (grid["status"] == BASELINE_STATUS).to_numpy()
+    ramp = params.ramp_for(grid["year"].to_numpy(dtype=float) - grid["start_year"].to_numpy())
+    ramp = np.where(existing, 1.0, ramp)
+    added = np.where(existing, 0.0, ramp)
+    scaled = {c: grid[c].to_numpy(dtype=float) * added for c in HERD_COLUMNS}
+    pe = sum(scaled[c] * nutrients.pe_per_head[s] for c, s in SPECIES_OF_COLUMN.items())
+    pe = np.asarray(pe, dtype=float)
+    return grid[["farm_id", "adcode", "status", "start_year", "year"]].assign(
+        ramp_frac=ramp, added_frac=added, **scaled, pe=pe,
+        n_supply_kg_per_yr=pe * nutrients.n_supply_kg_per_pe,
+        p_supply_kg_per_yr=pe * nutrients.p_supply_kg_per_pe)
+
+
+def farms_from_sites(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return the farm table of plan-store sites (``site_id`` -> ``farm_id``).
+
+    Parameters
+    ----------
+    sites
+        Plan-store sites (``site_id``, ``status``, ``start_year``, herd columns, optional
+        ``county_code``) with polygon geometry.
+    counties
+        County polygons (``adcode``) in the same CRS; a site without ``county_code`` gets the
+        county holding its representative point.
+
+    Raises
+    ------
+    CrsMismatchError
+        If the two layers' CRSs differ.
+    """
+    require_same_crs(sites, counties, names=("sites", "counties"))
+    points = gpd.GeoDataFrame(geometry=sites.geometry.representative_point(), crs=sites.crs)
+    joined = gpd.sjoin(points, counties[["adcode", "geometry"]], how="left", predicate="within")
+    located = joined.groupby(level=0)["adcode"].first().reindex(sites.index)
+    given = (sites["county_code"].astype("string") if "county_code" in sites.columns
+             else pd.Series(pd.NA, index=sites.index, dtype="string"))
+    adcode = given.where(given.notna() & (given != ""), located.astype("string"))
+    return pd.DataFrame({"farm_id": sites["site_id"].astype(str).to_numpy(),
+                         "adcode": adcode.fillna("").astype(str).to_numpy(),
+                         "status": sites["status"].astype(str).to_numpy(),
+                         "start_year": pd.to_numeric(sites["start_year"]).to_numpy(dtype=float),
+                         **herd_columns(sites)})

@@ -1,0 +1,99 @@
+"""Inputs of the build-out check: the region's data and every parameter object, bundled."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+import pandas as pd
+
+from errors import SchemaError
+from siting.parameters import (
+    BuildoutParams,
+    Coefficient,
+    ForageParams,
+    NutrientParams,
+    WarningGrades,
+    WaterParams,
+)
+
+#: Columns each region frame must have (the parcel columns are those of
+#: `siting.nutrients.parcel_absorption_capacity`'s output that the check uses).
+REGION_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "counties": ("adcode", "name_zh", "name_en"),
+    "baseline_herd": ("adcode",),
+    "parcels": ("adcode", "crop", "area_mu", "manure_allowed", "n_capacity_kg_per_yr",
+                "p_capacity_kg_per_yr"),
+    "forage_targets": ("adcode", "crop", "year", "target_mu", "source"),
+    "plan_targets": ("key", "year", "value", "unit", "source", "status", "note"),
+    "water_caps": ("adcode", "cap_m3_per_yr", "other_use_m3_per_yr", "source", "status"),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class BuildoutRegion:
+    """Region data a build-out is checked against (frames are not modified).
+
+    Parameters
+    ----------
+    counties
+        ``adcode``, ``name_zh``, ``name_en``: every county reported (geometry not used).
+    zones
+        ``adcode -> zone`` (selects default yields and irrigation quotas).
+    baseline_herd
+        ``adcode`` plus plan-store herd columns (``dairy_cow_head`` = all dairy cattle
+        unless heifers or calves are given, ``goat_head`` ...); an optional ``year`` column
+        holds several baselines (the latest one <= the checked year is used).
+    parcels
+        Absorption parcels with their manure capacity (output of
+        `siting.nutrients.parcel_absorption_capacity`); areas in 亩, capacities in kg/yr.
+    forage_targets, plan_targets
+        Frames of `layers.targets.load_forage_targets` and ``load_plan_targets``.
+    water_caps
+        Frame of `layers.water_caps.load_water_caps` (m³/yr).
+    city_adcode
+        Code of the whole region (the ``adcode`` of the city rows).
+    """
+
+    counties: pd.DataFrame
+    zones: Mapping[str, str] = field(hash=False)
+    baseline_herd: pd.DataFrame
+    parcels: pd.DataFrame
+    forage_targets: pd.DataFrame
+    plan_targets: pd.DataFrame
+    water_caps: pd.DataFrame
+    city_adcode: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "zones", dict(self.zones))
+        problems = [
+            f"{name} lacks {', '.join(c for c in columns if c not in getattr(self, name))}"
+            for name, columns in REGION_COLUMNS.items()
+            if any(c not in getattr(self, name).columns for c in columns)
+        ]
+        if problems:
+            msg = f"Build-out region data: {'; '.join(problems)}. Load them with the layers/ loaders."
+            raise SchemaError(msg, zh=f"建设进度校核的地区数据缺少列：{'；'.join(problems)}。")
+
+    @property
+    def adcodes(self) -> tuple[str, ...]:
+        """Return the county codes, sorted."""
+        return tuple(sorted(self.counties["adcode"].astype(str)))
+
+
+@dataclass(frozen=True, eq=False)
+class BuildoutParameters:
+    """Every coefficient object the build-out check uses."""
+
+    forage: ForageParams
+    water: WaterParams
+    nutrients: NutrientParams
+    grades: WarningGrades
+    buildout: BuildoutParams
+
+    def coefficients(self) -> tuple[Coefficient, ...]:
+        """Return every record (value, unit, status, source), user overrides marked ``user``."""
+        return (*self.forage.coefficients(), *self.water.coefficients(),
+                *self.nutrients.coefficients(), *self.grades.coefficients(),
+                *self.buildout.coefficients())
