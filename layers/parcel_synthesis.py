@@ -31,7 +31,7 @@ from scipy import ndimage
 
 import geopandas as gpd
 import shapely
-from pyproj import Transformer
+from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from geo.area import area_mu
@@ -83,7 +83,9 @@ def smooth_field(rng: np.random.Generator, grid: Grid, smoothing_km: float) -> F
     return np.asarray((field - field.mean()) / field.std(), dtype=np.float64)
 
 
-def classify_zones(grid: Grid, model: ParcelModel, analysis_crs: str) -> npt.NDArray[np.str_]:
+def classify_zones(
+    grid: Grid, model: ParcelModel, analysis_crs: CRS | str
+) -> npt.NDArray[np.str_]:
     """Return the landscape zone of every cell centre, shape (rows, cols)."""
     row, col = np.indices((grid.rows, grid.cols))
     x_m = grid.x0_m + (col + 0.5) * grid.cell_m

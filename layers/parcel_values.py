@@ -192,14 +192,17 @@ def _numbers(values: pd.Series, labels: pd.Series, column: str) -> tuple[pd.Seri
     return numbers.astype("float64"), problems
 
 
-def _booleans(values: pd.Series, labels: pd.Series, column: str) -> tuple[pd.Series, list[_Problem]]:
-    def parse(value: object) -> bool | None:
-        if isinstance(value, bool | np.bool_):
-            return bool(value)
-        text = str(value).strip().lower()
-        return True if text in _TRUE else False if text in _FALSE else None
+def _parse_bool(value: object) -> bool | None:
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    text = str(value).strip().lower()
+    return True if text in _TRUE else False if text in _FALSE else None
 
-    parsed = values.map(parse)
+
+def _booleans(
+    values: pd.Series, labels: pd.Series, column: str
+) -> tuple[pd.Series, list[_Problem]]:
+    parsed = values.map(_parse_bool)
     problems = _listed(parsed.isna(), labels, values, f"{column} is not true/false (1/0, 是/否)",
                        f"{column} 不是 是/否（true/false、1/0）")
     return parsed.fillna(False).astype(bool), problems

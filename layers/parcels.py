@@ -20,8 +20,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 import geopandas as gpd
 
 from errors import FileFormatError
@@ -147,9 +145,3 @@ def load_user_parcels(
     measured = area_mu(parcels.to_crs(region.analysis_crs))
     parcels = parcels.assign(area_mu=measured.to_numpy())
     return parcels[[*PARCEL_COLUMNS, "geometry"]].reset_index(drop=True)
-
-
-def parcel_summary_by_county(parcels: pd.DataFrame) -> pd.DataFrame:
-    """Return the parcel area per county and crop in 亩 (rows: adcode; columns: crop)."""
-    return parcels.pivot_table(index="adcode", columns="crop", values="area_mu",
-                               aggfunc="sum", fill_value=0.0)
