@@ -28,7 +28,8 @@ SHARE_TARGET_KEY: Final[dict[str, str]] = {
     "oat_hay": "alfalfa_oat_self_sufficiency_min_frac"}
 #: Local share used when the plan sets none: grow all of it (self-sufficiency).
 FULL_SHARE_FRAC: Final[float] = 1.0
-_DAIRY_INPUTS: Final[tuple[str, ...]] = ("dairy_cow_head", "heifer_head", "calf_head")
+#: Relative LP tolerance: an allocation within this share of the need meets it.
+LEDGER_TOLERANCE_FRAC: Final[float] = 1e-6
 
 
 def baseline_for_year(baseline_herd: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -56,7 +57,7 @@ def herd_totals(sources: pd.DataFrame, parameters: BuildoutParameters,
     heads = livestock_heads(sources, parameters.forage)
     pe_per_head = parameters.nutrients.pe_per_head
     pe = sum(sources[c].to_numpy() * pe_per_head[s] for c, s in SPECIES_OF_COLUMN.items())
-    dairy = sources[list(_DAIRY_INPUTS)].sum(axis=1).to_numpy()
+    dairy = sources["dairy_cow_head"].to_numpy()
     is_base = (sources["origin"] == "baseline").to_numpy()
     frame = heads.assign(
         adcode=sources["adcode"].to_numpy(),
@@ -155,6 +156,7 @@ def ledger_totals(farm_years: pd.DataFrame, allocation: pd.DataFrame | None,
     merged = farm_years.merge(allocation, on="farm_id", how="inner")
     need = merged["need_kg_per_yr"].to_numpy(dtype=float) * merged["ramp_frac"].to_numpy()
     allocated = np.minimum(merged["allocated_kg_per_yr"].to_numpy(dtype=float), need)
+    allocated = np.where(allocated >= need * (1 - LEDGER_TOLERANCE_FRAC), need, allocated)
     frame = pd.DataFrame({"adcode": merged["adcode"].to_numpy(), columns[0]: need,
                           columns[1]: allocated, columns[2]: need - allocated})
     return frame.groupby("adcode").sum().reindex(adcodes, fill_value=0.0)

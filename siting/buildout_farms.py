@@ -2,8 +2,8 @@
 
 A farm table has ``farm_id`` (text, unique), ``adcode`` (county), ``status`` (one of
 `FARM_STATUSES`), ``start_year`` (integer; may be empty for existing farms) and herd columns
-of the plan store (``dairy_cow_head``, ``heifer_head``, ``calf_head``, ``goat_head``,
-``beef_cattle_head``, ``sheep_head``; missing ones are 0). ``existing`` farms are taken to be
+of the plan store (``dairy_cow_head`` = all dairy cattle, ``goat_head``, ``beef_cattle_head``,
+``sheep_head``; also ``pig_head``, ``poultry_head``; missing ones are 0). ``existing`` farms are taken to be
 in the baseline herd already and add nothing; the others add ``ramp × herd`` from their
 start year (`BuildoutParams.ramp_for`).
 """
@@ -30,15 +30,13 @@ FARM_STATUSES: Final[tuple[str, ...]] = ("existing", "under_construction", "prop
 BASELINE_STATUS: Final[str] = "existing"
 #: Herd columns (plan-store names) carried through the build-out.
 HERD_COLUMNS: Final[tuple[str, ...]] = (
-    "dairy_cow_head", "heifer_head", "calf_head", "goat_head", "beef_cattle_head", "sheep_head",
-    "pig_head", "poultry_head")
+    "dairy_cow_head", "goat_head", "beef_cattle_head", "sheep_head", "pig_head", "poultry_head")
 #: Other names of a herd column (the herd baseline layer calls dairy goats dairy_goat_head).
 HERD_ALIASES: Final[dict[str, str]] = {"dairy_goat_head": "goat_head"}
-#: Herd column -> species key of the 2018 guide's PE table. Dairy young stock count as dairy
-#: cows (the guide counts 奶牛 on stock and has no young-stock factor).
+#: Herd column -> species key of the 2018 guide's PE table. ``dairy_cow_head`` counts all dairy
+#: cattle, young stock included (the guide counts 奶牛 on stock; it has no young-stock factor).
 SPECIES_OF_COLUMN: Final[dict[str, str]] = {
-    "dairy_cow_head": "dairy_cow", "heifer_head": "dairy_cow", "calf_head": "dairy_cow",
-    "goat_head": "goat", "beef_cattle_head": "beef_cattle", "sheep_head": "sheep",
+    "dairy_cow_head": "dairy_cow", "goat_head": "goat", "beef_cattle_head": "beef_cattle", "sheep_head": "sheep",
     "pig_head": "pig", "poultry_head": "poultry"}
 REQUIRED_FARM_COLUMNS: Final[tuple[str, ...]] = ("farm_id", "adcode", "status", "start_year")
 _ADCODE = re.compile(r"^\d{6}$")
@@ -112,6 +110,14 @@ def _flag(problems: Problems, ids: np.ndarray, mask: np.ndarray, en: str, zh: st
         problems.add(f"farm(s) {listed} {en}", f"牧场 {listed} {zh}")
 
 
+def farm_pe(farms: pd.DataFrame, nutrients: NutrientParams) -> np.ndarray:
+    """Return each farm's pig equivalents: Σ head × PE per head over `SPECIES_OF_COLUMN`."""
+    pe = np.zeros(len(farms))
+    for column, species in SPECIES_OF_COLUMN.items():
+        pe = pe + herd_input(farms, column) * nutrients.pe_per_head[species]
+    return pe
+
+
 def farms_by_year(farms: pd.DataFrame, years: Sequence[int], params: BuildoutParams,
                   nutrients: NutrientParams) -> pd.DataFrame:
     """Return one row per farm and year with the herd it adds and its manure N and P.
@@ -140,8 +146,7 @@ def farms_by_year(farms: pd.DataFrame, years: Sequence[int], params: BuildoutPar
     ramp = np.where(existing, 1.0, ramp)
     added = np.where(existing, 0.0, ramp)
     scaled = {c: grid[c].to_numpy(dtype=float) * added for c in HERD_COLUMNS}
-    pe = sum(scaled[c] * nutrients.pe_per_head[s] for c, s in SPECIES_OF_COLUMN.items())
-    pe = np.asarray(pe, dtype=float)
+    pe = farm_pe(pd.DataFrame(scaled), nutrients)
     return grid[["farm_id", "adcode", "status", "start_year", "year"]].assign(
         ramp_frac=ramp, added_frac=added, **scaled, pe=pe,
         n_supply_kg_per_yr=pe * nutrients.n_supply_kg_per_pe,

@@ -42,8 +42,8 @@ class BuildoutRegion:
     zones
         ``adcode -> zone`` (selects default yields and irrigation quotas).
     baseline_herd
-        ``adcode`` plus plan-store herd columns (``dairy_cow_head`` = all dairy cattle
-        unless heifers or calves are given, ``goat_head`` ...); an optional ``year`` column
+        ``adcode`` plus herd columns (``dairy_cow_head`` = all dairy cattle, ``goat_head`` or
+        ``dairy_goat_head``, ``beef_cattle_head`` ...); an optional ``year`` column
         holds several baselines (the latest one <= the checked year is used).
     parcels
         Absorption parcels with their manure capacity (output of

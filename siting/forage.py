@@ -3,12 +3,9 @@
 ``demand_t = Σ_class head × ration_t_per_head_yr``; ``land_mu = demand_t × share ÷ yield_t_per_mu``
 per feed (silage corn whole-plant fresh, alfalfa hay, oat or grass hay), where ``share`` is
 the part of the demand grown locally (1 = self-sufficient). Herd input columns follow the plan
-store: ``dairy_cow_head``, ``heifer_head``, ``calf_head``, ``goat_head`` (dairy goats).
-
-A dairy head count is split into classes with `ForageParams.herd_share_frac`: when a row gives
-no heifers and no calves, ``dairy_cow_head`` is the whole dairy herd (奶牛存栏, as the plan
-counts it) and is split into all four classes; otherwise it is the adult cows (split into
-lactating and dry) and heifers and calves are taken as given.
+store: ``dairy_cow_head`` (all dairy cattle on stock, 奶牛存栏, as the plan counts them) and
+``goat_head`` (dairy goats). The dairy head count is split into lactating cows, dry cows,
+heifers and calves with `ForageParams.herd_share_frac` (``herd_structure.csv``).
 """
 
 from __future__ import annotations
@@ -22,7 +19,6 @@ import pandas as pd
 
 from siting.nutrients.explain import ExplainRow, fmt
 from siting.parameters import (
-    ADULT_CLASSES,
     ANIMAL_CLASSES,
     DAIRY_CLASSES,
     FEEDS,
@@ -32,8 +28,7 @@ from siting.parameters import (
 from siting.problems import Problems
 
 #: Herd input columns (plan store names) read by `class_heads`; missing ones count as 0.
-HERD_INPUT_COLUMNS: Final[tuple[str, ...]] = (
-    "dairy_cow_head", "heifer_head", "calf_head", "goat_head")
+HERD_INPUT_COLUMNS: Final[tuple[str, ...]] = ("dairy_cow_head", "goat_head")
 #: Crop key (data/coefficients/crops.csv, parcel layer) that grows each feed.
 FEED_CROP_KEYS: Final[dict[str, str]] = {
     "silage_corn": "silage_corn", "alfalfa": "alfalfa", "oat_hay": "forage_oat"}
@@ -72,7 +67,7 @@ def class_heads(herd: pd.DataFrame, params: ForageParams) -> pd.DataFrame:
     Parameters
     ----------
     herd
-        Rows with any of `HERD_INPUT_COLUMNS` (head on stock; missing columns are 0).
+        Rows with `HERD_INPUT_COLUMNS` (head on stock; a missing column is 0).
     params
         Herd structure shares.
 
@@ -87,15 +82,8 @@ def class_heads(herd: pd.DataFrame, params: ForageParams) -> pd.DataFrame:
         If a head count is negative or not a number.
     """
     check_herd_columns(herd)
-    dairy, heifer, calf = (herd_input(herd, c) for c in HERD_INPUT_COLUMNS[:3])
-    explicit = (heifer + calf) > 0
-    shares = params.herd_share_frac
-    adult_share = sum(shares[a] for a in ADULT_CLASSES)
-    heads: dict[str, np.ndarray] = {}
-    for animal in ADULT_CLASSES:
-        heads[animal] = dairy * np.where(explicit, shares[animal] / adult_share, shares[animal])
-    heads["heifer"] = np.where(explicit, heifer, dairy * shares["heifer"])
-    heads["calf"] = np.where(explicit, calf, dairy * shares["calf"])
+    dairy = herd_input(herd, "dairy_cow_head")
+    heads = {animal: dairy * params.herd_share_frac[animal] for animal in DAIRY_CLASSES}
     heads["dairy_goat"] = herd_input(herd, "goat_head")
     return pd.DataFrame({f"{a}_head": heads[a] for a in ANIMAL_CLASSES}, index=herd.index)
 

@@ -29,8 +29,8 @@ OTHER_LIVESTOCK_COLUMNS: Final[dict[str, str]] = {
 def livestock_heads(herd: pd.DataFrame, params: ForageParams) -> pd.DataFrame:
     """Return head on stock for every class of `LIVESTOCK_CLASSES` (``<class>_head``).
 
-    ``herd`` has the plan-store herd columns (``dairy_cow_head``, ``heifer_head``,
-    ``calf_head``, ``goat_head``, ``beef_cattle_head``, ``sheep_head``; missing ones are 0).
+    ``herd`` has the plan-store herd columns (``dairy_cow_head`` = all dairy cattle,
+    ``goat_head``, ``beef_cattle_head``, ``sheep_head``; missing ones are 0).
 
     Raises
     ------

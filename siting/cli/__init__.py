@@ -13,13 +13,13 @@ import sys
 from typing import TYPE_CHECKING, NoReturn
 
 from errors import ParameterError, PlannerError
-from siting.cli import balance, capacity
+from siting.cli import balance, buildout, capacity
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 #: Registered commands, in help order. Add a module here to add a command.
-COMMANDS = (balance, capacity)
+COMMANDS = (balance, capacity, buildout)
 EXIT_DATA_ERROR = 1
 EXIT_USAGE = 2
 
