@@ -5,8 +5,9 @@
 boundaries. The result is committed (``generated = false``); rerun only after changing the
 settings. Positions are NOT real: each ranch is a square facility footprint placed by a
 deterministic rule (module `_candidates` / `_pick`): grid points inside the county, away from
-the approximate 禁养区, the mountains, lakes and the Yellow River, picked by farthest-point
-sampling.
+the approximate 禁养区, the mountains, lakes and the Yellow River (and, when ``make data`` has
+built them, off the illustrative 禁养区, 生态保护红线, 永久基本农田 and settlement layers),
+picked by farthest-point sampling.
 """
 
 from __future__ import annotations
@@ -83,6 +84,26 @@ def _exclusions(settings: Mapping[str, Any], outline_xy: shapely.Geometry,
     return shapely.union_all(parts)
 
 
+def _layer_exclusions(region: Region, settings: Mapping[str, Any],
+                      clearance_m: float) -> list[shapely.Geometry]:
+    """Return the region's generated constraint layers to avoid, buffered (analysis CRS).
+
+    Layers of the kinds in ``placement.avoid_layers_km`` (kind -> buffer in km) are used when
+    their file exists (built by ``make data``); ``clearance_m`` (half the footprint's
+    diagonal) is added so that the whole footprint stays clear.
+    """
+    parts = []
+    for kind, buffer_km in settings["placement"].get("avoid_layers_km", {}).items():
+        for spec in (s for s in region.layers.values() if s.kind == kind):
+            path = region.layer_path(spec.name)
+            if not path.is_file():
+                continue
+            features = gpd.read_file(path, layer=spec.layer).to_crs(region.analysis_crs)
+            parts.append(shapely.union_all(features.geometry.to_numpy()).buffer(
+                buffer_km * M_PER_KM + clearance_m))
+    return parts
+
+
 def _candidates(county_xy: shapely.Geometry, excluded: shapely.Geometry,
                 placement: Mapping[str, Any]) -> np.ndarray:
     """Return grid points (x, y in metres) inside the shrunk county and outside ``excluded``."""
@@ -151,9 +172,10 @@ def demo_features(region: Region) -> list[dict[str, Any]]:
     settings = _settings(region)
     counties = load_counties(region).to_crs(region.analysis_crs).set_index("adcode")
     outline_xy = load_city_outline(region).to_crs(region.analysis_crs).geometry.iloc[0]
-    excluded = _exclusions(settings, outline_xy, region)
     herd = settings["herd"]
     side_m = math.sqrt(herd["dairy_cow_head"] * herd["footprint_mu_per_head"] * M2_PER_MU)
+    excluded = shapely.union_all([_exclusions(settings, outline_xy, region),
+                                  *_layer_exclusions(region, settings, side_m / math.sqrt(2))])
     ranches = _ranch_rows(region, settings)
     features: list[dict[str, Any]] = []
     for adcode, group in ranches.groupby("adcode", sort=True):

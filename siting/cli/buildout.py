@@ -208,13 +208,14 @@ def _write_text(result: BuildoutResult, names: pd.DataFrame, scenario: str, out:
                                   year=result.checks["year"].astype(int).astype(str))
     out.write(f"Build-out check of scenario {scenario!r} (forage area from "
               f"{result.supply_from})\n")
+    out.write("Places: " + "; ".join(f"{a} {n}" for a, n in label.items()) + "\n")
     for year, rows in checks.groupby("year", sort=True):
-        matrix = rows.pivot_table(index="place", columns="check", values="status",
+        matrix = rows.pivot_table(index="check", columns="adcode", values="status",
                                   aggfunc="first", sort=False).fillna("")
         out.write(f"\n{year}\n")
-        out.write(table(["place", *matrix.columns],
-                        [(place, *(_STATUS_MARK.get(v, v) for v in row))
-                         for place, row in matrix.iterrows()]) + "\n")
+        out.write(table(["check", *matrix.columns],
+                        [(check, *(_STATUS_MARK.get(v, v) for v in row))
+                         for check, row in matrix.iterrows()]) + "\n")
     flagged = checks[checks["status"] != "ok"]
     note = "note_zh" if lang == "zh" else "note"
     out.write("\nWarnings and exceeded limits:\n")

@@ -1,0 +1,306 @@
+"""Tests of siting.buildout on a two-county region whose figures are worked by hand.
+
+Defaults (data/coefficients): a dairy head eats 4.875 t silage, 0.815 t alfalfa and 1.6325 t
+oat/grass hay a year (rations x herd structure 0.46/0.09/0.20/0.25) and uses 117.45 L of
+water a day; yields plain 3.0 / 0.65 / 0.6 t/亩, hills 2.5 / 0.45 / 0.4; irrigation plain
+220 / 280 / 150 m³/亩; 100/15 PE per dairy cow, 0.4 per sheep, 7.0 kg N and 1.2 kg P per PE;
+herd ramp 0.5 in the start year, then 1; warning band 10%; load index limit 1, warning 0.7.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+import geopandas as gpd
+
+from errors import ParameterError, SchemaError
+from layers.coefficients import load_nutrient_params, load_warning_grades
+from layers.forage_params import load_buildout_params, load_forage_params, load_water_params
+from siting.buildout import (
+    BuildoutParameters,
+    BuildoutRegion,
+    BuildoutResult,
+    city_totals,
+    run_buildout,
+)
+from siting.buildout_checks import CHECKS
+from siting.buildout_farms import farms_from_sites
+from siting.plan_targets import target_year_in_force
+
+A, B, CITY = "150121", "150123", "150100"
+PE_COW = 100 / 15
+SILAGE_T, ALFALFA_T, OAT_T = 4.875, 0.815, 1.6325  # per dairy head and year
+WATER_L_DAY = 117.45  # per dairy head
+PARAMETERS = BuildoutParameters(
+    forage=load_forage_params(), water=load_water_params(), nutrients=load_nutrient_params(),
+    grades=load_warning_grades(), buildout=load_buildout_params())
+PLAN = "the plan"
+
+
+def _plan_targets(**overrides: float) -> pd.DataFrame:
+    rows = [("silage_corn_self_sufficiency_min_frac", 2021, 1.0, "frac"),
+            ("alfalfa_oat_self_sufficiency_min_frac", 2021, 0.2, "frac"),
+            ("alfalfa_oat_self_sufficiency_min_frac", 2023, 0.3, "frac"),
+            ("manure_utilisation_min_frac", 2021, 0.9, "frac"),
+            ("dairy_cows_head", 2021, 12_000, "head"), ("dairy_cows_head", 2023, 15_000, "head"),
+            ("dairy_goats_head", 2023, 100, "head"), ("forage_base_wan_mu", 2021, 3.0, "万亩")]
+    frame = pd.DataFrame(rows, columns=["key", "year", "value", "unit"])
+    for key, value in overrides.items():
+        frame.loc[frame["key"] == key, "value"] = value
+    return frame.assign(source=PLAN, status="verified", note="")
+
+
+def _parcels(forage_scale: float = 1.0) -> pd.DataFrame:
+    return pd.DataFrame({
+        "parcel_id": ["a1", "a2", "a3", "b1"], "adcode": [A, A, A, B],
+        "crop": ["silage_corn", "alfalfa", "forage_oat", "silage_corn"],
+        "area_mu": [20_000 * forage_scale, 1_000 * forage_scale, 500 * forage_scale, 1_000.0],
+        "manure_allowed": True,
+        # A: 700,000 kg N = 100,000 PE and 120,000 kg P = 100,000 PE; B: 10,000 / 5,000 PE
+        "n_capacity_kg_per_yr": [700_000.0, 0.0, 0.0, 70_000.0],
+        "p_capacity_kg_per_yr": [120_000.0, 0.0, 0.0, 6_000.0]})
+
+
+def _region(**changes: object) -> BuildoutRegion:
+    targets = pd.DataFrame({"adcode": [A, A, A, B], "crop": ["silage_corn", "alfalfa",
+                                                            "oat_hay", "silage_corn"],
+                            "year": 2021, "target_mu": [20_000.0, 1_000.0, 500.0, 1_000.0],
+                            "source": PLAN})
+    region = BuildoutRegion(
+        counties=pd.DataFrame({"adcode": [A, B], "name_zh": ["甲", "乙"],
+                               "name_en": ["A", "B"]}),
+        zones={A: "plain", B: "hills"},
+        baseline_herd=pd.DataFrame({"adcode": [A, B], "year": 2021,
+                                    "dairy_cow_head": [10_000, 0], "dairy_goat_head": [0, 0],
+                                    "sheep_head": [0, 1_000]}),
+        parcels=_parcels(), forage_targets=targets, plan_targets=_plan_targets(),
+        water_caps=pd.DataFrame({"adcode": [A, B], "cap_m3_per_yr": [10_000_000.0, 1e6],
+                                 "other_use_m3_per_yr": [3_000_000.0, 500_000.0],
+                                 "source": "caps", "status": "illustrative"}),
+        city_adcode=CITY)
+    return dataclasses.replace(region, **changes) if changes else region
+
+
+FARMS = pd.DataFrame({
+    "farm_id": ["F0", "F1", "F2"], "adcode": [A, A, B],
+    "status": ["existing", "under_construction", "proposed"],
+    "start_year": [None, 2021, 2023], "dairy_cow_head": [1_000, 4_000, 2_000]})
+
+
+@pytest.fixture(scope="module")
+def result() -> BuildoutResult:
+    return run_buildout(FARMS, [2021, 2022, 2023], _region(), PARAMETERS,
+                         supply_from="targets")
+
+
+def _row(result: BuildoutResult, check: str, adcode: str, year: int) -> pd.Series:
+    rows = result.checks[(result.checks["check"] == check) & (result.checks["adcode"] == adcode)
+                         & (result.checks["year"] == year)]
+    assert len(rows) == 1, (check, adcode, year)
+    return rows.iloc[0]
+
+
+# --- farms by year -------------------------------------------------------------------------
+
+def test_herd_ramp_and_existing_farms(result: BuildoutResult) -> None:
+    years = result.farm_years.set_index(["farm_id", "year"])
+    assert years.loc[("F0", 2023), ["ramp_frac", "added_frac"]].tolist() == [1.0, 0.0]
+    assert years.loc[("F1", 2021), "dairy_cow_head"] == 4_000 * 0.5
+    assert years.loc[("F1", 2022), "dairy_cow_head"] == 4_000
+    assert years.loc[("F2", 2022), "dairy_cow_head"] == 0  # before its start year
+    assert years.loc[("F2", 2023), "dairy_cow_head"] == 2_000 * 0.5
+    totals = result.county_totals.set_index(["adcode", "year"])
+    assert totals.loc[(A, 2021), "dairy_head"] == 10_000 + 2_000
+    assert totals.loc[(A, 2023), "dairy_head"] == 10_000 + 4_000  # F0 is in the baseline
+    assert totals.loc[(B, 2023), "dairy_head"] == 1_000
+
+
+# --- county checks by hand -----------------------------------------------------------------
+
+def test_forage_checks_of_county_a_in_2023(result: BuildoutResult) -> None:
+    head = 14_000
+    silage = _row(result, "silage_self_sufficiency", A, 2023)
+    assert silage["value"] == pytest.approx(20_000 * 3.0 / (head * SILAGE_T))  # 0.879
+    assert (silage["limit"], silage["status"]) == (1.0, "exceeded")
+    hay = _row(result, "hay_self_sufficiency", A, 2023)
+    assert hay["value"] == pytest.approx((1_000 * 0.65 + 500 * 0.6) / (head * (ALFALFA_T + OAT_T)))
+    assert hay["limit"] == 0.3  # the 2023 target
+    area = _row(result, "forage_area_silage_corn", A, 2023)
+    assert area["value"] == pytest.approx(head * SILAGE_T / 3.0 / 10_000)  # 2.275 万亩
+    assert (area["limit"], area["unit"], area["status"]) == (2.0, "万亩", "exceeded")
+    alfalfa = _row(result, "forage_area_alfalfa", A, 2023)
+    assert alfalfa["value"] == pytest.approx(head * ALFALFA_T * 0.3 / 0.65 / 10_000)
+
+
+def test_manure_checks_by_hand(result: BuildoutResult) -> None:
+    index_a = _row(result, "manure_load_index_n", A, 2023)
+    assert index_a["value"] == pytest.approx(14_000 * PE_COW / 100_000)  # 0.933
+    assert (index_a["status"], index_a["grade"]) == ("warning", "III")
+    index_b = _row(result, "manure_load_index_p", B, 2023)
+    pe_b = 1_000 * PE_COW + 1_000 * 0.4  # 7,066.7 PE
+    assert index_b["value"] == pytest.approx(pe_b / (6_000 / 1.2))  # 1.413
+    assert (index_b["status"], index_b["grade"]) == ("exceeded", "IV")
+    assert _row(result, "manure_utilisation", B, 2023)["value"] == pytest.approx(1.0)
+
+
+def test_water_check_by_hand(result: BuildoutResult) -> None:
+    head = 14_000
+    livestock = head * WATER_L_DAY * 365 / 1_000
+    silage_mu = max(20_000, head * SILAGE_T / 3.0)
+    alfalfa_mu = max(1_000, head * ALFALFA_T * 0.3 / 0.65)
+    oat_mu = max(500, head * OAT_T * 0.3 / 0.6)
+    expected = livestock + silage_mu * 220 + alfalfa_mu * 280 + oat_mu * 150 + 3_000_000
+    water = _row(result, "water_use", A, 2023)
+    assert water["value"] == pytest.approx(expected)  # 11.79 million m3
+    assert (water["limit"], water["unit"], water["status"]) == (10_000_000.0, "m3/yr",
+                                                                 "exceeded")
+
+
+def test_city_targets(result: BuildoutResult) -> None:
+    herd = _row(result, "herd_dairy_cows", CITY, 2023)
+    assert (herd["value"], herd["limit"]) == (15_000, 15_000)
+    assert herd["status"] == "warning"  # reached, but within 10% of the minimum
+    assert _row(result, "herd_dairy_cows", CITY, 2021)["value"] == 12_000
+    base = _row(result, "forage_area_total", CITY, 2021)
+    need_mu = 12_000 * (SILAGE_T / 3.0 + ALFALFA_T * 0.2 / 0.65 + OAT_T * 0.2 / 0.6)
+    assert base["value"] == pytest.approx(need_mu / 10_000)
+    goats = _row(result, "herd_dairy_goats", CITY, 2023)
+    assert (goats["value"], goats["status"]) == (0, "exceeded")
+
+
+def test_targets_in_force_by_year() -> None:
+    assert target_year_in_force([2021, 2023], 2022) == 2021
+    assert target_year_in_force([2021, 2023], 2025) == 2023
+    assert target_year_in_force([2021, 2023], 2020) == 2021
+    assert target_year_in_force([], 2020) is None
+
+
+def test_rows_have_the_tidy_columns(result: BuildoutResult) -> None:
+    checks = result.checks
+    assert set(checks["status"]) <= {"ok", "warning", "exceeded"}
+    assert set(checks["scope"]) == {"county", "city"}
+    assert checks[["value", "limit"]].dtypes.tolist() == [np.float64, np.float64]
+    assert (checks.loc[checks["check"] == "silage_self_sufficiency", "source"] == PLAN).all()
+    assert set(checks["check"]) <= set(CHECKS)
+    assert checks["name_zh"].str.len().gt(0).all() and checks["note"].str.len().gt(0).all()
+
+
+# --- roll-up -------------------------------------------------------------------------------
+
+def test_city_totals_are_the_county_sums(result: BuildoutResult) -> None:
+    county, city = result.county_totals, result.city_totals.set_index("year")
+    additive = [c for c in county.columns if c not in ("adcode", "year", "scope")]
+    sums = county.groupby("year")[additive].sum(min_count=1)
+    pd.testing.assert_frame_equal(city[additive], sums, check_names=False)
+    assert city_totals(county, CITY)["adcode"].eq(CITY).all()
+    silage = _row(result, "silage_self_sufficiency", CITY, 2023)["value"]
+    supply = (20_000 * 3.0 + 1_000 * 2.5)
+    demand = (14_000 + 1_000) * SILAGE_T
+    assert silage == pytest.approx(supply / demand)
+
+
+def test_farm_manure_supply_sums_to_the_county_load(result: BuildoutResult) -> None:
+    farm_sum = result.farm_years.groupby(["adcode", "year"])["n_supply_kg_per_yr"].sum()
+    totals = result.county_totals.set_index(["adcode", "year"])
+    for key, value in farm_sum.items():
+        assert value == pytest.approx(totals.loc[key, "scenario_pe"] * 7.0)
+    load = totals["n_supply_kg_per_yr"]
+    baseline = totals["baseline_pe"] * 7.0
+    scenario = farm_sum.reindex(totals.index, fill_value=0.0)
+    np.testing.assert_allclose(load, baseline + scenario)
+    assert load[(A, 2023)] == pytest.approx(14_000 * PE_COW * 7.0)
+
+
+# --- the ledger ----------------------------------------------------------------------------
+
+def test_allocation_unmet_need_follows_the_ramp() -> None:
+    allocation = pd.DataFrame({"farm_id": ["F0", "F1", "F2"],
+                               "need_kg_per_yr": [10.0, 100.0, 50.0],
+                               "allocated_kg_per_yr": [10.0, 60.0, 50.0]})
+    result = run_buildout(FARMS, [2021, 2022], _region(), PARAMETERS, allocation=allocation)
+    unmet_2021 = _row(result, "manure_unmet_need", A, 2021)
+    assert unmet_2021["value"] == 0.0  # half herd: need 50 <= 60 allocated
+    unmet_2022 = _row(result, "manure_unmet_need", A, 2022)
+    assert (unmet_2022["value"], unmet_2022["status"]) == (40.0, "exceeded")
+    utilisation = _row(result, "manure_utilisation", A, 2022)
+    assert utilisation["value"] == pytest.approx((10 + 60) / (10 + 100))
+    assert _row(result, "manure_unmet_need", CITY, 2022)["value"] == 40.0
+
+
+def test_allocation_must_match_the_farms() -> None:
+    allocation = pd.DataFrame({"farm_id": ["F0", "F9"], "need_kg_per_yr": [1.0, 1.0],
+                               "allocated_kg_per_yr": [1.0, 1.0]})
+    with pytest.raises(ParameterError, match=r"not in the scenario: \['F9'\]; without "
+                                             r"allocation: \['F1', 'F2'\]"):
+        run_buildout(FARMS, [2021], _region(), PARAMETERS, allocation=allocation)
+    with pytest.raises(SchemaError, match="lacks need_kg_per_yr"):
+        run_buildout(FARMS, [2021], _region(), PARAMETERS,
+                     allocation=allocation.drop(columns="need_kg_per_yr"))
+
+
+# --- every limit exceeded by construction --------------------------------------------------
+
+def test_a_scenario_exceeding_every_limit() -> None:
+    region = _region(parcels=_parcels(forage_scale=0.25),  # parcels below the county targets
+                     plan_targets=_plan_targets(dairy_cows_head=1e6, dairy_goats_head=1e6,
+                                                forage_base_wan_mu=0.1))
+    farms = pd.DataFrame({"farm_id": ["BIG"], "adcode": [A], "status": ["proposed"],
+                          "start_year": [2021], "dairy_cow_head": [100_000]})
+    allocation = pd.DataFrame({"farm_id": ["BIG"], "need_kg_per_yr": [1e6],
+                               "allocated_kg_per_yr": [1e5]})
+    result = run_buildout(farms, [2022], region, PARAMETERS, allocation=allocation)
+    exceeded = set(result.checks.loc[result.checks["status"] == "exceeded", "check"])
+    assert exceeded == set(CHECKS)
+    index = _row(result, "manure_load_index_n", A, 2022)
+    assert index["value"] == pytest.approx(110_000 * PE_COW / 100_000)
+    assert index["grade"] == "VI"  # 7.33 > 2.5
+    grown = _row(result, "forage_grown_silage_corn", A, 2022)
+    assert (grown["value"], grown["limit"]) == (0.5, 2.0)
+
+
+# --- input errors --------------------------------------------------------------------------
+
+def test_bad_farms_are_all_listed() -> None:
+    farms = pd.DataFrame({"farm_id": ["x", "x", "y"], "adcode": [A, "999999", B],
+                          "status": ["proposed", "planned", "proposed"],
+                          "start_year": [2021, 2021, None], "dairy_cow_head": [1, 1, -3]})
+    with pytest.raises(ParameterError, match=r"farm\(s\) x, x repeat a farm_id.*x have an "
+                                             r"adcode outside.*x have a status not in.*y need a "
+                                             r"whole start_year.*y have dairy_cow_head"):
+        run_buildout(farms, [2021], _region(), PARAMETERS)
+    with pytest.raises(SchemaError, match="lacks the column.*start_year"):
+        run_buildout(farms.drop(columns="start_year"), [2021], _region(), PARAMETERS)
+
+
+def test_bad_years_and_supply_are_refused() -> None:
+    with pytest.raises(ParameterError, match="no year given"):
+        run_buildout(FARMS, [], _region(), PARAMETERS)
+    with pytest.raises(ParameterError, match=r"years \[20\] are not whole years"):
+        run_buildout(FARMS, [20], _region(), PARAMETERS)
+    with pytest.raises(ParameterError, match="supply_from 'both'"):
+        run_buildout(FARMS, [2021], _region(), PARAMETERS, supply_from="both")  # type: ignore[arg-type]
+
+
+def test_region_frames_need_their_columns() -> None:
+    with pytest.raises(SchemaError, match="water_caps lacks cap_m3_per_yr"):
+        _region(water_caps=pd.DataFrame({"adcode": [A], "other_use_m3_per_yr": [0.0],
+                                         "source": "x", "status": "illustrative"}))
+
+
+def test_farms_from_sites_locate_the_county() -> None:
+    counties = gpd.GeoDataFrame({"adcode": [A, B]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
+                                crs="EPSG:4326")
+    sites = gpd.GeoDataFrame({"site_id": ["s1", "s2"], "status": ["proposed", "existing"],
+                              "start_year": [2022, None], "dairy_cow_head": [10, 20],
+                              "county_code": [None, A]},
+                             geometry=[box(1.2, 0.2, 1.3, 0.3), box(1.5, 0.5, 1.6, 0.6)],
+                             crs="EPSG:4326")
+    farms = farms_from_sites(sites, counties)
+    assert farms["farm_id"].tolist() == ["s1", "s2"]
+    assert farms["adcode"].tolist() == [B, A]  # located; given county_code wins
+    assert farms["dairy_cow_head"].tolist() == [10.0, 20.0]
