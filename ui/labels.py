@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
+from ui.labels_balance import LABELS_BALANCE
+
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 LANG_NAMES: Mapping[str, str] = {"zh": "中文", "en": "English"}
 
-LABELS: Mapping[str, Mapping[str, str]] = {
+_CORE: Mapping[str, Mapping[str, str]] = {
     # App chrome and sidebar
     "app.title": {"zh": "饲草与牧场选址规划", "en": "Forage & Farm Siting Planner"},
     "sidebar.language": {"zh": "语言 / Language", "en": "Language / 语言"},
@@ -158,6 +160,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "upload.layer": {"zh": "上传要素", "en": "Uploaded features"},
     "upload.attributes": {"zh": "属性表（前 {n} 行）", "en": "Attributes (first {n} rows)"},
 }
+LABELS: Mapping[str, Mapping[str, str]] = {**_CORE, **LABELS_BALANCE}
 
 
 def t(key: str, lang: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ui.pages import targets, upload
+from ui.pages import balance, targets, upload
 
 
 @dataclass(frozen=True)
@@ -30,4 +30,5 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("targets", ":material/grass:", targets.render),
     PageSpec("upload", ":material/upload_file:", upload.render),
+    PageSpec("balance", ":material/compost:", balance.render),
 )
