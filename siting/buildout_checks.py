@@ -140,11 +140,10 @@ def forage_area_rows(totals: pd.DataFrame, region: BuildoutRegion,
         column = f"{feed}_area_mu" if grown else f"{feed}_area_needed_mu"
         value = totals[column].to_numpy(dtype=float) / MU_PER_WAN_MU
         limit = totals[f"{feed}_target_mu"].to_numpy(dtype=float) / MU_PER_WAN_MU
-        what = ("parcels under the crop" if grown else
-                "area the herd needs at the plan's local share")
+        what, what_zh = (("parcels under the crop", "现有地块面积") if grown else
+                         ("area the herd needs at the plan's local share", "按规划自给率测算的需种面积"))
         note = (f"{what}; planned area = county target in force (0: the plan gives none)",
-                "地块现有面积" if grown else "按规划自给率测算的需种面积；规划面积取当年有效的县级目标"
-                "（0 表示规划未分配）")
+                f"{what_zh}；规划面积取当年有效的县级目标（0 表示规划未分配）")
         check = f"forage_grown_{feed}" if grown else f"forage_area_{feed}"
         frames.append(_rows(totals, check, value, limit, warning_limit=None, band_frac=band,
                             source=source, note=note))

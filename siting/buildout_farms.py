@@ -3,9 +3,9 @@
 A farm table has ``farm_id`` (text, unique), ``adcode`` (county), ``status`` (one of
 `FARM_STATUSES`), ``start_year`` (integer; may be empty for existing farms) and herd columns
 of the plan store (``dairy_cow_head`` = all dairy cattle, ``goat_head``, ``beef_cattle_head``,
-``sheep_head``; also ``pig_head``, ``poultry_head``; missing ones are 0). ``existing`` farms are taken to be
-in the baseline herd already and add nothing; the others add ``ramp × herd`` from their
-start year (`BuildoutParams.ramp_for`).
+``sheep_head``; also ``pig_head``, ``poultry_head``; missing ones are 0). ``existing`` farms
+are taken to be in the baseline herd already and add nothing; the others add ``ramp × herd``
+from their start year (`BuildoutParams.ramp_for`).
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ HERD_ALIASES: Final[dict[str, str]] = {"dairy_goat_head": "goat_head"}
 #: Herd column -> species key of the 2018 guide's PE table. ``dairy_cow_head`` counts all dairy
 #: cattle, young stock included (the guide counts 奶牛 on stock; it has no young-stock factor).
 SPECIES_OF_COLUMN: Final[dict[str, str]] = {
-    "dairy_cow_head": "dairy_cow", "goat_head": "goat", "beef_cattle_head": "beef_cattle", "sheep_head": "sheep",
-    "pig_head": "pig", "poultry_head": "poultry"}
+    "dairy_cow_head": "dairy_cow", "goat_head": "goat", "beef_cattle_head": "beef_cattle",
+    "sheep_head": "sheep", "pig_head": "pig", "poultry_head": "poultry"}
 REQUIRED_FARM_COLUMNS: Final[tuple[str, ...]] = ("farm_id", "adcode", "status", "start_year")
 _ADCODE = re.compile(r"^\d{6}$")
 _MAX_LISTED: Final[int] = 10

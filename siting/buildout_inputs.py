@@ -73,7 +73,8 @@ class BuildoutRegion:
             if any(c not in getattr(self, name).columns for c in columns)
         ]
         if problems:
-            msg = f"Build-out region data: {'; '.join(problems)}. Load them with the layers/ loaders."
+            msg = (f"Build-out region data: {'; '.join(problems)}. Load them with the layers/ "
+                   "loaders.")
             raise SchemaError(msg, zh=f"建设进度校核的地区数据缺少列：{'；'.join(problems)}。")
 
     @property

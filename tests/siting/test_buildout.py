@@ -283,7 +283,8 @@ def test_bad_years_and_supply_are_refused() -> None:
     with pytest.raises(ParameterError, match=r"years \[20\] are not whole years"):
         run_buildout(FARMS, [20], _region(), PARAMETERS)
     with pytest.raises(ParameterError, match="supply_from 'both'"):
-        run_buildout(FARMS, [2021], _region(), PARAMETERS, supply_from="both")  # type: ignore[arg-type]
+        run_buildout(FARMS, [2021], _region(), PARAMETERS,
+                     supply_from="both")  # type: ignore[arg-type]
 
 
 def test_region_frames_need_their_columns() -> None:
