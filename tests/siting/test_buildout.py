@@ -14,9 +14,11 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import box
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import geopandas as gpd
+from shapely.geometry import box
 
 from errors import ParameterError, SchemaError
 from layers.coefficients import load_nutrient_params, load_warning_grades
@@ -305,3 +307,21 @@ def test_farms_from_sites_locate_the_county() -> None:
     assert farms["farm_id"].tolist() == ["s1", "s2"]
     assert farms["adcode"].tolist() == [B, A]  # located; given county_code wins
     assert farms["dairy_cow_head"].tolist() == [10.0, 20.0]
+
+
+@settings(max_examples=10, deadline=None)
+@given(head_a=st.integers(0, 50_000), head_b=st.integers(0, 50_000),
+       extra=st.integers(1, 20_000))
+def test_roll_up_and_monotonicity(head_a: int, head_b: int, extra: int) -> None:
+    def run(a: int) -> BuildoutResult:
+        farms = pd.DataFrame({"farm_id": ["fa", "fb"], "adcode": [A, B],
+                              "status": ["proposed", "proposed"], "start_year": [2021, 2022],
+                              "dairy_cow_head": [a, head_b]})
+        return run_buildout(farms, [2023], _region(), PARAMETERS)
+
+    small, large = run(head_a), run(head_a + extra)
+    county = small.county_totals
+    for column in ("water_use_m3_per_yr", "present_pe", "silage_corn_area_needed_mu"):
+        assert small.city_totals[column].iloc[0] == pytest.approx(county[column].sum())
+        assert (large.county_totals[column].to_numpy()
+                >= county[column].to_numpy() - 1e-6).all()
