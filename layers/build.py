@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 
 from errors import PlannerError
 from layers.build_boundaries import build_boundaries
+from layers.build_constraints import build_constraints
 from layers.build_parcels import build_parcels
 from layers.region import Region, list_regions, load_region
 
@@ -43,6 +44,7 @@ _LOG = logging.getLogger("layers.build")
 BUILDERS: dict[str, Builder] = {
     "boundaries": build_boundaries,
     "parcels": build_parcels,
+    "constraints": build_constraints,
 }
 
 

@@ -60,6 +60,12 @@ class GateResult:
 
 
 @dataclass(frozen=True)
+class _FeatureLabels:
+    ids: npt.NDArray[np.object_]
+    names: npt.NDArray[np.object_]
+
+
+@dataclass(frozen=True)
 class _Measured:
     values: FloatArray  # per site, NaN = no value
     feature_index: npt.NDArray[np.int64]  # per site, -1 = none
@@ -115,7 +121,9 @@ def _evaluate_rule(rule: GateRule, geoms: npt.NDArray[np.object_], site_ids: lis
     else:
         measured = _overlap_area(geoms, features, layers.crs, in_mu=rule.measure == "overlap_mu")
     failed = rule.fails(measured.values)
-    return [_result(rule, layers, features, measured, k, bool(failed[k]))
+    labels = _FeatureLabels(features["feature_id"].astype(str).to_numpy(),
+                            features["name"].astype(str).to_numpy())
+    return [_result(rule, layers, labels, measured, k, bool(failed[k]))
             for k in range(len(site_ids))]
 
 
@@ -152,9 +160,9 @@ def _overlap_area(geoms: npt.NDArray[np.object_], features: gpd.GeoDataFrame, cr
     order = np.lexsort((-part_m2, left))
     first = order[np.r_[True, left[order][1:] != left[order][:-1]]]
     index[left[first]] = right[first]
-    for site in np.unique(left):
-        union = shapely.union_all(parts[left == site])
-        values[site] = float(area_m2(gpd.GeoSeries([union], crs=crs)).iloc[0])
+    hit = np.unique(left)
+    unions = [shapely.union_all(parts[left == site]) for site in hit]
+    values[hit] = area_m2(gpd.GeoSeries(unions, crs=crs)).to_numpy()
     return _Measured(values / M2_PER_MU if in_mu else values, index)
 
 
@@ -185,13 +193,13 @@ def _unchecked(rule: GateRule, layers: ConstraintLayers, why_en: str, why_zh: st
     )
 
 
-def _result(rule: GateRule, layers: ConstraintLayers, features: gpd.GeoDataFrame | None,
+def _result(rule: GateRule, layers: ConstraintLayers, labels: _FeatureLabels | None,
             measured: _Measured, k: int, failed: bool) -> GateResult:
     value = measured.values[k]
     feature_id = feature_name = None
-    if features is not None and measured.feature_index[k] >= 0:
-        row = features.iloc[int(measured.feature_index[k])]
-        feature_id, feature_name = str(row["feature_id"]), str(row["name"])
+    if labels is not None and measured.feature_index[k] >= 0:
+        position = int(measured.feature_index[k])
+        feature_id, feature_name = str(labels.ids[position]), str(labels.names[position])
     measured_value = None if np.isnan(value) else float(value)
     en, zh = _messages(rule, measured_value, feature_id, feature_name, failed)
     return GateResult(

@@ -66,8 +66,8 @@ def test_unknown_layer_names_the_known_ones() -> None:
 
 
 def test_missing_layer_kind_is_reported() -> None:
-    with pytest.raises(SchemaError, match="exactly one layer of kind 'dem'.*found: none"):
-        load_region().layer_of_kind("dem")
+    with pytest.raises(SchemaError, match="exactly one layer of kind 'soil_map'.*found: none"):
+        load_region().layer_of_kind("soil_map")
 
 
 def test_region_is_hashable_and_picklable_for_ui_caches() -> None:

@@ -1,0 +1,280 @@
+"""``python -m siting score``: site suitability of candidate polygons.
+
+Example::
+
+    python -m siting score data/regions/hohhot/demo_candidates.geojson --region hohhot --json
+
+SITES is a GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons (any CRS the file
+declares) with a ``herd_dairy_cows`` attribute, or ``--herd-dairy-cows N`` for all. Each site
+gets its hard gates (rule, measured value, limit, source), its criteria (value, normalised
+score, weight), a 0-100 score and rank if it passes, and its rank range when every weight
+moves by ±20 %. A file that cannot be read, or in which no feature is usable, exits with
+status 2 and one line on stderr; a file mixing good and bad features scores the good ones and
+lists the bad ones with their reasons.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from errors import InputDataError, ParameterError
+from geo.io import read_vector
+from layers.counties import load_city_outline
+from layers.region import load_region
+from layers.siting_inputs import DEFAULT_RECEIVING_CROP, load_siting_inputs, site_terrain
+from siting.assess import SiteAssessment, assess_sites
+from siting.cli.options import positive, region_argument
+from siting.cli.render import table, write_json
+from siting.score import CriteriaWeights, default_weights, weights_from_ahp
+
+if TYPE_CHECKING:
+    from typing import TextIO
+
+    import geopandas as gpd
+
+    from siting.gates import GateResult
+    from siting.score import SiteResult
+    from siting.soft_criteria import CriterionResult
+
+HERD_COLUMN = "herd_dairy_cows"
+EXIT_BAD_INPUT = 2
+
+
+def key_value(text: str) -> tuple[str, float]:
+    """Parse ``KEY=NUMBER`` (argparse type), e.g. ``settlement_setback=300``."""
+    key, sep, number = text.partition("=")
+    try:
+        value = float(number)
+    except ValueError:
+        value = math.nan
+    if not sep or not key.strip() or not math.isfinite(value) or value < 0:
+        msg = f"{text!r} is not KEY=NUMBER with a number >= 0 (e.g. settlement_setback=300)"
+        raise argparse.ArgumentTypeError(msg)
+    return key.strip(), value
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    """Add the ``score`` command."""
+    parser = subparsers.add_parser(
+        "score", parents=[common], help="site suitability of candidate polygons",
+        description="Hard gates (禁养区, 永久基本农田, 生态保护红线, setbacks, slope), soft "
+                    "criteria, 0-100 score, rank and weight sensitivity of candidate sites.")
+    parser.add_argument("sites", type=Path, metavar="SITES",
+                        help="GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons")
+    parser.add_argument("--region", type=region_argument, default="hohhot",
+                        help="region pack (default: hohhot)")
+    parser.add_argument("--herd-dairy-cows", type=positive, metavar="N",
+                        help="herd of every site (default: the herd_dairy_cows attribute)")
+    parser.add_argument("--weights", choices=("direct", "ahp"), default="direct",
+                        help="default weights of siting_criteria.csv (direct) or derived "
+                             "from siting_ahp_matrix.csv (ahp)")
+    parser.add_argument("--weight", type=key_value, action="append", default=[],
+                        metavar="CRITERION=W", help="set one criterion's weight (repeatable)")
+    parser.add_argument("--limit", type=key_value, action="append", default=[],
+                        metavar="RULE=VALUE", help="set one gate's limit (repeatable), e.g. "
+                                                   "settlement_setback=300")
+    parser.add_argument("--delta", type=positive, default=0.2, metavar="FRAC",
+                        help="weight change of the sensitivity check (default 0.2 = ±20%%)")
+    parser.add_argument("--crop", default=DEFAULT_RECEIVING_CROP,
+                        help="receiving crop of the manure-land need (default silage_corn)")
+    parser.add_argument("--no-parcels", action="store_true",
+                        help="do not load the absorption parcels (land criteria unavailable)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(run=run)
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """Usable sites (EPSG:4326) and the features that were left out, with reasons."""
+
+    sites: gpd.GeoDataFrame
+    source_name: str
+    bad: list[dict[str, Any]] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+
+
+def read_sites(path: Path, *, herd: float | None, region_outline: object,
+               lang: str = "en") -> SiteInput:
+    """Read SITES, check ``site_id`` and the herd, and split good from bad features.
+
+    Raises
+    ------
+    InputDataError
+        If the file cannot be read, lacks the herd attribute, or has no usable feature.
+    """
+    result = read_vector(path, geometry_kind="polygon", region_extent=region_outline,
+                         on_bad_feature="skip")
+    frame = result.features.copy()
+    bad = [{"feature_no": int(r["feature_no"]), "site_id": None,
+            "reason": r["reason_zh"] if lang == "zh" else r["reason_en"]}
+           for _, r in result.skipped.iterrows()]
+    if herd is None and HERD_COLUMN not in frame.columns:
+        msg = (f"{result.source_name} has no {HERD_COLUMN!r} attribute (columns: "
+               f"{', '.join(c for c in frame.columns if c != 'geometry')}); add it or pass "
+               "--herd-dairy-cows N.")
+        raise InputDataError(msg, zh=f"{result.source_name} 缺少 {HERD_COLUMN} 属性；请添加或使用 "
+                                     "--herd-dairy-cows N。")
+    frame["site_id"] = _site_ids(frame)
+    given = frame[HERD_COLUMN] if herd is None else pd.Series(herd, index=frame.index)
+    frame[HERD_COLUMN] = pd.to_numeric(given, errors="coerce")
+    reasons = _attribute_problems(frame, given, lang)
+    bad += [{"feature_no": int(frame.loc[k, "feature_no"]), "site_id": frame.loc[k, "site_id"],
+             "reason": reason} for k, reason in reasons.items()]
+    good = frame.drop(index=list(reasons))
+    if good.empty:
+        listed = "; ".join(f"feature {b['feature_no']}: {b['reason']}" for b in bad[:5])
+        msg = f"{result.source_name}: no usable site ({listed})."
+        raise InputDataError(msg, zh=f"{result.source_name}：没有可用的场址（{listed}）。")
+    return SiteInput(sites=good.reset_index(drop=True), source_name=result.source_name,
+                     bad=sorted(bad, key=lambda b: b["feature_no"]),
+                     notes=result.notes_zh if lang == "zh" else result.notes)
+
+
+def _site_ids(frame: pd.DataFrame) -> pd.Series:
+    numbered = "site-" + frame["feature_no"].astype(int).astype(str)
+    if "site_id" not in frame.columns:
+        return numbered
+    given = frame["site_id"].astype("string").str.strip()
+    return given.where(given.notna() & (given != ""), numbered).astype(str)
+
+
+def _attribute_problems(frame: pd.DataFrame, given: pd.Series, lang: str) -> dict[int, str]:
+    reasons: dict[int, str] = {}
+    for k, value in frame[HERD_COLUMN].items():
+        if not (math.isfinite(value) and value > 0):
+            shown = given.loc[k]
+            reasons[k] = (f"{HERD_COLUMN} 须为正的头数，实际为 {shown!r}" if lang == "zh" else
+                          f"{HERD_COLUMN} must be a positive number of head, got {shown!r}")
+    duplicated = frame["site_id"].duplicated() & ~frame.index.isin(list(reasons))
+    for k in frame.index[duplicated]:
+        reasons[k] = (f"site_id {frame.loc[k, 'site_id']!r} 重复" if lang == "zh" else
+                      f"site_id {frame.loc[k, 'site_id']!r} repeats an earlier feature")
+    return reasons
+
+
+def _weights(args: argparse.Namespace, inputs: Any) -> CriteriaWeights:
+    base = weights_from_ahp(inputs.ahp_matrix) if args.weights == "ahp" else default_weights(
+        inputs.params)
+    if not args.weight:
+        return base
+    merged = {**base.as_dict(), **dict(args.weight)}
+    return CriteriaWeights.from_mapping(merged)
+
+
+def compute(args: argparse.Namespace, site_input: SiteInput) -> tuple[SiteAssessment, Any]:
+    """Load the region's inputs and assess the sites."""
+    region = load_region(args.region)
+    inputs = load_siting_inputs(region, crop=args.crop, with_parcels=not args.no_parcels)
+    params = inputs.params.with_rule_limits(dict(args.limit))
+    if not 0 < args.delta < 1:
+        msg = f"--delta {args.delta} must be a fraction in (0, 1), e.g. 0.2 for ±20%."
+        raise ParameterError(msg, zh=f"--delta {args.delta} 须在 (0, 1) 之间。")
+    assessment = assess_sites(site_input.sites, inputs.layers, params, _weights(args, inputs),
+                              needs=inputs.needs, terrain=site_terrain(site_input.sites, inputs),
+                              delta_frac=args.delta)
+    return assessment, inputs
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run ``score``; print JSON or a table to ``out``."""
+    try:
+        outline = load_city_outline(load_region(args.region)).geometry.iloc[0]
+        site_input = read_sites(args.sites, herd=args.herd_dairy_cows, region_outline=outline,
+                                lang=args.lang)
+    except InputDataError as err:
+        print(f"python -m siting score: error: {' '.join(err.message(args.lang).split())}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    assessment, inputs = compute(args, site_input)
+    data = to_json(assessment, site_input, inputs, lang=args.lang)
+    if args.json:
+        write_json(data, out)
+    else:
+        out.write(summary_text(data) + "\n")
+    return 0
+
+
+def _gate_dict(gate: GateResult, lang: str) -> dict[str, Any]:
+    return {"rule": gate.rule, "name": gate.name_zh if lang == "zh" else gate.name_en,
+            "measured_value": gate.measured_value, "limit": gate.limit, "unit": gate.unit,
+            "feature_id": gate.feature_id, "feature_name": gate.feature_name,
+            "source": gate.source, "status": gate.status,
+            "illustrative_layer": gate.illustrative_layer,
+            "message": gate.message_zh if lang == "zh" else gate.message_en}
+
+
+def _criterion_dict(c: CriterionResult, lang: str) -> dict[str, Any]:
+    zh = lang == "zh"
+    return {"key": c.key, "name": c.name_zh if zh else c.name_en, "available": c.available,
+            "value": c.raw_value, "unit": c.unit, "normalised": c.normalised,
+            "weight": c.weight, "contribution": c.contribution,
+            "value_function": c.value_function_zh if zh else c.value_function_en,
+            "source": c.source, "status": c.status,
+            "explanation": c.explanation_zh if zh else c.explanation_en,
+            "reason_unavailable": c.reason_unavailable_zh if zh else c.reason_unavailable_en}
+
+
+def _site_dict(site: SiteResult, assessment: SiteAssessment, herd: dict[str, float],
+               lang: str) -> dict[str, Any]:
+    rank_range = assessment.sensitivity.rank_range(site.site_id)
+    return {"site_id": site.site_id, "passed": site.passed, "score": site.score,
+            "rank": site.rank, "rank_range": list(rank_range) if rank_range else None,
+            "herd_dairy_cows": herd[site.site_id],
+            "failed_gates": [_gate_dict(g, lang) for g in site.failed_gates],
+            "unchecked_gates": [_gate_dict(g, lang) for g in site.unchecked_gates],
+            "gates": [_gate_dict(g, lang) for g in site.gates],
+            "criteria": [_criterion_dict(c, lang) for c in site.criteria]}
+
+
+def to_json(assessment: SiteAssessment, site_input: SiteInput, inputs: Any,
+            *, lang: str = "en") -> dict[str, Any]:
+    """Return the JSON document of one run (sites in input order)."""
+    herd = dict(zip(site_input.sites["site_id"], site_input.sites[HERD_COLUMN].astype(float),
+                    strict=True))
+    weights = assessment.scores.weights
+    return {
+        "region": inputs.region.id, "sites_file": site_input.source_name,
+        "illustrative_layers": sorted(k for k, v in inputs.layers.illustrative.items() if v),
+        "notes": list(site_input.notes),
+        "weights": {"method": weights.method, "weights": weights.as_dict(),
+                    "ahp": weights.ahp.to_dict() if weights.ahp else None},
+        "sensitivity": assessment.sensitivity.to_dict(),
+        "sites": [_site_dict(s, assessment, herd, lang) for s in assessment.scores.sites],
+        "bad_features": site_input.bad,
+    }
+
+
+def _gate_short(gate: dict[str, Any]) -> str:
+    value = gate["measured_value"]
+    shown = "n/a" if value is None else f"{value:,.1f}"
+    where = f" ({gate['feature_name']})" if gate["feature_name"] else ""
+    return f"{gate['rule']}: {shown} {gate['unit']}, limit {gate['limit']:g}{where}"
+
+
+def summary_text(data: dict[str, Any]) -> str:
+    """Return a readable table of the JSON document."""
+    rows = [(s["site_id"], "yes" if s["passed"] else "no",
+             "" if s["score"] is None else round(s["score"], 1), s["rank"] or "",
+             "" if s["rank_range"] is None else f"{s['rank_range'][0]}-{s['rank_range'][1]}",
+             "; ".join(_gate_short(g) for g in s["failed_gates"]))
+            for s in data["sites"]]
+    text = table(("site", "passed", "score", "rank", "rank range", "failed gates"), rows)
+    sens = data["sensitivity"]
+    if sens["top_site_id"] is not None:
+        stays = "stays on top" if sens["top_stays_on_top"] else "does NOT stay on top"
+        text += (f"\n\nTop site {sens['top_site_id']} {stays} when each weight moves by "
+                 f"±{sens['delta_frac']:.0%}.")
+    for bad in data["bad_features"]:
+        text += f"\nSkipped feature {bad['feature_no']}: {bad['reason']}"
+    if data["illustrative_layers"]:
+        text += ("\nIllustrative layers (not real data): "
+                 + ", ".join(data["illustrative_layers"]))
+    return text
