@@ -65,6 +65,11 @@ def hectares(area_mu: float) -> str:
     return fmt_int(area_mu / MU_PER_HA)
 
 
+def basis_name(basis: str, lang: str) -> str:
+    """Return the nutrient name of a basis: "N" -> 氮 (zh) / N (en)."""
+    return t(f"balance.basis_name.{basis}", lang)
+
+
 def status_label(status: str, lang: str) -> str:
     """Return the display name of a coefficient status (verified ... user)."""
     return t_or(f"status.{status}", lang, status)

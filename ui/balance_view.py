@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ui.balance_format import fmt_index, fmt_int, hectares, status_label, wan_mu
+from ui.balance_format import basis_name, fmt_index, fmt_int, hectares, status_label, wan_mu
 from ui.labels import t
 from ui.legend import legend_html, note_html
 from ui.map import MapLayer, PolygonStyle, add_html_control, build_map
@@ -34,7 +34,7 @@ GRADE_STYLE = PolygonStyle(color="#444444", weight=1.0, fill_opacity=0.8,
                            fill_color_column=FILL_COLUMN)
 TOOLTIP_FIELDS = ("name", "capacity_pe_txt", "capacity_cows_txt", "present_pe_txt",
                   "load_index_txt", "grade_txt")
-LEGEND_MAX_WIDTH_PX = 320
+LEGEND_MAX_WIDTH_PX = 260
 
 
 def grade_color(position: int, n_grades: int) -> str:
@@ -84,12 +84,19 @@ def grade_legend_html(grades: WarningGrades, *, basis: str, lang: str) -> str:
             band = t("balance.band_open", lang).format(lower=f"{grade.lower:g}")
         label = t("balance.legend_entry", lang).format(grade=grade_text(grade, lang), band=band)
         entries.append((grade_color(i, len(grades.grades)), label))
-    provenance = dict.fromkeys((g.status, g.source) for g in grades.grades)
-    note = "; ".join(t("balance.legend_source", lang).format(
-        status=status_label(status, lang), source=source) for status, source in provenance)
-    title = t("balance.legend_title", lang).format(basis=basis)
-    return (f'<div style="max-width:{LEGEND_MAX_WIDTH_PX}px">'
+    title = t("balance.legend_title", lang).format(basis=basis_name(basis, lang))
+    note = provenance_text(grades, lang)
+    return (f'<div style="max-width:{LEGEND_MAX_WIDTH_PX}px;overflow-wrap:anywhere">'
             f"{legend_html(title, entries, note=note)}</div>")
+
+
+def provenance_text(grades: WarningGrades, lang: str) -> str:
+    """Return "阈值状态：待核实；来源：…" with each distinct status and source once."""
+    statuses = dict.fromkeys(status_label(g.status, lang) for g in grades.grades)
+    sources = dict.fromkeys(g.source for g in grades.grades)
+    sep = "；" if lang == "zh" else "; "
+    return t("balance.legend_source", lang).format(status="、".join(statuses),
+                                                    source=sep.join(sources))
 
 
 def balance_map(
@@ -102,9 +109,9 @@ def balance_map(
     layer name gets the illustrative suffix and a note on the map names them.
     """
     lang = view.lang
-    aliases = tuple(t(f"balance.tip.{field}", lang).format(basis=basis)
+    aliases = tuple(t(f"balance.tip.{field}", lang).format(basis=basis_name(basis, lang))
                     for field in TOOLTIP_FIELDS)
-    name = t("balance.map_layer", lang).format(basis=basis)
+    name = t("balance.map_layer", lang).format(basis=basis_name(basis, lang))
     if illustrative_inputs:
         name += t("map.illustrative_suffix", lang)
     layer = MapLayer(frame=frame, name=name, analysis_crs=analysis_crs, style=GRADE_STYLE,
@@ -118,27 +125,30 @@ def balance_map(
 
 
 def balance_table(balance: pd.DataFrame, grades: WarningGrades, lang: str) -> pd.DataFrame:
-    """Return the county table with both bases, formatted as in the tooltips (units in labels)."""
+    """Return the county table with both bases, formatted as in the tooltips (units in labels).
+
+    Grades and load indices come first, then present load, capacities and manure land.
+    """
     by_grade = {g.grade: g for g in grades.grades}
     name = balance["name_en"] if lang == "en" else balance["name_zh"]
-    columns: dict[str, pd.Series] = {
-        t("col.county", lang): name,
+    columns: dict[str, pd.Series] = {t("col.county", lang): name}
+    for basis in BASES:
+        x, nutrient = basis.lower(), basis_name(basis, lang)
+        columns |= {
+            t("balance.col.grade", lang).format(basis=nutrient):
+                balance[f"grade_{x}"].map(lambda g: grade_text(by_grade[g], lang)),
+            t("balance.col.load_index", lang).format(basis=nutrient):
+                balance[f"load_index_{x}"].map(fmt_index),
+        }
+    columns[t("balance.col.present_pe", lang)] = balance["present_pe"].map(fmt_int)
+    for label, column in (("capacity_pe", "capacity_pe"), ("capacity_cows", "capacity_dairy_cows")):
+        for basis in BASES:
+            columns[t(f"balance.col.{label}", lang).format(basis=basis_name(basis, lang))] = (
+                balance[f"{column}_{basis.lower()}"].map(fmt_int))
+    columns |= {
         t("balance.col.manure_area_wan_mu", lang): balance["manure_area_mu"].map(wan_mu),
         t("balance.col.manure_area_ha", lang): balance["manure_area_mu"].map(hectares),
-        t("balance.col.present_pe", lang): balance["present_pe"].map(fmt_int),
     }
-    for basis in BASES:
-        x = basis.lower()
-        columns |= {
-            t("balance.col.capacity_pe", lang).format(basis=basis):
-                balance[f"capacity_pe_{x}"].map(fmt_int),
-            t("balance.col.capacity_cows", lang).format(basis=basis):
-                balance[f"capacity_dairy_cows_{x}"].map(fmt_int),
-            t("balance.col.load_index", lang).format(basis=basis):
-                balance[f"load_index_{x}"].map(fmt_index),
-            t("balance.col.grade", lang).format(basis=basis):
-                balance[f"grade_{x}"].map(lambda g: grade_text(by_grade[g], lang)),
-        }
     return pd.DataFrame(columns).reset_index(drop=True)
 
 

@@ -88,8 +88,9 @@ def route_label(key: str, routes: ManureRouteTable, lang: str) -> str:
 def _herd_inputs(params: NutrientParams, lang: str) -> tuple[tuple[str, float], ...]:
     st.markdown(f"**{t('farm.herd', lang)}**")
     herd = []
-    for species in params.pe_per_head:
-        head = st.number_input(
+    species_keys = list(params.pe_per_head)
+    for column, species in zip(st.columns(len(species_keys)), species_keys, strict=True):
+        head = column.number_input(
             t("farm.head", lang).format(species=t_or(f"species.{species}", lang, species)),
             min_value=0, value=DEFAULT_HERD.get(species, 0), step=HEAD_STEP,
             key=balance_state.head_key(species), persist_state=balance_state.PERSIST)
@@ -153,10 +154,9 @@ def _soil_inputs(lang: str) -> tuple[str, str, float | None, bool]:
 
 def farm_inputs(params: NutrientParams, crops: CropTable, routes: ManureRouteTable,
                 lang: str) -> FarmInputs:
-    """Draw the calculator inputs in four columns and return what was entered."""
-    col_herd, col_manure, col_crop, col_soil = st.columns(4)
-    with col_herd:
-        herd = _herd_inputs(params, lang)
+    """Draw the calculator inputs (herd row, then manure, crop, soil) and return them."""
+    herd = _herd_inputs(params, lang)
+    col_manure, col_crop, col_soil = st.columns(3)
     with col_manure:
         route, sold = _manure_inputs(routes, lang)
     with col_crop:

@@ -15,6 +15,7 @@ import streamlit as st
 
 from ui.balance_format import (
     area_beside,
+    basis_name,
     fmt_coefficient,
     fmt_dec,
     fmt_int,
@@ -40,8 +41,16 @@ D_P = \frac{Y}{100} \times u_P \times a_{\mathrm{class}} \times m \div \eta_P \\
 A_N &= S_N \div D_N, \qquad A_P = S_P \div D_P
 \end{aligned}
 """
+# Streamlit's dataframe row height and border (display only).
+TABLE_ROW_PX = 35
+TABLE_BORDER_PX = 3
 NOTE_WARN_CODES = ("low_n_demand", "derived_uptake", "n_utilisation_outside_guide",
                    "p_utilisation_outside_guide")
+
+
+def full_height(n_rows: int) -> int:
+    """Return a dataframe height in pixels that shows ``n_rows`` rows without scrolling."""
+    return TABLE_ROW_PX * (n_rows + 1) + TABLE_BORDER_PX
 
 
 def note_text(note: Note, lang: str) -> str:
@@ -116,12 +125,11 @@ def render_headline(result: FarmLandRequirement, lang: str) -> None:
 def render_basis(result: FarmLandRequirement, lang: str) -> None:
     """State the binding basis (guide rule), its land, and the larger basis."""
     text = t("farm.binding", lang).format(
-        basis=result.binding_basis, land=fmt_int(result.land_required_mu),
+        basis=basis_name(result.binding_basis, lang), land=fmt_int(result.land_required_mu),
         beside=area_beside(result.land_required_mu, lang),
         reason=note_text(result.basis_reason, lang))
     st.success(text)
-    st.info(t("farm.larger", lang).format(basis=result.larger_basis) + " "
-            + note_text(result.larger_basis_note, lang))
+    st.info(note_text(result.larger_basis_note, lang))
     for note in result.demand.notes:
         shown = st.warning if note.code in NOTE_WARN_CODES else st.caption
         shown(note_text(note, lang))
@@ -136,7 +144,8 @@ def render_trace(result: FarmLandRequirement, lang: str, names: Mapping[str, str
     st.subheader(t("farm.formula", lang))
     st.latex(FORMULA_LATEX)
     st.caption(t("farm.formula_symbols", lang))
-    st.dataframe(explain_table(rows, lang), hide_index=True, width="stretch")
+    st.dataframe(explain_table(rows, lang), hide_index=True, width="stretch",
+                 height=full_height(len(rows)))
     st.subheader(t("farm.coefficients", lang))
     st.dataframe(coefficient_table(coefficient_rows(rows), lang, names), hide_index=True,
                  width="stretch",

@@ -128,19 +128,24 @@ def render_parcel_upload(region_id: str, lang: str) -> None:
     """Draw the expander: upload, read options, column mapping form, back-to-bundled button."""
     with st.expander(t("parcels_upload.expander", lang)):
         st.caption(t("parcels_upload.intro", lang))
-        if st.session_state.get(balance_state.USER_PARCELS) is not None:
-            st.button(t("parcels_upload.use_bundled", lang), on_click=_use_bundled)
         uploaded = st.file_uploader(t("upload.file", lang), type=list(UPLOAD_TYPES),
                                     key=balance_state.UPLOAD_FILE)
         options = _read_options(lang)
-        if uploaded is None:
-            return
-        with user_errors(lang):
-            columns = file_columns(uploaded.getvalue(), uploaded.name, region_id, *options)
-            with st.form("balance_parcel_mapping"):
-                st.caption(t("parcels_upload.mapping", lang))
-                mapping = _mapping_inputs(columns, lang)
-                defaults = _default_inputs(region_id, lang)
-                submitted = st.form_submit_button(t("parcels_upload.submit", lang))
-            if submitted:
-                _load(uploaded, region_id, options, mapping, defaults, lang)
+        if uploaded is not None:
+            with user_errors(lang):
+                _mapping_form(uploaded, region_id, options, lang)
+        if st.session_state.get(balance_state.USER_PARCELS) is not None:
+            st.button(t("parcels_upload.use_bundled", lang), on_click=_use_bundled)
+
+
+def _mapping_form(uploaded: UploadedFile, region_id: str,
+                  options: tuple[bool, str | None, str | None], lang: str) -> None:
+    """List the file's columns in a mapping form; load the layer when it is submitted."""
+    columns = file_columns(uploaded.getvalue(), uploaded.name, region_id, *options)
+    with st.form("balance_parcel_mapping"):
+        st.caption(t("parcels_upload.mapping", lang))
+        mapping = _mapping_inputs(columns, lang)
+        defaults = _default_inputs(region_id, lang)
+        submitted = st.form_submit_button(t("parcels_upload.submit", lang))
+    if submitted:
+        _load(uploaded, region_id, options, mapping, defaults, lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ui.balance_format import fmt_dec, fmt_int
+from ui.balance_format import basis_name, fmt_dec, fmt_int
 from ui.colorscale import sequential_scale
 from ui.labels import t
 from ui.legend import legend_html, scale_entries
@@ -76,18 +76,19 @@ def parcel_map(
     """Return the map of one county's parcels (``outline`` = that county) with its legend."""
     lang = view.lang
     shown = parcel_frame(parcels, basis=basis, measure=measure, crops=crops, lang=lang)
-    aliases = tuple(t(f"balance.parcel.tip.{field}", lang).format(basis=basis)
+    nutrient = basis_name(basis, lang)
+    aliases = tuple(t(f"balance.parcel.tip.{field}", lang).format(basis=nutrient)
                     for field in TOOLTIP_FIELDS)
     layers = [
         MapLayer(frame=outline, name=t("map.counties", lang), analysis_crs=analysis_crs,
                  style=OUTLINE_STYLE, fit=True),
-        MapLayer(frame=shown, name=t("balance.parcel.layer", lang).format(basis=basis),
+        MapLayer(frame=shown, name=t("balance.parcel.layer", lang).format(basis=nutrient),
                  analysis_crs=analysis_crs, style=PARCEL_STYLE, tooltip_fields=TOOLTIP_FIELDS,
                  tooltip_aliases=aliases, tolerance_m=PARCEL_TOLERANCE_M,
                  illustrative=illustrative, fit=False),
     ]
     scale = parcel_scale(parcels, basis=basis, measure=measure)
-    title = t(f"balance.parcel.legend.{measure}", lang).format(basis=basis)
+    title = t(f"balance.parcel.legend.{measure}", lang).format(basis=nutrient)
     legend = legend_html(title, scale_entries(scale, no_data_label=t("balance.parcel.none",
                                                                      lang)))
     return build_map(layers, view=view, legends=[legend])

@@ -15,6 +15,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import geopandas as gpd
+from shapely.geometry import box
+
 from ui import balance_state, state
 from ui.labels import t
 
@@ -107,10 +110,10 @@ def test_county_table_gives_the_cli_capacity_numbers(county_page: AppTest) -> No
     saihan = table.loc[table[t("col.county", "zh")] == "赛罕区"].iloc[0]
     row = cli["150105"]
     assert saihan["现有存栏（猪当量）"] == f"{row['present_pe']:,.0f}"
-    assert saihan["承载力（猪当量，N）"] == f"{row['capacity_pe_n']:,.0f}"
-    assert saihan["承载力（折奶牛头数，P）"] == f"{row['capacity_dairy_cows_p']:,.0f}"
-    assert saihan["负荷指数（N）"] == f"{row['load_index_n']:.3f}"
-    assert saihan["预警等级（P）"].split()[0] == row["grade_p"]
+    assert saihan["承载力（猪当量，以氮计）"] == f"{row['capacity_pe_n']:,.0f}"
+    assert saihan["承载力（折奶牛头数，以磷计）"] == f"{row['capacity_dairy_cows_p']:,.0f}"
+    assert saihan["负荷指数（以氮计）"] == f"{row['load_index_n']:.3f}"
+    assert saihan["预警等级（以磷计）"].split()[0] == row["grade_p"]
 
 
 def test_farm_calculator_gives_the_cli_numbers(farm_page: AppTest) -> None:
@@ -160,12 +163,12 @@ def test_changing_the_manure_share_changes_the_result_and_marks_it_user() -> Non
 
 def test_edited_fertilisation_share_is_user_and_changes_the_county_balance() -> None:
     at = _open()
-    before = at.dataframe[0].value["承载力（猪当量，N）"].tolist()
+    before = at.dataframe[0].value["承载力（猪当量，以氮计）"].tolist()
     at.number_input(key=balance_state.coefficient_key("hohhot", "fert_share_frac.II")).set_value(
         0.5)
     at.run()
     assert not at.exception
-    assert at.dataframe[0].value["承载力（猪当量，N）"].tolist() != before
+    assert at.dataframe[0].value["承载力（猪当量，以氮计）"].tolist() != before
     at.session_state[balance_state.TAB] = t("balance.tab.farm", "zh")
     at.run()
     assert _coefficients(at).loc["fert_share_frac.II", "数据状态"] == "用户设定"
@@ -190,3 +193,53 @@ def test_switching_to_english_keeps_the_open_tab() -> None:
     assert not at.exception
     assert [title.value for title in at.title] == ["Manure–land balance"]
     assert t("farm.m.land_n", "en") in _metrics(at)
+
+
+def _user_gpkg(tmp_path: Path) -> bytes:
+    """Two ~0.5 km squares in 赛罕区 with Chinese column names and values."""
+    parcels = gpd.GeoDataFrame(
+        {"DKBH": ["A1", "A2"], "ZWMC": ["玉米", "青贮玉米"], "TRDJ": ["2", "3"],
+         "KSF": ["是", "否"]},
+        geometry=[box(111.800, 40.750, 111.806, 40.7545), box(111.810, 40.750, 111.816, 40.7545)],
+        crs="EPSG:4326")
+    path = tmp_path / "my_parcels.gpkg"
+    parcels.to_file(path, layer="parcels")
+    return path.read_bytes()
+
+
+def test_uploaded_parcels_replace_the_bundled_layer(tmp_path: Path) -> None:
+    at = _open()
+    at.file_uploader(key=balance_state.UPLOAD_FILE).set_value(
+        ("my_parcels.gpkg", _user_gpkg(tmp_path), "application/geopackage+sqlite3"))
+    at.run()
+    assert not at.exception and not at.error
+    for column, ours in (("DKBH", "parcel_id"), ("ZWMC", "crop"), ("TRDJ", "soil_n_class"),
+                         ("KSF", "manure_allowed")):
+        at.selectbox(key=balance_state.mapping_key(ours)).set_value(column)
+    at.selectbox(key=balance_state.default_key("soil_p_class")).set_value("II")
+    submit = [b for b in at.button if b.label == t("parcels_upload.submit", "zh")]
+    submit[0].click().run()
+    assert not at.exception and not at.error
+    assert any("my_parcels.gpkg" in s.value for s in at.success)
+    assert any("my_parcels.gpkg" in c.value and "2 块" in c.value for c in at.caption)
+    table = at.dataframe[0].value.set_index(t("col.county", "zh"))
+    # Only 赛罕区 has (user) land now; a county with livestock and no land is grade VI.
+    assert table.loc["赛罕区", "负荷指数（以氮计）"] != "∞"
+    assert table.loc["武川县", "预警等级（以氮计）"].startswith("VI")
+    back = [b for b in at.button if b.label == t("parcels_upload.use_bundled", "zh")]
+    back[0].click().run()
+    assert at.dataframe[0].value.set_index(t("col.county", "zh")).loc[
+        "武川县", "预警等级（以氮计）"].startswith("I ")
+
+
+def test_upload_without_a_crop_column_or_default_shows_one_error(tmp_path: Path) -> None:
+    at = _open()
+    at.file_uploader(key=balance_state.UPLOAD_FILE).set_value(
+        ("my_parcels.gpkg", _user_gpkg(tmp_path), "application/geopackage+sqlite3"))
+    at.run()
+    submit = [b for b in at.button if b.label == t("parcels_upload.submit", "zh")]
+    submit[0].click().run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "crop" in at.error[0].value and "my_parcels.gpkg" in at.error[0].value
+    assert balance_state.USER_PARCELS not in at.session_state

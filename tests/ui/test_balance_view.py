@@ -63,17 +63,17 @@ def test_choropleth_has_nine_counties_grades_and_the_illustrative_label(hohhot) 
     for name in HOHHOT_COUNTIES:
         assert name in html
     assert "示意数据（非真实数据）：消纳地块、分旗县区存栏" in html
-    assert "粪污负荷预警等级（以N计）（示意）" in html  # layer control name
-    assert "planner-legend" in html and "I 无威胁：负荷指数 0–0.4" in html
-    assert "VI 很严重威胁：负荷指数 &gt; 2.5" in html
-    assert "分级阈值待核实" in html and "applied literature" in html
+    assert "粪污负荷预警等级（以氮计）（示意）" in html  # layer control name
+    assert "planner-legend" in html and "I 无威胁（0–0.4）" in html
+    assert "VI 很严重威胁（&gt; 2.5）" in html
+    assert "阈值状态：待核实" in html and "applied literature" in html
     assert URL.findall(html) == [u for u in URL.findall(html) if "fx361.cc" in u]  # sources only
     assert "/app/static/vendor/leaflet/leaflet.js" in html
 
 
 def test_tooltip_carries_capacity_load_and_grade(hohhot) -> None:
     html = _map_html(hohhot, basis="P")
-    for alias in ("承载力（猪当量，以P计）", "承载力（折奶牛，头）", "现有存栏（猪当量）",
+    for alias in ("承载力（猪当量，以磷计）", "承载力（折奶牛，头）", "现有存栏（猪当量）",
                   "负荷指数", "预警等级"):
         assert alias in html
     # 托克托县 on P: load index 0.4225 -> grade II
@@ -97,8 +97,10 @@ def test_colour_follows_the_grade_of_the_chosen_basis(hohhot) -> None:
 def test_legend_lists_every_grade_once(hohhot) -> None:
     *_, grades = hohhot
     html = grade_legend_html(grades, basis="P", lang="en")
-    assert html.count("load index") == len(grades.grades)
-    assert "Load warning grade (P)" in html and "thresholds recalled" in html
+    assert "Warning grade (load index, P)" in html
+    assert "I no threat (0–0.4)" in html and "VI very serious threat (&gt; 2.5)" in html
+    assert html.count("recalled") == 1  # each status once
+    assert html.count("applied literature") == 2  # each distinct source once
 
 
 def test_table_and_csv_have_nine_counties_with_units(hohhot) -> None:

@@ -47,9 +47,9 @@ def test_parcel_map_shows_the_county_parcels_and_the_illustrative_note(huimin) -
     html = _render(parcel_map(parcels, outline, basis="N", measure="per_mu", crops=crops,
                               analysis_crs=region.analysis_crs, view=view, illustrative=True))
     assert f"{HUIMIN}-000001" in html
-    assert "示意数据（非真实数据）：地块剩余消纳能力（N）" in html
-    assert "剩余可消纳粪肥N（kg/亩）" in html and "无（不可施粪肥）" in html
-    assert "剩余可消纳N（kg/年）" in html  # tooltip alias
+    assert "示意数据（非真实数据）：地块剩余消纳能力（以氮计）" in html
+    assert "剩余可消纳粪肥氮（kg/亩）" in html and "无（不可施粪肥）" in html
+    assert "剩余可消纳氮（kg/年）" in html  # tooltip alias
 
 
 def test_only_needed_properties_are_sent(huimin) -> None:

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 TABS: tuple[str, ...] = ("county", "parcels", "farm")
 HERD_KIND = "herd_baseline"
+# The city is tall: a taller map leaves room for the grade legend beside it.
+COUNTY_MAP_HEIGHT_PX = 680
 
 
 def render() -> None:
@@ -99,7 +101,7 @@ def _county_tab(region: Region, params: NutrientParams, source: ParcelSource,
     m = balance_view.balance_map(frame, basis=basis, grades=grades,
                                  analysis_crs=region.analysis_crs, view=map_view(region),
                                  illustrative_inputs=_illustrative_inputs(region, source, lang))
-    show_map(m, key="balance_county_map")
+    show_map(m, key="balance_county_map", height=COUNTY_MAP_HEIGHT_PX)
     st.caption(t("balance.index_note", lang))
     st.subheader(t("balance.table", lang))
     st.dataframe(balance_view.balance_table(balance, grades, lang), hide_index=True,
