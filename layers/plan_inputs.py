@@ -1,0 +1,72 @@
+"""Load everything a scenario check needs for one region (`siting.plan_run.PlanInputs`).
+
+Composes the region loaders: coefficient tables (nutrients, manure routes, forage, county
+zones, allocation, footprint, siting rules and criteria), counties and city outline, and
+the absorption parcels with their N and P capacity. Used by the planner page (cached) and
+``python -m siting plan``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from layers.allocation_params import load_allocation_params
+from layers.coefficients import load_crop_table, load_manure_routes, load_nutrient_params
+from layers.counties import load_city_outline, load_counties
+from layers.county_zones import load_county_zones
+from layers.forage_params import load_forage_params
+from layers.parcels import PARCELS_KIND, load_parcels
+from layers.planner_params import load_footprint_params
+from layers.siting_params import load_siting_params
+from siting.criteria import ConstraintLayers
+from siting.farm_needs import NeedParams
+from siting.plan_run import PlanInputs, ledger_parcels
+from siting.plan_scores import SuitabilityInputs
+from siting.score import default_weights
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from layers.region import Region
+
+
+def load_plan_inputs(region: Region) -> PlanInputs:
+    """Load the inputs of a scenario check for ``region``.
+
+    Returns
+    -------
+    PlanInputs
+        Parcels (analysis CRS) limited to those that can take manure; the suitability
+        inputs hold the siting rules and criteria, the default weights and the full parcel
+        layer (for the land criteria).
+
+    Raises
+    ------
+    FileFormatError, SchemaError, InvalidGeometryError
+        From the loaders (a missing generated layer names ``make data``).
+    """
+    nutrients = load_nutrient_params(region.dir)
+    parcels = load_parcels(region)
+    crs = region.analysis_crs
+    zones = load_county_zones(region)
+    needs = NeedParams(nutrients, load_manure_routes(region.dir), load_forage_params(region),
+                       dict(zip(zones["adcode"], zones["zone"], strict=True)))
+    siting_params = load_siting_params(region.dir)
+    suitability = SuitabilityInputs(
+        layers=_constraint_layers(region, parcels.to_crs(crs)), params=siting_params,
+        weights=default_weights(siting_params))
+    illustrative = tuple(kind for kind in (PARCELS_KIND,)
+                         if any(s.kind == kind and s.illustrative
+                                for s in region.layers.values()))
+    return PlanInputs(
+        analysis_crs=crs, needs=needs, allocation=load_allocation_params(region.dir),
+        parcels=ledger_parcels(parcels, load_crop_table(region.dir), nutrients,
+                               analysis_crs=crs),
+        suitability=suitability, footprint=load_footprint_params(region.dir),
+        counties=load_counties(region),
+        region_extent=load_city_outline(region).geometry.union_all(),
+        illustrative=illustrative)
+
+
+def _constraint_layers(region: Region, parcels: gpd.GeoDataFrame) -> ConstraintLayers:
+    return ConstraintLayers(region.analysis_crs, {}, parcels=parcels)

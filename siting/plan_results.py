@@ -1,0 +1,203 @@
+"""Result tables of a planned scenario: per site, per allocation (store rows), per parcel.
+
+Every numeric column name ends in its unit (``_mu``, ``_kg_per_yr``, ``_km``, ``_frac``,
+``_pe``, ``_score``, ``_rank``, ``_count``) so the tables export as they are
+(`store.export.export_scenario` checks this).
+
+Notes
+-----
+Absorption land a farm needs (``absorption_land_n_mu``): its N need divided by the mean
+manure N demand per 亩 of the land within its haul radius, ``need_N / (sum cap_N / sum
+area)`` over the candidate parcels that may receive manure (the guide's ``supply / demand
+per 亩`` with the local crop mix as the crop); likewise P. With no such land in reach the
+region's mean demand is used instead (``absorption_demand_source`` = "region").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+
+from siting.allocation_tables import FARM_ID_SEPARATOR
+
+if TYPE_CHECKING:
+    from siting.plan_ledger import LedgerState
+
+#: Columns `store.PlanStore.save_allocations` accepts, in its order.
+STORE_ALLOCATION_COLUMNS: Final[tuple[str, ...]] = (
+    "site_id", "parcel_id", "county_code", "share_frac", "area_mu", "n_kg_per_yr",
+    "p_kg_per_yr", "haul_km",
+)
+SITE_RESULT_COLUMNS: Final[tuple[str, ...]] = (
+    "site_id", "name", "status", "pig_equivalents_pe", "n_need_kg_per_yr", "p_need_kg_per_yr",
+    "absorption_land_n_mu", "absorption_land_p_mu", "absorption_demand_source",
+    "forage_land_mu", "basis", "land_allocated_mu", "allocated_n_kg_per_yr",
+    "allocated_p_kg_per_yr", "unmet_kg_per_yr", "unmet_frac", "mean_haul_km",
+    "parcel_count", "candidate_parcel_count",
+)
+PARCEL_USE_COLUMNS: Final[tuple[str, ...]] = (
+    "parcel_id", "county_code", "crop", "area_mu", "used_frac", "used_area_mu", "site_count",
+    "site_ids", "site_names",
+)
+
+
+def absorption_land(ledger: LedgerState, parcels: pd.DataFrame) -> pd.DataFrame:
+    """Return the land each farm needs at the local mean manure demand per 亩.
+
+    Parameters
+    ----------
+    ledger
+        The solved ledger (its candidate pairs give the land within each farm's radius).
+    parcels
+        The ledger's parcels (row order of the candidates): ``area_mu``,
+        ``n_capacity_kg_per_yr``, ``p_capacity_kg_per_yr``.
+
+    Returns
+    -------
+    land
+        Index ``farm_id``; ``absorption_land_n_mu``, ``absorption_land_p_mu`` (亩) and
+        ``absorption_demand_source`` ("local" or "region").
+    """
+    area = parcels["area_mu"].to_numpy(dtype=float)
+    caps = {x: parcels[f"{x}_capacity_kg_per_yr"].to_numpy(dtype=float) for x in ("n", "p")}
+    pairs = ledger.candidates.pairs
+    pos = pairs["parcel_pos"].to_numpy(dtype=np.int64)
+    farms = ledger.farms.set_index("farm_id")
+    out = pd.DataFrame(index=farms.index)
+    local = pd.Series(False, index=farms.index)
+    for x in ("n", "p"):
+        receiving = caps[x][pos] > 0
+        by_farm = pd.DataFrame({"farm_id": pairs["farm_id"].to_numpy()[receiving],
+                                "cap": caps[x][pos][receiving], "area": area[pos][receiving]})
+        sums = by_farm.groupby("farm_id")[["cap", "area"]].sum().reindex(farms.index)
+        region = caps[x][caps[x] > 0].sum() / max(area[caps[x] > 0].sum(), np.finfo(float).tiny)
+        demand = (sums["cap"] / sums["area"]).where(sums["cap"] > 0)
+        local |= demand.notna()
+        demand = demand.fillna(region)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"absorption_land_{x}_mu"] = (
+                farms[f"{x}_need_kg_per_yr"].to_numpy(dtype=float) / demand.to_numpy())
+    out["absorption_demand_source"] = np.where(local, "local", "region")
+    return out
+
+
+def site_results(sites: pd.DataFrame, needs: pd.DataFrame, ledger: LedgerState,
+                 parcels: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per site: needs, land required, land allocated, haul and unmet need.
+
+    Parameters
+    ----------
+    sites
+        Plan-store sites: ``site_id``, ``name``, ``status``.
+    needs
+        `siting.farm_needs.farm_needs` of the sites.
+    ledger
+        The scenario's solved ledger (farm ids are site ids).
+    parcels
+        The ledger's parcels.
+
+    Returns
+    -------
+    results
+        Columns `SITE_RESULT_COLUMNS` in site order; ``basis`` is "N" or "P", the allocated
+        and unmet figures are in kg/yr of that nutrient; ``mean_haul_km`` is NaN for a
+        site without land.
+    """
+    farms = ledger.result.farms.set_index("farm_id")
+    land = absorption_land(ledger, parcels)
+    ids = sites["site_id"].astype(str)
+    need = needs.set_index("site_id").reindex(ids)
+    farm = farms.reindex(ids)
+    table = pd.DataFrame({
+        "site_id": ids.to_numpy(), "name": sites["name"].astype(str).to_numpy(),
+        "status": sites["status"].astype(str).to_numpy(),
+        **{c: need[c].to_numpy() for c in ("pig_equivalents_pe", "n_need_kg_per_yr",
+                                            "p_need_kg_per_yr")},
+        **{c: land.reindex(ids)[c].to_numpy() for c in land.columns},
+        "forage_land_mu": need["forage_land_mu"].to_numpy(dtype=float),
+        "basis": farm["basis"].to_numpy(),
+        **{c: farm[c].to_numpy(dtype=float) for c in (
+            "land_allocated_mu", "allocated_n_kg_per_yr", "allocated_p_kg_per_yr",
+            "unmet_kg_per_yr", "unmet_frac", "mean_haul_km")},
+        "parcel_count": farm["n_parcels"].to_numpy(dtype=np.int64),
+        "candidate_parcel_count": farm["n_candidate_parcels"].to_numpy(dtype=np.int64),
+    })
+    return table.loc[:, list(SITE_RESULT_COLUMNS)]
+
+
+def store_allocations(ledger: LedgerState, parcels: pd.DataFrame) -> pd.DataFrame:
+    """Return the allocation rows for `store.PlanStore.save_allocations`.
+
+    ``farm_id`` becomes ``site_id``; ``county_code`` is the parcel's ``adcode`` (None if
+    the parcels have no such column). Columns `STORE_ALLOCATION_COLUMNS`.
+    """
+    rows = ledger.result.allocations.rename(columns={"farm_id": "site_id"})
+    if "adcode" in parcels.columns:
+        county = parcels.set_index("parcel_id")["adcode"]
+        rows["county_code"] = rows["parcel_id"].map(county).astype(object)
+    else:
+        rows["county_code"] = None
+    return rows.loc[:, list(STORE_ALLOCATION_COLUMNS)].reset_index(drop=True)
+
+
+def parcel_use(ledger: LedgerState, parcels: gpd.GeoDataFrame,
+               site_names: pd.Series) -> gpd.GeoDataFrame:
+    """Return the parcels used by at least one farm, with the farms that use them.
+
+    Parameters
+    ----------
+    parcels
+        The ledger's parcels with ``parcel_id``, ``area_mu`` and optionally ``adcode`` and
+        ``crop``.
+    site_names
+        Site name by site id (to list the farms by name).
+
+    Returns
+    -------
+    use
+        Columns `PARCEL_USE_COLUMNS` and the parcel geometry (the parcels' CRS):
+        ``used_frac`` (0-1), ``used_area_mu``, ``site_count``, ``site_ids`` and
+        ``site_names`` (``;``-joined, in site id order).
+    """
+    table = ledger.result.parcels
+    used = table[table["n_farms"] > 0]
+    geo = parcels.set_index("parcel_id").loc[used["parcel_id"]]
+    names = used["farm_ids"].map(
+        lambda ids: FARM_ID_SEPARATOR.join(str(site_names.get(i, i))
+                                           for i in ids.split(FARM_ID_SEPARATOR)))
+    out = pd.DataFrame({
+        "parcel_id": used["parcel_id"].to_numpy(),
+        "county_code": _column(geo, "adcode"), "crop": _column(geo, "crop"),
+        "area_mu": geo["area_mu"].to_numpy(dtype=float),
+        "used_frac": used["used_frac"].to_numpy(dtype=float),
+        "used_area_mu": used["used_frac"].to_numpy(dtype=float)
+        * geo["area_mu"].to_numpy(dtype=float),
+        "site_count": used["n_farms"].to_numpy(dtype=np.int64),
+        "site_ids": used["farm_ids"].to_numpy(), "site_names": names.to_numpy(),
+    })
+    return gpd.GeoDataFrame(out, geometry=geo.geometry.to_numpy(), crs=parcels.crs)
+
+
+def farm_allocations(ledger: LedgerState, parcels: gpd.GeoDataFrame,
+                     farm_id: str) -> gpd.GeoDataFrame:
+    """Return the parcels allocated to one farm with share, area, N, P and haul distance.
+
+    Columns: ``parcel_id``, ``share_frac``, ``area_mu``, ``n_kg_per_yr``, ``p_kg_per_yr``,
+    ``haul_km`` and the parcel geometry (the parcels' CRS), nearest first.
+    """
+    rows = ledger.result.allocations
+    rows = rows[rows["farm_id"] == farm_id].sort_values("haul_km", kind="stable")
+    geo = parcels.set_index("parcel_id").loc[rows["parcel_id"]]
+    columns = ["parcel_id", "share_frac", "area_mu", "n_kg_per_yr", "p_kg_per_yr", "haul_km"]
+    return gpd.GeoDataFrame(rows[columns].reset_index(drop=True),
+                            geometry=geo.geometry.to_numpy(), crs=parcels.crs)
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name in frame.columns:
+        return frame[name].astype(object).to_numpy()
+    return np.full(len(frame), None, dtype=object)
