@@ -24,22 +24,16 @@ import geopandas as gpd
 
 from errors import ParameterError
 from layers.allocation_params import load_allocation_params
-from layers.coefficients import load_crop_table, load_nutrient_params, load_warning_grades
+from layers.coefficients import load_nutrient_params
 from layers.counties import load_counties
-from layers.county_zones import load_county_zones
-from layers.forage_params import load_buildout_params, load_forage_params, load_water_params
-from layers.herd import load_herd_baseline
-from layers.parcels import load_parcels
 from layers.region import Region, load_region
 from layers.scenario_files import load_demo_scenario
-from layers.targets import load_forage_targets, load_plan_targets
-from layers.water_caps import load_water_caps
 from siting.allocate import allocate
 from siting.buildout import BuildoutParameters, BuildoutRegion, BuildoutResult, run_buildout
-from siting.buildout_farms import farm_pe, farms_from_sites
+from siting.buildout_farms import farm_pe
+from siting.cli.buildout_inputs import load_buildout_inputs, scenario_farms_table
 from siting.cli.options import add_nutrient_options, apply_nutrient_overrides, region_argument
 from siting.cli.render import coefficient_dicts, frame_records, table, write_json
-from siting.nutrients import parcel_absorption_capacity
 from store import STORE_PATH_ENV, PlanStore, default_store_path
 
 if TYPE_CHECKING:
@@ -115,20 +109,7 @@ def load_inputs(region: Region, args: argparse.Namespace) -> tuple[BuildoutRegio
                                                                    BuildoutParameters]:
     """Load the region data and the parameters (with the user's nutrient options)."""
     nutrients = apply_nutrient_overrides(load_nutrient_params(region.dir), args)
-    parcels = load_parcels(region)
-    zones = load_county_zones(region)
-    inputs = BuildoutRegion(
-        counties=pd.DataFrame(load_counties(region)[["adcode", "name_zh", "name_en"]]),
-        zones=dict(zip(zones["adcode"], zones["zone"], strict=True)),
-        baseline_herd=load_herd_baseline(region),
-        parcels=parcel_absorption_capacity(parcels, load_crop_table(region.dir), nutrients),
-        forage_targets=load_forage_targets(region), plan_targets=load_plan_targets(region),
-        water_caps=load_water_caps(region), city_adcode=region.adcode)
-    parameters = BuildoutParameters(
-        forage=load_forage_params(region), water=load_water_params(region.dir),
-        nutrients=nutrients, grades=load_warning_grades(region.dir),
-        buildout=load_buildout_params(region.dir))
-    return inputs, parameters
+    return load_buildout_inputs(region, nutrients)
 
 
 def ledger_farms(sites: gpd.GeoDataFrame, farms: pd.DataFrame, inputs: BuildoutRegion,
@@ -159,7 +140,7 @@ def compute(args: argparse.Namespace) -> tuple[Region, str, BuildoutResult]:
     counties = load_counties(region)
     if "county_code" not in sites.columns and "adcode" in sites.columns:
         sites = sites.rename(columns={"adcode": "county_code"})
-    farms = farms_from_sites(sites, counties)
+    farms = scenario_farms_table(sites, counties)
     allocation = (ledger_farms(sites, farms, inputs, parameters, region) if args.allocate
                   else None)
     result = run_buildout(farms, list(args.years), inputs, parameters, allocation=allocation,

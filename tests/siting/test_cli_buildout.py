@@ -32,7 +32,7 @@ DEMO_2023_HEAD = 15 * 5_000 + 4 * 5_000 + 6 * 5_000 * 0.5  # 110,000
 
 @pytest.fixture
 def stand_in_parcels(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("siting.cli.buildout.load_parcels",
+    monkeypatch.setattr("siting.cli.buildout_inputs.load_parcels",
                         lambda region: STAND_IN_PARCELS.copy())
 
 
