@@ -1,0 +1,101 @@
+"""Check a stored scenario, keep its allocations current, export it with its results.
+
+Used by the planner page and ``python -m siting plan``: both read the scenario from the
+store, run `siting.plan_run.run_plan` and save the allocation rows the ledger gives, with
+the scenario version they were computed from (a concurrent change is refused).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+
+from siting.plan_results import parcel_use, store_allocations
+from siting.plan_run import run_plan
+from store import export_scenario
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    from siting.allocate import AllocationParams
+    from siting.plan_run import PlanInputs, PlanRun
+    from store import PlanStore, Scenario
+    from store.plan_store import ScenarioRef
+    from store.records import ScenarioSnapshot
+
+#: Result tables added to every export (layer / sheet names).
+SITE_RESULTS: Final[str] = "site_results"
+PARCEL_USE: Final[str] = "parcel_use"
+# Shares that differ by less than this are the same allocation (solver round-off).
+_SHARE_TOLERANCE: Final[float] = 1e-9
+
+
+def check_scenario(store: PlanStore, scenario: ScenarioRef, inputs: PlanInputs, *,
+                   allocation: AllocationParams | None = None,
+                   previous: PlanRun | None = None) -> tuple[ScenarioSnapshot, PlanRun]:
+    """Read a scenario (one transaction) and check its sites.
+
+    Returns
+    -------
+    snapshot, run
+        The scenario with its sites and stored allocations, and the checked plan.
+    """
+    snapshot = store.scenario_snapshot(scenario)
+    return snapshot, run_plan(snapshot.sites, inputs, allocation=allocation, previous=previous)
+
+
+def allocations_current(stored: pd.DataFrame, computed: pd.DataFrame) -> bool:
+    """Return True if the stored allocation rows are the computed ones (same shares)."""
+    keys = ["site_id", "parcel_id"]
+    if len(stored) != len(computed):
+        return False
+    left = stored[[*keys, "share_frac"]].sort_values(keys, ignore_index=True)
+    right = computed[[*keys, "share_frac"]].sort_values(keys, ignore_index=True)
+    same_keys = bool((left[keys].astype(str).to_numpy() == right[keys].astype(str).to_numpy())
+                     .all())
+    return same_keys and bool(np.allclose(left["share_frac"].to_numpy(dtype=float),
+                                          right["share_frac"].to_numpy(dtype=float),
+                                          rtol=0.0, atol=_SHARE_TOLERANCE))
+
+
+def save_allocations(store: PlanStore, snapshot: ScenarioSnapshot, run: PlanRun,
+                     inputs: PlanInputs, *, user: str, force: bool = False) -> Scenario | None:
+    """Save the run's allocation rows unless the store already holds them.
+
+    Saved with ``expected_version`` = the snapshot's scenario version, so the save is
+    refused (`StoreConflictError`) if the scenario changed since it was read.
+
+    Returns
+    -------
+    scenario
+        The updated scenario, or None when nothing was written.
+    """
+    rows = store_allocations(run.ledger, inputs.parcels)
+    if not force and allocations_current(snapshot.allocations, rows):
+        return None
+    return store.save_allocations(snapshot.scenario, rows, user=user,
+                                  expected_version=snapshot.scenario.version)
+
+
+def result_tables(run: PlanRun, inputs: PlanInputs) -> dict[str, pd.DataFrame]:
+    """Return the result tables of an export: per-site results and parcel use (spatial)."""
+    names = run.sites.set_index("site_id")["name"]
+    return {SITE_RESULTS: run.results.reset_index(drop=True),
+            PARCEL_USE: parcel_use(run.ledger, inputs.parcels, names)}
+
+
+def export_checked(store: PlanStore, scenario: ScenarioRef, out: Path, fmt: str,
+                   inputs: PlanInputs, *, allocation: AllocationParams | None = None,
+                   labels: Mapping[str, str] | None = None) -> Path:
+    """Check a scenario and export it with its results to ``out`` in ``fmt``.
+
+    The results are computed from the same sites the export writes (the check and the
+    export each read the scenario; a change in between raises nothing but is visible in
+    the audit trail).
+    """
+    _, run = check_scenario(store, scenario, inputs, allocation=allocation)
+    return export_scenario(store, scenario, out, fmt, results=result_tables(run, inputs),
+                           labels=labels)

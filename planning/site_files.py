@@ -1,0 +1,140 @@
+"""Read farm sites from a file into plan-store records (UI upload and ``siting plan import``).
+
+Two kinds of file are accepted:
+
+* this program's own scenario exports (GeoPackage layer ``sites``, GeoJSON, KML, zipped
+  Shapefile with its column mapping, XLSX): every site field comes back as exported;
+* any other vector file `geo.io.read_vector` reads (GeoJSON, KML/KMZ from phone map apps,
+  zipped Shapefile, GeoPackage, DXF, CSV of lon/lat): validated like every upload (CRS,
+  GCJ-02, inside the region, repaired with a note), then mapped by
+  `siting.site_attributes.planned_sites` (names, defaults, point footprints, slivers).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import pyogrio
+
+from errors import FileFormatError, PlannerWarning, SchemaError
+from geo.io import read_vector
+from layers.scenario_files import DEMO_SCENARIO_KIND, demo_scenario_sites
+from siting.site_attributes import planned_sites
+from store import SITE_COLUMNS, import_sites, site_records
+from store.frame_schema import normalise_sites
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from layers.region import Region
+    from siting.plan_run import PlanInputs
+    from store import SiteRecord
+
+EXPORT_SITES_LAYER: Final[str] = "sites"
+KML_NAME: Final[str] = "Name"
+#: Extensions read only by `store.import_sites` (never by `geo.io.read_vector`).
+EXPORT_ONLY_SUFFIXES: Final[tuple[str, ...]] = (".xlsx",)
+SITE_FILE_TYPES: Final[tuple[str, ...]] = (
+    "geojson", "json", "kml", "kmz", "zip", "gpkg", "dxf", "csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """Sites read from one file: records ready for `store.PlanStore.add_sites`, and notes."""
+
+    records: tuple[SiteRecord, ...]
+    source_name: str
+    exported: bool
+    notes_en: tuple[str, ...] = ()
+    notes_zh: tuple[str, ...] = ()
+
+    def notes(self, lang: str) -> tuple[str, ...]:
+        """Return the notes in ``lang``."""
+        return self.notes_en if lang == "en" else self.notes_zh
+
+
+def read_site_file(content: bytes, filename: str, inputs: PlanInputs, *, gcj02: bool = False,
+                   declared_crs: str | None = None) -> SiteFile:
+    """Read the sites of an uploaded file (bytes) named ``filename``.
+
+    Raises
+    ------
+    FileFormatError, MissingCrsError, CrsMismatchError, InvalidGeometryError, SchemaError
+        From reading and checking the file, naming it.
+    """
+    suffix = Path(filename).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="planner-sites-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(content)
+        if suffix in EXPORT_ONLY_SUFFIXES:
+            return _from_export(import_sites(path), filename)
+        if suffix == ".zip":
+            exported = _try_export(path, filename)
+            if exported is not None:
+                return exported
+        layer = _sites_layer(path) if suffix == ".gpkg" else None
+        return _from_vector(path, filename, inputs, layer=layer, gcj02=gcj02,
+                            declared_crs=declared_crs)
+
+
+def _try_export(path: Path, filename: str) -> SiteFile | None:
+    try:
+        return _from_export(import_sites(path), filename)
+    except (FileFormatError, SchemaError):
+        return None
+
+
+def _sites_layer(path: Path) -> str | None:
+    try:
+        names = [str(row[0]) for row in pyogrio.list_layers(path)]
+    except (pyogrio.errors.DataSourceError, OSError):
+        return None
+    return EXPORT_SITES_LAYER if EXPORT_SITES_LAYER in names else None
+
+
+def _from_vector(path: Path, filename: str, inputs: PlanInputs, *, layer: str | None,
+                 gcj02: bool, declared_crs: str | None) -> SiteFile:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PlannerWarning)
+        result = read_vector(path, filename=filename, geometry_kind="any",
+                             region_extent=inputs.region_extent, layer=layer,
+                             source_datum="gcj02" if gcj02 else "wgs84",
+                             declared_crs=declared_crs or None)
+    repaired = tuple(str(w.message) for w in caught if issubclass(w.category, PlannerWarning))
+    features = result.features
+    if "name" not in features.columns and KML_NAME in features.columns:
+        features = features.rename(columns={KML_NAME: "name"})  # KML keeps it in <name>
+    if all(c in features.columns for c in SITE_COLUMNS) and features.geom_type.isin(
+            ["Polygon", "MultiPolygon"]).all():
+        exported = _from_export(normalise_sites(features, what=filename), filename)
+        return SiteFile(exported.records, filename, True, (*result.notes, *repaired),
+                        (*result.notes_zh, *repaired))
+    planned = planned_sites(features, source_name=filename, params=inputs.footprint,
+                            counties=inputs.counties, analysis_crs=inputs.analysis_crs)
+    frame = planned.sites.assign(version=0)
+    return SiteFile(tuple(site_records(frame)), filename, False,
+                    (*result.notes, *repaired, *planned.notes_en),
+                    (*result.notes_zh, *repaired, *planned.notes_zh))
+
+
+def _from_export(sites: pd.DataFrame, filename: str) -> SiteFile:
+    records = tuple(site_records(sites))
+    return SiteFile(records, filename, True)
+
+
+def demo_site_file(region: Region) -> SiteFile:
+    """Return the region's bundled demo scenario (`layers.scenario_files`) as site records.
+
+    Raises
+    ------
+    FileFormatError, SchemaError, InvalidGeometryError
+        If the region has no demo scenario or its file is broken.
+    """
+    sites = demo_scenario_sites(region)
+    frame = sites.assign(version=0)
+    spec = next(s for s in region.layers.values() if s.kind == DEMO_SCENARIO_KIND)
+    return SiteFile(tuple(site_records(frame)), spec.file, False)
