@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ui.pages import balance, targets, upload
+from ui.pages import balance, review, targets, upload
 
 
 @dataclass(frozen=True)
@@ -31,4 +31,5 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("targets", ":material/grass:", targets.render),
     PageSpec("upload", ":material/upload_file:", upload.render),
     PageSpec("balance", ":material/compost:", balance.render),
+    PageSpec("review", ":material/fact_check:", review.render),
 )

@@ -1,0 +1,122 @@
+"""The review page headless (AppTest): demo scenario, check table, decisions, no draw control.
+
+Uses the real Hohhot region pack and generated parcels (``make data``); the plan store is a
+temporary file named by ``FORAGE_SITING_STORE``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layers.scenario_files import DEMO_SCENARIO_NAME
+from store import STORE_PATH_ENV, PlanStore
+from ui.labels import t
+from ui.pages import review
+
+TIMEOUT_S = 180
+
+
+def _review_page() -> None:
+    from ui import state
+    from ui.pages import review
+
+    state.init_state()
+    review.render()
+
+
+def _map_script(at: AppTest) -> str:
+    maps = [el for el in at.main if getattr(el, "type", "") == "component_instance"]
+    assert len(maps) == 1
+    return json.loads(maps[0].proto.json_args)["script"]
+
+
+@pytest.fixture(scope="module")
+def store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("review") / "plans.gpkg"
+
+
+@pytest.fixture(scope="module")
+def loaded(store_file: Path) -> AppTest:
+    """The page after loading the demo scenario into an empty store (2023 chosen)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(STORE_PATH_ENV, str(store_file))
+        at = AppTest.from_function(_review_page, default_timeout=TIMEOUT_S).run()
+        assert [i.value for i in at.info] == [t("review.no_scenarios", "zh")]
+        at.button(key=review.LOAD_DEMO).click().run()
+    assert not at.exception
+    return at
+
+
+@pytest.fixture
+def page(loaded: AppTest, store_file: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv(STORE_PATH_ENV, str(store_file))
+    return loaded
+
+
+def test_demo_is_loaded_into_the_store(page: AppTest, store_file: Path) -> None:
+    names = [s.name for s in PlanStore(store_file).list_scenarios()]
+    assert names == [DEMO_SCENARIO_NAME]
+    assert len(PlanStore(store_file).sites(DEMO_SCENARIO_NAME)) == 25
+    assert not page.error
+
+
+def test_check_table_flags_exceeded_limits_in_2023(page: AppTest) -> None:
+    assert page.selectbox(key=review.YEAR).value == 2023
+    status = t("rcol.status", "zh")
+    tables = [df.value for df in page.dataframe if status in df.value.columns]
+    assert tables, "no check table"
+    flags = tables[0][status].tolist()
+    # The city-wide hay self-sufficiency falls short of the plan from 2021 (decisions.md).
+    assert any("超限" in f and "🔴" in f for f in flags), flags
+
+
+def test_map_has_counties_sites_and_no_draw_control(page: AppTest) -> None:
+    script = _map_script(page).encode().decode("unicode_escape")
+    assert "L.Control.Draw" not in script and "leaflet-draw" not in script.lower()
+    assert "超限" in script  # county tooltip status
+    assert "待审核" in script  # sites without a decision
+
+
+def test_decision_with_reason_is_stored_and_audited(page: AppTest, store_file: Path) -> None:
+    site_id = page.selectbox(key=review.SITE).value
+    page.radio(key=review.DECISION).set_value("request_changes")
+    page.text_area(key=review.REASON).set_value("离水源地太近，请移到 2 km 外")
+    page.text_input(key=review.REVIEWER).set_value("王审核")
+    page.button(key=review.SAVE).click().run()
+    assert not page.exception
+    assert not page.error, [e.value for e in page.error]
+    plan_store = PlanStore(store_file)
+    reviews = plan_store.reviews(DEMO_SCENARIO_NAME)
+    assert reviews[["site_id", "decision", "reason", "reviewer"]].values.tolist() == [
+        [site_id, "request_changes", "离水源地太近，请移到 2 km 外", "王审核"]]
+    audit = plan_store.audit(DEMO_SCENARIO_NAME)
+    mine = audit[(audit["entity_id"] == site_id) & (audit["user"] == "王审核")]
+    assert len(mine) == 1 and mine["action"].iloc[0].startswith("review")
+    assert "需修改" in _map_script(page).encode().decode("unicode_escape")
+
+
+def test_reject_without_reason_shows_an_error_and_stores_nothing(
+        page: AppTest, store_file: Path) -> None:
+    before = len(PlanStore(store_file).reviews(DEMO_SCENARIO_NAME))
+    page.radio(key=review.DECISION).set_value("reject")
+    page.text_area(key=review.REASON).set_value("   ")
+    page.text_input(key=review.REVIEWER).set_value("王审核")
+    page.button(key=review.SAVE).click().run()
+    assert not page.exception
+    assert [e.value for e in page.error] == [
+        t("review.need_reason", "zh").format(decision="驳回")]
+    assert len(PlanStore(store_file).reviews(DEMO_SCENARIO_NAME)) == before
+
+
+def test_comment_is_stored_for_the_site(page: AppTest, store_file: Path) -> None:
+    site_id = page.selectbox(key=review.SITE).value
+    page.text_area(key=review.COMMENT).set_value("请补充水源证明")
+    page.text_input(key=review.REVIEWER).set_value("王审核")
+    page.button(key=review.ADD_COMMENT).click().run()
+    assert not page.error, [e.value for e in page.error]
+    comments = PlanStore(store_file).comments(DEMO_SCENARIO_NAME)
+    assert comments[["site_id", "text"]].values.tolist()[-1] == [site_id, "请补充水源证明"]

@@ -1,0 +1,190 @@
+"""Page 县域审核 / County review: per county and year which limits hold, decisions per ranch.
+
+Reviewers see the scenario's build-out check (the same numbers as ``python -m siting
+buildout``) on a county map and in tables, and record a decision (approve / reject /
+request changes, with a reason) and comments per ranch in the plan store, which keeps them
+in its audit trail. The map has no drawing tools: reviewers cannot edit site geometry.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import pandas as pd
+import streamlit as st
+
+from ui import data, review_data, review_view, state
+from ui.errors import user_errors
+from ui.labels import t
+from ui.map_widget import map_view, show_map
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from store import PlanStore, Scenario
+
+SCENARIO: Final[str] = "review_scenario"
+YEAR: Final[str] = "review_year"
+COUNTY: Final[str] = "review_county"
+SITE: Final[str] = "review_site"
+DECISION: Final[str] = "review_decision"
+REASON: Final[str] = "review_reason"
+REVIEWER: Final[str] = "review_reviewer"
+COMMENT: Final[str] = "review_comment"
+SAVE: Final[str] = "review_save"
+ADD_COMMENT: Final[str] = "review_add_comment"
+LOAD_DEMO: Final[str] = "review_load_demo"
+MAP_HEIGHT_PX: Final[int] = 640
+
+
+def render() -> None:
+    """Draw the page: scenario, year and county choice, map, tables and the decision form."""
+    lang = state.lang()
+    st.title(t("review.title", lang))
+    st.caption(t("review.intro", lang))
+    with user_errors(lang):
+        _render_body(lang, str(st.session_state[state.REGION]))
+
+
+def _render_body(lang: str, region_id: str) -> None:
+    plan_store = review_data.open_store()
+    st.caption(t("review.store", lang).format(path=plan_store.path))
+    scenario = _choose_scenario(plan_store, region_id, lang)
+    if scenario is None:
+        return
+    region = data.region(region_id)
+    counties = data.counties(region_id)
+    names = review_view.place_names(counties, region.adcode, lang)
+    col_year, col_county = st.columns([1, 2])
+    year = int(col_year.selectbox(t("review.year", lang), review_data.REVIEW_YEARS, key=YEAR,
+                                  index=review_data.REVIEW_YEARS.index(2023)))
+    adcode = col_county.selectbox(t("review.county", lang), [region.adcode, *counties["adcode"]],
+                                  format_func=names.__getitem__, key=COUNTY)
+    with st.spinner(t("review.running", lang)):
+        result = review_data.buildout(region_id, scenario.scenario_id, scenario.version,
+                                      str(plan_store.path))
+    sites = plan_store.sites(scenario)
+    shown = review_view.sites_frame(sites, plan_store.reviews(scenario),
+                                    review_data.site_counties(sites, result), lang)
+    frame = review_view.county_status_frame(counties, result.checks, year=year, lang=lang)
+    st.caption(t("review.geometry_locked", lang))
+    show_map(review_view.review_map(frame, shown, year=year, analysis_crs=region.analysis_crs,
+                                    view=map_view(region, draw=False)),
+             key="review_map", height=MAP_HEIGHT_PX)
+    _tables(result.checks, shown, names, adcode=str(adcode), year=year,
+            city=region.adcode, lang=lang)
+    local = shown if adcode == region.adcode else shown[shown["adcode"] == adcode]
+    _decision_form(plan_store, scenario, local, lang)
+
+
+def _choose_scenario(plan_store: PlanStore, region_id: str, lang: str) -> Scenario | None:
+    if not review_data.has_demo(plan_store) and st.button(t("review.load_demo", lang),
+                                                         key=LOAD_DEMO):
+        loaded = review_data.load_demo(plan_store, region_id)
+        st.session_state[SCENARIO] = loaded.scenario_id
+        st.success(t("review.demo_loaded", lang).format(name=loaded.name))
+    scenarios = {s.scenario_id: s for s in plan_store.list_scenarios()}
+    if not scenarios:
+        st.info(t("review.no_scenarios", lang))
+        return None
+    if st.session_state.get(SCENARIO) not in scenarios:
+        st.session_state[SCENARIO] = next(iter(scenarios))
+    chosen = st.selectbox(t("review.scenario", lang), list(scenarios), key=SCENARIO,
+                          format_func=lambda sid: scenarios[sid].name)
+    return scenarios[chosen]
+
+
+def _tables(checks: pd.DataFrame, sites: gpd.GeoDataFrame, names: dict[str, str], *,
+            adcode: str, year: int, city: str, lang: str) -> None:
+    st.subheader(t("review.checks", lang).format(place=names[adcode], year=year))
+    st.dataframe(review_view.check_table(checks, adcode=adcode, year=year, lang=lang),
+                 hide_index=True, width="stretch",
+                 column_config={t("rcol.source", lang): st.column_config.TextColumn(
+                     width="medium")})
+    st.subheader(t("review.matrix", lang))
+    st.dataframe(review_view.status_matrix(checks, names, lang), hide_index=True,
+                 width="stretch")
+    st.subheader(t("review.sites", lang))
+    local = sites if adcode == city else sites[sites["adcode"] == adcode]
+    if local.empty:
+        st.info(t("review.no_sites", lang))
+        return
+    st.dataframe(review_view.sites_table(local, names, lang), hide_index=True, width="stretch")
+
+
+def _decision_form(plan_store: PlanStore, scenario: Scenario, sites: pd.DataFrame,
+                   lang: str) -> None:
+    if sites.empty:
+        return
+    st.subheader(t("review.form", lang))
+    labels = dict(zip(sites["site_id"], sites["name"].astype(str), strict=True))
+    if st.session_state.get(SITE) not in labels:
+        st.session_state[SITE] = next(iter(labels))
+    site_id = str(st.selectbox(t("review.site", lang), list(labels), key=SITE,
+                               format_func=labels.__getitem__))
+    decision = st.radio(t("review.decision", lang), review_view.DECISIONS, key=DECISION,
+                        horizontal=True, format_func=lambda d: t(f"decision.{d}", lang))
+    reason = st.text_area(t("review.reason", lang), key=REASON)
+    reviewer = st.text_input(t("review.reviewer", lang), key=REVIEWER)
+    if st.button(t("review.save", lang), key=SAVE, type="primary"):
+        _save_decision(plan_store, site_id, str(decision), reason, reviewer, labels, lang)
+    comment = st.text_area(t("review.comment", lang), key=COMMENT)
+    if st.button(t("review.add_comment", lang), key=ADD_COMMENT):
+        _save_comment(plan_store, scenario, site_id, comment, reviewer, lang)
+    _site_records(plan_store, scenario, site_id, lang)
+
+
+def _save_decision(plan_store: PlanStore, site_id: str, decision: str, reason: str,
+                   reviewer: str, labels: dict[str, str], lang: str) -> None:
+    label = t(f"decision.{decision}", lang)
+    if decision != "approve" and not reason.strip():
+        st.error(t("review.need_reason", lang).format(decision=label))
+        return
+    if not reviewer.strip():
+        st.error(t("review.need_reviewer", lang))
+        return
+    plan_store.record_review(site_id, decision, reason.strip(), reviewer=reviewer.strip())
+    st.success(t("review.saved", lang).format(site=labels[site_id], decision=label))
+
+
+def _save_comment(plan_store: PlanStore, scenario: Scenario, site_id: str, text: str,
+                  reviewer: str, lang: str) -> None:
+    if not text.strip():
+        st.error(t("review.need_comment", lang))
+        return
+    if not reviewer.strip():
+        st.error(t("review.need_reviewer", lang))
+        return
+    plan_store.add_comment(scenario, text.strip(), user=reviewer.strip(), site_id=site_id)
+    st.success(t("review.comment_saved", lang))
+
+
+def _site_records(plan_store: PlanStore, scenario: Scenario, site_id: str, lang: str) -> None:
+    reviews = plan_store.reviews(scenario)
+    comments = plan_store.comments(scenario)
+    audit = plan_store.audit(scenario)
+    touched = audit["entity_id"].eq(site_id) | audit["detail"].map(
+        lambda d: isinstance(d, dict) and d.get("site_id") == site_id)
+    parts = {
+        "review.history": _renamed(reviews[reviews["site_id"] == site_id],
+                                   {"decided_at": "rcol.at", "decision": "rcol.decision",
+                                    "reason": "rcol.reason", "reviewer": "rcol.reviewer",
+                                    "site_version": "rcol.version"}, lang),
+        "review.comments": _renamed(comments[comments["site_id"] == site_id],
+                                    {"created_at": "rcol.at", "author": "rcol.user",
+                                     "text": "rcol.text"}, lang),
+        "review.audit": _renamed(audit[touched].assign(detail=lambda f: f["detail"].map(str)),
+                                 {"at": "rcol.at", "user": "rcol.user", "action": "rcol.action",
+                                  "detail": "rcol.detail"}, lang),
+    }
+    for key, table in parts.items():
+        with st.expander(t(key, lang), expanded=key == "review.history"):
+            if table.empty:
+                st.caption(t("review.no_entries", lang))
+            else:
+                st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _renamed(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:
+    present = [c for c in columns if c in frame.columns]
+    return frame[present].rename(columns={c: t(columns[c], lang) for c in present})

@@ -1,0 +1,192 @@
+"""Frames, tables and the map of the review page (no ``st.*``): display only.
+
+Status colours: ok green, warning amber, exceeded red; a county's colour is its worst check
+status in the chosen year. Sites are points at their footprint's inside point, coloured by
+their latest review decision (a 500亩 footprint is too small to see at city zoom).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import pandas as pd
+
+import geopandas as gpd
+
+from geo.crs import DISPLAY_CRS
+from ui.labels import t
+from ui.legend import legend_html
+from ui.map import MapLayer, PolygonStyle, build_map
+
+if TYPE_CHECKING:
+    import folium
+
+    from ui.map import MapView
+
+STATUS_ORDER: Final[tuple[str, ...]] = ("ok", "warning", "exceeded")
+STATUS_COLORS: Final[dict[str, str]] = {"ok": "#66bd63", "warning": "#fdae61",
+                                        "exceeded": "#d73027", "none": "#cccccc"}
+STATUS_FLAGS: Final[dict[str, str]] = {"ok": "🟢", "warning": "🟡", "exceeded": "🔴"}
+DECISIONS: Final[tuple[str, ...]] = ("approve", "reject", "request_changes")
+DECISION_COLORS: Final[dict[str, str]] = {"approve": "#1a9850", "reject": "#d73027",
+                                          "request_changes": "#f39c12", "pending": "#4575b4"}
+HERD_COLUMNS: Final[tuple[str, ...]] = ("dairy_cow_head", "beef_cattle_head", "sheep_head",
+                                        "goat_head")
+FILL_OPACITY: Final[float] = 0.6
+
+
+def place_names(counties: pd.DataFrame, city_adcode: str, lang: str) -> dict[str, str]:
+    """Return ``adcode -> name`` of the counties, then the city as 全市 / Whole city."""
+    col = "name_en" if lang == "en" else "name_zh"
+    names = dict(zip(counties["adcode"].astype(str), counties[col].astype(str), strict=True))
+    names[city_adcode] = t("review.city", lang)
+    return names
+
+
+def worst_status(statuses: pd.Series) -> str:
+    """Return the worst of ``statuses`` (ok < warning < exceeded); "none" if empty."""
+    ranks = statuses.map({s: i for i, s in enumerate(STATUS_ORDER)}).dropna()
+    return STATUS_ORDER[int(ranks.max())] if len(ranks) else "none"
+
+
+def _check_name(checks: pd.DataFrame, lang: str) -> pd.Series:
+    return checks["name_en" if lang == "en" else "name_zh"].astype(str)
+
+
+def county_status_frame(counties: gpd.GeoDataFrame, checks: pd.DataFrame, *, year: int,
+                        lang: str) -> gpd.GeoDataFrame:
+    """Return the counties with ``worst``, its label, fill colour and the broken checks."""
+    rows = checks[(checks["scope"] == "county") & (checks["year"] == year)]
+    worst = rows.groupby("adcode")["status"].agg(worst_status)
+    broken_rows = rows[rows["status"] != "ok"].assign(
+        text=lambda f: _check_name(f, lang) + "（" + f["status"].map(
+            lambda s: t(f"check.{s}", lang)) + "）")
+    broken = broken_rows.groupby("adcode")["text"].agg("；".join)
+    out = counties[["adcode", "name_zh", "name_en", counties.geometry.name]].copy()
+    out["worst"] = out["adcode"].map(worst).fillna("none")
+    out["fill"] = out["worst"].map(STATUS_COLORS)
+    out["name"] = out["name_en" if lang == "en" else "name_zh"]
+    out["status_label"] = out["worst"].map(lambda s: t(f"check.{s}", lang))
+    out["broken"] = out["adcode"].map(broken).fillna(t("review.none_broken", lang))
+    return out
+
+
+def latest_decisions(reviews: pd.DataFrame) -> pd.DataFrame:
+    """Return the latest review per site (``site_id`` index: decision, reason, reviewer...)."""
+    if reviews.empty:
+        return pd.DataFrame(columns=["decision", "reason", "reviewer", "decided_at"],
+                            dtype=object)
+    return reviews.sort_values("decided_at").groupby("site_id").last()
+
+
+def sites_frame(sites: gpd.GeoDataFrame, reviews: pd.DataFrame, adcodes: pd.Series,
+                lang: str) -> gpd.GeoDataFrame:
+    """Return the sites with county, herd total, status and latest decision, for display."""
+    latest = latest_decisions(reviews)
+    decision = sites["site_id"].map(latest["decision"].astype(object)).astype(object)
+    decision = decision.where(decision.notna(), "pending").astype(str)
+    out = sites[["site_id", "name", "status", "start_year", "version",
+                 sites.geometry.name]].copy()
+    out["adcode"] = adcodes.to_numpy()
+    out["herd_head"] = sites[list(HERD_COLUMNS)].sum(axis=1).astype("int64")
+    out["decision"] = decision.to_numpy()
+    out["decision_label"] = out["decision"].map(lambda d: t(f"decision.{d}", lang))
+    reason = sites["site_id"].map(latest["reason"].astype(object)).astype(object)
+    out["reason"] = reason.where(reason.notna(), "").astype(str).to_numpy()
+    out["status_label"] = out["status"].map(lambda s: t(f"site_status.{s}", lang))
+    return out
+
+
+def review_map(counties: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *, year: int,
+               analysis_crs: str, view: MapView) -> folium.Map:
+    """Return the county status choropleth with the sites coloured by decision (no drawing)."""
+    lang = view.lang
+    layers = [MapLayer(counties, t("review.map_layer", lang).format(year=year), analysis_crs,
+                       style=PolygonStyle(fill_opacity=FILL_OPACITY, fill_color_column="fill"),
+                       tooltip_fields=("name", "status_label", "broken"),
+                       tooltip_aliases=(t("rcol.place", lang), t("rcol.status", lang),
+                                        t("review.broken", lang)),
+                       coverage=True, label_field="name")]
+    points = sites.set_geometry(sites.geometry.to_crs(analysis_crs).representative_point()
+                                ).to_crs(DISPLAY_CRS)
+    for decision in (*DECISIONS, "pending"):
+        chosen = points[points["decision"] == decision]
+        if chosen.empty:
+            continue
+        name = t("review.sites_layer", lang).format(decision=t(f"decision.{decision}", lang))
+        layers.append(MapLayer(
+            chosen, name, analysis_crs, kind="point", fit=False,
+            style=PolygonStyle(color="#ffffff", fill_color=DECISION_COLORS[decision]),
+            tooltip_fields=("name", "status_label", "herd_head", "decision_label", "reason"),
+            tooltip_aliases=(t("rcol.name", lang), t("rcol.site_status", lang),
+                             t("rcol.herd", lang), t("rcol.decision", lang),
+                             t("rcol.reason", lang))))
+    return build_map(layers, view=view, legends=_legends(year, lang))
+
+
+def _legends(year: int, lang: str) -> list[str]:
+    status = legend_html(t("review.legend.status", lang).format(year=year),
+                         [(STATUS_COLORS[s], t(f"check.{s}", lang)) for s in STATUS_ORDER],
+                         opacity=FILL_OPACITY)
+    decision = legend_html(t("review.legend.decision", lang),
+                           [(DECISION_COLORS[d], t(f"decision.{d}", lang))
+                            for d in (*DECISIONS, "pending")])
+    return [status, decision]
+
+
+def check_table(checks: pd.DataFrame, *, adcode: str, year: int, lang: str) -> pd.DataFrame:
+    """Return the checks of one place and year: name, value, limit, unit, flagged status."""
+    rows = checks[(checks["adcode"] == adcode) & (checks["year"] == year)]
+    note = "note" if lang == "en" else "note_zh"
+    return pd.DataFrame({
+        t("rcol.check", lang): _check_name(rows, lang).to_numpy(),
+        t("rcol.value", lang): rows["value"].map(_fmt).to_numpy(),
+        t("rcol.limit", lang): rows["limit"].map(_fmt).to_numpy(),
+        t("rcol.unit", lang): rows["unit"].astype(str).to_numpy(),
+        t("rcol.status", lang): rows["status"].map(lambda s: _flag(s, lang)).to_numpy(),
+        t("rcol.note", lang): rows[note].astype(str).to_numpy(),
+        t("rcol.source", lang): rows["source"].astype(str).to_numpy(),
+    })
+
+
+def status_matrix(checks: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """Return place × year cells "🔴 n · 🟡 m" (exceeded / warning checks), or "🟢"."""
+    cells = checks.groupby(["adcode", "year"])["status"].agg(_cell).unstack("year")
+    order = [a for a in names if a in cells.index]
+    out = cells.reindex(order)
+    out.index = [names[a] for a in order]
+    out.index.name = t("rcol.place", lang)
+    out.columns = [str(int(y)) for y in out.columns]
+    return out.reset_index()
+
+
+def sites_table(sites: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """Return the sites for display: name, county, status, start year, herd, decision."""
+    return pd.DataFrame({
+        t("rcol.name", lang): sites["name"].astype(str).to_numpy(),
+        t("rcol.place", lang): sites["adcode"].map(names).fillna("").to_numpy(),
+        t("rcol.site_status", lang): sites["status_label"].to_numpy(),
+        t("rcol.start_year", lang): sites["start_year"].to_numpy(),
+        t("rcol.herd", lang): sites["herd_head"].to_numpy(),
+        t("rcol.decision", lang): sites["decision_label"].to_numpy(),
+        t("rcol.reason", lang): sites["reason"].to_numpy(),
+    })
+
+
+def _cell(statuses: pd.Series) -> str:
+    exceeded = int((statuses == "exceeded").sum())
+    warning = int((statuses == "warning").sum())
+    if not exceeded and not warning:
+        return STATUS_FLAGS["ok"]
+    return f"{STATUS_FLAGS['exceeded']} {exceeded} · {STATUS_FLAGS['warning']} {warning}"
+
+
+def _flag(status: str, lang: str) -> str:
+    return f"{STATUS_FLAGS.get(status, '')} {t(f'check.{status}', lang)}"
+
+
+def _fmt(value: object) -> str:
+    number = pd.to_numeric(value, errors="coerce")
+    if pd.isna(number):
+        return "—"
+    return f"{number:,.3f}" if abs(number) < 10 else f"{number:,.0f}"
