@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 from ui.labels_balance import LABELS_BALANCE
+from ui.labels_planner import LABELS_PLANNER
 from ui.labels_review import LABELS_REVIEW
 
 Lang = Literal["zh", "en"]
@@ -161,7 +162,8 @@ _CORE: Mapping[str, Mapping[str, str]] = {
     "upload.layer": {"zh": "上传要素", "en": "Uploaded features"},
     "upload.attributes": {"zh": "属性表（前 {n} 行）", "en": "Attributes (first {n} rows)"},
 }
-LABELS: Mapping[str, Mapping[str, str]] = {**_CORE, **LABELS_BALANCE, **LABELS_REVIEW}
+LABELS: Mapping[str, Mapping[str, str]] = {**_CORE, **LABELS_BALANCE, **LABELS_PLANNER,
+                                         **LABELS_REVIEW}
 
 
 def t(key: str, lang: str) -> str:

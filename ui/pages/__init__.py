@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ui.pages import balance, review, targets, upload
+from ui.pages import balance, planner, review, targets, upload
 
 
 @dataclass(frozen=True)
@@ -31,5 +31,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("targets", ":material/grass:", targets.render),
     PageSpec("upload", ":material/upload_file:", upload.render),
     PageSpec("balance", ":material/compost:", balance.render),
+    PageSpec("planner", ":material/edit_location_alt:", planner.render),
     PageSpec("review", ":material/fact_check:", review.render),
 )

@@ -1,0 +1,177 @@
+"""The planner page headless (AppTest): draw, fill, save, edit, conflicts, bad drawings.
+
+The plan store is a file in ``tmp_path`` (``FORAGE_SITING_STORE``). Drawings are injected
+the way streamlit-folium returns them: the component's session-state key is
+``generate_js_hash(script, <st_folium key>, False)`` (docs: stack-notes.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit_folium import generate_js_hash
+
+from siting.site_footprint import footprint_area_mu
+from store import STORE_PATH_ENV, PlanStore
+from ui import planner_state as ps
+from ui.pages.planner import MAP_KEY
+
+TIMEOUT_S = 120
+# A ~600 m square in 土默特左旗 near an illustrative demo ranch (lon/lat, WGS84).
+LON, LAT = 111.3317, 40.7872
+HALF_DEG = 0.0035
+SQUARE = [[LON - HALF_DEG, LAT - HALF_DEG], [LON + HALF_DEG, LAT - HALF_DEG],
+          [LON + HALF_DEG, LAT + HALF_DEG], [LON - HALF_DEG, LAT + HALF_DEG],
+          [LON - HALF_DEG, LAT - HALF_DEG]]
+COWS = 5_000
+N_NEED_KG = COWS * 100 / 15 * 7.0  # 2018 MoA guide: 15 cows = 100 PE, 7.0 kg N per PE
+
+
+def _page() -> None:
+    from ui import state
+    from ui.pages import planner
+
+    state.init_state()
+    planner.render()
+
+
+def _feature(geometry: dict) -> dict:
+    return {"type": "Feature", "properties": {}, "geometry": geometry}
+
+
+def _draw(at: AppTest, geometry: dict) -> AppTest:
+    maps = [el for el in at.main if getattr(el, "type", "") == "component_instance"]
+    assert len(maps) == 1
+    key = generate_js_hash(json.loads(maps[0].proto.json_args)["script"], MAP_KEY, False)
+    at.session_state[key] = {"last_active_drawing": _feature(geometry),
+                             "last_object_clicked": None}
+    return at.run()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "plans.gpkg"
+    monkeypatch.setenv(STORE_PATH_ENV, str(path))
+    return path
+
+
+@pytest.fixture
+def page(store_path: Path) -> AppTest:
+    """The page with one empty scenario "方案一" created through the UI."""
+    at = AppTest.from_function(_page, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert "还没有规划方案" in at.info[0].value
+    at.text_input(key=ps.NEW_SCENARIO_NAME).set_value("方案一")
+    at.button(key="planner_create_scenario").click().run()
+    assert [s.value for s in at.success] == ["已新建方案“方案一”。"]
+    return at
+
+
+def test_draw_fill_save_and_find_it_in_the_store(page: AppTest, store_path: Path) -> None:
+    at = _draw(page, {"type": "Polygon", "coordinates": [SQUARE]})
+    assert not at.exception and not at.error
+    assert "已绘制新场址的占地范围（未保存）。" in [c.value for c in at.caption]
+    at.text_input(key=ps.FIELD_NAME).set_value("测试牧场")
+    at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(COWS)
+    at.selectbox(key=ps.FIELD_STATUS).set_value("under_construction")
+    at.run()
+    metrics = _metrics(at)
+    assert metrics["粪污氮（kg N/年）"] == f"{N_NEED_KG:,.0f}"
+    allocated_mu = float(metrics["已分配消纳地（亩）"].replace(",", ""))
+    assert allocated_mu > 0
+    assert any("计算用时" in c.value and "增量" in c.value for c in at.caption)
+    at.button(key="planner_save").click().run()
+    assert not at.exception and not at.error
+    assert at.success[0].value == "已保存“测试牧场”（第 1 版）。"
+    store = PlanStore(store_path)
+    sites = store.sites("方案一")
+    assert list(sites["name"]) == ["测试牧场"]
+    assert sites["dairy_cow_head"].iloc[0] == COWS
+    assert sites["status"].iloc[0] == "under_construction"
+    assert sites["footprint_source"].iloc[0] == "drawn"
+    assert sites["county_code"].iloc[0] == "150121"
+    allocations = store.allocations("方案一")
+    assert allocations["area_mu"].sum() == pytest.approx(allocated_mu, abs=0.5)
+    # the saved site stays selected, its checks shown
+    assert at.selectbox(key=ps.SELECTED).value == sites["site_id"].iloc[0]
+    assert _metrics(at)["粪污氮（kg N/年）"] == f"{N_NEED_KG:,.0f}"
+
+
+def test_edit_saves_a_new_version_and_a_concurrent_change_is_refused(
+        page: AppTest, store_path: Path) -> None:
+    at = _draw(page, {"type": "Polygon", "coordinates": [SQUARE]})
+    at.text_input(key=ps.FIELD_NAME).set_value("甲")
+    at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(1_000)
+    at.run()
+    at.button(key="planner_save").click().run()
+    at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(2_000)
+    at.run()
+    assert _metrics(at)["粪污氮（kg N/年）"] == f"{2_000 * 100 / 15 * 7.0:,.0f}"
+    at.button(key="planner_save").click().run()
+    assert at.success[0].value == "已保存“甲”（第 2 版）。"
+    store = PlanStore(store_path)
+    record = store.get_site(store.sites("方案一")["site_id"].iloc[0])
+    assert (record.version, record.dairy_cow_head) == (2, 2_000)
+    # someone else saves the same site; our next save is refused with a clear message
+    store.update_site(dataclasses.replace(record, note="other"), expected_version=2,
+                      user="someone")
+    at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(3_000)
+    at.run()
+    at.button(key="planner_save").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "someone" in at.error[0].value
+    assert "重新加载" in at.error[0].value
+    assert store.get_site(record.site_id).dairy_cow_head == 2_000
+
+
+def test_sliver_and_outside_drawings_are_refused(page: AppTest) -> None:
+    tiny = [[LON, LAT], [LON + 0.0003, LAT], [LON + 0.0003, LAT + 0.0003], [LON, LAT]]
+    at = _draw(page, {"type": "Polygon", "coordinates": [tiny]})
+    assert not at.exception
+    assert len(at.error) == 1 and "小于最小占地 10 亩" in at.error[0].value
+    far = [[x + 5.0, y] for x, y in SQUARE]  # 5 degrees east: far outside Hohhot
+    at = _draw(at, {"type": "Polygon", "coordinates": [far]})
+    assert len(at.error) == 1 and "地图绘制.geojson" in at.error[0].value
+    assert at.session_state[ps.DRAFT] is None
+
+
+def test_self_intersecting_outline_is_repaired_with_a_note(page: AppTest) -> None:
+    d = 2 * HALF_DEG
+    # a square with a small loop at one corner (the outline crosses itself)
+    ring = [[LON, LAT], [LON + d, LAT], [LON + d, LAT + d], [LON, LAT + d], [LON, LAT - 0.0004],
+            [LON + 0.0004, LAT - 0.0004], [LON - 0.0001, LAT + 0.0003], [LON, LAT]]
+    at = _draw(page, {"type": "Polygon", "coordinates": [ring]})
+    assert not at.exception and not at.error
+    assert any("make_valid" in w.value or "修复" in w.value for w in at.warning)
+
+
+def test_a_point_gets_a_square_footprint_and_can_be_deleted(page: AppTest,
+                                                            store_path: Path) -> None:
+    at = _draw(page, {"type": "Point", "coordinates": [LON, LAT]})
+    assert not at.exception and not at.error
+    footprint = at.number_input(key=ps.FIELD_FOOTPRINT)
+    assert footprint.value is None  # the default size applies
+    at.text_input(key=ps.FIELD_NAME).set_value("点位牧场")
+    at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(1_000)
+    footprint.set_value(800.0)
+    at.run()
+    at.button(key="planner_save").click().run()
+    assert not at.error
+    store = PlanStore(store_path)
+    sites = store.sites("方案一")
+    assert sites["footprint_source"].iloc[0] == "point_footprint"
+    assert footprint_area_mu(list(sites.geometry), analysis_crs="EPSG:4546")[0] == \
+        pytest.approx(800.0, rel=1e-6)
+    assert not store.allocations("方案一").empty
+    at.checkbox(key="planner_delete_confirm").check().run()
+    at.button(key="planner_delete").click().run()
+    assert at.success[0].value == "已删除“点位牧场”。"
+    assert store.sites("方案一").empty and store.allocations("方案一").empty

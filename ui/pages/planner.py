@@ -1,0 +1,297 @@
+"""Page 规划方案 / Plan: draw, edit and check farm sites of a scenario in the plan store.
+
+Flow of one run: (1) scenario bar; (2) the saved scenario is checked (cached per scenario
+state; its allocation saved to the store when it changed); (3) the edited site (a saved site
+or a new drawing, with the form's values) is checked incrementally against the saved run;
+(4) map, feedback, scenario tables, imports and exports. Map events (a new drawing, a click
+on a site) update the page state and rerun once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import shapely
+
+from errors import InvalidGeometryError
+from planning.scenario_ops import save_allocations
+from siting.plan_results import farm_allocations
+from siting.plan_run import run_plan
+from ui import data, state
+from ui import planner_state as ps
+from ui.assets import missing_assets
+from ui.drawn import RETURNED_OBJECTS, MapEvents
+from ui.errors import user_errors
+from ui.labels import t
+from ui.map_widget import MAP_HEIGHT_PX, map_view
+from ui.planner_data import open_store, plan_inputs
+from ui.planner_draft import (
+    check_drawing,
+    differs,
+    draft_sites,
+    footprint_polygon,
+    record_from_form,
+    record_signature,
+)
+from ui.planner_editor import (
+    loaded_version,
+    render_form,
+    render_picker,
+    saved_records,
+    select_site,
+)
+from ui.planner_feedback import render_scenario_tables, render_site_feedback
+from ui.planner_io import (
+    flash,
+    render_demo_button,
+    render_exports,
+    render_import,
+    render_scenario_bar,
+    show_flash,
+    user_name,
+)
+from ui.planner_map import SiteOverlay, base_map, focus, overlay_group, sites_view
+
+if TYPE_CHECKING:
+    from siting.allocate import AllocationParams
+    from siting.plan_run import PlanInputs, PlanRun
+    from store import PlanStore, Scenario, SiteRecord
+    from store.records import ScenarioSnapshot
+
+MAP_KEY = "planner_map"
+
+
+def render() -> None:
+    """Draw the planner page."""
+    lang = state.lang()
+    ps.init_planner_state()
+    st.title(t("planner.title", lang))
+    st.caption(t("planner.intro", lang))
+    with user_errors(lang):
+        _render_body(lang, str(st.session_state[state.REGION]))
+
+
+def _render_body(lang: str, region_id: str) -> None:
+    inputs = plan_inputs(region_id)
+    store = open_store()
+    show_flash()
+    scenario = render_scenario_bar(store, lang)
+    if scenario is None:
+        st.info(t("planner.no_scenario", lang))
+        render_demo_button(store, data.region(region_id), lang)
+        return
+    allocation = _allocation_params(inputs)
+    snapshot, saved_run = _saved_plan(store, scenario, inputs, allocation, region_id)
+    records = saved_records(snapshot.sites)
+    pending = st.session_state[ps.PENDING_SELECT]
+    if pending is not None:
+        select_site(pending, records)
+        st.session_state[ps.PENDING_SELECT] = None
+    col_map, col_side = st.columns([3, 2], gap="medium")
+    with col_side:
+        edited, base, run = _editor(store, snapshot, saved_run, records, inputs, allocation,
+                                    lang)
+    with col_map:
+        _map(snapshot, saved_run, run, edited, base, inputs, lang)
+    with col_side:
+        if edited is None:
+            st.info(t("planner.draw_first", lang))
+        else:
+            render_site_feedback(run, str(edited.site_id), inputs.parcels, lang)
+    _scenario_sections(store, snapshot, saved_run, inputs, region_id, lang)
+
+
+def _allocation_params(inputs: PlanInputs) -> AllocationParams:
+    ranks = dict(inputs.allocation.priority_by_status)
+    for status, key in ps.PRIORITY_FIELDS.items():
+        st.session_state.setdefault(key, int(ranks.get(status, 0)))
+        ranks[status] = int(st.session_state[key])
+    return dataclasses.replace(inputs.allocation, priority_by_status=ranks)
+
+
+def _saved_plan(store: PlanStore, scenario: Scenario, inputs: PlanInputs,
+                allocation: AllocationParams, region_id: str) -> tuple[ScenarioSnapshot,
+                                                                       PlanRun]:
+    """Check the saved scenario (cached per state) and keep its stored allocation current."""
+    snapshot = store.scenario_snapshot(scenario)
+    versions = tuple(sorted(zip(snapshot.sites["site_id"], snapshot.sites["version"],
+                                strict=True)))
+    key = (region_id, scenario.scenario_id, versions,
+           tuple(sorted(allocation.priority_by_status.items())))
+    runs = st.session_state[ps.RUNS]
+    cached = runs.get("saved")
+    if cached is not None and cached[0] == key:
+        return snapshot, cached[1]
+    previous = cached[1] if cached is not None and cached[0][0] == region_id else None
+    run = run_plan(snapshot.sites, inputs, allocation=allocation, previous=previous)
+    runs["saved"] = (key, run)
+    if save_allocations(store, snapshot, run, inputs, user=user_name()) is not None:
+        snapshot = store.scenario_snapshot(scenario)
+    return snapshot, run
+
+
+def _editor(store: PlanStore, snapshot: ScenarioSnapshot, saved_run: PlanRun,
+            records: dict[str, SiteRecord], inputs: PlanInputs, allocation: AllocationParams,
+            lang: str) -> tuple[SiteRecord | None, SiteRecord | None, PlanRun]:
+    """Draw the picker, form and buttons; return the edited site, its saved version, run."""
+    render_picker(records, lang)
+    base = records.get(str(st.session_state[ps.SELECTED]))
+    draft = st.session_state[ps.DRAFT]
+    if draft is not None:
+        st.caption(t("planner.draft_redraw" if base else "planner.draft_new", lang))
+        for note in draft.notes(lang):
+            st.warning(note)
+    render_form(inputs, draft, lang)
+    edited = _edited_record(base, draft, inputs)
+    if edited is None:
+        return None, base, saved_run
+    run = _draft_run(edited, base, snapshot, saved_run, inputs, allocation)
+    _buttons(store, snapshot, edited, base, lang)
+    return edited, base, run
+
+
+def _edited_record(base: SiteRecord | None, draft: object,
+                   inputs: PlanInputs) -> SiteRecord | None:
+    if draft is None and base is None:
+        return None
+    if draft is None:
+        geometry, source = base.geometry, base.footprint_source  # type: ignore[union-attr]
+    else:
+        size = st.session_state[ps.FIELD_FOOTPRINT]
+        geometry = footprint_polygon(draft, size, inputs)  # type: ignore[arg-type]
+        source = "drawn" if draft.kind == "polygon" else "point_footprint"  # type: ignore[attr-defined]
+    return record_from_form(st.session_state, geometry, base=base, source=source,
+                            inputs=inputs)
+
+
+def _draft_run(edited: SiteRecord, base: SiteRecord | None, snapshot: ScenarioSnapshot,
+               saved_run: PlanRun, inputs: PlanInputs,
+               allocation: AllocationParams) -> PlanRun:
+    """Check the scenario with the edited site in place, incrementally from the saved run."""
+    if not differs(edited, base):
+        return saved_run
+    runs = st.session_state[ps.RUNS]
+    key = (id(saved_run), record_signature(edited))
+    cached = runs.get("draft")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    run = run_plan(draft_sites(snapshot.sites, edited), inputs, allocation=allocation,
+                   previous=saved_run)
+    runs["draft"] = (key, run)
+    return run
+
+
+def _buttons(store: PlanStore, snapshot: ScenarioSnapshot, edited: SiteRecord,
+             base: SiteRecord | None, lang: str) -> None:
+    changed = differs(edited, base)
+    col_save, col_discard, col_delete = st.columns(3)
+    label = "planner.save_new" if base is None else "planner.save_changes"
+    if col_save.button(t(label, lang), type="primary", disabled=not changed,
+                       key="planner_save", width="stretch"):
+        _save(store, snapshot, edited, base, lang)
+    if col_discard.button(t("planner.discard", lang), disabled=not changed and base is None,
+                          key="planner_discard", width="stretch"):
+        st.session_state[ps.PENDING_SELECT] = ps.NEW_SITE if base is None else base.site_id
+        st.rerun()
+    if base is not None:
+        confirm = col_delete.checkbox(t("planner.delete_confirm", lang),
+                                      key="planner_delete_confirm")
+        if col_delete.button(t("planner.delete", lang), disabled=not confirm,
+                             key="planner_delete", width="stretch"):
+            store.delete_site(str(base.site_id), expected_version=loaded_version(base),
+                              user=user_name())
+            st.session_state[ps.PENDING_SELECT] = ps.NEW_SITE
+            flash("success", t("planner.msg.deleted", lang).format(name=base.name))
+            st.rerun()
+
+
+def _save(store: PlanStore, snapshot: ScenarioSnapshot, edited: SiteRecord,
+          base: SiteRecord | None, lang: str) -> None:
+    if not edited.name:
+        st.warning(t("planner.name_required", lang))
+        return
+    if base is None:
+        saved = store.add_site(snapshot.scenario, dataclasses.replace(edited, site_id=None),
+                               user=user_name())
+    else:
+        saved = store.update_site(edited, expected_version=loaded_version(base),
+                                  user=user_name())
+    st.session_state[ps.PENDING_SELECT] = str(saved.site_id)
+    flash("success", t("planner.msg.saved", lang).format(name=saved.name,
+                                                          version=saved.version))
+    st.rerun()
+
+
+def _map(snapshot: ScenarioSnapshot, saved_run: PlanRun, run: PlanRun,
+         edited: SiteRecord | None, base: SiteRecord | None, inputs: PlanInputs,
+         lang: str) -> None:
+    missing = missing_assets()
+    if missing:
+        st.error(t("assets.missing", lang).format(files=", ".join(missing)))
+        return
+    region = data.region(str(st.session_state[state.REGION]))
+    m = base_map(map_view(region), inputs.counties,
+                 sites_view(snapshot.sites, saved_run.results, lang),
+                 analysis_crs=inputs.analysis_crs, illustrative=inputs.illustrative)
+    parcels = None if edited is None else farm_allocations(run.ledger, inputs.parcels,
+                                                           str(edited.site_id))
+    footprint = None if edited is None else edited.geometry
+    overlay = SiteOverlay(footprint, differs(edited, base) if edited else False, parcels)
+    center, zoom = focus(footprint)
+    value = st_folium(m, key=MAP_KEY, returned_objects=list(RETURNED_OBJECTS),
+                      feature_group_to_add=overlay_group(overlay, lang), center=center,
+                      zoom=zoom, height=MAP_HEIGHT_PX, use_container_width=True)
+    st.caption(t("planner.map_help", lang))
+    _handle_events(MapEvents.from_st_folium(value), snapshot, inputs, lang)
+
+
+def _handle_events(events: MapEvents, snapshot: ScenarioSnapshot, inputs: PlanInputs,
+                   lang: str) -> None:
+    """Turn a new drawing into the draft footprint; a click on a site selects it."""
+    drawing = events.drawing
+    if drawing is not None and drawing.fingerprint != st.session_state[ps.LAST_DRAWING]:
+        st.session_state[ps.LAST_DRAWING] = drawing.fingerprint
+        name = str(st.session_state[ps.FIELD_NAME]).strip() or t("planner.new_site", lang)
+        try:
+            draft = check_drawing(drawing, inputs, source_name=t("planner.drawn_file", lang),
+                                  name=name)
+        except InvalidGeometryError as err:
+            st.error(err.message(lang))
+            return
+        st.session_state[ps.DRAFT] = draft
+        st.rerun()
+    click = events.click
+    if click is not None and click.fingerprint != st.session_state[ps.LAST_CLICK]:
+        st.session_state[ps.LAST_CLICK] = click.fingerprint
+        point = shapely.Point(click.lon, click.lat)
+        hits = snapshot.sites[snapshot.sites.geometry.contains(point)]
+        if not hits.empty and hits["site_id"].iloc[0] != st.session_state[ps.SELECTED]:
+            st.session_state[ps.PENDING_SELECT] = str(hits["site_id"].iloc[0])
+            st.rerun()
+
+
+def _scenario_sections(store: PlanStore, snapshot: ScenarioSnapshot, saved_run: PlanRun,
+                       inputs: PlanInputs, region_id: str, lang: str) -> None:
+    st.divider()
+    st.subheader(t("planner.ledger", lang).format(name=snapshot.scenario.name))
+    with st.expander(t("planner.priority", lang)):
+        st.caption(t("planner.priority_help", lang))
+        cols = st.columns(len(ps.PRIORITY_FIELDS))
+        for col, (status, key) in zip(cols, ps.PRIORITY_FIELDS.items(), strict=True):
+            col.number_input(t(f"planner.status.{status}", lang), min_value=0, max_value=9,
+                             step=1, key=key)
+    if snapshot.sites.empty:
+        st.info(t("planner.empty_scenario", lang))
+    else:
+        render_scenario_tables(saved_run, inputs.parcels, lang)
+    tab_import, tab_export = st.tabs([t("planner.tab.import", lang),
+                                      t("planner.tab.export", lang)])
+    with tab_import:
+        render_import(store, snapshot.scenario, inputs, lang)
+        render_demo_button(store, data.region(region_id), lang)
+    with tab_export:
+        render_exports(store, snapshot.scenario, saved_run, inputs, lang)

@@ -1,0 +1,188 @@
+"""The planner map: saved sites with draw tools (base), and the edited site's overlay.
+
+The base map (counties, saved sites coloured by status, outlined red where a gate fails,
+draw tools) changes only when the saved scenario changes, so drawing, panning and zooming
+never re-mount it. The edited site's footprint, its allocated parcels and haul lines are a
+separate feature group handed to ``st_folium(feature_group_to_add=...)``: it is replaced
+in the browser without re-mounting the map. Pure functions, no ``st.*`` calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import folium
+import folium.plugins
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+
+from geo.crs import DISPLAY_CRS
+from ui.labels import t, t_or
+from ui.legend import legend_html, note_html
+from ui.map import (
+    MapView,
+    PolygonStyle,
+    add_html_control,
+    add_labels,
+    add_polygons,
+    finish_map,
+    new_map,
+)
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+STATUS_COLORS: Final[dict[str, str]] = {
+    "existing": "#2166ac", "under_construction": "#e08214", "proposed": "#1b7837"}
+FAILED_OUTLINE: Final[str] = "#d7191c"
+COUNTY_STYLE: Final[PolygonStyle] = PolygonStyle(color="#777777", weight=1.0,
+                                                  fill_opacity=0.0)
+SITE_STYLE: Final[PolygonStyle] = PolygonStyle(color="#222222", weight=2.0, fill_opacity=0.6,
+                                               fill_color_column="fill")
+FAILED_STYLE: Final[PolygonStyle] = PolygonStyle(color=FAILED_OUTLINE, weight=4.0,
+                                                 fill_opacity=0.6, fill_color_column="fill")
+SELECTED_STYLE: Final[dict[str, object]] = {
+    "color": "#000000", "weight": 4, "dashArray": "6 4", "fillOpacity": 0.0}
+DRAFT_STYLE: Final[dict[str, object]] = {
+    "color": "#c51b7d", "weight": 3, "dashArray": "6 4", "fillColor": "#de77ae",
+    "fillOpacity": 0.35}
+PARCEL_STYLE: Final[dict[str, object]] = {
+    "color": "#54278f", "weight": 1, "fillColor": "#9e9ac8", "fillOpacity": 0.6}
+HAUL_LINE_COLOR: Final[str] = "#54278f"
+# Margin around the saved sites when the map is fitted to them (degrees, ~5 km: the land
+# around a farm is what the planner looks at).
+FIT_MARGIN_DEG: Final[float] = 0.05
+# Zoom at which an edited site is shown (about 5 km across a 600 px map at 40N).
+SITE_ZOOM: Final[int] = 12
+_TOOLTIP_CSS = "white-space: normal; width: max-content; max-width: 320px;"
+
+
+@dataclass(frozen=True)
+class SiteOverlay:
+    """What to draw for the edited site (all EPSG:4326 except where said).
+
+    ``footprint`` is the site's (draft) footprint, ``is_draft`` True when it is not saved
+    yet (drawn dashed magenta, else dashed black). ``parcels`` are the parcels allocated to
+    it with ``parcel_id``, ``area_mu``, ``share_frac``, ``haul_km`` (any CRS).
+    """
+
+    footprint: BaseGeometry | None
+    is_draft: bool
+    parcels: gpd.GeoDataFrame | None = None
+
+
+def sites_view(sites: gpd.GeoDataFrame, results: pd.DataFrame, lang: str) -> gpd.GeoDataFrame:
+    """Return the saved sites with display columns: name, status, herd, score, fill, failed."""
+    res = results.set_index("site_id").reindex(sites["site_id"])
+    failed = (res["gates_passed"].astype("boolean") == False).fillna(False)  # noqa: E712
+    score = [_score_text(s, f, lang) for s, f in zip(res["suitability_score"], failed,
+                                                      strict=True)]
+    return gpd.GeoDataFrame({
+        "name": sites["name"].astype(str).to_numpy(),
+        "status": [t(f"planner.status.{s}", lang) for s in sites["status"]],
+        "dairy": [f"{int(v):,}" for v in sites["dairy_cow_head"].fillna(0)],
+        "score": score,
+        "fill": [STATUS_COLORS.get(s, "#999999") for s in sites["status"]],
+        "failed": failed.to_numpy(dtype=bool),
+    }, geometry=sites.geometry.to_numpy(), crs=sites.crs)
+
+
+def _score_text(score: float, failed: bool, lang: str) -> str:
+    if failed:
+        return t("planner.score_failed", lang)
+    if score is None or pd.isna(score):
+        return "—"
+    return f"{score:.1f}"
+
+
+def base_map(view: MapView, counties: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *,
+             analysis_crs: str, illustrative: Sequence[str] = ()) -> folium.Map:
+    """Return the planner's base map: counties, saved sites (`sites_view`) and draw tools.
+
+    Fitted to the saved sites, or to the counties when there are none.
+    """
+    lang = view.lang
+    m = new_map(MapView(view.center_lonlat, view.zoom, view.basemap, view.tianditu_key, lang))
+    add_polygons(m, counties, name=t("map.counties", lang), analysis_crs=analysis_crs,
+                 style=COUNTY_STYLE, coverage=True)
+    fields = ("name", "status", "dairy", "score")
+    aliases = tuple(t(f"planner.tip.{f}", lang) for f in fields)
+    for failed, style in ((False, SITE_STYLE), (True, FAILED_STYLE)):
+        part = sites[sites["failed"] == failed]
+        if not part.empty:
+            add_polygons(m, part, name=t(f"planner.layer.sites_{failed}".lower(), lang),
+                         analysis_crs=analysis_crs, style=style, tooltip_fields=fields,
+                         tooltip_aliases=aliases, tolerance_m=0.0)
+    if not sites.empty:
+        add_labels(m, sites, field="name", name=t("planner.layer.names", lang),
+                   analysis_crs=analysis_crs)
+    folium.plugins.Draw(export=False, position="topleft", show_geometry_on_click=False,
+                        draw_options={"polyline": False, "circle": False, "rectangle": False,
+                                      "circlemarker": False},
+                        edit_options={"edit": False}).add_to(m)
+    add_html_control(m, _legend(lang), position="bottomright")
+    if illustrative:
+        names = [t_or(f"planner.illustrative.{kind}", lang, kind) for kind in illustrative]
+        text = t("map.illustrative_note", lang).format(
+            layers=(", " if lang == "en" else "、").join(names))
+        add_html_control(m, note_html(text), position="bottomleft")
+    if sites.empty:
+        return finish_map(m, tuple(counties.to_crs(DISPLAY_CRS).total_bounds))
+    minx, miny, maxx, maxy = sites.to_crs(DISPLAY_CRS).total_bounds
+    return finish_map(m, (minx - FIT_MARGIN_DEG, miny - FIT_MARGIN_DEG,
+                          maxx + FIT_MARGIN_DEG, maxy + FIT_MARGIN_DEG))
+
+
+def _legend(lang: str) -> str:
+    entries = [(color, t(f"planner.status.{status}", lang))
+               for status, color in STATUS_COLORS.items()]
+    entries.append(("#ffffff", t("planner.legend.failed", lang)))
+    entries.append((PARCEL_STYLE["fillColor"], t("planner.legend.parcels", lang)))
+    return legend_html(t("planner.legend.title", lang), entries, opacity=0.8)
+
+
+def overlay_group(overlay: SiteOverlay, lang: str) -> folium.FeatureGroup:
+    """Return the edited site's feature group: footprint, allocated parcels, haul lines."""
+    group = folium.FeatureGroup(name=t("planner.layer.edited", lang))
+    if overlay.parcels is not None and not overlay.parcels.empty:
+        _add_parcels(group, overlay.parcels.to_crs(DISPLAY_CRS), overlay.footprint, lang)
+    if overlay.footprint is not None:
+        style = DRAFT_STYLE if overlay.is_draft else SELECTED_STYLE
+        folium.GeoJson(gpd.GeoSeries([overlay.footprint], crs=DISPLAY_CRS).__geo_interface__,
+                       style_function=lambda _f: style,
+                       tooltip=t("planner.tip.draft" if overlay.is_draft
+                                 else "planner.tip.selected", lang)).add_to(group)
+    return group
+
+
+def _add_parcels(group: folium.FeatureGroup, parcels: gpd.GeoDataFrame,
+                 footprint: BaseGeometry | None, lang: str) -> None:
+    shown = parcels.assign(
+        share_pct=(parcels["share_frac"] * 100).round(1),
+        area_text=parcels["area_mu"].map(lambda v: f"{v:,.0f}"),
+        haul_text=parcels["haul_km"].map(lambda v: f"{v:.2f}"))
+    fields = ["parcel_id", "area_text", "share_pct", "haul_text"]
+    aliases = [t(f"planner.tip.{f}", lang) for f in fields]
+    folium.GeoJson(shown[[*fields, "geometry"]], style_function=lambda _f: PARCEL_STYLE,
+                   tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases,
+                                                 style=_TOOLTIP_CSS)).add_to(group)
+    if footprint is None:
+        return
+    origin = footprint.representative_point()
+    ends = shown.geometry.representative_point()
+    for end, haul in zip(ends, shown["haul_text"], strict=True):
+        folium.PolyLine([(origin.y, origin.x), (end.y, end.x)], color=HAUL_LINE_COLOR,
+                        weight=1.5, opacity=0.8,
+                        tooltip=t("planner.tip.haul_line", lang).format(km=haul)).add_to(group)
+
+
+def focus(footprint: BaseGeometry | None) -> tuple[tuple[float, float] | None, int | None]:
+    """Return the (lat, lon) centre and zoom that show ``footprint``, or (None, None)."""
+    if footprint is None:
+        return None, None
+    point = footprint.representative_point()
+    return (float(np.round(point.y, 6)), float(np.round(point.x, 6))), SITE_ZOOM
