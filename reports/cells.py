@@ -1,0 +1,63 @@
+"""Numbers and statuses as a reader sees them in a table cell."""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+import pandas as pd
+
+from reports.labels import text
+
+#: Units shown as a percentage.
+_PERCENT_UNITS: Final[frozenset[str]] = frozenset({"frac"})
+_TWO_DECIMALS: Final[frozenset[str]] = frozenset({"万亩", "load index"})
+STATUS_COLOURS: Final[dict[str, str]] = {
+    "ok": "#d9f0d3", "warning": "#fee8a6", "exceeded": "#f4b6b0"}
+
+
+def number(value: object, unit: str) -> str:
+    """Return ``value`` formatted for ``unit`` (fractions as %, large numbers grouped)."""
+    if value is None or value is pd.NA:
+        return "–"
+    x = float(value)  # type: ignore[arg-type]
+    if math.isnan(x):
+        return "–"
+    if math.isinf(x):
+        return "∞"
+    if unit in _PERCENT_UNITS:
+        return f"{x:.1%}"
+    if unit in _TWO_DECIMALS:
+        return f"{x:,.2f}"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
+
+
+def unit_label(unit: str) -> str:
+    """Return the unit as printed (fractions are printed as %)."""
+    return "%" if unit in _PERCENT_UNITS else unit
+
+
+def status_label(status: str, lang: str) -> str:
+    """Return the status word in ``lang``."""
+    return text(status, lang) if status in STATUS_COLOURS else status
+
+
+def check_name(row: pd.Series, lang: str) -> str:
+    """Return the check's readable name in ``lang``."""
+    return str(row["name_zh"] if lang == "zh" else row["name_en"])
+
+
+def check_note(row: pd.Series, lang: str) -> str:
+    """Return the check's note in ``lang`` ('' if none)."""
+    note = row.get("note_zh" if lang == "zh" else "note")
+    return "" if note is None or note is pd.NA or (isinstance(note, float) and math.isnan(note)) else str(note)
+
+
+def check_cells(checks: pd.DataFrame, lang: str) -> list[list[str]]:
+    """Return the check table as text: year, check, value, limit, unit, status."""
+    return [[str(int(row["year"])), check_name(row, lang), number(row["value"], row["unit"]),
+             number(row["limit"], row["unit"]), unit_label(str(row["unit"])),
+             status_label(str(row["status"]), lang)]
+            for _, row in checks.iterrows()]

@@ -1,0 +1,95 @@
+"""Bilingual texts of the report packet: ``text(key, lang)``."""
+
+from __future__ import annotations
+
+from typing import Final
+
+_TEXTS: Final[dict[str, tuple[str, str]]] = {
+    "title_county": ("县域规划审核材料", "County planning review packet"),
+    "title_city": ("市级规划审核材料", "City planning review packet"),
+    "subtitle": ("饲草料基地与牧场选址规划 — 建设方案核查", "Forage base and ranch siting plan — build-out check"),
+    "place": ("地区", "Place"),
+    "scenario": ("方案", "Scenario"),
+    "date": ("日期", "Date"),
+    "region": ("区域", "Region"),
+    "years": ("核查年份", "Years checked"),
+    "supply": ("饲草种植面积来源", "Forage area from"),
+    "summary": ("核查结果汇总", "Summary of the checks"),
+    "contents": ("目录", "Contents"),
+    "notes": ("说明", "Notes"),
+    "map": ("位置图", "Map"),
+    "checks": ("核查表", "Check table"),
+    "sites": ("场址", "Sites"),
+    "parameters": ("参数及来源", "Parameters and sources"),
+    "charts_forage": ("饲草种植面积：规划 vs 需要", "Forage area: planned vs needed"),
+    "charts_load": ("用水与粪污承载", "Water and manure load"),
+    "county_overview": ("各旗县核查概况", "Counties at a glance"),
+    "year": ("年份", "Year"),
+    "check": ("核查项", "Check"),
+    "value": ("数值", "Value"),
+    "limit": ("限值", "Limit"),
+    "unit": ("单位", "Unit"),
+    "status": ("状态", "Status"),
+    "note": ("备注", "Note"),
+    "key": ("参数", "Parameter"),
+    "source": ("来源", "Source"),
+    "site_id": ("编号", "ID"),
+    "name": ("名称", "Name"),
+    "county": ("旗县区", "County"),
+    "site_status": ("建设状态", "Stage"),
+    "start_year": ("投产年", "Start"),
+    "dairy_head": ("奶牛(头)", "Dairy cattle (head)"),
+    "goat_head": ("奶山羊(只)", "Dairy goats (head)"),
+    "score": ("适宜性评分", "Suitability score"),
+    "decision": ("审核意见", "Review decision"),
+    "ok": ("正常", "ok"),
+    "warning": ("预警", "warning"),
+    "exceeded": ("超限", "exceeded"),
+    "pending": ("待审核", "pending"),
+    "approve": ("同意", "approved"),
+    "reject": ("不同意", "rejected"),
+    "request_changes": ("需修改", "changes requested"),
+    "existing": ("已建", "existing"),
+    "under_construction": ("在建", "under construction"),
+    "proposed": ("拟建", "proposed"),
+    "scores_not_computed": ("未计算评分", "scores not computed"),
+    "no_sites": ("本地区方案中没有场址。", "The scenario has no site in this place."),
+    "note_scores": ("场址适宜性评分未计算：选址评分模块及其约束图层尚未纳入本版本。",
+                    "Site suitability scores not computed: the scoring engine and its "
+                    "constraint layers are not part of this version."),
+    "note_decisions_demo": ("示范方案不在规划存储中，所有场址的审核意见均为“待审核”。",
+                            "The demo scenario is not in a plan store: every site's decision "
+                            "is 'pending'."),
+    "note_font": ("本系统未找到中文字体，PDF 以英文显示。",
+                  "No Chinese font was found on this system: the PDF is in English."),
+    "note_illustrative": ("标注为“示意(illustrative)”的参数为示意值，须经核实后方可用于决策。",
+                          "Parameters marked 'illustrative' are placeholders to be verified "
+                          "before a decision rests on them."),
+    "note_status": ("状态：正常 = 未超限；预警 = 接近限值（10% 以内；承载指数高于 0.7）；超限 = 超过上限或低于下限。",
+                    "Status: ok = within the limit; warning = close to it (within 10%; load index above 0.7); exceeded = "
+                    "above a maximum or below a minimum."),
+    "planned": ("规划面积", "Planned (target)"),
+    "needed": ("需种面积", "Needed by the herd"),
+    "grown": ("现有地块", "Grown on parcels"),
+    "water_use": ("用水量", "Water use"),
+    "water_cap": ("用水总量控制", "Water cap"),
+    "load_n": ("承载指数（氮）", "Load index (N)"),
+    "load_p": ("承载指数（磷）", "Load index (P)"),
+    "load_warn": ("预警线", "Warning"),
+    "load_limit": ("超载线", "Overload"),
+    "wan_mu": ("万亩", "10,000 mu"),
+    "m3": ("立方米/年", "m³/yr"),
+    "page": ("第 {n} / {total} 页", "Page {n} of {total}"),
+    "continued": ("（续）", " (continued)"),
+    "map_legend_place": ("本地区", "This place"),
+    "scale": ("比例尺", "Scale"),
+    "silage_corn": ("青贮玉米", "Silage corn"),
+    "alfalfa": ("苜蓿", "Alfalfa"),
+    "oat_hay": ("燕麦草", "Oat hay"),
+}
+
+
+def text(key: str, lang: str) -> str:
+    """Return the text of ``key`` in ``lang`` (``zh`` or ``en``)."""
+    zh, en = _TEXTS[key]
+    return zh if lang == "zh" else en
