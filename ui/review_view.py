@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 STATUS_ORDER: Final[tuple[str, ...]] = ("ok", "warning", "exceeded")
 STATUS_COLORS: Final[dict[str, str]] = {"ok": "#66bd63", "warning": "#fdae61",
                                         "exceeded": "#d73027", "none": "#cccccc"}
-STATUS_FLAGS: Final[dict[str, str]] = {"ok": "🟢", "warning": "🟡", "exceeded": "🔴"}
+# Plain-text flags: emoji need a colour-emoji font many offline machines lack.
+STATUS_FLAGS: Final[dict[str, str]] = {"ok": "✓", "warning": "▲", "exceeded": "✖"}
 DECISIONS: Final[tuple[str, ...]] = ("approve", "reject", "request_changes")
 DECISION_COLORS: Final[dict[str, str]] = {"approve": "#1a9850", "reject": "#d73027",
                                           "request_changes": "#f39c12", "pending": "#4575b4"}
@@ -150,8 +151,8 @@ def check_table(checks: pd.DataFrame, *, adcode: str, year: int, lang: str) -> p
 
 
 def status_matrix(checks: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
-    """Return place × year cells "🔴 n · 🟡 m" (exceeded / warning checks), or "🟢"."""
-    cells = checks.groupby(["adcode", "year"])["status"].agg(_cell).unstack("year")
+    """Return place × year cells "超限 n · 预警 m" (exceeded / warning checks), or "✓ 满足"."""
+    cells = checks.groupby(["adcode", "year"])["status"].agg(_cell, lang=lang).unstack("year")
     order = [a for a in names if a in cells.index]
     out = cells.reindex(order)
     out.index = [names[a] for a in order]
@@ -173,12 +174,20 @@ def sites_table(sites: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Dat
     })
 
 
-def _cell(statuses: pd.Series) -> str:
+def _cell(statuses: pd.Series, lang: str) -> str:
     exceeded = int((statuses == "exceeded").sum())
     warning = int((statuses == "warning").sum())
     if not exceeded and not warning:
-        return STATUS_FLAGS["ok"]
-    return f"{STATUS_FLAGS['exceeded']} {exceeded} · {STATUS_FLAGS['warning']} {warning}"
+        return _flag("ok", lang)
+    return (f"{_flag('exceeded', lang)} {exceeded} · {_flag('warning', lang)} {warning}")
+
+
+def status_style(text: object) -> str:
+    """Return the CSS of a table cell holding a flagged status (for ``Styler.map``)."""
+    for status in ("exceeded", "warning", "ok"):
+        if STATUS_FLAGS[status] in str(text):
+            return f"background-color: {STATUS_COLORS[status]}55;"
+    return ""
 
 
 def _flag(status: str, lang: str) -> str:

@@ -97,13 +97,15 @@ def _choose_scenario(plan_store: PlanStore, region_id: str, lang: str) -> Scenar
 def _tables(checks: pd.DataFrame, sites: gpd.GeoDataFrame, names: dict[str, str], *,
             adcode: str, year: int, city: str, lang: str) -> None:
     st.subheader(t("review.checks", lang).format(place=names[adcode], year=year))
-    st.dataframe(review_view.check_table(checks, adcode=adcode, year=year, lang=lang),
+    table = review_view.check_table(checks, adcode=adcode, year=year, lang=lang)
+    st.dataframe(table.style.map(review_view.status_style, subset=[t("rcol.status", lang)]),
                  hide_index=True, width="stretch",
                  column_config={t("rcol.source", lang): st.column_config.TextColumn(
                      width="medium")})
     st.subheader(t("review.matrix", lang))
-    st.dataframe(review_view.status_matrix(checks, names, lang), hide_index=True,
-                 width="stretch")
+    matrix = review_view.status_matrix(checks, names, lang)
+    st.dataframe(matrix.style.map(review_view.status_style, subset=list(matrix.columns[1:])),
+                 hide_index=True, width="stretch")
     st.subheader(t("review.sites", lang))
     local = sites if adcode == city else sites[sites["adcode"] == adcode]
     if local.empty:
