@@ -2,7 +2,9 @@
 
 Kept apart from `ui.state` so the page owns its keys. Widgets pass their default as
 ``value=`` and ``persist_state="session"`` (values survive tab and page switches), so no
-key needs to be set here. Keys that depend on a choice are built by the functions below.
+key needs to be set here. Choices with translated option labels keep their value under the
+key below and use `widget_key` for the widget (`ui.balance_widgets`). Keys that depend on a
+choice are built by the functions below.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ UPLOAD_GCJ02 = "balance_upload_gcj02"
 UPLOAD_CRS = "balance_upload_crs"
 UPLOAD_LAYER = "balance_upload_layer"
 USER_PARCELS = "balance_user_parcels"  # not a widget: the loaded `UserParcels`
+
+
+def widget_key(key: str, lang: str) -> str:
+    """Return the widget key of a translated choice whose value is kept under ``key``."""
+    return f"{key}.{lang}"
 
 
 def head_key(species: str) -> str:

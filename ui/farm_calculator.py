@@ -19,6 +19,7 @@ from siting.nutrients import (
 )
 from siting.parameters import SOIL_CLASSES
 from ui import balance_state
+from ui.balance_widgets import translated_choice
 from ui.labels import t, t_or
 
 if TYPE_CHECKING:
@@ -102,9 +103,10 @@ def _herd_inputs(params: NutrientParams, lang: str) -> tuple[tuple[str, float], 
 def _manure_inputs(routes: ManureRouteTable, lang: str) -> tuple[str | None, float]:
     st.markdown(f"**{t('farm.manure', lang)}**")
     options = [PER_PE_SUPPLY, *routes.route_keys()]
-    route = st.selectbox(t("farm.route", lang), options, key=balance_state.ROUTE,
-                         format_func=lambda k: route_label(k, routes, lang),
-                         help=t("farm.route_help", lang), persist_state=balance_state.PERSIST)
+    route = translated_choice(st.selectbox, t("farm.route", lang), options,
+                              key=balance_state.ROUTE, default=PER_PE_SUPPLY, lang=lang,
+                              format_func=lambda k: route_label(k, routes, lang),
+                              help=t("farm.route_help", lang))
     sold = st.number_input(t("farm.sold_frac", lang), min_value=0.0, max_value=1.0, value=0.0,
                            step=SOLD_STEP, format="%.2f", key=balance_state.SOLD_FRAC,
                            help=t("farm.sold_help", lang), persist_state=balance_state.PERSIST)
@@ -114,9 +116,9 @@ def _manure_inputs(routes: ManureRouteTable, lang: str) -> tuple[str | None, flo
 def _crop_inputs(crops: CropTable, lang: str) -> tuple[str, float]:
     st.markdown(f"**{t('farm.crop_block', lang)}**")
     keys = list(crops)
-    crop = str(st.selectbox(
-        t("farm.crop", lang), keys, index=keys.index(DEFAULT_CROP) if DEFAULT_CROP in keys else 0,
-        key=balance_state.CROP, persist_state=balance_state.PERSIST,
+    crop = str(translated_choice(
+        st.selectbox, t("farm.crop", lang), keys, key=balance_state.CROP, lang=lang,
+        default=DEFAULT_CROP if DEFAULT_CROP in keys else keys[0],
         format_func=lambda k: crops.get(k).name_en if lang == "en" else crops.get(k).name_zh))
     chosen = crops.get(crop)
     basis = t_or(f"yield_basis.{chosen.yield_basis}", lang, chosen.yield_basis)
@@ -132,24 +134,20 @@ def _crop_inputs(crops: CropTable, lang: str) -> tuple[str, float]:
 
 def _soil_inputs(lang: str) -> tuple[str, str, float | None, bool]:
     st.markdown(f"**{t('farm.soil', lang)}**")
-    index = SOIL_CLASSES.index(DEFAULT_SOIL_CLASS)
-
-    def class_label(c: str) -> str:
-        return t(f"farm.soil_class.{c}", lang)
-
-    n_class = st.radio(t("farm.soil_n_class", lang), SOIL_CLASSES, index=index, horizontal=True,
-                       key=balance_state.SOIL_N_CLASS, format_func=class_label,
-                       help=t("farm.soil_n_help", lang), persist_state=balance_state.PERSIST)
-    p_class = st.radio(t("farm.soil_p_class", lang), SOIL_CLASSES, index=index, horizontal=True,
-                       key=balance_state.SOIL_P_CLASS, format_func=class_label,
-                       help=t("farm.soil_p_help", lang), persist_state=balance_state.PERSIST)
+    classes = {}
+    for x, key in (("n", balance_state.SOIL_N_CLASS), ("p", balance_state.SOIL_P_CLASS)):
+        classes[x] = translated_choice(
+            st.radio, t(f"farm.soil_{x}_class", lang), SOIL_CLASSES, key=key, lang=lang,
+            default=DEFAULT_SOIL_CLASS, horizontal=True, help=t(f"farm.soil_{x}_help", lang),
+            format_func=lambda c: t(f"farm.soil_class.{c}", lang))
     olsen = st.number_input(t("farm.olsen_p", lang), min_value=0.0, value=None, step=1.0,
                             placeholder=t("farm.olsen_unknown", lang), key=balance_state.OLSEN_P,
                             help=t("farm.olsen_help", lang), persist_state=balance_state.PERSIST)
     sensitive = st.checkbox(t("farm.p_sensitive", lang), key=balance_state.P_SENSITIVE,
                             help=t("farm.p_sensitive_help", lang),
                             persist_state=balance_state.PERSIST)
-    return str(n_class), str(p_class), (None if olsen is None else float(olsen)), bool(sensitive)
+    return (str(classes["n"]), str(classes["p"]), (None if olsen is None else float(olsen)),
+            bool(sensitive))
 
 
 def farm_inputs(params: NutrientParams, crops: CropTable, routes: ManureRouteTable,

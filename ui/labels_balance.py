@@ -153,7 +153,6 @@ LABELS_BALANCE: Mapping[str, Mapping[str, str]] = {
                                      "(leave empty if there is none)."},
     "parcels_upload.defaults": {"zh": "文件中没有的字段可给统一默认值：",
                                 "en": "Default values for fields the file lacks:"},
-    "parcels_upload.none": {"zh": "（无）", "en": "(none)"},
     "parcels_upload.submit": {"zh": "加载地块", "en": "Load parcels"},
     "parcels_upload.loaded": {
         "zh": "已从 {name} 加载 {n} 个地块。",

@@ -30,6 +30,7 @@ UPLOAD_TYPES = ("gpkg", "zip")
 MAPPABLE: tuple[str, ...] = ("parcel_id", "adcode", "crop", "yield_kg_per_mu", "soil_n_class",
                              "soil_p_class", "olsen_p_mg_per_kg", "manure_allowed")
 NONE = ""
+NONE_LABEL = "—"  # language-neutral: the browser keeps the label of a choice across languages
 SOIL_CHOICES = (NONE, "I", "II", "III")
 BOOL_CHOICES = (NONE, "true", "false")
 
@@ -71,7 +72,7 @@ def _mapping_inputs(columns: list[str], lang: str) -> dict[str, str]:
         chosen = grid[i % 4].selectbox(
             t(f"parcels_upload.col.{ours}", lang), options, index=_guess(ours, columns),
             key=balance_state.mapping_key(ours),
-            format_func=lambda c: t("parcels_upload.none", lang) if c == NONE else c)
+            format_func=lambda c: NONE_LABEL if c == NONE else c)
         if chosen:
             mapping[str(chosen)] = ours
     return mapping
@@ -80,14 +81,13 @@ def _mapping_inputs(columns: list[str], lang: str) -> dict[str, str]:
 def _default_inputs(region_id: str, lang: str) -> dict[str, object]:
     st.caption(t("parcels_upload.defaults", lang))
     crops = crop_table(region_id)
-    none = t("parcels_upload.none", lang)
     choices = {"crop": (NONE, *crops), "soil_n_class": SOIL_CHOICES,
                "soil_p_class": SOIL_CHOICES, "manure_allowed": BOOL_CHOICES}
     defaults: dict[str, object] = {}
     for column, (name, options) in zip(st.columns(len(choices)), choices.items(), strict=True):
         value = column.selectbox(t(f"parcels_upload.col.{name}", lang), options,
                                  key=balance_state.default_key(name),
-                                 format_func=lambda v: none if v == NONE else str(v))
+                                 format_func=lambda v: NONE_LABEL if v == NONE else str(v))
         if value:
             defaults[name] = value == "true" if name == "manure_allowed" else value
     return defaults

@@ -53,6 +53,11 @@ def _open(tab: str | None = None) -> AppTest:
     return at.run()
 
 
+def _zh(key: str) -> str:
+    """Return the widget key of a translated choice in Chinese."""
+    return balance_state.widget_key(key, "zh")
+
+
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -68,9 +73,9 @@ def _farm(at: AppTest, *, herd: dict[str, int], crop: str, yield_kg_per_mu: floa
           soil_class: str, manure_share: float, n_utilisation: float) -> AppTest:
     for species in SPECIES:
         at.number_input(key=balance_state.head_key(species)).set_value(herd.get(species, 0))
-    at.selectbox(key=balance_state.CROP).set_value(crop)
-    at.radio(key=balance_state.SOIL_N_CLASS).set_value(soil_class)
-    at.radio(key=balance_state.SOIL_P_CLASS).set_value(soil_class)
+    at.selectbox(key=_zh(balance_state.CROP)).set_value(crop)
+    at.radio(key=_zh(balance_state.SOIL_N_CLASS)).set_value(soil_class)
+    at.radio(key=_zh(balance_state.SOIL_P_CLASS)).set_value(soil_class)
     at.number_input(key=balance_state.coefficient_key("hohhot", "manure_share_frac")).set_value(
         manure_share)
     at.number_input(key=balance_state.coefficient_key("hohhot", "n_utilisation_frac")).set_value(
@@ -177,7 +182,7 @@ def test_edited_fertilisation_share_is_user_and_changes_the_county_balance() -> 
 def test_parcel_tab_draws_one_county_marked_illustrative() -> None:
     at = _open("parcels")
     assert not at.exception
-    at.selectbox(key=balance_state.PARCEL_COUNTY).set_value("150103").run()  # 回民区
+    at.selectbox(key=_zh(balance_state.PARCEL_COUNTY)).set_value("150103").run()  # 回民区
     assert not at.exception
     maps = [el for el in at.main if getattr(el, "type", "") == "component_instance"]
     assert len(maps) == 1
@@ -187,12 +192,19 @@ def test_parcel_tab_draws_one_county_marked_illustrative() -> None:
     assert any("尚无分配台账" in caption.value for caption in at.caption)
 
 
-def test_switching_to_english_keeps_the_open_tab() -> None:
+def test_switching_to_english_keeps_the_open_tab_and_the_choices() -> None:
     at = _open("farm")
+    at = _farm(at, herd={"dairy_cow": 5000}, crop="maize", yield_kg_per_mu=600,
+               soil_class="III", manure_share=0.5, n_utilisation=0.25)
+    land_n = _metrics(at)[t("farm.m.land_n", "zh")]
     at.radio(key=state.LANG).set_value("en").run()
     assert not at.exception
     assert [title.value for title in at.title] == ["Manure–land balance"]
-    assert t("farm.m.land_n", "en") in _metrics(at)
+    # New widgets (keys carry the language) start from the choices made in Chinese.
+    crop = at.selectbox(key=balance_state.widget_key(balance_state.CROP, "en"))
+    assert crop.value == "maize" and crop.options[crop.index] == "maize (grain)"
+    assert at.radio(key=balance_state.widget_key(balance_state.SOIL_N_CLASS, "en")).value == "III"
+    assert _metrics(at)[t("farm.m.land_n", "en")] == land_n
 
 
 def _user_gpkg(tmp_path: Path) -> bytes:

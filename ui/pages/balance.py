@@ -7,12 +7,13 @@ expander 编辑系数); only the open tab runs. All numbers come from `siting.nu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from ui import balance_data, balance_state, balance_view, data, parcel_view, state
 from ui.balance_format import area_beside, fmt_int
+from ui.balance_widgets import translated_choice
 from ui.coefficient_editor import edit_coefficients
 from ui.errors import user_errors
 from ui.farm_calculator import compute_farm, display_names, farm_inputs
@@ -89,13 +90,19 @@ def _illustrative_inputs(region: Region, source: ParcelSource, lang: str) -> tup
     return tuple(names)
 
 
+def _basis_choice(container: Any, key: str, lang: str) -> str:
+    """Draw the N / P basis radio in ``container`` (``st`` or a column); return "N" or "P"."""
+    return str(translated_choice(container.radio, t("balance.basis", lang), balance_view.BASES,
+                                 key=key, lang=lang, default=balance_view.BASES[0],
+                                 horizontal=True,
+                                 format_func=lambda b: t(f"balance.basis.{b}", lang)))
+
+
 def _county_tab(region: Region, params: NutrientParams, source: ParcelSource,
                 parcels: gpd.GeoDataFrame, lang: str) -> None:
     grades = balance_data.warning_grades(region.id)
     balance = balance_data.county_balance_table(region.id, params, source.token, parcels)
-    basis = st.radio(t("balance.basis", lang), balance_view.BASES, horizontal=True,
-                     key=balance_state.BASIS, persist_state=balance_state.PERSIST,
-                     format_func=lambda b: t(f"balance.basis.{b}", lang))
+    basis = _basis_choice(st, balance_state.BASIS, lang)
     frame = balance_view.county_frame(data.counties(region.id), balance, basis=basis,
                                       grades=grades, lang=lang)
     m = balance_view.balance_map(frame, basis=basis, grades=grades,
@@ -116,15 +123,13 @@ def _parcels_tab(region: Region, params: NutrientParams, source: ParcelSource,
     names = dict(zip(counties["adcode"], counties["name_en" if lang == "en" else "name_zh"],
                      strict=True))
     col_county, col_basis, col_measure = st.columns(3)
-    adcode = col_county.selectbox(t("balance.parcel.county", lang), list(names),
-                                  format_func=names.__getitem__, key=balance_state.PARCEL_COUNTY,
-                                  persist_state=balance_state.PERSIST)
-    basis = col_basis.radio(t("balance.basis", lang), balance_view.BASES, horizontal=True,
-                            key=balance_state.PARCEL_BASIS, persist_state=balance_state.PERSIST,
-                            format_func=lambda b: t(f"balance.basis.{b}", lang))
-    measure = col_measure.radio(t("balance.parcel.measure", lang), parcel_view.MEASURES,
-                                horizontal=True, key=balance_state.PARCEL_MEASURE,
-                                persist_state=balance_state.PERSIST,
+    adcode = translated_choice(col_county.selectbox, t("balance.parcel.county", lang),
+                               list(names), key=balance_state.PARCEL_COUNTY, lang=lang,
+                               default=next(iter(names)), format_func=names.__getitem__)
+    basis = _basis_choice(col_basis, balance_state.PARCEL_BASIS, lang)
+    measure = translated_choice(col_measure.radio, t("balance.parcel.measure", lang),
+                                parcel_view.MEASURES, key=balance_state.PARCEL_MEASURE,
+                                lang=lang, default=parcel_view.MEASURES[0], horizontal=True,
                                 format_func=lambda m: t(f"balance.parcel.measure.{m}", lang))
     chosen = balance_data.county_parcels(region.id, params, source.token, str(adcode), parcels)
     if chosen.empty:
