@@ -72,6 +72,8 @@ def draw_map(ax: Axes, inputs: PacketInputs, place: Place, lang: str,
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     _scale_bar(ax, lang)
     ax.legend(handles=_legend_handles(inputs, place, lang), loc="lower right", fontsize=8,
               framealpha=0.9)
@@ -180,7 +182,8 @@ def draw_water(ax: Axes, inputs: PacketInputs, place: Place, lang: str) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_ylabel(text("m3", lang), fontsize=10)
     ax.set_title(f"{text('water_use', lang)} vs {text('water_cap', lang)}", fontsize=12)
-    ax.legend(fontsize=9, loc="lower right")
+    ax.set_ylim(0, 1.25 * max(float(np.nanmax(use)), float(np.nanmax(cap, initial=0))))
+    ax.legend(fontsize=9, loc="upper left", ncols=2)
 
 
 def draw_load(ax: Axes, inputs: PacketInputs, place: Place, lang: str) -> None:
@@ -199,7 +202,8 @@ def draw_load(ax: Axes, inputs: PacketInputs, place: Place, lang: str) -> None:
     if not rows[rows["check"].str.startswith("manure_load_index")].empty:
         ax.axhline(warn, color="#f39c12", linestyle=":", label=f"{text('load_warn', lang)} {warn:g}")
         ax.axhline(limit, color="black", linestyle="--", label=f"{text('load_limit', lang)} {limit:g}")
-    ax.set_ylim(bottom=0)
-    ax.set_title(text("charts_load", lang), fontsize=12)
+    loads = rows.loc[rows["check"].str.startswith("manure_load_index"), "value"].astype(float)
+    ax.set_ylim(0, max(1.2, 1.1 * float(loads.max())) if not loads.empty else 1.2)
+    ax.set_title(text("load_title", lang), fontsize=12)
     ax.legend(fontsize=9)
     ax.grid(axis="y", alpha=0.3)

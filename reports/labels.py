@@ -73,6 +73,7 @@ _TEXTS: Final[dict[str, tuple[str, str]]] = {
     "grown": ("现有地块", "Grown on parcels"),
     "water_use": ("用水量", "Water use"),
     "water_cap": ("用水总量控制", "Water cap"),
+    "load_title": ("粪污土地承载指数", "Manure load index"),
     "load_n": ("承载指数（氮）", "Load index (N)"),
     "load_p": ("承载指数（磷）", "Load index (P)"),
     "load_warn": ("预警线", "Warning"),

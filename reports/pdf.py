@@ -150,12 +150,12 @@ def _check_table(view: PacketView) -> TableParts:
     lang = view.lang
     checks = place_checks(view.inputs, view.place)
     columns = [pdf_table.Column(text("year", lang), 0.07),
-               pdf_table.Column(text("check", lang), 0.25),
-               pdf_table.Column(text("value", lang), 0.11, "right"),
-               pdf_table.Column(text("limit", lang), 0.11, "right"),
+               pdf_table.Column(text("check", lang), 0.24),
+               pdf_table.Column(text("value", lang), 0.13, "right"),
+               pdf_table.Column(text("limit", lang), 0.13, "right"),
                pdf_table.Column(text("unit", lang), 0.08),
                pdf_table.Column(text("status", lang), 0.08),
-               pdf_table.Column(text("note", lang), 0.30)]
+               pdf_table.Column(text("note", lang), 0.27)]
     rows = [[*cells, check_note(row, lang)]
             for cells, (_, row) in zip(check_cells(checks, lang), checks.iterrows(), strict=True)]
     fills = [STATUS_COLOURS.get(str(s)) if s != "ok" else None for s in checks["status"]]
@@ -193,11 +193,11 @@ def _year(value: object) -> str:
 def _parameter_table(view: PacketView) -> TableParts:
     lang = view.lang
     params = view.parameters
-    columns = [pdf_table.Column(text("key", lang), 0.26),
-               pdf_table.Column(text("value", lang), 0.09, "right"),
-               pdf_table.Column(text("unit", lang), 0.17),
-               pdf_table.Column(text("status", lang), 0.10),
-               pdf_table.Column(text("source", lang), 0.38)]
+    columns = [pdf_table.Column(text("key", lang), 0.30),
+               pdf_table.Column(text("value", lang), 0.08, "right"),
+               pdf_table.Column(text("unit", lang), 0.15),
+               pdf_table.Column(text("status", lang), 0.12),
+               pdf_table.Column(text("source", lang), 0.35)]
     rows = [[str(r["key"]), number(r["value"], str(r["unit"])), str(r["unit"]), str(r["status"]),
              str(r["source"])] for _, r in params.iterrows()]
     fills = ["#fff6d5" if s == "illustrative" else None for s in params["status"]]

@@ -44,10 +44,13 @@ def _char_width(char: str) -> int:
 
 def wrap(text: str, width: int) -> list[str]:
     """Wrap ``text`` to ``width`` Latin-character widths (a CJK character counts two)."""
+    if "\n" in text:
+        return [line for part in text.split("\n") for line in wrap(part, width)]
     if not text:
         return [""]
     if all(_char_width(c) == 1 for c in text):
-        return textwrap.wrap(text, width=max(width, 4), break_long_words=True) or [""]
+        return textwrap.wrap(text, width=max(width, 4), break_long_words=True,
+                             break_on_hyphens=False) or [""]
     lines, line, used = [], "", 0
     for char in text:
         w = _char_width(char)
