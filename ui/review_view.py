@@ -179,7 +179,9 @@ def _cell(statuses: pd.Series, lang: str) -> str:
     warning = int((statuses == "warning").sum())
     if not exceeded and not warning:
         return _flag("ok", lang)
-    return (f"{_flag('exceeded', lang)} {exceeded} · {_flag('warning', lang)} {warning}")
+    parts = [f"{_flag(status, lang)} {n}" for status, n in (("exceeded", exceeded),
+                                                            ("warning", warning)) if n]
+    return " · ".join(parts)
 
 
 def status_style(text: object) -> str:
