@@ -13,13 +13,13 @@ import sys
 from typing import TYPE_CHECKING, NoReturn
 
 from errors import ParameterError, PlannerError
-from siting.cli import balance, buildout, capacity, report, score
+from siting.cli import balance, buildout, capacity, plan, report, score
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 #: Registered commands, in help order. Add a module here to add a command.
-COMMANDS = (balance, capacity, buildout, score, report)
+COMMANDS = (balance, capacity, buildout, score, plan, report)
 EXIT_DATA_ERROR = 1
 EXIT_USAGE = 2
 
