@@ -20,7 +20,7 @@ import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -101,16 +101,21 @@ class SiteInput:
     notes: tuple[str, ...] = ()
 
 
-def read_sites(path: Path, *, herd: float | None, region_outline: object,
-               lang: str = "en") -> SiteInput:
+def read_sites(path: Path | bytes, *, herd: float | None, region_outline: object,
+               lang: str = "en", filename: str | None = None,
+               source_datum: Literal["wgs84", "gcj02"] = "wgs84") -> SiteInput:
     """Read SITES, check ``site_id`` and the herd, and split good from bad features.
+
+    ``path`` may be the bytes of an upload (the app), then ``filename`` names its format;
+    ``source_datum="gcj02"`` converts Amap/Gaode coordinates to WGS84.
 
     Raises
     ------
     InputDataError
         If the file cannot be read, lacks the herd attribute, or has no usable feature.
     """
-    result = read_vector(path, geometry_kind="polygon", region_extent=region_outline,
+    result = read_vector(path, filename=filename, geometry_kind="polygon",
+                         region_extent=region_outline, source_datum=source_datum,
                          on_bad_feature="skip")
     frame = result.features.copy()
     bad = [{"feature_no": int(r["feature_no"]), "site_id": None,
