@@ -154,8 +154,8 @@ def _check_table(view: PacketView) -> TableParts:
                pdf_table.Column(text("value", lang), 0.13, "right"),
                pdf_table.Column(text("limit", lang), 0.13, "right"),
                pdf_table.Column(text("unit", lang), 0.08),
-               pdf_table.Column(text("status", lang), 0.08),
-               pdf_table.Column(text("note", lang), 0.27)]
+               pdf_table.Column(text("status", lang), 0.10),
+               pdf_table.Column(text("note", lang), 0.25)]
     rows = [[*cells, check_note(row, lang)]
             for cells, (_, row) in zip(check_cells(checks, lang), checks.iterrows(), strict=True)]
     fills = [STATUS_COLOURS.get(str(s)) if s != "ok" else None for s in checks["status"]]

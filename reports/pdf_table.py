@@ -80,12 +80,12 @@ def paginate(cells: list[list[list[str]]], first_height: float, height: float,
              style: TableStyle) -> list[list[int]]:
     """Split row indices into pages: ``first_height`` free on the first, ``height`` after."""
     pages: list[list[int]] = [[]]
-    free = first_height - 1.4 * line_height(style)
+    free = first_height - 3.4 * line_height(style)
     for k, row in enumerate(cells):
         need = (max(len(c) for c in row) + 0.4) * line_height(style)
         if need > free and pages[-1]:
             pages.append([])
-            free = height - 1.4 * line_height(style)
+            free = height - 3.4 * line_height(style)
         pages[-1].append(k)
         free -= need
     return pages
@@ -98,8 +98,9 @@ def draw(fig: Figure, top: float, columns: list[Column], cells: list[list[list[s
     xs = [style.left]
     for c in columns:
         xs.append(xs[-1] + c.width_frac * style.width)
-    y = _row(fig, top, xs, columns, [[c.header] for c in columns], 1.4 * lh, "#d9d9d9",
-             style, bold=True)
+    header = wrapped_rows(columns, [[c.header for c in columns]], style)[0]
+    y = _row(fig, top, xs, columns, header, (max(len(h) for h in header) + 0.4) * lh,
+             "#d9d9d9", style, bold=True)
     for row, fill in zip(cells, fills, strict=True):
         y = _row(fig, y, xs, columns, row, (max(len(c) for c in row) + 0.4) * lh, fill, style)
     return y
