@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from layers.region import LayerSpec, Region
 
 _LOG = logging.getLogger(__name__)
-_DEM_BLOCK_ROWS: Final[int] = 512
+DEM_BLOCK_ROWS: Final[int] = 512
 _DEM_NODATA: Final[float] = -9999.0
 _VILLAGE_EXCLUDE_BUFFER_M: Final[float] = 300.0
 _RIVER_CUT_BUFFER_M: Final[float] = 100.0
@@ -233,7 +233,7 @@ def write_dem(model: DemModel, path: Path, settings: ConstraintSettings, *, crs:
         dst.update_tags(illustrative="true", status=settings.status, source=settings.source,
                         seed=str(settings.seed), units="metre",
                         generator="layers/build_constraints.py + layers/terrain_model.py")
-        for row0 in range(0, grid.rows, _DEM_BLOCK_ROWS):
-            row1 = min(row0 + _DEM_BLOCK_ROWS, grid.rows)
+        for row0 in range(0, grid.rows, DEM_BLOCK_ROWS):
+            row1 = min(row0 + DEM_BLOCK_ROWS, grid.rows)
             dst.write(model.block(row0, row1), 1,
                       window=Window(0, row0, grid.cols, row1 - row0))

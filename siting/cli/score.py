@@ -155,7 +155,8 @@ def _attribute_problems(frame: pd.DataFrame, given: pd.Series, lang: str) -> dic
     reasons: dict[int, str] = {}
     for k, value in frame[HERD_COLUMN].items():
         if not (math.isfinite(value) and value > 0):
-            shown = given.loc[k]
+            raw = given.loc[k]
+            shown = raw.item() if hasattr(raw, "item") else raw  # numpy scalar -> Python
             reasons[k] = (f"{HERD_COLUMN} 须为正的头数，实际为 {shown!r}" if lang == "zh" else
                           f"{HERD_COLUMN} must be a positive number of head, got {shown!r}")
     duplicated = frame["site_id"].duplicated() & ~frame.index.isin(list(reasons))
