@@ -10,9 +10,9 @@ LEAFLET_DRAW_VERSION := 1.0.4
 VENDOR := static/vendor
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv dev assets data chromium lint bench clean
+.PHONY: run test venv dev assets data chromium fonts bench clean
 
-run: venv assets data
+run: venv assets data fonts
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
 
 test: dev assets data chromium
@@ -47,11 +47,20 @@ $(VENDOR)/.done:
 data: venv
 	$(PY) -m layers.build hohhot --generated-only
 
-# Debian's chromium for the browser tests and a CJK font so Chinese labels render in
-# screenshots (and in report PDFs).
+# Debian's chromium for the browser tests, a CJK font so Chinese renders in screenshots and
+# report PDFs, and poppler-utils (pdftoppm/pdfinfo) to check the PDF packets.
 chromium:
-	@{ [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "wenquanyi"; } || \
-	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; }
+	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftoppm ] && \
+	   fc-list 2>/dev/null | grep -qi "wenquanyi"; } || \
+	  { $(SUDO) apt-get update -qq && \
+	    $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils; }
+
+# A CJK font for Chinese text in report PDFs made from the app (best effort: the app runs
+# without it and the reports then fall back to English).
+fonts:
+	@fc-list 2>/dev/null | grep -qi "wenquanyi" || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-wqy-microhei; } || \
+	  echo "fonts-wqy-microhei not installed: PDF reports will be in English"
 
 bench: dev data
 	$(PY) -m bench
