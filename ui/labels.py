@@ -13,6 +13,7 @@ from typing import Literal
 from ui.labels_balance import LABELS_BALANCE
 from ui.labels_planner import LABELS_PLANNER
 from ui.labels_review import LABELS_REVIEW
+from ui.labels_sites import LABELS_SITES
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -163,7 +164,7 @@ _CORE: Mapping[str, Mapping[str, str]] = {
     "upload.attributes": {"zh": "属性表（前 {n} 行）", "en": "Attributes (first {n} rows)"},
 }
 LABELS: Mapping[str, Mapping[str, str]] = {**_CORE, **LABELS_BALANCE, **LABELS_PLANNER,
-                                         **LABELS_REVIEW}
+                                         **LABELS_REVIEW, **LABELS_SITES}
 
 
 def t(key: str, lang: str) -> str:

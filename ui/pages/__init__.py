@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ui.pages import balance, planner, review, targets, upload
+from ui.pages import balance, planner, review, sites, targets, upload
 
 
 @dataclass(frozen=True)
@@ -33,4 +33,5 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("balance", ":material/compost:", balance.render),
     PageSpec("planner", ":material/edit_location_alt:", planner.render),
     PageSpec("review", ":material/fact_check:", review.render),
+    PageSpec("sites", ":material/where_to_vote:", sites.render),
 )

@@ -1,0 +1,214 @@
+"""Page 选址评价 / Site check: gates, score, rank and weight sensitivity of candidate sites.
+
+Candidates are the region's demo candidates or an uploaded polygon file (drawing comes with
+the planner workflow). Results are those of ``python -m siting score``; weights are set per
+criterion or derived from an AHP pairwise matrix. The map shows why a site failed: the
+deciding feature of each gate of the selected site is outlined.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import pandas as pd
+import streamlit as st
+
+from siting.ahp import ahp_weights
+from siting.score import default_weights
+from ui import data, sites_data, sites_view, state
+from ui.errors import user_errors
+from ui.labels import t
+from ui.map_widget import map_view, show_map
+from ui.sites_map import sites_map
+
+if TYPE_CHECKING:
+    from layers.siting_inputs import SitingInputs
+    from siting.assess import SiteAssessment
+    from siting.cli.score import SiteInput
+
+SOURCE: Final[str] = "sites_source"
+FILE: Final[str] = "sites_file"
+GCJ02: Final[str] = "sites_gcj02"
+HERD_ALL: Final[str] = "sites_herd_all"
+HERD: Final[str] = "sites_herd"
+METHOD: Final[str] = "sites_weights_method"
+AHP: Final[str] = "sites_ahp"
+SITE: Final[str] = "sites_selected"
+WEIGHT_PREFIX: Final[str] = "sites_w_"
+SOURCES: Final[tuple[str, ...]] = ("demo", "upload")
+METHODS: Final[tuple[str, ...]] = ("direct", "ahp")
+DEFAULT_HERD: Final[float] = 5000.0
+MAP_HEIGHT_PX: Final[int] = 620
+
+
+def weight_key(criterion: str) -> str:
+    """Session-state key of one criterion's weight input."""
+    return WEIGHT_PREFIX + criterion
+
+
+def render() -> None:
+    """Draw the page: candidate source, weights, ranking, map and the selected site."""
+    lang = state.lang()
+    st.title(t("sites.title", lang))
+    st.caption(t("sites.intro", lang))
+    with user_errors(lang):
+        _render_body(lang, str(st.session_state[state.REGION]))
+
+
+def _render_body(lang: str, region_id: str) -> None:
+    source = _source_args(lang)
+    if source is None:
+        return
+    inputs = sites_data.siting_inputs(region_id)
+    site_input = sites_data.candidate_sites(region_id, *source[:-1], lang, source[-1])
+    _skipped(site_input, lang)
+    defaults = tuple(default_weights(inputs.params).items)
+    with st.spinner(t("sites.running", lang)):
+        base = sites_data.assessment(region_id, *source[:-1], lang, defaults, source[-1])
+    weights = _weights(inputs, sites_view.unavailable_criteria(base, lang), lang)
+    if weights is None:
+        return
+    result = base if weights == defaults else sites_data.assessment(
+        region_id, *source[:-1], lang, weights, source[-1])
+    _results(result, site_input, inputs, region_id, lang)
+
+
+def _source_args(lang: str) -> tuple[str, str, float | None, bool, bytes | None] | None:
+    """Return (source key, file name, herd, gcj02, bytes) or None while waiting for a file."""
+    choice = st.radio(t("sites.source", lang), SOURCES, key=SOURCE, horizontal=True,
+                      format_func=lambda s: t(f"sites.source.{s}", lang))
+    st.caption(t("sites.drawing_later", lang))
+    if choice == "demo":
+        return sites_data.DEMO_KEY, sites_data.DEMO_FILE, None, False, None
+    upload = st.file_uploader(t("sites.file", lang), key=FILE,
+                              type=["geojson", "json", "kml", "kmz", "zip", "gpkg"])
+    col_gcj, col_all, col_herd = st.columns([2, 2, 1])
+    gcj02 = col_gcj.checkbox(t("upload.gcj02", lang), key=GCJ02,
+                             help=t("upload.gcj02_help", lang))
+    same = col_all.checkbox(t("sites.herd_all", lang), key=HERD_ALL,
+                            help=t("sites.herd_all_help", lang))
+    herd = col_herd.number_input(t("sites.herd", lang), min_value=1.0, value=DEFAULT_HERD,
+                                 step=500.0, key=HERD, disabled=not same)
+    if upload is None:
+        st.info(t("sites.waiting", lang))
+        return None
+    content = upload.getvalue()
+    return (sites_data.upload_key(content), upload.name, float(herd) if same else None,
+            bool(gcj02), content)
+
+
+def _skipped(site_input: SiteInput, lang: str) -> None:
+    for note in site_input.notes:
+        st.caption(note)
+    if not site_input.bad:
+        return
+    rows = "\n".join("- " + t("sites.skipped_row", lang).format(no=b["feature_no"],
+                                                             reason=b["reason"])
+                     for b in site_input.bad)
+    st.warning(t("sites.skipped", lang).format(n=len(site_input.bad)) + "\n\n" + rows)
+
+
+def _weights(inputs: SitingInputs, unavailable: dict[str, str],
+             lang: str) -> tuple[tuple[str, float], ...] | None:
+    st.subheader(t("sites.weights", lang))
+    method = st.radio(t("sites.weights_method", lang), METHODS, key=METHOD, horizontal=True,
+                      format_func=lambda m: t(f"sites.method.{m}", lang))
+    if method == "ahp":
+        return _ahp_weights(inputs, unavailable, lang)
+    return _direct_weights(inputs, unavailable, lang)
+
+
+def _direct_weights(inputs: SitingInputs, unavailable: dict[str, str],
+                    lang: str) -> tuple[tuple[str, float], ...]:
+    st.caption(t("sites.weights_help", lang))
+    specs = [c for c in inputs.params.criteria if c.enabled]
+    columns = st.columns(4)
+    out = []
+    for k, spec in enumerate(specs):
+        col = columns[k % len(columns)]
+        value = col.number_input(spec.name_en if lang == "en" else spec.name_zh,
+                                 min_value=0.0, max_value=100.0, value=spec.default_weight,
+                                 step=0.01, format="%.3f", key=weight_key(spec.key),
+                                 disabled=spec.key in unavailable)
+        if spec.key in unavailable:
+            col.caption(t("sites.not_available", lang).format(reason=unavailable[spec.key]))
+        out.append((spec.key, float(value)))
+    return tuple(out)
+
+
+def _ahp_weights(inputs: SitingInputs, unavailable: dict[str, str],
+                 lang: str) -> tuple[tuple[str, float], ...] | None:
+    st.caption(t("sites.ahp_help", lang))
+    edited = st.data_editor(inputs.ahp_matrix.round(4), key=AHP, width="stretch")
+    result = ahp_weights(sites_view.reciprocal_matrix(pd.DataFrame(edited)))
+    col_stats, col_weights = st.columns([1, 2])
+    col_stats.dataframe(sites_view.ahp_summary(result, lang), hide_index=True)
+    shown = pd.DataFrame({t("ccol.criterion", lang): list(result.keys),
+                          t("ccol.weight", lang): [round(w, 4) for w in result.weights]})
+    col_weights.dataframe(shown, hide_index=True)
+    if result.consistent:
+        st.success(t("sites.ahp_consistent", lang).format(cr=result.cr))
+    else:
+        st.error(t("sites.ahp_inconsistent", lang).format(cr=result.cr))
+    for key, reason in unavailable.items():
+        st.caption(f"{key} — " + t("sites.not_available", lang).format(reason=reason))
+    return tuple(result.weight_map().items())
+
+
+def _results(result: SiteAssessment, site_input: SiteInput, inputs: SitingInputs,
+             region_id: str, lang: str) -> None:
+    sites = site_input.sites
+    region = data.region(region_id)
+    names = sites_view.site_names(sites, lang)
+    counties = sites_view.site_counties(sites, data.counties(region_id),
+                                        analysis_crs=region.analysis_crs, lang=lang)
+    st.subheader(t("sites.ranking", lang))
+    passed = sum(s.passed for s in result.scores.sites)
+    st.markdown(t("sites.summary", lang).format(n=len(result.scores.sites), passed=passed,
+                                                failed=len(result.scores.sites) - passed))
+    _sensitivity(result, names, lang)
+    st.dataframe(sites_view.ranking_frame(result, names, counties, lang), hide_index=True,
+                 width="stretch")
+    selected = _choose_site(result, names, lang)
+    st.caption(t("sites.map_caption", lang))
+    show_map(sites_map(result, sites, inputs, names, selected=selected,
+                       view=map_view(region)), key="sites_map", height=MAP_HEIGHT_PX)
+    _site_detail(result, selected, names, lang)
+
+
+def _sensitivity(result: SiteAssessment, names: dict[str, str], lang: str) -> None:
+    sens = result.sensitivity
+    if sens.top_site_id is None:
+        st.warning(t("sites.no_passing", lang))
+        return
+    pct = f"{sens.delta_frac * 100:g}"
+    top = names.get(sens.top_site_id, sens.top_site_id)
+    if sens.top_stays_on_top:
+        st.success(t("sites.top_stays", lang).format(site=top, pct=pct))
+        return
+    changes = "; ".join(t("sites.top_change_row", lang).format(
+        criterion=c, sign=d, site=names.get(s, s)) for c, d, s in sens.top_changes)
+    st.warning(t("sites.top_changes", lang).format(site=top, pct=pct, changes=changes))
+
+
+def _choose_site(result: SiteAssessment, names: dict[str, str], lang: str) -> str:
+    ids = [s.site_id for s in result.scores.sites]
+    if st.session_state.get(SITE) not in ids:
+        st.session_state[SITE] = result.sensitivity.top_site_id or ids[0]
+    return str(st.selectbox(t("sites.selected", lang), ids, key=SITE,
+                            format_func=lambda i: names.get(i, i)))
+
+
+def _site_detail(result: SiteAssessment, site_id: str, names: dict[str, str],
+                 lang: str) -> None:
+    site = result.scores.site(site_id)
+    st.subheader(t("sites.gates", lang).format(site=names.get(site_id, site_id)))
+    st.dataframe(sites_view.gate_frame(site, lang), hide_index=True, width="stretch")
+    st.subheader(t("sites.criteria", lang).format(site=names.get(site_id, site_id)))
+    if not site.passed:
+        st.info(t("sites.no_score", lang))
+    st.dataframe(sites_view.criteria_frame(site, lang), hide_index=True, width="stretch")
+    parts = sites_view.contributions(site, lang)
+    if site.passed and not parts.empty:
+        st.caption(t("sites.contributions", lang))
+        st.bar_chart(parts, horizontal=True)
