@@ -1,0 +1,146 @@
+"""The site-check page headless (AppTest): demo candidates, CLI parity, weights, AHP, map.
+
+Uses the real Hohhot region pack (``make data``). The page must give the numbers of
+``python -m siting score`` on the demo candidates, run here as a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from siting.criteria import LAYER_KINDS
+from ui.labels import t
+from ui.pages import sites
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "data" / "regions" / "hohhot" / "demo_candidates.geojson"
+TIMEOUT_S = 240
+N_DEMO = 15
+
+
+def _sites_page() -> None:
+    from ui import state
+    from ui.pages import sites
+
+    state.init_state()
+    sites.render()
+
+
+def _ranking(at: AppTest) -> pd.DataFrame:
+    site_col = t("scol.site", "zh")
+    tables = [df.value for df in at.dataframe if site_col in df.value.columns]
+    assert len(tables) == 1
+    table = tables[0].copy()
+    table["site_id"] = table[site_col].str.split().str[0]
+    return table.set_index("site_id")
+
+
+def _map_script(at: AppTest) -> str:
+    maps = [el for el in at.main if getattr(el, "type", "") == "component_instance"]
+    assert len(maps) == 1
+    return json.loads(maps[0].proto.json_args)["script"].encode().decode("unicode_escape")
+
+
+@pytest.fixture(scope="module")
+def cli() -> dict:
+    done = subprocess.run([sys.executable, "-m", "siting", "score", str(DEMO), "--region",
+                           "hohhot", "--json"], cwd=ROOT, check=True, capture_output=True,
+                          text=True, timeout=TIMEOUT_S)
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def page() -> AppTest:
+    at = AppTest.from_function(_sites_page, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert not at.error
+    return at
+
+
+def test_demo_candidates_rank_like_the_cli(page: AppTest, cli: dict) -> None:
+    table = _ranking(page)
+    assert len(table) == N_DEMO
+    passed = table[t("scol.passed", "zh")].eq("✔")
+    assert 0 < passed.sum() < N_DEMO
+    for site in cli["sites"]:
+        row = table.loc[site["site_id"]]
+        assert (row[t("scol.passed", "zh")] == "✔") == site["passed"]
+        shown = row[t("scol.score", "zh")]
+        if site["score"] is None:
+            assert pd.isna(shown)
+        else:
+            assert shown == pytest.approx(site["score"], abs=0.05)
+            assert row[t("scol.rank", "zh")] == site["rank"]
+            best, worst = site["rank_range"]
+            assert row[t("scol.range", "zh")] == f"{best}–{worst}"
+
+
+def test_sensitivity_headline_names_the_top_site(page: AppTest, cli: dict) -> None:
+    top = cli["sensitivity"]["top_site_id"]
+    assert cli["sensitivity"]["top_stays_on_top"] is True
+    assert any(top in s.value and "始终第一" in s.value for s in page.success)
+
+
+def test_selected_site_shows_gates_and_criteria(page: AppTest) -> None:
+    rule_col, contrib_col = t("gcol.rule", "zh"), t("ccol.contribution", "zh")
+    gates = [df.value for df in page.dataframe if rule_col in df.value.columns]
+    criteria = [df.value for df in page.dataframe if contrib_col in df.value.columns]
+    assert gates and criteria
+    assert {t("gcol.feature", "zh"), t("gcol.limit", "zh"), t("gcol.source", "zh")} <= set(
+        gates[0].columns)
+    score = _ranking(page).loc[page.selectbox(key=sites.SITE).value, t("scol.score", "zh")]
+    assert criteria[0][contrib_col].sum() == pytest.approx(score, abs=0.2)
+
+
+def test_unavailable_criterion_is_shown_not_faked(page: AppTest) -> None:
+    water = page.number_input(key=sites.weight_key("water_headroom"))
+    assert water.disabled
+    assert any(t("sites.not_available", "zh").split("：")[0] in c.value for c in page.caption)
+
+
+def test_changing_a_weight_changes_scores(page: AppTest) -> None:
+    at = AppTest.from_function(_sites_page, default_timeout=TIMEOUT_S).run()
+    before = _ranking(at)[t("scol.score", "zh")]
+    at.number_input(key=sites.weight_key("settlement_distance_km")).set_value(0.6).run()
+    assert not at.exception
+    after = _ranking(at)[t("scol.score", "zh")]
+    assert before.isna().equals(after.isna())
+    assert not before.dropna().equals(after.dropna())
+
+
+def test_failed_site_highlights_its_deciding_feature(page: AppTest) -> None:
+    at = AppTest.from_function(_sites_page, default_timeout=TIMEOUT_S).run()
+    at.selectbox(key=sites.SITE).set_value("DEMO-05").run()
+    script = _map_script(at)
+    assert "大黑河" in script and t("sites.map_deciding", "zh") in script
+    assert "dashArray" in script  # the measured 336.6 m to the river
+
+
+def test_map_lists_every_constraint_layer_and_illustrative_label(page: AppTest) -> None:
+    script = _map_script(page)
+    suffix = t("map.illustrative_suffix", "zh")
+    for zh, _en in LAYER_KINDS.values():
+        assert zh + suffix in script, zh
+    assert t("map.illustrative_note", "zh").split("：")[0] in script
+
+
+def test_inconsistent_ahp_matrix_is_flagged() -> None:
+    at = AppTest.from_function(_sites_page, default_timeout=TIMEOUT_S).run()
+    at.radio(key=sites.METHOD).set_value("ahp").run()
+    assert not at.exception
+    assert any("CR" in s.value for s in at.success)  # the bundled matrix is consistent
+    at.session_state[sites.AHP] = {
+        "edited_rows": {0: {"forage_land_ratio": 1 / 9}, 1: {"slope_max_deg": 1 / 9}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    flagged = [e.value for e in at.error if "CR" in e.value]
+    assert flagged, [e.value for e in at.error]
+    cr = float(flagged[0].split("CR = ")[1].split()[0])
+    assert cr >= 0.1
