@@ -92,10 +92,13 @@ LABELS_SITES: Mapping[str, Mapping[str, str]] = {
     "sites.limit_word": {"zh": "限值", "en": "limit"},
     "sites.map_caption": {
         "zh": "绿色为通过、红色为未通过。所选场址的决定性要素以粗边框标出（红色：未通过，蓝色：通过），"
-              "虚线为量得的最近距离。可在右上角开关各约束图层。",
+              "虚线为量得的最近距离；未通过的场址自动放大显示。可在右上角开关各约束图层（永久基本农田、"
+              "居民点图斑较多，默认关闭）。",
         "en": "Green passes, red fails. The features that decided the selected site's gates "
               "have a thick outline (red: failed, blue: passed); dashed lines show the "
-              "measured shortest distance. Toggle the constraint layers top right.",
+              "measured shortest distance; a failed site is zoomed to. Toggle the constraint "
+              "layers top right (basic farmland and settlements, thousands of patches, start "
+              "switched off).",
     },
     "sites.map_candidates": {"zh": "候选场址", "en": "Candidate sites"},
     "sites.map_deciding": {"zh": "所选场址的决定性要素", "en": "Deciding features of the selected site"},

@@ -47,6 +47,10 @@ LAYER_COLORS: Final[dict[str, str]] = {
     "dairy_farms": "#e67e22", "processing_plants": "#17202a",
 }
 
+#: Dense layers (thousands of patches) start switched off; their deciding features are still
+#: drawn for the selected site.
+HIDDEN_AT_START: Final[frozenset[str]] = frozenset({"basic_farmland", "settlements"})
+
 
 def layer_name(kind: str, inputs: SitingInputs, lang: str) -> str:
     """Return the layer-control name of constraint layer ``kind`` (illustrative suffix)."""
@@ -65,17 +69,21 @@ def sites_map(assessment: SiteAssessment, sites: gpd.GeoDataFrame, inputs: Sitin
     for kind, frame in inputs.layers.features.items():
         _add_constraint_layer(m, kind, frame, inputs, lang)
     _add_candidates(m, assessment, sites, names, crs=crs, lang=lang)
+    focus = sites.to_crs(crs).geometry
     if selected is not None:
         site_geom = sites.to_crs(crs).set_index(sites["site_id"].astype(str)).geometry[selected]
-        _add_deciding(m, assessment.scores.site(selected), site_geom, inputs, lang)
+        failed = _add_deciding(m, assessment.scores.site(selected), site_geom, inputs, lang)
+        if failed:  # zoom to the failed site and the features that failed it
+            focus = gpd.GeoSeries([site_geom, *failed], crs=crs)
     _add_legend_and_note(m, inputs, lang)
-    minx, miny, maxx, maxy = sites.to_crs(DISPLAY_CRS).total_bounds
+    minx, miny, maxx, maxy = focus.to_crs(DISPLAY_CRS).total_bounds
     return finish_map(m, (float(minx), float(miny), float(maxx), float(maxy)))
 
 
 def _add_constraint_layer(m: folium.Map, kind: str, frame: gpd.GeoDataFrame,
                           inputs: SitingInputs, lang: str) -> None:
-    group = folium.FeatureGroup(name=layer_name(kind, inputs, lang), show=True).add_to(m)
+    group = folium.FeatureGroup(name=layer_name(kind, inputs, lang),
+                                show=kind not in HIDDEN_AT_START).add_to(m)
     color = LAYER_COLORS.get(kind, "#444444")
     fields = ("feature_id", "name")
     aliases = (t("sites.feature_id", lang), t("sites.feature_name", lang))
@@ -100,10 +108,17 @@ def _add_candidates(m: folium.Map, assessment: SiteAssessment, sites: gpd.GeoDat
     shown["result"] = ids.map(lambda i: _result_text(results[i], lang))
     style = PolygonStyle(color="#000000", weight=2.0, fill_color=PASS_COLOR, fill_opacity=0.6,
                          fill_color_column="fill")
-    add_polygons(m, shown, name=t("sites.map_candidates", lang), analysis_crs=crs, style=style,
-                 tooltip_fields=("site", "result"),
-                 tooltip_aliases=(t("scol.site", lang), t("sites.map_result", lang)),
-                 tolerance_m=0.0)
+    group = folium.FeatureGroup(name=t("sites.map_candidates", lang)).add_to(m)
+    fields = ("site", "result")
+    aliases = (t("scol.site", lang), t("sites.map_result", lang))
+    add_polygons(group, shown, name="sites", analysis_crs=crs, style=style,  # type: ignore[arg-type]
+                 tooltip_fields=fields, tooltip_aliases=aliases, tolerance_m=0.0)
+    # A marker per site keeps sites of a few hundred metres visible at the city-wide zoom.
+    points = shown.to_crs(crs)
+    points = points.set_geometry(points.representative_point())
+    for fill, part in points.groupby("fill"):
+        add_points(group, part, name="site_markers", color=str(fill), stroke="#000000",  # type: ignore[arg-type]
+                   radius_px=7.0, tooltip_fields=fields, tooltip_aliases=aliases)
 
 
 def _result_text(site: SiteResult, lang: str) -> str:
@@ -115,7 +130,9 @@ def _result_text(site: SiteResult, lang: str) -> str:
 
 
 def _add_deciding(m: folium.Map, site: SiteResult, site_geom: shapely.Geometry,
-                  inputs: SitingInputs, lang: str) -> None:
+                  inputs: SitingInputs, lang: str) -> list[shapely.Geometry]:
+    """Draw the deciding feature of each gate; return the geometries of the failed ones."""
+    failed: list[shapely.Geometry] = []
     group = folium.FeatureGroup(name=t("sites.map_deciding", lang), show=True).add_to(m)
     rules = {r.key: r for r in inputs.params.rules}
     for gate in site.gates:
@@ -127,6 +144,9 @@ def _add_deciding(m: folium.Map, site: SiteResult, site_geom: shapely.Geometry,
         if feature.empty:
             continue
         _add_feature(group, feature, site_geom, gate, crs=inputs.layers.crs, lang=lang)
+        if not gate.passed:
+            failed.append(feature.geometry.union_all())
+    return failed
 
 
 def _add_feature(group: folium.FeatureGroup, feature: gpd.GeoDataFrame,
