@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from planning.terrain import site_terrain
 from siting.plan_results import parcel_use, store_allocations
 from siting.plan_run import run_plan
 from store import export_scenario
@@ -19,6 +20,8 @@ from store import export_scenario
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
+
+    import geopandas as gpd
 
     from siting.allocate import AllocationParams
     from siting.plan_run import PlanInputs, PlanRun
@@ -33,10 +36,23 @@ PARCEL_USE: Final[str] = "parcel_use"
 _SHARE_TOLERANCE: Final[float] = 1e-9
 
 
+def plan_sites(sites: gpd.GeoDataFrame, inputs: PlanInputs, *,
+               allocation: AllocationParams | None = None,
+               previous: PlanRun | None = None) -> PlanRun:
+    """Check sites (`siting.plan_run.run_plan`) with their slope from the region's DEM.
+
+    ``previous`` (the last run of the same scenario) makes the check incremental, and its
+    terrain rows are reused for footprints that did not change.
+    """
+    terrain = site_terrain(sites, inputs.dem_path,
+                           None if previous is None else previous.terrain)
+    return run_plan(sites, inputs, allocation=allocation, previous=previous, terrain=terrain)
+
+
 def check_scenario(store: PlanStore, scenario: ScenarioRef, inputs: PlanInputs, *,
                    allocation: AllocationParams | None = None,
                    previous: PlanRun | None = None) -> tuple[ScenarioSnapshot, PlanRun]:
-    """Read a scenario (one transaction) and check its sites.
+    """Read a scenario (one transaction) and check its sites (`plan_sites`).
 
     Returns
     -------
@@ -44,7 +60,8 @@ def check_scenario(store: PlanStore, scenario: ScenarioRef, inputs: PlanInputs, 
         The scenario with its sites and stored allocations, and the checked plan.
     """
     snapshot = store.scenario_snapshot(scenario)
-    return snapshot, run_plan(snapshot.sites, inputs, allocation=allocation, previous=previous)
+    return snapshot, plan_sites(snapshot.sites, inputs, allocation=allocation,
+                                previous=previous)
 
 
 def allocations_current(stored: pd.DataFrame, computed: pd.DataFrame) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -62,6 +62,8 @@ class PlanInputs:
     illustrative
         Layer kinds used by the check that are illustrative (not real data), for display
         (e.g. ``absorption_parcels``, ``constraints``, ``dem``).
+    dem_path
+        The region's DEM file (read by the caller for per-site slope), or None.
     """
 
     analysis_crs: str
@@ -73,6 +75,7 @@ class PlanInputs:
     counties: gpd.GeoDataFrame
     region_extent: BaseGeometry
     illustrative: tuple[str, ...] = ()
+    dem_path: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +98,9 @@ class PlanRun:
         Suitability results by site signature (for the next incremental run).
     timings_s
         Seconds spent on "needs", "ledger", "suitability" and "total".
+    terrain
+        Per-site slope used by the slope gate and criteria (``site_id``,
+        ``slope_mean_deg``, ``slope_max_deg``, ...), or None without a DEM.
     """
 
     sites: gpd.GeoDataFrame
@@ -104,6 +110,7 @@ class PlanRun:
     scores: Mapping[str, SiteResult] = field(repr=False)
     score_cache: Mapping[str, SiteResult] = field(repr=False)
     timings_s: Mapping[str, float] = field(default_factory=dict)
+    terrain: pd.DataFrame | None = None
 
 
 def ledger_parcels(parcels: gpd.GeoDataFrame, crops: CropTable, params: NutrientParams, *,
@@ -128,7 +135,8 @@ def ledger_parcels(parcels: gpd.GeoDataFrame, crops: CropTable, params: Nutrient
 
 def run_plan(sites: gpd.GeoDataFrame, inputs: PlanInputs, *,
              allocation: AllocationParams | None = None,
-             previous: PlanRun | None = None) -> PlanRun:
+             previous: PlanRun | None = None,
+             terrain: pd.DataFrame | None = None) -> PlanRun:
     """Check a scenario's sites; reuse ``previous`` (same scenario and inputs) where possible.
 
     Parameters
@@ -142,6 +150,9 @@ def run_plan(sites: gpd.GeoDataFrame, inputs: PlanInputs, *,
         priority order chosen by the user).
     previous
         The last run of this scenario with the same ``inputs``.
+    terrain
+        Per-site slope (`geo.raster.slope_stats` of the sites on ``inputs.dem_path``);
+        None leaves the slope gate unchecked.
 
     Returns
     -------
@@ -164,18 +175,19 @@ def run_plan(sites: gpd.GeoDataFrame, inputs: PlanInputs, *,
     t_ledger = time.perf_counter()
     results = site_results(sites, needs, ledger, inputs.parcels)
     frame = score_inputs(sites, results, crs=inputs.analysis_crs)
-    scores, cache = _suitability(frame, inputs, previous)
+    scores, cache = _suitability(frame, inputs, previous, terrain)
     results = results.merge(score_table(frame, scores), on="site_id", how="left")
     end = time.perf_counter()
     timings = {"needs": t_needs - start, "ledger": t_ledger - t_needs,
                "suitability": end - t_ledger, "total": end - start}
-    return PlanRun(sites, needs, ledger, results, scores, cache, timings)
+    return PlanRun(sites, needs, ledger, results, scores, cache, timings, terrain)
 
 
-def _suitability(frame: gpd.GeoDataFrame, inputs: PlanInputs,
-                 previous: PlanRun | None) -> tuple[dict[str, SiteResult],
-                                                    dict[str, SiteResult]]:
+def _suitability(frame: gpd.GeoDataFrame, inputs: PlanInputs, previous: PlanRun | None,
+                 terrain: pd.DataFrame | None) -> tuple[dict[str, SiteResult],
+                                                        dict[str, SiteResult]]:
     if inputs.suitability is None or frame.empty:
         return {}, {}
     cache = None if previous is None else previous.score_cache
-    return score_plan_sites(frame, inputs.suitability, cache)
+    suitability = replace(inputs.suitability, terrain=terrain)
+    return score_plan_sites(frame, suitability, cache)

@@ -21,9 +21,10 @@ from ui import planner_state as ps
 from ui.pages.planner import MAP_KEY
 
 TIMEOUT_S = 120
-# A ~600 m square in 土默特左旗 near an illustrative demo ranch (lon/lat, WGS84).
-LON, LAT = 111.3317, 40.7872
-HALF_DEG = 0.0035
+# A ~420 m x 555 m square in 土默特左旗 inside the footprint of an illustrative demo ranch
+# (placed off the illustrative constraint layers; lon/lat, WGS84).
+LON, LAT = 111.4978, 40.8137
+HALF_DEG = 0.0025
 SQUARE = [[LON - HALF_DEG, LAT - HALF_DEG], [LON + HALF_DEG, LAT - HALF_DEG],
           [LON + HALF_DEG, LAT + HALF_DEG], [LON - HALF_DEG, LAT + HALF_DEG],
           [LON - HALF_DEG, LAT - HALF_DEG]]
@@ -77,7 +78,7 @@ def page(store_path: Path) -> AppTest:
 
 def test_draw_fill_save_and_find_it_in_the_store(page: AppTest, store_path: Path) -> None:
     at = _draw(page, {"type": "Polygon", "coordinates": [SQUARE]})
-    assert not at.exception and not at.error
+    assert not at.exception and not at.error, [e.value for e in at.error]
     assert "已绘制新场址的占地范围（未保存）。" in [c.value for c in at.caption]
     at.text_input(key=ps.FIELD_NAME).set_value("测试牧场")
     at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(COWS)
@@ -89,7 +90,7 @@ def test_draw_fill_save_and_find_it_in_the_store(page: AppTest, store_path: Path
     assert allocated_mu > 0
     assert any("计算用时" in c.value and "增量" in c.value for c in at.caption)
     at.button(key="planner_save").click().run()
-    assert not at.exception and not at.error
+    assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.success[0].value == "已保存“测试牧场”（第 1 版）。"
     store = PlanStore(store_path)
     sites = store.sites("方案一")
@@ -98,6 +99,7 @@ def test_draw_fill_save_and_find_it_in_the_store(page: AppTest, store_path: Path
     assert sites["status"].iloc[0] == "under_construction"
     assert sites["footprint_source"].iloc[0] == "drawn"
     assert sites["county_code"].iloc[0] == "150121"
+    assert "通过已检查的选址门槛" in at.success[1].value  # gates and score of the saved site
     allocations = store.allocations("方案一")
     assert allocations["area_mu"].sum() == pytest.approx(allocated_mu, abs=0.5)
     # the saved site stays selected, its checks shown

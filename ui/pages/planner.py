@@ -18,9 +18,8 @@ from streamlit_folium import st_folium
 import shapely
 
 from errors import InvalidGeometryError
-from planning.scenario_ops import save_allocations
+from planning.scenario_ops import plan_sites, save_allocations
 from siting.plan_results import farm_allocations
-from siting.plan_run import run_plan
 from ui import data, state
 from ui import planner_state as ps
 from ui.assets import missing_assets
@@ -127,7 +126,7 @@ def _saved_plan(store: PlanStore, scenario: Scenario, inputs: PlanInputs,
     if cached is not None and cached[0] == key:
         return snapshot, cached[1]
     previous = cached[1] if cached is not None and cached[0][0] == region_id else None
-    run = run_plan(snapshot.sites, inputs, allocation=allocation, previous=previous)
+    run = plan_sites(snapshot.sites, inputs, allocation=allocation, previous=previous)
     runs["saved"] = (key, run)
     if save_allocations(store, snapshot, run, inputs, user=user_name()) is not None:
         snapshot = store.scenario_snapshot(scenario)
@@ -179,8 +178,8 @@ def _draft_run(edited: SiteRecord, base: SiteRecord | None, snapshot: ScenarioSn
     cached = runs.get("draft")
     if cached is not None and cached[0] == key:
         return cached[1]
-    run = run_plan(draft_sites(snapshot.sites, edited), inputs, allocation=allocation,
-                   previous=saved_run)
+    run = plan_sites(draft_sites(snapshot.sites, edited), inputs, allocation=allocation,
+                     previous=saved_run)
     runs["draft"] = (key, run)
     return run
 
