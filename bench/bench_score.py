@@ -2,7 +2,8 @@
 
 Needs the generated constraint layers, DEM and parcels (``make data``). Figures:
 
-* loading the inputs once (constraint layers, parcels, tables; what the app caches);
+* loading the inputs once (constraint layers, parcels, tables, and the county water use of
+  the build-out check; what the app caches);
 * scoring ONE candidate polygon end to end with loaded inputs: slope from the DEM window
   (`geo.raster.slope_stats`), land needs (2018 MoA guide), every gate and criterion, score,
   rank and the ±20 % weight sensitivity - first call (cold) and the median of repeated calls
@@ -21,6 +22,7 @@ import geopandas as gpd
 from layers.region import load_region
 from layers.siting_inputs import SitingInputs, load_siting_inputs, site_terrain
 from siting.assess import SiteAssessment, assess_sites
+from siting.cli.score import county_water_use
 from siting.score import default_weights
 
 REPEATS = 20
@@ -42,9 +44,9 @@ def main() -> None:
     """Print the timings."""
     region = load_region("hohhot")
     start = time.perf_counter()
-    inputs = load_siting_inputs(region)
+    inputs = load_siting_inputs(region, county_water=county_water_use(region, 2021))
     parcels = 0 if inputs.layers.parcels is None else len(inputs.layers.parcels)
-    print(f"load inputs (constraint layers, {parcels:,} parcels, tables): "
+    print(f"load inputs (constraint layers, {parcels:,} parcels, tables, county water): "
           f"{time.perf_counter() - start:.2f} s")
     demo = gpd.read_file(region.dir / "demo_candidates.geojson")
     for label, sites in ((f"one candidate ({ONE_SITE})", demo[demo["site_id"] == ONE_SITE]),

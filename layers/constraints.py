@@ -51,8 +51,9 @@ def constraint_specs(region: Region) -> dict[str, list[LayerSpec]]:
     return out
 
 
-def load_constraint_layers(region: Region, *,
-                           parcels: gpd.GeoDataFrame | None = None) -> ConstraintLayers:
+def load_constraint_layers(region: Region, *, parcels: gpd.GeoDataFrame | None = None,
+                           counties: gpd.GeoDataFrame | None = None,
+                           county_water: pd.DataFrame | None = None) -> ConstraintLayers:
     """Load every constraint layer of ``region`` in its analysis CRS.
 
     Parameters
@@ -61,6 +62,10 @@ def load_constraint_layers(region: Region, *,
         A loaded region pack.
     parcels
         Optional absorption/forage parcels (any CRS) for the land criteria.
+    counties
+        Optional county polygons (any CRS, with ``adcode``) to locate each site's county.
+    county_water
+        Optional county water table (`siting.criteria.COUNTY_WATER_COLUMNS`).
 
     Raises
     ------
@@ -76,7 +81,8 @@ def load_constraint_layers(region: Region, *,
         frames[kind] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         illustrative[kind] = any(spec.illustrative for spec in specs)
     return constraint_layers_from_frames(frames, analysis_crs=region.analysis_crs,
-                                         illustrative=illustrative, parcels=parcels)
+                                         illustrative=illustrative, parcels=parcels,
+                                         counties=counties, county_water=county_water)
 
 
 def _read_spec(region: Region, spec: LayerSpec) -> gpd.GeoDataFrame:
@@ -141,10 +147,13 @@ def constraint_layers_from_frames(
     frames: Mapping[str, gpd.GeoDataFrame], *, analysis_crs: str,
     illustrative: Mapping[str, bool] | None = None,
     parcels: gpd.GeoDataFrame | None = None,
+    counties: gpd.GeoDataFrame | None = None,
+    county_water: pd.DataFrame | None = None,
 ) -> ConstraintLayers:
     """Build `ConstraintLayers` from frames by kind, in any CRS (users' own layers).
 
-    Frames that already have ``feature_id`` and ``name`` in the analysis CRS pass through.
+    Frames that already have ``feature_id`` and ``name`` in the analysis CRS pass through;
+    ``parcels`` and ``counties`` are reprojected to the analysis CRS.
     """
     prepared = {}
     for kind, frame in frames.items():
@@ -152,8 +161,10 @@ def constraint_layers_from_frames(
         prepared[kind] = frame if ready else prepare_constraint_features(
             frame, kind, analysis_crs=analysis_crs, what=f"{kind} layer")
     land = None if parcels is None else parcels.to_crs(analysis_crs)
+    areas = None if counties is None else counties.to_crs(analysis_crs)
     return ConstraintLayers(crs=analysis_crs, features=prepared,
-                            illustrative=dict(illustrative or {}), parcels=land)
+                            illustrative=dict(illustrative or {}), parcels=land,
+                            counties=areas, county_water=county_water)
 
 
 def dem_path(region: Region) -> Path:

@@ -25,12 +25,13 @@ import numpy.typing as npt
 
 from errors import SchemaError
 from geo.crs import require_projected
-from geo.validate import require_same_crs
+from geo.validate import require_columns, require_same_crs
 from siting.parameters.coefficient import Coefficient
 from siting.problems import Problems
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
 GateKind = Literal["gate_inside", "gate_overlap", "gate_setback", "gate_slope"]
 ValueFunction = Literal["linear_increasing", "linear_decreasing"]
@@ -62,6 +63,9 @@ LAYER_KINDS: Final[dict[str, tuple[str, str]]] = {
 }
 #: Columns every constraint layer carries (besides geometry).
 FEATURE_COLUMNS: Final[tuple[str, ...]] = ("feature_id", "name")
+#: Columns of the county water table (`ConstraintLayers.county_water`).
+COUNTY_WATER_COLUMNS: Final[dict[str, str]] = {
+    "adcode": "string", "cap_m3_per_yr": "float", "use_m3_per_yr": "float", "year": "int"}
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -266,12 +270,20 @@ class ConstraintLayers:
     parcels
         Optional absorption/forage land parcels in ``crs`` with ``area_mu``, ``crop`` and
         (optional) ``manure_allowed``.
+    counties
+        Optional county polygons in ``crs`` with ``adcode`` (text): which county a site is in
+        (its forage yields, irrigation quotas and water cap).
+    county_water
+        Optional table per county: ``adcode``, ``cap_m3_per_yr`` (用水总量控制指标),
+        ``use_m3_per_yr`` (current use), ``year`` and ``source`` - for the water headroom.
     """
 
     crs: str
     features: Mapping[str, gpd.GeoDataFrame]
     illustrative: Mapping[str, bool] = field(default_factory=dict)
     parcels: gpd.GeoDataFrame | None = None
+    counties: gpd.GeoDataFrame | None = None
+    county_water: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         require_projected(self.crs, what="constraint layers")
@@ -285,6 +297,11 @@ class ConstraintLayers:
                 problems.raise_if_any(SchemaError)
         if self.parcels is not None:
             require_same_crs(self.parcels, self, names=("parcels", "analysis CRS"))
+        if self.counties is not None:
+            require_same_crs(self.counties, self, names=("counties", "analysis CRS"))
+            require_columns(self.counties, {"adcode": "string"}, what="counties")
+        if self.county_water is not None:
+            require_columns(self.county_water, COUNTY_WATER_COLUMNS, what="county water")
 
     def has(self, kind: str) -> bool:
         """Return True if a layer of ``kind`` is loaded (it may have zero features)."""

@@ -1,9 +1,9 @@
 """Measure the soft criteria of candidate sites and normalise them to 0-1.
 
 Each criterion key maps to one measure function (`CRITERION_MEASURES`). A measure returns the
-raw value per site, or says why it is not available (no layer, no terrain, no need given;
-water headroom until the build-out issue adds county water caps). Unavailable criteria are
-left out of the score and say so; they are never filled with a made-up value.
+raw value per site, or says why it is not available (no layer, no terrain, no need given, no
+county water table). Unavailable criteria are left out of the score and say so; they are
+never filled with a made-up value.
 
 Land criteria count parcels whose nearest point lies within the haul radius of the site
 polygon (straight line, analysis CRS): the whole parcel's ``area_mu`` counts.
@@ -229,10 +229,32 @@ def _slope(column: str) -> Measure:
 
 
 def _water_headroom(ctx: _Context, spec: CriterionSpec) -> _Raw:
-    return _unavailable(
-        len(ctx.geoms),
-        "not available until county water caps exist (build-out issue); left out of the score",
-        "县域用水总量控制指标尚未纳入（待建设方案功能），本项暂不计分")
+    """(cap - current use - this herd's water) / cap of the site's county (fraction)."""
+    n = len(ctx.geoms)
+    table = ctx.layers.county_water
+    if table is None:
+        return _unavailable(
+            n, "no county water caps and current use loaded (the build-out check computes "
+               "them from water_caps.csv); left out of the score",
+            "未加载县域用水总量控制指标与现状用水（由建设方案核算提供），本项暂不计分")
+    need = _site_column(ctx, "water_need_m3_per_yr")
+    if need is None or "adcode" not in ctx.sites.columns:
+        return _unavailable(n, "the herd's water need or county is not known",
+                            "畜群需水量或所在县未知")
+    by_county = table.assign(adcode=table["adcode"].astype(str)).set_index("adcode")
+    adcodes = ctx.sites["adcode"].astype(str)
+    cap = adcodes.map(by_county["cap_m3_per_yr"]).to_numpy(dtype=np.float64)
+    use = adcodes.map(by_county["use_m3_per_yr"]).to_numpy(dtype=np.float64)
+    year = adcodes.map(by_county["year"]).to_numpy(dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        headroom = np.where(cap > 0, (cap - use - need) / cap, np.nan)
+    rows = list(zip(adcodes, cap, use, year, need, headroom, strict=True))
+    en = tuple(f"county {a}: cap {c:,.0f} m3/yr, use in {y:.0f} {u:,.0f} m3/yr, this herd "
+               f"{w:,.0f} m3/yr -> headroom {h:.1%} of the cap" for a, c, u, y, w, h in rows)
+    zh = tuple(f"{a} 县用水总量指标 {c:,.0f} m³/年，{y:.0f} 年用水 {u:,.0f} m³/年，本场需水 "
+               f"{w:,.0f} m³/年 → 余量 {h:.1%}" for a, c, u, y, w, h in rows)
+    return _Raw(headroom, en, zh, "the site's county has no water cap, or its water need is "
+                "unknown", "场址所在县无用水总量指标或需水量未知")
 
 
 #: Criterion key -> measure. A criteria table may only use these keys.

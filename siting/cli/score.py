@@ -26,10 +26,13 @@ import pandas as pd
 
 from errors import InputDataError, ParameterError
 from geo.io import read_vector
+from layers.coefficients import load_nutrient_params
 from layers.counties import load_city_outline
 from layers.region import load_region
 from layers.siting_inputs import DEFAULT_RECEIVING_CROP, load_siting_inputs, site_terrain
 from siting.assess import SiteAssessment, assess_sites
+from siting.buildout import run_buildout
+from siting.cli.buildout_inputs import load_buildout_inputs
 from siting.cli.options import positive, region_argument
 from siting.cli.render import table, write_json
 from siting.score import CriteriaWeights, default_weights, weights_from_ahp
@@ -39,12 +42,17 @@ if TYPE_CHECKING:
 
     import geopandas as gpd
 
+    from layers.region import Region
     from siting.gates import GateResult
     from siting.score import SiteResult
     from siting.soft_criteria import CriterionResult
 
 HERD_COLUMN = "herd_dairy_cows"
 EXIT_BAD_INPUT = 2
+#: Baseline year of the county water use (the plan's base year; herd_baseline.csv).
+DEFAULT_WATER_YEAR = 2021
+_NEED_COLUMNS = ("adcode", "absorption_need_mu", "forage_need_mu", "forage_need_basis",
+                 "water_need_m3_per_yr")
 
 
 def key_value(text: str) -> tuple[str, float]:
@@ -87,6 +95,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
                         help="receiving crop of the manure-land need (default silage_corn)")
     parser.add_argument("--no-parcels", action="store_true",
                         help="do not load the absorption parcels (land criteria unavailable)")
+    parser.add_argument("--water-year", type=int, default=DEFAULT_WATER_YEAR, metavar="YEAR",
+                        help="year of the county water use the headroom starts from (build-out "
+                             f"check of the baseline herd; default {DEFAULT_WATER_YEAR})")
+    parser.add_argument("--no-water", action="store_true",
+                        help="skip the county water headroom (criterion not available)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(run=run)
 
@@ -175,10 +188,38 @@ def _weights(args: argparse.Namespace, inputs: Any) -> CriteriaWeights:
     return CriteriaWeights.from_mapping(merged)
 
 
+def county_water_use(region: Region, year: int) -> pd.DataFrame:
+    """Return each county's water cap and use in ``year`` with no new farms (m³/yr).
+
+    The use is the build-out check's (`siting.buildout.run_buildout` with an empty scenario):
+    other use + livestock water of the baseline herd + irrigation of the forage grown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``adcode``, ``cap_m3_per_yr``, ``use_m3_per_yr``, ``year``, ``source``.
+    """
+    inputs, parameters = load_buildout_inputs(region, load_nutrient_params(region.dir))
+    no_farms = pd.DataFrame({"farm_id": pd.Series(dtype=str), "adcode": pd.Series(dtype=str),
+                             "status": pd.Series(dtype=str),
+                             "start_year": pd.Series(dtype="int64"),
+                             "dairy_cow_head": pd.Series(dtype="float64")})
+    totals = run_buildout(no_farms, [year], inputs, parameters).county_totals
+    return pd.DataFrame({
+        "adcode": totals["adcode"].astype(str),
+        "cap_m3_per_yr": totals["water_cap_m3_per_yr"].astype(float),
+        "use_m3_per_yr": totals["water_use_m3_per_yr"].astype(float),
+        "year": totals["year"].astype("int64"),
+        "source": f"build-out check {year}, baseline herd, water_caps.csv"}).reset_index(
+        drop=True)
+
+
 def compute(args: argparse.Namespace, site_input: SiteInput) -> tuple[SiteAssessment, Any]:
     """Load the region's inputs and assess the sites."""
     region = load_region(args.region)
-    inputs = load_siting_inputs(region, crop=args.crop, with_parcels=not args.no_parcels)
+    water = None if args.no_water else county_water_use(region, args.water_year)
+    inputs = load_siting_inputs(region, crop=args.crop, with_parcels=not args.no_parcels,
+                                county_water=water)
     params = inputs.params.with_rule_limits(dict(args.limit))
     if not 0 < args.delta < 1:
         msg = f"--delta {args.delta} must be a fraction in (0, 1), e.g. 0.2 for ±20%."
@@ -228,12 +269,27 @@ def _criterion_dict(c: CriterionResult, lang: str) -> dict[str, Any]:
             "reason_unavailable": c.reason_unavailable_zh if zh else c.reason_unavailable_en}
 
 
+def _needs(assessment: SiteAssessment) -> dict[str, dict[str, Any]]:
+    frame = pd.DataFrame(assessment.sites.drop(columns="geometry"))
+    out = {}
+    for row in frame.to_dict("records"):
+        out[str(row["site_id"])] = {k: _plain(row.get(k)) for k in _NEED_COLUMNS}
+    return out
+
+
+def _plain(value: object) -> object:
+    """JSON-safe scalar: NaN/None -> None, numpy -> Python."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
 def _site_dict(site: SiteResult, assessment: SiteAssessment, herd: dict[str, float],
-               lang: str) -> dict[str, Any]:
+               needs: dict[str, Any], lang: str) -> dict[str, Any]:
     rank_range = assessment.sensitivity.rank_range(site.site_id)
     return {"site_id": site.site_id, "passed": site.passed, "score": site.score,
             "rank": site.rank, "rank_range": list(rank_range) if rank_range else None,
-            "herd_dairy_cows": herd[site.site_id],
+            "herd_dairy_cows": herd[site.site_id], "needs": needs,
             "failed_gates": [_gate_dict(g, lang) for g in site.failed_gates],
             "unchecked_gates": [_gate_dict(g, lang) for g in site.unchecked_gates],
             "gates": [_gate_dict(g, lang) for g in site.gates],
@@ -246,6 +302,7 @@ def to_json(assessment: SiteAssessment, site_input: SiteInput, inputs: Any,
     herd = dict(zip(site_input.sites["site_id"], site_input.sites[HERD_COLUMN].astype(float),
                     strict=True))
     weights = assessment.scores.weights
+    needs = _needs(assessment)
     return {
         "region": inputs.region.id, "sites_file": site_input.source_name,
         "illustrative_layers": sorted(k for k, v in inputs.layers.illustrative.items() if v),
@@ -253,7 +310,8 @@ def to_json(assessment: SiteAssessment, site_input: SiteInput, inputs: Any,
         "weights": {"method": weights.method, "weights": weights.as_dict(),
                     "ahp": weights.ahp.to_dict() if weights.ahp else None},
         "sensitivity": assessment.sensitivity.to_dict(),
-        "sites": [_site_dict(s, assessment, herd, lang) for s in assessment.scores.sites],
+        "sites": [_site_dict(s, assessment, herd, needs[s.site_id], lang)
+                  for s in assessment.scores.sites],
         "bad_features": site_input.bad,
     }
 

@@ -209,3 +209,16 @@ def test_generation_is_deterministic(region: Region) -> None:
     with rasterio.open(dem_path(region)) as dem:
         stored_rows = dem.read(1, window=Window(0, row0, grid.cols, DEM_BLOCK_ROWS))
     np.testing.assert_array_equal(stored_rows, model.block(row0, row0 + DEM_BLOCK_ROWS))
+
+
+def test_geography_agrees_with_the_parcel_generator(region: Region) -> None:
+    import tomllib
+
+    mine = tomllib.loads(region.layer_path("constraint_generator").read_text(encoding="utf-8"))
+    parcels = tomllib.loads((REGIONS_DIR / "hohhot" / "parcel_generator.toml").read_text(
+        encoding="utf-8"))
+    shared = ("mountain_front_lonlat", "mountain_depth_deg", "hills_line_lonlat",
+              "urban_center_lonlat", "urban_radius_km", "yellow_river_box_lonlat",
+              "dahei_river_lonlat")
+    for key in shared:
+        assert mine["geography"][key] == parcels["geography"][key], key

@@ -103,9 +103,13 @@ def test_criteria_carry_value_normalised_weight(demo_result: dict) -> None:
     assert sum(c["contribution"] for c in available) == pytest.approx(site["score"])
     for c in available:
         assert 0 <= c["normalised"] <= 1 and c["value"] is not None and c["explanation"]
-    water = criteria["water_headroom"]
-    assert not water["available"] and water["weight"] == 0
-    assert "water caps" in water["reason_unavailable"]
+    water = criteria["water_headroom"]  # county cap - 2021 use - this herd, over the cap
+    assert water["available"] and water["unit"] == "frac of county cap"
+    assert "use in 2021" in water["explanation"]
+    needs = site["needs"]
+    assert needs["adcode"] in water["explanation"]
+    assert needs["absorption_need_mu"] > 0 and needs["water_need_m3_per_yr"] > 0
+    assert needs["forage_need_basis"] == "siting.forage"
     sensitivity = demo_result["sensitivity"]
     assert sensitivity["delta_frac"] == 0.2 and sensitivity["top_site_id"] is not None
     assert isinstance(sensitivity["top_stays_on_top"], bool)
@@ -185,6 +189,19 @@ def test_bad_option_values_exit_2(region_arg: str, capsys: pytest.CaptureFixture
     with pytest.raises(SystemExit) as exc:
         main(["score", str(DEMO), "--weight", "slope_mean_deg"])
     assert exc.value.code == 2
+
+
+def test_water_criterion_can_be_left_out(region_arg: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["score", str(DEMO), "--region", region_arg, "--json",
+                           "--no-parcels", "--no-water"], capsys)
+    assert code == 0, err
+    site = next(s for s in json.loads(out)["sites"] if s["passed"])
+    criteria = {c["key"]: c for c in site["criteria"]}
+    for key in ("water_headroom", "absorption_land_ratio", "forage_land_ratio"):
+        assert not criteria[key]["available"] and criteria[key]["weight"] == 0, key
+        assert criteria[key]["reason_unavailable"], key
+    assert "water caps" in criteria["water_headroom"]["reason_unavailable"]
 
 
 def test_text_output_and_user_limit(region_arg: str,

@@ -55,7 +55,7 @@ CRITERIA = (
     _criterion("processing_plant_distance_km", "linear_decreasing", 5, 80, "km"),
     _criterion("absorption_land_ratio", "linear_increasing", 0, 2, "ratio"),
     _criterion("forage_land_ratio", "linear_increasing", 0, 1, "ratio", ("alfalfa",)),
-    _criterion("water_headroom", "linear_increasing", 0, 0.2, "frac"),
+    _criterion("water_headroom", "linear_increasing", 0, 0.2, "frac of county cap"),
 )
 
 
@@ -252,6 +252,28 @@ def test_soft_criteria_distances_land_and_unavailable_water() -> None:
     water = results["water_headroom"]
     assert not water.available and water.raw_value is None
     assert "water caps" in (water.reason_unavailable_en or "")
+
+
+def test_water_headroom_after_the_herd() -> None:
+    county_water = pd.DataFrame({"adcode": ["150122", "150124"],
+                                 "cap_m3_per_yr": [200e6, 84e6],
+                                 "use_m3_per_yr": [180e6, 83e6], "year": [2021, 2021]})
+    layers = ConstraintLayers(CRS, {}, county_water=county_water)
+    sites = _sites({"a": _east_of_zone(0), "b": _east_of_zone(900), "c": _east_of_zone(2000)})
+    sites["adcode"] = ["150122", "150124", "150199"]
+    sites["water_need_m3_per_yr"] = [5e6, 3e6, 1e6]
+    results = measure_criteria(sites, layers, _params())
+    water = {sid: next(c for c in rs if c.key == "water_headroom")
+             for sid, rs in results.items()}
+    # a: (200 - 180 - 5) / 200 = 7.5 % of the cap -> 0.075 / 0.2 = 0.375 on a 0..0.2 scale.
+    assert water["a"].raw_value == pytest.approx((200 - 180 - 5) / 200)
+    assert water["a"].normalised == pytest.approx(0.075 / 0.2)
+    assert "150122" in water["a"].explanation_en and "7.5%" in water["a"].explanation_en
+    # b: the herd needs more than the county has left: negative headroom -> 0.
+    assert water["b"].raw_value == pytest.approx((84 - 83 - 3) / 84)
+    assert water["b"].normalised == 0.0
+    # c: a county without a cap: not available, with the reason.
+    assert not water["c"].available and "no water cap" in water["c"].reason_unavailable_en
 
 
 def test_land_criteria_unavailable_without_parcels_or_need() -> None:
