@@ -11,17 +11,18 @@ the uploaded bytes, the herd, the datum and the weights as a tuple. The assembly
 from __future__ import annotations
 
 import hashlib
+import warnings
 from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
-from errors import ParameterError
+from errors import ParameterError, PlannerWarning
 
 from layers.counties import load_city_outline
 from layers.region import load_region
 from layers.siting_inputs import load_siting_inputs, site_terrain
 from siting.assess import assess_sites
-from siting.cli.score import read_sites
+from siting.cli.score import DEFAULT_WATER_YEAR, county_water_use, read_sites
 from siting.score import CriteriaWeights
 
 if TYPE_CHECKING:
@@ -40,7 +41,9 @@ Weights = tuple[tuple[str, float], ...]
 @st.cache_resource(show_spinner=False)
 def siting_inputs(region_id: str) -> SitingInputs:
     """Return the siting inputs of ``region_id`` (shared, do not mutate)."""
-    return load_siting_inputs(load_region(region_id))
+    region = load_region(region_id)
+    water = county_water_use(region, DEFAULT_WATER_YEAR)  # as the CLI's default
+    return load_siting_inputs(region, county_water=water)
 
 
 def upload_key(data: bytes) -> str:
@@ -72,8 +75,11 @@ def candidate_sites(region_id: str, source_key: str, filename: str, herd: float 
 @st.cache_data(show_spinner=False, max_entries=32)
 def assessment(region_id: str, source_key: str, filename: str, herd: float | None,
                gcj02: bool, lang: str, weights: Weights,
-               _data: bytes | None = None) -> SiteAssessment:
-    """Score the candidate sites with ``weights`` (criterion, weight) pairs.
+               _data: bytes | None = None) -> tuple[SiteAssessment, tuple[str, ...]]:
+    """Score the candidate sites with ``weights``; return it and the data warnings raised.
+
+    ``weights`` are (criterion, weight) pairs. Planner warnings (e.g. DEM cells without
+    data under a site) are returned as text for the page to show, not emitted.
 
     The same calls as ``python -m siting score``: absorption and forage land needs from the
     pack's nutrient coefficients (silage maize), slope from the pack's DEM, ±20 % weight
@@ -81,7 +87,12 @@ def assessment(region_id: str, source_key: str, filename: str, herd: float | Non
     """
     sites = candidate_sites(region_id, source_key, filename, herd, gcj02, lang, _data).sites
     inputs = siting_inputs(region_id)
-    return assess_sites(sites, inputs.layers, inputs.params,
-                        CriteriaWeights.from_mapping(dict(weights)), needs=inputs.needs,
-                        terrain=site_terrain(sites, inputs),
-                        delta_frac=SENSITIVITY_DELTA_FRAC)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PlannerWarning)
+        result = assess_sites(sites, inputs.layers, inputs.params,
+                              CriteriaWeights.from_mapping(dict(weights)), needs=inputs.needs,
+                              terrain=site_terrain(sites, inputs),
+                              delta_frac=SENSITIVITY_DELTA_FRAC)
+    notes = tuple(dict.fromkeys(str(w.message) for w in caught
+                                if issubclass(w.category, PlannerWarning)))
+    return result, notes

@@ -64,12 +64,15 @@ def _render_body(lang: str, region_id: str) -> None:
     _skipped(site_input, lang)
     defaults = tuple(default_weights(inputs.params).items)
     with st.spinner(t("sites.running", lang)):
-        base = sites_data.assessment(region_id, *source[:-1], lang, defaults, source[-1])
+        base, notes = sites_data.assessment(region_id, *source[:-1], lang, defaults,
+                                            source[-1])
+    for note in notes:
+        st.caption("⚠ " + note)
     weights = _weights(inputs, sites_view.unavailable_criteria(base, lang), lang)
     if weights is None:
         return
     result = base if weights == defaults else sites_data.assessment(
-        region_id, *source[:-1], lang, weights, source[-1])
+        region_id, *source[:-1], lang, weights, source[-1])[0]
     _results(result, site_input, inputs, region_id, lang)
 
 
