@@ -40,8 +40,11 @@ SPECIES_BY_HERD_COLUMN: Final[dict[str, str]] = {
 FORAGE_HERD_COLUMNS: Final[tuple[str, ...]] = ("dairy_cow_head", "goat_head")
 FARM_NEED_COLUMNS: Final[tuple[str, ...]] = (
     "site_id", "pig_equivalents_pe", "route_key", "n_need_kg_per_yr", "p_need_kg_per_yr",
-    "forage_land_mu", "silage_corn_land_mu", "alfalfa_land_mu", "oat_hay_land_mu",
+    "forage_land_mu", "silage_corn_land_mu", "alfalfa_land_mu", "oat_hay_land_mu", "need_key",
 )
+#: Site fields the needs depend on (`need_key` is built from them).
+NEED_INPUT_COLUMNS: Final[tuple[str, ...]] = (
+    *SPECIES_BY_HERD_COLUMN, "manure_route", "county_code")
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,7 +64,8 @@ class NeedParams:
         object.__setattr__(self, "county_zones", dict(self.county_zones))
 
 
-def farm_needs(sites: pd.DataFrame, params: NeedParams) -> pd.DataFrame:
+def farm_needs(sites: pd.DataFrame, params: NeedParams,
+               previous: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the manure N/P to place on land and the forage land of every site.
 
     Parameters
@@ -71,6 +75,9 @@ def farm_needs(sites: pd.DataFrame, params: NeedParams) -> pd.DataFrame:
         ``manure_route`` (text or missing) and ``county_code`` (text or missing).
     params
         Coefficients.
+    previous
+        An earlier result with the same ``params``: rows whose `need_key` (herd, route,
+        county) is unchanged are reused instead of recomputed.
 
     Returns
     -------
@@ -78,7 +85,7 @@ def farm_needs(sites: pd.DataFrame, params: NeedParams) -> pd.DataFrame:
         Columns `FARM_NEED_COLUMNS` in input order: ``pig_equivalents_pe`` (PE),
         ``route_key``, ``n_need_kg_per_yr`` and ``p_need_kg_per_yr`` (kg/yr after losses),
         ``forage_land_mu`` and one ``<feed>_land_mu`` per feed (亩; NaN for a site without
-        a county or with a county that has no zone).
+        a county or with a county that has no zone), ``need_key``.
 
     Raises
     ------
@@ -86,9 +93,20 @@ def farm_needs(sites: pd.DataFrame, params: NeedParams) -> pd.DataFrame:
         Naming every site with an unknown manure route or a bad head count.
     """
     problems = Problems("planned sites", "规划场址")
-    rows = [_site_need(row, params, problems) for row in sites.to_dict("records")]
+    known = {} if previous is None else {
+        str(row["need_key"]): row for row in previous.to_dict("records")}
+    rows = []
+    for row in sites.to_dict("records"):
+        key = need_key(row)
+        need = known.get(key) or {**_site_need(row, params, problems), "need_key": key}
+        rows.append({**need, "site_id": row["site_id"]})
     problems.raise_if_any()
     return pd.DataFrame(rows, columns=list(FARM_NEED_COLUMNS))
+
+
+def need_key(row: Mapping[str, object]) -> str:
+    """Return the values a site's needs depend on, as text (herd, manure route, county)."""
+    return "|".join(repr(_text(row.get(column))) for column in NEED_INPUT_COLUMNS)
 
 
 def _site_need(row: Mapping[str, object], params: NeedParams,

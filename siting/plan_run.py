@@ -167,7 +167,7 @@ def run_plan(sites: gpd.GeoDataFrame, inputs: PlanInputs, *,
     """
     start = time.perf_counter()
     params = allocation or inputs.allocation
-    needs = farm_needs(sites, inputs.needs)
+    needs = farm_needs(sites, inputs.needs, None if previous is None else previous.needs)
     t_needs = time.perf_counter()
     farms = ledger_farms(sites, needs, analysis_crs=inputs.analysis_crs)
     ledger = ledger_update(None if previous is None else previous.ledger, farms,

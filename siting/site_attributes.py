@@ -115,7 +115,7 @@ def planned_sites(features: gpd.GeoDataFrame, *, source_name: str, params: Footp
     geoms, sources, notes_en, notes_zh = _footprints(features, frame, params, analysis_crs)
     check_footprints(geoms, list(frame["name"]), params=params, analysis_crs=analysis_crs)
     frame["footprint_source"] = sources
-    frame["county_code"] = county_codes(geoms, counties, analysis_crs=analysis_crs)
+    frame["county_code"] = county_codes(geoms, counties)
     frame["start_year"] = frame["start_year"].astype("Int64")
     for field in HERD_FIELDS:
         frame[field] = frame[field].fillna(0).round().astype("int64")

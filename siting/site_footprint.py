@@ -195,26 +195,30 @@ def single_footprint(geometry: BaseGeometry, *, name: str, params: FootprintPara
     return parts[keep], en, zh
 
 
-def county_codes(geometries: Sequence[BaseGeometry], counties: gpd.GeoDataFrame, *,
-                 analysis_crs: str) -> list[str | None]:
+def county_codes(geometries: Sequence[BaseGeometry],
+                 counties: gpd.GeoDataFrame) -> list[str | None]:
     """Return the ``adcode`` of the county holding each footprint's representative point.
+
+    A containment test, not a measurement, so it runs in the storage CRS (no reprojection:
+    a point well inside a footprint is inside the same county in any CRS).
 
     Parameters
     ----------
     geometries
         Footprints in EPSG:4326.
     counties
-        County polygons with ``adcode`` (any CRS).
+        County polygons with ``adcode`` (reprojected to EPSG:4326 if needed).
 
     Returns
     -------
     codes
         One code per footprint; None for a footprint outside every county.
     """
-    points = (gpd.GeoSeries(list(geometries), crs=STORAGE_CRS).to_crs(analysis_crs)
-              .representative_point())
-    areas = counties[["adcode", counties.geometry.name]].to_crs(analysis_crs)
-    joined = gpd.sjoin(gpd.GeoDataFrame(geometry=points), areas, how="left",
+    points = shapely.point_on_surface(np.asarray(list(geometries), dtype=object))
+    areas = counties[["adcode", counties.geometry.name]]
+    if areas.crs is not None and not areas.crs.equals(STORAGE_CRS):
+        areas = areas.to_crs(STORAGE_CRS)
+    joined = gpd.sjoin(gpd.GeoDataFrame(geometry=points, crs=STORAGE_CRS), areas, how="left",
                        predicate="within")
     first = joined[~joined.index.duplicated(keep="first")]["adcode"]
     return [None if not isinstance(code, str) else code for code in first]

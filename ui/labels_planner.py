@@ -108,6 +108,7 @@ LABELS_PLANNER: Mapping[str, Mapping[str, str]] = {
     },
     "planner.layer.sites_false": {"zh": "已保存场址", "en": "Saved sites"},
     "planner.layer.sites_true": {"zh": "未通过门槛的场址", "en": "Sites failing a gate"},
+    "planner.layer.markers": {"zh": "场址位置", "en": "Site locations"},
     "planner.layer.names": {"zh": "场址名称", "en": "Site names"},
     "planner.layer.edited": {"zh": "编辑中的场址", "en": "Site being edited"},
     "planner.illustrative.absorption_parcels": {"zh": "消纳地块", "en": "absorption parcels"},
@@ -222,6 +223,13 @@ LABELS_PLANNER: Mapping[str, Mapping[str, str]] = {
               "before proposed (later farms only get the land left).",
     },
     "planner.table.farms": {"zh": "各牧场", "en": "Per farm"},
+    "planner.table.farms_note": {
+        "zh": "所需消纳地按运输半径内可施肥地块的平均需氮量计算；已分配面积取决于实际分到的地块"
+              "（近处地块需肥量较高时，分到的面积少于平均值算出的面积）。未满足按各场的计算基准（氮或磷）。",
+        "en": "Land needed is at the mean manure N demand of the land within the haul radius; "
+              "the land allocated depends on the parcels actually given (less when nearby "
+              "parcels take more manure per mu). Unmet need is on each farm's basis (N or P).",
+    },
     "planner.table.parcels": {"zh": "被使用的地块（{n} 块）", "en": "Parcels in use ({n})"},
     "planner.tab.import": {"zh": "导入场址", "en": "Import sites"},
     "planner.tab.export": {"zh": "导出方案", "en": "Export scenario"},

@@ -132,7 +132,9 @@ def render_scenario_tables(run: PlanRun, parcels: gpd.GeoDataFrame, lang: str) -
     farms = pd.DataFrame({
         t("planner.col.site", lang): res["name"],
         t("planner.col.status", lang): [t(f"planner.status.{s}", lang) for s in res["status"]],
-        t("planner.col.score", lang): res["suitability_score"].round(1),
+        t("planner.col.score", lang): [_score_text(score, passed, lang) for score, passed
+                                       in zip(res["suitability_score"], res["gates_passed"],
+                                              strict=True)],
         t("planner.col.n_need", lang): res["n_need_kg_per_yr"].round(0),
         t("planner.col.land_need", lang): res["absorption_land_n_mu"].round(0),
         t("planner.col.allocated_mu", lang): res["land_allocated_mu"].round(0),
@@ -143,6 +145,7 @@ def render_scenario_tables(run: PlanRun, parcels: gpd.GeoDataFrame, lang: str) -
     })
     st.markdown(f"**{t('planner.table.farms', lang)}**")
     st.dataframe(farms, hide_index=True, width="stretch")
+    st.caption(t("planner.table.farms_note", lang))
     names = run.sites.set_index("site_id")["name"]
     used = parcel_use(run.ledger, parcels, names)
     st.markdown(f"**{t('planner.table.parcels', lang).format(n=len(used))}**")
@@ -154,6 +157,12 @@ def render_scenario_tables(run: PlanRun, parcels: gpd.GeoDataFrame, lang: str) -
         t("planner.col.farms", lang): used["site_names"],
     })
     st.dataframe(table.head(MAX_PARCEL_ROWS), hide_index=True, width="stretch")
+
+
+def _score_text(score: float, passed: object, lang: str) -> str:
+    if passed is False or (passed is not None and passed is not pd.NA and not bool(passed)):
+        return t("planner.score_failed", lang)
+    return "—" if pd.isna(score) else f"{score:.1f}"
 
 
 def _num(value: object, decimals: int = 0) -> str:

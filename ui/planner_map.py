@@ -9,9 +9,10 @@ in the browser without re-mounting the map. Pure functions, no ``st.*`` calls.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import folium
 import folium.plugins
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 import geopandas as gpd
+import shapely
 
 from geo.crs import DISPLAY_CRS
 from ui.labels import t, t_or
@@ -28,7 +30,6 @@ from ui.map import (
     PolygonStyle,
     add_html_control,
     add_labels,
-    add_polygons,
     finish_map,
     new_map,
 )
@@ -52,7 +53,11 @@ DRAFT_STYLE: Final[dict[str, object]] = {
     "fillOpacity": 0.35}
 PARCEL_STYLE: Final[dict[str, object]] = {
     "color": "#54278f", "weight": 1, "fillColor": "#9e9ac8", "fillOpacity": 0.6}
-HAUL_LINE_COLOR: Final[str] = "#54278f"
+HAUL_LINE_STYLE: Final[dict[str, object]] = {"color": "#54278f", "weight": 1.5,
+                                              "opacity": 0.8}
+# Site dots (radius in screen pixels) and the most sites whose names are shown by default.
+MARKER_RADIUS_PX: Final[float] = 6.0
+MAX_LABELLED_SITES: Final[int] = 8
 # Margin around the saved sites when the map is fitted to them (degrees, ~5 km: the land
 # around a farm is what the planner looks at).
 FIT_MARGIN_DEG: Final[float] = 0.05
@@ -99,27 +104,29 @@ def _score_text(score: float, failed: bool, lang: str) -> str:
     return f"{score:.1f}"
 
 
-def base_map(view: MapView, counties: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *,
+def base_map(view: MapView, counties: Mapping[str, Any], sites: gpd.GeoDataFrame, *,
              analysis_crs: str, illustrative: Sequence[str] = ()) -> folium.Map:
     """Return the planner's base map: counties, saved sites (`sites_view`) and draw tools.
 
-    Fitted to the saved sites, or to the counties when there are none.
+    ``counties`` is display GeoJSON (EPSG:4326); the outlines do not react to clicks (a
+    click there would rerun the page for nothing). Fitted to the saved sites, or to the
+    counties when there are none.
     """
     lang = view.lang
     m = new_map(MapView(view.center_lonlat, view.zoom, view.basemap, view.tianditu_key, lang))
-    add_polygons(m, counties, name=t("map.counties", lang), analysis_crs=analysis_crs,
-                 style=COUNTY_STYLE, coverage=True)
-    fields = ("name", "status", "dairy", "score")
-    aliases = tuple(t(f"planner.tip.{f}", lang) for f in fields)
+    folium.GeoJson(counties, name=t("map.counties", lang),
+                   style_function=lambda _f: COUNTY_STYLE.for_feature(_f),
+                   interactive=False).add_to(m)
     for failed, style in ((False, SITE_STYLE), (True, FAILED_STYLE)):
         part = sites[sites["failed"] == failed]
         if not part.empty:
-            add_polygons(m, part, name=t(f"planner.layer.sites_{failed}".lower(), lang),
-                         analysis_crs=analysis_crs, style=style, tooltip_fields=fields,
-                         tooltip_aliases=aliases, tolerance_m=0.0)
+            _add_sites(m, part, style, name=t(f"planner.layer.sites_{failed}".lower(), lang),
+                       lang=lang)
     if not sites.empty:
-        add_labels(m, sites, field="name", name=t("planner.layer.names", lang),
-                   analysis_crs=analysis_crs)
+        _add_markers(m, sites, lang=lang)
+        if len(sites) <= MAX_LABELLED_SITES:
+            add_labels(m, sites, field="name", name=t("planner.layer.names", lang),
+                       analysis_crs=analysis_crs)
     folium.plugins.Draw(export=False, position="topleft", show_geometry_on_click=False,
                         draw_options={"polyline": False, "circle": False, "rectangle": False,
                                       "circlemarker": False},
@@ -131,10 +138,45 @@ def base_map(view: MapView, counties: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
             layers=(", " if lang == "en" else "、").join(names))
         add_html_control(m, note_html(text), position="bottomleft")
     if sites.empty:
-        return finish_map(m, tuple(counties.to_crs(DISPLAY_CRS).total_bounds))
+        return finish_map(m, tuple(shapely.bounds(shapely.from_geojson(
+            json.dumps(dict(counties)))).tolist()))
     minx, miny, maxx, maxy = sites.to_crs(DISPLAY_CRS).total_bounds
     return finish_map(m, (minx - FIT_MARGIN_DEG, miny - FIT_MARGIN_DEG,
                           maxx + FIT_MARGIN_DEG, maxy + FIT_MARGIN_DEG))
+
+
+def _add_sites(m: folium.Map, sites: gpd.GeoDataFrame, style: PolygonStyle, *, name: str,
+               lang: str) -> None:
+    """Add site footprints (EPSG:4326, not simplified: they are small) with a tooltip."""
+    fields = ["name", "status", "dairy", "score"]
+    aliases = [t(f"planner.tip.{f}", lang) for f in fields]
+    highlight = {"weight": style.weight + 2, "color": "#000000"}
+    folium.GeoJson(sites[[*fields, "fill", "geometry"]].to_crs(DISPLAY_CRS), name=name,
+                   style_function=style.for_feature, highlight_function=lambda _f: highlight,
+                   tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases,
+                                                 style=_TOOLTIP_CSS)).add_to(m)
+
+
+def _add_markers(m: folium.Map, sites: gpd.GeoDataFrame, *, lang: str) -> None:
+    """Mark every site with a dot (footprints are too small to see at the city's zoom).
+
+    One GeoJson layer of points drawn as circle markers (one element to render, not one
+    per site).
+    """
+    points = shapely.point_on_surface(sites.to_crs(DISPLAY_CRS).geometry.to_numpy())
+    shown = gpd.GeoDataFrame(sites[["name", "status", "score", "fill", "failed"]],
+                             geometry=points, crs=DISPLAY_CRS)
+    fields = ["name", "status", "score"]
+    aliases = [t(f"planner.tip.{f}", lang) for f in fields]
+    folium.GeoJson(
+        shown, name=t("planner.layer.markers", lang),
+        marker=folium.CircleMarker(radius=MARKER_RADIUS_PX, weight=2, fill=True,
+                                   fill_opacity=0.95),
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "color": FAILED_OUTLINE if f["properties"]["failed"] else "#ffffff"},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, style=_TOOLTIP_CSS),
+    ).add_to(m)
 
 
 def _legend(lang: str) -> str:
@@ -149,7 +191,10 @@ def overlay_group(overlay: SiteOverlay, lang: str) -> folium.FeatureGroup:
     """Return the edited site's feature group: footprint, allocated parcels, haul lines."""
     group = folium.FeatureGroup(name=t("planner.layer.edited", lang))
     if overlay.parcels is not None and not overlay.parcels.empty:
-        _add_parcels(group, overlay.parcels.to_crs(DISPLAY_CRS), overlay.footprint, lang)
+        parcels = overlay.parcels
+        if not parcels.crs.equals(DISPLAY_CRS):
+            parcels = parcels.to_crs(DISPLAY_CRS)
+        _add_parcels(group, parcels, overlay.footprint, lang)
     if overlay.footprint is not None:
         style = DRAFT_STYLE if overlay.is_draft else SELECTED_STYLE
         folium.GeoJson(gpd.GeoSeries([overlay.footprint], crs=DISPLAY_CRS).__geo_interface__,
@@ -172,12 +217,14 @@ def _add_parcels(group: folium.FeatureGroup, parcels: gpd.GeoDataFrame,
                                                  style=_TOOLTIP_CSS)).add_to(group)
     if footprint is None:
         return
-    origin = footprint.representative_point()
-    ends = shown.geometry.representative_point()
-    for end, haul in zip(ends, shown["haul_text"], strict=True):
-        folium.PolyLine([(origin.y, origin.x), (end.y, end.x)], color=HAUL_LINE_COLOR,
-                        weight=1.5, opacity=0.8,
-                        tooltip=t("planner.tip.haul_line", lang).format(km=haul)).add_to(group)
+    origin = shapely.point_on_surface(footprint)
+    ends = shapely.point_on_surface(shown.geometry.to_numpy())
+    lines = gpd.GeoDataFrame(
+        {"haul": [t("planner.tip.haul_line", lang).format(km=km) for km in shown["haul_text"]]},
+        geometry=shapely.linestrings([[(origin.x, origin.y), (end.x, end.y)] for end in ends]),
+        crs=DISPLAY_CRS)
+    folium.GeoJson(lines, style_function=lambda _f: HAUL_LINE_STYLE,
+                   tooltip=folium.GeoJsonTooltip(fields=["haul"], labels=False)).add_to(group)
 
 
 def focus(footprint: BaseGeometry | None) -> tuple[tuple[float, float] | None, int | None]:

@@ -66,3 +66,23 @@ def test_empty_scenario_has_no_needs() -> None:
     needs = farm_needs(sites().iloc[0:0], NEEDS)
     assert needs.empty and list(needs.columns) == list(FARM_NEED_COLUMNS)
     assert isinstance(needs, pd.DataFrame)
+
+
+def test_unchanged_sites_reuse_the_previous_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from siting import farm_needs as module
+
+    calls: list[dict] = []
+    real = module.herd_forage_need
+
+    def counting(herd: dict, *args: object, **kwargs: object) -> object:
+        calls.append(dict(herd))
+        return real(herd, *args, **kwargs)
+
+    monkeypatch.setattr(module, "herd_forage_need", counting)
+    first = farm_needs(sites(site("A", 1.0, dairy=100), site("B", 2.0, dairy=200)), NEEDS)
+    assert len(calls) == 2
+    again = farm_needs(sites(site("A", 1.0, dairy=100), site("B", 2.0, dairy=300)), NEEDS,
+                       first)
+    assert calls[-1]["dairy_cow_head"] == 300 and len(calls) == 3
+    assert again.loc[0, "n_need_kg_per_yr"] == first.loc[0, "n_need_kg_per_yr"]
+    assert again.loc[1, "n_need_kg_per_yr"] == pytest.approx(300 * 100 / 15 * 7.0, rel=1e-12)

@@ -69,7 +69,7 @@ def test_single_footprint_drops_small_loops_and_refuses_two_farms() -> None:
 
 def test_county_codes_by_representative_point() -> None:
     outside = _lonlat(box(X0_M + 40_000, Y0_M, X0_M + 40_300, Y0_M + 300))
-    assert county_codes([footprint(1.0), outside], county(), analysis_crs=CRS) == [COUNTY, None]
+    assert county_codes([footprint(1.0), outside], county()) == [COUNTY, None]
 
 
 def test_footprint_params_check_ranges() -> None:

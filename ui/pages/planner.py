@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit_folium import st_folium
 
+import geopandas as gpd
 import shapely
 
 from errors import InvalidGeometryError
+from geo.crs import STORAGE_CRS
 from planning.scenario_ops import plan_sites, save_allocations
 from siting.plan_results import farm_allocations
 from ui import data, state
@@ -27,7 +29,7 @@ from ui.drawn import RETURNED_OBJECTS, MapEvents
 from ui.errors import user_errors
 from ui.labels import t
 from ui.map_widget import MAP_HEIGHT_PX, map_view
-from ui.planner_data import open_store, plan_inputs
+from ui.planner_data import county_outlines, open_store, parcels_lonlat, plan_inputs
 from ui.planner_draft import (
     check_drawing,
     differs,
@@ -115,13 +117,20 @@ def _allocation_params(inputs: PlanInputs) -> AllocationParams:
 def _saved_plan(store: PlanStore, scenario: Scenario, inputs: PlanInputs,
                 allocation: AllocationParams, region_id: str) -> tuple[ScenarioSnapshot,
                                                                        PlanRun]:
-    """Check the saved scenario (cached per state) and keep its stored allocation current."""
-    snapshot = store.scenario_snapshot(scenario)
+    """Check the saved scenario (cached per state) and keep its stored allocation current.
+
+    The snapshot is read again only when the scenario's version changed (any change to its
+    sites or allocations bumps it).
+    """
+    runs = st.session_state[ps.RUNS]
+    snapshot = runs.get("snapshot")
+    if snapshot is None or snapshot.scenario != scenario:
+        snapshot = store.scenario_snapshot(scenario)
+        runs["snapshot"] = snapshot
     versions = tuple(sorted(zip(snapshot.sites["site_id"], snapshot.sites["version"],
                                 strict=True)))
     key = (region_id, scenario.scenario_id, versions,
            tuple(sorted(allocation.priority_by_status.items())))
-    runs = st.session_state[ps.RUNS]
     cached = runs.get("saved")
     if cached is not None and cached[0] == key:
         return snapshot, cached[1]
@@ -129,7 +138,8 @@ def _saved_plan(store: PlanStore, scenario: Scenario, inputs: PlanInputs,
     run = plan_sites(snapshot.sites, inputs, allocation=allocation, previous=previous)
     runs["saved"] = (key, run)
     if save_allocations(store, snapshot, run, inputs, user=user_name()) is not None:
-        snapshot = store.scenario_snapshot(scenario)
+        snapshot = store.scenario_snapshot(snapshot.scenario.scenario_id)
+        runs["snapshot"] = snapshot
     return snapshot, run
 
 
@@ -233,11 +243,11 @@ def _map(snapshot: ScenarioSnapshot, saved_run: PlanRun, run: PlanRun,
         st.error(t("assets.missing", lang).format(files=", ".join(missing)))
         return
     region = data.region(str(st.session_state[state.REGION]))
-    m = base_map(map_view(region), inputs.counties,
+    m = base_map(map_view(region), county_outlines(region.id),
                  sites_view(snapshot.sites, saved_run.results, lang),
                  analysis_crs=inputs.analysis_crs, illustrative=inputs.illustrative)
-    parcels = None if edited is None else farm_allocations(run.ledger, inputs.parcels,
-                                                           str(edited.site_id))
+    parcels = None if edited is None else _lonlat(
+        farm_allocations(run.ledger, inputs.parcels, str(edited.site_id)), region.id)
     footprint = None if edited is None else edited.geometry
     overlay = SiteOverlay(footprint, differs(edited, base) if edited else False, parcels)
     center, zoom = focus(footprint)
@@ -246,6 +256,13 @@ def _map(snapshot: ScenarioSnapshot, saved_run: PlanRun, run: PlanRun,
                       zoom=zoom, height=MAP_HEIGHT_PX, use_container_width=True)
     st.caption(t("planner.map_help", lang))
     _handle_events(MapEvents.from_st_folium(value), snapshot, inputs, lang)
+
+
+def _lonlat(parcels: gpd.GeoDataFrame, region_id: str) -> gpd.GeoDataFrame:
+    """Return allocated parcels with their cached EPSG:4326 footprints (for the map)."""
+    geometry = parcels_lonlat(region_id).loc[parcels["parcel_id"]].to_numpy()
+    return gpd.GeoDataFrame(parcels.drop(columns="geometry"), geometry=geometry,
+                            crs=STORAGE_CRS)
 
 
 def _handle_events(events: MapEvents, snapshot: ScenarioSnapshot, inputs: PlanInputs,
