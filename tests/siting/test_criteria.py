@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import geopandas as gpd
-from shapely.geometry import LineString, Point, box
+from shapely.geometry import Point, box
 
 from errors import CrsMismatchError, GeographicCrsError, ParameterError, SchemaError
 from geo.units import M2_PER_MU
