@@ -38,7 +38,7 @@ ValueFunction = Literal["linear_increasing", "linear_decreasing"]
 
 #: Measures each gate kind may use (the first is the one the kind normally uses).
 GATE_MEASURES: Final[dict[str, tuple[str, ...]]] = {
-    "gate_inside": ("overlap_m2",),
+    "gate_inside": ("overlap_mu", "overlap_m2"),
     "gate_overlap": ("overlap_mu", "overlap_m2"),
     "gate_setback": ("distance_m",),
     "gate_slope": ("slope_mean_deg", "slope_max_deg"),

@@ -20,9 +20,9 @@ LABELS_SITES: Mapping[str, Mapping[str, str]] = {
     "sites.source.demo": {"zh": "示例候选场址（15 个）", "en": "Demo candidates (15)"},
     "sites.source.upload": {"zh": "上传文件", "en": "Upload a file"},
     "sites.drawing_later": {
-        "zh": "在地图上绘制场址将随规划流程功能提供；目前可上传文件或使用示例场址。",
-        "en": "Drawing sites on the map comes with the planner workflow; until then upload "
-              "a file or use the demo candidates.",
+        "zh": "要在地图上绘制场址并保存，请用“规划方案”页；本页评价示例场址或上传的文件。",
+        "en": "To draw sites on the map and keep them, use the Plan page; this page assesses "
+              "the demo candidates or an uploaded file.",
     },
     "sites.file": {
         "zh": "场址多边形（GeoJSON、KML、KMZ、压缩 Shapefile、GeoPackage）",
