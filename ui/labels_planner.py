@@ -145,26 +145,26 @@ LABELS_PLANNER: Mapping[str, Mapping[str, str]] = {
                                       "{unchecked} 项因缺少图层未检查）",
                                 "en": "Gates and score details ({n} gates, {unchecked} not "
                                       "checked for lack of a layer)"},
-    "planner.fb.n_need": {"zh": "粪污氮（kg N/年）", "en": "Manure N (kg N/yr)"},
-    "planner.fb.land_n": {"zh": "所需消纳地（亩，氮）", "en": "Absorption land needed (mu, N)"},
+    "planner.fb.n_need": {"zh": "粪污氮（kg/年）", "en": "Manure N (kg/yr)"},
+    "planner.fb.land_n": {"zh": "需消纳地（亩）", "en": "Land needed (mu)"},
     "planner.fb.demand_local": {
-        "zh": "按运输半径内可施肥地块的平均需氮量计算（农办牧〔2018〕1号方法）。",
-        "en": "At the mean manure N demand of the land within the haul radius (2018 MoA "
-              "method).",
+        "zh": "氮基准：粪污氮 ÷ 运输半径内可施肥地块的平均需氮量（农办牧〔2018〕1号方法）。",
+        "en": "N basis: manure N ÷ the mean manure N demand of the land within the haul "
+              "radius (2018 MoA method).",
     },
     "planner.fb.demand_region": {
         "zh": "运输半径内没有可施肥地块，按全市平均需氮量计算。",
         "en": "No manure land within the haul radius: at the region's mean demand.",
     },
-    "planner.fb.forage": {"zh": "所需饲草地（亩）", "en": "Forage land needed (mu)"},
+    "planner.fb.forage": {"zh": "需饲草地（亩）", "en": "Forage land (mu)"},
     "planner.fb.forage_help": {
         "zh": "青贮玉米、苜蓿、燕麦草全部本地种植所需面积（奶牛与奶山羊日粮 ÷ 所在旗县产量）。",
         "en": "Silage corn, alfalfa and oat hay all grown locally (dairy cattle and goat "
               "rations ÷ the county's yields).",
     },
-    "planner.fb.allocated": {"zh": "已分配消纳地（亩）", "en": "Land allocated (mu)"},
-    "planner.fb.haul": {"zh": "平均运输距离（公里）", "en": "Mean haul (km)"},
-    "planner.fb.unmet": {"zh": "未满足需求（kg {basis}/年）", "en": "Unmet need (kg {basis}/yr)"},
+    "planner.fb.allocated": {"zh": "已分配（亩）", "en": "Allocated (mu)"},
+    "planner.fb.haul": {"zh": "平均运距（公里）", "en": "Mean haul (km)"},
+    "planner.fb.unmet": {"zh": "未满足（kg {basis}/年）", "en": "Unmet (kg {basis}/yr)"},
     "planner.fb.unmet_warning": {
         "zh": "运输半径内可用消纳地不足：还有 {kg} kg {basis}/年（{frac:.0%}）没有地块消纳。"
               "可扩大运输半径、减少存栏或改变位置。",
@@ -190,12 +190,8 @@ LABELS_PLANNER: Mapping[str, Mapping[str, str]] = {
     "planner.gate.passed": {"zh": "通过", "en": "passed"},
     "planner.gate.failed": {"zh": "未通过", "en": "failed"},
     "planner.gate.unchecked": {"zh": "未检查", "en": "not checked"},
+    "planner.fb.criteria": {"zh": "评分指标（得分，满分 100）", "en": "Criteria (points of 100)"},
     # Columns (units in the label)
-    "planner.col.gate": {"zh": "门槛", "en": "Gate"},
-    "planner.col.result": {"zh": "结果", "en": "Result"},
-    "planner.col.detail": {"zh": "说明", "en": "Detail"},
-    "planner.col.criterion": {"zh": "评分指标", "en": "Criterion"},
-    "planner.col.points": {"zh": "得分", "en": "Points"},
     "planner.col.parcel": {"zh": "地块", "en": "Parcel"},
     "planner.col.county": {"zh": "旗县区代码", "en": "County code"},
     "planner.col.area_mu": {"zh": "分配面积（亩）", "en": "Area (mu)"},

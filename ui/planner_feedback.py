@@ -68,36 +68,38 @@ def _suitability_summary(result: SiteResult | None, row: pd.Series, lang: str) -
             score=_num(row["suitability_score"], 1), rank=rank))
     with st.expander(t("planner.fb.gates_detail", lang).format(
             n=len(result.gates), unchecked=len(result.unchecked_gates))):
-        st.dataframe(_gate_table(result, lang), hide_index=True, width="stretch")
-        st.dataframe(_criteria_table(result, lang), hide_index=True, width="stretch")
+        st.markdown(_gate_lines(result, lang))
+        st.markdown(_criteria_lines(result, lang))
 
 
-def _gate_table(result: SiteResult, lang: str) -> pd.DataFrame:
+GATE_COLORS = {"passed": "green", "failed": "red", "unchecked": "gray"}
+
+
+def _gate_lines(result: SiteResult, lang: str) -> str:
+    """Return one markdown line per gate: coloured result, then its message (which names
+    the gate, the deciding feature, the measured value, the limit and the source)."""
     en = lang == "en"
-    return pd.DataFrame({
-        t("planner.col.gate", lang): [g.name_en if en else g.name_zh for g in result.gates],
-        t("planner.col.result", lang): [
-            t("planner.gate." + ("unchecked" if not g.evaluated
-                                  else "passed" if g.passed else "failed"), lang)
-            for g in result.gates],
-        t("planner.col.detail", lang): [g.message_en if en else g.message_zh
-                                        for g in result.gates],
-    })
+    lines = []
+    for g in result.gates:
+        state = "unchecked" if not g.evaluated else "passed" if g.passed else "failed"
+        word = t(f"planner.gate.{state}", lang)
+        lines.append(f"- :{GATE_COLORS[state]}[**{word}**] {g.message_en if en else g.message_zh}")
+    return "\n".join(lines)
 
 
-def _criteria_table(result: SiteResult, lang: str) -> pd.DataFrame:
+def _criteria_lines(result: SiteResult, lang: str) -> str:
+    """Return one markdown line per criterion: name, points of the 0-100 score, why."""
     en = lang == "en"
-    return pd.DataFrame({
-        t("planner.col.criterion", lang): [c.name_en if en else c.name_zh
-                                           for c in result.criteria],
-        t("planner.col.points", lang): [None if c.contribution is None
-                                        else round(c.contribution, 1)
-                                        for c in result.criteria],
-        t("planner.col.detail", lang): [
-            (c.explanation_en if en else c.explanation_zh) if c.available
-            else (c.reason_unavailable_en if en else c.reason_unavailable_zh)
-            for c in result.criteria],
-    })
+    lines = [f"**{t('planner.fb.criteria', lang)}**"]
+    for c in result.criteria:
+        name = c.name_en if en else c.name_zh
+        if c.available and c.contribution is not None:
+            why = c.explanation_en if en else c.explanation_zh
+            lines.append(f"- {name}: **{c.contribution:.1f}** — {why}")
+        else:
+            why = c.reason_unavailable_en if en else c.reason_unavailable_zh
+            lines.append(f"- {name}: — ({why})")
+    return "\n".join(lines)
 
 
 def _allocated_parcels(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame,

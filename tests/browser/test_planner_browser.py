@@ -1,0 +1,185 @@
+"""The planner page in headless chromium: draw a ranch, fill the form, save, reload, find it.
+
+Starts ``streamlit run app.py`` on a free local port with the plan store in a temporary
+folder (``FORAGE_SITING_STORE``), cuts the network like `test_map_browser`, and draws a
+polygon with Leaflet.draw the way a user does (polygon tool, four clicks, click the first
+vertex). The view is first moved onto a location that passes the siting gates (inside an
+illustrative demo ranch, off the illustrative constraint layers). Screenshots go to
+``tests/browser/screenshots/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.browser.test_map_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_FRAME,
+    ROOT,
+    SHOTS,
+    UI_TIMEOUT_MS,
+    _free_port,
+    _is_local,
+    _local_only,
+    _wait_healthy,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="/usr/bin/chromium is missing (install it with `make chromium`)"),
+]
+
+# Inside the footprint of an illustrative demo ranch in 土默特左旗 (lon/lat, WGS84).
+LON, LAT = 111.4978, 40.8137
+HALF_DEG = 0.0025
+DRAW_ZOOM = 15
+CLICK_PAUSE_MS = 350
+NAME = "浏览器测试牧场"
+COWS = "5000"
+N_NEED_TEXT = f"{5000 * 100 / 15 * 7.0:,.0f}"  # 15 cows = 100 PE, 7.0 kg N per PE
+
+
+@pytest.fixture(scope="module")
+def planner_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = tmp_path_factory.mktemp("planner-store") / "plans.gpkg"
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "TIANDITU_KEY"}
+    env["FORAGE_SITING_STORE"] = str(store)
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--server.port", str(port),
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+           "--server.enableStaticServing", "true"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def browser_page() -> Iterator[tuple[object, list[str]]]:
+    from playwright.sync_api import sync_playwright
+
+    requested: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1500, "height": 1400},
+                                      locale="zh-CN")
+        context.route("**/*", _local_only)
+        context.on("request", lambda request: requested.append(request.url))
+        page = context.new_page()
+        page.on("websocket", lambda ws: requested.append(ws.url))
+        try:
+            yield page, requested
+        finally:
+            context.close()
+            browser.close()
+
+
+def _leaflet(page):  # type: ignore[no-untyped-def]
+    """Return the map iframe's Frame (to place the view) once the draw tools are there."""
+    page.locator(MAP_FRAME).first.wait_for(state="attached", timeout=UI_TIMEOUT_MS)
+    locator = page.frame_locator(MAP_FRAME).first
+    locator.locator(".leaflet-draw-draw-polygon").wait_for(timeout=UI_TIMEOUT_MS)
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    return locator, frame
+
+
+def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the script run triggered by the last action has finished."""
+    page.wait_for_timeout(300)
+    page.get_by_role("button", name="Stop").wait_for(state="hidden", timeout=UI_TIMEOUT_MS)
+
+
+def _draw_square(page) -> None:  # type: ignore[no-untyped-def]
+    locator, frame = _leaflet(page)
+    frame.evaluate(f"window.map.setView([{LAT}, {LON}], {DRAW_ZOOM})")
+    page.wait_for_timeout(500)
+    corners = [(-1, -1), (1, -1), (1, 1), (-1, 1)]
+    points = [frame.evaluate(
+        f"(() => {{ const p = window.map.latLngToContainerPoint([{LAT + dy * HALF_DEG}, "
+        f"{LON + dx * HALF_DEG}]); return [p.x, p.y]; }})()") for dx, dy in corners]
+    locator.locator(".leaflet-draw-draw-polygon").click()
+    for x, y in points:
+        locator.locator(".leaflet-container").click(position={"x": x, "y": y})
+        page.wait_for_timeout(CLICK_PAUSE_MS)
+    locator.locator(".leaflet-marker-icon.leaflet-editing-icon").first.click()
+
+
+def _fill(page, label: str, value: str, *, role: str = "textbox") -> None:  # type: ignore[no-untyped-def]
+    """Type into a text (or number: role "spinbutton") input and commit with Enter."""
+    field = page.get_by_role(role, name=label, exact=True)
+    field.fill(value)
+    field.press("Enter")
+    _wait_idle(page)
+
+
+def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> None:
+    from playwright.sync_api import expect
+
+    page, requested = browser_page
+    SHOTS.mkdir(exist_ok=True)
+    page.goto(f"{planner_url}/planner", wait_until="domcontentloaded")
+    try:
+        expect(page.get_by_text("还没有规划方案")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    finally:
+        page.screenshot(path=str(SHOTS / "planner_start.png"))
+    _fill(page, "新方案名称", "浏览器方案")
+    page.get_by_role("button", name="新建空方案").click()
+    expect(page.get_by_text("已新建方案“浏览器方案”。")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    _wait_idle(page)
+
+    _draw_square(page)
+    expect(page.get_by_text("已绘制新场址的占地范围（未保存）。")).to_be_visible(
+        timeout=UI_TIMEOUT_MS)
+    _wait_idle(page)
+    _fill(page, "名称", NAME)
+    _fill(page, "奶牛存栏（头）", COWS, role="spinbutton")
+    nitrogen = page.locator('[data-testid="stMetric"]').filter(has_text="粪污氮")
+    expect(nitrogen).to_contain_text(N_NEED_TEXT, timeout=UI_TIMEOUT_MS)
+    _wait_idle(page)
+    expect(page.get_by_text(re.compile(r"计算用时 \d+ 毫秒（增量")).last).to_be_visible()
+    page.screenshot(path=str(SHOTS / "planner_drawn.png"))
+    page.get_by_role("button", name="保存新场址").click()
+    expect(page.get_by_text(f"已保存“{NAME}”（第 1 版）。")).to_be_visible(
+        timeout=UI_TIMEOUT_MS)
+
+    page.reload(wait_until="domcontentloaded")
+    locator, _ = _leaflet(page)
+    picker = page.get_by_role("combobox", name="编辑的场址")
+    picker.click()
+    picker.fill(NAME)
+    page.keyboard.press("Enter")
+    _wait_idle(page)
+    expect(page.get_by_text(re.compile(r"通过已检查的选址门槛 · 适宜性评分 \d+\.\d/100")).last) \
+        .to_be_visible(timeout=UI_TIMEOUT_MS)
+    _wait_idle(page)
+    heading = page.get_by_text(re.compile(r"分配的消纳地块（(\d+) 块）")).last
+    expect(heading).to_be_visible()
+    n_parcels = int(re.search(r"（(\d+) 块）", heading.inner_text()).group(1))
+    assert n_parcels > 0
+    expect(nitrogen).to_contain_text(N_NEED_TEXT)
+    # the allocated parcels are drawn on the map (purple) with their haul lines
+    expect(locator.locator('path[fill="#9e9ac8"]')).to_have_count(n_parcels,
+                                                                  timeout=UI_TIMEOUT_MS)
+    expect(locator.locator(".planner-label", has_text=NAME)).to_have_count(1)  # map label
+    page.screenshot(path=str(SHOTS / "planner_reloaded.png"))
+    outside = sorted({u for u in requested if not _is_local(u)})
+    assert outside == [], f"requests left localhost: {outside}"
