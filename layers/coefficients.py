@@ -152,6 +152,63 @@ def _reraise_as_schema(path: Path, err: ParameterError) -> SchemaError:
     return SchemaError(msg, zh=zh)
 
 
+KEY_VALUE_COLUMNS: Final[tuple[str, ...]] = ("key", "value", "unit", "status", "source", "note")
+
+
+def load_key_value_table(
+    filename: str, region_dir: Path | None, *, required_keys: Iterable[str]
+) -> tuple[Path, dict[str, Coefficient]]:
+    """Read a ``key, value, unit, status, source, note`` table into coefficient records.
+
+    Parameters
+    ----------
+    filename
+        Table name under ``data/coefficients/`` (or the region pack's ``coefficients/``).
+    region_dir
+        Region pack folder whose copy of the table replaces the default, if it has one.
+    required_keys
+        Keys the table must hold.
+
+    Returns
+    -------
+    path, records
+        The file read and its records by key.
+
+    Raises
+    ------
+    FileFormatError
+        If the file is missing or unreadable.
+    SchemaError
+        Listing every missing column or key, non-number, duplicate key, unknown status and
+        empty source.
+    """
+    path = coefficient_path(filename, region_dir)
+    rows = read_table(path, KEY_VALUE_COLUMNS)
+    problems = Problems(f"coefficient table {path.name!r}", f"系数表 {path.name!r}")
+    records: dict[str, Coefficient] = {}
+    for index, row in enumerate(rows):
+        where = _where(path, index, row["key"])
+        count = len(problems)
+        value = _number(row, "value", where, problems)
+        _check_provenance(row, where, problems)
+        if row["key"] in records:
+            problems.add(f"{where}: duplicate key", f"{where}：键重复")
+        if len(problems) == count:
+            records[row["key"]] = Coefficient(row["key"], value, row["unit"], row["status"],
+                                              row["source"], row["note"])
+    missing = [key for key in required_keys if key not in records]
+    if missing:
+        problems.add(f"missing key(s) {', '.join(missing)}; add them",
+                     f"缺少键 {'、'.join(missing)}，请补充")
+    problems.raise_if_any(SchemaError)
+    return path, records
+
+
+def schema_error_for(path: Path, err: ParameterError) -> SchemaError:
+    """Return the `SchemaError` naming ``path`` for a value out of range in that table."""
+    return _reraise_as_schema(path, err)
+
+
 def _parse_factor(row: Row, where: str, problems: Problems) -> Callable[[], Coefficient]:
     value = _number(row, "value", where, problems)
     key = row["key"]

@@ -49,7 +49,7 @@ def test_every_problem_listed_once(tmp_path: Path) -> None:
     rows = {**ROWS, "road_factor": "road_factor,abc,ratio,guessed,,\n"}
     del rows["priority_proposed"]
     with pytest.raises(SchemaError, match=(
-            r"line 3 \(road_factor\): value 'abc' is not a number.*status 'guessed'.*"
+            r"line 3 \(road_factor\): value = 'abc' is not a number.*status 'guessed'.*"
             r"source is empty.*missing key\(s\) road_factor, priority_proposed")) as err:
         load_allocation_params(write_pack(tmp_path, rows))
     assert "缺少键" in err.value.message("zh")

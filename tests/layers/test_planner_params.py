@@ -39,7 +39,7 @@ def test_region_override(tmp_path: Path) -> None:
 def test_every_problem_is_listed(tmp_path: Path) -> None:
     region = _write(tmp_path, "min_footprint_mu,ten,mu,verified,local rule,\n"
                               "min_compactness_frac,0.2,fraction,guessed,local rule,\n")
-    with pytest.raises(SchemaError, match=r"value 'ten' is not a number.*status 'guessed'.*"
+    with pytest.raises(SchemaError, match=r"value = 'ten' is not a number.*status 'guessed'.*"
                                           r"missing key\(s\) min_footprint_mu, "
                                           r"min_compactness_frac, default_footprint_mu"):
         load_footprint_params(region)
