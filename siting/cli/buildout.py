@@ -59,6 +59,17 @@ def years_argument(text: str) -> tuple[int, ...]:
     return years
 
 
+def add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--region``, ``--scenario`` and ``--store`` (shared by buildout and report)."""
+    parser.add_argument("--region", required=True, type=region_argument,
+                        help="region pack id or folder, e.g. hohhot")
+    parser.add_argument("--scenario", required=True,
+                        help=f"'{DEMO}' (the region's bundled demo) or a plan-store scenario")
+    parser.add_argument("--store", type=Path, metavar="PATH",
+                        help=f"plan store file (default: ${STORE_PATH_ENV}, else "
+                             f"{default_store_path()})")
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
              common: argparse.ArgumentParser) -> None:
     """Add the ``buildout`` command."""
@@ -67,13 +78,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
         description="Forage self-sufficiency, forage area vs plan, manure load index and "
                     "utilisation, water vs cap and the plan's herd targets, per county and "
                     "year of a build-out scenario; city totals roll up from the counties.")
-    parser.add_argument("--region", required=True, type=region_argument,
-                        help="region pack id or folder, e.g. hohhot")
-    parser.add_argument("--scenario", required=True,
-                        help=f"'{DEMO}' (the region's bundled demo) or a plan-store scenario")
-    parser.add_argument("--store", type=Path, metavar="PATH",
-                        help=f"plan store file (default: ${STORE_PATH_ENV}, else "
-                             f"{default_store_path()})")
+    add_scenario_options(parser)
     parser.add_argument("--years", type=years_argument, default=DEFAULT_YEARS,
                         metavar="Y1,Y2", help="years to check (default 2021,2022,2023,2025)")
     parser.add_argument("--forage-supply", choices=("parcels", "targets"), default="parcels",

@@ -19,9 +19,15 @@ from typing import TYPE_CHECKING
 from errors import ParameterError
 from layers.counties import load_counties
 from reports import PacketInputs, write_county_packet
-from siting.cli.buildout import DEFAULT_YEARS, DEMO, _store_path, compute, years_argument
-from siting.cli.options import region_argument
-from store import STORE_PATH_ENV, PlanStore, default_store_path
+from siting.cli.buildout import (
+    DEFAULT_YEARS,
+    DEMO,
+    _store_path,
+    add_scenario_options,
+    compute,
+    years_argument,
+)
+from store import PlanStore
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -34,13 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
         "report", parents=[common], help="county or city packet (HTML, PDF, XLSX)",
         description="Map, check table, sites with decisions, parameters with sources and "
                     "charts of a build-out scenario for one county (or the city).")
-    parser.add_argument("--region", required=True, type=region_argument,
-                        help="region pack id or folder, e.g. hohhot")
-    parser.add_argument("--scenario", required=True,
-                        help=f"'{DEMO}' (the region's bundled demo) or a plan-store scenario")
-    parser.add_argument("--store", type=Path, metavar="PATH",
-                        help=f"plan store file (default: ${STORE_PATH_ENV}, else "
-                             f"{default_store_path()})")
+    add_scenario_options(parser)
     parser.add_argument("--county", metavar="ADCODE", help="county adcode (default: the city)")
     parser.add_argument("--years", type=years_argument, default=DEFAULT_YEARS,
                         metavar="Y1,Y2", help="years to check (default 2021,2022,2023,2025)")
