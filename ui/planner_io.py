@@ -35,13 +35,8 @@ EXPORT_MIME: Final[dict[str, str]] = {
     "kml": "application/vnd.google-earth.kml+xml", "shp_zip": "application/zip",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-#: Column -> label key used in the KML descriptions of exported sites.
-KML_LABEL_KEYS: Final[dict[str, str]] = {
-    "n_need_kg_per_yr": "planner.col.n_need", "absorption_land_n_mu": "planner.col.land_need",
-    "land_allocated_mu": "planner.col.allocated_mu", "mean_haul_km": "planner.col.haul_km",
-    "unmet_kg_per_yr": "planner.col.unmet", "forage_land_mu": "planner.col.forage",
-    "suitability_score": "planner.col.score",
-}
+#: Prefix of the labels of result columns in the KML descriptions (``planner.xcol.<col>``).
+KML_LABEL_PREFIX: Final[str] = "planner.xcol."
 
 
 def flash(kind: str, text: str) -> None:
@@ -161,7 +156,8 @@ def render_exports(store: PlanStore, scenario: Scenario, run: PlanRun, inputs: P
     saved scenario and its check ``run``.
     """
     st.caption(t("planner.export_intro", lang))
-    labels = {col: t(key, lang) for col, key in KML_LABEL_KEYS.items() if key in LABELS}
+    labels = {key.removeprefix(KML_LABEL_PREFIX): t(key, lang) for key in LABELS
+              if key.startswith(KML_LABEL_PREFIX)}
     columns = st.columns(len(EXPORT_FORMATS))
     for column, fmt in zip(columns, EXPORT_FORMATS, strict=True):
         column.download_button(
