@@ -112,6 +112,32 @@ LABELS_SITES: Mapping[str, Mapping[str, str]] = {
     "sites.legend_pass": {"zh": "通过硬性约束", "en": "passes the gates"},
     "sites.legend_fail": {"zh": "未通过（红框：决定性要素）", "en": "fails (red outline: deciding feature)"},
     "sites.legend_deciding_passed": {"zh": "最近要素（约束通过）", "en": "nearest feature (gate passed)"},
+    # Users' own constraint layers and DEM
+    "sites.user.expander": {
+        "zh": "使用自己的约束图层与地形", "en": "Use your own constraint layers and DEM"},
+    "sites.user.help": {
+        "zh": "每类图层可上传一个文件（GeoJSON、KML、KMZ、压缩 Shapefile、GeoPackage、DXF、CSV，"
+              "任意坐标系），它将在本次会话中替换该类内置图层。文件无坐标系时请填写声明坐标系"
+              "（如 EPSG:4546）。DEM 为任意投影坐标系（米）的 GeoTIFF，最大 200 MB。",
+        "en": "One file per layer kind (GeoJSON, KML, KMZ, zipped Shapefile, GeoPackage, DXF, "
+              "CSV, any CRS) replaces the bundled layer of that kind for this session. Declare "
+              "the CRS (e.g. EPSG:4546) when the file has none. The DEM is a GeoTIFF in any "
+              "projected CRS in metres, at most 200 MB.",
+    },
+    "sites.user.layer": {"zh": "{layer}：自己的图层", "en": "{layer}: your own layer"},
+    "sites.user.crs": {"zh": "声明坐标系（可选）", "en": "Declared CRS (optional)"},
+    "sites.user.crs_help": {
+        "zh": "文件没有坐标系或坐标系有误时填写，如 EPSG:4546；会覆盖文件自带的坐标系。",
+        "en": "When the file has no CRS or a wrong one, e.g. EPSG:4546; overrides the file's.",
+    },
+    "sites.user.dem": {"zh": "DEM（GeoTIFF，投影坐标系，米）", "en": "DEM (GeoTIFF, projected CRS, metres)"},
+    "sites.user.none": {"zh": "使用内置图层与 DEM。", "en": "Using the bundled layers and DEM."},
+    "sites.user.active": {
+        "zh": "评分使用你上传的图层（其余为内置图层）：{layers}",
+        "en": "Scoring uses your layers (the others are bundled): {layers}",
+    },
+    "sites.user.reset": {"zh": "恢复内置图层与 DEM", "en": "Back to the bundled layers and DEM"},
+    "sites.user.suffix": {"zh": "（用户）", "en": " (user)"},
     # Ranking columns
     "scol.site": {"zh": "场址", "en": "Site"},
     "scol.county": {"zh": "旗县区", "en": "County"},

@@ -75,10 +75,13 @@ def candidate_sites(region_id: str, source_key: str, filename: str, herd: float 
 @st.cache_data(show_spinner=False, max_entries=32)
 def assessment(region_id: str, source_key: str, filename: str, herd: float | None,
                gcj02: bool, lang: str, weights: Weights,
-               _data: bytes | None = None) -> tuple[SiteAssessment, tuple[str, ...]]:
+               _data: bytes | None = None, user_key: str = "",
+               _inputs: SitingInputs | None = None) -> tuple[SiteAssessment, tuple[str, ...]]:
     """Score the candidate sites with ``weights``; return it and the data warnings raised.
 
-    ``weights`` are (criterion, weight) pairs. Planner warnings (e.g. DEM cells without
+    ``weights`` are (criterion, weight) pairs. ``_inputs`` replaces the region's bundled
+    inputs when the user loaded their own layers or DEM; ``user_key`` (a hash of those
+    uploads, `ui.sites_user_layers.user_key`) keeps their results apart in the cache. Planner warnings (e.g. DEM cells without
     data under a site) are returned as text for the page to show, not emitted.
 
     The same calls as ``python -m siting score``: absorption and forage land needs from the
@@ -86,7 +89,7 @@ def assessment(region_id: str, source_key: str, filename: str, herd: float | Non
     sensitivity.
     """
     sites = candidate_sites(region_id, source_key, filename, herd, gcj02, lang, _data).sites
-    inputs = siting_inputs(region_id)
+    inputs = siting_inputs(region_id) if _inputs is None else _inputs
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlannerWarning)
         result = assess_sites(sites, inputs.layers, inputs.params,

@@ -52,22 +52,28 @@ LAYER_COLORS: Final[dict[str, str]] = {
 HIDDEN_AT_START: Final[frozenset[str]] = frozenset({"basic_farmland", "settlements"})
 
 
-def layer_name(kind: str, inputs: SitingInputs, lang: str) -> str:
-    """Return the layer-control name of constraint layer ``kind`` (illustrative suffix)."""
+def layer_name(kind: str, inputs: SitingInputs, lang: str,
+               user_kinds: frozenset[str] = frozenset()) -> str:
+    """Return the layer-control name of ``kind`` (illustrative or user suffix)."""
     zh, en = LAYER_KINDS[kind]
     name = en if lang == "en" else zh
+    if kind in user_kinds:
+        name += t("sites.user.suffix", lang)
     if inputs.layers.illustrative.get(kind, False):
         name += t("map.illustrative_suffix", lang)
     return name
 
 
 def sites_map(assessment: SiteAssessment, sites: gpd.GeoDataFrame, inputs: SitingInputs,
-              names: dict[str, str], *, selected: str | None, view: MapView) -> folium.Map:
-    """Return the map: constraint layers, candidates and the selected site's features."""
+              names: dict[str, str], *, selected: str | None, view: MapView,
+              user_kinds: frozenset[str] = frozenset()) -> folium.Map:
+    """Return the map: constraint layers (``user_kinds``: the user's), candidates and the
+    selected site's features."""
     lang, crs = view.lang, inputs.layers.crs
     m = new_map(view)
     for kind, frame in inputs.layers.features.items():
-        _add_constraint_layer(m, kind, frame, inputs, lang)
+        _add_constraint_layer(m, kind, frame, layer_name(kind, inputs, lang, user_kinds),
+                              inputs, lang)
     _add_candidates(m, assessment, sites, names, crs=crs, lang=lang)
     focus = sites.to_crs(crs).geometry
     if selected is not None:
@@ -80,9 +86,9 @@ def sites_map(assessment: SiteAssessment, sites: gpd.GeoDataFrame, inputs: Sitin
     return finish_map(m, (float(minx), float(miny), float(maxx), float(maxy)))
 
 
-def _add_constraint_layer(m: folium.Map, kind: str, frame: gpd.GeoDataFrame,
+def _add_constraint_layer(m: folium.Map, kind: str, frame: gpd.GeoDataFrame, name: str,
                           inputs: SitingInputs, lang: str) -> None:
-    group = folium.FeatureGroup(name=layer_name(kind, inputs, lang),
+    group = folium.FeatureGroup(name=name,
                                 show=kind not in HIDDEN_AT_START).add_to(m)
     color = LAYER_COLORS.get(kind, "#444444")
     fields = ("feature_id", "name")

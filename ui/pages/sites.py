@@ -1,7 +1,8 @@
 """Page 选址评价 / Site check: gates, score, rank and weight sensitivity of candidate sites.
 
 Candidates are the region's demo candidates or an uploaded polygon file (drawing comes with
-the planner workflow). Results are those of ``python -m siting score``; weights are set per
+the planner workflow); the user may replace any constraint layer or the DEM with their own
+(`ui.sites_user_layers`). Results are those of ``python -m siting score``; weights are set per
 criterion or derived from an AHP pairwise matrix. The map shows why a site failed: the
 deciding feature of each gate of the selected site is outlined.
 """
@@ -20,6 +21,7 @@ from ui.errors import user_errors
 from ui.labels import t
 from ui.map_widget import map_view, show_map
 from ui.sites_map import sites_map
+from ui.sites_user_layers import effective_inputs, render_user_layers, user_key, user_kinds
 
 if TYPE_CHECKING:
     from layers.siting_inputs import SitingInputs
@@ -59,20 +61,22 @@ def _render_body(lang: str, region_id: str) -> None:
     source = _source_args(lang)
     if source is None:
         return
-    inputs = sites_data.siting_inputs(region_id)
+    render_user_layers(region_id, lang)
+    inputs = effective_inputs(region_id, sites_data.siting_inputs(region_id))
+    user = {"user_key": user_key(region_id), "_inputs": inputs}
     site_input = sites_data.candidate_sites(region_id, *source[:-1], lang, source[-1])
     _skipped(site_input, lang)
     defaults = tuple(default_weights(inputs.params).items)
     with st.spinner(t("sites.running", lang)):
         base, notes = sites_data.assessment(region_id, *source[:-1], lang, defaults,
-                                            source[-1])
+                                            source[-1], **user)
     for note in notes:
         st.caption("⚠ " + note)
     weights = _weights(inputs, sites_view.unavailable_criteria(base, lang), lang)
     if weights is None:
         return
     result = base if weights == defaults else sites_data.assessment(
-        region_id, *source[:-1], lang, weights, source[-1])[0]
+        region_id, *source[:-1], lang, weights, source[-1], **user)[0]
     _results(result, site_input, inputs, region_id, lang)
 
 
@@ -175,7 +179,8 @@ def _results(result: SiteAssessment, site_input: SiteInput, inputs: SitingInputs
     selected = _choose_site(result, names, lang)
     st.caption(t("sites.map_caption", lang))
     show_map(sites_map(result, sites, inputs, names, selected=selected,
-                       view=map_view(region)), key="sites_map", height=MAP_HEIGHT_PX)
+                       view=map_view(region), user_kinds=user_kinds(region_id)),
+             key="sites_map", height=MAP_HEIGHT_PX)
     _site_detail(result, selected, names, lang)
 
 
