@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from errors import ParameterError
 from layers.counties import load_counties
 from reports import PacketInputs, write_county_packet
@@ -27,10 +29,18 @@ from siting.cli.buildout import (
     compute,
     years_argument,
 )
+from layers.siting_inputs import load_siting_inputs, site_terrain
+from siting.assess import assess_sites
+from siting.cli.score import DEFAULT_WATER_YEAR, county_water_use
+from siting.score import default_weights
 from store import PlanStore
 
 if TYPE_CHECKING:
     from typing import TextIO
+
+    import geopandas as gpd
+
+    from layers.region import Region
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -65,11 +75,29 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                           region_name_zh=region.name_zh, region_name_en=region.name_en,
                           analysis_crs=region.analysis_crs, scenario=name, counties=counties,
                           sites=sites, result=result, report_date=date.today(),
-                          reviews=reviews, scores=None)
+                          reviews=reviews, scores=site_scores(region, sites))
     files = write_county_packet(inputs, args.county, args.out, lang=args.lang)
     for path in (files.html, files.pdf, files.xlsx):
         out.write(f"{path}\n")
     return 0
+
+
+def site_scores(region: Region, sites: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return ``site_id``, ``passed``, ``score`` of the scenario's sites (default weights).
+
+    The same assessment as ``python -m siting score`` with its defaults: the region's
+    constraint layers, DEM slope, land and forage needs, and water headroom in the first
+    checked year of the county caps.
+    """
+    if sites.empty:
+        return pd.DataFrame({"site_id": [], "passed": [], "score": []})
+    inputs = load_siting_inputs(region, county_water=county_water_use(region, DEFAULT_WATER_YEAR))
+    candidates = sites.assign(herd_dairy_cows=sites["dairy_cow_head"].astype(float))
+    assessment = assess_sites(candidates, inputs.layers, inputs.params,
+                              default_weights(inputs.params), needs=inputs.needs,
+                              terrain=site_terrain(candidates, inputs))
+    return pd.DataFrame([{"site_id": r.site_id, "passed": r.passed, "score": r.score}
+                         for r in assessment.scores.sites])
 
 
 def _sites_and_reviews(region: object, args: argparse.Namespace) -> tuple[object, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -105,6 +106,21 @@ def test_cli_writes_three_files(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "report_150123.html", "report_150123.pdf", "report_150123.xlsx"]
+    # Site scores are those of `python -m siting score` on the same footprints (default
+    # weights): a passed site shows its rounded score, a failed one "×".
+    shown = pd.read_excel(tmp_path / "out" / "report_150123.xlsx", sheet_name="sites",
+                          dtype={"score": str}).set_index("site_id")["score"]
+    sites = load_demo_scenario(load_region("hohhot"))
+    sites = sites[sites["adcode"] == "150123"]
+    candidates = tmp_path / "candidates.geojson"
+    sites.assign(herd_dairy_cows=sites["dairy_cow_head"])[
+        ["site_id", "herd_dairy_cows", "geometry"]].to_file(candidates, driver="GeoJSON")
+    scored = subprocess.run(
+        [sys.executable, "-m", "siting", "score", str(candidates), "--region", "hohhot",
+         "--json"], capture_output=True, text=True, check=True, cwd=ROOT)
+    for site in json.loads(scored.stdout)["sites"]:
+        expected = f"{site['score']:.0f}" if site["passed"] else "×"
+        assert shown[site["site_id"]] == expected
 
 
 def test_cli_bad_county_exits_2_with_one_line(tmp_path: Path) -> None:
