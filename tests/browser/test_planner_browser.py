@@ -94,12 +94,21 @@ def browser_page() -> Iterator[tuple[object, list[str]]]:
 
 
 def _leaflet(page):  # type: ignore[no-untyped-def]
-    """Return the map iframe's Frame (to place the view) once the draw tools are there."""
+    """Return the map iframe (locator) once the draw tools are there."""
+    from playwright.sync_api import expect
+
     page.locator(MAP_FRAME).first.wait_for(state="attached", timeout=UI_TIMEOUT_MS)
+    # a save re-mounts the map: wait until the stale iframe is gone
+    expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=UI_TIMEOUT_MS)
     locator = page.frame_locator(MAP_FRAME).first
     locator.locator(".leaflet-draw-draw-polygon").wait_for(timeout=UI_TIMEOUT_MS)
-    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-    return locator, frame
+    return locator
+
+
+def _map_eval(page, script: str) -> object:  # type: ignore[no-untyped-def]
+    """Evaluate ``script`` in the map iframe (found afresh: a save re-mounts the map)."""
+    element = page.locator(MAP_FRAME).first.element_handle(timeout=UI_TIMEOUT_MS)
+    return element.content_frame().evaluate(script)
 
 
 def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
@@ -109,13 +118,13 @@ def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def _draw_square(page) -> None:  # type: ignore[no-untyped-def]
-    locator, frame = _leaflet(page)
-    frame.evaluate(f"window.map.setView([{LAT}, {LON}], {DRAW_ZOOM})")
+    locator = _leaflet(page)
+    _map_eval(page, f"window.map.setView([{LAT}, {LON}], {DRAW_ZOOM})")
     page.wait_for_timeout(500)
     corners = [(-1, -1), (1, -1), (1, 1), (-1, 1)]
-    points = [frame.evaluate(
-        f"(() => {{ const p = window.map.latLngToContainerPoint([{LAT + dy * HALF_DEG}, "
-        f"{LON + dx * HALF_DEG}]); return [p.x, p.y]; }})()") for dx, dy in corners]
+    points = [_map_eval(
+        page, f"(() => {{ const p = window.map.latLngToContainerPoint([{LAT + dy * HALF_DEG}, "
+              f"{LON + dx * HALF_DEG}]); return [p.x, p.y]; }})()") for dx, dy in corners]
     locator.locator(".leaflet-draw-draw-polygon").click()
     for x, y in points:
         locator.locator(".leaflet-container").click(position={"x": x, "y": y})
@@ -125,7 +134,10 @@ def _draw_square(page) -> None:  # type: ignore[no-untyped-def]
 
 def _fill(page, label: str, value: str, *, role: str = "textbox") -> None:  # type: ignore[no-untyped-def]
     """Type into a text (or number: role "spinbutton") input and commit with Enter."""
+    from playwright.sync_api import expect
+
     field = page.get_by_role(role, name=label, exact=True)
+    expect(field).to_have_count(1, timeout=UI_TIMEOUT_MS)  # stale copies gone: run finished
     field.fill(value)
     field.press("Enter")
     _wait_idle(page)
@@ -162,7 +174,7 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
         timeout=UI_TIMEOUT_MS)
 
     page.reload(wait_until="domcontentloaded")
-    locator, _ = _leaflet(page)
+    locator = _leaflet(page)
     picker = page.get_by_role("combobox", name="编辑的场址")
     picker.click()
     picker.fill(NAME)
