@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
-from layers.scenario_files import DEMO_SCENARIO_NAME
+from layers.scenario_files import DEMO_SCENARIO_KIND, DEMO_SCENARIO_NAME
 from planning.scenario_ops import result_tables
 from planning.site_files import SITE_FILE_TYPES, demo_site_file, read_site_file
 from store import EXPORT_FORMATS, export_scenario
@@ -109,7 +109,7 @@ def _switch_to(scenario: Scenario, message: str) -> None:
 
 def render_demo_button(store: PlanStore, region: Region, lang: str) -> None:
     """Offer to load the region's demo scenario into a new scenario of the store."""
-    if not any(s.kind == "demo_scenario" for s in region.layers.values()):
+    if not any(s.kind == DEMO_SCENARIO_KIND for s in region.layers.values()):
         return
     if st.button(t("planner.demo", lang), key="planner_load_demo",
                  help=t("planner.demo_help", lang)):
