@@ -106,10 +106,11 @@ def _number(row: Row, column: str, where: str, problems: Problems) -> float:
         return float("nan")
 
 
-def _check_provenance(row: Row, where: str, problems: Problems, column: str = "status") -> None:
-    if row[column] not in STATUSES:
-        problems.add(f"{where}: {column} {row[column]!r} is not one of {', '.join(STATUSES)}",
-                     f"{where}：{column} {row[column]!r} 不在 {', '.join(STATUSES)} 之中")
+def _check_provenance(row: Row, where: str, problems: Problems, column: str = "status",
+                      statuses: tuple[str, ...] = STATUSES) -> None:
+    if row[column] not in statuses:
+        problems.add(f"{where}: {column} {row[column]!r} is not one of {', '.join(statuses)}",
+                     f"{where}：{column} {row[column]!r} 不在 {', '.join(statuses)} 之中")
     if not row.get("source"):
         problems.add(f"{where}: source is empty; cite where the value comes from",
                      f"{where}：来源为空；请注明数值出处")
@@ -120,9 +121,30 @@ def _where(path: Path, index: int, key: str) -> str:
     return f"{path.name} line {index + 2} ({key})"
 
 
-def _build_rows(path: Path, rows: list[Row], key_column: str,
-                parse: Callable[[Row, str, Problems], Callable[[], T]]) -> list[T]:
-    """Build one object per row, collecting the parse and range problems of every row."""
+def build_rows(path: Path, rows: list[Row], key_column: str,
+               parse: Callable[[Row, str, Problems], Callable[[], T]], *,
+               statuses: tuple[str, ...] = STATUSES) -> list[T]:
+    """Build one object per row, collecting the parse and range problems of every row.
+
+    Parameters
+    ----------
+    path
+        The table read (named in messages).
+    rows
+        Its rows as text (`read_table`).
+    key_column
+        Column that identifies a row (duplicates are reported).
+    parse
+        ``parse(row, where, problems)`` records the row's cell problems and returns a
+        constructor of its object (run only when the row has no problem).
+    statuses
+        Allowed values of the ``status`` column.
+
+    Raises
+    ------
+    SchemaError
+        Listing every problem of every row (and an empty table).
+    """
     problems = Problems(f"coefficient table {path.name!r}", f"系数表 {path.name!r}")
     built: list[T] = []
     seen: set[str] = set()
@@ -132,7 +154,7 @@ def _build_rows(path: Path, rows: list[Row], key_column: str,
         if row[key_column] in seen:
             problems.add(f"{where}: duplicate key", f"{where}：键重复")
         seen.add(row[key_column])
-        _check_provenance(row, where, problems)
+        _check_provenance(row, where, problems, statuses=statuses)
         make = parse(row, where, problems)
         if len(problems) > count:
             continue
@@ -243,7 +265,7 @@ def load_nutrient_params(region_dir: Path | None = None) -> NutrientParams:
     """
     path = coefficient_path(NUTRIENT_FACTORS_FILE, region_dir)
     rows = read_table(path, NUTRIENT_FACTORS_COLUMNS)
-    records = {c.key: c for c in _build_rows(path, rows, "key", _parse_factor)}
+    records = {c.key: c for c in build_rows(path, rows, "key", _parse_factor)}
     missing = [key for key in _NUTRIENT_SCALARS if key not in records]
     if missing:
         msg = f"Coefficient table {path.name!r} lacks the key(s) {', '.join(missing)}; add them."
@@ -282,7 +304,7 @@ def load_crop_table(region_dir: Path | None = None) -> CropTable:
         As `load_nutrient_params`.
     """
     path = coefficient_path(CROPS_FILE, region_dir)
-    crops = _build_rows(path, read_table(path, CROPS_COLUMNS), "key", _parse_crop)
+    crops = build_rows(path, read_table(path, CROPS_COLUMNS), "key", _parse_crop)
     return CropTable({crop.key: crop for crop in crops})
 
 
@@ -302,7 +324,7 @@ def load_manure_routes(region_dir: Path | None = None) -> ManureRouteTable:
         As `load_nutrient_params`.
     """
     path = coefficient_path(MANURE_ROUTES_FILE, region_dir)
-    stages = _build_rows(path, read_table(path, MANURE_ROUTES_COLUMNS), "key", _parse_stage)
+    stages = build_rows(path, read_table(path, MANURE_ROUTES_COLUMNS), "key", _parse_stage)
     return ManureRouteTable({stage.key: stage for stage in stages})
 
 
@@ -321,7 +343,7 @@ def load_warning_grades(region_dir: Path | None = None) -> WarningGrades:
         As `load_nutrient_params`; also if the bands leave gaps or do not reach infinity.
     """
     path = coefficient_path(WARNING_GRADES_FILE, region_dir)
-    grades = _build_rows(path, read_table(path, WARNING_GRADES_COLUMNS), "grade", _parse_grade)
+    grades = build_rows(path, read_table(path, WARNING_GRADES_COLUMNS), "grade", _parse_grade)
     try:
         return WarningGrades(tuple(grades))
     except ParameterError as err:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final, TypeVar
 import pandas as pd
 
 from errors import ParameterError, SchemaError
-from layers.coefficients import coefficient_path, read_table
+from layers.coefficients import build_rows, coefficient_path, read_table
 from siting.criteria import RULE_STATUSES, CriterionSpec, GateRule, SitingParams
 from siting.parameters.coefficient import Coefficient
 from siting.problems import Problems
@@ -119,33 +119,8 @@ def _fraction(text: str, where: str, problems: Problems) -> float:
 
 
 def _load_rows(path: Path, columns: tuple[str, ...],
-                  parse: Callable[[Row, str, Problems], Callable[[], T]]) -> list[T]:
-    rows = read_table(path, columns)
-    problems = Problems(f"siting table {path.name!r}", f"选址参数表 {path.name!r}")
-    built: list[T] = []
-    keys = [row["key"] for row in rows]
-    for index, row in enumerate(rows):
-        where = f"{path.name} line {index + 2} ({row['key']})"
-        before = len(problems)
-        if keys.count(row["key"]) > 1:
-            problems.add(f"{where}: duplicate key", f"{where}：键重复")
-        if row["status"] not in RULE_STATUSES:
-            problems.add(f"{where}: status {row['status']!r} is not one of "
-                         f"{', '.join(RULE_STATUSES)}", f"{where}：状态 {row['status']!r} 无效")
-        if not row["source"]:
-            problems.add(f"{where}: source is empty; cite where the value comes from",
-                         f"{where}：来源为空；请注明出处")
-        make = parse(row, where, problems)
-        if len(problems) > before:
-            continue
-        try:
-            built.append(make())
-        except ParameterError as err:
-            problems.add(f"{where}: {err.message('en')}", f"{where}：{err.message('zh')}")
-    if not rows:
-        problems.add("the table has no rows", "表中没有数据行")
-    problems.raise_if_any(SchemaError)
-    return built
+               parse: Callable[[Row, str, Problems], Callable[[], T]]) -> list[T]:
+    return build_rows(path, read_table(path, columns), "key", parse, statuses=RULE_STATUSES)
 
 
 def _number(row: Row, column: str, where: str, problems: Problems) -> float:
