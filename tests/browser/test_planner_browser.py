@@ -10,32 +10,22 @@ illustrative demo ranch, off the illustrative constraint layers). Screenshots go
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.test_map_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+from tests.browser.app_server import (
+    BROWSER_MARKS,
     MAP_FRAME,
-    ROOT,
     SHOTS,
     UI_TIMEOUT_MS,
-    _free_port,
-    _is_local,
-    _local_only,
-    _wait_healthy,
+    is_local,
+    open_offline_page,
+    running_app,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="/usr/bin/chromium is missing (install it with `make chromium`)"),
-]
+pytestmark = BROWSER_MARKS
 
 # Inside the footprint of an illustrative demo ranch in 土默特左旗 (lon/lat, WGS84).
 LON, LAT = 111.4978, 40.8137
@@ -50,47 +40,14 @@ N_NEED_TEXT = f"{5000 * 100 / 15 * 7.0:,.0f}"  # 15 cows = 100 PE, 7.0 kg N per 
 @pytest.fixture(scope="module")
 def planner_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = tmp_path_factory.mktemp("planner-store") / "plans.gpkg"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "TIANDITU_KEY"}
-    env["FORAGE_SITING_STORE"] = str(store)
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--server.enableStaticServing", "true"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with running_app({"FORAGE_SITING_STORE": str(store)}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture
 def browser_page() -> Iterator[tuple[object, list[str]]]:
-    from playwright.sync_api import sync_playwright
-
-    requested: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1500, "height": 1400},
-                                      locale="zh-CN")
-        context.route("**/*", _local_only)
-        context.on("request", lambda request: requested.append(request.url))
-        page = context.new_page()
-        page.on("websocket", lambda ws: requested.append(ws.url))
-        try:
-            yield page, requested
-        finally:
-            context.close()
-            browser.close()
+    with open_offline_page({"width": 1500, "height": 1400}) as page_and_requests:
+        yield page_and_requests
 
 
 def _leaflet(page):  # type: ignore[no-untyped-def]
@@ -193,5 +150,5 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
                                                                   timeout=UI_TIMEOUT_MS)
     expect(locator.locator(".planner-label", has_text=NAME)).to_have_count(1)  # map label
     page.screenshot(path=str(SHOTS / "planner_reloaded.png"))
-    outside = sorted({u for u in requested if not _is_local(u)})
+    outside = sorted({u for u in requested if not is_local(u)})
     assert outside == [], f"requests left localhost: {outside}"
