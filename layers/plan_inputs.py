@@ -15,7 +15,7 @@ from layers.coefficients import load_crop_table, load_manure_routes, load_nutrie
 from layers.constraints import DEM_KIND, dem_path, load_constraint_layers
 from layers.counties import load_city_outline, load_counties
 from layers.county_zones import load_county_zones
-from layers.forage_params import load_forage_params
+from layers.forage_params import load_forage_params, load_water_params
 from layers.parcels import PARCELS_KIND, load_parcels
 from layers.planner_params import load_footprint_params
 from layers.siting_params import load_siting_params
@@ -25,6 +25,8 @@ from siting.plan_scores import SuitabilityInputs
 from siting.score import default_weights
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from layers.region import Region
     from siting.criteria import ConstraintLayers
 
@@ -32,8 +34,16 @@ if TYPE_CHECKING:
 ILLUSTRATIVE_CONSTRAINTS = "constraints"
 
 
-def load_plan_inputs(region: Region) -> PlanInputs:
+def load_plan_inputs(region: Region, *, county_water: pd.DataFrame | None = None) -> PlanInputs:
     """Load the inputs of a scenario check for ``region``.
+
+    Parameters
+    ----------
+    county_water
+        County water caps and current use (`siting.criteria.COUNTY_WATER_COLUMNS`, e.g.
+        `siting.cli.score.county_water_use`, passed in by the caller as for
+        `layers.siting_inputs.load_siting_inputs`); None leaves the water-headroom criterion
+        not available.
 
     Returns
     -------
@@ -53,9 +63,10 @@ def load_plan_inputs(region: Region) -> PlanInputs:
     crs = region.analysis_crs
     zones = load_county_zones(region)
     needs = NeedParams(nutrients, load_manure_routes(region.dir), load_forage_params(region),
-                       dict(zip(zones["adcode"], zones["zone"], strict=True)))
+                       dict(zip(zones["adcode"], zones["zone"], strict=True)),
+                       water=load_water_params(region.dir))
     siting_params = load_siting_params(region.dir)
-    layers = load_constraint_layers(region, parcels=parcels)
+    layers = load_constraint_layers(region, parcels=parcels, county_water=county_water)
     suitability = SuitabilityInputs(layers=layers, params=siting_params,
                                     weights=default_weights(siting_params))
     has_dem = any(spec.kind == DEM_KIND for spec in region.layers.values())

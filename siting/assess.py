@@ -109,19 +109,35 @@ def site_counties(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None) ->
     return first.where(first.notna(), None).astype(object)
 
 
+def herd_forage_and_water(herd_dairy_cows: float, adcode: object,
+                          forage_params: ForageParams | None,
+                          water_params: WaterParams | None,
+                          zones: Mapping[str, str]) -> tuple[float, float]:
+    """Return a dairy herd's forage land (亩) and water need (m³/yr) in county ``adcode``.
+
+    Forage land is `siting.forage.herd_forage_need` at the county zone's yields; water is
+    `siting.water.herd_water_need` (livestock water plus irrigation of that land). NaN where
+    not computable (no forage or water parameters, or a county without a zone). Shared by
+    `add_site_needs` and the planner's scoring (`siting.plan_scores.score_inputs`).
+    """
+    if forage_params is None or adcode is None or str(adcode) not in zones:
+        return np.nan, np.nan
+    zone = zones[str(adcode)]
+    herd_map = {_FORAGE_HERD_KEY: herd_dairy_cows}
+    forage = herd_forage_need(herd_map, forage_params, adcode=str(adcode), zone=zone)
+    if water_params is None:
+        return forage.total_area_mu, np.nan
+    water = herd_water_need(herd_map, forage, forage_params, water_params, zone=zone)
+    return forage.total_area_mu, water.total_water_m3_per_yr
+
+
 def _forage_and_water(herd: float, adcode: object, needs: NeedAssumptions | None,
                       ) -> tuple[float, float]:
     """Forage land (亩) and water (m³/yr) of one herd; NaN where not computable."""
-    if needs is None or needs.forage_params is None or adcode not in needs.zones:
+    if needs is None:
         return np.nan, np.nan
-    zone = needs.zones[str(adcode)]
-    herd_map = {_FORAGE_HERD_KEY: herd}
-    forage = herd_forage_need(herd_map, needs.forage_params, adcode=str(adcode), zone=zone)
-    if needs.water_params is None:
-        return forage.total_area_mu, np.nan
-    water = herd_water_need(herd_map, forage, needs.forage_params, needs.water_params,
-                            zone=zone)
-    return forage.total_area_mu, water.total_water_m3_per_yr
+    return herd_forage_and_water(herd, adcode, needs.forage_params, needs.water_params,
+                                 needs.zones)
 
 
 def add_site_needs(sites: gpd.GeoDataFrame, needs: NeedAssumptions | None,

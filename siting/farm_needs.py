@@ -29,7 +29,12 @@ from siting.nutrients import manure_supply
 from siting.problems import Problems
 
 if TYPE_CHECKING:
-    from siting.parameters import ForageParams, ManureRouteTable, NutrientParams
+    from siting.parameters import (
+        ForageParams,
+        ManureRouteTable,
+        NutrientParams,
+        WaterParams,
+    )
 
 #: Plan-store herd column -> species key of ``pe_per_head.*`` (nutrient_factors.csv).
 SPECIES_BY_HERD_COLUMN: Final[dict[str, str]] = {
@@ -49,16 +54,19 @@ NEED_INPUT_COLUMNS: Final[tuple[str, ...]] = (
 
 @dataclass(frozen=True, eq=False)
 class NeedParams:
-    """Coefficients for farm needs: nutrients, manure routes, forage, county zones.
+    """Coefficients for farm needs: nutrients, manure routes, forage, county zones, water.
 
     ``county_zones`` maps a county code to its zone (``county_zones.csv``); copied into a
-    plain dict.
+    plain dict. ``water`` (quotas, ``water_quotas.csv``) gives the water need the suitability
+    score's county water headroom uses (`siting.plan_scores.score_inputs`); None leaves it
+    unknown.
     """
 
     nutrients: NutrientParams
     routes: ManureRouteTable
     forage: ForageParams
     county_zones: Mapping[str, str]
+    water: WaterParams | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "county_zones", dict(self.county_zones))

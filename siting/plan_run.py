@@ -174,7 +174,7 @@ def run_plan(sites: gpd.GeoDataFrame, inputs: PlanInputs, *,
                            inputs.parcels, params)
     t_ledger = time.perf_counter()
     results = site_results(sites, needs, ledger, inputs.parcels)
-    frame = score_inputs(sites, results, crs=inputs.analysis_crs)
+    frame = score_inputs(sites, results, crs=inputs.analysis_crs, needs=inputs.needs)
     scores, cache = _suitability(frame, inputs, previous, terrain)
     results = results.merge(score_table(frame, scores), on="site_id", how="left")
     end = time.perf_counter()

@@ -20,10 +20,12 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
+from siting.assess import herd_forage_and_water
 from siting.score import SiteResult, score_sites
 
 if TYPE_CHECKING:
     from siting.criteria import ConstraintLayers, SitingParams
+    from siting.farm_needs import NeedParams
     from siting.score import CriteriaWeights
 
 RANK_TOLERANCE_SCORE: Final[float] = 1e-9
@@ -46,42 +48,71 @@ class SuitabilityInputs:
     terrain: pd.DataFrame | None = None
 
 
-def score_inputs(sites: gpd.GeoDataFrame, results: pd.DataFrame, *,
-                 crs: str) -> gpd.GeoDataFrame:
+def score_inputs(sites: gpd.GeoDataFrame, results: pd.DataFrame, *, crs: str,
+                 needs: NeedParams | None = None) -> gpd.GeoDataFrame:
     """Return the sites as `siting.score.score_sites` wants them, in ``crs``.
 
     Parameters
     ----------
     sites
-        Plan-store sites (EPSG:4326) with ``site_id`` and ``dairy_cow_head``.
+        Plan-store sites (EPSG:4326) with ``site_id``, ``dairy_cow_head`` and
+        ``county_code``.
     results
         `siting.plan_results.site_results` of the sites (``absorption_land_n_mu`` and
         ``forage_land_mu``).
+    needs
+        Forage, county-zone and water coefficients for the water need (None, or no
+        ``needs.water``: the water need is NaN and the water-headroom criterion is not
+        available).
 
     Returns
     -------
     frame
-        ``site_id``, ``herd_dairy_cows``, ``absorption_need_mu`` (the land on the larger of
-        the N and P bases), ``forage_need_mu`` and the footprint in ``crs``.
+        ``site_id``, ``adcode`` (the site's ``county_code``), ``herd_dairy_cows``,
+        ``absorption_need_mu`` (the land on the larger of the N and P bases),
+        ``forage_need_mu``, ``water_need_m3_per_yr`` (m³/yr, the dairy herd's water as the
+        site-check page computes it: `siting.assess.herd_forage_and_water`) and the
+        footprint in ``crs``.
     """
     res = results.set_index("site_id").reindex(sites["site_id"].astype(str))
     need = np.fmax(res["absorption_land_n_mu"].to_numpy(dtype=float),
                    res["absorption_land_p_mu"].to_numpy(dtype=float))
+    herd = pd.to_numeric(sites["dairy_cow_head"]).fillna(0).to_numpy(float)
+    adcode = _county_codes(sites)
     frame = pd.DataFrame({
         "site_id": sites["site_id"].astype(str).to_numpy(),
-        "herd_dairy_cows": pd.to_numeric(sites["dairy_cow_head"]).fillna(0).to_numpy(float),
+        "adcode": adcode,
+        "herd_dairy_cows": herd,
         "absorption_need_mu": need,
         "forage_need_mu": res["forage_land_mu"].to_numpy(dtype=float),
+        "water_need_m3_per_yr": _water_need(herd, adcode, needs),
     })
     geometry = gpd.GeoSeries(sites.geometry.to_numpy(), crs=sites.crs).to_crs(crs)
     return gpd.GeoDataFrame(frame, geometry=geometry.to_numpy(), crs=crs)
 
 
+def _county_codes(sites: pd.DataFrame) -> np.ndarray:
+    if "county_code" not in sites.columns:
+        return np.full(len(sites), None, dtype=object)
+    codes = sites["county_code"].astype(object)
+    return np.array([c if isinstance(c, str) and c else None for c in codes], dtype=object)
+
+
+def _water_need(herd: np.ndarray, adcode: np.ndarray, needs: NeedParams | None) -> np.ndarray:
+    """Water need (m³/yr) of each dairy herd; NaN without water quotas or a zoned county."""
+    if needs is None or needs.water is None:
+        return np.full(len(herd), np.nan)
+    return np.array([herd_forage_and_water(h, a, needs.forage, needs.water,
+                                           needs.county_zones)[1] if h > 0 else np.nan
+                     for h, a in zip(herd, adcode, strict=True)], dtype=np.float64)
+
+
 def site_signature(row: pd.Series) -> str:
     """Return a digest of what a site's suitability depends on (footprint, herd, needs)."""
     parts = [shapely.to_wkb(row["geometry"], hex=True)]
-    parts += [f"{row[c]!r}" for c in ("site_id", "herd_dairy_cows", "absorption_need_mu",
-                                     "forage_need_mu")]
+    parts += [f"{row.get(c)!r}" for c in ("site_id", "adcode", "herd_dairy_cows",
+                                          "absorption_need_mu", "forage_need_mu",
+                                          "water_need_m3_per_yr")]
     return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
 
 

@@ -19,6 +19,7 @@ from geo.crs import STORAGE_CRS
 from layers.counties import load_counties
 from layers.plan_inputs import load_plan_inputs
 from layers.region import load_region
+from siting.cli.score import DEFAULT_WATER_YEAR, county_water_use
 from store import STORE_PATH_ENV, PlanStore, default_store_path
 from ui.map import display_frame
 
@@ -42,10 +43,14 @@ def plan_inputs(region_id: str) -> PlanInputs:
     """Return the scenario-check inputs of ``region_id`` (parcels with capacity, parameters).
 
     Cached once per region and shared (``cache_resource``: copying ~9 MB of parcels and
-    constraint layers on every rerun would cost ~0.1 s). Read-only: nothing in ``siting``
+    constraint layers on every rerun would cost ~0.1 s). The county water use is the
+    site-check page's (`siting.cli.score.county_water_use` of `DEFAULT_WATER_YEAR`), so both
+    pages score the same criteria. Read-only: nothing in ``siting``
     mutates its inputs, and callers must not either.
     """
-    return load_plan_inputs(load_region(region_id))
+    region = load_region(region_id)
+    water = county_water_use(region, DEFAULT_WATER_YEAR)  # as the site-check page
+    return load_plan_inputs(region, county_water=water)
 
 
 @st.cache_resource(show_spinner=False)

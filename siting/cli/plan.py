@@ -26,12 +26,13 @@ from planning.scenario_ops import check_scenario, export_checked, save_allocatio
 from planning.site_files import read_site_file
 from siting.cli.options import region_argument
 from siting.cli.render import frame_records, table, write_json
+from siting.cli.score import DEFAULT_WATER_YEAR, county_water_use
 from store import EXPORT_FORMATS, STORE_PATH_ENV, PlanStore, default_store_path
 
 if TYPE_CHECKING:
     from typing import TextIO
 
-    from siting.plan_run import PlanRun
+    from siting.plan_run import PlanInputs, PlanRun
 
 FARM_COLUMNS = ("name", "status", "n_need_kg_per_yr", "absorption_land_n_mu",
                 "land_allocated_mu", "mean_haul_km", "unmet_kg_per_yr", "unmet_frac",
@@ -141,9 +142,15 @@ def _read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def _scoring_inputs(region_id: str) -> PlanInputs:
+    """Plan inputs with the county water use, scored as ``python -m siting score`` does."""
+    region = load_region(region_id)
+    return load_plan_inputs(region, county_water=county_water_use(region, DEFAULT_WATER_YEAR))
+
+
 def _allocate(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
-    inputs = load_plan_inputs(load_region(args.region))
+    inputs = _scoring_inputs(args.region)
     snapshot, plan = check_scenario(store, args.scenario, inputs)
     save_allocations(store, snapshot, plan, inputs, user=args.user, force=True)
     if args.json:
@@ -169,7 +176,7 @@ def _summary(name: str, plan: PlanRun) -> str:
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
-    inputs = load_plan_inputs(load_region(args.region))
+    inputs = _scoring_inputs(args.region)
     path = export_checked(store, args.scenario, args.out, args.fmt, inputs)
     out.write(f"Exported {args.scenario!r} as {args.fmt} to {path}\n")
     return 0
