@@ -123,6 +123,17 @@ def _gdal_detail(err: Exception, path: Path, source_name: str) -> str:
     return f" ({text})"
 
 
+def _unreadable(err: Exception, path: Path, source_name: str,
+                format_name: str) -> FileFormatError:
+    """Return the error for a file GDAL cannot read as ``format_name``."""
+    detail = _gdal_detail(err, path, source_name)
+    msg = (f"{source_name} cannot be read as {format_name}{detail}. The file may be "
+           "damaged or of another type: open it in QGIS and export it again.")
+    zh = (f"{source_name} 无法按 {format_name} 读取{detail}。"
+          "文件可能已损坏或类型不符，请在 QGIS 中打开后重新导出。")
+    return FileFormatError(msg, zh=zh)
+
+
 def read_layer(path: Path, layer: str | None, *, source_name: str,
                format_name: str) -> gpd.GeoDataFrame:
     """Read one layer with pyogrio; unreadable geometries become None (reported later).
@@ -143,12 +154,7 @@ def read_layer(path: Path, layer: str | None, *, source_name: str,
               "请声明坐标系（如 EPSG:4546）或重新导出。")
         raise MissingCrsError(msg, zh=zh) from err
     except _OGR_ERRORS as err:
-        detail = _gdal_detail(err, path, source_name)
-        msg = (f"{source_name} cannot be read as {format_name}{detail}. The file may be "
-               "damaged or of another type: open it in QGIS and export it again.")
-        zh = (f"{source_name} 无法按 {format_name} 读取{detail}。"
-              "文件可能已损坏或类型不符，请在 QGIS 中打开后重新导出。")
-        raise FileFormatError(msg, zh=zh) from err
+        raise _unreadable(err, path, source_name, format_name) from err
     if not isinstance(frame, gpd.GeoDataFrame):
         msg = f"{source_name} has no geometry: it holds a table only. Upload a map layer."
         zh = f"{source_name} 没有几何图形，只是一张表。请上传图层文件。"
@@ -161,12 +167,7 @@ def spatial_layers(path: Path, *, source_name: str, format_name: str) -> list[st
     try:
         layers = pyogrio.list_layers(path)
     except _OGR_ERRORS as err:
-        detail = _gdal_detail(err, path, source_name)
-        msg = (f"{source_name} cannot be read as {format_name}{detail}. The file may be "
-               "damaged or of another type: open it in QGIS and export it again.")
-        zh = (f"{source_name} 无法按 {format_name} 读取{detail}。"
-              "文件可能已损坏或类型不符，请在 QGIS 中打开后重新导出。")
-        raise FileFormatError(msg, zh=zh) from err
+        raise _unreadable(err, path, source_name, format_name) from err
     return [str(name) for name, geom_type in layers if geom_type is not None]
 
 
