@@ -3,7 +3,7 @@
 A synthetic, seeded 1,000,000-row parcel layer (attributes of the parcel schema plus tiny
 square geometries near Hohhot; not real data) is written once to a temporary GeoPackage. Then:
 
-* chunked: `scaleout.capacity.county_demand_by_chunks` (2 thread workers, 100,000 rows a
+* chunked: `planning.scaleout.capacity.county_demand_by_chunks` (2 thread workers, 100,000 rows a
   chunk), first so its peak is not hidden by memory the in-memory path leaves behind;
 * in memory: read the whole layer's needed columns, `parcel_absorption_capacity`, group by
   county (what ``python -m siting capacity`` does after loading).
@@ -20,17 +20,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import psutil
+
+import geopandas as gpd
 import pyogrio
 import shapely
 
 from layers.coefficients import load_crop_table, load_nutrient_params
-from scaleout.capacity import chunk_demand, county_demand_by_chunks
-from scaleout.cluster import local_cluster
-from scaleout.parcel_chunks import NEEDED_COLUMNS
+from planning.scaleout.capacity import chunk_demand, county_demand_by_chunks
+from planning.scaleout.cluster import local_cluster
+from planning.scaleout.parcel_chunks import NEEDED_COLUMNS
 
 ROWS = 1_000_000
 WRITE_BATCH = 250_000

@@ -20,9 +20,9 @@ from collections.abc import Callable
 import geopandas as gpd
 
 from layers.region import load_region
-from layers.siting_inputs import SitingInputs, load_siting_inputs, site_terrain
+from planning.site_scoring import county_water_use
+from planning.siting_inputs import SitingInputs, load_siting_inputs, site_terrain
 from siting.assess import SiteAssessment, assess_sites
-from siting.cli.score import county_water_use
 from siting.score import default_weights
 
 REPEATS = 20

@@ -8,8 +8,9 @@ from geo.crs import require_projected
 from geo.units import M2_PER_HA, M2_PER_MU
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     import pandas as pd
+
+    import geopandas as gpd
 
 
 def area_m2(features: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+
 from shapely import transform
 from shapely.geometry.base import BaseGeometry
 

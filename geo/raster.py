@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from affine import Affine
 
 import rasterio
-from affine import Affine
 from exactextract import exact_extract
 from exactextract.raster import NumPyRasterSource, RasterioRasterSource
 from pyproj import CRS

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final, TypeVar
 import pandas as pd
 
 from errors import FileFormatError, ParameterError, SchemaError
+from problems import Problems
 from siting.parameters import (
     STATUSES,
     Coefficient,
@@ -25,7 +26,6 @@ from siting.parameters import (
     WarningGrade,
     WarningGrades,
 )
-from siting.problems import Problems
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

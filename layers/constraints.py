@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 GENERATOR_KIND: Final[str] = "constraint_generator"
 DEM_KIND: Final[str] = "dem"
-#: GeoPackage layer written by `layers.build_constraints` -> layer kind.
+#: GeoPackage layer written by `layers.build.constraints` -> layer kind.
 CONSTRAINT_LAYERS: Final[dict[str, str]] = {
     "no_farming_zone": "no_farming_zone", "basic_farmland": "basic_farmland",
     "eco_redline": "eco_redline", "settlements": "settlements", "main_roads": "main_roads",

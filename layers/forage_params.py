@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Final, TypeVar
 from errors import ParameterError, SchemaError
 from layers.coefficients import coefficient_path, read_table
 from layers.csv_tables import STATUSES, ColumnType, raise_problems, read_csv_table, rows_problem
+from problems import Problems
 from siting.parameters import BuildoutParams, Coefficient, ForageParams, WaterParams
-from siting.problems import Problems
 
 if TYPE_CHECKING:
     from layers.region import Region

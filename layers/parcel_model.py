@@ -1,7 +1,7 @@
 """Settings of the illustrative absorption-parcel generator, read from a region pack's TOML.
 
 The file (Hohhot: ``data/regions/hohhot/parcel_generator.toml``, manifest layer of kind
-``parcel_generator``) holds every assumption of `layers.parcel_synthesis`: the seed, grid
+``parcel_generator``) holds every assumption of `layers.build.parcel_synthesis`: the seed, grid
 size, landscape zones, cropland shares, field sizes, forage goal factors, crop shares, yield
 ranges, soil distributions and the manure exclusions. Its comments explain each value.
 """
@@ -19,7 +19,7 @@ import numpy as np
 from errors import FileFormatError, SchemaError
 
 SOIL_CLASSES: tuple[str, ...] = ("I", "II", "III")
-# Landscape zones the generator knows (layers.parcel_synthesis.classify_zones); cells of the
+# Landscape zones the generator knows (layers.build.parcel_synthesis.classify_zones); cells of the
 # built-up city form a fifth zone, "urban", that never holds cropland.
 ZONES: tuple[str, ...] = ("plain", "plateau", "mountain", "hills")
 _SHARE_TOLERANCE = 1e-6

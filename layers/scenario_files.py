@@ -3,7 +3,7 @@
 The Hohhot demo restates the 2021-2023 plan: 15 ranches under construction in 2021 and 10
 proposed ranches, in the counties the plan names, 5,000 head of dairy cattle each (assumption
 from the plan's "15 ranches need about 25万亩 forage land"); positions are illustrative
-(`layers.build_demo_scenario`, data/README.md "Demo scenario").
+(`layers.build.demo_scenario`, data/README.md "Demo scenario").
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def _check_values(ranches: pd.DataFrame, adcodes: set[str], name: str) -> None:
             problems.append(f"{rule}: {', '.join(ids[mask])}")
     if problems:
         msg = f"Demo scenario {name} has {len(problems)} problem(s): {'; '.join(problems)}."
-        raise SchemaError(msg + " Rebuild it (python -m layers.build_demo_scenario).",
+        raise SchemaError(msg + " Rebuild it (python -m layers.build.demo_scenario).",
                           zh=f"示范方案 {name} 有问题：{'；'.join(problems)}。")
 
 

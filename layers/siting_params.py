@@ -26,9 +26,9 @@ import pandas as pd
 
 from errors import ParameterError, SchemaError
 from layers.coefficients import build_rows, coefficient_path, read_table
+from problems import Problems
 from siting.criteria import RULE_STATUSES, CriterionSpec, GateRule, SitingParams
 from siting.parameters.coefficient import Coefficient
-from siting.problems import Problems
 from siting.soft_criteria import CRITERION_MEASURES
 
 if TYPE_CHECKING:

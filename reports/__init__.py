@@ -3,7 +3,7 @@
 The packet shows a build-out check (`siting.buildout.run_buildout`) for one place: a static
 map, the check table, the scenario's sites with their review decisions, the parameters with
 their sources and status, and charts. It writes files, so it lives outside the pure
-``siting`` package; ``siting.cli.report`` is its command line.
+``siting`` package; ``cli.report`` is its command line.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""``python -m siting``: the command line (see `siting.cli`)."""
+"""``python -m siting``: the command line (see `cli`)."""
 
-from siting.cli import main
+from cli import main
 
 raise SystemExit(main())

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from errors import ParameterError
-from siting.problems import Problems
+from problems import Problems
 
 #: Saaty's random consistency index RI(n): mean CI of random reciprocal matrices of size n.
 RANDOM_INDEX: Final[dict[int, float]] = {

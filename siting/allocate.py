@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from problems import Problems
 from siting.allocation_inputs import (
     check_farms,
     check_parcels,
@@ -53,7 +54,6 @@ from siting.haul_candidates import (
     update_candidates,
 )
 from siting.ledger_lp import ComponentSolution, LedgerProblem, solve_ledger
-from siting.problems import Problems
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -23,7 +23,7 @@ from geo.validate import (
     require_columns,
     require_same_crs,
 )
-from siting.problems import Problems
+from problems import Problems
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -1,6 +1,6 @@
 """Assess candidate sites end to end: needs, gates, criteria, score, rank, sensitivity.
 
-This is the one call the CLI and the app make once the inputs are loaded (`layers.siting_inputs`
+This is the one call the CLI and the app make once the inputs are loaded (`planning.siting_inputs`
 loads the layers and parameters; `geo.raster.slope_stats` measures the terrain). It stays
 pure: sites are reprojected in memory, nothing is read from disk.
 

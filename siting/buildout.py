@@ -20,6 +20,7 @@ from typing import Final
 import pandas as pd
 
 from errors import ParameterError, SchemaError
+from problems import Problems
 from siting.buildout_checks import (
     CHECK_COLUMNS,
     city_rows,
@@ -34,7 +35,6 @@ from siting.buildout_county import SupplySource, county_totals_for_year
 from siting.buildout_farms import check_farms, farms_by_year
 from siting.buildout_inputs import BuildoutParameters, BuildoutRegion
 from siting.parameters import Coefficient
-from siting.problems import Problems
 
 __all__ = [
     "CHECK_COLUMNS",

@@ -21,9 +21,9 @@ import geopandas as gpd
 
 from errors import SchemaError
 from geo.validate import require_same_crs
+from problems import Problems
 from siting.forage import herd_input
 from siting.parameters import BuildoutParams, NutrientParams
-from siting.problems import Problems
 
 FARM_STATUSES: Final[tuple[str, ...]] = ("existing", "under_construction", "proposed")
 #: Status of farms already counted in the baseline herd.

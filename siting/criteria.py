@@ -26,12 +26,13 @@ import numpy.typing as npt
 from errors import SchemaError
 from geo.crs import require_projected
 from geo.validate import require_columns, require_same_crs
+from problems import Problems
 from siting.parameters.coefficient import Coefficient
-from siting.problems import Problems
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     import pandas as pd
+
+    import geopandas as gpd
 
 GateKind = Literal["gate_inside", "gate_overlap", "gate_setback", "gate_slope"]
 ValueFunction = Literal["linear_increasing", "linear_decreasing"]

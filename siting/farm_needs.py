@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Final
 import pandas as pd
 
 from errors import ParameterError
+from problems import Problems
 from siting.forage import herd_forage_need
 from siting.nutrients import manure_supply
-from siting.problems import Problems
 
 if TYPE_CHECKING:
     from siting.parameters import (

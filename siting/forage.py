@@ -17,6 +17,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from problems import Problems
 from siting.nutrients.explain import ExplainRow, fmt
 from siting.parameters import (
     ANIMAL_CLASSES,
@@ -25,7 +26,6 @@ from siting.parameters import (
     Coefficient,
     ForageParams,
 )
-from siting.problems import Problems
 
 #: Herd input columns (plan store names) read by `class_heads`; missing ones count as 0.
 HERD_INPUT_COLUMNS: Final[tuple[str, ...]] = ("dairy_cow_head", "goat_head")

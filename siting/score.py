@@ -30,10 +30,10 @@ import pandas as pd
 
 from errors import InvalidGeometryError, ParameterError, SchemaError
 from geo.validate import require_columns, require_same_crs
+from problems import Problems
 from siting.ahp import AhpResult, ahp_weights
 from siting.criteria import ConstraintLayers, FloatArray, SitingParams
 from siting.gates import GateResult, evaluate_gates
-from siting.problems import Problems
 from siting.soft_criteria import CRITERION_MEASURES, CriterionResult, measure_criteria
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ import geopandas as gpd
 
 from errors import SchemaError
 from geo.crs import STORAGE_CRS
-from siting.problems import Problems
+from problems import Problems
 from siting.site_footprint import (
     FootprintParams,
     check_footprints,

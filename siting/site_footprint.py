@@ -23,8 +23,8 @@ from shapely.geometry import Point
 from errors import InvalidGeometryError
 from geo.crs import STORAGE_CRS
 from geo.units import M2_PER_MU
+from problems import Problems
 from siting.parameters import Coefficient
-from siting.problems import Problems
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry

@@ -23,8 +23,9 @@ from siting.criteria import ConstraintLayers, CriterionSpec, FloatArray, SitingP
 from siting.gates import nearest_feature
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     import numpy.typing as npt
+
+    import geopandas as gpd
 
 
 @dataclass(frozen=True)

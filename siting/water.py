@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from geo.units import DAYS_PER_YR, L_PER_M3
+from problems import Problems
 from siting.forage import ForageNeed, check_herd_columns, class_heads, herd_input
 from siting.nutrients.explain import ExplainRow, fmt
 from siting.parameters import FEEDS, LIVESTOCK_CLASSES, Coefficient, ForageParams, WaterParams
-from siting.problems import Problems
 
 #: Livestock other than the forage classes, read from these herd columns.
 OTHER_LIVESTOCK_COLUMNS: Final[dict[str, str]] = {

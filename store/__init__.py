@@ -2,7 +2,7 @@
 
 A package of its own (not in ``siting/``, which is pure computation) because it does file
 I/O. It is used by the UI and the CLI; it imports ``geo``, ``errors`` and
-``siting.problems`` only.
+``problems`` only.
 """
 
 from __future__ import annotations

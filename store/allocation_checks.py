@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from errors import SchemaError
-from siting.problems import Problems
+from problems import Problems
 from store.frame_schema import ALLOCATION_INPUT_COLUMNS, ALLOCATION_NUMBER_COLUMNS
 
 _TEXT_COLUMNS: Final[tuple[str, ...]] = ("site_id", "parcel_id", "county_code")

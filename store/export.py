@@ -26,7 +26,7 @@ import shapely
 
 from errors import MissingCrsError, ParameterError, SchemaError
 from geo.crs import STORAGE_CRS
-from siting.problems import Problems
+from problems import Problems
 from store.county_totals import county_totals
 from store.kml_description import site_descriptions
 from store.plan_store import PlanStore, ScenarioRef

@@ -1,6 +1,6 @@
 """Checks of what planners hand to the store: site records, names and user names.
 
-Every check collects all problems of one input and raises once (`siting.problems.Problems`):
+Every check collects all problems of one input and raises once (`problems.Problems`):
 `InvalidGeometryError` if the footprint is unusable, otherwise `ParameterError`.
 """
 
@@ -17,7 +17,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from errors import InvalidGeometryError, ParameterError, PlannerError
-from siting.problems import Problems
+from problems import Problems
 from store.records import (
     FOOTPRINT_SOURCES,
     HERD_COLUMNS,

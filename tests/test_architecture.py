@@ -1,34 +1,66 @@
-"""Dependency direction and purity of the packages (STYLE.md B1, B10.7).
+"""Dependency direction, package cycles and purity (STYLE.md B1, B10.7; DESIGN.md "Layout").
 
-ui/app -> siting -> layers -> geo -> errors. geo/, layers/ and siting/ never import streamlit or
-folium; siting/ computation modules do no file or settings access (the CLI package siting/cli/
-and siting/__main__.py are the entry points and may).
+The house has one direction: entry points (app.py, ui/, cli/, reports/) -> planning/ ->
+layers/, store/ -> siting/ -> geo/ -> errors (errors.py, problems.py). `ALLOWED` states, for
+every package, the project packages it may import; anything else fails, and so does any cycle
+between packages. The entry points reach data only through planning/ (the one place where
+loading meets computing), siting/ is pure (no files, settings or UI), and below the entry
+points nothing imports streamlit or folium. The one exception is ``siting/__main__.py``, the
+thin ``python -m siting`` shim that hands over to `cli`.
 """
 
 from __future__ import annotations
 
 import ast
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 UI_LIBS = {"streamlit", "folium", "streamlit_folium", "branca"}
-# package -> packages it must not import
-FORBIDDEN = {
-    "geo": UI_LIBS | {"layers", "siting", "ui", "store", "reports"},
-    "layers": UI_LIBS | {"siting.cli", "ui", "store", "reports"},
-    "siting": UI_LIBS | {"ui"},
-    "store": UI_LIBS | {"ui"},
+BASE = {"errors", "problems"}
+#: package -> project packages it may import (besides itself).
+ALLOWED: dict[str, set[str]] = {
+    "errors": set(),
+    "problems": {"errors"},
+    "geo": BASE,
+    "siting": {"geo"} | BASE,
+    "layers": {"siting", "geo"} | BASE,
+    "store": {"siting", "geo"} | BASE,
+    "planning": {"layers", "store", "siting", "geo"} | BASE,
+    "reports": {"planning", "siting", "geo"} | BASE,
+    "cli": {"planning", "reports", "siting", "geo"} | BASE,
+    "ui": {"planning", "reports", "siting", "geo"} | BASE,
+    "app": {"ui", "planning"} | BASE,
+    # build-time generators of bundled data: an entry point of their own, never imported
+    # at run time (test_layers_build_is_never_imported_at_run_time)
+    "layers.build": {"planning", "layers", "siting", "geo"} | BASE,
+    "bench": {"planning", "layers", "store", "siting", "geo", "cli", "ui"} | BASE,
 }
-# I/O entry points that may read files; everything else in siting/ is pure
-SITING_IO_ALLOWED = ("siting/cli/", "siting/__main__.py")
-IO_NAMES = {"open", "read_file", "read_dataframe", "read_csv", "to_file", "read_vector"}
-IO_MODULES = {"os", "pathlib", "tomllib", "rasterio", "pyogrio", "sqlite3", "layers", "store"}
+#: Packages that may import the UI libraries.
+UI_PACKAGES = {"ui", "app"}
+#: Modules allowed to break the order, each with its reason.
+EXCEPTIONS = {
+    "siting/__main__.py": "`python -m siting` hands over to the cli package",
+}
+IO_NAMES = {"open", "read_file", "read_dataframe", "read_csv", "to_file", "read_vector",
+            "getenv"}
+IO_MODULES = {"os", "pathlib", "tomllib", "rasterio", "pyogrio", "sqlite3", "streamlit"}
 
 
-def _modules(package: str) -> list[Path]:
-    return sorted((ROOT / package).rglob("*.py"))
+def _package_of(path: Path) -> str:
+    rel = path.relative_to(ROOT)
+    if rel.parts[:2] == ("layers", "build"):
+        return "layers.build"
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def _modules() -> list[Path]:
+    return sorted(
+        p for p in ROOT.rglob("*.py")
+        if ".venv" not in p.parts and p.relative_to(ROOT).parts[0] != "tests"
+        and _package_of(p) in ALLOWED)
 
 
 def _imports(path: Path) -> set[str]:
@@ -42,26 +74,73 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def _is_forbidden(name: str, forbidden: set[str]) -> bool:
-    return any(name == f or name.startswith(f + ".") for f in forbidden)
+def _project_imports(path: Path) -> set[str]:
+    return {"layers.build" if name.startswith("layers.build") else name.split(".")[0]
+            for name in _imports(path)} & set(ALLOWED)
 
 
-@pytest.mark.parametrize("package", sorted(FORBIDDEN))
-def test_package_does_not_import_higher_layers(package: str) -> None:
+def test_every_package_imports_only_what_stands_below_it() -> None:
+    offenders = []
+    for path in _modules():
+        rel, package = path.relative_to(ROOT).as_posix(), _package_of(path)
+        if rel in EXCEPTIONS:
+            continue
+        wrong = _project_imports(path) - ALLOWED[package] - {package}
+        offenders += [f"{rel} imports {name}" for name in sorted(wrong)]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_no_package_cycles() -> None:
+    graph: dict[str, set[str]] = defaultdict(set)
+    for path in _modules():
+        if path.relative_to(ROOT).as_posix() not in EXCEPTIONS:
+            graph[_package_of(path)] |= _project_imports(path) - {_package_of(path)}
+    cycles = [f"{a} <-> {b}" for a in graph for b in graph[a]
+              if a in graph.get(b, set())]
+    assert not cycles, cycles
+    assert not _has_cycle(graph)
+
+
+def _has_cycle(graph: dict[str, set[str]]) -> bool:
+    seen: set[str] = set()
+    stack: set[str] = set()
+
+    def visit(node: str) -> bool:
+        if node in stack:
+            return True
+        if node in seen:
+            return False
+        seen.add(node)
+        stack.add(node)
+        found = any(visit(nxt) for nxt in graph.get(node, set()))
+        stack.discard(node)
+        return found
+
+    return any(visit(node) for node in list(graph))
+
+
+def test_ui_libraries_only_in_the_ui() -> None:
     offenders = [
         f"{path.relative_to(ROOT)} imports {name}"
-        for path in _modules(package)
-        for name in _imports(path)
-        if _is_forbidden(name, FORBIDDEN[package])
-    ]
+        for path in _modules() if _package_of(path) not in UI_PACKAGES
+        for name in _imports(path) if name.split(".")[0] in UI_LIBS]
+    assert not offenders, "\n".join(offenders)
+
+
+@pytest.mark.parametrize("package", ["siting", "geo"])
+def test_core_reads_no_settings_or_environment(package: str) -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)} reads the environment"
+        for path in _modules() if _package_of(path) == package
+        and "os.environ" in path.read_text(encoding="utf-8")]
     assert not offenders, "\n".join(offenders)
 
 
 def test_siting_computation_is_pure() -> None:
     offenders = []
-    for path in _modules("siting"):
+    for path in _modules():
         rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith(SITING_IO_ALLOWED):
+        if _package_of(path) != "siting" or rel in EXCEPTIONS:
             continue
         bad_imports = {n for n in _imports(path) if n.split(".")[0] in IO_MODULES}
         calls = {
@@ -73,6 +152,22 @@ def test_siting_computation_is_pure() -> None:
         if bad_imports or bad_calls:
             offenders.append(f"{rel}: imports {sorted(bad_imports)}, calls {sorted(bad_calls)}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_layers_build_is_never_imported_at_run_time() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in _modules()
+        if not path.relative_to(ROOT).as_posix().startswith("layers/build/")
+        for name in _imports(path) if name.startswith("layers.build")]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_every_project_package_is_placed() -> None:
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
+    packages |= {p.stem for p in ROOT.glob("*.py")}
+    unplaced = packages - set(ALLOWED) - {"tests", "build"}
+    assert not unplaced, f"add {sorted(unplaced)} to ALLOWED"
 
 
 def test_no_catch_all_modules() -> None:

@@ -15,15 +15,17 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from layers.coefficients import (
+from planning.regions import (
+    HERD_COLUMNS,
+    PARCELS_KIND,
     load_crop_table,
+    load_herd_baseline,
     load_manure_routes,
     load_nutrient_params,
+    load_parcels,
+    load_region,
     load_warning_grades,
 )
-from layers.herd import HERD_COLUMNS, load_herd_baseline
-from layers.parcels import PARCELS_KIND, load_parcels
-from layers.region import load_region
 from siting.nutrients import county_balance, parcel_absorption_capacity
 from siting.nutrients.remaining import remaining_capacity
 from ui import balance_state

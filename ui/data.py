@@ -10,15 +10,21 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from layers.counties import load_city_outline, load_counties
-from layers.region import list_regions, load_region
-from layers.targets import load_forage_targets, load_plan_targets
+from planning.regions import (
+    list_regions,
+    load_city_outline,
+    load_counties,
+    load_forage_targets,
+    load_plan_targets,
+    load_region,
+)
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     import pandas as pd
 
-    from layers.region import Region
+    import geopandas as gpd
+
+    from planning.regions import Region
 
 
 @st.cache_data(show_spinner=False)

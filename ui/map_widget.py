@@ -17,7 +17,7 @@ from ui.sidebar import tianditu_key
 if TYPE_CHECKING:
     import folium
 
-    from layers.region import Region
+    from planning.regions import Region
 
 MAP_HEIGHT_PX = 600
 

@@ -15,8 +15,7 @@ import streamlit as st
 
 from errors import PlannerWarning
 from geo.io import read_vector
-from layers.parcels import load_user_parcels
-from layers.region import load_region
+from planning.regions import load_region, load_user_parcels
 from ui import balance_state, data
 from ui.balance_data import ParcelSource, crop_table
 from ui.errors import user_errors

@@ -16,11 +16,10 @@ import streamlit as st
 import geopandas as gpd
 
 from geo.crs import STORAGE_CRS
-from layers.counties import load_counties
-from layers.plan_inputs import load_plan_inputs
-from layers.region import load_region
-from siting.cli.score import DEFAULT_WATER_YEAR, county_water_use
-from store import STORE_PATH_ENV, PlanStore, default_store_path
+from planning.plan_inputs import load_plan_inputs
+from planning.regions import load_counties, load_region
+from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
+from planning.site_scoring import DEFAULT_WATER_YEAR, county_water_use
 from ui.map import display_frame
 
 if TYPE_CHECKING:
@@ -44,7 +43,7 @@ def plan_inputs(region_id: str) -> PlanInputs:
 
     Cached once per region and shared (``cache_resource``: copying ~9 MB of parcels and
     constraint layers on every rerun would cost ~0.1 s). The county water use is the
-    site-check page's (`siting.cli.score.county_water_use` of `DEFAULT_WATER_YEAR`), so both
+    site-check page's (`planning.site_scoring.county_water_use` of `DEFAULT_WATER_YEAR`), so both
     pages score the same criteria. Read-only: nothing in ``siting``
     mutates its inputs, and callers must not either.
     """

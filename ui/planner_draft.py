@@ -21,9 +21,8 @@ import shapely
 
 from errors import PlannerWarning
 from geo.io import read_vector
+from planning.scenarios import SiteRecord, sites_frame
 from siting.site_footprint import check_footprints, county_codes, single_footprint, square_footprint
-from store import SiteRecord
-from store.frame_schema import sites_frame
 from ui import planner_state as ps
 
 if TYPE_CHECKING:

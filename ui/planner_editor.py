@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from store import SITE_STATUSES, site_records
+from planning.scenarios import SITE_STATUSES, site_records
 from ui import planner_state as ps
 from ui.labels import t
 from ui.planner_draft import form_values
@@ -21,8 +21,8 @@ from ui.planner_draft import form_values
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from planning.scenarios import SiteRecord
     from siting.plan_run import PlanInputs
-    from store import SiteRecord
     from ui.planner_draft import DraftFootprint
 
 YEAR_RANGE = (1980, 2100)

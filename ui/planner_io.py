@@ -15,20 +15,19 @@ from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
-from layers.scenario_files import DEMO_SCENARIO_KIND, DEMO_SCENARIO_NAME
+from planning.regions import DEMO_SCENARIO_KIND, DEMO_SCENARIO_NAME
 from planning.scenario_ops import result_tables
+from planning.scenarios import EXPORT_FORMATS, SUFFIXES, export_scenario
 from planning.site_files import SITE_FILE_TYPES, demo_site_file, read_site_file
-from store import EXPORT_FORMATS, export_scenario
-from store.export import SUFFIXES
 from ui import planner_state as ps
 from ui.labels import LABELS, t
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from layers.region import Region
+    from planning.regions import Region
+    from planning.scenarios import PlanStore, Scenario
     from siting.plan_run import PlanInputs, PlanRun
-    from store import PlanStore, Scenario
 
 EXPORT_MIME: Final[dict[str, str]] = {
     "gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json",

@@ -2,7 +2,7 @@
 
 The store path is chosen as the CLI does: env ``FORAGE_SITING_STORE`` (`store.STORE_PATH_ENV`),
 else `store.default_store_path()`. The build-out check runs the same assembly as
-``python -m siting buildout`` (`siting.cli.buildout_inputs`) and is cached by region id,
+``python -m siting buildout`` (`planning.buildout_inputs`) and is cached by region id,
 scenario id and scenario version, so any change to the scenario's sites reruns it while
 reviews and comments (which do not bump the version) do not.
 """
@@ -16,17 +16,20 @@ from typing import TYPE_CHECKING, Final
 import pandas as pd
 import streamlit as st
 
-from layers.coefficients import load_nutrient_params
-from layers.counties import load_counties
-from layers.region import load_region
-from layers.scenario_files import DEMO_SCENARIO_NAME, demo_scenario_sites
+from planning.buildout_inputs import load_buildout_inputs, scenario_farms_table
+from planning.regions import (
+    DEMO_SCENARIO_NAME,
+    demo_scenario_sites,
+    load_counties,
+    load_nutrient_params,
+    load_region,
+)
+from planning.scenarios import STORE_PATH_ENV, PlanStore, SiteRecord, default_store_path
 from siting.buildout import run_buildout
-from siting.cli.buildout_inputs import load_buildout_inputs, scenario_farms_table
-from store import STORE_PATH_ENV, PlanStore, SiteRecord, default_store_path
 
 if TYPE_CHECKING:
+    from planning.scenarios import Scenario
     from siting.buildout import BuildoutResult
-    from store import Scenario
 
 #: Years the review page checks (the plan's phases and the 2025 horizon).
 REVIEW_YEARS: Final[tuple[int, ...]] = (2021, 2022, 2023, 2025)

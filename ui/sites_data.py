@@ -4,8 +4,8 @@ The region's siting inputs (constraint layers, rules, criteria, AHP matrix, DEM 
 loaded once per region with ``st.cache_resource`` (large frames, never mutated); candidate
 sites and their assessment are cached with ``st.cache_data`` keyed by region id, a hash of
 the uploaded bytes, the herd, the datum and the weights as a tuple. The assembly is the CLI's:
-`siting.cli.score.read_sites`, then `siting.assess.assess_sites` with the pack's
-`layers.siting_inputs.site_terrain` and the same ±20 % sensitivity.
+`planning.site_scoring.read_sites`, then `siting.assess.assess_sites` with the pack's
+`planning.siting_inputs.site_terrain` and the same ±20 % sensitivity.
 """
 
 from __future__ import annotations
@@ -17,18 +17,16 @@ from typing import TYPE_CHECKING, Final
 import streamlit as st
 
 from errors import ParameterError, PlannerWarning
-
-from layers.counties import load_city_outline
-from layers.region import load_region
-from layers.siting_inputs import load_siting_inputs, site_terrain
+from planning.regions import load_city_outline, load_region
+from planning.site_scoring import DEFAULT_WATER_YEAR, county_water_use, read_sites
+from planning.siting_inputs import load_siting_inputs, site_terrain
 from siting.assess import assess_sites
-from siting.cli.score import DEFAULT_WATER_YEAR, county_water_use, read_sites
 from siting.score import CriteriaWeights
 
 if TYPE_CHECKING:
-    from layers.siting_inputs import SitingInputs
+    from planning.site_scoring import SiteInput
+    from planning.siting_inputs import SitingInputs
     from siting.assess import SiteAssessment
-    from siting.cli.score import SiteInput
 
 DEMO_FILE: Final[str] = "demo_candidates.geojson"
 DEMO_KEY: Final[str] = "demo"
@@ -59,7 +57,7 @@ def candidate_sites(region_id: str, source_key: str, filename: str, herd: float 
     Raises
     ------
     InputDataError
-        As `siting.cli.score.read_sites` (unreadable file, no herd, no usable feature).
+        As `planning.site_scoring.read_sites` (unreadable file, no herd, no usable feature).
     """
     region = load_region(region_id)
     outline = load_city_outline(region).geometry.iloc[0]

@@ -31,7 +31,7 @@ from ui.map import (
 from ui.sites_view import gate_short
 
 if TYPE_CHECKING:
-    from layers.siting_inputs import SitingInputs
+    from planning.siting_inputs import SitingInputs
     from siting.assess import SiteAssessment
     from siting.gates import GateResult
     from siting.score import SiteResult

@@ -27,15 +27,18 @@ import geopandas as gpd
 from errors import FileFormatError, InvalidGeometryError
 from geo.io import SUPPORTED_VECTOR_EXTENSIONS, read_vector
 from geo.raster import slope_stats
-from layers.constraints import constraint_specs, prepare_constraint_features
-from layers.counties import load_city_outline
-from layers.region import load_region
+from planning.regions import (
+    constraint_specs,
+    load_city_outline,
+    load_region,
+    prepare_constraint_features,
+)
 from siting.criteria import LAYER_KINDS
 from ui.errors import user_errors
 from ui.labels import t
 
 if TYPE_CHECKING:
-    from layers.siting_inputs import SitingInputs
+    from planning.siting_inputs import SitingInputs
 
 USER_LAYERS: Final[str] = "sites_user_layers"
 USER_DEM: Final[str] = "sites_user_dem"

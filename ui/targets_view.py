@@ -18,6 +18,7 @@ from ui.map import MapLayer, MapView, PolygonStyle, build_map
 
 if TYPE_CHECKING:
     import folium
+
     import geopandas as gpd
 
 CROPS: tuple[str, ...] = ("silage_corn", "oat_hay", "alfalfa")

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from problems import Problems
 from siting.nutrients.explain import ExplainRow, fmt, json_number
 from siting.parameters import DAIRY_COW, Coefficient, NutrientParams, WarningGrade, WarningGrades
-from siting.problems import Problems
 
 FloatArray = npt.NDArray[np.float64]
 

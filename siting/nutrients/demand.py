@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from errors import ParameterError
+from problems import Problems
 from siting.nutrients.explain import ExplainRow, Note, fmt
 from siting.parameters import (
     SOIL_CLASSES,
@@ -17,7 +18,6 @@ from siting.parameters import (
     CropCoefficient,
     NutrientParams,
 )
-from siting.problems import Problems
 
 Number = TypeVar("Number", float, np.ndarray, pd.Series)
 _TRUSTED_STATUSES = ("verified", "recalled")

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from problems import Problems
 from siting.nutrients.explain import ExplainRow, fmt
 from siting.parameters import Coefficient, ManureRoute, NutrientParams
-from siting.problems import Problems
 
 #: Route key reported when the per-PE supply defaults (7.0 kg N, 1.2 kg P) are used.
 PER_PE_SUPPLY: Final[str] = "per_pe_supply"

@@ -6,11 +6,11 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from problems import Problems
 from siting.nutrients.demand import CropDemand
 from siting.nutrients.explain import ExplainRow, Note, fmt, json_number
 from siting.nutrients.herd import ManureSupply
 from siting.parameters import Coefficient, NutrientParams
-from siting.problems import Problems
 
 Basis = Literal["N", "P"]
 

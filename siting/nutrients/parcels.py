@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from errors import SchemaError
+from problems import Problems
 from siting.nutrients.capacity import capacity_columns
 from siting.nutrients.demand import manure_demand_kg_per_mu
 from siting.parameters import SOIL_CLASSES, CropTable, NutrientParams, WarningGrades
-from siting.problems import Problems
 
 Frame = TypeVar("Frame", bound=pd.DataFrame)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from errors import SchemaError
-from siting.problems import Problems
+from problems import Problems
 
 Frame = TypeVar("Frame", bound=pd.DataFrame)
 

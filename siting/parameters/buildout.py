@@ -14,8 +14,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from problems import Problems
 from siting.parameters.coefficient import Coefficient, resolve_coefficient
-from siting.problems import Problems
 
 _UNITS: Final[dict[str, str]] = {
     "ramp_frac": "fraction of the final herd",

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-from siting.problems import Problems
+from problems import Problems
 
 #: Status vocabulary of bundled coefficients (docs/decisions.md).
 STATUSES: Final[tuple[str, ...]] = ("verified", "recalled", "illustrative", "derived")

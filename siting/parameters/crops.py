@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from errors import ParameterError
+from problems import Problems
 from siting.parameters.coefficient import Coefficient, check_status
-from siting.problems import Problems
 
 #: Uptake in the guide's 附表1 is given per this many kg of harvested yield.
 UPTAKE_BASIS_KG: Final[float] = 100.0

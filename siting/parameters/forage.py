@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from errors import ParameterError
+from problems import Problems
 from siting.parameters.coefficient import Coefficient, resolve_coefficient
-from siting.problems import Problems
 
 #: Dairy cattle classes; their shares of a dairy head count are in ``herd_structure.csv``.
 DAIRY_CLASSES: Final[tuple[str, ...]] = ("lactating_cow", "dry_cow", "heifer", "calf")

@@ -14,8 +14,8 @@ from math import prod
 from typing import Final
 
 from errors import ParameterError
+from problems import Problems
 from siting.parameters.coefficient import Coefficient, check_status
-from siting.problems import Problems
 
 STAGES: Final[tuple[str, ...]] = ("overall", "collection", "treatment")
 ROUTE_JOINER: Final[str] = "+"

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from problems import Problems
 from siting.parameters.coefficient import Coefficient, resolve_coefficient
-from siting.problems import Problems
 
 #: Soil nutrient classes of the guide's 附表2 (I high, II medium, III low).
 SOIL_CLASSES: Final[tuple[str, ...]] = ("I", "II", "III")

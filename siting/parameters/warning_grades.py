@@ -9,8 +9,8 @@ import numpy as np
 import numpy.typing as npt
 
 from errors import ParameterError
+from problems import Problems
 from siting.parameters.coefficient import Coefficient, check_status
-from siting.problems import Problems
 
 
 @dataclass(frozen=True, slots=True)

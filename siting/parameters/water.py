@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from problems import Problems
 from siting.parameters.coefficient import Coefficient, resolve_coefficient
 from siting.parameters.forage import ANIMAL_CLASSES, FEEDS
-from siting.problems import Problems
 
 #: Classes with a drinking and cleaning quota: the forage classes plus other livestock.
 LIVESTOCK_CLASSES: Final[tuple[str, ...]] = (*ANIMAL_CLASSES, "beef_cattle", "sheep")

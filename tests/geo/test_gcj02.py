@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from shapely.geometry import Polygon
 
 from pyproj import Geod
+from shapely.geometry import Polygon
 
 from geo.gcj02 import (
     gcj02_to_wgs84,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from affine import Affine
 
 import geopandas as gpd
 import rasterio
-from affine import Affine
 from shapely.geometry import box
 
 from errors import (

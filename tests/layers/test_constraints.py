@@ -20,7 +20,8 @@ from shapely.geometry import Point, box
 from errors import FileFormatError, MissingCrsError, SchemaError
 from geo.raster import read_raster_window, slope_deg
 from layers.build import build_region
-from layers.constraint_settings import build_landscape, load_constraint_settings
+from layers.build.constraint_settings import build_landscape, load_constraint_settings
+from layers.build.terrain_model import Grid, spline_field
 from layers.constraints import (
     CONSTRAINT_LAYERS,
     constraint_layers_from_frames,
@@ -30,7 +31,6 @@ from layers.constraints import (
 )
 from layers.counties import load_city_outline, load_counties
 from layers.region import REGIONS_DIR, Region, load_region
-from layers.terrain_model import Grid, spline_field
 from siting.criteria import LAYER_KINDS
 
 GENERATED = ("constraints.gpkg", "dem_30m.tif")
@@ -187,8 +187,8 @@ def test_missing_generated_files_say_make_data(tmp_path: Path) -> None:
 
 
 def test_generation_is_deterministic(region: Region) -> None:
-    from layers.build_constraints import DEM_BLOCK_ROWS, generate_constraint_layers
-    from layers.terrain_model import dem_model, grid_for_bounds
+    from layers.build.constraints import DEM_BLOCK_ROWS, generate_constraint_layers
+    from layers.build.terrain_model import dem_model, grid_for_bounds
 
     settings = load_constraint_settings(region.layer_path("constraint_generator"))
     outline = load_city_outline(region).geometry.iloc[0]

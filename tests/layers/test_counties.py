@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from shapely.geometry import Polygon, box
-from shapely.geometry.polygon import orient
 
 import geopandas as gpd
 from pyproj import Geod
+from shapely.geometry import Polygon, box
+from shapely.geometry.polygon import orient
 
 from errors import FileFormatError, InvalidGeometryError, MissingCrsError, SchemaError
 from geo.area import area_m2

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from errors import SchemaError
+from layers.coefficients import coefficient_path
 from layers.county_zones import load_county_zones
 from layers.forage_params import (
     load_buildout_params,
     load_forage_params,
     load_water_params,
 )
-from layers.coefficients import coefficient_path
 from layers.region import REGIONS_DIR, load_region
 from layers.water_caps import load_water_caps
 from siting.parameters import FEEDS, ZONES

@@ -1,4 +1,4 @@
-"""Tests of the illustrative parcel layer (layers.build_parcels) and the parcel loaders."""
+"""Tests of the illustrative parcel layer (layers.build.parcels) and the parcel loaders."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from errors import FileFormatError, ParameterError, SchemaError
 from geo.io import write_vector
 from geo.units import M2_PER_KM2, M2_PER_MU, MU_PER_WAN_MU
 from geo.validate import require_columns
-from layers.build_parcels import (
+from layers.build.parcels import (
     build_parcels,
     generate_parcels,
     synthesize_parcels,

@@ -12,7 +12,7 @@ import geopandas as gpd
 
 from errors import FileFormatError, SchemaError
 from geo.area import area_mu
-from layers.build_demo_scenario import demo_features
+from layers.build.demo_scenario import demo_features
 from layers.counties import load_counties
 from layers.region import REGIONS_DIR, Region, load_region
 from layers.scenario_files import (

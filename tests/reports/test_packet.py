@@ -13,12 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cli import build_parser
+from cli.buildout import compute
 from layers.counties import load_counties
 from layers.region import load_region
 from layers.scenario_files import load_demo_scenario
 from reports import PacketInputs, ReportFiles, write_county_packet
-from siting.cli import build_parser
-from siting.cli.buildout import compute
 
 ROOT = Path(__file__).resolve().parents[2]
 SHEETS = ["checks", "county_totals", "city_totals", "sites", "reviews", "parameters"]

@@ -1,9 +1,9 @@
 """The planner page scores a site on the same criteria as the site-check page and CLI.
 
 Demo candidates that pass every gate are scored twice on the Hohhot pack: through the
-planner (`layers.plan_inputs.load_plan_inputs` with the county water use, `run_plan` for the
+planner (`planning.plan_inputs.load_plan_inputs` with the county water use, `run_plan` for the
 ledger, then `score_inputs` + `score_plan_sites`) and through `siting.assess.assess_sites`
-as ``python -m siting score`` does (`siting.cli.score.compute`).
+as ``python -m siting score`` does (`planning.site_scoring.assess_site_file`).
 
 The manure-absorption land need is computed differently by design: the planner takes it from
 the ledger (the site's N/P need over the demand of nearby parcels, `siting.plan_results`),
@@ -19,15 +19,16 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+
 import shapely
 
 from geo.io import read_vector
 from layers.counties import load_counties
-from layers.plan_inputs import load_plan_inputs
 from layers.region import load_region
-from layers.siting_inputs import load_siting_inputs, site_terrain
+from planning.plan_inputs import load_plan_inputs
+from planning.site_scoring import county_water_use
+from planning.siting_inputs import load_siting_inputs, site_terrain
 from siting.assess import assess_sites
-from siting.cli.score import county_water_use
 from siting.plan_run import run_plan
 from siting.plan_scores import score_inputs, score_plan_sites, site_signature
 from siting.score import default_weights

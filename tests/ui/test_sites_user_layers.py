@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from affine import Affine
 from streamlit.testing.v1 import AppTest
 
 import geopandas as gpd
 import rasterio
-from affine import Affine
 
 from ui.labels import t
 

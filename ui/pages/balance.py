@@ -25,7 +25,7 @@ from ui.parcel_upload import render_parcel_upload
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from layers.region import Region
+    from planning.regions import Region
     from siting.parameters import NutrientParams
     from ui.balance_data import ParcelSource
 

@@ -58,10 +58,9 @@ from ui.planner_io import (
 from ui.planner_map import SiteOverlay, base_map, focus, overlay_group, sites_view
 
 if TYPE_CHECKING:
+    from planning.scenarios import PlanStore, Scenario, ScenarioSnapshot, SiteRecord
     from siting.allocate import AllocationParams
     from siting.plan_run import PlanInputs, PlanRun
-    from store import PlanStore, Scenario, SiteRecord
-    from store.records import ScenarioSnapshot
 
 MAP_KEY = "planner_map"
 

@@ -21,7 +21,7 @@ from ui.map_widget import map_view, show_map
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from store import PlanStore, Scenario
+    from planning.scenarios import PlanStore, Scenario
 
 SCENARIO: Final[str] = "review_scenario"
 YEAR: Final[str] = "review_year"

@@ -24,9 +24,9 @@ from ui.sites_map import sites_map
 from ui.sites_user_layers import effective_inputs, render_user_layers, user_key, user_kinds
 
 if TYPE_CHECKING:
-    from layers.siting_inputs import SitingInputs
+    from planning.site_scoring import SiteInput
+    from planning.siting_inputs import SitingInputs
     from siting.assess import SiteAssessment
-    from siting.cli.score import SiteInput
 
 SOURCE: Final[str] = "sites_source"
 FILE: Final[str] = "sites_file"

@@ -1,0 +1,76 @@
+"""Command line entry: ``python -m siting <command> ...`` (one module per command).
+
+Each command module has ``register(subparsers, common)``, which adds its sub-parser and sets
+``run=<function(args, out) -> int>``. Exit status: 0 success, 2 bad arguments or parameters
+(one line on stderr), 1 bad or missing data (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+from cli import balance, buildout, capacity, plan, report, score
+from errors import ParameterError, PlannerError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+#: Registered commands, in help order. Add a module here to add a command.
+COMMANDS = (balance, capacity, buildout, score, plan, report)
+EXIT_DATA_ERROR = 1
+EXIT_USAGE = 2
+
+
+def one_line(text: str) -> str:
+    """Collapse whitespace (newlines included) so that a message fits on one line."""
+    return " ".join(text.split())
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr (no usage block), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``<prog>: error: <message>`` on one line and exit with status 2."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line(message)} (see --help)\n")
+
+
+def build_parser() -> OneLineParser:
+    """Return the parser with every registered command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=("en", "zh"), default="en",
+                        help="language of messages and notes (default: en)")
+    parser = OneLineParser(prog="python -m siting",
+                           description="Forage & farm siting planner: command line.")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit status.
+
+    Parameters
+    ----------
+    argv
+        Arguments without the program name; None reads ``sys.argv[1:]``.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args, sys.stdout))
+    except ParameterError as err:
+        print(f"{parser.prog} {args.command}: error: {one_line(err.message(args.lang))}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    except PlannerError as err:
+        print(f"{parser.prog} {args.command}: error: {one_line(err.message(args.lang))}",
+              file=sys.stderr)
+        return EXIT_DATA_ERROR
+    except BrokenPipeError:
+        # The reader closed the pipe (e.g. `| head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

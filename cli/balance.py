@@ -1,0 +1,140 @@
+"""``python -m siting balance``: manure-land balance of one farm (2018 MoA guide, §5).
+
+Example::
+
+    python -m siting balance --animals dairy_cow=5000 --crop maize --yield-kg-per-mu 600 \\
+        --soil-class II --manure-share 0.5 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from cli.options import (
+    add_nutrient_options,
+    apply_nutrient_overrides,
+    fraction,
+    non_negative,
+    positive,
+    region_argument,
+)
+from cli.render import (
+    coefficient_dicts,
+    coefficient_table,
+    explain_table,
+    notes_text,
+    write_json,
+)
+from errors import ParameterError
+from planning.regions import (
+    load_crop_table,
+    load_manure_routes,
+    load_nutrient_params,
+    load_region,
+)
+from siting.nutrients import (
+    FarmLandRequirement,
+    crop_manure_demand,
+    farm_land_requirement,
+    manure_supply,
+)
+from siting.parameters import SOIL_CLASSES
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import TextIO
+
+
+def animals(text: str) -> tuple[str, float]:
+    """Parse ``SPECIES=HEAD`` (argparse type), e.g. ``dairy_cow=5000``."""
+    species, sep, head = text.partition("=")
+    if not sep or not species.strip():
+        msg = f"{text!r} is not SPECIES=HEAD (e.g. dairy_cow=5000)"
+        raise argparse.ArgumentTypeError(msg)
+    try:
+        return species.strip(), float(head)
+    except ValueError:
+        msg = f"head count {head!r} in {text!r} is not a number"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    """Add the ``balance`` command."""
+    parser = subparsers.add_parser(
+        "balance", parents=[common], help="manure N/P supply vs land of one farm",
+        description="Pig equivalents, manure N and P supply, crop manure demand per mu and the "
+                    "land the farm needs on the N and P bases (农办牧〔2018〕1号).")
+    parser.add_argument("--animals", type=animals, action="append", required=True,
+                        metavar="SPECIES=HEAD",
+                        help="head on stock; repeat for several species (dairy_cow, beef_cattle, "
+                             "sheep, goat, pig, poultry)")
+    parser.add_argument("--crop", required=True, help="receiving crop key of crops.csv")
+    parser.add_argument("--yield-kg-per-mu", type=positive, metavar="KG",
+                        help="target yield (default: the crop's illustrative default)")
+    parser.add_argument("--soil-class", choices=SOIL_CLASSES, default="II",
+                        help="soil N (and P) class I/II/III (default II)")
+    parser.add_argument("--soil-p-class", choices=SOIL_CLASSES,
+                        help="soil P class if it differs from --soil-class")
+    add_nutrient_options(parser)
+    parser.add_argument("--manure-sold-frac", type=fraction, default=0.0, metavar="FRAC",
+                        help="share of manure sold or moved off the farm (default 0)")
+    parser.add_argument("--route", help="manure route, e.g. guide_default or "
+                                        "dry_scrape+composting (default: 7.0 kg N, 1.2 kg P/PE)")
+    parser.add_argument("--olsen-p-mg-per-kg", type=non_negative, metavar="MG",
+                        help="soil Olsen-P of the receiving land (> 40 mg/kg: P basis)")
+    parser.add_argument("--p-sensitive", action="store_true",
+                        help="the land is in a P-sensitive area (P basis)")
+    parser.add_argument("--region", type=region_argument,
+                        help="region pack whose coefficients/ override the defaults")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(run=run)
+
+
+def _herd(pairs: list[tuple[str, float]]) -> dict[str, float]:
+    herd: dict[str, float] = {}
+    for species, head in pairs:
+        if species in herd:
+            msg = f"--animals gives {species!r} twice; give each species once"
+            raise ParameterError(msg, zh=f"--animals 中 {species!r} 出现两次；每个畜种只写一次")
+        herd[species] = head
+    return herd
+
+
+def compute(args: argparse.Namespace) -> FarmLandRequirement:
+    """Load the coefficients (region overrides) and compute the farm balance."""
+    region_dir: Path | None = load_region(args.region).dir if args.region else None
+    params = apply_nutrient_overrides(load_nutrient_params(region_dir), args)
+    crop = load_crop_table(region_dir).get(args.crop)
+    route = load_manure_routes(region_dir).route(args.route) if args.route else None
+    supply = manure_supply(_herd(args.animals), params, route=route,
+                           sold_frac=args.manure_sold_frac)
+    demand = crop_manure_demand(crop, yield_kg_per_mu=args.yield_kg_per_mu,
+                                soil_class=args.soil_class, soil_p_class=args.soil_p_class,
+                                params=params)
+    return farm_land_requirement(supply, demand, params=params,
+                                 olsen_p_mg_per_kg=args.olsen_p_mg_per_kg,
+                                 p_sensitive=args.p_sensitive)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run ``balance`` and print JSON or readable tables to ``out``."""
+    result = compute(args)
+    rows = result.explain()
+    coefficients = [c for row in rows for c in row.coefficients]
+    if args.json:
+        data = {**result.to_dict(),
+                "coefficients": coefficient_dicts(coefficients),
+                "explain": [row.to_dict() for row in rows]}
+        write_json(data, out)
+        return 0
+    out.write("Manure-land balance of one farm (农办牧〔2018〕1号)\n\n")
+    out.write(explain_table(rows) + "\n\n")
+    land = "inf" if result.land_required_mu == float("inf") else f"{result.land_required_mu:,.0f}"
+    out.write(f"Land required: {land} mu on the {result.binding_basis} basis "
+              f"(larger basis: {result.larger_basis})\n\n")
+    out.write("Notes:\n" + notes_text(result.notes, args.lang) + "\n\n")
+    out.write("Coefficients:\n" + coefficient_table(coefficients) + "\n")
+    return 0
+

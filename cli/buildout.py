@@ -1,0 +1,213 @@
+"""``python -m siting buildout``: a scenario's farms checked per county and year.
+
+Examples::
+
+    python -m siting buildout --region hohhot --scenario demo --json
+    python -m siting buildout --region hohhot --scenario "2023 plan" --store plans.gpkg \\
+        --years 2021,2023 --allocate
+
+``--scenario demo`` runs the region pack's bundled demo scenario (no plan store needed);
+any other name is a scenario of the plan store: ``--store PATH``, else the environment
+variable ``FORAGE_SITING_STORE``, else the user's default store file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import pandas as pd
+
+import geopandas as gpd
+
+from cli.options import add_nutrient_options, apply_nutrient_overrides, region_argument
+from cli.render import coefficient_dicts, frame_records, table, write_json
+from errors import ParameterError
+from planning.buildout_inputs import load_buildout_inputs, scenario_farms_table
+from planning.regions import (
+    Region,
+    load_allocation_params,
+    load_counties,
+    load_demo_scenario,
+    load_nutrient_params,
+    load_region,
+)
+from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
+from siting.allocate import allocate
+from siting.buildout import BuildoutParameters, BuildoutRegion, BuildoutResult, run_buildout
+from siting.buildout_farms import farm_pe
+
+if TYPE_CHECKING:
+    from typing import TextIO
+
+DEMO: Final[str] = "demo"
+DEFAULT_YEARS: Final[tuple[int, ...]] = (2021, 2022, 2023, 2025)
+_STATUS_MARK: Final[dict[str, str]] = {"ok": "ok", "warning": "WARN", "exceeded": "EXCEEDED"}
+_ROW_FIELDS: Final[tuple[str, ...]] = (
+    "check", "value", "limit", "warning_limit", "limit_type", "unit", "status", "grade",
+    "source", "name_zh", "name_en", "note", "note_zh")
+
+
+def years_argument(text: str) -> tuple[int, ...]:
+    """Parse ``2021,2023`` (argparse type)."""
+    try:
+        years = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        years = ()
+    if not years:
+        msg = f"{text!r} is not a comma-separated list of years (e.g. 2021,2023)"
+        raise argparse.ArgumentTypeError(msg)
+    return years
+
+
+def add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--region``, ``--scenario`` and ``--store`` (shared by buildout and report)."""
+    parser.add_argument("--region", required=True, type=region_argument,
+                        help="region pack id or folder, e.g. hohhot")
+    parser.add_argument("--scenario", required=True,
+                        help=f"'{DEMO}' (the region's bundled demo) or a plan-store scenario")
+    parser.add_argument("--store", type=Path, metavar="PATH",
+                        help=f"plan store file (default: ${STORE_PATH_ENV}, else "
+                             f"{default_store_path()})")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    """Add the ``buildout`` command."""
+    parser = subparsers.add_parser(
+        "buildout", parents=[common], help="a scenario's farms checked per county and year",
+        description="Forage self-sufficiency, forage area vs plan, manure load index and "
+                    "utilisation, water vs cap and the plan's herd targets, per county and "
+                    "year of a build-out scenario; city totals roll up from the counties.")
+    add_scenario_options(parser)
+    parser.add_argument("--years", type=years_argument, default=DEFAULT_YEARS,
+                        metavar="Y1,Y2", help="years to check (default 2021,2022,2023,2025)")
+    parser.add_argument("--forage-supply", choices=("parcels", "targets"), default="parcels",
+                        help="forage area grown: parcels under each crop (default) or the "
+                             "planned county acreage")
+    parser.add_argument("--allocate", action="store_true",
+                        help="run the absorption-land ledger (full herds) and add its unmet need")
+    add_nutrient_options(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(run=run)
+
+
+def _store_path(args: argparse.Namespace) -> Path:
+    path = args.store or Path(os.environ.get(STORE_PATH_ENV) or default_store_path())
+    if not path.is_file():
+        msg = (f"No plan store at {path}; give --store PATH, set {STORE_PATH_ENV}, or use "
+               f"--scenario {DEMO} for the bundled demo scenario.")
+        raise ParameterError(msg, zh=f"{path} 处没有规划存储文件；请用 --store 指定，"
+                                     f"或用 --scenario {DEMO} 运行示范方案。")
+    return path
+
+
+def scenario_farms(region: Region, args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, str]:
+    """Return the scenario's sites (EPSG:4326, ``site_id`` ...) and the scenario's name."""
+    if args.scenario == DEMO:
+        return load_demo_scenario(region), f"{DEMO} ({region.id})"
+    store = PlanStore(_store_path(args))
+    scenario = store.get_scenario(args.scenario)
+    return store.sites(scenario), scenario.name
+
+
+def load_inputs(region: Region, args: argparse.Namespace) -> tuple[BuildoutRegion,
+                                                                   BuildoutParameters]:
+    """Load the region data and the parameters (with the user's nutrient options)."""
+    nutrients = apply_nutrient_overrides(load_nutrient_params(region.dir), args)
+    return load_buildout_inputs(region, nutrients)
+
+
+def ledger_farms(sites: gpd.GeoDataFrame, farms: pd.DataFrame, inputs: BuildoutRegion,
+                 parameters: BuildoutParameters, region: Region) -> pd.DataFrame:
+    """Run the absorption-land ledger for the farms at full herd; return its farm table.
+
+    Needs (kg/yr) are the farms' manure N and P at the guide's per-PE default (7.0 kg N,
+    1.2 kg P); each farm's own ``haul_radius_km``, else the ledger's default radius.
+    """
+    nutrients = parameters.nutrients
+    pe = farm_pe(farms, nutrients)
+    radius = (pd.to_numeric(sites["haul_radius_km"]).to_numpy(dtype=float)
+              if "haul_radius_km" in sites.columns else float("nan"))
+    located = gpd.GeoDataFrame(
+        {"farm_id": farms["farm_id"].to_numpy(), "status": farms["status"].to_numpy(),
+         "haul_radius_km": radius, "n_need_kg_per_yr": pe * nutrients.n_supply_kg_per_pe,
+         "p_need_kg_per_yr": pe * nutrients.p_supply_kg_per_pe},
+        geometry=sites.geometry.to_numpy(), crs=sites.crs).to_crs(region.analysis_crs)
+    parcels = gpd.GeoDataFrame(inputs.parcels).to_crs(region.analysis_crs)
+    return allocate(located, parcels, load_allocation_params(region.dir)).farms
+
+
+def compute(args: argparse.Namespace) -> tuple[Region, str, BuildoutResult]:
+    """Load everything and run the build-out check."""
+    region = load_region(args.region)
+    sites, name = scenario_farms(region, args)
+    inputs, parameters = load_inputs(region, args)
+    counties = load_counties(region)
+    if "county_code" not in sites.columns and "adcode" in sites.columns:
+        sites = sites.rename(columns={"adcode": "county_code"})
+    farms = scenario_farms_table(sites, counties)
+    allocation = (ledger_farms(sites, farms, inputs, parameters, region) if args.allocate
+                  else None)
+    result = run_buildout(farms, list(args.years), inputs, parameters, allocation=allocation,
+                          supply_from=args.forage_supply)
+    return region, name, result
+
+
+def nested_checks(result: BuildoutResult, counties: pd.DataFrame) -> list[dict[str, object]]:
+    """Return ``[{adcode, name_zh, name_en, scope, years: [{year, checks: [...]}]}]``."""
+    names = counties.set_index("adcode")
+    entries = []
+    for (scope, adcode), rows in result.checks.groupby(["scope", "adcode"], sort=False):
+        known = adcode in names.index
+        entries.append({
+            "scope": scope, "adcode": adcode,
+            "name_zh": names.loc[adcode, "name_zh"] if known else "",
+            "name_en": names.loc[adcode, "name_en"] if known else "",
+            "years": [{"year": int(year), "checks": frame_records(
+                pd.DataFrame(group[list(_ROW_FIELDS)]))}
+                for year, group in rows.groupby("year", sort=True)],
+        })
+    return entries
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run ``buildout`` and print JSON or readable tables to ``out``."""
+    region, name, result = compute(args)
+    counties = load_counties(region)
+    city = pd.DataFrame({"adcode": [region.adcode], "name_zh": [region.name_zh],
+                         "name_en": [region.name_en]})
+    names = pd.concat([pd.DataFrame(counties[["adcode", "name_zh", "name_en"]]), city])
+    if args.json:
+        write_json({"region": region.id, "scenario": name, "years": list(result.years),
+                    "forage_supply": result.supply_from,
+                    "counties": nested_checks(result, names),
+                    "coefficients": coefficient_dicts(result.coefficients)}, out)
+        return 0
+    _write_text(result, names, name, out, args.lang)
+    return 0
+
+
+def _write_text(result: BuildoutResult, names: pd.DataFrame, scenario: str, out: TextIO,
+                lang: str) -> None:
+    label = names.set_index("adcode")["name_zh" if lang == "zh" else "name_en"]
+    checks = result.checks.assign(place=result.checks["adcode"].map(label),
+                                  year=result.checks["year"].astype(int).astype(str))
+    out.write(f"Build-out check of scenario {scenario!r} (forage area from "
+              f"{result.supply_from})\n")
+    out.write("Places: " + "; ".join(f"{a} {n}" for a, n in label.items()) + "\n")
+    for year, rows in checks.groupby("year", sort=True):
+        matrix = rows.pivot_table(index="check", columns="adcode", values="status",
+                                  aggfunc="first", sort=False).fillna("")
+        out.write(f"\n{year}\n")
+        out.write(table(["check", *matrix.columns],
+                        [(check, *(_STATUS_MARK.get(v, v) for v in row))
+                         for check, row in matrix.iterrows()]) + "\n")
+    flagged = checks[checks["status"] != "ok"]
+    note = "note_zh" if lang == "zh" else "note"
+    out.write("\nWarnings and exceeded limits:\n")
+    out.write(table(["year", "place", "check", "value", "limit", "unit", "status", "note"],
+                    flagged[["year", "place", "check", "value", "limit", "unit", "status",
+                             note]].itertuples(index=False)) + "\n")

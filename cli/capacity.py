@@ -1,0 +1,122 @@
+"""``python -m siting capacity``: carrying capacity and load of every county of a region.
+
+Needs two layers of the region pack (provided by `layers.parcels` and `layers.herd`):
+
+* ``layers.parcels.load_parcels(region) -> DataFrame`` with `siting.nutrients.PARCEL_COLUMNS`
+  (``adcode``, ``area_mu`` measured in the analysis CRS, ``crop``, ``yield_kg_per_mu``,
+  ``soil_n_class``, ``soil_p_class``, ``manure_allowed``);
+* ``layers.herd.load_herd_baseline(region) -> DataFrame`` with ``adcode`` and head-count
+  columns; ``layers.herd.HERD_COLUMNS`` (column -> species key), if present, says which
+  species each column holds, otherwise columns are matched by name (``dairy_cow_head`` ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import types
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from cli.options import add_nutrient_options, apply_nutrient_overrides, region_argument
+from cli.render import (
+    coefficient_dicts,
+    coefficient_table,
+    frame_records,
+    table,
+    write_json,
+)
+from errors import FileFormatError
+from planning.regions import (
+    Region,
+    load_counties,
+    load_crop_table,
+    load_nutrient_params,
+    load_region,
+    load_warning_grades,
+)
+from siting.nutrients import county_balance, parcel_absorption_capacity
+
+if TYPE_CHECKING:
+    from typing import TextIO
+
+    from siting.parameters import Coefficient
+
+_PROVIDERS = (("layers.parcels", "load_parcels"), ("layers.herd", "load_herd_baseline"))
+_TEXT_COLUMNS = (
+    ("adcode", "adcode"), ("name_en", "county"), ("present_pe", "present PE"),
+    ("capacity_pe_n", "capacity PE (N)"), ("capacity_pe_p", "capacity PE (P)"),
+    ("capacity_dairy_cows_n", "cows (N)"), ("capacity_dairy_cows_p", "cows (P)"),
+    ("load_index_n", "load N"), ("grade_n", "grade N"),
+    ("load_index_p", "load P"), ("grade_p", "grade P"),
+)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    """Add the ``capacity`` command."""
+    parser = subparsers.add_parser(
+        "capacity", parents=[common], help="county carrying capacity, load index and grade",
+        description="Per county: manure N/P demand of the cropland, carrying capacity in pig "
+                    "equivalents and dairy cows (N and P basis), present load, load index "
+                    "and warning grade (农办牧〔2018〕1号).")
+    parser.add_argument("--region", required=True, type=region_argument,
+                        help="region pack id or folder, e.g. hohhot")
+    add_nutrient_options(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(run=run)
+
+
+def _provider(module_name: str, function_name: str) -> types.ModuleType:
+    """Import a layer loader's module lazily, with a one-line error if it is not available."""
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as err:
+        module = None
+        cause: Exception | None = err
+    else:
+        cause = None
+    if module is None or not hasattr(module, function_name):
+        msg = (f"The capacity command needs {module_name}.{function_name}(region), which is "
+               "not available in this tree.")
+        zh = f"capacity 命令需要 {module_name}.{function_name}，当前不可用。"
+        raise FileFormatError(msg, zh=zh) from cause
+    return module
+
+
+def county_table(
+    region: Region, args: argparse.Namespace
+) -> tuple[pd.DataFrame, list[Coefficient]]:
+    """Return the county balance of ``region`` and the coefficients it used."""
+    params = apply_nutrient_overrides(load_nutrient_params(region.dir), args)
+    crops = load_crop_table(region.dir)
+    grades = load_warning_grades(region.dir)
+    parcels_module = _provider(*_PROVIDERS[0])
+    herd_module = _provider(*_PROVIDERS[1])
+    parcels = parcels_module.load_parcels(region)
+    herd = herd_module.load_herd_baseline(region)
+    # The herd loader may say which species each head-count column holds (HERD_COLUMNS).
+    species_columns = getattr(herd_module, "HERD_COLUMNS", None)
+    balance = county_balance(parcel_absorption_capacity(parcels, crops, params), herd,
+                             params, grades, species_columns=species_columns)
+    names = pd.DataFrame(load_counties(region)[["adcode", "name_zh", "name_en"]])
+    balance = names.merge(balance, on="adcode", how="right")
+    used = [*params.coefficients(), *crops.coefficients(), *grades.coefficients()]
+    return balance, used
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run ``capacity`` and print JSON or a readable table to ``out``."""
+    region = load_region(args.region)
+    balance, used = county_table(region, args)
+    if args.json:
+        write_json({"region": region.id, "counties": frame_records(balance),
+                    "coefficients": coefficient_dicts(used)}, out)
+        return 0
+    shown = [(column, label) for column, label in _TEXT_COLUMNS if column in balance.columns]
+    out.write(f"Manure carrying capacity by county, {region.name_en} (农办牧〔2018〕1号)\n\n")
+    out.write(table([label for _, label in shown],
+                    balance[[c for c, _ in shown]].itertuples(index=False)) + "\n\n")
+    out.write("Coefficients:\n" + coefficient_table(used) + "\n")
+    return 0

@@ -1,0 +1,78 @@
+"""Argument types and the coefficient-override options shared by the commands."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planning.regions import MANIFEST_NAME, list_regions
+
+if TYPE_CHECKING:
+    from siting.parameters import NutrientParams
+
+#: option dest -> NutrientParams field it overrides.
+NUTRIENT_OVERRIDES: dict[str, str] = {
+    "manure_share": "manure_share_frac",
+    "n_utilisation": "n_utilisation_frac",
+    "p_utilisation": "p_utilisation_frac",
+}
+
+
+def non_negative(text: str) -> float:
+    """Parse a finite number >= 0 (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        msg = f"{text!r} is not a number >= 0"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def positive(text: str) -> float:
+    """Parse a finite number > 0 (argparse type)."""
+    value = non_negative(text)
+    if value == 0:
+        msg = f"{text!r} must be > 0"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def fraction(text: str) -> float:
+    """Parse a fraction in [0, 1] (argparse type; 0.5 means 50%)."""
+    value = non_negative(text)
+    if value > 1:
+        msg = f"{text!r} is not a fraction in [0, 1] (write 50% as 0.5)"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def region_argument(text: str) -> str:
+    """Accept a known region id or a folder holding a region manifest (argparse type)."""
+    if text in list_regions() or (Path(text) / MANIFEST_NAME).is_file():
+        return text
+    known = ", ".join(list_regions()) or "none"
+    msg = f"no region pack {text!r} (known regions: {known}; or give a folder with {MANIFEST_NAME})"
+    raise argparse.ArgumentTypeError(msg)
+
+
+def add_nutrient_options(parser: argparse.ArgumentParser) -> None:
+    """Add --manure-share, --n-utilisation, --p-utilisation and --region."""
+    parser.add_argument("--manure-share", type=fraction, metavar="FRAC",
+                        help="share of fertilisation given as manure (default from "
+                             "nutrient_factors.csv: 0.5)")
+    parser.add_argument("--n-utilisation", type=fraction, metavar="FRAC",
+                        help="in-season utilisation of manure N (default 0.25; guide 0.25-0.30)")
+    parser.add_argument("--p-utilisation", type=fraction, metavar="FRAC",
+                        help="in-season utilisation of manure P (default 0.30; guide 0.30-0.35)")
+
+
+def apply_nutrient_overrides(params: NutrientParams, args: argparse.Namespace) -> NutrientParams:
+    """Return ``params`` with the options the user gave (range checks run again)."""
+    changes = {field: getattr(args, dest) for dest, field in NUTRIENT_OVERRIDES.items()
+               if getattr(args, dest) is not None}
+    return dataclasses.replace(params, **changes) if changes else params

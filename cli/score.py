@@ -1,0 +1,238 @@
+"""``python -m siting score``: site suitability of candidate polygons.
+
+Example::
+
+    python -m siting score data/regions/hohhot/demo_candidates.geojson --region hohhot --json
+
+SITES is a GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons (any CRS the file
+declares) with a ``herd_dairy_cows`` attribute, or ``--herd-dairy-cows N`` for all. Each site
+gets its hard gates (rule, measured value, limit, source), its criteria (value, normalised
+score, weight), a 0-100 score and rank if it passes, and its rank range when every weight
+moves by ±20 %. A file that cannot be read, or in which no feature is usable, exits with
+status 2 and one line on stderr; a file mixing good and bad features scores the good ones and
+lists the bad ones with their reasons.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+from cli.options import positive, region_argument
+from cli.render import table, write_json
+from errors import InputDataError
+from planning.regions import load_region, region_outline
+from planning.site_scoring import (
+    DEFAULT_WATER_YEAR,
+    HERD_COLUMN,
+    ScoreOptions,
+    SiteInput,
+    assess_site_file,
+    read_sites,
+)
+from planning.siting_inputs import DEFAULT_RECEIVING_CROP
+
+if TYPE_CHECKING:
+    from typing import TextIO
+
+    import geopandas as gpd
+
+    from siting.assess import SiteAssessment
+    from siting.gates import GateResult
+    from siting.score import SiteResult
+    from siting.soft_criteria import CriterionResult
+
+EXIT_BAD_INPUT = 2
+_NEED_COLUMNS = ("adcode", "absorption_need_mu", "forage_need_mu", "forage_need_basis",
+                 "water_need_m3_per_yr")
+
+
+def key_value(text: str) -> tuple[str, float]:
+    """Parse ``KEY=NUMBER`` (argparse type), e.g. ``settlement_setback=300``."""
+    key, sep, number = text.partition("=")
+    try:
+        value = float(number)
+    except ValueError:
+        value = math.nan
+    if not sep or not key.strip() or not math.isfinite(value) or value < 0:
+        msg = f"{text!r} is not KEY=NUMBER with a number >= 0 (e.g. settlement_setback=300)"
+        raise argparse.ArgumentTypeError(msg)
+    return key.strip(), value
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    """Add the ``score`` command."""
+    parser = subparsers.add_parser(
+        "score", parents=[common], help="site suitability of candidate polygons",
+        description="Hard gates (禁养区, 永久基本农田, 生态保护红线, setbacks, slope), soft "
+                    "criteria, 0-100 score, rank and weight sensitivity of candidate sites.")
+    parser.add_argument("sites", type=Path, metavar="SITES",
+                        help="GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons")
+    parser.add_argument("--region", type=region_argument, default="hohhot",
+                        help="region pack (default: hohhot)")
+    parser.add_argument("--herd-dairy-cows", type=positive, metavar="N",
+                        help="herd of every site (default: the herd_dairy_cows attribute)")
+    parser.add_argument("--weights", choices=("direct", "ahp"), default="direct",
+                        help="default weights of siting_criteria.csv (direct) or derived "
+                             "from siting_ahp_matrix.csv (ahp)")
+    parser.add_argument("--weight", type=key_value, action="append", default=[],
+                        metavar="CRITERION=W", help="set one criterion's weight (repeatable)")
+    parser.add_argument("--limit", type=key_value, action="append", default=[],
+                        metavar="RULE=VALUE", help="set one gate's limit (repeatable), e.g. "
+                                                   "settlement_setback=300")
+    parser.add_argument("--delta", type=positive, default=0.2, metavar="FRAC",
+                        help="weight change of the sensitivity check (default 0.2 = ±20%%)")
+    parser.add_argument("--crop", default=DEFAULT_RECEIVING_CROP,
+                        help="receiving crop of the manure-land need (default silage_corn)")
+    parser.add_argument("--no-parcels", action="store_true",
+                        help="do not load the absorption parcels (land criteria unavailable)")
+    parser.add_argument("--water-year", type=int, default=DEFAULT_WATER_YEAR, metavar="YEAR",
+                        help="year of the county water use the headroom starts from (build-out "
+                             f"check of the baseline herd; default {DEFAULT_WATER_YEAR})")
+    parser.add_argument("--no-water", action="store_true",
+                        help="skip the county water headroom (criterion not available)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(run=run)
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+def score_options(args: argparse.Namespace) -> ScoreOptions:
+    """Return the scoring options of the parsed command line."""
+    return ScoreOptions(
+        crop=args.crop, with_parcels=not args.no_parcels,
+        water_year=None if args.no_water else args.water_year,
+        weights_method=args.weights, weights=tuple(args.weight),
+        rule_limits=tuple(args.limit), delta_frac=args.delta)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run ``score``; print JSON or a table to ``out``."""
+    try:
+        outline = region_outline(load_region(args.region))
+        site_input = read_sites(args.sites, herd=args.herd_dairy_cows, region_outline=outline,
+                                lang=args.lang)
+    except InputDataError as err:
+        print(f"python -m siting score: error: {' '.join(err.message(args.lang).split())}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    assessment, inputs = assess_site_file(site_input, load_region(args.region),
+                                          score_options(args))
+    data = to_json(assessment, site_input, inputs, lang=args.lang)
+    if args.json:
+        write_json(data, out)
+    else:
+        out.write(summary_text(data) + "\n")
+    return 0
+
+
+def _gate_dict(gate: GateResult, lang: str) -> dict[str, Any]:
+    return {"rule": gate.rule, "name": gate.name_zh if lang == "zh" else gate.name_en,
+            "measured_value": gate.measured_value, "limit": gate.limit, "unit": gate.unit,
+            "feature_id": gate.feature_id, "feature_name": gate.feature_name,
+            "source": gate.source, "status": gate.status,
+            "illustrative_layer": gate.illustrative_layer,
+            "message": gate.message_zh if lang == "zh" else gate.message_en}
+
+
+def _criterion_dict(c: CriterionResult, lang: str) -> dict[str, Any]:
+    zh = lang == "zh"
+    return {"key": c.key, "name": c.name_zh if zh else c.name_en, "available": c.available,
+            "value": c.raw_value, "unit": c.unit, "normalised": c.normalised,
+            "weight": c.weight, "contribution": c.contribution,
+            "value_function": c.value_function_zh if zh else c.value_function_en,
+            "source": c.source, "status": c.status,
+            "explanation": c.explanation_zh if zh else c.explanation_en,
+            "reason_unavailable": c.reason_unavailable_zh if zh else c.reason_unavailable_en}
+
+
+def _needs(assessment: SiteAssessment) -> dict[str, dict[str, Any]]:
+    frame = pd.DataFrame(assessment.sites.drop(columns="geometry"))
+    out = {}
+    for row in frame.to_dict("records"):
+        out[str(row["site_id"])] = {k: _plain(row.get(k)) for k in _NEED_COLUMNS}
+    return out
+
+
+def _plain(value: object) -> object:
+    """JSON-safe scalar: NaN/None -> None, numpy -> Python."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _site_dict(site: SiteResult, assessment: SiteAssessment, herd: dict[str, float],
+               needs: dict[str, Any], lang: str) -> dict[str, Any]:
+    rank_range = assessment.sensitivity.rank_range(site.site_id)
+    return {"site_id": site.site_id, "passed": site.passed, "score": site.score,
+            "rank": site.rank, "rank_range": list(rank_range) if rank_range else None,
+            "herd_dairy_cows": herd[site.site_id], "needs": needs,
+            "failed_gates": [_gate_dict(g, lang) for g in site.failed_gates],
+            "unchecked_gates": [_gate_dict(g, lang) for g in site.unchecked_gates],
+            "gates": [_gate_dict(g, lang) for g in site.gates],
+            "criteria": [_criterion_dict(c, lang) for c in site.criteria]}
+
+
+def to_json(assessment: SiteAssessment, site_input: SiteInput, inputs: Any,
+            *, lang: str = "en") -> dict[str, Any]:
+    """Return the JSON document of one run (sites in input order)."""
+    herd = dict(zip(site_input.sites["site_id"], site_input.sites[HERD_COLUMN].astype(float),
+                    strict=True))
+    weights = assessment.scores.weights
+    needs = _needs(assessment)
+    return {
+        "region": inputs.region.id, "sites_file": site_input.source_name,
+        "illustrative_layers": sorted(k for k, v in inputs.layers.illustrative.items() if v),
+        "notes": list(site_input.notes),
+        "weights": {"method": weights.method, "weights": weights.as_dict(),
+                    "ahp": weights.ahp.to_dict() if weights.ahp else None},
+        "sensitivity": assessment.sensitivity.to_dict(),
+        "sites": [_site_dict(s, assessment, herd, needs[s.site_id], lang)
+                  for s in assessment.scores.sites],
+        "bad_features": site_input.bad,
+    }
+
+
+def _gate_short(gate: dict[str, Any]) -> str:
+    value = gate["measured_value"]
+    shown = "n/a" if value is None else f"{value:,.1f}"
+    where = f" ({gate['feature_name']})" if gate["feature_name"] else ""
+    return f"{gate['rule']}: {shown} {gate['unit']}, limit {gate['limit']:g}{where}"
+
+
+def summary_text(data: dict[str, Any]) -> str:
+    """Return a readable table of the JSON document."""
+    rows = [(s["site_id"], "yes" if s["passed"] else "no",
+             "" if s["score"] is None else round(s["score"], 1), s["rank"] or "",
+             "" if s["rank_range"] is None else f"{s['rank_range'][0]}-{s['rank_range'][1]}",
+             "; ".join(_gate_short(g) for g in s["failed_gates"]))
+            for s in data["sites"]]
+    text = table(("site", "passed", "score", "rank", "rank range", "failed gates"), rows)
+    sens = data["sensitivity"]
+    if sens["top_site_id"] is not None:
+        stays = "stays on top" if sens["top_stays_on_top"] else "does NOT stay on top"
+        text += (f"\n\nTop site {sens['top_site_id']} {stays} when each weight moves by "
+                 f"±{sens['delta_frac']:.0%}.")
+    for bad in data["bad_features"]:
+        text += f"\nSkipped feature {bad['feature_no']}: {bad['reason']}"
+    if data["illustrative_layers"]:
+        text += ("\nIllustrative layers (not real data): "
+                 + ", ".join(data["illustrative_layers"]))
+    return text

@@ -1,0 +1,94 @@
+"""Load everything a scenario check needs for one region (`siting.plan_run.PlanInputs`).
+
+Composes the region loaders: coefficient tables (nutrients, manure routes, forage, county
+zones, allocation, footprint, siting rules and criteria), counties and city outline, and
+the absorption parcels with their N and P capacity. Used by the planner page (cached) and
+``python -m siting plan``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from layers.allocation_params import load_allocation_params
+from layers.coefficients import load_crop_table, load_manure_routes, load_nutrient_params
+from layers.constraints import DEM_KIND, dem_path, load_constraint_layers
+from layers.counties import load_city_outline, load_counties
+from layers.county_zones import load_county_zones
+from layers.forage_params import load_forage_params, load_water_params
+from layers.parcels import PARCELS_KIND, load_parcels
+from layers.planner_params import load_footprint_params
+from layers.siting_params import load_siting_params
+from siting.farm_needs import NeedParams
+from siting.plan_run import PlanInputs, ledger_parcels
+from siting.plan_scores import SuitabilityInputs
+from siting.score import default_weights
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from layers.region import Region
+    from siting.criteria import ConstraintLayers
+
+#: Name under which the constraint layers are listed as illustrative (one entry for all).
+ILLUSTRATIVE_CONSTRAINTS = "constraints"
+
+
+def load_plan_inputs(region: Region, *, county_water: pd.DataFrame | None = None) -> PlanInputs:
+    """Load the inputs of a scenario check for ``region``.
+
+    Parameters
+    ----------
+    county_water
+        County water caps and current use (`siting.criteria.COUNTY_WATER_COLUMNS`, e.g.
+        `planning.site_scoring.county_water_use`, passed in by the caller as for
+        `planning.siting_inputs.load_siting_inputs`); None leaves the water-headroom criterion
+        not available.
+
+    Returns
+    -------
+    PlanInputs
+        Parcels (analysis CRS) limited to those that can take manure; the suitability
+        inputs hold the region's constraint layers (`layers.constraints`), the siting rules
+        and criteria, the default weights and the full parcel layer (for the land
+        criteria); ``dem_path`` is the DEM when the region has one.
+
+    Raises
+    ------
+    FileFormatError, SchemaError, InvalidGeometryError
+        From the loaders (a missing generated layer names ``make data``).
+    """
+    nutrients = load_nutrient_params(region.dir)
+    parcels = load_parcels(region)
+    crs = region.analysis_crs
+    zones = load_county_zones(region)
+    needs = NeedParams(nutrients, load_manure_routes(region.dir), load_forage_params(region),
+                       dict(zip(zones["adcode"], zones["zone"], strict=True)),
+                       water=load_water_params(region.dir))
+    siting_params = load_siting_params(region.dir)
+    layers = load_constraint_layers(region, parcels=parcels, county_water=county_water)
+    suitability = SuitabilityInputs(layers=layers, params=siting_params,
+                                    weights=default_weights(siting_params))
+    has_dem = any(spec.kind == DEM_KIND for spec in region.layers.values())
+    return PlanInputs(
+        analysis_crs=crs, needs=needs, allocation=load_allocation_params(region.dir),
+        parcels=ledger_parcels(parcels, load_crop_table(region.dir), nutrients,
+                               analysis_crs=crs),
+        suitability=suitability, footprint=load_footprint_params(region.dir),
+        counties=load_counties(region),
+        region_extent=load_city_outline(region).geometry.union_all(),
+        illustrative=_illustrative(region, layers), dem_path=str(dem_path(region))
+        if has_dem else None)
+
+
+def _illustrative(region: Region, layers: ConstraintLayers) -> tuple[str, ...]:
+    """Return the kinds of illustrative inputs: parcels, constraint layers (as one), DEM."""
+    def flagged(kind: str) -> bool:
+        return any(s.kind == kind and s.illustrative for s in region.layers.values())
+
+    kinds = [PARCELS_KIND] if flagged(PARCELS_KIND) else []
+    if any(layers.illustrative.values()):
+        kinds.append(ILLUSTRATIVE_CONSTRAINTS)
+    if flagged(DEM_KIND):
+        kinds.append(DEM_KIND)
+    return tuple(kinds)

@@ -1,0 +1,37 @@
+"""The plan store as the entry points see it: scenarios, sites, their records and exports.
+
+The UI and the command line reach the store (`store`) only through `planning`; this module
+names what they use of it (STYLE.md B1).
+"""
+
+from __future__ import annotations
+
+from store import (
+    EXPORT_FORMATS,
+    SITE_STATUSES,
+    STORE_PATH_ENV,
+    PlanStore,
+    Scenario,
+    SiteRecord,
+    default_store_path,
+    export_scenario,
+    site_records,
+)
+from store.export import SUFFIXES
+from store.frame_schema import sites_frame
+from store.records import ScenarioSnapshot
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "SITE_STATUSES",
+    "STORE_PATH_ENV",
+    "SUFFIXES",
+    "PlanStore",
+    "Scenario",
+    "ScenarioSnapshot",
+    "SiteRecord",
+    "default_store_path",
+    "export_scenario",
+    "site_records",
+    "sites_frame",
+]

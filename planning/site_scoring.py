@@ -1,0 +1,190 @@
+"""Score a file of candidate sites: read and check it, load the region, assess the sites.
+
+The service behind ``python -m siting score`` and the site-check page: `read_sites` splits a
+vector file's usable sites from the bad features (with reasons), `assess_site_file` loads the
+region pack's inputs (`planning.siting_inputs`) and runs `siting.assess.assess_sites`, and
+`county_water_use` gives each county's water use before new farms (the build-out check's).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+from errors import InputDataError, ParameterError
+from geo.io import read_vector
+from layers.coefficients import load_nutrient_params
+from planning.buildout_inputs import load_buildout_inputs
+from planning.siting_inputs import (
+    DEFAULT_RECEIVING_CROP,
+    SitingInputs,
+    load_siting_inputs,
+    site_terrain,
+)
+from siting.assess import SiteAssessment, assess_sites
+from siting.buildout import run_buildout
+from siting.score import CriteriaWeights, default_weights, weights_from_ahp
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from layers.region import Region
+
+HERD_COLUMN = "herd_dairy_cows"
+#: Baseline year of the county water use (the plan's base year; herd_baseline.csv).
+DEFAULT_WATER_YEAR = 2021
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """Usable sites (EPSG:4326) and the features that were left out, with reasons."""
+
+    sites: gpd.GeoDataFrame
+    source_name: str
+    bad: list[dict[str, Any]] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+
+
+def read_sites(path: Path | bytes, *, herd: float | None, region_outline: object,
+               lang: str = "en", filename: str | None = None,
+               source_datum: Literal["wgs84", "gcj02"] = "wgs84") -> SiteInput:
+    """Read SITES, check ``site_id`` and the herd, and split good from bad features.
+
+    ``path`` may be the bytes of an upload (the app), then ``filename`` names its format;
+    ``source_datum="gcj02"`` converts Amap/Gaode coordinates to WGS84.
+
+    Raises
+    ------
+    InputDataError
+        If the file cannot be read, lacks the herd attribute, or has no usable feature.
+    """
+    result = read_vector(path, filename=filename, geometry_kind="polygon",
+                         region_extent=region_outline, source_datum=source_datum,
+                         on_bad_feature="skip")
+    frame = result.features.copy()
+    bad = [{"feature_no": int(r["feature_no"]), "site_id": None,
+            "reason": r["reason_zh"] if lang == "zh" else r["reason_en"]}
+           for _, r in result.skipped.iterrows()]
+    if herd is None and HERD_COLUMN not in frame.columns:
+        msg = (f"{result.source_name} has no {HERD_COLUMN!r} attribute (columns: "
+               f"{', '.join(c for c in frame.columns if c != 'geometry')}); add it or pass "
+               "--herd-dairy-cows N.")
+        raise InputDataError(msg, zh=f"{result.source_name} 缺少 {HERD_COLUMN} 属性；请添加或使用 "
+                                     "--herd-dairy-cows N。")
+    frame["site_id"] = _site_ids(frame)
+    given = frame[HERD_COLUMN] if herd is None else pd.Series(herd, index=frame.index)
+    frame[HERD_COLUMN] = pd.to_numeric(given, errors="coerce")
+    reasons = _attribute_problems(frame, given, lang)
+    bad += [{"feature_no": int(frame.loc[k, "feature_no"]), "site_id": frame.loc[k, "site_id"],
+             "reason": reason} for k, reason in reasons.items()]
+    good = frame.drop(index=list(reasons))
+    if good.empty:
+        listed = "; ".join(f"feature {b['feature_no']}: {b['reason']}" for b in bad[:5])
+        msg = f"{result.source_name}: no usable site ({listed})."
+        raise InputDataError(msg, zh=f"{result.source_name}：没有可用的场址（{listed}）。")
+    return SiteInput(sites=good.reset_index(drop=True), source_name=result.source_name,
+                     bad=sorted(bad, key=lambda b: b["feature_no"]),
+                     notes=result.notes_zh if lang == "zh" else result.notes)
+
+
+def _site_ids(frame: pd.DataFrame) -> pd.Series:
+    numbered = "site-" + frame["feature_no"].astype(int).astype(str)
+    if "site_id" not in frame.columns:
+        return numbered
+    given = frame["site_id"].astype("string").str.strip()
+    return given.where(given.notna() & (given != ""), numbered).astype(str)
+
+
+def _attribute_problems(frame: pd.DataFrame, given: pd.Series, lang: str) -> dict[int, str]:
+    reasons: dict[int, str] = {}
+    for k, value in frame[HERD_COLUMN].items():
+        if not (math.isfinite(value) and value > 0):
+            raw = given.loc[k]
+            shown = raw.item() if hasattr(raw, "item") else raw  # numpy scalar -> Python
+            reasons[k] = (f"{HERD_COLUMN} 须为正的头数，实际为 {shown!r}" if lang == "zh" else
+                          f"{HERD_COLUMN} must be a positive number of head, got {shown!r}")
+    duplicated = frame["site_id"].duplicated() & ~frame.index.isin(list(reasons))
+    for k in frame.index[duplicated]:
+        reasons[k] = (f"site_id {frame.loc[k, 'site_id']!r} 重复" if lang == "zh" else
+                      f"site_id {frame.loc[k, 'site_id']!r} repeats an earlier feature")
+    return reasons
+
+
+def county_water_use(region: Region, year: int) -> pd.DataFrame:
+    """Return each county's water cap and use in ``year`` with no new farms (m³/yr).
+
+    The use is the build-out check's (`siting.buildout.run_buildout` with an empty scenario):
+    other use + livestock water of the baseline herd + irrigation of the forage grown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``adcode``, ``cap_m3_per_yr``, ``use_m3_per_yr``, ``year``, ``source``.
+    """
+    inputs, parameters = load_buildout_inputs(region, load_nutrient_params(region.dir))
+    no_farms = pd.DataFrame({"farm_id": pd.Series(dtype=str), "adcode": pd.Series(dtype=str),
+                             "status": pd.Series(dtype=str),
+                             "start_year": pd.Series(dtype="int64"),
+                             "dairy_cow_head": pd.Series(dtype="float64")})
+    totals = run_buildout(no_farms, [year], inputs, parameters).county_totals
+    return pd.DataFrame({
+        "adcode": totals["adcode"].astype(str),
+        "cap_m3_per_yr": totals["water_cap_m3_per_yr"].astype(float),
+        "use_m3_per_yr": totals["water_use_m3_per_yr"].astype(float),
+        "year": totals["year"].astype("int64"),
+        "source": f"build-out check {year}, baseline herd, water_caps.csv"}).reset_index(
+        drop=True)
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """How ``python -m siting score`` (and a file scored in the app) assesses sites.
+
+    ``weights_method`` is ``"direct"`` (siting_criteria.csv) or ``"ahp"``
+    (siting_ahp_matrix.csv); ``weights`` and ``rule_limits`` override single criteria
+    weights and gate limits; ``water_year`` None skips the county water headroom.
+    """
+
+    crop: str = DEFAULT_RECEIVING_CROP
+    with_parcels: bool = True
+    water_year: int | None = DEFAULT_WATER_YEAR
+    weights_method: Literal["direct", "ahp"] = "direct"
+    weights: tuple[tuple[str, float], ...] = ()
+    rule_limits: tuple[tuple[str, float], ...] = ()
+    delta_frac: float = 0.2
+
+
+def assess_site_file(site_input: SiteInput, region: Region,
+                     options: ScoreOptions) -> tuple[SiteAssessment, SitingInputs]:
+    """Load the region's inputs and assess the sites read from a file.
+
+    Raises
+    ------
+    ParameterError
+        If ``options.delta_frac`` is not in (0, 1).
+    """
+    water = (None if options.water_year is None
+             else county_water_use(region, options.water_year))
+    inputs = load_siting_inputs(region, crop=options.crop, with_parcels=options.with_parcels,
+                                county_water=water)
+    params = inputs.params.with_rule_limits(dict(options.rule_limits))
+    delta = options.delta_frac
+    if not 0 < delta < 1:
+        msg = f"--delta {delta} must be a fraction in (0, 1), e.g. 0.2 for ±20%."
+        raise ParameterError(msg, zh=f"--delta {delta} 须在 (0, 1) 之间。")
+    assessment = assess_sites(site_input.sites, inputs.layers, params,
+                              _weights(options, inputs), needs=inputs.needs,
+                              terrain=site_terrain(site_input.sites, inputs), delta_frac=delta)
+    return assessment, inputs
+
+
+def _weights(options: ScoreOptions, inputs: SitingInputs) -> CriteriaWeights:
+    base = (weights_from_ahp(inputs.ahp_matrix) if options.weights_method == "ahp"
+            else default_weights(inputs.params))
+    if not options.weights:
+        return base
+    return CriteriaWeights.from_mapping({**base.as_dict(), **dict(options.weights)})

@@ -1,0 +1,99 @@
+"""Everything site suitability needs from a region pack, loaded once (the app caches it).
+
+`load_siting_inputs` reads the constraint layers (analysis CRS), the counties, the absorption
+parcels (if the pack has them), the rules and criteria tables, the default AHP matrix, and the
+nutrient, forage and water coefficients for the herd's needs; `site_terrain` measures the slope
+under candidate sites from the pack's DEM. The county water table (cap and current use) comes
+from the build-out check and is passed in by the caller (`planning.site_scoring.county_water_use`).
+Scoring itself is `siting.assess.assess_sites`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geo.raster import slope_stats
+from layers.coefficients import load_crop_table, load_nutrient_params
+from layers.constraints import DEM_KIND, dem_path, load_constraint_layers
+from layers.counties import load_counties
+from layers.county_zones import load_county_zones
+from layers.forage_params import load_forage_params, load_water_params
+from layers.parcels import PARCELS_KIND, load_parcels
+from layers.siting_params import load_ahp_matrix, load_siting_params
+from siting.assess import NeedAssumptions
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pandas as pd
+
+    import geopandas as gpd
+
+    from layers.region import Region
+    from siting.criteria import ConstraintLayers, SitingParams
+
+#: Receiving crop of the manure-land need by default (Hohhot dairy farms spread on silage
+#: maize); the CLI's --crop and the app can change it.
+DEFAULT_RECEIVING_CROP: str = "silage_corn"
+
+
+@dataclass(frozen=True, eq=False)
+class SitingInputs:
+    """Loaded inputs of site suitability for one region pack."""
+
+    region: Region
+    layers: ConstraintLayers
+    params: SitingParams
+    ahp_matrix: pd.DataFrame
+    needs: NeedAssumptions
+    dem: Path | None
+
+
+def _needs(region: Region, crop: str, soil_class: str) -> NeedAssumptions:
+    zones = load_county_zones(region)
+    return NeedAssumptions(
+        nutrient_params=load_nutrient_params(region.dir),
+        crop=load_crop_table(region.dir).get(crop), soil_class=soil_class,
+        forage_params=load_forage_params(region), water_params=load_water_params(region.dir),
+        zones=dict(zip(zones["adcode"].astype(str), zones["zone"], strict=True)))
+
+
+def load_siting_inputs(region: Region, *, crop: str = DEFAULT_RECEIVING_CROP,
+                       soil_class: str = "II", with_parcels: bool = True,
+                       county_water: pd.DataFrame | None = None) -> SitingInputs:
+    """Load the layers, parameters and DEM path of ``region``.
+
+    Parameters
+    ----------
+    crop, soil_class
+        Receiving crop (key of crops.csv) and soil class of the manure-land need.
+    with_parcels
+        Load the absorption parcels for the land criteria (if the pack has them).
+    county_water
+        County water caps and current use (`siting.criteria.COUNTY_WATER_COLUMNS`); None
+        leaves the water-headroom criterion not available.
+
+    Raises
+    ------
+    FileFormatError
+        If a declared layer file is missing (generated layers: run ``make data``).
+    SchemaError, ParameterError
+        For bad tables or an unknown crop.
+    """
+    has_parcels = any(s.kind == PARCELS_KIND for s in region.layers.values())
+    parcels = load_parcels(region) if with_parcels and has_parcels else None
+    has_dem = any(s.kind == DEM_KIND for s in region.layers.values())
+    layers = load_constraint_layers(region, parcels=parcels, counties=load_counties(region),
+                                    county_water=county_water)
+    return SitingInputs(region=region, layers=layers, params=load_siting_params(region.dir),
+                        ahp_matrix=load_ahp_matrix(region.dir),
+                        needs=_needs(region, crop, soil_class),
+                        dem=dem_path(region) if has_dem else None)
+
+
+def site_terrain(sites: gpd.GeoDataFrame, inputs: SitingInputs) -> pd.DataFrame | None:
+    """Return the slope statistics of ``sites`` (any CRS) from the pack's DEM, or None."""
+    if inputs.dem is None:
+        return None
+    return slope_stats(sites, inputs.dem, id_column="site_id")

@@ -1,0 +1,139 @@
+"""``python -m siting buildout``: the bundled demo, a plan-store scenario and bad arguments.
+
+The generated parcel layer is replaced by a stand-in (one maize parcel per county) so that the
+figures do not depend on ``make data``; the herd baseline, targets and water caps are the
+bundled Hohhot tables (2021 baseline 360,000 dairy cattle; demo: 15 ranches under construction
+from 2021 and 10 proposed from 2022 or 2023, 5,000 head each, half herd in the start year).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cli import main
+from layers.parcels import load_parcels
+from layers.region import load_region
+from layers.scenario_files import demo_scenario_sites
+from store import PlanStore, SiteRecord
+
+COUNTIES = ("150102", "150103", "150104", "150105", "150121", "150122", "150123", "150124",
+            "150125")
+STAND_IN_PARCELS = pd.DataFrame({
+    "parcel_id": [f"p{a}" for a in COUNTIES], "adcode": list(COUNTIES),
+    "area_mu": 100_000.0, "crop": "maize", "yield_kg_per_mu": 600.0, "soil_n_class": "II",
+    "soil_p_class": "II", "manure_allowed": True})
+# Demo herd added in 2023: 15 x 5,000 (from 2021) + 4 x 5,000 (from 2022) + 6 x 5,000 x 0.5.
+DEMO_2023_HEAD = 15 * 5_000 + 4 * 5_000 + 6 * 5_000 * 0.5  # 110,000
+
+
+@pytest.fixture
+def stand_in_parcels(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("planning.buildout_inputs.load_parcels",
+                        lambda region: STAND_IN_PARCELS.copy())
+
+
+def _run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    assert main(["buildout", "--region", "hohhot", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _check(data: dict, adcode: str, year: int, check: str) -> dict:
+    entry = next(e for e in data["counties"] if e["adcode"] == adcode)
+    checks = next(y["checks"] for y in entry["years"] if y["year"] == year)
+    return next(c for c in checks if c["check"] == check)
+
+
+@pytest.mark.usefixtures("stand_in_parcels")
+def test_demo_json_per_county_and_year(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _run_json(capsys, "--scenario", "demo", "--years", "2021,2023",
+                     "--forage-supply", "targets")
+    assert data["years"] == [2021, 2023] and data["forage_supply"] == "targets"
+    assert [e["adcode"] for e in data["counties"]] == [*COUNTIES, "150100"]
+    first = data["counties"][0]["years"][0]["checks"][0]
+    assert {"check", "value", "limit", "status", "unit", "source", "note"} <= set(first)
+    herd = _check(data, "150100", 2023, "herd_dairy_cows")
+    assert (herd["value"], herd["limit"], herd["status"]) == (360_000 + DEMO_2023_HEAD,
+                                                              460_000, "warning")
+    # 清水河县 2023: 6万亩 silage corn (hills, 2.5 t/亩) for 21,600 + 2 x 5,000 + 0.5 x 5,000
+    # dairy cattle (4.875 t each) and 6,250 dairy goats (0.5 t each)
+    silage = _check(data, "150124", 2023, "silage_self_sufficiency")
+    demand_t = (21_600 + 12_500) * 4.875 + 6_250 * 0.5
+    assert silage["value"] == pytest.approx(60_000 * 2.5 / demand_t)  # 0.886
+    assert silage["status"] == "exceeded"
+    index = _check(data, "150124", 2023, "manure_load_index_n")
+    n_per_mu = 600 / 100 * 2.3 * 0.45 * 0.5 / 0.25  # 12.42 kg N per 亩 of maize
+    pe = (21_600 + 12_500) * 100 / 15 + 6_250 * 0.4 + 16_667 * 100 / 30 + 750_000 * 0.4
+    assert index["value"] == pytest.approx(pe / (100_000 * n_per_mu / 7.0))
+    assert {c["key"] for c in data["coefficients"]} >= {"ration.lactating_cow.silage_corn",
+                                                        "livestock.lactating_cow",
+                                                        "ramp_frac.0"}
+
+
+@pytest.mark.usefixtures("stand_in_parcels")
+def test_demo_text_lists_exceeded_limits(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["buildout", "--region", "hohhot", "--scenario", "demo", "--years", "2023"]) == 0
+    text = capsys.readouterr().out
+    assert "Build-out check of scenario 'demo (hohhot)'" in text
+    assert "EXCEEDED" in text and "Warnings and exceeded limits:" in text
+    assert "Qingshuihe County" in text
+
+
+@pytest.mark.usefixtures("stand_in_parcels")
+def test_store_scenario_by_option_and_environment(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "plans.gpkg"
+    store = PlanStore(path)
+    store.create_scenario("two ranches", user="test")
+    sites = demo_scenario_sites(load_region("hohhot")).head(2)  # 土左旗 PR 1 (2022), PR 2 (2023)
+    records = [SiteRecord(**{k: (v.item() if hasattr(v, "item") else v)
+                             for k, v in row.items()}) for row in sites.to_dict("records")]
+    store.add_sites("two ranches", records, user="test")
+    data = _run_json(capsys, "--scenario", "two ranches", "--store", str(path), "--years",
+                     "2023")
+    assert data["scenario"] == "two ranches"
+    herd = _check(data, "150100", 2023, "herd_dairy_cows")
+    assert herd["value"] == 360_000 + 5_000 + 0.5 * 5_000
+    monkeypatch.setenv("FORAGE_SITING_STORE", str(path))
+    data = _run_json(capsys, "--scenario", "two ranches", "--years", "2022")
+    assert _check(data, "150100", 2022, "herd_dairy_cows")["value"] == 360_000 + 0.5 * 5_000
+
+
+def test_bad_arguments_exit_2_with_one_line(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["buildout", "--region", "hohhot", "--scenario", "demo", "--years", "soon"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'soon' is not a comma-separated list of years" in err
+    missing = tmp_path / "none.gpkg"
+    assert main(["buildout", "--region", "hohhot", "--scenario", "x", "--store",
+                 str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"No plan store at {missing}" in err
+    assert not missing.exists()  # the store is never created by a read
+
+
+def test_unknown_store_scenario_exits_2(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "plans.gpkg"
+    PlanStore(path).create_scenario("real", user="test")
+    assert main(["buildout", "--region", "hohhot", "--scenario", "imagined", "--store",
+                 str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No scenario 'imagined'" in err
+
+
+@pytest.mark.skipif(not load_region("hohhot").layer_path("absorption_parcels").is_file(),
+                    reason="generated parcels missing: run make data")
+def test_demo_with_the_ledger_on_the_generated_parcels(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    data = _run_json(capsys, "--scenario", "demo", "--years", "2023", "--allocate")
+    unmet = _check(data, "150100", 2023, "manure_unmet_need")
+    assert unmet["limit"] == 0 and unmet["value"] >= 0
+    parcels = load_parcels(load_region("hohhot"))
+    assert len(parcels) > 1_000
