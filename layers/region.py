@@ -24,6 +24,7 @@ generated layer appears only after ``make data``; the build itself starts from a
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -348,7 +349,7 @@ def _plan_problems(table: Any) -> list[_Problem]:
     low, high = _YEAR_RANGE
     years = table["years"]
     if not (years and all(_is_year(y) for y in years)
-            and all(a < b for a, b in zip(years, years[1:], strict=False))):
+            and all(a < b for a, b in itertools.pairwise(years))):
         problems.append((f"{where}: years must be ascending whole years in {low}..{high}, "
                          f"got {years!r}",
                          f"{where}：years 应为 {low}–{high} 之间递增的年份，实际为 {years!r}"))

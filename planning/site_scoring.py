@@ -23,8 +23,8 @@ from planning.buildout_inputs import load_buildout_inputs
 from planning.siting_inputs import SitingInputs, load_siting_inputs, site_terrain
 from siting.assess import SiteAssessment, assess_sites
 from siting.buildout import run_buildout
-from siting.site_attributes import COLUMN_ALIASES
 from siting.score import CriteriaWeights, default_weights, weights_from_ahp
+from siting.site_attributes import COLUMN_ALIASES
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -43,9 +43,9 @@ def plan_inputs(region_id: str) -> PlanInputs:
 
     Cached once per region and shared (``cache_resource``: copying ~9 MB of parcels and
     constraint layers on every rerun would cost ~0.1 s). The county water use is the
-    site-check page's (`planning.site_scoring.county_water_use` of the region's water baseline year), so both
-    pages score the same criteria. Read-only: nothing in ``siting``
-    mutates its inputs, and callers must not either.
+    site-check page's (`planning.site_scoring.county_water_use` of the region's
+    ``[plan] water_baseline_year``), so both pages score the same criteria. Read-only:
+    nothing in ``siting`` mutates its inputs, and callers must not either.
     """
     region = load_region(region_id)
     water = county_water_use(region, region.plan.water_baseline_year)  # as the site check
