@@ -6,6 +6,7 @@ Examples::
     python -m siting buildout --region hohhot --scenario "2023 plan" --store plans.gpkg \\
         --years 2021,2023 --allocate
 
+``--years`` defaults to the region manifest's ``[plan] years``.
 ``--scenario demo`` runs the region pack's bundled demo scenario (no plan store needed);
 any other name is a scenario of the plan store: ``--store PATH``, else the environment
 variable ``FORAGE_SITING_STORE``, else the user's default store file.
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 DEMO: Final[str] = "demo"
-DEFAULT_YEARS: Final[tuple[int, ...]] = (2021, 2022, 2023, 2025)
 _STATUS_MARK: Final[dict[str, str]] = {"ok": "ok", "warning": "WARN", "exceeded": "EXCEEDED"}
 _ROW_FIELDS: Final[tuple[str, ...]] = (
     "check", "value", "limit", "warning_limit", "limit_type", "unit", "status", "grade",
@@ -51,7 +51,7 @@ _ROW_FIELDS: Final[tuple[str, ...]] = (
 
 
 def years_argument(text: str) -> tuple[int, ...]:
-    """Parse ``2021,2023`` (argparse type)."""
+    """Parse a comma-separated list of years such as ``2021,2023`` (argparse type)."""
     try:
         years = tuple(int(part) for part in text.split(",") if part.strip())
     except ValueError:
@@ -73,6 +73,17 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
                              f"{default_store_path()})")
 
 
+def add_years_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--years`` (default: the region manifest's ``[plan] years``)."""
+    parser.add_argument("--years", type=years_argument, metavar="Y1,Y2",
+                        help="years to check (default: the region manifest's [plan] years)")
+
+
+def checked_years(region: Region, args: argparse.Namespace) -> list[int]:
+    """Return ``--years``, else the region's plan years (manifest ``[plan] years``)."""
+    return list(region.plan.years if args.years is None else args.years)
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
              common: argparse.ArgumentParser) -> None:
     """Add the ``buildout`` command."""
@@ -82,8 +93,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
                     "utilisation, water vs cap and the plan's herd targets, per county and "
                     "year of a build-out scenario; city totals roll up from the counties.")
     add_scenario_options(parser)
-    parser.add_argument("--years", type=years_argument, default=DEFAULT_YEARS,
-                        metavar="Y1,Y2", help="years to check (default 2021,2022,2023,2025)")
+    add_years_option(parser)
     parser.add_argument("--forage-supply", choices=("parcels", "targets"), default="parcels",
                         help="forage area grown: parcels under each crop (default) or the "
                              "planned county acreage")
@@ -151,7 +161,8 @@ def compute(args: argparse.Namespace) -> tuple[Region, str, BuildoutResult]:
     farms = scenario_farms_table(sites, counties)
     allocation = (ledger_farms(sites, farms, inputs, parameters, region) if args.allocate
                   else None)
-    result = run_buildout(farms, list(args.years), inputs, parameters, allocation=allocation,
+    result = run_buildout(farms, checked_years(region, args), inputs, parameters,
+                          allocation=allocation,
                           supply_from=args.forage_supply)
     return region, name, result
 

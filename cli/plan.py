@@ -27,7 +27,7 @@ from planning.regions import load_region
 from planning.scenario_ops import check_scenario, export_checked, save_allocations
 from planning.scenarios import EXPORT_FORMATS, STORE_PATH_ENV, PlanStore, default_store_path
 from planning.site_files import read_site_file
-from planning.site_scoring import DEFAULT_WATER_YEAR, county_water_use
+from planning.site_scoring import county_water_use
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -145,7 +145,8 @@ def _read_bytes(path: Path) -> bytes:
 def _scoring_inputs(region_id: str) -> PlanInputs:
     """Plan inputs with the county water use, scored as ``python -m siting score`` does."""
     region = load_region(region_id)
-    return load_plan_inputs(region, county_water=county_water_use(region, DEFAULT_WATER_YEAR))
+    water = county_water_use(region, region.plan.water_baseline_year)
+    return load_plan_inputs(region, county_water=water)
 
 
 def _allocate(args: argparse.Namespace, out: TextIO) -> int:

@@ -18,18 +18,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cli.buildout import (
-    DEFAULT_YEARS,
-    DEMO,
-    _store_path,
-    add_scenario_options,
-    compute,
-    years_argument,
-)
+from cli.buildout import DEMO, _store_path, add_scenario_options, add_years_option, compute
 from errors import ParameterError
 from planning.regions import load_counties
 from planning.scenarios import PlanStore
-from planning.site_scoring import DEFAULT_WATER_YEAR, county_water_use
+from planning.site_scoring import county_water_use
 from planning.siting_inputs import load_siting_inputs, site_terrain
 from reports import PacketInputs, write_county_packet
 from siting.assess import assess_sites
@@ -52,8 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
                     "charts of a build-out scenario for one county (or the city).")
     add_scenario_options(parser)
     parser.add_argument("--county", metavar="ADCODE", help="county adcode (default: the city)")
-    parser.add_argument("--years", type=years_argument, default=DEFAULT_YEARS,
-                        metavar="Y1,Y2", help="years to check (default 2021,2022,2023,2025)")
+    add_years_option(parser)
     parser.add_argument("--out", type=Path, required=True, metavar="DIR",
                         help="folder the three files are written to")
     parser.set_defaults(run=run, forage_supply="parcels", allocate=False, manure_share=None,
@@ -86,12 +78,13 @@ def site_scores(region: Region, sites: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return ``site_id``, ``passed``, ``score`` of the scenario's sites (default weights).
 
     The same assessment as ``python -m siting score`` with its defaults: the region's
-    constraint layers, DEM slope, land and forage needs, and water headroom in the first
-    checked year of the county caps.
+    constraint layers, DEM slope, land and forage needs, and water headroom from the county
+    water use of the region's ``[plan] water_baseline_year``.
     """
     if sites.empty:
         return pd.DataFrame({"site_id": [], "passed": [], "score": []})
-    inputs = load_siting_inputs(region, county_water=county_water_use(region, DEFAULT_WATER_YEAR))
+    water = county_water_use(region, region.plan.water_baseline_year)
+    inputs = load_siting_inputs(region, county_water=water)
     candidates = sites.assign(herd_dairy_cows=sites["dairy_cow_head"].astype(float))
     assessment = assess_sites(candidates, inputs.layers, inputs.params,
                               default_weights(inputs.params), needs=inputs.needs,

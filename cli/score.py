@@ -5,7 +5,10 @@ Example::
     python -m siting score data/regions/hohhot/demo_candidates.geojson --region hohhot --json
 
 SITES is a GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons (any CRS the file
-declares) with a ``herd_dairy_cows`` attribute, or ``--herd-dairy-cows N`` for all. Each site
+declares) with a ``herd_dairy_cows`` attribute, or ``--herd-dairy-cows N`` for all. A site
+keeps the file's own id (column ``site_id``, ``id``, ``编号``, ``场址编号`` or ``site_no``;
+else ``site-<feature number>``) and name (``name``, ``name_zh``, ``名称``, ``场名``, ``牧场``,
+``site_name``, ``title``; KML ``Name``), both in the JSON and the table. Each site
 gets its hard gates (rule, measured value, limit, source), its criteria (value, normalised
 score, weight), a 0-100 score and rank if it passes, and its rank range when every weight
 moves by ±20 %. A file that cannot be read, or in which no feature is usable, exits with
@@ -29,14 +32,14 @@ from cli.render import table, write_json
 from errors import InputDataError
 from planning.regions import load_region, region_outline
 from planning.site_scoring import (
-    DEFAULT_WATER_YEAR,
     HERD_COLUMN,
+    ID_COLUMNS,
+    NAME_COLUMNS,
     ScoreOptions,
     SiteInput,
     assess_site_file,
     read_sites,
 )
-from planning.siting_inputs import DEFAULT_RECEIVING_CROP
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -74,7 +77,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
         description="Hard gates (禁养区, 永久基本农田, 生态保护红线, setbacks, slope), soft "
                     "criteria, 0-100 score, rank and weight sensitivity of candidate sites.")
     parser.add_argument("sites", type=Path, metavar="SITES",
-                        help="GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons")
+                        help="GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons; "
+                             f"site id from the column {'/'.join(ID_COLUMNS)} (else "
+                             f"site-<feature number>), name from {'/'.join(NAME_COLUMNS)}")
     parser.add_argument("--region", type=region_argument, default="hohhot",
                         help="region pack (default: hohhot)")
     parser.add_argument("--herd-dairy-cows", type=positive, metavar="N",
@@ -89,13 +94,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
                                                    "settlement_setback=300")
     parser.add_argument("--delta", type=positive, default=0.2, metavar="FRAC",
                         help="weight change of the sensitivity check (default 0.2 = ±20%%)")
-    parser.add_argument("--crop", default=DEFAULT_RECEIVING_CROP,
-                        help="receiving crop of the manure-land need (default silage_corn)")
+    parser.add_argument("--crop",
+                        help="receiving crop of the manure-land need (default: the region "
+                             "manifest's [plan] receiving_crop)")
     parser.add_argument("--no-parcels", action="store_true",
                         help="do not load the absorption parcels (land criteria unavailable)")
-    parser.add_argument("--water-year", type=int, default=DEFAULT_WATER_YEAR, metavar="YEAR",
+    parser.add_argument("--water-year", type=int, metavar="YEAR",
                         help="year of the county water use the headroom starts from (build-out "
-                             f"check of the baseline herd; default {DEFAULT_WATER_YEAR})")
+                             "check of the baseline herd; default: the region manifest's "
+                             "[plan] water_baseline_year)")
     parser.add_argument("--no-water", action="store_true",
                         help="skip the county water headroom (criterion not available)")
     parser.add_argument("--json", action="store_true", help="print JSON")
@@ -118,7 +125,7 @@ def score_options(args: argparse.Namespace) -> ScoreOptions:
     """Return the scoring options of the parsed command line."""
     return ScoreOptions(
         crop=args.crop, with_parcels=not args.no_parcels,
-        water_year=None if args.no_water else args.water_year,
+        water_year=args.water_year, with_water=not args.no_water,
         weights_method=args.weights, weights=tuple(args.weight),
         rule_limits=tuple(args.limit), delta_frac=args.delta)
 
@@ -178,12 +185,13 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def _site_dict(site: SiteResult, assessment: SiteAssessment, herd: dict[str, float],
+def _site_dict(site: SiteResult, assessment: SiteAssessment, given: dict[str, Any],
                needs: dict[str, Any], lang: str) -> dict[str, Any]:
     rank_range = assessment.sensitivity.rank_range(site.site_id)
-    return {"site_id": site.site_id, "passed": site.passed, "score": site.score,
+    return {"site_id": site.site_id, "name": given["name"], "passed": site.passed,
+            "score": site.score,
             "rank": site.rank, "rank_range": list(rank_range) if rank_range else None,
-            "herd_dairy_cows": herd[site.site_id], "needs": needs,
+            "herd_dairy_cows": given[HERD_COLUMN], "needs": needs,
             "failed_gates": [_gate_dict(g, lang) for g in site.failed_gates],
             "unchecked_gates": [_gate_dict(g, lang) for g in site.unchecked_gates],
             "gates": [_gate_dict(g, lang) for g in site.gates],
@@ -193,8 +201,7 @@ def _site_dict(site: SiteResult, assessment: SiteAssessment, herd: dict[str, flo
 def to_json(assessment: SiteAssessment, site_input: SiteInput, inputs: Any,
             *, lang: str = "en") -> dict[str, Any]:
     """Return the JSON document of one run (sites in input order)."""
-    herd = dict(zip(site_input.sites["site_id"], site_input.sites[HERD_COLUMN].astype(float),
-                    strict=True))
+    given = _given_by_site(site_input.sites)
     weights = assessment.scores.weights
     needs = _needs(assessment)
     return {
@@ -204,10 +211,17 @@ def to_json(assessment: SiteAssessment, site_input: SiteInput, inputs: Any,
         "weights": {"method": weights.method, "weights": weights.as_dict(),
                     "ahp": weights.ahp.to_dict() if weights.ahp else None},
         "sensitivity": assessment.sensitivity.to_dict(),
-        "sites": [_site_dict(s, assessment, herd, needs[s.site_id], lang)
+        "sites": [_site_dict(s, assessment, given[s.site_id], needs[s.site_id], lang)
                   for s in assessment.scores.sites],
         "bad_features": site_input.bad,
     }
+
+
+def _given_by_site(sites: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Return site_id -> the file's ``name`` (None if it has none) and herd (head)."""
+    return {str(row["site_id"]): {"name": _plain(row["name"]),
+                                  HERD_COLUMN: float(row[HERD_COLUMN])}
+            for row in pd.DataFrame(sites[["site_id", "name", HERD_COLUMN]]).to_dict("records")}
 
 
 def _gate_short(gate: dict[str, Any]) -> str:
@@ -219,19 +233,21 @@ def _gate_short(gate: dict[str, Any]) -> str:
 
 def summary_text(data: dict[str, Any]) -> str:
     """Return a readable table of the JSON document."""
-    rows = [(s["site_id"], "yes" if s["passed"] else "no",
+    rows = [(s["site_id"], s["name"] or "", "yes" if s["passed"] else "no",
              "" if s["score"] is None else round(s["score"], 1), s["rank"] or "",
              "" if s["rank_range"] is None else f"{s['rank_range'][0]}-{s['rank_range'][1]}",
              "; ".join(_gate_short(g) for g in s["failed_gates"]))
             for s in data["sites"]]
-    text = table(("site", "passed", "score", "rank", "rank range", "failed gates"), rows)
+    text = table(("site", "name", "passed", "score", "rank", "rank range", "failed gates"),
+                 rows)
     sens = data["sensitivity"]
     if sens["top_site_id"] is not None:
         stays = "stays on top" if sens["top_stays_on_top"] else "does NOT stay on top"
         text += (f"\n\nTop site {sens['top_site_id']} {stays} when each weight moves by "
                  f"±{sens['delta_frac']:.0%}.")
     for bad in data["bad_features"]:
-        text += f"\nSkipped feature {bad['feature_no']}: {bad['reason']}"
+        named = " ".join(str(v) for v in (bad["site_id"], bad["name"]) if v)
+        text += f"\nSkipped feature {bad['feature_no']} ({named}): {bad['reason']}"
     if data["illustrative_layers"]:
         text += ("\nIllustrative layers (not real data): "
                  + ", ".join(data["illustrative_layers"]))

@@ -38,8 +38,15 @@ _COLUMNS: dict[str, ColumnType] = {
 }
 
 
-def load_herd_baseline(region: Region, *, year: int = 2021) -> pd.DataFrame:
+def load_herd_baseline(region: Region, *, year: int | None = None) -> pd.DataFrame:
     """Load the head on stock per county for ``year`` (layer of kind ``herd_baseline``).
+
+    Parameters
+    ----------
+    region
+        The region pack.
+    year
+        Year of the counts; None: the region's ``[plan] base_year`` (manifest).
 
     Returns
     -------
@@ -62,6 +69,8 @@ def load_herd_baseline(region: Region, *, year: int = 2021) -> pd.DataFrame:
     table, problems = read_csv_table(path, _COLUMNS, what="herd baseline")
     problems += _herd_problems(table)
     raise_problems(path, problems, what="herd baseline")
+    if year is None:
+        year = region.plan.base_year
     rows = table.loc[table["year"] == year]
     if rows.empty:
         years = ", ".join(str(y) for y in sorted(table["year"].unique())) or "none"

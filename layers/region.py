@@ -6,6 +6,12 @@ A region pack is a folder ``data/regions/<id>/`` (or any folder given by path) w
 * top level: ``id``, ``name_zh``, ``name_en``, ``adcode`` (text), ``analysis_crs`` (projected,
   where everything is measured), ``storage_crs`` (what the files are stored in),
   ``map_center_lonlat = [lon, lat]`` (degrees) and ``map_zoom`` (Leaflet zoom level);
+* one table ``[plan]``, the region's planning calendar and defaults (`RegionPlan`):
+  ``years`` (the years a build-out is checked for, ascending), ``base_year`` (year of the
+  herd baseline), ``target_year`` (the plan's end year, the year shown first),
+  ``horizon_year`` (the last year checked), ``water_baseline_year`` (year of the county water
+  use a site's water headroom starts from) and ``receiving_crop`` (default crop of the
+  manure-absorption land, a crop key of ``crop_params.csv``);
 * one table ``[layers.<name>]`` per layer with ``kind``, ``file`` (relative to the folder),
   optional ``layer`` (the layer inside a GeoPackage), ``source``, ``licence``, ``datum``
   (one of ``DATUMS``), ``illustrative`` (true = not real data), ``generated`` (true = built by
@@ -18,6 +24,7 @@ generated layer appears only after ``make data``; the build itself starts from a
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -36,8 +43,15 @@ _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 _ADCODE_PATTERN = re.compile(r"^\d{6}$")
 _TOP_KEYS: dict[str, type] = {
     "id": str, "name_zh": str, "name_en": str, "adcode": str, "analysis_crs": str,
-    "storage_crs": str, "map_center_lonlat": list, "map_zoom": int, "layers": dict,
+    "storage_crs": str, "map_center_lonlat": list, "map_zoom": int, "plan": dict,
+    "layers": dict,
 }
+_PLAN_KEYS: dict[str, type] = {
+    "years": list, "base_year": int, "target_year": int, "horizon_year": int,
+    "water_baseline_year": int, "receiving_crop": str,
+}
+#: Plausible plan years (the PRC's founding to the end of the century): catches typos.
+_YEAR_RANGE = (1949, 2100)
 _LAYER_KEYS: dict[str, type] = {
     "kind": str, "file": str, "source": str, "licence": str, "datum": str,
     "illustrative": bool, "generated": bool, "description_zh": str, "description_en": str,
@@ -95,11 +109,30 @@ class LayerMap(Mapping[str, LayerSpec]):
 
 
 @dataclass(frozen=True)
+class RegionPlan:
+    """A region's planning calendar and defaults (manifest table ``[plan]``).
+
+    ``years`` are checked by the build-out (ascending, ending at ``horizon_year``);
+    ``base_year`` is the herd baseline's year, ``target_year`` the plan's end year (shown
+    first), ``water_baseline_year`` the year of the county water use a site's water headroom
+    starts from, ``receiving_crop`` the default crop of the manure-absorption land.
+    """
+
+    years: tuple[int, ...]
+    base_year: int
+    target_year: int
+    horizon_year: int
+    water_baseline_year: int
+    receiving_crop: str
+
+
+@dataclass(frozen=True)
 class Region:
     """A loaded region pack: identity, CRS roles, map view and its layers.
 
     ``analysis_crs`` is the projected CRS every area and distance is measured in;
-    ``storage_crs`` the lon/lat CRS of the files; ``map_center_lonlat`` is (lon, lat) degrees.
+    ``storage_crs`` the lon/lat CRS of the files; ``map_center_lonlat`` is (lon, lat) degrees;
+    ``plan`` holds the plan years and defaults that computations take as parameters.
     """
 
     id: str
@@ -110,6 +143,7 @@ class Region:
     storage_crs: str
     map_center_lonlat: tuple[float, float]
     map_zoom: int
+    plan: RegionPlan
     dir: Path
     layers: Mapping[str, LayerSpec]
 
@@ -192,7 +226,8 @@ def load_region(region: str | Path = "hohhot") -> Region:
         id=data["id"], name_zh=data["name_zh"], name_en=data["name_en"],
         adcode=data["adcode"], analysis_crs=data["analysis_crs"],
         storage_crs=data["storage_crs"], map_center_lonlat=(float(lon), float(lat)),
-        map_zoom=data["map_zoom"], dir=region_dir, layers=LayerMap(specs),
+        map_zoom=data["map_zoom"], plan=_region_plan(data["plan"]), dir=region_dir,
+        layers=LayerMap(specs),
     )
 
 
@@ -262,6 +297,7 @@ def _top_level_problems(data: Mapping[str, Any]) -> list[_Problem]:
                          f"adcode {data['adcode']!r} 应为 6 位数字文本，如 \"150100\""))
     problems += _crs_problems(data)
     problems += _view_problems(data)
+    problems += _plan_problems(data.get("plan"))
     if isinstance(data.get("layers"), dict) and not data["layers"]:
         problems.append(("no [layers.<name>] tables", "没有任何 [layers.<name>] 图层"))
     return problems
@@ -300,6 +336,60 @@ def _view_problems(data: Mapping[str, Any]) -> list[_Problem]:
             problems.append((f"map_zoom must be {low}..{high}, got {zoom}",
                              f"map_zoom 应在 {low}–{high} 之间，实际为 {zoom}"))
     return problems
+
+
+def _plan_problems(table: Any) -> list[_Problem]:
+    if not isinstance(table, dict):
+        return []  # reported as missing or ill-typed with the top-level keys
+    where = "[plan]"
+    problems = _type_problems(table, _PLAN_KEYS, where, required=True)
+    problems += _unknown_key_problems(table, _PLAN_KEYS, where)
+    if problems:
+        return problems
+    low, high = _YEAR_RANGE
+    years = table["years"]
+    if not (years and all(_is_year(y) for y in years)
+            and all(a < b for a, b in itertools.pairwise(years))):
+        problems.append((f"{where}: years must be ascending whole years in {low}..{high}, "
+                         f"got {years!r}",
+                         f"{where}：years 应为 {low}–{high} 之间递增的年份，实际为 {years!r}"))
+    for key in ("base_year", "target_year", "horizon_year", "water_baseline_year"):
+        if not _is_year(table[key]):
+            problems.append((f"{where}: {key} must be a year in {low}..{high}, got "
+                             f"{table[key]!r}", f"{where}：{key} 应为 {low}–{high} 之间的年份，"
+                                                f"实际为 {table[key]!r}"))
+    return problems or _plan_order_problems(table, where)
+
+
+def _plan_order_problems(table: Mapping[str, Any], where: str) -> list[_Problem]:
+    years = table["years"]
+    problems: list[_Problem] = [
+        (f"{where}: {key} {table[key]} is not one of years {years!r}",
+         f"{where}：{key} {table[key]} 不在 years {years!r} 之中")
+        for key in ("base_year", "target_year", "horizon_year") if table[key] not in years]
+    if table["horizon_year"] != years[-1]:
+        problems.append((f"{where}: horizon_year {table['horizon_year']} must be the last of "
+                         f"years {years!r}", f"{where}：horizon_year 应为 years 的最后一年"))
+    if not table["base_year"] <= table["target_year"] <= table["horizon_year"]:
+        problems.append((f"{where}: need base_year <= target_year <= horizon_year",
+                         f"{where}：应满足 base_year ≤ target_year ≤ horizon_year"))
+    if not table["receiving_crop"].strip():
+        problems.append((f"{where}: receiving_crop is empty; give a crop key such as "
+                         "\"silage_corn\"", f"{where}：receiving_crop 为空"))
+    return problems
+
+
+def _is_year(value: object) -> bool:
+    low, high = _YEAR_RANGE
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _region_plan(table: Mapping[str, Any]) -> RegionPlan:
+    return RegionPlan(
+        years=tuple(table["years"]), base_year=table["base_year"],
+        target_year=table["target_year"], horizon_year=table["horizon_year"],
+        water_baseline_year=table["water_baseline_year"],
+        receiving_crop=table["receiving_crop"].strip())
 
 
 def _layer_problems(name: str, table: Any) -> list[_Problem]:

@@ -1,7 +1,8 @@
 """Score a file of candidate sites: read and check it, load the region, assess the sites.
 
 The service behind ``python -m siting score`` and the site-check page: `read_sites` splits a
-vector file's usable sites from the bad features (with reasons), `assess_site_file` loads the
+vector file's usable sites from the bad features (with reasons) and keeps the file's own site
+ids and names (`ID_COLUMNS`, `NAME_COLUMNS`), `assess_site_file` loads the
 region pack's inputs (`planning.siting_inputs`) and runs `siting.assess.assess_sites`, and
 `county_water_use` gives each county's water use before new farms (the build-out check's).
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import pandas as pd
 
@@ -19,15 +20,11 @@ from errors import InputDataError, ParameterError
 from geo.io import read_vector
 from layers.coefficients import load_nutrient_params
 from planning.buildout_inputs import load_buildout_inputs
-from planning.siting_inputs import (
-    DEFAULT_RECEIVING_CROP,
-    SitingInputs,
-    load_siting_inputs,
-    site_terrain,
-)
+from planning.siting_inputs import SitingInputs, load_siting_inputs, site_terrain
 from siting.assess import SiteAssessment, assess_sites
 from siting.buildout import run_buildout
 from siting.score import CriteriaWeights, default_weights, weights_from_ahp
+from siting.site_attributes import COLUMN_ALIASES
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -35,13 +32,22 @@ if TYPE_CHECKING:
     from layers.region import Region
 
 HERD_COLUMN = "herd_dairy_cows"
-#: Baseline year of the county water use (the plan's base year; herd_baseline.csv).
-DEFAULT_WATER_YEAR = 2021
+#: Columns holding a site's own id, first match wins (case-insensitive); a site without one
+#: gets ``site-<feature number>``.
+ID_COLUMNS: Final[tuple[str, ...]] = ("site_id", "id", "编号", "场址编号", "site_no")
+#: Columns holding a site's name (the plan import's, `siting.site_attributes.COLUMN_ALIASES`;
+#: KML's ``Name`` matches ``name``).
+NAME_COLUMNS: Final[tuple[str, ...]] = COLUMN_ALIASES["name"]
 
 
 @dataclass(frozen=True)
 class SiteInput:
-    """Usable sites (EPSG:4326) and the features that were left out, with reasons."""
+    """Usable sites (EPSG:4326) and the features that were left out, with reasons.
+
+    ``sites`` has ``site_id`` (the file's id, else ``site-<feature number>``), ``name`` (the
+    file's name, else NA) and ``herd_dairy_cows``; each ``bad`` entry has ``feature_no``,
+    ``site_id``, ``name`` and ``reason``.
+    """
 
     sites: gpd.GeoDataFrame
     source_name: str
@@ -52,10 +58,12 @@ class SiteInput:
 def read_sites(path: Path | bytes, *, herd: float | None, region_outline: object,
                lang: str = "en", filename: str | None = None,
                source_datum: Literal["wgs84", "gcj02"] = "wgs84") -> SiteInput:
-    """Read SITES, check ``site_id`` and the herd, and split good from bad features.
+    """Read SITES, check their ids and herd, and split good from bad features.
 
     ``path`` may be the bytes of an upload (the app), then ``filename`` names its format;
-    ``source_datum="gcj02"`` converts Amap/Gaode coordinates to WGS84.
+    ``source_datum="gcj02"`` converts Amap/Gaode coordinates to WGS84. A site's id is read
+    from the first of `ID_COLUMNS` the file has and its name from the first of
+    `NAME_COLUMNS`; a site without an id gets ``site-<feature number>`` and keeps its name.
 
     Raises
     ------
@@ -65,22 +73,22 @@ def read_sites(path: Path | bytes, *, herd: float | None, region_outline: object
     result = read_vector(path, filename=filename, geometry_kind="polygon",
                          region_extent=region_outline, source_datum=source_datum,
                          on_bad_feature="skip")
-    frame = result.features.copy()
-    bad = [{"feature_no": int(r["feature_no"]), "site_id": None,
+    frame = _with_ids_and_names(result.features)
+    skipped = _with_ids_and_names(result.skipped)
+    bad = [{"feature_no": int(r["feature_no"]), "site_id": r["site_id"], "name": r["name"],
             "reason": r["reason_zh"] if lang == "zh" else r["reason_en"]}
-           for _, r in result.skipped.iterrows()]
+           for r in skipped.to_dict("records")]
     if herd is None and HERD_COLUMN not in frame.columns:
         msg = (f"{result.source_name} has no {HERD_COLUMN!r} attribute (columns: "
                f"{', '.join(c for c in frame.columns if c != 'geometry')}); add it or pass "
                "--herd-dairy-cows N.")
         raise InputDataError(msg, zh=f"{result.source_name} 缺少 {HERD_COLUMN} 属性；请添加或使用 "
                                      "--herd-dairy-cows N。")
-    frame["site_id"] = _site_ids(frame)
     given = frame[HERD_COLUMN] if herd is None else pd.Series(herd, index=frame.index)
     frame[HERD_COLUMN] = pd.to_numeric(given, errors="coerce")
     reasons = _attribute_problems(frame, given, lang)
     bad += [{"feature_no": int(frame.loc[k, "feature_no"]), "site_id": frame.loc[k, "site_id"],
-             "reason": reason} for k, reason in reasons.items()]
+             "name": frame.loc[k, "name"], "reason": reason} for k, reason in reasons.items()]
     good = frame.drop(index=list(reasons))
     if good.empty:
         listed = "; ".join(f"feature {b['feature_no']}: {b['reason']}" for b in bad[:5])
@@ -91,12 +99,35 @@ def read_sites(path: Path | bytes, *, herd: float | None, region_outline: object
                      notes=result.notes_zh if lang == "zh" else result.notes)
 
 
-def _site_ids(frame: pd.DataFrame) -> pd.Series:
-    numbered = "site-" + frame["feature_no"].astype(int).astype(str)
-    if "site_id" not in frame.columns:
-        return numbered
-    given = frame["site_id"].astype("string").str.strip()
-    return given.where(given.notna() & (given != ""), numbered).astype(str)
+def _with_ids_and_names(features: pd.DataFrame) -> pd.DataFrame:
+    """Return ``features`` with ``site_id`` and ``name`` from the file's own columns."""
+    texts = {key: _texts(features, _first_column(features, aliases))
+             for key, aliases in (("site_id", ID_COLUMNS), ("name", NAME_COLUMNS))}
+    numbered = "site-" + features["feature_no"].astype(int).astype(str)
+    site_ids = texts["site_id"].fillna(numbered).astype(str)
+    names = texts["name"].astype(object).where(texts["name"].notna(), None)
+    return features.assign(site_id=site_ids, name=names)
+
+
+def _first_column(frame: pd.DataFrame, aliases: tuple[str, ...]) -> str | None:
+    by_lower = {str(c).strip().lower(): c for c in frame.columns}
+    return next((by_lower[a.lower()] for a in aliases if a.lower() in by_lower), None)
+
+
+def _texts(frame: pd.DataFrame, column: str | None) -> pd.Series:
+    """Return the column as stripped text, NA where missing or empty (a number 7 -> "7")."""
+    if column is None:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    values = frame[column].map(_text)
+    return values.astype("string").where(values.astype("string") != "", pd.NA)
+
+
+def _text(value: object) -> object:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return pd.NA
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an integer id read as a float (Shapefile, XLSX)
+    return str(value).strip()
 
 
 def _attribute_problems(frame: pd.DataFrame, given: pd.Series, lang: str) -> dict[int, str]:
@@ -144,14 +175,17 @@ def county_water_use(region: Region, year: int) -> pd.DataFrame:
 class ScoreOptions:
     """How ``python -m siting score`` (and a file scored in the app) assesses sites.
 
-    ``weights_method`` is ``"direct"`` (siting_criteria.csv) or ``"ahp"``
+    ``crop`` None is the region's ``[plan] receiving_crop`` and ``water_year`` None its
+    ``[plan] water_baseline_year`` (manifest); ``with_water`` False skips the county water
+    headroom. ``weights_method`` is ``"direct"`` (siting_criteria.csv) or ``"ahp"``
     (siting_ahp_matrix.csv); ``weights`` and ``rule_limits`` override single criteria
-    weights and gate limits; ``water_year`` None skips the county water headroom.
+    weights and gate limits.
     """
 
-    crop: str = DEFAULT_RECEIVING_CROP
+    crop: str | None = None
     with_parcels: bool = True
-    water_year: int | None = DEFAULT_WATER_YEAR
+    water_year: int | None = None
+    with_water: bool = True
     weights_method: Literal["direct", "ahp"] = "direct"
     weights: tuple[tuple[str, float], ...] = ()
     rule_limits: tuple[tuple[str, float], ...] = ()
@@ -167,8 +201,9 @@ def assess_site_file(site_input: SiteInput, region: Region,
     ParameterError
         If ``options.delta_frac`` is not in (0, 1).
     """
-    water = (None if options.water_year is None
-             else county_water_use(region, options.water_year))
+    water_year = (region.plan.water_baseline_year if options.water_year is None
+                  else options.water_year)
+    water = county_water_use(region, water_year) if options.with_water else None
     inputs = load_siting_inputs(region, crop=options.crop, with_parcels=options.with_parcels,
                                 county_water=water)
     params = inputs.params.with_rule_limits(dict(options.rule_limits))

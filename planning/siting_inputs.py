@@ -33,11 +33,6 @@ if TYPE_CHECKING:
     from layers.region import Region
     from siting.criteria import ConstraintLayers, SitingParams
 
-#: Receiving crop of the manure-land need by default (Hohhot dairy farms spread on silage
-#: maize); the CLI's --crop and the app can change it.
-DEFAULT_RECEIVING_CROP: str = "silage_corn"
-
-
 @dataclass(frozen=True, eq=False)
 class SitingInputs:
     """Loaded inputs of site suitability for one region pack."""
@@ -59,7 +54,7 @@ def _needs(region: Region, crop: str, soil_class: str) -> NeedAssumptions:
         zones=dict(zip(zones["adcode"].astype(str), zones["zone"], strict=True)))
 
 
-def load_siting_inputs(region: Region, *, crop: str = DEFAULT_RECEIVING_CROP,
+def load_siting_inputs(region: Region, *, crop: str | None = None,
                        soil_class: str = "II", with_parcels: bool = True,
                        county_water: pd.DataFrame | None = None) -> SitingInputs:
     """Load the layers, parameters and DEM path of ``region``.
@@ -67,7 +62,8 @@ def load_siting_inputs(region: Region, *, crop: str = DEFAULT_RECEIVING_CROP,
     Parameters
     ----------
     crop, soil_class
-        Receiving crop (key of crops.csv) and soil class of the manure-land need.
+        Receiving crop (key of crops.csv; None: the region's ``[plan] receiving_crop``) and
+        soil class of the manure-land need.
     with_parcels
         Load the absorption parcels for the land criteria (if the pack has them).
     county_water
@@ -88,7 +84,7 @@ def load_siting_inputs(region: Region, *, crop: str = DEFAULT_RECEIVING_CROP,
                                     county_water=county_water)
     return SitingInputs(region=region, layers=layers, params=load_siting_params(region.dir),
                         ahp_matrix=load_ahp_matrix(region.dir),
-                        needs=_needs(region, crop, soil_class),
+                        needs=_needs(region, crop or region.plan.receiving_crop, soil_class),
                         dem=dem_path(region) if has_dem else None)
 
 

@@ -110,5 +110,14 @@ def _tables(view: PacketView) -> dict[str, pd.DataFrame]:
     if not place.is_city:
         reviews = reviews[reviews["site_id"].isin(view.sites["site_id"])]
     return {"checks": place_checks(inputs, place), "county_totals": county_totals,
-            "city_totals": result.city_totals, "sites": view.sites, "reviews": reviews,
-            "parameters": view.parameters}
+            "city_totals": result.city_totals, "sites": view.sites,
+            "reviews": _named_reviews(reviews, view.sites), "parameters": view.parameters}
+
+
+def _named_reviews(reviews: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """Return ``reviews`` with each site's ``name`` next to its ``site_id``."""
+    names = sites.set_index("site_id")["name"]
+    named = reviews.copy()
+    named.insert(list(named.columns).index("site_id") + 1, "name",
+                 named["site_id"].map(names).astype("string"))
+    return named

@@ -90,7 +90,7 @@ def bundled_parcels(region_id: str) -> gpd.GeoDataFrame:
 
 @st.cache_data(show_spinner=False)
 def herd_baseline(region_id: str) -> pd.DataFrame:
-    """Return the head on stock per county of ``region_id`` (2021 baseline)."""
+    """Return the head on stock per county of ``region_id`` (the manifest's base year)."""
     return load_herd_baseline(load_region(region_id))
 
 

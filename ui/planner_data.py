@@ -19,7 +19,7 @@ from geo.crs import STORAGE_CRS
 from planning.plan_inputs import load_plan_inputs
 from planning.regions import load_counties, load_region
 from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
-from planning.site_scoring import DEFAULT_WATER_YEAR, county_water_use
+from planning.site_scoring import county_water_use
 from ui.map import display_frame
 
 if TYPE_CHECKING:
@@ -43,12 +43,12 @@ def plan_inputs(region_id: str) -> PlanInputs:
 
     Cached once per region and shared (``cache_resource``: copying ~9 MB of parcels and
     constraint layers on every rerun would cost ~0.1 s). The county water use is the
-    site-check page's (`planning.site_scoring.county_water_use` of `DEFAULT_WATER_YEAR`), so both
-    pages score the same criteria. Read-only: nothing in ``siting``
-    mutates its inputs, and callers must not either.
+    site-check page's (`planning.site_scoring.county_water_use` of the region's
+    ``[plan] water_baseline_year``), so both pages score the same criteria. Read-only:
+    nothing in ``siting`` mutates its inputs, and callers must not either.
     """
     region = load_region(region_id)
-    water = county_water_use(region, DEFAULT_WATER_YEAR)  # as the site-check page
+    water = county_water_use(region, region.plan.water_baseline_year)  # as the site check
     return load_plan_inputs(region, county_water=water)
 
 

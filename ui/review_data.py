@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from planning.scenarios import Scenario
     from siting.buildout import BuildoutResult
 
-#: Years the review page checks (the plan's phases and the 2025 horizon).
-REVIEW_YEARS: Final[tuple[int, ...]] = (2021, 2022, 2023, 2025)
 #: Who loads the demo scenario into the store (audit trail ``user``).
 DEMO_LOADER: Final[str] = "demo loader"
 
@@ -74,7 +72,7 @@ def buildout(region_id: str, scenario_id: str, version: int, store_file: str) ->
     sites = PlanStore(Path(store_file)).sites(scenario_id)
     inputs, parameters = load_buildout_inputs(region, load_nutrient_params(region.dir))
     farms = scenario_farms_table(sites, load_counties(region))
-    return run_buildout(farms, list(REVIEW_YEARS), inputs, parameters)
+    return run_buildout(farms, list(region.plan.years), inputs, parameters)  # manifest [plan]
 
 
 def site_counties(sites: pd.DataFrame, result: BuildoutResult) -> pd.Series:

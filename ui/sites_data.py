@@ -18,7 +18,7 @@ import streamlit as st
 
 from errors import ParameterError, PlannerWarning
 from planning.regions import load_city_outline, load_region
-from planning.site_scoring import DEFAULT_WATER_YEAR, county_water_use, read_sites
+from planning.site_scoring import county_water_use, read_sites
 from planning.siting_inputs import load_siting_inputs, site_terrain
 from siting.assess import assess_sites
 from siting.score import CriteriaWeights
@@ -40,7 +40,7 @@ Weights = tuple[tuple[str, float], ...]
 def siting_inputs(region_id: str) -> SitingInputs:
     """Return the siting inputs of ``region_id`` (shared, do not mutate)."""
     region = load_region(region_id)
-    water = county_water_use(region, DEFAULT_WATER_YEAR)  # as the CLI's default
+    water = county_water_use(region, region.plan.water_baseline_year)  # the CLI's default
     return load_siting_inputs(region, county_water=water)
 
 

@@ -9,6 +9,7 @@ from 2021 and 10 proposed from 2022 or 2023, 5,000 head each, half herd in the s
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,7 @@ import pytest
 
 from cli import main
 from layers.parcels import load_parcels
-from layers.region import load_region
+from layers.region import REGIONS_DIR, load_region
 from layers.scenario_files import demo_scenario_sites
 from store import PlanStore, SiteRecord
 
@@ -137,3 +138,45 @@ def test_demo_with_the_ledger_on_the_generated_parcels(
     assert unmet["limit"] == 0 and unmet["value"] >= 0
     parcels = load_parcels(load_region("hohhot"))
     assert len(parcels) > 1_000
+
+
+def _pack_with_plan(tmp_path: Path, plan: str) -> Path:
+    """Copy the Hohhot pack (without its generated layers) with ``plan`` as its [plan] table."""
+    pack = tmp_path / "hohhot"
+    shutil.copytree(REGIONS_DIR / "hohhot", pack, ignore=shutil.ignore_patterns(
+        "absorption_parcels.gpkg", "constraints.gpkg", "dem_30m.tif"))
+    manifest = pack / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    start = text.index("[plan]")
+    end = text.index("[layers.", start)
+    manifest.write_text(text[:start] + plan + "\n" + text[end:], encoding="utf-8")
+    return pack
+
+
+@pytest.mark.usefixtures("stand_in_parcels")
+def test_years_come_from_the_region_manifest(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    pack = _pack_with_plan(tmp_path, "[plan]\nyears = [2021, 2024, 2030]\nbase_year = 2021\n"
+                                     "target_year = 2024\nhorizon_year = 2030\n"
+                                     "water_baseline_year = 2021\n"
+                                     "receiving_crop = \"silage_corn\"\n")
+    assert load_region(pack).plan.years == (2021, 2024, 2030)
+    assert main(["buildout", "--region", str(pack), "--scenario", "demo", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["years"] == [2021, 2024, 2030]
+    city = next(e for e in data["counties"] if e["adcode"] == "150100")
+    assert [y["year"] for y in city["years"]] == [2021, 2024, 2030]
+    # every demo ranch runs at full herd by 2030: 25 x 5,000 head on the 2021 baseline
+    herd = _check(data, "150100", 2030, "herd_dairy_cows")
+    assert herd["value"] == 360_000 + 25 * 5_000
+
+
+@pytest.mark.usefixtures("stand_in_parcels")
+def test_base_year_of_the_manifest_picks_the_herd_baseline(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pack = _pack_with_plan(tmp_path, "[plan]\nyears = [2020, 2023]\nbase_year = 2020\n"
+                                     "target_year = 2023\nhorizon_year = 2023\n"
+                                     "water_baseline_year = 2021\n"
+                                     "receiving_crop = \"silage_corn\"\n")
+    assert main(["buildout", "--region", str(pack), "--scenario", "demo", "--json"]) == 2
+    assert "no rows for year 2020 (years: 2021)" in capsys.readouterr().err

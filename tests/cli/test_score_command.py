@@ -140,7 +140,7 @@ def test_mixed_file_scores_good_and_lists_bad(region_arg: str, tmp_path: Path,
     bad = {b["feature_no"]: b for b in data["bad_features"]}
     assert set(bad) == {2, 3}
     assert "herd_dairy_cows must be a positive number of head, got 'many'" in bad[2]["reason"]
-    assert bad[2]["site_id"] == "bad-herd"
+    assert bad[2]["site_id"] == "bad-herd" and bad[3]["site_id"] == "bad-geom"
     assert "polygon" in bad[3]["reason"].lower()
 
 
@@ -154,6 +154,7 @@ def test_herd_option_and_projected_input(region_arg: str, tmp_path: Path,
     assert code == 0, err
     (result,) = json.loads(out)["sites"]
     assert result["site_id"] == "site-1" and result["herd_dairy_cows"] == 7000
+    assert result["name"] is None
 
 
 @pytest.mark.parametrize(("content", "name", "match"), [
@@ -213,3 +214,37 @@ def test_text_output_and_user_limit(region_arg: str,
     demo_02 = next(line for line in out.splitlines() if line.startswith("DEMO-02"))
     assert " yes " in demo_02  # 480 m passes a 450 m setback
     assert "Top site" in out and "Illustrative layers" in out
+
+
+NAMED_SITES = ROOT / "tests" / "data" / "named_sites.geojson"
+NAMES = {"P1": "P1-tumochuan-plain", "P2": "P2-togtoh-north", "site-3": "P3-tumed-west"}
+
+
+def test_file_ids_and_names_survive_in_json_and_table(
+        region_arg: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["score", str(NAMED_SITES), "--region", region_arg, "--json",
+                           "--no-parcels"], capsys)
+    assert code == 0, err
+    sites = json.loads(out)["sites"]
+    assert {s["site_id"]: s["name"] for s in sites} == NAMES
+    assert [s["herd_dairy_cows"] for s in sites] == [5000, 3000, 4000]
+    code, out, err = _run(["score", str(NAMED_SITES), "--region", region_arg,
+                           "--no-parcels"], capsys)
+    assert code == 0, err
+    rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[2:5]}
+    assert rows == NAMES
+
+
+def test_help_lists_the_recognised_id_and_name_columns(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["score", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "site_id/id/编号/场址编号/site_no" in text
+    assert "name/name_zh/名称/场名/牧场/site_name/title" in text
+    assert "[plan] water_baseline_year" in text and "[plan] receiving_crop" in text
+
+
+def test_demo_candidates_carry_their_chinese_names(demo_result: dict) -> None:
+    site = next(s for s in demo_result["sites"] if s["site_id"] == "DEMO-02")
+    assert site["name"] == "和林格尔县城关附近候选场址"

@@ -14,6 +14,9 @@ TOP_DEFAULTS: dict[str, Any] = {
     "id": "testregion", "name_zh": "测试", "name_en": "Test", "adcode": "150100",
     "analysis_crs": "EPSG:4546", "storage_crs": "EPSG:4326",
     "map_center_lonlat": [111.41, 40.49], "map_zoom": 8,
+    "plan": {"years": [2021, 2022, 2023, 2025], "base_year": 2021, "target_year": 2023,
+             "horizon_year": 2025, "water_baseline_year": 2021,
+             "receiving_crop": "silage_corn"},
 }
 
 
@@ -37,6 +40,8 @@ def _toml_value(value: Any) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):  # an inline table
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
     msg = f"cannot write {value!r} as TOML in this helper"
     raise TypeError(msg)
 

@@ -177,3 +177,56 @@ def test_bad_id_and_adcode_values(tmp_path: Path) -> None:
     with pytest.raises(SchemaError, match=r"(?s)id 'Bad Id' must be lower-case.*"
                                           r"adcode '1501' must be 6 digits"):
         load_region(tmp_path)
+
+
+def test_hohhot_plan_years_and_defaults() -> None:
+    plan = load_region("hohhot").plan
+    assert plan.years == (2021, 2022, 2023, 2025)
+    assert (plan.base_year, plan.target_year, plan.horizon_year) == (2021, 2023, 2025)
+    assert plan.water_baseline_year == 2021 and plan.receiving_crop == "silage_corn"
+
+
+def test_plan_table_is_read_from_the_manifest(tmp_path: Path) -> None:
+    plan = {"years": [2030, 2031, 2035], "base_year": 2030, "target_year": 2031,
+            "horizon_year": 2035, "water_baseline_year": 2029, "receiving_crop": "oat_hay"}
+    write_manifest(tmp_path, {"c": layer_entry("counties", "c.gpkg")}, plan=plan)
+    region = load_region(tmp_path)
+    assert region.plan.years == (2030, 2031, 2035)
+    assert (region.plan.base_year, region.plan.target_year) == (2030, 2031)
+    assert (region.plan.horizon_year, region.plan.water_baseline_year) == (2035, 2029)
+    assert region.plan.receiving_crop == "oat_hay"
+
+
+def test_missing_plan_table(tmp_path: Path) -> None:
+    write_manifest(tmp_path, {"c": layer_entry("counties", "c.gpkg")}, plan=None)
+    with pytest.raises(SchemaError, match=r"top level: missing key 'plan'"):
+        load_region(tmp_path)
+
+
+def test_malformed_plan_table_lists_every_problem(tmp_path: Path) -> None:
+    plan = {"years": [2023, 2021], "base_year": "2021", "target_year": 2023,
+            "horizon_year": 2025, "water_baseline_year": 20211, "receiving_crop": "x",
+            "horizon": 2025}
+    write_manifest(tmp_path, {"c": layer_entry("counties", "c.gpkg")}, plan=plan)
+    with pytest.raises(SchemaError, match=r"has 2 problem\(s\)") as excinfo:
+        load_region(tmp_path)
+    text = str(excinfo.value)
+    assert "[plan]: 'base_year' must be int, got '2021'" in text
+    assert "[plan]: unknown key 'horizon'" in text
+
+
+@pytest.mark.parametrize(("change", "match"), [
+    ({"years": [2023, 2021, 2025]}, r"years must be ascending whole years in 1949..2100"),
+    ({"water_baseline_year": 20211}, r"water_baseline_year must be a year in 1949..2100"),
+    ({"target_year": 2024}, r"target_year 2024 is not one of years \[2021, 2022, 2023, 2025\]"),
+    ({"horizon_year": 2023}, r"horizon_year 2023 must be the last of years"),
+    ({"base_year": 2025}, r"need base_year <= target_year <= horizon_year"),
+    ({"receiving_crop": " "}, r"receiving_crop is empty"),
+])
+def test_bad_plan_values(tmp_path: Path, change: dict, match: str) -> None:
+    plan = {"years": [2021, 2022, 2023, 2025], "base_year": 2021, "target_year": 2023,
+            "horizon_year": 2025, "water_baseline_year": 2021, "receiving_crop": "silage_corn",
+            **change}
+    write_manifest(tmp_path, {"c": layer_entry("counties", "c.gpkg")}, plan=plan)
+    with pytest.raises(SchemaError, match=match):
+        load_region(tmp_path)

@@ -56,8 +56,9 @@ def _render_body(lang: str, region_id: str) -> None:
     counties = data.counties(region_id)
     names = review_view.place_names(counties, region.adcode, lang)
     col_year, col_county = st.columns([1, 2])
-    year = int(col_year.selectbox(t("review.year", lang), review_data.REVIEW_YEARS, key=YEAR,
-                                  index=review_data.REVIEW_YEARS.index(2023)))
+    years = region.plan.years  # manifest [plan]: the checked years, the plan's end year first
+    year = int(col_year.selectbox(t("review.year", lang), years, key=YEAR,
+                                  index=years.index(region.plan.target_year)))
     adcode = col_county.selectbox(t("review.county", lang), [region.adcode, *counties["adcode"]],
                                   format_func=names.__getitem__, key=COUNTY)
     with st.spinner(t("review.running", lang)):
