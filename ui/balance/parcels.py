@@ -1,8 +1,15 @@
-"""Load the user's own absorption parcels (GeoPackage or zipped Shapefile) with a column map.
+"""The balance page's parcel layer: which one is in use, the user's upload, the parcel map.
 
-The upload is read by `layers.parcels.load_user_parcels` (the same checks as bundled data);
-the loaded layer replaces the region pack's parcels for this session (county balance and
-parcel map), until the user goes back to the bundled layer.
+The user can load their own absorption parcels (GeoPackage or zipped Shapefile) with a
+column map. The upload is read by `planning.regions.load_user_parcels` (the same checks as
+bundled data); the loaded layer replaces the region pack's parcels for this session (county
+balance and parcel map), until the user goes back to the bundled layer (`active_parcels`).
+
+The parcel map shows one county's parcels coloured by remaining manure N or P capacity
+(`parcel_map`, no ``st.*``). The numbers come from `ui.data.county_parcels`
+(`planning.nutrient_balance`); here they are only picked (basis, per 亩 or total),
+formatted and coloured. Parcels are drawn for one county at a time (a city has tens of
+thousands), simplified by `PARCEL_TOLERANCE_M`.
 """
 
 from __future__ import annotations
@@ -14,15 +21,29 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from errors import PlannerWarning
-from geo.io import read_vector
-from planning.regions import load_region, load_user_parcels
-from ui import balance_state, data
-from ui.balance_data import ParcelSource, crop_table
+from planning.regions import PARCELS_KIND, load_region, load_user_parcels
+from ui import data
+from ui.balance import state as balance_state
+from ui.balance.format import basis_name, fmt_dec, fmt_int
+from ui.balance.state import ParcelSource
+from ui.colorscale import sequential_scale
 from ui.errors import user_errors
 from ui.labels import t
+from ui.legend import legend_html, scale_entries
+from ui.map import MapLayer, PolygonStyle, build_map
 
 if TYPE_CHECKING:
+    import folium
     from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+    import geopandas as gpd
+
+    from siting.parameters import CropTable
+    from ui.colorscale import ColorScale
+    from ui.map import MapView
+
+#: ``ParcelSource.token`` of the region pack's parcel layer.
+BUNDLED_TOKEN = "bundled"
 
 UPLOAD_TYPES = ("gpkg", "zip")
 # Parcel columns a file column can be mapped to (area_mu is always measured).
@@ -32,6 +53,26 @@ NONE = ""
 NONE_LABEL = "—"  # language-neutral: the browser keeps the label of a choice across languages
 SOIL_CHOICES = (NONE, "I", "II", "III")
 BOOL_CHOICES = (NONE, "true", "false")
+MEASURES: tuple[str, ...] = ("per_mu", "total")
+FILL_COLUMN = "fill_color"
+# Display simplification of parcels (metres, analysis CRS): parcels are a few hundred metres
+# across, so the 100 m county tolerance would distort them; 10 m is invisible at zoom 12.
+PARCEL_TOLERANCE_M = 10.0
+PARCEL_STYLE = PolygonStyle(color="#555555", weight=0.5, fill_opacity=0.8,
+                            fill_color_column=FILL_COLUMN)
+OUTLINE_STYLE = PolygonStyle(color="#222222", weight=2.0, fill_opacity=0.0)
+TOOLTIP_FIELDS = ("parcel_id", "crop_txt", "area_txt", "manure_txt", "remaining_txt",
+                  "remaining_per_mu_txt")
+
+
+def active_parcels(region_id: str) -> tuple[ParcelSource, gpd.GeoDataFrame]:
+    """Return the parcel layer in use: the user's upload for this region, else the bundled one."""
+    uploaded = st.session_state.get(balance_state.USER_PARCELS)
+    if uploaded is not None and uploaded.region_id == region_id:
+        return uploaded.source, uploaded.parcels
+    spec = data.region(region_id).layer_of_kind(PARCELS_KIND)
+    source = ParcelSource(BUNDLED_TOKEN, illustrative=spec.illustrative)
+    return source, data.bundled_parcels(region_id)
 
 
 def _read_options(lang: str) -> tuple[bool, str | None, str | None]:
@@ -43,19 +84,6 @@ def _read_options(lang: str) -> tuple[bool, str | None, str | None]:
     layer = col_layer.text_input(t("parcels_upload.layer", lang), key=balance_state.UPLOAD_LAYER,
                                  help=t("parcels_upload.layer_help", lang))
     return bool(gcj02), (crs.strip() or None), (layer.strip() or None)
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def file_columns(content: bytes, filename: str, region_id: str, gcj02: bool,
-                 declared_crs: str | None, layer: str | None) -> list[str]:
-    """Return the attribute columns of an uploaded polygon file (after the usual checks)."""
-    extent = data.city_outline(region_id).geometry.union_all()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PlannerWarning)  # reported when the layer is loaded
-        result = read_vector(content, filename=filename, geometry_kind="polygon",
-                             region_extent=extent, source_datum="gcj02" if gcj02 else "wgs84",
-                             layer=layer, declared_crs=declared_crs)
-    return [str(c) for c in result.features.columns if c not in ("feature_no", "geometry")]
 
 
 def _guess(column: str, file_columns_: list[str]) -> int:
@@ -79,7 +107,7 @@ def _mapping_inputs(columns: list[str], lang: str) -> dict[str, str]:
 
 def _default_inputs(region_id: str, lang: str) -> dict[str, object]:
     st.caption(t("parcels_upload.defaults", lang))
-    crops = crop_table(region_id)
+    crops = data.crop_table(region_id)
     choices = {"crop": (NONE, *crops), "soil_n_class": SOIL_CHOICES,
                "soil_p_class": SOIL_CHOICES, "manure_allowed": BOOL_CHOICES}
     defaults: dict[str, object] = {}
@@ -140,7 +168,7 @@ def render_parcel_upload(region_id: str, lang: str) -> None:
 def _mapping_form(uploaded: UploadedFile, region_id: str,
                   options: tuple[bool, str | None, str | None], lang: str) -> None:
     """List the file's columns in a mapping form; load the layer when it is submitted."""
-    columns = file_columns(uploaded.getvalue(), uploaded.name, region_id, *options)
+    columns = data.file_columns(uploaded.getvalue(), uploaded.name, region_id, *options)
     with st.form("balance_parcel_mapping"):
         st.caption(t("parcels_upload.mapping", lang))
         mapping = _mapping_inputs(columns, lang)
@@ -148,3 +176,61 @@ def _mapping_form(uploaded: UploadedFile, region_id: str,
         submitted = st.form_submit_button(t("parcels_upload.submit", lang))
     if submitted:
         _load(uploaded, region_id, options, mapping, defaults, lang)
+
+
+def value_column(basis: str, measure: str) -> str:
+    """Return the remaining-capacity column shown for ``basis`` and ``measure``."""
+    suffix = "kg_per_mu" if measure == "per_mu" else "kg_per_yr"
+    return f"remaining_{basis.lower()}_{suffix}"
+
+
+def parcel_frame(
+    parcels: gpd.GeoDataFrame, *, basis: str, measure: str, crops: CropTable, lang: str,
+) -> gpd.GeoDataFrame:
+    """Return the tooltip texts and fill colour of each parcel (only the needed columns).
+
+    ``parcels`` is the output of `county_parcels` (remaining capacity columns).
+    """
+    x = basis.lower()
+    scale = parcel_scale(parcels, basis=basis, measure=measure)
+    names = {key: (crops.get(key).name_en if lang == "en" else crops.get(key).name_zh)
+             for key in crops}
+    allowed = (t("balance.parcel.manure_yes", lang), t("balance.parcel.manure_no", lang))
+    return parcels[["parcel_id", parcels.geometry.name]].assign(
+        crop_txt=parcels["crop"].map(lambda k: names.get(k, k)),
+        area_txt=parcels["area_mu"].map(fmt_int),
+        manure_txt=parcels["manure_allowed"].map(lambda ok: allowed[0] if ok else allowed[1]),
+        remaining_txt=parcels[f"remaining_{x}_kg_per_yr"].map(fmt_int),
+        remaining_per_mu_txt=parcels[f"remaining_{x}_kg_per_mu"].map(fmt_dec),
+        **{FILL_COLUMN: parcels[value_column(basis, measure)].map(scale.color_for)},
+    )
+
+
+def parcel_scale(parcels: gpd.GeoDataFrame, *, basis: str, measure: str) -> ColorScale:
+    """Return the colour scale of the remaining capacity shown (0 and below: grey)."""
+    return sequential_scale(parcels[value_column(basis, measure)].tolist())
+
+
+def parcel_map(
+    parcels: gpd.GeoDataFrame, outline: gpd.GeoDataFrame, *, basis: str, measure: str,
+    crops: CropTable, analysis_crs: str, view: MapView, illustrative: bool,
+) -> folium.Map:
+    """Return the map of one county's parcels (``outline`` = that county) with its legend."""
+    lang = view.lang
+    shown = parcel_frame(parcels, basis=basis, measure=measure, crops=crops, lang=lang)
+    nutrient = basis_name(basis, lang)
+    aliases = tuple(t(f"balance.parcel.tip.{field}", lang).format(basis=nutrient)
+                    for field in TOOLTIP_FIELDS)
+    layers = [
+        MapLayer(frame=outline, name=t("map.counties", lang), analysis_crs=analysis_crs,
+                 style=OUTLINE_STYLE, fit=True),
+        MapLayer(frame=shown, name=t("balance.parcel.layer", lang).format(basis=nutrient),
+                 analysis_crs=analysis_crs, style=PARCEL_STYLE, tooltip_fields=TOOLTIP_FIELDS,
+                 tooltip_aliases=aliases, tolerance_m=PARCEL_TOLERANCE_M,
+                 illustrative=illustrative, fit=False),
+    ]
+    scale = parcel_scale(parcels, basis=basis, measure=measure)
+    title = t(f"balance.parcel.legend.{measure}", lang).format(basis=nutrient)
+    legend = legend_html(title, scale_entries(scale, no_data_label=t("balance.parcel.none",
+                                                                     lang)))
+    return build_map(layers, view=view, legends=[legend])

@@ -1,21 +1,30 @@
-"""Session-state keys of the manure–land balance page (constants; widgets bind with ``key=``).
+"""Session state of the manure–land balance page: keys, the parcel layer in use, choices.
 
-Kept apart from `ui.state` so the page owns its keys. Widgets pass their default as
-``value=`` and ``persist_state="session"`` (values survive tab and page switches), so no
-key needs to be set here. Choices with translated option labels keep their value under the
-key below and use `widget_key` for the widget (`ui.balance_widgets`). Keys that depend on a
+Kept apart from `ui.state` so the page owns its keys (constants; widgets bind with
+``key=``). Widgets pass their default as ``value=`` and ``persist_state="session"`` (values
+survive tab and page switches), so no key needs to be set here. Keys that depend on a
 choice are built by the functions below.
+
+Choices with translated option labels (`translated_choice`) keep their value under a
+language-neutral key and key the widget with `widget_key`. Streamlit identifies a keyed
+widget by its key alone, and the browser keeps the *label* of the chosen option: after a
+switch to the other language that label is no longer among the options, so the widget
+would show nothing (radio) or the old label (selectbox). With the language in the widget
+key the browser draws a fresh widget, seeded from the kept value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import streamlit as st
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from ui.balance_data import ParcelSource
+T = TypeVar("T")
 
 PERSIST = "session"
 
@@ -70,9 +79,41 @@ def default_key(column: str) -> str:
 
 
 @dataclass(frozen=True)
+class ParcelSource:
+    """Which parcel layer the page uses: the region pack's or one the user uploaded.
+
+    ``token`` identifies the layer's content (cache key); ``file_name`` is the uploaded
+    file's name (None for the region pack's layer); ``illustrative`` is True for the
+    generated Hohhot layer.
+    """
+
+    token: str
+    illustrative: bool
+    file_name: str | None = None
+
+
+@dataclass(frozen=True)
 class UserParcels:
     """A parcel layer the user loaded: it replaces the bundled one for this session."""
 
     region_id: str
     source: ParcelSource
     parcels: gpd.GeoDataFrame
+
+
+def translated_choice(
+    widget: Callable[..., Any], label: str, options: Sequence[T], *, key: str, default: T,
+    lang: str, **kwargs: Any,
+) -> T:
+    """Draw ``widget`` (``st.radio``, ``st.selectbox`` or a column's) and return the choice.
+
+    ``key`` holds the value (not a widget key); the widget itself is keyed
+    ``widget_key(key, lang)``. ``default`` is used until the user chooses, or when the kept
+    value is no longer among ``options``.
+    """
+    current = st.session_state.get(key, default)
+    choices = list(options)
+    index = choices.index(current) if current in choices else choices.index(default)
+    value: T = widget(label, choices, index=index, key=widget_key(key, lang), **kwargs)
+    st.session_state[key] = value
+    return value
