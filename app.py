@@ -1,7 +1,8 @@
 """Streamlit entry point: page setup, sidebar and navigation only.
 
-Run with ``make run`` (or ``python -m streamlit run app.py``). Pages live in ``ui/pages/``
-and are registered in ``ui.pages.PAGES``; Leaflet is served from ``static/`` (``make assets``).
+Run with ``make run`` (or ``python -m streamlit run app.py``). Pages live in a subpackage
+each (``ui/planner/``, ...) and are registered in ``ui.navigation.PAGES``; Leaflet is
+served from ``static/`` (``make assets``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import streamlit as st
 
 from ui import state
 from ui.labels import t
-from ui.pages import PAGES
+from ui.navigation import PAGES
 from ui.sidebar import render_sidebar
 
 # 1. Page config and state

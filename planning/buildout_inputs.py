@@ -2,8 +2,9 @@
 
 `load_buildout_inputs` reads the region's data and parameters into the frozen
 `BuildoutRegion` / `BuildoutParameters` that `siting.buildout.run_buildout` takes;
-`scenario_farms_table` turns plan-store or demo sites into its farm table. ``python -m siting
-buildout`` and the review page both call these, so they check the same numbers.
+`scenario_farms_table` turns plan-store or demo sites into its farm table, and
+`scenario_buildout` runs the check of a scenario's sites. ``python -m siting buildout`` and
+the review page both call these, so they check the same numbers.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from layers.coefficients import load_crop_table, load_warning_grades
+from layers.coefficients import load_crop_table, load_nutrient_params, load_warning_grades
 from layers.counties import load_counties
 from layers.county_zones import load_county_zones
 from layers.forage_params import load_buildout_params, load_forage_params, load_water_params
@@ -20,7 +21,7 @@ from layers.herd import load_herd_baseline
 from layers.parcels import load_parcels
 from layers.targets import load_forage_targets, load_plan_targets
 from layers.water_caps import load_water_caps
-from siting.buildout import BuildoutParameters, BuildoutRegion
+from siting.buildout import BuildoutParameters, BuildoutRegion, run_buildout
 from siting.buildout_farms import farms_from_sites
 from siting.nutrients import parcel_absorption_capacity
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from layers.region import Region
+    from siting.buildout import BuildoutResult
     from siting.parameters import NutrientParams
 
 
@@ -67,3 +69,14 @@ def scenario_farms_table(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) ->
     if "county_code" not in sites.columns and "adcode" in sites.columns:
         sites = sites.rename(columns={"adcode": "county_code"})
     return farms_from_sites(sites, counties)
+
+
+def scenario_buildout(region: Region, sites: gpd.GeoDataFrame,
+                      years: tuple[int, ...]) -> BuildoutResult:
+    """Run the build-out check of a scenario's ``sites`` in ``years`` (region defaults).
+
+    ``sites`` are plan-store sites (EPSG:4326); the nutrient parameters are the region's.
+    """
+    inputs, parameters = load_buildout_inputs(region, load_nutrient_params(region.dir))
+    farms = scenario_farms_table(sites, load_counties(region))
+    return run_buildout(farms, list(years), inputs, parameters)

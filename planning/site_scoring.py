@@ -2,8 +2,9 @@
 
 The service behind ``python -m siting score`` and the site-check page: `read_sites` splits a
 vector file's usable sites from the bad features (with reasons) and keeps the file's own site
-ids and names (`ID_COLUMNS`, `NAME_COLUMNS`), `assess_site_file` loads the
-region pack's inputs (`planning.siting_inputs`) and runs `siting.assess.assess_sites`, and
+ids and names (`ID_COLUMNS`, `NAME_COLUMNS`), `assess_site_file` loads the region pack's inputs
+(`planning.siting_inputs`) and runs `siting.assess.assess_sites` (`assess_candidates` runs it
+on inputs already loaded, as the site-check page does), and
 `county_water_use` gives each county's water use before new farms (the build-out check's).
 """
 
@@ -215,6 +216,20 @@ def assess_site_file(site_input: SiteInput, region: Region,
                               _weights(options, inputs), needs=inputs.needs,
                               terrain=site_terrain(site_input.sites, inputs), delta_frac=delta)
     return assessment, inputs
+
+
+def assess_candidates(sites: gpd.GeoDataFrame, inputs: SitingInputs,
+                      weights: tuple[tuple[str, float], ...], *,
+                      delta_frac: float) -> SiteAssessment:
+    """Assess ``sites`` on loaded ``inputs`` with (criterion, weight) pairs ``weights``.
+
+    The same call as `assess_site_file` (needs, slope from the inputs' DEM, weight
+    sensitivity of ±``delta_frac``), for inputs the caller loaded or replaced (the site-check
+    page's user layers).
+    """
+    return assess_sites(sites, inputs.layers, inputs.params,
+                        CriteriaWeights.from_mapping(dict(weights)), needs=inputs.needs,
+                        terrain=site_terrain(sites, inputs), delta_frac=delta_frac)
 
 
 def _weights(options: ScoreOptions, inputs: SitingInputs) -> CriteriaWeights:

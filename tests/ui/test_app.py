@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from errors import InputDataError
 from ui import state
 from ui.assets import STATIC_DIR
-from ui.pages.upload import check_upload
+from ui.upload.page import check_upload
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -32,7 +32,7 @@ def _map_args(at: AppTest) -> dict:
 
 def _upload_page() -> None:
     from ui import state
-    from ui.pages import upload
+    from ui.upload import page as upload
 
     state.init_state()
     upload.render()

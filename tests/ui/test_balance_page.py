@@ -18,7 +18,8 @@ from streamlit.testing.v1 import AppTest
 import geopandas as gpd
 from shapely.geometry import box
 
-from ui import balance_state, state
+from ui import state
+from ui.balance import state as balance_state
 from ui.labels import t
 
 ROOT = Path(__file__).resolve().parents[2]

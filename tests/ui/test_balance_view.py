@@ -14,7 +14,7 @@ from layers.herd import HERD_COLUMNS, load_herd_baseline
 from layers.parcels import load_parcels
 from layers.region import load_region
 from siting.nutrients import county_balance, parcel_absorption_capacity
-from ui.balance_view import (
+from ui.balance.county import (
     GRADE_COLORS,
     balance_csv,
     balance_map,

@@ -6,7 +6,7 @@ import pytest
 
 from errors import ParameterError
 from layers.coefficients import load_nutrient_params
-from ui.coefficient_editor import coefficient_name, overridden, override_params
+from ui.balance.coefficients import coefficient_name, overridden, override_params
 
 
 @pytest.fixture(scope="module")

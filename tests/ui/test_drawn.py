@@ -6,7 +6,7 @@ import json
 
 from shapely.geometry import Point, Polygon
 
-from ui.drawn import RETURNED_OBJECTS, DrawnFeature, MapClick, MapEvents
+from ui.planner.events import RETURNED_OBJECTS, DrawnFeature, MapClick, MapEvents
 
 SQUARE = {"type": "Polygon",
           "coordinates": [[[111.3, 40.7], [111.31, 40.7], [111.31, 40.71], [111.3, 40.7]]]}

@@ -24,7 +24,7 @@ from ui.map import (
     build_map,
     display_frame,
 )
-from ui.targets_view import county_targets, targets_map
+from ui.targets.view import county_targets, targets_map
 
 JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 URL = re.compile(r"https?://[^\s\"'<>)\\]+")

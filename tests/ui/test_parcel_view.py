@@ -15,9 +15,9 @@ from layers.parcels import load_parcels
 from layers.region import load_region
 from siting.nutrients import parcel_absorption_capacity
 from siting.nutrients.remaining import remaining_capacity
+from ui.balance.parcels import parcel_frame, parcel_map, value_column
 from ui.colorscale import NO_DATA_COLOR
 from ui.map import MapView
-from ui.parcel_view import parcel_frame, parcel_map, value_column
 
 JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 HUIMIN = "150103"

@@ -15,7 +15,7 @@ from planning.scenario_ops import check_scenario
 from store import PlanStore, Scenario
 from tests.siting.plan_fixtures import plan_inputs, site
 from ui.labels import LABELS, t
-from ui.planner_io import KML_LABEL_PREFIX, export_bytes
+from ui.planner.files import KML_LABEL_PREFIX, export_bytes
 
 INPUTS = plan_inputs()
 

@@ -17,8 +17,8 @@ from streamlit_folium import generate_js_hash
 
 from siting.site_footprint import footprint_area_mu
 from store import STORE_PATH_ENV, PlanStore
-from ui import planner_state as ps
-from ui.pages.planner import MAP_KEY
+from ui.planner import state as ps
+from ui.planner.page import MAP_KEY
 
 TIMEOUT_S = 120
 # A ~420 m x 555 m square in 土默特左旗 inside the footprint of an illustrative demo ranch
@@ -34,7 +34,7 @@ N_NEED_KG = COWS * 100 / 15 * 7.0  # 2018 MoA guide: 15 cows = 100 PE, 7.0 kg N 
 
 def _page() -> None:
     from ui import state
-    from ui.pages import planner
+    from ui.planner import page as planner
 
     state.init_state()
     planner.render()

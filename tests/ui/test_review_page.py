@@ -15,14 +15,14 @@ from streamlit.testing.v1 import AppTest
 from layers.scenario_files import DEMO_SCENARIO_NAME
 from store import STORE_PATH_ENV, PlanStore
 from ui.labels import t
-from ui.pages import review
+from ui.review import page as review
 
 TIMEOUT_S = 180
 
 
 def _review_page() -> None:
     from ui import state
-    from ui.pages import review
+    from ui.review import page as review
 
     state.init_state()
     review.render()

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from siting.criteria import LAYER_KINDS
 from ui.labels import t
-from ui.pages import sites
+from ui.sites import page as sites
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "regions" / "hohhot" / "demo_candidates.geojson"
@@ -27,7 +27,7 @@ N_DEMO = 15
 
 def _sites_page() -> None:
     from ui import state
-    from ui.pages import sites
+    from ui.sites import page as sites
 
     state.init_state()
     sites.render()

@@ -1,7 +1,7 @@
 """Users' own constraint layers and DEM on the site-check page (AppTest, real Hohhot pack).
 
 AppTest cannot drive ``st.file_uploader``, so the page script first passes the uploaded
-bytes to the page's handlers (`ui.sites_user_layers.accept_layer` / ``accept_dem``, the
+bytes to the page's handlers (`ui.sites.user_layers.accept_layer` / ``accept_dem``, the
 same calls the uploaders make), inside `ui.errors.user_errors`, then renders the page.
 DEMO-11 passes every gate with the bundled layers (see ``python -m siting score``).
 """
@@ -39,10 +39,10 @@ Upload = tuple[str, str, bytes]  # (kind or "dem", file name, bytes)
 def _page(uploads: list[tuple[str, str, bytes]]) -> None:
     import streamlit as st
 
-    from ui import sites_user_layers as user
     from ui import state
     from ui.errors import user_errors
-    from ui.pages import sites
+    from ui.sites import page as sites
+    from ui.sites import user_layers as user
 
     state.init_state()
     region_id = str(st.session_state[state.REGION])
@@ -56,7 +56,7 @@ def _page(uploads: list[tuple[str, str, bytes]]) -> None:
 
 
 def _run(uploads: list[Upload], selected: str | None = None) -> AppTest:
-    from ui.pages import sites
+    from ui.sites import page as sites
 
     at = AppTest.from_function(_page, args=(uploads,), default_timeout=TIMEOUT_S).run()
     if selected is not None:

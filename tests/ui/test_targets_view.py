@@ -9,7 +9,7 @@ import pytest
 from layers.counties import load_counties
 from layers.region import load_region
 from layers.targets import load_forage_targets, load_plan_targets
-from ui.targets_view import (
+from ui.targets.view import (
     available_crops,
     available_years,
     county_targets,

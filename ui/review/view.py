@@ -21,6 +21,7 @@ from ui.map import MapLayer, PolygonStyle, build_map
 if TYPE_CHECKING:
     import folium
 
+    from siting.buildout import BuildoutResult
     from ui.map import MapView
 
 STATUS_ORDER: Final[tuple[str, ...]] = ("ok", "warning", "exceeded")
@@ -201,3 +202,12 @@ def _fmt(value: object) -> str:
     if pd.isna(number):
         return "—"
     return f"{number:,.3f}" if abs(number) < 10 else f"{number:,.0f}"
+
+
+def site_counties(sites: pd.DataFrame, result: BuildoutResult) -> pd.Series:
+    """Return each site's county code (the one the build-out used), indexed like ``sites``."""
+    years = result.farm_years
+    if years.empty or "adcode" not in years.columns:
+        return sites["county_code"].fillna("").astype(str)
+    by_farm = years.drop_duplicates("farm_id").set_index("farm_id")["adcode"]
+    return sites["site_id"].map(by_farm).fillna(sites["county_code"]).fillna("").astype(str)

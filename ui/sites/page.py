@@ -2,7 +2,7 @@
 
 Candidates are the region's demo candidates or an uploaded polygon file (drawing comes with
 the planner workflow); the user may replace any constraint layer or the DEM with their own
-(`ui.sites_user_layers`). Results are those of ``python -m siting score``; weights are set per
+(`ui.sites.user_layers`). Results are those of ``python -m siting score``; weights are set per
 criterion or derived from an AHP pairwise matrix. The map shows why a site failed: the
 deciding feature of each gate of the selected site is outlined.
 """
@@ -16,12 +16,13 @@ import streamlit as st
 
 from siting.ahp import ahp_weights
 from siting.score import default_weights
-from ui import data, sites_data, sites_view, state
+from ui import data, state
 from ui.errors import user_errors
 from ui.labels import t
 from ui.map_widget import map_view, show_map
-from ui.sites_map import sites_map
-from ui.sites_user_layers import effective_inputs, render_user_layers, user_key, user_kinds
+from ui.sites import results
+from ui.sites.map import sites_map
+from ui.sites.user_layers import effective_inputs, render_user_layers, user_key, user_kinds
 
 if TYPE_CHECKING:
     from planning.site_scoring import SiteInput
@@ -62,20 +63,20 @@ def _render_body(lang: str, region_id: str) -> None:
     if source is None:
         return
     render_user_layers(region_id, lang)
-    inputs = effective_inputs(region_id, sites_data.siting_inputs(region_id))
+    inputs = effective_inputs(region_id, data.siting_inputs(region_id))
     user = {"user_key": user_key(region_id), "_inputs": inputs}
-    site_input = sites_data.candidate_sites(region_id, *source[:-1], lang, source[-1])
+    site_input = data.candidate_sites(region_id, *source[:-1], lang, source[-1])
     _skipped(site_input, lang)
     defaults = tuple(default_weights(inputs.params).items)
     with st.spinner(t("sites.running", lang)):
-        base, notes = sites_data.assessment(region_id, *source[:-1], lang, defaults,
+        base, notes = data.assessment(region_id, *source[:-1], lang, defaults,
                                             source[-1], **user)
     for note in notes:
         st.caption("⚠ " + note)
-    weights = _weights(inputs, sites_view.unavailable_criteria(base, lang), lang)
+    weights = _weights(inputs, results.unavailable_criteria(base, lang), lang)
     if weights is None:
         return
-    result = base if weights == defaults else sites_data.assessment(
+    result = base if weights == defaults else data.assessment(
         region_id, *source[:-1], lang, weights, source[-1], **user)[0]
     _results(result, site_input, inputs, region_id, lang)
 
@@ -86,7 +87,7 @@ def _source_args(lang: str) -> tuple[str, str, float | None, bool, bytes | None]
                       format_func=lambda s: t(f"sites.source.{s}", lang))
     st.caption(t("sites.drawing_later", lang))
     if choice == "demo":
-        return sites_data.DEMO_KEY, sites_data.DEMO_FILE, None, False, None
+        return data.DEMO_KEY, data.DEMO_FILE, None, False, None
     upload = st.file_uploader(t("sites.file", lang), key=FILE,
                               type=["geojson", "json", "kml", "kmz", "zip", "gpkg"])
     col_gcj, col_all, col_herd = st.columns([2, 2, 1])
@@ -100,7 +101,7 @@ def _source_args(lang: str) -> tuple[str, str, float | None, bool, bytes | None]
         st.info(t("sites.waiting", lang))
         return None
     content = upload.getvalue()
-    return (sites_data.upload_key(content), upload.name, float(herd) if same else None,
+    return (data.upload_key(content), upload.name, float(herd) if same else None,
             bool(gcj02), content)
 
 
@@ -147,9 +148,9 @@ def _ahp_weights(inputs: SitingInputs, unavailable: dict[str, str],
                  lang: str) -> tuple[tuple[str, float], ...] | None:
     st.caption(t("sites.ahp_help", lang))
     edited = st.data_editor(inputs.ahp_matrix.round(4), key=AHP, width="stretch")
-    result = ahp_weights(sites_view.reciprocal_matrix(pd.DataFrame(edited)))
+    result = ahp_weights(results.reciprocal_matrix(pd.DataFrame(edited)))
     col_stats, col_weights = st.columns([1, 2])
-    col_stats.dataframe(sites_view.ahp_summary(result, lang), hide_index=True)
+    col_stats.dataframe(results.ahp_summary(result, lang), hide_index=True)
     shown = pd.DataFrame({t("ccol.criterion", lang): list(result.keys),
                           t("ccol.weight", lang): [round(w, 4) for w in result.weights]})
     col_weights.dataframe(shown, hide_index=True)
@@ -166,15 +167,15 @@ def _results(result: SiteAssessment, site_input: SiteInput, inputs: SitingInputs
              region_id: str, lang: str) -> None:
     sites = site_input.sites
     region = data.region(region_id)
-    names = sites_view.site_names(sites, lang)
-    counties = sites_view.site_counties(sites, data.counties(region_id),
+    names = results.site_names(sites, lang)
+    counties = results.site_counties(sites, data.counties(region_id),
                                         analysis_crs=region.analysis_crs, lang=lang)
     st.subheader(t("sites.ranking", lang))
     passed = sum(s.passed for s in result.scores.sites)
     st.markdown(t("sites.summary", lang).format(n=len(result.scores.sites), passed=passed,
                                                 failed=len(result.scores.sites) - passed))
     _sensitivity(result, names, lang)
-    st.dataframe(sites_view.ranking_frame(result, names, counties, lang), hide_index=True,
+    st.dataframe(results.ranking_frame(result, names, counties, lang), hide_index=True,
                  width="stretch")
     selected = _choose_site(result, names, lang)
     st.caption(t("sites.map_caption", lang))
@@ -211,12 +212,12 @@ def _site_detail(result: SiteAssessment, site_id: str, names: dict[str, str],
                  lang: str) -> None:
     site = result.scores.site(site_id)
     st.subheader(t("sites.gates", lang).format(site=names.get(site_id, site_id)))
-    st.dataframe(sites_view.gate_frame(site, lang), hide_index=True, width="stretch")
+    st.dataframe(results.gate_frame(site, lang), hide_index=True, width="stretch")
     st.subheader(t("sites.criteria", lang).format(site=names.get(site_id, site_id)))
     if not site.passed:
         st.info(t("sites.no_score", lang))
-    st.dataframe(sites_view.criteria_frame(site, lang), hide_index=True, width="stretch")
-    parts = sites_view.contributions(site, lang)
+    st.dataframe(results.criteria_frame(site, lang), hide_index=True, width="stretch")
+    parts = results.contributions(site, lang)
     if site.passed and not parts.empty:
         st.caption(t("sites.contributions", lang))
         st.bar_chart(parts, horizontal=True)

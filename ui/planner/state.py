@@ -1,6 +1,6 @@
 """Session-state keys of the planner page (constants) and their defaults.
 
-Kept apart from `ui.state` so the page owns its keys (like `ui.balance_state`);
+Kept apart from `ui.state` so the page owns its keys (like `ui.balance.state`);
 `init_planner_state` sets every key that is not set yet and is called by the page.
 Widgets bind to the ``FIELD_*`` keys with ``key=``; the other keys hold page state.
 """
@@ -20,7 +20,7 @@ USER = "planner_user"
 SELECTED = "planner_selected_site"
 LOADED_VERSION = "planner_loaded_version"  # version of the selected site when it was picked
 PENDING_SELECT = "planner_pending_select"  # set by a map click, applied on the next run
-DRAFT = "planner_draft"  # `ui.planner_draft.DraftFootprint` or None
+DRAFT = "planner_draft"  # `ui.planner.sites.DraftFootprint` or None
 LAST_DRAWING = "planner_last_drawing"  # fingerprint of the last drawing handled
 LAST_CLICK = "planner_last_click"  # fingerprint of the last click handled
 MESSAGE = "planner_message"  # (kind, text) shown once after a save, delete or import

@@ -1,6 +1,6 @@
 """Editable nutrient coefficients of the balance page (expander 编辑系数 / Edit coefficients).
 
-Every value starts at the region's default (`ui.balance_data.nutrient_params`). A value the
+Every value starts at the region's default (`ui.data.nutrient_params`). A value the
 user changes is applied with ``dataclasses.replace`` (the range checks run again) and is
 then reported with status ``user`` by `NutrientParams.coefficient`; untouched values keep
 their status and source. The edited parameters feed every view of the page.
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from siting.parameters import USER_STATUS
-from ui import balance_state
-from ui.balance_format import fmt_coefficient
+from ui.balance import state as balance_state
+from ui.balance.format import fmt_coefficient
 from ui.labels import t, t_or
 
 if TYPE_CHECKING:

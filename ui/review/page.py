@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING, Final
 import pandas as pd
 import streamlit as st
 
-from ui import data, review_data, review_view, state
+from planning.regions import DEMO_SCENARIO_NAME, demo_scenario_sites
+from planning.scenarios import SiteRecord
+from ui import data, state
 from ui.errors import user_errors
 from ui.labels import t
 from ui.map_widget import map_view, show_map
+from ui.review import view as review_view
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -35,6 +38,8 @@ SAVE: Final[str] = "review_save"
 ADD_COMMENT: Final[str] = "review_add_comment"
 LOAD_DEMO: Final[str] = "review_load_demo"
 MAP_HEIGHT_PX: Final[int] = 640
+#: Who loads the demo scenario into the store (audit trail ``user``).
+DEMO_LOADER: Final[str] = "demo loader"
 
 
 def render() -> None:
@@ -47,7 +52,7 @@ def render() -> None:
 
 
 def _render_body(lang: str, region_id: str) -> None:
-    plan_store = review_data.open_store()
+    plan_store = data.open_store()
     st.caption(t("review.store", lang).format(path=plan_store.path))
     scenario = _choose_scenario(plan_store, region_id, lang)
     if scenario is None:
@@ -62,11 +67,11 @@ def _render_body(lang: str, region_id: str) -> None:
     adcode = col_county.selectbox(t("review.county", lang), [region.adcode, *counties["adcode"]],
                                   format_func=names.__getitem__, key=COUNTY)
     with st.spinner(t("review.running", lang)):
-        result = review_data.buildout(region_id, scenario.scenario_id, scenario.version,
-                                      str(plan_store.path))
+        result = data.buildout(region_id, scenario.scenario_id, scenario.version,
+                               str(plan_store.path), tuple(years))
     sites = plan_store.sites(scenario)
     shown = review_view.sites_frame(sites, plan_store.reviews(scenario),
-                                    review_data.site_counties(sites, result), lang)
+                                    review_view.site_counties(sites, result), lang)
     frame = review_view.county_status_frame(counties, result.checks, year=year, lang=lang)
     st.caption(t("review.geometry_locked", lang))
     show_map(review_view.review_map(frame, shown, year=year, analysis_crs=region.analysis_crs,
@@ -79,9 +84,8 @@ def _render_body(lang: str, region_id: str) -> None:
 
 
 def _choose_scenario(plan_store: PlanStore, region_id: str, lang: str) -> Scenario | None:
-    if not review_data.has_demo(plan_store) and st.button(t("review.load_demo", lang),
-                                                         key=LOAD_DEMO):
-        loaded = review_data.load_demo(plan_store, region_id)
+    if not has_demo(plan_store) and st.button(t("review.load_demo", lang), key=LOAD_DEMO):
+        loaded = load_demo(plan_store, region_id)
         st.session_state[SCENARIO] = loaded.scenario_id
         st.success(t("review.demo_loaded", lang).format(name=loaded.name))
     scenarios = {s.scenario_id: s for s in plan_store.list_scenarios()}
@@ -93,6 +97,22 @@ def _choose_scenario(plan_store: PlanStore, region_id: str, lang: str) -> Scenar
     chosen = st.selectbox(t("review.scenario", lang), list(scenarios), key=SCENARIO,
                           format_func=lambda sid: scenarios[sid].name)
     return scenarios[chosen]
+
+
+def has_demo(plan_store: PlanStore) -> bool:
+    """Return True if the store already holds the demo scenario."""
+    return any(s.name == DEMO_SCENARIO_NAME for s in plan_store.list_scenarios())
+
+
+def load_demo(plan_store: PlanStore, region_id: str) -> Scenario:
+    """Create the demo scenario in the store and add the region's demo ranches (one step each)."""
+    sites = demo_scenario_sites(data.region(region_id))
+    records = [SiteRecord(**{k: (None if pd.isna(v) else v) for k, v in row.items()})
+               for row in sites.to_dict("records")]
+    scenario = plan_store.create_scenario(DEMO_SCENARIO_NAME, user=DEMO_LOADER,
+                                          description="bundled demo (data/README.md)")
+    plan_store.add_sites(scenario, records, user=DEMO_LOADER)
+    return plan_store.get_scenario(scenario.scenario_id)
 
 
 def _tables(checks: pd.DataFrame, sites: gpd.GeoDataFrame, names: dict[str, str], *,

@@ -1,6 +1,6 @@
 """County manure–land balance: choropleth by warning grade, grade legend, table and CSV.
 
-Pure preparation (no ``st.*``): the numbers come from `ui.balance_data.county_balance_table`
+Pure preparation (no ``st.*``): the numbers come from `ui.data.county_balance_table`
 (the same computation as ``python -m siting capacity``); this module only joins them to the
 county polygons, picks the N or P basis, formats text and colours.
 """
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ui.balance_format import basis_name, fmt_index, fmt_int, hectares, status_label, wan_mu
+from ui.balance.format import basis_name, fmt_index, fmt_int, hectares, status_label, wan_mu
 from ui.labels import t
 from ui.legend import legend_html, note_html
 from ui.map import MapLayer, PolygonStyle, add_html_control, build_map

@@ -23,30 +23,14 @@ from geo.crs import STORAGE_CRS
 from planning.scenario_ops import plan_sites, save_allocations
 from siting.plan_results import farm_allocations
 from ui import data, state
-from ui import planner_state as ps
 from ui.assets import missing_assets
-from ui.drawn import RETURNED_OBJECTS, MapEvents
+from ui.data import county_outlines, open_store, parcels_lonlat, plan_inputs
 from ui.errors import user_errors
 from ui.labels import t
 from ui.map_widget import MAP_HEIGHT_PX, map_view
-from ui.planner_data import county_outlines, open_store, parcels_lonlat, plan_inputs
-from ui.planner_draft import (
-    check_drawing,
-    differs,
-    draft_sites,
-    footprint_polygon,
-    record_from_form,
-    record_signature,
-)
-from ui.planner_editor import (
-    loaded_version,
-    render_form,
-    render_picker,
-    saved_records,
-    select_site,
-)
-from ui.planner_feedback import render_scenario_tables, render_site_feedback
-from ui.planner_io import (
+from ui.planner import state as ps
+from ui.planner.events import RETURNED_OBJECTS, MapEvents
+from ui.planner.files import (
     flash,
     render_demo_button,
     render_exports,
@@ -55,7 +39,21 @@ from ui.planner_io import (
     show_flash,
     user_name,
 )
-from ui.planner_map import SiteOverlay, base_map, focus, overlay_group, sites_view
+from ui.planner.map import SiteOverlay, base_map, focus, overlay_group, sites_view
+from ui.planner.results import render_scenario_tables, render_site_feedback
+from ui.planner.sites import (
+    check_drawing,
+    differs,
+    draft_sites,
+    footprint_polygon,
+    loaded_version,
+    record_from_form,
+    record_signature,
+    render_form,
+    render_picker,
+    saved_records,
+    select_site,
+)
 
 if TYPE_CHECKING:
     from planning.scenarios import PlanStore, Scenario, ScenarioSnapshot, SiteRecord

@@ -28,7 +28,7 @@ from ui.map import (
     finish_map,
     new_map,
 )
-from ui.sites_view import gate_short
+from ui.sites.results import gate_short
 
 if TYPE_CHECKING:
     from planning.siting_inputs import SitingInputs

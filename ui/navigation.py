@@ -1,6 +1,7 @@
 """Page registry: adding a page is one line in `PAGES`.
 
-A page is a module in ``ui/pages/`` with a ``render() -> None`` function; its title is the
+A page is a subpackage of `ui` (``ui/<key>/``) whose ``page.py`` has a ``render() -> None``
+function, re-exported by the subpackage; its title is the
 label ``page.<key>`` in `ui.labels` and ``key`` is its stable URL path (the same in both
 languages, so switching language keeps the page).
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ui.pages import balance, planner, review, sites, targets, upload
+from ui import balance, planner, review, sites, targets, upload
 
 
 @dataclass(frozen=True)

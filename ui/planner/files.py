@@ -19,8 +19,8 @@ from planning.regions import DEMO_SCENARIO_KIND, DEMO_SCENARIO_NAME
 from planning.scenario_ops import result_tables
 from planning.scenarios import EXPORT_FORMATS, SUFFIXES, export_scenario
 from planning.site_files import SITE_FILE_TYPES, demo_site_file, read_site_file
-from ui import planner_state as ps
 from ui.labels import LABELS, t
+from ui.planner import state as ps
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

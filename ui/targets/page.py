@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data, state, targets_view
+from ui import data, state
 from ui.errors import user_errors
 from ui.labels import t
 from ui.map_widget import map_view, show_map
+from ui.targets import view as targets_view
 
 
 def render() -> None:

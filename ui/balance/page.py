@@ -2,7 +2,8 @@
 
 Three tabs share one parcel layer (bundled or uploaded) and one set of coefficients (the
 expander 编辑系数); only the open tab runs. All numbers come from `siting.nutrients` through
-`ui.balance_data` and `ui.farm_calculator`, the same calls as ``python -m siting``.
+`ui.data` (`planning.nutrient_balance`) and `ui.balance.farm`, the same calls as
+``python -m siting``.
 """
 
 from __future__ import annotations
@@ -11,23 +12,31 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from ui import balance_data, balance_state, balance_view, data, parcel_view, state
-from ui.balance_format import area_beside, fmt_int
-from ui.balance_widgets import translated_choice
-from ui.coefficient_editor import edit_coefficients
+from ui import data, state
+from ui.balance import county as balance_view
+from ui.balance import state as balance_state
+from ui.balance.coefficients import edit_coefficients
+from ui.balance.farm import (
+    compute_farm,
+    display_names,
+    farm_inputs,
+    render_basis,
+    render_headline,
+    render_trace,
+)
+from ui.balance.format import area_beside, fmt_int
+from ui.balance.parcels import MEASURES, active_parcels, parcel_map, render_parcel_upload
+from ui.balance.state import translated_choice
 from ui.errors import user_errors
-from ui.farm_calculator import compute_farm, display_names, farm_inputs
-from ui.farm_results import render_basis, render_headline, render_trace
 from ui.labels import t
 from ui.map_widget import map_view, show_map
-from ui.parcel_upload import render_parcel_upload
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
     from planning.regions import Region
     from siting.parameters import NutrientParams
-    from ui.balance_data import ParcelSource
+    from ui.balance.state import ParcelSource
 
 TABS: tuple[str, ...] = ("county", "parcels", "farm")
 HERD_KIND = "herd_baseline"
@@ -47,8 +56,8 @@ def render() -> None:
 def _render_body(lang: str, region_id: str) -> None:
     region = data.region(region_id)
     render_parcel_upload(region_id, lang)
-    params = edit_coefficients(balance_data.nutrient_params(region_id), region_id, lang)
-    source, parcels = balance_data.active_parcels(region_id)
+    params = edit_coefficients(data.nutrient_params(region_id), region_id, lang)
+    source, parcels = active_parcels(region_id)
     st.caption(_source_text(source, len(parcels), lang))
     tabs = _tabs(lang)
     if tabs["county"].open:
@@ -100,8 +109,8 @@ def _basis_choice(container: Any, key: str, lang: str) -> str:
 
 def _county_tab(region: Region, params: NutrientParams, source: ParcelSource,
                 parcels: gpd.GeoDataFrame, lang: str) -> None:
-    grades = balance_data.warning_grades(region.id)
-    balance = balance_data.county_balance_table(region.id, params, source.token, parcels)
+    grades = data.warning_grades(region.id)
+    balance = data.county_balance_table(region.id, params, source.token, parcels)
     basis = _basis_choice(st, balance_state.BASIS, lang)
     frame = balance_view.county_frame(data.counties(region.id), balance, basis=basis,
                                       grades=grades, lang=lang)
@@ -128,26 +137,25 @@ def _parcels_tab(region: Region, params: NutrientParams, source: ParcelSource,
                                default=next(iter(names)), format_func=names.__getitem__)
     basis = _basis_choice(col_basis, balance_state.PARCEL_BASIS, lang)
     measure = translated_choice(col_measure.radio, t("balance.parcel.measure", lang),
-                                parcel_view.MEASURES, key=balance_state.PARCEL_MEASURE,
-                                lang=lang, default=parcel_view.MEASURES[0], horizontal=True,
+                                MEASURES, key=balance_state.PARCEL_MEASURE,
+                                lang=lang, default=MEASURES[0], horizontal=True,
                                 format_func=lambda m: t(f"balance.parcel.measure.{m}", lang))
-    chosen = balance_data.county_parcels(region.id, params, source.token, str(adcode), parcels)
+    chosen = data.county_parcels(region.id, params, source.token, str(adcode), parcels)
     if chosen.empty:
         st.info(t("balance.parcel.empty", lang).format(county=names[adcode]))
         return
     _county_capacity_metrics(region, params, source, parcels, str(adcode), lang)
-    m = parcel_view.parcel_map(chosen, counties.loc[counties["adcode"] == adcode],
-                               basis=basis, measure=measure,
-                               crops=balance_data.crop_table(region.id),
-                               analysis_crs=region.analysis_crs, view=map_view(region),
-                               illustrative=source.illustrative)
+    m = parcel_map(chosen, counties.loc[counties["adcode"] == adcode], basis=basis,
+                   measure=measure, crops=data.crop_table(region.id),
+                   analysis_crs=region.analysis_crs, view=map_view(region),
+                   illustrative=source.illustrative)
     show_map(m, key="balance_parcel_map")
     st.caption(t("balance.parcel.no_ledger", lang))
 
 
 def _county_capacity_metrics(region: Region, params: NutrientParams, source: ParcelSource,
                              parcels: gpd.GeoDataFrame, adcode: str, lang: str) -> None:
-    balance = balance_data.county_balance_table(region.id, params, source.token, parcels)
+    balance = data.county_balance_table(region.id, params, source.token, parcels)
     row = balance.loc[balance["adcode"] == adcode].iloc[0]
     cols = st.columns(3)
     cols[0].metric(t("balance.parcel.m.area", lang), fmt_int(row["manure_area_mu"]))
@@ -157,8 +165,8 @@ def _county_capacity_metrics(region: Region, params: NutrientParams, source: Par
 
 
 def _farm_tab(region_id: str, params: NutrientParams, lang: str) -> None:
-    crops = balance_data.crop_table(region_id)
-    routes = balance_data.manure_routes(region_id)
+    crops = data.crop_table(region_id)
+    routes = data.manure_routes(region_id)
     inputs = farm_inputs(params, crops, routes, lang)
     st.caption(t("farm.coef_hint", lang))
     result = compute_farm(inputs, params, crops, routes)

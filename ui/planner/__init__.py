@@ -1,0 +1,12 @@
+"""Page 规划方案 / Plan: draw, edit and check farm sites of a scenario in the plan store.
+
+`ui.planner.page` is the page (`render`, registered in `ui.navigation`). Its concepts:
+`state` (session keys), `events` (what the map widget returns, as dataclasses), `sites` (the
+edited site: drawn footprint, form and record), `map` (base map and site overlays),
+`results` (the verdict of the edited site and the scenario tables) and `files` (scenario
+bar, imports and exports).
+"""
+
+from ui.planner.page import render
+
+__all__ = ["render"]
