@@ -27,7 +27,8 @@ def area_m2(features: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
         If the CRS is geographic or Web Mercator.
     """
     require_projected(features.crs, what="features")
-    return features.geometry.area
+    areas: pd.Series = features.geometry.area
+    return areas
 
 
 def area_mu(features: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:

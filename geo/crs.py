@@ -39,7 +39,8 @@ def crs_from_user_input(value: object) -> CRS:
     """
     if value is None:
         msg = "No CRS given. Name one, e.g. 'EPSG:4326' for lon/lat or 'EPSG:4546'."
-        raise MissingCrsError(msg, zh="未指定坐标系。请指定，例如经纬度 'EPSG:4326' 或 'EPSG:4546'。")
+        zh = "未指定坐标系。请指定，例如经纬度 'EPSG:4326' 或 'EPSG:4546'。"
+        raise MissingCrsError(msg, zh=zh)
     try:
         return CRS.from_user_input(value)
     except Exception as err:  # pyproj raises CRSError and TypeError variants
@@ -54,7 +55,8 @@ def gk3_zone_epsg(lon_deg: float) -> int:
     cm_lon = _GK3_STEP_DEG * math.floor(lon_deg / _GK3_STEP_DEG + 0.5)
     if not _GK3_CM_FIRST_LON <= cm_lon <= _GK3_CM_LAST_LON:
         msg = f"Longitude {lon_deg} is outside the CGCS2000 3-degree zones (73.5E to 136.5E)."
-        raise GeographicCrsError(msg, zh=f"经度 {lon_deg} 超出 CGCS2000 三度带范围（73.5E–136.5E）。")
+        zh = f"经度 {lon_deg} 超出 CGCS2000 三度带范围（73.5E–136.5E）。"
+        raise GeographicCrsError(msg, zh=zh)
     return _GK3_CM_FIRST_EPSG + (cm_lon - _GK3_CM_FIRST_LON) // _GK3_STEP_DEG
 
 

@@ -17,7 +17,15 @@ from pandas.api import types as ptypes
 import geopandas as gpd
 import shapely
 from pyproj import CRS
-from shapely.geometry import GeometryCollection, MultiLineString, MultiPoint, MultiPolygon
+from shapely.geometry import (
+    GeometryCollection,
+    LineString,
+    MultiLineString,
+    MultiPoint,
+    MultiPolygon,
+    Point,
+    Polygon,
+)
 from shapely.geometry.base import BaseGeometry
 
 from errors import CrsMismatchError, InvalidGeometryError, MissingCrsError, SchemaError
@@ -39,11 +47,6 @@ _KIND_TYPES: dict[str, tuple[str, ...]] = {
     "line": ("LineString", "MultiLineString", "LinearRing"),
 }
 _KIND_LABEL_ZH = {"polygon": "面（多边形）", "point": "点", "line": "线"}
-_MULTI_OF_KIND: dict[str, Callable[[list[BaseGeometry]], BaseGeometry]] = {
-    "polygon": MultiPolygon,
-    "point": MultiPoint,
-    "line": MultiLineString,
-}
 _FIX_EN: dict[str, str] = {
     "missing": "delete features without geometry or draw them again",
     "type": "keep only features of the expected type in the file",
@@ -294,7 +297,18 @@ def reduce_to_kind(geom: BaseGeometry, kind: GeometryKind) -> BaseGeometry | Non
     parts = [p for p in _flatten(geom) if p.geom_type in _KIND_TYPES[kind] and not p.is_empty]
     if not parts or not isinstance(geom, GeometryCollection):
         return None
-    return parts[0] if len(parts) == 1 else _MULTI_OF_KIND[kind](parts)
+    return parts[0] if len(parts) == 1 else _multi_of_kind(parts, kind)
+
+
+def _multi_of_kind(
+    parts: list[BaseGeometry], kind: Literal["polygon", "point", "line"]
+) -> BaseGeometry:
+    """Combine single parts already filtered to ``kind`` into one Multi* geometry."""
+    if kind == "polygon":
+        return MultiPolygon([p for p in parts if isinstance(p, Polygon)])
+    if kind == "point":
+        return MultiPoint([p for p in parts if isinstance(p, Point)])
+    return MultiLineString([p for p in parts if isinstance(p, LineString)])
 
 
 def check_kind(features: gpd.GeoDataFrame, kind: GeometryKind) -> GeometryCheck:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,6 +24,9 @@ from errors import FileFormatError, MissingCrsError, SchemaError
 from geo.archive import ZipMember, extract_members, list_zip_members
 from geo.crs import STORAGE_CRS
 from geo.validate import GeometryKind, reduce_to_kind
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 _OGR_ERRORS = (
     ogr_errors.DataSourceError, ogr_errors.DataLayerError, ogr_errors.FieldError,
@@ -339,9 +343,10 @@ def read_dxf(path: Path, req: ReadRequest) -> RawVector:
                      (f"忽略了 {dropped} 个不是所需类型的 DXF 图元",))
 
 
-def _closed_line_to_polygon(geom: shapely.Geometry | None) -> shapely.Geometry | None:
-    if geom is not None and geom.geom_type == "LineString" and geom.is_closed \
-            and len(geom.coords) >= 4:
+def _closed_line_to_polygon(geom: BaseGeometry | None) -> BaseGeometry | None:
+    # geom_type also excludes LinearRing, a LineString subclass
+    if isinstance(geom, shapely.LineString) and geom.geom_type == "LineString" \
+            and geom.is_closed and len(geom.coords) >= 4:
         return shapely.Polygon(geom.coords)
     return geom
 

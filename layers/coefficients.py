@@ -92,7 +92,8 @@ def read_table(path: Path, columns: Iterable[str]) -> list[Row]:
                f"it has {', '.join(map(str, table.columns))}. Add the missing column(s).")
         zh = f"系数表 {path.name!r} 缺少列 {'、'.join(missing)}。请补充。"
         raise SchemaError(msg, zh=zh)
-    return [{k: str(v).strip() for k, v in row.items()} for row in table.to_dict("records")]
+    return [{str(k): str(v).strip() for k, v in row.items()}
+            for row in table.to_dict("records")]
 
 
 def _number(row: Row, column: str, where: str, problems: Problems) -> float:
@@ -289,10 +290,14 @@ def load_nutrient_params(region_dir: Path | None = None) -> NutrientParams:
 
 def _parse_crop(row: Row, where: str, problems: Problems) -> Callable[[], CropCoefficient]:
     _check_provenance(row, where, problems, column="yield_status")
-    numbers = {column: _number(row, column, where, problems)
-               for column in ("n_kg_per_100kg", "p_kg_per_100kg", "default_yield_kg_per_mu")}
-    text = {column: row[column] for column in CROPS_COLUMNS if column not in numbers}
-    return lambda: CropCoefficient(**text, **numbers)
+    n_uptake = _number(row, "n_kg_per_100kg", where, problems)
+    p_uptake = _number(row, "p_kg_per_100kg", where, problems)
+    default_yield = _number(row, "default_yield_kg_per_mu", where, problems)
+    return lambda: CropCoefficient(
+        key=row["key"], name_zh=row["name_zh"], name_en=row["name_en"],
+        n_kg_per_100kg=n_uptake, p_kg_per_100kg=p_uptake, yield_basis=row["yield_basis"],
+        status=row["status"], source=row["source"], default_yield_kg_per_mu=default_yield,
+        yield_status=row["yield_status"], yield_source=row["yield_source"], note=row["note"])
 
 
 def load_crop_table(region_dir: Path | None = None) -> CropTable:
@@ -309,10 +314,12 @@ def load_crop_table(region_dir: Path | None = None) -> CropTable:
 
 
 def _parse_stage(row: Row, where: str, problems: Problems) -> Callable[[], ManureRouteStage]:
-    numbers = {column: _number(row, column, where, problems)
-               for column in ("n_retention_frac", "p_retention_frac")}
-    text = {column: row[column] for column in MANURE_ROUTES_COLUMNS if column not in numbers}
-    return lambda: ManureRouteStage(**text, **numbers)
+    n_retention = _number(row, "n_retention_frac", where, problems)
+    p_retention = _number(row, "p_retention_frac", where, problems)
+    return lambda: ManureRouteStage(
+        key=row["key"], stage=row["stage"], name_zh=row["name_zh"], name_en=row["name_en"],
+        n_retention_frac=n_retention, p_retention_frac=p_retention,
+        status=row["status"], source=row["source"], note=row["note"])
 
 
 def load_manure_routes(region_dir: Path | None = None) -> ManureRouteTable:
@@ -329,9 +336,11 @@ def load_manure_routes(region_dir: Path | None = None) -> ManureRouteTable:
 
 
 def _parse_grade(row: Row, where: str, problems: Problems) -> Callable[[], WarningGrade]:
-    numbers = {column: _number(row, column, where, problems) for column in ("lower", "upper")}
-    text = {column: row[column] for column in WARNING_GRADES_COLUMNS if column not in numbers}
-    return lambda: WarningGrade(**text, **numbers)
+    lower = _number(row, "lower", where, problems)
+    upper = _number(row, "upper", where, problems)
+    return lambda: WarningGrade(
+        grade=row["grade"], lower=lower, upper=upper, label_zh=row["label_zh"],
+        label_en=row["label_en"], status=row["status"], source=row["source"], note=row["note"])
 
 
 def load_warning_grades(region_dir: Path | None = None) -> WarningGrades:

@@ -90,7 +90,8 @@ def _read_spec(region: Region, spec: LayerSpec) -> gpd.GeoDataFrame:
     if not path.is_file():
         hint = _MAKE_DATA_HINT if spec.generated else "Restore the file from the repository."
         msg = f"Layer {spec.name!r} ({path.name}) of region {region.id!r} is missing. {hint}"
-        zh = f"地区 {region.id!r} 的图层 {spec.name!r}（{path.name}）不存在。请运行 make data 生成。"
+        zh = (f"地区 {region.id!r} 的图层 {spec.name!r}（{path.name}）不存在。"
+              "请运行 make data 生成。")
         raise FileFormatError(msg, zh=zh)
     try:
         frame = gpd.read_file(path, layer=spec.layer)
@@ -181,5 +182,6 @@ def dem_path(region: Region) -> Path:
     path = region.layer_path(spec.name)
     if not path.is_file():
         msg = f"DEM {path.name} of region {region.id!r} is missing. {_MAKE_DATA_HINT}"
-        raise FileFormatError(msg, zh=f"地区 {region.id!r} 的 DEM（{path.name}）不存在，请运行 make data。")
+        zh = f"地区 {region.id!r} 的 DEM（{path.name}）不存在，请运行 make data。"
+        raise FileFormatError(msg, zh=zh)
     return path

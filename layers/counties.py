@@ -98,7 +98,8 @@ def _read_boundaries(
 def _read_layer(path: Path, spec: LayerSpec, where: str) -> gpd.GeoDataFrame:
     if not path.is_file():
         msg = f"Boundary file {path} does not exist. Rebuild it with `python -m layers.build`."
-        raise FileFormatError(msg, zh=f"边界文件 {path} 不存在，请运行 `python -m layers.build` 重建。")
+        zh = f"边界文件 {path} 不存在，请运行 `python -m layers.build` 重建。"
+        raise FileFormatError(msg, zh=zh)
     try:
         return gpd.read_file(path, layer=spec.layer, engine="pyogrio")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:

@@ -90,7 +90,8 @@ def raise_problems(path: Path, problems: list[Problem], *, what: str) -> None:
     lines_zh = "\n".join(f"- {zh}" for _, zh in problems)
     msg = (f"The {what} table {path.name!r} ({path}) has {len(problems)} problem(s):\n"
            f"{lines_en}\nCorrect the file (columns and units: data/README.md).")
-    zh = f"{what} 表 {path.name!r} 有 {len(problems)} 处问题：\n{lines_zh}\n请修改该文件（列与单位见 data/README.md）。"
+    zh = (f"{what} 表 {path.name!r} 有 {len(problems)} 处问题：\n{lines_zh}\n"
+          "请修改该文件（列与单位见 data/README.md）。")
     raise SchemaError(msg, zh=zh)
 
 

@@ -192,9 +192,11 @@ def _yield_overrides(region: Region) -> dict[str, Coefficient]:
     problems += rows_problem(table.duplicated(["adcode", "crop"], keep=False), table, "adcode",
                              "repeats an (adcode, crop) pair", "存在重复的（县, 作物）")
     raise_problems(path, problems, what=what)
-    return {f"yield_override.{r.adcode}.{r.crop}": Coefficient(
-        f"yield_override.{r.adcode}.{r.crop}", float(r.yield_t_per_mu), "t per mu",
-        str(r.status), str(r.source), str(r.note)) for r in table.itertuples(index=False)}
+    rows = zip(table["adcode"], table["crop"], table["yield_t_per_mu"], table["status"],
+               table["source"], table["note"], strict=True)
+    return {f"yield_override.{adcode}.{crop}": Coefficient(
+        f"yield_override.{adcode}.{crop}", float(value), "t per mu",
+        str(status), str(source), str(note)) for adcode, crop, value, status, source, note in rows}
 
 
 def _water_key(row: Row, where: str, problems: Problems) -> str | None:

@@ -76,7 +76,8 @@ def load_herd_baseline(region: Region, *, year: int | None = None) -> pd.DataFra
         years = ", ".join(str(y) for y in sorted(table["year"].unique())) or "none"
         msg = (f"The herd baseline {path.name!r} has no rows for year {year} (years: {years}). "
                "Choose one of those years or add rows for it.")
-        zh = f"存栏基数表 {path.name!r} 中没有 {year} 年的数据（已有年份：{years}）。请选择已有年份或补充数据。"
+        zh = (f"存栏基数表 {path.name!r} 中没有 {year} 年的数据（已有年份：{years}）。"
+              "请选择已有年份或补充数据。")
         raise ParameterError(msg, zh=zh)
     return rows.sort_values("adcode").reset_index(drop=True)
 

@@ -9,7 +9,7 @@ soil classes, 是/否) and reports every problem of the file in one `SchemaError
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,8 @@ from errors import SchemaError
 from layers.parcel_model import SOIL_CLASSES
 
 if TYPE_CHECKING:
+    from pandas._typing import Scalar
+
     from siting.parameters.crops import CropTable
 
 # Columns the user must supply (file or defaults); the others have fallbacks.
@@ -27,7 +29,9 @@ USER_REQUIRED: tuple[str, ...] = ("crop", "soil_n_class", "soil_p_class", "manur
 USER_ID_PREFIX: str = "U-"
 _ID_DIGITS = 6
 _MAX_LISTED = 10
-_CLASS_ALIASES: dict[str, str] = {"1": "I", "2": "II", "3": "III", "一": "I", "二": "II", "三": "III"}
+_CLASS_ALIASES: dict[str, str] = {
+    "1": "I", "2": "II", "3": "III", "一": "I", "二": "II", "三": "III",
+}
 _TRUE = frozenset({"true", "t", "yes", "y", "1", "是", "可", "允许"})
 _FALSE = frozenset({"false", "f", "no", "n", "0", "否", "不可", "不允许"})
 
@@ -100,7 +104,8 @@ def _mapping_problems(
     present = [str(c) for c in features.columns if c not in ("feature_no", "geometry")]
     known = ", ".join(columns)
     problems = [(f"column mapping names '{user}', which is not in the file (its columns: "
-                 f"{', '.join(present)})", f"列对应关系中的“{user}”不在文件中（文件列：{'、'.join(present)}）")
+                 f"{', '.join(present)})",
+                 f"列对应关系中的“{user}”不在文件中（文件列：{'、'.join(present)}）")
                 for user in column_map if user not in features.columns]
     problems += [(f"column mapping target '{ours}' is not a parcel column ({known})",
                   f"列对应关系的目标“{ours}”不是地块字段（{known}）")
@@ -121,7 +126,9 @@ def _fill(frame: pd.DataFrame, defaults: Mapping[str, object]) -> pd.DataFrame:
             blank = out[name].isna() | (out[name].astype(str).str.strip() == "")
             out[name] = out[name].astype(object).where(~blank, value)
         else:
-            out[name] = value
+            # pandas broadcasts any object as a column value; its stubs accept only the
+            # scalar types they know, so the default is passed through as declared.
+            out[name] = cast("Scalar", value)
     return out
 
 
@@ -223,7 +230,8 @@ def _adcodes(frame: pd.DataFrame, features: gpd.GeoDataFrame,
         return given.where(given.isin(set(counties["adcode"])))
     points = gpd.GeoDataFrame(geometry=features.representative_point(), crs=features.crs)
     joined = points.sjoin(counties[["adcode", "geometry"]], how="left", predicate="within")
-    return joined.loc[~joined.index.duplicated(), "adcode"].reindex(features.index)
+    adcodes: pd.Series = joined.loc[~joined.index.duplicated(), "adcode"]
+    return adcodes.reindex(features.index)
 
 
 def _duplicate_problems(ids: pd.Series) -> list[_Problem]:
@@ -256,7 +264,8 @@ def _raise(problems: list[_Problem], what: str) -> None:
     lines_zh = "\n".join(f"- {zh}" for _, zh in problems)
     msg = (f"Parcel layer {what!r} has {len(problems)} problem(s):\n{lines_en}\nFix the file, "
            "the column mapping or the defaults (parcel columns: layers/parcels.py).")
-    zh = f"地块图层 {what!r} 有 {len(problems)} 处问题：\n{lines_zh}\n请修改文件、列对应关系或默认值。"
+    zh = (f"地块图层 {what!r} 有 {len(problems)} 处问题：\n{lines_zh}\n"
+          "请修改文件、列对应关系或默认值。")
     raise SchemaError(msg, zh=zh)
 
 

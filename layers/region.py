@@ -174,7 +174,8 @@ class Region:
             found = ", ".join(spec.name for spec in specs) or "none"
             msg = (f"Region {self.id!r} must have exactly one layer of kind {kind!r} in "
                    f"{self.dir / MANIFEST_NAME}; found: {found}. Fix the manifest.")
-            zh = f"地区 {self.id!r} 的清单中类型为 {kind!r} 的图层应恰有一个，实际：{found}。请修改清单。"
+            zh = (f"地区 {self.id!r} 的清单中类型为 {kind!r} 的图层应恰有一个，"
+                  f"实际：{found}。请修改清单。")
             raise SchemaError(msg, zh=zh)
         return specs[0]
 
@@ -183,7 +184,8 @@ class Region:
             known = ", ".join(self.layers) or "none"
             msg = (f"Region {self.id!r} has no layer {name!r} (layers: {known}). "
                    f"Add [layers.{name}] to {self.dir / MANIFEST_NAME}.")
-            zh = f"地区 {self.id!r} 没有图层 {name!r}（现有：{known}）。请在清单中添加 [layers.{name}]。"
+            zh = (f"地区 {self.id!r} 没有图层 {name!r}（现有：{known}）。"
+                  f"请在清单中添加 [layers.{name}]。")
             raise SchemaError(msg, zh=zh)
         return self.layers[name]
 
@@ -215,7 +217,8 @@ def load_region(region: str | Path = "hohhot") -> Region:
     manifest_path = region_dir / MANIFEST_NAME
     data = _read_toml(manifest_path)
     problems = _top_level_problems(data)
-    layer_tables = data.get("layers") if isinstance(data.get("layers"), dict) else {}
+    raw_layers = data.get("layers")
+    layer_tables: dict[str, Any] = raw_layers if isinstance(raw_layers, dict) else {}
     for name, table in layer_tables.items():
         problems += _layer_problems(name, table)
     if problems:
@@ -239,12 +242,14 @@ def _resolve_dir(region: str | Path) -> Path:
     else:
         msg = (f"{region!r} is not a region id (lower-case letters, digits, '-', '_') "
                f"nor a folder path. Known regions: {', '.join(list_regions()) or 'none'}.")
-        zh = f"{region!r} 不是有效的地区编号或文件夹路径。已有地区：{', '.join(list_regions()) or '无'}。"
+        zh = (f"{region!r} 不是有效的地区编号或文件夹路径。"
+              f"已有地区：{', '.join(list_regions()) or '无'}。")
         raise FileFormatError(msg, zh=zh)
     if not (region_dir / MANIFEST_NAME).is_file():
         msg = (f"No region pack at {region_dir}: {MANIFEST_NAME} is missing. Known regions "
                f"under {REGIONS_DIR}: {', '.join(list_regions()) or 'none'}.")
-        zh = f"{region_dir} 不是地区数据包：缺少 {MANIFEST_NAME}。已有地区：{', '.join(list_regions()) or '无'}。"
+        zh = (f"{region_dir} 不是地区数据包：缺少 {MANIFEST_NAME}。"
+              f"已有地区：{', '.join(list_regions()) or '无'}。")
         raise FileFormatError(msg, zh=zh)
     return region_dir
 

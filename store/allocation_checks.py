@@ -80,7 +80,8 @@ def _is_text(values: pd.Series, *, optional: bool) -> bool:
 
 def _check_numbers(problems: Problems, col: str, values: pd.Series) -> None:
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-    bad = ~np.isfinite(numbers) | (numbers < 0)
+    finite = pd.Series(np.isfinite(numbers.to_numpy()), index=numbers.index)
+    bad = ~finite | (numbers < 0)
     if col == "share_frac":
         bad |= numbers > 1
     if bad.any():

@@ -11,7 +11,7 @@ import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
@@ -102,8 +102,8 @@ def sites_frame(records: Iterable[SiteRecord]) -> gpd.GeoDataFrame:
     """Return the records as a typed GeoDataFrame (EPSG:4326, columns `SITE_COLUMNS`)."""
     records = list(records)
     rows = {col: [getattr(r, col) for r in records] for col in SITE_COLUMNS}
-    frame = pd.DataFrame(rows, columns=list(SITE_COLUMNS), dtype="object")
-    frame["geometry"] = [r.geometry for r in records]
+    rows["geometry"] = [r.geometry for r in records]
+    frame = pd.DataFrame(rows, columns=[*SITE_COLUMNS, "geometry"], dtype="object")
     return normalise_sites(frame)
 
 
@@ -112,7 +112,9 @@ def site_records(sites: pd.DataFrame) -> list[SiteRecord]:
     fields = {f.name for f in dataclasses.fields(SiteRecord)}
     records = []
     for row in sites.to_dict("records"):
-        values = {k: (None if _is_missing(v) else v) for k, v in row.items() if k in fields}
+        # one row of mixed column types, keyed by SiteRecord field name
+        values: dict[str, Any] = {str(k): (None if _is_missing(v) else v)
+                                  for k, v in row.items() if k in fields}
         for col in HERD_COLUMNS:
             values[col] = 0 if values[col] is None else int(values[col])
         values["version"] = 0 if values["version"] is None else int(values["version"])

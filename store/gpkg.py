@@ -79,7 +79,7 @@ def create_gpkg_core(conn: sqlite3.Connection) -> None:
 
 def is_geopackage(conn: sqlite3.Connection) -> bool:
     """Return True if the database carries the GeoPackage application id."""
-    return conn.execute("PRAGMA application_id").fetchone()[0] == GPKG_APPLICATION_ID
+    return bool(conn.execute("PRAGMA application_id").fetchone()[0] == GPKG_APPLICATION_ID)
 
 
 def register_features(

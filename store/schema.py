@@ -104,7 +104,7 @@ def create_plan_schema(conn: sqlite3.Connection, created_at: str) -> None:
 
 def is_empty_database(conn: sqlite3.Connection) -> bool:
     """Return True if the database has no tables (a new or zero-byte file)."""
-    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    return bool(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0)
 
 
 def check_plan_schema(conn: sqlite3.Connection, path: Path) -> None:

@@ -79,7 +79,8 @@ def check_site(site: SiteRecord) -> SiteRecord:
         haul_radius_km=None if site.haul_radius_km is None else float(site.haul_radius_km),
         manure_route=_optional_text(site.manure_route), county_code=_optional_text(
             site.county_code), note=_optional_text(site.note),
-        **{col: int(getattr(site, col)) for col in HERD_COLUMNS},
+        dairy_cow_head=int(site.dairy_cow_head), beef_cattle_head=int(site.beef_cattle_head),
+        sheep_head=int(site.sheep_head), goat_head=int(site.goat_head),
     )
 
 
@@ -119,7 +120,9 @@ def _check_start_year(problems: Problems, value: object) -> None:
     low, high = START_YEAR_RANGE
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, Integral) or not low <= value <= high:
+    # int(): numbers.Integral declares only < and <=, and an Integral's int() is its value
+    if isinstance(value, bool) or not isinstance(value, Integral) \
+            or not low <= int(value) <= high:
         problems.add(f"start_year = {value!r} must be a year between {low} and {high} or None",
                      f"start_year = {value!r} 须为 {low}–{high} 之间的年份或留空")
 
@@ -127,8 +130,9 @@ def _check_start_year(problems: Problems, value: object) -> None:
 def _check_haul_radius(problems: Problems, value: object) -> None:
     if value is None:
         return
+    # "not value <= 0": numbers.Real declares only < and <= (finite, so the same as > 0)
     if isinstance(value, bool) or not isinstance(value, Real) or not (
-            math.isfinite(value) and value > 0):
+            math.isfinite(value) and not value <= 0):
         problems.add(f"haul_radius_km = {value!r} must be a distance in km > 0 or None",
                      f"haul_radius_km = {value!r} 须为大于 0 的公里数或留空")
 

@@ -27,15 +27,15 @@ from store.shapefile_zip import read_sites_shp_zip
 SITES_LAYER: Final[str] = "sites"
 
 
-def _read_gpkg(path: Path) -> pd.DataFrame:
+def _read_gpkg(path: Path) -> gpd.GeoDataFrame:
     return pyogrio.read_dataframe(path, layer=SITES_LAYER)
 
 
-def _read_vector(path: Path) -> pd.DataFrame:
+def _read_vector(path: Path) -> gpd.GeoDataFrame:
     return pyogrio.read_dataframe(path)
 
 
-def _read_kml(path: Path) -> pd.DataFrame:
+def _read_kml(path: Path) -> gpd.GeoDataFrame:
     placemarks = pyogrio.read_dataframe(path)
     placemarks = placemarks.rename(columns={"Name": "name"})
     for col in SITE_COLUMNS:
@@ -44,7 +44,7 @@ def _read_kml(path: Path) -> pd.DataFrame:
     return placemarks
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
+def _read_xlsx(path: Path) -> gpd.GeoDataFrame:
     # dtype=object: no inference, so text such as county code "150121" stays text
     table = pd.read_excel(path, sheet_name=SITES_LAYER, engine="openpyxl", dtype=object)
     if WKT_COLUMN not in table.columns:
@@ -56,7 +56,7 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     return gpd.GeoDataFrame(table, geometry=geometry, crs=STORAGE_CRS)
 
 
-_READERS: Final[dict[str, Callable[[Path], pd.DataFrame]]] = {
+_READERS: Final[dict[str, Callable[[Path], gpd.GeoDataFrame]]] = {
     ".gpkg": _read_gpkg, ".geojson": _read_vector, ".json": _read_vector, ".kml": _read_kml,
     ".zip": read_sites_shp_zip, ".xlsx": _read_xlsx,
 }

@@ -10,7 +10,7 @@ from typing import Any, Final
 
 import shapely
 
-from errors import ParameterError, StoreConflictError
+from errors import FileFormatError, ParameterError, StoreConflictError
 from store.gpkg import decode_geometry, encode_geometry
 from store.records import SITE_INPUT_FIELDS, SITE_STORE_FIELDS, Scenario, SiteRecord
 from store.schema import SITES_GEOMETRY_COLUMN, SITES_TABLE
@@ -61,7 +61,16 @@ def update_site_row(conn: sqlite3.Connection, site: SiteRecord, *, expected_vers
 def _record_from_row(row: sqlite3.Row) -> StoredSite:
     site_id = row["site_id"]
     values = {c: row[c] for c in _ATTRIBUTE_COLUMNS}
-    geometry = decode_geometry(row[SITES_GEOMETRY_COLUMN], where=f"{SITES_TABLE} {site_id}")
+    where = f"{SITES_TABLE} {site_id}"
+    geometry = decode_geometry(row[SITES_GEOMETRY_COLUMN], where=where)
+    if not isinstance(geometry, shapely.Polygon):
+        # The store writes only polygons (store.site_checks); anything else was written by
+        # another program, and a SiteRecord's geometry is a Polygon.
+        msg = (f"{where}: the footprint is a {geometry.geom_type}, not a polygon. The file was "
+               "changed by another program; restore it from a backup or redraw the site.")
+        zh = (f"{where}：占地范围是 {geometry.geom_type}，不是多边形，文件可能被其他程序改动；"
+              "请从备份恢复或重新绘制该站点。")
+        raise FileFormatError(msg, zh=zh)
     return StoredSite(SiteRecord(geometry=geometry, **values), bool(row["deleted"]))
 
 

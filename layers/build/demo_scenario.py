@@ -19,7 +19,7 @@ import sys
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -35,17 +35,22 @@ from layers.counties import load_city_outline, load_counties
 from layers.region import Region, load_region
 from layers.targets import load_ranch_targets
 
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
 DEMO_KIND: Final[str] = "demo_scenario"
 SETTINGS_KIND: Final[str] = "demo_scenario_settings"
 COORD_DECIMALS: Final[int] = 6
 STATUS_PREFIX: Final[dict[str, str]] = {"under_construction": "UC", "proposed": "PR"}
-STATUS_ZH: Final[dict[str, str]] = {"under_construction": "续建牧场", "proposed": "新建牧场（选址）"}
+STATUS_ZH: Final[dict[str, str]] = {"under_construction": "续建牧场",
+                                    "proposed": "新建牧场（选址）"}
 STATUS_EN: Final[dict[str, str]] = {"under_construction": "ranch under construction",
                                     "proposed": "proposed ranch"}
 
 
-def _reproject(geom: shapely.Geometry, source: str, target: str) -> shapely.Geometry:
-    return gpd.GeoSeries([geom], crs=source).to_crs(target).iloc[0]
+def _reproject(geom: BaseGeometry, source: str, target: str) -> BaseGeometry:
+    projected: BaseGeometry = gpd.GeoSeries([geom], crs=source).to_crs(target).iloc[0]
+    return projected
 
 
 def _settings(region: Region) -> dict[str, Any]:
@@ -57,16 +62,17 @@ def _settings(region: Region) -> dict[str, Any]:
         raise FileFormatError(msg, zh=f"无法读取示范方案设置 {path}：{err}。") from err
 
 
-def _exclusions(settings: Mapping[str, Any], outline_xy: shapely.Geometry,
-                region: Region) -> shapely.Geometry:
+def _exclusions(settings: Mapping[str, Any], outline_xy: BaseGeometry,
+                region: Region) -> BaseGeometry:
     """Return the union of the excluded areas in the analysis CRS (metres)."""
     p = settings["placement"]
     margin_m = p["margin_km"] * M_PER_KM
     project = pyproj.Transformer.from_crs(region.storage_crs, region.analysis_crs,
                                           always_xy=True)
 
-    def disc(lonlat: Sequence[float], radius_km: float) -> shapely.Geometry:
-        x, y = project.transform(*lonlat)
+    def disc(lonlat: Sequence[float], radius_km: float) -> BaseGeometry:
+        lon, lat = lonlat
+        x, y = project.transform(lon, lat)
         return Point(x, y).buffer(radius_km * M_PER_KM + margin_m)
 
     parts = [disc(p["urban_center_lonlat"], p["urban_radius_km"])]
@@ -85,14 +91,14 @@ def _exclusions(settings: Mapping[str, Any], outline_xy: shapely.Geometry,
 
 
 def _layer_exclusions(region: Region, settings: Mapping[str, Any],
-                      clearance_m: float) -> list[shapely.Geometry]:
+                      clearance_m: float) -> list[BaseGeometry]:
     """Return the region's generated constraint layers to avoid, buffered (analysis CRS).
 
     Layers of the kinds in ``placement.avoid_layers_km`` (kind -> buffer in km) are used when
     their file exists (built by ``make data``); ``clearance_m`` (half the footprint's
     diagonal) is added so that the whole footprint stays clear.
     """
-    parts = []
+    parts: list[BaseGeometry] = []
     for kind, buffer_km in settings["placement"].get("avoid_layers_km", {}).items():
         for spec in (s for s in region.layers.values() if s.kind == kind):
             path = region.layer_path(spec.name)
@@ -104,7 +110,7 @@ def _layer_exclusions(region: Region, settings: Mapping[str, Any],
     return parts
 
 
-def _candidates(county_xy: shapely.Geometry, excluded: shapely.Geometry,
+def _candidates(county_xy: BaseGeometry, excluded: BaseGeometry,
                 placement: Mapping[str, Any]) -> np.ndarray:
     """Return grid points (x, y in metres) inside the shrunk county and outside ``excluded``."""
     allowed = county_xy.buffer(-placement["edge_margin_km"] * M_PER_KM).difference(excluded)
@@ -142,15 +148,16 @@ def _ranch_rows(region: Region, settings: Mapping[str, Any]) -> pd.DataFrame:
     names = load_counties(region).set_index("adcode")
     proposed_years = {str(k): v for k, v in settings["start_year"]["proposed"].items()}
     rows = []
-    for target in targets.itertuples(index=False):
-        adcode = str(target.adcode)
-        years = ([settings["start_year"]["under_construction"]]
-                 * int(target.ranches_under_construction_2021))
+    for target_adcode, under_construction, new_to_site in zip(
+            targets["adcode"], targets["ranches_under_construction_2021"],
+            targets["ranches_new_to_site"], strict=True):
+        adcode = str(target_adcode)
+        years = [settings["start_year"]["under_construction"]] * int(under_construction)
         statuses = ["under_construction"] * len(years)
         extra = proposed_years.get(adcode, [])
-        if len(extra) != int(target.ranches_new_to_site):
+        if len(extra) != int(new_to_site):
             msg = (f"demo_scenario.toml start_year.proposed gives {len(extra)} year(s) for "
-                   f"{adcode}; ranch_targets.csv has {target.ranches_new_to_site} ranches.")
+                   f"{adcode}; ranch_targets.csv has {new_to_site} ranches.")
             raise PlannerError(msg, zh=f"示范方案设置中 {adcode} 的新建牧场年份个数与目标不符。")
         years += list(extra)
         statuses += ["proposed"] * len(extra)
@@ -160,7 +167,7 @@ def _ranch_rows(region: Region, settings: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _footprint(x_m: float, y_m: float, side_m: float, region: Region) -> shapely.Geometry:
+def _footprint(x_m: float, y_m: float, side_m: float, region: Region) -> BaseGeometry:
     half = side_m / 2
     square = box(x_m - half, y_m - half, x_m + half, y_m + half)
     lonlat = _reproject(square, region.analysis_crs, region.storage_crs)
@@ -190,7 +197,7 @@ def demo_features(region: Region) -> list[dict[str, Any]]:
     return sorted(features, key=lambda f: f["properties"]["site_id"])
 
 
-def _feature(row: Any, number: int, geometry: shapely.Geometry,
+def _feature(row: Any, number: int, geometry: BaseGeometry,
              herd: Mapping[str, Any]) -> dict[str, Any]:
     site_id = f"HH-{STATUS_PREFIX[row.status]}-{row.adcode}-{number}"
     return {"type": "Feature", "geometry": mapping(geometry), "properties": {

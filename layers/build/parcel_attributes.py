@@ -160,8 +160,10 @@ def river_lines(counties: gpd.GeoDataFrame, model: ParcelModel) -> BaseGeometry:
     outline = shapely.union_all(counties.geometry.buffer(_SLIVER_M)).buffer(-_SLIVER_M)
     in_lonlat = gpd.GeoSeries([shapely.box(*model.yellow_river_box_lonlat),
                                LineString(model.dahei_river_lonlat)], crs=STORAGE_CRS)
-    box, dahei = in_lonlat.to_crs(counties.crs)
-    return shapely.union(outline.boundary.intersection(box), dahei)
+    river_box: BaseGeometry
+    dahei: BaseGeometry
+    river_box, dahei = in_lonlat.to_crs(counties.crs)
+    return shapely.union(outline.boundary.intersection(river_box), dahei)
 
 
 def _near(geoms: ObjectArray, lines: BaseGeometry, distance_m: float) -> npt.NDArray[np.intp]:

@@ -62,8 +62,8 @@ class Grid:
 
     def centres(self) -> tuple[FloatArray, FloatArray]:
         """Return the x and y (metres) of the cell centres along each axis."""
-        x_m = self.x0_m + (np.arange(self.cols) + 0.5) * self.cell_m
-        y_m = self.y0_m - (np.arange(self.rows) + 0.5) * self.cell_m
+        x_m = self.x0_m + (np.arange(self.cols, dtype=np.float64) + 0.5) * self.cell_m
+        y_m = self.y0_m - (np.arange(self.rows, dtype=np.float64) + 0.5) * self.cell_m
         return x_m, y_m
 
 
@@ -206,7 +206,10 @@ class DemModel:
 
     def dissection(self, row0: int, row1: int) -> Float32Array:
         """Return the 0.15..1.5 gully-dissection strength on rows ``row0:row1``."""
-        return np.clip(0.8 + 1.4 * self.fields["dissection"].rows(row0, row1), 0.15, 1.5)
+        # float32 in, float32 out (NumPy 2 keeps the array dtype with Python scalars)
+        strength: Float32Array = np.clip(
+            0.8 + 1.4 * self.fields["dissection"].rows(row0, row1), 0.15, 1.5)
+        return strength
 
 
 def dem_model(grid: Grid, landscape: Landscape, settings: ConstraintSettings) -> DemModel:

@@ -80,3 +80,16 @@ def test_last_change_follows_writes(store_path: Path, store: PlanStore) -> None:
         last_change = conn.execute("SELECT last_change FROM gpkg_contents WHERE "
                                    "table_name = 'sites'").fetchone()[0]
     assert last_change == added.updated_at
+
+
+def test_a_footprint_that_is_not_a_polygon_is_reported(store_path: Path,
+                                                        store: PlanStore) -> None:
+    store.create_scenario("s", user="li")
+    added = store.add_site("s", full_site(), user="li")
+    point = encode_geometry(shapely.Point(111.2, 40.7))
+    with closing(sqlite3.connect(store_path)) as conn:
+        conn.execute("UPDATE sites SET geom = ? WHERE site_id = ?", (point, added.site_id))
+        conn.commit()
+    with pytest.raises(FileFormatError,
+                       match=rf"sites {added.site_id}: the footprint is a Point, not a polygon"):
+        store.get_site(added.site_id)
