@@ -49,7 +49,8 @@ if TYPE_CHECKING:
     from siting.soft_criteria import CriterionResult
 
 EXIT_BAD_INPUT = 2
-_NEED_COLUMNS = ("adcode", "absorption_need_mu", "forage_need_mu", "forage_need_basis",
+_NEED_COLUMNS = ("adcode", "absorption_need_mu", "absorption_land_n_mu", "absorption_land_p_mu",
+                 "absorption_basis", "receiving_land", "forage_need_mu", "forage_need_basis",
                  "water_need_m3_per_yr")
 
 
@@ -90,7 +91,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     parser.add_argument("--delta", type=positive, default=0.2, metavar="FRAC",
                         help="weight change of the sensitivity check (default 0.2 = ±20%%)")
     parser.add_argument("--crop", default=DEFAULT_RECEIVING_CROP,
-                        help="receiving crop of the manure-land need (default silage_corn)")
+                        help="receiving crop of the manure-land need where no absorption "
+                             "parcel is within the haul radius (default silage_corn)")
     parser.add_argument("--no-parcels", action="store_true",
                         help="do not load the absorption parcels (land criteria unavailable)")
     parser.add_argument("--water-year", type=int, default=DEFAULT_WATER_YEAR, metavar="YEAR",
