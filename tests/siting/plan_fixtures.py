@@ -18,8 +18,8 @@ from shapely.geometry import box
 
 from geo.crs import STORAGE_CRS
 from geo.units import M2_PER_MU, M_PER_KM
-from planning.region_inputs import load_region_params
 from layers.siting_params import load_siting_params
+from planning.region_inputs import load_region_params
 from siting.allocate import AllocationParams
 from siting.criteria import ConstraintLayers
 from siting.plan_run import PlanInputs
