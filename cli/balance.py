@@ -27,22 +27,12 @@ from cli.render import (
     write_json,
 )
 from errors import ParameterError
-from planning.regions import (
-    load_crop_table,
-    load_manure_routes,
-    load_nutrient_params,
-    load_region,
-)
-from siting.nutrients import (
-    FarmLandRequirement,
-    crop_manure_demand,
-    farm_land_requirement,
-    manure_supply,
-)
+from planning.region_inputs import load_region_params
+from planning.regions import load_nutrient_params, load_region
+from siting.needs import Herd, HerdNeeds, crop_receiving_land, herd_needs
 from siting.parameters import SOIL_CLASSES
 
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import TextIO
 
 
@@ -102,25 +92,29 @@ def _herd(pairs: list[tuple[str, float]]) -> dict[str, float]:
     return herd
 
 
-def compute(args: argparse.Namespace) -> FarmLandRequirement:
-    """Load the coefficients (region overrides) and compute the farm balance."""
-    region_dir: Path | None = load_region(args.region).dir if args.region else None
-    params = apply_nutrient_overrides(load_nutrient_params(region_dir), args)
-    crop = load_crop_table(region_dir).get(args.crop)
-    route = load_manure_routes(region_dir).route(args.route) if args.route else None
-    supply = manure_supply(_herd(args.animals), params, route=route,
-                           sold_frac=args.manure_sold_frac)
-    demand = crop_manure_demand(crop, yield_kg_per_mu=args.yield_kg_per_mu,
-                                soil_class=args.soil_class, soil_p_class=args.soil_p_class,
-                                params=params)
-    return farm_land_requirement(supply, demand, params=params,
-                                 olsen_p_mg_per_kg=args.olsen_p_mg_per_kg,
-                                 p_sensitive=args.p_sensitive)
+def compute(args: argparse.Namespace) -> HerdNeeds:
+    """Load the coefficients (region overrides) and compute the farm's needs on ``--crop``.
+
+    The land is the crop the user chose (`siting.needs.crop_receiving_land`), not the
+    parcels within a haul radius that ``score`` and ``plan`` use: ``land_required_mu`` here
+    is the land needed at that crop.
+    """
+    region = load_region(args.region) if args.region else None
+    nutrients = apply_nutrient_overrides(
+        load_nutrient_params(None if region is None else region.dir), args)
+    params = load_region_params(region, nutrients)
+    land = crop_receiving_land(params, args.crop, yield_kg_per_mu=args.yield_kg_per_mu,
+                               soil_class=args.soil_class, soil_p_class=args.soil_p_class,
+                               olsen_p_mg_per_kg=args.olsen_p_mg_per_kg,
+                               p_sensitive=args.p_sensitive)
+    herd = Herd.from_species(_herd(args.animals), route_key=args.route,
+                             sold_frac=args.manure_sold_frac)
+    return herd_needs(herd, land, params)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``balance`` and print JSON or readable tables to ``out``."""
-    result = compute(args)
+    result = compute(args).requirement
     rows = result.explain()
     coefficients = [c for row in rows for c in row.coefficients]
     if args.json:

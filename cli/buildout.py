@@ -37,11 +37,13 @@ from planning.regions import (
 )
 from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
 from siting.allocate import allocate
-from siting.buildout import BuildoutParameters, BuildoutRegion, BuildoutResult, run_buildout
+from siting.buildout import BuildoutRegion, BuildoutResult, run_buildout
 from siting.buildout_farms import farm_pe
 
 if TYPE_CHECKING:
     from typing import TextIO
+
+    from siting.parameters import RegionParams
 
 DEMO: Final[str] = "demo"
 _STATUS_MARK: Final[dict[str, str]] = {"ok": "ok", "warning": "WARN", "exceeded": "EXCEEDED"}
@@ -124,14 +126,14 @@ def scenario_farms(region: Region, args: argparse.Namespace) -> tuple[gpd.GeoDat
 
 
 def load_inputs(region: Region, args: argparse.Namespace) -> tuple[BuildoutRegion,
-                                                                   BuildoutParameters]:
+                                                                   RegionParams]:
     """Load the region data and the parameters (with the user's nutrient options)."""
     nutrients = apply_nutrient_overrides(load_nutrient_params(region.dir), args)
     return load_buildout_inputs(region, nutrients)
 
 
 def ledger_farms(sites: gpd.GeoDataFrame, farms: pd.DataFrame, inputs: BuildoutRegion,
-                 parameters: BuildoutParameters, region: Region) -> pd.DataFrame:
+                 parameters: RegionParams, region: Region) -> pd.DataFrame:
     """Run the absorption-land ledger for the farms at full herd; return its farm table.
 
     Needs (kg/yr) are the farms' manure N and P at the guide's per-PE default (7.0 kg N,

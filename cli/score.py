@@ -21,9 +21,8 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -44,15 +43,14 @@ from planning.site_scoring import (
 if TYPE_CHECKING:
     from typing import TextIO
 
-    import geopandas as gpd
-
     from siting.assess import SiteAssessment
     from siting.gates import GateResult
     from siting.score import SiteResult
     from siting.soft_criteria import CriterionResult
 
 EXIT_BAD_INPUT = 2
-_NEED_COLUMNS = ("adcode", "absorption_need_mu", "forage_need_mu", "forage_need_basis",
+_NEED_COLUMNS = ("adcode", "absorption_need_mu", "absorption_land_n_mu", "absorption_land_p_mu",
+                 "absorption_basis", "receiving_land", "forage_need_mu", "forage_need_basis",
                  "water_need_m3_per_yr")
 
 
@@ -95,7 +93,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     parser.add_argument("--delta", type=positive, default=0.2, metavar="FRAC",
                         help="weight change of the sensitivity check (default 0.2 = ±20%%)")
     parser.add_argument("--crop",
-                        help="receiving crop of the manure-land need (default: the region "
+                        help="receiving crop of the manure-land need where no absorption "
+                             "parcel is within the haul radius (default: the region "
                              "manifest's [plan] receiving_crop)")
     parser.add_argument("--no-parcels", action="store_true",
                         help="do not load the absorption parcels (land criteria unavailable)")

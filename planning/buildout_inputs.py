@@ -1,7 +1,8 @@
 """Assemble the build-out inputs from a region pack (file reads; shared by the CLI and the UI).
 
 `load_buildout_inputs` reads the region's data and parameters into the frozen
-`BuildoutRegion` / `BuildoutParameters` that `siting.buildout.run_buildout` takes;
+`BuildoutRegion` / `siting.parameters.RegionParams` that `siting.buildout.run_buildout`
+takes (the bundle from `planning.region_inputs.load_region_params`);
 `scenario_farms_table` turns plan-store or demo sites into its farm table, and
 `scenario_buildout` runs the check of a scenario's sites. ``python -m siting buildout`` and
 the review page both call these, so they check the same numbers.
@@ -13,15 +14,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from layers.coefficients import load_crop_table, load_nutrient_params, load_warning_grades
+from layers.coefficients import load_nutrient_params
 from layers.counties import load_counties
-from layers.county_zones import load_county_zones
-from layers.forage_params import load_buildout_params, load_forage_params, load_water_params
 from layers.herd import load_herd_baseline
 from layers.parcels import load_parcels
 from layers.targets import load_forage_targets, load_plan_targets
 from layers.water_caps import load_water_caps
-from siting.buildout import BuildoutParameters, BuildoutRegion, run_buildout
+from planning.region_inputs import load_region_params
+from siting.buildout import BuildoutRegion, run_buildout
 from siting.buildout_farms import farms_from_sites
 from siting.nutrients import parcel_absorption_capacity
 
@@ -30,11 +30,11 @@ if TYPE_CHECKING:
 
     from layers.region import Region
     from siting.buildout import BuildoutResult
-    from siting.parameters import NutrientParams
+    from siting.parameters import NutrientParams, RegionParams
 
 
 def load_buildout_inputs(region: Region, nutrients: NutrientParams) -> tuple[BuildoutRegion,
-                                                                             BuildoutParameters]:
+                                                                             RegionParams]:
     """Load the region data and parameters of a build-out check.
 
     Parameters
@@ -44,19 +44,13 @@ def load_buildout_inputs(region: Region, nutrients: NutrientParams) -> tuple[Bui
     nutrients
         Nutrient parameters (the region's defaults, possibly overridden by the user).
     """
-    parcels = load_parcels(region)
-    zones = load_county_zones(region)
+    parameters = load_region_params(region, nutrients)
     inputs = BuildoutRegion(
         counties=pd.DataFrame(load_counties(region)[["adcode", "name_zh", "name_en"]]),
-        zones=dict(zip(zones["adcode"], zones["zone"], strict=True)),
-        baseline_herd=load_herd_baseline(region),
-        parcels=parcel_absorption_capacity(parcels, load_crop_table(region.dir), nutrients),
+        zones=parameters.county_zones, baseline_herd=load_herd_baseline(region),
+        parcels=parcel_absorption_capacity(load_parcels(region), parameters.crops, nutrients),
         forage_targets=load_forage_targets(region), plan_targets=load_plan_targets(region),
         water_caps=load_water_caps(region), city_adcode=region.adcode)
-    parameters = BuildoutParameters(
-        forage=load_forage_params(region), water=load_water_params(region.dir),
-        nutrients=nutrients, grades=load_warning_grades(region.dir),
-        buildout=load_buildout_params(region.dir))
     return inputs, parameters
 
 

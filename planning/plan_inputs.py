@@ -1,7 +1,7 @@
 """Load everything a scenario check needs for one region (`siting.plan_run.PlanInputs`).
 
-Composes the region loaders: coefficient tables (nutrients, manure routes, forage, county
-zones, allocation, footprint, siting rules and criteria), counties and city outline, and
+Composes the region loaders: the coefficient bundle (`planning.region_inputs`), the
+allocation, footprint, siting rules and criteria tables, counties and city outline, and
 the absorption parcels with their N and P capacity. Used by the planner page (cached) and
 ``python -m siting plan``.
 """
@@ -11,15 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from layers.allocation_params import load_allocation_params
-from layers.coefficients import load_crop_table, load_manure_routes, load_nutrient_params
 from layers.constraints import DEM_KIND, dem_path, load_constraint_layers
 from layers.counties import load_city_outline, load_counties
-from layers.county_zones import load_county_zones
-from layers.forage_params import load_forage_params, load_water_params
 from layers.parcels import PARCELS_KIND, load_parcels
 from layers.planner_params import load_footprint_params
 from layers.siting_params import load_siting_params
-from siting.farm_needs import NeedParams
+from planning.region_inputs import load_region_params
 from siting.plan_run import PlanInputs, ledger_parcels
 from siting.plan_scores import SuitabilityInputs
 from siting.score import default_weights
@@ -58,22 +55,17 @@ def load_plan_inputs(region: Region, *, county_water: pd.DataFrame | None = None
     FileFormatError, SchemaError, InvalidGeometryError
         From the loaders (a missing generated layer names ``make data``).
     """
-    nutrients = load_nutrient_params(region.dir)
+    params = load_region_params(region)
     parcels = load_parcels(region)
     crs = region.analysis_crs
-    zones = load_county_zones(region)
-    needs = NeedParams(nutrients, load_manure_routes(region.dir), load_forage_params(region),
-                       dict(zip(zones["adcode"], zones["zone"], strict=True)),
-                       water=load_water_params(region.dir))
     siting_params = load_siting_params(region.dir)
     layers = load_constraint_layers(region, parcels=parcels, county_water=county_water)
     suitability = SuitabilityInputs(layers=layers, params=siting_params,
                                     weights=default_weights(siting_params))
     has_dem = any(spec.kind == DEM_KIND for spec in region.layers.values())
     return PlanInputs(
-        analysis_crs=crs, needs=needs, allocation=load_allocation_params(region.dir),
-        parcels=ledger_parcels(parcels, load_crop_table(region.dir), nutrients,
-                               analysis_crs=crs),
+        analysis_crs=crs, params=params, allocation=load_allocation_params(region.dir),
+        parcels=ledger_parcels(parcels, params.crops, params.nutrients, analysis_crs=crs),
         suitability=suitability, footprint=load_footprint_params(region.dir),
         counties=load_counties(region),
         region_extent=load_city_outline(region).geometry.union_all(),

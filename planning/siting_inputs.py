@@ -2,26 +2,28 @@
 
 `load_siting_inputs` reads the constraint layers (analysis CRS), the counties, the absorption
 parcels (if the pack has them), the rules and criteria tables, the default AHP matrix, and the
-nutrient, forage and water coefficients for the herd's needs; `site_terrain` measures the slope
-under candidate sites from the pack's DEM. The county water table (cap and current use) comes
-from the build-out check and is passed in by the caller (`planning.site_scoring.county_water_use`).
-Scoring itself is `siting.assess.assess_sites`.
+inputs of the herd's needs (`siting.needs.NeedInputs`: the region's coefficient bundle, the
+haul radius and the parcels that take manure, as the planner's ledger sees them);
+`site_terrain` measures the slope under candidate sites from the pack's DEM. The county water
+table (cap and current use) comes from the build-out check and is passed in by the caller
+(`planning.site_scoring.county_water_use`). Scoring itself is `siting.assess.assess_sites`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from geo.raster import slope_stats
-from layers.coefficients import load_crop_table, load_nutrient_params
+from layers.allocation_params import load_allocation_params
 from layers.constraints import DEM_KIND, dem_path, load_constraint_layers
 from layers.counties import load_counties
-from layers.county_zones import load_county_zones
-from layers.forage_params import load_forage_params, load_water_params
 from layers.parcels import PARCELS_KIND, load_parcels
 from layers.siting_params import load_ahp_matrix, load_siting_params
-from siting.assess import NeedAssumptions
+from planning.region_inputs import load_region_params
+from siting.needs import NeedInputs
+from siting.parameters import DEFAULT_RECEIVING_SOIL_CLASS
+from siting.plan_run import ledger_parcels
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,31 +43,35 @@ class SitingInputs:
     layers: ConstraintLayers
     params: SitingParams
     ahp_matrix: pd.DataFrame
-    needs: NeedAssumptions
+    needs: NeedInputs
     dem: Path | None
 
 
-def _needs(region: Region, crop: str, soil_class: str) -> NeedAssumptions:
-    zones = load_county_zones(region)
-    return NeedAssumptions(
-        nutrient_params=load_nutrient_params(region.dir),
-        crop=load_crop_table(region.dir).get(crop), soil_class=soil_class,
-        forage_params=load_forage_params(region), water_params=load_water_params(region.dir),
-        zones=dict(zip(zones["adcode"].astype(str), zones["zone"], strict=True)))
+def _needs(region: Region, parcels: gpd.GeoDataFrame | None, crop: str,
+           soil_class: str) -> NeedInputs:
+    params = replace(load_region_params(region), receiving_crop=crop,
+                     receiving_soil_class=soil_class)
+    crs = region.analysis_crs
+    receiving = (None if parcels is None else
+                 ledger_parcels(parcels, params.crops, params.nutrients, analysis_crs=crs))
+    return NeedInputs(params, load_allocation_params(region.dir), receiving)
 
 
 def load_siting_inputs(region: Region, *, crop: str | None = None,
-                       soil_class: str = "II", with_parcels: bool = True,
+                       soil_class: str = DEFAULT_RECEIVING_SOIL_CLASS, with_parcels: bool = True,
                        county_water: pd.DataFrame | None = None) -> SitingInputs:
     """Load the layers, parameters and DEM path of ``region``.
 
     Parameters
     ----------
     crop, soil_class
-        Receiving crop (key of crops.csv; None: the region's ``[plan] receiving_crop``) and
-        soil class of the manure-land need.
+        The default receiving land (key of crops.csv, None: the region's ``[plan]
+        receiving_crop``; soil class): where a site has no absorption parcel within its haul
+        radius (or no parcels are loaded) its manure-land need is on this crop at its default
+        yield.
     with_parcels
-        Load the absorption parcels for the land criteria (if the pack has them).
+        Load the absorption parcels for the land criteria and the receiving land (if the
+        pack has them).
     county_water
         County water caps and current use (`siting.criteria.COUNTY_WATER_COLUMNS`); None
         leaves the water-headroom criterion not available.
@@ -84,7 +90,8 @@ def load_siting_inputs(region: Region, *, crop: str | None = None,
                                     county_water=county_water)
     return SitingInputs(region=region, layers=layers, params=load_siting_params(region.dir),
                         ahp_matrix=load_ahp_matrix(region.dir),
-                        needs=_needs(region, crop or region.plan.receiving_crop, soil_class),
+                        needs=_needs(region, parcels, crop or region.plan.receiving_crop,
+                                     soil_class),
                         dem=dem_path(region) if has_dem else None)
 
 

@@ -33,12 +33,11 @@ from siting.buildout_checks import (
 )
 from siting.buildout_county import SupplySource, county_totals_for_year
 from siting.buildout_farms import check_farms, farms_by_year
-from siting.buildout_inputs import BuildoutParameters, BuildoutRegion
-from siting.parameters import Coefficient
+from siting.buildout_inputs import BuildoutRegion
+from siting.parameters import Coefficient, RegionParams
 
 __all__ = [
     "CHECK_COLUMNS",
-    "BuildoutParameters",
     "BuildoutRegion",
     "BuildoutResult",
     "city_totals",
@@ -126,7 +125,7 @@ def run_buildout(
     farms: pd.DataFrame,
     years: Sequence[int],
     region: BuildoutRegion,
-    parameters: BuildoutParameters,
+    parameters: RegionParams,
     *,
     allocation: pd.DataFrame | None = None,
     supply_from: SupplySource = "parcels",
@@ -144,7 +143,7 @@ def run_buildout(
     region
         Counties, zones, baseline herd, parcels with capacity, targets and water caps.
     parameters
-        Forage, water, nutrient, warning-grade and build-out coefficients.
+        The region's coefficients (forage, water, nutrients, warning grades, build-out ramp).
     allocation
         The absorption-land ledger's farm table (``AllocationResult.farms``: ``farm_id``,
         ``need_kg_per_yr``, ``allocated_kg_per_yr``), computed at full herd; adds the unmet
@@ -184,7 +183,7 @@ def run_buildout(
                           parameters.coefficients())
 
 
-def _rows(totals: pd.DataFrame, region: BuildoutRegion, parameters: BuildoutParameters,
+def _rows(totals: pd.DataFrame, region: BuildoutRegion, parameters: RegionParams,
           supply_from: str) -> list[pd.DataFrame]:
     rows = [*self_sufficiency_rows(totals, region, parameters),
             *forage_area_rows(totals, region, parameters, grown=False)]

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from geo.units import MU_PER_WAN_MU
-from siting.buildout_inputs import BuildoutParameters, BuildoutRegion
-from siting.parameters import FEEDS
+from siting.buildout_inputs import BuildoutRegion
+from siting.parameters import FEEDS, RegionParams
 from siting.plan_targets import plan_target
 
 LimitType = Literal["max", "min"]
@@ -107,7 +107,7 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> np.ndarray:
 
 
 def self_sufficiency_rows(totals: pd.DataFrame, region: BuildoutRegion,
-                          parameters: BuildoutParameters) -> list[pd.DataFrame]:
+                          parameters: RegionParams) -> list[pd.DataFrame]:
     """Return the silage and alfalfa-oat self-sufficiency rows (local supply ÷ demand)."""
     frames = []
     for check, key in SELF_SUFFICIENCY_KEYS.items():
@@ -131,7 +131,7 @@ def self_sufficiency_rows(totals: pd.DataFrame, region: BuildoutRegion,
 
 
 def forage_area_rows(totals: pd.DataFrame, region: BuildoutRegion,
-                     parameters: BuildoutParameters, *, grown: bool) -> list[pd.DataFrame]:
+                     parameters: RegionParams, *, grown: bool) -> list[pd.DataFrame]:
     """Return, per feed, area needed (or grown on parcels) vs the planned area, in 万亩."""
     source = str(region.forage_targets["source"].iloc[0]) if len(region.forage_targets) else ""
     band = parameters.buildout.warning_band_frac
@@ -150,7 +150,7 @@ def forage_area_rows(totals: pd.DataFrame, region: BuildoutRegion,
     return frames
 
 
-def manure_rows(totals: pd.DataFrame, parameters: BuildoutParameters,
+def manure_rows(totals: pd.DataFrame, parameters: RegionParams,
                 region: BuildoutRegion) -> list[pd.DataFrame]:
     """Return the N and P load-index rows (with grade) and the utilisation row."""
     params = parameters.buildout
@@ -180,7 +180,7 @@ def _load_index(present: pd.Series, capacity: pd.Series) -> np.ndarray:
         return np.where(c > 0, p / np.where(c > 0, c, 1.0), np.where(p > 0, np.inf, 0.0))
 
 
-def _utilisation_rows(totals: pd.DataFrame, parameters: BuildoutParameters,
+def _utilisation_rows(totals: pd.DataFrame, parameters: RegionParams,
                       region: BuildoutRegion) -> pd.DataFrame:
     ledger = totals["ledger_need_kg_per_yr"].notna().to_numpy()
     value = np.where(ledger, _ratio(totals["ledger_allocated_kg_per_yr"],
@@ -211,7 +211,7 @@ def unmet_rows(totals: pd.DataFrame) -> list[pd.DataFrame]:
                         "方案牧场在运输半径内未获消纳用地的养分需求"))]
 
 
-def water_rows(totals: pd.DataFrame, parameters: BuildoutParameters,
+def water_rows(totals: pd.DataFrame, parameters: RegionParams,
                region: BuildoutRegion) -> list[pd.DataFrame]:
     """Return the water use vs cap rows (m³/yr)."""
     caps = region.water_caps.assign(adcode=region.water_caps["adcode"].astype(str))
@@ -240,7 +240,7 @@ def finish(rows: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def city_rows(city: pd.DataFrame, region: BuildoutRegion,
-              parameters: BuildoutParameters) -> list[pd.DataFrame]:
+              parameters: RegionParams) -> list[pd.DataFrame]:
     """Return the city-only rows: forage base and herd targets of the plan."""
     specs = (("forage_area_total", "forage_base_wan_mu", MU_PER_WAN_MU,
               sum(city[f"{f}_area_needed_mu"] for f in FEEDS)),

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from siting.buildout_farms import SPECIES_OF_COLUMN, herd_columns
-from siting.buildout_inputs import BuildoutParameters, BuildoutRegion
+from siting.buildout_inputs import BuildoutRegion
 from siting.forage import county_yields, feed_demand, parcel_forage_area
 from siting.nutrients import county_balance
-from siting.parameters import FEEDS
+from siting.parameters import FEEDS, RegionParams
 from siting.plan_targets import county_forage_targets, plan_target, target_year_in_force
 from siting.water import irrigation_water_m3_per_yr, livestock_heads, livestock_water_m3_per_yr
 
@@ -51,7 +51,7 @@ def _sources(region: BuildoutRegion, farm_years: pd.DataFrame, year: int) -> pd.
     return pd.concat(frames, ignore_index=True)
 
 
-def herd_totals(sources: pd.DataFrame, parameters: BuildoutParameters,
+def herd_totals(sources: pd.DataFrame, parameters: RegionParams,
                 adcodes: tuple[str, ...]) -> pd.DataFrame:
     """Return head by class, dairy head and PE per county (split per source, then summed)."""
     heads = livestock_heads(sources, parameters.forage)
@@ -67,7 +67,7 @@ def herd_totals(sources: pd.DataFrame, parameters: BuildoutParameters,
     return frame.groupby("adcode").sum(numeric_only=True).reindex(list(adcodes), fill_value=0.0)
 
 
-def forage_totals(herd: pd.DataFrame, region: BuildoutRegion, parameters: BuildoutParameters,
+def forage_totals(herd: pd.DataFrame, region: BuildoutRegion, parameters: RegionParams,
                   year: int, supply_from: SupplySource) -> pd.DataFrame:
     """Return per county and feed: demand, supply area and tonnes, area needed, target area."""
     adcodes = pd.Series(herd.index, index=herd.index)
@@ -100,7 +100,7 @@ def _local_share(region: BuildoutRegion, feed: str, year: int) -> float:
 
 
 def water_totals(herd: pd.DataFrame, forage: pd.DataFrame, region: BuildoutRegion,
-                 parameters: BuildoutParameters) -> pd.DataFrame:
+                 parameters: RegionParams) -> pd.DataFrame:
     """Return livestock, irrigation, other and total water use and the cap (m³/yr)."""
     livestock = livestock_water_m3_per_yr(herd, parameters.water)
     irrigated = forage[[f"{f}_irrigated_mu" for f in FEEDS]].set_axis(
@@ -118,7 +118,7 @@ def water_totals(herd: pd.DataFrame, forage: pd.DataFrame, region: BuildoutRegio
 
 
 def manure_totals(herd: pd.DataFrame, region: BuildoutRegion,
-                  parameters: BuildoutParameters) -> pd.DataFrame:
+                  parameters: RegionParams) -> pd.DataFrame:
     """Return present PE, manure N/P supply, land capacity (PE, kg/yr) and usable PE."""
     species = {"dairy_cow_head": herd["dairy_head"], "goat_head": herd["dairy_goat_head"],
                "beef_cattle_head": herd["beef_cattle_head"], "sheep_head": herd["sheep_head"]}
@@ -165,7 +165,7 @@ def ledger_totals(farm_years: pd.DataFrame, allocation: pd.DataFrame | None,
 def county_totals_for_year(
     farm_years: pd.DataFrame,
     region: BuildoutRegion,
-    parameters: BuildoutParameters,
+    parameters: RegionParams,
     year: int,
     *,
     allocation: pd.DataFrame | None = None,

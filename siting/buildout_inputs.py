@@ -1,4 +1,4 @@
-"""Inputs of the build-out check: the region's data and every parameter object, bundled."""
+"""Region data of the build-out check (its coefficients are `siting.parameters.RegionParams`)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,6 @@ from typing import Final
 import pandas as pd
 
 from errors import SchemaError
-from siting.parameters import (
-    BuildoutParams,
-    Coefficient,
-    ForageParams,
-    NutrientParams,
-    WarningGrades,
-    WaterParams,
-)
 
 #: Columns each region frame must have (the parcel columns are those of
 #: `siting.nutrients.parcel_absorption_capacity`'s output that the check uses).
@@ -81,20 +73,3 @@ class BuildoutRegion:
     def adcodes(self) -> tuple[str, ...]:
         """Return the county codes, sorted."""
         return tuple(sorted(self.counties["adcode"].astype(str)))
-
-
-@dataclass(frozen=True, eq=False)
-class BuildoutParameters:
-    """Every coefficient object the build-out check uses."""
-
-    forage: ForageParams
-    water: WaterParams
-    nutrients: NutrientParams
-    grades: WarningGrades
-    buildout: BuildoutParams
-
-    def coefficients(self) -> tuple[Coefficient, ...]:
-        """Return every record (value, unit, status, source), user overrides marked ``user``."""
-        return (*self.forage.coefficients(), *self.water.coefficients(),
-                *self.nutrients.coefficients(), *self.grades.coefficients(),
-                *self.buildout.coefficients())

@@ -6,11 +6,12 @@ Every numeric column name ends in its unit (``_mu``, ``_kg_per_yr``, ``_km``, ``
 
 Notes
 -----
-Absorption land a farm needs (``absorption_land_n_mu``): its N need divided by the mean
-manure N demand per 亩 of the land within its haul radius, ``need_N / (sum cap_N / sum
-area)`` over the candidate parcels that may receive manure (the guide's ``supply / demand
-per 亩`` with the local crop mix as the crop); likewise P. With no such land in reach the
-region's mean demand is used instead (``absorption_demand_source`` = "region").
+Absorption land a farm **needs** (``absorption_land_n_mu``, ``absorption_land_p_mu``,
+``absorption_land_need_mu`` on the binding basis) comes from `siting.farm_needs` (one
+computation, `siting.needs.herd_needs`, on the parcels within the haul radius or the
+region's default receiving crop: ``absorption_demand_source`` "local" or "crop"). The land
+the ledger **allocates** is ``land_allocated_mu``; it differs from the need when land is
+short (``unmet_kg_per_yr``) or the farm's nearest parcels take more per 亩 than the mean.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ STORE_ALLOCATION_COLUMNS: Final[tuple[str, ...]] = (
 )
 SITE_RESULT_COLUMNS: Final[tuple[str, ...]] = (
     "site_id", "name", "status", "pig_equivalents_pe", "n_need_kg_per_yr", "p_need_kg_per_yr",
-    "absorption_land_n_mu", "absorption_land_p_mu", "absorption_demand_source",
-    "forage_land_mu", "basis", "land_allocated_mu", "allocated_n_kg_per_yr",
+    "absorption_land_n_mu", "absorption_land_p_mu", "absorption_need_basis",
+    "absorption_land_need_mu", "absorption_demand_source", "forage_land_mu",
+    "water_need_m3_per_yr", "basis", "land_allocated_mu", "allocated_n_kg_per_yr",
     "allocated_p_kg_per_yr", "unmet_kg_per_yr", "unmet_frac", "mean_haul_km",
     "parcel_count", "candidate_parcel_count",
 )
@@ -45,49 +47,9 @@ PARCEL_USE_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 
-def absorption_land(ledger: LedgerState, parcels: pd.DataFrame) -> pd.DataFrame:
-    """Return the land each farm needs at the local mean manure demand per 亩.
-
-    Parameters
-    ----------
-    ledger
-        The solved ledger (its candidate pairs give the land within each farm's radius).
-    parcels
-        The ledger's parcels (row order of the candidates): ``area_mu``,
-        ``n_capacity_kg_per_yr``, ``p_capacity_kg_per_yr``.
-
-    Returns
-    -------
-    land
-        Index ``farm_id``; ``absorption_land_n_mu``, ``absorption_land_p_mu`` (亩) and
-        ``absorption_demand_source`` ("local" or "region").
-    """
-    area = parcels["area_mu"].to_numpy(dtype=float)
-    caps = {x: parcels[f"{x}_capacity_kg_per_yr"].to_numpy(dtype=float) for x in ("n", "p")}
-    pairs = ledger.candidates.pairs
-    pos = pairs["parcel_pos"].to_numpy(dtype=np.int64)
-    farms = ledger.farms.set_index("farm_id")
-    out = pd.DataFrame(index=farms.index)
-    local = pd.Series(False, index=farms.index)
-    for x in ("n", "p"):
-        receiving = caps[x][pos] > 0
-        by_farm = pd.DataFrame({"farm_id": pairs["farm_id"].to_numpy()[receiving],
-                                "cap": caps[x][pos][receiving], "area": area[pos][receiving]})
-        sums = by_farm.groupby("farm_id")[["cap", "area"]].sum().reindex(farms.index)
-        region = caps[x][caps[x] > 0].sum() / max(area[caps[x] > 0].sum(), np.finfo(float).tiny)
-        demand = (sums["cap"] / sums["area"]).where(sums["cap"] > 0)
-        local |= demand.notna()
-        demand = demand.fillna(region)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[f"absorption_land_{x}_mu"] = (
-                farms[f"{x}_need_kg_per_yr"].to_numpy(dtype=float) / demand.to_numpy())
-    out["absorption_demand_source"] = np.where(local, "local", "region")
-    return out
-
-
-def site_results(sites: pd.DataFrame, needs: pd.DataFrame, ledger: LedgerState,
-                 parcels: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per site: needs, land required, land allocated, haul and unmet need.
+def site_results(sites: pd.DataFrame, needs: pd.DataFrame,
+                 ledger: LedgerState) -> pd.DataFrame:
+    """Return one row per site: needs, land needed, land allocated, haul and unmet need.
 
     Parameters
     ----------
@@ -97,8 +59,6 @@ def site_results(sites: pd.DataFrame, needs: pd.DataFrame, ledger: LedgerState,
         `siting.farm_needs.farm_needs` of the sites.
     ledger
         The scenario's solved ledger (farm ids are site ids).
-    parcels
-        The ledger's parcels.
 
     Returns
     -------
@@ -108,17 +68,17 @@ def site_results(sites: pd.DataFrame, needs: pd.DataFrame, ledger: LedgerState,
         site without land.
     """
     farms = ledger.result.farms.set_index("farm_id")
-    land = absorption_land(ledger, parcels)
     ids = sites["site_id"].astype(str)
     need = needs.set_index("site_id").reindex(ids)
     farm = farms.reindex(ids)
     table = pd.DataFrame({
         "site_id": ids.to_numpy(), "name": sites["name"].astype(str).to_numpy(),
         "status": sites["status"].astype(str).to_numpy(),
-        **{c: need[c].to_numpy() for c in ("pig_equivalents_pe", "n_need_kg_per_yr",
-                                            "p_need_kg_per_yr")},
-        **{c: land.reindex(ids)[c].to_numpy() for c in land.columns},
-        "forage_land_mu": need["forage_land_mu"].to_numpy(dtype=float),
+        **{c: need[c].to_numpy() for c in (
+            "pig_equivalents_pe", "n_need_kg_per_yr", "p_need_kg_per_yr",
+            "absorption_land_n_mu", "absorption_land_p_mu", "absorption_need_basis",
+            "absorption_land_need_mu", "absorption_demand_source", "forage_land_mu",
+            "water_need_m3_per_yr")},
         "basis": farm["basis"].to_numpy(),
         **{c: farm[c].to_numpy(dtype=float) for c in (
             "land_allocated_mu", "allocated_n_kg_per_yr", "allocated_p_kg_per_yr",

@@ -19,6 +19,7 @@ import pandas as pd
 import geopandas as gpd
 
 from siting.farm_needs import farm_needs
+from siting.needs import receiving_lands
 from siting.nutrients import parcel_absorption_capacity
 from siting.plan_ledger import LedgerState, ledger_farms, ledger_update
 from siting.plan_results import site_results
@@ -28,8 +29,7 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
     from siting.allocate import AllocationParams
-    from siting.farm_needs import NeedParams
-    from siting.parameters import CropTable, NutrientParams
+    from siting.parameters import CropTable, NutrientParams, RegionParams
     from siting.plan_scores import SuitabilityInputs
     from siting.score import SiteResult
     from siting.site_footprint import FootprintParams
@@ -43,8 +43,8 @@ class PlanInputs:
     ----------
     analysis_crs
         Projected CRS for distances and areas (e.g. EPSG:4546).
-    needs
-        Coefficients for farm needs.
+    params
+        The region's coefficients (`siting.parameters.RegionParams`).
     allocation
         Default allocation parameters (haul radius, road factor, priority by status).
     parcels
@@ -67,7 +67,7 @@ class PlanInputs:
     """
 
     analysis_crs: str
-    needs: NeedParams
+    params: RegionParams
     allocation: AllocationParams
     parcels: gpd.GeoDataFrame
     suitability: SuitabilityInputs | None
@@ -87,7 +87,8 @@ class PlanRun:
     sites
         The sites checked (plan-store frame, EPSG:4326).
     needs
-        `siting.farm_needs.farm_needs`.
+        `siting.farm_needs.farm_needs` on each site's receiving land (the ledger's parcels
+        within its haul radius, else the region's default receiving crop).
     ledger
         The solved absorption-land ledger.
     results
@@ -167,14 +168,18 @@ def run_plan(sites: gpd.GeoDataFrame, inputs: PlanInputs, *,
     """
     start = time.perf_counter()
     params = allocation or inputs.allocation
-    needs = farm_needs(sites, inputs.needs, None if previous is None else previous.needs)
+    earlier = None if previous is None else previous.needs
+    supply = farm_needs(sites, inputs.params, previous=earlier)
     t_needs = time.perf_counter()
-    farms = ledger_farms(sites, needs, analysis_crs=inputs.analysis_crs)
+    farms = ledger_farms(sites, supply, analysis_crs=inputs.analysis_crs)
     ledger = ledger_update(None if previous is None else previous.ledger, farms,
                            inputs.parcels, params)
     t_ledger = time.perf_counter()
-    results = site_results(sites, needs, ledger, inputs.parcels)
-    frame = score_inputs(sites, results, crs=inputs.analysis_crs, needs=inputs.needs)
+    lands = receiving_lands(ledger.candidates.pairs, inputs.parcels,
+                            sites["site_id"].astype(str).tolist(), inputs.params)
+    needs = farm_needs(sites, inputs.params, lands, previous=earlier)
+    results = site_results(sites, needs, ledger)
+    frame = score_inputs(sites, results, crs=inputs.analysis_crs)
     scores, cache = _suitability(frame, inputs, previous, terrain)
     results = results.merge(score_table(frame, scores), on="site_id", how="left")
     end = time.perf_counter()

@@ -20,12 +20,10 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
-from siting.assess import herd_forage_and_water
 from siting.score import SiteResult, score_sites
 
 if TYPE_CHECKING:
     from siting.criteria import ConstraintLayers, SitingParams
-    from siting.farm_needs import NeedParams
     from siting.score import CriteriaWeights
 
 RANK_TOLERANCE_SCORE: Final[float] = 1e-9
@@ -48,8 +46,8 @@ class SuitabilityInputs:
     terrain: pd.DataFrame | None = None
 
 
-def score_inputs(sites: gpd.GeoDataFrame, results: pd.DataFrame, *, crs: str,
-                 needs: NeedParams | None = None) -> gpd.GeoDataFrame:
+def score_inputs(sites: gpd.GeoDataFrame, results: pd.DataFrame, *,
+                 crs: str) -> gpd.GeoDataFrame:
     """Return the sites as `siting.score.score_sites` wants them, in ``crs``.
 
     Parameters
@@ -58,34 +56,28 @@ def score_inputs(sites: gpd.GeoDataFrame, results: pd.DataFrame, *, crs: str,
         Plan-store sites (EPSG:4326) with ``site_id``, ``dairy_cow_head`` and
         ``county_code``.
     results
-        `siting.plan_results.site_results` of the sites (``absorption_land_n_mu`` and
-        ``forage_land_mu``).
-    needs
-        Forage, county-zone and water coefficients for the water need (None, or no
-        ``needs.water``: the water need is NaN and the water-headroom criterion is not
-        available).
+        `siting.plan_results.site_results` of the sites (``absorption_land_need_mu``,
+        ``forage_land_mu``, ``water_need_m3_per_yr``: `siting.needs.herd_needs`, as the
+        site-check page computes them).
 
     Returns
     -------
     frame
         ``site_id``, ``adcode`` (the site's ``county_code``), ``herd_dairy_cows``,
-        ``absorption_need_mu`` (the land on the larger of the N and P bases),
-        ``forage_need_mu``, ``water_need_m3_per_yr`` (m³/yr, the dairy herd's water as the
-        site-check page computes it: `siting.assess.herd_forage_and_water`) and the
-        footprint in ``crs``.
+        ``absorption_need_mu`` (the land needed on the binding basis), ``forage_need_mu``,
+        ``water_need_m3_per_yr`` (m³/yr; NaN without a zoned county) and the footprint in
+        ``crs``.
     """
     res = results.set_index("site_id").reindex(sites["site_id"].astype(str))
-    need = np.fmax(res["absorption_land_n_mu"].to_numpy(dtype=float),
-                   res["absorption_land_p_mu"].to_numpy(dtype=float))
     herd = pd.to_numeric(sites["dairy_cow_head"]).fillna(0).to_numpy(float)
     adcode = _county_codes(sites)
     frame = pd.DataFrame({
         "site_id": sites["site_id"].astype(str).to_numpy(),
         "adcode": adcode,
         "herd_dairy_cows": herd,
-        "absorption_need_mu": need,
+        "absorption_need_mu": res["absorption_land_need_mu"].to_numpy(dtype=float),
         "forage_need_mu": res["forage_land_mu"].to_numpy(dtype=float),
-        "water_need_m3_per_yr": _water_need(herd, adcode, needs),
+        "water_need_m3_per_yr": res["water_need_m3_per_yr"].to_numpy(dtype=float),
     })
     geometry = gpd.GeoSeries(sites.geometry.to_numpy(), crs=sites.crs).to_crs(crs)
     return gpd.GeoDataFrame(frame, geometry=geometry.to_numpy(), crs=crs)
@@ -96,15 +88,6 @@ def _county_codes(sites: pd.DataFrame) -> np.ndarray:
         return np.full(len(sites), None, dtype=object)
     codes = sites["county_code"].astype(object)
     return np.array([c if isinstance(c, str) and c else None for c in codes], dtype=object)
-
-
-def _water_need(herd: np.ndarray, adcode: np.ndarray, needs: NeedParams | None) -> np.ndarray:
-    """Water need (m³/yr) of each dairy herd; NaN without water quotas or a zoned county."""
-    if needs is None or needs.water is None:
-        return np.full(len(herd), np.nan)
-    return np.array([herd_forage_and_water(h, a, needs.forage, needs.water,
-                                           needs.county_zones)[1] if h > 0 else np.nan
-                     for h, a in zip(herd, adcode, strict=True)], dtype=np.float64)
 
 
 def site_signature(row: pd.Series) -> str:

@@ -156,6 +156,11 @@ LABELS_PLANNER: Mapping[str, Mapping[str, str]] = {
         "zh": "运输半径内没有可施肥地块，按全市平均需氮量计算。",
         "en": "No manure land within the haul radius: at the region's mean demand.",
     },
+    "planner.fb.demand_crop": {
+        "zh": "运输半径内没有可施肥地块，按本地区默认消纳作物（青贮玉米，默认产量）的需氮量计算。",
+        "en": "No manure land within the haul radius: at the demand of the region's default "
+              "receiving crop (silage maize, default yield).",
+    },
     "planner.fb.forage": {"zh": "需饲草地（亩）", "en": "Forage land (mu)"},
     "planner.fb.forage_help": {
         "zh": "青贮玉米、苜蓿、燕麦草全部本地种植所需面积（奶牛与奶山羊日粮 ÷ 所在旗县产量）。",

@@ -18,6 +18,7 @@ from siting.nutrients.herd import (
     pig_equivalents,
 )
 from siting.nutrients.land import FarmLandRequirement, farm_land_requirement, land_required_mu
+from siting.nutrients.parcel_demand import ParcelMixDemand, parcel_mix_demand
 from siting.nutrients.parcels import (
     COUNTY_BALANCE_COLUMNS,
     HEAD_SUFFIX,
@@ -42,6 +43,7 @@ __all__ = [
     "FarmLandRequirement",
     "ManureSupply",
     "Note",
+    "ParcelMixDemand",
     "PigEquivalents",
     "capacity_columns",
     "county_balance",
@@ -54,5 +56,6 @@ __all__ = [
     "manure_demand_kg_per_mu",
     "manure_supply",
     "parcel_absorption_capacity",
+    "parcel_mix_demand",
     "pig_equivalents",
 ]

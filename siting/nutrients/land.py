@@ -10,6 +10,7 @@ from problems import Problems
 from siting.nutrients.demand import CropDemand
 from siting.nutrients.explain import ExplainRow, Note, fmt, json_number
 from siting.nutrients.herd import ManureSupply
+from siting.nutrients.parcel_demand import ParcelMixDemand
 from siting.parameters import Coefficient, NutrientParams
 
 Basis = Literal["N", "P"]
@@ -43,7 +44,7 @@ class FarmLandRequirement:
     """
 
     supply: ManureSupply
-    demand: CropDemand
+    demand: CropDemand | ParcelMixDemand
     land_required_mu_n: float
     land_required_mu_p: float
     binding_basis: Basis
@@ -100,7 +101,7 @@ class FarmLandRequirement:
 
 def farm_land_requirement(
     supply: ManureSupply,
-    demand: CropDemand,
+    demand: CropDemand | ParcelMixDemand,
     *,
     params: NutrientParams,
     olsen_p_mg_per_kg: float | None = None,
@@ -113,7 +114,8 @@ def farm_land_requirement(
     supply
         The farm's manure N and P after losses and sales (kg/yr).
     demand
-        Manure N and P demand per 亩 of the receiving crop.
+        Manure N and P demand per 亩 of the receiving land: one crop (`CropDemand`) or the
+        area-weighted mix of the parcels in reach (`ParcelMixDemand`).
     params
         Nutrient coefficients (``olsen_p_threshold_mg_per_kg``).
     olsen_p_mg_per_kg

@@ -47,6 +47,11 @@ from siting.parameters.forage import (  # noqa: E402
     ZONES,
     ForageParams,
 )
+from siting.parameters.region import (  # noqa: E402
+    DEFAULT_RECEIVING_CROP,
+    DEFAULT_RECEIVING_SOIL_CLASS,
+    RegionParams,
+)
 from siting.parameters.water import LIVESTOCK_CLASSES, WaterParams  # noqa: E402
 
 __all__ += [
@@ -60,3 +65,5 @@ __all__ += [
     "ForageParams",
     "WaterParams",
 ]
+# The region bundle of every coefficient object above (one truth for needs and build-out).
+__all__ += ["DEFAULT_RECEIVING_CROP", "DEFAULT_RECEIVING_SOIL_CLASS", "RegionParams"]

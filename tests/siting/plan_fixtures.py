@@ -8,6 +8,7 @@ Parcels are 100 m x 100 m squares (1 ha = 10,000 / M2_PER_MU mu) on the line y =
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pandas as pd
 
@@ -17,12 +18,10 @@ from shapely.geometry import box
 
 from geo.crs import STORAGE_CRS
 from geo.units import M2_PER_MU, M_PER_KM
-from layers.coefficients import load_manure_routes, load_nutrient_params
-from layers.forage_params import load_forage_params
 from layers.siting_params import load_siting_params
+from planning.region_inputs import load_region_params
 from siting.allocate import AllocationParams
 from siting.criteria import ConstraintLayers
-from siting.farm_needs import NeedParams
 from siting.plan_run import PlanInputs
 from siting.plan_scores import SuitabilityInputs
 from siting.score import default_weights
@@ -71,13 +70,12 @@ def plan_inputs(xs_km: Sequence[float] = tuple(range(1, 11)), *,
                 suitability: bool = True) -> PlanInputs:
     """Return planner inputs over ``parcels(xs_km)`` with the bundled coefficients."""
     land = parcels(xs_km)
-    needs = NeedParams(load_nutrient_params(), load_manure_routes(), load_forage_params(),
-                       {COUNTY: ZONE})
+    needs = replace(load_region_params(None), county_zones={COUNTY: ZONE})
     params = load_siting_params()
     suit = SuitabilityInputs(ConstraintLayers(CRS, {}, parcels=land), params,
                              default_weights(params)) if suitability else None
     counties = county()
-    return PlanInputs(analysis_crs=CRS, needs=needs, allocation=ALLOCATION, parcels=land,
+    return PlanInputs(analysis_crs=CRS, params=needs, allocation=ALLOCATION, parcels=land,
                       suitability=suit, footprint=FOOTPRINT, counties=counties,
                       region_extent=counties.geometry.iloc[0])
 

@@ -21,10 +21,8 @@ import geopandas as gpd
 from shapely.geometry import box
 
 from errors import ParameterError, SchemaError
-from layers.coefficients import load_nutrient_params, load_warning_grades
-from layers.forage_params import load_buildout_params, load_forage_params, load_water_params
+from planning.region_inputs import load_region_params
 from siting.buildout import (
-    BuildoutParameters,
     BuildoutRegion,
     BuildoutResult,
     city_totals,
@@ -38,9 +36,7 @@ A, B, CITY = "150121", "150123", "150100"
 PE_COW = 100 / 15
 SILAGE_T, ALFALFA_T, OAT_T = 4.875, 0.815, 1.6325  # per dairy head and year
 WATER_L_DAY = 117.45  # per dairy head
-PARAMETERS = BuildoutParameters(
-    forage=load_forage_params(), water=load_water_params(), nutrients=load_nutrient_params(),
-    grades=load_warning_grades(), buildout=load_buildout_params())
+PARAMETERS = load_region_params(None)
 PLAN = "the plan"
 
 

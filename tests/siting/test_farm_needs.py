@@ -12,9 +12,10 @@ from layers.coefficients import load_manure_routes
 from layers.forage_params import load_forage_params
 from siting.farm_needs import FARM_NEED_COLUMNS, farm_needs
 from siting.forage import herd_forage_need
+from siting.nutrients import crop_manure_demand
 from tests.siting.plan_fixtures import COUNTY, ZONE, plan_inputs, site, sites
 
-NEEDS = plan_inputs(suitability=False).needs
+NEEDS = plan_inputs(suitability=False).params
 
 
 def test_dairy_farm_needs_follow_the_guide_default() -> None:
@@ -53,6 +54,20 @@ def test_forage_land_uses_the_county_zone() -> None:
 def test_site_without_county_has_no_forage_land() -> None:
     needs = farm_needs(sites(site("A", 1.0, dairy=100, county_code=None)), NEEDS)
     assert math.isnan(needs.loc[0, "forage_land_mu"])
+    assert math.isnan(needs.loc[0, "water_need_m3_per_yr"])
+
+
+def test_absorption_land_defaults_to_the_region_receiving_crop() -> None:
+    """Without receiving land given, the land need is at silage maize, class II, default yield."""
+    needs = farm_needs(sites(site("A", 1.0, dairy=3_000)), NEEDS)
+    demand = crop_manure_demand(NEEDS.crops.get("silage_corn"), yield_kg_per_mu=None,
+                                soil_class="II", params=NEEDS.nutrients)
+    n_need = 3_000 * 100 / 15 * 7.0
+    assert needs.loc[0, "absorption_land_n_mu"] == pytest.approx(
+        n_need / demand.n_demand_kg_per_mu, rel=1e-12)
+    assert needs.loc[0, "absorption_need_basis"] == "N"
+    assert needs.loc[0, "absorption_land_need_mu"] == needs.loc[0, "absorption_land_n_mu"]
+    assert needs.loc[0, "absorption_demand_source"] == "crop"
 
 
 def test_unknown_routes_are_listed_by_site_name() -> None:
@@ -69,7 +84,7 @@ def test_empty_scenario_has_no_needs() -> None:
 
 
 def test_unchanged_sites_reuse_the_previous_needs(monkeypatch: pytest.MonkeyPatch) -> None:
-    from siting import farm_needs as module
+    from siting import needs as module
 
     calls: list[dict] = []
     real = module.herd_forage_need
@@ -82,7 +97,7 @@ def test_unchanged_sites_reuse_the_previous_needs(monkeypatch: pytest.MonkeyPatc
     first = farm_needs(sites(site("A", 1.0, dairy=100), site("B", 2.0, dairy=200)), NEEDS)
     assert len(calls) == 2
     again = farm_needs(sites(site("A", 1.0, dairy=100), site("B", 2.0, dairy=300)), NEEDS,
-                       first)
+                       previous=first)
     assert calls[-1]["dairy_cow_head"] == 300 and len(calls) == 3
     assert again.loc[0, "n_need_kg_per_yr"] == first.loc[0, "n_need_kg_per_yr"]
     assert again.loc[1, "n_need_kg_per_yr"] == pytest.approx(300 * 100 / 15 * 7.0, rel=1e-12)

@@ -169,7 +169,8 @@ def test_scores_are_cached_per_site_and_ranked(monkeypatch: pytest.MonkeyPatch) 
     assert res.loc["A", "suitability_rank"] == 1
     assert res.loc["B", "suitability_rank"] == 2
     assert res.loc["A", "suitability_score"] > res.loc["B", "suitability_score"]
-    assert res.loc["B", "absorption_demand_source"] == "region"
+    # no land in reach: the region's default receiving crop
+    assert res.loc["B", "absorption_demand_source"] == "crop"
     assert np.isnan(res.loc["N", "suitability_score"])
 
 

@@ -1,8 +1,8 @@
 """The balance page's farm calculator: inputs, the computation call, and its results.
 
 Inputs are the herd, manure route, crop and soil (`farm_inputs`). `compute_farm` makes
-exactly the calls of ``python -m siting balance`` (`manure_supply`, `crop_manure_demand`,
-`farm_land_requirement`), so the page and the CLI agree.
+exactly the calls of ``python -m siting balance`` (the land part of
+`siting.needs.herd_needs` on a crop the user chooses), so the page and the CLI agree.
 
 Results are the headline figures, basis, notes, formula and coefficient table
 (`render_headline`, `render_basis`, `render_trace`). Every number shown is a field of
@@ -20,12 +20,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from siting.nutrients import (
-    PER_PE_SUPPLY,
-    crop_manure_demand,
-    farm_land_requirement,
-    manure_supply,
-)
+from siting.needs import Herd, ReceivingLand, herd_absorption_land
+from siting.nutrients import PER_PE_SUPPLY, crop_manure_demand
 from siting.parameters import SOIL_CLASSES
 from ui.balance import state as balance_state
 from ui.balance.coefficients import coefficient_name
@@ -95,14 +91,13 @@ def compute_farm(inputs: FarmInputs, params: NutrientParams, crops: CropTable,
     ParameterError
         For an unknown species, crop or route, or a value out of range.
     """
-    route = routes.route(inputs.route_key) if inputs.route_key else None
-    supply = manure_supply(dict(inputs.herd), params, route=route, sold_frac=inputs.sold_frac)
+    herd = Herd.from_species(dict(inputs.herd), route_key=inputs.route_key,
+                             sold_frac=inputs.sold_frac)
     demand = crop_manure_demand(crops.get(inputs.crop), yield_kg_per_mu=inputs.yield_kg_per_mu,
                                 soil_class=inputs.soil_n_class, soil_p_class=inputs.soil_p_class,
                                 params=params)
-    return farm_land_requirement(supply, demand, params=params,
-                                 olsen_p_mg_per_kg=inputs.olsen_p_mg_per_kg,
-                                 p_sensitive=inputs.p_sensitive)
+    land = ReceivingLand(demand, inputs.olsen_p_mg_per_kg, inputs.p_sensitive)
+    return herd_absorption_land(herd, land, params, routes)
 
 
 def display_names(crops: CropTable, routes: ManureRouteTable, lang: str) -> dict[str, str]:

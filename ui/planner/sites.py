@@ -203,7 +203,7 @@ def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> 
     for k, (column, key) in enumerate(ps.HERD_FIELDS.items()):
         herd_cols[k % 2].number_input(t(f"planner.field.{column}", lang), min_value=0,
                                       step=100, key=key)
-    routes = ("", *inputs.needs.routes.route_keys())
+    routes = ("", *inputs.params.routes.route_keys())
     col_route, col_radius = st.columns(2)
     col_route.selectbox(t("planner.field.route", lang), routes, key=ps.FIELD_ROUTE,
                         format_func=lambda r: _route_label(r, inputs, lang))
@@ -224,7 +224,7 @@ def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> 
 def _route_label(route: str, inputs: PlanInputs, lang: str) -> str:
     if not route:
         return t("planner.route.default", lang)
-    stages = [inputs.needs.routes.stages[s] for s in route.split("+")
-              if s in inputs.needs.routes.stages]
+    stages = [inputs.params.routes.stages[s] for s in route.split("+")
+              if s in inputs.params.routes.stages]
     names = [s.name_en if lang == "en" else s.name_zh for s in stages]
     return " + ".join(names) or route
