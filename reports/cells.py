@@ -7,7 +7,7 @@ from typing import Final
 
 import pandas as pd
 
-from reports.labels import text
+from locales import text
 
 #: Units shown as a percentage.
 _PERCENT_UNITS: Final[frozenset[str]] = frozenset({"frac"})
@@ -41,7 +41,7 @@ def unit_label(unit: str) -> str:
 
 def status_label(status: str, lang: str) -> str:
     """Return the status word in ``lang``."""
-    return text(status, lang) if status in STATUS_COLOURS else status
+    return text(f"report.{status}", lang) if status in STATUS_COLOURS else status
 
 
 def check_name(row: pd.Series, lang: str) -> str:
