@@ -97,7 +97,8 @@ def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> 
 
 def _route_label(route: str, inputs: PlanInputs, lang: str) -> str:
     if not route:
-        return t("planner.route.default", lang)
+        return t("planner.route.default", lang).format(
+            n=f"{inputs.needs.nutrients.n_supply_kg_per_pe:g}")
     stages = [inputs.needs.routes.stages[s] for s in route.split("+")
               if s in inputs.needs.routes.stages]
     names = [s.name_en if lang == "en" else s.name_zh for s in stages]

@@ -70,7 +70,9 @@ def ranking_frame(assessment: SiteAssessment, names: dict[str, str],
             "failed": "; ".join(gate_short(g, lang) for g in s.failed_gates),
         })
     frame = pd.DataFrame(rows).astype({"rank": "Int64", "score": "Float64"})
-    return frame.rename(columns={c: t(f"scol.{c}", lang) for c in frame.columns})
+    delta = f"{sens.delta_frac:.0%}"
+    return frame.rename(columns={c: t(f"scol.{c}", lang).format(delta=delta)
+                                 for c in frame.columns})
 
 
 def gate_frame(site: SiteResult, lang: str) -> pd.DataFrame:

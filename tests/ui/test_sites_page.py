@@ -79,7 +79,8 @@ def test_demo_candidates_rank_like_the_cli(page: AppTest, cli: dict) -> None:
             assert shown == pytest.approx(site["score"], abs=0.05)
             assert row[t("scol.rank", "zh")] == site["rank"]
             best, worst = site["rank_range"]
-            assert row[t("scol.range", "zh")] == f"{best}–{worst}"
+            delta = f"{cli['sensitivity']['delta_frac']:.0%}"
+            assert row[t("scol.range", "zh").format(delta=delta)] == f"{best}–{worst}"
 
 
 def test_sensitivity_headline_names_the_top_site(page: AppTest, cli: dict) -> None:
