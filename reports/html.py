@@ -12,7 +12,14 @@ from html import escape
 from typing import TYPE_CHECKING, Final
 
 from locales import text
-from reports.cells import STATUS_COLOURS, check_cells, check_note, number
+from reports.cells import (
+    STATUS_COLOURS,
+    check_cells,
+    check_note,
+    coefficient_unit,
+    data_status,
+    number,
+)
 from reports.content import place_checks, status_counts
 
 if TYPE_CHECKING:
@@ -130,8 +137,9 @@ def _parameters(view: PacketView) -> str:
     params = view.parameters
     headers = [text(f"report.{k}", lang)
                for k in ("key", "value", "unit", "status", "source", "note")]
-    rows = [[str(r["key"]), number(r["value"], str(r["unit"])), str(r["unit"]),
-             str(r["status"]), str(r["source"]), str(r["note"] or "")]
+    rows = [[str(r["key"]), number(r["value"], str(r["unit"])),
+             coefficient_unit(str(r["unit"]), lang), data_status(str(r["status"]), lang),
+             str(r["source"]), str(r["note"] or "")]
             for _, r in params.iterrows()]
     classes = ["illustrative" if s == "illustrative" else "" for s in params["status"]]
     return _table(headers, rows, classes, {1})

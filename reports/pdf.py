@@ -12,7 +12,14 @@ from matplotlib.figure import Figure
 
 from locales import text
 from reports import pdf_table
-from reports.cells import STATUS_COLOURS, check_cells, check_note, number
+from reports.cells import (
+    STATUS_COLOURS,
+    check_cells,
+    check_note,
+    coefficient_unit,
+    data_status,
+    number,
+)
 from reports.content import place_checks, status_counts
 from reports.figures import draw_forage_counties, draw_forage_place, draw_load, draw_map, draw_water
 
@@ -199,7 +206,8 @@ def _parameter_table(view: PacketView) -> TableParts:
                pdf_table.Column(text("report.unit", lang), 0.15),
                pdf_table.Column(text("report.status", lang), 0.12),
                pdf_table.Column(text("report.source", lang), 0.35)]
-    rows = [[str(r["key"]), number(r["value"], str(r["unit"])), str(r["unit"]), str(r["status"]),
+    rows = [[str(r["key"]), number(r["value"], str(r["unit"])),
+             coefficient_unit(str(r["unit"]), lang), data_status(str(r["status"]), lang),
              str(r["source"])] for _, r in params.iterrows()]
     fills = ["#fff6d5" if s == "illustrative" else None for s in params["status"]]
     return columns, rows, fills
