@@ -26,10 +26,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import geopandas as gpd
+import pyogrio
 from shapely.geometry import Point
 
-from layers.counties import load_counties
-from layers.region import load_region
+from layers.scenario_files import DEMO_SCENARIO_NAME
 from store import STORE_PATH_ENV
 from ui import state
 from ui.map import MapLayer, MapView, build_map
@@ -45,18 +45,37 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 #: ASCII words a Chinese page may show, each a name, format or unit with no Chinese form.
 ZH_ALLOWED_WORDS = frozenset({
     "OpenStreetMap",  # basemap brand name
-    "Language",  # the language switch is labelled in both languages on purpose
-    "English",  # the name of the other language, in that language
-    "GeoJSON", "GeoPackage", "Shapefile", "gpkg", "json", "geojson", "shp", "kmz",  # formats
-    "EPSG",  # CRS authority code (EPSG:4546)
-    "Amap", "Tencent",  # none: the Chinese texts say 高德/腾讯 (kept here only if data shows them)
-    "TIANDITU", "secrets",  # the setting name a user must type (TIANDITU_KEY in secrets)
-    "make", "assets", "python", "siting", "score",  # commands a user types
-    "Olsen",  # Olsen-P, the soil-test method's name
-    "WGS84", "CGCS",  # datum names
+    "Language", "English",  # the language switch names the other language in its own words
+    "GeoJSON", "GeoPackage", "Shapefile", "GeoTIFF",  # file formats
+    "EPSG",  # CRS authority (EPSG:4546)
+    "TIANDITU", "secrets", "make", "assets", "python", "siting", "score",  # what a user types
+    "Olsen",  # Olsen-P, the name of the soil-test method
 })
-#: TODO, each with the module that produces it: texts still in one language only.
-KNOWN_OFFENDERS: dict[str, str] = {}
+#: The language switch names each language in its own words (中文, "Language / 语言").
+LANGUAGE_SWITCH = ("语言", "中文")
+#: File names, paths and dotted module names (``water_caps.csv``, ``siting.water``).
+FILE_NAME = re.compile(r"\S*[/.]\S+")
+#: Chinese document titles and numbers cited by name (《...》, 农办牧〔2018〕1号).
+CITATION = re.compile(r"《[^》]*》|\S*〔\d{4}〕\d+号")
+#: Data columns whose texts are names or citations, shown as recorded in both languages.
+#: Names (counties, features, demo sites, the demo scenario) are proper names. Sources and
+#: notes are recorded in one language in data/; giving them a zh/en pair is the data pass
+#: (layers/, data/), not the UI's: TODO.
+DATA_TEXT_COLUMNS = frozenset({
+    "name", "name_zh", "name_en", "name_short_zh", "label_zh", "label_en", "feature_id",
+    "site_id", "source", "note"})
+#: TODO, each with the module that produces it: texts still in one language only
+#: (regular expressions searched in the text).
+KNOWN_OFFENDERS: dict[str, str] = {
+    r"^demo loader$": "ui/review_data.py: the audit-trail user who loads the demo scenario is "
+                      "stored as an English name; store a language-neutral id and show words",
+    r"得 \S+ 分，其间线性": "siting/criteria.py: the value-function explanation puts unit codes "
+                         "(deg, ratio, frac of county cap) into the Chinese sentence",
+    r"slope_(mean|max)_deg = ": "siting/criteria.py: the slope explanation names the column",
+    r"\(生态保护红线\)|\(禁养区\)|\(永久基本农田\)": (
+        "siting/criteria.py: English layer-kind names gloss the regulatory term in Chinese "
+        "(LAYER_KINDS names); keep or drop the gloss in the siting pass"),
+}
 
 
 def _page(key: str) -> None:
@@ -108,31 +127,68 @@ def page_texts(at: AppTest) -> list[str]:
     return texts
 
 
+def _csv_texts(path: Path) -> set[str]:
+    frame = pd.read_csv(path, dtype=str)
+    columns = [c for c in frame.columns if c in DATA_TEXT_COLUMNS]
+    return {str(v) for c in columns for v in frame[c].dropna()}
+
+
+def _layer_texts(path: Path) -> set[str]:
+    texts: set[str] = set()
+    for layer, _ in pyogrio.list_layers(path):
+        fields = [f for f in pyogrio.read_info(path, layer=layer)["fields"]
+                  if f in DATA_TEXT_COLUMNS]
+        if fields and layer != "absorption_parcels":
+            frame = pyogrio.read_dataframe(path, layer=layer, columns=fields,
+                                           read_geometry=False)
+            texts |= {str(v) for c in fields for v in frame[c].dropna()}
+    return texts
+
+
 @pytest.fixture(scope="module")
-def proper_names() -> frozenset[str]:
-    """Names read from data, shown as they are in both languages."""
-    region = load_region("hohhot")
-    counties = load_counties(region)
-    return frozenset({*counties["name_zh"].astype(str), region.name_zh})
+def data_texts() -> tuple[str, ...]:
+    """Names and citations read from the data, longest first (see `DATA_TEXT_COLUMNS`)."""
+    data = ROOT / "data"
+    texts = {DEMO_SCENARIO_NAME}
+    for path in [*sorted((data / "coefficients").glob("*.csv")),
+                 *sorted((data / "regions").glob("*/*.csv"))]:
+        texts |= _csv_texts(path)
+    for path in [*sorted((data / "regions").glob("*/*.gpkg")),
+                 *sorted((data / "regions").glob("*/*.geojson"))]:
+        texts |= _layer_texts(path)
+    return tuple(sorted((t for t in texts if t.strip()), key=len, reverse=True))
 
 
-def english_in_chinese(texts: list[str]) -> list[str]:
+def _without(text: str, parts: tuple[str, ...]) -> str:
+    for part in parts:
+        if part in text:
+            text = text.replace(part, " ")
+    return text
+
+
+def english_in_chinese(texts: list[str], data: tuple[str, ...] = ()) -> list[str]:
     """Return the texts with ASCII words of 4+ letters not allowed on a Chinese page."""
-    return sorted({text for text in texts
-                   if set(ASCII_WORD.findall(text)) - ZH_ALLOWED_WORDS
-                   and text not in KNOWN_OFFENDERS})
-
-
-def chinese_in_english(texts: list[str], names: frozenset[str]) -> list[str]:
-    """Return the texts with CJK characters outside proper names on an English page."""
     found = set()
     for text in texts:
-        rest = text
-        for name in sorted(names, key=len, reverse=True):
-            rest = rest.replace(name, "")
-        if CJK.search(rest) and text not in KNOWN_OFFENDERS:
+        rest = FILE_NAME.sub(" ", _without(text, data))
+        words = set(ASCII_WORD.findall(rest)) - ZH_ALLOWED_WORDS
+        if words and not _known(text):
             found.add(text)
     return sorted(found)
+
+
+def chinese_in_english(texts: list[str], data: tuple[str, ...] = ()) -> list[str]:
+    """Return the texts with CJK characters outside names and citations on an English page."""
+    found = set()
+    for text in texts:
+        rest = CITATION.sub(" ", _without(text, (*data, *LANGUAGE_SWITCH)))
+        if CJK.search(rest) and not _known(text):
+            found.add(text)
+    return sorted(found)
+
+
+def _known(text: str) -> bool:
+    return any(re.search(pattern, text) for pattern in KNOWN_OFFENDERS)
 
 
 def _run_page(key: str, lang: str, store_file: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
@@ -147,23 +203,37 @@ def _run_page(key: str, lang: str, store_file: Path, monkeypatch: pytest.MonkeyP
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sidebar_shows_only_its_language(lang: str, data_texts: tuple[str, ...]) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
+    at.session_state[state.LANG] = lang
+    at.run()
+    assert not at.exception
+    texts = page_texts(at)
+    assert len(texts) > 5
+    if lang == "zh":
+        assert english_in_chinese(texts, data_texts) == []
+    else:
+        assert chinese_in_english(texts, data_texts) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("key", [spec.key for spec in PAGES])
-def test_page_shows_only_its_language(key: str, lang: str, proper_names: frozenset[str],
+def test_page_shows_only_its_language(key: str, lang: str, data_texts: tuple[str, ...],
                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _run_page(key, lang, tmp_path / "plans.gpkg", monkeypatch)
     texts = page_texts(at)
     assert len(texts) > 5
     if lang == "zh":
-        assert english_in_chinese(texts) == []
+        assert english_in_chinese(texts, data_texts) == []
     else:
-        assert chinese_in_english(texts, proper_names) == []
+        assert chinese_in_english(texts, data_texts) == []
 
 
 def test_the_checks_catch_the_other_language() -> None:
     zh_texts = ["承载力（load index）", "饲草 GeoPackage", "EPSG:4546（经纬度）"]
     assert english_in_chinese(zh_texts) == ["承载力（load index）"]
     en_texts = ["County 赛罕区", "Warning grade 预警", "Upload a GeoPackage"]
-    assert chinese_in_english(en_texts, frozenset({"赛罕区"})) == ["Warning grade 预警"]
+    assert chinese_in_english(en_texts, ("赛罕区",)) == ["Warning grade 预警"]
 
 
 def _draw_map_html(lang: str) -> str:

@@ -194,8 +194,12 @@ def _sensitivity(result: SiteAssessment, names: dict[str, str], lang: str) -> No
     if sens.top_stays_on_top:
         st.success(t("sites.top_stays", lang).format(site=top, pct=pct))
         return
-    changes = "; ".join(t("sites.top_change_row", lang).format(
-        criterion=c, sign=d, site=names.get(s, s)) for c, d, s in sens.top_changes)
+    criteria = {c.key: (c.name_en if lang == "en" else c.name_zh)
+                for site in result.scores.sites for c in site.criteria}
+    changes = t("sites.top_change_separator", lang).join(
+        t("sites.top_change_row", lang).format(criterion=criteria.get(c, c), sign=d,
+                                               site=names.get(s, s))
+        for c, d, s in sens.top_changes)
     st.warning(t("sites.top_changes", lang).format(site=top, pct=pct, changes=changes))
 
 
