@@ -33,7 +33,7 @@ from layers.scenario_files import DEMO_SCENARIO_NAME
 from store import STORE_PATH_ENV
 from ui import state
 from ui.map import MapLayer, MapView, build_map
-from ui.pages import PAGES
+from ui.pages import PAGES, sites
 from ui.pages.review import LOAD_DEMO
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +50,7 @@ ZH_ALLOWED_WORDS = frozenset({
     "EPSG",  # CRS authority (EPSG:4546)
     "TIANDITU", "secrets", "make", "assets", "python", "siting", "score",  # what a user types
     "Olsen",  # Olsen-P, the name of the soil-test method
+    "Saaty",  # Saaty 1–9 scale of the AHP, named after its author
 })
 #: The language switch names each language in its own words (中文, "Language / 语言").
 LANGUAGE_SWITCH = ("语言", "中文")
@@ -98,6 +99,8 @@ def _proto_texts(message: object) -> Iterator[str]:
 
 def _frame_texts(frame: pd.DataFrame) -> Iterator[str]:
     yield from (str(column) for column in frame.columns)
+    if not isinstance(frame.index, pd.RangeIndex):
+        yield from (str(label) for label in frame.index)
     for column in frame.columns:
         if frame[column].dtype == object or isinstance(frame[column].dtype, pd.StringDtype):
             yield from (str(v) for v in frame[column].dropna().unique())
@@ -223,6 +226,21 @@ def test_page_shows_only_its_language(key: str, lang: str, data_texts: tuple[str
     at = _run_page(key, lang, tmp_path / "plans.gpkg", monkeypatch)
     texts = page_texts(at)
     assert len(texts) > 5
+    if lang == "zh":
+        assert english_in_chinese(texts, data_texts) == []
+    else:
+        assert chinese_in_english(texts, data_texts) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_ahp_weights_show_only_their_language(lang: str, data_texts: tuple[str, ...],
+                                              tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run_page("sites", lang, tmp_path / "plans.gpkg", monkeypatch)
+    at.radio(key=sites.METHOD).set_value("ahp").run()
+    assert not at.exception
+    texts = page_texts(at)
+    assert "forage_land_ratio" not in texts  # matrix headers are criterion names, not keys
     if lang == "zh":
         assert english_in_chinese(texts, data_texts) == []
     else:

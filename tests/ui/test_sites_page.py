@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from layers.siting_params import load_siting_params
 from siting.criteria import LAYER_KINDS
 from ui.labels import t
 from ui.pages import sites
@@ -141,8 +142,10 @@ def test_inconsistent_ahp_matrix_is_flagged() -> None:
     at.radio(key=sites.METHOD).set_value("ahp").run()
     assert not at.exception
     assert any("CR" in s.value for s in at.success)  # the bundled matrix is consistent
+    names = {c.key: c.name_zh for c in load_siting_params().criteria}  # matrix headers
     at.session_state[sites.AHP] = {
-        "edited_rows": {0: {"forage_land_ratio": 1 / 9}, 1: {"slope_max_deg": 1 / 9}},
+        "edited_rows": {0: {names["forage_land_ratio"]: 1 / 9},
+                        1: {names["slope_max_deg"]: 1 / 9}},
         "added_rows": [], "deleted_rows": []}
     at.run()
     flagged = [e.value for e in at.error if "CR" in e.value]

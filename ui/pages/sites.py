@@ -146,11 +146,15 @@ def _direct_weights(inputs: SitingInputs, unavailable: dict[str, str],
 def _ahp_weights(inputs: SitingInputs, unavailable: dict[str, str],
                  lang: str) -> tuple[tuple[str, float], ...] | None:
     st.caption(t("sites.ahp_help", lang))
-    edited = st.data_editor(inputs.ahp_matrix.round(4), key=AHP, width="stretch")
-    result = ahp_weights(sites_view.reciprocal_matrix(pd.DataFrame(edited)))
+    names = {c.key: (c.name_en if lang == "en" else c.name_zh) for c in inputs.params.criteria}
+    keys = {name: key for key, name in names.items()}
+    shown_matrix = inputs.ahp_matrix.round(4).rename(index=names, columns=names)
+    edited = st.data_editor(shown_matrix, key=AHP, width="stretch")
+    matrix = pd.DataFrame(edited).rename(index=keys, columns=keys)
+    result = ahp_weights(sites_view.reciprocal_matrix(matrix))
     col_stats, col_weights = st.columns([1, 2])
     col_stats.dataframe(sites_view.ahp_summary(result, lang), hide_index=True)
-    shown = pd.DataFrame({t("ccol.criterion", lang): list(result.keys),
+    shown = pd.DataFrame({t("ccol.criterion", lang): [names.get(k, k) for k in result.keys],
                           t("ccol.weight", lang): [round(w, 4) for w in result.weights]})
     col_weights.dataframe(shown, hide_index=True)
     if result.consistent:
