@@ -19,8 +19,9 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
-from errors import PlannerWarning
+from errors import GeometryRepairedWarning, PlannerWarning
 from geo.io import read_vector
+from locales import text
 from planning.scenarios import SiteRecord, sites_frame
 from siting.site_footprint import check_footprints, county_codes, single_footprint, square_footprint
 from ui import planner_state as ps
@@ -64,9 +65,13 @@ def check_drawing(drawing: DrawnFeature, inputs: PlanInputs, *, source_name: str
         warnings.simplefilter("always", PlannerWarning)
         result = read_vector(drawing.to_geojson_bytes(), filename=source_name,
                              geometry_kind=drawing.kind, region_extent=inputs.region_extent)
+    repaired = [text("planner.draft.repaired", lang) for lang in ("en", "zh")] if any(
+        issubclass(w.category, GeometryRepairedWarning) for w in caught) else []
     notes_en = [*result.notes, *(str(w.message) for w in caught
-                                 if issubclass(w.category, PlannerWarning))]
-    notes_zh = list(result.notes_zh)
+                                 if issubclass(w.category, PlannerWarning)
+                                 and not issubclass(w.category, GeometryRepairedWarning)),
+                *repaired[:1]]
+    notes_zh = [*result.notes_zh, *repaired[1:]]
     geometry = result.features.geometry.iloc[0]
     if drawing.kind == "point":
         return DraftFootprint("point", geometry, tuple(notes_en), tuple(notes_zh))
