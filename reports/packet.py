@@ -53,7 +53,7 @@ def write_county_packet(inputs: PacketInputs, county: str | None, out_dir: Path,
         figures = _figures(drawn)
     view = _view(inputs, place, lang, font_missing=False)
     write_html(view, figures, stem.with_suffix(".html"))
-    write_workbook(_tables(view), stem.with_suffix(".xlsx"))
+    write_workbook(_tables(view), stem.with_suffix(".xlsx"), view.lang)
     return ReportFiles(html=stem.with_suffix(".html"), pdf=stem.with_suffix(".pdf"),
                        xlsx=stem.with_suffix(".xlsx"), pdf_pages=pages)
 
