@@ -7,7 +7,7 @@ from typing import Final
 
 import pandas as pd
 
-from reports.labels import text
+from locales import has, text
 
 #: Units shown as a percentage.
 _PERCENT_UNITS: Final[frozenset[str]] = frozenset({"frac"})
@@ -34,14 +34,29 @@ def number(value: object, unit: str) -> str:
     return f"{x:.3g}"
 
 
-def unit_label(unit: str) -> str:
-    """Return the unit as printed (fractions are printed as %)."""
-    return "%" if unit in _PERCENT_UNITS else unit
+def unit_label(unit: str, lang: str) -> str:
+    """Return the unit as printed in ``lang`` (fractions are printed as %)."""
+    if unit in _PERCENT_UNITS:
+        return "%"
+    return text(f"unit.{unit}", lang) if has(f"unit.{unit}") else unit
+
+
+def coefficient_unit(unit: str, lang: str) -> str:
+    """Return a coefficient's unit (``kg N per PE per yr`` ...) in ``lang`` where known."""
+    for key in (f"bunit.{unit}", f"unit.{unit}"):
+        if has(key):
+            return text(key, lang)
+    return unit
+
+
+def data_status(status: str, lang: str) -> str:
+    """Return a coefficient's data status (verified, illustrative ...) in ``lang``."""
+    return text(f"status.{status}", lang) if has(f"status.{status}") else status
 
 
 def status_label(status: str, lang: str) -> str:
     """Return the status word in ``lang``."""
-    return text(status, lang) if status in STATUS_COLOURS else status
+    return text(f"report.{status}", lang) if status in STATUS_COLOURS else status
 
 
 def check_name(row: pd.Series, lang: str) -> str:
@@ -58,6 +73,6 @@ def check_note(row: pd.Series, lang: str) -> str:
 def check_cells(checks: pd.DataFrame, lang: str) -> list[list[str]]:
     """Return the check table as text: year, check, value, limit, unit, status."""
     return [[str(int(row["year"])), check_name(row, lang), number(row["value"], row["unit"]),
-             number(row["limit"], row["unit"]), unit_label(str(row["unit"])),
+             number(row["limit"], row["unit"]), unit_label(str(row["unit"]), lang),
              status_label(str(row["status"]), lang)]
             for _, row in checks.iterrows()]

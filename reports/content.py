@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 
-from reports.labels import text
+from locales import text
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -142,7 +142,8 @@ def _site_names(sites: pd.DataFrame, lang: str) -> pd.Series:
 
 def _scores(inputs: PacketInputs, sites: pd.DataFrame, lang: str) -> pd.Series:
     if inputs.scores is None:
-        return pd.Series(text("scores_not_computed", lang), index=sites.index, dtype="string")
+        return pd.Series(text("report.scores_not_computed", lang), index=sites.index,
+                         dtype="string")
     scored = inputs.scores.set_index("site_id")
     shown = [(f"{scored.loc[s, 'score']:.0f}" if bool(scored.loc[s, "passed"]) else "×")
              if s in scored.index else "" for s in sites["site_id"]]
@@ -150,7 +151,7 @@ def _scores(inputs: PacketInputs, sites: pd.DataFrame, lang: str) -> pd.Series:
 
 
 def _decisions(reviews: pd.DataFrame | None, site_ids: pd.Series, lang: str) -> pd.DataFrame:
-    pending = text("pending", lang)
+    pending = text("report.pending", lang)
     out = pd.DataFrame({"decision": pending, "reason": ""}, index=site_ids.index)
     if reviews is None or reviews.empty:
         return out
@@ -158,7 +159,7 @@ def _decisions(reviews: pd.DataFrame | None, site_ids: pd.Series, lang: str) -> 
     latest = latest.set_index("site_id")
     for k, site_id in site_ids.items():
         if site_id in latest.index:
-            out.loc[k, "decision"] = text(str(latest.loc[site_id, "decision"]), lang)
+            out.loc[k, "decision"] = text(f"report.{latest.loc[site_id, 'decision']}", lang)
             out.loc[k, "reason"] = str(latest.loc[site_id, "reason"] or "")
     return out
 

@@ -15,8 +15,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from geo.units import M_PER_KM, MU_PER_WAN_MU
+from locales import text
 from reports.content import county_names
-from reports.labels import text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -107,13 +107,15 @@ def _legend_handles(inputs: PacketInputs, place: Place, lang: str) -> list[objec
     handles: list[object] = []
     if not place.is_city:
         handles.append(Patch(facecolor="#fff3c4", edgecolor="#b35900",
-                             label=text("map_legend_place", lang)))
+                             label=text("report.map_legend_place", lang)))
     stages = set(inputs.sites["status"]) if "status" in inputs.sites.columns else set()
     handles += [Line2D([], [], marker=marker, color="white", markerfacecolor="#bbbbbb",
-                       markeredgecolor="black", markersize=8, label=text(stage, lang))
+                       markeredgecolor="black", markersize=8,
+                       label=text(f"report.{stage}", lang))
                 for stage, marker in STAGE_MARKERS.items() if stage in stages]
     used = set(latest_decisions(inputs).values()) | {"pending"}
-    handles += [Patch(facecolor=colour, edgecolor="black", label=text(decision, lang))
+    handles += [Patch(facecolor=colour, edgecolor="black",
+                      label=text(f"report.{decision}", lang))
                 for decision, colour in DECISION_COLOURS.items() if decision in used]
     return handles
 
@@ -139,12 +141,12 @@ def draw_forage_place(ax: Axes, inputs: PacketInputs, place: Place, lang: str) -
     width = 0.26
     for k, (label, suffix) in enumerate(series):
         values = [float(totals[f"{crop}_{suffix}_mu"]) / MU_PER_WAN_MU for crop in CROPS]
-        bars = ax.bar(x + (k - 1) * width, values, width, label=text(label, lang),
-                      color=_BAR_COLOURS[k])
+        bars = ax.bar(x + (k - 1) * width, values, width,
+                      label=text(f"report.{label}", lang), color=_BAR_COLOURS[k])
         ax.bar_label(bars, fmt="%.1f", fontsize=8, padding=2)
-    ax.set_xticks(x, [text(crop, lang) for crop in CROPS], fontsize=10)
-    ax.set_ylabel(text("wan_mu", lang), fontsize=10)
-    ax.set_title(f"{text('charts_forage', lang)} ({int(totals['year'])})", fontsize=12)
+    ax.set_xticks(x, [text(f"report.{crop}", lang) for crop in CROPS], fontsize=10)
+    ax.set_ylabel(text("report.wan_mu", lang), fontsize=10)
+    ax.set_title(text("report.charts_forage_year", lang, year=int(totals["year"])), fontsize=12)
     ax.legend(fontsize=9)
     ax.margins(y=0.15)
 
@@ -159,12 +161,12 @@ def draw_forage_counties(axes: list[Axes], inputs: PacketInputs, lang: str) -> N
     for ax, crop in zip(axes, CROPS, strict=True):
         planned = totals[f"{crop}_target_mu"].to_numpy(dtype=float) / MU_PER_WAN_MU
         needed = totals[f"{crop}_area_needed_mu"].to_numpy(dtype=float) / MU_PER_WAN_MU
-        ax.barh(y - 0.2, planned, 0.4, label=text("planned", lang), color=_BAR_COLOURS[0])
-        ax.barh(y + 0.2, needed, 0.4, label=text("needed", lang), color=_BAR_COLOURS[1])
+        ax.barh(y - 0.2, planned, 0.4, label=text("report.planned", lang), color=_BAR_COLOURS[0])
+        ax.barh(y + 0.2, needed, 0.4, label=text("report.needed", lang), color=_BAR_COLOURS[1])
         ax.set_yticks(y, labels, fontsize=9)
         ax.invert_yaxis()
-        ax.set_title(f"{text(crop, lang)} ({int(totals['year'].max())}, {text('wan_mu', lang)})",
-                     fontsize=11)
+        ax.set_title(text("report.forage_panel", lang, crop=text(f"report.{crop}", lang),
+                          year=int(totals["year"].max())), fontsize=11)
         ax.grid(axis="x", alpha=0.3)
     axes[0].legend(fontsize=9, loc="lower right")
 
@@ -176,12 +178,12 @@ def draw_water(ax: Axes, inputs: PacketInputs, place: Place, lang: str) -> None:
     use = totals["water_use_m3_per_yr"].to_numpy(dtype=float)
     cap = totals["water_cap_m3_per_yr"].to_numpy(dtype=float)
     colours = ["#d73027" if u > c else "#4575b4" for u, c in zip(use, cap, strict=True)]
-    ax.bar(years, use, color=colours, label=text("water_use", lang))
+    ax.bar(years, use, color=colours, label=text("report.water_use", lang))
     ax.plot(years, cap, color="black", linewidth=2, marker="_", markersize=30,
-            linestyle="--", label=text("water_cap", lang))
+            linestyle="--", label=text("report.water_cap", lang))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_ylabel(text("m3", lang), fontsize=10)
-    ax.set_title(f"{text('water_use', lang)} vs {text('water_cap', lang)}", fontsize=12)
+    ax.set_ylabel(text("report.m3", lang), fontsize=10)
+    ax.set_title(text("report.water_title", lang), fontsize=12)
     ax.set_ylim(0, 1.25 * max(float(np.nanmax(use)), float(np.nanmax(cap, initial=0))))
     ax.legend(fontsize=9, loc="upper left", ncols=2)
 
@@ -196,14 +198,16 @@ def draw_load(ax: Axes, inputs: PacketInputs, place: Place, lang: str) -> None:
         if series.empty:
             continue
         ax.plot(series["year"].astype(int).astype(str), series["value"].astype(float),
-                marker="o", color=colour, label=text(label, lang), linewidth=2)
+                marker="o", color=colour, label=text(f"report.{label}", lang), linewidth=2)
         warn = float(series["warning_limit"].iloc[0])
         limit = float(series["limit"].iloc[0])
     if not rows[rows["check"].str.startswith("manure_load_index")].empty:
-        ax.axhline(warn, color="#f39c12", linestyle=":", label=f"{text('load_warn', lang)} {warn:g}")
-        ax.axhline(limit, color="black", linestyle="--", label=f"{text('load_limit', lang)} {limit:g}")
+        ax.axhline(warn, color="#f39c12", linestyle=":",
+                   label=text("report.load_warn", lang, value=f"{warn:g}"))
+        ax.axhline(limit, color="black", linestyle="--",
+                   label=text("report.load_limit", lang, value=f"{limit:g}"))
     loads = rows.loc[rows["check"].str.startswith("manure_load_index"), "value"].astype(float)
     ax.set_ylim(0, max(1.2, 1.1 * float(loads.max())) if not loads.empty else 1.2)
-    ax.set_title(text("load_title", lang), fontsize=12)
+    ax.set_title(text("report.load_title", lang), fontsize=12)
     ax.legend(fontsize=9)
     ax.grid(axis="y", alpha=0.3)

@@ -11,9 +11,16 @@ import io
 from html import escape
 from typing import TYPE_CHECKING, Final
 
-from reports.cells import STATUS_COLOURS, check_cells, check_note, number
+from locales import text
+from reports.cells import (
+    STATUS_COLOURS,
+    check_cells,
+    check_note,
+    coefficient_unit,
+    data_status,
+    number,
+)
 from reports.content import place_checks, status_counts
-from reports.labels import text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -46,31 +53,32 @@ def figure_png(fig: Figure) -> str:
 def write_html(view: PacketView, figures: dict[str, str], path: Path) -> None:
     """Write the page; ``figures`` maps map|forage|water_load to data URIs."""
     lang, inputs = view.lang, view.inputs
-    title = text("title_city" if view.place.is_city else "title_county", lang)
+    title = text("report.title_city" if view.place.is_city else "report.title_county", lang)
     parts = [f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head>"
              f"<meta charset='utf-8'><title>{escape(title)} — {escape(view.place.name(lang))}"
              f"</title><style>{_CSS}</style></head><body>",
              f"<h1>{escape(title)}: {escape(view.place.name(lang))}</h1>",
-             f"<p>{escape(text('subtitle', lang))}</p>", _facts(view), _summary(view),
-             f"<h2>{escape(text('map', lang))}</h2><img alt='map' src='{figures['map']}'>",
-             f"<h2>{escape(text('checks', lang))}</h2>", _checks(view),
-             f"<h2>{escape(text('charts_forage', lang))}</h2>"
+             f"<p>{escape(text('report.subtitle', lang))}</p>", _facts(view), _summary(view),
+             f"<h2>{escape(text('report.map', lang))}</h2><img alt='map' src='{figures['map']}'>",
+             f"<h2>{escape(text('report.checks', lang))}</h2>", _checks(view),
+             f"<h2>{escape(text('report.charts_forage', lang))}</h2>"
              f"<img alt='forage' src='{figures['forage']}'>",
-             f"<h2>{escape(text('charts_load', lang))}</h2>"
+             f"<h2>{escape(text('report.charts_load', lang))}</h2>"
              f"<img alt='water and load' src='{figures['water_load']}'>",
-             f"<h2>{escape(text('sites', lang))}</h2>", _sites(view),
-             f"<h2>{escape(text('parameters', lang))}</h2>", _parameters(view),
+             f"<h2>{escape(text('report.sites', lang))}</h2>", _sites(view),
+             f"<h2>{escape(text('report.parameters', lang))}</h2>", _parameters(view),
              "</body></html>"]
     path.write_text("\n".join(parts), encoding="utf-8")
 
 
 def _facts(view: PacketView) -> str:
     lang, inputs = view.lang, view.inputs
-    rows = [(text("region", lang), inputs.region_name_zh if lang == "zh" else inputs.region_name_en),
-            (text("scenario", lang), inputs.scenario),
-            (text("years", lang), ", ".join(str(y) for y in inputs.result.years)),
-            (text("supply", lang), inputs.result.supply_from),
-            (text("date", lang), inputs.report_date.isoformat())]
+    region_name = inputs.region_name_zh if lang == "zh" else inputs.region_name_en
+    rows = [(text("report.region", lang), region_name),
+            (text("report.scenario", lang), inputs.scenario),
+            (text("report.years", lang), ", ".join(str(y) for y in inputs.result.years)),
+            (text("report.supply", lang), inputs.result.supply_from),
+            (text("report.date", lang), inputs.report_date.isoformat())]
     body = "".join(f"<tr><td><b>{escape(k)}</b></td><td>{escape(str(v))}</td></tr>"
                    for k, v in rows)
     return f"<table class='facts'>{body}</table>"
@@ -79,11 +87,11 @@ def _facts(view: PacketView) -> str:
 def _summary(view: PacketView) -> str:
     lang = view.lang
     counts = status_counts(place_checks(view.inputs, view.place))
-    spans = "".join(f"<span class='{s}'><b>{n}</b> {escape(text(s, lang))}</span>"
+    spans = "".join(f"<span class='{s}'><b>{n}</b> {escape(text('report.' + s, lang))}</span>"
                     for s, n in counts.items())
     notes = "".join(f"<li>{escape(note)}</li>" for note in view.notes)
-    return (f"<h3>{escape(text('summary', lang))}</h3><p class='counts'>{spans}</p>"
-            f"<h3>{escape(text('notes', lang))}</h3><ul>{notes}</ul>")
+    return (f"<h3>{escape(text('report.summary', lang))}</h3><p class='counts'>{spans}</p>"
+            f"<h3>{escape(text('report.notes', lang))}</h3><ul>{notes}</ul>")
 
 
 def _table(headers: list[str], rows: list[list[str]], classes: list[str],
@@ -102,7 +110,8 @@ def _checks(view: PacketView) -> str:
     checks = place_checks(view.inputs, view.place)
     rows = [[*cells, check_note(row, lang)]
             for cells, (_, row) in zip(check_cells(checks, lang), checks.iterrows(), strict=True)]
-    headers = [text(k, lang) for k in ("year", "check", "value", "limit", "unit", "status", "note")]
+    headers = [text(f"report.{k}", lang)
+               for k in ("year", "check", "value", "limit", "unit", "status", "note")]
     classes = [s if s in STATUS_COLOURS and s != "ok" else "" for s in checks["status"]]
     return _table(headers, rows, classes, {2, 3})
 
@@ -110,11 +119,11 @@ def _checks(view: PacketView) -> str:
 def _sites(view: PacketView) -> str:
     lang = view.lang
     if view.sites.empty:
-        return f"<p>{escape(text('no_sites', lang))}</p>"
-    headers = ["No.", text("site_id", lang), text("name", lang), text("site_status", lang),
-               text("start_year", lang), text("dairy_head", lang), text("goat_head", lang),
-               text("score", lang), text("decision", lang)]
-    rows = [[str(k), str(r["site_id"]), str(r["name"]), text(str(r["status"]), lang)
+        return f"<p>{escape(text('report.no_sites', lang))}</p>"
+    headers = [text(f"report.{k}", lang)
+               for k in ("number", "site_id", "name", "site_status", "start_year", "dairy_head",
+                         "goat_head", "score", "decision")]
+    rows = [[str(k), str(r["site_id"]), str(r["name"]), text(f"report.{r['status']}", lang)
              if str(r["status"]) in ("existing", "under_construction", "proposed") else str(r["status"]),
              str(r["start_year"]).removesuffix(".0"), number(r["dairy_cow_head"], "head"),
              number(r["goat_head"], "head"), str(r["score"]),
@@ -126,9 +135,11 @@ def _sites(view: PacketView) -> str:
 def _parameters(view: PacketView) -> str:
     lang = view.lang
     params = view.parameters
-    headers = [text(k, lang) for k in ("key", "value", "unit", "status", "source", "note")]
-    rows = [[str(r["key"]), number(r["value"], str(r["unit"])), str(r["unit"]),
-             str(r["status"]), str(r["source"]), str(r["note"] or "")]
+    headers = [text(f"report.{k}", lang)
+               for k in ("key", "value", "unit", "status", "source", "note")]
+    rows = [[str(r["key"]), number(r["value"], str(r["unit"])),
+             coefficient_unit(str(r["unit"]), lang), data_status(str(r["status"]), lang),
+             str(r["source"]), str(r["note"] or "")]
             for _, r in params.iterrows()]
     classes = ["illustrative" if s == "illustrative" else "" for s in params["status"]]
     return _table(headers, rows, classes, {1})

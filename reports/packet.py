@@ -9,6 +9,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from errors import ParameterError
+from locales import text
+from reports.cells import number
 from reports.content import (
     PacketInputs,
     ReportFiles,
@@ -20,7 +22,6 @@ from reports.content import (
 from reports.figures import draw_forage_counties, draw_forage_place, draw_load, draw_map, draw_water
 from reports.fonts import cjk_family, fonts_in_use
 from reports.html import figure_png, write_html
-from reports.labels import text
 from reports.pdf import PacketView, site_numbers, write_pdf
 from reports.workbook import write_workbook
 
@@ -52,7 +53,7 @@ def write_county_packet(inputs: PacketInputs, county: str | None, out_dir: Path,
         figures = _figures(drawn)
     view = _view(inputs, place, lang, font_missing=False)
     write_html(view, figures, stem.with_suffix(".html"))
-    write_workbook(_tables(view), stem.with_suffix(".xlsx"))
+    write_workbook(_tables(view), stem.with_suffix(".xlsx"), view.lang)
     return ReportFiles(html=stem.with_suffix(".html"), pdf=stem.with_suffix(".pdf"),
                        xlsx=stem.with_suffix(".xlsx"), pdf_pages=pages)
 
@@ -68,16 +69,24 @@ def _check_county(inputs: PacketInputs, county: str | None) -> None:
 
 
 def _view(inputs: PacketInputs, place: Place, lang: str, *, font_missing: bool) -> PacketView:
-    notes = [text("note_status", lang), text("note_illustrative", lang)]
+    notes = [_status_note(inputs, lang), text("report.note_illustrative", lang)]
     if inputs.scores is None:
-        notes.append(text("note_scores", lang))
+        notes.append(text("report.note_scores", lang))
     if inputs.reviews is None:
-        notes.append(text("note_decisions_demo", lang))
+        notes.append(text("report.note_decisions_demo", lang))
     if font_missing:
-        notes.append(text("note_font", lang))
+        notes.append(text("report.note_font", lang))
     return PacketView(inputs=inputs, place=place, lang=lang,
                       sites=sites_table(inputs, place, lang),
                       parameters=parameters_table(inputs), notes=tuple(notes))
+
+
+def _status_note(inputs: PacketInputs, lang: str) -> str:
+    """Return the note on the check statuses, its band and threshold from the coefficients."""
+    values = {c.key: float(c.value) for c in inputs.result.coefficients}
+    return text("report.note_status", lang,
+                band=number(values["warning_band_frac"], "frac"),
+                load_warning=f"{values['load_index_warning']:g}")
 
 
 def _figures(view: PacketView) -> dict[str, str]:

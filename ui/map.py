@@ -13,6 +13,7 @@ Reusable pieces for later pages: `new_map`, `add_polygons`, `add_points`,
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -25,6 +26,7 @@ from jinja2 import Template
 
 import shapely
 
+import locales
 from errors import MissingCrsError
 from geo.crs import DISPLAY_CRS
 from ui.assets import use_local_assets
@@ -188,10 +190,30 @@ def new_map(view: MapView) -> folium.Map:
     m.get_root().header.add_child(Element(_MAP_CSS), name="planner_css")
     add_basemap(m, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
     if view.draw:
+        _DrawTexts(view.lang).add_to(m)
         folium.plugins.Draw(export=False, position="topleft",
                             draw_options={"polyline": False, "circle": False,
                                           "circlemarker": False, "rectangle": False}).add_to(m)
     return m
+
+
+class _DrawTexts(MacroElement):
+    """Leaflet.draw's toolbar and tooltip texts (``L.drawLocal``) from the message catalogue.
+
+    Catalogue key ``leaflet_draw.<path>`` sets ``L.drawLocal.<path>``; the assignments run
+    in the page script, after leaflet.draw.js has loaded and before any toolbar is drawn.
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "DrawTexts"
+        prefix = "leaflet_draw."
+        texts = {key.removeprefix(prefix): locales.text(key, lang)
+                 for key in locales.message_keys(prefix)}
+        self.js = "\n".join(f"L.drawLocal.{path} = {json.dumps(value, ensure_ascii=False)};"
+                             for path, value in texts.items())
 
 
 def add_basemap(m: folium.Map, basemap: str, *, tianditu_key: str | None, lang: str) -> None:

@@ -19,6 +19,7 @@ from layers.counties import load_counties
 from layers.region import load_region
 from layers.scenario_files import load_demo_scenario
 from reports import PacketInputs, ReportFiles, write_county_packet
+from reports.workbook import column_label, sheet_label
 
 ROOT = Path(__file__).resolve().parents[2]
 SHEETS = ["checks", "county_totals", "city_totals", "sites", "reviews", "parameters"]
@@ -57,8 +58,11 @@ def _check_files(files: ReportFiles, inputs: PacketInputs, adcode: str, name: st
     assert not re.search(r"""(src|href)\s*=\s*['"]?\s*(https?:)?//""", html)
     assert not re.search(r"url\(|@import|<script|<link", html)
     workbook = pd.read_excel(files.xlsx, sheet_name=None)
-    assert list(workbook) == SHEETS
-    assert len(workbook["checks"]) == len(rows)
+    assert list(workbook) == [sheet_label(s, lang) for s in SHEETS]
+    checks_sheet = workbook[sheet_label("checks", lang)]
+    assert len(checks_sheet) == len(rows)
+    assert column_label("water_use_m3_per_yr", lang) in list(
+        workbook[sheet_label("county_totals", lang)].columns)
 
 
 def test_county_packet(inputs: PacketInputs, tmp_path: Path) -> None:
@@ -71,10 +75,11 @@ def test_county_packet(inputs: PacketInputs, tmp_path: Path) -> None:
     assert files.pdf_pages[:2] == ("县域规划审核材料", "位置图")
     assert files.pdf_pages.count("场址") == 1
     assert sum(p.startswith("核查表") for p in files.pdf_pages) >= max(1, n_rows // 30)
-    sites = pd.read_excel(files.xlsx, sheet_name="sites")
-    assert set(sites["adcode"].astype(str)) == {"150123"}
-    assert set(sites["decision"]) == {"待审核"}
-    assert set(sites["score"]) == {"未计算评分"}
+    sites = pd.read_excel(files.xlsx, sheet_name="场址")
+    assert set(sites["行政区代码"].astype(str)) == {"150123"}
+    assert set(sites["审核意见"]) == {"待审核"}
+    assert set(sites["适宜性评分"]) == {"未计算评分"}
+    assert column_label("alfalfa_area_needed_mu", "zh") == "苜蓿需种面积（亩）"
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", str(files.pdf),
                         str(tmp_path / "page")], check=True)
@@ -84,8 +89,9 @@ def test_county_packet(inputs: PacketInputs, tmp_path: Path) -> None:
 def test_city_packet(inputs: PacketInputs, tmp_path: Path) -> None:
     files = write_county_packet(inputs, None, tmp_path, lang="en")
     _check_files(files, inputs, inputs.region_adcode, "Hohhot", "en")
-    sites = pd.read_excel(files.xlsx, sheet_name="sites")
+    sites = pd.read_excel(files.xlsx, sheet_name="Sites")
     assert len(sites) == len(inputs.sites)
+    assert list(sites.columns)[:2] == ["ID", "Name"]
 
 
 def test_unknown_county_is_refused(inputs: PacketInputs, tmp_path: Path) -> None:
@@ -108,8 +114,8 @@ def test_cli_writes_three_files(tmp_path: Path) -> None:
         "report_150123.html", "report_150123.pdf", "report_150123.xlsx"]
     # Site scores are those of `python -m siting score` on the same footprints (default
     # weights): a passed site shows its rounded score, a failed one "×".
-    shown = pd.read_excel(tmp_path / "out" / "report_150123.xlsx", sheet_name="sites",
-                          dtype={"score": str}).set_index("site_id")["score"]
+    shown = pd.read_excel(tmp_path / "out" / "report_150123.xlsx", sheet_name="Sites",
+                          dtype={"Suitability score": str}).set_index("ID")["Suitability score"]
     sites = load_demo_scenario(load_region("hohhot"))
     sites = sites[sites["adcode"] == "150123"]
     candidates = tmp_path / "candidates.geojson"

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from layers.siting_params import load_siting_params
 from siting.criteria import LAYER_KINDS
 from ui.labels import t
 from ui.sites import page as sites
@@ -79,7 +80,8 @@ def test_demo_candidates_rank_like_the_cli(page: AppTest, cli: dict) -> None:
             assert shown == pytest.approx(site["score"], abs=0.05)
             assert row[t("scol.rank", "zh")] == site["rank"]
             best, worst = site["rank_range"]
-            assert row[t("scol.range", "zh")] == f"{best}–{worst}"
+            delta = f"{cli['sensitivity']['delta_frac']:.0%}"
+            assert row[t("scol.range", "zh").format(delta=delta)] == f"{best}–{worst}"
 
 
 def test_sensitivity_headline_names_the_top_site(page: AppTest, cli: dict) -> None:
@@ -140,8 +142,10 @@ def test_inconsistent_ahp_matrix_is_flagged() -> None:
     at.radio(key=sites.METHOD).set_value("ahp").run()
     assert not at.exception
     assert any("CR" in s.value for s in at.success)  # the bundled matrix is consistent
+    names = {c.key: c.name_zh for c in load_siting_params().criteria}  # matrix headers
     at.session_state[sites.AHP] = {
-        "edited_rows": {0: {"forage_land_ratio": 1 / 9}, 1: {"slope_max_deg": 1 / 9}},
+        "edited_rows": {0: {names["forage_land_ratio"]: 1 / 9},
+                        1: {names["slope_max_deg"]: 1 / 9}},
         "added_rows": [], "deleted_rows": []}
     at.run()
     flagged = [e.value for e in at.error if "CR" in e.value]

@@ -146,9 +146,9 @@ def test_projected_plane_dem_sets_the_slope(tmp_path: Path) -> None:
     assert not at.error
     expected_deg = math.degrees(math.atan(DZ_DX))  # 5.7106°
     gates = _table(at, "gcol.feature")
-    slope_gate = gates[gates[t("gcol.unit", "zh")] == "deg"][t("gcol.value", "zh")]
+    slope_gate = gates[gates[t("gcol.unit", "zh")] == t("unit.deg", "zh")][t("gcol.value", "zh")]
     assert slope_gate.iloc[0] == pytest.approx(expected_deg, abs=0.05)
     criteria = _table(at, "ccol.contribution")
-    slopes = criteria[criteria[t("ccol.unit", "zh")] == "deg"][t("ccol.value", "zh")]
+    slopes = criteria[criteria[t("ccol.unit", "zh")] == t("unit.deg", "zh")][t("ccol.value", "zh")]
     assert len(slopes) == 2
     assert slopes.to_numpy(dtype=float) == pytest.approx([expected_deg] * 2, abs=0.01)

@@ -96,7 +96,8 @@ def _share_inputs(base: NutrientParams, region_id: str, lang: str) -> dict[str, 
         with column:
             values[key] = _fraction_input(region_id, key, getattr(base, key), lang)
             if key == "manure_share_frac":
-                st.caption(t("coef.manure_share_help", lang))
+                st.caption(t("coef.manure_share_help", lang).format(
+                    default=f"{base.manure_share_frac:g}"))
             else:
                 low, high = getattr(base, key.replace("_frac", "_range_frac"))
                 st.caption(t("coef.guide_range", lang).format(low=f"{low:.2f}", high=f"{high:.2f}"))

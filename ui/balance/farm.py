@@ -109,10 +109,11 @@ def display_names(crops: CropTable, routes: ManureRouteTable, lang: str) -> dict
     return crop_names | stage_names
 
 
-def route_label(key: str, routes: ManureRouteTable, lang: str) -> str:
+def route_label(key: str, routes: ManureRouteTable, params: NutrientParams, lang: str) -> str:
     """Return the display name of a route key (stage names joined by " + ")."""
     if key == PER_PE_SUPPLY:
-        return t("farm.route.per_pe", lang)
+        return t("farm.route.per_pe", lang).format(n=f"{params.n_supply_kg_per_pe:g}",
+                                                   p=f"{params.p_supply_kg_per_pe:g}")
     stages = [routes.stages[part] for part in key.split("+")]
     return " + ".join(s.name_en if lang == "en" else s.name_zh for s in stages)
 
@@ -131,12 +132,13 @@ def _herd_inputs(params: NutrientParams, lang: str) -> tuple[tuple[str, float], 
     return tuple(herd)
 
 
-def _manure_inputs(routes: ManureRouteTable, lang: str) -> tuple[str | None, float]:
+def _manure_inputs(routes: ManureRouteTable, params: NutrientParams,
+                   lang: str) -> tuple[str | None, float]:
     st.markdown(f"**{t('farm.manure', lang)}**")
     options = [PER_PE_SUPPLY, *routes.route_keys()]
     route = translated_choice(st.selectbox, t("farm.route", lang), options,
                               key=balance_state.ROUTE, default=PER_PE_SUPPLY, lang=lang,
-                              format_func=lambda k: route_label(k, routes, lang),
+                              format_func=lambda k: route_label(k, routes, params, lang),
                               help=t("farm.route_help", lang))
     sold = st.number_input(t("farm.sold_frac", lang), min_value=0.0, max_value=1.0, value=0.0,
                            step=SOLD_STEP, format="%.2f", key=balance_state.SOLD_FRAC,
@@ -163,7 +165,7 @@ def _crop_inputs(crops: CropTable, lang: str) -> tuple[str, float]:
     return crop, float(yield_kg_per_mu)
 
 
-def _soil_inputs(lang: str) -> tuple[str, str, float | None, bool]:
+def _soil_inputs(params: NutrientParams, lang: str) -> tuple[str, str, float | None, bool]:
     st.markdown(f"**{t('farm.soil', lang)}**")
     classes = {}
     for x, key in (("n", balance_state.SOIL_N_CLASS), ("p", balance_state.SOIL_P_CLASS)):
@@ -173,7 +175,9 @@ def _soil_inputs(lang: str) -> tuple[str, str, float | None, bool]:
             format_func=lambda c: t(f"farm.soil_class.{c}", lang))
     olsen = st.number_input(t("farm.olsen_p", lang), min_value=0.0, value=None, step=1.0,
                             placeholder=t("farm.olsen_unknown", lang), key=balance_state.OLSEN_P,
-                            help=t("farm.olsen_help", lang), persist_state=balance_state.PERSIST)
+                            help=t("farm.olsen_help", lang).format(
+                                threshold=f"{params.olsen_p_threshold_mg_per_kg:g}"),
+                            persist_state=balance_state.PERSIST)
     sensitive = st.checkbox(t("farm.p_sensitive", lang), key=balance_state.P_SENSITIVE,
                             help=t("farm.p_sensitive_help", lang),
                             persist_state=balance_state.PERSIST)
@@ -187,11 +191,11 @@ def farm_inputs(params: NutrientParams, crops: CropTable, routes: ManureRouteTab
     herd = _herd_inputs(params, lang)
     col_manure, col_crop, col_soil = st.columns(3)
     with col_manure:
-        route, sold = _manure_inputs(routes, lang)
+        route, sold = _manure_inputs(routes, params, lang)
     with col_crop:
         crop, yield_kg_per_mu = _crop_inputs(crops, lang)
     with col_soil:
-        n_class, p_class, olsen, sensitive = _soil_inputs(lang)
+        n_class, p_class, olsen, sensitive = _soil_inputs(params, lang)
     return FarmInputs(herd, route, sold, crop, yield_kg_per_mu, n_class, p_class, olsen,
                       sensitive)
 

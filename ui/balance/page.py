@@ -118,7 +118,8 @@ def _county_tab(region: Region, params: NutrientParams, source: ParcelSource,
                                  analysis_crs=region.analysis_crs, view=map_view(region),
                                  illustrative_inputs=_illustrative_inputs(region, source, lang))
     show_map(m, key="balance_county_map", height=COUNTY_MAP_HEIGHT_PX)
-    st.caption(t("balance.index_note", lang))
+    st.caption(t("balance.index_note", lang).format(n=f"{params.n_supply_kg_per_pe:g}",
+                                                    p=f"{params.p_supply_kg_per_pe:g}"))
     st.subheader(t("balance.table", lang))
     st.dataframe(balance_view.balance_table(balance, grades, lang), hide_index=True,
                  width="stretch")

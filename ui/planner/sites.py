@@ -27,8 +27,9 @@ import streamlit as st
 import geopandas as gpd
 import shapely
 
-from errors import PlannerWarning
+from errors import GeometryRepairedWarning, PlannerWarning
 from geo.io import read_vector
+from locales import text
 from planning.scenarios import SITE_STATUSES, SiteRecord, site_records, sites_frame
 from siting.site_footprint import check_footprints, county_codes, single_footprint, square_footprint
 from ui.labels import t
@@ -75,9 +76,13 @@ def check_drawing(drawing: DrawnFeature, inputs: PlanInputs, *, source_name: str
         warnings.simplefilter("always", PlannerWarning)
         result = read_vector(drawing.to_geojson_bytes(), filename=source_name,
                              geometry_kind=drawing.kind, region_extent=inputs.region_extent)
+    repaired = [text("planner.draft.repaired", lang) for lang in ("en", "zh")] if any(
+        issubclass(w.category, GeometryRepairedWarning) for w in caught) else []
     notes_en = [*result.notes, *(str(w.message) for w in caught
-                                 if issubclass(w.category, PlannerWarning))]
-    notes_zh = list(result.notes_zh)
+                                 if issubclass(w.category, PlannerWarning)
+                                 and not issubclass(w.category, GeometryRepairedWarning)),
+                *repaired[:1]]
+    notes_zh = [*result.notes_zh, *repaired[1:]]
     geometry = result.features.geometry.iloc[0]
     if drawing.kind == "point":
         return DraftFootprint("point", geometry, tuple(notes_en), tuple(notes_zh))
@@ -223,7 +228,8 @@ def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> 
 
 def _route_label(route: str, inputs: PlanInputs, lang: str) -> str:
     if not route:
-        return t("planner.route.default", lang)
+        return t("planner.route.default", lang).format(
+            n=f"{inputs.params.nutrients.n_supply_kg_per_pe:g}")
     stages = [inputs.params.routes.stages[s] for s in route.split("+")
               if s in inputs.params.routes.stages]
     names = [s.name_en if lang == "en" else s.name_zh for s in stages]

@@ -196,7 +196,7 @@ def _site_records(plan_store: PlanStore, scenario: Scenario, site_id: str, lang:
         "review.comments": _renamed(comments[comments["site_id"] == site_id],
                                     {"created_at": "rcol.at", "author": "rcol.user",
                                      "text": "rcol.text"}, lang),
-        "review.audit": _renamed(audit[touched].assign(detail=lambda f: f["detail"].map(str)),
+        "review.audit": _renamed(review_view.audit_frame(audit[touched], lang),
                                  {"at": "rcol.at", "user": "rcol.user", "action": "rcol.action",
                                   "detail": "rcol.detail"}, lang),
     }

@@ -14,7 +14,7 @@ import pandas as pd
 import geopandas as gpd
 
 from geo.crs import DISPLAY_CRS
-from ui.labels import t
+from ui.labels import t, t_or
 from ui.legend import legend_html
 from ui.map import MapLayer, PolygonStyle, build_map
 
@@ -144,11 +144,37 @@ def check_table(checks: pd.DataFrame, *, adcode: str, year: int, lang: str) -> p
         t("rcol.check", lang): _check_name(rows, lang).to_numpy(),
         t("rcol.value", lang): rows["value"].map(_fmt).to_numpy(),
         t("rcol.limit", lang): rows["limit"].map(_fmt).to_numpy(),
-        t("rcol.unit", lang): rows["unit"].astype(str).to_numpy(),
+        t("rcol.unit", lang): rows["unit"].map(lambda u: unit_label(str(u), lang)).to_numpy(),
         t("rcol.status", lang): rows["status"].map(lambda s: _flag(s, lang)).to_numpy(),
         t("rcol.note", lang): rows[note].astype(str).to_numpy(),
         t("rcol.source", lang): rows["source"].astype(str).to_numpy(),
     })
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """Return a check's unit code (``frac``, ``load index``, ``万亩`` ...) in ``lang``."""
+    return t_or(f"unit.{unit}", lang, unit)
+
+
+def audit_frame(audit: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return audit rows with the action and its detail in words of ``lang``.
+
+    ``action`` (e.g. ``site.update``) reads catalogue key ``audit.<action>``; ``detail`` (a
+    dict) becomes "field: value" pairs named by ``audit.field.<field>``, decisions in words.
+    """
+    return audit.assign(
+        action=audit["action"].map(lambda a: t_or(f"audit.{a}", lang, str(a))),
+        detail=audit["detail"].map(lambda d: _audit_detail(d, lang)))
+
+
+def _audit_detail(detail: object, lang: str) -> str:
+    if not isinstance(detail, dict):
+        return str(detail)
+    pairs = [t("audit.field_value", lang).format(
+        field=t_or(f"audit.field.{field}", lang, field),
+        value=t_or(f"decision.{value}", lang, str(value)) if field == "decision" else value)
+        for field, value in detail.items()]
+    return t("audit.field_separator", lang).join(pairs)
 
 
 def status_matrix(checks: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:

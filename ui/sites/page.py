@@ -147,11 +147,15 @@ def _direct_weights(inputs: SitingInputs, unavailable: dict[str, str],
 def _ahp_weights(inputs: SitingInputs, unavailable: dict[str, str],
                  lang: str) -> tuple[tuple[str, float], ...] | None:
     st.caption(t("sites.ahp_help", lang))
-    edited = st.data_editor(inputs.ahp_matrix.round(4), key=AHP, width="stretch")
-    result = ahp_weights(results.reciprocal_matrix(pd.DataFrame(edited)))
+    names = {c.key: (c.name_en if lang == "en" else c.name_zh) for c in inputs.params.criteria}
+    keys = {name: key for key, name in names.items()}
+    shown_matrix = inputs.ahp_matrix.round(4).rename(index=names, columns=names)
+    edited = st.data_editor(shown_matrix, key=AHP, width="stretch")
+    matrix = pd.DataFrame(edited).rename(index=keys, columns=keys)
+    result = ahp_weights(results.reciprocal_matrix(matrix))
     col_stats, col_weights = st.columns([1, 2])
     col_stats.dataframe(results.ahp_summary(result, lang), hide_index=True)
-    shown = pd.DataFrame({t("ccol.criterion", lang): list(result.keys),
+    shown = pd.DataFrame({t("ccol.criterion", lang): [names.get(k, k) for k in result.keys],
                           t("ccol.weight", lang): [round(w, 4) for w in result.weights]})
     col_weights.dataframe(shown, hide_index=True)
     if result.consistent:
@@ -195,8 +199,12 @@ def _sensitivity(result: SiteAssessment, names: dict[str, str], lang: str) -> No
     if sens.top_stays_on_top:
         st.success(t("sites.top_stays", lang).format(site=top, pct=pct))
         return
-    changes = "; ".join(t("sites.top_change_row", lang).format(
-        criterion=c, sign=d, site=names.get(s, s)) for c, d, s in sens.top_changes)
+    criteria = {c.key: (c.name_en if lang == "en" else c.name_zh)
+                for site in result.scores.sites for c in site.criteria}
+    changes = t("sites.top_change_separator", lang).join(
+        t("sites.top_change_row", lang).format(criterion=criteria.get(c, c), sign=d,
+                                               site=names.get(s, s))
+        for c, d, s in sens.top_changes)
     st.warning(t("sites.top_changes", lang).format(site=top, pct=pct, changes=changes))
 
 

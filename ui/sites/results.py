@@ -13,7 +13,7 @@ import pandas as pd
 
 import geopandas as gpd
 
-from ui.labels import t
+from ui.labels import t, t_or
 
 if TYPE_CHECKING:
     from siting.ahp import AhpResult
@@ -51,7 +51,7 @@ def gate_short(gate: GateResult, lang: str) -> str:
     value = "—" if gate.measured_value is None else f"{gate.measured_value:,.1f}"
     where = f"; {gate.feature_name}" if gate.feature_name else ""
     limit = t("sites.limit_word", lang)
-    return f"{name}: {value} {gate.unit} ({limit} {gate.limit:g}{where})"
+    return f"{name}: {value} {_unit(gate.unit, lang)} ({limit} {gate.limit:g}{where})"
 
 
 def ranking_frame(assessment: SiteAssessment, names: dict[str, str],
@@ -70,7 +70,13 @@ def ranking_frame(assessment: SiteAssessment, names: dict[str, str],
             "failed": "; ".join(gate_short(g, lang) for g in s.failed_gates),
         })
     frame = pd.DataFrame(rows).astype({"rank": "Int64", "score": "Float64"})
-    return frame.rename(columns={c: t(f"scol.{c}", lang) for c in frame.columns})
+    delta = f"{sens.delta_frac:.0%}"
+    return frame.rename(columns={c: t(f"scol.{c}", lang).format(delta=delta)
+                                 for c in frame.columns})
+
+
+def _unit(unit: str, lang: str) -> str:
+    return t_or(f"unit.{unit}", lang, unit)
 
 
 def gate_frame(site: SiteResult, lang: str) -> pd.DataFrame:
@@ -79,10 +85,9 @@ def gate_frame(site: SiteResult, lang: str) -> pd.DataFrame:
         "rule": g.name_en if lang == "en" else g.name_zh,
         "passed": ("✔" if g.passed else "✖") if g.evaluated else t("sites.unchecked", lang),
         "value": None if g.measured_value is None else round(g.measured_value, 1),
-        "limit": g.limit, "unit": g.unit,
+        "limit": g.limit, "unit": _unit(g.unit, lang),
         "feature": " ".join(x for x in (g.feature_id, g.feature_name) if x),
-        "source": g.source, "status": t(f"status.{g.status}", lang) if g.status in
-        ("verified", "recalled", "illustrative", "derived") else g.status,
+        "source": g.source, "status": t_or(f"status.{g.status}", lang, g.status),
     } for g in site.gates]
     frame = pd.DataFrame(rows).astype({"value": "Float64"})
     return frame.rename(columns={c: t(f"gcol.{c}", lang) for c in frame.columns})
@@ -93,7 +98,8 @@ def criteria_frame(site: SiteResult, lang: str) -> pd.DataFrame:
     en = lang == "en"
     rows = [{
         "criterion": c.name_en if en else c.name_zh,
-        "value": None if c.raw_value is None else round(c.raw_value, 2), "unit": c.unit,
+        "value": None if c.raw_value is None else round(c.raw_value, 2),
+        "unit": _unit(c.unit, lang),
         "normalised": None if c.normalised is None else round(c.normalised, 3),
         "weight": round(c.weight, 3) if c.available else None,
         "contribution": None if c.contribution is None else round(c.contribution, 1),
