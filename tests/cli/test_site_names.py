@@ -15,6 +15,7 @@ import pytest
 import geopandas as gpd
 
 from cli import main
+from reports.workbook import column_label, sheet_label
 from store import PlanStore
 
 NAMED_SITES = Path(__file__).resolve().parents[1] / "data" / "named_sites.geojson"
@@ -82,7 +83,8 @@ def test_report_shows_names_in_html_and_reviews(store: Path, tmp_path: Path) -> 
     html = (tmp_path / "report_150100.html").read_text(encoding="utf-8")
     assert all(name in html for name in NAMES)
     workbook = pd.read_excel(tmp_path / "report_150100.xlsx", sheet_name=None)
-    assert sorted(workbook["sites"]["name"]) == NAMES
-    (review,) = workbook["reviews"].to_dict("records")
-    assert review["name"] == "P2-togtoh-north"
-    assert review["site_id"] == sites.loc["P2-togtoh-north", "site_id"]
+    name, site_id = column_label("name", "en"), column_label("site_id", "en")
+    assert sorted(workbook[sheet_label("sites", "en")][name]) == NAMES
+    (review,) = workbook[sheet_label("reviews", "en")].to_dict("records")
+    assert review[name] == "P2-togtoh-north"
+    assert review[site_id] == sites.loc["P2-togtoh-north", "site_id"]
