@@ -141,7 +141,8 @@ def forage_area_rows(totals: pd.DataFrame, region: BuildoutRegion,
         value = totals[column].to_numpy(dtype=float) / MU_PER_WAN_MU
         limit = totals[f"{feed}_target_mu"].to_numpy(dtype=float) / MU_PER_WAN_MU
         what, what_zh = (("parcels under the crop", "现有地块面积") if grown else
-                         ("area the herd needs at the plan's local share", "按规划自给率测算的需种面积"))
+                         ("area the herd needs at the plan's local share",
+                          "按规划自给率测算的需种面积"))
         note = (f"{what}; planned area = county target in force (0: the plan gives none)",
                 f"{what_zh}；规划面积取当年有效的县级目标（0 表示规划未分配）")
         check = f"forage_grown_{feed}" if grown else f"forage_area_{feed}"

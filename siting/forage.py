@@ -187,7 +187,7 @@ def herd_forage_need(
     ParameterError
         For a negative head count, an unknown zone or a share outside [0, 1].
     """
-    shares = {feed: 1.0 for feed in FEEDS} | dict(local_share_frac or {})
+    shares = dict.fromkeys(FEEDS, 1.0) | dict(local_share_frac or {})
     problems = Problems("forage need", "饲草需求")
     for feed, share in shares.items():
         problems.require_fraction(f"local_share_frac[{feed!r}]", share, allow_zero=True)
