@@ -156,8 +156,8 @@ class ForageNeed:
                            f"{fmt(self.local_share_frac[feed])} ÷ "
                            f"{fmt(self.yield_t_per_mu[feed])} t/mu", yield_rec),
             ]
-        terms = " + ".join(fmt(self.area_mu[f]) for f in FEEDS)
-        rows.append(ExplainRow("total_area_mu", self.total_area_mu, "mu", terms))
+        total_terms = " + ".join(fmt(self.area_mu[f]) for f in FEEDS)
+        rows.append(ExplainRow("total_area_mu", self.total_area_mu, "mu", total_terms))
         return tuple(rows)
 
 

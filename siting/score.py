@@ -37,6 +37,8 @@ from siting.gates import GateResult, evaluate_gates
 from siting.soft_criteria import CRITERION_MEASURES, CriterionResult, measure_criteria
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
     import geopandas as gpd
 
 __all__ = ["AhpResult", "CriteriaWeights", "SensitivityResult", "SiteResult", "SiteScores",
@@ -228,7 +230,8 @@ def _site_score(criteria: tuple[CriterionResult, ...]) -> float | None:
 
 def _ranks(scores: FloatArray) -> np.ndarray:
     """1 = best; equal scores (within `_SCORE_TOL`) share the better rank."""
-    return 1 + (scores[None, :] > scores[:, None] + _SCORE_TOL).sum(axis=1)
+    better: npt.NDArray[np.intp] = (scores[None, :] > scores[:, None] + _SCORE_TOL).sum(axis=1)
+    return 1 + better
 
 
 def _with_ranks(results: list[SiteResult]) -> tuple[SiteResult, ...]:

@@ -39,7 +39,8 @@ def manure_demand_kg_per_mu(
     from manure into the manure nutrient to apply).
     """
     crop_uptake = yield_kg_per_mu / UPTAKE_BASIS_KG * uptake_kg_per_100kg
-    return crop_uptake * fert_share_frac * manure_share_frac / utilisation_frac
+    demand: Number = crop_uptake * fert_share_frac * manure_share_frac / utilisation_frac
+    return demand
 
 
 @dataclass(frozen=True, slots=True)
