@@ -20,6 +20,7 @@ def number(value: object, unit: str) -> str:
     """Return ``value`` formatted for ``unit`` (fractions as %, large numbers grouped)."""
     if value is None or value is pd.NA:
         return "–"
+    # a table cell: a number or numeric text (float raises on anything else)
     x = float(value)  # type: ignore[arg-type]
     if math.isnan(x):
         return "–"

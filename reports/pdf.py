@@ -195,6 +195,7 @@ def _site_table(view: PacketView) -> TableParts:
 
 def _year(value: object) -> str:
     try:
+        # a table cell of any type: what float() refuses is handled below
         return str(int(float(value)))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return "–"
