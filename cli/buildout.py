@@ -172,16 +172,15 @@ def compute(args: argparse.Namespace) -> tuple[Region, str, BuildoutResult]:
 def nested_checks(result: BuildoutResult, counties: pd.DataFrame) -> list[dict[str, object]]:
     """Return ``[{adcode, name_zh, name_en, scope, years: [{year, checks: [...]}]}]``."""
     names = counties.set_index("adcode")
+    names_zh, names_en = names["name_zh"].to_dict(), names["name_en"].to_dict()
     entries = []
     for (scope, adcode), rows in result.checks.groupby(["scope", "adcode"], sort=False):
-        known = adcode in names.index
         entries.append({
             "scope": scope, "adcode": adcode,
-            "name_zh": names.loc[adcode, "name_zh"] if known else "",
-            "name_en": names.loc[adcode, "name_en"] if known else "",
+            "name_zh": names_zh.get(adcode, ""), "name_en": names_en.get(adcode, ""),
             "years": [{"year": int(year), "checks": frame_records(
                 pd.DataFrame(group[list(_ROW_FIELDS)]))}
-                for year, group in rows.groupby("year", sort=True)],
+                for year, group in rows.groupby(rows["year"], sort=True)],
         })
     return entries
 

@@ -93,11 +93,12 @@ def site_scores(region: Region, sites: gpd.GeoDataFrame) -> pd.DataFrame:
                          for r in assessment.scores.sites])
 
 
-def _sites_and_reviews(region: object, args: argparse.Namespace) -> tuple[object, object]:
+def _sites_and_reviews(region: Region, args: argparse.Namespace,
+                       ) -> tuple[gpd.GeoDataFrame, pd.DataFrame | None]:
     if args.scenario == DEMO:
         from planning.regions import load_demo_scenario
 
-        return load_demo_scenario(region), None  # type: ignore[arg-type]
+        return load_demo_scenario(region), None
     store = PlanStore(_store_path(args))
     scenario = store.get_scenario(args.scenario)
     return store.sites(scenario), store.reviews(scenario)

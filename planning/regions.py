@@ -63,4 +63,5 @@ __all__ = [
 
 def region_outline(region: Region) -> BaseGeometry:
     """Return the region's outline (one geometry, EPSG:4326) that uploads must fall in."""
-    return load_city_outline(region).geometry.iloc[0]
+    outline: BaseGeometry = load_city_outline(region).geometry.iloc[0]
+    return outline

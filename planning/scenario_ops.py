@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from siting.allocate import AllocationParams
     from siting.plan_run import PlanInputs, PlanRun
     from store import PlanStore, Scenario
+    from store.export import ExportFormat
     from store.plan_store import ScenarioRef
     from store.records import ScenarioSnapshot
 
@@ -104,7 +105,7 @@ def result_tables(run: PlanRun, inputs: PlanInputs) -> dict[str, pd.DataFrame]:
             PARCEL_USE: parcel_use(run.ledger, inputs.parcels, names)}
 
 
-def export_checked(store: PlanStore, scenario: ScenarioRef, out: Path, fmt: str,
+def export_checked(store: PlanStore, scenario: ScenarioRef, out: Path, fmt: ExportFormat,
                    inputs: PlanInputs, *, allocation: AllocationParams | None = None,
                    labels: Mapping[str, str] | None = None) -> Path:
     """Check a scenario and export it with its results to ``out`` in ``fmt``.

@@ -29,6 +29,7 @@ from siting.site_attributes import COLUMN_ALIASES
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
 
     from layers.region import Region
 
@@ -56,7 +57,7 @@ class SiteInput:
     notes: tuple[str, ...] = ()
 
 
-def read_sites(path: Path | bytes, *, herd: float | None, region_outline: object,
+def read_sites(path: Path | bytes, *, herd: float | None, region_outline: BaseGeometry | None,
                lang: str = "en", filename: str | None = None,
                source_datum: Literal["wgs84", "gcj02"] = "wgs84") -> SiteInput:
     """Read SITES, check their ids and herd, and split good from bad features.
@@ -88,7 +89,7 @@ def read_sites(path: Path | bytes, *, herd: float | None, region_outline: object
     given = frame[HERD_COLUMN] if herd is None else pd.Series(herd, index=frame.index)
     frame[HERD_COLUMN] = pd.to_numeric(given, errors="coerce")
     reasons = _attribute_problems(frame, given, lang)
-    bad += [{"feature_no": int(frame.loc[k, "feature_no"]), "site_id": frame.loc[k, "site_id"],
+    bad += [{"feature_no": int(frame["feature_no"].loc[k]), "site_id": frame.loc[k, "site_id"],
              "name": frame.loc[k, "name"], "reason": reason} for k, reason in reasons.items()]
     good = frame.drop(index=list(reasons))
     if good.empty:
@@ -133,7 +134,8 @@ def _text(value: object) -> object:
 
 def _attribute_problems(frame: pd.DataFrame, given: pd.Series, lang: str) -> dict[int, str]:
     reasons: dict[int, str] = {}
-    for k, value in frame[HERD_COLUMN].items():
+    # the labels are ints: read_vector numbers features 0..n-1 (Series.items types them Hashable)
+    for k, value in zip(frame.index, frame[HERD_COLUMN], strict=True):
         if not (math.isfinite(value) and value > 0):
             raw = given.loc[k]
             shown = raw.item() if hasattr(raw, "item") else raw  # numpy scalar -> Python

@@ -8,7 +8,7 @@ are reused by footprint (a digest of the geometry), so editing one site reads on
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
@@ -17,6 +17,8 @@ import shapely
 from geo.raster import slope_stats
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
@@ -50,7 +52,7 @@ def site_terrain(sites: gpd.GeoDataFrame, dem_path: str | None,
     if dem_path is None or sites.empty:
         return None
     keys = [footprint_key(g) for g in sites.geometry]
-    known: dict[str, dict[str, object]] = {}
+    known: dict[str, dict[Hashable, Any]] = {}
     if previous is not None:
         for row in previous.to_dict("records"):
             known[str(row[FOOTPRINT_KEY])] = row

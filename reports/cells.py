@@ -20,6 +20,7 @@ def number(value: object, unit: str) -> str:
     """Return ``value`` formatted for ``unit`` (fractions as %, large numbers grouped)."""
     if value is None or value is pd.NA:
         return "–"
+    # a table cell: a number or numeric text (float raises on anything else)
     x = float(value)  # type: ignore[arg-type]
     if math.isnan(x):
         return "–"
@@ -67,7 +68,8 @@ def check_name(row: pd.Series, lang: str) -> str:
 def check_note(row: pd.Series, lang: str) -> str:
     """Return the check's note in ``lang`` ('' if none)."""
     note = row.get("note_zh" if lang == "zh" else "note")
-    return "" if note is None or note is pd.NA or (isinstance(note, float) and math.isnan(note)) else str(note)
+    missing = note is None or note is pd.NA or (isinstance(note, float) and math.isnan(note))
+    return "" if missing else str(note)
 
 
 def check_cells(checks: pd.DataFrame, lang: str) -> list[list[str]]:

@@ -108,7 +108,8 @@ def place_checks(inputs: PacketInputs, place: Place) -> pd.DataFrame:
 def county_names(inputs: PacketInputs, lang: str) -> pd.Series:
     """Return adcode -> county name in ``lang``."""
     column = "name_zh" if lang == "zh" else "name_en"
-    return inputs.counties.set_index("adcode")[column].astype(str)
+    names: pd.Series = inputs.counties.set_index("adcode")[column].astype(str)
+    return names
 
 
 def sites_table(inputs: PacketInputs, place: Place, lang: str) -> pd.DataFrame:

@@ -7,10 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import matplotlib as mpl
 from matplotlib import font_manager
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 #: Font files tried first (Debian/Ubuntu packages fonts-wqy-microhei, fonts-noto-cjk ...).
 CJK_FONT_FILES: Final[tuple[str, ...]] = (
@@ -37,7 +40,7 @@ def cjk_family() -> str | None:
     return next((family for family in CJK_FAMILIES if family in known), None)
 
 
-def font_rc(family: str | None) -> dict[str, object]:
+def font_rc(family: str | None) -> dict[RcKeyType, object]:
     """Return matplotlib rc settings that use ``family`` (if any) with DejaVu Sans after it."""
     families = [family, "DejaVu Sans"] if family else ["DejaVu Sans"]
     return {"font.family": "sans-serif", "font.sans-serif": families,

@@ -52,7 +52,7 @@ def figure_png(fig: Figure) -> str:
 
 def write_html(view: PacketView, figures: dict[str, str], path: Path) -> None:
     """Write the page; ``figures`` maps map|forage|water_load to data URIs."""
-    lang, inputs = view.lang, view.inputs
+    lang = view.lang
     title = text("report.title_city" if view.place.is_city else "report.title_county", lang)
     parts = [f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head>"
              f"<meta charset='utf-8'><title>{escape(title)} — {escape(view.place.name(lang))}"
@@ -124,7 +124,8 @@ def _sites(view: PacketView) -> str:
                for k in ("number", "site_id", "name", "site_status", "start_year", "dairy_head",
                          "goat_head", "score", "decision")]
     rows = [[str(k), str(r["site_id"]), str(r["name"]), text(f"report.{r['status']}", lang)
-             if str(r["status"]) in ("existing", "under_construction", "proposed") else str(r["status"]),
+             if str(r["status"]) in ("existing", "under_construction", "proposed")
+             else str(r["status"]),
              str(r["start_year"]).removesuffix(".0"), number(r["dairy_cow_head"], "head"),
              number(r["goat_head"], "head"), str(r["score"]),
              " ".join(filter(None, [str(r["decision"]), str(r["reason"] or "")]))]

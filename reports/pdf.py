@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import pandas as pd
+    from matplotlib.patches import FancyBboxPatch
 
     from reports.content import PacketInputs, Place
 
@@ -120,7 +121,7 @@ def _cover(fig: Figure, view: PacketView) -> None:
     fig.text(0.07, 0.205, "\n".join(lines), fontsize=9, va="top", linespacing=1.5)
 
 
-def _box(fig: Figure, x: float, y: float, colour: str) -> object:
+def _box(fig: Figure, x: float, y: float, colour: str) -> FancyBboxPatch:
     from matplotlib.patches import FancyBboxPatch
 
     return FancyBboxPatch((x, y), 0.27, 0.07, boxstyle="round,pad=0.005", facecolor=colour,
@@ -181,7 +182,8 @@ def _site_table(view: PacketView) -> TableParts:
                pdf_table.Column(text("report.score", lang), 0.13),
                pdf_table.Column(text("report.decision", lang), 0.14)]
     rows = [[str(k), f"{row['name']}\n{row['site_id']}", text(f"report.{row['status']}", lang)
-             if str(row["status"]) in ("existing", "under_construction", "proposed") else str(row["status"]),
+             if str(row["status"]) in ("existing", "under_construction", "proposed")
+             else str(row["status"]),
              _year(row["start_year"]), number(row["dairy_cow_head"], "head"),
              number(row["goat_head"], "head"), str(row["score"]),
              " ".join(filter(None, [str(row["decision"]), str(row["reason"] or "")]))]
@@ -193,6 +195,7 @@ def _site_table(view: PacketView) -> TableParts:
 
 def _year(value: object) -> str:
     try:
+        # a table cell of any type: what float() refuses is handled below
         return str(int(float(value)))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return "–"

@@ -11,11 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from locales import has, text
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SHEETS: Final[tuple[str, ...]] = (
     "checks", "county_totals", "city_totals", "sites", "reviews", "parameters")
@@ -63,9 +66,8 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path, lang: str) -> No
             _size_columns(writer.sheets[sheet_name], plain)
 
 
-def _size_columns(sheet: object, plain: pd.DataFrame) -> None:
+def _size_columns(sheet: Worksheet, plain: pd.DataFrame) -> None:
     for k, column in enumerate(plain.columns, start=1):
         values = [str(column), *(str(v) for v in plain[column].head(200))]
         width = min(_MAX_WIDTH, max(len(v) for v in values) + 2)
-        letter = sheet.cell(1, k).column_letter  # type: ignore[attr-defined]
-        sheet.column_dimensions[letter].width = width  # type: ignore[attr-defined]
+        sheet.column_dimensions[get_column_letter(k)].width = width

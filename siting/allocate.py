@@ -101,7 +101,7 @@ class AllocationParams:
 
     road_factor: float
     default_haul_radius_km: float
-    priority_by_status: Mapping[str, int] = field(hash=False)
+    priority_by_status: Mapping[str, float] = field(hash=False)
     coefficients: tuple[Coefficient, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
@@ -261,4 +261,4 @@ def _ledger_problem(candidates: CandidatePairs, farm_tab: FarmTable,
 
 
 def _is_whole(value: object) -> bool:
-    return isinstance(value, Real) and math.isfinite(float(value)) and float(value) == int(value)
+    return isinstance(value, Real) and math.isfinite(float(value)) and float(value).is_integer()

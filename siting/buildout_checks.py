@@ -10,6 +10,7 @@ from the additive totals of `siting.buildout_county`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -100,6 +101,11 @@ def _rows(totals: pd.DataFrame, check: str, value: np.ndarray, limit: np.ndarray
         "note": note[0], "note_zh": note[1]})
 
 
+def _column_sum(frame: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
+    """Return ``frame[a] + frame[b] + ...`` (NaN propagates; typed, unlike a bare ``sum``)."""
+    return sum((frame[c] for c in columns), start=pd.Series(0, index=frame.index))
+
+
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> np.ndarray:
     num, den = numerator.to_numpy(dtype=float), denominator.to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -112,8 +118,8 @@ def self_sufficiency_rows(totals: pd.DataFrame, region: BuildoutRegion,
     frames = []
     for check, key in SELF_SUFFICIENCY_KEYS.items():
         feeds = _SELF_SUFFICIENCY_FEEDS[check]
-        supply = sum(totals[f"{f}_supply_t_per_yr"] for f in feeds)
-        demand = sum(totals[f"{f}_demand_t_per_yr"] for f in feeds)
+        supply = _column_sum(totals, (f"{f}_supply_t_per_yr" for f in feeds))
+        demand = _column_sum(totals, (f"{f}_demand_t_per_yr" for f in feeds))
         targets = [plan_target(region.plan_targets, key, int(y)) for y in totals["year"]]
         if all(t is None for t in targets):
             continue
@@ -141,7 +147,8 @@ def forage_area_rows(totals: pd.DataFrame, region: BuildoutRegion,
         value = totals[column].to_numpy(dtype=float) / MU_PER_WAN_MU
         limit = totals[f"{feed}_target_mu"].to_numpy(dtype=float) / MU_PER_WAN_MU
         what, what_zh = (("parcels under the crop", "现有地块面积") if grown else
-                         ("area the herd needs at the plan's local share", "按规划自给率测算的需种面积"))
+                         ("area the herd needs at the plan's local share",
+                          "按规划自给率测算的需种面积"))
         note = (f"{what}; planned area = county target in force (0: the plan gives none)",
                 f"{what_zh}；规划面积取当年有效的县级目标（0 表示规划未分配）")
         check = f"forage_grown_{feed}" if grown else f"forage_area_{feed}"
@@ -243,7 +250,7 @@ def city_rows(city: pd.DataFrame, region: BuildoutRegion,
               parameters: RegionParams) -> list[pd.DataFrame]:
     """Return the city-only rows: forage base and herd targets of the plan."""
     specs = (("forage_area_total", "forage_base_wan_mu", MU_PER_WAN_MU,
-              sum(city[f"{f}_area_needed_mu"] for f in FEEDS)),
+              _column_sum(city, (f"{f}_area_needed_mu" for f in FEEDS))),
              ("herd_dairy_cows", "dairy_cows_head", 1.0, city["dairy_head"]),
              ("herd_dairy_goats", "dairy_goats_head", 1.0, city["dairy_goat_head"]))
     frames = []

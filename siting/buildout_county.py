@@ -152,7 +152,7 @@ def ledger_totals(farm_years: pd.DataFrame, allocation: pd.DataFrame | None,
     """
     columns = ("ledger_need_kg_per_yr", "ledger_allocated_kg_per_yr", "ledger_unmet_kg_per_yr")
     if allocation is None:
-        return pd.DataFrame({c: np.nan for c in columns}, index=adcodes)
+        return pd.DataFrame(dict.fromkeys(columns, np.nan), index=adcodes)
     merged = farm_years.merge(allocation, on="farm_id", how="inner")
     need = merged["need_kg_per_yr"].to_numpy(dtype=float) * merged["ramp_frac"].to_numpy()
     allocated = np.minimum(merged["allocated_kg_per_yr"].to_numpy(dtype=float), need)

@@ -199,7 +199,8 @@ class CriterionSpec:
         """Return the value function in words, e.g. ``"1 at <= 5 km, 0 at >= 80 km"``."""
         low, high = (0, 1) if self.value_function == "linear_increasing" else (1, 0)
         if lang == "zh":
-            return f"≤ {self.x0:g} {self.unit} 得 {low} 分，≥ {self.x1:g} {self.unit} 得 {high} 分，其间线性"
+            return (f"≤ {self.x0:g} {self.unit} 得 {low} 分，"
+                    f"≥ {self.x1:g} {self.unit} 得 {high} 分，其间线性")
         return f"{low} at <= {self.x0:g} {self.unit}, {high} at >= {self.x1:g} {self.unit}, linear"
 
 

@@ -146,6 +146,7 @@ def _site_need(row: Mapping[str, object], land: ReceivingLand, params: RegionPar
 def _head(value: object) -> float:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return 0.0
+    # a head count read from a table: a number or numeric text (float raises on anything else)
     return float(value)  # type: ignore[arg-type]
 
 

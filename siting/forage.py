@@ -156,8 +156,8 @@ class ForageNeed:
                            f"{fmt(self.local_share_frac[feed])} ÷ "
                            f"{fmt(self.yield_t_per_mu[feed])} t/mu", yield_rec),
             ]
-        terms = " + ".join(fmt(self.area_mu[f]) for f in FEEDS)
-        rows.append(ExplainRow("total_area_mu", self.total_area_mu, "mu", terms))
+        total_terms = " + ".join(fmt(self.area_mu[f]) for f in FEEDS)
+        rows.append(ExplainRow("total_area_mu", self.total_area_mu, "mu", total_terms))
         return tuple(rows)
 
 
@@ -187,7 +187,7 @@ def herd_forage_need(
     ParameterError
         For a negative head count, an unknown zone or a share outside [0, 1].
     """
-    shares = {feed: 1.0 for feed in FEEDS} | dict(local_share_frac or {})
+    shares = dict.fromkeys(FEEDS, 1.0) | dict(local_share_frac or {})
     problems = Problems("forage need", "饲草需求")
     for feed, share in shares.items():
         problems.require_fraction(f"local_share_frac[{feed!r}]", share, allow_zero=True)

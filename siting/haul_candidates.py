@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,8 @@ from siting.allocation_inputs import (
 )
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
     import geopandas as gpd
 
     from siting.allocate import AllocationParams
@@ -109,7 +111,9 @@ def build_candidates(
     farm_table = check_farms(farms, params)
     parcel_table = check_parcels(parcels)
     parcel_xy = representative_xy_m(parcels, what="parcels")
-    tree = shapely.STRtree(shapely.points(parcel_xy))
+    # shapely-stubs type points(ndarray) as Point | array (they cannot see the shape): an
+    # (n, 2) array of coordinates always gives an array of points.
+    tree = shapely.STRtree(cast("npt.NDArray[np.object_]", shapely.points(parcel_xy)))
     sites = _farm_sites(farm_table, representative_xy_m(farms, what="farms"))
     pairs = _query_pairs(sites, tree, parcel_xy, params.road_factor)
     return CandidatePairs(pairs, sites, parcel_table.parcel_id, parcel_xy, params.road_factor,

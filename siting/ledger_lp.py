@@ -217,7 +217,9 @@ def _solve_with_penalty(c: _Component, m: _LpMatrices) -> np.ndarray:
     """
     penalty_km = (len(c.need) + 1) * float(c.haul.max()) + _PENALTY_MARGIN_KM
     cost = m.haul_cost + penalty_km * m.unmet_cost
-    return _linprog(cost, m.parcel_rows, c.avail, m.farm_rows, c.need, m.bounds).x
+    shares: np.ndarray = _linprog(cost, m.parcel_rows, c.avail, m.farm_rows, c.need,
+                                  m.bounds).x
+    return shares
 
 
 def _solve_two_stage(c: _Component, m: _LpMatrices) -> np.ndarray:
@@ -231,7 +233,8 @@ def _solve_two_stage(c: _Component, m: _LpMatrices) -> np.ndarray:
         slack_kg = _UNMET_REL_TOL * c.need.sum() + _UNMET_ABS_TOL_KG
         stage2 = _linprog(m.haul_cost, limit_rows, np.append(c.avail, unmet_kg + slack_kg),
                           m.farm_rows, c.need, m.bounds)
-    return stage2.x
+    shares: np.ndarray = stage2.x
+    return shares
 
 
 def _solve_single_farm(c: _Component) -> ComponentSolution:
@@ -249,8 +252,10 @@ def _solve_single_farm(c: _Component) -> ComponentSolution:
 def _linprog(cost: np.ndarray, a_ub: sp.spmatrix, b_ub: np.ndarray, a_eq: sp.spmatrix,
              b_eq: np.ndarray, bounds: np.ndarray, *,
              retry_if_infeasible: bool = False) -> OptimizeResult:
-    result = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
-                     method="highs")
+    # scipy-stubs type A_ub/A_eq as dense and bounds as tuples; linprog (HiGHS) takes sparse
+    # matrices and an (n, 2) bounds array.
+    result: OptimizeResult = linprog(  # type: ignore[call-overload]
+        cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
     if result.status == _HIGHS_INFEASIBLE and retry_if_infeasible:
         return result
     if result.status != _HIGHS_OK:
@@ -265,4 +270,5 @@ def _clean_shares(share: np.ndarray, pair_parcel: np.ndarray, avail: np.ndarray)
     share = np.where(share < _SHARE_EPS, 0.0, np.minimum(share, 1.0))
     used = np.bincount(pair_parcel, share, len(avail))
     scale = np.where(used > avail, avail / np.maximum(used, _SHARE_EPS), 1.0)
-    return share * scale[pair_parcel]
+    cleaned: np.ndarray = share * scale[pair_parcel]
+    return cleaned

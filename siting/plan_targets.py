@@ -19,7 +19,7 @@ from siting.parameters import FEEDS
 
 def target_year_in_force(target_years: Iterable[int], year: int) -> int | None:
     """Return the latest target year <= ``year``, else the earliest; None if there is none."""
-    years = sorted(set(int(y) for y in target_years))
+    years = sorted({int(y) for y in target_years})
     if not years:
         return None
     earlier = [y for y in years if y <= year]

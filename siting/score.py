@@ -37,6 +37,8 @@ from siting.gates import GateResult, evaluate_gates
 from siting.soft_criteria import CRITERION_MEASURES, CriterionResult, measure_criteria
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
     import geopandas as gpd
 
 __all__ = ["AhpResult", "CriteriaWeights", "SensitivityResult", "SiteResult", "SiteScores",
@@ -198,7 +200,8 @@ def _check_sites(sites: gpd.GeoDataFrame, layers: ConstraintLayers) -> None:
                    | ~sites.geom_type.isin(["Polygon", "MultiPolygon"])].tolist()
     if bad_geom:
         msg = f"`candidate sites` {bad_geom} have no polygon geometry; draw or upload polygons."
-        raise InvalidGeometryError(msg, zh=f"候选场址 {bad_geom} 不是有效多边形，请绘制或上传多边形。")
+        raise InvalidGeometryError(
+            msg, zh=f"候选场址 {bad_geom} 不是有效多边形，请绘制或上传多边形。")
     herd = pd.to_numeric(sites["herd_dairy_cows"], errors="coerce")
     bad_herd = ids[~(herd > 0)].tolist()
     if bad_herd:
@@ -227,7 +230,8 @@ def _site_score(criteria: tuple[CriterionResult, ...]) -> float | None:
 
 def _ranks(scores: FloatArray) -> np.ndarray:
     """1 = best; equal scores (within `_SCORE_TOL`) share the better rank."""
-    return 1 + (scores[None, :] > scores[:, None] + _SCORE_TOL).sum(axis=1)
+    better: npt.NDArray[np.intp] = (scores[None, :] > scores[:, None] + _SCORE_TOL).sum(axis=1)
+    return 1 + better
 
 
 def _with_ranks(results: list[SiteResult]) -> tuple[SiteResult, ...]:
@@ -286,7 +290,8 @@ def weight_sensitivity(scores: SiteScores, *, delta_frac: float = 0.2) -> Sensit
     """
     if not (math.isfinite(delta_frac) and 0 < delta_frac < 1):
         msg = f"delta_frac = {delta_frac!r} must be a fraction in (0, 1), e.g. 0.2 for ±20%."
-        raise ParameterError(msg, zh=f"delta_frac = {delta_frac!r} 须在 (0, 1) 之间，如 0.2 表示 ±20%。")
+        raise ParameterError(
+            msg, zh=f"delta_frac = {delta_frac!r} 须在 (0, 1) 之间，如 0.2 表示 ±20%。")
     scored = [s for s in scores.sites if s.score is not None]
     if not scored:
         return SensitivityResult(delta_frac, (), None, None, ())

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
+import numpy.typing as npt
 
 import geopandas as gpd
 import shapely
@@ -96,21 +97,25 @@ def square_footprint(point: Point, area_mu: float, *, analysis_crs: str) -> shap
     half_m = math.sqrt(area_mu * M2_PER_MU) / 2
     square = shapely.box(centre.x - half_m, centre.y - half_m, centre.x + half_m,
                          centre.y + half_m)
-    return gpd.GeoSeries([square], crs=analysis_crs).to_crs(STORAGE_CRS).iloc[0]
+    footprint: shapely.Polygon = (
+        gpd.GeoSeries([square], crs=analysis_crs).to_crs(STORAGE_CRS).iloc[0])
+    return footprint
 
 
 def footprint_area_mu(geometries: Sequence[BaseGeometry], *, analysis_crs: str) -> np.ndarray:
     """Return the area (亩) of EPSG:4326 footprints, measured in ``analysis_crs``."""
     projected = gpd.GeoSeries(list(geometries), crs=STORAGE_CRS).to_crs(analysis_crs)
-    return projected.area.to_numpy(dtype=float) / M2_PER_MU
+    area_m2: np.ndarray = projected.area.to_numpy(dtype=float)
+    return area_m2 / M2_PER_MU
 
 
 def compactness_frac(geometries: Sequence[BaseGeometry], *, analysis_crs: str) -> np.ndarray:
     """Return ``4 pi area / perimeter^2`` (0-1) of EPSG:4326 footprints in ``analysis_crs``."""
     projected = gpd.GeoSeries(list(geometries), crs=STORAGE_CRS).to_crs(analysis_crs)
-    perimeter = projected.length.to_numpy(dtype=float)
+    perimeter: npt.NDArray[np.float64] = projected.length.to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = 4 * math.pi * projected.area.to_numpy(dtype=float) / perimeter**2
+        area_m2: npt.NDArray[np.float64] = projected.area.to_numpy(dtype=float)
+        ratio = 4 * math.pi * area_m2 / perimeter**2
     return np.nan_to_num(ratio, nan=0.0)
 
 
@@ -189,10 +194,11 @@ def single_footprint(geometry: BaseGeometry, *, name: str, params: FootprintPara
         raise InvalidGeometryError(msg, zh=zh)
     keep = big[0] if big else int(np.argmax(area))
     dropped = float(area.sum() - area[keep])
-    en = (f"{name!r}: dropped {len(parts) - 1} small part(s) of {dropped:,.1f} mu left by "
-          "repairing a self-intersecting outline",)
-    zh = (f"{name!r}：修复自相交轮廓后删除了 {len(parts) - 1} 个小碎片（共 {dropped:,.1f} 亩）",)
-    return parts[keep], en, zh
+    notes_en = (f"{name!r}: dropped {len(parts) - 1} small part(s) of {dropped:,.1f} mu left "
+                "by repairing a self-intersecting outline",)
+    notes_zh = (f"{name!r}：修复自相交轮廓后删除了 {len(parts) - 1} 个小碎片"
+                f"（共 {dropped:,.1f} 亩）",)
+    return parts[keep], notes_en, notes_zh
 
 
 def county_codes(geometries: Sequence[BaseGeometry],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
@@ -120,21 +121,22 @@ def measure_criteria(
 def _criterion_result(spec: CriterionSpec, raw: _Raw, normalised: FloatArray,
                       k: int) -> CriterionResult:
     available = not np.isnan(raw.values[k])
-    common = {
-        "key": spec.key, "name_zh": spec.name_zh, "name_en": spec.name_en, "unit": spec.unit,
-        "value_function_en": spec.describe_function("en"),
-        "value_function_zh": spec.describe_function("zh"),
-        "source": spec.source, "status": spec.status, "weight": 0.0, "contribution": None,
-    }
+    result = partial(
+        CriterionResult,
+        key=spec.key, name_zh=spec.name_zh, name_en=spec.name_en, unit=spec.unit,
+        value_function_en=spec.describe_function("en"),
+        value_function_zh=spec.describe_function("zh"),
+        source=spec.source, status=spec.status, weight=0.0, contribution=None,
+    )
     if not available:
-        return CriterionResult(
-            **common, available=False, raw_value=None, normalised=None,
+        return result(
+            available=False, raw_value=None, normalised=None,
             explanation_en=f"{spec.name_en}: not available ({raw.reason_en}).",
             explanation_zh=f"{spec.name_zh}：暂不可用（{raw.reason_zh}）。",
             reason_unavailable_en=raw.reason_en, reason_unavailable_zh=raw.reason_zh)
     score = float(normalised[k])
-    return CriterionResult(
-        **common, available=True, raw_value=float(raw.values[k]), normalised=score,
+    return result(
+        available=True, raw_value=float(raw.values[k]), normalised=score,
         explanation_en=(f"{spec.name_en}: {raw.details_en[k]} -> {score:.2f} "
                         f"({spec.describe_function('en')})."),
         explanation_zh=(f"{spec.name_zh}：{raw.details_zh[k]} → {score:.2f}"
@@ -157,13 +159,17 @@ def _land_within_radius_mu(ctx: _Context, spec: CriterionSpec,
     left, right = parcels.sindex.query(ctx.geoms, predicate="dwithin", distance=radius_m)
     keep = eligible[right]
     area_mu = parcels["area_mu"].to_numpy(dtype=np.float64)[right[keep]]
-    return np.bincount(left[keep], weights=area_mu, minlength=len(ctx.geoms))
+    # with weights, bincount gives float64 (numpy's stubs say int); asarray does not copy
+    return np.asarray(np.bincount(left[keep], weights=area_mu, minlength=len(ctx.geoms)),
+                      dtype=np.float64)
 
 
 def _site_column(ctx: _Context, column: str) -> FloatArray | None:
     if column not in ctx.sites.columns:
         return None
-    return pd.to_numeric(ctx.sites[column], errors="coerce").to_numpy(dtype=np.float64)
+    values: FloatArray = pd.to_numeric(ctx.sites[column], errors="coerce").to_numpy(
+        dtype=np.float64)
+    return values
 
 
 def _land_ratio(ctx: _Context, spec: CriterionSpec, need_mu: FloatArray | None,

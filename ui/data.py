@@ -248,7 +248,8 @@ def county_outlines(region_id: str) -> dict[str, Any]:
 def siting_inputs(region_id: str) -> SitingInputs:
     """Return the siting inputs of ``region_id`` (shared, do not mutate)."""
     region_obj = load_region(region_id)
-    water = county_water_use(region_obj, region_obj.plan.water_baseline_year)  # as the CLI's default
+    # the same baseline year as the CLI's default
+    water = county_water_use(region_obj, region_obj.plan.water_baseline_year)
     return load_siting_inputs(region_obj, county_water=water)
 
 

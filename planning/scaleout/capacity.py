@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from dask import delayed
-from dask.delayed import Delayed
+from dask.delayed import Delayed, delayed
 from distributed import Client
 
 from planning.scaleout.parcel_chunks import parcel_windows
@@ -91,6 +90,6 @@ def county_demand_by_chunks(
         return pd.DataFrame({c: pd.Series(dtype="string" if c == "adcode" else float)
                              for c in COUNTY_DEMAND_COLUMNS})
     per_chunk = [delayed(chunk_demand, pure=True)(w, crops, params) for w in windows]
-    total = client.compute(tree_sum(per_chunk)).result()
+    total: pd.DataFrame = client.compute(tree_sum(per_chunk)).result()
     return (total.rename_axis("adcode").reset_index().sort_values("adcode", ignore_index=True)
             [list(COUNTY_DEMAND_COLUMNS)])

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from dask import delayed
-from dask.delayed import Delayed
+from dask.delayed import Delayed, delayed
 
 import pyogrio
 
@@ -57,9 +56,10 @@ def read_window(path: Path, layer: str, skip: int, rows: int, *,
         Plain DataFrame with `NEEDED_COLUMNS` (no geometry).
     """
     if measure_crs is None:
-        return pyogrio.read_dataframe(path, layer=layer, columns=list(NEEDED_COLUMNS),
-                                      read_geometry=False, skip_features=skip,
-                                      max_features=rows)
+        window: pd.DataFrame = pyogrio.read_dataframe(
+            path, layer=layer, columns=list(NEEDED_COLUMNS), read_geometry=False,
+            skip_features=skip, max_features=rows)
+        return window
     columns = [c for c in NEEDED_COLUMNS if c != "area_mu"]
     frame = pyogrio.read_dataframe(path, layer=layer, columns=columns, skip_features=skip,
                                    max_features=rows)

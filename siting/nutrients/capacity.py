@@ -168,11 +168,15 @@ def county_capacity(
     band_n, band_p = (grades.grade_indices(columns[f"load_index_{x}"])[0] for x in ("n", "p"))
     sources = tuple(params.coefficient(k) for k in (
         "n_supply_kg_per_pe", "p_supply_kg_per_pe", f"pe_per_head.{DAIRY_COW}"))
+    def first(name: str) -> float:
+        return float(columns[name][0])
+
     return CountyCapacity(
         float(demand_n_kg_per_yr), float(demand_p_kg_per_yr), float(present_pe),
-        *(float(columns[name][0]) for name in (
-            "capacity_pe_n", "capacity_pe_p", "capacity_dairy_cows_n", "capacity_dairy_cows_p",
-            "load_index_n", "load_index_p")),
+        capacity_pe_n=first("capacity_pe_n"), capacity_pe_p=first("capacity_pe_p"),
+        capacity_dairy_cows_n=first("capacity_dairy_cows_n"),
+        capacity_dairy_cows_p=first("capacity_dairy_cows_p"),
+        load_index_n=first("load_index_n"), load_index_p=first("load_index_p"),
         grade_n=grades.grades[band_n], grade_p=grades.grades[band_p],
         sources=(*sources, *grades.coefficients()),
     )

@@ -39,7 +39,8 @@ def manure_demand_kg_per_mu(
     from manure into the manure nutrient to apply).
     """
     crop_uptake = yield_kg_per_mu / UPTAKE_BASIS_KG * uptake_kg_per_100kg
-    return crop_uptake * fert_share_frac * manure_share_frac / utilisation_frac
+    demand: Number = crop_uptake * fert_share_frac * manure_share_frac / utilisation_frac
+    return demand
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +217,8 @@ def _demand_notes(crop: CropCoefficient, values: dict[str, float], low_n: bool,
             f"{p:.2f} kg P/mu, while manure supplies N:P at about {supply_ratio:.1f}:1. "
             "On the N basis it needs far more land than on the P basis; count it as P land "
             "only, or use a local coefficient.",
-            f"按指南系数，{crop.name_zh}对粪肥氮的需求很低（每 100 kg {fmt(crop.n_kg_per_100kg)} kg N）："
+            f"按指南系数，{crop.name_zh}对粪肥氮的需求很低"
+            f"（每 100 kg {fmt(crop.n_kg_per_100kg)} kg N）："
             f"{n:.2f} kg N/亩，而磷为 {p:.2f} kg P/亩；粪肥氮磷比约 {supply_ratio:.1f}:1。"
             "以氮为基准所需土地远大于以磷为基准；宜仅作为磷消纳用地，或采用当地系数。",
         ))
@@ -234,7 +236,8 @@ def _demand_notes(crop: CropCoefficient, values: dict[str, float], low_n: bool,
             "derived_uptake",
             f"Uptake of {crop.name_en} is a {crop.status} default, not the guide's value: "
             f"{crop.note} Replace it with a local value.",
-            f"{crop.name_zh}的吸收量为{crop.status}默认值，非指南数值：{crop.note} 请替换为当地数值。",
+            f"{crop.name_zh}的吸收量为{crop.status}默认值，非指南数值："
+            f"{crop.note} 请替换为当地数值。",
         ))
     return notes
 

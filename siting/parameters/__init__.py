@@ -38,8 +38,8 @@ __all__ = [
 ]
 
 # Forage, water and build-out parameters (issue 6).
-from siting.parameters.buildout import BuildoutParams  # noqa: E402
-from siting.parameters.forage import (  # noqa: E402
+from siting.parameters.buildout import BuildoutParams
+from siting.parameters.forage import (
     ADULT_CLASSES,
     ANIMAL_CLASSES,
     DAIRY_CLASSES,
@@ -47,12 +47,12 @@ from siting.parameters.forage import (  # noqa: E402
     ZONES,
     ForageParams,
 )
-from siting.parameters.region import (  # noqa: E402
+from siting.parameters.region import (
     DEFAULT_RECEIVING_CROP,
     DEFAULT_RECEIVING_SOIL_CLASS,
     RegionParams,
 )
-from siting.parameters.water import LIVESTOCK_CLASSES, WaterParams  # noqa: E402
+from siting.parameters.water import LIVESTOCK_CLASSES, WaterParams
 
 __all__ += [
     "ADULT_CLASSES",

@@ -93,7 +93,8 @@ def test_missing_column(tmp_path: Path) -> None:
 
 
 def test_non_number_and_bad_status_are_listed_together(tmp_path: Path) -> None:
-    region = _region_with(tmp_path, CROPS_FILE, ("maize,玉米,maize (grain),2.3,", "maize,玉米,x,2.3x,"))
+    region = _region_with(tmp_path, CROPS_FILE,
+                          ("maize,玉米,maize (grain),2.3,", "maize,玉米,x,2.3x,"))
     (tmp_path / "coefficients" / CROPS_FILE).write_text(
         (tmp_path / "coefficients" / CROPS_FILE).read_text(encoding="utf-8")
         .replace("hay,recalled", "hay,guessed", 1), encoding="utf-8")
@@ -125,7 +126,7 @@ def test_duplicate_key(tmp_path: Path) -> None:
 
 def test_grade_gap(tmp_path: Path) -> None:
     region = _region_with(tmp_path, WARNING_GRADES_FILE, ("II,0.4,0.7", "II,0.5,0.7"))
-    with pytest.raises(SchemaError, match="grade I ends at 0.4 but II starts at 0.5"):
+    with pytest.raises(SchemaError, match=r"grade I ends at 0\.4 but II starts at 0\.5"):
         load_warning_grades(region)
 
 
@@ -133,7 +134,8 @@ def test_unreadable_file(tmp_path: Path) -> None:
     target = tmp_path / "coefficients" / WARNING_GRADES_FILE
     target.parent.mkdir()
     target.write_bytes(b"grade,lower\n\xff\xfe,1\n")
-    with pytest.raises(FileFormatError, match="Cannot read coefficient table 'warning_grades.csv'"):
+    with pytest.raises(FileFormatError,
+                       match=r"Cannot read coefficient table 'warning_grades\.csv'"):
         load_warning_grades(tmp_path)
 
 
@@ -148,5 +150,5 @@ def test_empty_table(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     from layers.coefficients import read_table
 
-    with pytest.raises(FileFormatError, match="Cannot read coefficient table 'none.csv'"):
+    with pytest.raises(FileFormatError, match=r"Cannot read coefficient table 'none\.csv'"):
         read_table(tmp_path / "none.csv", ("key",))

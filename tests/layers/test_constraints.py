@@ -171,7 +171,7 @@ def test_users_layers_in_any_crs_get_ids_and_names() -> None:
     assert frame["feature_id"].tolist() == ["7"] and frame["name"].tolist() == ["东郊水源地"]
     with pytest.raises(SchemaError, match="unknown constraint kind 'zoo'"):
         prepare_constraint_features(zone, "zoo", analysis_crs=ANALYSIS_CRS, what="z.gpkg")
-    with pytest.raises(MissingCrsError, match="z.gpkg has no CRS"):
+    with pytest.raises(MissingCrsError, match=r"z\.gpkg has no CRS"):
         prepare_constraint_features(zone.set_crs(None, allow_override=True), "no_farming_zone",
                                     analysis_crs=ANALYSIS_CRS, what="z.gpkg")
 

@@ -38,7 +38,7 @@ OFFICIAL_AREA_KM2 = {
 OFFICIAL_CITY_AREA_KM2 = 17224
 # Tolerance 5% for every county except 新城区, whose Amap outline measures 661 km² (-5.6%
 # against the rounded "700"; Amap's 新城区/赛罕区 line differs from the yearbook's). City: 1%.
-AREA_TOLERANCE_FRAC = {code: 0.05 for code in OFFICIAL_AREA_KM2} | {"150102": 0.06}
+AREA_TOLERANCE_FRAC = dict.fromkeys(OFFICIAL_AREA_KM2, 0.05) | {"150102": 0.06}
 CITY_AREA_TOLERANCE_FRAC = 0.01
 # GCJ-02 minus WGS84 near Hohhot, geodesic metres (see tests/geo/test_gcj02.py). Over all
 # boundary vertices of the nine counties it is 490-601 m east and 100-222 m north.
@@ -72,7 +72,7 @@ def test_counties_are_valid_polygons_in_lon_lat(counties: gpd.GeoDataFrame) -> N
     assert counties.is_valid.all() and not counties.is_empty.any()
     assert set(counties.geom_type) <= {"Polygon", "MultiPolygon"}
     min_lon, min_lat, max_lon, max_lat = counties.total_bounds
-    assert 110.4 < min_lon and max_lon < 112.4 and 39.5 < min_lat and max_lat < 41.5
+    assert min_lon > 110.4 and max_lon < 112.4 and min_lat > 39.5 and max_lat < 41.5
 
 
 def test_county_areas_match_official_areas(region: Region, counties: gpd.GeoDataFrame) -> None:
@@ -156,7 +156,7 @@ def test_missing_file_names_the_build_command(tmp_path: Path) -> None:
 
 def test_wrong_gpkg_layer_is_a_file_format_error(tmp_path: Path) -> None:
     region = _pack(tmp_path, _square_counties(["150102"]), layer="nolayer")
-    with pytest.raises(FileFormatError, match="Cannot read b.gpkg, layer 'nolayer'"):
+    with pytest.raises(FileFormatError, match=r"Cannot read b\.gpkg, layer 'nolayer'"):
         load_counties(region)
 
 
@@ -164,7 +164,7 @@ def test_missing_crs(tmp_path: Path) -> None:
     without_crs = _square_counties(["150102"]).set_crs(None, allow_override=True)
     with pytest.warns(UserWarning, match="'crs' was not provided"):
         region = _pack(tmp_path, without_crs)
-    with pytest.raises(MissingCrsError, match="b.gpkg, layer 'counties' has no CRS"):
+    with pytest.raises(MissingCrsError, match=r"b\.gpkg, layer 'counties' has no CRS"):
         load_counties(region)
 
 

@@ -66,7 +66,7 @@ def test_unknown_layer_names_the_known_ones() -> None:
 
 
 def test_missing_layer_kind_is_reported() -> None:
-    with pytest.raises(SchemaError, match="exactly one layer of kind 'soil_map'.*found: none"):
+    with pytest.raises(SchemaError, match=r"exactly one layer of kind 'soil_map'.*found: none"):
         load_region().layer_of_kind("soil_map")
 
 
@@ -95,7 +95,7 @@ def test_minimal_pack_in_a_temporary_folder(tmp_path: Path) -> None:
 
 
 def test_unknown_region_id_lists_known_regions() -> None:
-    with pytest.raises(FileFormatError, match="No region pack .*nowhere.*Known regions.*hohhot"):
+    with pytest.raises(FileFormatError, match=r"No region pack .*nowhere.*Known regions.*hohhot"):
         load_region("nowhere")
 
 
@@ -111,7 +111,7 @@ def test_folder_without_manifest(tmp_path: Path) -> None:
 
 def test_toml_syntax_error_is_a_file_format_error(tmp_path: Path) -> None:
     (tmp_path / "manifest.toml").write_text('id = "x\nname_zh = 1\n', encoding="utf-8")
-    with pytest.raises(FileFormatError, match="not valid UTF-8 TOML.*line 1"):
+    with pytest.raises(FileFormatError, match=r"not valid UTF-8 TOML.*line 1"):
         load_region(tmp_path)
 
 

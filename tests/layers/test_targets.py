@@ -182,14 +182,14 @@ def test_hectare_and_mu_units_are_converted(tmp_path: Path) -> None:
 
 def test_missing_columns_are_named(tmp_path: Path) -> None:
     region = _copy_with(tmp_path, "forage_targets.csv", "adcode,crop,value\n150121,alfalfa,1\n")
-    with pytest.raises(SchemaError, match="missing column.*name_zh, year, unit, status, source"):
+    with pytest.raises(SchemaError, match=r"missing column.*name_zh, year, unit, status, source"):
         load_forage_targets(region)
 
 
 def test_missing_table_file(tmp_path: Path) -> None:
     folder = copy_hohhot_pack(tmp_path)
     (folder / "ranch_targets.csv").unlink()
-    with pytest.raises(FileFormatError, match="ranch targets table .*ranch_targets.csv does not"):
+    with pytest.raises(FileFormatError, match=r"ranch targets table .*ranch_targets\.csv does not"):
         load_ranch_targets(load_region(folder))
 
 

@@ -271,7 +271,7 @@ def test_bad_farms_are_all_listed() -> None:
                                              r"adcode outside.*x have a status not in.*y need a "
                                              r"whole start_year.*y have dairy_cow_head"):
         run_buildout(farms, [2021], _region(), PARAMETERS)
-    with pytest.raises(SchemaError, match="lacks the column.*start_year"):
+    with pytest.raises(SchemaError, match=r"lacks the column.*start_year"):
         run_buildout(farms.drop(columns="start_year"), [2021], _region(), PARAMETERS)
 
 

@@ -86,7 +86,7 @@ def _east_of_zone(gap_m: float) -> object:
     return box(X0 + 1000 + gap_m, Y0 + 400, X0 + 1000 + gap_m + 200, Y0 + 600)
 
 
-def _gate(results: dict, site: str, rule: str):  # noqa: ANN202
+def _gate(results: dict, site: str, rule: str):
     return next(g for g in results[site] if g.rule == rule)
 
 

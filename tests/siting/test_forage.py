@@ -44,7 +44,7 @@ def test_dairy_head_count_is_split_by_the_herd_structure() -> None:
 def test_feed_demand_per_dairy_head_and_goat() -> None:
     herd = pd.DataFrame({"dairy_cow_head": [1_000], "goat_head": [100]})
     demand = feed_demand(class_heads(herd, PARAMS), PARAMS).iloc[0]
-    assert SILAGE_T_PER_HEAD == pytest.approx(4.875)
+    assert pytest.approx(4.875) == SILAGE_T_PER_HEAD
     assert demand["silage_corn_demand_t_per_yr"] == pytest.approx(1_000 * 4.875 + 100 * 0.5)
     assert demand["alfalfa_demand_t_per_yr"] == pytest.approx(1_000 * 0.815 + 100 * 0.3)
     assert demand["oat_hay_demand_t_per_yr"] == pytest.approx(1_000 * 1.6325 + 100 * 0.2)
@@ -125,7 +125,7 @@ def test_parcel_forage_area_maps_crop_keys_to_feeds() -> None:
 
 def test_herd_shares_must_add_up_to_one() -> None:
     shares = {**PARAMS.herd_share_frac, "calf": 0.5}
-    with pytest.raises(ParameterError, match="herd_share_frac adds up to 1.25"):
+    with pytest.raises(ParameterError, match=r"herd_share_frac adds up to 1\.25"):
         dataclasses.replace(PARAMS, herd_share_frac=shares)
 
 

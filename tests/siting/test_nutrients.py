@@ -127,7 +127,7 @@ def test_manure_route_unknown() -> None:
 
 
 def test_manure_route_needs_collection_then_treatment() -> None:
-    with pytest.raises(ParameterError, match="collection.*followed by a 'treatment'"):
+    with pytest.raises(ParameterError, match=r"collection.*followed by a 'treatment'"):
         ROUTES.route("composting+dry_scrape")
 
 
@@ -341,7 +341,7 @@ def test_parcel_schema_lists_every_problem() -> None:
     with pytest.raises(SchemaError, match=r"yield_kg_per_mu must be a number >= 0.*rows 1: -1.0"):
         parcel_absorption_capacity(parcels_frame().assign(yield_kg_per_mu=[600.0, -1.0, 0.0]),
                                    CROPS, PARAMS)
-    with pytest.raises(SchemaError, match="lacks the column.*manure_allowed"):
+    with pytest.raises(SchemaError, match=r"lacks the column.*manure_allowed"):
         parcel_absorption_capacity(parcels_frame().drop(columns="manure_allowed"), CROPS, PARAMS)
     assert set(PARCEL_COLUMNS) <= set(parcels_frame().columns)
 

@@ -87,17 +87,17 @@ def test_route_stage_fractions() -> None:
 
 def test_grades_must_be_contiguous_from_zero_to_infinity() -> None:
     grades = load_warning_grades().grades
-    with pytest.raises(ParameterError, match="grade I ends at 0.4 but III starts at 0.7"):
+    with pytest.raises(ParameterError, match=r"grade I ends at 0\.4 but III starts at 0\.7"):
         WarningGrades((grades[0], *grades[2:]))
-    with pytest.raises(ParameterError, match="last band ends at 2.5, not inf"):
+    with pytest.raises(ParameterError, match=r"last band ends at 2\.5, not inf"):
         WarningGrades(grades[:-1])
-    with pytest.raises(ParameterError, match="upper 0.1 must be above lower 0.4"):
+    with pytest.raises(ParameterError, match=r"upper 0\.1 must be above lower 0\.4"):
         WarningGrade("X", 0.4, 0.1, "x", "x", "recalled", "test")
 
 
 def test_grade_of_negative_or_nan_index() -> None:
     grades = load_warning_grades()
-    with pytest.raises(ParameterError, match="Load index -0.1 cannot be graded"):
+    with pytest.raises(ParameterError, match=r"Load index -0\.1 cannot be graded"):
         grades.classify(-0.1)
     with pytest.raises(ParameterError, match="Load index nan cannot be graded"):
         grades.classify(math.nan)

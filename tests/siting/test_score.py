@@ -100,7 +100,7 @@ def test_weights_are_validated() -> None:
         CriteriaWeights.from_mapping({"beauty": 1.0})
     with pytest.raises(ParameterError, match="all weights are zero"):
         CriteriaWeights.from_mapping({"slope_mean_deg": 0.0})
-    with pytest.raises(ParameterError, match="slope_mean_deg = -1.0"):
+    with pytest.raises(ParameterError, match=r"slope_mean_deg = -1\.0"):
         CriteriaWeights.from_mapping({"slope_mean_deg": -1.0})
 
 

@@ -12,7 +12,8 @@ def _raise_input_error() -> None:
     from ui.errors import user_errors
 
     with user_errors("zh"):
-        raise SchemaError("sites.gpkg lacks column herd_head.", zh="sites.gpkg 缺少 herd_head 列。")
+        msg = "sites.gpkg lacks column herd_head."
+        raise SchemaError(msg, zh="sites.gpkg 缺少 herd_head 列。")
 
 
 def _raise_parameter_error() -> None:
@@ -20,14 +21,16 @@ def _raise_parameter_error() -> None:
     from ui.errors import user_errors
 
     with user_errors("en"):
-        raise ParameterError("herd_head must be > 0, got -5.", zh="herd_head 必须大于 0。")
+        msg = "herd_head must be > 0, got -5."
+        raise ParameterError(msg, zh="herd_head 必须大于 0。")
 
 
 def _raise_bug() -> None:
     from ui.errors import user_errors
 
     with user_errors("zh"):
-        raise KeyError("programming error")
+        msg = "programming error"
+        raise KeyError(msg)
 
 
 def test_input_data_error_is_one_error_in_chinese() -> None:
