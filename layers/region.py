@@ -32,7 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from errors import FileFormatError, GeographicCrsError, MissingCrsError, SchemaError
+from errors import (
+    FileFormatError,
+    GeographicCrsError,
+    LayerNotAvailableError,
+    MissingCrsError,
+    SchemaError,
+)
 from geo.crs import crs_from_user_input, require_projected
 
 REGIONS_DIR: Path = Path(__file__).resolve().parent.parent / "data" / "regions"
@@ -171,9 +177,17 @@ class Region:
         Raises
         ------
         SchemaError
-            If there is no layer of that kind, or more than one.
+            If there is more than one layer of that kind.
+        LayerNotAvailableError
+            If there is none (a `SchemaError`: the layer is not in this pack).
         """
         specs = [spec for spec in self.layers.values() if spec.kind == kind]
+        if not specs:
+            msg = (f"Layer {kind!r} is not in region pack {self.id!r} ({self.name_en}). Add a "
+                   f"[layers.<name>] of kind {kind!r} to {self.dir / MANIFEST_NAME} to use it.")
+            zh = (f"地区数据包 {self.id!r}（{self.name_zh}）中没有图层 {kind!r}。"
+                  f"如需使用，请在清单中添加类型为 {kind!r} 的图层。")
+            raise LayerNotAvailableError(msg, zh=zh)
         if len(specs) != 1:
             found = ", ".join(spec.name for spec in specs) or "none"
             msg = (f"Region {self.id!r} must have exactly one layer of kind {kind!r} in "
