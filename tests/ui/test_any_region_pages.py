@@ -6,6 +6,7 @@ by ``$FORAGE_SITING_REGIONS`` (read by the app's entry point); no Hohhot file is
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,10 +23,11 @@ from ui.navigation import PAGES
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 180
 #: Pages that need a layer a boundaries-only pack lacks, and the page's first missing kind.
-MISSING_KIND = {"targets": "forage_targets", "balance": "absorption_parcels",
-                "planner": "county_zones", "sites": "county_zones"}
+MISSING_KIND = {"balance": "absorption_parcels", "planner": "county_zones",
+                "sites": "county_zones"}
 #: Pages that work without those layers, and what they show first.
-FIRST_INFO = {"upload": "请上传一个文件", "review": "规划存储中还没有方案"}
+FIRST_INFO = {"upload": "请上传一个文件", "review": "规划存储中还没有方案",
+              "targets": "中没有图层 'forage_targets'"}
 NAMES_ZH = {COUNTY_ID: "兴庆区", CITY_ID: "银川市"}
 
 
@@ -55,6 +57,13 @@ def env(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _messages(at: AppTest) -> list[str]:
     return [m.value for m in [*at.error, *at.warning, *at.info]]
+
+
+def _map_script(at: AppTest) -> str:
+    maps = [el for el in at.main if getattr(el, "type", "") == "component_instance"]
+    assert len(maps) == 1
+    script = json.loads(maps[0].proto.json_args)["script"]
+    return str(script.encode().decode("unicode_escape"))
 
 
 @pytest.mark.parametrize("region", [COUNTY_ID, CITY_ID])
@@ -89,7 +98,19 @@ def test_sidebar_lists_every_pack_and_pages_follow_the_choice(env: Path) -> None
     chooser = at.selectbox(key=state.REGION)
     assert chooser.options == [NAMES_ZH[COUNTY_ID], NAMES_ZH[CITY_ID]]
     assert chooser.value == COUNTY_ID  # the first installed pack
-    assert f"'{COUNTY_ID}'" in at.error[0].value  # the first page: targets
+    assert f"'{COUNTY_ID}'" in at.info[0].value  # the first page: targets
     chooser.set_value(CITY_ID).run()
     assert not at.exception, at.exception
-    assert f"'{CITY_ID}'" in at.error[0].value
+    assert f"'{CITY_ID}'" in at.info[0].value
+
+
+@pytest.mark.parametrize("region", [COUNTY_ID, CITY_ID])
+def test_targets_page_draws_the_counties_of_a_new_pack(env: Path, region: str) -> None:
+    at = AppTest.from_function(_page, args=("targets",), default_timeout=TIMEOUT_S)
+    at.session_state[state.REGION] = region
+    at.run()
+    script = _map_script(at)
+    counties = {COUNTY_ID: ["兴庆区"], CITY_ID: ["兴庆区", "西夏区", "金凤区", "永宁县", "贺兰县",
+                                                  "灵武市"]}[region]
+    assert all(name in script for name in counties)
+    assert not at.error
