@@ -93,7 +93,7 @@ def test_city_pack_has_its_six_counties(city: Region) -> None:
 def test_analysis_crs_is_the_zone_of_the_centre(county: Region, city: Region) -> None:
     for region in (county, city):
         bounds = tuple(load_city_outline(region).total_bounds)
-        epsg, cm_deg = _expected_zone(bounds)  # type: ignore[arg-type]
+        epsg, cm_deg = _expected_zone(bounds)
         assert region.analysis_crs == f"EPSG:{epsg}"
         assert CRS(region.analysis_crs).name == (
             f"CGCS2000 / 3-degree Gauss-Kruger CM {cm_deg}E")
