@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import state
+from ui import data, state
 from ui.labels import t
 from ui.navigation import PAGES
 from ui.sidebar import render_sidebar
@@ -17,6 +17,7 @@ from ui.sidebar import render_sidebar
 # 1. Page config and state
 st.set_page_config(page_title=t("app.title", "zh"), page_icon="🌾",
                    layout="wide")
+data.use_configured_regions_dir()
 state.init_state()
 
 # 2. Inputs: language, region, basemap (bound to session-state keys)

@@ -49,6 +49,10 @@ class SchemaError(InputDataError):
     """Missing or ill-typed columns, unknown units or categories."""
 
 
+class LayerNotAvailableError(SchemaError):
+    """The region pack has no layer of the kind a page or command needs (not in this pack)."""
+
+
 class FileFormatError(InputDataError):
     """A file that cannot be read as the expected kind (wrong format, too big, unsafe)."""
 

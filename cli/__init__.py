@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from cli import balance, buildout, capacity, plan, report, score
 from errors import ParameterError, PlannerError
+from planning.regions import REGIONS_DIR_ENV, use_regions_dir
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -58,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv
         Arguments without the program name; None reads ``sys.argv[1:]``.
     """
+    configured = os.environ.get(REGIONS_DIR_ENV, "").strip()
+    use_regions_dir(Path(configured) if configured else None)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -67,7 +67,7 @@ def years_argument(text: str) -> tuple[int, ...]:
 def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--region``, ``--scenario`` and ``--store`` (shared by buildout and report)."""
     parser.add_argument("--region", required=True, type=region_argument,
-                        help="region pack id or folder, e.g. hohhot")
+                        help="region pack id or folder (python -m layers.build --adcode makes one)")
     parser.add_argument("--scenario", required=True,
                         help=f"'{DEMO}' (the region's bundled demo) or a plan-store scenario")
     parser.add_argument("--store", type=Path, metavar="PATH",

@@ -62,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
                     "equivalents and dairy cows (N and P basis), present load, load index "
                     "and warning grade (农办牧〔2018〕1号).")
     parser.add_argument("--region", required=True, type=region_argument,
-                        help="region pack id or folder, e.g. hohhot")
+                        help="region pack id or folder (python -m layers.build --adcode makes one)")
     add_nutrient_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(run=run)

@@ -51,6 +51,12 @@ def fraction(text: str) -> float:
     return value
 
 
+def first_region() -> str | None:
+    """Return the first installed region pack's id (the default of --region), or None."""
+    regions = list_regions()
+    return regions[0] if regions else None
+
+
 def region_argument(text: str) -> str:
     """Accept a known region id or a folder holding a region manifest (argparse type)."""
     if text in list_regions() or (Path(text) / MANIFEST_NAME).is_file():

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.options import region_argument
+from cli.options import first_region, region_argument
 from cli.render import frame_records, table, write_json
 from errors import FileFormatError
 from planning.plan_inputs import load_plan_inputs
@@ -56,8 +56,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     scenario = argparse.ArgumentParser(add_help=False)
     scenario.add_argument("--scenario", required=True, help="scenario name or id")
     region = argparse.ArgumentParser(add_help=False)
-    region.add_argument("--region", type=region_argument, default="hohhot",
-                        help="region pack (default: hohhot)")
+    region.add_argument("--region", type=region_argument, default=first_region(),
+                        help="region pack (default: the first installed, %(default)s)")
     parents = [common, store_opts]
     actions.add_parser("list", parents=[*parents], help="list the scenarios").add_argument(
         "--json", action="store_true", help="print JSON")

@@ -2,7 +2,7 @@
 
 Example::
 
-    python -m siting score data/regions/hohhot/demo_candidates.geojson --region hohhot --json
+    python -m siting score data/regions/<id>/demo_candidates.geojson --region <id> --json
 
 SITES is a GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons (any CRS the file
 declares) with a ``herd_dairy_cows`` attribute, or ``--herd-dairy-cows N`` for all. A site
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cli.options import positive, region_argument
+from cli.options import first_region, positive, region_argument
 from cli.render import table, write_json
 from errors import InputDataError
 from planning.regions import load_region, region_outline
@@ -78,8 +78,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
                         help="GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons; "
                              f"site id from the column {'/'.join(ID_COLUMNS)} (else "
                              f"site-<feature number>), name from {'/'.join(NAME_COLUMNS)}")
-    parser.add_argument("--region", type=region_argument, default="hohhot",
-                        help="region pack (default: hohhot)")
+    parser.add_argument("--region", type=region_argument, default=first_region(),
+                        help="region pack (default: the first installed, %(default)s)")
     parser.add_argument("--herd-dairy-cows", type=positive, metavar="N",
                         help="herd of every site (default: the herd_dairy_cows attribute)")
     parser.add_argument("--weights", choices=("direct", "ahp"), default="direct",

@@ -32,10 +32,20 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from errors import FileFormatError, GeographicCrsError, MissingCrsError, SchemaError
+from errors import (
+    FileFormatError,
+    GeographicCrsError,
+    LayerNotAvailableError,
+    MissingCrsError,
+    SchemaError,
+)
 from geo.crs import crs_from_user_input, require_projected
 
 REGIONS_DIR: Path = Path(__file__).resolve().parent.parent / "data" / "regions"
+#: Environment variable naming another folder of region packs; read by the entry points only
+#: (app.py, ``python -m siting``, ``python -m layers.build``), which pass it to
+#: `use_regions_dir` (tests use it to run everything on packs built in a temporary folder).
+REGIONS_DIR_ENV: str = "FORAGE_SITING_REGIONS"
 MANIFEST_NAME: str = "manifest.toml"
 DATUMS: tuple[str, ...] = ("WGS84", "CGCS2000", "GCJ-02", "none")
 
@@ -167,9 +177,17 @@ class Region:
         Raises
         ------
         SchemaError
-            If there is no layer of that kind, or more than one.
+            If there is more than one layer of that kind.
+        LayerNotAvailableError
+            If there is none (a `SchemaError`: the layer is not in this pack).
         """
         specs = [spec for spec in self.layers.values() if spec.kind == kind]
+        if not specs:
+            msg = (f"Layer {kind!r} is not in region pack {self.id!r} ({self.name_en}). Add a "
+                   f"[layers.<name>] of kind {kind!r} to {self.dir / MANIFEST_NAME} to use it.")
+            zh = (f"地区数据包 {self.id!r}（{self.name_zh}）中没有图层 {kind!r}。"
+                  f"如需使用，请在清单中添加类型为 {kind!r} 的图层。")
+            raise LayerNotAvailableError(msg, zh=zh)
         if len(specs) != 1:
             found = ", ".join(spec.name for spec in specs) or "none"
             msg = (f"Region {self.id!r} must have exactly one layer of kind {kind!r} in "
@@ -190,21 +208,55 @@ class Region:
         return self.layers[name]
 
 
+class _RegionsRoot:
+    """The folder region ids are looked up in (``REGIONS_DIR`` unless an entry point says)."""
+
+    folder: Path = REGIONS_DIR
+
+
+def use_regions_dir(folder: Path | None) -> None:
+    """Look region ids up in ``folder`` from now on (None: back to ``REGIONS_DIR``)."""
+    _RegionsRoot.folder = folder.resolve() if folder is not None else REGIONS_DIR
+
+
+def regions_dir() -> Path:
+    """Return the folder region ids are looked up in (see `use_regions_dir`)."""
+    return _RegionsRoot.folder
+
+
 def list_regions() -> list[str]:
-    """Return the ids of the region packs under ``REGIONS_DIR`` (folders with a manifest)."""
-    if not REGIONS_DIR.is_dir():
+    """Return the ids of the region packs under `regions_dir` (folders with a manifest)."""
+    root = regions_dir()
+    if not root.is_dir():
         return []
-    return sorted(p.name for p in REGIONS_DIR.iterdir() if (p / MANIFEST_NAME).is_file())
+    return sorted(p.name for p in root.iterdir() if (p / MANIFEST_NAME).is_file())
 
 
-def load_region(region: str | Path = "hohhot") -> Region:
+def default_region_id() -> str:
+    """Return the first installed region pack's id (the default of every entry point).
+
+    Raises
+    ------
+    FileFormatError
+        If no region pack is installed.
+    """
+    regions = list_regions()
+    if not regions:
+        msg = (f"No region pack is installed under {regions_dir()}. Build one with "
+               "`python -m layers.build --adcode ADCODE`.")
+        zh = f"{regions_dir()} 下没有地区数据包。请运行 python -m layers.build --adcode 代码 生成。"
+        raise FileFormatError(msg, zh=zh)
+    return regions[0]
+
+
+def load_region(region: str | Path | None = None) -> Region:
     """Read and validate a region pack's ``manifest.toml``.
 
     Parameters
     ----------
     region
-        A region id (a folder under ``REGIONS_DIR``, e.g. ``"hohhot"``) or the path of a
-        region folder.
+        A region id (a folder under `regions_dir`, e.g. ``"hohhot"``) or the path of a
+        region folder; None: the first installed region (`default_region_id`).
 
     Raises
     ------
@@ -213,7 +265,7 @@ def load_region(region: str | Path = "hohhot") -> Region:
     SchemaError
         If keys are missing, ill-typed, unknown or have bad values (all listed at once).
     """
-    region_dir = _resolve_dir(region)
+    region_dir = _resolve_dir(default_region_id() if region is None else region)
     manifest_path = region_dir / MANIFEST_NAME
     data = _read_toml(manifest_path)
     problems = _top_level_problems(data)
@@ -238,7 +290,7 @@ def _resolve_dir(region: str | Path) -> Path:
     if isinstance(region, Path) or "/" in region or "\\" in region:
         region_dir = Path(region).resolve()
     elif _ID_PATTERN.match(region):
-        region_dir = REGIONS_DIR / region
+        region_dir = regions_dir() / region
     else:
         msg = (f"{region!r} is not a region id (lower-case letters, digits, '-', '_') "
                f"nor a folder path. Known regions: {', '.join(list_regions()) or 'none'}.")
@@ -247,7 +299,7 @@ def _resolve_dir(region: str | Path) -> Path:
         raise FileFormatError(msg, zh=zh)
     if not (region_dir / MANIFEST_NAME).is_file():
         msg = (f"No region pack at {region_dir}: {MANIFEST_NAME} is missing. Known regions "
-               f"under {REGIONS_DIR}: {', '.join(list_regions()) or 'none'}.")
+               f"under {regions_dir()}: {', '.join(list_regions()) or 'none'}.")
         zh = (f"{region_dir} 不是地区数据包：缺少 {MANIFEST_NAME}。"
               f"已有地区：{', '.join(list_regions()) or '无'}。")
         raise FileFormatError(msg, zh=zh)

@@ -20,7 +20,15 @@ from layers.constraints import constraint_specs, prepare_constraint_features
 from layers.counties import load_city_outline, load_counties
 from layers.herd import HERD_COLUMNS, load_herd_baseline
 from layers.parcels import PARCELS_KIND, load_parcels, load_user_parcels
-from layers.region import MANIFEST_NAME, Region, list_regions, load_region
+from layers.region import (
+    MANIFEST_NAME,
+    REGIONS_DIR_ENV,
+    Region,
+    default_region_id,
+    list_regions,
+    load_region,
+    use_regions_dir,
+)
 from layers.scenario_files import (
     DEMO_SCENARIO_KIND,
     DEMO_SCENARIO_NAME,
@@ -38,8 +46,10 @@ __all__ = [
     "HERD_COLUMNS",
     "MANIFEST_NAME",
     "PARCELS_KIND",
+    "REGIONS_DIR_ENV",
     "Region",
     "constraint_specs",
+    "default_region_id",
     "demo_scenario_sites",
     "list_regions",
     "load_allocation_params",
@@ -58,6 +68,7 @@ __all__ = [
     "load_warning_grades",
     "prepare_constraint_features",
     "region_outline",
+    "use_regions_dir",
 ]
 
 

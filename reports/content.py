@@ -33,7 +33,7 @@ class PacketInputs:
     region_id, region_adcode, region_name_zh, region_name_en
         The region (city) the counties belong to.
     analysis_crs
-        Projected CRS the map is drawn in (Hohhot: EPSG:4546, metres).
+        Projected CRS the map is drawn in (the region's analysis CRS, metres).
     scenario
         Scenario name as shown.
     counties

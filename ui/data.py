@@ -35,6 +35,7 @@ from planning.nutrient_balance import county_balance_table as _county_balance_ta
 from planning.nutrient_balance import county_parcels as _county_parcels
 from planning.plan_inputs import load_plan_inputs
 from planning.regions import (
+    REGIONS_DIR_ENV,
     list_regions,
     load_city_outline,
     load_counties,
@@ -47,6 +48,7 @@ from planning.regions import (
     load_plan_targets,
     load_region,
     load_warning_grades,
+    use_regions_dir,
 )
 from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
 from planning.site_scoring import (
@@ -93,9 +95,14 @@ def open_store() -> PlanStore:
 
 # --- region packs ----------------------------------------------------------------------------
 
-@st.cache_data(show_spinner=False)
+def use_configured_regions_dir() -> None:
+    """Read region packs from ``$FORAGE_SITING_REGIONS`` if set, else from data/regions."""
+    configured = os.environ.get(REGIONS_DIR_ENV, "").strip()
+    use_regions_dir(Path(configured).expanduser() if configured else None)
+
+
 def region_ids() -> list[str]:
-    """Return the ids of the region packs available."""
+    """Return the ids of the installed region packs (listed afresh: a new pack shows up)."""
     return [str(r) for r in list_regions()]
 
 

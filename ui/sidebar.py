@@ -28,7 +28,10 @@ def render_sidebar() -> None:
         st.radio(t("sidebar.language", state.lang()), LANGS, key=state.LANG,
                  format_func=LANG_NAMES.__getitem__, horizontal=True)
         lang = state.lang()
-        st.selectbox(t("sidebar.region", lang), data.region_ids(), key=state.REGION,
+        regions = data.region_ids()
+        if st.session_state.get(state.REGION) not in regions:
+            st.session_state[state.REGION] = regions[0] if regions else None
+        st.selectbox(t("sidebar.region", lang), regions, key=state.REGION,
                      format_func=lambda rid: _region_name(rid, lang))
         choices = available_basemaps(tianditu_key() is not None)
         if st.session_state.get(state.BASEMAP) not in choices:

@@ -10,6 +10,8 @@ from typing import Any
 
 import streamlit as st
 
+from planning.regions import list_regions
+
 LANG = "lang"
 REGION = "region_id"
 BASEMAP = "basemap"
@@ -23,7 +25,7 @@ UPLOAD_CRS = "upload_crs"
 
 DEFAULTS: Mapping[str, Any] = {
     LANG: "zh",
-    REGION: "hohhot",
+    REGION: None,  # set by `init_state` to the first installed region pack
     BASEMAP: "none",
     TARGET_CROP: "silage_corn",
     TARGET_YEAR: None,
@@ -39,6 +41,9 @@ def init_state() -> None:
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = value
+    if st.session_state[REGION] is None:
+        regions = list_regions()
+        st.session_state[REGION] = regions[0] if regions else None
 
 
 def lang() -> str:

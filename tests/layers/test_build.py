@@ -82,9 +82,10 @@ def test_broken_divisions_table_is_reported(
     folder = copy_hohhot_pack(tmp_path)
     (folder / "divisions.csv").write_text(
         "adcode,level,name_zh,name_en,name_short_zh,source\n"
-        "150102,district,新城区,Xincheng,新城区,x\n150102,county,新城区,Xincheng,新城区,x\n",
+        "150102,district,新城区,Xincheng,新城区,x\n150102,county,新城区,Xincheng,新城区,x\n"
+        "150102,county,新城区,Xincheng,新城区,x\n",
         encoding="utf-8")
     assert main([str(folder)]) == 1
     err = capsys.readouterr().err
     assert "'level' is not one of county, city on line(s) 2" in err
-    assert "'adcode' is repeated on line(s) 2, 3" in err
+    assert "'adcode' is repeated within its level on line(s) 3, 4" in err

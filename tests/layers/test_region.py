@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from errors import FileFormatError, SchemaError
-from layers.region import REGIONS_DIR, LayerSpec, list_regions, load_region
+from errors import FileFormatError, LayerNotAvailableError, SchemaError
+from layers.region import (
+    REGIONS_DIR,
+    LayerSpec,
+    list_regions,
+    load_region,
+    regions_dir,
+    use_regions_dir,
+)
 from tests.layers.pack_factory import layer_entry, write_manifest
 
 HOHHOT_LAYER_KINDS = {
@@ -66,8 +73,11 @@ def test_unknown_layer_names_the_known_ones() -> None:
 
 
 def test_missing_layer_kind_is_reported() -> None:
-    with pytest.raises(SchemaError, match=r"exactly one layer of kind 'soil_map'.*found: none"):
-        load_region().layer_of_kind("soil_map")
+    with pytest.raises(LayerNotAvailableError,
+                       match=r"Layer 'soil_map' is not in region pack 'hohhot' \(Hohhot\)") as info:
+        load_region("hohhot").layer_of_kind("soil_map")
+    assert isinstance(info.value, SchemaError)
+    assert "地区数据包 'hohhot'（呼和浩特市）中没有图层 'soil_map'" in info.value.message("zh")
 
 
 def test_region_is_hashable_and_picklable_for_ui_caches() -> None:
@@ -230,3 +240,15 @@ def test_bad_plan_values(tmp_path: Path, change: dict, match: str) -> None:
     write_manifest(tmp_path, {"c": layer_entry("counties", "c.gpkg")}, plan=plan)
     with pytest.raises(SchemaError, match=match):
         load_region(tmp_path)
+
+
+def test_no_installed_region_is_a_clear_error(tmp_path: Path) -> None:
+    use_regions_dir(tmp_path)
+    try:
+        assert list_regions() == []
+        with pytest.raises(FileFormatError, match=r"No region pack is installed under .*"
+                                                  r"python -m layers\.build --adcode"):
+            load_region()
+    finally:
+        use_regions_dir(None)
+    assert regions_dir() == REGIONS_DIR

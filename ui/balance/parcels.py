@@ -75,12 +75,13 @@ def active_parcels(region_id: str) -> tuple[ParcelSource, gpd.GeoDataFrame]:
     return source, data.bundled_parcels(region_id)
 
 
-def _read_options(lang: str) -> tuple[bool, str | None, str | None]:
+def _read_options(region_id: str, lang: str) -> tuple[bool, str | None, str | None]:
     col_gcj, col_crs, col_layer = st.columns(3)
     gcj02 = col_gcj.checkbox(t("upload.gcj02", lang), key=balance_state.UPLOAD_GCJ02,
                              help=t("upload.gcj02_help", lang))
     crs = col_crs.text_input(t("upload.crs", lang), key=balance_state.UPLOAD_CRS,
-                             placeholder="EPSG:4546", help=t("upload.crs_help", lang))
+                             placeholder=data.region(region_id).analysis_crs,
+                             help=t("upload.crs_help", lang))
     layer = col_layer.text_input(t("parcels_upload.layer", lang), key=balance_state.UPLOAD_LAYER,
                                  help=t("parcels_upload.layer_help", lang))
     return bool(gcj02), (crs.strip() or None), (layer.strip() or None)
@@ -157,7 +158,7 @@ def render_parcel_upload(region_id: str, lang: str) -> None:
         st.caption(t("parcels_upload.intro", lang))
         uploaded = st.file_uploader(t("upload.file", lang), type=list(UPLOAD_TYPES),
                                     key=balance_state.UPLOAD_FILE)
-        options = _read_options(lang)
+        options = _read_options(region_id, lang)
         if uploaded is not None:
             with user_errors(lang):
                 _mapping_form(uploaded, region_id, options, lang)

@@ -132,8 +132,8 @@ def render_import(store: PlanStore, scenario: Scenario, inputs: PlanInputs, lang
     col_gcj, col_crs = st.columns(2)
     col_gcj.checkbox(t("upload.gcj02", lang), key=ps.UPLOAD_GCJ02,
                      help=t("upload.gcj02_help", lang))
-    col_crs.text_input(t("upload.crs", lang), key=ps.UPLOAD_CRS, placeholder="EPSG:4546",
-                       help=t("upload.crs_help", lang))
+    col_crs.text_input(t("upload.crs", lang), key=ps.UPLOAD_CRS,
+                       placeholder=inputs.analysis_crs, help=t("upload.crs_help", lang))
     if upload is None or not st.button(t("planner.import_button", lang),
                                        key="planner_import_sites", type="primary"):
         return

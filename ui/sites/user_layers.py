@@ -115,13 +115,15 @@ def accept_layer(region_id: str, kind: str, filename: str, data: bytes, *,
 
 
 def _require_in_region(features: gpd.GeoDataFrame, region_id: str, filename: str) -> None:
-    outline = load_city_outline(load_region(region_id)).to_crs(features.crs)
+    region = load_region(region_id)
+    outline = load_city_outline(region).to_crs(features.crs)
     if features.intersects(outline.geometry.iloc[0]).any():
         return
     msg = (f"{filename}: none of its {len(features)} features lies in region {region_id!r}. "
-           "Is the CRS right? Declare it (e.g. EPSG:4546) or tick GCJ-02 for Amap data.")
+           f"Is the CRS right? Declare it (e.g. {region.analysis_crs}) or tick GCJ-02 for "
+           "Amap data.")
     zh = (f"{filename}：{len(features)} 个要素均不在地区 {region_id!r} 内。坐标系是否正确？"
-          "请声明坐标系（如 EPSG:4546），高德数据请勾选 GCJ-02。")
+          f"请声明坐标系（如 {region.analysis_crs}），高德数据请勾选 GCJ-02。")
     raise InvalidGeometryError(msg, zh=zh)
 
 

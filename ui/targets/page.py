@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from errors import LayerNotAvailableError
 from ui import data, state
 from ui.errors import user_errors
 from ui.labels import t
+from ui.map import MapLayer, build_map
 from ui.map_widget import map_view, show_map
 from ui.targets import view as targets_view
 
@@ -22,7 +24,12 @@ def render() -> None:
 
 def _render_body(lang: str, region_id: str) -> None:
     region = data.region(region_id)
-    targets = data.forage_targets(region_id)
+    try:
+        targets = data.forage_targets(region_id)
+    except LayerNotAvailableError as err:  # a new pack: show its counties and say so
+        st.info(err.message("en" if lang == "en" else "zh"))
+        _counties_map(region_id, lang)
+        return
     crops = targets_view.available_crops(targets)
     if not crops:
         st.info(t("targets.none", lang))
@@ -52,6 +59,21 @@ def _render_body(lang: str, region_id: str) -> None:
     st.subheader(t("targets.plan_table", lang))
     st.dataframe(targets_view.plan_table(data.plan_targets(region_id), lang),
                  hide_index=True, width="stretch", column_config=_narrow_source(lang))
+
+
+def _counties_map(region_id: str, lang: str) -> None:
+    """Show the region's county boundaries alone (a pack without forage targets)."""
+    region = data.region(region_id)
+    counties = data.counties(region_id)
+    name_col = "name_en" if lang == "en" else "name_zh"
+    frame = counties[["adcode", counties.geometry.name]].assign(name=counties[name_col])
+    layer = MapLayer(frame=frame, name=t("map.counties", lang),
+                     analysis_crs=region.analysis_crs, tooltip_fields=("name", "adcode"),
+                     tooltip_aliases=(t("col.county", lang), t("report.xcol.adcode", lang)),
+                     coverage=True,
+                     label_field="name",
+                     illustrative=data.is_illustrative(region, "counties"))
+    show_map(build_map([layer], view=map_view(region)), key="targets_map")
 
 
 def _narrow_source(lang: str) -> dict[str, st.column_config.Column]:

@@ -71,7 +71,7 @@ def render() -> None:
                    format_func=lambda k: t(f"upload.kind.{k}", lang))
     col_opts.checkbox(t("upload.skip_bad", lang), key=state.UPLOAD_SKIP_BAD)
     col_opts.text_input(t("upload.crs", lang), key=state.UPLOAD_CRS,
-                        placeholder="EPSG:4546", help=t("upload.crs_help", lang))
+                        placeholder=_crs_example(), help=t("upload.crs_help", lang))
     if uploaded is None:
         st.info(t("upload.waiting", lang))
         return
@@ -126,3 +126,9 @@ def _attribute_text(features: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return the attribute columns as text (JSON-safe for tooltips), without geometry."""
     columns = [c for c in features.columns if c != features.geometry.name]
     return features[columns].astype(str).replace({"nan": "", "None": ""})
+
+
+def _crs_example() -> str:
+    """Return the chosen region's analysis CRS, shown as an example of a CRS to declare."""
+    region_id = st.session_state.get(state.REGION)
+    return data.region(str(region_id)).analysis_crs if region_id else "EPSG:4326"
