@@ -28,9 +28,10 @@ def test_bundled_caps_follow_the_stated_rule() -> None:
     zones = load_county_zones(region).set_index("adcode")["zone"]
     quotas = pd.read_csv(Path("data/coefficients/water_quotas.csv")).set_index("key")["value"]
     caps = load_water_caps(region).set_index("adcode")["cap_m3_per_yr"]
-    for adcode, cap in caps.items():
-        quota = quotas[f"irrigation.{zones[adcode]}.silage_corn"]
-        assert cap == round(area[adcode] * quota / ROUND_M3) * ROUND_M3, adcode
+    for adcode in caps.index.astype(str):
+        quota = float(quotas[f"irrigation.{zones[adcode]}.silage_corn"])
+        expected = round(float(area[adcode]) * quota / ROUND_M3) * ROUND_M3
+        assert caps[adcode] == expected, adcode
 
 
 def test_changing_the_demo_scenario_leaves_the_caps() -> None:
