@@ -112,3 +112,26 @@ def test_balance_json_both_ends(capsys: pytest.CaptureFixture[str]) -> None:
         pe * N_PER_PE_KG / _demand_per_mu(600, 2.3, N_UTIL_HIGH))
     assert data["land_required_mu_p"] == pytest.approx(
         pe * P_PER_PE_KG / _demand_per_mu(600, 0.3, P_UTIL_HIGH))
+
+
+def test_balance_json_carries_the_range(capsys: pytest.CaptureFixture[str]) -> None:
+    """At the default (low) ends, the JSON also gives the land at the high ends."""
+    assert main(["balance", "--animals", "dairy_cow=5000", "--crop", "maize",
+                 "--yield-kg-per-mu", "600", "--soil-class", "II", "--manure-share", "0.5",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    pe = 5000 * 100 / 15
+    n_low = pe * N_PER_PE_KG / _demand_per_mu(600, 2.3, N_UTIL_LOW)
+    n_high = pe * N_PER_PE_KG / _demand_per_mu(600, 2.3, N_UTIL_HIGH)
+    p_high = pe * P_PER_PE_KG / _demand_per_mu(600, 0.3, P_UTIL_HIGH)
+    assert data["absorption_land_n_range_mu"] == pytest.approx([n_low, n_high])  # 18,787-22,544
+    assert data["absorption_land_p_range_mu"][1] == pytest.approx(p_high)  # 34,568
+    assert data["absorption_land_need_range_mu"] == pytest.approx([n_low, n_high])
+
+
+def test_balance_text_shows_the_range(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["balance", "--animals", "dairy_cow=200", "--crop", "forage_oat",
+                 "--yield-kg-per-mu", "500", "--manure-share", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "Land required: 830 mu on the N basis" in out
+    assert "range 830–996 mu at in-season utilisation N 0.25–0.30" in out
