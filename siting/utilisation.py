@@ -10,7 +10,10 @@ X = N and P (kg/yr), per county and year, checked against the region's plan targ
   farm's manure counts on land only for the share of its need the ledger met with parcels
   within its haul radius (``allocated ÷ need`` of its N and of its P). The baseline herd,
   whose land the ledger does not hold, is credited with the county's land capacity left after
-  the scenario farms' allocation (``min(baseline, capacity − scenario on land)``).
+  the scenario farms' allocation (``min(baseline, capacity − scenario on land)``). A farm's
+  matched manure is booked to its own county even where the ledger gave it parcels across a
+  county border (an approximation: that county's land left for the baseline is then
+  understated, its neighbour's overstated).
   Without the ledger, every herd shares the county's land: ``min(produced, capacity)``
   (a proxy, stated in the check's note).
 * **To plants**: declared off-farm routes (organic-fertiliser plants of the region pack,
