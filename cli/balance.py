@@ -27,6 +27,7 @@ from cli.render import (
     write_json,
 )
 from errors import ParameterError
+from locales import text
 from planning.region_inputs import load_region_params
 from planning.regions import load_nutrient_params, load_region
 from siting.needs import Herd, HerdNeeds, crop_receiving_land, herd_needs
@@ -112,22 +113,39 @@ def compute(args: argparse.Namespace) -> HerdNeeds:
     return herd_needs(herd, land, params)
 
 
+def land_range_text(needs: HerdNeeds, lang: str) -> str:
+    """Return "range A–B mu at in-season utilisation …" of the binding basis' land."""
+    basis = needs.binding_basis
+    ends = needs.utilisation
+    used, (low, high) = ((ends.n_frac, ends.n_range_frac) if basis == "N"
+                         else (ends.p_frac, ends.p_range_frac))
+    land_low, land_high = needs.absorption_land_need_range_mu
+    return text("needs.land_range", lang, low=_mu(land_low), high=_mu(land_high), basis=basis,
+                util_low=f"{low:.2f}", util_high=f"{high:.2f}", util_used=f"{used:.2f}")
+
+
+def _mu(value: float) -> str:
+    return "inf" if value == float("inf") else f"{value:,.0f}"
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``balance`` and print JSON or readable tables to ``out``."""
-    result = compute(args).requirement
+    needs = compute(args)
+    result = needs.requirement
     rows = result.explain()
     coefficients = [c for row in rows for c in row.coefficients]
     if args.json:
-        data = {**result.to_dict(),
+        ranges = {k: v for k, v in needs.to_dict().items() if k.endswith("_range_mu")}
+        data = {**result.to_dict(), **ranges,
                 "coefficients": coefficient_dicts(coefficients),
                 "explain": [row.to_dict() for row in rows]}
         write_json(data, out)
         return 0
     out.write("Manure-land balance of one farm (农办牧〔2018〕1号)\n\n")
     out.write(explain_table(rows) + "\n\n")
-    land = "inf" if result.land_required_mu == float("inf") else f"{result.land_required_mu:,.0f}"
-    out.write(f"Land required: {land} mu on the {result.binding_basis} basis "
-              f"(larger basis: {result.larger_basis})\n\n")
+    out.write(text("cli.balance.land_line", args.lang, land=_mu(result.land_required_mu),
+                   basis=result.binding_basis, larger=result.larger_basis,
+                   range=land_range_text(needs, args.lang)) + "\n\n")
     out.write("Notes:\n" + notes_text(result.notes, args.lang) + "\n\n")
     out.write("Coefficients:\n" + coefficient_table(coefficients) + "\n")
     return 0

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 EXIT_BAD_INPUT = 2
 _NEED_COLUMNS = ("adcode", "absorption_need_mu", "absorption_land_n_mu", "absorption_land_p_mu",
                  "absorption_basis", "receiving_land", "forage_need_mu", "forage_need_basis",
-                 "water_need_m3_per_yr")
+                 "water_need_m3_per_yr", "absorption_need_low_mu", "absorption_need_high_mu")
 
 
 def key_value(text: str) -> tuple[str, float]:

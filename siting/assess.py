@@ -12,7 +12,9 @@ computation the planner, the calculator and every command share):
   the land that would receive the manure: the absorption parcels within the haul radius
   (area-weighted demand per 亩), else the region's default receiving crop
   (``receiving_land`` = "parcels" or "crop"); ``absorption_land_n_mu`` /
-  ``absorption_land_p_mu`` on each basis and ``absorption_basis``;
+  ``absorption_land_p_mu`` on each basis and ``absorption_basis``; ``absorption_need_low_mu``
+  / ``absorption_need_high_mu`` the binding-basis land at the low and high end of the guide's
+  in-season utilisation range (`siting.needs.UtilisationEnds`);
 * ``forage_need_mu``: the herd's forage land at the county zone's yields when the county has
   a zone, else ``herd x forage_land_mu_per_cow`` (``forage_need_basis`` says which);
 * ``water_need_m3_per_yr``: livestock water plus irrigation of that forage land (NaN without
@@ -46,7 +48,8 @@ if TYPE_CHECKING:
 
 #: Columns `add_site_needs` adds (besides ``adcode`` and ``forage_need_basis``).
 NEED_COLUMNS = ("absorption_need_mu", "absorption_land_n_mu", "absorption_land_p_mu",
-                "forage_need_mu", "water_need_m3_per_yr")
+                "forage_need_mu", "water_need_m3_per_yr", "absorption_need_low_mu",
+                "absorption_need_high_mu")
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,7 +105,8 @@ def _need_columns(sites: gpd.GeoDataFrame, needs: NeedInputs | None,
             need = by_site[sid]
             table.loc[k, list(NEED_COLUMNS)] = [
                 need.absorption_land_need_mu, need.absorption_land_n_mu,
-                need.absorption_land_p_mu, need.forage_land_mu, need.water_need_m3_per_yr]
+                need.absorption_land_p_mu, need.forage_land_mu, need.water_need_m3_per_yr,
+                *need.absorption_land_need_range_mu]
             table.loc[k, ["absorption_basis", "receiving_land"]] = [need.binding_basis,
                                                                     need.land.source]
     table["forage_need_basis"] = np.where(table["forage_need_mu"].notna(), "siting.forage",

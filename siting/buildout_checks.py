@@ -21,6 +21,7 @@ from geo.units import MU_PER_WAN_MU
 from siting.buildout_inputs import BuildoutRegion
 from siting.parameters import FEEDS, RegionParams
 from siting.plan_targets import plan_target
+from siting.utilisation import utilisation_frac
 
 LimitType = Literal["max", "min"]
 STATUSES: Final[tuple[str, ...]] = ("ok", "warning", "exceeded")
@@ -64,7 +65,10 @@ CHECKS: Final[dict[str, CheckSpec]] = {
                                      "load index", "max"),
     "manure_load_index_p": CheckSpec("粪污土地承载指数（磷）", "manure load index (P)",
                                      "load index", "max"),
-    "manure_utilisation": CheckSpec("粪污综合利用率", "manure utilisation", "frac", "min"),
+    "manure_utilisation_n": CheckSpec("粪污综合利用率（氮）", "manure utilisation (N)", "frac",
+                                      "min"),
+    "manure_utilisation_p": CheckSpec("粪污综合利用率（磷）", "manure utilisation (P)", "frac",
+                                      "min"),
     "manure_unmet_need": CheckSpec("粪污消纳用地缺口", "manure land shortfall (ledger)",
                                    "kg/yr", "max"),
     "water_use": CheckSpec("农业与畜牧用水 vs 总量控制", "farm and livestock water vs cap",
@@ -177,7 +181,7 @@ def manure_rows(totals: pd.DataFrame, parameters: RegionParams,
                             for p, c, g in zip(totals["present_pe"], totals[f"capacity_pe_{x}"],
                                                grades, strict=True)]))
         frames.append(rows.assign(grade=[g.grade for g in grades]))
-    frames.append(_utilisation_rows(totals, parameters, region))
+    frames += _utilisation_rows(totals, parameters, region)
     return frames
 
 
@@ -188,21 +192,30 @@ def _load_index(present: pd.Series, capacity: pd.Series) -> np.ndarray:
 
 
 def _utilisation_rows(totals: pd.DataFrame, parameters: RegionParams,
-                      region: BuildoutRegion) -> pd.DataFrame:
+                      region: BuildoutRegion) -> list[pd.DataFrame]:
+    """Return the N and P utilisation rows (`siting.utilisation`) against the plan target."""
     ledger = totals["ledger_need_kg_per_yr"].notna().to_numpy()
-    value = np.where(ledger, _ratio(totals["ledger_allocated_kg_per_yr"],
-                                    totals["ledger_need_kg_per_yr"]),
-                     _ratio(totals["usable_pe"], totals["present_pe"]))
     targets = [plan_target(region.plan_targets, "manure_utilisation_min_frac", int(y))
                for y in totals["year"]]
     limit = np.array([np.nan if t is None else t.value for t in targets])
-    note = np.where(ledger, "scenario farms: land allocated by the ledger ÷ need",
-                    "all manure: min(load, N capacity of the county's land) ÷ load")
-    note_zh = np.where(ledger, "方案牧场：台账分配的消纳量 ÷ 需求",
-                       "全部粪污：min(负荷, 本县土地氮承载量) ÷ 负荷")
-    return _rows(totals, "manure_utilisation", value, limit, warning_limit=None,
-                 band_frac=parameters.buildout.warning_band_frac,
-                 source=[t.source if t else "" for t in targets], note=(note, note_zh))
+    frames = []
+    for x in ("n", "p"):
+        parts = [totals[f"{x}_{part}_kg_per_yr"] for part in
+                 ("on_land", "to_plants", "produced")]
+        land_en = np.where(ledger, "on land the ledger matched within haul radius",
+                           "on the county's land (no ledger: proxy)")
+        land_zh = np.where(ledger, "台账在运输半径内匹配的土地消纳",
+                           "本县土地消纳（未运行台账：近似）")
+        note = [f"({a:,.0f} kg {le} + {b:,.0f} kg to organic-fertiliser plants) ÷ "
+                f"{c:,.0f} kg produced" for a, b, c, le in zip(*parts, land_en, strict=True)]
+        note_zh = [f"（{lz} {a:,.0f} 千克 + 有机肥厂 {b:,.0f} 千克）÷ 产生量 {c:,.0f} 千克"
+                   for a, b, c, lz in zip(*parts, land_zh, strict=True)]
+        frames.append(_rows(
+            totals, f"manure_utilisation_{x}",
+            utilisation_frac(totals[f"{x}_utilised_kg_per_yr"], totals[f"{x}_produced_kg_per_yr"]),
+            limit, warning_limit=None, band_frac=parameters.buildout.warning_band_frac,
+            source=[t.source if t else "" for t in targets], note=(note, note_zh)))
+    return frames
 
 
 def unmet_rows(totals: pd.DataFrame) -> list[pd.DataFrame]:

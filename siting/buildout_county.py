@@ -18,6 +18,7 @@ from siting.forage import county_yields, feed_demand, parcel_forage_area
 from siting.nutrients import county_balance
 from siting.parameters import FEEDS, RegionParams
 from siting.plan_targets import county_forage_targets, plan_target, target_year_in_force
+from siting.utilisation import county_manure_use
 from siting.water import irrigation_water_m3_per_yr, livestock_heads, livestock_water_m3_per_yr
 
 SupplySource = Literal["parcels", "targets"]
@@ -119,7 +120,7 @@ def water_totals(herd: pd.DataFrame, forage: pd.DataFrame, region: BuildoutRegio
 
 def manure_totals(herd: pd.DataFrame, region: BuildoutRegion,
                   parameters: RegionParams) -> pd.DataFrame:
-    """Return present PE, manure N/P supply, land capacity (PE, kg/yr) and usable PE."""
+    """Return present PE, manure N/P supply and the county's land capacity (PE, kg/yr)."""
     species = {"dairy_cow_head": herd["dairy_head"], "goat_head": herd["dairy_goat_head"],
                "beef_cattle_head": herd["beef_cattle_head"], "sheep_head": herd["sheep_head"]}
     herd_by_county = pd.DataFrame({"adcode": herd.index, **{k: v.to_numpy()
@@ -137,29 +138,41 @@ def manure_totals(herd: pd.DataFrame, region: BuildoutRegion,
         "manure_p_demand_kg_per_yr": balance["manure_p_demand_kg_per_yr"].fillna(0.0),
         "capacity_pe_n": capacity_n,
         "capacity_pe_p": balance["capacity_pe_p"].fillna(0.0),
-        "usable_pe": np.minimum(present, capacity_n),
     }, index=herd.index)
 
 
 def ledger_totals(farm_years: pd.DataFrame, allocation: pd.DataFrame | None,
                   adcodes: pd.Index) -> pd.DataFrame:
-    """Return the scenario farms' ledger need, allocated and unmet kg/yr per county.
+    """Return the scenario farms' supply and ledger need, allocated, unmet and matched per county.
 
     ``allocation`` has ``farm_id``, ``need_kg_per_yr`` and ``allocated_kg_per_yr`` (the
     absorption-land ledger's farm table at full herd). A year's need is ``need × ramp``; the
-    land allocated stays, so ``unmet = max(0, need × ramp − allocated)``. Without an
-    allocation every column is NaN.
+    land allocated stays, so ``unmet = max(0, need × ramp − allocated)``. A farm's manure N
+    and P on matched land is its supply × ``allocated ÷ need`` (``ledger_n_matched``,
+    ``ledger_p_matched``). ``scenario_n_kg_per_yr`` / ``scenario_p_kg_per_yr`` are the
+    scenario farms' supply; without an allocation the ledger columns are NaN.
     """
-    columns = ("ledger_need_kg_per_yr", "ledger_allocated_kg_per_yr", "ledger_unmet_kg_per_yr")
+    supply = (farm_years.assign(adcode=farm_years["adcode"].astype(str))
+              .groupby("adcode")[["n_supply_kg_per_yr", "p_supply_kg_per_yr"]].sum()
+              .reindex(adcodes, fill_value=0.0)
+              .set_axis(["scenario_n_kg_per_yr", "scenario_p_kg_per_yr"], axis=1))
+    columns = ("ledger_need_kg_per_yr", "ledger_allocated_kg_per_yr", "ledger_unmet_kg_per_yr",
+               "ledger_n_matched_kg_per_yr", "ledger_p_matched_kg_per_yr")
     if allocation is None:
-        return pd.DataFrame(dict.fromkeys(columns, np.nan), index=adcodes)
+        return supply.assign(**dict.fromkeys(columns, np.nan))
     merged = farm_years.merge(allocation, on="farm_id", how="inner")
     need = merged["need_kg_per_yr"].to_numpy(dtype=float) * merged["ramp_frac"].to_numpy()
     allocated = np.minimum(merged["allocated_kg_per_yr"].to_numpy(dtype=float), need)
     allocated = np.where(allocated >= need * (1 - LEDGER_TOLERANCE_FRAC), need, allocated)
-    frame = pd.DataFrame({"adcode": merged["adcode"].to_numpy(), columns[0]: need,
-                          columns[1]: allocated, columns[2]: need - allocated})
-    return frame.groupby("adcode").sum().reindex(adcodes, fill_value=0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        matched = np.where(need > 0, allocated / np.where(need > 0, need, 1.0), 1.0)
+    frame = pd.DataFrame({
+        "adcode": merged["adcode"].astype(str).to_numpy(), columns[0]: need,
+        columns[1]: allocated, columns[2]: need - allocated,
+        columns[3]: matched * merged["n_supply_kg_per_yr"].to_numpy(dtype=float),
+        columns[4]: matched * merged["p_supply_kg_per_yr"].to_numpy(dtype=float)})
+    ledger = frame.groupby("adcode").sum().reindex(adcodes, fill_value=0.0)
+    return pd.concat([supply, ledger], axis=1)
 
 
 def county_totals_for_year(
@@ -177,6 +190,8 @@ def county_totals_for_year(
     water = water_totals(herd, forage, region, parameters)
     manure = manure_totals(herd, region, parameters)
     ledger = ledger_totals(farm_years[farm_years["year"] == year], allocation, herd.index)
-    totals = pd.concat([herd, forage, manure, ledger, water], axis=1)
+    use = county_manure_use(pd.concat([manure, ledger], axis=1), region.manure_plants,
+                            ledger=allocation is not None)
+    totals = pd.concat([herd, forage, manure, ledger, use, water], axis=1)
     return totals.rename_axis("adcode").reset_index().assign(year=int(year))
 

@@ -9,6 +9,7 @@ from typing import Final
 import pandas as pd
 
 from errors import SchemaError
+from siting.utilisation import PLANT_COLUMNS, no_plants
 
 #: Columns each region frame must have (the parcel columns are those of
 #: `siting.nutrients.parcel_absorption_capacity`'s output that the check uses).
@@ -20,6 +21,7 @@ REGION_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "forage_targets": ("adcode", "crop", "year", "target_mu", "source"),
     "plan_targets": ("key", "year", "value", "unit", "source", "status", "note"),
     "water_caps": ("adcode", "cap_m3_per_yr", "other_use_m3_per_yr", "source", "status"),
+    "manure_plants": PLANT_COLUMNS,
 }
 
 
@@ -46,6 +48,10 @@ class BuildoutRegion:
         Frame of `layers.water_caps.load_water_caps` (m³/yr).
     city_adcode
         Code of the whole region (the ``adcode`` of the city rows).
+    manure_plants
+        Organic-fertiliser plants (declared off-farm routes): ``plant_id``, ``adcode``,
+        ``capacity_n_kg_per_yr``, ``capacity_p_kg_per_yr`` (`layers.manure_plants`); empty:
+        none.
     """
 
     counties: pd.DataFrame
@@ -56,6 +62,7 @@ class BuildoutRegion:
     plan_targets: pd.DataFrame
     water_caps: pd.DataFrame
     city_adcode: str
+    manure_plants: pd.DataFrame = field(default_factory=no_plants)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "zones", dict(self.zones))

@@ -49,7 +49,8 @@ CROP_SOURCE: Final[str] = "crop"
 FARM_NEED_COLUMNS: Final[tuple[str, ...]] = (
     "site_id", "pig_equivalents_pe", "route_key", "n_need_kg_per_yr", "p_need_kg_per_yr",
     "absorption_land_n_mu", "absorption_land_p_mu", "absorption_need_basis",
-    "absorption_land_need_mu", "absorption_demand_source",
+    "absorption_land_need_mu", "absorption_land_n_low_mu", "absorption_land_n_high_mu",
+    "absorption_demand_source",
     "forage_land_mu", *(f"{feed}_land_mu" for feed in FEEDS),
     "livestock_water_m3_per_yr", "irrigation_water_m3_per_yr", "water_need_m3_per_yr",
     "need_key",
@@ -134,6 +135,8 @@ def _site_need(row: Mapping[str, object], land: ReceivingLand, params: RegionPar
             "absorption_land_p_mu": need.absorption_land_p_mu,
             "absorption_need_basis": need.binding_basis,
             "absorption_land_need_mu": need.absorption_land_need_mu,
+            "absorption_land_n_low_mu": need.absorption_land_n_range_mu[0],
+            "absorption_land_n_high_mu": need.absorption_land_n_range_mu[1],
             "absorption_demand_source": (LOCAL_SOURCE if need.land.source == "parcels"
                                          else CROP_SOURCE),
             "forage_land_mu": need.forage_land_mu,

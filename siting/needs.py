@@ -220,6 +220,34 @@ def site_receiving_lands(sites: gpd.GeoDataFrame, inputs: NeedInputs) -> dict[st
     return receiving_lands(pairs, inputs.parcels, ids, inputs.params)
 
 
+@dataclass(frozen=True, slots=True)
+class UtilisationEnds:
+    """In-season utilisation (粪肥当季利用率) used for N and P and the guide's ranges.
+
+    The land a herd needs is proportional to the utilisation (the manure nutrient a 亩 takes
+    is ``uptake × fertilisation share × manure share ÷ utilisation``), so the land at either
+    end of a range is ``land × end ÷ used``: the high end (less manure per 亩) needs the
+    most land, the cautious end for a land-sufficiency check (docs/decisions.md).
+    """
+
+    n_frac: float
+    p_frac: float
+    n_range_frac: tuple[float, float]
+    p_range_frac: tuple[float, float]
+
+    @classmethod
+    def of(cls, params: NutrientParams) -> UtilisationEnds:
+        """Return the values and ranges of ``params``."""
+        return cls(params.n_utilisation_frac, params.p_utilisation_frac,
+                   params.n_utilisation_range_frac, params.p_utilisation_range_frac)
+
+    def land_range_mu(self, land_mu: float, basis: Basis) -> tuple[float, float]:
+        """Return ``land_mu`` (亩, at the used value) at the low and high end of the range."""
+        used, (low, high) = ((self.n_frac, self.n_range_frac) if basis == "N"
+                             else (self.p_frac, self.p_range_frac))
+        return land_mu * low / used, land_mu * high / used
+
+
 @dataclass(frozen=True, eq=False)
 class HerdNeeds:
     """A herd's manure-absorption land (needed, not allocated), forage land and water.
@@ -233,12 +261,15 @@ class HerdNeeds:
         The receiving land used.
     forage, water
         Forage land by feed and water need, or None without a zoned county.
+    utilisation
+        In-season utilisation used and the guide's ranges (the land's range at both ends).
     """
 
     requirement: FarmLandRequirement
     land: ReceivingLand
     forage: ForageNeed | None
     water: WaterNeed | None
+    utilisation: UtilisationEnds
 
     @property
     def supply(self) -> ManureSupply:
@@ -254,6 +285,21 @@ class HerdNeeds:
     def absorption_land_p_mu(self) -> float:
         """Return the absorption land needed on the P basis (亩)."""
         return self.requirement.land_required_mu_p
+
+    @property
+    def absorption_land_n_range_mu(self) -> tuple[float, float]:
+        """Return the N-basis land at the low and high end of the N utilisation range (亩)."""
+        return self.utilisation.land_range_mu(self.absorption_land_n_mu, "N")
+
+    @property
+    def absorption_land_p_range_mu(self) -> tuple[float, float]:
+        """Return the P-basis land at the low and high end of the P utilisation range (亩)."""
+        return self.utilisation.land_range_mu(self.absorption_land_p_mu, "P")
+
+    @property
+    def absorption_land_need_range_mu(self) -> tuple[float, float]:
+        """Return the binding-basis land at both ends of its utilisation range (亩)."""
+        return self.utilisation.land_range_mu(self.absorption_land_need_mu, self.binding_basis)
 
     @property
     def binding_basis(self) -> Basis:
@@ -298,6 +344,10 @@ class HerdNeeds:
             "absorption_land_p_mu": _plain(self.absorption_land_p_mu),
             "binding_basis": self.binding_basis,
             "absorption_land_need_mu": _plain(self.absorption_land_need_mu),
+            "absorption_land_n_range_mu": [_plain(v) for v in self.absorption_land_n_range_mu],
+            "absorption_land_p_range_mu": [_plain(v) for v in self.absorption_land_p_range_mu],
+            "absorption_land_need_range_mu": [_plain(v) for v in
+                                              self.absorption_land_need_range_mu],
             "forage_land_mu": _plain(self.forage_land_mu),
             "forage_land_mu_by_feed": {k: _plain(v) for k, v in
                                        self.forage_land_mu_by_feed.items()},
@@ -335,13 +385,14 @@ def herd_needs(herd: Herd, land: ReceivingLand, params: RegionParams, *,
         For an unknown species or route, a bad head count or share sold, or a bad Olsen-P.
     """
     requirement = herd_absorption_land(herd, land, params.nutrients, params.routes)
+    ends = UtilisationEnds.of(params.nutrients)
     zone = params.zone_of(adcode)
     if adcode is None or zone is None:
-        return HerdNeeds(requirement, land, None, None)
+        return HerdNeeds(requirement, land, None, None, ends)
     forage_head = {c: float(herd.head.get(c, 0.0)) for c in HERD_INPUT_COLUMNS}
     forage = herd_forage_need(forage_head, params.forage, adcode=str(adcode), zone=zone)
     water = herd_water_need(dict(herd.head), forage, params.forage, params.water, zone=zone)
-    return HerdNeeds(requirement, land, forage, water)
+    return HerdNeeds(requirement, land, forage, water, ends)
 
 
 def herd_absorption_land(herd: Herd, land: ReceivingLand, nutrients: NutrientParams,

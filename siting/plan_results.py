@@ -36,7 +36,8 @@ STORE_ALLOCATION_COLUMNS: Final[tuple[str, ...]] = (
 SITE_RESULT_COLUMNS: Final[tuple[str, ...]] = (
     "site_id", "name", "status", "pig_equivalents_pe", "n_need_kg_per_yr", "p_need_kg_per_yr",
     "absorption_land_n_mu", "absorption_land_p_mu", "absorption_need_basis",
-    "absorption_land_need_mu", "absorption_demand_source", "forage_land_mu",
+    "absorption_land_need_mu", "absorption_land_n_low_mu", "absorption_land_n_high_mu",
+    "absorption_demand_source", "forage_land_mu",
     "water_need_m3_per_yr", "basis", "land_allocated_mu", "allocated_n_kg_per_yr",
     "allocated_p_kg_per_yr", "unmet_kg_per_yr", "unmet_frac", "mean_haul_km",
     "parcel_count", "candidate_parcel_count",
@@ -77,7 +78,8 @@ def site_results(sites: pd.DataFrame, needs: pd.DataFrame,
         **{c: need[c].to_numpy() for c in (
             "pig_equivalents_pe", "n_need_kg_per_yr", "p_need_kg_per_yr",
             "absorption_land_n_mu", "absorption_land_p_mu", "absorption_need_basis",
-            "absorption_land_need_mu", "absorption_demand_source", "forage_land_mu",
+            "absorption_land_need_mu", "absorption_land_n_low_mu", "absorption_land_n_high_mu",
+    "absorption_demand_source", "forage_land_mu",
             "water_need_m3_per_yr")},
         "basis": farm["basis"].to_numpy(),
         **{c: farm[c].to_numpy(dtype=float) for c in (

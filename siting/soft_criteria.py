@@ -12,7 +12,7 @@ polygon (straight line, analysis CRS): the whole parcel's ``area_mu`` counts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Final
 
@@ -193,7 +193,15 @@ def _land_ratio(ctx: _Context, spec: CriterionSpec, need_mu: FloatArray | None,
 
 def _absorption_land(ctx: _Context, spec: CriterionSpec) -> _Raw:
     need = _site_column(ctx, "absorption_need_mu")
-    return _land_ratio(ctx, spec, need, ("manure-absorption land", "粪污消纳地"))
+    raw = _land_ratio(ctx, spec, need, ("manure-absorption land", "粪污消纳地"))
+    low, high = (_site_column(ctx, f"absorption_need_{end}_mu") for end in ("low", "high"))
+    if low is None or high is None or len(raw.details_en) != len(low):
+        return raw
+    return replace(
+        raw, details_en=tuple(f"{d} (need over the utilisation range {a:,.0f}–{b:,.0f} mu)"
+                              for d, a, b in zip(raw.details_en, low, high, strict=True)),
+        details_zh=tuple(f"{d}（按当季利用率范围需 {a:,.0f}–{b:,.0f} 亩）"
+                         for d, a, b in zip(raw.details_zh, low, high, strict=True)))
 
 
 def _forage_land(ctx: _Context, spec: CriterionSpec) -> _Raw:

@@ -136,6 +136,10 @@ def test_demo_with_the_ledger_on_the_generated_parcels(
     data = _run_json(capsys, "--scenario", "demo", "--years", "2023", "--allocate")
     unmet = _check(data, "150100", 2023, "manure_unmet_need")
     assert unmet["limit"] == 0 and unmet["value"] >= 0
+    for x in ("n", "p"):  # 综合利用率 on N and P vs the plan's 90 %, ledger-matched land
+        rate = _check(data, "150121", 2023, f"manure_utilisation_{x}")
+        assert rate["limit"] == 0.9 and 0 <= rate["value"] <= 1
+        assert "ledger" in rate["note"] and "organic-fertiliser plants" in rate["note"]
     parcels = load_parcels(load_region("hohhot"))
     assert len(parcels) > 1_000
 

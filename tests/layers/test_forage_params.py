@@ -146,7 +146,7 @@ def test_zone_and_cap_tables_are_checked(tmp_path: Path) -> None:
     (folder / "county_zones.csv").write_text(zones.replace(",hills,", ",loess,", 1),
                                              encoding="utf-8")
     caps = (folder / "water_caps.csv").read_text(encoding="utf-8").splitlines()
-    caps[1] = caps[1].replace("28000000,22000000", "1000,22000000")
+    caps[1] = caps[1].replace("33000000,22000000", "1000,22000000")
     (folder / "water_caps.csv").write_text("\n".join(caps) + "\n", encoding="utf-8")
     region = load_region(folder)
     with pytest.raises(SchemaError, match=r"'zone' is not one of plain, plateau, hills, "

@@ -143,7 +143,11 @@ def test_manure_checks_by_hand(result: BuildoutResult) -> None:
     pe_b = 1_000 * PE_COW + 1_000 * 0.4  # 7,066.7 PE
     assert index_b["value"] == pytest.approx(pe_b / (6_000 / 1.2))  # 1.413
     assert (index_b["status"], index_b["grade"]) == ("exceeded", "IV")
-    assert _row(result, "manure_utilisation", B, 2023)["value"] == pytest.approx(1.0)
+    # no ledger: B's land takes all its N (capacity 10,000 PE) but only 5,000 PE of its P
+    assert _row(result, "manure_utilisation_n", B, 2023)["value"] == pytest.approx(1.0)
+    utilisation_p = _row(result, "manure_utilisation_p", B, 2023)
+    assert utilisation_p["value"] == pytest.approx(6_000 / (pe_b * 1.2))  # 0.708
+    assert (utilisation_p["limit"], utilisation_p["status"]) == (0.9, "exceeded")
 
 
 def test_water_check_by_hand(result: BuildoutResult) -> None:
@@ -225,9 +229,39 @@ def test_allocation_unmet_need_follows_the_ramp() -> None:
     assert unmet_2021["value"] == 0.0  # half herd: need 50 <= 60 allocated
     unmet_2022 = _row(result, "manure_unmet_need", A, 2022)
     assert (unmet_2022["value"], unmet_2022["status"]) == (40.0, "exceeded")
-    utilisation = _row(result, "manure_utilisation", A, 2022)
-    assert utilisation["value"] == pytest.approx((10 + 60) / (10 + 100))
+    # A 2022: baseline 10,000 cows + F1 4,000 cows (F0 is in the baseline); the ledger placed
+    # 60 % of F1's need, the baseline takes land up to A's 700,000 kg N
+    produced = 14_000 * PE_COW * 7.0
+    f1_on_land = 0.6 * 4_000 * PE_COW * 7.0
+    baseline = 10_000 * PE_COW * 7.0
+    utilisation = _row(result, "manure_utilisation_n", A, 2022)
+    assert utilisation["value"] == pytest.approx((f1_on_land + baseline) / produced)  # 0.886
+    assert utilisation["status"] == "exceeded"  # below the 90 % target
     assert _row(result, "manure_unmet_need", CITY, 2022)["value"] == 40.0
+
+
+def test_utilisation_with_a_plant_by_hand() -> None:
+    """Two farms in A (F0 in the baseline, F1 60 % matched), A's parcels and one plant."""
+    allocation = pd.DataFrame({"farm_id": ["F0", "F1", "F2"],
+                               "need_kg_per_yr": [10.0, 100.0, 50.0],
+                               "allocated_kg_per_yr": [10.0, 60.0, 50.0]})
+    plants = pd.DataFrame({"plant_id": ["P1"], "adcode": [A],
+                           "capacity_n_kg_per_yr": [50_000.0], "capacity_p_kg_per_yr": [5_000.0]})
+    result = run_buildout(FARMS, [2022], _region(manure_plants=plants), PARAMETERS,
+                          allocation=allocation)
+    for x, per_pe, land in (("n", 7.0, 700_000.0), ("p", 1.2, 120_000.0)):
+        produced = 14_000 * PE_COW * per_pe
+        f1 = 4_000 * PE_COW * per_pe
+        on_land = 0.6 * f1 + min(produced - f1, land - 0.6 * f1)
+        to_plant = min(produced - on_land, 50_000.0 if x == "n" else 5_000.0)
+        row = _row(result, f"manure_utilisation_{x}", A, 2022)
+        assert row["value"] == pytest.approx((on_land + to_plant) / produced)
+    assert _row(result, "manure_utilisation_n", A, 2022)["value"] == pytest.approx(0.9622, abs=1e-4)
+    assert _row(result, "manure_utilisation_p", A, 2022)["value"] == pytest.approx(0.9304, abs=1e-4)
+    city = _row(result, "manure_utilisation_n", CITY, 2022)
+    totals = result.county_totals
+    assert city["value"] == pytest.approx(totals["n_utilised_kg_per_yr"].sum()
+                                          / totals["n_produced_kg_per_yr"].sum())
 
 
 def test_allocation_must_match_the_farms() -> None:

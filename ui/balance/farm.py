@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from siting.needs import Herd, ReceivingLand, herd_absorption_land
+from siting.needs import Herd, ReceivingLand, UtilisationEnds, herd_absorption_land
 from siting.nutrients import PER_PE_SUPPLY, crop_manure_demand
 from siting.parameters import SOIL_CLASSES
 from ui.balance import state as balance_state
@@ -39,6 +39,7 @@ from ui.labels import t, t_or
 
 if TYPE_CHECKING:
     from siting.nutrients import ExplainRow, FarmLandRequirement, Note
+    from siting.nutrients.land import Basis
     from siting.parameters import Coefficient, CropTable, ManureRouteTable, NutrientParams
 
 # Example herd shown when the page opens: one large dairy ranch of the plan's size class.
@@ -258,8 +259,14 @@ def _metric(column: st.delta_generator.DeltaGenerator, label: str, value: str,
         column.caption(caption)
 
 
-def render_headline(result: FarmLandRequirement, lang: str) -> None:
-    """Show PE, supply, demand per 亩 and land on both bases as metrics."""
+def _with_range(land_mu: float, ends: UtilisationEnds, basis: Basis, lang: str) -> str:
+    low, high = ends.land_range_mu(land_mu, basis)
+    return (area_beside(land_mu, lang) + " · "
+            + t("needs.land_range_short", lang).format(low=fmt_int(low), high=fmt_int(high)))
+
+
+def render_headline(result: FarmLandRequirement, lang: str, ends: UtilisationEnds) -> None:
+    """Show PE, supply, demand per 亩 and land on both bases (with its range) as metrics."""
     supply, demand = result.supply, result.demand
     cols = st.columns(4)
     _metric(cols[0], t("farm.m.pe", lang), fmt_int(supply.pig_equivalents.total_pe))
@@ -269,9 +276,12 @@ def render_headline(result: FarmLandRequirement, lang: str) -> None:
     _metric(cols[0], t("farm.m.n_demand", lang), fmt_dec(demand.n_demand_kg_per_mu))
     _metric(cols[1], t("farm.m.p_demand", lang), fmt_dec(demand.p_demand_kg_per_mu))
     _metric(cols[2], t("farm.m.land_n", lang), fmt_int(result.land_required_mu_n),
-            area_beside(result.land_required_mu_n, lang))
+            _with_range(result.land_required_mu_n, ends, "N", lang))
     _metric(cols[3], t("farm.m.land_p", lang), fmt_int(result.land_required_mu_p),
-            area_beside(result.land_required_mu_p, lang))
+            _with_range(result.land_required_mu_p, ends, "P", lang))
+    st.caption(t("needs.land_range_caption", lang).format(
+        n_low=f"{ends.n_range_frac[0]:.0%}", n_high=f"{ends.n_range_frac[1]:.0%}",
+        p_low=f"{ends.p_range_frac[0]:.0%}", p_high=f"{ends.p_range_frac[1]:.0%}"))
 
 
 def render_basis(result: FarmLandRequirement, lang: str) -> None:

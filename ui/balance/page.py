@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from siting.needs import UtilisationEnds
 from ui import data, state
 from ui.balance import county as balance_view
 from ui.balance import state as balance_state
@@ -172,6 +173,6 @@ def _farm_tab(region_id: str, params: NutrientParams, lang: str) -> None:
     st.caption(t("farm.coef_hint", lang))
     result = compute_farm(inputs, params, crops, routes)
     st.divider()
-    render_headline(result, lang)
+    render_headline(result, lang, UtilisationEnds.of(params))
     render_basis(result, lang)
     render_trace(result, lang, display_names(crops, routes, lang))

@@ -35,6 +35,8 @@ def render_site_feedback(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame,
     need_cols[0].metric(t("planner.fb.n_need", lang), _num(row["n_need_kg_per_yr"]))
     need_cols[1].metric(t("planner.fb.land_n", lang), _num(row["absorption_land_n_mu"]),
                         help=t(f"planner.fb.demand_{row['absorption_demand_source']}", lang))
+    need_cols[1].caption(t("needs.land_range_short", lang).format(
+        low=_num(row["absorption_land_n_low_mu"]), high=_num(row["absorption_land_n_high_mu"])))
     need_cols[2].metric(t("planner.fb.forage", lang), _num(row["forage_land_mu"]),
                         help=t("planner.fb.forage_help", lang))
     alloc_cols = st.columns(3)
@@ -139,6 +141,10 @@ def render_scenario_tables(run: PlanRun, parcels: gpd.GeoDataFrame, lang: str) -
                                               strict=True)],
         t("planner.col.n_need", lang): res["n_need_kg_per_yr"].round(0),
         t("planner.col.land_need", lang): res["absorption_land_n_mu"].round(0),
+        t("planner.col.land_range", lang): [
+            t("needs.land_range_short", lang).format(low=_num(lo), high=_num(hi)) for lo, hi
+            in zip(res["absorption_land_n_low_mu"], res["absorption_land_n_high_mu"],
+                   strict=True)],
         t("planner.col.allocated_mu", lang): res["land_allocated_mu"].round(0),
         t("planner.col.haul_km", lang): res["mean_haul_km"].round(2),
         t("planner.col.unmet", lang): res["unmet_kg_per_yr"].round(0),
