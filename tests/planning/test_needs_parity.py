@@ -1,6 +1,6 @@
 """One herd, one polygon, one set of needs: every path gives the same land, forage and water.
 
-A 7,000-cow ranch on the DEMO-12 polygon (Horinger hills) goes through
+A 20,000-cow ranch on the DEMO-09 polygon (Tumed Left Banner, east) goes through
 
 * ``python -m siting score --json`` (`cli.main`, i.e. `planning.site_scoring.assess_site_file`);
 * the site-check page's calls (`planning.siting_inputs.load_siting_inputs` +
@@ -9,8 +9,8 @@ A 7,000-cow ranch on the DEMO-12 polygon (Horinger hills) goes through
   `siting.plan_run.run_plan`).
 
 All must report the same absorption land on N and P, binding basis, forage land and water
-(0.1 %). At this herd no needs criterion saturates (absorption-land ratio ~4.5 of 1-5,
-forage-land and water-headroom ratios between their bounds), so the equal scores are not an
+(0.1 %). At this herd no needs criterion saturates (absorption-land, forage-land and
+water-headroom criteria strictly between 0 and 1), so the equal scores are not an
 accident of clipping.
 """
 
@@ -37,8 +37,8 @@ from store import SiteRecord
 from store.frame_schema import sites_frame
 
 REGION = load_region("hohhot")
-SITE_ID = "DEMO-12"
-HERD_HEAD = 7_000
+SITE_ID = "DEMO-09"
+HERD_HEAD = 20_000
 REL = 1e-3
 NEEDS_CRITERIA = ("absorption_land_ratio", "forage_land_ratio", "water_headroom")
 
@@ -129,7 +129,7 @@ def test_no_needs_criterion_saturates(cli_needs: dict) -> None:
 
 
 def test_the_need_is_the_herd_supply_over_its_parcels(cli_needs: dict) -> None:
-    """Independent check: N need = 7,000 x 100/15 PE x 7.0 kg N over the land need."""
+    """Independent check: N need = 20,000 x 100/15 PE x 7.0 kg N over the land need."""
     n_supply_kg_per_yr = HERD_HEAD * 100 / 15 * 7.0
     demand_kg_per_mu = n_supply_kg_per_yr / cli_needs["absorption_land_n_mu"]
     # The parcels' area-weighted demand lies between the crops' (alfalfa low, maize high).
