@@ -31,12 +31,11 @@ from layers.build.parcel_attributes import (
     assign_yields,
     river_lines,
 )
+from layers.build.grid import Grid, make_grid
 from layers.build.parcel_synthesis import (
-    Grid,
     classify_zones,
     clip_to_counties,
     cut_strips,
-    make_grid,
     select_cropland,
     smooth_field,
 )
