@@ -28,7 +28,7 @@ HERD_KIND: str = "herd_baseline"
 # Head-count column -> species key of the pig-equivalent factors (nutrient_factors.csv,
 # ``pe_per_head.<species>``).
 HERD_COLUMNS: dict[str, str] = {
-    "dairy_cow_head": "dairy_cow", "dairy_goat_head": "goat", "beef_cattle_head": "beef_cattle",
+    "dairy_cow_head": "dairy_cow", "goat_head": "goat", "beef_cattle_head": "beef_cattle",
     "sheep_head": "sheep", "pig_head": "pig", "poultry_head": "poultry",
 }
 _COLUMNS: dict[str, ColumnType] = {

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from layers.region import Region
 
-HERD_COLUMN = "herd_dairy_cows"
+HERD_COLUMN = "dairy_cow_head"
 #: Columns holding a site's own id, first match wins (case-insensitive); a site without one
 #: gets ``site-<feature number>``.
 ID_COLUMNS: Final[tuple[str, ...]] = ("site_id", "id", "编号", "场址编号", "site_no")
@@ -46,7 +46,7 @@ class SiteInput:
     """Usable sites (EPSG:4326) and the features that were left out, with reasons.
 
     ``sites`` has ``site_id`` (the file's id, else ``site-<feature number>``), ``name`` (the
-    file's name, else NA) and ``herd_dairy_cows``; each ``bad`` entry has ``feature_no``,
+    file's name, else NA) and ``dairy_cow_head``; each ``bad`` entry has ``feature_no``,
     ``site_id``, ``name`` and ``reason``.
     """
 
@@ -82,9 +82,9 @@ def read_sites(path: Path | bytes, *, herd: float | None, region_outline: object
     if herd is None and HERD_COLUMN not in frame.columns:
         msg = (f"{result.source_name} has no {HERD_COLUMN!r} attribute (columns: "
                f"{', '.join(c for c in frame.columns if c != 'geometry')}); add it or pass "
-               "--herd-dairy-cows N.")
+               "--dairy-cow-head N.")
         raise InputDataError(msg, zh=f"{result.source_name} 缺少 {HERD_COLUMN} 属性；请添加或使用 "
-                                     "--herd-dairy-cows N。")
+                                     "--dairy-cow-head N。")
     given = frame[HERD_COLUMN] if herd is None else pd.Series(herd, index=frame.index)
     frame[HERD_COLUMN] = pd.to_numeric(given, errors="coerce")
     reasons = _attribute_problems(frame, given, lang)

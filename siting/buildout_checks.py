@@ -19,7 +19,7 @@ import pandas as pd
 from geo.units import MU_PER_WAN_MU
 from siting.buildout_inputs import BuildoutRegion
 from siting.parameters import FEEDS, RegionParams
-from siting.plan_targets import plan_target
+from siting.targets import city_target
 
 LimitType = Literal["max", "min"]
 STATUSES: Final[tuple[str, ...]] = ("ok", "warning", "exceeded")
@@ -68,8 +68,8 @@ CHECKS: Final[dict[str, CheckSpec]] = {
                                    "kg/yr", "max"),
     "water_use": CheckSpec("农业与畜牧用水 vs 总量控制", "farm and livestock water vs cap",
                            "m3/yr", "max"),
-    "herd_dairy_cows": CheckSpec("奶牛存栏 vs 目标", "dairy cattle vs target", "head", "min"),
-    "herd_dairy_goats": CheckSpec("奶羊存栏 vs 目标", "dairy goats vs target", "head", "min"),
+    "dairy_cow_head": CheckSpec("奶牛存栏 vs 目标", "dairy cattle vs target", "head", "min"),
+    "goat_head": CheckSpec("奶羊存栏 vs 目标", "dairy goats vs target", "head", "min"),
 }
 
 
@@ -114,7 +114,7 @@ def self_sufficiency_rows(totals: pd.DataFrame, region: BuildoutRegion,
         feeds = _SELF_SUFFICIENCY_FEEDS[check]
         supply = sum(totals[f"{f}_supply_t_per_yr"] for f in feeds)
         demand = sum(totals[f"{f}_demand_t_per_yr"] for f in feeds)
-        targets = [plan_target(region.plan_targets, key, int(y)) for y in totals["year"]]
+        targets = [city_target(region.city_targets, key, int(y)) for y in totals["year"]]
         if all(t is None for t in targets):
             continue
         limit = np.array([np.nan if t is None else t.value for t in targets])
@@ -186,7 +186,7 @@ def _utilisation_rows(totals: pd.DataFrame, parameters: RegionParams,
     value = np.where(ledger, _ratio(totals["ledger_allocated_kg_per_yr"],
                                     totals["ledger_need_kg_per_yr"]),
                      _ratio(totals["usable_pe"], totals["present_pe"]))
-    targets = [plan_target(region.plan_targets, "manure_utilisation_min_frac", int(y))
+    targets = [city_target(region.city_targets, "manure_utilisation_min_frac", int(y))
                for y in totals["year"]]
     limit = np.array([np.nan if t is None else t.value for t in targets])
     note = np.where(ledger, "scenario farms: land allocated by the ledger ÷ need",
@@ -244,11 +244,11 @@ def city_rows(city: pd.DataFrame, region: BuildoutRegion,
     """Return the city-only rows: forage base and herd targets of the plan."""
     specs = (("forage_area_total", "forage_base_wan_mu", MU_PER_WAN_MU,
               sum(city[f"{f}_area_needed_mu"] for f in FEEDS)),
-             ("herd_dairy_cows", "dairy_cows_head", 1.0, city["dairy_head"]),
-             ("herd_dairy_goats", "dairy_goats_head", 1.0, city["dairy_goat_head"]))
+             ("dairy_cow_head", "dairy_cow_head", 1.0, city["dairy_cow_head"]),
+             ("goat_head", "goat_head", 1.0, city["dairy_goat_head"]))
     frames = []
     for check, key, per_unit, value in specs:
-        targets = [plan_target(region.plan_targets, key, int(y)) for y in city["year"]]
+        targets = [city_target(region.city_targets, key, int(y)) for y in city["year"]]
         if all(t is None for t in targets):
             continue
         limit = np.array([np.nan if t is None else t.value for t in targets])

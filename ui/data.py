@@ -37,6 +37,7 @@ from planning.plan_inputs import load_plan_inputs
 from planning.regions import (
     list_regions,
     load_city_outline,
+    load_city_targets,
     load_counties,
     load_crop_table,
     load_forage_targets,
@@ -44,7 +45,6 @@ from planning.regions import (
     load_manure_routes,
     load_nutrient_params,
     load_parcels,
-    load_plan_targets,
     load_region,
     load_warning_grades,
 )
@@ -124,9 +124,9 @@ def forage_targets(region_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def plan_targets(region_id: str) -> pd.DataFrame:
+def city_targets(region_id: str) -> pd.DataFrame:
     """Return the city-level plan targets of ``region_id``."""
-    return load_plan_targets(load_region(region_id))
+    return load_city_targets(load_region(region_id))
 
 
 def is_illustrative(region_obj: Region, *kinds: str) -> bool:
