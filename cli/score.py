@@ -80,7 +80,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
                              f"site-<feature number>), name from {'/'.join(NAME_COLUMNS)}")
     parser.add_argument("--region", type=region_argument, default="hohhot",
                         help="region pack (default: hohhot)")
-    parser.add_argument("--dairy-cow-head", type=positive, metavar="N",
+    # the second name is the option's name before the vocabulary pass, still accepted
+    parser.add_argument("--dairy-cow-head", "--herd-dairy-cows", type=positive,  # vocab: old name
+                        dest="dairy_cow_head", metavar="N",
                         help="herd of every site (default: the dairy_cow_head attribute)")
     parser.add_argument("--weights", choices=("direct", "ahp"), default="direct",
                         help="default weights of siting_criteria.csv (direct) or derived "

@@ -31,6 +31,11 @@ TARGET_UNIT_BY_SUFFIX: dict[str, str] = {
     "_wan_mu": "万亩", "_head": "head", "_frac": "frac", "_count": "count", "_t_per_yr": "t/yr",
 }
 
+#: Old key -> current (city target tables written before the vocabulary pass).
+TARGET_KEY_ALIASES: dict[str, str] = {
+    "dairy_cows_head": "dairy_cow_head", "dairy_goats_head": "goat_head",  # vocab: old name
+}
+
 _FORAGE_COLUMNS: dict[str, ColumnType] = {
     "adcode": "adcode", "name_zh": "str", "crop": "str", "year": "int", "value": "float",
     "unit": "str", "status": "str", "source": "str",
@@ -98,6 +103,7 @@ def load_city_targets(region: Region) -> pd.DataFrame:
     """
     path = region.layer_path(region.layer_of_kind("city_targets").name)
     table, problems = read_csv_table(path, _CITY_TARGET_COLUMNS, what="plan targets")
+    table["key"] = table["key"].replace(TARGET_KEY_ALIASES)
     expected_unit = table["key"].map(_unit_for_key)
     problems += rows_problem(expected_unit != table["unit"], table, "unit",
                              "disagrees with the key's unit suffix "

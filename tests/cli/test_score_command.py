@@ -157,6 +157,15 @@ def test_herd_option_and_projected_input(region_arg: str, tmp_path: Path,
     assert result["name"] is None
 
 
+def test_old_herd_option_name_is_accepted(region_arg: str, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write_geojson(tmp_path / "one.geojson", [{"geometry": _demo_geometry(8)}])
+    code, out, err = _run(["score", str(path), "--region", region_arg, "--json",
+                           "--herd-dairy-cows", "6500", "--no-parcels"], capsys)  # vocab: old name
+    assert code == 0, err
+    assert json.loads(out)["sites"][0]["dairy_cow_head"] == 6500
+
+
 @pytest.mark.parametrize(("content", "name", "match"), [
     ("this is not json", "broken.geojson", "broken.geojson"),
     (None, "no_herd.geojson", "dairy_cow_head"),

@@ -88,3 +88,13 @@ def test_missing_column(region: Region, tmp_path: Path) -> None:
     bad = _pack_with_herd(region, tmp_path, "adcode,name_zh,year\n150121,土默特左旗,2021\n")
     with pytest.raises(SchemaError, match="missing column\\(s\\) dairy_cow_head"):
         load_herd_baseline(bad)
+
+
+def test_old_dairy_goat_column_is_read_as_goat_head(region: Region, tmp_path: Path) -> None:
+    # herd baselines written before the vocabulary pass had another name for the goat column
+    old_goat = "dairy_goat_head"  # vocab: old name
+    header = (f"adcode,name_zh,year,dairy_cow_head,{old_goat},beef_cattle_head,"
+              "sheep_head,pig_head,poultry_head,status,source,note\n")
+    rows = "150121,土默特左旗,2021,10,7,0,0,0,0,illustrative,s,\n"
+    herd = load_herd_baseline(_pack_with_herd(region, tmp_path, header + rows))
+    assert int(herd.loc[0, "goat_head"]) == 7 and old_goat not in herd.columns

@@ -223,3 +223,27 @@ def test_ranch_table_count_problems(tmp_path: Path) -> None:
                                           r"integer on line\(s\) 2: '2.5'.*"
                                           r"'ranches_new_to_site' is negative"):
         load_ranch_targets(region)
+
+
+def test_old_target_keys_are_read_under_their_new_names(tmp_path: Path) -> None:
+    # city target tables written before the vocabulary pass (issue "One model, one truth")
+    text = ("key,year,value,unit,status,source,note\n"
+            "dairy_cows_head,2021,360000,head,verified,plan,\n"  # vocab: old name
+            "dairy_goats_head,2021,50000,head,verified,plan,\n")  # vocab: old name
+    table = load_city_targets(_copy_with(tmp_path, "city_targets.csv", text))
+    assert table.set_index("key")["value"].to_dict() == {"dairy_cow_head": 360_000.0,
+                                                         "goat_head": 50_000.0}
+
+
+def test_old_layer_kind_of_the_city_targets_is_accepted(tmp_path: Path) -> None:
+    # a manifest written before the vocabulary pass: the old kind, its own file name
+    folder = copy_hohhot_pack(tmp_path)
+    manifest = folder / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    old = text.replace('kind = "city_targets"', 'kind = "plan_targets"')  # vocab: old name
+    assert old != text
+    manifest.write_text(old.replace('file = "city_targets.csv"', 'file = "targets_2021.csv"'),
+                        encoding="utf-8")
+    (folder / "city_targets.csv").rename(folder / "targets_2021.csv")
+    table = load_city_targets(load_region(folder))
+    assert ("dairy_cow_head", 2023) in set(zip(table["key"], table["year"], strict=True))

@@ -82,3 +82,11 @@ def test_no_usable_site_names_the_file(tmp_path: Path, outline: object) -> None:
 def test_score_options_default_to_the_region_manifest() -> None:
     options = ScoreOptions()
     assert options.crop is None and options.water_year is None and options.with_water
+
+
+def test_old_herd_attribute_is_read_as_dairy_cow_head(tmp_path: Path, outline: object) -> None:
+    # site files written before the vocabulary pass carry the herd under its old name
+    path = _write(tmp_path, [{"site_id": "A", "herd_dairy_cows": 4500,  # vocab: old name
+                              "geometry": SQUARE}])
+    sites = read_sites(path, herd=None, region_outline=outline).sites
+    assert list(sites["dairy_cow_head"]) == [4500]
