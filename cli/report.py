@@ -85,7 +85,7 @@ def site_scores(region: Region, sites: gpd.GeoDataFrame) -> pd.DataFrame:
         return pd.DataFrame({"site_id": [], "passed": [], "score": []})
     water = county_water_use(region, region.plan.water_baseline_year)
     inputs = load_siting_inputs(region, county_water=water)
-    candidates = sites.assign(herd_dairy_cows=sites["dairy_cow_head"].astype(float))
+    candidates = sites.assign(dairy_cow_head=sites["dairy_cow_head"].astype(float))
     assessment = assess_sites(candidates, inputs.layers, inputs.params,
                               default_weights(inputs.params), needs=inputs.needs,
                               terrain=site_terrain(candidates, inputs))

@@ -5,7 +5,7 @@ Example::
     python -m siting score data/regions/<id>/demo_candidates.geojson --region <id> --json
 
 SITES is a GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons (any CRS the file
-declares) with a ``herd_dairy_cows`` attribute, or ``--herd-dairy-cows N`` for all. A site
+declares) with a ``dairy_cow_head`` attribute, or ``--dairy-cow-head N`` for all. A site
 keeps the file's own id (column ``site_id``, ``id``, ``编号``, ``场址编号`` or ``site_no``;
 else ``site-<feature number>``) and name (``name``, ``name_zh``, ``名称``, ``场名``, ``牧场``,
 ``site_name``, ``title``; KML ``Name``), both in the JSON and the table. Each site
@@ -80,8 +80,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
                              f"site-<feature number>), name from {'/'.join(NAME_COLUMNS)}")
     parser.add_argument("--region", type=region_argument, default=first_region(),
                         help="region pack (default: the first installed, %(default)s)")
-    parser.add_argument("--herd-dairy-cows", type=positive, metavar="N",
-                        help="herd of every site (default: the herd_dairy_cows attribute)")
+    # the second name is the option's name before the vocabulary pass, still accepted
+    parser.add_argument("--dairy-cow-head", "--herd-dairy-cows", type=positive,  # vocab: old name
+                        dest="dairy_cow_head", metavar="N",
+                        help="herd of every site (default: the dairy_cow_head attribute)")
     parser.add_argument("--weights", choices=("direct", "ahp"), default="direct",
                         help="default weights of siting_criteria.csv (direct) or derived "
                              "from siting_ahp_matrix.csv (ahp)")
@@ -133,7 +135,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``score``; print JSON or a table to ``out``."""
     try:
         outline = region_outline(load_region(args.region))
-        site_input = read_sites(args.sites, herd=args.herd_dairy_cows, region_outline=outline,
+        site_input = read_sites(args.sites, herd=args.dairy_cow_head, region_outline=outline,
                                 lang=args.lang)
     except InputDataError as err:
         print(f"python -m siting score: error: {' '.join(err.message(args.lang).split())}",
@@ -190,7 +192,7 @@ def _site_dict(site: SiteResult, assessment: SiteAssessment, given: dict[str, An
     return {"site_id": site.site_id, "name": given["name"], "passed": site.passed,
             "score": site.score,
             "rank": site.rank, "rank_range": list(rank_range) if rank_range else None,
-            "herd_dairy_cows": given[HERD_COLUMN], "needs": needs,
+            "dairy_cow_head": given[HERD_COLUMN], "needs": needs,
             "failed_gates": [_gate_dict(g, lang) for g in site.failed_gates],
             "unchecked_gates": [_gate_dict(g, lang) for g in site.unchecked_gates],
             "gates": [_gate_dict(g, lang) for g in site.gates],

@@ -29,7 +29,8 @@ Problem = tuple[str, str]
 
 
 def read_csv_table(
-    path: Path, columns: Mapping[str, ColumnType], *, what: str
+    path: Path, columns: Mapping[str, ColumnType], *, what: str,
+    aliases: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read a UTF-8 CSV and convert its declared columns.
 
@@ -42,6 +43,9 @@ def read_csv_table(
         ``str_optional`` (text, may be empty), ``int``, ``float``.
     what
         Name of the table in messages (e.g. ``"forage targets"``).
+    aliases
+        Old column name -> declared name: a file with the old name (and without the new
+        one) is read as if it had the new one (tables written before a rename).
 
     Returns
     -------
@@ -58,6 +62,9 @@ def read_csv_table(
         If required columns are missing (all of them listed).
     """
     raw = _read_text_frame(path, what=what)
+    old_names = {old: new for old, new in (aliases or {}).items()
+                 if old in raw.columns and new not in raw.columns}
+    raw = raw.rename(columns=old_names)
     missing = [name for name in columns if name not in raw.columns]
     if missing:
         problem = (f"missing column(s) {', '.join(missing)} (has: {', '.join(raw.columns)})",

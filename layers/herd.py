@@ -28,9 +28,11 @@ HERD_KIND: str = "herd_baseline"
 # Head-count column -> species key of the pig-equivalent factors (nutrient_factors.csv,
 # ``pe_per_head.<species>``).
 HERD_COLUMNS: dict[str, str] = {
-    "dairy_cow_head": "dairy_cow", "dairy_goat_head": "goat", "beef_cattle_head": "beef_cattle",
+    "dairy_cow_head": "dairy_cow", "goat_head": "goat", "beef_cattle_head": "beef_cattle",
     "sheep_head": "sheep", "pig_head": "pig", "poultry_head": "poultry",
 }
+#: Old column name -> current (herd baselines written before the vocabulary pass).
+HERD_COLUMN_ALIASES: dict[str, str] = {"dairy_goat_head": "goat_head"}  # vocab: old name
 _COLUMNS: dict[str, ColumnType] = {
     "adcode": "adcode", "name_zh": "str", "year": "int",
     **dict.fromkeys(HERD_COLUMNS, "int"),
@@ -66,7 +68,8 @@ def load_herd_baseline(region: Region, *, year: int | None = None) -> pd.DataFra
         If the table has no row for ``year`` (the message lists the years it has).
     """
     path = region.layer_path(region.layer_of_kind(HERD_KIND).name)
-    table, problems = read_csv_table(path, _COLUMNS, what="herd baseline")
+    table, problems = read_csv_table(path, _COLUMNS, what="herd baseline",
+                                     aliases=HERD_COLUMN_ALIASES)
     problems += _herd_problems(table)
     raise_problems(path, problems, what="herd baseline")
     if year is None:

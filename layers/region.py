@@ -48,6 +48,8 @@ REGIONS_DIR: Path = Path(__file__).resolve().parent.parent / "data" / "regions"
 REGIONS_DIR_ENV: str = "FORAGE_SITING_REGIONS"
 MANIFEST_NAME: str = "manifest.toml"
 DATUMS: tuple[str, ...] = ("WGS84", "CGCS2000", "GCJ-02", "none")
+#: Old layer kind -> current (manifests written before the vocabulary pass).
+KIND_ALIASES: dict[str, str] = {"plan_targets": "city_targets"}  # vocab: old name
 
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 _ADCODE_PATTERN = re.compile(r"^\d{6}$")
@@ -474,7 +476,8 @@ def _file_problems(table: Mapping[str, Any], where: str) -> list[_Problem]:
 
 def _layer_spec(name: str, table: Mapping[str, Any]) -> LayerSpec:
     return LayerSpec(
-        name=name, kind=table["kind"], file=table["file"], layer=table.get("layer"),
+        name=name, kind=KIND_ALIASES.get(table["kind"], table["kind"]), file=table["file"],
+        layer=table.get("layer"),
         source=table["source"], licence=table["licence"], datum=table["datum"],
         illustrative=table["illustrative"], generated=table["generated"],
         description_zh=table["description_zh"], description_en=table["description_en"],

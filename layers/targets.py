@@ -27,15 +27,20 @@ CROPS: tuple[str, ...] = ("silage_corn", "oat_hay", "alfalfa")
 # Area units accepted in forage target tables -> factor to 亩.
 AREA_UNIT_TO_MU: dict[str, float] = {"万亩": MU_PER_WAN_MU, "亩": 1.0, "ha": ha_to_mu(1.0)}
 # Plan-target keys end with their unit; the unit column must agree.
-PLAN_UNIT_BY_SUFFIX: dict[str, str] = {
+TARGET_UNIT_BY_SUFFIX: dict[str, str] = {
     "_wan_mu": "万亩", "_head": "head", "_frac": "frac", "_count": "count", "_t_per_yr": "t/yr",
+}
+
+#: Old key -> current (city target tables written before the vocabulary pass).
+TARGET_KEY_ALIASES: dict[str, str] = {
+    "dairy_cows_head": "dairy_cow_head", "dairy_goats_head": "goat_head",  # vocab: old name
 }
 
 _FORAGE_COLUMNS: dict[str, ColumnType] = {
     "adcode": "adcode", "name_zh": "str", "crop": "str", "year": "int", "value": "float",
     "unit": "str", "status": "str", "source": "str",
 }
-_PLAN_COLUMNS: dict[str, ColumnType] = {
+_CITY_TARGET_COLUMNS: dict[str, ColumnType] = {
     "key": "str", "year": "int", "value": "float", "unit": "str", "status": "str",
     "source": "str", "note": "str_optional",
 }
@@ -78,13 +83,13 @@ def load_forage_targets(region: Region) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def load_plan_targets(region: Region) -> pd.DataFrame:
-    """Load the city-level plan targets (layer of kind ``plan_targets``).
+def load_city_targets(region: Region) -> pd.DataFrame:
+    """Load the city-level plan targets (layer of kind ``city_targets``).
 
     Returns
     -------
-    plan_targets
-        Columns ``key`` (ends with its unit, e.g. ``dairy_cows_head``), ``year``, ``value``,
+    city_targets
+        Columns ``key`` (ends with its unit, e.g. ``dairy_cow_head``), ``year``, ``value``,
         ``unit`` (万亩, head, frac (0-1), count, t/yr), ``source``, ``status``, ``note``
         (the quoted plan text and how it was read).
 
@@ -96,12 +101,13 @@ def load_plan_targets(region: Region) -> pd.DataFrame:
         On missing columns, a unit that disagrees with the key's suffix, a fraction outside
         0-1, a negative value, an unknown status or a duplicate (key, year).
     """
-    path = region.layer_path(region.layer_of_kind("plan_targets").name)
-    table, problems = read_csv_table(path, _PLAN_COLUMNS, what="plan targets")
+    path = region.layer_path(region.layer_of_kind("city_targets").name)
+    table, problems = read_csv_table(path, _CITY_TARGET_COLUMNS, what="plan targets")
+    table["key"] = table["key"].replace(TARGET_KEY_ALIASES)
     expected_unit = table["key"].map(_unit_for_key)
     problems += rows_problem(expected_unit != table["unit"], table, "unit",
                              "disagrees with the key's unit suffix "
-                             f"({PLAN_UNIT_BY_SUFFIX})", "与键名的单位后缀不一致")
+                             f"({TARGET_UNIT_BY_SUFFIX})", "与键名的单位后缀不一致")
     out_of_range = (table["value"] < 0) | ((table["unit"] == "frac") & (table["value"] > 1))
     problems += rows_problem(out_of_range, table, "value", "is negative or a fraction above 1",
                              "为负数或比例大于 1")
@@ -139,7 +145,7 @@ def load_ranch_targets(region: Region) -> pd.DataFrame:
 
 
 def _unit_for_key(key: str) -> str | None:
-    for suffix, unit in PLAN_UNIT_BY_SUFFIX.items():
+    for suffix, unit in TARGET_UNIT_BY_SUFFIX.items():
         if key.endswith(suffix):
             return unit
     return None

@@ -19,7 +19,7 @@ from layers.counties import load_counties
 from layers.herd import load_herd_baseline
 from layers.manure_plants import load_manure_plants
 from layers.parcels import load_parcels
-from layers.targets import load_forage_targets, load_plan_targets
+from layers.targets import load_city_targets, load_forage_targets
 from layers.water_caps import load_water_caps
 from planning.region_inputs import load_region_params
 from siting.buildout import BuildoutRegion, run_buildout
@@ -50,7 +50,7 @@ def load_buildout_inputs(region: Region, nutrients: NutrientParams) -> tuple[Bui
         counties=pd.DataFrame(load_counties(region)[["adcode", "name_zh", "name_en"]]),
         zones=parameters.county_zones, baseline_herd=load_herd_baseline(region),
         parcels=parcel_absorption_capacity(load_parcels(region), parameters.crops, nutrients),
-        forage_targets=load_forage_targets(region), plan_targets=load_plan_targets(region),
+        forage_targets=load_forage_targets(region), city_targets=load_city_targets(region),
         water_caps=load_water_caps(region), city_adcode=region.adcode,
         manure_plants=load_manure_plants(region))
     return inputs, parameters

@@ -35,7 +35,7 @@ from layers.scenario_files import (
     demo_scenario_sites,
     load_demo_scenario,
 )
-from layers.targets import load_forage_targets, load_plan_targets
+from layers.targets import load_city_targets, load_forage_targets
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -54,6 +54,7 @@ __all__ = [
     "list_regions",
     "load_allocation_params",
     "load_city_outline",
+    "load_city_targets",
     "load_counties",
     "load_crop_table",
     "load_demo_scenario",
@@ -62,7 +63,6 @@ __all__ = [
     "load_manure_routes",
     "load_nutrient_params",
     "load_parcels",
-    "load_plan_targets",
     "load_region",
     "load_user_parcels",
     "load_warning_grades",

@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 
     from layers.region import Region
 
-HERD_COLUMN = "herd_dairy_cows"
+HERD_COLUMN = "dairy_cow_head"
+#: Columns holding a site's herd, first match wins (case-insensitive): the plan import's
+#: spellings (`siting.site_attributes.COLUMN_ALIASES`), so files written with the attribute's
+#: name before the vocabulary pass are still read.
+HERD_COLUMNS: Final[tuple[str, ...]] = COLUMN_ALIASES[HERD_COLUMN]
 #: Columns holding a site's own id, first match wins (case-insensitive); a site without one
 #: gets ``site-<feature number>``.
 ID_COLUMNS: Final[tuple[str, ...]] = ("site_id", "id", "编号", "场址编号", "site_no")
@@ -47,7 +51,7 @@ class SiteInput:
     """Usable sites (EPSG:4326) and the features that were left out, with reasons.
 
     ``sites`` has ``site_id`` (the file's id, else ``site-<feature number>``), ``name`` (the
-    file's name, else NA) and ``herd_dairy_cows``; each ``bad`` entry has ``feature_no``,
+    file's name, else NA) and ``dairy_cow_head``; each ``bad`` entry has ``feature_no``,
     ``site_id``, ``name`` and ``reason``.
     """
 
@@ -75,7 +79,7 @@ def read_sites(path: Path | bytes, *, herd: float | None, region_outline: BaseGe
     result = read_vector(path, filename=filename, geometry_kind="polygon",
                          region_extent=region_outline, source_datum=source_datum,
                          on_bad_feature="skip")
-    frame = _with_ids_and_names(result.features)
+    frame = _with_herd_column(_with_ids_and_names(result.features))
     skipped = _with_ids_and_names(result.skipped)
     bad = [{"feature_no": int(r["feature_no"]), "site_id": r["site_id"], "name": r["name"],
             "reason": r["reason_zh"] if lang == "zh" else r["reason_en"]}
@@ -83,9 +87,9 @@ def read_sites(path: Path | bytes, *, herd: float | None, region_outline: BaseGe
     if herd is None and HERD_COLUMN not in frame.columns:
         msg = (f"{result.source_name} has no {HERD_COLUMN!r} attribute (columns: "
                f"{', '.join(c for c in frame.columns if c != 'geometry')}); add it or pass "
-               "--herd-dairy-cows N.")
+               "--dairy-cow-head N.")
         raise InputDataError(msg, zh=f"{result.source_name} 缺少 {HERD_COLUMN} 属性；请添加或使用 "
-                                     "--herd-dairy-cows N。")
+                                     "--dairy-cow-head N。")
     given = frame[HERD_COLUMN] if herd is None else pd.Series(herd, index=frame.index)
     frame[HERD_COLUMN] = pd.to_numeric(given, errors="coerce")
     reasons = _attribute_problems(frame, given, lang)
@@ -109,6 +113,14 @@ def _with_ids_and_names(features: pd.DataFrame) -> pd.DataFrame:
     site_ids = texts["site_id"].fillna(numbered).astype(str)
     names = texts["name"].astype(object).where(texts["name"].notna(), None)
     return features.assign(site_id=site_ids, name=names)
+
+
+def _with_herd_column(features: pd.DataFrame) -> pd.DataFrame:
+    """Return ``features`` with the herd under `HERD_COLUMN`, read from any of `HERD_COLUMNS`."""
+    found = _first_column(features, HERD_COLUMNS)
+    if found is None or found == HERD_COLUMN:
+        return features
+    return features.rename(columns={found: HERD_COLUMN})
 
 
 def _first_column(frame: pd.DataFrame, aliases: tuple[str, ...]) -> str | None:

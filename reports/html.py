@@ -121,7 +121,7 @@ def _sites(view: PacketView) -> str:
     if view.sites.empty:
         return f"<p>{escape(text('report.no_sites', lang))}</p>"
     headers = [text(f"report.{k}", lang)
-               for k in ("number", "site_id", "name", "site_status", "start_year", "dairy_head",
+               for k in ("number", "site_id", "name", "site_status", "start_year", "dairy_cow_head",
                          "goat_head", "score", "decision")]
     rows = [[str(k), str(r["site_id"]), str(r["name"]), text(f"report.{r['status']}", lang)
              if str(r["status"]) in ("existing", "under_construction", "proposed")

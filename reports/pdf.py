@@ -177,7 +177,7 @@ def _site_table(view: PacketView) -> TableParts:
                pdf_table.Column(text("report.name", lang), 0.27),
                pdf_table.Column(text("report.site_status", lang), 0.12),
                pdf_table.Column(text("report.start_year", lang), 0.07, "right"),
-               pdf_table.Column(text("report.dairy_head", lang), 0.11, "right"),
+               pdf_table.Column(text("report.dairy_cow_head", lang), 0.11, "right"),
                pdf_table.Column(text("report.goat_head", lang), 0.11, "right"),
                pdf_table.Column(text("report.score", lang), 0.13),
                pdf_table.Column(text("report.decision", lang), 0.14)]

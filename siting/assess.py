@@ -84,19 +84,19 @@ def site_counties(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None) ->
 def site_needs(sites: gpd.GeoDataFrame, inputs: NeedInputs) -> dict[str, HerdNeeds]:
     """Return `siting.needs.herd_needs` of every site (dairy herd, county ``adcode``).
 
-    ``sites`` has ``site_id``, ``herd_dairy_cows`` (head), ``adcode`` and a footprint.
+    ``sites`` has ``site_id``, ``dairy_cow_head`` (head), ``adcode`` and a footprint.
     """
     lands = site_receiving_lands(sites, inputs)
     return {str(sid): herd_needs(Herd.dairy(float(h)), lands[str(sid)], inputs.params,
                                  adcode=None if a is None or pd.isna(a) else str(a))
-            for sid, h, a in zip(sites["site_id"], sites["herd_dairy_cows"], sites["adcode"],
+            for sid, h, a in zip(sites["site_id"], sites["dairy_cow_head"], sites["adcode"],
                                  strict=True)}
 
 
 def _need_columns(sites: gpd.GeoDataFrame, needs: NeedInputs | None,
                   params: SitingParams) -> pd.DataFrame:
     """Needs of every site as columns; NaN (and the per-cow forage) without ``needs``."""
-    herd = sites["herd_dairy_cows"].astype(float)
+    herd = sites["dairy_cow_head"].astype(float)
     table = pd.DataFrame(np.nan, index=sites.index, columns=list(NEED_COLUMNS))
     table["absorption_basis"] = table["receiving_land"] = None
     if needs is not None:
@@ -147,7 +147,7 @@ def assess_sites(
     Parameters
     ----------
     sites
-        Polygons in any CRS with ``site_id`` and ``herd_dairy_cows`` (head).
+        Polygons in any CRS with ``site_id`` and ``dairy_cow_head`` (head).
     layers, params, weights
         As for `siting.score.score_sites`; ``layers.counties`` locates each site's county.
     needs

@@ -20,7 +20,7 @@ import pandas as pd
 from geo.units import MU_PER_WAN_MU
 from siting.buildout_inputs import BuildoutRegion
 from siting.parameters import FEEDS, RegionParams
-from siting.plan_targets import plan_target
+from siting.targets import city_target
 from siting.utilisation import utilisation_frac
 
 LimitType = Literal["max", "min"]
@@ -73,8 +73,8 @@ CHECKS: Final[dict[str, CheckSpec]] = {
                                    "kg/yr", "max"),
     "water_use": CheckSpec("农业与畜牧用水 vs 总量控制", "farm and livestock water vs cap",
                            "m3/yr", "max"),
-    "herd_dairy_cows": CheckSpec("奶牛存栏 vs 目标", "dairy cattle vs target", "head", "min"),
-    "herd_dairy_goats": CheckSpec("奶羊存栏 vs 目标", "dairy goats vs target", "head", "min"),
+    "dairy_cow_head": CheckSpec("奶牛存栏 vs 目标", "dairy cattle vs target", "head", "min"),
+    "goat_head": CheckSpec("奶羊存栏 vs 目标", "dairy goats vs target", "head", "min"),
 }
 
 
@@ -124,7 +124,7 @@ def self_sufficiency_rows(totals: pd.DataFrame, region: BuildoutRegion,
         feeds = _SELF_SUFFICIENCY_FEEDS[check]
         supply = _column_sum(totals, (f"{f}_supply_t_per_yr" for f in feeds))
         demand = _column_sum(totals, (f"{f}_demand_t_per_yr" for f in feeds))
-        targets = [plan_target(region.plan_targets, key, int(y)) for y in totals["year"]]
+        targets = [city_target(region.city_targets, key, int(y)) for y in totals["year"]]
         if all(t is None for t in targets):
             continue
         limit = np.array([np.nan if t is None else t.value for t in targets])
@@ -195,7 +195,7 @@ def _utilisation_rows(totals: pd.DataFrame, parameters: RegionParams,
                       region: BuildoutRegion) -> list[pd.DataFrame]:
     """Return the N and P utilisation rows (`siting.utilisation`) against the plan target."""
     ledger = totals["ledger_need_kg_per_yr"].notna().to_numpy()
-    targets = [plan_target(region.plan_targets, "manure_utilisation_min_frac", int(y))
+    targets = [city_target(region.city_targets, "manure_utilisation_min_frac", int(y))
                for y in totals["year"]]
     limit = np.array([np.nan if t is None else t.value for t in targets])
     frames = []
@@ -264,11 +264,11 @@ def city_rows(city: pd.DataFrame, region: BuildoutRegion,
     """Return the city-only rows: forage base and herd targets of the plan."""
     specs = (("forage_area_total", "forage_base_wan_mu", MU_PER_WAN_MU,
               _column_sum(city, (f"{f}_area_needed_mu" for f in FEEDS))),
-             ("herd_dairy_cows", "dairy_cows_head", 1.0, city["dairy_head"]),
-             ("herd_dairy_goats", "dairy_goats_head", 1.0, city["dairy_goat_head"]))
+             ("dairy_cow_head", "dairy_cow_head", 1.0, city["dairy_cow_head"]),
+             ("goat_head", "goat_head", 1.0, city["dairy_goat_head"]))
     frames = []
     for check, key, per_unit, value in specs:
-        targets = [plan_target(region.plan_targets, key, int(y)) for y in city["year"]]
+        targets = [city_target(region.city_targets, key, int(y)) for y in city["year"]]
         if all(t is None for t in targets):
             continue
         limit = np.array([np.nan if t is None else t.value for t in targets])

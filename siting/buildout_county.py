@@ -17,7 +17,7 @@ from siting.buildout_inputs import BuildoutRegion
 from siting.forage import county_yields, feed_demand, parcel_forage_area
 from siting.nutrients import county_balance
 from siting.parameters import FEEDS, RegionParams
-from siting.plan_targets import county_forage_targets, plan_target, target_year_in_force
+from siting.targets import city_target, county_forage_targets, target_year_in_force
 from siting.utilisation import county_manure_use
 from siting.water import irrigation_water_m3_per_yr, livestock_heads, livestock_water_m3_per_yr
 
@@ -62,8 +62,8 @@ def herd_totals(sources: pd.DataFrame, parameters: RegionParams,
     is_base = (sources["origin"] == "baseline").to_numpy()
     frame = heads.assign(
         adcode=sources["adcode"].to_numpy(),
-        dairy_head=dairy, baseline_dairy_head=np.where(is_base, dairy, 0.0),
-        scenario_dairy_head=np.where(is_base, 0.0, dairy),
+        dairy_cow_head=dairy, baseline_dairy_cow_head=np.where(is_base, dairy, 0.0),
+        scenario_dairy_cow_head=np.where(is_base, 0.0, dairy),
         baseline_pe=np.where(is_base, pe, 0.0), scenario_pe=np.where(is_base, 0.0, pe))
     return frame.groupby("adcode").sum(numeric_only=True).reindex(list(adcodes), fill_value=0.0)
 
@@ -96,7 +96,7 @@ def forage_totals(herd: pd.DataFrame, region: BuildoutRegion, parameters: Region
 
 
 def _local_share(region: BuildoutRegion, feed: str, year: int) -> float:
-    target = plan_target(region.plan_targets, SHARE_TARGET_KEY[feed], year)
+    target = city_target(region.city_targets, SHARE_TARGET_KEY[feed], year)
     return FULL_SHARE_FRAC if target is None else target.value
 
 
@@ -121,7 +121,7 @@ def water_totals(herd: pd.DataFrame, forage: pd.DataFrame, region: BuildoutRegio
 def manure_totals(herd: pd.DataFrame, region: BuildoutRegion,
                   parameters: RegionParams) -> pd.DataFrame:
     """Return present PE, manure N/P supply and the county's land capacity (PE, kg/yr)."""
-    species = {"dairy_cow_head": herd["dairy_head"], "goat_head": herd["dairy_goat_head"],
+    species = {"dairy_cow_head": herd["dairy_cow_head"], "goat_head": herd["dairy_goat_head"],
                "beef_cattle_head": herd["beef_cattle_head"], "sheep_head": herd["sheep_head"]}
     herd_by_county = pd.DataFrame({"adcode": herd.index, **{k: v.to_numpy()
                                                            for k, v in species.items()}})

@@ -31,7 +31,8 @@ BASELINE_STATUS: Final[str] = "existing"
 #: Herd columns (plan-store names) carried through the build-out.
 HERD_COLUMNS: Final[tuple[str, ...]] = (
     "dairy_cow_head", "goat_head", "beef_cattle_head", "sheep_head", "pig_head", "poultry_head")
-#: Other names of a herd column (the herd baseline layer calls dairy goats dairy_goat_head).
+#: Other names of a herd column (herd tables written before the vocabulary pass call dairy
+#: goats dairy_goat_head; `layers.herd` reads those as goat_head already).
 HERD_ALIASES: Final[dict[str, str]] = {"dairy_goat_head": "goat_head"}
 #: Herd column -> species key of the 2018 guide's PE table. ``dairy_cow_head`` counts all dairy
 #: cattle, young stock included (the guide counts 奶牛 on stock; it has no young-stock factor).

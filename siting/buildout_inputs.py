@@ -19,7 +19,7 @@ REGION_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "parcels": ("adcode", "crop", "area_mu", "manure_allowed", "n_capacity_kg_per_yr",
                 "p_capacity_kg_per_yr"),
     "forage_targets": ("adcode", "crop", "year", "target_mu", "source"),
-    "plan_targets": ("key", "year", "value", "unit", "source", "status", "note"),
+    "city_targets": ("key", "year", "value", "unit", "source", "status", "note"),
     "water_caps": ("adcode", "cap_m3_per_yr", "other_use_m3_per_yr", "source", "status"),
     "manure_plants": PLANT_COLUMNS,
 }
@@ -37,13 +37,13 @@ class BuildoutRegion:
         ``adcode -> zone`` (selects default yields and irrigation quotas).
     baseline_herd
         ``adcode`` plus herd columns (``dairy_cow_head`` = all dairy cattle, ``goat_head`` or
-        ``dairy_goat_head``, ``beef_cattle_head`` ...); an optional ``year`` column
+        ``goat_head``, ``beef_cattle_head`` ...); an optional ``year`` column
         holds several baselines (the latest one <= the checked year is used).
     parcels
         Absorption parcels with their manure capacity (output of
         `siting.nutrients.parcel_absorption_capacity`); areas in 亩, capacities in kg/yr.
-    forage_targets, plan_targets
-        Frames of `layers.targets.load_forage_targets` and ``load_plan_targets``.
+    forage_targets, city_targets
+        Frames of `layers.targets.load_forage_targets` and ``load_city_targets``.
     water_caps
         Frame of `layers.water_caps.load_water_caps` (m³/yr).
     city_adcode
@@ -59,7 +59,7 @@ class BuildoutRegion:
     baseline_herd: pd.DataFrame
     parcels: pd.DataFrame
     forage_targets: pd.DataFrame
-    plan_targets: pd.DataFrame
+    city_targets: pd.DataFrame
     water_caps: pd.DataFrame
     city_adcode: str
     manure_plants: pd.DataFrame = field(default_factory=no_plants)

@@ -63,7 +63,7 @@ def score_inputs(sites: gpd.GeoDataFrame, results: pd.DataFrame, *,
     Returns
     -------
     frame
-        ``site_id``, ``adcode`` (the site's ``county_code``), ``herd_dairy_cows``,
+        ``site_id``, ``adcode`` (the site's ``county_code``), ``dairy_cow_head``,
         ``absorption_need_mu`` (the land needed on the binding basis), ``forage_need_mu``,
         ``water_need_m3_per_yr`` (m³/yr; NaN without a zoned county) and the footprint in
         ``crs``.
@@ -74,7 +74,7 @@ def score_inputs(sites: gpd.GeoDataFrame, results: pd.DataFrame, *,
     frame = pd.DataFrame({
         "site_id": sites["site_id"].astype(str).to_numpy(),
         "adcode": adcode,
-        "herd_dairy_cows": herd,
+        "dairy_cow_head": herd,
         "absorption_need_mu": res["absorption_land_need_mu"].to_numpy(dtype=float),
         "forage_need_mu": res["forage_land_mu"].to_numpy(dtype=float),
         "water_need_m3_per_yr": res["water_need_m3_per_yr"].to_numpy(dtype=float),
@@ -93,7 +93,7 @@ def _county_codes(sites: pd.DataFrame) -> np.ndarray:
 def site_signature(row: pd.Series) -> str:
     """Return a digest of what a site's suitability depends on (footprint, herd, needs)."""
     parts = [shapely.to_wkb(row["geometry"], hex=True)]
-    parts += [f"{row.get(c)!r}" for c in ("site_id", "adcode", "herd_dairy_cows",
+    parts += [f"{row.get(c)!r}" for c in ("site_id", "adcode", "dairy_cow_head",
                                           "absorption_need_mu", "forage_need_mu",
                                           "water_need_m3_per_yr")]
     return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
@@ -126,7 +126,7 @@ def score_plan_sites(
         From `siting.score.score_sites`.
     """
     old = dict(cache or {})
-    dairy = frame[frame["herd_dairy_cows"] > 0]
+    dairy = frame[frame["dairy_cow_head"] > 0]
     signatures = {str(row["site_id"]): site_signature(row) for _, row in dairy.iterrows()}
     todo = dairy[[signatures[str(s)] not in old for s in dairy["site_id"]]]
     if len(todo):

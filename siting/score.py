@@ -45,7 +45,7 @@ __all__ = ["AhpResult", "CriteriaWeights", "SensitivityResult", "SiteResult", "S
            "ahp_weights", "default_weights", "score_sites", "weight_sensitivity",
            "weights_from_ahp"]
 
-SITE_COLUMNS: Final[dict[str, str]] = {"site_id": "string", "herd_dairy_cows": "float"}
+SITE_COLUMNS: Final[dict[str, str]] = {"site_id": "string", "dairy_cow_head": "float"}
 _SCORE_TOL: Final[float] = 1e-9  # scores closer than this (0-100 scale) tie
 
 
@@ -150,7 +150,7 @@ def score_sites(
     ----------
     sites
         Candidate polygons in ``layers.crs`` with ``site_id`` (unique text) and
-        ``herd_dairy_cows`` (head, > 0); optional ``absorption_need_mu`` / ``forage_need_mu``
+        ``dairy_cow_head`` (head, > 0); optional ``absorption_need_mu`` / ``forage_need_mu``
         (亩) for the land criteria.
     layers
         Constraint and context layers (`ConstraintLayers`).
@@ -202,12 +202,12 @@ def _check_sites(sites: gpd.GeoDataFrame, layers: ConstraintLayers) -> None:
         msg = f"`candidate sites` {bad_geom} have no polygon geometry; draw or upload polygons."
         raise InvalidGeometryError(
             msg, zh=f"候选场址 {bad_geom} 不是有效多边形，请绘制或上传多边形。")
-    herd = pd.to_numeric(sites["herd_dairy_cows"], errors="coerce")
+    herd = pd.to_numeric(sites["dairy_cow_head"], errors="coerce")
     bad_herd = ids[~(herd > 0)].tolist()
     if bad_herd:
-        msg = (f"`candidate sites` {bad_herd}: herd_dairy_cows must be a positive number "
+        msg = (f"`candidate sites` {bad_herd}: dairy_cow_head must be a positive number "
                "of head.")
-        raise ParameterError(msg, zh=f"候选场址 {bad_herd}：herd_dairy_cows 须为正的头数。")
+        raise ParameterError(msg, zh=f"候选场址 {bad_herd}：dairy_cow_head 须为正的头数。")
 
 
 def _apply_weights(criteria: tuple[CriterionResult, ...],

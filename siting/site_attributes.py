@@ -46,7 +46,8 @@ COLUMN_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "name": ("name", "name_zh", "名称", "场名", "牧场", "site_name", "title"),
     "status": ("status", "状态", "建设状态"),
     "start_year": ("start_year", "投产年份", "年份", "year"),
-    "dairy_cow_head": ("dairy_cow_head", "dairy_cows", "herd_dairy_cows", "奶牛", "奶牛存栏"),
+    "dairy_cow_head": ("dairy_cow_head", "dairy_cows",
+                       "herd_dairy_cows", "奶牛", "奶牛存栏"),  # vocab: old name
     "beef_cattle_head": ("beef_cattle_head", "beef_cattle", "肉牛", "肉牛存栏"),
     "sheep_head": ("sheep_head", "sheep", "羊", "肉羊", "绵羊"),
     "goat_head": ("goat_head", "goats", "山羊", "奶山羊", "奶羊"),

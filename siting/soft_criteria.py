@@ -92,7 +92,7 @@ def measure_criteria(
     Parameters
     ----------
     sites
-        Site polygons in ``layers.crs``: ``site_id`` (str), ``herd_dairy_cows`` (head),
+        Site polygons in ``layers.crs``: ``site_id`` (str), ``dairy_cow_head`` (head),
         optional ``absorption_need_mu`` and ``forage_need_mu`` (亩).
     layers
         Constraint/context layers and (optional) parcels.
@@ -207,7 +207,7 @@ def _absorption_land(ctx: _Context, spec: CriterionSpec) -> _Raw:
 def _forage_land(ctx: _Context, spec: CriterionSpec) -> _Raw:
     need = _site_column(ctx, "forage_need_mu")
     if need is None:
-        herd = _site_column(ctx, "herd_dairy_cows")
+        herd = _site_column(ctx, "dairy_cow_head")
         need = None if herd is None else herd * ctx.params.forage_land_mu_per_cow.value
     return _land_ratio(ctx, spec, need, ("forage land", "饲草地"))
 

@@ -2,7 +2,7 @@
 
 ``utilisation_X = (X on matched land + X to organic-fertiliser plants) ÷ X produced`` for
 X = N and P (kg/yr), per county and year, checked against the region's plan target
-(``manure_utilisation_min_frac`` of ``plan_targets.csv``; Hohhot ≥ 0.9).
+(``manure_utilisation_min_frac`` of ``city_targets.csv``; Hohhot ≥ 0.9).
 
 * **Produced**: manure N and P of every herd in the county after collection, storage and
   treatment (baseline herd plus scenario farms; `siting.nutrients.manure_supply`).

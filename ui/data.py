@@ -38,6 +38,7 @@ from planning.regions import (
     REGIONS_DIR_ENV,
     list_regions,
     load_city_outline,
+    load_city_targets,
     load_counties,
     load_crop_table,
     load_forage_targets,
@@ -45,7 +46,6 @@ from planning.regions import (
     load_manure_routes,
     load_nutrient_params,
     load_parcels,
-    load_plan_targets,
     load_region,
     load_warning_grades,
     use_regions_dir,
@@ -131,9 +131,9 @@ def forage_targets(region_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def plan_targets(region_id: str) -> pd.DataFrame:
+def city_targets(region_id: str) -> pd.DataFrame:
     """Return the city-level plan targets of ``region_id``."""
-    return load_plan_targets(load_region(region_id))
+    return load_city_targets(load_region(region_id))
 
 
 def is_illustrative(region_obj: Region, *kinds: str) -> bool:

@@ -34,7 +34,8 @@ from layers.build.constraint_settings import (
     build_landscape,
     load_constraint_settings,
 )
-from layers.build.terrain_model import DemModel, Grid, dem_model, grid_for_bounds
+from layers.build.grid import Grid, grid_for_bounds
+from layers.build.terrain_model import DemModel, dem_model
 from layers.constraints import CONSTRAINT_LAYERS, DEM_KIND, GENERATOR_KIND
 from layers.counties import load_city_outline
 
@@ -189,8 +190,8 @@ def _erosion_cells(settings: ConstraintSettings, landscape: Landscape, city_m: B
 
 def _sample_dissection(model: DemModel, x_m: np.ndarray, y_m: np.ndarray) -> np.ndarray:
     grid: Grid = model.grid
-    rows = np.clip(((grid.y0_m - y_m) // grid.cell_m).astype(int), 0, grid.rows - 1)
-    cols = np.clip(((x_m - grid.x0_m) // grid.cell_m).astype(int), 0, grid.cols - 1)
+    rows = np.clip(((grid.y_max_m - y_m) // grid.cell_m).astype(int), 0, grid.rows - 1)
+    cols = np.clip(((x_m - grid.x_min_m) // grid.cell_m).astype(int), 0, grid.cols - 1)
     out = np.empty(len(x_m))
     for row in np.unique(rows):
         values = model.dissection(int(row), int(row) + 1)[0]

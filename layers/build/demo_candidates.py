@@ -129,7 +129,7 @@ def scan_candidates(spec: DemoSpec, county_m: BaseGeometry, settings: Mapping[st
     """Grid points inside the county, nearest to the anchor first, as square footprints."""
     fields = spec.fields
     grid_m = float(fields.get("grid_m", settings["grid_m"]))
-    side = footprint_side_m(fields["herd_dairy_cows"], settings)
+    side = footprint_side_m(fields["dairy_cow_head"], settings)
     xmin, ymin, xmax, ymax = county_m.bounds
     gx, gy = np.meshgrid(np.arange(xmin, xmax, grid_m), np.arange(ymin, ymax, grid_m))
     ax, ay = _anchor_xy(spec, inputs)
@@ -164,7 +164,7 @@ def setback_candidates(spec: DemoSpec, settings: Mapping[str, Any],
     cx, cy = geom.centroid.x, geom.centroid.y
     ax, ay = _anchor_xy(spec, inputs)
     start = math.degrees(math.atan2(ay - cy, ax - cx))
-    side = footprint_side_m(fields["herd_dairy_cows"], settings)
+    side = footprint_side_m(fields["dairy_cow_head"], settings)
     squares = [_square_at_gap(geom, cx, cy, start + k * sign * _BEARING_STEP_DEG, side,
                               float(fields["gap_m"]))
                for k in range(int(180 / _BEARING_STEP_DEG) + 1) for sign in (1, -1)]
@@ -227,7 +227,7 @@ def build_candidates(region: Region) -> gpd.GeoDataFrame:
         rows.append({"site_id": fields["site_id"], "name_zh": fields["name"],
                      "name_en": fields["name_en"], "county": short[str(fields["adcode"])],
                      "adcode": str(fields["adcode"]),
-                     "herd_dairy_cows": int(fields["herd_dairy_cows"]),
+                     "dairy_cow_head": int(fields["dairy_cow_head"]),
                      "expected": expected, "note_zh": fields["note"],
                      "note_en": fields["note_en"], "illustrative": True,
                      "geometry": found.geometry.iloc[0]})

@@ -22,7 +22,8 @@ from shapely.geometry.base import BaseGeometry
 
 from errors import ParameterError
 from geo.crs import STORAGE_CRS
-from layers.build.parcel_synthesis import Grid, smooth_field, take_until
+from layers.build.grid import Grid
+from layers.build.parcel_synthesis import smooth_field, take_until
 from layers.parcel_model import SOIL_CLASSES
 
 if TYPE_CHECKING:

@@ -21,7 +21,6 @@ random draw comes from ``ParcelModel.rng(step)`` (one stream per step).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,42 +36,13 @@ from shapely.geometry.base import BaseGeometry
 from geo.area import area_mu
 from geo.crs import STORAGE_CRS
 from geo.units import M_PER_KM
+from layers.build.grid import Grid
 
 if TYPE_CHECKING:
     from layers.parcel_model import ParcelModel
 
 URBAN: str = "urban"
 FloatArray = npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Grid:
-    """Regular grid in the analysis CRS: lower-left corner, cell size (m), shape."""
-
-    x0_m: float
-    y0_m: float
-    cell_m: float
-    rows: int
-    cols: int
-
-    def cell_boxes(self, cells: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.object_]:
-        """Return cells (flat row-major indices; default all) as shapely boxes.
-
-        Row 0 is the southernmost row.
-        """
-        flat = np.arange(self.rows * self.cols) if cells is None else cells
-        row, col = np.divmod(flat, self.cols)
-        x_m, y_m = self.x0_m + col * self.cell_m, self.y0_m + row * self.cell_m
-        return shapely.box(x_m, y_m, x_m + self.cell_m, y_m + self.cell_m)
-
-
-def make_grid(bounds_m: tuple[float, float, float, float], cell_m: float) -> Grid:
-    """Return the grid of ``cell_m`` cells covering ``bounds_m`` (snapped to whole cells)."""
-    x0_m = np.floor(bounds_m[0] / cell_m) * cell_m
-    y0_m = np.floor(bounds_m[1] / cell_m) * cell_m
-    cols = int(np.ceil((bounds_m[2] - x0_m) / cell_m))
-    rows = int(np.ceil((bounds_m[3] - y0_m) / cell_m))
-    return Grid(float(x0_m), float(y0_m), cell_m, rows, cols)
 
 
 def smooth_field(rng: np.random.Generator, grid: Grid, smoothing_km: float) -> FloatArray:
@@ -88,8 +58,8 @@ def classify_zones(
 ) -> npt.NDArray[np.str_]:
     """Return the landscape zone of every cell centre, shape (rows, cols)."""
     row, col = np.indices((grid.rows, grid.cols))
-    x_m = grid.x0_m + (col + 0.5) * grid.cell_m
-    y_m = grid.y0_m + (row + 0.5) * grid.cell_m
+    x_m = grid.x_min_m + (col + 0.5) * grid.cell_m
+    y_m = grid.y_min_m + (row + 0.5) * grid.cell_m
     to_lonlat = Transformer.from_crs(analysis_crs, STORAGE_CRS, always_xy=True)
     lon, lat = to_lonlat.transform(x_m, y_m)
     front = np.interp(lon, *np.array(model.mountain_front_lonlat).T)
@@ -124,7 +94,7 @@ def cut_strips(
     edges = np.cumsum(widths, axis=1) / widths.sum(axis=1, keepdims=True)
     starts = np.hstack([np.zeros((len(cells), 1)), edges[:, :-1]])
     cell_rows, cell_cols = np.divmod(cells, grid.cols)
-    x_m, y_m = grid.x0_m + cell_cols * grid.cell_m, grid.y0_m + cell_rows * grid.cell_m
+    x_m, y_m = grid.x_min_m + cell_cols * grid.cell_m, grid.y_min_m + cell_rows * grid.cell_m
     frames = []
     for k in range(max_n):
         take = k < counts

@@ -23,6 +23,7 @@ import shapely
 
 from errors import SchemaError
 from geo.area import area_mu
+from layers.build.grid import Grid, make_grid
 from layers.build.parcel_attributes import (
     assign_forage,
     assign_manure_allowed,
@@ -32,11 +33,9 @@ from layers.build.parcel_attributes import (
     river_lines,
 )
 from layers.build.parcel_synthesis import (
-    Grid,
     classify_zones,
     clip_to_counties,
     cut_strips,
-    make_grid,
     select_cropland,
     smooth_field,
 )

@@ -30,52 +30,19 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from affine import Affine
 from scipy import ndimage
 
 from rasterio.features import rasterize
 
 from geo.units import M_PER_KM
 from layers.build.constraint_settings import ConstraintSettings, Landscape
+from layers.build.grid import Grid
 
 FloatArray = npt.NDArray[np.float64]
 Float32Array = npt.NDArray[np.float32]
 _RIVER_BELOW_PLAIN_M = 10.0
 _FAN_HEIGHT_M, _FAN_DECAY_KM = 25.0, 2.5
 _RIDGE_EXPONENT = 0.6
-
-
-@dataclass(frozen=True)
-class Grid:
-    """A north-up grid in the analysis CRS: ``x0_m``/``y0_m`` is the top-left corner."""
-
-    x0_m: float
-    y0_m: float
-    cell_m: float
-    rows: int
-    cols: int
-
-    @property
-    def transform(self) -> Affine:
-        """Affine transform (cell corners) for rasterio."""
-        return Affine(self.cell_m, 0.0, self.x0_m, 0.0, -self.cell_m, self.y0_m)
-
-    def centres(self) -> tuple[FloatArray, FloatArray]:
-        """Return the x and y (metres) of the cell centres along each axis."""
-        x_m = self.x0_m + (np.arange(self.cols, dtype=np.float64) + 0.5) * self.cell_m
-        y_m = self.y0_m - (np.arange(self.rows, dtype=np.float64) + 0.5) * self.cell_m
-        return x_m, y_m
-
-
-def grid_for_bounds(bounds_m: tuple[float, float, float, float], cell_m: float,
-                    margin_m: float) -> Grid:
-    """Return the grid covering ``bounds_m`` plus ``margin_m``, snapped to ``cell_m``."""
-    xmin, ymin, xmax, ymax = bounds_m
-    x0 = np.floor((xmin - margin_m) / cell_m) * cell_m
-    y0 = np.ceil((ymax + margin_m) / cell_m) * cell_m
-    cols = int(np.ceil((xmax + margin_m - x0) / cell_m))
-    rows = int(np.ceil((y0 - (ymin - margin_m)) / cell_m))
-    return Grid(float(x0), float(y0), float(cell_m), rows, cols)
 
 
 def _bspline_taps(n_out: int, n_ctrl: int, step: float,
@@ -135,9 +102,10 @@ def noise_field(grid: Grid, wavelength_m: float, rng: np.random.Generator) -> Sp
 def _coarse_grid(grid: Grid, coarse_cell_m: float) -> tuple[Grid, float]:
     step = coarse_cell_m / grid.cell_m
     offset_m = 2.0 * coarse_cell_m  # two control points beyond the fine grid on every side
-    coarse = Grid(grid.x0_m + grid.cell_m / 2 - offset_m - coarse_cell_m / 2,
-                  grid.y0_m - grid.cell_m / 2 + offset_m + coarse_cell_m / 2, coarse_cell_m,
-                  int(grid.rows / step) + 6, int(grid.cols / step) + 6)
+    rows, cols = int(grid.rows / step) + 6, int(grid.cols / step) + 6
+    y_max_m = grid.y_max_m - grid.cell_m / 2 + offset_m + coarse_cell_m / 2
+    coarse = Grid(grid.x_min_m + grid.cell_m / 2 - offset_m - coarse_cell_m / 2,
+                  y_max_m - rows * coarse_cell_m, coarse_cell_m, rows, cols)
     return coarse, step
 
 
@@ -156,7 +124,7 @@ def _river_distance_km(coarse: Grid, landscape: Landscape) -> dict[str, FloatArr
 def _large_scale(coarse: Grid, landscape: Landscape, terrain: Mapping[str, Any]
                  ) -> dict[str, FloatArray]:
     """Smooth surface and relief amplitudes on the coarse grid (metres)."""
-    x1, y1 = coarse.centres()
+    x1, y1 = coarse.raster_centres()
     x_m, y_m = np.meshgrid(x1, y1)
     off = {k: v / M_PER_KM for k, v in landscape.offsets_m(x_m, y_m).items()}
     dx, dy = landscape.to_xy(*np.array(terrain["plain_datum_lonlat"], dtype=float))

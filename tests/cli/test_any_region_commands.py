@@ -59,13 +59,13 @@ def test_capacity_names_the_missing_parcels(env: Path, region: str,
 @pytest.mark.parametrize("region", [COUNTY_ID, CITY_ID])
 def test_score_names_a_missing_layer(env: Path, region: str,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    err = _error(capsys, "score", str(env), "--region", region, "--herd-dairy-cows", "500")
+    err = _error(capsys, "score", str(env), "--region", region, "--dairy-cow-head", "500")
     assert NOT_IN_PACK.format(region=region) in err
 
 
 def test_score_default_region_is_the_first_installed(env: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    err = _error(capsys, "score", str(env), "--herd-dairy-cows", "500")
+    err = _error(capsys, "score", str(env), "--dairy-cow-head", "500")
     assert NOT_IN_PACK.format(region=COUNTY_ID) in err
 
 

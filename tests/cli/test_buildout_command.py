@@ -56,7 +56,7 @@ def test_demo_json_per_county_and_year(capsys: pytest.CaptureFixture[str]) -> No
     assert [e["adcode"] for e in data["counties"]] == [*COUNTIES, "150100"]
     first = data["counties"][0]["years"][0]["checks"][0]
     assert {"check", "value", "limit", "status", "unit", "source", "note"} <= set(first)
-    herd = _check(data, "150100", 2023, "herd_dairy_cows")
+    herd = _check(data, "150100", 2023, "dairy_cow_head")
     assert (herd["value"], herd["limit"], herd["status"]) == (360_000 + DEMO_2023_HEAD,
                                                               460_000, "warning")
     # 清水河县 2023: 6万亩 silage corn (hills, 2.5 t/亩) for 21,600 + 2 x 5,000 + 0.5 x 5,000
@@ -97,11 +97,11 @@ def test_store_scenario_by_option_and_environment(
     data = _run_json(capsys, "--scenario", "two ranches", "--store", str(path), "--years",
                      "2023")
     assert data["scenario"] == "two ranches"
-    herd = _check(data, "150100", 2023, "herd_dairy_cows")
+    herd = _check(data, "150100", 2023, "dairy_cow_head")
     assert herd["value"] == 360_000 + 5_000 + 0.5 * 5_000
     monkeypatch.setenv("FORAGE_SITING_STORE", str(path))
     data = _run_json(capsys, "--scenario", "two ranches", "--years", "2022")
-    assert _check(data, "150100", 2022, "herd_dairy_cows")["value"] == 360_000 + 0.5 * 5_000
+    assert _check(data, "150100", 2022, "dairy_cow_head")["value"] == 360_000 + 0.5 * 5_000
 
 
 def test_bad_arguments_exit_2_with_one_line(tmp_path: Path,
@@ -171,7 +171,7 @@ def test_years_come_from_the_region_manifest(tmp_path: Path,
     city = next(e for e in data["counties"] if e["adcode"] == "150100")
     assert [y["year"] for y in city["years"]] == [2021, 2024, 2030]
     # every demo ranch runs at full herd by 2030: 25 x 5,000 head on the 2021 baseline
-    herd = _check(data, "150100", 2030, "herd_dairy_cows")
+    herd = _check(data, "150100", 2030, "dairy_cow_head")
     assert herd["value"] == 360_000 + 25 * 5_000
 
 

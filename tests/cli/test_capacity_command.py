@@ -96,10 +96,10 @@ def test_capacity_without_a_herd_loader(monkeypatch: pytest.MonkeyPatch,
 def test_capacity_uses_the_herd_loaders_column_map(monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     herd = sys.modules["layers.herd"]
-    table = HERD.assign(dairy_goat_head=[1000, 0])
+    table = HERD.assign(goat_head=[1000, 0])
     monkeypatch.setattr(herd, "load_herd_baseline", lambda region: table, raising=False)
     monkeypatch.setattr(herd, "HERD_COLUMNS", {"dairy_cow_head": "dairy_cow",
-                                               "dairy_goat_head": "goat"}, raising=False)
+                                               "goat_head": "goat"}, raising=False)
     assert main(["capacity", "--region", "hohhot", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)["counties"][0]
     assert first["present_pe"] == pytest.approx(3000 * 100 / 15 + 1000 * 100 / 250)

@@ -127,10 +127,10 @@ def _demo_geometry(k: int) -> object:
 
 def test_mixed_file_scores_good_and_lists_bad(region_arg: str, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    rows = [{"site_id": "good-1", "herd_dairy_cows": 5000, "geometry": _demo_geometry(9)},
-            {"site_id": "bad-herd", "herd_dairy_cows": "many", "geometry": _demo_geometry(10)},
-            {"site_id": "bad-geom", "herd_dairy_cows": 5000, "geometry": Point(111.3, 40.4)},
-            {"site_id": "good-2", "herd_dairy_cows": 3000, "geometry": _demo_geometry(12)}]
+    rows = [{"site_id": "good-1", "dairy_cow_head": 5000, "geometry": _demo_geometry(9)},
+            {"site_id": "bad-herd", "dairy_cow_head": "many", "geometry": _demo_geometry(10)},
+            {"site_id": "bad-geom", "dairy_cow_head": 5000, "geometry": Point(111.3, 40.4)},
+            {"site_id": "good-2", "dairy_cow_head": 3000, "geometry": _demo_geometry(12)}]
     path = _write_geojson(tmp_path / "mixed.geojson", rows)
     code, out, err = _run(["score", str(path), "--region", region_arg, "--json",
                            "--no-parcels"], capsys)
@@ -139,7 +139,7 @@ def test_mixed_file_scores_good_and_lists_bad(region_arg: str, tmp_path: Path,
     assert [s["site_id"] for s in data["sites"]] == ["good-1", "good-2"]
     bad = {b["feature_no"]: b for b in data["bad_features"]}
     assert set(bad) == {2, 3}
-    assert "herd_dairy_cows must be a positive number of head, got 'many'" in bad[2]["reason"]
+    assert "dairy_cow_head must be a positive number of head, got 'many'" in bad[2]["reason"]
     assert bad[2]["site_id"] == "bad-herd" and bad[3]["site_id"] == "bad-geom"
     assert "polygon" in bad[3]["reason"].lower()
 
@@ -150,16 +150,25 @@ def test_herd_option_and_projected_input(region_arg: str, tmp_path: Path,
     path = _write_geojson(tmp_path / "projected.geojson", [{"geometry": site}],
                           crs="EPSG:4546")
     code, out, err = _run(["score", str(path), "--region", region_arg, "--json",
-                           "--herd-dairy-cows", "7000", "--no-parcels"], capsys)
+                           "--dairy-cow-head", "7000", "--no-parcels"], capsys)
     assert code == 0, err
     (result,) = json.loads(out)["sites"]
-    assert result["site_id"] == "site-1" and result["herd_dairy_cows"] == 7000
+    assert result["site_id"] == "site-1" and result["dairy_cow_head"] == 7000
     assert result["name"] is None
+
+
+def test_old_herd_option_name_is_accepted(region_arg: str, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write_geojson(tmp_path / "one.geojson", [{"geometry": _demo_geometry(8)}])
+    code, out, err = _run(["score", str(path), "--region", region_arg, "--json",
+                           "--herd-dairy-cows", "6500", "--no-parcels"], capsys)  # vocab: old name
+    assert code == 0, err
+    assert json.loads(out)["sites"][0]["dairy_cow_head"] == 6500
 
 
 @pytest.mark.parametrize(("content", "name", "match"), [
     ("this is not json", "broken.geojson", "broken.geojson"),
-    (None, "no_herd.geojson", "herd_dairy_cows"),
+    (None, "no_herd.geojson", "dairy_cow_head"),
     ("", "table.txt", "table.txt"),
 ])
 def test_bad_files_exit_2_with_one_line(region_arg: str, tmp_path: Path, content: str | None,
@@ -178,7 +187,7 @@ def test_bad_files_exit_2_with_one_line(region_arg: str, tmp_path: Path, content
 def test_no_usable_feature_exits_2(region_arg: str, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     path = _write_geojson(tmp_path / "zero.geojson", [
-        {"herd_dairy_cows": 0, "geometry": _demo_geometry(9)}])
+        {"dairy_cow_head": 0, "geometry": _demo_geometry(9)}])
     code, _, err = _run(["score", str(path), "--region", region_arg], capsys)
     assert code == 2 and "no usable site" in err and "got 0" in err
 
@@ -227,7 +236,7 @@ def test_file_ids_and_names_survive_in_json_and_table(
     assert code == 0, err
     sites = json.loads(out)["sites"]
     assert {s["site_id"]: s["name"] for s in sites} == NAMES
-    assert [s["herd_dairy_cows"] for s in sites] == [5000, 3000, 4000]
+    assert [s["dairy_cow_head"] for s in sites] == [5000, 3000, 4000]
     code, out, err = _run(["score", str(NAMED_SITES), "--region", region_arg,
                            "--no-parcels"], capsys)
     assert code == 0, err

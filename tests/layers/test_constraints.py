@@ -21,7 +21,8 @@ from errors import FileFormatError, MissingCrsError, SchemaError
 from geo.raster import read_raster_window, slope_deg
 from layers.build import build_region
 from layers.build.constraint_settings import build_landscape, load_constraint_settings
-from layers.build.terrain_model import Grid, spline_field
+from layers.build.grid import Grid
+from layers.build.terrain_model import spline_field
 from layers.constraints import (
     CONSTRAINT_LAYERS,
     constraint_layers_from_frames,
@@ -134,7 +135,7 @@ def test_terrain_is_plain_mountains_and_loess_hills(region: Region) -> None:
 def test_terrain_spline_reproduces_a_linear_field() -> None:
     # Cubic B-splines reproduce linear functions: control value j at fine position
     # (j - 2) * step cells, so the field at fine cell k is a + b * (k / step + 2).
-    grid = Grid(x0_m=0.0, y0_m=0.0, cell_m=30.0, rows=40, cols=50)
+    grid = Grid(x_min_m=0.0, y_min_m=0.0, cell_m=30.0, rows=40, cols=50)
     step = 8.0
     rows, cols = np.meshgrid(np.arange(11), np.arange(12), indexing="ij")
     field = spline_field(3.0 + 2.0 * cols - 5.0 * rows, grid, step)
@@ -188,7 +189,8 @@ def test_missing_generated_files_say_make_data(tmp_path: Path) -> None:
 
 def test_generation_is_deterministic(region: Region) -> None:
     from layers.build.constraints import DEM_BLOCK_ROWS, generate_constraint_layers
-    from layers.build.terrain_model import dem_model, grid_for_bounds
+    from layers.build.grid import grid_for_bounds
+    from layers.build.terrain_model import dem_model
 
     settings = load_constraint_settings(region.layer_path("constraint_generator"))
     outline = load_city_outline(region).geometry.iloc[0]

@@ -11,7 +11,7 @@ from errors import ParameterError, SchemaError
 from layers.counties import load_counties
 from layers.herd import HERD_COLUMNS, load_herd_baseline
 from layers.region import Region, load_region
-from layers.targets import load_forage_targets, load_plan_targets
+from layers.targets import load_city_targets, load_forage_targets
 
 REGION_ID = "hohhot"
 CITY_DAIRY_COWS_HEAD = 360_000      # plan 三(一)1: 2021年奶牛存栏达到36万头
@@ -26,10 +26,10 @@ def region() -> Region:
 def test_city_totals_are_the_plan_figures(region: Region) -> None:
     herd = load_herd_baseline(region)
     assert herd["dairy_cow_head"].sum() == CITY_DAIRY_COWS_HEAD
-    assert herd["dairy_goat_head"].sum() == CITY_DAIRY_GOATS_HEAD
-    plan = load_plan_targets(region).set_index(["key", "year"])["value"]
-    assert herd["dairy_cow_head"].sum() == plan[("dairy_cows_head", 2021)]
-    assert herd["dairy_goat_head"].sum() == plan[("dairy_goats_head", 2021)]
+    assert herd["goat_head"].sum() == CITY_DAIRY_GOATS_HEAD
+    plan = load_city_targets(region).set_index(["key", "year"])["value"]
+    assert herd["dairy_cow_head"].sum() == plan[("dairy_cow_head", 2021)]
+    assert herd["goat_head"].sum() == plan[("goat_head", 2021)]
 
 
 def test_nine_counties_with_text_adcodes(region: Region) -> None:
@@ -68,7 +68,7 @@ def test_missing_year_lists_the_years(region: Region) -> None:
 
 
 def test_bad_rows_are_listed_together(region: Region, tmp_path: Path) -> None:
-    header = ("adcode,name_zh,year,dairy_cow_head,dairy_goat_head,beef_cattle_head,sheep_head,"
+    header = ("adcode,name_zh,year,dairy_cow_head,goat_head,beef_cattle_head,sheep_head,"
               "pig_head,poultry_head,status,source,note\n")
     rows = ("150121,土默特左旗,2021,-5,0,0,0,0,0,illustrative,s,\n"
             "150121,土默特左旗,2021,10,0,0,0,0,0,guessed,s,\n"
@@ -88,3 +88,13 @@ def test_missing_column(region: Region, tmp_path: Path) -> None:
     bad = _pack_with_herd(region, tmp_path, "adcode,name_zh,year\n150121,土默特左旗,2021\n")
     with pytest.raises(SchemaError, match="missing column\\(s\\) dairy_cow_head"):
         load_herd_baseline(bad)
+
+
+def test_old_dairy_goat_column_is_read_as_goat_head(region: Region, tmp_path: Path) -> None:
+    # herd baselines written before the vocabulary pass had another name for the goat column
+    old_goat = "dairy_goat_head"  # vocab: old name
+    header = (f"adcode,name_zh,year,dairy_cow_head,{old_goat},beef_cattle_head,"
+              "sheep_head,pig_head,poultry_head,status,source,note\n")
+    rows = "150121,土默特左旗,2021,10,7,0,0,0,0,illustrative,s,\n"
+    herd = load_herd_baseline(_pack_with_herd(region, tmp_path, header + rows))
+    assert int(herd.loc[0, "goat_head"]) == 7 and old_goat not in herd.columns

@@ -20,7 +20,7 @@ from tests.layers.pack_factory import layer_entry, write_manifest
 
 HOHHOT_LAYER_KINDS = {
     "counties": "counties", "city": "city_outline", "forage_targets": "forage_targets",
-    "plan_targets": "plan_targets", "ranch_targets": "ranch_targets",
+    "city_targets": "city_targets", "ranch_targets": "ranch_targets",
 }
 
 

@@ -15,7 +15,7 @@ from geo.units import M2_PER_HA, M2_PER_MU
 from layers.counties import load_counties
 from layers.csv_tables import STATUSES
 from layers.region import Region, load_region
-from layers.targets import load_forage_targets, load_plan_targets, load_ranch_targets
+from layers.targets import load_city_targets, load_forage_targets, load_ranch_targets
 from tests.layers.pack_factory import copy_hohhot_pack
 
 PLAN_TITLE = "《呼和浩特市打造以乳业为核心的绿色食品加工产业集群三年行动方案（2021—2023年）》"
@@ -33,7 +33,7 @@ def forage(region: Region) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def plan(region: Region) -> dict[tuple[str, int], float]:
-    table = load_plan_targets(region)
+    table = load_city_targets(region)
     return {(k, y): v for k, y, v in zip(table["key"], table["year"], table["value"],
                                          strict=True)}
 
@@ -100,11 +100,11 @@ def test_target_counties_are_region_counties(region: Region, forage: pd.DataFram
             zip(table["adcode"], table["name_zh"], strict=True))
 
 
-def test_plan_targets_values(plan: dict[tuple[str, int], float]) -> None:
+def test_city_targets_values(plan: dict[tuple[str, int], float]) -> None:
     expected = {
         ("forage_base_wan_mu", 2021): 125, ("forage_base_wan_mu", 2023): 150,
-        ("dairy_cows_head", 2021): 36 * 10_000, ("dairy_cows_head", 2023): 46 * 10_000,
-        ("dairy_goats_head", 2021): 5 * 10_000, ("dairy_goats_head", 2023): 15 * 10_000,
+        ("dairy_cow_head", 2021): 36 * 10_000, ("dairy_cow_head", 2023): 46 * 10_000,
+        ("goat_head", 2021): 5 * 10_000, ("goat_head", 2023): 15 * 10_000,
         ("alfalfa_oat_self_sufficiency_min_frac", 2021): 0.20,
         ("alfalfa_oat_self_sufficiency_min_frac", 2023): 0.30,
         ("silage_corn_self_sufficiency_min_frac", 2021): 1.0,
@@ -117,8 +117,8 @@ def test_plan_targets_values(plan: dict[tuple[str, int], float]) -> None:
     assert {key: plan[key] for key in expected} == pytest.approx(expected)
 
 
-def test_plan_targets_columns(region: Region) -> None:
-    table = load_plan_targets(region)
+def test_city_targets_columns(region: Region) -> None:
+    table = load_city_targets(region)
     assert list(table.columns) == ["key", "year", "value", "unit", "source", "status", "note"]
     assert table["source"].str.startswith(PLAN_TITLE).all()
     assert table["status"].isin(STATUSES).all()
@@ -201,18 +201,18 @@ def test_non_utf8_table(tmp_path: Path) -> None:
         load_ranch_targets(load_region(folder))
 
 
-def test_plan_table_unit_and_range_problems(tmp_path: Path) -> None:
+def test_city_target_table_unit_and_range_problems(tmp_path: Path) -> None:
     text = ("key,year,value,unit,status,source,note\n"
-            "dairy_cows_head,2021,360000,万亩,verified,plan,\n"
+            "dairy_cow_head,2021,360000,万亩,verified,plan,\n"
             "manure_utilisation_min_frac,2021,1.5,frac,verified,plan,\n"
             "forage_base,2021,125,万亩,verified,plan,\n"
-            "dairy_cows_head,2021,1,head,verified,plan,\n")
-    region = _copy_with(tmp_path, "plan_targets.csv", text)
+            "dairy_cow_head,2021,1,head,verified,plan,\n")
+    region = _copy_with(tmp_path, "city_targets.csv", text)
     with pytest.raises(SchemaError, match=r"(?s)3 problem\(s\).*'unit' disagrees with the "
                                           r"key's unit suffix.*line\(s\) 2, 4.*"
                                           r"negative or a fraction above 1 on line\(s\) 3.*"
                                           r"repeats a \(key, year\) combination on line\(s\) 2, 5"):
-        load_plan_targets(region)
+        load_city_targets(region)
 
 
 def test_ranch_table_count_problems(tmp_path: Path) -> None:
@@ -223,3 +223,27 @@ def test_ranch_table_count_problems(tmp_path: Path) -> None:
                                           r"integer on line\(s\) 2: '2.5'.*"
                                           r"'ranches_new_to_site' is negative"):
         load_ranch_targets(region)
+
+
+def test_old_target_keys_are_read_under_their_new_names(tmp_path: Path) -> None:
+    # city target tables written before the vocabulary pass (issue "One model, one truth")
+    text = ("key,year,value,unit,status,source,note\n"
+            "dairy_cows_head,2021,360000,head,verified,plan,\n"  # vocab: old name
+            "dairy_goats_head,2021,50000,head,verified,plan,\n")  # vocab: old name
+    table = load_city_targets(_copy_with(tmp_path, "city_targets.csv", text))
+    assert table.set_index("key")["value"].to_dict() == {"dairy_cow_head": 360_000.0,
+                                                         "goat_head": 50_000.0}
+
+
+def test_old_layer_kind_of_the_city_targets_is_accepted(tmp_path: Path) -> None:
+    # a manifest written before the vocabulary pass: the old kind, its own file name
+    folder = copy_hohhot_pack(tmp_path)
+    manifest = folder / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    old = text.replace('kind = "city_targets"', 'kind = "plan_targets"')  # vocab: old name
+    assert old != text
+    manifest.write_text(old.replace('file = "city_targets.csv"', 'file = "targets_2021.csv"'),
+                        encoding="utf-8")
+    (folder / "city_targets.csv").rename(folder / "targets_2021.csv")
+    table = load_city_targets(load_region(folder))
+    assert ("dairy_cow_head", 2023) in set(zip(table["key"], table["year"], strict=True))

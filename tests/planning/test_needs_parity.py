@@ -48,7 +48,7 @@ def polygon() -> pd.DataFrame:
     candidates = read_vector(REGION.dir / "demo_candidates.geojson",
                              geometry_kind="polygon").features
     site = candidates[candidates["site_id"] == SITE_ID].reset_index(drop=True)
-    return site[["site_id", "geometry"]].assign(herd_dairy_cows=float(HERD_HEAD))
+    return site[["site_id", "geometry"]].assign(dairy_cow_head=float(HERD_HEAD))
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ def test_ids_and_names_of_the_file_are_kept(outline: object) -> None:
     sites = read_sites(NAMED_SITES, herd=None, region_outline=outline).sites
     assert list(sites["site_id"]) == ["P1", "P2", "site-3"]
     assert list(sites["name"]) == ["P1-tumochuan-plain", "P2-togtoh-north", "P3-tumed-west"]
-    assert list(sites["herd_dairy_cows"]) == [5000, 3000, 4000]
+    assert list(sites["dairy_cow_head"]) == [5000, 3000, 4000]
 
 
 @pytest.mark.parametrize(("id_column", "name_column"), [
@@ -55,9 +55,9 @@ def test_site_without_id_or_name(tmp_path: Path, outline: object) -> None:
 
 def test_bad_features_keep_their_ids_and_names(tmp_path: Path, outline: object) -> None:
     path = _write(tmp_path, [
-        {"site_id": "A", "name": "good", "herd_dairy_cows": 5000, "geometry": SQUARE},
-        {"site_id": "B", "name": "no-herd", "herd_dairy_cows": 0, "geometry": SQUARE},
-        {"site_id": "C", "name": "a-point", "herd_dairy_cows": 5000,
+        {"site_id": "A", "name": "good", "dairy_cow_head": 5000, "geometry": SQUARE},
+        {"site_id": "B", "name": "no-herd", "dairy_cow_head": 0, "geometry": SQUARE},
+        {"site_id": "C", "name": "a-point", "dairy_cow_head": 5000,
          "geometry": Point(111.43, 40.66)}])
     bad = read_sites(path, herd=None, region_outline=outline).bad
     assert [(b["feature_no"], b["site_id"], b["name"]) for b in bad] == [
@@ -74,7 +74,7 @@ def test_repeated_ids_are_refused_by_name(tmp_path: Path, outline: object) -> No
 
 
 def test_no_usable_site_names_the_file(tmp_path: Path, outline: object) -> None:
-    path = _write(tmp_path, [{"name": "zero", "herd_dairy_cows": 0, "geometry": SQUARE}])
+    path = _write(tmp_path, [{"name": "zero", "dairy_cow_head": 0, "geometry": SQUARE}])
     with pytest.raises(InputDataError, match=r"sites.geojson: no usable site"):
         read_sites(path, herd=None, region_outline=outline)
 
@@ -82,3 +82,11 @@ def test_no_usable_site_names_the_file(tmp_path: Path, outline: object) -> None:
 def test_score_options_default_to_the_region_manifest() -> None:
     options = ScoreOptions()
     assert options.crop is None and options.water_year is None and options.with_water
+
+
+def test_old_herd_attribute_is_read_as_dairy_cow_head(tmp_path: Path, outline: object) -> None:
+    # site files written before the vocabulary pass carry the herd under its old name
+    path = _write(tmp_path, [{"site_id": "A", "herd_dairy_cows": 4500,  # vocab: old name
+                              "geometry": SQUARE}])
+    sites = read_sites(path, herd=None, region_outline=outline).sites
+    assert list(sites["dairy_cow_head"]) == [4500]

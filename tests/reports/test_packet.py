@@ -119,8 +119,8 @@ def test_cli_writes_three_files(tmp_path: Path) -> None:
     sites = load_demo_scenario(load_region("hohhot"))
     sites = sites[sites["adcode"] == "150123"]
     candidates = tmp_path / "candidates.geojson"
-    sites.assign(herd_dairy_cows=sites["dairy_cow_head"])[
-        ["site_id", "herd_dairy_cows", "geometry"]].to_file(candidates, driver="GeoJSON")
+    sites.assign(dairy_cow_head=sites["dairy_cow_head"])[
+        ["site_id", "dairy_cow_head", "geometry"]].to_file(candidates, driver="GeoJSON")
     scored = subprocess.run(
         [sys.executable, "-m", "siting", "score", str(candidates), "--region", "hohhot",
          "--json"], capture_output=True, text=True, check=True, cwd=ROOT)

@@ -51,7 +51,7 @@ def _counties() -> gpd.GeoDataFrame:
 
 def _sites() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
-        {"site_id": ["in", "out"], "herd_dairy_cows": [5000.0, 2000.0]},
+        {"site_id": ["in", "out"], "dairy_cow_head": [5000.0, 2000.0]},
         geometry=[box(X0 + 100, Y0 + 100, X0 + 700, Y0 + 700),
                   box(X0 - 5000, Y0, X0 - 4400, Y0 + 600)], crs=CRS)
 

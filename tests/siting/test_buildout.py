@@ -30,7 +30,7 @@ from siting.buildout import (
 )
 from siting.buildout_checks import CHECKS
 from siting.buildout_farms import farms_from_sites
-from siting.plan_targets import target_year_in_force
+from siting.targets import target_year_in_force
 
 A, B, CITY = "150121", "150123", "150100"
 PE_COW = 100 / 15
@@ -40,13 +40,13 @@ PARAMETERS = load_region_params(None)
 PLAN = "the plan"
 
 
-def _plan_targets(**overrides: float) -> pd.DataFrame:
+def _city_targets(**overrides: float) -> pd.DataFrame:
     rows = [("silage_corn_self_sufficiency_min_frac", 2021, 1.0, "frac"),
             ("alfalfa_oat_self_sufficiency_min_frac", 2021, 0.2, "frac"),
             ("alfalfa_oat_self_sufficiency_min_frac", 2023, 0.3, "frac"),
             ("manure_utilisation_min_frac", 2021, 0.9, "frac"),
-            ("dairy_cows_head", 2021, 12_000, "head"), ("dairy_cows_head", 2023, 15_000, "head"),
-            ("dairy_goats_head", 2023, 100, "head"), ("forage_base_wan_mu", 2021, 3.0, "万亩")]
+            ("dairy_cow_head", 2021, 12_000, "head"), ("dairy_cow_head", 2023, 15_000, "head"),
+            ("goat_head", 2023, 100, "head"), ("forage_base_wan_mu", 2021, 3.0, "万亩")]
     frame = pd.DataFrame(rows, columns=["key", "year", "value", "unit"])
     for key, value in overrides.items():
         frame.loc[frame["key"] == key, "value"] = value
@@ -74,9 +74,9 @@ def _region(**changes: object) -> BuildoutRegion:
                                "name_en": ["A", "B"]}),
         zones={A: "plain", B: "hills"},
         baseline_herd=pd.DataFrame({"adcode": [A, B], "year": 2021,
-                                    "dairy_cow_head": [10_000, 0], "dairy_goat_head": [0, 0],
+                                    "dairy_cow_head": [10_000, 0], "goat_head": [0, 0],
                                     "sheep_head": [0, 1_000]}),
-        parcels=_parcels(), forage_targets=targets, plan_targets=_plan_targets(),
+        parcels=_parcels(), forage_targets=targets, city_targets=_city_targets(),
         water_caps=pd.DataFrame({"adcode": [A, B], "cap_m3_per_yr": [10_000_000.0, 1e6],
                                  "other_use_m3_per_yr": [3_000_000.0, 500_000.0],
                                  "source": "caps", "status": "illustrative"}),
@@ -113,9 +113,9 @@ def test_herd_ramp_and_existing_farms(result: BuildoutResult) -> None:
     assert years.loc[("F2", 2022), "dairy_cow_head"] == 0  # before its start year
     assert years.loc[("F2", 2023), "dairy_cow_head"] == 2_000 * 0.5
     totals = result.county_totals.set_index(["adcode", "year"])
-    assert totals.loc[(A, 2021), "dairy_head"] == 10_000 + 2_000
-    assert totals.loc[(A, 2023), "dairy_head"] == 10_000 + 4_000  # F0 is in the baseline
-    assert totals.loc[(B, 2023), "dairy_head"] == 1_000
+    assert totals.loc[(A, 2021), "dairy_cow_head"] == 10_000 + 2_000
+    assert totals.loc[(A, 2023), "dairy_cow_head"] == 10_000 + 4_000  # F0 is in the baseline
+    assert totals.loc[(B, 2023), "dairy_cow_head"] == 1_000
 
 
 # --- county checks by hand -----------------------------------------------------------------
@@ -164,14 +164,14 @@ def test_water_check_by_hand(result: BuildoutResult) -> None:
 
 
 def test_city_targets(result: BuildoutResult) -> None:
-    herd = _row(result, "herd_dairy_cows", CITY, 2023)
+    herd = _row(result, "dairy_cow_head", CITY, 2023)
     assert (herd["value"], herd["limit"]) == (15_000, 15_000)
     assert herd["status"] == "warning"  # reached, but within 10% of the minimum
-    assert _row(result, "herd_dairy_cows", CITY, 2021)["value"] == 12_000
+    assert _row(result, "dairy_cow_head", CITY, 2021)["value"] == 12_000
     base = _row(result, "forage_area_total", CITY, 2021)
     need_mu = 12_000 * (SILAGE_T / 3.0 + ALFALFA_T * 0.2 / 0.65 + OAT_T * 0.2 / 0.6)
     assert base["value"] == pytest.approx(need_mu / 10_000)
-    goats = _row(result, "herd_dairy_goats", CITY, 2023)
+    goats = _row(result, "goat_head", CITY, 2023)
     assert (goats["value"], goats["status"]) == (0, "exceeded")
 
 
@@ -279,7 +279,7 @@ def test_allocation_must_match_the_farms() -> None:
 
 def test_a_scenario_exceeding_every_limit() -> None:
     region = _region(parcels=_parcels(forage_scale=0.25),  # parcels below the county targets
-                     plan_targets=_plan_targets(dairy_cows_head=1e6, dairy_goats_head=1e6,
+                     city_targets=_city_targets(dairy_cow_head=1e6, goat_head=1e6,
                                                 forage_base_wan_mu=0.1))
     farms = pd.DataFrame({"farm_id": ["BIG"], "adcode": [A], "status": ["proposed"],
                           "start_year": [2021], "dairy_cow_head": [100_000]})

@@ -77,7 +77,7 @@ def _zone() -> gpd.GeoDataFrame:
 
 
 def _sites(boxes: dict[str, object], herd: float = 1000.0) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"site_id": list(boxes), "herd_dairy_cows": herd},
+    return gpd.GeoDataFrame({"site_id": list(boxes), "dairy_cow_head": herd},
                             geometry=list(boxes.values()), crs=CRS)
 
 

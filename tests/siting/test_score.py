@@ -146,7 +146,7 @@ def _sites() -> gpd.GeoDataFrame:
     # plant distance 2, 4, 6 km; settlement distance = 20 km - 0.1 km - y (all > 10 km).
     geoms = {"A": _site(2, 0), "B": _site(4, 0), "C": _site(6, 0),
              "Z": box(X0 - 19_500, Y0 - 19_500, X0 - 19_400, Y0 - 19_400)}  # in the 禁养区
-    return gpd.GeoDataFrame({"site_id": list(geoms), "herd_dairy_cows": 1000},
+    return gpd.GeoDataFrame({"site_id": list(geoms), "dairy_cow_head": 1000},
                             geometry=list(geoms.values()), crs=CRS)
 
 
@@ -190,11 +190,11 @@ def test_bad_sites_are_rejected() -> None:
     with pytest.raises(SchemaError, match=r"repeat site_id \['A'\]"):
         score_sites(sites, _layers(), _params(), default_weights(_params()))
     sites = _sites()
-    sites["herd_dairy_cows"] = [1000, 0, 5, 5]
-    with pytest.raises(ParameterError, match=r"\['B'\]: herd_dairy_cows must be a positive"):
+    sites["dairy_cow_head"] = [1000, 0, 5, 5]
+    with pytest.raises(ParameterError, match=r"\['B'\]: dairy_cow_head must be a positive"):
         score_sites(sites, _layers(), _params(), default_weights(_params()))
-    with pytest.raises(SchemaError, match="herd_dairy_cows"):
-        score_sites(_sites().drop(columns=["herd_dairy_cows"]), _layers(), _params(),
+    with pytest.raises(SchemaError, match="dairy_cow_head"):
+        score_sites(_sites().drop(columns=["dairy_cow_head"]), _layers(), _params(),
                     default_weights(_params()))
 
 
@@ -219,7 +219,7 @@ def test_sensitivity_rank_flip_by_construction() -> None:
         kind: gpd.GeoDataFrame({"feature_id": [kind], "name": [kind]}, geometry=[geom], crs=CRS)
         for kind, geom in point.items()})
     sites = gpd.GeoDataFrame(
-        {"site_id": ["R", "S"], "herd_dairy_cows": 1000},
+        {"site_id": ["R", "S"], "dairy_cow_head": 1000},
         geometry=[box(X0 - 50, Y0 - 50, X0 + 100, Y0 + 50),
                   box(X0 + 50 + 9_500, Y0 - 50, X0 + 50 + 9_600, Y0 + 50)],
         crs=CRS)

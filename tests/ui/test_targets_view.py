@@ -8,15 +8,15 @@ import pytest
 
 from layers.counties import load_counties
 from layers.region import load_region
-from layers.targets import load_forage_targets, load_plan_targets
+from layers.targets import load_city_targets, load_forage_targets
 from ui.targets.view import (
     available_crops,
     available_years,
+    city_target_table,
     county_targets,
     fmt_ha,
-    fmt_plan_value,
+    fmt_target_value,
     fmt_wan_mu,
-    plan_table,
     targets_table,
     totals,
 )
@@ -60,8 +60,8 @@ def test_formatting() -> None:
     assert fmt_wan_mu(0.07) == "0.07"
     assert fmt_ha(400_000 / 15) == "26,667"
     assert fmt_wan_mu(math.nan) == "—"
-    assert fmt_plan_value(0.9, "frac") == "90%"
-    assert fmt_plan_value(460_000.0, "head") == "460,000"
+    assert fmt_target_value(0.9, "frac") == "90%"
+    assert fmt_target_value(460_000.0, "head") == "460,000"
 
 
 def test_tables_have_unit_labels(pack) -> None:
@@ -70,5 +70,5 @@ def test_tables_have_unit_labels(pack) -> None:
     table = targets_table(frame, "zh")
     assert list(table.columns) == ["旗县区", "目标（万亩）", "目标（公顷）", "来源", "数据状态"]
     assert table.iloc[0]["旗县区"] == "土默特左旗"
-    plan = plan_table(load_plan_targets(region), "en")
+    plan = city_target_table(load_city_targets(region), "en")
     assert "Forage base" in set(plan["Item"])

@@ -56,8 +56,8 @@ def _render_body(lang: str, region_id: str) -> None:
     st.subheader(t("targets.county_table", lang))
     st.dataframe(targets_view.targets_table(frame, lang), hide_index=True, width="stretch",
                  column_config=_narrow_source(lang))
-    st.subheader(t("targets.plan_table", lang))
-    st.dataframe(targets_view.plan_table(data.plan_targets(region_id), lang),
+    st.subheader(t("targets.city_table", lang))
+    st.dataframe(targets_view.city_target_table(data.city_targets(region_id), lang),
                  hide_index=True, width="stretch", column_config=_narrow_source(lang))
 
 

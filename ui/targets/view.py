@@ -55,7 +55,7 @@ def fmt_ha(value: float) -> str:
     return NO_VALUE if _missing(value) else f"{value:,.0f}"
 
 
-def fmt_plan_value(value: float, unit: str) -> str:
+def fmt_target_value(value: float, unit: str) -> str:
     """Format a plan target: fractions (0-1) as percent, others with thousands separators."""
     if _missing(value):
         return NO_VALUE
@@ -106,12 +106,12 @@ def targets_table(frame: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def plan_table(plan: pd.DataFrame, lang: str) -> pd.DataFrame:
+def city_target_table(plan: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Return the city-level plan targets with labelled columns."""
     return pd.DataFrame({
-        t("col.item", lang): plan["key"].map(lambda k: t_or(f"plan.{k}", lang, str(k))),
+        t("col.item", lang): plan["key"].map(lambda k: t_or(f"target.{k}", lang, str(k))),
         t("col.year", lang): plan["year"],
-        t("col.value", lang): [fmt_plan_value(v, u) for v, u in zip(plan["value"], plan["unit"],
+        t("col.value", lang): [fmt_target_value(v, u) for v, u in zip(plan["value"], plan["unit"],
                                                                     strict=True)],
         t("col.unit", lang): plan["unit"].map(lambda u: t_or(f"unit.{u}", lang, str(u))),
         t("col.source", lang): plan["source"],

@@ -3,7 +3,7 @@
 A plan states targets for some years only (Hohhot: 2021 and 2023). The target in force in
 year Y is the one of the latest target year <= Y; before the first target year, the first
 target applies. Inputs are the frames of `layers.targets` (``load_forage_targets``,
-``load_plan_targets``).
+``load_city_targets``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def target_year_in_force(target_years: Iterable[int], year: int) -> int | None:
 
 
 @dataclass(frozen=True, slots=True)
-class PlanTarget:
+class CityTarget:
     """One city-level target in force: value (in ``unit``), its year, source and note."""
 
     key: str
@@ -39,18 +39,18 @@ class PlanTarget:
     note: str
 
 
-def plan_target(plan_targets: pd.DataFrame, key: str, year: int) -> PlanTarget | None:
+def city_target(city_targets: pd.DataFrame, key: str, year: int) -> CityTarget | None:
     """Return the target ``key`` in force in ``year``, or None if the plan has no such key.
 
-    ``plan_targets`` has the columns of `layers.targets.load_plan_targets` (``key``,
+    ``city_targets`` has the columns of `layers.targets.load_city_targets` (``key``,
     ``year``, ``value``, ``unit``, ``source``, ``status``, ``note``).
     """
-    rows = plan_targets[plan_targets["key"] == key]
+    rows = city_targets[city_targets["key"] == key]
     target_year = target_year_in_force(rows["year"], year)
     if target_year is None:
         return None
     row = rows[rows["year"] == target_year].iloc[0]
-    return PlanTarget(key, float(row["value"]), str(row["unit"]), target_year,
+    return CityTarget(key, float(row["value"]), str(row["unit"]), target_year,
                       str(row["source"]), str(row["status"]), str(row["note"]))
 
 
@@ -91,6 +91,6 @@ def county_forage_targets(forage_targets: pd.DataFrame, year: int) -> pd.DataFra
     return joined.rename_axis("adcode").reset_index().sort_values("adcode", ignore_index=True)
 
 
-def wan_mu_target_mu(target: PlanTarget | None) -> float | None:
+def wan_mu_target_mu(target: CityTarget | None) -> float | None:
     """Return a 万亩 target in 亩 (None stays None)."""
     return None if target is None else wan_mu_to_mu(target.value)
