@@ -119,7 +119,8 @@ def farm_pe(farms: pd.DataFrame, nutrients: NutrientParams) -> np.ndarray:
 
 
 def farms_by_year(farms: pd.DataFrame, years: Sequence[int], params: BuildoutParams,
-                  nutrients: NutrientParams) -> pd.DataFrame:
+                  nutrients: NutrientParams, *,
+                  baseline_years: Sequence[int] = ()) -> pd.DataFrame:
     """Return one row per farm and year with the herd it adds and its manure N and P.
 
     Parameters
@@ -130,13 +131,18 @@ def farms_by_year(farms: pd.DataFrame, years: Sequence[int], params: BuildoutPar
         Years checked.
     params, nutrients
         Herd ramp; PE per head and manure supply per PE (农办牧〔2018〕1号).
+    baseline_years
+        Years of the county herd baseline. The baseline counts every farm on stock in its
+        year, so a scenario farm already stocked then is in it: the farm adds only its herd
+        beyond its ramp share of the baseline year in force (no double counting).
 
     Returns
     -------
     farm_years
         ``farm_id``, ``adcode``, ``status``, ``start_year``, ``year``, ``ramp_frac`` (share of
         the farm's herd on stock that year; 1 for existing farms), ``added_frac`` (share added
-        to the baseline herd: 0 for existing farms), the herd columns scaled by ``added_frac``,
+        to the baseline herd: 0 for existing farms; ``ramp_frac`` minus the farm's ramp share
+        in the baseline year in force), the herd columns scaled by ``added_frac``,
         ``pe`` (pig equivalents added), ``n_supply_kg_per_yr`` and ``p_supply_kg_per_yr``
         (``pe × 7.0 kg N``, ``× 1.2 kg P``: the guide's per-PE default).
     """
@@ -144,13 +150,22 @@ def farms_by_year(farms: pd.DataFrame, years: Sequence[int], params: BuildoutPar
     existing = (grid["status"] == BASELINE_STATUS).to_numpy()
     ramp = params.ramp_for(grid["year"].to_numpy(dtype=float) - grid["start_year"].to_numpy())
     ramp = np.where(existing, 1.0, ramp)
-    added = np.where(existing, 0.0, ramp)
+    in_baseline = params.ramp_for(_baseline_year(grid["year"], baseline_years)
+                                  - grid["start_year"].to_numpy())
+    added = np.where(existing, 0.0, np.maximum(ramp - in_baseline, 0.0))
     scaled = {c: grid[c].to_numpy(dtype=float) * added for c in HERD_COLUMNS}
     pe = farm_pe(pd.DataFrame(scaled), nutrients)
     return grid[["farm_id", "adcode", "status", "start_year", "year"]].assign(
         ramp_frac=ramp, added_frac=added, **scaled, pe=pe,
         n_supply_kg_per_yr=pe * nutrients.n_supply_kg_per_pe,
         p_supply_kg_per_yr=pe * nutrients.p_supply_kg_per_pe)
+
+
+def _baseline_year(years: pd.Series, baseline_years: Sequence[int]) -> np.ndarray:
+    """Return the baseline year in force for each year (NaN where there is none)."""
+    known = sorted({int(y) for y in baseline_years})
+    in_force = [max((b for b in known if b <= int(y)), default=np.nan) for y in years]
+    return np.asarray(in_force, dtype=float)
 
 
 def farms_from_sites(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> pd.DataFrame:

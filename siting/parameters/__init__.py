@@ -10,16 +10,19 @@ from __future__ import annotations
 from siting.parameters.coefficient import STATUSES, USER_STATUS, Coefficient
 from siting.parameters.crops import UPTAKE_BASIS_KG, YIELD_BASES, CropCoefficient, CropTable
 from siting.parameters.manure_routes import (
+    GUIDE_DEFAULT,
     STAGES,
     ManureRoute,
     ManureRouteStage,
     ManureRouteTable,
+    measured_route,
 )
 from siting.parameters.nutrients import DAIRY_COW, SOIL_CLASSES, NutrientParams
 from siting.parameters.warning_grades import WarningGrade, WarningGrades
 
 __all__ = [
     "DAIRY_COW",
+    "GUIDE_DEFAULT",
     "SOIL_CLASSES",
     "STAGES",
     "STATUSES",
@@ -35,11 +38,12 @@ __all__ = [
     "NutrientParams",
     "WarningGrade",
     "WarningGrades",
+    "measured_route",
 ]
 
 # Forage, water and build-out parameters (issue 6).
-from siting.parameters.buildout import BuildoutParams  # noqa: E402
-from siting.parameters.forage import (  # noqa: E402
+from siting.parameters.buildout import BuildoutParams
+from siting.parameters.forage import (
     ADULT_CLASSES,
     ANIMAL_CLASSES,
     DAIRY_CLASSES,
@@ -47,12 +51,12 @@ from siting.parameters.forage import (  # noqa: E402
     ZONES,
     ForageParams,
 )
-from siting.parameters.region import (  # noqa: E402
+from siting.parameters.region import (
     DEFAULT_RECEIVING_CROP,
     DEFAULT_RECEIVING_SOIL_CLASS,
     RegionParams,
 )
-from siting.parameters.water import LIVESTOCK_CLASSES, WaterParams  # noqa: E402
+from siting.parameters.water import LIVESTOCK_CLASSES, WaterParams
 
 __all__ += [
     "ADULT_CLASSES",

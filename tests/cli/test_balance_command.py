@@ -34,7 +34,8 @@ def test_balance_json_matches_hand_figures() -> None:
     assert data["land_required_mu_n"] == pytest.approx(pe * 7.0 / 12.42)  # 18,787
     assert data["land_required_mu_p"] == pytest.approx(pe * 1.2 / 1.35)  # 29,630
     assert data["binding_basis"] == "N"
-    assert {c["status"] for c in data["coefficients"]} <= {"recalled", "illustrative", "derived"}
+    assert {c["status"] for c in data["coefficients"]} <= {"corroborated", "recalled",
+                                                           "illustrative", "derived"}
 
 
 def test_balance_several_species_sold_manure_and_options(

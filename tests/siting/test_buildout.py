@@ -1,8 +1,9 @@
 """Tests of siting.buildout on a two-county region whose figures are worked by hand.
 
-Defaults (data/coefficients): a dairy head eats 4.875 t silage, 0.815 t alfalfa and 1.6325 t
-oat/grass hay a year (rations x herd structure 0.46/0.09/0.20/0.25) and uses 117.45 L of
-water a day; yields plain 3.0 / 0.65 / 0.6 t/亩, hills 2.5 / 0.45 / 0.4; irrigation plain
+Defaults (data/coefficients): herd structure 0.50/0.10/0.13/0.27 (lactating, dry, heifer,
+calf); rations per class (forage_rations.csv) with 40% of the 羊草 fed as oat hay and 10%
+storage loss, so the land grows per dairy head SILAGE_T, ALFALFA_T and OAT_T below; water
+200/80/60/25 L a day per class; yields plain 3.0 / 0.65 / 0.6 t/亩, hills 2.5 / 0.45 / 0.4; irrigation plain
 220 / 280 / 150 m³/亩; 100/15 PE per dairy cow, 0.4 per sheep, 7.0 kg N and 1.2 kg P per PE;
 herd ramp 0.5 in the start year, then 1; warning band 10%; load index limit 1, warning 0.7.
 """
@@ -34,8 +35,12 @@ from siting.plan_targets import target_year_in_force
 
 A, B, CITY = "150121", "150123", "150100"
 PE_COW = 100 / 15
-SILAGE_T, ALFALFA_T, OAT_T = 4.875, 0.815, 1.6325  # per dairy head and year
-WATER_L_DAY = 117.45  # per dairy head
+SHARES = (0.50, 0.10, 0.13, 0.27)  # lactating, dry, heifer, calf
+LOSS = 1.10  # storage loss 10%
+SILAGE_T = LOSS * sum(s * r for s, r in zip(SHARES, (8.0, 6.0, 2.75, 1.9), strict=True))
+ALFALFA_T = LOSS * sum(s * r for s, r in zip(SHARES, (1.3, 1.1, 0.5, 0.0), strict=True))
+OAT_T = LOSS * 0.40 * sum(s * r for s, r in zip(SHARES, (2.0, 1.5, 1.85, 1.2), strict=True))
+WATER_L_DAY = sum(s * q for s, q in zip(SHARES, (200, 80, 60, 25), strict=True))
 PARAMETERS = load_region_params(None)
 PLAN = "the plan"
 
@@ -87,7 +92,7 @@ def _region(**changes: object) -> BuildoutRegion:
 FARMS = pd.DataFrame({
     "farm_id": ["F0", "F1", "F2"], "adcode": [A, A, B],
     "status": ["existing", "under_construction", "proposed"],
-    "start_year": [None, 2021, 2023], "dairy_cow_head": [1_000, 4_000, 2_000]})
+    "start_year": [None, 2022, 2023], "dairy_cow_head": [1_000, 4_000, 2_000]})
 
 
 @pytest.fixture(scope="module")
@@ -108,13 +113,28 @@ def _row(result: BuildoutResult, check: str, adcode: str, year: int) -> pd.Serie
 def test_herd_ramp_and_existing_farms(result: BuildoutResult) -> None:
     years = result.farm_years.set_index(["farm_id", "year"])
     assert years.loc[("F0", 2023), ["ramp_frac", "added_frac"]].tolist() == [1.0, 0.0]
-    assert years.loc[("F1", 2021), "dairy_cow_head"] == 4_000 * 0.5
-    assert years.loc[("F1", 2022), "dairy_cow_head"] == 4_000
+    assert years.loc[("F1", 2021), "dairy_cow_head"] == 0  # before its start year
+    assert years.loc[("F1", 2022), "dairy_cow_head"] == 4_000 * 0.5
+    assert years.loc[("F1", 2023), "dairy_cow_head"] == 4_000
     assert years.loc[("F2", 2022), "dairy_cow_head"] == 0  # before its start year
     assert years.loc[("F2", 2023), "dairy_cow_head"] == 2_000 * 0.5
     totals = result.county_totals.set_index(["adcode", "year"])
-    assert totals.loc[(A, 2021), "dairy_head"] == 10_000 + 2_000
+    assert totals.loc[(A, 2021), "dairy_head"] == 10_000
     assert totals.loc[(A, 2023), "dairy_head"] == 10_000 + 4_000  # F0 is in the baseline
+
+
+def test_a_farm_stocked_in_the_baseline_year_is_not_counted_twice() -> None:
+    # F1 starts in 2021, the baseline year: its half herd of 2021 is in the baseline's
+    # 10,000 head, so it adds only the other half from 2022 on.
+    farms = FARMS.assign(start_year=[None, 2021, 2023])
+    result = run_buildout(farms, [2021, 2022, 2023], _region(), PARAMETERS,
+                          supply_from="targets")
+    years = result.farm_years.set_index(["farm_id", "year"])
+    assert years.loc[("F1", 2021), ["ramp_frac", "added_frac"]].tolist() == [0.5, 0.0]
+    assert years.loc[("F1", 2022), "dairy_cow_head"] == 4_000 * (1.0 - 0.5)
+    totals = result.county_totals.set_index(["adcode", "year"])
+    assert totals.loc[(A, 2021), "dairy_head"] == 10_000
+    assert totals.loc[(A, 2023), "dairy_head"] == 10_000 + 4_000 * (1.0 - 0.5)
     assert totals.loc[(B, 2023), "dairy_head"] == 1_000
 
 
@@ -163,9 +183,9 @@ def test_city_targets(result: BuildoutResult) -> None:
     herd = _row(result, "herd_dairy_cows", CITY, 2023)
     assert (herd["value"], herd["limit"]) == (15_000, 15_000)
     assert herd["status"] == "warning"  # reached, but within 10% of the minimum
-    assert _row(result, "herd_dairy_cows", CITY, 2021)["value"] == 12_000
+    assert _row(result, "herd_dairy_cows", CITY, 2021)["value"] == 10_000
     base = _row(result, "forage_area_total", CITY, 2021)
-    need_mu = 12_000 * (SILAGE_T / 3.0 + ALFALFA_T * 0.2 / 0.65 + OAT_T * 0.2 / 0.6)
+    need_mu = 10_000 * (SILAGE_T / 3.0 + ALFALFA_T * 0.2 / 0.65 + OAT_T * 0.2 / 0.6)
     assert base["value"] == pytest.approx(need_mu / 10_000)
     goats = _row(result, "herd_dairy_goats", CITY, 2023)
     assert (goats["value"], goats["status"]) == (0, "exceeded")
@@ -220,14 +240,14 @@ def test_allocation_unmet_need_follows_the_ramp() -> None:
     allocation = pd.DataFrame({"farm_id": ["F0", "F1", "F2"],
                                "need_kg_per_yr": [10.0, 100.0, 50.0],
                                "allocated_kg_per_yr": [10.0, 60.0, 50.0]})
-    result = run_buildout(FARMS, [2021, 2022], _region(), PARAMETERS, allocation=allocation)
-    unmet_2021 = _row(result, "manure_unmet_need", A, 2021)
-    assert unmet_2021["value"] == 0.0  # half herd: need 50 <= 60 allocated
+    result = run_buildout(FARMS, [2022, 2023], _region(), PARAMETERS, allocation=allocation)
     unmet_2022 = _row(result, "manure_unmet_need", A, 2022)
-    assert (unmet_2022["value"], unmet_2022["status"]) == (40.0, "exceeded")
-    utilisation = _row(result, "manure_utilisation", A, 2022)
+    assert unmet_2022["value"] == 0.0  # F1's half herd: need 50 <= 60 allocated
+    unmet_2023 = _row(result, "manure_unmet_need", A, 2023)
+    assert (unmet_2023["value"], unmet_2023["status"]) == (40.0, "exceeded")
+    utilisation = _row(result, "manure_utilisation", A, 2023)
     assert utilisation["value"] == pytest.approx((10 + 60) / (10 + 100))
-    assert _row(result, "manure_unmet_need", CITY, 2022)["value"] == 40.0
+    assert _row(result, "manure_unmet_need", CITY, 2023)["value"] == 40.0
 
 
 def test_allocation_must_match_the_farms() -> None:
@@ -248,16 +268,16 @@ def test_a_scenario_exceeding_every_limit() -> None:
                      plan_targets=_plan_targets(dairy_cows_head=1e6, dairy_goats_head=1e6,
                                                 forage_base_wan_mu=0.1))
     farms = pd.DataFrame({"farm_id": ["BIG"], "adcode": [A], "status": ["proposed"],
-                          "start_year": [2021], "dairy_cow_head": [100_000]})
+                          "start_year": [2022], "dairy_cow_head": [100_000]})
     allocation = pd.DataFrame({"farm_id": ["BIG"], "need_kg_per_yr": [1e6],
                                "allocated_kg_per_yr": [1e5]})
-    result = run_buildout(farms, [2022], region, PARAMETERS, allocation=allocation)
+    result = run_buildout(farms, [2023], region, PARAMETERS, allocation=allocation)
     exceeded = set(result.checks.loc[result.checks["status"] == "exceeded", "check"])
     assert exceeded == set(CHECKS)
-    index = _row(result, "manure_load_index_n", A, 2022)
+    index = _row(result, "manure_load_index_n", A, 2023)
     assert index["value"] == pytest.approx(110_000 * PE_COW / 100_000)
     assert index["grade"] == "VI"  # 7.33 > 2.5
-    grown = _row(result, "forage_grown_silage_corn", A, 2022)
+    grown = _row(result, "forage_grown_silage_corn", A, 2023)
     assert (grown["value"], grown["limit"]) == (0.5, 2.0)
 
 
