@@ -28,7 +28,7 @@ STAND_IN_PARCELS = pd.DataFrame({
     "parcel_id": [f"p{a}" for a in COUNTIES], "adcode": list(COUNTIES),
     "area_mu": 100_000.0, "crop": "maize", "yield_kg_per_mu": 600.0, "soil_n_class": "II",
     "soil_p_class": "II", "manure_allowed": True})
-# Demo herd added in 2023: 15 x 5,000 (from 2021) + 4 x 5,000 (from 2022) + 6 x 5,000 x 0.5.
+# Demo herd added by 2023: 15 ranches under construction + 5 of the 10 to site, 5,000 head each.
 DEMO_2023_HEAD = 15 * 5_000 + 5 * 5_000  # 100,000: the plan's 20 new large ranches
 # land grown per dairy head (herd structure x rations, 40% of the 羊草 as oat hay, 10% loss)
 SILAGE_T = 1.1 * (0.50 * 8 + 0.10 * 6 + 0.13 * 2.75 + 0.27 * 1.9)

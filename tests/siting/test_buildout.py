@@ -3,8 +3,9 @@
 Defaults (data/coefficients): herd structure 0.50/0.10/0.13/0.27 (lactating, dry, heifer,
 calf); rations per class (forage_rations.csv) with 40% of the 羊草 fed as oat hay and 10%
 storage loss, so the land grows per dairy head SILAGE_T, ALFALFA_T and OAT_T below; water
-200/80/60/25 L a day per class; yields plain 3.0 / 0.65 / 0.6 t/亩, hills 2.5 / 0.45 / 0.4; irrigation plain
-220 / 280 / 150 m³/亩; 100/15 PE per dairy cow, 0.4 per sheep, 7.0 kg N and 1.2 kg P per PE;
+200/80/60/25 L a day per class; yields plain 3.0 / 0.65 / 0.6 t/亩, hills 2.5 / 0.45 / 0.4;
+irrigation plain 220 / 280 / 150 m³/亩; 100/15 PE per dairy cow, 0.4 per sheep, 7.0 kg N and
+1.2 kg P per PE;
 herd ramp 0.5 in the start year, then 1; warning band 10%; load index limit 1, warning 0.7.
 """
 

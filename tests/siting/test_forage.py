@@ -48,7 +48,7 @@ def test_dairy_head_count_is_split_by_the_herd_structure() -> None:
 def test_feed_demand_per_dairy_head_and_goat() -> None:
     herd = pd.DataFrame({"dairy_cow_head": [1_000], "goat_head": [100]})
     demand = feed_demand(class_heads(herd, PARAMS), PARAMS).iloc[0]
-    assert SILAGE_T_PER_HEAD == pytest.approx(6.01755)
+    assert pytest.approx(6.01755) == SILAGE_T_PER_HEAD
     assert demand["silage_corn_demand_t_per_yr"] == pytest.approx(
         1_000 * SILAGE_T_PER_HEAD + 100 * GOAT_SILAGE_T)
     assert demand["alfalfa_demand_t_per_yr"] == pytest.approx(

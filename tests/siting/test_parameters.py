@@ -61,8 +61,8 @@ def test_coefficients_show_status_and_user_overrides() -> None:
     assert "农办牧〔2018〕1号" in records["n_supply_kg_per_pe"].source
     assert "10.15958/j.cnki.sdnyswxb.2023.06.007" in records["n_supply_kg_per_pe"].source
     # the Renhuai study's abstract: 406,534.10 PE -> 2,845.70 t N and 487.80 t P
-    assert 2_845.70e3 / 406_534.10 == pytest.approx(records["n_supply_kg_per_pe"].value, abs=1e-3)
-    assert 487.80e3 / 406_534.10 == pytest.approx(PARAMS.p_supply_kg_per_pe, abs=1e-3)
+    assert records["n_supply_kg_per_pe"].value == pytest.approx(2_845.70e3 / 406_534.10, abs=1e-3)
+    assert PARAMS.p_supply_kg_per_pe == pytest.approx(487.80e3 / 406_534.10, abs=1e-3)
     assert records["olsen_p_threshold_mg_per_kg"].status == "derived"
     assert "TOOL READING" in records["olsen_p_threshold_mg_per_kg"].note
     changed = dataclasses.replace(PARAMS, n_utilisation_frac=0.3).coefficient("n_utilisation_frac")
