@@ -38,7 +38,7 @@ from planning.regions import (
 from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
 from siting.allocate import allocate
 from siting.buildout import BuildoutRegion, BuildoutResult, run_buildout
-from siting.buildout_farms import farm_pe
+from siting.buildout_farms import farm_pe, farm_retention
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -136,17 +136,19 @@ def ledger_farms(sites: gpd.GeoDataFrame, farms: pd.DataFrame, inputs: BuildoutR
                  parameters: RegionParams, region: Region) -> pd.DataFrame:
     """Run the absorption-land ledger for the farms at full herd; return its farm table.
 
-    Needs (kg/yr) are the farms' manure N and P at the guide's per-PE default (7.0 kg N,
-    1.2 kg P); each farm's own ``haul_radius_km``, else the ledger's default radius.
+    Needs (kg/yr) are the farms' manure N and P per PE of their route, the same as the
+    build-out's county load (`siting.buildout_farms.farm_retention`; by default the guide's
+    per-PE supply); each farm's own ``haul_radius_km``, else the ledger's default radius.
     """
     nutrients = parameters.nutrients
     pe = farm_pe(farms, nutrients)
+    n_per_pe, p_per_pe = farm_retention(farms, nutrients, parameters.routes)
     radius = (pd.to_numeric(sites["haul_radius_km"]).to_numpy(dtype=float)
               if "haul_radius_km" in sites.columns else float("nan"))
     located = gpd.GeoDataFrame(
         {"farm_id": farms["farm_id"].to_numpy(), "status": farms["status"].to_numpy(),
-         "haul_radius_km": radius, "n_need_kg_per_yr": pe * nutrients.n_supply_kg_per_pe,
-         "p_need_kg_per_yr": pe * nutrients.p_supply_kg_per_pe},
+         "haul_radius_km": radius, "n_need_kg_per_yr": pe * n_per_pe,
+         "p_need_kg_per_yr": pe * p_per_pe},
         geometry=sites.geometry.to_numpy(), crs=sites.crs).to_crs(region.analysis_crs)
     parcels = gpd.GeoDataFrame(inputs.parcels).to_crs(region.analysis_crs)
     return allocate(located, parcels, load_allocation_params(region.dir)).farms

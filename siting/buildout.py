@@ -174,7 +174,7 @@ def run_buildout(
     ledger = (None if allocation is None
               else _check_allocation(allocation, set(table["farm_id"])))
     farm_years = farms_by_year(table, checked_years, parameters.buildout, parameters.nutrients,
-                               baseline_years=_baseline_years(region))
+                               routes=parameters.routes, baseline_years=_baseline_years(region))
     county = pd.concat([county_totals_for_year(farm_years, region, parameters, year,
                                                allocation=ledger, supply_from=supply_from)
                         for year in checked_years], ignore_index=True).assign(scope="county")

@@ -235,6 +235,30 @@ def test_farm_manure_supply_sums_to_the_county_load(result: BuildoutResult) -> N
     assert load[(A, 2023)] == pytest.approx(14_000 * PE_COW * 7.0)
 
 
+def test_a_farm_route_is_used_by_the_county_load() -> None:
+    # The same route assumptions as the farm's own needs: F1 (4,000 dairy cattle, full herd
+    # in 2023) handles its manure by separation + compost + lagoon (贾伟 et al. 2017, N kept
+    # 126/204 of 11 kg per PE); the baseline keeps the guide's 7.0 kg N per PE.
+    farms = FARMS.assign(manure_route=["", "separation_compost_lagoon", "guide_default"])
+    result = run_buildout(farms, [2023], _region(), PARAMETERS, supply_from="targets")
+    years = result.farm_years.set_index(["farm_id", "year"])
+    farm_n = 4_000 * PE_COW * 11 * 126 / 204
+    assert years.loc[("F1", 2023), "n_supply_kg_per_yr"] == pytest.approx(farm_n)
+    assert years.loc[("F2", 2023), "n_supply_kg_per_yr"] == pytest.approx(1_000 * PE_COW * 7.0)
+    supply_a = 10_000 * PE_COW * 7.0 + farm_n
+    totals = result.county_totals.set_index(["adcode", "year"])
+    assert totals.loc[(A, 2023), "n_supply_kg_per_yr"] == pytest.approx(supply_a)
+    index = _row(result, "manure_load_index_n", A, 2023)
+    assert index["value"] == pytest.approx(supply_a / 700_000)  # A's land takes 700,000 kg N
+
+
+def test_a_route_not_measured_for_the_species_is_refused() -> None:
+    farms = FARMS.assign(manure_route=["", "", "separation_compost_lagoon"],
+                         sheep_head=[0, 0, 100])
+    with pytest.raises(ParameterError, match=r"not measured for sheep"):
+        run_buildout(farms, [2023], _region(), PARAMETERS)
+
+
 # --- the ledger ----------------------------------------------------------------------------
 
 def test_allocation_unmet_need_follows_the_ramp() -> None:
