@@ -46,6 +46,10 @@ if TYPE_CHECKING:
     from siting.parameters import RegionParams
 
 DEMO: Final[str] = "demo"
+#: City checks printed next to the plan's figures: herd and forage area needed by crop.
+PLAN_COMPARISON: Final[list[str]] = [
+    "herd_dairy_cows", "forage_area_silage_corn", "forage_area_alfalfa", "forage_area_oat_hay",
+    "forage_area_total"]
 _STATUS_MARK: Final[dict[str, str]] = {"ok": "ok", "warning": "WARN", "exceeded": "EXCEEDED"}
 _ROW_FIELDS: Final[tuple[str, ...]] = (
     "check", "value", "limit", "warning_limit", "limit_type", "unit", "status", "grade",
@@ -205,6 +209,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _write_plan_comparison(checks: pd.DataFrame, out: TextIO) -> None:
+    """Write the city's herd and forage area needed by crop next to the plan's figures."""
+    rows = checks[(checks["scope"] == "city") & checks["check"].isin(PLAN_COMPARISON)]
+    rows = rows.assign(order=rows["check"].map(PLAN_COMPARISON.index)).sort_values(
+        ["year", "order"])
+    out.write("\nScenario vs plan (city):\n")
+    out.write(table(["year", "check", "scenario", "plan", "unit"],
+                    rows[["year", "check", "value", "limit", "unit"]].itertuples(index=False))
+              + "\n")
+
+
 def _write_text(result: BuildoutResult, names: pd.DataFrame, scenario: str, out: TextIO,
                 lang: str) -> None:
     label = names.set_index("adcode")["name_zh" if lang == "zh" else "name_en"]
@@ -220,6 +235,7 @@ def _write_text(result: BuildoutResult, names: pd.DataFrame, scenario: str, out:
         out.write(table(["check", *matrix.columns],
                         [(check, *(_STATUS_MARK.get(v, v) for v in row))
                          for check, row in matrix.iterrows()]) + "\n")
+    _write_plan_comparison(checks, out)
     flagged = checks[checks["status"] != "ok"]
     note = "note_zh" if lang == "zh" else "note"
     out.write("\nWarnings and exceeded limits:\n")

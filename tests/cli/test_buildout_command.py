@@ -84,6 +84,9 @@ def test_demo_text_lists_exceeded_limits(capsys: pytest.CaptureFixture[str]) -> 
     assert "Build-out check of scenario 'demo (hohhot)'" in text
     assert "EXCEEDED" in text and "Warnings and exceeded limits:" in text
     assert "Qingshuihe County" in text
+    comparison = text.split("Scenario vs plan (city):\n")[1].split("\n\n")[0]
+    assert "2023  herd_dairy_cows          460,000.0  460,000.0  head" in comparison
+    assert "forage_area_oat_hay" in comparison
 
 
 @pytest.mark.usefixtures("stand_in_parcels")
