@@ -16,9 +16,12 @@ loaded. The farm calculator and ``siting balance`` use a crop the user chooses i
 
 Notes
 -----
-* Supply: pig equivalents -> manure N and P after losses (`siting.nutrients.manure_supply`).
+* Supply: pig equivalents -> manure N and P after losses (`siting.nutrients.manure_supply`):
+  the guide's per-PE supply (the county capacity's default too), a route measured for the
+  herd's species, or a retention the user measured (`herd_route`).
 * Absorption land: ``supply_X ÷ demand_X per 亩`` on N and on P; the binding basis is the
-  guide's rule (P where Olsen-P > 40 mg/kg or P-sensitive, else N)
+  tool's reading of the guide (P where Olsen-P is above the 附表2 class I limit or the area
+  is P-sensitive, else N)
   (`siting.nutrients.farm_land_requirement`).
 * Forage land by feed: rations of the dairy classes ÷ the county zone's yields
   (`siting.forage.herd_forage_need`); unknown (NaN) without a zoned county.
