@@ -71,8 +71,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     add_nutrient_options(parser)
     parser.add_argument("--manure-sold-frac", type=fraction, default=0.0, metavar="FRAC",
                         help="share of manure sold or moved off the farm (default 0)")
-    parser.add_argument("--route", help="manure route, e.g. guide_default or "
-                                        "dry_scrape+composting (default: 7.0 kg N, 1.2 kg P/PE)")
+    parser.add_argument("--route", help="manure route of manure_routes.csv for the herd's "
+                                        "species, e.g. separation_compost_lagoon (dairy_cow); "
+                                        "default guide_default: the guide's supply per PE")
+    parser.add_argument("--n-retention-frac", type=fraction, metavar="FRAC",
+                        help="measured share of excreted N reaching land (with "
+                             "--p-retention-frac; replaces --route)")
+    parser.add_argument("--p-retention-frac", type=fraction, metavar="FRAC",
+                        help="measured share of excreted P reaching land (with "
+                             "--n-retention-frac)")
     parser.add_argument("--olsen-p-mg-per-kg", type=non_negative, metavar="MG",
                         help="soil Olsen-P of the receiving land (> 40 mg/kg: P basis)")
     parser.add_argument("--p-sensitive", action="store_true",
@@ -93,6 +100,17 @@ def _herd(pairs: list[tuple[str, float]]) -> dict[str, float]:
     return herd
 
 
+def _measured(args: argparse.Namespace) -> tuple[float, float] | None:
+    n_frac, p_frac = args.n_retention_frac, args.p_retention_frac
+    if n_frac is None and p_frac is None:
+        return None
+    if n_frac is None or p_frac is None:
+        msg = "give both --n-retention-frac and --p-retention-frac, or neither"
+        zh = "请同时给出 --n-retention-frac 和 --p-retention-frac，或都不给"
+        raise ParameterError(msg, zh=zh)
+    return (n_frac, p_frac)
+
+
 def compute(args: argparse.Namespace) -> HerdNeeds:
     """Load the coefficients (region overrides) and compute the farm's needs on ``--crop``.
 
@@ -109,7 +127,8 @@ def compute(args: argparse.Namespace) -> HerdNeeds:
                                olsen_p_mg_per_kg=args.olsen_p_mg_per_kg,
                                p_sensitive=args.p_sensitive)
     herd = Herd.from_species(_herd(args.animals), route_key=args.route,
-                             sold_frac=args.manure_sold_frac)
+                             sold_frac=args.manure_sold_frac,
+                             measured_retention_frac=_measured(args))
     return herd_needs(herd, land, params)
 
 

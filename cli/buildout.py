@@ -38,7 +38,7 @@ from planning.regions import (
 from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
 from siting.allocate import allocate
 from siting.buildout import BuildoutRegion, BuildoutResult, run_buildout
-from siting.buildout_farms import farm_pe
+from siting.buildout_farms import farm_pe, farm_retention
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -46,6 +46,10 @@ if TYPE_CHECKING:
     from siting.parameters import RegionParams
 
 DEMO: Final[str] = "demo"
+#: City checks printed next to the plan's figures: herd and forage area needed by crop.
+PLAN_COMPARISON: Final[list[str]] = [
+    "dairy_cow_head", "forage_area_silage_corn", "forage_area_alfalfa", "forage_area_oat_hay",
+    "forage_area_total"]
 _STATUS_MARK: Final[dict[str, str]] = {"ok": "ok", "warning": "WARN", "exceeded": "EXCEEDED"}
 _ROW_FIELDS: Final[tuple[str, ...]] = (
     "check", "value", "limit", "warning_limit", "limit_type", "unit", "status", "grade",
@@ -136,17 +140,19 @@ def ledger_farms(sites: gpd.GeoDataFrame, farms: pd.DataFrame, inputs: BuildoutR
                  parameters: RegionParams, region: Region) -> pd.DataFrame:
     """Run the absorption-land ledger for the farms at full herd; return its farm table.
 
-    Needs (kg/yr) are the farms' manure N and P at the guide's per-PE default (7.0 kg N,
-    1.2 kg P); each farm's own ``haul_radius_km``, else the ledger's default radius.
+    Needs (kg/yr) are the farms' manure N and P per PE of their route, the same as the
+    build-out's county load (`siting.buildout_farms.farm_retention`; by default the guide's
+    per-PE supply); each farm's own ``haul_radius_km``, else the ledger's default radius.
     """
     nutrients = parameters.nutrients
     pe = farm_pe(farms, nutrients)
+    n_per_pe, p_per_pe = farm_retention(farms, nutrients, parameters.routes)
     radius = (pd.to_numeric(sites["haul_radius_km"]).to_numpy(dtype=float)
               if "haul_radius_km" in sites.columns else float("nan"))
     located = gpd.GeoDataFrame(
         {"farm_id": farms["farm_id"].to_numpy(), "status": farms["status"].to_numpy(),
-         "haul_radius_km": radius, "n_need_kg_per_yr": pe * nutrients.n_supply_kg_per_pe,
-         "p_need_kg_per_yr": pe * nutrients.p_supply_kg_per_pe},
+         "haul_radius_km": radius, "n_need_kg_per_yr": pe * n_per_pe,
+         "p_need_kg_per_yr": pe * p_per_pe},
         geometry=sites.geometry.to_numpy(), crs=sites.crs).to_crs(region.analysis_crs)
     parcels = gpd.GeoDataFrame(inputs.parcels).to_crs(region.analysis_crs)
     return allocate(located, parcels, load_allocation_params(region.dir)).farms
@@ -202,6 +208,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _write_plan_comparison(checks: pd.DataFrame, out: TextIO) -> None:
+    """Write the city's herd and forage area needed by crop next to the plan's figures."""
+    rows = checks[(checks["scope"] == "city") & checks["check"].isin(PLAN_COMPARISON)]
+    rows = rows.assign(order=rows["check"].map(PLAN_COMPARISON.index)).sort_values(
+        ["year", "order"])
+    out.write("\nScenario vs plan (city):\n")
+    out.write(table(["year", "check", "scenario", "plan", "unit"],
+                    rows[["year", "check", "value", "limit", "unit"]].itertuples(index=False))
+              + "\n")
+
+
 def _write_text(result: BuildoutResult, names: pd.DataFrame, scenario: str, out: TextIO,
                 lang: str) -> None:
     label = names.set_index("adcode")["name_zh" if lang == "zh" else "name_en"]
@@ -217,6 +234,7 @@ def _write_text(result: BuildoutResult, names: pd.DataFrame, scenario: str, out:
         out.write(table(["check", *matrix.columns],
                         [(check, *(_STATUS_MARK.get(v, v) for v in row))
                          for check, row in matrix.iterrows()]) + "\n")
+    _write_plan_comparison(checks, out)
     flagged = checks[checks["status"] != "ok"]
     note = "note_zh" if lang == "zh" else "note"
     out.write("\nWarnings and exceeded limits:\n")

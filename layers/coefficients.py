@@ -45,7 +45,7 @@ CROPS_COLUMNS: Final[tuple[str, ...]] = (
     "key", "name_zh", "name_en", "n_kg_per_100kg", "p_kg_per_100kg", "yield_basis",
     "status", "source", "default_yield_kg_per_mu", "yield_status", "yield_source", "note")
 MANURE_ROUTES_COLUMNS: Final[tuple[str, ...]] = (
-    "key", "stage", "name_zh", "name_en", "n_retention_frac", "p_retention_frac",
+    "key", "species", "stage", "name_zh", "name_en", "n_retention_frac", "p_retention_frac",
     *_PROVENANCE)
 WARNING_GRADES_COLUMNS: Final[tuple[str, ...]] = (
     "grade", "lower", "upper", "label_zh", "label_en", *_PROVENANCE)
@@ -317,13 +317,17 @@ def _parse_stage(row: Row, where: str, problems: Problems) -> Callable[[], Manur
     n_retention = _number(row, "n_retention_frac", where, problems)
     p_retention = _number(row, "p_retention_frac", where, problems)
     return lambda: ManureRouteStage(
-        key=row["key"], stage=row["stage"], name_zh=row["name_zh"], name_en=row["name_en"],
+        key=row["key"], species=row["species"], stage=row["stage"], name_zh=row["name_zh"],
+        name_en=row["name_en"],
         n_retention_frac=n_retention, p_retention_frac=p_retention,
         status=row["status"], source=row["source"], note=row["note"])
 
 
 def load_manure_routes(region_dir: Path | None = None) -> ManureRouteTable:
-    """Load manure-handling route stages (N and P retention) from ``manure_routes.csv``.
+    """Load manure-handling route stages (N and P retention by species) from ``manure_routes.csv``.
+
+    The guide's per-PE default (`siting.parameters.GUIDE_DEFAULT`) is not a row: it is
+    ``n_supply_kg_per_pe`` / ``p_supply_kg_per_pe`` of ``nutrient_factors.csv``.
 
     Raises
     ------

@@ -17,7 +17,7 @@ from errors import FileFormatError, SchemaError
 
 ColumnType = Literal["adcode", "str", "str_optional", "int", "float"]
 # Vocabulary of the `status` column of every parameter and target table.
-STATUSES: tuple[str, ...] = ("verified", "recalled", "illustrative", "derived")
+STATUSES: tuple[str, ...] = ("verified", "corroborated", "recalled", "illustrative", "derived")
 
 _ADCODE_PATTERN = re.compile(r"^\d{6}$")
 _MAX_LISTED = 10

@@ -6,6 +6,8 @@ file of the same name in ``<region_dir>/coefficients/``, as `layers.coefficients
 * ``forage_rations.csv`` - ``key`` (= ``<animal_class>.<feed>``), ``animal_class``, ``feed``,
   ``value`` (t as fed per head per yr), ``unit``, ``range_low``, ``range_high``;
 * ``herd_structure.csv`` - ``key`` (a dairy class), ``value`` (share of the dairy herd);
+* ``forage_feeding.csv`` - ``key`` (``grass_hay_as_oat_hay_frac``, ``storage_loss_frac``),
+  ``value`` (fraction), ``range_low``, ``range_high``;
 * ``forage_yields.csv`` - ``key`` (= ``<zone>.<crop>``), ``zone``, ``crop``, ``value`` (t/亩);
 * ``water_quotas.csv`` - ``key`` (``livestock.<class>`` or ``irrigation.<zone>.<crop>``),
   ``use``, ``item``, ``zone``, ``value`` (L/head/day or m³/亩/yr);
@@ -29,12 +31,14 @@ from layers.coefficients import coefficient_path, read_table
 from layers.csv_tables import STATUSES, ColumnType, raise_problems, read_csv_table, rows_problem
 from problems import Problems
 from siting.parameters import BuildoutParams, Coefficient, ForageParams, WaterParams
+from siting.parameters.forage import FEEDING_KEYS
 
 if TYPE_CHECKING:
     from layers.region import Region
 
 FORAGE_RATIONS_FILE: Final[str] = "forage_rations.csv"
 HERD_STRUCTURE_FILE: Final[str] = "herd_structure.csv"
+FORAGE_FEEDING_FILE: Final[str] = "forage_feeding.csv"
 FORAGE_YIELDS_FILE: Final[str] = "forage_yields.csv"
 WATER_QUOTAS_FILE: Final[str] = "water_quotas.csv"
 BUILDOUT_FILE: Final[str] = "buildout.csv"
@@ -44,6 +48,7 @@ _BASE: Final[tuple[str, ...]] = ("key", "value", "unit", "status", "source", "no
 _RANGE: Final[tuple[str, ...]] = ("range_low", "range_high")
 RATIONS_COLUMNS: Final[tuple[str, ...]] = (*_BASE, "animal_class", "feed", *_RANGE)
 HERD_STRUCTURE_COLUMNS: Final[tuple[str, ...]] = _BASE
+FEEDING_COLUMNS: Final[tuple[str, ...]] = (*_BASE, *_RANGE)
 YIELDS_COLUMNS: Final[tuple[str, ...]] = (*_BASE, "zone", "crop", *_RANGE)
 WATER_COLUMNS: Final[tuple[str, ...]] = (*_BASE, "use", "item", "zone", *_RANGE)
 BUILDOUT_COLUMNS: Final[tuple[str, ...]] = _BASE
@@ -54,6 +59,7 @@ _OVERRIDE_COLUMNS: Final[dict[str, ColumnType]] = {
 _BUILDOUT_SCALARS: Final[tuple[str, ...]] = (
     "warning_band_frac", "load_index_limit", "load_index_warning")
 _RAMP_PREFIX: Final[str] = "ramp_frac."
+_FEEDING: Final[str] = "feeding"
 
 Row = dict[str, str]
 T = TypeVar("T")
@@ -157,7 +163,7 @@ def load_forage_params(region: Region | None = None) -> ForageParams:
     """
     region_dir = region.dir if region is not None else None
     paths = {name: coefficient_path(name, region_dir) for name in
-             (FORAGE_RATIONS_FILE, HERD_STRUCTURE_FILE, FORAGE_YIELDS_FILE)}
+             (FORAGE_RATIONS_FILE, HERD_STRUCTURE_FILE, FORAGE_YIELDS_FILE, FORAGE_FEEDING_FILE)}
     rations = _records(paths[FORAGE_RATIONS_FILE],
                        read_table(paths[FORAGE_RATIONS_FILE], RATIONS_COLUMNS),
                        _joined_key("ration", "animal_class", "feed"))
@@ -167,15 +173,26 @@ def load_forage_params(region: Region | None = None) -> ForageParams:
     yields = _records(paths[FORAGE_YIELDS_FILE],
                       read_table(paths[FORAGE_YIELDS_FILE], YIELDS_COLUMNS),
                       _joined_key("yield", "zone", "crop"))
+    feeding = _records(paths[FORAGE_FEEDING_FILE],
+                       read_table(paths[FORAGE_FEEDING_FILE], FEEDING_COLUMNS), _feeding_key)
     overrides = _yield_overrides(region) if region is not None else {}
-    sources = {**rations, **shares, **yields, **overrides}
+    sources = {**rations, **shares, **yields, **feeding, **overrides}
     return _build(paths[FORAGE_RATIONS_FILE], lambda: ForageParams(
         ration_t_per_head_yr=_table(rations, "ration"),
         herd_share_frac={k.removeprefix("herd_share."): c.value for k, c in shares.items()},
         yield_t_per_mu=_table(yields, "yield"),
         county_yield_t_per_mu=_table(overrides, "yield_override"),
         sources=sources,
+        **{k.removeprefix(f"{_FEEDING}."): c.value for k, c in feeding.items()},
     ))
+
+
+def _feeding_key(row: Row, where: str, problems: Problems) -> str | None:
+    if row["key"] in FEEDING_KEYS:
+        return f"{_FEEDING}.{row['key']}"
+    problems.add(f"{where}: unknown key {row['key']!r}; known: {', '.join(FEEDING_KEYS)}",
+                 f"{where}：未知键 {row['key']!r}")
+    return None
 
 
 def _yield_overrides(region: Region) -> dict[str, Coefficient]:

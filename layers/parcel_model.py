@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from errors import FileFormatError, SchemaError
+from geo.units import KG_PER_T
 
 SOIL_CLASSES: tuple[str, ...] = ("I", "II", "III")
 # Landscape zones the generator knows (layers.build.parcel_synthesis.classify_zones); cells of the
@@ -85,6 +86,7 @@ class ParcelModel:
     yield_smoothing_km: float
     yield_round_kg_per_mu: float
     yield_kg_per_mu: Mapping[str, Mapping[str, Range]]
+    forage_yield_spread_frac: float
     soil_smoothing_km: float
     total_n_class_min_g_per_kg: Mapping[str, float]
     olsen_p_class_min_mg_per_kg: Mapping[str, float]
@@ -92,10 +94,25 @@ class ParcelModel:
     olsen_p_mg_per_kg: Mapping[str, Range]
     steep_frac: Mapping[str, float]
     steep_smoothing_km: float
+    #: ``adcode -> forage crop key -> kg/亩``: the region's forage yield table (the one that
+    #: forage supply uses), set by `with_forage_yields`; empty until then.
+    forage_yield_kg_per_mu: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def rng(self, step: str) -> np.random.Generator:
         """Return the random generator of generation step ``step`` (a key of `RNG_STEPS`)."""
         return np.random.default_rng((self.seed, RNG_STEPS[step]))
+
+    def yield_range(self, zone: str, adcode: str, crop: str) -> Range:
+        """Return the [low, high] target yield (kg/亩) of ``crop`` on a parcel.
+
+        A forage crop's range is its county's yield from the forage yield table ±
+        ``forage_yield_spread_frac``; other crops use ``yield_kg_per_mu[zone]``.
+        """
+        county = self.forage_yield_kg_per_mu.get(adcode, {})
+        if crop in county:
+            centre, spread = county[crop], self.forage_yield_spread_frac
+            return (centre * (1.0 - spread), centre * (1.0 + spread))
+        return self.yield_kg_per_mu[zone][crop]
 
     def crop_keys(self) -> set[str]:
         """Return every crop key the model can assign (forage and other crops)."""
@@ -187,6 +204,7 @@ def _build_model(data: Mapping[str, Any]) -> ParcelModel:
         yield_smoothing_km=float(yields["smoothing_km"]),
         yield_round_kg_per_mu=float(yields["round_kg_per_mu"]),
         yield_kg_per_mu={k: _ranges(v) for k, v in yields["kg_per_mu"].items()},
+        forage_yield_spread_frac=float(yields["forage_yield_spread_frac"]),
         soil_smoothing_km=float(soil["smoothing_km"]),
         total_n_class_min_g_per_kg=_floats(soil["total_n_class_min_g_per_kg"]),
         olsen_p_class_min_mg_per_kg=_floats(soil["olsen_p_class_min_mg_per_kg"]),
@@ -215,6 +233,9 @@ def _model_problems(model: ParcelModel) -> list[_Problem]:
         if bad:
             problems.append((f"yields.kg_per_mu.{zone}: need 0 <= low <= high for {bad}",
                              f"yields.kg_per_mu.{zone}：{bad} 应满足 0 ≤ 下限 ≤ 上限"))
+    if not 0 <= model.forage_yield_spread_frac < 1:
+        problems.append((f"yields.forage_yield_spread_frac = {model.forage_yield_spread_frac} "
+                         "must be in [0, 1)", "yields.forage_yield_spread_frac 应在 [0, 1) 之间"))
     if model.cell_m <= 0 or model.min_parcel_mu < 0:
         problems.append(("cell_m must be > 0 and min_parcel_mu >= 0",
                          "cell_m 应大于 0，min_parcel_mu 应不小于 0"))
@@ -236,7 +257,7 @@ def _zone_key_problems(model: ParcelModel) -> list[_Problem]:
                  f"{name}：分区应为 {sorted(zones)}，实际为 {sorted(table)}")
                 for name, table in tables.items() if set(table) != zones]
     for zone, crops in model.yield_kg_per_mu.items():
-        missing = sorted(model.crop_keys() - set(crops))
+        missing = sorted(model.crop_keys() - set(model.forage_crop_keys.values()) - set(crops))
         if missing:
             problems.append((f"yields.kg_per_mu.{zone}: no yield range for {missing}",
                              f"yields.kg_per_mu.{zone}：缺少 {missing} 的产量范围"))
@@ -258,3 +279,22 @@ def _error(path: Path, problems: list[_Problem]) -> SchemaError:
            f"\n{lines_en}\nFix the file (its comments explain every key).")
     zh = f"地块生成设置 {path.name!r} 有 {len(problems)} 处问题：\n{lines_zh}\n请修改该文件。"
     return SchemaError(msg, zh=zh)
+
+
+def with_forage_yields(model: ParcelModel,
+                       yield_t_per_mu_by_county: Mapping[str, Mapping[str, float]]) -> ParcelModel:
+    """Return ``model`` whose forage crops take the region's forage yields, by county.
+
+    Parameters
+    ----------
+    model
+        Generator settings.
+    yield_t_per_mu_by_county
+        ``adcode -> feed -> t/亩`` (feeds ``silage_corn``, ``alfalfa``, ``oat_hay``: the keys of
+        ``model.forage_crop_keys``), e.g. `siting.parameters.ForageParams.yields_for` of each
+        county's zone: the same yields that forage supply uses.
+    """
+    by_county = {adcode: {model.forage_crop_keys[feed]: t_per_mu * KG_PER_T
+                          for feed, t_per_mu in feeds.items() if feed in model.forage_crop_keys}
+                 for adcode, feeds in yield_t_per_mu_by_county.items()}
+    return replace(model, forage_yield_kg_per_mu=by_county)

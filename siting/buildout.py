@@ -7,8 +7,10 @@ manure utilisation (≥ 90%), the absorption-land ledger's unmet need (if an all
 given) and water use against the county cap. The city rows use the column sums of the
 county totals plus the plan's city targets (forage base, dairy cattle and goat herd).
 
-Herd = baseline herd (``existing`` scenario farms are in it) + each other farm's herd ×
-ramp share from its start year. Pure: inputs are frames and frozen parameter objects.
+Herd = baseline herd (``existing`` scenario farms are in it, and so is any farm's ramp share
+of the baseline year in force) + each other farm's herd × its ramp share beyond that, so a
+scenario ranch already stocked in the baseline year is not counted twice. Pure: inputs are
+frames and frozen parameter objects.
 """
 
 from __future__ import annotations
@@ -171,7 +173,8 @@ def run_buildout(
     table = check_farms(farms, region.adcodes)
     ledger = (None if allocation is None
               else _check_allocation(allocation, set(table["farm_id"])))
-    farm_years = farms_by_year(table, checked_years, parameters.buildout, parameters.nutrients)
+    farm_years = farms_by_year(table, checked_years, parameters.buildout, parameters.nutrients,
+                               routes=parameters.routes, baseline_years=_baseline_years(region))
     county = pd.concat([county_totals_for_year(farm_years, region, parameters, year,
                                                allocation=ledger, supply_from=supply_from)
                         for year in checked_years], ignore_index=True).assign(scope="county")
@@ -181,6 +184,11 @@ def run_buildout(
                      *city_rows(city, region, parameters)])
     return BuildoutResult(checks, county, city, farm_years, checked_years, supply_from,
                           parameters.coefficients())
+
+
+def _baseline_years(region: BuildoutRegion) -> list[int]:
+    herd = region.baseline_herd
+    return [] if "year" not in herd.columns else [int(y) for y in herd["year"].unique()]
 
 
 def _rows(totals: pd.DataFrame, region: BuildoutRegion, parameters: RegionParams,

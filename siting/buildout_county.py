@@ -118,9 +118,17 @@ def water_totals(herd: pd.DataFrame, forage: pd.DataFrame, region: BuildoutRegio
     }, index=herd.index)
 
 
-def manure_totals(herd: pd.DataFrame, region: BuildoutRegion,
-                  parameters: RegionParams) -> pd.DataFrame:
-    """Return present PE, manure N/P supply and the county's land capacity (PE, kg/yr)."""
+def manure_totals(herd: pd.DataFrame, region: BuildoutRegion, parameters: RegionParams,
+                  scenario_supply: pd.DataFrame) -> pd.DataFrame:
+    """Return present PE, manure N/P supply and the county's land capacity (PE, kg/yr).
+
+    The baseline herd supplies the guide's default per PE and each scenario farm what its
+    route gives (``scenario_supply``: ``n_supply_kg_per_yr``, ``p_supply_kg_per_yr`` by
+    adcode; `siting.buildout_farms.farm_retention`), the same assumptions as the farm's own
+    needs. The capacity in PE is the land's manure demand ÷ the county's present supply per
+    PE (the guide's default when the county holds no herd), so that the load index
+    ``present PE ÷ capacity PE`` equals ``supply ÷ demand`` for any mix of routes.
+    """
     species = {"dairy_cow_head": herd["dairy_cow_head"], "goat_head": herd["dairy_goat_head"],
                "beef_cattle_head": herd["beef_cattle_head"], "sheep_head": herd["sheep_head"]}
     herd_by_county = pd.DataFrame({"adcode": herd.index, **{k: v.to_numpy()
@@ -129,16 +137,20 @@ def manure_totals(herd: pd.DataFrame, region: BuildoutRegion,
                               parameters.grades).set_index("adcode").reindex(herd.index))
     nutrients = parameters.nutrients
     present = herd["baseline_pe"] + herd["scenario_pe"]
-    capacity_n = balance["capacity_pe_n"].fillna(0.0)
-    return pd.DataFrame({
-        "present_pe": present,
-        "n_supply_kg_per_yr": present * nutrients.n_supply_kg_per_pe,
-        "p_supply_kg_per_yr": present * nutrients.p_supply_kg_per_pe,
-        "manure_n_demand_kg_per_yr": balance["manure_n_demand_kg_per_yr"].fillna(0.0),
-        "manure_p_demand_kg_per_yr": balance["manure_p_demand_kg_per_yr"].fillna(0.0),
-        "capacity_pe_n": capacity_n,
-        "capacity_pe_p": balance["capacity_pe_p"].fillna(0.0),
-    }, index=herd.index)
+    scenario = scenario_supply.reindex(herd.index, fill_value=0.0)
+    out = pd.DataFrame({"present_pe": present}, index=herd.index)
+    for x in ("n", "p"):
+        default_per_pe = getattr(nutrients, f"{x}_supply_kg_per_pe")
+        supply = herd["baseline_pe"] * default_per_pe + scenario[f"{x}_supply_kg_per_yr"]
+        demand = balance[f"manure_{x}_demand_kg_per_yr"].fillna(0.0)
+        per_pe = np.where((present > 0) & (supply > 0),
+                          supply / present.where(present > 0, 1.0), default_per_pe)
+        out[f"{x}_supply_kg_per_yr"] = supply
+        out[f"manure_{x}_demand_kg_per_yr"] = demand
+        out[f"capacity_pe_{x}"] = demand / per_pe
+    return out[["present_pe", "n_supply_kg_per_yr", "p_supply_kg_per_yr",
+                "manure_n_demand_kg_per_yr", "manure_p_demand_kg_per_yr", "capacity_pe_n",
+                "capacity_pe_p"]]
 
 
 def ledger_totals(farm_years: pd.DataFrame, allocation: pd.DataFrame | None,
@@ -188,7 +200,10 @@ def county_totals_for_year(
     herd = herd_totals(_sources(region, farm_years, year), parameters, region.adcodes)
     forage = forage_totals(herd, region, parameters, year, supply_from)
     water = water_totals(herd, forage, region, parameters)
-    manure = manure_totals(herd, region, parameters)
+    this_year = farm_years[farm_years["year"] == year]
+    scenario_supply = this_year.groupby(this_year["adcode"].astype(str))[
+        ["n_supply_kg_per_yr", "p_supply_kg_per_yr"]].sum()
+    manure = manure_totals(herd, region, parameters, scenario_supply)
     ledger = ledger_totals(farm_years[farm_years["year"] == year], allocation, herd.index)
     use = county_manure_use(pd.concat([manure, ledger], axis=1), region.manure_plants,
                             ledger=allocation is not None)

@@ -3,7 +3,9 @@
 A farm table has ``farm_id`` (text, unique), ``adcode`` (county), ``status`` (one of
 `FARM_STATUSES`), ``start_year`` (integer; may be empty for existing farms) and herd columns
 of the plan store (``dairy_cow_head`` = all dairy cattle, ``goat_head``, ``beef_cattle_head``,
-``sheep_head``; also ``pig_head``, ``poultry_head``; missing ones are 0). ``existing`` farms
+``sheep_head``; also ``pig_head``, ``poultry_head``; missing ones are 0) and optionally
+``manure_route`` (a route of ``manure_routes.csv``; empty or ``guide_default``: the guide's
+supply per PE, the county default). ``existing`` farms
 are taken to be in the baseline herd already and add nothing; the others add ``ramp × herd``
 from their start year (`BuildoutParams.ramp_for`).
 """
@@ -23,7 +25,7 @@ from errors import SchemaError
 from geo.validate import require_same_crs
 from problems import Problems
 from siting.forage import herd_input
-from siting.parameters import BuildoutParams, NutrientParams
+from siting.parameters import GUIDE_DEFAULT, BuildoutParams, ManureRouteTable, NutrientParams
 
 FARM_STATUSES: Final[tuple[str, ...]] = ("existing", "under_construction", "proposed")
 #: Status of farms already counted in the baseline herd.
@@ -102,7 +104,39 @@ def check_farms(farms: pd.DataFrame, adcodes: Sequence[str]) -> pd.DataFrame:
               f"的 {column} 不是不小于 0 的数")
     problems.raise_if_any()
     return pd.DataFrame({"farm_id": ids.astype(str), "adcode": adcode.astype(str),
-                         "status": status.astype(str), "start_year": start, **herd})
+                         "status": status.astype(str), "start_year": start,
+                         "manure_route": _route_keys(farms), **herd})
+
+
+def _route_keys(farms: pd.DataFrame) -> np.ndarray:
+    """Return each farm's manure route key ("" for the guide's per-PE default)."""
+    if "manure_route" not in farms.columns:
+        return np.full(len(farms), "", dtype=object)
+    keys = farms["manure_route"].astype("string").fillna("").str.strip()
+    return np.asarray(keys.where(keys != GUIDE_DEFAULT, ""), dtype=object)
+
+
+def farm_retention(farms: pd.DataFrame, nutrients: NutrientParams,
+                   routes: ManureRouteTable) -> tuple[np.ndarray, np.ndarray]:
+    """Return each farm's N and P supply per PE (kg/yr): its route's, else the guide's.
+
+    The guide's per-PE supply (``n_supply_kg_per_pe``, ``p_supply_kg_per_pe``) is the same
+    parameter the county capacity uses; a route gives ``excretion per PE × retention``.
+
+    Raises
+    ------
+    ParameterError
+        If a farm's route is unknown or was not measured for one of its species.
+    """
+    n_per_pe = np.full(len(farms), nutrients.n_supply_kg_per_pe)
+    p_per_pe = np.full(len(farms), nutrients.p_supply_kg_per_pe)
+    for i, key in enumerate(farms["manure_route"]):
+        if key:
+            species = [s for c, s in SPECIES_OF_COLUMN.items() if farms[c].iloc[i] > 0]
+            route = routes.route(str(key), species)
+            n_per_pe[i] = nutrients.n_excreted_kg_per_pe * route.n_retention_frac
+            p_per_pe[i] = nutrients.p_excreted_kg_per_pe * route.p_retention_frac
+    return n_per_pe, p_per_pe
 
 
 def _flag(problems: Problems, ids: np.ndarray, mask: np.ndarray, en: str, zh: str) -> None:
@@ -120,7 +154,8 @@ def farm_pe(farms: pd.DataFrame, nutrients: NutrientParams) -> np.ndarray:
 
 
 def farms_by_year(farms: pd.DataFrame, years: Sequence[int], params: BuildoutParams,
-                  nutrients: NutrientParams) -> pd.DataFrame:
+                  nutrients: NutrientParams, *, routes: ManureRouteTable,
+                  baseline_years: Sequence[int] = ()) -> pd.DataFrame:
     """Return one row per farm and year with the herd it adds and its manure N and P.
 
     Parameters
@@ -131,27 +166,46 @@ def farms_by_year(farms: pd.DataFrame, years: Sequence[int], params: BuildoutPar
         Years checked.
     params, nutrients
         Herd ramp; PE per head and manure supply per PE (农办牧〔2018〕1号).
+    routes
+        Manure routes by species (a farm's ``manure_route``; `farm_retention`).
+    baseline_years
+        Years of the county herd baseline. The baseline counts every farm on stock in its
+        year, so a scenario farm already stocked then is in it: the farm adds only its herd
+        beyond its ramp share of the baseline year in force (no double counting).
 
     Returns
     -------
     farm_years
         ``farm_id``, ``adcode``, ``status``, ``start_year``, ``year``, ``ramp_frac`` (share of
         the farm's herd on stock that year; 1 for existing farms), ``added_frac`` (share added
-        to the baseline herd: 0 for existing farms), the herd columns scaled by ``added_frac``,
+        to the baseline herd: 0 for existing farms; ``ramp_frac`` minus the farm's ramp share
+        in the baseline year in force), the herd columns scaled by ``added_frac``,
         ``pe`` (pig equivalents added), ``n_supply_kg_per_yr`` and ``p_supply_kg_per_yr``
-        (``pe × 7.0 kg N``, ``× 1.2 kg P``: the guide's per-PE default).
+        (``pe ×`` the farm's supply per PE, `farm_retention`: by default the guide's 7.0 kg
+        N and 1.2 kg P).
     """
-    grid = farms.merge(pd.DataFrame({"year": [int(y) for y in years]}), how="cross")
+    n_per_pe, p_per_pe = farm_retention(farms, nutrients, routes)
+    grid = farms.assign(_n_per_pe=n_per_pe, _p_per_pe=p_per_pe).merge(
+        pd.DataFrame({"year": [int(y) for y in years]}), how="cross")
     existing = (grid["status"] == BASELINE_STATUS).to_numpy()
     ramp = params.ramp_for(grid["year"].to_numpy(dtype=float) - grid["start_year"].to_numpy())
     ramp = np.where(existing, 1.0, ramp)
-    added = np.where(existing, 0.0, ramp)
+    in_baseline = params.ramp_for(_baseline_year(grid["year"], baseline_years)
+                                  - grid["start_year"].to_numpy())
+    added = np.where(existing, 0.0, np.maximum(ramp - in_baseline, 0.0))
     scaled = {c: grid[c].to_numpy(dtype=float) * added for c in HERD_COLUMNS}
     pe = farm_pe(pd.DataFrame(scaled), nutrients)
-    return grid[["farm_id", "adcode", "status", "start_year", "year"]].assign(
+    return grid[["farm_id", "adcode", "status", "start_year", "manure_route", "year"]].assign(
         ramp_frac=ramp, added_frac=added, **scaled, pe=pe,
-        n_supply_kg_per_yr=pe * nutrients.n_supply_kg_per_pe,
-        p_supply_kg_per_yr=pe * nutrients.p_supply_kg_per_pe)
+        n_supply_kg_per_yr=pe * grid["_n_per_pe"].to_numpy(),
+        p_supply_kg_per_yr=pe * grid["_p_per_pe"].to_numpy())
+
+
+def _baseline_year(years: pd.Series, baseline_years: Sequence[int]) -> np.ndarray:
+    """Return the baseline year in force for each year (NaN where there is none)."""
+    known = sorted({int(y) for y in baseline_years})
+    in_force = [max((b for b in known if b <= int(y)), default=np.nan) for y in years]
+    return np.asarray(in_force, dtype=float)
 
 
 def farms_from_sites(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -182,4 +236,4 @@ def farms_from_sites(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> pd.
                          "adcode": adcode.fillna("").astype(str).to_numpy(),
                          "status": sites["status"].astype(str).to_numpy(),
                          "start_year": pd.to_numeric(sites["start_year"]).to_numpy(dtype=float),
-                         **herd_columns(sites)})
+                         "manure_route": _route_keys(sites), **herd_columns(sites)})

@@ -48,7 +48,8 @@ GATE_MEASURES: Final[dict[str, tuple[str, ...]]] = {
 #: for the animal-epidemic distances that 农牧发〔2019〕42号 suspended and that provinces now
 #: use only as reference values in a risk assessment (parameters.md §2.3).
 RULE_STATUSES: Final[tuple[str, ...]] = (
-    "verified", "recalled", "illustrative", "derived", "reference_since_2019", "user")
+    "verified", "corroborated", "recalled", "illustrative", "derived", "reference_since_2019",
+    "user")
 VALUE_FUNCTIONS: Final[tuple[str, ...]] = ("linear_increasing", "linear_decreasing")
 
 #: Layer kinds of the constraint and context layers (manifest ``kind`` values).

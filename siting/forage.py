@@ -1,7 +1,8 @@
 """Forage demand of a herd by animal class, and the forage land it needs at given yields.
 
-``demand_t = Σ_class head × ration_t_per_head_yr``; ``land_mu = demand_t × share ÷ yield_t_per_mu``
-per feed (silage corn whole-plant fresh, alfalfa hay, oat or grass hay), where ``share`` is
+``demand_t = Σ_class head × grown ration``; ``land_mu = demand_t × share ÷ yield_t_per_mu`` per
+feed (silage corn whole-plant fresh, alfalfa hay, oat hay), where the grown ration is the
+ration plus oat hay for a share of the 羊草 plus storage loss, and ``share`` is
 the part of the demand grown locally (1 = self-sufficient). Herd input columns follow the plan
 store: ``dairy_cow_head`` (all dairy cattle on stock, 奶牛存栏, as the plan counts them) and
 ``goat_head`` (dairy goats). The dairy head count is split into lactating cows, dry cows,
@@ -26,6 +27,7 @@ from siting.parameters import (
     Coefficient,
     ForageParams,
 )
+from siting.parameters.forage import FEEDING_KEYS, GRASS_HAY, RATION_FEEDS
 
 #: Herd input columns (plan store names) read by `class_heads`; missing ones count as 0.
 HERD_INPUT_COLUMNS: Final[tuple[str, ...]] = ("dairy_cow_head", "goat_head")
@@ -89,14 +91,16 @@ def class_heads(herd: pd.DataFrame, params: ForageParams) -> pd.DataFrame:
 
 
 def feed_demand(heads: pd.DataFrame, params: ForageParams) -> pd.DataFrame:
-    """Return ``<feed>_demand_t_per_yr`` (t as fed per year) for each row of ``heads``.
+    """Return ``<feed>_demand_t_per_yr`` (t to grow per year) for each row of ``heads``.
 
-    ``heads`` has the columns `class_columns` (output of `class_heads`).
+    ``heads`` has the columns `class_columns` (output of `class_heads`). The demand is what
+    the land must grow: the ration, oat hay standing in for part of the 羊草, plus storage
+    loss (`ForageParams.grown_ration_t_per_head_yr`).
     """
     return pd.DataFrame({
         f"{feed}_demand_t_per_yr": sum(
             heads[f"{animal}_head"].to_numpy(dtype=float)
-            * params.ration_t_per_head_yr[animal][feed] for animal in ANIMAL_CLASSES)
+            * params.grown_ration_t_per_head_yr(animal, feed) for animal in ANIMAL_CLASSES)
         for feed in FEEDS
     }, index=heads.index)
 
@@ -109,8 +113,11 @@ class ForageNeed:
     ----------
     head_by_class
         Head on stock by animal class.
+    grown_t_per_head_yr
+        ``class -> feed -> t`` the land grows per head per year (ration, oat hay for part of
+        the 羊草, storage loss; `ForageParams.grown_ration_t_per_head_yr`).
     demand_t_per_yr
-        Feed eaten per year by feed (t as fed).
+        Feed to grow per year by feed (t).
     local_share_frac
         Share of each feed grown on the herd's own land (1 = self-sufficient).
     yield_t_per_mu
@@ -122,6 +129,7 @@ class ForageNeed:
     """
 
     head_by_class: Mapping[str, float] = field(hash=False)
+    grown_t_per_head_yr: Mapping[str, Mapping[str, float]] = field(hash=False)
     demand_t_per_yr: Mapping[str, float] = field(hash=False)
     local_share_frac: Mapping[str, float] = field(hash=False)
     yield_t_per_mu: Mapping[str, float] = field(hash=False)
@@ -142,10 +150,13 @@ class ForageNeed:
         by_key = {c.key: c for c in self.sources}
         rows: list[ExplainRow] = []
         for feed in FEEDS:
-            terms = [f"{fmt(self.head_by_class[a])} × {fmt(by_key[f'ration.{a}.{feed}'].value)}"
-                     for a in ANIMAL_CLASSES if self.head_by_class[a] > 0]
-            rations = tuple(by_key[f"ration.{a}.{feed}"] for a in ANIMAL_CLASSES
-                            if self.head_by_class[a] > 0)
+            present = [a for a in ANIMAL_CLASSES if self.head_by_class[a] > 0]
+            terms = [f"{fmt(self.head_by_class[a])} × {fmt(self.grown_t_per_head_yr[a][feed])}"
+                     for a in present]
+            ration_keys = [f"ration.{a}.{f}" for a in present
+                           for f in ((feed, GRASS_HAY) if feed == "oat_hay" else (feed,))]
+            rations = (*(by_key[k] for k in ration_keys),
+                       *(c for k, c in by_key.items() if k.startswith("feeding.")))
             yield_rec = tuple(c for k, c in by_key.items()
                               if k.startswith(("yield.", "yield_override.")) and k.endswith(feed))
             rows += [
@@ -198,11 +209,14 @@ def herd_forage_need(
     yields = params.yields_for(adcode, zone)
     demand_t = {feed: float(demand[f"{feed}_demand_t_per_yr"]) for feed in FEEDS}
     area = {feed: demand_t[feed] * shares[feed] / yields[feed] for feed in FEEDS}
-    keys = [f"ration.{a}.{f}" for a in ANIMAL_CLASSES for f in FEEDS]
+    keys = [f"ration.{a}.{f}" for a in ANIMAL_CLASSES for f in RATION_FEEDS]
     keys += [params.yield_key(adcode, zone, f) for f in FEEDS]
     keys += [f"herd_share.{a}" for a in DAIRY_CLASSES]
-    return ForageNeed(head_by_class, demand_t, shares, {f: yields[f] for f in FEEDS}, area,
-                      sum(area.values()), tuple(params.coefficient(k) for k in keys))
+    keys += [f"feeding.{k}" for k in FEEDING_KEYS]
+    grown = {a: {f: params.grown_ration_t_per_head_yr(a, f) for f in FEEDS}
+             for a in ANIMAL_CLASSES}
+    return ForageNeed(head_by_class, grown, demand_t, shares, {f: yields[f] for f in FEEDS},
+                      area, sum(area.values()), tuple(params.coefficient(k) for k in keys))
 
 
 def county_yields(adcodes: pd.Series, zones: Mapping[str, str],

@@ -16,9 +16,12 @@ loaded. The farm calculator and ``siting balance`` use a crop the user chooses i
 
 Notes
 -----
-* Supply: pig equivalents -> manure N and P after losses (`siting.nutrients.manure_supply`).
+* Supply: pig equivalents -> manure N and P after losses (`siting.nutrients.manure_supply`):
+  the guide's per-PE supply (the county capacity's default too), a route measured for the
+  herd's species, or a retention the user measured (`herd_route`).
 * Absorption land: ``supply_X ÷ demand_X per 亩`` on N and on P; the binding basis is the
-  guide's rule (P where Olsen-P > 40 mg/kg or P-sensitive, else N)
+  tool's reading of the guide (P where Olsen-P is above the 附表2 class I limit or the area
+  is P-sensitive, else N)
   (`siting.nutrients.farm_land_requirement`).
 * Forage land by feed: rations of the dairy classes ÷ the county zone's yields
   (`siting.forage.herd_forage_need`); unknown (NaN) without a zoned county.
@@ -48,6 +51,7 @@ from siting.nutrients import (
     manure_supply,
     parcel_mix_demand,
 )
+from siting.parameters import GUIDE_DEFAULT, measured_route
 from siting.parameters.forage import FEEDS
 from siting.water import WaterNeed, herd_water_need
 
@@ -56,7 +60,7 @@ if TYPE_CHECKING:
 
     from siting.allocate import AllocationParams
     from siting.nutrients.land import Basis
-    from siting.parameters import ManureRouteTable, NutrientParams
+    from siting.parameters import ManureRoute, ManureRouteTable, NutrientParams
     from siting.parameters.region import RegionParams
 
 #: Plan-store herd column -> species key of ``pe_per_head.*`` (nutrient_factors.csv).
@@ -73,13 +77,16 @@ class Herd:
     """A farm's herd: head on stock by plan-store column, manure route, share sold.
 
     ``head`` keys are `SPECIES_BY_HERD_COLUMN` columns (``dairy_cow_head`` = all dairy
-    cattle); ``route_key`` None uses the guide's per-PE supply; ``sold_frac`` is the share of
+    cattle); ``route_key`` None (or ``guide_default``) uses the guide's per-PE supply, the
+    same parameter as the county capacity; ``measured_retention_frac`` (N, P) is a retention
+    the user measured on the farm and wins over ``route_key``; ``sold_frac`` is the share of
     manure sold or moved off the farm (0-1).
     """
 
     head: Mapping[str, float] = field(hash=False)
     route_key: str | None = None
     sold_frac: float = 0.0
+    measured_retention_frac: tuple[float, float] | None = None
 
     @classmethod
     def dairy(cls, dairy_cow_head: float) -> Herd:
@@ -88,10 +95,11 @@ class Herd:
 
     @classmethod
     def from_species(cls, head_by_species: Mapping[str, float], *,
-                     route_key: str | None = None, sold_frac: float = 0.0) -> Herd:
+                     route_key: str | None = None, sold_frac: float = 0.0,
+                     measured_retention_frac: tuple[float, float] | None = None) -> Herd:
         """Return a herd from head by species key (``{"dairy_cow": 5000, "pig": 100}``)."""
         return cls({f"{species}{_HEAD}": head for species, head in head_by_species.items()},
-                   route_key, sold_frac)
+                   route_key, sold_frac, measured_retention_frac)
 
     def by_species(self) -> dict[str, float]:
         """Return head by species key of the nutrient coefficients (``dairy_cow`` ...)."""
@@ -406,11 +414,28 @@ def herd_absorption_land(herd: Herd, land: ReceivingLand, nutrients: NutrientPar
     ParameterError
         For an unknown species or route, a bad head count or share sold, or a bad Olsen-P.
     """
-    route = routes.route(herd.route_key) if herd.route_key else None
+    route = herd_route(herd, routes)
     supply = manure_supply(herd.by_species(), nutrients, route=route, sold_frac=herd.sold_frac)
     return farm_land_requirement(supply, land.demand, params=nutrients,
                                  olsen_p_mg_per_kg=land.olsen_p_mg_per_kg,
                                  p_sensitive=land.p_sensitive)
+
+
+def herd_route(herd: Herd, routes: ManureRouteTable) -> ManureRoute | None:
+    """Return the herd's manure route; None for the guide's per-PE default supply.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown route, a route not measured for one of the herd's species, or a
+        measured retention outside (0, 1].
+    """
+    if herd.measured_retention_frac is not None:
+        return measured_route(*herd.measured_retention_frac)
+    if not herd.route_key or herd.route_key == GUIDE_DEFAULT:
+        return None
+    species = [sp for sp, head in herd.by_species().items() if head > 0]
+    return routes.route(herd.route_key, species)
 
 
 def _plain(value: float) -> float | None:

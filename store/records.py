@@ -79,7 +79,7 @@ class SiteRecord:
     dairy_cow_head, beef_cattle_head, sheep_head, goat_head
         Herd on stock (存栏) in head (whole numbers >= 0); dairy counts all dairy cattle.
     manure_route
-        Manure handling route key (e.g. ``"dry_scrape+composting"``), or None for the
+        Manure handling route key (e.g. ``"separation_compost_lagoon"``), or None for the
         region default; checked against the coefficient table by ``siting``, not here.
     haul_radius_km
         Maximum manure haul distance in km (> 0), or None for the region default.

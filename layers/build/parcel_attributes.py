@@ -109,14 +109,16 @@ def parcel_values(cell_field: FloatArray, cells: npt.NDArray[np.int64],
 def assign_yields(parcels: pd.DataFrame, grid: Grid, model: ParcelModel) -> FloatArray:
     """Return target yields in kg/亩: low + (high - low) x land quality in 0..1, rounded.
 
-    ``parcels`` needs ``cell``, ``zone`` and ``crop``; the range comes from
-    ``model.yield_kg_per_mu[zone][crop]`` (the crop table's yield basis).
+    ``parcels`` needs ``cell``, ``zone``, ``adcode`` and ``crop``; the range is
+    `ParcelModel.yield_range` (forage crops: the county's forage yield ± a spread, so that the
+    parcels' mean yield is the yield that forage supply uses; other crops:
+    ``model.yield_kg_per_mu[zone][crop]``, the crop table's yield basis).
     """
     quality = smooth_field(model.rng("quality_field"), grid, model.yield_smoothing_km)
     noise = model.rng("yield_noise").standard_normal(len(parcels))
     share = special.ndtr(parcel_values(quality, parcels["cell"].to_numpy(), noise))
-    ranges = np.array([model.yield_kg_per_mu[zone][crop]
-                       for zone, crop in zip(parcels["zone"], parcels["crop"], strict=True)])
+    ranges = np.array([model.yield_range(zone, adcode, crop) for zone, adcode, crop in
+                       zip(parcels["zone"], parcels["adcode"], parcels["crop"], strict=True)])
     raw = ranges[:, 0] + (ranges[:, 1] - ranges[:, 0]) * share
     step = model.yield_round_kg_per_mu
     return np.asarray(np.round(raw / step) * step, dtype=np.float64)

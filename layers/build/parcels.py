@@ -41,7 +41,9 @@ from layers.build.parcel_synthesis import (
 )
 from layers.coefficients import load_crop_table
 from layers.counties import load_counties
-from layers.parcel_model import ParcelModel, load_parcel_model
+from layers.county_zones import load_county_zones
+from layers.forage_params import load_forage_params
+from layers.parcel_model import ParcelModel, load_parcel_model, with_forage_yields
 from layers.parcels import PARCEL_COLUMNS, PARCELS_KIND, PARCELS_LAYER
 from layers.targets import load_forage_targets
 
@@ -86,7 +88,9 @@ def generate_parcels(region: Region) -> gpd.GeoDataFrame:
     ParameterError
         If a county has too little cropland for its forage targets.
     """
-    model = load_parcel_model(region.layer_path(region.layer_of_kind(GENERATOR_KIND).name))
+    model = with_forage_yields(
+        load_parcel_model(region.layer_path(region.layer_of_kind(GENERATOR_KIND).name)),
+        county_forage_yields(region))
     _require_known_crops(model, set(load_crop_table(region.dir)), region)
     counties = load_counties(region).to_crs(region.analysis_crs)
     targets = load_forage_targets(region)
@@ -134,6 +138,19 @@ def _with_attributes(
     parcels["parcel_id"] = parcels["adcode"] + "-" + number.astype(str).str.zfill(_ID_DIGITS)
     parcels["area_mu"] = area_mu(parcels)
     return parcels[[*PARCEL_COLUMNS, "geometry"]].reset_index(drop=True)
+
+
+def county_forage_yields(region: Region) -> dict[str, dict[str, float]]:
+    """Return ``adcode -> feed -> t/亩``: each county's forage yields (zone default or override).
+
+    The same table (``forage_yields.csv`` + the region's ``forage_yield_overrides``) gives
+    forage supply (`siting.forage.county_yields`), so the parcels' manure demand and the
+    forage supply use one yield per county and crop.
+    """
+    params = load_forage_params(region)
+    zones = load_county_zones(region)
+    return {str(adcode): params.yields_for(str(adcode), str(zone))
+            for adcode, zone in zip(zones["adcode"], zones["zone"], strict=True)}
 
 
 def write_parcels(parcels: gpd.GeoDataFrame, path: Path, *, layer: str = PARCELS_LAYER) -> None:

@@ -33,8 +33,9 @@ class FarmLandRequirement:
         ``manure supply ÷ manure demand per 亩`` for N and for P (亩; inf if the crop takes
         none of that nutrient).
     binding_basis
-        The guide's rule: ``"P"`` where soil Olsen-P is above the threshold (40 mg/kg) or the
-        land is in a P-sensitive area, else ``"N"``.
+        The tool's reading of the guide: ``"P"`` where soil Olsen-P is above the threshold
+        (the recalled class I limit of 附表2) or the land is in a P-sensitive area, else
+        ``"N"``.
     land_required_mu
         The land on the binding basis.
     larger_basis
@@ -134,8 +135,9 @@ def farm_land_requirement(
 
     Notes
     -----
-    ``land_X = supply_X ÷ demand_X``. The guide computes on N by default and on P where
-    soil P is high (Olsen-P > 40 mg/kg) or the area is P-sensitive; both are reported.
+    ``land_X = supply_X ÷ demand_X``. The guide computes on N by default; the tool uses P
+    where soil P is high (Olsen-P above ``olsen_p_threshold_mg_per_kg``, the tool's reading of
+    附表2, not the guide's text) or the area is P-sensitive; both are reported.
     """
     threshold = params.olsen_p_threshold_mg_per_kg
     if olsen_p_mg_per_kg is not None:

@@ -10,16 +10,19 @@ from __future__ import annotations
 from siting.parameters.coefficient import STATUSES, USER_STATUS, Coefficient
 from siting.parameters.crops import UPTAKE_BASIS_KG, YIELD_BASES, CropCoefficient, CropTable
 from siting.parameters.manure_routes import (
+    GUIDE_DEFAULT,
     STAGES,
     ManureRoute,
     ManureRouteStage,
     ManureRouteTable,
+    measured_route,
 )
 from siting.parameters.nutrients import DAIRY_COW, SOIL_CLASSES, NutrientParams
 from siting.parameters.warning_grades import WarningGrade, WarningGrades
 
 __all__ = [
     "DAIRY_COW",
+    "GUIDE_DEFAULT",
     "SOIL_CLASSES",
     "STAGES",
     "STATUSES",
@@ -35,6 +38,7 @@ __all__ = [
     "NutrientParams",
     "WarningGrade",
     "WarningGrades",
+    "measured_route",
 ]
 
 # Forage, water and build-out parameters (issue 6).

@@ -24,8 +24,14 @@ DAIRY_CLASSES: Final[tuple[str, ...]] = ("lactating_cow", "dry_cow", "heifer", "
 ADULT_CLASSES: Final[tuple[str, ...]] = ("lactating_cow", "dry_cow")
 #: Every animal class with a forage ration.
 ANIMAL_CLASSES: Final[tuple[str, ...]] = (*DAIRY_CLASSES, "dairy_goat")
-#: Forage feeds, each grown as the crop of the same key (oat_hay: oat or grass hay).
+#: Forage feeds grown on cropland, each as the crop of the same key (oat_hay: 燕麦草).
 FEEDS: Final[tuple[str, ...]] = ("silage_corn", "alfalfa", "oat_hay")
+#: 羊草 (Leymus grass hay): rationed, mostly cut on natural grassland, not grown as a feed of
+#: `FEEDS`; the share of it replaced by oat hay grown on cropland is
+#: ``grass_hay_as_oat_hay_frac``.
+GRASS_HAY: Final[str] = "grass_hay"
+#: Feeds of the ration table: the grown feeds and grass hay.
+RATION_FEEDS: Final[tuple[str, ...]] = (*FEEDS, GRASS_HAY)
 #: Landscape zones of the default yield and irrigation tables.
 ZONES: Final[tuple[str, ...]] = ("plain", "plateau", "hills", "mountain")
 #: Tolerance on the sum of the herd shares (they must add up to 1).
@@ -34,6 +40,9 @@ SHARE_SUM_TOLERANCE: Final[float] = 1e-6
 RATION_UNIT: Final[str] = "t as fed per head per yr"
 SHARE_UNIT: Final[str] = "fraction of the dairy herd"
 YIELD_UNIT: Final[str] = "t per mu (silage corn whole-plant fresh; hay)"
+FEEDING_UNIT: Final[str] = "fraction"
+#: Scalar feeding coefficients (``forage_feeding.csv`` keys = `ForageParams` fields).
+FEEDING_KEYS: Final[tuple[str, ...]] = ("grass_hay_as_oat_hay_frac", "storage_loss_frac")
 _ADCODE = re.compile(r"^\d{6}$")
 
 
@@ -49,8 +58,7 @@ class ForageParams:
     ----------
     ration_t_per_head_yr
         ``class -> feed -> t`` as fed per head on stock per year, for every class of
-        `ANIMAL_CLASSES` and feed of `FEEDS` (adult cow: silage 6-8 t, alfalfa 1.1-1.5 t,
-        grass hay 1.5-2.0 t; https://68yangzhi.com/news/16732.html).
+        `ANIMAL_CLASSES` and feed of `RATION_FEEDS` (``forage_rations.csv``).
     herd_share_frac
         Share of a dairy head count (奶牛存栏, all dairy cattle) in each of `DAIRY_CLASSES`;
         the shares add up to 1 (illustrative).
@@ -58,6 +66,11 @@ class ForageParams:
         ``zone -> feed -> t/亩``: silage corn whole-plant fresh, alfalfa and oat hay.
     county_yield_t_per_mu
         ``adcode -> feed -> t/亩``: per-county yields that replace the zone default.
+    grass_hay_as_oat_hay_frac
+        Share of the 羊草 ration fed as oat hay grown on cropland (0-1; ``forage_feeding.csv``).
+    storage_loss_frac
+        Feed lost between harvest and trough, as a share of what is fed (0-1): the land
+        grows ``ration × (1 + storage_loss_frac)``.
     sources
         Loaded records by key (``ration.<class>.<feed>``, ``herd_share.<class>``,
         ``yield.<zone>.<feed>``, ``yield_override.<adcode>.<feed>``), for display.
@@ -74,6 +87,8 @@ class ForageParams:
     yield_t_per_mu: Mapping[str, Mapping[str, float]] = field(hash=False)
     county_yield_t_per_mu: Mapping[str, Mapping[str, float]] = field(
         default_factory=dict, hash=False)
+    grass_hay_as_oat_hay_frac: float = 0.0
+    storage_loss_frac: float = 0.0
     sources: Mapping[str, Coefficient] = field(
         default_factory=dict, hash=False, compare=False, repr=False)
 
@@ -88,12 +103,29 @@ class ForageParams:
         self._check_rations(problems)
         self._check_shares(problems)
         self._check_yields(problems)
+        problems.require_fraction("grass_hay_as_oat_hay_frac", self.grass_hay_as_oat_hay_frac,
+                                  allow_zero=True)
+        problems.require_fraction("storage_loss_frac", self.storage_loss_frac, allow_zero=True)
         problems.raise_if_any()
+
+    def grown_ration_t_per_head_yr(self, animal: str, feed: str) -> float:
+        """Return the t per head per year of ``feed`` that the land must grow for ``animal``.
+
+        Notes
+        -----
+        ``(ration[feed] + ration[grass_hay] × grass_hay_as_oat_hay_frac if feed is oat_hay)
+        × (1 + storage_loss_frac)``.
+        """
+        ration = self.ration_t_per_head_yr[animal]
+        fed = ration[feed]
+        if feed == "oat_hay":
+            fed += ration[GRASS_HAY] * self.grass_hay_as_oat_hay_frac
+        return fed * (1.0 + self.storage_loss_frac)
 
     def _check_rations(self, problems: Problems) -> None:
         _check_keys(problems, "ration_t_per_head_yr", self.ration_t_per_head_yr, ANIMAL_CLASSES)
         for animal, feeds in self.ration_t_per_head_yr.items():
-            _check_keys(problems, f"ration_t_per_head_yr[{animal!r}]", feeds, FEEDS)
+            _check_keys(problems, f"ration_t_per_head_yr[{animal!r}]", feeds, RATION_FEEDS)
             for feed, value in feeds.items():
                 problems.require_positive(f"ration[{animal!r}][{feed!r}]", value,
                                           allow_zero=True)
@@ -157,6 +189,7 @@ class ForageParams:
         values = {f"ration.{a}.{f}": v for a, feeds in self.ration_t_per_head_yr.items()
                   for f, v in feeds.items()}
         values |= {f"herd_share.{a}": v for a, v in self.herd_share_frac.items()}
+        values |= {f"feeding.{name}": getattr(self, name) for name in FEEDING_KEYS}
         values |= {f"yield.{z}.{f}": v for z, feeds in self.yield_t_per_mu.items()
                    for f, v in feeds.items()}
         values |= {f"yield_override.{c}.{f}": v for c, feeds in self.county_yield_t_per_mu.items()
@@ -165,8 +198,8 @@ class ForageParams:
 
     def coefficient(self, key: str) -> Coefficient:
         """Return the record (value, unit, status, source) of one key; overrides are ``user``."""
-        unit = {"ration": RATION_UNIT, "herd_share": SHARE_UNIT}.get(key.split(".")[0],
-                                                                       YIELD_UNIT)
+        unit = {"ration": RATION_UNIT, "herd_share": SHARE_UNIT,
+                "feeding": FEEDING_UNIT}.get(key.split(".")[0], YIELD_UNIT)
         return resolve_coefficient(key, self.values_by_key()[key], unit, dict(self.sources))
 
     def coefficients(self) -> tuple[Coefficient, ...]:

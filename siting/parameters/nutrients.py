@@ -36,7 +36,7 @@ _UNITS: Final[dict[str, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class NutrientParams:
-    """Coefficients of the 2018 MoA guide used by `siting.nutrients` (all status R).
+    """Coefficients of the 2018 MoA guide used by `siting.nutrients` (statuses in the CSV).
 
     Parameters
     ----------
@@ -60,7 +60,8 @@ class NutrientParams:
         The guide's range of those two values as ``(low, high)``; a value outside it is
         allowed (a local measurement) but reported in the results' notes.
     olsen_p_threshold_mg_per_kg
-        Soil available P above which the P basis is used (附表2 class I: > 40 mg/kg).
+        Soil available P above which the tool uses the P basis: the recalled class I limit
+        of 附表2; that it triggers the P basis is the tool's reading, not the guide's text.
     low_n_demand_np_ratio
         Tool heuristic (not in the guide): a crop whose manure N demand per 亩 is below this
         multiple of its manure P demand is flagged as taking little manure N (alfalfa).

@@ -34,7 +34,8 @@ def test_balance_json_matches_hand_figures() -> None:
     assert data["land_required_mu_n"] == pytest.approx(pe * 7.0 / 12.42)  # 18,787
     assert data["land_required_mu_p"] == pytest.approx(pe * 1.2 / 1.35)  # 29,630
     assert data["binding_basis"] == "N"
-    assert {c["status"] for c in data["coefficients"]} <= {"recalled", "illustrative", "derived"}
+    assert {c["status"] for c in data["coefficients"]} <= {"corroborated", "recalled",
+                                                           "illustrative", "derived"}
 
 
 def test_balance_several_species_sold_manure_and_options(
@@ -54,6 +55,19 @@ def test_balance_several_species_sold_manure_and_options(
     assert data["n_demand_kg_per_mu"] == pytest.approx(n_demand)
     assert data["land_required_mu_p"] == pytest.approx(pe * 1.2 * 0.8 / p_demand)
     assert data["binding_basis"] == "P"  # Olsen-P 41 > 40
+
+
+def test_balance_routes_of_the_farm(capsys: pytest.CaptureFixture[str]) -> None:
+    # dairy: 贾伟 et al. 2017 keep 126/204 of excreted N; beef: a measured retention (user)
+    assert main([*BALANCE, "--route", "separation_compost_lagoon", "--json"]) == 0
+    dairy = json.loads(capsys.readouterr().out)
+    assert dairy["n_supply_kg_per_yr"] == pytest.approx(5000 * 100 / 15 * 11 * 126 / 204)
+    assert main(["balance", "--animals", "beef_cattle=300", "--crop", "maize",
+                 "--n-retention-frac", "0.5", "--p-retention-frac", "0.8", "--json"]) == 0
+    beef = json.loads(capsys.readouterr().out)
+    assert beef["n_supply_kg_per_yr"] == pytest.approx(300 * 100 / 30 * 11 * 0.5)
+    statuses = {c["key"]: c["status"] for c in beef["coefficients"]}
+    assert statuses["route.measured.n_retention_frac"] == "user"
 
 
 def test_balance_alfalfa_shows_the_low_n_note(capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,6 +94,10 @@ def test_balance_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     (["--animals", "dairy_cow=5", "--crop", "rye"], "Unknown crop 'rye'"),
     (["--animals", "dairy_cow=5", "--soil-class", "IV"], "invalid choice: 'IV'"),
     (["--animals", "dairy_cow=5", "--animals", "dairy_cow=6"], "'dairy_cow' twice"),
+    (["--animals", "beef_cattle=5", "--route", "separation_compost_lagoon"],
+     "not measured for beef_cattle"),
+    (["--animals", "beef_cattle=5", "--n-retention-frac", "0.5"],
+     "give both --n-retention-frac and --p-retention-frac"),
 ])
 def test_bad_arguments_exit_2_with_one_line(
     args: list[str], message: str, capsys: pytest.CaptureFixture[str]

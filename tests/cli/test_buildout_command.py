@@ -3,12 +3,14 @@
 The generated parcel layer is replaced by a stand-in (one maize parcel per county) so that the
 figures do not depend on ``make data``; the herd baseline, targets and water caps are the
 bundled Hohhot tables (2021 baseline 360,000 dairy cattle; demo: 15 ranches under construction
-from 2021 and 10 proposed from 2022 or 2023, 5,000 head each, half herd in the start year).
+stocked from 2022 and 10 proposed, 5 stocked from 2022 and 5 from 2024, 5,000 head each, half
+herd in the start year).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -27,8 +29,10 @@ STAND_IN_PARCELS = pd.DataFrame({
     "parcel_id": [f"p{a}" for a in COUNTIES], "adcode": list(COUNTIES),
     "area_mu": 100_000.0, "crop": "maize", "yield_kg_per_mu": 600.0, "soil_n_class": "II",
     "soil_p_class": "II", "manure_allowed": True})
-# Demo herd added in 2023: 15 x 5,000 (from 2021) + 4 x 5,000 (from 2022) + 6 x 5,000 x 0.5.
-DEMO_2023_HEAD = 15 * 5_000 + 4 * 5_000 + 6 * 5_000 * 0.5  # 110,000
+# Demo herd added by 2023: 15 ranches under construction + 5 of the 10 to site, 5,000 head each.
+DEMO_2023_HEAD = 15 * 5_000 + 5 * 5_000  # 100,000: the plan's 20 new large ranches
+# land grown per dairy head (herd structure x rations, 40% of the 羊草 as oat hay, 10% loss)
+SILAGE_T = 1.1 * (0.50 * 8 + 0.10 * 6 + 0.13 * 2.75 + 0.27 * 1.9)
 
 
 @pytest.fixture
@@ -57,17 +61,17 @@ def test_demo_json_per_county_and_year(capsys: pytest.CaptureFixture[str]) -> No
     first = data["counties"][0]["years"][0]["checks"][0]
     assert {"check", "value", "limit", "status", "unit", "source", "note"} <= set(first)
     herd = _check(data, "150100", 2023, "dairy_cow_head")
-    assert (herd["value"], herd["limit"], herd["status"]) == (360_000 + DEMO_2023_HEAD,
-                                                              460_000, "warning")
-    # 清水河县 2023: 6万亩 silage corn (hills, 2.5 t/亩) for 21,600 + 2 x 5,000 + 0.5 x 5,000
-    # dairy cattle (4.875 t each) and 6,250 dairy goats (0.5 t each)
+    assert (herd["value"], herd["limit"]) == (360_000 + DEMO_2023_HEAD, 460_000)
+    assert _check(data, "150100", 2021, "dairy_cow_head")["value"] == 360_000
+    # 清水河县 2023: 6万亩 silage corn (hills, 2.5 t/亩) for 21,600 + 2 x 5,000 dairy cattle
+    # (its ranch to site is stocked from 2024) and 6,250 dairy goats (0.5 t each + 10% loss)
     silage = _check(data, "150124", 2023, "silage_self_sufficiency")
-    demand_t = (21_600 + 12_500) * 4.875 + 6_250 * 0.5
-    assert silage["value"] == pytest.approx(60_000 * 2.5 / demand_t)  # 0.886
+    demand_t = (21_600 + 10_000) * SILAGE_T + 6_250 * 0.5 * 1.1
+    assert silage["value"] == pytest.approx(60_000 * 2.5 / demand_t)  # 0.76
     assert silage["status"] == "exceeded"
     index = _check(data, "150124", 2023, "manure_load_index_n")
     n_per_mu = 600 / 100 * 2.3 * 0.45 * 0.5 / 0.25  # 12.42 kg N per 亩 of maize
-    pe = (21_600 + 12_500) * 100 / 15 + 6_250 * 0.4 + 16_667 * 100 / 30 + 750_000 * 0.4
+    pe = (21_600 + 10_000) * 100 / 15 + 6_250 * 0.4 + 16_667 * 100 / 30 + 750_000 * 0.4
     assert index["value"] == pytest.approx(pe / (100_000 * n_per_mu / 7.0))
     assert {c["key"] for c in data["coefficients"]} >= {"ration.lactating_cow.silage_corn",
                                                         "livestock.lactating_cow",
@@ -81,6 +85,9 @@ def test_demo_text_lists_exceeded_limits(capsys: pytest.CaptureFixture[str]) -> 
     assert "Build-out check of scenario 'demo (hohhot)'" in text
     assert "EXCEEDED" in text and "Warnings and exceeded limits:" in text
     assert "Qingshuihe County" in text
+    comparison = text.split("Scenario vs plan (city):\n")[1].split("\n\n")[0]
+    assert re.search(r"^2023 +dairy_cow_head +460,000\.0 +460,000\.0 +head$", comparison, re.M)
+    assert "forage_area_oat_hay" in comparison
 
 
 @pytest.mark.usefixtures("stand_in_parcels")
@@ -90,7 +97,7 @@ def test_store_scenario_by_option_and_environment(
     path = tmp_path / "plans.gpkg"
     store = PlanStore(path)
     store.create_scenario("two ranches", user="test")
-    sites = demo_scenario_sites(load_region("hohhot")).head(2)  # 土左旗 PR 1 (2022), PR 2 (2023)
+    sites = demo_scenario_sites(load_region("hohhot")).head(2)  # 土左旗 PR 1 (2022), PR 2 (2024)
     records = [SiteRecord(**{k: (v.item() if hasattr(v, "item") else v)
                              for k, v in row.items()}) for row in sites.to_dict("records")]
     store.add_sites("two ranches", records, user="test")
@@ -98,7 +105,7 @@ def test_store_scenario_by_option_and_environment(
                      "2023")
     assert data["scenario"] == "two ranches"
     herd = _check(data, "150100", 2023, "dairy_cow_head")
-    assert herd["value"] == 360_000 + 5_000 + 0.5 * 5_000
+    assert herd["value"] == 360_000 + 5_000  # PR 2 is stocked from 2024
     monkeypatch.setenv("FORAGE_SITING_STORE", str(path))
     data = _run_json(capsys, "--scenario", "two ranches", "--years", "2022")
     assert _check(data, "150100", 2022, "dairy_cow_head")["value"] == 360_000 + 0.5 * 5_000

@@ -58,8 +58,9 @@ def test_crop_table_holds_the_guide_crops_and_silage_corn() -> None:
 
 def test_routes_and_grades_load() -> None:
     routes = load_manure_routes()
-    assert routes.route("guide_default").n_retention_frac == pytest.approx(7.0 / 11)
-    assert routes.route("guide_default").p_retention_frac == pytest.approx(1.2 / 1.65)
+    dairy = routes.route("separation_compost_lagoon", ["dairy_cow"])
+    assert (dairy.n_retention_frac, dairy.p_retention_frac) == pytest.approx((126 / 204, 27 / 33))
+    assert routes.stages["separation_compost_lagoon"].species == "dairy_cow"
     grades = load_warning_grades()
     assert [g.grade for g in grades.grades] == ["I", "II", "III", "IV", "V", "VI"]
     assert [g.upper for g in grades.grades[:-1]] == [0.4, 0.7, 1.0, 1.5, 2.5]
@@ -118,9 +119,11 @@ def test_missing_and_unknown_keys(tmp_path: Path) -> None:
 
 
 def test_duplicate_key(tmp_path: Path) -> None:
-    region = _region_with(tmp_path, MANURE_ROUTES_FILE,
-                          ("water_flush,collection", "dry_scrape,collection"))
-    with pytest.raises(SchemaError, match=r"line 4 \(dry_scrape\): duplicate key"):
+    region = _region_with(tmp_path, MANURE_ROUTES_FILE)
+    path = region / "coefficients" / MANURE_ROUTES_FILE
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"line 3 \(separation_compost_lagoon\): duplicate key"):
         load_manure_routes(region)
 
 

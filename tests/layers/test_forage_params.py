@@ -32,7 +32,9 @@ def _small_pack(tmp_path: Path) -> Path:
 
 def test_default_tables_load() -> None:
     forage = load_forage_params()
-    assert forage.ration_t_per_head_yr["lactating_cow"]["silage_corn"] == 7.0
+    assert forage.ration_t_per_head_yr["lactating_cow"]["silage_corn"] == 8.0
+    assert forage.ration_t_per_head_yr["lactating_cow"]["grass_hay"] == 2.0
+    assert (forage.grass_hay_as_oat_hay_frac, forage.storage_loss_frac) == (0.40, 0.10)
     assert sum(forage.herd_share_frac.values()) == pytest.approx(1.0)
     assert set(forage.yield_t_per_mu) == set(ZONES)
     water = load_water_params()
@@ -135,7 +137,7 @@ def test_rations_key_must_match_its_columns(tmp_path: Path) -> None:
     (pack / "coefficients" / "forage_rations.csv").write_text(
         default.replace("heifer.alfalfa,heifer,alfalfa,0.5", "heifer.alfalfa,heifer,oat_hay,0.5"),
         encoding="utf-8")
-    with pytest.raises(SchemaError, match=r"forage_rations.csv line 9 \(heifer.alfalfa\): key "
+    with pytest.raises(SchemaError, match=r"forage_rations.csv line 11 \(heifer.alfalfa\): key "
                                           r"'heifer.alfalfa' must be 'heifer.oat_hay'"):
         load_forage_params(load_region(pack))
 

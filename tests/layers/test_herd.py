@@ -78,7 +78,8 @@ def test_bad_rows_are_listed_together(region: Region, tmp_path: Path) -> None:
         load_herd_baseline(bad)
     text = str(caught.value)
     assert "'dairy_cow_head' is negative on line(s) 2" in text
-    assert "'status' is not one of verified, recalled, illustrative, derived on line(s) 3" in text
+    assert ("'status' is not one of verified, corroborated, recalled, illustrative, derived on "
+            "line(s) 3") in text
     assert "repeats an (adcode, year) pair on line(s) 2, 3" in text
     assert "'dairy_cow_head' is not an integer on line(s) 4" in text
     assert "4 处问题" in caught.value.message("zh")

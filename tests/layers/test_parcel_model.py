@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from errors import FileFormatError, SchemaError
-from layers.parcel_model import RNG_STEPS, ZONES, load_parcel_model
+from layers.parcel_model import RNG_STEPS, ZONES, load_parcel_model, with_forage_yields
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "data" / "regions" / "hohhot"
 SETTINGS = PACK_DIR / "parcel_generator.toml"
@@ -29,6 +29,17 @@ def test_bundled_settings_load() -> None:
                                       "alfalfa": "alfalfa"}
     assert model.forage_target_year == 2021
     assert {"maize", "potato", "silage_corn"} <= model.crop_keys()
+
+
+def test_forage_yield_ranges_come_from_the_forage_table() -> None:
+    model = with_forage_yields(load_parcel_model(SETTINGS),
+                               {"150121": {"silage_corn": 3.0, "oat_hay": 0.6}})
+    spread = model.forage_yield_spread_frac  # 0.15
+    assert model.yield_range("plain", "150121", "silage_corn") == pytest.approx(
+        (3.0 * 1_000 * (1 - spread), 3.0 * 1_000 * (1 + spread)))
+    assert model.yield_range("hills", "150121", "forage_oat") == pytest.approx(
+        (600 * (1 - spread), 600 * (1 + spread)))  # the county's yield, whatever the cell zone
+    assert model.yield_range("plain", "150121", "maize") == (650, 850)  # the generator's own
 
 
 def test_random_streams_are_fixed_per_step() -> None:
@@ -60,14 +71,16 @@ def test_missing_key(tmp_path: Path) -> None:
 def test_value_problems_are_listed_together(tmp_path: Path) -> None:
     path = _edited(tmp_path, "plain = { maize = 0.84,", "plain = { maize = 0.94,")
     path.write_text(path.read_text(encoding="utf-8").replace("150122 = 0.50", "150122 = 1.50")
-                    .replace("silage_corn = [3500, 4500]", "silage_corn = [4500, 3500]"),
+                    .replace("maize = [650, 850]", "maize = [850, 650]")
+                    .replace("forage_yield_spread_frac = 0.15", "forage_yield_spread_frac = 1.5"),
                     encoding="utf-8")
-    with pytest.raises(SchemaError, match="3 problem") as caught:
+    with pytest.raises(SchemaError, match="4 problem") as caught:
         load_parcel_model(path)
     text = str(caught.value)
     assert "other_crops.plain: shares must be >= 0 and sum to 1, sum is 1.1" in text
     assert "cropland.county_frac.150122 = 1.5 must be in (0, 1)" in text
-    assert "yields.kg_per_mu.plain: need 0 <= low <= high for ['silage_corn']" in text
+    assert "yields.kg_per_mu.plain: need 0 <= low <= high for ['maize']" in text
+    assert "yields.forage_yield_spread_frac = 1.5 must be in [0, 1)" in text
     assert "比例" in caught.value.message("zh")
 
 

@@ -28,6 +28,8 @@ from layers.build.parcels import (
     write_parcels,
 )
 from layers.counties import load_counties
+from layers.county_zones import load_county_zones
+from layers.forage_params import load_forage_params
 from layers.parcel_model import load_parcel_model
 from layers.parcels import (
     PARCEL_COLUMNS,
@@ -86,6 +88,26 @@ def test_schema_ids_and_flags(parcels: gpd.GeoDataFrame) -> None:
     assert parcels["illustrative"].all()
     assert set(parcels["soil_n_class"]) <= {"I", "II", "III"}
     assert (parcels["yield_kg_per_mu"] > 0).all()
+
+
+def test_forage_yields_come_from_the_forage_yield_table(parcels: gpd.GeoDataFrame,
+                                                       region: Region) -> None:
+    # One yield table per region: a forage parcel's yield lies within its county's yield in
+    # forage_yields.csv (the one forage supply uses) +- the generator's spread, and the
+    # area-weighted mean of a county is near it.
+    forage = load_forage_params(region)
+    zones = load_county_zones(region).set_index("adcode")["zone"]
+    spread = load_parcel_model(region.layer_path("parcel_generator")).forage_yield_spread_frac
+    feed_of = {"silage_corn": "silage_corn", "alfalfa": "alfalfa", "forage_oat": "oat_hay"}
+    chosen = parcels.loc[parcels["crop"].isin(list(feed_of))]
+    centre = np.array([forage.yields_for(a, zones[a])[feed_of[c]] * 1_000
+                       for a, c in zip(chosen["adcode"], chosen["crop"], strict=True)])
+    step = 10.0  # rounding of parcel yields (parcel_generator.toml)
+    assert (chosen["yield_kg_per_mu"] >= centre * (1 - spread) - step).all()
+    assert (chosen["yield_kg_per_mu"] <= centre * (1 + spread) + step).all()
+    weighted = ((chosen["yield_kg_per_mu"] * chosen["area_mu"]).sum()
+                / (centre * chosen["area_mu"]).sum())
+    assert weighted == pytest.approx(1.0, abs=0.05)
 
 
 def test_parcel_count_and_sizes(parcels: gpd.GeoDataFrame, region: Region) -> None:

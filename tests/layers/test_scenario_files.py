@@ -47,11 +47,13 @@ def test_ranch_counts_per_county_follow_the_plan(region: Region,
 
 
 def test_herd_and_start_years(ranches: gpd.GeoDataFrame) -> None:
-    assert (ranches["dairy_cow_head"] == 5_000).all()  # 25万亩 / 15 / 3.26 亩 per head
+    assert (ranches["dairy_cow_head"] == 5_000).all()  # 10万 head of growth / 20 ranches
+    # built in 2021, stocked from 2022 (the 2021 baseline of 36万 holds none of them)
     under = ranches[ranches["status"] == "under_construction"]
-    assert (under["start_year"] == 2021).all()
+    assert (under["start_year"] == 2022).all()
+    # 5 of the 10 to site stocked from 2022 (the plan's 20 new ranches by 2023), 5 from 2024
     proposed = ranches[ranches["status"] == "proposed"]
-    assert proposed["start_year"].value_counts().to_dict() == {2023: 6, 2022: 4}
+    assert proposed["start_year"].value_counts().to_dict() == {2022: 5, 2024: 5}
 
 
 def test_footprints_are_500_mu_inside_their_county(region: Region,

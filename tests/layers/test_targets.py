@@ -164,7 +164,8 @@ def test_forage_table_problems_are_listed_together(tmp_path: Path) -> None:
                  "column 'source' is empty on line(s) 5",
                  "column 'crop' is not one of silage_corn, oat_hay, alfalfa on line(s) 3",
                  "column 'unit' is not one of 万亩, 亩, ha on line(s) 3: 'acre'",
-                 "column 'status' is not one of verified, recalled, illustrative, derived",
+                 "column 'status' is not one of verified, corroborated, recalled, illustrative, "
+                 "derived",
                  "repeats a (adcode, crop, year) combination on line(s) 2, 4",
                  "column 'value' is negative on line(s) 4"]:
         assert part in message

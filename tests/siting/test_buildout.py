@@ -1,9 +1,11 @@
 """Tests of siting.buildout on a two-county region whose figures are worked by hand.
 
-Defaults (data/coefficients): a dairy head eats 4.875 t silage, 0.815 t alfalfa and 1.6325 t
-oat/grass hay a year (rations x herd structure 0.46/0.09/0.20/0.25) and uses 117.45 L of
-water a day; yields plain 3.0 / 0.65 / 0.6 t/亩, hills 2.5 / 0.45 / 0.4; irrigation plain
-220 / 280 / 150 m³/亩; 100/15 PE per dairy cow, 0.4 per sheep, 7.0 kg N and 1.2 kg P per PE;
+Defaults (data/coefficients): herd structure 0.50/0.10/0.13/0.27 (lactating, dry, heifer,
+calf); rations per class (forage_rations.csv) with 40% of the 羊草 fed as oat hay and 10%
+storage loss, so the land grows per dairy head SILAGE_T, ALFALFA_T and OAT_T below; water
+200/80/60/25 L a day per class; yields plain 3.0 / 0.65 / 0.6 t/亩, hills 2.5 / 0.45 / 0.4;
+irrigation plain 220 / 280 / 150 m³/亩; 100/15 PE per dairy cow, 0.4 per sheep, 7.0 kg N and
+1.2 kg P per PE;
 herd ramp 0.5 in the start year, then 1; warning band 10%; load index limit 1, warning 0.7.
 """
 
@@ -34,8 +36,12 @@ from siting.targets import target_year_in_force
 
 A, B, CITY = "150121", "150123", "150100"
 PE_COW = 100 / 15
-SILAGE_T, ALFALFA_T, OAT_T = 4.875, 0.815, 1.6325  # per dairy head and year
-WATER_L_DAY = 117.45  # per dairy head
+SHARES = (0.50, 0.10, 0.13, 0.27)  # lactating, dry, heifer, calf
+LOSS = 1.10  # storage loss 10%
+SILAGE_T = LOSS * sum(s * r for s, r in zip(SHARES, (8.0, 6.0, 2.75, 1.9), strict=True))
+ALFALFA_T = LOSS * sum(s * r for s, r in zip(SHARES, (1.3, 1.1, 0.5, 0.0), strict=True))
+OAT_T = LOSS * 0.40 * sum(s * r for s, r in zip(SHARES, (2.0, 1.5, 1.85, 1.2), strict=True))
+WATER_L_DAY = sum(s * q for s, q in zip(SHARES, (200, 80, 60, 25), strict=True))
 PARAMETERS = load_region_params(None)
 PLAN = "the plan"
 
@@ -87,7 +93,7 @@ def _region(**changes: object) -> BuildoutRegion:
 FARMS = pd.DataFrame({
     "farm_id": ["F0", "F1", "F2"], "adcode": [A, A, B],
     "status": ["existing", "under_construction", "proposed"],
-    "start_year": [None, 2021, 2023], "dairy_cow_head": [1_000, 4_000, 2_000]})
+    "start_year": [None, 2022, 2023], "dairy_cow_head": [1_000, 4_000, 2_000]})
 
 
 @pytest.fixture(scope="module")
@@ -108,13 +114,28 @@ def _row(result: BuildoutResult, check: str, adcode: str, year: int) -> pd.Serie
 def test_herd_ramp_and_existing_farms(result: BuildoutResult) -> None:
     years = result.farm_years.set_index(["farm_id", "year"])
     assert years.loc[("F0", 2023), ["ramp_frac", "added_frac"]].tolist() == [1.0, 0.0]
-    assert years.loc[("F1", 2021), "dairy_cow_head"] == 4_000 * 0.5
-    assert years.loc[("F1", 2022), "dairy_cow_head"] == 4_000
+    assert years.loc[("F1", 2021), "dairy_cow_head"] == 0  # before its start year
+    assert years.loc[("F1", 2022), "dairy_cow_head"] == 4_000 * 0.5
+    assert years.loc[("F1", 2023), "dairy_cow_head"] == 4_000
     assert years.loc[("F2", 2022), "dairy_cow_head"] == 0  # before its start year
     assert years.loc[("F2", 2023), "dairy_cow_head"] == 2_000 * 0.5
     totals = result.county_totals.set_index(["adcode", "year"])
-    assert totals.loc[(A, 2021), "dairy_cow_head"] == 10_000 + 2_000
+    assert totals.loc[(A, 2021), "dairy_cow_head"] == 10_000
     assert totals.loc[(A, 2023), "dairy_cow_head"] == 10_000 + 4_000  # F0 is in the baseline
+
+
+def test_a_farm_stocked_in_the_baseline_year_is_not_counted_twice() -> None:
+    # F1 starts in 2021, the baseline year: its half herd of 2021 is in the baseline's
+    # 10,000 head, so it adds only the other half from 2022 on.
+    farms = FARMS.assign(start_year=[None, 2021, 2023])
+    result = run_buildout(farms, [2021, 2022, 2023], _region(), PARAMETERS,
+                          supply_from="targets")
+    years = result.farm_years.set_index(["farm_id", "year"])
+    assert years.loc[("F1", 2021), ["ramp_frac", "added_frac"]].tolist() == [0.5, 0.0]
+    assert years.loc[("F1", 2022), "dairy_cow_head"] == 4_000 * (1.0 - 0.5)
+    totals = result.county_totals.set_index(["adcode", "year"])
+    assert totals.loc[(A, 2021), "dairy_cow_head"] == 10_000
+    assert totals.loc[(A, 2023), "dairy_cow_head"] == 10_000 + 4_000 * (1.0 - 0.5)
     assert totals.loc[(B, 2023), "dairy_cow_head"] == 1_000
 
 
@@ -167,9 +188,9 @@ def test_city_targets(result: BuildoutResult) -> None:
     herd = _row(result, "dairy_cow_head", CITY, 2023)
     assert (herd["value"], herd["limit"]) == (15_000, 15_000)
     assert herd["status"] == "warning"  # reached, but within 10% of the minimum
-    assert _row(result, "dairy_cow_head", CITY, 2021)["value"] == 12_000
+    assert _row(result, "dairy_cow_head", CITY, 2021)["value"] == 10_000
     base = _row(result, "forage_area_total", CITY, 2021)
-    need_mu = 12_000 * (SILAGE_T / 3.0 + ALFALFA_T * 0.2 / 0.65 + OAT_T * 0.2 / 0.6)
+    need_mu = 10_000 * (SILAGE_T / 3.0 + ALFALFA_T * 0.2 / 0.65 + OAT_T * 0.2 / 0.6)
     assert base["value"] == pytest.approx(need_mu / 10_000)
     goats = _row(result, "goat_head", CITY, 2023)
     assert (goats["value"], goats["status"]) == (0, "exceeded")
@@ -218,26 +239,50 @@ def test_farm_manure_supply_sums_to_the_county_load(result: BuildoutResult) -> N
     assert load[(A, 2023)] == pytest.approx(14_000 * PE_COW * 7.0)
 
 
+def test_a_farm_route_is_used_by_the_county_load() -> None:
+    # The same route assumptions as the farm's own needs: F1 (4,000 dairy cattle, full herd
+    # in 2023) handles its manure by separation + compost + lagoon (贾伟 et al. 2017, N kept
+    # 126/204 of 11 kg per PE); the baseline keeps the guide's 7.0 kg N per PE.
+    farms = FARMS.assign(manure_route=["", "separation_compost_lagoon", "guide_default"])
+    result = run_buildout(farms, [2023], _region(), PARAMETERS, supply_from="targets")
+    years = result.farm_years.set_index(["farm_id", "year"])
+    farm_n = 4_000 * PE_COW * 11 * 126 / 204
+    assert years.loc[("F1", 2023), "n_supply_kg_per_yr"] == pytest.approx(farm_n)
+    assert years.loc[("F2", 2023), "n_supply_kg_per_yr"] == pytest.approx(1_000 * PE_COW * 7.0)
+    supply_a = 10_000 * PE_COW * 7.0 + farm_n
+    totals = result.county_totals.set_index(["adcode", "year"])
+    assert totals.loc[(A, 2023), "n_supply_kg_per_yr"] == pytest.approx(supply_a)
+    index = _row(result, "manure_load_index_n", A, 2023)
+    assert index["value"] == pytest.approx(supply_a / 700_000)  # A's land takes 700,000 kg N
+
+
+def test_a_route_not_measured_for_the_species_is_refused() -> None:
+    farms = FARMS.assign(manure_route=["", "", "separation_compost_lagoon"],
+                         sheep_head=[0, 0, 100])
+    with pytest.raises(ParameterError, match=r"not measured for sheep"):
+        run_buildout(farms, [2023], _region(), PARAMETERS)
+
+
 # --- the ledger ----------------------------------------------------------------------------
 
 def test_allocation_unmet_need_follows_the_ramp() -> None:
     allocation = pd.DataFrame({"farm_id": ["F0", "F1", "F2"],
                                "need_kg_per_yr": [10.0, 100.0, 50.0],
                                "allocated_kg_per_yr": [10.0, 60.0, 50.0]})
-    result = run_buildout(FARMS, [2021, 2022], _region(), PARAMETERS, allocation=allocation)
-    unmet_2021 = _row(result, "manure_unmet_need", A, 2021)
-    assert unmet_2021["value"] == 0.0  # half herd: need 50 <= 60 allocated
+    result = run_buildout(FARMS, [2022, 2023], _region(), PARAMETERS, allocation=allocation)
     unmet_2022 = _row(result, "manure_unmet_need", A, 2022)
-    assert (unmet_2022["value"], unmet_2022["status"]) == (40.0, "exceeded")
-    # A 2022: baseline 10,000 cows + F1 4,000 cows (F0 is in the baseline); the ledger placed
+    assert unmet_2022["value"] == 0.0  # F1's half herd: need 50 <= 60 allocated
+    unmet_2023 = _row(result, "manure_unmet_need", A, 2023)
+    assert (unmet_2023["value"], unmet_2023["status"]) == (40.0, "exceeded")
+    # A 2023: baseline 10,000 cows + F1 4,000 cows (F0 is in the baseline); the ledger placed
     # 60 % of F1's need, the baseline takes land up to A's 700,000 kg N
     produced = 14_000 * PE_COW * 7.0
     f1_on_land = 0.6 * 4_000 * PE_COW * 7.0
     baseline = 10_000 * PE_COW * 7.0
-    utilisation = _row(result, "manure_utilisation_n", A, 2022)
+    utilisation = _row(result, "manure_utilisation_n", A, 2023)
     assert utilisation["value"] == pytest.approx((f1_on_land + baseline) / produced)  # 0.886
     assert utilisation["status"] == "exceeded"  # below the 90 % target
-    assert _row(result, "manure_unmet_need", CITY, 2022)["value"] == 40.0
+    assert _row(result, "manure_unmet_need", CITY, 2023)["value"] == 40.0
 
 
 def test_utilisation_with_a_plant_by_hand() -> None:
@@ -247,18 +292,18 @@ def test_utilisation_with_a_plant_by_hand() -> None:
                                "allocated_kg_per_yr": [10.0, 60.0, 50.0]})
     plants = pd.DataFrame({"plant_id": ["P1"], "adcode": [A],
                            "capacity_n_kg_per_yr": [50_000.0], "capacity_p_kg_per_yr": [5_000.0]})
-    result = run_buildout(FARMS, [2022], _region(manure_plants=plants), PARAMETERS,
+    result = run_buildout(FARMS, [2023], _region(manure_plants=plants), PARAMETERS,
                           allocation=allocation)
     for x, per_pe, land in (("n", 7.0, 700_000.0), ("p", 1.2, 120_000.0)):
         produced = 14_000 * PE_COW * per_pe
         f1 = 4_000 * PE_COW * per_pe
         on_land = 0.6 * f1 + min(produced - f1, land - 0.6 * f1)
         to_plant = min(produced - on_land, 50_000.0 if x == "n" else 5_000.0)
-        row = _row(result, f"manure_utilisation_{x}", A, 2022)
+        row = _row(result, f"manure_utilisation_{x}", A, 2023)
         assert row["value"] == pytest.approx((on_land + to_plant) / produced)
-    assert _row(result, "manure_utilisation_n", A, 2022)["value"] == pytest.approx(0.9622, abs=1e-4)
-    assert _row(result, "manure_utilisation_p", A, 2022)["value"] == pytest.approx(0.9304, abs=1e-4)
-    city = _row(result, "manure_utilisation_n", CITY, 2022)
+    assert _row(result, "manure_utilisation_n", A, 2023)["value"] == pytest.approx(0.9622, abs=1e-4)
+    assert _row(result, "manure_utilisation_p", A, 2023)["value"] == pytest.approx(0.9304, abs=1e-4)
+    city = _row(result, "manure_utilisation_n", CITY, 2023)
     totals = result.county_totals
     assert city["value"] == pytest.approx(totals["n_utilised_kg_per_yr"].sum()
                                           / totals["n_produced_kg_per_yr"].sum())
@@ -282,16 +327,16 @@ def test_a_scenario_exceeding_every_limit() -> None:
                      city_targets=_city_targets(dairy_cow_head=1e6, goat_head=1e6,
                                                 forage_base_wan_mu=0.1))
     farms = pd.DataFrame({"farm_id": ["BIG"], "adcode": [A], "status": ["proposed"],
-                          "start_year": [2021], "dairy_cow_head": [100_000]})
+                          "start_year": [2022], "dairy_cow_head": [100_000]})
     allocation = pd.DataFrame({"farm_id": ["BIG"], "need_kg_per_yr": [1e6],
                                "allocated_kg_per_yr": [1e5]})
-    result = run_buildout(farms, [2022], region, PARAMETERS, allocation=allocation)
+    result = run_buildout(farms, [2023], region, PARAMETERS, allocation=allocation)
     exceeded = set(result.checks.loc[result.checks["status"] == "exceeded", "check"])
     assert exceeded == set(CHECKS)
-    index = _row(result, "manure_load_index_n", A, 2022)
+    index = _row(result, "manure_load_index_n", A, 2023)
     assert index["value"] == pytest.approx(110_000 * PE_COW / 100_000)
     assert index["grade"] == "VI"  # 7.33 > 2.5
-    grown = _row(result, "forage_grown_silage_corn", A, 2022)
+    grown = _row(result, "forage_grown_silage_corn", A, 2023)
     assert (grown["value"], grown["limit"]) == (0.5, 2.0)
 
 

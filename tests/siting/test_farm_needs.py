@@ -33,13 +33,15 @@ def test_dairy_farm_needs_follow_the_guide_default() -> None:
 
 
 def test_route_retention_applies_to_excretion() -> None:
-    route = load_manure_routes().route("dry_scrape+composting")
-    needs = farm_needs(sites(site("A", 1.0, dairy=1_500, manure_route="dry_scrape+composting")),
-                       NEEDS)
+    route = load_manure_routes().route("separation_compost_lagoon", ["dairy_cow"])
+    needs = farm_needs(sites(site("A", 1.0, dairy=1_500,
+                                  manure_route="separation_compost_lagoon")), NEEDS)
     pe = 1_500 * 100 / 15
     assert needs.loc[0, "n_need_kg_per_yr"] == pytest.approx(
         pe * 11.0 * route.n_retention_frac, rel=1e-12)
-    assert needs.loc[0, "route_key"] == "dry_scrape+composting"
+    assert needs.loc[0, "route_key"] == "separation_compost_lagoon"
+    guide = farm_needs(sites(site("A", 1.0, dairy=1_500, manure_route="guide_default")), NEEDS)
+    assert guide.loc[0, "n_need_kg_per_yr"] == pytest.approx(pe * 7.0, rel=1e-12)
 
 
 def test_forage_land_uses_the_county_zone() -> None:

@@ -1,9 +1,11 @@
 """Tests of siting.forage with figures worked by hand from the default tables.
 
-Defaults (data/coefficients): rations in t as fed per head per year - lactating and dry cows
-silage 7, alfalfa 1.3, oat/grass hay 1.75; heifers 2.75 / 0.5 / 1.85; calves 1.9 / 0 / 1.2;
-dairy goats 0.5 / 0.3 / 0.2. Herd structure of a dairy head count: lactating 0.46, dry 0.09,
-heifers 0.20, calves 0.25. Yields t/亩: plain silage 3.0, alfalfa 0.65, oat hay 0.6; hills
+Defaults (data/coefficients): rations in t as fed per head per year (silage / alfalfa / 羊草
+grass hay; no class has an oat-hay ration of its own) - lactating cows 8 / 1.3 / 2.0, dry cows
+6 / 1.1 / 1.5, heifers 2.75 / 0.5 / 1.85, calves 1.9 / 0 / 1.2; dairy goats 0.5 / 0.3 and oat
+hay 0.2. 40% of the 羊草 is fed as oat hay grown on cropland and the land grows 10% more than
+is fed (storage loss). Herd structure of a dairy head count: lactating 0.50, dry 0.10, heifers
+0.13, calves 0.27. Yields t/亩: plain silage 3.0, alfalfa 0.65, oat hay 0.6; hills
 2.5 / 0.45 / 0.4.
 """
 
@@ -26,17 +28,19 @@ from siting.forage import (
 from siting.parameters import ForageParams
 
 PARAMS = load_forage_params()
-SILAGE_T_PER_HEAD = 0.46 * 7 + 0.09 * 7 + 0.20 * 2.75 + 0.25 * 1.9  # 4.875 t
-ALFALFA_T_PER_HEAD = 0.46 * 1.3 + 0.09 * 1.3 + 0.20 * 0.5 + 0.25 * 0.0  # 0.815 t
-OAT_T_PER_HEAD = 0.46 * 1.75 + 0.09 * 1.75 + 0.20 * 1.85 + 0.25 * 1.2  # 1.6325 t
+LOSS = 1.10
+SILAGE_T_PER_HEAD = LOSS * (0.50 * 8 + 0.10 * 6 + 0.13 * 2.75 + 0.27 * 1.9)  # 6.01755 t
+ALFALFA_T_PER_HEAD = LOSS * (0.50 * 1.3 + 0.10 * 1.1 + 0.13 * 0.5 + 0.27 * 0.0)  # 0.9075 t
+OAT_T_PER_HEAD = LOSS * 0.40 * (0.50 * 2.0 + 0.10 * 1.5 + 0.13 * 1.85 + 0.27 * 1.2)  # 0.75438
+GOAT_SILAGE_T, GOAT_ALFALFA_T, GOAT_OAT_T = LOSS * 0.5, LOSS * 0.3, LOSS * 0.2
 
 
 def test_dairy_head_count_is_split_by_the_herd_structure() -> None:
     herd = pd.DataFrame({"dairy_cow_head": [10_000, 0], "goat_head": [0, 300]})
     heads = class_heads(herd, PARAMS)
     assert heads.loc[0].to_dict() == pytest.approx({
-        "lactating_cow_head": 4_600, "dry_cow_head": 900, "heifer_head": 2_000,
-        "calf_head": 2_500, "dairy_goat_head": 0})
+        "lactating_cow_head": 5_000, "dry_cow_head": 1_000, "heifer_head": 1_300,
+        "calf_head": 2_700, "dairy_goat_head": 0})
     assert heads.loc[1, "dairy_goat_head"] == 300
     assert heads.loc[0].sum() == pytest.approx(10_000)  # shares add up to 1
 
@@ -44,40 +48,62 @@ def test_dairy_head_count_is_split_by_the_herd_structure() -> None:
 def test_feed_demand_per_dairy_head_and_goat() -> None:
     herd = pd.DataFrame({"dairy_cow_head": [1_000], "goat_head": [100]})
     demand = feed_demand(class_heads(herd, PARAMS), PARAMS).iloc[0]
-    assert pytest.approx(4.875) == SILAGE_T_PER_HEAD
-    assert demand["silage_corn_demand_t_per_yr"] == pytest.approx(1_000 * 4.875 + 100 * 0.5)
-    assert demand["alfalfa_demand_t_per_yr"] == pytest.approx(1_000 * 0.815 + 100 * 0.3)
-    assert demand["oat_hay_demand_t_per_yr"] == pytest.approx(1_000 * 1.6325 + 100 * 0.2)
+    assert pytest.approx(6.01755) == SILAGE_T_PER_HEAD
+    assert demand["silage_corn_demand_t_per_yr"] == pytest.approx(
+        1_000 * SILAGE_T_PER_HEAD + 100 * GOAT_SILAGE_T)
+    assert demand["alfalfa_demand_t_per_yr"] == pytest.approx(
+        1_000 * ALFALFA_T_PER_HEAD + 100 * GOAT_ALFALFA_T)
+    assert demand["oat_hay_demand_t_per_yr"] == pytest.approx(
+        1_000 * OAT_T_PER_HEAD + 100 * GOAT_OAT_T)
+
+
+def test_grass_hay_is_not_oat_hay() -> None:
+    # Without substitution no class eats oat hay (羊草 comes from grassland); with all of
+    # it substituted the oat hay equals the grass-hay ration.
+    herd = pd.DataFrame({"dairy_cow_head": [1_000]})
+    none = dataclasses.replace(PARAMS, grass_hay_as_oat_hay_frac=0.0)
+    assert feed_demand(class_heads(herd, none), none).iloc[0]["oat_hay_demand_t_per_yr"] == 0.0
+    full = dataclasses.replace(PARAMS, grass_hay_as_oat_hay_frac=1.0, storage_loss_frac=0.0)
+    assert feed_demand(class_heads(herd, full), full).iloc[0]["oat_hay_demand_t_per_yr"] == (
+        pytest.approx(1_000 * (0.50 * 2.0 + 0.10 * 1.5 + 0.13 * 1.85 + 0.27 * 1.2)))
+
+
+def test_feeding_shares_are_checked() -> None:
+    with pytest.raises(ParameterError, match=r"grass_hay_as_oat_hay_frac = 1.5"):
+        dataclasses.replace(PARAMS, grass_hay_as_oat_hay_frac=1.5)
 
 
 def test_forage_need_of_a_5000_head_ranch_on_the_plain() -> None:
     need = herd_forage_need({"dairy_cow_head": 5_000}, PARAMS, adcode="150121", zone="plain",
                             local_share_frac={"alfalfa": 0.3, "oat_hay": 0.3})
     assert need.demand_t_per_yr["silage_corn"] == pytest.approx(5_000 * SILAGE_T_PER_HEAD)
-    assert need.area_mu["silage_corn"] == pytest.approx(5_000 * 4.875 / 3.0)  # 8,125 亩
-    assert need.area_mu["alfalfa"] == pytest.approx(5_000 * 0.815 * 0.3 / 0.65)  # 1,880.8
-    assert need.area_mu["oat_hay"] == pytest.approx(5_000 * 1.6325 * 0.3 / 0.6)  # 4,081.25
-    assert need.total_area_mu == pytest.approx(8_125 + 1_880.769 + 4_081.25, abs=0.01)
-    # the plan's "15 ranches need about 25万亩": 15 x 14,087 亩 = 21.1万亩 at these defaults
-    assert 15 * need.total_area_mu / 10_000 == pytest.approx(21.13, abs=0.01)
+    silage_mu = 5_000 * SILAGE_T_PER_HEAD / 3.0  # 10,029 亩
+    alfalfa_mu = 5_000 * ALFALFA_T_PER_HEAD * 0.3 / 0.65  # 2,094 亩
+    oat_mu = 5_000 * OAT_T_PER_HEAD * 0.3 / 0.6  # 1,886 亩
+    assert need.area_mu["silage_corn"] == pytest.approx(silage_mu)
+    assert need.area_mu["alfalfa"] == pytest.approx(alfalfa_mu)
+    assert need.area_mu["oat_hay"] == pytest.approx(oat_mu)
+    assert need.total_area_mu == pytest.approx(silage_mu + alfalfa_mu + oat_mu)
 
 
 def test_forage_need_explains_every_feed_with_its_sources() -> None:
     need = herd_forage_need({"dairy_cow_head": 100}, PARAMS, adcode="150124", zone="hills")
     rows = {row.quantity: row for row in need.explain()}
-    assert rows["silage_corn_area_mu"].value == pytest.approx(100 * 4.875 / 2.5)
+    assert rows["silage_corn_area_mu"].value == pytest.approx(100 * SILAGE_T_PER_HEAD / 2.5)
     assert "÷ 2.5 t/mu" in rows["silage_corn_area_mu"].formula
     assert [c.key for c in rows["silage_corn_area_mu"].coefficients] == ["yield.hills.silage_corn"]
     assert {c.key for c in rows["alfalfa_demand_t_per_yr"].coefficients} >= {
-        "ration.lactating_cow.alfalfa", "ration.heifer.alfalfa"}
+        "ration.lactating_cow.alfalfa", "ration.heifer.alfalfa", "feeding.storage_loss_frac"}
+    assert {c.key for c in rows["oat_hay_demand_t_per_yr"].coefficients} >= {
+        "ration.lactating_cow.grass_hay", "feeding.grass_hay_as_oat_hay_frac"}
     assert need.to_dict()["total_area_mu"] == pytest.approx(need.total_area_mu)
 
 
 def test_county_override_replaces_the_zone_yield() -> None:
     params = dataclasses.replace(PARAMS, county_yield_t_per_mu={"150121": {"silage_corn": 4.0}})
     need = herd_forage_need({"dairy_cow_head": 1_000}, params, adcode="150121", zone="plain")
-    assert need.area_mu["silage_corn"] == pytest.approx(1_000 * 4.875 / 4.0)
-    assert need.area_mu["alfalfa"] == pytest.approx(1_000 * 0.815 / 0.65)  # zone default
+    assert need.area_mu["silage_corn"] == pytest.approx(1_000 * SILAGE_T_PER_HEAD / 4.0)
+    assert need.area_mu["alfalfa"] == pytest.approx(1_000 * ALFALFA_T_PER_HEAD / 0.65)  # zone
     keys = {c.key for c in need.sources}
     assert "yield_override.150121.silage_corn" in keys
     record = params.coefficient("yield_override.150121.silage_corn")
@@ -125,7 +151,7 @@ def test_parcel_forage_area_maps_crop_keys_to_feeds() -> None:
 
 def test_herd_shares_must_add_up_to_one() -> None:
     shares = {**PARAMS.herd_share_frac, "calf": 0.5}
-    with pytest.raises(ParameterError, match=r"herd_share_frac adds up to 1\.25"):
+    with pytest.raises(ParameterError, match=r"herd_share_frac adds up to 1\.23"):
         dataclasses.replace(PARAMS, herd_share_frac=shares)
 
 
@@ -148,7 +174,11 @@ def test_yields_must_be_positive_and_overrides_known() -> None:
 
 def test_defaults_carry_status_and_source() -> None:
     records = {c.key: c for c in PARAMS.coefficients()}
-    assert records["ration.lactating_cow.silage_corn"].status == "verified"
-    assert "68yangzhi" in records["ration.lactating_cow.silage_corn"].source
+    assert records["ration.lactating_cow.silage_corn"].status == "corroborated"
+    assert "xumuren" in records["ration.lactating_cow.silage_corn"].source
+    assert records["ration.heifer.silage_corn"].status == "derived"  # middle of a cited range
+    assert records["feeding.grass_hay_as_oat_hay_frac"].status == "derived"
+    assert not [k for k, c in records.items() if c.status == "verified"
+                and k != "feeding.storage_loss_frac"]
     assert records["ration.dairy_goat.silage_corn"].status == "illustrative"
     assert records["yield.plain.silage_corn"].status == "derived"

@@ -33,7 +33,7 @@ from siting.nutrients import (
     parcel_absorption_capacity,
     pig_equivalents,
 )
-from siting.parameters import USER_STATUS, NutrientParams
+from siting.parameters import USER_STATUS, NutrientParams, measured_route
 
 PARAMS = load_nutrient_params()
 CROPS = load_crop_table()
@@ -105,30 +105,45 @@ def test_manure_sold_fraction_out_of_range() -> None:
         manure_supply({"dairy_cow": 10}, PARAMS, sold_frac=1.2)
 
 
-def test_manure_route_guide_default_equals_per_pe_supply() -> None:
-    supply = manure_supply({"dairy_cow": 5000}, PARAMS, route=ROUTES.route("guide_default"))
-    assert supply.n_supply_kg_per_yr == pytest.approx(COWS_PE * 11 * 7.0 / 11)
-    assert supply.p_supply_kg_per_yr == pytest.approx(COWS_PE * 1.65 * 1.2 / 1.65)
-    assert supply.route_key == "guide_default"
+def test_no_goose_farm_stage_is_shipped() -> None:
+    # The shipped routes are species-keyed and cited; the goose-farm stages are gone.
+    assert set(ROUTES.stages) == {"separation_compost_lagoon"}
+    assert {s.species for s in ROUTES.stages.values()} == {"dairy_cow"}
+    assert ROUTES.route_keys(["beef_cattle"]) == ()
+    assert ROUTES.route_keys(["dairy_cow"]) == ("separation_compost_lagoon",)
 
 
-def test_manure_route_collection_times_treatment() -> None:
-    route = ROUTES.route("dry_scrape+composting")
+def test_dairy_route_of_jia_2017() -> None:
+    # 贾伟 et al. 2017: 204 t N and 33 t P excreted, 126 t N and 27 t P available to land
+    route = ROUTES.route("separation_compost_lagoon", ["dairy_cow"])
     supply = manure_supply({"dairy_cow": 5000}, PARAMS, route=route)
-    assert supply.n_retention_frac == pytest.approx(0.6495 * 0.3682)
-    assert supply.n_supply_kg_per_yr == pytest.approx(COWS_PE * 11 * 0.6495 * 0.3682)
-    assert supply.p_supply_kg_per_yr == pytest.approx(COWS_PE * 1.65 * 0.7247 * 0.7619)
-    assert {c.status for c in route.coefficients()} == {"illustrative"}
+    assert supply.n_retention_frac == pytest.approx(126 / 204)
+    assert supply.n_supply_kg_per_yr == pytest.approx(COWS_PE * 11 * 126 / 204)
+    assert supply.p_supply_kg_per_yr == pytest.approx(COWS_PE * 1.65 * 27 / 33)
+    # close to the guide default the county capacity uses (N within 3%)
+    assert supply.n_supply_kg_per_yr / (COWS_PE * 7.0) == pytest.approx(1.0, abs=0.03)
+    assert {c.status for c in route.coefficients()} == {"derived"}
+
+
+def test_route_not_measured_for_a_species_is_refused() -> None:
+    with pytest.raises(ParameterError, match=r"'separation_compost_lagoon' was not measured for "
+                                             r"beef_cattle; valid routes for this herd: "
+                                             r"guide_default, or enter a measured retention"):
+        ROUTES.route("separation_compost_lagoon", ["dairy_cow", "beef_cattle"])
+
+
+def test_measured_route_is_a_user_value() -> None:
+    route = measured_route(0.5, 0.8)
+    supply = manure_supply({"beef_cattle": 300}, PARAMS, route=route)
+    assert supply.n_supply_kg_per_yr == pytest.approx(300 * 100 / 30 * 11 * 0.5)
+    assert {c.status for c in route.coefficients()} == {"user"}
+    with pytest.raises(ParameterError, match=r"n_retention_frac = 1.5"):
+        measured_route(1.5, 0.8)
 
 
 def test_manure_route_unknown() -> None:
     with pytest.raises(ParameterError, match=r"Unknown manure route 'dry_scrape\+pit'.*Known: "):
         ROUTES.route("dry_scrape+pit")
-
-
-def test_manure_route_needs_collection_then_treatment() -> None:
-    with pytest.raises(ParameterError, match=r"collection.*followed by a 'treatment'"):
-        ROUTES.route("composting+dry_scrape")
 
 
 # --- crop demand -------------------------------------------------------------------------

@@ -57,8 +57,14 @@ def test_params_copy_their_mappings() -> None:
 def test_coefficients_show_status_and_user_overrides() -> None:
     records = {c.key: c for c in PARAMS.coefficients()}
     assert records["n_supply_kg_per_pe"].value == 7.0
-    assert records["n_supply_kg_per_pe"].status == "recalled"
+    assert records["n_supply_kg_per_pe"].status == "corroborated"
     assert "农办牧〔2018〕1号" in records["n_supply_kg_per_pe"].source
+    assert "10.15958/j.cnki.sdnyswxb.2023.06.007" in records["n_supply_kg_per_pe"].source
+    # the Renhuai study's abstract: 406,534.10 PE -> 2,845.70 t N and 487.80 t P
+    assert records["n_supply_kg_per_pe"].value == pytest.approx(2_845.70e3 / 406_534.10, abs=1e-3)
+    assert PARAMS.p_supply_kg_per_pe == pytest.approx(487.80e3 / 406_534.10, abs=1e-3)
+    assert records["olsen_p_threshold_mg_per_kg"].status == "derived"
+    assert "TOOL READING" in records["olsen_p_threshold_mg_per_kg"].note
     changed = dataclasses.replace(PARAMS, n_utilisation_frac=0.3).coefficient("n_utilisation_frac")
     assert changed.status == USER_STATUS
     assert "default 0.25" in changed.note
@@ -82,7 +88,9 @@ def test_crop_yield_basis_and_table_keys() -> None:
 def test_route_stage_fractions() -> None:
     with pytest.raises(ParameterError,
                        match=r"stage 'storage' is not one of.*n_retention_frac = 1.2"):
-        ManureRouteStage("x", "storage", "x", "x", 1.2, 0.5, "illustrative", "test")
+        ManureRouteStage("x", "dairy_cow", "storage", "x", "x", 1.2, 0.5, "illustrative", "test")
+    with pytest.raises(ParameterError, match=r"species is empty"):
+        ManureRouteStage("x", "", "overall", "x", "x", 0.5, 0.5, "illustrative", "test")
 
 
 def test_grades_must_be_contiguous_from_zero_to_infinity() -> None:
@@ -109,4 +117,5 @@ def test_tables_list_their_coefficients() -> None:
     assert "crop.silage_corn.n_kg_per_100kg" in keys
     assert len(keys) == 3 * len(crops)
     stages = {c.key: c for c in load_manure_routes().coefficients()}
-    assert stages["route.guide_default.n_retention_frac"].value == pytest.approx(7.0 / 11)
+    assert stages["route.separation_compost_lagoon.n_retention_frac"].value == pytest.approx(
+        126 / 204)

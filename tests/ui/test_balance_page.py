@@ -167,6 +167,23 @@ def test_changing_the_manure_share_changes_the_result_and_marks_it_user() -> Non
     assert any("粪肥占施肥比例 = 1（默认 0.5）" in info.value for info in at.info)
 
 
+def test_a_measured_retention_is_a_user_route() -> None:
+    # Beef cattle have no cited route: only the guide default or a measured retention.
+    at = _open("farm")
+    at = _farm(at, herd={"beef_cattle": 3000}, crop="maize", yield_kg_per_mu=600,
+               soil_class="II", manure_share=0.5, n_utilisation=0.25)
+    route = at.selectbox(key=_zh(balance_state.ROUTE))
+    assert [o for o in route.options if "贾伟" in o or "固液分离" in o] == []
+    route.set_value("measured").run()
+    at.number_input(key=balance_state.N_RETENTION).set_value(0.5)
+    at.number_input(key=balance_state.P_RETENTION).set_value(0.8).run()
+    assert not at.exception
+    expected_n = 3000 * 100 / 30 * 11 * 0.5  # head x PE per head x N excreted x measured
+    assert _metrics(at)[t("farm.m.n_supply", "zh")] == f"{expected_n:,.0f}"
+    assert _coefficients(at).loc["route.measured.n_retention_frac", "数据状态"] == t(
+        "status.user", "zh")
+
+
 def test_edited_fertilisation_share_is_user_and_changes_the_county_balance() -> None:
     at = _open()
     before = at.dataframe[0].value["承载力（猪当量，以氮计）"].tolist()

@@ -76,8 +76,9 @@ def test_tooltip_carries_capacity_load_and_grade(hohhot) -> None:
     for alias in ("承载力（猪当量，以磷计）", "承载力（折奶牛，头）", "现有存栏（猪当量）",
                   "负荷指数", "预警等级"):
         assert alias in html
-    # 托克托县 on P: load index 0.4225 -> grade II
-    assert '"0.423"' in html and "II 稍有威胁" in html
+    # 土默特左旗 on P: load index 0.4247 -> grade II (generated parcels, forage yields from
+    # forage_yields.csv since the one-yield-table change)
+    assert '"0.425"' in html and "II 稍有威胁" in html
 
 
 def test_without_illustrative_inputs_there_is_no_note(hohhot) -> None:
@@ -89,9 +90,9 @@ def test_colour_follows_the_grade_of_the_chosen_basis(hohhot) -> None:
     _, counties, balance, grades = hohhot
     by_basis = {basis: county_frame(counties, balance, basis=basis, grades=grades, lang="zh")
                 .set_index("adcode")["fill_color"] for basis in ("N", "P")}
-    # 托克托县 (150122): N index 0.397 (grade I), P index 0.423 (grade II)
-    assert by_basis["N"]["150122"] == GRADE_COLORS[0]
-    assert by_basis["P"]["150122"] != GRADE_COLORS[0]
+    # 土默特左旗 (150121): N index 0.368 (grade I), P index 0.425 (grade II)
+    assert by_basis["N"]["150121"] == GRADE_COLORS[0]
+    assert by_basis["P"]["150121"] != GRADE_COLORS[0]
 
 
 def test_legend_lists_every_grade_once(hohhot) -> None:

@@ -23,6 +23,7 @@ import streamlit as st
 from siting.needs import Herd, ReceivingLand, UtilisationEnds, herd_absorption_land
 from siting.nutrients import PER_PE_SUPPLY, crop_manure_demand
 from siting.parameters import SOIL_CLASSES
+from siting.parameters.manure_routes import MEASURED
 from ui.balance import state as balance_state
 from ui.balance.coefficients import coefficient_name
 from ui.balance.format import (
@@ -48,6 +49,8 @@ DEFAULT_CROP = "silage_corn"
 DEFAULT_SOIL_CLASS = "II"
 HEAD_STEP = 100
 SOLD_STEP = 0.05
+# A measured retention must be above 0 (the route check refuses 0).
+RETENTION_MIN_FRAC = 0.001
 YIELD_MIN_KG_PER_MU = 1.0
 # The guide's formulas (农办牧〔2018〕1号 §2, §4, §5) in symbols; the table below them gives
 # every term with its number.
@@ -81,6 +84,7 @@ class FarmInputs:
     soil_p_class: str
     olsen_p_mg_per_kg: float | None
     p_sensitive: bool
+    measured_retention_frac: tuple[float, float] | None = None
 
 
 def compute_farm(inputs: FarmInputs, params: NutrientParams, crops: CropTable,
@@ -93,7 +97,8 @@ def compute_farm(inputs: FarmInputs, params: NutrientParams, crops: CropTable,
         For an unknown species, crop or route, or a value out of range.
     """
     herd = Herd.from_species(dict(inputs.herd), route_key=inputs.route_key,
-                             sold_frac=inputs.sold_frac)
+                             sold_frac=inputs.sold_frac,
+                             measured_retention_frac=inputs.measured_retention_frac)
     demand = crop_manure_demand(crops.get(inputs.crop), yield_kg_per_mu=inputs.yield_kg_per_mu,
                                 soil_class=inputs.soil_n_class, soil_p_class=inputs.soil_p_class,
                                 params=params)
@@ -115,6 +120,8 @@ def route_label(key: str, routes: ManureRouteTable, params: NutrientParams, lang
     if key == PER_PE_SUPPLY:
         return t("farm.route.per_pe", lang).format(n=f"{params.n_supply_kg_per_pe:g}",
                                                    p=f"{params.p_supply_kg_per_pe:g}")
+    if key == MEASURED:
+        return t("farm.route.measured", lang)
     stages = [routes.stages[part] for part in key.split("+")]
     return " + ".join(s.name_en if lang == "en" else s.name_zh for s in stages)
 
@@ -133,18 +140,34 @@ def _herd_inputs(params: NutrientParams, lang: str) -> tuple[tuple[str, float], 
     return tuple(herd)
 
 
-def _manure_inputs(routes: ManureRouteTable, params: NutrientParams,
-                   lang: str) -> tuple[str | None, float]:
+def _manure_inputs(routes: ManureRouteTable, params: NutrientParams, lang: str,
+                   species: tuple[str, ...]) -> tuple[str | None, float,
+                                                     tuple[float, float] | None]:
     st.markdown(f"**{t('farm.manure', lang)}**")
-    options = [PER_PE_SUPPLY, *routes.route_keys()]
+    options = [PER_PE_SUPPLY, *routes.route_keys(species), MEASURED]
     route = translated_choice(st.selectbox, t("farm.route", lang), options,
                               key=balance_state.ROUTE, default=PER_PE_SUPPLY, lang=lang,
                               format_func=lambda k: route_label(k, routes, params, lang),
                               help=t("farm.route_help", lang))
+    measured = _measured_inputs(params, lang) if route == MEASURED else None
     sold = st.number_input(t("farm.sold_frac", lang), min_value=0.0, max_value=1.0, value=0.0,
                            step=SOLD_STEP, format="%.2f", key=balance_state.SOLD_FRAC,
                            help=t("farm.sold_help", lang), persist_state=balance_state.PERSIST)
-    return (None if route == PER_PE_SUPPLY else str(route)), float(sold)
+    key = None if route in (PER_PE_SUPPLY, MEASURED) else str(route)
+    return key, float(sold), measured
+
+
+def _measured_inputs(params: NutrientParams, lang: str) -> tuple[float, float]:
+    """Draw the N and P retention the user measured (defaults: the guide's implied ones)."""
+    values = []
+    for x, key in (("n", balance_state.N_RETENTION), ("p", balance_state.P_RETENTION)):
+        default = (getattr(params, f"{x}_supply_kg_per_pe")
+                   / getattr(params, f"{x}_excreted_kg_per_pe"))
+        values.append(float(st.number_input(
+            t(f"farm.{x}_retention", lang), min_value=RETENTION_MIN_FRAC, max_value=1.0,
+            value=default, step=SOLD_STEP, format="%.3f", key=key,
+            help=t("farm.retention_help", lang), persist_state=balance_state.PERSIST)))
+    return values[0], values[1]
 
 
 def _crop_inputs(crops: CropTable, lang: str) -> tuple[str, float]:
@@ -192,13 +215,14 @@ def farm_inputs(params: NutrientParams, crops: CropTable, routes: ManureRouteTab
     herd = _herd_inputs(params, lang)
     col_manure, col_crop, col_soil = st.columns(3)
     with col_manure:
-        route, sold = _manure_inputs(routes, params, lang)
+        route, sold, measured = _manure_inputs(routes, params, lang,
+                                               tuple(species for species, _ in herd))
     with col_crop:
         crop, yield_kg_per_mu = _crop_inputs(crops, lang)
     with col_soil:
         n_class, p_class, olsen, sensitive = _soil_inputs(params, lang)
     return FarmInputs(herd, route, sold, crop, yield_kg_per_mu, n_class, p_class, olsen,
-                      sensitive)
+                      sensitive, measured)
 
 
 def full_height(n_rows: int) -> int:
