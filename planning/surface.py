@@ -181,8 +181,9 @@ def _layer_bounds(inputs: SitingInputs) -> np.ndarray:
     return np.concatenate([bounds[:, :2].min(axis=0), bounds[:, 2:].max(axis=0)])
 
 
-def _window_rasters(context: SurfaceContext, window: GridWindow) -> tuple[WindowRasters,
-                                                                           np.ndarray]:
+def window_rasters(context: SurfaceContext, window: GridWindow) -> tuple[WindowRasters,
+                                                                          np.ndarray]:
+    """Return the rasterised layers of ``window`` (with margin) and each cell's county index."""
     grid, margin = context.grid, context.margin_cells
     transform = grid.window_transform(window, margin_cells=margin)
     shape = (window.height + 2 * margin, window.width + 2 * margin)
@@ -220,7 +221,7 @@ def surface_window(context: SurfaceContext, window: GridWindow) -> tuple[np.ndar
     window
         Rows and columns of ``context.grid``.
     """
-    rasters, county_index = _window_rasters(context, window)
+    rasters, county_index = window_rasters(context, window)
     codes = gate_codes(context.inputs.params.rules, rasters, context.footprint)
     passing = codes == PASS_CODE
     raw = window_criteria(context, window, rasters, np.asarray(rasters.inner(county_index)),

@@ -42,7 +42,7 @@ from siting.criteria import FloatArray, GateRule
 
 __all__ = ["OUTSIDE_CODE", "PASS_CODE", "SurfaceFootprint", "WindowRasters", "focal_max",
            "focal_mean", "focal_min", "footprint_centre_cells", "footprint_reach_cells",
-           "gate_codes", "setback_distance_m"]
+           "gate_codes", "gate_failures", "setback_distance_m"]
 
 PASS_CODE: Final[int] = 0
 #: Gate code of cells outside every county of the region (no footprint is placed there).
@@ -194,6 +194,21 @@ def _rule_fails(rule: GateRule, rasters: WindowRasters, side_m: float) -> BoolAr
     return rule.fails(area_m2 / M2_PER_MU if rule.unit == "mu" else area_m2)
 
 
+def gate_failures(rules: tuple[GateRule, ...], rasters: WindowRasters,
+                  footprint: SurfaceFootprint) -> dict[str, BoolArray]:
+    """Return, per enabled and checkable rule (by key), the cells of the window where it fails.
+
+    The arrays cover the window proper (no margin); a rule whose layer or DEM is missing is
+    left out (not checked, as in `siting.gates`).
+    """
+    out = {}
+    for rule in (r for r in rules if r.enabled):
+        fails = _rule_fails(rule, rasters, footprint.side_m)
+        if fails is not None:
+            out[rule.key] = np.asarray(rasters.inner(fails), dtype=bool)
+    return out
+
+
 def gate_codes(rules: tuple[GateRule, ...], rasters: WindowRasters,
                footprint: SurfaceFootprint) -> CodeArray:
     """Return the gate code of every cell of the window proper (without the margin).
@@ -216,12 +231,8 @@ def gate_codes(rules: tuple[GateRule, ...], rasters: WindowRasters,
     """
     inside = np.asarray(rasters.inner(rasters.inside_region), dtype=bool)
     codes = np.where(inside, PASS_CODE, OUTSIDE_CODE).astype(np.uint8)
+    failures = gate_failures(rules, rasters, footprint)
     for position, rule in enumerate(rules, start=1):
-        if not rule.enabled:
-            continue
-        fails = _rule_fails(rule, rasters, footprint.side_m)
-        if fails is None:
-            continue
-        first = (codes == PASS_CODE) & np.asarray(rasters.inner(fails), dtype=bool)
-        codes[first] = position
+        if rule.key in failures:
+            codes[(codes == PASS_CODE) & failures[rule.key]] = position
     return codes
