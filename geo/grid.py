@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["Grid", "GridWindow", "rasterize_mask", "rasterize_values", "resample_to",
+__all__ = ["Grid", "GridWindow", "NamedBand", "rasterize_mask", "rasterize_values",
+           "read_named_band", "resample_to",
            "write_cog"]
 
 
@@ -181,3 +182,37 @@ def write_cog(out_path: Path, grid: Grid, blocks: Iterator[tuple[GridWindow,
         rasterio.shutil.copy(staging, cog, driver="COG", compress="DEFLATE",
                              BIGTIFF="IF_SAFER")
         shutil.move(cog, out_path)
+
+
+@dataclass(frozen=True, eq=False)
+class NamedBand:
+    """One band of a raster read whole, with its grid and the dataset's tags."""
+
+    values: npt.NDArray[np.float64]
+    transform: Affine
+    crs: str
+    tags: dict[str, str]
+
+
+def read_named_band(path: Path, description: str) -> NamedBand:
+    """Read the band whose description is ``description`` (float64, nodata as NaN).
+
+    Raises
+    ------
+    FileFormatError
+        If the file cannot be read or has no such band.
+    """
+    try:
+        with rasterio.open(path) as src:
+            if description not in src.descriptions:
+                msg = (f"{Path(path).name!r} has no band {description!r} (bands: "
+                       f"{list(src.descriptions)}); give a surface written by "
+                       "`python -m siting surface`.")
+                raise FileFormatError(msg, zh=f"{Path(path).name!r} 没有波段 {description!r}；"
+                                              "请使用 `python -m siting surface` 生成的栅格。")
+            band = src.descriptions.index(description) + 1
+            values = src.read(band, masked=True).astype(np.float64).filled(np.nan)
+            return NamedBand(values, src.transform, str(src.crs), dict(src.tags()))
+    except rasterio.errors.RasterioIOError as err:
+        msg = f"Cannot read the raster {Path(path).name!r}: {err}. Check the file."
+        raise FileFormatError(msg, zh=f"无法读取栅格 {Path(path).name!r}：{err}。") from err
