@@ -12,14 +12,14 @@ import os
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-from cli import balance, buildout, capacity, locate, plan, report, score, surface
+from cli import balance, buildout, capacity, locate, optimise, plan, report, score, surface
 from errors import ParameterError, PlannerError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 #: Registered commands, in help order. Add a module here to add a command.
-COMMANDS = (balance, capacity, buildout, score, surface, locate, plan, report)
+COMMANDS = (balance, capacity, buildout, score, surface, locate, optimise, plan, report)
 EXIT_DATA_ERROR = 1
 EXIT_USAGE = 2
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from problems import Problems
 from siting.criteria import FloatArray
@@ -44,15 +45,18 @@ def _check(count: int, min_distance_m: float, cell_m: float) -> None:
 def _accept_in_chunk(xy_m: FloatArray, accepted: list[FloatArray], min_distance_m: float,
                      room: int) -> list[int]:
     """Accept chunk positions greedily (best first) against ``accepted`` and each other."""
-    alive = np.ones(len(xy_m), dtype=bool)
-    for point in accepted:
-        alive &= np.hypot(*(xy_m - point).T) >= min_distance_m
+    alive = np.arange(len(xy_m))
+    if accepted:
+        distance_m, _ = cKDTree(np.array(accepted)).query(xy_m,
+                                                          distance_upper_bound=min_distance_m)
+        alive = alive[distance_m >= min_distance_m]
     chosen: list[int] = []
-    while alive.any() and len(chosen) < room:
-        k = int(np.argmax(alive))
+    while alive.size and len(chosen) < room:
+        k = int(alive[0])
         chosen.append(k)
         accepted.append(xy_m[k])
-        alive &= np.hypot(*(xy_m - xy_m[k]).T) >= min_distance_m
+        rest = alive[1:]
+        alive = rest[np.hypot(*(xy_m[rest] - xy_m[k]).T) >= min_distance_m]
     return chosen
 
 

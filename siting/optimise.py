@@ -37,7 +37,7 @@ from siting.criteria import FloatArray
 from siting.parameters.coefficient import Coefficient
 
 __all__ = ["CountyLimit", "OptimiseParams", "SiteCounts", "SitingChoice", "SitingProblem",
-           "choose_sites", "one_more_ranch", "with_one_more"]
+           "choose_sites", "county_shortfalls", "one_more_ranch", "with_one_more"]
 
 SOLVER: Final[str] = "HiGHS branch-and-cut via scipy.optimize.milp"
 _HIGHS_OPTIMAL: Final[int] = 0
@@ -148,6 +148,7 @@ class SitingChoice:
     mip_gap: float
     solve_s: float
     one_more: tuple[dict[str, object], ...] = ()
+    shortfalls: tuple[dict[str, object], ...] = ()
 
     @property
     def binding_limits(self) -> tuple[CountyLimit, ...]:
@@ -245,7 +246,7 @@ def choose_sites(problem: SitingProblem, counts: SiteCounts, params: OptimisePar
     if result.x is None:
         return SitingChoice(False, str(result.message), (), math.nan, math.nan, math.nan, (),
                             np.zeros(len(problem.parcel_avail_frac)), np.zeros(m), math.nan,
-                            elapsed)
+                            elapsed, shortfalls=county_shortfalls(problem, counts))
     return _choice(problem, params, result.x, str(result.message),
                    float(getattr(result, "mip_gap", 0.0) or 0.0), elapsed)
 
@@ -267,6 +268,46 @@ def _choice(problem: SitingProblem, params: OptimiseParams, solution: FloatArray
         objective_points=total - haul, total_score=total, haul_penalty_points=haul,
         county_limits=_county_limits(problem, chosen), parcel_used_frac=used_frac,
         pair_share_frac=share, mip_gap=gap, solve_s=elapsed)
+
+
+def _most_that_fit(values: FloatArray, headroom: float | None) -> int | None:
+    """How many of ``values`` fit in ``headroom``, smallest first (None: no limit)."""
+    if headroom is None or not math.isfinite(headroom):
+        return None
+    cumulative = np.cumsum(np.sort(np.nan_to_num(values)))
+    return int(np.searchsorted(cumulative, headroom * (1 + _BINDING_REL_TOL), side="right"))
+
+
+def county_shortfalls(problem: SitingProblem,
+                      counts: SiteCounts) -> tuple[dict[str, object], ...]:
+    """Say, per county asked for, how many sites its candidates and limits allow at most.
+
+    ``candidates`` counts the passing candidates there; ``most_by_water`` and
+    ``most_by_forage`` how many of them fit in the county's headroom, smallest needs first
+    (None: no such limit). A county asked for more than any of these cannot be served; if
+    every county can, the shared absorption land (or the limits together) is what fails.
+    With a total, one entry ``"*"`` sums the counties.
+    """
+    county = np.array(problem.county, dtype=object)
+    wanted = dict(counts.by_county) or {"*": counts.total or 0}
+    out = []
+    for adcode, n in wanted.items():
+        rows = np.ones(problem.n_sites, dtype=bool) if adcode == "*" else county == adcode
+        entry: dict[str, object] = {"adcode": adcode, "wanted": n,
+                                    "candidates": int(rows.sum())}
+        for kind, values, limits in (
+                ("water", problem.water_need_m3_per_yr, problem.water_headroom_m3_per_yr),
+                ("forage", problem.forage_need_mu, problem.forage_headroom_mu)):
+            if adcode == "*":
+                fits = [_most_that_fit(values[county == c], limits.get(c))
+                        for c in sorted(set(problem.county))]
+                entry[f"most_by_{kind}"] = sum(
+                    f if f is not None else int((county == c).sum())
+                    for f, c in zip(fits, sorted(set(problem.county)), strict=True))
+            else:
+                entry[f"most_by_{kind}"] = _most_that_fit(values[rows], limits.get(adcode))
+        out.append(entry)
+    return tuple(out)
 
 
 def _county_limits(problem: SitingProblem, chosen: np.ndarray) -> tuple[CountyLimit, ...]:
