@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import locales
+from cli.input_errors import report_bad_input
 from cli.options import non_negative, region_argument
+from errors import InputDataError
 from planning.locate import propose_candidates, write_candidates
 from planning.regions import load_region
 
@@ -41,6 +43,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run the command; a bad input file exits 2 with one line on stderr."""
+    try:
+        return _run(args, out)
+    except InputDataError as err:
+        return report_bad_input("locate", err, args.lang)
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     """Pick the candidates, write them and print one summary line."""
     candidates = propose_candidates(load_region(args.region), args.surface, count=args.count,
                                     min_distance_km=args.min_distance_km, lang=args.lang)

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import locales
+from cli.input_errors import report_bad_input
 from cli.options import region_argument
+from errors import InputDataError
 from planning.locate import write_candidates
 from planning.optimise import propose_remaining, siting_problem
 from planning.regions import load_region
@@ -107,6 +109,14 @@ def _text(data: dict[str, object], lang: str) -> str:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run the command; a bad input file exits 2 with one line on stderr."""
+    try:
+        return _run(args, out)
+    except InputDataError as err:
+        return report_bad_input("optimise", err, args.lang)
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     """Choose the sites, write them and print the answer."""
     counts = (SiteCounts(total=args.total) if args.total is not None
               else SiteCounts(by_county=args.counties))

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import locales
+from cli.input_errors import report_bad_input
 from cli.options import positive, region_argument
+from errors import InputDataError
 from planning.regions import load_region
 from planning.surface import (
     Progress,
@@ -68,6 +70,14 @@ def stderr_progress(lang: str) -> Progress:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run the command; a bad input file exits 2 with one line on stderr."""
+    try:
+        return _run(args, out)
+    except InputDataError as err:
+        return report_bad_input("surface", err, args.lang)
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     """Compute the surface and write it; print one summary line."""
     region = load_region(args.region)
     area_mu = args.footprint_mu or default_footprint_mu(region)
