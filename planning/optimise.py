@@ -39,8 +39,8 @@ from siting.optimise import (
     SitingChoice,
     SitingProblem,
     choose_sites,
-    with_one_more,
 )
+from siting.optimise_answer import explain_choice
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -165,8 +165,8 @@ def propose_remaining(inputs: OptimiseInputs, counts: SiteCounts, *,
     The chosen frame keeps the candidates' columns plus ``score`` (the scorer's),
     ``adcode``, ``n_need_kg_per_yr``, ``water_need_m3_per_yr`` and ``forage_land_mu``.
     """
-    choice = choose_sites(inputs.problem, counts, inputs.params)
-    if one_more:
-        choice = with_one_more(inputs.problem, counts, inputs.params, choice)
+    choice = explain_choice(inputs.problem, counts, inputs.params,
+                            choose_sites(inputs.problem, counts, inputs.params),
+                            one_more=one_more)
     chosen = inputs.candidates[inputs.candidates["site_id"].astype(str).isin(choice.chosen)]
     return choice, chosen.to_crs(STORAGE_CRS).reset_index(drop=True)

@@ -190,13 +190,18 @@ def window_rasters(context: SurfaceContext, window: GridWindow) -> tuple[WindowR
     box = shapely.box(*grid.window_bounds(window, margin_cells=margin))
     rules = [r for r in context.inputs.params.rules if r.enabled]
     touched, centred = {}, {}
+    # centre-sampled cells only for zones with an area limit above 0 (siting.surface)
+    by_area = {r.layer_kind for r in rules if r.kind in ("gate_inside", "gate_overlap")
+               and r.limit > 0}
     for kind in {r.layer_kind for r in rules if r.layer_kind in context.inputs.layers.features}:
         features = context.inputs.layers.features[kind]
-        geoms = features.geometry.to_numpy()[features.sindex.query(box, predicate="intersects")]
-        touched[kind] = rasterize_mask(list(geoms), transform=transform, shape=shape,
+        geoms = list(features.geometry.to_numpy()[
+            features.sindex.query(box, predicate="intersects")])
+        touched[kind] = rasterize_mask(geoms, transform=transform, shape=shape,
                                        all_touched=True)
-        centred[kind] = rasterize_mask(list(geoms), transform=transform, shape=shape,
-                                       all_touched=False)
+        if kind in by_area:
+            centred[kind] = rasterize_mask(geoms, transform=transform, shape=shape,
+                                           all_touched=False)
     counties = context.inputs.layers.counties
     county_index = rasterize_values(
         [] if counties is None else list(counties.geometry),

@@ -16,7 +16,8 @@ in kg/yr on the ledger's basis, haul in km, the penalty in points per t·km), su
 
 Only candidates that pass every hard gate may be given (the caller filters them). The answer
 (`SitingChoice`) names the limits at their bound (slack per county limit, parcels' used
-share) and, per county, what one more ranch there would need (`one_more_ranch`).
+share); `siting.optimise_answer` adds, per county, what one more ranch there would need or,
+when no set fits, how many each county's candidates and limits allow.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -37,12 +38,12 @@ from siting.criteria import FloatArray
 from siting.parameters.coefficient import Coefficient
 
 __all__ = ["CountyLimit", "OptimiseParams", "SiteCounts", "SitingChoice", "SitingProblem",
-           "choose_sites", "county_shortfalls", "one_more_ranch", "with_one_more"]
+           "choose_sites"]
 
 SOLVER: Final[str] = "HiGHS branch-and-cut via scipy.optimize.milp"
 _HIGHS_OPTIMAL: Final[int] = 0
 #: A limit whose slack is below this share of it (or 1e-6 absolute) is at its bound.
-_BINDING_REL_TOL: Final[float] = 1e-6
+BINDING_REL_TOL: Final[float] = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +247,7 @@ def choose_sites(problem: SitingProblem, counts: SiteCounts, params: OptimisePar
     if result.x is None:
         return SitingChoice(False, str(result.message), (), math.nan, math.nan, math.nan, (),
                             np.zeros(len(problem.parcel_avail_frac)), np.zeros(m), math.nan,
-                            elapsed, shortfalls=county_shortfalls(problem, counts))
+                            elapsed)
     return _choice(problem, params, result.x, str(result.message),
                    float(getattr(result, "mip_gap", 0.0) or 0.0), elapsed)
 
@@ -270,46 +271,6 @@ def _choice(problem: SitingProblem, params: OptimiseParams, solution: FloatArray
         pair_share_frac=share, mip_gap=gap, solve_s=elapsed)
 
 
-def _most_that_fit(values: FloatArray, headroom: float | None) -> int | None:
-    """How many of ``values`` fit in ``headroom``, smallest first (None: no limit)."""
-    if headroom is None or not math.isfinite(headroom):
-        return None
-    cumulative = np.cumsum(np.sort(np.nan_to_num(values)))
-    return int(np.searchsorted(cumulative, headroom * (1 + _BINDING_REL_TOL), side="right"))
-
-
-def county_shortfalls(problem: SitingProblem,
-                      counts: SiteCounts) -> tuple[dict[str, object], ...]:
-    """Say, per county asked for, how many sites its candidates and limits allow at most.
-
-    ``candidates`` counts the passing candidates there; ``most_by_water`` and
-    ``most_by_forage`` how many of them fit in the county's headroom, smallest needs first
-    (None: no such limit). A county asked for more than any of these cannot be served; if
-    every county can, the shared absorption land (or the limits together) is what fails.
-    With a total, one entry ``"*"`` sums the counties.
-    """
-    county = np.array(problem.county, dtype=object)
-    wanted = dict(counts.by_county) or {"*": counts.total or 0}
-    out = []
-    for adcode, n in wanted.items():
-        rows = np.ones(problem.n_sites, dtype=bool) if adcode == "*" else county == adcode
-        entry: dict[str, object] = {"adcode": adcode, "wanted": n,
-                                    "candidates": int(rows.sum())}
-        for kind, values, limits in (
-                ("water", problem.water_need_m3_per_yr, problem.water_headroom_m3_per_yr),
-                ("forage", problem.forage_need_mu, problem.forage_headroom_mu)):
-            if adcode == "*":
-                fits = [_most_that_fit(values[county == c], limits.get(c))
-                        for c in sorted(set(problem.county))]
-                entry[f"most_by_{kind}"] = sum(
-                    f if f is not None else int((county == c).sum())
-                    for f, c in zip(fits, sorted(set(problem.county)), strict=True))
-            else:
-                entry[f"most_by_{kind}"] = _most_that_fit(values[rows], limits.get(adcode))
-        out.append(entry)
-    return tuple(out)
-
-
 def _county_limits(problem: SitingProblem, chosen: np.ndarray) -> tuple[CountyLimit, ...]:
     out = []
     county = np.array(problem.county, dtype=object)
@@ -322,65 +283,6 @@ def _county_limits(problem: SitingProblem, chosen: np.ndarray) -> tuple[CountyLi
                 continue
             used = float(np.nansum(values[chosen & (county == adcode)]))
             slack = limit - used
-            binding = slack <= max(_BINDING_REL_TOL * abs(limit), 1e-6)
+            binding = slack <= max(BINDING_REL_TOL * abs(limit), 1e-6)
             out.append(CountyLimit(adcode, kind, float(limit), used, slack, binding))
     return tuple(out)
-
-
-def one_more_ranch(problem: SitingProblem, counts: SiteCounts, params: OptimiseParams,
-                   choice: SitingChoice) -> tuple[dict[str, object], ...]:
-    """Say, per county of ``counts``, whether one more ranch fits and what it would need.
-
-    For each county the choice is re-solved with one more site there. When that fails, the
-    shortfall of each county limit is the smallest over the unchosen candidates of the county
-    (``need - slack``, m³/yr water, 亩 forage), ``candidates_left`` counts them and
-    ``blocked_by`` lists what stops it: ``water``, ``forage``, ``absorption_land`` (no fit
-    even with the county's water and forage limits lifted: the shared parcels in reach) or
-    ``candidates`` (none left there).
-    """
-    out = []
-    wanted = dict(counts.by_county)
-    limits = {(lim.adcode, lim.kind): lim for lim in choice.county_limits}
-    county = np.array(problem.county, dtype=object)
-    left = np.array([s not in choice.chosen for s in problem.site_ids])
-    for adcode in wanted:
-        more = SiteCounts(by_county=tuple((c, n + (c == adcode)) for c, n in wanted.items()))
-        again = choose_sites(problem, more, params)
-        in_county = left & (county == adcode)
-        entry: dict[str, object] = {"adcode": adcode, "fits": again.feasible,
-                                    "candidates_left": int(in_county.sum())}
-        if not again.feasible:
-            blocked = [] if in_county.any() else ["candidates"]
-            for kind, values in (("water", problem.water_need_m3_per_yr),
-                                 ("forage", problem.forage_need_mu)):
-                limit = limits.get((adcode, kind))
-                if limit is not None and in_county.any():
-                    short = max(float(np.nanmin(values[in_county]) - limit.slack), 0.0)
-                    entry[f"{kind}_short"] = short
-                    blocked += [kind] if short > 0 else []
-            if in_county.any() and not _fits_without_county_limits(problem, more, params,
-                                                                   adcode):
-                blocked.append("absorption_land")
-            entry["blocked_by"] = blocked
-        else:
-            entry["objective_change_points"] = again.objective_points - choice.objective_points
-        out.append(entry)
-    return tuple(out)
-
-
-def _fits_without_county_limits(problem: SitingProblem, counts: SiteCounts,
-                                params: OptimiseParams, adcode: str) -> bool:
-    """Whether ``counts`` fit with the water and forage limits of ``adcode`` lifted."""
-    lifted = replace(
-        problem,
-        water_headroom_m3_per_yr={**problem.water_headroom_m3_per_yr, adcode: math.inf},
-        forage_headroom_mu={**problem.forage_headroom_mu, adcode: math.inf})
-    return choose_sites(lifted, counts, params).feasible
-
-
-def with_one_more(problem: SitingProblem, counts: SiteCounts, params: OptimiseParams,
-                  choice: SitingChoice) -> SitingChoice:
-    """Return ``choice`` with `one_more_ranch` filled in (per-county counts only)."""
-    if not counts.by_county or not choice.feasible:
-        return choice
-    return replace(choice, one_more=one_more_ranch(problem, counts, params, choice))

@@ -10,13 +10,8 @@ from scipy.optimize import linprog
 
 from errors import ParameterError
 from siting.ledger_lp import LedgerProblem, solve_ledger
-from siting.optimise import (
-    OptimiseParams,
-    SiteCounts,
-    SitingProblem,
-    choose_sites,
-    with_one_more,
-)
+from siting.optimise import OptimiseParams, SiteCounts, SitingProblem, choose_sites
+from siting.optimise_answer import explain_choice
 
 PENALTY = OptimiseParams(haul_penalty_points_per_t_km=0.5)
 
@@ -119,7 +114,7 @@ def test_chosen_set_passes_the_ledger() -> None:
 def test_binding_limits_and_one_more_ranch() -> None:
     problem = _problem()
     counts = SiteCounts(by_county=(("A", 2), ("B", 2)))
-    choice = with_one_more(problem, counts, PENALTY, choose_sites(problem, counts, PENALTY))
+    choice = explain_choice(problem, counts, PENALTY, choose_sites(problem, counts, PENALTY))
     assert choice.feasible
     by_key = {(lim.adcode, lim.kind): lim for lim in choice.county_limits}
     for lim in choice.county_limits:
@@ -137,9 +132,15 @@ def test_binding_limits_and_one_more_ranch() -> None:
     assert "water" in more["A"]["blocked_by"]  # type: ignore[operator]
 
 
-def test_infeasible_counts_are_an_outcome() -> None:
-    choice = choose_sites(_problem(), SiteCounts(by_county=(("B", 4),)), PENALTY)
+def test_infeasible_counts_are_an_outcome_with_shortfalls() -> None:
+    problem = _problem()
+    counts = SiteCounts(by_county=(("B", 4),))
+    choice = explain_choice(problem, counts, PENALTY, choose_sites(problem, counts, PENALTY))
     assert not choice.feasible and choice.chosen == ()
+    # county B: water 200 holds the smallest needs 30 + 40 + 90 = 160 (+120 is too much);
+    # forage 25 holds 5 + 6 + 11 = 22
+    assert choice.shortfalls == ({"adcode": "B", "wanted": 4, "candidates": 4,
+                                  "most_by_water": 3, "most_by_forage": 3},)
 
 
 def test_bad_counts_and_params_are_refused() -> None:
