@@ -3,7 +3,8 @@
 The table ``data/coefficients/optimiser.csv`` (a region pack may override it with
 ``<region_dir>/coefficients/optimiser.csv``) has the columns ``key, value, unit, status,
 source, note`` and the keys `OPTIMISER_KEYS`: ``haul_penalty_points_per_t_km`` (score points
-one tonne of nutrient hauled one km costs) and ``time_limit_s`` (solver time limit).
+one tonne of nutrient hauled one km costs), ``time_limit_s`` (solver time limit) and
+``pair_cover_factor`` (ledger pairs kept per candidate, as a multiple of its need).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 OPTIMISER_FILE: Final[str] = "optimiser.csv"
-OPTIMISER_KEYS: Final[tuple[str, ...]] = ("haul_penalty_points_per_t_km", "time_limit_s")
+OPTIMISER_KEYS: Final[tuple[str, ...]] = (
+    "haul_penalty_points_per_t_km", "time_limit_s", "pair_cover_factor")
 
 
 def load_optimise_params(region_dir: Path | None = None) -> OptimiseParams:
@@ -36,6 +38,7 @@ def load_optimise_params(region_dir: Path | None = None) -> OptimiseParams:
         return OptimiseParams(
             haul_penalty_points_per_t_km=records["haul_penalty_points_per_t_km"].value,
             time_limit_s=records["time_limit_s"].value,
+            pair_cover_factor=records["pair_cover_factor"].value,
             coefficients=tuple(records[k] for k in OPTIMISER_KEYS))
     except ParameterError as err:
         raise schema_error_for(path, err) from err

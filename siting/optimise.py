@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import numpy as np
@@ -38,7 +38,7 @@ from siting.criteria import FloatArray
 from siting.parameters.coefficient import Coefficient
 
 __all__ = ["CountyLimit", "OptimiseParams", "SiteCounts", "SitingChoice", "SitingProblem",
-           "choose_sites"]
+           "choose_sites", "nearest_pairs"]
 
 SOLVER: Final[str] = "HiGHS branch-and-cut via scipy.optimize.milp"
 _HIGHS_OPTIMAL: Final[int] = 0
@@ -56,12 +56,18 @@ class OptimiseParams:
         Score points one tonne of nutrient (ledger basis) hauled one km costs (>= 0).
     time_limit_s
         Solver time limit (s, > 0); the best set found so far is returned with its gap.
+    pair_cover_factor
+        Each candidate keeps only its nearest ledger pairs whose free capacity adds up to
+        this multiple of its need (>= 1; inf keeps every pair). Fewer columns make the MILP
+        fast; a chosen set stays feasible on the full ledger (a subset of pairs serves it),
+        and only the haul of far parcels is left out.
     coefficients
         The records the values came from.
     """
 
     haul_penalty_points_per_t_km: float
     time_limit_s: float = 60.0
+    pair_cover_factor: float = math.inf
     coefficients: tuple[Coefficient, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
@@ -69,6 +75,9 @@ class OptimiseParams:
         problems.require_positive("haul_penalty_points_per_t_km",
                                   self.haul_penalty_points_per_t_km, allow_zero=True)
         problems.require_positive("time_limit_s", self.time_limit_s)
+        if not self.pair_cover_factor >= 1:
+            problems.add(f"pair_cover_factor = {self.pair_cover_factor!r} must be >= 1",
+                         f"pair_cover_factor = {self.pair_cover_factor!r} 须 >= 1")
         problems.raise_if_any()
 
 
@@ -215,6 +224,30 @@ def _haul_t_km(problem: SitingProblem) -> FloatArray:
                       dtype=np.float64)
 
 
+def nearest_pairs(problem: SitingProblem, cover_factor: float) -> np.ndarray:
+    """Return the pair positions each candidate keeps: its nearest parcels (by haul) until
+    their free capacity reaches ``cover_factor`` x its need (the parcel crossing it is kept)."""
+    if not math.isfinite(cover_factor):
+        return np.arange(len(problem.pair_site))
+    order = np.lexsort((problem.pair_haul_km, problem.pair_site))
+    site = problem.pair_site[order]
+    cap = (problem.pair_cap_kg_per_yr * problem.parcel_avail_frac[problem.pair_parcel])[order]
+    total = np.cumsum(cap)
+    starts = np.flatnonzero(np.r_[True, site[1:] != site[:-1]])
+    before_group = np.r_[0.0, total][starts]
+    group = np.cumsum(np.r_[True, site[1:] != site[:-1]]) - 1
+    before = total - cap - before_group[group]
+    keep = before < cover_factor * problem.need_kg_per_yr[site]
+    return np.sort(order[keep])
+
+
+def _pruned(problem: SitingProblem, pairs: np.ndarray) -> SitingProblem:
+    return replace(problem, pair_site=problem.pair_site[pairs],
+                   pair_parcel=problem.pair_parcel[pairs],
+                   pair_cap_kg_per_yr=problem.pair_cap_kg_per_yr[pairs],
+                   pair_haul_km=problem.pair_haul_km[pairs])
+
+
 def choose_sites(problem: SitingProblem, counts: SiteCounts, params: OptimiseParams,
                  ) -> SitingChoice:
     """Choose the sites that maximise total score minus haul penalty within every limit.
@@ -233,7 +266,22 @@ def choose_sites(problem: SitingProblem, counts: SiteCounts, params: OptimisePar
     SitingChoice
         Chosen site ids, objective, each county limit's slack, the parcels' used share;
         ``feasible`` False (with the solver's message) when no set meets every limit.
+
+    Notes
+    -----
+    With a finite ``params.pair_cover_factor`` the MILP sees only `nearest_pairs`; the
+    returned shares are aligned with every pair of ``problem`` (0 on the others).
     """
+    pairs = nearest_pairs(problem, params.pair_cover_factor)
+    choice = _choose(_pruned(problem, pairs), counts, params)
+    share = np.zeros(len(problem.pair_site))
+    share[pairs] = choice.pair_share_frac
+    return replace(choice, pair_share_frac=share)
+
+
+def _choose(problem: SitingProblem, counts: SiteCounts, params: OptimiseParams,
+            ) -> SitingChoice:
+    """Solve the MILP on ``problem`` as given (see `choose_sites`)."""
     n, m = problem.n_sites, len(problem.pair_site)
     cost = np.concatenate([-problem.score,
                            params.haul_penalty_points_per_t_km * _haul_t_km(problem)])

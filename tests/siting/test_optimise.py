@@ -10,7 +10,13 @@ from scipy.optimize import linprog
 
 from errors import ParameterError
 from siting.ledger_lp import LedgerProblem, solve_ledger
-from siting.optimise import OptimiseParams, SiteCounts, SitingProblem, choose_sites
+from siting.optimise import (
+    OptimiseParams,
+    SiteCounts,
+    SitingProblem,
+    choose_sites,
+    nearest_pairs,
+)
 from siting.optimise_answer import explain_choice
 
 PENALTY = OptimiseParams(haul_penalty_points_per_t_km=0.5)
@@ -150,3 +156,30 @@ def test_bad_counts_and_params_are_refused() -> None:
         SiteCounts(by_county=(("A", 0),))
     with pytest.raises(ParameterError, match="haul_penalty_points_per_t_km"):
         OptimiseParams(haul_penalty_points_per_t_km=-1.0)
+
+
+def test_nearest_pairs_cover_the_need() -> None:
+    problem = _problem()
+    kept = nearest_pairs(problem, 1.0)
+    for site in range(problem.n_sites):
+        pairs = np.flatnonzero(problem.pair_site == site)
+        free = (problem.pair_cap_kg_per_yr * problem.parcel_avail_frac[problem.pair_parcel])
+        by_haul = pairs[np.argsort(problem.pair_haul_km[pairs])]
+        before = np.cumsum(free[by_haul]) - free[by_haul]
+        expected = by_haul[before < problem.need_kg_per_yr[site]]
+        assert set(kept[problem.pair_site[kept] == site]) == set(expected)
+    assert len(nearest_pairs(problem, float("inf"))) == len(problem.pair_site)
+
+
+def test_pruned_choice_stays_feasible_and_aligned() -> None:
+    problem = _problem()
+    pruned = OptimiseParams(haul_penalty_points_per_t_km=0.5, pair_cover_factor=1.0)
+    choice = choose_sites(problem, SiteCounts(total=3), pruned)
+    assert choice.feasible and len(choice.pair_share_frac) == len(problem.pair_site)
+    served = np.bincount(problem.pair_site, choice.pair_share_frac * problem.pair_cap_kg_per_yr,
+                         problem.n_sites)
+    for site_id in choice.chosen:
+        k = problem.site_ids.index(site_id)
+        assert served[k] >= problem.need_kg_per_yr[k] * (1 - 1e-9)
+    with pytest.raises(ParameterError, match="pair_cover_factor"):
+        OptimiseParams(haul_penalty_points_per_t_km=0.5, pair_cover_factor=0.5)
