@@ -14,6 +14,10 @@ in kg/yr on the ledger's basis, haul in km, the penalty in points per t·km), su
 * forage:  ``sum_{s in c} forage_s x_s <= headroom_c`` (county forage land not yet needed);
 * counts:  ``sum_{s in c} x_s = n_c`` per county, or ``sum_s x_s = K``.
 
+Each candidate keeps only its nearest pairs covering ``pair_cover_factor`` x its need
+(`nearest_pairs`; 2,000 Hohhot candidates have about 790,000 pairs in a 10 km radius), so
+the programme stays small; a chosen set remains feasible on the full ledger.
+
 Only candidates that pass every hard gate may be given (the caller filters them). The answer
 (`SitingChoice`) names the limits at their bound (slack per county limit, parcels' used
 share); `siting.optimise_answer` adds, per county, what one more ranch there would need or,
