@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from cli import balance, buildout, capacity, plan, report, score
+from cli import balance, buildout, capacity, locate, optimise, plan, report, score, surface
 from errors import ParameterError, PlannerError
 from planning.regions import REGIONS_DIR_ENV, use_regions_dir
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 #: Registered commands, in help order. Add a module here to add a command.
-COMMANDS = (balance, capacity, buildout, score, plan, report)
+COMMANDS = (balance, capacity, buildout, score, surface, locate, optimise, plan, report)
 EXIT_DATA_ERROR = 1
 EXIT_USAGE = 2
 

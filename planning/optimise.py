@@ -1,0 +1,172 @@
+"""Choose the remaining ranches of a plan among candidate sites (`python -m siting optimise`).
+
+`siting_problem` builds the optimiser's input from a candidates file (e.g. the output of
+``python -m siting locate``): each candidate is scored by the site scorer
+(`planning.site_scoring.assess_site_file`; only those passing every hard gate stay), its
+needs come from `siting.farm_needs.farm_needs` (the scenario check's call: N need on the
+ledger's basis, forage land, water), its ledger pairs from `siting.allocate.build_candidates`
+on the plan's absorption parcels (`planning.plan_inputs`), and each county's headroom from
+the build-out check with no new farms (`county_headroom`: water cap minus use, forage land
+grown minus land the baseline herd needs). `propose_remaining` runs the MILP
+(`siting.optimise`) and is the one call a "propose the remaining ranches" button makes.
+
+Parcels are taken whole (free share 1): the farms of a stored scenario do not hold land yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+
+from geo.crs import STORAGE_CRS
+from layers.coefficients import load_nutrient_params
+from layers.optimiser_params import load_optimise_params
+from planning.buildout_inputs import load_buildout_inputs
+from planning.plan_inputs import load_plan_inputs
+from planning.regions import region_outline
+from planning.site_scoring import ScoreOptions, assess_site_file, read_sites
+from siting.allocate import build_candidates
+from siting.buildout import run_buildout
+from siting.farm_needs import farm_needs
+from siting.optimise import (
+    OptimiseParams,
+    SiteCounts,
+    SitingChoice,
+    SitingProblem,
+    choose_sites,
+)
+from siting.optimise_answer import explain_choice
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from layers.region import Region
+
+#: Forage crops whose planted area counts as forage land (build-out county totals).
+FORAGE_CROPS: Final[tuple[str, ...]] = ("silage_corn", "alfalfa", "oat_hay")
+_PROPOSED: Final[str] = "proposed"
+
+
+def county_headroom(region: Region, year: int) -> pd.DataFrame:
+    """Return each county's water and forage headroom in ``year`` with no new farms.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``adcode``; ``water_headroom_m3_per_yr`` = cap - use (m³/yr; NaN without a cap);
+        ``forage_headroom_mu`` = forage land grown - land the baseline herd needs (亩), over
+        `FORAGE_CROPS`.
+    """
+    inputs, parameters = load_buildout_inputs(region, load_nutrient_params(region.dir))
+    no_farms = pd.DataFrame({"farm_id": pd.Series(dtype=str), "adcode": pd.Series(dtype=str),
+                             "status": pd.Series(dtype=str),
+                             "start_year": pd.Series(dtype="int64"),
+                             "dairy_cow_head": pd.Series(dtype="float64")})
+    totals = run_buildout(no_farms, [year], inputs, parameters).county_totals
+    grown = totals[[f"{crop}_area_mu" for crop in FORAGE_CROPS]].sum(axis=1)
+    needed = totals[[f"{crop}_area_needed_mu" for crop in FORAGE_CROPS]].sum(axis=1)
+    return pd.DataFrame({
+        "adcode": totals["adcode"].astype(str),
+        "water_headroom_m3_per_yr": (totals["water_cap_m3_per_yr"]
+                                     - totals["water_use_m3_per_yr"]).astype(float),
+        "forage_headroom_mu": (grown - needed).astype(float)}).reset_index(drop=True)
+
+
+@dataclass(frozen=True, eq=False)
+class OptimiseInputs:
+    """The optimiser's problem, the passing candidates (analysis CRS) and what was left out."""
+
+    problem: SitingProblem
+    candidates: gpd.GeoDataFrame
+    failed: tuple[str, ...]
+    params: OptimiseParams
+
+
+def _passing(region: Region, path: Path, lang: str) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
+    site_input = read_sites(path, herd=None, region_outline=region_outline(region), lang=lang)
+    assessment, _ = assess_site_file(site_input, region, ScoreOptions())
+    scored = assessment.scores.to_frame().set_index("site_id")
+    sites = assessment.sites.assign(score=scored["score"].reindex(
+        assessment.sites["site_id"].astype(str)).to_numpy(dtype=float))
+    passed = scored["passed"].reindex(sites["site_id"].astype(str)).to_numpy(dtype=bool)
+    failed = tuple(sites.loc[~passed, "site_id"].astype(str))
+    return sites[passed & np.isfinite(sites["score"])].reset_index(drop=True), failed
+
+
+def _farms(sites: gpd.GeoDataFrame, needs: pd.DataFrame, radius_km: float) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({
+        "farm_id": sites["site_id"].astype(str).to_numpy(dtype=object),
+        "status": _PROPOSED, "haul_radius_km": radius_km,
+        "n_need_kg_per_yr": needs["n_need_kg_per_yr"].to_numpy(dtype=float),
+        "p_need_kg_per_yr": needs["p_need_kg_per_yr"].to_numpy(dtype=float)},
+        geometry=sites.geometry.to_numpy(), crs=sites.crs)
+
+
+def _by_adcode(values: pd.Series) -> dict[str, float]:
+    return {str(k): float(v) for k, v in values.items()}
+
+
+def siting_problem(region: Region, candidates_path: Path, *, year: int | None = None,
+                   lang: str = "zh") -> OptimiseInputs:
+    """Build the optimiser's problem from a candidates file.
+
+    Parameters
+    ----------
+    candidates_path
+        Polygons with ``site_id`` and ``dairy_cow_head`` (as written by ``locate``).
+    year
+        Year of the counties' water use and forage land (None: the region's water baseline
+        year).
+
+    Raises
+    ------
+    InputDataError
+        If the file cannot be read or no candidate is usable.
+    """
+    sites, failed = _passing(region, candidates_path, lang)
+    plan = load_plan_inputs(region)
+    table = pd.DataFrame({"site_id": sites["site_id"].astype(str), "name": sites["name"],
+                          "dairy_cow_head": sites["dairy_cow_head"].astype(float),
+                          "county_code": sites["adcode"]})
+    needs = farm_needs(table, plan.params)
+    farms = _farms(sites, needs, plan.allocation.default_haul_radius_km)
+    pairs = build_candidates(farms, plan.parcels, plan.allocation).pairs
+    site_pos = pd.Index(farms["farm_id"]).get_indexer(pairs["farm_id"])
+    parcel_pos = pairs["parcel_pos"].to_numpy(dtype=np.int64)
+    headroom = county_headroom(region, year or region.plan.water_baseline_year)
+    by_county = headroom.set_index("adcode")
+    problem = SitingProblem(
+        site_ids=tuple(farms["farm_id"]), score=sites["score"].to_numpy(dtype=float),
+        county=tuple(str(a) for a in sites["adcode"]),
+        need_kg_per_yr=needs["n_need_kg_per_yr"].to_numpy(dtype=float),
+        water_need_m3_per_yr=needs["water_need_m3_per_yr"].to_numpy(dtype=float),
+        forage_need_mu=needs["forage_land_mu"].to_numpy(dtype=float),
+        pair_site=site_pos.astype(np.int64), pair_parcel=parcel_pos,
+        pair_cap_kg_per_yr=plan.parcels["n_capacity_kg_per_yr"].to_numpy(dtype=float)[
+            parcel_pos],
+        pair_haul_km=pairs["haul_km"].to_numpy(dtype=float),
+        parcel_avail_frac=np.ones(len(plan.parcels)),
+        water_headroom_m3_per_yr=_by_adcode(by_county["water_headroom_m3_per_yr"]),
+        forage_headroom_mu=_by_adcode(by_county["forage_headroom_mu"]))
+    enriched = sites.assign(**{c: needs[c].to_numpy() for c in
+                               ("n_need_kg_per_yr", "water_need_m3_per_yr", "forage_land_mu")})
+    return OptimiseInputs(problem, enriched, failed, load_optimise_params(region.dir))
+
+
+def propose_remaining(inputs: OptimiseInputs, counts: SiteCounts, *,
+                      one_more: bool = True) -> tuple[SitingChoice, gpd.GeoDataFrame]:
+    """Choose the sites and return the choice with the chosen candidates (EPSG:4326).
+
+    The chosen frame keeps the candidates' columns plus ``score`` (the scorer's),
+    ``adcode``, ``n_need_kg_per_yr``, ``water_need_m3_per_yr`` and ``forage_land_mu``.
+    """
+    choice = explain_choice(inputs.problem, counts, inputs.params,
+                            choose_sites(inputs.problem, counts, inputs.params),
+                            one_more=one_more)
+    chosen = inputs.candidates[inputs.candidates["site_id"].astype(str).isin(choice.chosen)]
+    return choice, chosen.to_crs(STORAGE_CRS).reset_index(drop=True)
