@@ -24,6 +24,7 @@ test: dev assets data chromium lint
 MYPY_PATHS := geo siting layers planning store errors.py problems.py locales
 lint: dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy $(MYPY_PATHS)
 
 venv: $(VENV)/.installed

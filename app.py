@@ -15,8 +15,7 @@ from ui.navigation import PAGES
 from ui.sidebar import render_sidebar
 
 # 1. Page config and state
-st.set_page_config(page_title=t("app.title", "zh"), page_icon="🌾",
-                   layout="wide")
+st.set_page_config(page_title=t("app.title", "zh"), page_icon="🌾", layout="wide")
 data.use_configured_regions_dir()
 state.init_state()
 
@@ -25,8 +24,16 @@ render_sidebar()
 lang = state.lang()
 
 # 3. Navigation: one st.Page per registered page; url_path is the same in both languages
-pages = [st.Page(spec.render, title=t(spec.title_key, lang), icon=spec.icon,
-                 url_path=spec.key, default=(i == 0)) for i, spec in enumerate(PAGES)]
+pages = [
+    st.Page(
+        spec.render,
+        title=t(spec.title_key, lang),
+        icon=spec.icon,
+        url_path=spec.key,
+        default=(i == 0),
+    )
+    for i, spec in enumerate(PAGES)
+]
 
 # 4. Render the chosen page
 st.navigation(pages, position="sidebar").run()

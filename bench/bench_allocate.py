@@ -56,8 +56,10 @@ HOHHOT_LAT_DEG = (39.6, 41.4)
 SEED = 20240601
 # Bench assumption: head per planned ranch (the plan's 大型奶牛牧场; not a plan figure).
 DEMO_HERD_HEAD = 5_000
-DEMO_STATUS_COLUMNS = (("under_construction", "ranches_under_construction_2021"),
-                       ("proposed", "ranches_new_to_site"))
+DEMO_STATUS_COLUMNS = (
+    ("under_construction", "ranches_under_construction_2021"),
+    ("proposed", "ranches_new_to_site"),
+)
 # Synthetic capacities per mu of parcel (not agronomic values).
 N_CAPACITY_KG_PER_MU = 12.0
 P_CAPACITY_KG_PER_MU = 2.0
@@ -78,16 +80,29 @@ class Scenario:
     haul_radius_km: float | None = None
 
 
-FALLBACK_DEMO = Scenario("synthetic Hohhot-like demo (25 farms x 5,000 parcels)",
-                         (("under_construction", 15), ("proposed", 10)), 5_000, (300.0, 900.0),
-                         (100_000.0, 300_000.0))
+FALLBACK_DEMO = Scenario(
+    "synthetic Hohhot-like demo (25 farms x 5,000 parcels)",
+    (("under_construction", 15), ("proposed", 10)),
+    5_000,
+    (300.0, 900.0),
+    (100_000.0, 300_000.0),
+)
 SCENARIOS = (
-    Scenario("50 farms x 100,000 parcels",
-             (("existing", 20), ("under_construction", 15), ("proposed", 15)), 100_000,
-             (100.0, 400.0), (300_000.0, 1_500_000.0)),
-    Scenario("50 farms x 100,000 parcels, 30 km radius (stress: few large components)",
-             (("existing", 20), ("under_construction", 15), ("proposed", 15)), 100_000,
-             (100.0, 400.0), (300_000.0, 1_500_000.0), haul_radius_km=30.0),
+    Scenario(
+        "50 farms x 100,000 parcels",
+        (("existing", 20), ("under_construction", 15), ("proposed", 15)),
+        100_000,
+        (100.0, 400.0),
+        (300_000.0, 1_500_000.0),
+    ),
+    Scenario(
+        "50 farms x 100,000 parcels, 30 km radius (stress: few large components)",
+        (("existing", 20), ("under_construction", 15), ("proposed", 15)),
+        100_000,
+        (100.0, 400.0),
+        (300_000.0, 1_500_000.0),
+        haul_radius_km=30.0,
+    ),
 )
 
 
@@ -109,21 +124,30 @@ def hohhot_demo_layers(rng: np.random.Generator) -> Layers:
     """
     region = load_region(REGION_ID)
     nutrient_params = load_nutrient_params(region.dir)
-    parcels = parcel_absorption_capacity(load_parcels(region).to_crs(region.analysis_crs),
-                                         load_crop_table(region.dir), nutrient_params)
+    parcels = parcel_absorption_capacity(
+        load_parcels(region).to_crs(region.analysis_crs),
+        load_crop_table(region.dir),
+        nutrient_params,
+    )
     supply = manure_supply({DAIRY_COW: DEMO_HERD_HEAD}, nutrient_params)
     rows, sites = [], []
     for target in load_ranch_targets(region).itertuples():
         in_county = np.flatnonzero((parcels["adcode"] == target.adcode).to_numpy())
         for status, column in DEMO_STATUS_COLUMNS:
             for pick in rng.choice(in_county, size=getattr(target, column), replace=False):
-                rows.append({"farm_id": f"{target.adcode}-{status}-{len(rows):02d}",
-                             "status": status, "n_need_kg_per_yr": supply.n_supply_kg_per_yr,
-                             "p_need_kg_per_yr": supply.p_supply_kg_per_yr})
+                rows.append(
+                    {
+                        "farm_id": f"{target.adcode}-{status}-{len(rows):02d}",
+                        "status": status,
+                        "n_need_kg_per_yr": supply.n_supply_kg_per_yr,
+                        "p_need_kg_per_yr": supply.p_supply_kg_per_yr,
+                    }
+                )
                 sites.append(parcels.geometry.iloc[pick].representative_point())
     order = sorted(range(len(rows)), key=lambda i: rows[i]["status"] == "proposed")
-    farms = gpd.GeoDataFrame([rows[i] for i in order], geometry=[sites[i] for i in order],
-                             crs=region.analysis_crs)
+    farms = gpd.GeoDataFrame(
+        [rows[i] for i in order], geometry=[sites[i] for i in order], crs=region.analysis_crs
+    )
     return farms, parcels
 
 
@@ -133,20 +157,25 @@ def synthetic_layers(scenario: Scenario, rng: np.random.Generator) -> Layers:
     status = np.concatenate([[name] * count for name, count in scenario.farms_by_status])
     n_farms = len(status)
     radius_km = np.nan if scenario.haul_radius_km is None else scenario.haul_radius_km
-    farms = gpd.GeoDataFrame({
-        "farm_id": [f"F{i:03d}" for i in range(n_farms)],
-        "status": status,
-        "n_need_kg_per_yr": rng.uniform(*scenario.n_need_kg_per_yr, n_farms),
-        "p_need_kg_per_yr": 0.0,
-        "haul_radius_km": radius_km,
-    }, geometry=shapely.points(rng.uniform(xmin, xmax, n_farms),
-                               rng.uniform(ymin, ymax, n_farms)), crs=ANALYSIS_CRS)
+    farms = gpd.GeoDataFrame(
+        {
+            "farm_id": [f"F{i:03d}" for i in range(n_farms)],
+            "status": status,
+            "n_need_kg_per_yr": rng.uniform(*scenario.n_need_kg_per_yr, n_farms),
+            "p_need_kg_per_yr": 0.0,
+            "haul_radius_km": radius_km,
+        },
+        geometry=shapely.points(rng.uniform(xmin, xmax, n_farms), rng.uniform(ymin, ymax, n_farms)),
+        crs=ANALYSIS_CRS,
+    )
     n = scenario.n_parcels
     x, y = rng.uniform(xmin, xmax, n), rng.uniform(ymin, ymax, n)
     half_m = rng.uniform(*scenario.parcel_side_m, n) / 2
-    parcels = gpd.GeoDataFrame({"parcel_id": [f"P{i:06d}" for i in range(n)]},
-                               geometry=shapely.box(x - half_m, y - half_m, x + half_m, y + half_m),
-                               crs=ANALYSIS_CRS)
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": [f"P{i:06d}" for i in range(n)]},
+        geometry=shapely.box(x - half_m, y - half_m, x + half_m, y + half_m),
+        crs=ANALYSIS_CRS,
+    )
     parcels["area_mu"] = area_mu(parcels).to_numpy()
     parcels["n_capacity_kg_per_yr"] = parcels["area_mu"] * N_CAPACITY_KG_PER_MU
     parcels["p_capacity_kg_per_yr"] = parcels["area_mu"] * P_CAPACITY_KG_PER_MU
@@ -162,56 +191,79 @@ def _timed(label: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> A
 
 def _summary(result: AllocationResult) -> str:
     farms = result.farms
-    return (f"pairs {result.n_pairs:,}; components solved {result.n_components_solved}, reused "
-            f"{result.n_components_reused}; unmet {farms['unmet_kg_per_yr'].sum():,.0f} of "
-            f"{farms['need_kg_per_yr'].sum():,.0f} kg N/yr; land "
-            f"{farms['land_allocated_mu'].sum():,.0f} mu; haul "
-            f"{result.total_nutrient_kg_km_per_yr:,.0f} kg N x km")
+    return (
+        f"pairs {result.n_pairs:,}; components solved {result.n_components_solved}, reused "
+        f"{result.n_components_reused}; unmet {farms['unmet_kg_per_yr'].sum():,.0f} of "
+        f"{farms['need_kg_per_yr'].sum():,.0f} kg N/yr; land "
+        f"{farms['land_allocated_mu'].sum():,.0f} mu; haul "
+        f"{result.total_nutrient_kg_km_per_yr:,.0f} kg N x km"
+    )
 
 
-def run_layers(name: str, farms: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame,
-               params: AllocationParams) -> None:
+def run_layers(
+    name: str, farms: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, params: AllocationParams
+) -> None:
     """Print the timings of one scenario: build, solve, incremental edit, full rebuild."""
     print(f"{name}: {len(farms)} farms, {len(parcels):,} parcels", flush=True)
     candidates = _timed("build_candidates", build_candidates, farms, parcels, params)
-    result = _timed("solve_allocation (from scratch)", solve_allocation, candidates, farms,
-                    parcels, params)
+    result = _timed(
+        "solve_allocation (from scratch)", solve_allocation, candidates, farms, parcels, params
+    )
     print(f"    {_summary(result)}; lp {result.timings_s['lp']:.3f} s")
     edited = farms.copy()
     last = edited.index[-1]
-    edited.loc[last, "geometry"] = shapely.affinity.translate(edited.geometry.loc[last],
-                                                              xoff=EDIT_SHIFT_M)
+    edited.loc[last, "geometry"] = shapely.affinity.translate(
+        edited.geometry.loc[last], xoff=EDIT_SHIFT_M
+    )
     start = time.perf_counter()
-    updated = _timed("edit one site: update_candidates", update_candidates, candidates,
-                     edited.loc[[last]], parcels, params)
-    again = _timed("edit one site: solve_allocation(previous=)", solve_allocation, updated,
-                   edited, parcels, params, previous=result)
+    updated = _timed(
+        "edit one site: update_candidates",
+        update_candidates,
+        candidates,
+        edited.loc[[last]],
+        parcels,
+        params,
+    )
+    again = _timed(
+        "edit one site: solve_allocation(previous=)",
+        solve_allocation,
+        updated,
+        edited,
+        parcels,
+        params,
+        previous=result,
+    )
     print(f"  {'edit one site: incremental total':<44s} {time.perf_counter() - start:8.3f} s")
     print(f"    {_summary(again)}")
     start = time.perf_counter()
     full = solve_allocation(build_candidates(edited, parcels, params), edited, parcels, params)
     print(f"  {'edit one site: full rebuild + solve':<44s} {time.perf_counter() - start:8.3f} s")
-    same = np.isclose(full.total_nutrient_kg_km_per_yr, again.total_nutrient_kg_km_per_yr,
-                      rtol=1e-9)
+    same = np.isclose(
+        full.total_nutrient_kg_km_per_yr, again.total_nutrient_kg_km_per_yr, rtol=1e-9
+    )
     print(f"    incremental == full rebuild (haul objective): {bool(same)}")
 
 
 def main() -> None:
     """Run the Hohhot demo and the synthetic scenarios with the bundled default parameters."""
     params = load_allocation_params()
-    print(f"default radius {params.default_haul_radius_km:g} km, road factor "
-          f"{params.road_factor:g}; Hohhot box in EPSG:4546 "
-          f"{tuple(round(v) for v in hohhot_extent_m())}")
+    print(
+        f"default radius {params.default_haul_radius_km:g} km, road factor "
+        f"{params.road_factor:g}; Hohhot box in EPSG:4546 "
+        f"{tuple(round(v) for v in hohhot_extent_m())}"
+    )
     try:
         farms, parcels = hohhot_demo_layers(np.random.default_rng(SEED))
         run_layers(f"Hohhot demo ({DEMO_HERD_HEAD:,} cows per ranch)", farms, parcels, params)
     except FileFormatError as err:
         print(f"Hohhot demo parcels unavailable ({err}); running the synthetic stand-in")
-        run_layers(FALLBACK_DEMO.name, *synthetic_layers(FALLBACK_DEMO,
-                                                         np.random.default_rng(SEED)), params)
+        run_layers(
+            FALLBACK_DEMO.name,
+            *synthetic_layers(FALLBACK_DEMO, np.random.default_rng(SEED)),
+            params,
+        )
     for scenario in SCENARIOS:
-        run_layers(scenario.name, *synthetic_layers(scenario, np.random.default_rng(SEED)),
-                   params)
+        run_layers(scenario.name, *synthetic_layers(scenario, np.random.default_rng(SEED)), params)
 
 
 if __name__ == "__main__":

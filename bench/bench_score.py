@@ -30,8 +30,14 @@ ONE_SITE = "DEMO-11"  # passes every gate, so every criterion is measured
 
 
 def _score(sites: gpd.GeoDataFrame, inputs: SitingInputs) -> SiteAssessment:
-    return assess_sites(sites, inputs.layers, inputs.params, default_weights(inputs.params),
-                        needs=inputs.needs, terrain=site_terrain(sites, inputs))
+    return assess_sites(
+        sites,
+        inputs.layers,
+        inputs.params,
+        default_weights(inputs.params),
+        needs=inputs.needs,
+        terrain=site_terrain(sites, inputs),
+    )
 
 
 def _time(call: Callable[[], object]) -> float:
@@ -46,19 +52,26 @@ def main() -> None:
     start = time.perf_counter()
     inputs = load_siting_inputs(region, county_water=county_water_use(region, 2021))
     parcels = 0 if inputs.layers.parcels is None else len(inputs.layers.parcels)
-    print(f"load inputs (constraint layers, {parcels:,} parcels, tables, county water): "
-          f"{time.perf_counter() - start:.2f} s")
+    print(
+        f"load inputs (constraint layers, {parcels:,} parcels, tables, county water): "
+        f"{time.perf_counter() - start:.2f} s"
+    )
     demo = gpd.read_file(region.dir / "demo_candidates.geojson")
-    for label, sites in ((f"one candidate ({ONE_SITE})", demo[demo["site_id"] == ONE_SITE]),
-                         (f"{len(demo)} demo candidates", demo)):
+    for label, sites in (
+        (f"one candidate ({ONE_SITE})", demo[demo["site_id"] == ONE_SITE]),
+        (f"{len(demo)} demo candidates", demo),
+    ):
         cold = _time(lambda s=sites: _score(s, inputs))
         warm = [_time(lambda s=sites: _score(s, inputs)) for _ in range(REPEATS)]
-        print(f"{label}: cold {cold * 1000:.0f} ms, warm median "
-              f"{statistics.median(warm) * 1000:.0f} ms (min {min(warm) * 1000:.0f}, "
-              f"max {max(warm) * 1000:.0f}; {REPEATS} runs)")
+        print(
+            f"{label}: cold {cold * 1000:.0f} ms, warm median "
+            f"{statistics.median(warm) * 1000:.0f} ms (min {min(warm) * 1000:.0f}, "
+            f"max {max(warm) * 1000:.0f}; {REPEATS} runs)"
+        )
     result = _score(demo[demo["site_id"] == ONE_SITE], inputs).scores.sites[0]
-    print(f"{ONE_SITE}: passed={result.passed}, score={result.score:.1f}, "
-          f"target < 1 s per candidate")
+    print(
+        f"{ONE_SITE}: passed={result.passed}, score={result.score:.1f}, target < 1 s per candidate"
+    )
 
 
 if __name__ == "__main__":

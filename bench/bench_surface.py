@@ -57,32 +57,42 @@ def main() -> None:
         done = time.perf_counter()
         sys.stderr.write("\n")
         grid = context.grid
-        print(f"surface {grid.width} x {grid.height} cells of 30 m ({grid.width * grid.height:,}):"
-              f" {done - start:.1f} s (load {loaded - start:.1f} s, windows "
-              f"{done - loaded:.1f} s; process CPU {time.process_time() - cpu:.1f} s), "
-              f"peak memory {_peak_gb():.2f} GB; "
-              f"COG {tif.stat().st_size / 1e6:.1f} MB; targets <= 60 s, < 2 GB")
+        print(
+            f"surface {grid.width} x {grid.height} cells of 30 m ({grid.width * grid.height:,}):"
+            f" {done - start:.1f} s (load {loaded - start:.1f} s, windows "
+            f"{done - loaded:.1f} s; process CPU {time.process_time() - cpu:.1f} s), "
+            f"peak memory {_peak_gb():.2f} GB; "
+            f"COG {tif.stat().st_size / 1e6:.1f} MB; targets <= 60 s, < 2 GB"
+        )
         start = time.perf_counter()
-        candidates = propose_candidates(region, tif, count=CANDIDATES,
-                                        min_distance_km=MIN_DISTANCE_KM, lang="en")
+        candidates = propose_candidates(
+            region, tif, count=CANDIDATES, min_distance_km=MIN_DISTANCE_KM, lang="en"
+        )
         gpkg = write_candidates(candidates, Path(folder) / "candidates.gpkg")
-        print(f"locate {len(candidates):,} candidates >= {MIN_DISTANCE_KM} km apart: "
-              f"{time.perf_counter() - start:.1f} s")
+        print(
+            f"locate {len(candidates):,} candidates >= {MIN_DISTANCE_KM} km apart: "
+            f"{time.perf_counter() - start:.1f} s"
+        )
         start = time.perf_counter()
         inputs = siting_problem(region, gpkg, lang="en")
         problem = inputs.problem
-        print(f"optimiser problem ({problem.n_sites:,} passing candidates, "
-              f"{len(problem.pair_site):,} ledger pairs; scoring every candidate): "
-              f"{time.perf_counter() - start:.1f} s")
-        for label, counts in (("10 in total", SiteCounts(total=10)),
-                              ("plan counts 150121:2,150123:3,150122:4,150124:1",
-                               SiteCounts(by_county=PLAN_COUNTS))):
+        print(
+            f"optimiser problem ({problem.n_sites:,} passing candidates, "
+            f"{len(problem.pair_site):,} ledger pairs; scoring every candidate): "
+            f"{time.perf_counter() - start:.1f} s"
+        )
+        for label, counts in (
+            ("10 in total", SiteCounts(total=10)),
+            ("plan counts 150121:2,150123:3,150122:4,150124:1", SiteCounts(by_county=PLAN_COUNTS)),
+        ):
             start = time.perf_counter()
             choice = choose_sites(problem, counts, inputs.params)
-            print(f"optimiser, {label}: {time.perf_counter() - start:.1f} s, feasible "
-                  f"{choice.feasible}, objective {choice.objective_points:.1f}, "
-                  f"binding {[(b.adcode, b.kind) for b in choice.binding_limits]}; "
-                  f"target <= 30 s")
+            print(
+                f"optimiser, {label}: {time.perf_counter() - start:.1f} s, feasible "
+                f"{choice.feasible}, objective {choice.objective_points:.1f}, "
+                f"binding {[(b.adcode, b.kind) for b in choice.binding_limits]}; "
+                f"target <= 30 s"
+            )
     print(f"peak memory of the whole bench: {_peak_gb():.2f} GB")
 
 

@@ -42,10 +42,15 @@ class OneLineParser(argparse.ArgumentParser):
 def build_parser() -> OneLineParser:
     """Return the parser with every registered command."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("en", "zh"), default="en",
-                        help="language of messages and notes (default: en)")
-    parser = OneLineParser(prog="python -m siting",
-                           description="Forage & farm siting planner: command line.")
+    common.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of messages and notes (default: en)",
+    )
+    parser = OneLineParser(
+        prog="python -m siting", description="Forage & farm siting planner: command line."
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(subparsers, common)
@@ -67,12 +72,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args, sys.stdout))
     except ParameterError as err:
-        print(f"{parser.prog} {args.command}: error: {one_line(err.message(args.lang))}",
-              file=sys.stderr)
+        print(
+            f"{parser.prog} {args.command}: error: {one_line(err.message(args.lang))}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     except PlannerError as err:
-        print(f"{parser.prog} {args.command}: error: {one_line(err.message(args.lang))}",
-              file=sys.stderr)
+        print(
+            f"{parser.prog} {args.command}: error: {one_line(err.message(args.lang))}",
+            file=sys.stderr,
+        )
         return EXIT_DATA_ERROR
     except BrokenPipeError:
         # The reader closed the pipe (e.g. `| head`): stop quietly, as Unix tools do.

@@ -50,42 +50,83 @@ def animals(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(msg) from None
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     """Add the ``balance`` command."""
     parser = subparsers.add_parser(
-        "balance", parents=[common], help="manure N/P supply vs land of one farm",
+        "balance",
+        parents=[common],
+        help="manure N/P supply vs land of one farm",
         description="Pig equivalents, manure N and P supply, crop manure demand per mu and the "
-                    "land the farm needs on the N and P bases (农办牧〔2018〕1号).")
-    parser.add_argument("--animals", type=animals, action="append", required=True,
-                        metavar="SPECIES=HEAD",
-                        help="head on stock; repeat for several species (dairy_cow, beef_cattle, "
-                             "sheep, goat, pig, poultry)")
+        "land the farm needs on the N and P bases (农办牧〔2018〕1号).",
+    )
+    parser.add_argument(
+        "--animals",
+        type=animals,
+        action="append",
+        required=True,
+        metavar="SPECIES=HEAD",
+        help="head on stock; repeat for several species (dairy_cow, beef_cattle, "
+        "sheep, goat, pig, poultry)",
+    )
     parser.add_argument("--crop", required=True, help="receiving crop key of crops.csv")
-    parser.add_argument("--yield-kg-per-mu", type=positive, metavar="KG",
-                        help="target yield (default: the crop's illustrative default)")
-    parser.add_argument("--soil-class", choices=SOIL_CLASSES, default="II",
-                        help="soil N (and P) class I/II/III (default II)")
-    parser.add_argument("--soil-p-class", choices=SOIL_CLASSES,
-                        help="soil P class if it differs from --soil-class")
+    parser.add_argument(
+        "--yield-kg-per-mu",
+        type=positive,
+        metavar="KG",
+        help="target yield (default: the crop's illustrative default)",
+    )
+    parser.add_argument(
+        "--soil-class",
+        choices=SOIL_CLASSES,
+        default="II",
+        help="soil N (and P) class I/II/III (default II)",
+    )
+    parser.add_argument(
+        "--soil-p-class", choices=SOIL_CLASSES, help="soil P class if it differs from --soil-class"
+    )
     add_nutrient_options(parser)
-    parser.add_argument("--manure-sold-frac", type=fraction, default=0.0, metavar="FRAC",
-                        help="share of manure sold or moved off the farm (default 0)")
-    parser.add_argument("--route", help="manure route of manure_routes.csv for the herd's "
-                                        "species, e.g. separation_compost_lagoon (dairy_cow); "
-                                        "default guide_default: the guide's supply per PE")
-    parser.add_argument("--n-retention-frac", type=fraction, metavar="FRAC",
-                        help="measured share of excreted N reaching land (with "
-                             "--p-retention-frac; replaces --route)")
-    parser.add_argument("--p-retention-frac", type=fraction, metavar="FRAC",
-                        help="measured share of excreted P reaching land (with "
-                             "--n-retention-frac)")
-    parser.add_argument("--olsen-p-mg-per-kg", type=non_negative, metavar="MG",
-                        help="soil Olsen-P of the receiving land (> 40 mg/kg: P basis)")
-    parser.add_argument("--p-sensitive", action="store_true",
-                        help="the land is in a P-sensitive area (P basis)")
-    parser.add_argument("--region", type=region_argument,
-                        help="region pack whose coefficients/ override the defaults")
+    parser.add_argument(
+        "--manure-sold-frac",
+        type=fraction,
+        default=0.0,
+        metavar="FRAC",
+        help="share of manure sold or moved off the farm (default 0)",
+    )
+    parser.add_argument(
+        "--route",
+        help="manure route of manure_routes.csv for the herd's "
+        "species, e.g. separation_compost_lagoon (dairy_cow); "
+        "default guide_default: the guide's supply per PE",
+    )
+    parser.add_argument(
+        "--n-retention-frac",
+        type=fraction,
+        metavar="FRAC",
+        help="measured share of excreted N reaching land (with "
+        "--p-retention-frac; replaces --route)",
+    )
+    parser.add_argument(
+        "--p-retention-frac",
+        type=fraction,
+        metavar="FRAC",
+        help="measured share of excreted P reaching land (with --n-retention-frac)",
+    )
+    parser.add_argument(
+        "--olsen-p-mg-per-kg",
+        type=non_negative,
+        metavar="MG",
+        help="soil Olsen-P of the receiving land (> 40 mg/kg: P basis)",
+    )
+    parser.add_argument(
+        "--p-sensitive", action="store_true", help="the land is in a P-sensitive area (P basis)"
+    )
+    parser.add_argument(
+        "--region",
+        type=region_argument,
+        help="region pack whose coefficients/ override the defaults",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(run=run)
 
@@ -120,15 +161,24 @@ def compute(args: argparse.Namespace) -> HerdNeeds:
     """
     region = load_region(args.region) if args.region else None
     nutrients = apply_nutrient_overrides(
-        load_nutrient_params(None if region is None else region.dir), args)
+        load_nutrient_params(None if region is None else region.dir), args
+    )
     params = load_region_params(region, nutrients)
-    land = crop_receiving_land(params, args.crop, yield_kg_per_mu=args.yield_kg_per_mu,
-                               soil_class=args.soil_class, soil_p_class=args.soil_p_class,
-                               olsen_p_mg_per_kg=args.olsen_p_mg_per_kg,
-                               p_sensitive=args.p_sensitive)
-    herd = Herd.from_species(_herd(args.animals), route_key=args.route,
-                             sold_frac=args.manure_sold_frac,
-                             measured_retention_frac=_measured(args))
+    land = crop_receiving_land(
+        params,
+        args.crop,
+        yield_kg_per_mu=args.yield_kg_per_mu,
+        soil_class=args.soil_class,
+        soil_p_class=args.soil_p_class,
+        olsen_p_mg_per_kg=args.olsen_p_mg_per_kg,
+        p_sensitive=args.p_sensitive,
+    )
+    herd = Herd.from_species(
+        _herd(args.animals),
+        route_key=args.route,
+        sold_frac=args.manure_sold_frac,
+        measured_retention_frac=_measured(args),
+    )
     return herd_needs(herd, land, params)
 
 
@@ -136,11 +186,20 @@ def land_range_text(needs: HerdNeeds, lang: str) -> str:
     """Return "range A–B mu at in-season utilisation …" of the binding basis' land."""
     basis = needs.binding_basis
     ends = needs.utilisation
-    used, (low, high) = ((ends.n_frac, ends.n_range_frac) if basis == "N"
-                         else (ends.p_frac, ends.p_range_frac))
+    used, (low, high) = (
+        (ends.n_frac, ends.n_range_frac) if basis == "N" else (ends.p_frac, ends.p_range_frac)
+    )
     land_low, land_high = needs.absorption_land_need_range_mu
-    return text("needs.land_range", lang, low=_mu(land_low), high=_mu(land_high), basis=basis,
-                util_low=f"{low:.2f}", util_high=f"{high:.2f}", util_used=f"{used:.2f}")
+    return text(
+        "needs.land_range",
+        lang,
+        low=_mu(land_low),
+        high=_mu(land_high),
+        basis=basis,
+        util_low=f"{low:.2f}",
+        util_high=f"{high:.2f}",
+        util_used=f"{used:.2f}",
+    )
 
 
 def _mu(value: float) -> str:
@@ -155,17 +214,27 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     coefficients = [c for row in rows for c in row.coefficients]
     if args.json:
         ranges = {k: v for k, v in needs.to_dict().items() if k.endswith("_range_mu")}
-        data = {**result.to_dict(), **ranges,
-                "coefficients": coefficient_dicts(coefficients),
-                "explain": [row.to_dict() for row in rows]}
+        data = {
+            **result.to_dict(),
+            **ranges,
+            "coefficients": coefficient_dicts(coefficients),
+            "explain": [row.to_dict() for row in rows],
+        }
         write_json(data, out)
         return 0
     out.write("Manure-land balance of one farm (农办牧〔2018〕1号)\n\n")
     out.write(explain_table(rows) + "\n\n")
-    out.write(text("cli.balance.land_line", args.lang, land=_mu(result.land_required_mu),
-                   basis=result.binding_basis, larger=result.larger_basis,
-                   range=land_range_text(needs, args.lang)) + "\n\n")
+    out.write(
+        text(
+            "cli.balance.land_line",
+            args.lang,
+            land=_mu(result.land_required_mu),
+            basis=result.binding_basis,
+            larger=result.larger_basis,
+            range=land_range_text(needs, args.lang),
+        )
+        + "\n\n"
+    )
     out.write("Notes:\n" + notes_text(result.notes, args.lang) + "\n\n")
     out.write("Coefficients:\n" + coefficient_table(coefficients) + "\n")
     return 0
-

@@ -48,12 +48,28 @@ if TYPE_CHECKING:
 DEMO: Final[str] = "demo"
 #: City checks printed next to the plan's figures: herd and forage area needed by crop.
 PLAN_COMPARISON: Final[list[str]] = [
-    "dairy_cow_head", "forage_area_silage_corn", "forage_area_alfalfa", "forage_area_oat_hay",
-    "forage_area_total"]
+    "dairy_cow_head",
+    "forage_area_silage_corn",
+    "forage_area_alfalfa",
+    "forage_area_oat_hay",
+    "forage_area_total",
+]
 _STATUS_MARK: Final[dict[str, str]] = {"ok": "ok", "warning": "WARN", "exceeded": "EXCEEDED"}
 _ROW_FIELDS: Final[tuple[str, ...]] = (
-    "check", "value", "limit", "warning_limit", "limit_type", "unit", "status", "grade",
-    "source", "name_zh", "name_en", "note", "note_zh")
+    "check",
+    "value",
+    "limit",
+    "warning_limit",
+    "limit_type",
+    "unit",
+    "status",
+    "grade",
+    "source",
+    "name_zh",
+    "name_en",
+    "note",
+    "note_zh",
+)
 
 
 def years_argument(text: str) -> tuple[int, ...]:
@@ -70,19 +86,33 @@ def years_argument(text: str) -> tuple[int, ...]:
 
 def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--region``, ``--scenario`` and ``--store`` (shared by buildout and report)."""
-    parser.add_argument("--region", required=True, type=region_argument,
-                        help="region pack id or folder (python -m layers.build --adcode makes one)")
-    parser.add_argument("--scenario", required=True,
-                        help=f"'{DEMO}' (the region's bundled demo) or a plan-store scenario")
-    parser.add_argument("--store", type=Path, metavar="PATH",
-                        help=f"plan store file (default: ${STORE_PATH_ENV}, else "
-                             f"{default_store_path()})")
+    parser.add_argument(
+        "--region",
+        required=True,
+        type=region_argument,
+        help="region pack id or folder (python -m layers.build --adcode makes one)",
+    )
+    parser.add_argument(
+        "--scenario",
+        required=True,
+        help=f"'{DEMO}' (the region's bundled demo) or a plan-store scenario",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        metavar="PATH",
+        help=f"plan store file (default: ${STORE_PATH_ENV}, else {default_store_path()})",
+    )
 
 
 def add_years_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--years`` (default: the region manifest's ``[plan] years``)."""
-    parser.add_argument("--years", type=years_argument, metavar="Y1,Y2",
-                        help="years to check (default: the region manifest's [plan] years)")
+    parser.add_argument(
+        "--years",
+        type=years_argument,
+        metavar="Y1,Y2",
+        help="years to check (default: the region manifest's [plan] years)",
+    )
 
 
 def checked_years(region: Region, args: argparse.Namespace) -> list[int]:
@@ -90,21 +120,31 @@ def checked_years(region: Region, args: argparse.Namespace) -> list[int]:
     return list(region.plan.years if args.years is None else args.years)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     """Add the ``buildout`` command."""
     parser = subparsers.add_parser(
-        "buildout", parents=[common], help="a scenario's farms checked per county and year",
+        "buildout",
+        parents=[common],
+        help="a scenario's farms checked per county and year",
         description="Forage self-sufficiency, forage area vs plan, manure load index and "
-                    "utilisation, water vs cap and the plan's herd targets, per county and "
-                    "year of a build-out scenario; city totals roll up from the counties.")
+        "utilisation, water vs cap and the plan's herd targets, per county and "
+        "year of a build-out scenario; city totals roll up from the counties.",
+    )
     add_scenario_options(parser)
     add_years_option(parser)
-    parser.add_argument("--forage-supply", choices=("parcels", "targets"), default="parcels",
-                        help="forage area grown: parcels under each crop (default) or the "
-                             "planned county acreage")
-    parser.add_argument("--allocate", action="store_true",
-                        help="run the absorption-land ledger (full herds) and add its unmet need")
+    parser.add_argument(
+        "--forage-supply",
+        choices=("parcels", "targets"),
+        default="parcels",
+        help="forage area grown: parcels under each crop (default) or the planned county acreage",
+    )
+    parser.add_argument(
+        "--allocate",
+        action="store_true",
+        help="run the absorption-land ledger (full herds) and add its unmet need",
+    )
     add_nutrient_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(run=run)
@@ -113,10 +153,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
 def _store_path(args: argparse.Namespace) -> Path:
     path = args.store or Path(os.environ.get(STORE_PATH_ENV) or default_store_path())
     if not path.is_file():
-        msg = (f"No plan store at {path}; give --store PATH, set {STORE_PATH_ENV}, or use "
-               f"--scenario {DEMO} for the bundled demo scenario.")
-        raise ParameterError(msg, zh=f"{path} 处没有规划存储文件；请用 --store 指定，"
-                                     f"或用 --scenario {DEMO} 运行示范方案。")
+        msg = (
+            f"No plan store at {path}; give --store PATH, set {STORE_PATH_ENV}, or use "
+            f"--scenario {DEMO} for the bundled demo scenario."
+        )
+        raise ParameterError(
+            msg,
+            zh=f"{path} 处没有规划存储文件；请用 --store 指定，"
+            f"或用 --scenario {DEMO} 运行示范方案。",
+        )
     return path
 
 
@@ -129,15 +174,19 @@ def scenario_farms(region: Region, args: argparse.Namespace) -> tuple[gpd.GeoDat
     return store.sites(scenario), scenario.name
 
 
-def load_inputs(region: Region, args: argparse.Namespace) -> tuple[BuildoutRegion,
-                                                                   RegionParams]:
+def load_inputs(region: Region, args: argparse.Namespace) -> tuple[BuildoutRegion, RegionParams]:
     """Load the region data and the parameters (with the user's nutrient options)."""
     nutrients = apply_nutrient_overrides(load_nutrient_params(region.dir), args)
     return load_buildout_inputs(region, nutrients)
 
 
-def ledger_farms(sites: gpd.GeoDataFrame, farms: pd.DataFrame, inputs: BuildoutRegion,
-                 parameters: RegionParams, region: Region) -> pd.DataFrame:
+def ledger_farms(
+    sites: gpd.GeoDataFrame,
+    farms: pd.DataFrame,
+    inputs: BuildoutRegion,
+    parameters: RegionParams,
+    region: Region,
+) -> pd.DataFrame:
     """Run the absorption-land ledger for the farms at full herd; return its farm table.
 
     Needs (kg/yr) are the farms' manure N and P per PE of their route, the same as the
@@ -147,13 +196,22 @@ def ledger_farms(sites: gpd.GeoDataFrame, farms: pd.DataFrame, inputs: BuildoutR
     nutrients = parameters.nutrients
     pe = farm_pe(farms, nutrients)
     n_per_pe, p_per_pe = farm_retention(farms, nutrients, parameters.routes)
-    radius = (pd.to_numeric(sites["haul_radius_km"]).to_numpy(dtype=float)
-              if "haul_radius_km" in sites.columns else float("nan"))
+    radius = (
+        pd.to_numeric(sites["haul_radius_km"]).to_numpy(dtype=float)
+        if "haul_radius_km" in sites.columns
+        else float("nan")
+    )
     located = gpd.GeoDataFrame(
-        {"farm_id": farms["farm_id"].to_numpy(), "status": farms["status"].to_numpy(),
-         "haul_radius_km": radius, "n_need_kg_per_yr": pe * n_per_pe,
-         "p_need_kg_per_yr": pe * p_per_pe},
-        geometry=sites.geometry.to_numpy(), crs=sites.crs).to_crs(region.analysis_crs)
+        {
+            "farm_id": farms["farm_id"].to_numpy(),
+            "status": farms["status"].to_numpy(),
+            "haul_radius_km": radius,
+            "n_need_kg_per_yr": pe * n_per_pe,
+            "p_need_kg_per_yr": pe * p_per_pe,
+        },
+        geometry=sites.geometry.to_numpy(),
+        crs=sites.crs,
+    ).to_crs(region.analysis_crs)
     parcels = gpd.GeoDataFrame(inputs.parcels).to_crs(region.analysis_crs)
     return allocate(located, parcels, load_allocation_params(region.dir)).farms
 
@@ -167,11 +225,15 @@ def compute(args: argparse.Namespace) -> tuple[Region, str, BuildoutResult]:
     if "county_code" not in sites.columns and "adcode" in sites.columns:
         sites = sites.rename(columns={"adcode": "county_code"})
     farms = scenario_farms_table(sites, counties)
-    allocation = (ledger_farms(sites, farms, inputs, parameters, region) if args.allocate
-                  else None)
-    result = run_buildout(farms, checked_years(region, args), inputs, parameters,
-                          allocation=allocation,
-                          supply_from=args.forage_supply)
+    allocation = ledger_farms(sites, farms, inputs, parameters, region) if args.allocate else None
+    result = run_buildout(
+        farms,
+        checked_years(region, args),
+        inputs,
+        parameters,
+        allocation=allocation,
+        supply_from=args.forage_supply,
+    )
     return region, name, result
 
 
@@ -181,13 +243,21 @@ def nested_checks(result: BuildoutResult, counties: pd.DataFrame) -> list[dict[s
     names_zh, names_en = names["name_zh"].to_dict(), names["name_en"].to_dict()
     entries = []
     for (scope, adcode), rows in result.checks.groupby(["scope", "adcode"], sort=False):
-        entries.append({
-            "scope": scope, "adcode": adcode,
-            "name_zh": names_zh.get(adcode, ""), "name_en": names_en.get(adcode, ""),
-            "years": [{"year": int(year), "checks": frame_records(
-                pd.DataFrame(group[list(_ROW_FIELDS)]))}
-                for year, group in rows.groupby(rows["year"], sort=True)],
-        })
+        entries.append(
+            {
+                "scope": scope,
+                "adcode": adcode,
+                "name_zh": names_zh.get(adcode, ""),
+                "name_en": names_en.get(adcode, ""),
+                "years": [
+                    {
+                        "year": int(year),
+                        "checks": frame_records(pd.DataFrame(group[list(_ROW_FIELDS)])),
+                    }
+                    for year, group in rows.groupby(rows["year"], sort=True)
+                ],
+            }
+        )
     return entries
 
 
@@ -195,14 +265,22 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``buildout`` and print JSON or readable tables to ``out``."""
     region, name, result = compute(args)
     counties = load_counties(region)
-    city = pd.DataFrame({"adcode": [region.adcode], "name_zh": [region.name_zh],
-                         "name_en": [region.name_en]})
+    city = pd.DataFrame(
+        {"adcode": [region.adcode], "name_zh": [region.name_zh], "name_en": [region.name_en]}
+    )
     names = pd.concat([pd.DataFrame(counties[["adcode", "name_zh", "name_en"]]), city])
     if args.json:
-        write_json({"region": region.id, "scenario": name, "years": list(result.years),
-                    "forage_supply": result.supply_from,
-                    "counties": nested_checks(result, names),
-                    "coefficients": coefficient_dicts(result.coefficients)}, out)
+        write_json(
+            {
+                "region": region.id,
+                "scenario": name,
+                "years": list(result.years),
+                "forage_supply": result.supply_from,
+                "counties": nested_checks(result, names),
+                "coefficients": coefficient_dicts(result.coefficients),
+            },
+            out,
+        )
         return 0
     _write_text(result, names, name, out, args.lang)
     return 0
@@ -212,32 +290,52 @@ def _write_plan_comparison(checks: pd.DataFrame, out: TextIO) -> None:
     """Write the city's herd and forage area needed by crop next to the plan's figures."""
     rows = checks[(checks["scope"] == "city") & checks["check"].isin(PLAN_COMPARISON)]
     rows = rows.assign(order=rows["check"].map(PLAN_COMPARISON.index)).sort_values(
-        ["year", "order"])
+        ["year", "order"]
+    )
     out.write("\nScenario vs plan (city):\n")
-    out.write(table(["year", "check", "scenario", "plan", "unit"],
-                    rows[["year", "check", "value", "limit", "unit"]].itertuples(index=False))
-              + "\n")
+    out.write(
+        table(
+            ["year", "check", "scenario", "plan", "unit"],
+            rows[["year", "check", "value", "limit", "unit"]].itertuples(index=False),
+        )
+        + "\n"
+    )
 
 
-def _write_text(result: BuildoutResult, names: pd.DataFrame, scenario: str, out: TextIO,
-                lang: str) -> None:
+def _write_text(
+    result: BuildoutResult, names: pd.DataFrame, scenario: str, out: TextIO, lang: str
+) -> None:
     label = names.set_index("adcode")["name_zh" if lang == "zh" else "name_en"]
-    checks = result.checks.assign(place=result.checks["adcode"].map(label),
-                                  year=result.checks["year"].astype(int).astype(str))
-    out.write(f"Build-out check of scenario {scenario!r} (forage area from "
-              f"{result.supply_from})\n")
+    checks = result.checks.assign(
+        place=result.checks["adcode"].map(label), year=result.checks["year"].astype(int).astype(str)
+    )
+    out.write(f"Build-out check of scenario {scenario!r} (forage area from {result.supply_from})\n")
     out.write("Places: " + "; ".join(f"{a} {n}" for a, n in label.items()) + "\n")
     for year, rows in checks.groupby("year", sort=True):
-        matrix = rows.pivot_table(index="check", columns="adcode", values="status",
-                                  aggfunc="first", sort=False).fillna("")
+        matrix = rows.pivot_table(
+            index="check", columns="adcode", values="status", aggfunc="first", sort=False
+        ).fillna("")
         out.write(f"\n{year}\n")
-        out.write(table(["check", *matrix.columns],
-                        [(check, *(_STATUS_MARK.get(v, v) for v in row))
-                         for check, row in matrix.iterrows()]) + "\n")
+        out.write(
+            table(
+                ["check", *matrix.columns],
+                [
+                    (check, *(_STATUS_MARK.get(v, v) for v in row))
+                    for check, row in matrix.iterrows()
+                ],
+            )
+            + "\n"
+        )
     _write_plan_comparison(checks, out)
     flagged = checks[checks["status"] != "ok"]
     note = "note_zh" if lang == "zh" else "note"
     out.write("\nWarnings and exceeded limits:\n")
-    out.write(table(["year", "place", "check", "value", "limit", "unit", "status", "note"],
-                    flagged[["year", "place", "check", "value", "limit", "unit", "status",
-                             note]].itertuples(index=False)) + "\n")
+    out.write(
+        table(
+            ["year", "place", "check", "value", "limit", "unit", "status", "note"],
+            flagged[
+                ["year", "place", "check", "value", "limit", "unit", "status", note]
+            ].itertuples(index=False),
+        )
+        + "\n"
+    )

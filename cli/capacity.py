@@ -45,24 +45,38 @@ if TYPE_CHECKING:
 
 _PROVIDERS = (("layers.parcels", "load_parcels"), ("layers.herd", "load_herd_baseline"))
 _TEXT_COLUMNS = (
-    ("adcode", "adcode"), ("name_en", "county"), ("present_pe", "present PE"),
-    ("capacity_pe_n", "capacity PE (N)"), ("capacity_pe_p", "capacity PE (P)"),
-    ("capacity_dairy_cows_n", "cows (N)"), ("capacity_dairy_cows_p", "cows (P)"),
-    ("load_index_n", "load N"), ("grade_n", "grade N"),
-    ("load_index_p", "load P"), ("grade_p", "grade P"),
+    ("adcode", "adcode"),
+    ("name_en", "county"),
+    ("present_pe", "present PE"),
+    ("capacity_pe_n", "capacity PE (N)"),
+    ("capacity_pe_p", "capacity PE (P)"),
+    ("capacity_dairy_cows_n", "cows (N)"),
+    ("capacity_dairy_cows_p", "cows (P)"),
+    ("load_index_n", "load N"),
+    ("grade_n", "grade N"),
+    ("load_index_p", "load P"),
+    ("grade_p", "grade P"),
 )
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     """Add the ``capacity`` command."""
     parser = subparsers.add_parser(
-        "capacity", parents=[common], help="county carrying capacity, load index and grade",
+        "capacity",
+        parents=[common],
+        help="county carrying capacity, load index and grade",
         description="Per county: manure N/P demand of the cropland, carrying capacity in pig "
-                    "equivalents and dairy cows (N and P basis), present load, load index "
-                    "and warning grade (农办牧〔2018〕1号).")
-    parser.add_argument("--region", required=True, type=region_argument,
-                        help="region pack id or folder (python -m layers.build --adcode makes one)")
+        "equivalents and dairy cows (N and P basis), present load, load index "
+        "and warning grade (农办牧〔2018〕1号).",
+    )
+    parser.add_argument(
+        "--region",
+        required=True,
+        type=region_argument,
+        help="region pack id or folder (python -m layers.build --adcode makes one)",
+    )
     add_nutrient_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(run=run)
@@ -78,8 +92,10 @@ def _provider(module_name: str, function_name: str) -> types.ModuleType:
     else:
         cause = None
     if module is None or not hasattr(module, function_name):
-        msg = (f"The capacity command needs {module_name}.{function_name}(region), which is "
-               "not available in this tree.")
+        msg = (
+            f"The capacity command needs {module_name}.{function_name}(region), which is "
+            "not available in this tree."
+        )
         zh = f"capacity 命令需要 {module_name}.{function_name}，当前不可用。"
         raise FileFormatError(msg, zh=zh) from cause
     return module
@@ -98,8 +114,13 @@ def county_table(
     herd = herd_module.load_herd_baseline(region)
     # The herd loader may say which species each head-count column holds (HERD_COLUMNS).
     species_columns = getattr(herd_module, "HERD_COLUMNS", None)
-    balance = county_balance(parcel_absorption_capacity(parcels, crops, params), herd,
-                             params, grades, species_columns=species_columns)
+    balance = county_balance(
+        parcel_absorption_capacity(parcels, crops, params),
+        herd,
+        params,
+        grades,
+        species_columns=species_columns,
+    )
     names = pd.DataFrame(load_counties(region)[["adcode", "name_zh", "name_en"]])
     balance = names.merge(balance, on="adcode", how="right")
     used = [*params.coefficients(), *crops.coefficients(), *grades.coefficients()]
@@ -111,12 +132,20 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     region = load_region(args.region)
     balance, used = county_table(region, args)
     if args.json:
-        write_json({"region": region.id, "counties": frame_records(balance),
-                    "coefficients": coefficient_dicts(used)}, out)
+        write_json(
+            {
+                "region": region.id,
+                "counties": frame_records(balance),
+                "coefficients": coefficient_dicts(used),
+            },
+            out,
+        )
         return 0
     shown = [(column, label) for column, label in _TEXT_COLUMNS if column in balance.columns]
     out.write(f"Manure carrying capacity by county, {region.name_en} (农办牧〔2018〕1号)\n\n")
-    out.write(table([label for _, label in shown],
-                    balance[[c for c, _ in shown]].itertuples(index=False)) + "\n\n")
+    out.write(
+        table([label for _, label in shown], balance[[c for c, _ in shown]].itertuples(index=False))
+        + "\n\n"
+    )
     out.write("Coefficients:\n" + coefficient_table(used) + "\n")
     return 0

@@ -26,19 +26,28 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     """Add the ``locate`` command."""
     parser = subparsers.add_parser(
-        "locate", parents=[common], help="best footprints on a surface, D km apart",
+        "locate",
+        parents=[common],
+        help="best footprints on a surface, D km apart",
         description="Greedy pick of the best-scoring cells of a suitability surface, each at "
-                    "least --min-distance-km from the others; writes footprint polygons.")
+        "least --min-distance-km from the others; writes footprint polygons.",
+    )
     parser.add_argument("--region", type=region_argument, default="hohhot")
     parser.add_argument("--surface", type=Path, required=True, metavar="TIF")
     parser.add_argument("--count", type=int, default=20, metavar="N")
     parser.add_argument("--min-distance-km", type=non_negative, default=5.0, metavar="KM")
-    parser.add_argument("--out", type=Path, required=True, metavar="FILE",
-                        help=".gpkg, .geojson, .kml, .shp or .zip")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help=".gpkg, .geojson, .kml, .shp or .zip",
+    )
     parser.set_defaults(run=run)
 
 
@@ -52,11 +61,24 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     """Pick the candidates, write them and print one summary line."""
-    candidates = propose_candidates(load_region(args.region), args.surface, count=args.count,
-                                    min_distance_km=args.min_distance_km, lang=args.lang)
+    candidates = propose_candidates(
+        load_region(args.region),
+        args.surface,
+        count=args.count,
+        min_distance_km=args.min_distance_km,
+        lang=args.lang,
+    )
     write_candidates(candidates, args.out)
     scores = candidates["score"]
-    out.write(locales.text("locate.done", args.lang, count=len(candidates), path=str(args.out),
-                           best=f"{scores.max():.1f}" if len(scores) else "-",
-                           worst=f"{scores.min():.1f}" if len(scores) else "-") + "\n")
+    out.write(
+        locales.text(
+            "locate.done",
+            args.lang,
+            count=len(candidates),
+            path=str(args.out),
+            best=f"{scores.max():.1f}" if len(scores) else "-",
+            worst=f"{scores.min():.1f}" if len(scores) else "-",
+        )
+        + "\n"
+    )
     return 0

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import locales
 from cli.input_errors import report_bad_input
@@ -48,22 +48,31 @@ def county_counts(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     """Add the ``optimise`` command."""
     parser = subparsers.add_parser(
-        "optimise", parents=[common], help="choose K sites among candidates (MILP)",
+        "optimise",
+        parents=[common],
+        help="choose K sites among candidates (MILP)",
         description="Choose sites per county (or in total) maximising score minus haul, "
-                    "within the absorption-land ledger, county water and forage headroom.")
+        "within the absorption-land ledger, county water and forage headroom.",
+    )
     parser.add_argument("--region", type=region_argument, default="hohhot")
     parser.add_argument("--candidates", type=Path, required=True, metavar="FILE")
     how = parser.add_mutually_exclusive_group(required=True)
     how.add_argument("--counties", type=county_counts, metavar="ADCODE:N,...")
     how.add_argument("--total", type=int, metavar="K")
-    parser.add_argument("--year", type=int, default=None,
-                        help="year of county water use and forage land (default: baseline)")
-    parser.add_argument("--no-one-more", action="store_true",
-                        help="skip the per-county 'one more ranch' re-solves")
+    parser.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="year of county water use and forage land (default: baseline)",
+    )
+    parser.add_argument(
+        "--no-one-more", action="store_true", help="skip the per-county 'one more ranch' re-solves"
+    )
     parser.add_argument("--out", type=Path, required=True, metavar="FILE")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(run=run)
@@ -73,38 +82,75 @@ def choice_dict(choice: SitingChoice, chosen: gpd.GeoDataFrame) -> dict[str, obj
     """Return the choice as a JSON-ready dict."""
     used = choice.parcel_used_frac
     return {
-        "feasible": choice.feasible, "message": choice.message,
-        "objective_points": choice.objective_points, "total_score": choice.total_score,
-        "haul_penalty_points": choice.haul_penalty_points, "mip_gap": choice.mip_gap,
+        "feasible": choice.feasible,
+        "message": choice.message,
+        "objective_points": choice.objective_points,
+        "total_score": choice.total_score,
+        "haul_penalty_points": choice.haul_penalty_points,
+        "mip_gap": choice.mip_gap,
         "solve_s": choice.solve_s,
-        "chosen": [{"site_id": r["site_id"], "name": r["name"], "county": r["adcode"],
-                    "score": r["score"]} for r in chosen.to_dict("records")],
+        "chosen": [
+            {"site_id": r["site_id"], "name": r["name"], "county": r["adcode"], "score": r["score"]}
+            for r in chosen.to_dict("records")
+        ],
         "county_limits": [vars(limit) for limit in choice.county_limits],
-        "parcels": {"used_any": int((used > 0).sum()), "full": choice.n_parcels_full,
-                    "max_used_frac": float(used.max()) if len(used) else 0.0},
-        "one_more": list(choice.one_more), "shortfalls": list(choice.shortfalls)}
+        "parcels": {
+            "used_any": int((used > 0).sum()),
+            "full": choice.n_parcels_full,
+            "max_used_frac": float(used.max()) if len(used) else 0.0,
+        },
+        "one_more": list(choice.one_more),
+        "shortfalls": list(choice.shortfalls),
+    }
 
 
 def _text(data: dict[str, object], lang: str) -> str:
-    lines = [locales.text("optimise.header", lang, feasible=data["feasible"],
-                          objective=f"{data['objective_points']:.2f}",
-                          seconds=f"{data['solve_s']:.1f}")]
-    lines += [f"  {c['site_id']}  {c['county']}  {c['score']:.1f}  {c['name']}"
-              for c in data["chosen"]]  # type: ignore[attr-defined]
-    for limit in data["county_limits"]:  # type: ignore[attr-defined]
-        lines.append(locales.text("optimise.limit", lang, county=limit["adcode"],
-                                  kind=limit["kind"], used=f"{limit['used']:,.0f}",
-                                  limit=f"{limit['limit']:,.0f}",
-                                  slack=f"{limit['slack']:,.0f}",
-                                  binding="*" if limit["binding"] else ""))
-    for entry in data["one_more"]:  # type: ignore[attr-defined]
-        lines.append(locales.text("optimise.one_more", lang, county=entry["adcode"],
-                                  fits=entry["fits"],
-                                  blocked=",".join(entry.get("blocked_by", [])) or "-"))
-    for entry in data["shortfalls"]:  # type: ignore[attr-defined]
-        lines.append(locales.text("optimise.shortfall", lang, county=entry["adcode"],
-                                  wanted=entry["wanted"], candidates=entry["candidates"],
-                                  water=entry["most_by_water"], forage=entry["most_by_forage"]))
+    lines = [
+        locales.text(
+            "optimise.header",
+            lang,
+            feasible=data["feasible"],
+            objective=f"{data['objective_points']:.2f}",
+            seconds=f"{data['solve_s']:.1f}",
+        )
+    ]
+    chosen = cast("list[dict[str, Any]]", data["chosen"])  # built by _json above
+    lines += [f"  {c['site_id']}  {c['county']}  {c['score']:.1f}  {c['name']}" for c in chosen]
+    for limit in cast("list[dict[str, Any]]", data["county_limits"]):
+        lines.append(
+            locales.text(
+                "optimise.limit",
+                lang,
+                county=limit["adcode"],
+                kind=limit["kind"],
+                used=f"{limit['used']:,.0f}",
+                limit=f"{limit['limit']:,.0f}",
+                slack=f"{limit['slack']:,.0f}",
+                binding="*" if limit["binding"] else "",
+            )
+        )
+    for entry in cast("list[dict[str, Any]]", data["one_more"]):
+        lines.append(
+            locales.text(
+                "optimise.one_more",
+                lang,
+                county=entry["adcode"],
+                fits=entry["fits"],
+                blocked=",".join(entry.get("blocked_by", [])) or "-",
+            )
+        )
+    for entry in cast("list[dict[str, Any]]", data["shortfalls"]):
+        lines.append(
+            locales.text(
+                "optimise.shortfall",
+                lang,
+                county=entry["adcode"],
+                wanted=entry["wanted"],
+                candidates=entry["candidates"],
+                water=entry["most_by_water"],
+                forage=entry["most_by_forage"],
+            )
+        )
     return "\n".join(lines)
 
 
@@ -118,10 +164,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     """Choose the sites, write them and print the answer."""
-    counts = (SiteCounts(total=args.total) if args.total is not None
-              else SiteCounts(by_county=args.counties))
-    inputs = siting_problem(load_region(args.region), args.candidates, year=args.year,
-                            lang=args.lang)
+    counts = (
+        SiteCounts(total=args.total)
+        if args.total is not None
+        else SiteCounts(by_county=args.counties)
+    )
+    inputs = siting_problem(
+        load_region(args.region), args.candidates, year=args.year, lang=args.lang
+    )
     choice, chosen = propose_remaining(inputs, counts, one_more=not args.no_one_more)
     if len(chosen):
         write_candidates(chosen, args.out)

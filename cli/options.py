@@ -68,17 +68,31 @@ def region_argument(text: str) -> str:
 
 def add_nutrient_options(parser: argparse.ArgumentParser) -> None:
     """Add --manure-share, --n-utilisation, --p-utilisation and --region."""
-    parser.add_argument("--manure-share", type=fraction, metavar="FRAC",
-                        help="share of fertilisation given as manure (default from "
-                             "nutrient_factors.csv: 0.5)")
-    parser.add_argument("--n-utilisation", type=fraction, metavar="FRAC",
-                        help="in-season utilisation of manure N (default 0.25; guide 0.25-0.30)")
-    parser.add_argument("--p-utilisation", type=fraction, metavar="FRAC",
-                        help="in-season utilisation of manure P (default 0.30; guide 0.30-0.35)")
+    parser.add_argument(
+        "--manure-share",
+        type=fraction,
+        metavar="FRAC",
+        help="share of fertilisation given as manure (default from nutrient_factors.csv: 0.5)",
+    )
+    parser.add_argument(
+        "--n-utilisation",
+        type=fraction,
+        metavar="FRAC",
+        help="in-season utilisation of manure N (default 0.25; guide 0.25-0.30)",
+    )
+    parser.add_argument(
+        "--p-utilisation",
+        type=fraction,
+        metavar="FRAC",
+        help="in-season utilisation of manure P (default 0.30; guide 0.30-0.35)",
+    )
 
 
 def apply_nutrient_overrides(params: NutrientParams, args: argparse.Namespace) -> NutrientParams:
     """Return ``params`` with the options the user gave (range checks run again)."""
-    changes = {field: getattr(args, dest) for dest, field in NUTRIENT_OVERRIDES.items()
-               if getattr(args, dest) is not None}
+    changes = {
+        field: getattr(args, dest)
+        for dest, field in NUTRIENT_OVERRIDES.items()
+        if getattr(args, dest) is not None
+    }
     return dataclasses.replace(params, **changes) if changes else params

@@ -34,53 +34,90 @@ if TYPE_CHECKING:
 
     from siting.plan_run import PlanInputs, PlanRun
 
-FARM_COLUMNS = ("name", "status", "n_need_kg_per_yr", "absorption_land_n_mu",
-                "land_allocated_mu", "mean_haul_km", "unmet_kg_per_yr", "unmet_frac",
-                "suitability_score")
+FARM_COLUMNS = (
+    "name",
+    "status",
+    "n_need_kg_per_yr",
+    "absorption_land_n_mu",
+    "land_allocated_mu",
+    "mean_haul_km",
+    "unmet_kg_per_yr",
+    "unmet_frac",
+    "suitability_score",
+)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     """Add the ``plan`` command and its actions."""
     parser = subparsers.add_parser(
-        "plan", parents=[common], help="scenarios in the plan store: list, import, allocate, "
-                                       "export",
+        "plan",
+        parents=[common],
+        help="scenarios in the plan store: list, import, allocate, export",
         description="Build and check a scenario of the plan store (the UI's GeoPackage) from "
-                    "the command line.")
+        "the command line.",
+    )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     store_opts = argparse.ArgumentParser(add_help=False)
-    store_opts.add_argument("--store", type=Path, metavar="PATH",
-                            help=f"plan store file (default: ${STORE_PATH_ENV} or "
-                                 f"{default_store_path()})")
+    store_opts.add_argument(
+        "--store",
+        type=Path,
+        metavar="PATH",
+        help=f"plan store file (default: ${STORE_PATH_ENV} or {default_store_path()})",
+    )
     store_opts.add_argument("--user", default="cli", help="name recorded in the audit trail")
     scenario = argparse.ArgumentParser(add_help=False)
     scenario.add_argument("--scenario", required=True, help="scenario name or id")
     region = argparse.ArgumentParser(add_help=False)
-    region.add_argument("--region", type=region_argument, default=first_region(),
-                        help="region pack (default: the first installed, %(default)s)")
+    region.add_argument(
+        "--region",
+        type=region_argument,
+        default=first_region(),
+        help="region pack (default: the first installed, %(default)s)",
+    )
     parents = [common, store_opts]
     actions.add_parser("list", parents=[*parents], help="list the scenarios").add_argument(
-        "--json", action="store_true", help="print JSON")
-    create = actions.add_parser("create", parents=[*parents, scenario],
-                                help="create an empty scenario")
+        "--json", action="store_true", help="print JSON"
+    )
+    create = actions.add_parser(
+        "create", parents=[*parents, scenario], help="create an empty scenario"
+    )
     create.add_argument("--description", default="", help="free text")
-    copy = actions.add_parser("duplicate", parents=[*parents, scenario],
-                              help="copy a scenario's sites and allocations to try a variant")
+    copy = actions.add_parser(
+        "duplicate",
+        parents=[*parents, scenario],
+        help="copy a scenario's sites and allocations to try a variant",
+    )
     copy.add_argument("--to", required=True, metavar="NAME", help="name of the copy")
-    add = actions.add_parser("import", parents=[*parents, scenario, region],
-                             help="add the sites of a file to a scenario")
-    add.add_argument("file", type=Path, help="GeoJSON, KML/KMZ, zipped Shapefile, GeoPackage, "
-                                             "DXF, CSV (lon/lat) or an exported XLSX")
+    add = actions.add_parser(
+        "import", parents=[*parents, scenario, region], help="add the sites of a file to a scenario"
+    )
+    add.add_argument(
+        "file",
+        type=Path,
+        help="GeoJSON, KML/KMZ, zipped Shapefile, GeoPackage, "
+        "DXF, CSV (lon/lat) or an exported XLSX",
+    )
     add.add_argument("--gcj02", action="store_true", help="coordinates are GCJ-02 (Amap)")
     add.add_argument("--crs", help="CRS of a file without one, e.g. EPSG:4546")
-    alloc = actions.add_parser("allocate", parents=[*parents, scenario, region],
-                               help="run the absorption-land ledger and save the allocation")
+    alloc = actions.add_parser(
+        "allocate",
+        parents=[*parents, scenario, region],
+        help="run the absorption-land ledger and save the allocation",
+    )
     alloc.add_argument("--json", action="store_true", help="print JSON")
-    export = actions.add_parser("export", parents=[*parents, scenario, region],
-                                help="export the scenario with its results")
+    export = actions.add_parser(
+        "export", parents=[*parents, scenario, region], help="export the scenario with its results"
+    )
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True, dest="fmt")
-    export.add_argument("--out", type=Path, required=True, metavar="PATH",
-                        help="output file (.gpkg, .geojson, .kml, .zip, .xlsx)")
+    export.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="output file (.gpkg, .geojson, .kml, .zip, .xlsx)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -99,8 +136,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
-    rows = [(s.name, s.scenario_id, s.version, len(store.sites(s)), s.updated_at,
-             s.updated_by) for s in store.list_scenarios()]
+    rows = [
+        (s.name, s.scenario_id, s.version, len(store.sites(s)), s.updated_at, s.updated_by)
+        for s in store.list_scenarios()
+    ]
     headers = ("name", "scenario_id", "version", "sites", "updated_at", "updated_by")
     if getattr(args, "json", False):
         write_json([dict(zip(headers, row, strict=True)) for row in rows], out)
@@ -110,8 +149,9 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _create(args: argparse.Namespace, out: TextIO) -> int:
-    scenario = open_store(args).create_scenario(args.scenario, user=args.user,
-                                                description=args.description)
+    scenario = open_store(args).create_scenario(
+        args.scenario, user=args.user, description=args.description
+    )
     out.write(f"Created scenario {scenario.name!r} ({scenario.scenario_id})\n")
     return 0
 
@@ -126,8 +166,9 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
     store.get_scenario(args.scenario)  # a missing scenario fails before reading the file
     inputs = load_plan_inputs(load_region(args.region))
-    sites = read_site_file(_read_bytes(args.file), args.file.name, inputs, gcj02=args.gcj02,
-                           declared_crs=args.crs)
+    sites = read_site_file(
+        _read_bytes(args.file), args.file.name, inputs, gcj02=args.gcj02, declared_crs=args.crs
+    )
     added = store.add_sites(args.scenario, sites.records, user=args.user)
     for note in sites.notes(args.lang):
         out.write(f"note: {note}\n")
@@ -155,10 +196,15 @@ def _allocate(args: argparse.Namespace, out: TextIO) -> int:
     snapshot, plan = check_scenario(store, args.scenario, inputs)
     save_allocations(store, snapshot, plan, inputs, user=args.user, force=True)
     if args.json:
-        write_json({"scenario": snapshot.scenario.name,
-                    "farms": frame_records(plan.results),
-                    "allocation_rows": len(plan.ledger.result.allocations),
-                    "timings_s": dict(plan.timings_s)}, out)
+        write_json(
+            {
+                "scenario": snapshot.scenario.name,
+                "farms": frame_records(plan.results),
+                "allocation_rows": len(plan.ledger.result.allocations),
+                "timings_s": dict(plan.timings_s),
+            },
+            out,
+        )
         return 0
     out.write(_summary(snapshot.scenario.name, plan))
     return 0
@@ -168,11 +214,13 @@ def _summary(name: str, plan: PlanRun) -> str:
     res = plan.results
     rows = [[row[c] for c in FARM_COLUMNS] for _, row in res.iterrows()]
     total_unmet = float(res["unmet_kg_per_yr"].sum()) if len(res) else 0.0
-    return (f"Scenario {name!r}: {len(res)} site(s), "
-            f"{len(plan.ledger.result.allocations)} allocation rows saved\n\n"
-            + table(FARM_COLUMNS, rows)
-            + f"\n\nTotal unmet need: {total_unmet:,.0f} kg/yr (on each farm's basis); "
-              f"checked in {plan.timings_s['total']:.2f} s\n")
+    return (
+        f"Scenario {name!r}: {len(res)} site(s), "
+        f"{len(plan.ledger.result.allocations)} allocation rows saved\n\n"
+        + table(FARM_COLUMNS, rows)
+        + f"\n\nTotal unmet need: {total_unmet:,.0f} kg/yr (on each farm's basis); "
+        f"checked in {plan.timings_s['total']:.2f} s\n"
+    )
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
@@ -183,5 +231,11 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-_HANDLERS = {"list": _list, "create": _create, "duplicate": _duplicate, "import": _import,
-             "allocate": _allocate, "export": _export}
+_HANDLERS = {
+    "list": _list,
+    "create": _create,
+    "duplicate": _duplicate,
+    "import": _import,
+    "allocate": _allocate,
+    "export": _export,
+}

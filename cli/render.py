@@ -37,11 +37,15 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     raw = [list(row) for row in rows]
     cells = [[format_value(v) for v in row] for row in raw]
     widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     for values, texts in zip(raw, cells, strict=True):
-        line = [t.rjust(w) if _is_number(v) else t.ljust(w)
-                for v, t, w in zip(values, texts, widths, strict=True)]
+        line = [
+            t.rjust(w) if _is_number(v) else t.ljust(w)
+            for v, t, w in zip(values, texts, widths, strict=True)
+        ]
         lines.append("  ".join(line).rstrip())
     return "\n".join(lines)
 
@@ -52,21 +56,27 @@ def _is_number(value: object) -> bool:
 
 def explain_table(rows: Iterable[ExplainRow]) -> str:
     """Return the quantity / value / unit / formula table."""
-    return table(("quantity", "value", "unit", "formula"),
-                 [(r.quantity, r.value, r.unit, r.formula) for r in rows])
+    return table(
+        ("quantity", "value", "unit", "formula"),
+        [(r.quantity, r.value, r.unit, r.formula) for r in rows],
+    )
 
 
 def coefficient_table(coefficients: Iterable[Coefficient]) -> str:
     """Return the key / value / unit / status / source table of coefficients."""
     unique = dict.fromkeys(coefficients)
-    return table(("coefficient", "value", "unit", "status", "source"),
-                 [(c.key, c.value, c.unit, c.status, c.source) for c in unique])
+    return table(
+        ("coefficient", "value", "unit", "status", "source"),
+        [(c.key, c.value, c.unit, c.status, c.source) for c in unique],
+    )
 
 
 def coefficient_dicts(coefficients: Iterable[Coefficient]) -> list[dict[str, object]]:
     """Return each distinct coefficient once as a JSON-ready dict (inf becomes None)."""
-    return [{**c.to_dict(), "value": c.value if math.isfinite(c.value) else None}
-            for c in dict.fromkeys(coefficients)]
+    return [
+        {**c.to_dict(), "value": c.value if math.isfinite(c.value) else None}
+        for c in dict.fromkeys(coefficients)
+    ]
 
 
 def notes_text(notes: Iterable[Note], lang: str) -> str:

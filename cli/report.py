@@ -36,20 +36,35 @@ if TYPE_CHECKING:
     from planning.regions import Region
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     """Add the ``report`` command."""
     parser = subparsers.add_parser(
-        "report", parents=[common], help="county or city packet (HTML, PDF, XLSX)",
+        "report",
+        parents=[common],
+        help="county or city packet (HTML, PDF, XLSX)",
         description="Map, check table, sites with decisions, parameters with sources and "
-                    "charts of a build-out scenario for one county (or the city).")
+        "charts of a build-out scenario for one county (or the city).",
+    )
     add_scenario_options(parser)
     parser.add_argument("--county", metavar="ADCODE", help="county adcode (default: the city)")
     add_years_option(parser)
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help="folder the three files are written to")
-    parser.set_defaults(run=run, forage_supply="parcels", allocate=False, manure_share=None,
-                        n_utilisation=None, p_utilisation=None)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="folder the three files are written to",
+    )
+    parser.set_defaults(
+        run=run,
+        forage_supply="parcels",
+        allocate=False,
+        manure_share=None,
+        n_utilisation=None,
+        p_utilisation=None,
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -57,17 +72,28 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     region, name, result = compute(args)
     counties = load_counties(region)
     if args.county is not None and args.county not in set(counties["adcode"]):
-        listed = ", ".join(f"{a} {n}" for a, n in zip(counties["adcode"], counties["name_zh"],
-                                                      strict=True))
+        listed = ", ".join(
+            f"{a} {n}" for a, n in zip(counties["adcode"], counties["name_zh"], strict=True)
+        )
         msg = f"--county {args.county!r} is not a county of {region.id}; use one of: {listed}"
-        raise ParameterError(msg, zh=f"--county {args.county!r} 不是 {region.name_zh} 的旗县区；"
-                                     f"可用：{listed}")
+        raise ParameterError(
+            msg, zh=f"--county {args.county!r} 不是 {region.name_zh} 的旗县区；可用：{listed}"
+        )
     sites, reviews = _sites_and_reviews(region, args)
-    inputs = PacketInputs(region_id=region.id, region_adcode=region.adcode,
-                          region_name_zh=region.name_zh, region_name_en=region.name_en,
-                          analysis_crs=region.analysis_crs, scenario=name, counties=counties,
-                          sites=sites, result=result, report_date=date.today(),
-                          reviews=reviews, scores=site_scores(region, sites))
+    inputs = PacketInputs(
+        region_id=region.id,
+        region_adcode=region.adcode,
+        region_name_zh=region.name_zh,
+        region_name_en=region.name_en,
+        analysis_crs=region.analysis_crs,
+        scenario=name,
+        counties=counties,
+        sites=sites,
+        result=result,
+        report_date=date.today(),
+        reviews=reviews,
+        scores=site_scores(region, sites),
+    )
     files = write_county_packet(inputs, args.county, args.out, lang=args.lang)
     for path in (files.html, files.pdf, files.xlsx):
         out.write(f"{path}\n")
@@ -86,15 +112,26 @@ def site_scores(region: Region, sites: gpd.GeoDataFrame) -> pd.DataFrame:
     water = county_water_use(region, region.plan.water_baseline_year)
     inputs = load_siting_inputs(region, county_water=water)
     candidates = sites.assign(dairy_cow_head=sites["dairy_cow_head"].astype(float))
-    assessment = assess_sites(candidates, inputs.layers, inputs.params,
-                              default_weights(inputs.params), needs=inputs.needs,
-                              terrain=site_terrain(candidates, inputs))
-    return pd.DataFrame([{"site_id": r.site_id, "passed": r.passed, "score": r.score}
-                         for r in assessment.scores.sites])
+    assessment = assess_sites(
+        candidates,
+        inputs.layers,
+        inputs.params,
+        default_weights(inputs.params),
+        needs=inputs.needs,
+        terrain=site_terrain(candidates, inputs),
+    )
+    return pd.DataFrame(
+        [
+            {"site_id": r.site_id, "passed": r.passed, "score": r.score}
+            for r in assessment.scores.sites
+        ]
+    )
 
 
-def _sites_and_reviews(region: Region, args: argparse.Namespace,
-                       ) -> tuple[gpd.GeoDataFrame, pd.DataFrame | None]:
+def _sites_and_reviews(
+    region: Region,
+    args: argparse.Namespace,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame | None]:
     if args.scenario == DEMO:
         from planning.regions import load_demo_scenario
 

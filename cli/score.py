@@ -49,9 +49,19 @@ if TYPE_CHECKING:
     from siting.soft_criteria import CriterionResult
 
 EXIT_BAD_INPUT = 2
-_NEED_COLUMNS = ("adcode", "absorption_need_mu", "absorption_land_n_mu", "absorption_land_p_mu",
-                 "absorption_basis", "receiving_land", "forage_need_mu", "forage_need_basis",
-                 "water_need_m3_per_yr", "absorption_need_low_mu", "absorption_need_high_mu")
+_NEED_COLUMNS = (
+    "adcode",
+    "absorption_need_mu",
+    "absorption_land_n_mu",
+    "absorption_land_p_mu",
+    "absorption_basis",
+    "receiving_land",
+    "forage_need_mu",
+    "forage_need_basis",
+    "water_need_m3_per_yr",
+    "absorption_need_low_mu",
+    "absorption_need_high_mu",
+)
 
 
 def key_value(text: str) -> tuple[str, float]:
@@ -67,82 +77,126 @@ def key_value(text: str) -> tuple[str, float]:
     return key.strip(), value
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     """Add the ``score`` command."""
     parser = subparsers.add_parser(
-        "score", parents=[common], help="site suitability of candidate polygons",
+        "score",
+        parents=[common],
+        help="site suitability of candidate polygons",
         description="Hard gates (禁养区, 永久基本农田, 生态保护红线, setbacks, slope), soft "
-                    "criteria, 0-100 score, rank and weight sensitivity of candidate sites.")
-    parser.add_argument("sites", type=Path, metavar="SITES",
-                        help="GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons; "
-                             f"site id from the column {'/'.join(ID_COLUMNS)} (else "
-                             f"site-<feature number>), name from {'/'.join(NAME_COLUMNS)}")
-    parser.add_argument("--region", type=region_argument, default=first_region(),
-                        help="region pack (default: the first installed, %(default)s)")
+        "criteria, 0-100 score, rank and weight sensitivity of candidate sites.",
+    )
+    parser.add_argument(
+        "sites",
+        type=Path,
+        metavar="SITES",
+        help="GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons; "
+        f"site id from the column {'/'.join(ID_COLUMNS)} (else "
+        f"site-<feature number>), name from {'/'.join(NAME_COLUMNS)}",
+    )
+    parser.add_argument(
+        "--region",
+        type=region_argument,
+        default=first_region(),
+        help="region pack (default: the first installed, %(default)s)",
+    )
     # the second name is the option's name before the vocabulary pass, still accepted
-    parser.add_argument("--dairy-cow-head", "--herd-dairy-cows", type=positive,  # vocab: old name
-                        dest="dairy_cow_head", metavar="N",
-                        help="herd of every site (default: the dairy_cow_head attribute)")
-    parser.add_argument("--weights", choices=("direct", "ahp"), default="direct",
-                        help="default weights of siting_criteria.csv (direct) or derived "
-                             "from siting_ahp_matrix.csv (ahp)")
-    parser.add_argument("--weight", type=key_value, action="append", default=[],
-                        metavar="CRITERION=W", help="set one criterion's weight (repeatable)")
-    parser.add_argument("--limit", type=key_value, action="append", default=[],
-                        metavar="RULE=VALUE", help="set one gate's limit (repeatable), e.g. "
-                                                   "settlement_setback=300")
-    parser.add_argument("--delta", type=positive, default=0.2, metavar="FRAC",
-                        help="weight change of the sensitivity check (default 0.2 = ±20%%)")
-    parser.add_argument("--crop",
-                        help="receiving crop of the manure-land need where no absorption "
-                             "parcel is within the haul radius (default: the region "
-                             "manifest's [plan] receiving_crop)")
-    parser.add_argument("--no-parcels", action="store_true",
-                        help="do not load the absorption parcels (land criteria unavailable)")
-    parser.add_argument("--water-year", type=int, metavar="YEAR",
-                        help="year of the county water use the headroom starts from (build-out "
-                             "check of the baseline herd; default: the region manifest's "
-                             "[plan] water_baseline_year)")
-    parser.add_argument("--no-water", action="store_true",
-                        help="skip the county water headroom (criterion not available)")
+    parser.add_argument(
+        "--dairy-cow-head",
+        "--herd-dairy-cows",
+        type=positive,  # vocab: old name
+        dest="dairy_cow_head",
+        metavar="N",
+        help="herd of every site (default: the dairy_cow_head attribute)",
+    )
+    parser.add_argument(
+        "--weights",
+        choices=("direct", "ahp"),
+        default="direct",
+        help="default weights of siting_criteria.csv (direct) or derived "
+        "from siting_ahp_matrix.csv (ahp)",
+    )
+    parser.add_argument(
+        "--weight",
+        type=key_value,
+        action="append",
+        default=[],
+        metavar="CRITERION=W",
+        help="set one criterion's weight (repeatable)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=key_value,
+        action="append",
+        default=[],
+        metavar="RULE=VALUE",
+        help="set one gate's limit (repeatable), e.g. settlement_setback=300",
+    )
+    parser.add_argument(
+        "--delta",
+        type=positive,
+        default=0.2,
+        metavar="FRAC",
+        help="weight change of the sensitivity check (default 0.2 = ±20%%)",
+    )
+    parser.add_argument(
+        "--crop",
+        help="receiving crop of the manure-land need where no absorption "
+        "parcel is within the haul radius (default: the region "
+        "manifest's [plan] receiving_crop)",
+    )
+    parser.add_argument(
+        "--no-parcels",
+        action="store_true",
+        help="do not load the absorption parcels (land criteria unavailable)",
+    )
+    parser.add_argument(
+        "--water-year",
+        type=int,
+        metavar="YEAR",
+        help="year of the county water use the headroom starts from (build-out "
+        "check of the baseline herd; default: the region manifest's "
+        "[plan] water_baseline_year)",
+    )
+    parser.add_argument(
+        "--no-water",
+        action="store_true",
+        help="skip the county water headroom (criterion not available)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(run=run)
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def score_options(args: argparse.Namespace) -> ScoreOptions:
     """Return the scoring options of the parsed command line."""
     return ScoreOptions(
-        crop=args.crop, with_parcels=not args.no_parcels,
-        water_year=args.water_year, with_water=not args.no_water,
-        weights_method=args.weights, weights=tuple(args.weight),
-        rule_limits=tuple(args.limit), delta_frac=args.delta)
+        crop=args.crop,
+        with_parcels=not args.no_parcels,
+        water_year=args.water_year,
+        with_water=not args.no_water,
+        weights_method=args.weights,
+        weights=tuple(args.weight),
+        rule_limits=tuple(args.limit),
+        delta_frac=args.delta,
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``score``; print JSON or a table to ``out``."""
     try:
         outline = region_outline(load_region(args.region))
-        site_input = read_sites(args.sites, herd=args.dairy_cow_head, region_outline=outline,
-                                lang=args.lang)
+        site_input = read_sites(
+            args.sites, herd=args.dairy_cow_head, region_outline=outline, lang=args.lang
+        )
     except InputDataError as err:
-        print(f"python -m siting score: error: {' '.join(err.message(args.lang).split())}",
-              file=sys.stderr)
+        print(
+            f"python -m siting score: error: {' '.join(err.message(args.lang).split())}",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
-    assessment, inputs = assess_site_file(site_input, load_region(args.region),
-                                          score_options(args))
+    assessment, inputs = assess_site_file(site_input, load_region(args.region), score_options(args))
     data = to_json(assessment, site_input, inputs, lang=args.lang)
     if args.json:
         write_json(data, out)
@@ -152,23 +206,38 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _gate_dict(gate: GateResult, lang: str) -> dict[str, Any]:
-    return {"rule": gate.rule, "name": gate.name_zh if lang == "zh" else gate.name_en,
-            "measured_value": gate.measured_value, "limit": gate.limit, "unit": gate.unit,
-            "feature_id": gate.feature_id, "feature_name": gate.feature_name,
-            "source": gate.source, "status": gate.status,
-            "illustrative_layer": gate.illustrative_layer,
-            "message": gate.message_zh if lang == "zh" else gate.message_en}
+    return {
+        "rule": gate.rule,
+        "name": gate.name_zh if lang == "zh" else gate.name_en,
+        "measured_value": gate.measured_value,
+        "limit": gate.limit,
+        "unit": gate.unit,
+        "feature_id": gate.feature_id,
+        "feature_name": gate.feature_name,
+        "source": gate.source,
+        "status": gate.status,
+        "illustrative_layer": gate.illustrative_layer,
+        "message": gate.message_zh if lang == "zh" else gate.message_en,
+    }
 
 
 def _criterion_dict(c: CriterionResult, lang: str) -> dict[str, Any]:
     zh = lang == "zh"
-    return {"key": c.key, "name": c.name_zh if zh else c.name_en, "available": c.available,
-            "value": c.raw_value, "unit": c.unit, "normalised": c.normalised,
-            "weight": c.weight, "contribution": c.contribution,
-            "value_function": c.value_function_zh if zh else c.value_function_en,
-            "source": c.source, "status": c.status,
-            "explanation": c.explanation_zh if zh else c.explanation_en,
-            "reason_unavailable": c.reason_unavailable_zh if zh else c.reason_unavailable_en}
+    return {
+        "key": c.key,
+        "name": c.name_zh if zh else c.name_en,
+        "available": c.available,
+        "value": c.raw_value,
+        "unit": c.unit,
+        "normalised": c.normalised,
+        "weight": c.weight,
+        "contribution": c.contribution,
+        "value_function": c.value_function_zh if zh else c.value_function_en,
+        "source": c.source,
+        "status": c.status,
+        "explanation": c.explanation_zh if zh else c.explanation_en,
+        "reason_unavailable": c.reason_unavailable_zh if zh else c.reason_unavailable_en,
+    }
 
 
 def _needs(assessment: SiteAssessment) -> dict[str, dict[str, Any]]:
@@ -186,43 +255,62 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def _site_dict(site: SiteResult, assessment: SiteAssessment, given: dict[str, Any],
-               needs: dict[str, Any], lang: str) -> dict[str, Any]:
+def _site_dict(
+    site: SiteResult,
+    assessment: SiteAssessment,
+    given: dict[str, Any],
+    needs: dict[str, Any],
+    lang: str,
+) -> dict[str, Any]:
     rank_range = assessment.sensitivity.rank_range(site.site_id)
-    return {"site_id": site.site_id, "name": given["name"], "passed": site.passed,
-            "score": site.score,
-            "rank": site.rank, "rank_range": list(rank_range) if rank_range else None,
-            "dairy_cow_head": given[HERD_COLUMN], "needs": needs,
-            "failed_gates": [_gate_dict(g, lang) for g in site.failed_gates],
-            "unchecked_gates": [_gate_dict(g, lang) for g in site.unchecked_gates],
-            "gates": [_gate_dict(g, lang) for g in site.gates],
-            "criteria": [_criterion_dict(c, lang) for c in site.criteria]}
+    return {
+        "site_id": site.site_id,
+        "name": given["name"],
+        "passed": site.passed,
+        "score": site.score,
+        "rank": site.rank,
+        "rank_range": list(rank_range) if rank_range else None,
+        "dairy_cow_head": given[HERD_COLUMN],
+        "needs": needs,
+        "failed_gates": [_gate_dict(g, lang) for g in site.failed_gates],
+        "unchecked_gates": [_gate_dict(g, lang) for g in site.unchecked_gates],
+        "gates": [_gate_dict(g, lang) for g in site.gates],
+        "criteria": [_criterion_dict(c, lang) for c in site.criteria],
+    }
 
 
-def to_json(assessment: SiteAssessment, site_input: SiteInput, inputs: Any,
-            *, lang: str = "en") -> dict[str, Any]:
+def to_json(
+    assessment: SiteAssessment, site_input: SiteInput, inputs: Any, *, lang: str = "en"
+) -> dict[str, Any]:
     """Return the JSON document of one run (sites in input order)."""
     given = _given_by_site(site_input.sites)
     weights = assessment.scores.weights
     needs = _needs(assessment)
     return {
-        "region": inputs.region.id, "sites_file": site_input.source_name,
+        "region": inputs.region.id,
+        "sites_file": site_input.source_name,
         "illustrative_layers": sorted(k for k, v in inputs.layers.illustrative.items() if v),
         "notes": list(site_input.notes),
-        "weights": {"method": weights.method, "weights": weights.as_dict(),
-                    "ahp": weights.ahp.to_dict() if weights.ahp else None},
+        "weights": {
+            "method": weights.method,
+            "weights": weights.as_dict(),
+            "ahp": weights.ahp.to_dict() if weights.ahp else None,
+        },
         "sensitivity": assessment.sensitivity.to_dict(),
-        "sites": [_site_dict(s, assessment, given[s.site_id], needs[s.site_id], lang)
-                  for s in assessment.scores.sites],
+        "sites": [
+            _site_dict(s, assessment, given[s.site_id], needs[s.site_id], lang)
+            for s in assessment.scores.sites
+        ],
         "bad_features": site_input.bad,
     }
 
 
 def _given_by_site(sites: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Return site_id -> the file's ``name`` (None if it has none) and herd (head)."""
-    return {str(row["site_id"]): {"name": _plain(row["name"]),
-                                  HERD_COLUMN: float(row[HERD_COLUMN])}
-            for row in pd.DataFrame(sites[["site_id", "name", HERD_COLUMN]]).to_dict("records")}
+    return {
+        str(row["site_id"]): {"name": _plain(row["name"]), HERD_COLUMN: float(row[HERD_COLUMN])}
+        for row in pd.DataFrame(sites[["site_id", "name", HERD_COLUMN]]).to_dict("records")
+    }
 
 
 def _gate_short(gate: dict[str, Any]) -> str:
@@ -234,22 +322,29 @@ def _gate_short(gate: dict[str, Any]) -> str:
 
 def summary_text(data: dict[str, Any]) -> str:
     """Return a readable table of the JSON document."""
-    rows = [(s["site_id"], s["name"] or "", "yes" if s["passed"] else "no",
-             "" if s["score"] is None else round(s["score"], 1), s["rank"] or "",
-             "" if s["rank_range"] is None else f"{s['rank_range'][0]}-{s['rank_range'][1]}",
-             "; ".join(_gate_short(g) for g in s["failed_gates"]))
-            for s in data["sites"]]
-    text = table(("site", "name", "passed", "score", "rank", "rank range", "failed gates"),
-                 rows)
+    rows = [
+        (
+            s["site_id"],
+            s["name"] or "",
+            "yes" if s["passed"] else "no",
+            "" if s["score"] is None else round(s["score"], 1),
+            s["rank"] or "",
+            "" if s["rank_range"] is None else f"{s['rank_range'][0]}-{s['rank_range'][1]}",
+            "; ".join(_gate_short(g) for g in s["failed_gates"]),
+        )
+        for s in data["sites"]
+    ]
+    text = table(("site", "name", "passed", "score", "rank", "rank range", "failed gates"), rows)
     sens = data["sensitivity"]
     if sens["top_site_id"] is not None:
         stays = "stays on top" if sens["top_stays_on_top"] else "does NOT stay on top"
-        text += (f"\n\nTop site {sens['top_site_id']} {stays} when each weight moves by "
-                 f"±{sens['delta_frac']:.0%}.")
+        text += (
+            f"\n\nTop site {sens['top_site_id']} {stays} when each weight moves by "
+            f"±{sens['delta_frac']:.0%}."
+        )
     for bad in data["bad_features"]:
         named = " ".join(str(v) for v in (bad["site_id"], bad["name"]) if v)
         text += f"\nSkipped feature {bad['feature_no']} ({named}): {bad['reason']}"
     if data["illustrative_layers"]:
-        text += ("\nIllustrative layers (not real data): "
-                 + ", ".join(data["illustrative_layers"]))
+        text += "\nIllustrative layers (not real data): " + ", ".join(data["illustrative_layers"])
     return text

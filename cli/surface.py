@@ -36,22 +36,31 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     """Add the ``surface`` command."""
     parser = subparsers.add_parser(
-        "surface", parents=[common], help="suitability surface (COG) of one footprint",
+        "surface",
+        parents=[common],
+        help="suitability surface (COG) of one footprint",
         description="Per cell: the first hard gate a footprint centred there fails, and its "
-                    "0-100 score; written as a Cloud-Optimized GeoTIFF.")
+        "0-100 score; written as a Cloud-Optimized GeoTIFF.",
+    )
     parser.add_argument("--region", type=region_argument, default="hohhot")
     parser.add_argument("--dairy-cow-head", type=positive, required=True, metavar="HEAD")
-    parser.add_argument("--footprint-mu", type=positive, default=None, metavar="MU",
-                        help="square footprint (亩); default: the region's "
-                             "default_footprint_mu (planner.csv)")
+    parser.add_argument(
+        "--footprint-mu",
+        type=positive,
+        default=None,
+        metavar="MU",
+        help="square footprint (亩); default: the region's default_footprint_mu (planner.csv)",
+    )
     parser.add_argument("--cell-m", type=positive, default=30.0, metavar="M")
     parser.add_argument("--rows-per-window", type=int, default=256, metavar="ROWS")
-    parser.add_argument("--no-water", action="store_true",
-                        help="leave the county water headroom criterion out")
+    parser.add_argument(
+        "--no-water", action="store_true", help="leave the county water headroom criterion out"
+    )
     parser.add_argument("--out", type=Path, required=True, metavar="TIF")
     parser.set_defaults(run=run)
 
@@ -61,9 +70,17 @@ def stderr_progress(lang: str) -> Progress:
     start = time.perf_counter()
 
     def report(done_rows: int, total_rows: int) -> None:
-        sys.stderr.write(locales.text("surface.progress", lang, done=done_rows,
-                                      total=total_rows, pct=f"{100 * done_rows / total_rows:.0f}",
-                                      seconds=f"{time.perf_counter() - start:.0f}") + "\n")
+        sys.stderr.write(
+            locales.text(
+                "surface.progress",
+                lang,
+                done=done_rows,
+                total=total_rows,
+                pct=f"{100 * done_rows / total_rows:.0f}",
+                seconds=f"{time.perf_counter() - start:.0f}",
+            )
+            + "\n"
+        )
         sys.stderr.flush()
 
     return report
@@ -82,13 +99,22 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     region = load_region(args.region)
     area_mu = args.footprint_mu or default_footprint_mu(region)
     footprint = SurfaceFootprint.from_area_mu(area_mu, args.dairy_cow_head)
-    options = SurfaceOptions(cell_m=args.cell_m, rows_per_window=args.rows_per_window,
-                             with_water=not args.no_water)
+    options = SurfaceOptions(
+        cell_m=args.cell_m, rows_per_window=args.rows_per_window, with_water=not args.no_water
+    )
     start = time.perf_counter()
     context = surface_context(region, footprint, options)
     write_surface(context, args.out, progress=stderr_progress(args.lang))
-    out.write(locales.text("surface.done", args.lang, path=str(args.out),
-                           width=context.grid.width, height=context.grid.height,
-                           cell_m=f"{context.grid.cell_m:g}",
-                           seconds=f"{time.perf_counter() - start:.1f}") + "\n")
+    out.write(
+        locales.text(
+            "surface.done",
+            args.lang,
+            path=str(args.out),
+            width=context.grid.width,
+            height=context.grid.height,
+            cell_m=f"{context.grid.cell_m:g}",
+            seconds=f"{time.perf_counter() - start:.1f}",
+        )
+        + "\n"
+    )
     return 0

@@ -64,10 +64,7 @@ def _display_name(info: zipfile.ZipInfo) -> str:
 
 def _is_unsafe(name: str) -> bool:
     normal = name.replace("\\", "/")
-    return (
-        normal.startswith("/") or bool(_DRIVE_LETTER.match(normal))
-        or ".." in normal.split("/")
-    )
+    return normal.startswith("/") or bool(_DRIVE_LETTER.match(normal)) or ".." in normal.split("/")
 
 
 def _listed(names: list[str]) -> str:
@@ -107,10 +104,14 @@ def list_zip_members(
     """
     infos = _open_infos(path, source_name)
     if len(infos) > MAX_ZIP_MEMBERS:
-        msg = (f"{source_name} holds {len(infos)} files; at most {MAX_ZIP_MEMBERS} are "
-               "accepted. Zip only the layer you want to upload.")
-        zh = (f"{source_name} 含 {len(infos)} 个文件，"
-              f"最多允许 {MAX_ZIP_MEMBERS} 个。请只压缩要上传的图层。")
+        msg = (
+            f"{source_name} holds {len(infos)} files; at most {MAX_ZIP_MEMBERS} are "
+            "accepted. Zip only the layer you want to upload."
+        )
+        zh = (
+            f"{source_name} 含 {len(infos)} 个文件，"
+            f"最多允许 {MAX_ZIP_MEMBERS} 个。请只压缩要上传的图层。"
+        )
         raise FileFormatError(msg, zh=zh)
     _require_safe_names(infos, source_name)
     _require_not_encrypted(infos, source_name)
@@ -118,7 +119,8 @@ def list_zip_members(
     return tuple(
         ZipMember(_display_name(info), info)
         for info in infos
-        if not info.is_dir() and not info.filename.startswith(_IGNORED_PREFIXES)
+        if not info.is_dir()
+        and not info.filename.startswith(_IGNORED_PREFIXES)
         and not PurePosixPath(info.filename).name.startswith("._")
     )
 
@@ -126,40 +128,52 @@ def list_zip_members(
 def _require_safe_names(infos: list[zipfile.ZipInfo], source_name: str) -> None:
     unsafe = [_display_name(i) for i in infos if _is_unsafe(i.filename)]
     if unsafe:
-        msg = (f"{source_name} contains files with absolute paths or '..' "
-               f"({_listed(unsafe)}), which is unsafe. Zip the files again from their folder.")
-        zh = (f"{source_name} 包含绝对路径或“..”路径的文件（{_listed(unsafe)}），"
-              "不安全。请在文件所在目录重新压缩。")
+        msg = (
+            f"{source_name} contains files with absolute paths or '..' "
+            f"({_listed(unsafe)}), which is unsafe. Zip the files again from their folder."
+        )
+        zh = (
+            f"{source_name} 包含绝对路径或“..”路径的文件（{_listed(unsafe)}），"
+            "不安全。请在文件所在目录重新压缩。"
+        )
         raise FileFormatError(msg, zh=zh)
 
 
 def _require_not_encrypted(infos: list[zipfile.ZipInfo], source_name: str) -> None:
     locked = [_display_name(i) for i in infos if i.flag_bits & _ENCRYPTED_FLAG]
     if locked:
-        msg = (f"{source_name} is password-protected ({_listed(locked)}). "
-               "Zip the files again without a password.")
+        msg = (
+            f"{source_name} is password-protected ({_listed(locked)}). "
+            "Zip the files again without a password."
+        )
         zh = f"{source_name} 设有密码（{_listed(locked)}）。请不加密码重新压缩。"
         raise FileFormatError(msg, zh=zh)
 
 
 def _size_error(source_name: str, limit_bytes: int) -> FileFormatError:
     limit_mb = limit_bytes / 2**20
-    msg = (f"{source_name} unpacks to more than {limit_mb:.0f} MB, the limit (this also "
-           "catches 'zip bombs'). Upload a smaller area or fewer layers.")
-    zh = (f"{source_name} 解压后超过 {limit_mb:.0f} MB 上限（用于防范“压缩炸弹”）。"
-          "请上传更小的范围或更少的图层。")
+    msg = (
+        f"{source_name} unpacks to more than {limit_mb:.0f} MB, the limit (this also "
+        "catches 'zip bombs'). Upload a smaller area or fewer layers."
+    )
+    zh = (
+        f"{source_name} 解压后超过 {limit_mb:.0f} MB 上限（用于防范“压缩炸弹”）。"
+        "请上传更小的范围或更少的图层。"
+    )
     return FileFormatError(msg, zh=zh)
 
 
-def _require_total_size(
-    infos: list[zipfile.ZipInfo], source_name: str, limit_bytes: int
-) -> None:
+def _require_total_size(infos: list[zipfile.ZipInfo], source_name: str, limit_bytes: int) -> None:
     if sum(i.file_size for i in infos) > limit_bytes:
         raise _size_error(source_name, limit_bytes)
 
 
 def extract_members(
-    path: Path, members: dict[str, ZipMember], dest_dir: Path, *, source_name: str,
+    path: Path,
+    members: dict[str, ZipMember],
+    dest_dir: Path,
+    *,
+    source_name: str,
     max_uncompressed_bytes: int,
 ) -> dict[str, Path]:
     """Extract ``members`` (target file name -> member) into ``dest_dir``.
@@ -179,13 +193,18 @@ def extract_members(
         for target, member in members.items():
             out_path = dest_dir / PurePosixPath(target).name
             try:
-                written_bytes = _copy_member(archive, member, out_path, written_bytes,
-                                             max_uncompressed_bytes)
+                written_bytes = _copy_member(
+                    archive, member, out_path, written_bytes, max_uncompressed_bytes
+                )
             except (zipfile.BadZipFile, zlib.error, NotImplementedError) as err:
-                msg = (f"{source_name}: '{member.name}' cannot be unpacked ({err}). "
-                       "The zip is damaged or uses an unsupported compression; zip it again.")
-                zh = (f"{source_name}：无法解压“{member.name}”（{err}）。"
-                      "压缩包已损坏或压缩方式不受支持，请重新压缩。")
+                msg = (
+                    f"{source_name}: '{member.name}' cannot be unpacked ({err}). "
+                    "The zip is damaged or uses an unsupported compression; zip it again."
+                )
+                zh = (
+                    f"{source_name}：无法解压“{member.name}”（{err}）。"
+                    "压缩包已损坏或压缩方式不受支持，请重新压缩。"
+                )
                 raise FileFormatError(msg, zh=zh) from err
             if written_bytes > max_uncompressed_bytes:
                 raise _size_error(source_name, max_uncompressed_bytes)
@@ -194,7 +213,10 @@ def extract_members(
 
 
 def _copy_member(
-    archive: zipfile.ZipFile, member: ZipMember, out_path: Path, written_bytes: int,
+    archive: zipfile.ZipFile,
+    member: ZipMember,
+    out_path: Path,
+    written_bytes: int,
     limit_bytes: int,
 ) -> int:
     """Copy one member in chunks; stop early once ``limit_bytes`` is passed; return total."""
@@ -205,4 +227,3 @@ def _copy_member(
                 break
             dst.write(chunk)
     return written_bytes
-

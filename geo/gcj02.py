@@ -10,6 +10,8 @@ unchanged, as the offset is not applied there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -30,8 +32,10 @@ FloatArray = npt.NDArray[np.float64]
 
 def _inside_china(lon: FloatArray, lat: FloatArray) -> npt.NDArray[np.bool_]:
     return (
-        (lon >= _CHINA_LON[0]) & (lon <= _CHINA_LON[1])
-        & (lat >= _CHINA_LAT[0]) & (lat <= _CHINA_LAT[1])
+        (lon >= _CHINA_LON[0])
+        & (lon <= _CHINA_LON[1])
+        & (lat >= _CHINA_LAT[0])
+        & (lat <= _CHINA_LAT[1])
     )
 
 
@@ -40,14 +44,28 @@ def _offset_deg(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArra
     x = lon - 105.0
     y = lat - 35.0
     sqrt_abs_x = np.sqrt(np.abs(x))
-    d_lat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sqrt_abs_x
-             + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-             + (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
-             + (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0)
-    d_lon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sqrt_abs_x
-             + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-             + (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
-             + (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0)
+    d_lat = (
+        -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * sqrt_abs_x
+        + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
+        + (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
+        + (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
+    )
+    d_lon = (
+        300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * sqrt_abs_x
+        + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
+        + (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
+        + (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
+    )
     rad_lat = lat / 180.0 * np.pi
     magic = 1 - _EE * np.sin(rad_lat) ** 2
     sqrt_magic = np.sqrt(magic)
@@ -82,15 +100,21 @@ def gcj02_to_wgs84(
         r_lon, r_lat = f_lon - g_lon, f_lat - g_lat
         w_lon = w_lon - r_lon
         w_lat = w_lat - r_lat
-        if max(float(np.max(np.abs(r_lon), initial=0.0)),
-               float(np.max(np.abs(r_lat), initial=0.0))) < tol_deg:
+        if (
+            max(
+                float(np.max(np.abs(r_lon), initial=0.0)), float(np.max(np.abs(r_lat), initial=0.0))
+            )
+            < tol_deg
+        ):
             break
     return w_lon, w_lat
 
 
-def _apply_to_coords(geom: BaseGeometry, func: object) -> BaseGeometry:
+def _apply_to_coords(
+    geom: BaseGeometry, func: Callable[[FloatArray, FloatArray], tuple[FloatArray, FloatArray]]
+) -> BaseGeometry:
     def _xy(coords: FloatArray) -> FloatArray:
-        lon_out, lat_out = func(coords[:, 0], coords[:, 1])  # type: ignore[operator]
+        lon_out, lat_out = func(coords[:, 0], coords[:, 1])
         return np.column_stack([lon_out, lat_out])
 
     return transform(geom, _xy)

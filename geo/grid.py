@@ -33,9 +33,16 @@ if TYPE_CHECKING:
 
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["Grid", "GridWindow", "NamedBand", "rasterize_mask", "rasterize_values",
-           "read_named_band", "resample_to",
-           "write_cog"]
+__all__ = [
+    "Grid",
+    "GridWindow",
+    "NamedBand",
+    "rasterize_mask",
+    "rasterize_values",
+    "read_named_band",
+    "resample_to",
+    "write_cog",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +84,18 @@ class Grid:
 
     def window_transform(self, window: GridWindow, *, margin_cells: int = 0) -> Affine:
         """Affine transform of ``window`` grown by ``margin_cells`` on every side."""
-        return Affine(self.cell_m, 0.0,
-                      self.left_m + (window.col_off - margin_cells) * self.cell_m, 0.0,
-                      -self.cell_m, self.top_m - (window.row_off - margin_cells) * self.cell_m)
+        return Affine(
+            self.cell_m,
+            0.0,
+            self.left_m + (window.col_off - margin_cells) * self.cell_m,
+            0.0,
+            -self.cell_m,
+            self.top_m - (window.row_off - margin_cells) * self.cell_m,
+        )
 
-    def window_bounds(self, window: GridWindow, *,
-                      margin_cells: int = 0) -> tuple[float, float, float, float]:
+    def window_bounds(
+        self, window: GridWindow, *, margin_cells: int = 0
+    ) -> tuple[float, float, float, float]:
         """Return ``(minx, miny, maxx, maxy)`` of ``window`` grown by ``margin_cells``."""
         t = self.window_transform(window, margin_cells=margin_cells)
         width = window.width + 2 * margin_cells
@@ -101,30 +114,51 @@ class Grid:
             yield GridWindow(row, 0, min(rows_per_window, self.height - row), self.width)
 
 
-def rasterize_mask(geometries: Sequence[BaseGeometry], *, transform: Affine,
-                   shape: tuple[int, int], all_touched: bool) -> npt.NDArray[np.bool_]:
+def rasterize_mask(
+    geometries: Sequence[BaseGeometry],
+    *,
+    transform: Affine,
+    shape: tuple[int, int],
+    all_touched: bool,
+) -> npt.NDArray[np.bool_]:
     """Return True in the cells the geometries cover (``all_touched``: any cell they touch)."""
     if not len(geometries):
         return np.zeros(shape, dtype=bool)
-    burnt = rio_features.rasterize(((g, 1) for g in geometries), out_shape=shape,
-                                   transform=transform, fill=0, all_touched=all_touched,
-                                   dtype="uint8")
+    burnt = rio_features.rasterize(
+        ((g, 1) for g in geometries),
+        out_shape=shape,
+        transform=transform,
+        fill=0,
+        all_touched=all_touched,
+        dtype="uint8",
+    )
     return np.asarray(burnt, dtype=bool)
 
 
-def rasterize_values(geometries: Sequence[BaseGeometry], values: Sequence[int], *,
-                     transform: Affine, shape: tuple[int, int],
-                     fill: int) -> npt.NDArray[np.int32]:
+def rasterize_values(
+    geometries: Sequence[BaseGeometry],
+    values: Sequence[int],
+    *,
+    transform: Affine,
+    shape: tuple[int, int],
+    fill: int,
+) -> npt.NDArray[np.int32]:
     """Return the value of the geometry containing each cell centre (``fill`` elsewhere)."""
     if not len(geometries):
         return np.full(shape, fill, dtype=np.int32)
-    burnt = rio_features.rasterize(zip(geometries, values, strict=True), out_shape=shape,
-                                   transform=transform, fill=fill, dtype="int32")
+    burnt = rio_features.rasterize(
+        zip(geometries, values, strict=True),
+        out_shape=shape,
+        transform=transform,
+        fill=fill,
+        dtype="int32",
+    )
     return np.asarray(burnt, dtype=np.int32)
 
 
-def resample_to(path: Path, *, transform: Affine, shape: tuple[int, int],
-                crs: str) -> npt.NDArray[np.float64]:
+def resample_to(
+    path: Path, *, transform: Affine, shape: tuple[int, int], crs: str
+) -> npt.NDArray[np.float64]:
     """Return band 1 of the raster at ``path`` resampled (bilinear) onto a grid window.
 
     Cells outside the raster or on its nodata are NaN.
@@ -137,18 +171,30 @@ def resample_to(path: Path, *, transform: Affine, shape: tuple[int, int],
     out = np.full(shape, np.nan, dtype=np.float64)
     try:
         with rasterio.open(path) as src:
-            reproject(source=rasterio.band(src, 1), destination=out, src_nodata=src.nodata,
-                      dst_transform=transform, dst_crs=crs, dst_nodata=np.nan,
-                      resampling=Resampling.bilinear)
+            reproject(
+                source=rasterio.band(src, 1),
+                destination=out,
+                src_nodata=src.nodata,
+                dst_transform=transform,
+                dst_crs=crs,
+                dst_nodata=np.nan,
+                resampling=Resampling.bilinear,
+            )
     except rasterio.errors.RasterioIOError as err:
         msg = f"Cannot read the raster {Path(path).name!r}: {err}. Check the file."
         raise FileFormatError(msg, zh=f"无法读取栅格 {Path(path).name!r}：{err}。") from err
     return out
 
 
-def write_cog(out_path: Path, grid: Grid, blocks: Iterator[tuple[GridWindow,
-              Sequence[np.ndarray]]], *, descriptions: Sequence[str],
-              tags: dict[str, str], block_rows: int = 256) -> None:
+def write_cog(
+    out_path: Path,
+    grid: Grid,
+    blocks: Iterator[tuple[GridWindow, Sequence[np.ndarray]]],
+    *,
+    descriptions: Sequence[str],
+    tags: dict[str, str],
+    block_rows: int = 256,
+) -> None:
     """Write float32 bands block by block, then copy them into a Cloud-Optimized GeoTIFF.
 
     Parameters
@@ -162,11 +208,21 @@ def write_cog(out_path: Path, grid: Grid, blocks: Iterator[tuple[GridWindow,
     tags
         Dataset metadata (key -> text).
     """
-    profile = {"driver": "GTiff", "width": grid.width, "height": grid.height,
-               "count": len(descriptions), "dtype": "float32", "crs": grid.crs,
-               "transform": grid.transform, "nodata": np.nan, "tiled": True,
-               "blockxsize": 256, "blockysize": block_rows, "compress": "deflate",
-               "BIGTIFF": "IF_SAFER"}
+    profile = {
+        "driver": "GTiff",
+        "width": grid.width,
+        "height": grid.height,
+        "count": len(descriptions),
+        "dtype": "float32",
+        "crs": grid.crs,
+        "transform": grid.transform,
+        "nodata": np.nan,
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": block_rows,
+        "compress": "deflate",
+        "BIGTIFF": "IF_SAFER",
+    }
     with tempfile.TemporaryDirectory() as folder:
         staging = Path(folder) / "surface.tif"
         with rasterio.open(staging, "w", **profile) as dst:
@@ -174,13 +230,11 @@ def write_cog(out_path: Path, grid: Grid, blocks: Iterator[tuple[GridWindow,
                 dst.set_band_description(band, text)
             dst.update_tags(**tags)
             for window, arrays in blocks:
-                rio_window = Window(window.col_off, window.row_off, window.width,
-                                    window.height)
+                rio_window = Window(window.col_off, window.row_off, window.width, window.height)
                 for band, array in enumerate(arrays, start=1):
                     dst.write(np.asarray(array, dtype=np.float32), band, window=rio_window)
         cog = Path(folder) / "surface_cog.tif"
-        rasterio.shutil.copy(staging, cog, driver="COG", compress="DEFLATE",
-                             BIGTIFF="IF_SAFER")
+        rasterio.shutil.copy(staging, cog, driver="COG", compress="DEFLATE", BIGTIFF="IF_SAFER")
         shutil.move(cog, out_path)
 
 
@@ -205,11 +259,16 @@ def read_named_band(path: Path, description: str) -> NamedBand:
     try:
         with rasterio.open(path) as src:
             if description not in src.descriptions:
-                msg = (f"{Path(path).name!r} has no band {description!r} (bands: "
-                       f"{list(src.descriptions)}); give a surface written by "
-                       "`python -m siting surface`.")
-                raise FileFormatError(msg, zh=f"{Path(path).name!r} 没有波段 {description!r}；"
-                                              "请使用 `python -m siting surface` 生成的栅格。")
+                msg = (
+                    f"{Path(path).name!r} has no band {description!r} (bands: "
+                    f"{list(src.descriptions)}); give a surface written by "
+                    "`python -m siting surface`."
+                )
+                raise FileFormatError(
+                    msg,
+                    zh=f"{Path(path).name!r} 没有波段 {description!r}；"
+                    "请使用 `python -m siting surface` 生成的栅格。",
+                )
             band = src.descriptions.index(description) + 1
             values = src.read(band, masked=True).astype(np.float64).filled(np.nan)
             return NamedBand(values, src.transform, str(src.crs), dict(src.tags()))

@@ -73,8 +73,12 @@ _DECLARE_ZH = (
     "EPSG:4525；经纬度为 EPSG:4326）"
 )
 _WRITE_DRIVERS: dict[str, str] = {
-    ".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".kml": "KML",
-    ".shp": "ESRI Shapefile", ".zip": "ESRI Shapefile",
+    ".gpkg": "GPKG",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".kml": "KML",
+    ".shp": "ESRI Shapefile",
+    ".zip": "ESRI Shapefile",
 }
 _LONLAT_DRIVERS = frozenset({"GeoJSON", "KML"})
 _SKIPPED_COLUMNS = ["feature_no", "reason_en", "reason_zh"]
@@ -186,18 +190,28 @@ def read_vector(
     """
     source_name = _source_name(source, filename)
     fmt = vector_format_for(filename or source_name, source_name=source_name)
-    options = _Options(source_name, geometry_kind, region_extent, source_datum, repair,
-                       on_bad_feature, declared_crs)
+    options = _Options(
+        source_name,
+        geometry_kind,
+        region_extent,
+        source_datum,
+        repair,
+        on_bad_feature,
+        declared_crs,
+    )
     with tempfile.TemporaryDirectory(prefix="planner-vector-") as tmp:
         workdir = Path(tmp)
         path = _local_path(source, fmt, workdir, source_name=source_name, max_bytes=max_bytes)
-        request = ReadRequest(source_name, geometry_kind, layer, workdir,
-                              max_bytes * ZIP_EXPANSION_LIMIT)
+        request = ReadRequest(
+            source_name, geometry_kind, layer, workdir, max_bytes * ZIP_EXPANSION_LIMIT
+        )
         raw = fmt.reader(path, request)
     result, repaired_count = _validate(raw, fmt, options)
     if repaired_count:
-        msg = (f"{source_name}: {repaired_count} invalid geometries (e.g. self-intersecting "
-               "polygons) were repaired with make_valid; check them on the map.")
+        msg = (
+            f"{source_name}: {repaired_count} invalid geometries (e.g. self-intersecting "
+            "polygons) were repaired with make_valid; check them on the map."
+        )
         warnings.warn(msg, GeometryRepairedWarning, stacklevel=2)
     return result
 
@@ -206,23 +220,33 @@ def _source_name(source: str | Path | bytes, filename: str | None) -> str:
     if filename is not None:
         return PurePosixPath(filename.replace("\\", "/")).name
     if isinstance(source, bytes):
-        msg = ("An uploaded file arrived without its file name, so its format is unknown. "
-               "Upload it again.")
+        msg = (
+            "An uploaded file arrived without its file name, so its format is unknown. "
+            "Upload it again."
+        )
         raise FileFormatError(msg, zh="上传的文件缺少文件名，无法判断格式。请重新上传。")
     return Path(source).name
 
 
 def _size_error(source_name: str, size_bytes: int, max_bytes: int) -> FileFormatError:
     size_mb, max_mb = size_bytes / 2**20, max_bytes / 2**20
-    msg = (f"{source_name} is {size_mb:.1f} MB, over the {max_mb:.0f} MB limit. Upload only "
-           "the area you need, or simplify the geometries in your GIS.")
-    zh = (f"{source_name} 大小为 {size_mb:.1f} MB，"
-          f"超过 {max_mb:.0f} MB 上限。请只上传所需范围，或在 GIS 软件中简化几何。")
+    msg = (
+        f"{source_name} is {size_mb:.1f} MB, over the {max_mb:.0f} MB limit. Upload only "
+        "the area you need, or simplify the geometries in your GIS."
+    )
+    zh = (
+        f"{source_name} 大小为 {size_mb:.1f} MB，"
+        f"超过 {max_mb:.0f} MB 上限。请只上传所需范围，或在 GIS 软件中简化几何。"
+    )
     return FileFormatError(msg, zh=zh)
 
 
 def _local_path(
-    source: str | Path | bytes, fmt: VectorFormat, workdir: Path, *, source_name: str,
+    source: str | Path | bytes,
+    fmt: VectorFormat,
+    workdir: Path,
+    *,
+    source_name: str,
     max_bytes: int,
 ) -> Path:
     """Return a path to read: the given file, or the upload written under a generated name."""
@@ -241,8 +265,7 @@ def _local_path(
     return path
 
 
-def _validate(raw: RawVector, fmt: VectorFormat,
-              options: _Options) -> tuple[VectorReadResult, int]:
+def _validate(raw: RawVector, fmt: VectorFormat, options: _Options) -> tuple[VectorReadResult, int]:
     """Turn a raw file read into a validated result (+ number of repaired geometries)."""
     name = options.source_name
     if len(raw.frame) == 0:
@@ -256,21 +279,31 @@ def _validate(raw: RawVector, fmt: VectorFormat,
     frame = _to_storage(frame, crs, name, notes_en, notes_zh)
     if options.source_datum == "gcj02":
         frame = _from_gcj02(frame, crs, name, notes_en, notes_zh)
-    check = check_geometries(frame, geometry_kind=options.geometry_kind,
-                             repair=options.repair, region_extent=options.region_extent)
+    check = check_geometries(
+        frame,
+        geometry_kind=options.geometry_kind,
+        repair=options.repair,
+        region_extent=options.region_extent,
+    )
     notes_en.extend(check.notes_en)
     notes_zh.extend(check.notes_zh)
     skipped = _handle_problems(check, numbered, options, notes_en, notes_zh)
     result = VectorReadResult(
-        features=check.features.reset_index(drop=True), source_name=name,
-        source_crs=crs_label(crs), notes=tuple(notes_en), notes_zh=tuple(notes_zh),
+        features=check.features.reset_index(drop=True),
+        source_name=name,
+        source_crs=crs_label(crs),
+        notes=tuple(notes_en),
+        notes_zh=tuple(notes_zh),
         skipped=skipped,
     )
     return result, check.repaired_count
 
 
 def _resolve_crs(
-    file_crs: CRS | None, fmt: VectorFormat, options: _Options, notes_en: list[str],
+    file_crs: CRS | None,
+    fmt: VectorFormat,
+    options: _Options,
+    notes_en: list[str],
     notes_zh: list[str],
 ) -> CRS:
     """Return the declared CRS (noted when it differs from the file's) or the file's own."""
@@ -283,8 +316,10 @@ def _resolve_crs(
             notes_zh.append(f"使用用户声明的坐标系 {crs_label(crs)}（文件中为：{was}）")
         return crs
     if file_crs is None:
-        msg = (f"{name} has no CRS (coordinate reference system), so its coordinates cannot "
-               f"be placed on the map. Fix: {fmt.crs_hint_en}, or {_DECLARE_EN}.")
+        msg = (
+            f"{name} has no CRS (coordinate reference system), so its coordinates cannot "
+            f"be placed on the map. Fix: {fmt.crs_hint_en}, or {_DECLARE_EN}."
+        )
         zh = f"{name} 没有坐标系，无法确定其位置。解决方法：{fmt.crs_hint_zh}，或{_DECLARE_ZH}。"
         raise MissingCrsError(msg, zh=zh)
     return crs_from_user_input(file_crs)
@@ -299,8 +334,9 @@ def _number_features(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _force_2d(frame: gpd.GeoDataFrame, notes_en: list[str],
-              notes_zh: list[str]) -> gpd.GeoDataFrame:
+def _force_2d(
+    frame: gpd.GeoDataFrame, notes_en: list[str], notes_zh: list[str]
+) -> gpd.GeoDataFrame:
     if not frame.geometry.has_z.any():
         return frame
     notes_en.append("Z coordinates (heights) dropped")
@@ -312,10 +348,9 @@ def _out_of_lonlat(frame: gpd.GeoDataFrame) -> npt.NDArray[np.bool_]:
     """Flag features whose bounds pass +-180 deg lon or +-90 deg lat (NaN bounds: False)."""
     bounds = np.asarray(frame.geometry.bounds.to_numpy(), dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        outside = (
-            (np.abs(bounds[:, [0, 2]]) > _LON_LIMIT_DEG).any(axis=1)
-            | (np.abs(bounds[:, [1, 3]]) > _LAT_LIMIT_DEG).any(axis=1)
-        )
+        outside = (np.abs(bounds[:, [0, 2]]) > _LON_LIMIT_DEG).any(axis=1) | (
+            np.abs(bounds[:, [1, 3]]) > _LAT_LIMIT_DEG
+        ).any(axis=1)
     return np.asarray(outside, dtype=np.bool_)
 
 
@@ -327,19 +362,24 @@ def _require_lonlat_range(frame: gpd.GeoDataFrame, crs: CRS, name: str) -> None:
     if not outside.any():
         return
     _, _, x1, y1 = frame.loc[outside].total_bounds
-    msg = (f"{name}: coordinates of {int(outside.sum())} feature(s) reach x={x1:,.0f}, "
-           f"y={y1:,.0f}, impossible for longitude/latitude, yet the file declares the "
-           f"geographic CRS {crs_label(crs)}. They look like projected metres: the file's CRS "
-           f"is probably wrong. Fix: export it again with its real CRS, or {_DECLARE_EN}.")
-    zh = (f"{name}：{int(outside.sum())} 个要素的坐标（如 x={x1:,.0f}，y={y1:,.0f}）"
-          f"不可能是经纬度，但文件声明的是地理坐标系 {crs_label(crs)}。"
-          "这些坐标像是投影坐标（米），文件的坐标系很可能有误。"
-          f"解决方法：按实际坐标系重新导出，或{_DECLARE_ZH}。")
+    msg = (
+        f"{name}: coordinates of {int(outside.sum())} feature(s) reach x={x1:,.0f}, "
+        f"y={y1:,.0f}, impossible for longitude/latitude, yet the file declares the "
+        f"geographic CRS {crs_label(crs)}. They look like projected metres: the file's CRS "
+        f"is probably wrong. Fix: export it again with its real CRS, or {_DECLARE_EN}."
+    )
+    zh = (
+        f"{name}：{int(outside.sum())} 个要素的坐标（如 x={x1:,.0f}，y={y1:,.0f}）"
+        f"不可能是经纬度，但文件声明的是地理坐标系 {crs_label(crs)}。"
+        "这些坐标像是投影坐标（米），文件的坐标系很可能有误。"
+        f"解决方法：按实际坐标系重新导出，或{_DECLARE_ZH}。"
+    )
     raise InvalidGeometryError(msg, zh=zh)
 
 
-def _to_storage(frame: gpd.GeoDataFrame, crs: CRS, name: str, notes_en: list[str],
-                notes_zh: list[str]) -> gpd.GeoDataFrame:
+def _to_storage(
+    frame: gpd.GeoDataFrame, crs: CRS, name: str, notes_en: list[str], notes_zh: list[str]
+) -> gpd.GeoDataFrame:
     """Reproject to EPSG:4326; raise if coordinates do not fit the source CRS."""
     if crs == _STORAGE:
         return frame
@@ -350,23 +390,32 @@ def _to_storage(frame: gpd.GeoDataFrame, crs: CRS, name: str, notes_en: list[str
     coords = shapely.get_coordinates(out.geometry.to_numpy())
     if np.isfinite(coords).all() and not _out_of_lonlat(out).any():
         return out
-    msg = (f"{name}: some coordinates cannot be converted from {crs_label(crs)} to lon/lat; "
-           "the file's CRS is probably wrong (Gauss-Kruger eastings that start with a zone "
-           f"number need the 'zone' CRS, EPSG:4513-4533). Fix: {_DECLARE_EN}.")
-    zh = (f"{name}：部分坐标无法从 {crs_label(crs)} 转换为经纬度，文件的坐标系很可能有误"
-          f"（东坐标带带号的高斯-克吕格坐标应使用 EPSG:4513–4533）。解决方法：{_DECLARE_ZH}。")
+    msg = (
+        f"{name}: some coordinates cannot be converted from {crs_label(crs)} to lon/lat; "
+        "the file's CRS is probably wrong (Gauss-Kruger eastings that start with a zone "
+        f"number need the 'zone' CRS, EPSG:4513-4533). Fix: {_DECLARE_EN}."
+    )
+    zh = (
+        f"{name}：部分坐标无法从 {crs_label(crs)} 转换为经纬度，文件的坐标系很可能有误"
+        f"（东坐标带带号的高斯-克吕格坐标应使用 EPSG:4513–4533）。解决方法：{_DECLARE_ZH}。"
+    )
     raise InvalidGeometryError(msg, zh=zh)
 
 
-def _from_gcj02(frame: gpd.GeoDataFrame, crs: CRS, name: str, notes_en: list[str],
-                notes_zh: list[str]) -> gpd.GeoDataFrame:
+def _from_gcj02(
+    frame: gpd.GeoDataFrame, crs: CRS, name: str, notes_en: list[str], notes_zh: list[str]
+) -> gpd.GeoDataFrame:
     """Convert lon/lat GCJ-02 geometries to WGS84 (GCJ-02 exists only as lon/lat)."""
     if not crs.is_geographic:
-        msg = (f"{name} was declared as GCJ-02 (Amap/Gaode) but is in the projected CRS "
-               f"{crs_label(crs)}; GCJ-02 data is always lon/lat. Choose WGS84 for this "
-               "file, or export the GCJ-02 data as lon/lat.")
-        zh = (f"{name} 被声明为 GCJ-02（高德）坐标，但其坐标系为投影坐标系 {crs_label(crs)}；"
-              "GCJ-02 数据总是经纬度。请为此文件选择 WGS84，或将 GCJ-02 数据导出为经纬度。")
+        msg = (
+            f"{name} was declared as GCJ-02 (Amap/Gaode) but is in the projected CRS "
+            f"{crs_label(crs)}; GCJ-02 data is always lon/lat. Choose WGS84 for this "
+            "file, or export the GCJ-02 data as lon/lat."
+        )
+        zh = (
+            f"{name} 被声明为 GCJ-02（高德）坐标，但其坐标系为投影坐标系 {crs_label(crs)}；"
+            "GCJ-02 数据总是经纬度。请为此文件选择 WGS84，或将 GCJ-02 数据导出为经纬度。"
+        )
         raise CrsMismatchError(msg, zh=zh)
     geoms = [None if g is None else geometry_gcj02_to_wgs84(g) for g in frame.geometry]
     notes_en.append("converted from GCJ-02 (Amap/Gaode) to WGS84")
@@ -375,15 +424,19 @@ def _from_gcj02(frame: gpd.GeoDataFrame, crs: CRS, name: str, notes_en: list[str
 
 
 def _handle_problems(
-    check: GeometryCheck, numbered: gpd.GeoDataFrame, options: _Options,
-    notes_en: list[str], notes_zh: list[str],
+    check: GeometryCheck,
+    numbered: gpd.GeoDataFrame,
+    options: _Options,
+    notes_en: list[str],
+    notes_zh: list[str],
 ) -> pd.DataFrame:
     """Raise for bad features, or return them as the ``skipped`` table."""
     if not check.problems:
         return _no_skipped()
     if options.on_bad_feature == "raise" or check.features.empty:
-        raise geometry_problems_error(check.problems, source_name=options.source_name,
-                                      n_features=len(numbered))
+        raise geometry_problems_error(
+            check.problems, source_name=options.source_name, n_features=len(numbered)
+        )
     reasons = pd.DataFrame(
         [(p.feature_no, p.reason_en, p.reason_zh) for p in check.problems],
         columns=_SKIPPED_COLUMNS,
@@ -398,7 +451,10 @@ def _handle_problems(
 
 
 def write_vector(
-    features: gpd.GeoDataFrame, path: Path, *, layer: str | None = None,
+    features: gpd.GeoDataFrame,
+    path: Path,
+    *,
+    layer: str | None = None,
     driver: str | None = None,
 ) -> Path:
     """Write ``features`` to ``path``; the format follows the extension.
@@ -447,8 +503,13 @@ def _write(frame: gpd.GeoDataFrame, path: Path, layer: str, driver: str) -> None
     options = {"encoding": "UTF-8"} if driver == "ESRI Shapefile" else {}
     try:
         pyogrio.write_dataframe(frame, path, layer=layer, driver=driver, **options)
-    except (ogr_errors.DataSourceError, ogr_errors.DataLayerError, ogr_errors.FieldError,
-            ogr_errors.GeometryError, ogr_errors.FeatureError) as err:
+    except (
+        ogr_errors.DataSourceError,
+        ogr_errors.DataLayerError,
+        ogr_errors.FieldError,
+        ogr_errors.GeometryError,
+        ogr_errors.FeatureError,
+    ) as err:
         msg = f"Writing '{path.name}' as {driver} failed ({err})."
         raise FileFormatError(msg, zh=f"写入“{path.name}”（{driver}）失败（{err}）。") from err
 

@@ -77,23 +77,30 @@ def _open(path: Path) -> rasterio.io.DatasetReader:
     try:
         return rasterio.open(path)
     except RasterioIOError as err:
-        msg = (f"Cannot read raster {path.name!r}: {err}. Give a GeoTIFF (or another "
-               "GDAL raster) that exists and is readable.")
+        msg = (
+            f"Cannot read raster {path.name!r}: {err}. Give a GeoTIFF (or another "
+            "GDAL raster) that exists and is readable."
+        )
         zh = f"无法读取栅格文件 {path.name!r}：{err}。请提供可读取的 GeoTIFF 等栅格文件。"
         raise FileFormatError(msg, zh=zh) from err
 
 
 def _raster_crs(src: rasterio.io.DatasetReader, path: Path) -> CRS:
     if src.crs is None:
-        msg = (f"Raster {path.name!r} has no CRS. Assign one (e.g. gdal_edit.py -a_srs "
-               "EPSG:4546) before using it.")
+        msg = (
+            f"Raster {path.name!r} has no CRS. Assign one (e.g. gdal_edit.py -a_srs "
+            "EPSG:4546) before using it."
+        )
         raise MissingCrsError(msg, zh=f"栅格 {path.name!r} 没有坐标系，请先指定（如 EPSG:4546）。")
     return CRS.from_user_input(src.crs.to_wkt())
 
 
 def read_raster_window(
-    path: str | Path, bounds: tuple[float, float, float, float], crs: object,
-    *, pad_cells: int = 1,
+    path: str | Path,
+    bounds: tuple[float, float, float, float],
+    crs: object,
+    *,
+    pad_cells: int = 1,
 ) -> RasterWindow:
     """Read the raster cells covering ``bounds``, padded by ``pad_cells`` cells.
 
@@ -130,10 +137,20 @@ def read_raster_window(
         values = _read_boundless(src, window)
         t = src.transform
     # Window transform by hand: rasterio's helper warns under affine 3 (`*` deprecated).
-    window_transform = Affine(t.a, t.b, t.c + window.col_off * t.a + window.row_off * t.b,
-                              t.d, t.e, t.f + window.col_off * t.d + window.row_off * t.e)
-    return RasterWindow(values=values, transform=window_transform, crs=src_crs,
-                        nodata_cells=int(np.isnan(values).sum()))
+    window_transform = Affine(
+        t.a,
+        t.b,
+        t.c + window.col_off * t.a + window.row_off * t.b,
+        t.d,
+        t.e,
+        t.f + window.col_off * t.d + window.row_off * t.e,
+    )
+    return RasterWindow(
+        values=values,
+        transform=window_transform,
+        crs=src_crs,
+        nodata_cells=int(np.isnan(values).sum()),
+    )
 
 
 def _read_boundless(src: rasterio.io.DatasetReader, window: Window) -> FloatArray:
@@ -147,8 +164,10 @@ def _read_boundless(src: rasterio.io.DatasetReader, window: Window) -> FloatArra
     inner = Window(col0, row0, col1 - col0, row1 - row0)
     masked = src.read(1, window=inner, masked=True).astype(np.float64)
     values = np.ma.filled(masked, np.nan)
-    out[row0 - int(window.row_off):row1 - int(window.row_off),
-        col0 - int(window.col_off):col1 - int(window.col_off)] = values
+    out[
+        row0 - int(window.row_off) : row1 - int(window.row_off),
+        col0 - int(window.col_off) : col1 - int(window.col_off),
+    ] = values
     return out
 
 
@@ -163,16 +182,22 @@ def _padded_window(window: Window, pad_cells: int) -> Window:
 def _require_metric_grid(crs: CRS, transform: Affine, *, what: str) -> tuple[float, float]:
     """Return the cell size (dx_m, dy_m) of a north-up raster in a projected CRS in metres."""
     if crs.is_geographic:
-        msg = (f"{what} is in a geographic CRS ({crs.to_string()}): its cells are degrees, so "
-               "slope cannot be computed. Warp it to the region's projected analysis CRS "
-               "first, e.g. `gdalwarp -t_srs EPSG:4546 -tr 30 30 -r bilinear in.tif out.tif`.")
-        zh = (f"{what} 为地理坐标系（{crs.to_string()}），像元单位为度，无法计算坡度。请先投影到"
-              "分析坐标系，例如 gdalwarp -t_srs EPSG:4546 -tr 30 30 -r bilinear。")
+        msg = (
+            f"{what} is in a geographic CRS ({crs.to_string()}): its cells are degrees, so "
+            "slope cannot be computed. Warp it to the region's projected analysis CRS "
+            "first, e.g. `gdalwarp -t_srs EPSG:4546 -tr 30 30 -r bilinear in.tif out.tif`."
+        )
+        zh = (
+            f"{what} 为地理坐标系（{crs.to_string()}），像元单位为度，无法计算坡度。请先投影到"
+            "分析坐标系，例如 gdalwarp -t_srs EPSG:4546 -tr 30 30 -r bilinear。"
+        )
         raise GeographicCrsError(msg, zh=zh)
     units = {axis.unit_name for axis in crs.axis_info}
     if units - {"metre"} or transform.b != 0 or transform.d != 0:
-        msg = (f"{what} must be a north-up grid in metres; got axis units {sorted(units)} and "
-               f"transform {tuple(transform)[:6]}. Warp it with gdalwarp to EPSG:4546.")
+        msg = (
+            f"{what} must be a north-up grid in metres; got axis units {sorted(units)} and "
+            f"transform {tuple(transform)[:6]}. Warp it with gdalwarp to EPSG:4546."
+        )
         zh = f"{what} 须为以米为单位、正北朝上的栅格，请用 gdalwarp 投影到 EPSG:4546。"
         raise GeographicCrsError(msg, zh=zh)
     return abs(transform.a), abs(transform.e)
@@ -226,10 +251,12 @@ def _polygon_frame(polygons: gpd.GeoDataFrame, id_column: str, crs: CRS) -> gpd.
     return frame.to_crs(crs)
 
 
-def _extract(source: object, polygons: gpd.GeoDataFrame, ops: list[str],
-             id_column: str) -> pd.DataFrame:
-    result = exact_extract(source, polygons, [*ops, _DATA_CELLS, _ALL_CELLS],
-                           include_cols=[id_column], output="pandas")
+def _extract(
+    source: object, polygons: gpd.GeoDataFrame, ops: list[str], id_column: str
+) -> pd.DataFrame:
+    result = exact_extract(
+        source, polygons, [*ops, _DATA_CELLS, _ALL_CELLS], include_cols=[id_column], output="pandas"
+    )
     result[id_column] = result[id_column].astype(str)  # exactextract may return strings
     result["nodata_cells"] = result["all_cells"] - result["data_cells"]
     return pd.DataFrame(result.drop(columns=["all_cells", "data_cells"]))
@@ -238,16 +265,22 @@ def _extract(source: object, polygons: gpd.GeoDataFrame, ops: list[str],
 def _warn_nodata(stats: pd.DataFrame, id_column: str, what: str) -> None:
     hit = stats[stats["nodata_cells"] > 0]
     if len(hit):
-        listed = ", ".join(f"{i}: {n:.1f}" for i, n in zip(hit[id_column], hit["nodata_cells"],
-                                                           strict=True))
-        msg = (f"{what}: cells without data were ignored (coverage-weighted cells per "
-               f"polygon: {listed}).")
+        listed = ", ".join(
+            f"{i}: {n:.1f}" for i, n in zip(hit[id_column], hit["nodata_cells"], strict=True)
+        )
+        msg = (
+            f"{what}: cells without data were ignored (coverage-weighted cells per "
+            f"polygon: {listed})."
+        )
         warnings.warn(msg, NodataWarning, stacklevel=3)
 
 
 def zonal_stats(
-    polygons: gpd.GeoDataFrame, raster_path: str | Path,
-    stats: tuple[str, ...] = ("mean", "max"), *, id_column: str = "site_id",
+    polygons: gpd.GeoDataFrame,
+    raster_path: str | Path,
+    stats: tuple[str, ...] = ("mean", "max"),
+    *,
+    id_column: str = "site_id",
 ) -> pd.DataFrame:
     """Return statistics of the raster cells under every polygon.
 
@@ -286,7 +319,10 @@ def zonal_stats(
 
 
 def slope_stats(
-    polygons: gpd.GeoDataFrame, dem_path: str | Path, *, id_column: str = "site_id",
+    polygons: gpd.GeoDataFrame,
+    dem_path: str | Path,
+    *,
+    id_column: str = "site_id",
 ) -> pd.DataFrame:
     """Return the mean and maximum slope (degrees) under every polygon.
 
@@ -322,14 +358,17 @@ def slope_stats(
     return result
 
 
-def _slope_one(polygon: gpd.GeoDataFrame, path: Path, dem_crs: CRS,
-               id_column: str) -> pd.DataFrame:
+def _slope_one(polygon: gpd.GeoDataFrame, path: Path, dem_crs: CRS, id_column: str) -> pd.DataFrame:
     window = read_raster_window(path, tuple(polygon.total_bounds), dem_crs, pad_cells=1)
     slope = slope_deg(window.values, window.transform)
     t = window.transform
     n_rows, n_cols = slope.shape
     source = NumPyRasterSource(
-        slope, xmin=t.c, ymin=t.f + n_rows * t.e, xmax=t.c + n_cols * t.a, ymax=t.f,
+        slope,
+        xmin=t.c,
+        ymin=t.f + n_rows * t.e,
+        xmax=t.c + n_cols * t.a,
+        ymax=t.f,
         srs_wkt=dem_crs.to_wkt(),
     )
     stats = _extract(source, polygon, ["mean", "max"], id_column)
@@ -337,6 +376,11 @@ def _slope_one(polygon: gpd.GeoDataFrame, path: Path, dem_crs: CRS,
 
 
 def _empty_slope_frame(id_column: str) -> pd.DataFrame:
-    return pd.DataFrame({id_column: pd.Series(dtype=str), "slope_mean_deg": pd.Series(
-        dtype=float), "slope_max_deg": pd.Series(dtype=float),
-        "nodata_cells": pd.Series(dtype=float)})
+    return pd.DataFrame(
+        {
+            id_column: pd.Series(dtype=str),
+            "slope_mean_deg": pd.Series(dtype=float),
+            "slope_max_deg": pd.Series(dtype=float),
+            "nodata_cells": pd.Series(dtype=float),
+        }
+    )

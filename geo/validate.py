@@ -81,8 +81,10 @@ def require_crs(frame: object, *, what: str) -> CRS:
             f"`{what}` has no CRS. Set it where the data is loaded (e.g. "
             "set_crs('EPSG:4326') for lon/lat) or fix the source file."
         )
-        zh = (f"{what} 没有坐标系。"
-              "请在加载数据时指定（例如经纬度 set_crs('EPSG:4326')）或修正源文件。")
+        zh = (
+            f"{what} 没有坐标系。"
+            "请在加载数据时指定（例如经纬度 set_crs('EPSG:4326')）或修正源文件。"
+        )
         raise MissingCrsError(msg, zh=zh)
     return crs_from_user_input(crs)
 
@@ -194,11 +196,13 @@ def _schema_error(
         lines_en.append(f"column '{name}' should hold {kind} values but has {found}")
         lines_zh.append(f"列“{name}”应为 {kind} 类型，实际为 {found}")
     msg = (
-        f"`{what}` does not match the expected columns:\n- " + "\n- ".join(lines_en)
+        f"`{what}` does not match the expected columns:\n- "
+        + "\n- ".join(lines_en)
         + f"\nColumns found: {', '.join(present)}. Rename or fix these columns and load again."
     )
     zh = (
-        f"{what} 的列不符合要求：\n- " + "\n- ".join(lines_zh)
+        f"{what} 的列不符合要求：\n- "
+        + "\n- ".join(lines_zh)
         + f"\n现有列：{'、'.join(present)}。请修改列名或数值后重新加载。"
     )
     return SchemaError(msg, zh=zh)
@@ -271,11 +275,13 @@ def check_present(features: gpd.GeoDataFrame) -> GeometryCheck:
     bad = geoms.isna() | geoms.is_empty
     problems = [
         GeometryProblem(
-            no, "missing",
+            no,
+            "missing",
             "no geometry (absent, empty, or unreadable such as a ring with < 4 points)",
             "没有几何图形（缺失、为空或无法读取，例如少于 4 个点的环）",
         )
-        for no, is_bad in zip(_feature_numbers(features), bad, strict=True) if is_bad
+        for no, is_bad in zip(_feature_numbers(features), bad, strict=True)
+        if is_bad
     ]
     return _split(features, bad, problems)
 
@@ -318,13 +324,15 @@ def check_kind(features: gpd.GeoDataFrame, kind: GeometryKind) -> GeometryCheck:
     reduced = [reduce_to_kind(g, kind) for g in features.geometry]
     bad = pd.Series([g is None for g in reduced])
     n_collections = sum(
-        1 for g, r in zip(features.geometry, reduced, strict=True)
+        1
+        for g, r in zip(features.geometry, reduced, strict=True)
         if r is not None and g.geom_type == "GeometryCollection"
     )
     expected = "/".join(_KIND_TYPES[kind][:2])
     problems = [
         GeometryProblem(
-            no, "type",
+            no,
+            "type",
             f"is a {g.geom_type}, expected a {kind} ({expected})",
             f"类型为 {g.geom_type}，应为{_KIND_LABEL_ZH[kind]}（{expected}）",
         )
@@ -333,8 +341,9 @@ def check_kind(features: gpd.GeoDataFrame, kind: GeometryKind) -> GeometryCheck:
     ]
     kept = _with_geometry(features, reduced).loc[~bad.to_numpy()]
     notes = _collection_notes(n_collections, kind)
-    return GeometryCheck(features=kept, problems=tuple(problems), notes_en=notes[0],
-                         notes_zh=notes[1])
+    return GeometryCheck(
+        features=kept, problems=tuple(problems), notes_en=notes[0], notes_zh=notes[1]
+    )
 
 
 def _collection_notes(count: int, kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -346,9 +355,7 @@ def _collection_notes(count: int, kind: str) -> tuple[tuple[str, ...], tuple[str
     )
 
 
-def check_valid(
-    features: gpd.GeoDataFrame, *, kind: GeometryKind, repair: bool
-) -> GeometryCheck:
+def check_valid(features: gpd.GeoDataFrame, *, kind: GeometryKind, repair: bool) -> GeometryCheck:
     """Repair invalid geometries with ``shapely.make_valid`` (or reject them if not ``repair``).
 
     For ``kind="polygon"`` only the polygonal part of a repaired geometry is kept; a repair
@@ -361,9 +368,14 @@ def check_valid(
     numbers = _feature_numbers(features)
     if not repair:
         problems = [
-            GeometryProblem(no, "invalid", f"invalid geometry ({shapely.is_valid_reason(g)})",
-                            f"几何无效（{shapely.is_valid_reason(g)}）")
-            for no, g, bad in zip(numbers, geoms, invalid, strict=True) if bad
+            GeometryProblem(
+                no,
+                "invalid",
+                f"invalid geometry ({shapely.is_valid_reason(g)})",
+                f"几何无效（{shapely.is_valid_reason(g)}）",
+            )
+            for no, g, bad in zip(numbers, geoms, invalid, strict=True)
+            if bad
         ]
         return _split(features, pd.Series(invalid), problems)
     repaired = [
@@ -372,15 +384,25 @@ def check_valid(
     ]
     lost = pd.Series([g is None or g.is_empty for g in repaired])
     problems = [
-        GeometryProblem(no, "invalid", f"invalid geometry that has no {kind} left after repair",
-                        f"几何无效，修复后不再是{_KIND_LABEL_ZH.get(kind, '有效几何')}")
-        for no, is_lost in zip(numbers, lost, strict=True) if is_lost
+        GeometryProblem(
+            no,
+            "invalid",
+            f"invalid geometry that has no {kind} left after repair",
+            f"几何无效，修复后不再是{_KIND_LABEL_ZH.get(kind, '有效几何')}",
+        )
+        for no, is_lost in zip(numbers, lost, strict=True)
+        if is_lost
     ]
     count = int(invalid.sum()) - len(problems)
     kept = _with_geometry(features, repaired).loc[~lost.to_numpy()]
     notes = _repair_notes(count)
-    return GeometryCheck(features=kept, problems=tuple(problems), notes_en=notes[0],
-                         notes_zh=notes[1], repaired_count=count)
+    return GeometryCheck(
+        features=kept,
+        problems=tuple(problems),
+        notes_en=notes[0],
+        notes_zh=notes[1],
+        repaired_count=count,
+    )
 
 
 def _repair_notes(count: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -393,7 +415,9 @@ def _repair_notes(count: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def check_within(
-    features: gpd.GeoDataFrame, region_extent: BaseGeometry, *,
+    features: gpd.GeoDataFrame,
+    region_extent: BaseGeometry,
+    *,
     tolerance_deg: float = REGION_TOLERANCE_DEG,
 ) -> GeometryCheck:
     """Reject features not inside ``region_extent`` grown by ``tolerance_deg``.
@@ -411,17 +435,24 @@ def check_within(
         if ok:
             continue
         point = g.representative_point()
-        problems.append(GeometryProblem(
-            no, "outside",
-            f"lies outside the region (near lon {point.x:.4f}, lat {point.y:.4f}; "
-            f"the region spans {span})",
-            f"位于地区范围之外（约经度 {point.x:.4f}，纬度 {point.y:.4f}；地区范围为{span_zh}）",
-        ))
+        problems.append(
+            GeometryProblem(
+                no,
+                "outside",
+                f"lies outside the region (near lon {point.x:.4f}, lat {point.y:.4f}; "
+                f"the region spans {span})",
+                f"位于地区范围之外（约经度 {point.x:.4f}，纬度 {point.y:.4f}；"
+                f"地区范围为{span_zh}）",
+            )
+        )
     return _split(features, pd.Series(~inside), problems)
 
 
 def check_geometries(
-    features: gpd.GeoDataFrame, *, geometry_kind: GeometryKind = "any", repair: bool = True,
+    features: gpd.GeoDataFrame,
+    *,
+    geometry_kind: GeometryKind = "any",
+    repair: bool = True,
     region_extent: BaseGeometry | None = None,
 ) -> GeometryCheck:
     """Run every geometry check in order: present, kind, valid (or repair), within region.
@@ -466,10 +497,16 @@ def geometry_problems_error(
     codes = [c for c in _FIX_EN if any(p.code == c for p in problems)]
     msg = (
         f"{source_name}: {len(problems)} of {n_features} features have problems:\n"
-        + "\n".join(lines_en) + "\nHow to fix: " + "; ".join(_FIX_EN[c] for c in codes) + "."
+        + "\n".join(lines_en)
+        + "\nHow to fix: "
+        + "; ".join(_FIX_EN[c] for c in codes)
+        + "."
     )
     zh = (
         f"{source_name}：{n_features} 个要素中有 {len(problems)} 个存在问题：\n"
-        + "\n".join(lines_zh) + "\n解决方法：" + "；".join(_FIX_ZH[c] for c in codes) + "。"
+        + "\n".join(lines_zh)
+        + "\n解决方法："
+        + "；".join(_FIX_ZH[c] for c in codes)
+        + "。"
     )
     return InvalidGeometryError(msg, zh=zh)

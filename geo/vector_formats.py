@@ -29,8 +29,11 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 _OGR_ERRORS = (
-    ogr_errors.DataSourceError, ogr_errors.DataLayerError, ogr_errors.FieldError,
-    ogr_errors.GeometryError, ogr_errors.FeatureError,
+    ogr_errors.DataSourceError,
+    ogr_errors.DataLayerError,
+    ogr_errors.FieldError,
+    ogr_errors.GeometryError,
+    ogr_errors.FeatureError,
 )
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _SHAPEFILE_REQUIRED = (".shx", ".dbf")
@@ -103,10 +106,14 @@ def vector_format_for(filename: str, *, source_name: str) -> VectorFormat:
     if ext in _FORMATS:
         return _FORMATS[ext]
     listing = ", ".join(supported_extensions())
-    msg = (f"{source_name}: files of type '{ext or '(none)'}' cannot be read. Supported: "
-           f"{listing}. Export the layer to one of these (a Shapefile as one .zip).")
-    zh = (f"{source_name}：不支持“{ext or '（无扩展名）'}”类型的文件。支持的格式：{listing}。"
-          "请导出为其中一种格式（Shapefile 请打包为一个 .zip）。")
+    msg = (
+        f"{source_name}: files of type '{ext or '(none)'}' cannot be read. Supported: "
+        f"{listing}. Export the layer to one of these (a Shapefile as one .zip)."
+    )
+    zh = (
+        f"{source_name}：不支持“{ext or '（无扩展名）'}”类型的文件。支持的格式：{listing}。"
+        "请导出为其中一种格式（Shapefile 请打包为一个 .zip）。"
+    )
     raise FileFormatError(msg, zh=zh)
 
 
@@ -127,19 +134,23 @@ def _gdal_detail(err: Exception, path: Path, source_name: str) -> str:
     return f" ({text})"
 
 
-def _unreadable(err: Exception, path: Path, source_name: str,
-                format_name: str) -> FileFormatError:
+def _unreadable(err: Exception, path: Path, source_name: str, format_name: str) -> FileFormatError:
     """Return the error for a file GDAL cannot read as ``format_name``."""
     detail = _gdal_detail(err, path, source_name)
-    msg = (f"{source_name} cannot be read as {format_name}{detail}. The file may be "
-           "damaged or of another type: open it in QGIS and export it again.")
-    zh = (f"{source_name} 无法按 {format_name} 读取{detail}。"
-          "文件可能已损坏或类型不符，请在 QGIS 中打开后重新导出。")
+    msg = (
+        f"{source_name} cannot be read as {format_name}{detail}. The file may be "
+        "damaged or of another type: open it in QGIS and export it again."
+    )
+    zh = (
+        f"{source_name} 无法按 {format_name} 读取{detail}。"
+        "文件可能已损坏或类型不符，请在 QGIS 中打开后重新导出。"
+    )
     return FileFormatError(msg, zh=zh)
 
 
-def read_layer(path: Path, layer: str | None, *, source_name: str,
-               format_name: str) -> gpd.GeoDataFrame:
+def read_layer(
+    path: Path, layer: str | None, *, source_name: str, format_name: str
+) -> gpd.GeoDataFrame:
     """Read one layer with pyogrio; unreadable geometries become None (reported later).
 
     Raises
@@ -152,10 +163,14 @@ def read_layer(path: Path, layer: str | None, *, source_name: str,
     try:
         frame = pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore")
     except ogr_errors.CRSError as err:
-        msg = (f"{source_name}: the CRS stored in the file cannot be interpreted ({err}). "
-               "Declare the CRS (e.g. EPSG:4546) or export the file again from your GIS.")
-        zh = (f"{source_name}：无法解析文件中的坐标系（{err}）。"
-              "请声明坐标系（如 EPSG:4546）或重新导出。")
+        msg = (
+            f"{source_name}: the CRS stored in the file cannot be interpreted ({err}). "
+            "Declare the CRS (e.g. EPSG:4546) or export the file again from your GIS."
+        )
+        zh = (
+            f"{source_name}：无法解析文件中的坐标系（{err}）。"
+            "请声明坐标系（如 EPSG:4546）或重新导出。"
+        )
         raise MissingCrsError(msg, zh=zh) from err
     except _OGR_ERRORS as err:
         raise _unreadable(err, path, source_name, format_name) from err
@@ -196,10 +211,14 @@ def choose_layer(
         msg = f"{source_name} contains no {what[0]} with geometry. Upload a map layer."
         zh = f"{source_name} 中没有包含几何图形的{what[1]}。请上传图层文件。"
     elif wanted is None:
-        msg = (f"{source_name} contains {len(available)} {what[0]}s ({listing}); "
-               f"choose one (layer=...) or upload a file with only one.")
-        zh = (f"{source_name} 含 {len(available)} 个{what[1]}（{listing}），"
-              f"请选择其中一个，或上传只含一个{what[1]}的文件。")
+        msg = (
+            f"{source_name} contains {len(available)} {what[0]}s ({listing}); "
+            f"choose one (layer=...) or upload a file with only one."
+        )
+        zh = (
+            f"{source_name} 含 {len(available)} 个{what[1]}（{listing}），"
+            f"请选择其中一个，或上传只含一个{what[1]}的文件。"
+        )
     else:
         msg = f"{source_name} has no {what[0]} named '{wanted}'; it has: {listing}."
         zh = f"{source_name} 中没有名为“{wanted}”的{what[1]}，现有：{listing}。"
@@ -211,10 +230,8 @@ def choose_layer(
 
 def _read_single(path: Path, req: ReadRequest, format_name: str) -> RawVector:
     layers = spatial_layers(path, source_name=req.source_name, format_name=format_name)
-    layer = choose_layer(layers, req.layer, source_name=req.source_name,
-                         what=("layer", "图层"))
-    return RawVector(read_layer(path, layer, source_name=req.source_name,
-                                format_name=format_name))
+    layer = choose_layer(layers, req.layer, source_name=req.source_name, what=("layer", "图层"))
+    return RawVector(read_layer(path, layer, source_name=req.source_name, format_name=format_name))
 
 
 def read_geojson(path: Path, req: ReadRequest) -> RawVector:
@@ -231,18 +248,24 @@ def read_kml(path: Path, req: ReadRequest) -> RawVector:
     """Read a KML file: every folder (layer) combined, or only ``req.layer`` if given."""
     layers = spatial_layers(path, source_name=req.source_name, format_name="KML")
     if req.layer is not None:
-        layers = [choose_layer(layers, req.layer, source_name=req.source_name,
-                               what=("folder", "文件夹"))]
-    frames = [read_layer(path, name, source_name=req.source_name, format_name="KML")
-              for name in layers]
+        layers = [
+            choose_layer(layers, req.layer, source_name=req.source_name, what=("folder", "文件夹"))
+        ]
+    frames = [
+        read_layer(path, name, source_name=req.source_name, format_name="KML") for name in layers
+    ]
     filled = [(name, f) for name, f in zip(layers, frames, strict=True) if len(f)]
     if len(filled) <= 1:
         return RawVector(filled[0][1] if filled else frames[0] if frames else _empty())
-    combined = gpd.GeoDataFrame(pd.concat([f for _, f in filled], ignore_index=True),
-                                crs=filled[0][1].crs)
+    combined = gpd.GeoDataFrame(
+        pd.concat([f for _, f in filled], ignore_index=True), crs=filled[0][1].crs
+    )
     names = ", ".join(name for name, _ in filled)
-    return RawVector(combined, (f"{len(filled)} KML folders combined ({names})",),
-                     (f"合并了 {len(filled)} 个 KML 文件夹（{names}）",))
+    return RawVector(
+        combined,
+        (f"{len(filled)} KML folders combined ({names})",),
+        (f"合并了 {len(filled)} 个 KML 文件夹（{names}）",),
+    )
 
 
 def _empty() -> gpd.GeoDataFrame:
@@ -251,19 +274,28 @@ def _empty() -> gpd.GeoDataFrame:
 
 def read_kmz(path: Path, req: ReadRequest) -> RawVector:
     """Read a KMZ (zipped KML): its ``doc.kml``, or else the first .kml in the archive."""
-    members = list_zip_members(path, source_name=req.source_name,
-                               max_uncompressed_bytes=req.max_uncompressed_bytes)
+    members = list_zip_members(
+        path, source_name=req.source_name, max_uncompressed_bytes=req.max_uncompressed_bytes
+    )
     kmls = [m for m in members if m.suffix == ".kml"]
     if not kmls:
-        msg = (f"{req.source_name} contains no .kml file, so it is not a KMZ. Save it again "
-               "from Google Earth / your GIS as KMZ or KML.")
-        zh = (f"{req.source_name} 中没有 .kml 文件，不是有效的 KMZ。"
-              "请从 Google Earth 或 GIS 软件重新保存为 KMZ 或 KML。")
+        msg = (
+            f"{req.source_name} contains no .kml file, so it is not a KMZ. Save it again "
+            "from Google Earth / your GIS as KMZ or KML."
+        )
+        zh = (
+            f"{req.source_name} 中没有 .kml 文件，不是有效的 KMZ。"
+            "请从 Google Earth 或 GIS 软件重新保存为 KMZ 或 KML。"
+        )
         raise FileFormatError(msg, zh=zh)
     root = next((m for m in kmls if m.name.lower() == "doc.kml"), kmls[0])
-    extracted = extract_members(path, {"doc.kml": root}, req.workdir,
-                                source_name=req.source_name,
-                                max_uncompressed_bytes=req.max_uncompressed_bytes)
+    extracted = extract_members(
+        path,
+        {"doc.kml": root},
+        req.workdir,
+        source_name=req.source_name,
+        max_uncompressed_bytes=req.max_uncompressed_bytes,
+    )
     return read_kml(extracted["doc.kml"], req)
 
 
@@ -277,49 +309,72 @@ def read_zipped_shapefile(path: Path, req: ReadRequest) -> RawVector:
     With several shapefiles in the zip, ``req.layer`` picks one by name (with or without its
     folder inside the zip).
     """
-    members = list_zip_members(path, source_name=req.source_name,
-                               max_uncompressed_bytes=req.max_uncompressed_bytes)
+    members = list_zip_members(
+        path, source_name=req.source_name, max_uncompressed_bytes=req.max_uncompressed_bytes
+    )
     shapes = {_shapefile_key(m): m for m in members if m.suffix == ".shp"}
     if not shapes:
         found = ", ".join(m.name for m in members[:10]) or "nothing"
-        msg = (f"{req.source_name} contains no Shapefile (.shp); it holds: {found}. Zip the "
-               ".shp, .shx, .dbf and .prj files of the layer together.")
-        zh = (f"{req.source_name} 中没有 Shapefile（.shp），"
-              f"其中包含：{found}。请将图层的 .shp、.shx、.dbf 和 .prj 文件一起压缩。")
+        msg = (
+            f"{req.source_name} contains no Shapefile (.shp); it holds: {found}. Zip the "
+            ".shp, .shx, .dbf and .prj files of the layer together."
+        )
+        zh = (
+            f"{req.source_name} 中没有 Shapefile（.shp），"
+            f"其中包含：{found}。请将图层的 .shp、.shx、.dbf 和 .prj 文件一起压缩。"
+        )
         raise FileFormatError(msg, zh=zh)
     by_stem = {PurePosixPath(k).name: k for k in shapes}
     wanted = by_stem.get(req.layer, req.layer) if req.layer is not None else None
-    key = choose_layer(sorted(shapes), wanted, source_name=req.source_name,
-                       what=("shapefile", "Shapefile 图层"))
-    parts = {m.suffix: m for m in members
-             if _shapefile_key(m).lower() == key.lower() and m.suffix in _SHAPEFILE_PARTS}
+    key = choose_layer(
+        sorted(shapes), wanted, source_name=req.source_name, what=("shapefile", "Shapefile 图层")
+    )
+    parts = {
+        m.suffix: m
+        for m in members
+        if _shapefile_key(m).lower() == key.lower() and m.suffix in _SHAPEFILE_PARTS
+    }
     _require_shapefile_parts(set(parts), key, req.source_name)
     targets = {f"layer{suffix}": member for suffix, member in parts.items()}
-    extracted = extract_members(path, targets, req.workdir, source_name=req.source_name,
-                                max_uncompressed_bytes=req.max_uncompressed_bytes)
-    return RawVector(read_layer(extracted["layer.shp"], None, source_name=req.source_name,
-                                format_name="Shapefile"))
+    extracted = extract_members(
+        path,
+        targets,
+        req.workdir,
+        source_name=req.source_name,
+        max_uncompressed_bytes=req.max_uncompressed_bytes,
+    )
+    return RawVector(
+        read_layer(
+            extracted["layer.shp"], None, source_name=req.source_name, format_name="Shapefile"
+        )
+    )
 
 
 def _require_shapefile_parts(present: set[str], name: str, source_name: str) -> None:
     missing = [ext for ext in _SHAPEFILE_REQUIRED if ext not in present]
     if missing:
         listing = ", ".join(missing)
-        msg = (f"{source_name}: the shapefile '{name}' lacks its {listing} file(s); a "
-               "shapefile is several files. Upload the .shp, .shx, .dbf and .prj together "
-               "in one .zip.")
-        zh = (f"{source_name}：Shapefile“{name}”缺少 {listing} 文件。"
-              "Shapefile 由多个文件组成，请将 .shp、.shx、.dbf 和 .prj 一起压缩为一个 .zip 上传。")
+        msg = (
+            f"{source_name}: the shapefile '{name}' lacks its {listing} file(s); a "
+            "shapefile is several files. Upload the .shp, .shx, .dbf and .prj together "
+            "in one .zip."
+        )
+        zh = (
+            f"{source_name}：Shapefile“{name}”缺少 {listing} 文件。"
+            "Shapefile 由多个文件组成，请将 .shp、.shx、.dbf 和 .prj 一起压缩为一个 .zip 上传。"
+        )
         raise FileFormatError(msg, zh=zh)
 
 
 def read_shapefile(path: Path, req: ReadRequest) -> RawVector:
     """Read a .shp on disk; its .shx and .dbf must sit next to it (.prj for the CRS)."""
-    present = {ext for ext in _SHAPEFILE_REQUIRED
-               if path.with_suffix(ext).exists() or path.with_suffix(ext.upper()).exists()}
+    present = {
+        ext
+        for ext in _SHAPEFILE_REQUIRED
+        if path.with_suffix(ext).exists() or path.with_suffix(ext.upper()).exists()
+    }
     _require_shapefile_parts(present, path.stem, req.source_name)
-    return RawVector(read_layer(path, None, source_name=req.source_name,
-                                format_name="Shapefile"))
+    return RawVector(read_layer(path, None, source_name=req.source_name, format_name="Shapefile"))
 
 
 def read_dxf(path: Path, req: ReadRequest) -> RawVector:
@@ -339,14 +394,21 @@ def read_dxf(path: Path, req: ReadRequest) -> RawVector:
     dropped = len(frame) - sum(keep)
     if not dropped:
         return RawVector(kept)
-    return RawVector(kept.loc[keep], (f"{dropped} DXF entities that are not {kind}s ignored",),
-                     (f"忽略了 {dropped} 个不是所需类型的 DXF 图元",))
+    return RawVector(
+        kept.loc[keep],
+        (f"{dropped} DXF entities that are not {kind}s ignored",),
+        (f"忽略了 {dropped} 个不是所需类型的 DXF 图元",),
+    )
 
 
 def _closed_line_to_polygon(geom: BaseGeometry | None) -> BaseGeometry | None:
     # geom_type also excludes LinearRing, a LineString subclass
-    if isinstance(geom, shapely.LineString) and geom.geom_type == "LineString" \
-            and geom.is_closed and len(geom.coords) >= 4:
+    if (
+        isinstance(geom, shapely.LineString)
+        and geom.geom_type == "LineString"
+        and geom.is_closed
+        and len(geom.coords) >= 4
+    ):
         return shapely.Polygon(geom.coords)
     return geom
 
@@ -363,10 +425,14 @@ def read_lonlat_csv(path: Path, req: ReadRequest) -> RawVector:
     lat_col = next((lower[n] for n in _LAT_NAMES if n in lower), None)
     if lon_col is None or lat_col is None:
         found = ", ".join(map(str, table.columns))
-        msg = (f"{req.source_name} needs a longitude and a latitude column (named lon and "
-               f"lat, or 经度 and 纬度); it has: {found}. Rename the columns and upload again.")
-        zh = (f"{req.source_name} 需要经度和纬度两列（列名 lon 和 lat，"
-              f"或 经度 和 纬度），现有列：{found}。请修改列名后重新上传。")
+        msg = (
+            f"{req.source_name} needs a longitude and a latitude column (named lon and "
+            f"lat, or 经度 and 纬度); it has: {found}. Rename the columns and upload again."
+        )
+        zh = (
+            f"{req.source_name} 需要经度和纬度两列（列名 lon 和 lat，"
+            f"或 经度 和 纬度），现有列：{found}。请修改列名后重新上传。"
+        )
         raise SchemaError(msg, zh=zh)
     lon = pd.to_numeric(table[lon_col], errors="coerce")
     lat = pd.to_numeric(table[lat_col], errors="coerce")
@@ -382,10 +448,14 @@ def _read_csv_table(path: Path, source_name: str) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-            msg = (f"{source_name} cannot be read as CSV ({err}). Save it again as CSV "
-                   "(comma-separated, UTF-8) from Excel or your GIS.")
-            zh = (f"{source_name} 无法按 CSV 读取（{err}）。"
-                  "请从 Excel 或 GIS 软件重新另存为 CSV（逗号分隔，UTF-8）。")
+            msg = (
+                f"{source_name} cannot be read as CSV ({err}). Save it again as CSV "
+                "(comma-separated, UTF-8) from Excel or your GIS."
+            )
+            zh = (
+                f"{source_name} 无法按 CSV 读取（{err}）。"
+                "请从 Excel 或 GIS 软件重新另存为 CSV（逗号分隔，UTF-8）。"
+            )
             raise FileFormatError(msg, zh=zh) from err
     msg = f"{source_name} is neither UTF-8 nor GBK text. Save it again as CSV (UTF-8)."
     zh = f"{source_name} 既不是 UTF-8 也不是 GBK 编码的文本。请重新另存为 CSV（UTF-8）。"
@@ -393,23 +463,50 @@ def _read_csv_table(path: Path, source_name: str) -> pd.DataFrame:
 
 
 _BUILTIN_FORMATS = (
-    VectorFormat("GeoJSON", (".geojson", ".json"), read_geojson,
-                 "export it again as GeoJSON in EPSG:4326", "以 EPSG:4326 重新导出 GeoJSON"),
+    VectorFormat(
+        "GeoJSON",
+        (".geojson", ".json"),
+        read_geojson,
+        "export it again as GeoJSON in EPSG:4326",
+        "以 EPSG:4326 重新导出 GeoJSON",
+    ),
     VectorFormat("KML", (".kml",), read_kml, "save it again as KML", "重新保存为 KML"),
     VectorFormat("KMZ", (".kmz",), read_kmz, "save it again as KMZ", "重新保存为 KMZ"),
-    VectorFormat("zipped Shapefile", (".zip",), read_zipped_shapefile,
-                 "include the .prj file (written next to the .shp by every GIS) in the zip",
-                 "将 .prj 文件（GIS 软件会与 .shp 一起生成）一并压缩进 zip"),
-    VectorFormat("Shapefile", (".shp",), read_shapefile,
-                 "put the .prj file next to the .shp", "将 .prj 文件放在 .shp 旁边"),
-    VectorFormat("GeoPackage", (".gpkg",), read_geopackage,
-                 "assign the layer a CRS in your GIS and export it again",
-                 "在 GIS 软件中为图层指定坐标系后重新导出"),
-    VectorFormat("DXF", (".dxf",), read_dxf,
-                 "DXF drawings carry no CRS, so name the CRS the drawing was made in",
-                 "DXF 图纸不含坐标系信息，请说明绘图所用的坐标系"),
-    VectorFormat("CSV (lon/lat)", (".csv",), read_lonlat_csv,
-                 "CSV coordinates are read as lon/lat", "CSV 坐标按经纬度读取"),
+    VectorFormat(
+        "zipped Shapefile",
+        (".zip",),
+        read_zipped_shapefile,
+        "include the .prj file (written next to the .shp by every GIS) in the zip",
+        "将 .prj 文件（GIS 软件会与 .shp 一起生成）一并压缩进 zip",
+    ),
+    VectorFormat(
+        "Shapefile",
+        (".shp",),
+        read_shapefile,
+        "put the .prj file next to the .shp",
+        "将 .prj 文件放在 .shp 旁边",
+    ),
+    VectorFormat(
+        "GeoPackage",
+        (".gpkg",),
+        read_geopackage,
+        "assign the layer a CRS in your GIS and export it again",
+        "在 GIS 软件中为图层指定坐标系后重新导出",
+    ),
+    VectorFormat(
+        "DXF",
+        (".dxf",),
+        read_dxf,
+        "DXF drawings carry no CRS, so name the CRS the drawing was made in",
+        "DXF 图纸不含坐标系信息，请说明绘图所用的坐标系",
+    ),
+    VectorFormat(
+        "CSV (lon/lat)",
+        (".csv",),
+        read_lonlat_csv,
+        "CSV coordinates are read as lon/lat",
+        "CSV 坐标按经纬度读取",
+    ),
 )
 for _fmt in _BUILTIN_FORMATS:
     register_vector_format(_fmt)

@@ -52,8 +52,7 @@ def load_allocation_params(region_dir: Path | None = None) -> AllocationParams:
         Listing every missing column or key, non-number, duplicate key, unknown status,
         empty source or out-of-range value.
     """
-    path, records = load_key_value_table(ALLOCATION_FILE, region_dir,
-                                         required_keys=REQUIRED_KEYS)
+    path, records = load_key_value_table(ALLOCATION_FILE, region_dir, required_keys=REQUIRED_KEYS)
     try:
         return AllocationParams.from_coefficients(records)
     except ParameterError as err:

@@ -40,20 +40,57 @@ WARNING_GRADES_FILE: Final[str] = "warning_grades.csv"
 
 _PROVENANCE: Final[tuple[str, ...]] = ("status", "source", "note")
 NUTRIENT_FACTORS_COLUMNS: Final[tuple[str, ...]] = (
-    "key", "value", "unit", "range_low", "range_high", *_PROVENANCE)
+    "key",
+    "value",
+    "unit",
+    "range_low",
+    "range_high",
+    *_PROVENANCE,
+)
 CROPS_COLUMNS: Final[tuple[str, ...]] = (
-    "key", "name_zh", "name_en", "n_kg_per_100kg", "p_kg_per_100kg", "yield_basis",
-    "status", "source", "default_yield_kg_per_mu", "yield_status", "yield_source", "note")
+    "key",
+    "name_zh",
+    "name_en",
+    "n_kg_per_100kg",
+    "p_kg_per_100kg",
+    "yield_basis",
+    "status",
+    "source",
+    "default_yield_kg_per_mu",
+    "yield_status",
+    "yield_source",
+    "note",
+)
 MANURE_ROUTES_COLUMNS: Final[tuple[str, ...]] = (
-    "key", "species", "stage", "name_zh", "name_en", "n_retention_frac", "p_retention_frac",
-    *_PROVENANCE)
+    "key",
+    "species",
+    "stage",
+    "name_zh",
+    "name_en",
+    "n_retention_frac",
+    "p_retention_frac",
+    *_PROVENANCE,
+)
 WARNING_GRADES_COLUMNS: Final[tuple[str, ...]] = (
-    "grade", "lower", "upper", "label_zh", "label_en", *_PROVENANCE)
+    "grade",
+    "lower",
+    "upper",
+    "label_zh",
+    "label_en",
+    *_PROVENANCE,
+)
 
 _NUTRIENT_SCALARS: Final[tuple[str, ...]] = (
-    "n_excreted_kg_per_pe", "p_excreted_kg_per_pe", "n_supply_kg_per_pe", "p_supply_kg_per_pe",
-    "manure_share_frac", "n_utilisation_frac", "p_utilisation_frac",
-    "olsen_p_threshold_mg_per_kg", "low_n_demand_np_ratio")
+    "n_excreted_kg_per_pe",
+    "p_excreted_kg_per_pe",
+    "n_supply_kg_per_pe",
+    "p_supply_kg_per_pe",
+    "manure_share_frac",
+    "n_utilisation_frac",
+    "p_utilisation_frac",
+    "olsen_p_threshold_mg_per_kg",
+    "low_n_demand_np_ratio",
+)
 _NUTRIENT_PREFIXES: Final[tuple[str, ...]] = ("pe_per_head", "fert_share_frac")
 _RANGED: Final[tuple[str, ...]] = ("n_utilisation_frac", "p_utilisation_frac")
 
@@ -88,12 +125,13 @@ def read_table(path: Path, columns: Iterable[str]) -> list[Row]:
         raise FileFormatError(msg, zh=zh) from err
     missing = [column for column in columns if column not in table.columns]
     if missing:
-        msg = (f"Coefficient table {path.name!r} lacks the column(s) {', '.join(missing)}; "
-               f"it has {', '.join(map(str, table.columns))}. Add the missing column(s).")
+        msg = (
+            f"Coefficient table {path.name!r} lacks the column(s) {', '.join(missing)}; "
+            f"it has {', '.join(map(str, table.columns))}. Add the missing column(s)."
+        )
         zh = f"系数表 {path.name!r} 缺少列 {'、'.join(missing)}。请补充。"
         raise SchemaError(msg, zh=zh)
-    return [{str(k): str(v).strip() for k, v in row.items()}
-            for row in table.to_dict("records")]
+    return [{str(k): str(v).strip() for k, v in row.items()} for row in table.to_dict("records")]
 
 
 def _number(row: Row, column: str, where: str, problems: Problems) -> float:
@@ -102,19 +140,30 @@ def _number(row: Row, column: str, where: str, problems: Problems) -> float:
     try:
         return float(text)
     except ValueError:
-        problems.add(f"{where}: {column} = {text!r} is not a number",
-                     f"{where}：{column} = {text!r} 不是数字")
+        problems.add(
+            f"{where}: {column} = {text!r} is not a number",
+            f"{where}：{column} = {text!r} 不是数字",
+        )
         return float("nan")
 
 
-def _check_provenance(row: Row, where: str, problems: Problems, column: str = "status",
-                      statuses: tuple[str, ...] = STATUSES) -> None:
+def _check_provenance(
+    row: Row,
+    where: str,
+    problems: Problems,
+    column: str = "status",
+    statuses: tuple[str, ...] = STATUSES,
+) -> None:
     if row[column] not in statuses:
-        problems.add(f"{where}: {column} {row[column]!r} is not one of {', '.join(statuses)}",
-                     f"{where}：{column} {row[column]!r} 不在 {', '.join(statuses)} 之中")
+        problems.add(
+            f"{where}: {column} {row[column]!r} is not one of {', '.join(statuses)}",
+            f"{where}：{column} {row[column]!r} 不在 {', '.join(statuses)} 之中",
+        )
     if not row.get("source"):
-        problems.add(f"{where}: source is empty; cite where the value comes from",
-                     f"{where}：来源为空；请注明数值出处")
+        problems.add(
+            f"{where}: source is empty; cite where the value comes from",
+            f"{where}：来源为空；请注明数值出处",
+        )
 
 
 def _where(path: Path, index: int, key: str) -> str:
@@ -122,9 +171,14 @@ def _where(path: Path, index: int, key: str) -> str:
     return f"{path.name} line {index + 2} ({key})"
 
 
-def build_rows(path: Path, rows: list[Row], key_column: str,
-               parse: Callable[[Row, str, Problems], Callable[[], T]], *,
-               statuses: tuple[str, ...] = STATUSES) -> list[T]:
+def build_rows(
+    path: Path,
+    rows: list[Row],
+    key_column: str,
+    parse: Callable[[Row, str, Problems], Callable[[], T]],
+    *,
+    statuses: tuple[str, ...] = STATUSES,
+) -> list[T]:
     """Build one object per row, collecting the parse and range problems of every row.
 
     Parameters
@@ -217,12 +271,14 @@ def load_key_value_table(
         if row["key"] in records:
             problems.add(f"{where}: duplicate key", f"{where}：键重复")
         if len(problems) == count:
-            records[row["key"]] = Coefficient(row["key"], value, row["unit"], row["status"],
-                                              row["source"], row["note"])
+            records[row["key"]] = Coefficient(
+                row["key"], value, row["unit"], row["status"], row["source"], row["note"]
+            )
     missing = [key for key in required_keys if key not in records]
     if missing:
-        problems.add(f"missing key(s) {', '.join(missing)}; add them",
-                     f"缺少键 {'、'.join(missing)}，请补充")
+        problems.add(
+            f"missing key(s) {', '.join(missing)}; add them", f"缺少键 {'、'.join(missing)}，请补充"
+        )
     problems.raise_if_any(SchemaError)
     return path, records
 
@@ -238,15 +294,16 @@ def _parse_factor(row: Row, where: str, problems: Problems) -> Callable[[], Coef
     prefix = key.split(".")[0]
     known = key in _NUTRIENT_SCALARS or (prefix in _NUTRIENT_PREFIXES and "." in key)
     if not known:
-        problems.add(f"{where}: unknown key {key!r}; known keys are "
-                     f"{', '.join(_NUTRIENT_SCALARS)} and pe_per_head.<species>, "
-                     "fert_share_frac.<class>",
-                     f"{where}：未知键 {key!r}")
+        problems.add(
+            f"{where}: unknown key {key!r}; known keys are "
+            f"{', '.join(_NUTRIENT_SCALARS)} and pe_per_head.<species>, "
+            "fert_share_frac.<class>",
+            f"{where}：未知键 {key!r}",
+        )
     if key in _RANGED:
         for column in ("range_low", "range_high"):
             _number(row, column, where, problems)
-    return lambda: Coefficient(key, value, row["unit"], row["status"], row["source"],
-                               row["note"])
+    return lambda: Coefficient(key, value, row["unit"], row["status"], row["source"], row["note"])
 
 
 def load_nutrient_params(region_dir: Path | None = None) -> NutrientParams:
@@ -271,10 +328,19 @@ def load_nutrient_params(region_dir: Path | None = None) -> NutrientParams:
     if missing:
         msg = f"Coefficient table {path.name!r} lacks the key(s) {', '.join(missing)}; add them."
         raise SchemaError(msg, zh=f"系数表 {path.name!r} 缺少键 {'、'.join(missing)}；请补充。")
-    ranges = {row["key"]: (float(row["range_low"]), float(row["range_high"]))
-              for row in rows if row["key"] in _RANGED}
-    by_prefix = {prefix: {key.split(".", 1)[1]: c.value for key, c in records.items()
-                          if key.startswith(f"{prefix}.")} for prefix in _NUTRIENT_PREFIXES}
+    ranges = {
+        row["key"]: (float(row["range_low"]), float(row["range_high"]))
+        for row in rows
+        if row["key"] in _RANGED
+    }
+    by_prefix = {
+        prefix: {
+            key.split(".", 1)[1]: c.value
+            for key, c in records.items()
+            if key.startswith(f"{prefix}.")
+        }
+        for prefix in _NUTRIENT_PREFIXES
+    }
     try:
         return NutrientParams(
             pe_per_head=by_prefix["pe_per_head"],
@@ -294,10 +360,19 @@ def _parse_crop(row: Row, where: str, problems: Problems) -> Callable[[], CropCo
     p_uptake = _number(row, "p_kg_per_100kg", where, problems)
     default_yield = _number(row, "default_yield_kg_per_mu", where, problems)
     return lambda: CropCoefficient(
-        key=row["key"], name_zh=row["name_zh"], name_en=row["name_en"],
-        n_kg_per_100kg=n_uptake, p_kg_per_100kg=p_uptake, yield_basis=row["yield_basis"],
-        status=row["status"], source=row["source"], default_yield_kg_per_mu=default_yield,
-        yield_status=row["yield_status"], yield_source=row["yield_source"], note=row["note"])
+        key=row["key"],
+        name_zh=row["name_zh"],
+        name_en=row["name_en"],
+        n_kg_per_100kg=n_uptake,
+        p_kg_per_100kg=p_uptake,
+        yield_basis=row["yield_basis"],
+        status=row["status"],
+        source=row["source"],
+        default_yield_kg_per_mu=default_yield,
+        yield_status=row["yield_status"],
+        yield_source=row["yield_source"],
+        note=row["note"],
+    )
 
 
 def load_crop_table(region_dir: Path | None = None) -> CropTable:
@@ -317,10 +392,17 @@ def _parse_stage(row: Row, where: str, problems: Problems) -> Callable[[], Manur
     n_retention = _number(row, "n_retention_frac", where, problems)
     p_retention = _number(row, "p_retention_frac", where, problems)
     return lambda: ManureRouteStage(
-        key=row["key"], species=row["species"], stage=row["stage"], name_zh=row["name_zh"],
+        key=row["key"],
+        species=row["species"],
+        stage=row["stage"],
+        name_zh=row["name_zh"],
         name_en=row["name_en"],
-        n_retention_frac=n_retention, p_retention_frac=p_retention,
-        status=row["status"], source=row["source"], note=row["note"])
+        n_retention_frac=n_retention,
+        p_retention_frac=p_retention,
+        status=row["status"],
+        source=row["source"],
+        note=row["note"],
+    )
 
 
 def load_manure_routes(region_dir: Path | None = None) -> ManureRouteTable:
@@ -343,8 +425,15 @@ def _parse_grade(row: Row, where: str, problems: Problems) -> Callable[[], Warni
     lower = _number(row, "lower", where, problems)
     upper = _number(row, "upper", where, problems)
     return lambda: WarningGrade(
-        grade=row["grade"], lower=lower, upper=upper, label_zh=row["label_zh"],
-        label_en=row["label_en"], status=row["status"], source=row["source"], note=row["note"])
+        grade=row["grade"],
+        lower=lower,
+        upper=upper,
+        label_zh=row["label_zh"],
+        label_en=row["label_en"],
+        status=row["status"],
+        source=row["source"],
+        note=row["note"],
+    )
 
 
 def load_warning_grades(region_dir: Path | None = None) -> WarningGrades:

@@ -31,15 +31,21 @@ GENERATOR_KIND: Final[str] = "constraint_generator"
 DEM_KIND: Final[str] = "dem"
 #: GeoPackage layer written by `layers.build.constraints` -> layer kind.
 CONSTRAINT_LAYERS: Final[dict[str, str]] = {
-    "no_farming_zone": "no_farming_zone", "basic_farmland": "basic_farmland",
-    "eco_redline": "eco_redline", "settlements": "settlements", "main_roads": "main_roads",
-    "rivers": "surface_water", "lakes": "surface_water",
-    "processing_plants": "processing_plants", "dairy_farms": "dairy_farms",
+    "no_farming_zone": "no_farming_zone",
+    "basic_farmland": "basic_farmland",
+    "eco_redline": "eco_redline",
+    "settlements": "settlements",
+    "main_roads": "main_roads",
+    "rivers": "surface_water",
+    "lakes": "surface_water",
+    "processing_plants": "processing_plants",
+    "dairy_farms": "dairy_farms",
 }
 _ID_COLUMNS: Final[tuple[str, ...]] = ("feature_id", "id", "fid", "code", "编号")
 _NAME_COLUMNS: Final[tuple[str, ...]] = ("name", "name_zh", "名称", "NAME", "Name")
-_MAKE_DATA_HINT: Final[str] = "Build it with `make data` (python -m layers.build <region> " \
-                              "--generated-only)."
+_MAKE_DATA_HINT: Final[str] = (
+    "Build it with `make data` (python -m layers.build <region> --generated-only)."
+)
 
 
 def constraint_specs(region: Region) -> dict[str, list[LayerSpec]]:
@@ -51,9 +57,13 @@ def constraint_specs(region: Region) -> dict[str, list[LayerSpec]]:
     return out
 
 
-def load_constraint_layers(region: Region, *, parcels: gpd.GeoDataFrame | None = None,
-                           counties: gpd.GeoDataFrame | None = None,
-                           county_water: pd.DataFrame | None = None) -> ConstraintLayers:
+def load_constraint_layers(
+    region: Region,
+    *,
+    parcels: gpd.GeoDataFrame | None = None,
+    counties: gpd.GeoDataFrame | None = None,
+    county_water: pd.DataFrame | None = None,
+) -> ConstraintLayers:
     """Load every constraint layer of ``region`` in its analysis CRS.
 
     Parameters
@@ -80,9 +90,14 @@ def load_constraint_layers(region: Region, *, parcels: gpd.GeoDataFrame | None =
         parts = [_read_spec(region, spec) for spec in specs]
         frames[kind] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         illustrative[kind] = any(spec.illustrative for spec in specs)
-    return constraint_layers_from_frames(frames, analysis_crs=region.analysis_crs,
-                                         illustrative=illustrative, parcels=parcels,
-                                         counties=counties, county_water=county_water)
+    return constraint_layers_from_frames(
+        frames,
+        analysis_crs=region.analysis_crs,
+        illustrative=illustrative,
+        parcels=parcels,
+        counties=counties,
+        county_water=county_water,
+    )
 
 
 def _read_spec(region: Region, spec: LayerSpec) -> gpd.GeoDataFrame:
@@ -90,8 +105,9 @@ def _read_spec(region: Region, spec: LayerSpec) -> gpd.GeoDataFrame:
     if not path.is_file():
         hint = _MAKE_DATA_HINT if spec.generated else "Restore the file from the repository."
         msg = f"Layer {spec.name!r} ({path.name}) of region {region.id!r} is missing. {hint}"
-        zh = (f"地区 {region.id!r} 的图层 {spec.name!r}（{path.name}）不存在。"
-              "请运行 make data 生成。")
+        zh = (
+            f"地区 {region.id!r} 的图层 {spec.name!r}（{path.name}）不存在。请运行 make data 生成。"
+        )
         raise FileFormatError(msg, zh=zh)
     try:
         frame = gpd.read_file(path, layer=spec.layer)
@@ -100,12 +116,17 @@ def _read_spec(region: Region, spec: LayerSpec) -> gpd.GeoDataFrame:
         raise FileFormatError(msg, zh=f"无法读取 {path.name} 的图层 {spec.layer!r}：{err}") from err
     if spec.datum == "GCJ-02":
         frame = frame.set_geometry(frame.geometry.map(geometry_gcj02_to_wgs84))
-    return prepare_constraint_features(frame, spec.kind, analysis_crs=region.analysis_crs,
-                                       what=f"{path.name}:{spec.layer or spec.name}")
+    return prepare_constraint_features(
+        frame,
+        spec.kind,
+        analysis_crs=region.analysis_crs,
+        what=f"{path.name}:{spec.layer or spec.name}",
+    )
 
 
-def prepare_constraint_features(features: gpd.GeoDataFrame, kind: str, *, analysis_crs: str,
-                                what: str) -> gpd.GeoDataFrame:
+def prepare_constraint_features(
+    features: gpd.GeoDataFrame, kind: str, *, analysis_crs: str, what: str
+) -> gpd.GeoDataFrame:
     """Return ``features`` (any CRS) in the analysis CRS with ``feature_id`` and ``name``.
 
     ``feature_id`` is taken from the first of ``feature_id, id, fid, code, 编号`` present
@@ -123,14 +144,16 @@ def prepare_constraint_features(features: gpd.GeoDataFrame, kind: str, *, analys
         msg = f"{what}: unknown constraint kind {kind!r}; use one of {', '.join(LAYER_KINDS)}."
         raise SchemaError(msg, zh=f"{what}：未知约束图层类型 {kind!r}。")
     if features.crs is None:
-        msg = (f"{what} has no CRS. Save it with one (e.g. EPSG:4326 for lon/lat) and load it "
-               "again.")
+        msg = f"{what} has no CRS. Save it with one (e.g. EPSG:4326 for lon/lat) and load it again."
         raise MissingCrsError(msg, zh=f"{what} 没有坐标系，请指定后重新加载。")
     frame = features[~(features.geometry.isna() | features.geometry.is_empty)]
     frame = frame.to_crs(analysis_crs).reset_index(drop=True)
     ids = _first_column(frame, _ID_COLUMNS)
-    ids = ids.astype(str) if ids is not None else pd.Series(
-        [f"{kind}-{n + 1}" for n in range(len(frame))], index=frame.index)
+    ids = (
+        ids.astype(str)
+        if ids is not None
+        else pd.Series([f"{kind}-{n + 1}" for n in range(len(frame))], index=frame.index)
+    )
     names = _first_column(frame, _NAME_COLUMNS)
     label = LAYER_KINDS[kind][0]
     names = names.astype(str) if names is not None else label + " " + ids
@@ -145,7 +168,9 @@ def _first_column(frame: pd.DataFrame, candidates: tuple[str, ...]) -> pd.Series
 
 
 def constraint_layers_from_frames(
-    frames: Mapping[str, gpd.GeoDataFrame], *, analysis_crs: str,
+    frames: Mapping[str, gpd.GeoDataFrame],
+    *,
+    analysis_crs: str,
     illustrative: Mapping[str, bool] | None = None,
     parcels: gpd.GeoDataFrame | None = None,
     counties: gpd.GeoDataFrame | None = None,
@@ -159,13 +184,23 @@ def constraint_layers_from_frames(
     prepared = {}
     for kind, frame in frames.items():
         ready = all(c in frame.columns for c in FEATURE_COLUMNS) and frame.crs == analysis_crs
-        prepared[kind] = frame if ready else prepare_constraint_features(
-            frame, kind, analysis_crs=analysis_crs, what=f"{kind} layer")
+        prepared[kind] = (
+            frame
+            if ready
+            else prepare_constraint_features(
+                frame, kind, analysis_crs=analysis_crs, what=f"{kind} layer"
+            )
+        )
     land = None if parcels is None else parcels.to_crs(analysis_crs)
     areas = None if counties is None else counties.to_crs(analysis_crs)
-    return ConstraintLayers(crs=analysis_crs, features=prepared,
-                            illustrative=dict(illustrative or {}), parcels=land,
-                            counties=areas, county_water=county_water)
+    return ConstraintLayers(
+        crs=analysis_crs,
+        features=prepared,
+        illustrative=dict(illustrative or {}),
+        parcels=land,
+        counties=areas,
+        county_water=county_water,
+    )
 
 
 def dem_path(region: Region) -> Path:

@@ -70,23 +70,25 @@ def load_city_outline(region: Region) -> gpd.GeoDataFrame:
     spec = region.layer_of_kind("city_outline")
     city = _read_boundaries(region, spec, CITY_COLUMNS)
     if len(city) != 1:
-        msg = (f"Layer {spec.name!r} of region {region.id!r} must hold exactly one outline, "
-               f"found {len(city)} features. Rebuild it with `python -m layers.build {region.id}`.")
+        msg = (
+            f"Layer {spec.name!r} of region {region.id!r} must hold exactly one outline, "
+            f"found {len(city)} features. Rebuild it with `python -m layers.build {region.id}`."
+        )
         zh = f"地区 {region.id!r} 的图层 {spec.name!r} 应只有一个边界要素，实际 {len(city)} 个。"
         raise InvalidGeometryError(msg, zh=zh)
     return city.reset_index(drop=True)
 
 
-def _read_boundaries(
-    region: Region, spec: LayerSpec, columns: tuple[str, ...]
-) -> gpd.GeoDataFrame:
+def _read_boundaries(region: Region, spec: LayerSpec, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
     path = region.layer_path(spec.name)
     where = f"{path.name}" + (f", layer {spec.layer!r}" if spec.layer else "")
     features = _read_layer(path, spec, where)
     _check_schema(features, columns, where)
     if features.crs is None:
-        msg = (f"{where} has no CRS. Write it with a CRS (e.g. EPSG:4326) or rebuild it with "
-               f"`python -m layers.build {region.id}`.")
+        msg = (
+            f"{where} has no CRS. Write it with a CRS (e.g. EPSG:4326) or rebuild it with "
+            f"`python -m layers.build {region.id}`."
+        )
         raise MissingCrsError(msg, zh=f"{where} 没有坐标系，请写入坐标系（如 EPSG:4326）后重试。")
     if spec.datum == "GCJ-02":
         features = features.set_geometry(features.geometry.map(geometry_gcj02_to_wgs84))
@@ -145,7 +147,9 @@ def _check_geometry(features: gpd.GeoDataFrame, where: str) -> None:
         problems.append(f"invalid geometry {label}: {shapely.is_valid_reason(geom)}")
     if not problems:
         return
-    msg = (f"{where} has {len(problems)} geometry problem(s): {'; '.join(problems)}. "
-           "Repair the polygons (e.g. shapely.make_valid in QGIS/GeoPandas) and save again.")
+    msg = (
+        f"{where} has {len(problems)} geometry problem(s): {'; '.join(problems)}. "
+        "Repair the polygons (e.g. shapely.make_valid in QGIS/GeoPandas) and save again."
+    )
     zh = f"{where} 有 {len(problems)} 处几何问题：{'；'.join(problems)}。请修复多边形后重新保存。"
     raise InvalidGeometryError(msg, zh=zh)

@@ -19,7 +19,11 @@ if TYPE_CHECKING:
 
 COUNTY_ZONES_KIND: Final[str] = "county_zones"
 _COLUMNS: Final[dict[str, ColumnType]] = {
-    "adcode": "adcode", "name_zh": "str", "zone": "str", "status": "str", "source": "str",
+    "adcode": "adcode",
+    "name_zh": "str",
+    "zone": "str",
+    "status": "str",
+    "source": "str",
     "note": "str_optional",
 }
 
@@ -43,11 +47,22 @@ def load_county_zones(region: Region) -> pd.DataFrame:
     path = region.layer_path(region.layer_of_kind(COUNTY_ZONES_KIND).name)
     what = "county zones"
     table, problems = read_csv_table(path, _COLUMNS, what=what)
-    problems += rows_problem(~table["zone"].isin(ZONES), table, "zone",
-                             f"is not one of {', '.join(ZONES)}", f"不在 {', '.join(ZONES)} 之中")
-    problems += rows_problem(~table["status"].isin(STATUSES), table, "status",
-                             f"is not one of {', '.join(STATUSES)}", "状态取值无效")
-    problems += rows_problem(table["adcode"].duplicated(keep=False), table, "adcode",
-                             "is repeated", "重复")
+    problems += rows_problem(
+        ~table["zone"].isin(ZONES),
+        table,
+        "zone",
+        f"is not one of {', '.join(ZONES)}",
+        f"不在 {', '.join(ZONES)} 之中",
+    )
+    problems += rows_problem(
+        ~table["status"].isin(STATUSES),
+        table,
+        "status",
+        f"is not one of {', '.join(STATUSES)}",
+        "状态取值无效",
+    )
+    problems += rows_problem(
+        table["adcode"].duplicated(keep=False), table, "adcode", "is repeated", "重复"
+    )
     raise_problems(path, problems, what=what)
     return table.sort_values("adcode").reset_index(drop=True)

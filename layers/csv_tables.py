@@ -29,7 +29,10 @@ Problem = tuple[str, str]
 
 
 def read_csv_table(
-    path: Path, columns: Mapping[str, ColumnType], *, what: str,
+    path: Path,
+    columns: Mapping[str, ColumnType],
+    *,
+    what: str,
     aliases: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read a UTF-8 CSV and convert its declared columns.
@@ -62,13 +65,18 @@ def read_csv_table(
         If required columns are missing (all of them listed).
     """
     raw = _read_text_frame(path, what=what)
-    old_names = {old: new for old, new in (aliases or {}).items()
-                 if old in raw.columns and new not in raw.columns}
+    old_names = {
+        old: new
+        for old, new in (aliases or {}).items()
+        if old in raw.columns and new not in raw.columns
+    }
     raw = raw.rename(columns=old_names)
     missing = [name for name in columns if name not in raw.columns]
     if missing:
-        problem = (f"missing column(s) {', '.join(missing)} (has: {', '.join(raw.columns)})",
-                   f"缺少列 {', '.join(missing)}（现有：{', '.join(raw.columns)}）")
+        problem = (
+            f"missing column(s) {', '.join(missing)} (has: {', '.join(raw.columns)})",
+            f"缺少列 {', '.join(missing)}（现有：{', '.join(raw.columns)}）",
+        )
         raise_problems(path, [problem], what=what)
     problems: list[Problem] = []
     table = pd.DataFrame(index=raw.index)
@@ -78,15 +86,20 @@ def read_csv_table(
     return table, problems
 
 
-def rows_problem(mask: pd.Series, table: pd.DataFrame, column: str, rule: str,
-                 rule_zh: str) -> list[Problem]:
+def rows_problem(
+    mask: pd.Series, table: pd.DataFrame, column: str, rule: str, rule_zh: str
+) -> list[Problem]:
     """Return one problem naming the CSV lines (and values) where ``mask`` is True."""
     if not bool(mask.any()):
         return []
     lines = _lines(mask)
     values = ", ".join(repr(v) for v in table.loc[mask, column].tolist()[:_MAX_LISTED])
-    return [(f"column {column!r} {rule} on line(s) {lines}: {values}",
-             f"列 {column!r} 第 {lines} 行{rule_zh}：{values}")]
+    return [
+        (
+            f"column {column!r} {rule} on line(s) {lines}: {values}",
+            f"列 {column!r} 第 {lines} 行{rule_zh}：{values}",
+        )
+    ]
 
 
 def raise_problems(path: Path, problems: list[Problem], *, what: str) -> None:
@@ -95,10 +108,14 @@ def raise_problems(path: Path, problems: list[Problem], *, what: str) -> None:
         return
     lines_en = "\n".join(f"- {en}" for en, _ in problems)
     lines_zh = "\n".join(f"- {zh}" for _, zh in problems)
-    msg = (f"The {what} table {path.name!r} ({path}) has {len(problems)} problem(s):\n"
-           f"{lines_en}\nCorrect the file (columns and units: data/README.md).")
-    zh = (f"{what} 表 {path.name!r} 有 {len(problems)} 处问题：\n{lines_zh}\n"
-          "请修改该文件（列与单位见 data/README.md）。")
+    msg = (
+        f"The {what} table {path.name!r} ({path}) has {len(problems)} problem(s):\n"
+        f"{lines_en}\nCorrect the file (columns and units: data/README.md)."
+    )
+    zh = (
+        f"{what} 表 {path.name!r} 有 {len(problems)} 处问题：\n{lines_zh}\n"
+        "请修改该文件（列与单位见 data/README.md）。"
+    )
     raise SchemaError(msg, zh=zh)
 
 
@@ -124,12 +141,14 @@ def _convert(text: pd.Series, name: str, kind: ColumnType) -> tuple[pd.Series, l
         return stripped, rows_problem(stripped == "", frame, name, "is empty", "为空")
     if kind == "adcode":
         bad = ~stripped.str.fullmatch(_ADCODE_PATTERN.pattern)
-        return stripped, rows_problem(bad, frame, name, "is not a 6-digit code",
-                                      "不是 6 位行政区划代码")
+        return stripped, rows_problem(
+            bad, frame, name, "is not a 6-digit code", "不是 6 位行政区划代码"
+        )
     numbers = pd.to_numeric(stripped, errors="coerce")
     if kind == "float":
-        return numbers.astype("float64"), rows_problem(numbers.isna(), frame, name,
-                                                       "is not a number", "不是数字")
+        return numbers.astype("float64"), rows_problem(
+            numbers.isna(), frame, name, "is not a number", "不是数字"
+        )
     bad = numbers.isna() | (numbers % 1 != 0)
     problems = rows_problem(bad, frame, name, "is not an integer", "不是整数")
     return numbers.where(~bad, 0).astype("int64"), problems

@@ -53,11 +53,19 @@ YIELDS_COLUMNS: Final[tuple[str, ...]] = (*_BASE, "zone", "crop", *_RANGE)
 WATER_COLUMNS: Final[tuple[str, ...]] = (*_BASE, "use", "item", "zone", *_RANGE)
 BUILDOUT_COLUMNS: Final[tuple[str, ...]] = _BASE
 _OVERRIDE_COLUMNS: Final[dict[str, ColumnType]] = {
-    "adcode": "adcode", "name_zh": "str", "crop": "str", "yield_t_per_mu": "float",
-    "status": "str", "source": "str", "note": "str_optional",
+    "adcode": "adcode",
+    "name_zh": "str",
+    "crop": "str",
+    "yield_t_per_mu": "float",
+    "status": "str",
+    "source": "str",
+    "note": "str_optional",
 }
 _BUILDOUT_SCALARS: Final[tuple[str, ...]] = (
-    "warning_band_frac", "load_index_limit", "load_index_warning")
+    "warning_band_frac",
+    "load_index_limit",
+    "load_index_warning",
+)
 _RAMP_PREFIX: Final[str] = "ramp_frac."
 _FEEDING: Final[str] = "feeding"
 
@@ -81,17 +89,22 @@ def _records(path: Path, rows: list[Row], key_rule: KeyRule) -> dict[str, Coeffi
         key = key_rule(row, where, problems)
         value = _number(row["value"], where, problems)
         if row["status"] not in STATUSES:
-            problems.add(f"{where}: status {row['status']!r} is not one of {', '.join(STATUSES)}",
-                         f"{where}：status {row['status']!r} 不在 {', '.join(STATUSES)} 之中")
+            problems.add(
+                f"{where}: status {row['status']!r} is not one of {', '.join(STATUSES)}",
+                f"{where}：status {row['status']!r} 不在 {', '.join(STATUSES)} 之中",
+            )
         if not row["source"]:
-            problems.add(f"{where}: source is empty; cite where the value comes from",
-                         f"{where}：来源为空；请注明数值出处")
+            problems.add(
+                f"{where}: source is empty; cite where the value comes from",
+                f"{where}：来源为空；请注明数值出处",
+            )
         if key is not None and key in records:
             problems.add(f"{where}: duplicate key", f"{where}：键重复")
         if key is None or len(problems) > count:
             continue
-        records[key] = Coefficient(key, value, row["unit"], row["status"], row["source"],
-                                   row["note"])
+        records[key] = Coefficient(
+            key, value, row["unit"], row["status"], row["source"], row["note"]
+        )
     if not rows:
         problems.add("the table has no rows", "表中没有数据行")
     problems.raise_if_any(SchemaError)
@@ -102,26 +115,32 @@ def _number(text: str, where: str, problems: Problems) -> float:
     try:
         return float(text)
     except ValueError:
-        problems.add(f"{where}: value {text!r} is not a number",
-                     f"{where}：value {text!r} 不是数字")
+        problems.add(
+            f"{where}: value {text!r} is not a number", f"{where}：value {text!r} 不是数字"
+        )
         return float("nan")
 
 
 def _joined_key(prefix: str, *columns: str) -> KeyRule:
     """Key rule: the ``key`` column must equal the named columns joined by dots."""
+
     def rule(row: Row, where: str, problems: Problems) -> str | None:
         expected = ".".join(row[c] for c in columns)
         if row["key"] != expected:
-            problems.add(f"{where}: key {row['key']!r} must be {expected!r} "
-                         f"({' . '.join(columns)})", f"{where}：key 应为 {expected!r}")
+            problems.add(
+                f"{where}: key {row['key']!r} must be {expected!r} ({' . '.join(columns)})",
+                f"{where}：key 应为 {expected!r}",
+            )
             return None
         return f"{prefix}.{expected}" if prefix else expected
+
     return rule
 
 
 def _plain_key(prefix: str) -> KeyRule:
     def rule(row: Row, where: str, problems: Problems) -> str | None:
         return f"{prefix}.{row['key']}"
+
     return rule
 
 
@@ -162,36 +181,57 @@ def load_forage_params(region: Region | None = None) -> ForageParams:
         out-of-range value of a table.
     """
     region_dir = region.dir if region is not None else None
-    paths = {name: coefficient_path(name, region_dir) for name in
-             (FORAGE_RATIONS_FILE, HERD_STRUCTURE_FILE, FORAGE_YIELDS_FILE, FORAGE_FEEDING_FILE)}
-    rations = _records(paths[FORAGE_RATIONS_FILE],
-                       read_table(paths[FORAGE_RATIONS_FILE], RATIONS_COLUMNS),
-                       _joined_key("ration", "animal_class", "feed"))
-    shares = _records(paths[HERD_STRUCTURE_FILE],
-                      read_table(paths[HERD_STRUCTURE_FILE], HERD_STRUCTURE_COLUMNS),
-                      _plain_key("herd_share"))
-    yields = _records(paths[FORAGE_YIELDS_FILE],
-                      read_table(paths[FORAGE_YIELDS_FILE], YIELDS_COLUMNS),
-                      _joined_key("yield", "zone", "crop"))
-    feeding = _records(paths[FORAGE_FEEDING_FILE],
-                       read_table(paths[FORAGE_FEEDING_FILE], FEEDING_COLUMNS), _feeding_key)
+    paths = {
+        name: coefficient_path(name, region_dir)
+        for name in (
+            FORAGE_RATIONS_FILE,
+            HERD_STRUCTURE_FILE,
+            FORAGE_YIELDS_FILE,
+            FORAGE_FEEDING_FILE,
+        )
+    }
+    rations = _records(
+        paths[FORAGE_RATIONS_FILE],
+        read_table(paths[FORAGE_RATIONS_FILE], RATIONS_COLUMNS),
+        _joined_key("ration", "animal_class", "feed"),
+    )
+    shares = _records(
+        paths[HERD_STRUCTURE_FILE],
+        read_table(paths[HERD_STRUCTURE_FILE], HERD_STRUCTURE_COLUMNS),
+        _plain_key("herd_share"),
+    )
+    yields = _records(
+        paths[FORAGE_YIELDS_FILE],
+        read_table(paths[FORAGE_YIELDS_FILE], YIELDS_COLUMNS),
+        _joined_key("yield", "zone", "crop"),
+    )
+    feeding = _records(
+        paths[FORAGE_FEEDING_FILE],
+        read_table(paths[FORAGE_FEEDING_FILE], FEEDING_COLUMNS),
+        _feeding_key,
+    )
     overrides = _yield_overrides(region) if region is not None else {}
     sources = {**rations, **shares, **yields, **feeding, **overrides}
-    return _build(paths[FORAGE_RATIONS_FILE], lambda: ForageParams(
-        ration_t_per_head_yr=_table(rations, "ration"),
-        herd_share_frac={k.removeprefix("herd_share."): c.value for k, c in shares.items()},
-        yield_t_per_mu=_table(yields, "yield"),
-        county_yield_t_per_mu=_table(overrides, "yield_override"),
-        sources=sources,
-        **{k.removeprefix(f"{_FEEDING}."): c.value for k, c in feeding.items()},
-    ))
+    return _build(
+        paths[FORAGE_RATIONS_FILE],
+        lambda: ForageParams(
+            ration_t_per_head_yr=_table(rations, "ration"),
+            herd_share_frac={k.removeprefix("herd_share."): c.value for k, c in shares.items()},
+            yield_t_per_mu=_table(yields, "yield"),
+            county_yield_t_per_mu=_table(overrides, "yield_override"),
+            sources=sources,
+            **{k.removeprefix(f"{_FEEDING}."): c.value for k, c in feeding.items()},
+        ),
+    )
 
 
 def _feeding_key(row: Row, where: str, problems: Problems) -> str | None:
     if row["key"] in FEEDING_KEYS:
         return f"{_FEEDING}.{row['key']}"
-    problems.add(f"{where}: unknown key {row['key']!r}; known: {', '.join(FEEDING_KEYS)}",
-                 f"{where}：未知键 {row['key']!r}")
+    problems.add(
+        f"{where}: unknown key {row['key']!r}; known: {', '.join(FEEDING_KEYS)}",
+        f"{where}：未知键 {row['key']!r}",
+    )
     return None
 
 
@@ -202,18 +242,44 @@ def _yield_overrides(region: Region) -> dict[str, Coefficient]:
     path = region.layer_path(region.layer_of_kind(YIELD_OVERRIDES_KIND).name)
     what = "forage yield overrides"
     table, problems = read_csv_table(path, _OVERRIDE_COLUMNS, what=what)
-    problems += rows_problem(~table["status"].isin(STATUSES), table, "status",
-                             f"is not one of {', '.join(STATUSES)}", "状态取值无效")
-    problems += rows_problem(~(table["yield_t_per_mu"] > 0), table, "yield_t_per_mu",
-                             "must be > 0", "须大于 0")
-    problems += rows_problem(table.duplicated(["adcode", "crop"], keep=False), table, "adcode",
-                             "repeats an (adcode, crop) pair", "存在重复的（县, 作物）")
+    problems += rows_problem(
+        ~table["status"].isin(STATUSES),
+        table,
+        "status",
+        f"is not one of {', '.join(STATUSES)}",
+        "状态取值无效",
+    )
+    problems += rows_problem(
+        ~(table["yield_t_per_mu"] > 0), table, "yield_t_per_mu", "must be > 0", "须大于 0"
+    )
+    problems += rows_problem(
+        table.duplicated(["adcode", "crop"], keep=False),
+        table,
+        "adcode",
+        "repeats an (adcode, crop) pair",
+        "存在重复的（县, 作物）",
+    )
     raise_problems(path, problems, what=what)
-    rows = zip(table["adcode"], table["crop"], table["yield_t_per_mu"], table["status"],
-               table["source"], table["note"], strict=True)
-    return {f"yield_override.{adcode}.{crop}": Coefficient(
-        f"yield_override.{adcode}.{crop}", float(value), "t per mu",
-        str(status), str(source), str(note)) for adcode, crop, value, status, source, note in rows}
+    rows = zip(
+        table["adcode"],
+        table["crop"],
+        table["yield_t_per_mu"],
+        table["status"],
+        table["source"],
+        table["note"],
+        strict=True,
+    )
+    return {
+        f"yield_override.{adcode}.{crop}": Coefficient(
+            f"yield_override.{adcode}.{crop}",
+            float(value),
+            "t per mu",
+            str(status),
+            str(source),
+            str(note),
+        )
+        for adcode, crop, value, status, source, note in rows
+    }
 
 
 def _water_key(row: Row, where: str, problems: Problems) -> str | None:
@@ -221,8 +287,10 @@ def _water_key(row: Row, where: str, problems: Problems) -> str | None:
         return _joined_key("", "use", "item")(row, where, problems)
     if row["use"] == "irrigation":
         return _joined_key("", "use", "zone", "item")(row, where, problems)
-    problems.add(f"{where}: use {row['use']!r} is not 'livestock' or 'irrigation'",
-                 f"{where}：use {row['use']!r} 应为 livestock 或 irrigation")
+    problems.add(
+        f"{where}: use {row['use']!r} is not 'livestock' or 'irrigation'",
+        f"{where}：use {row['use']!r} 应为 livestock 或 irrigation",
+    )
     return None
 
 
@@ -236,13 +304,19 @@ def load_water_params(region_dir: Path | None = None) -> WaterParams:
     """
     path = coefficient_path(WATER_QUOTAS_FILE, region_dir)
     records = _records(path, read_table(path, WATER_COLUMNS), _water_key)
-    livestock = {k.removeprefix("livestock."): c.value for k, c in records.items()
-                 if k.startswith("livestock.")}
-    return _build(path, lambda: WaterParams(
-        livestock_l_per_head_day=livestock,
-        irrigation_m3_per_mu=_table(records, "irrigation"),
-        sources=records,
-    ))
+    livestock = {
+        k.removeprefix("livestock."): c.value
+        for k, c in records.items()
+        if k.startswith("livestock.")
+    }
+    return _build(
+        path,
+        lambda: WaterParams(
+            livestock_l_per_head_day=livestock,
+            irrigation_m3_per_mu=_table(records, "irrigation"),
+            sources=records,
+        ),
+    )
 
 
 def _buildout_key(row: Row, where: str, problems: Problems) -> str | None:
@@ -250,8 +324,11 @@ def _buildout_key(row: Row, where: str, problems: Problems) -> str | None:
     ramp_index = key.removeprefix(_RAMP_PREFIX)
     if key in _BUILDOUT_SCALARS or (key.startswith(_RAMP_PREFIX) and ramp_index.isdigit()):
         return key
-    problems.add(f"{where}: unknown key {key!r}; known: {', '.join(_BUILDOUT_SCALARS)}, "
-                 "ramp_frac.<0, 1, 2 ...>", f"{where}：未知键 {key!r}")
+    problems.add(
+        f"{where}: unknown key {key!r}; known: {', '.join(_BUILDOUT_SCALARS)}, "
+        "ramp_frac.<0, 1, 2 ...>",
+        f"{where}：未知键 {key!r}",
+    )
     return None
 
 
@@ -265,16 +342,24 @@ def load_buildout_params(region_dir: Path | None = None) -> BuildoutParams:
     """
     path = coefficient_path(BUILDOUT_FILE, region_dir)
     records = _records(path, read_table(path, BUILDOUT_COLUMNS), _buildout_key)
-    ramp = {int(k.removeprefix(_RAMP_PREFIX)): c.value for k, c in records.items()
-            if k.startswith(_RAMP_PREFIX)}
+    ramp = {
+        int(k.removeprefix(_RAMP_PREFIX)): c.value
+        for k, c in records.items()
+        if k.startswith(_RAMP_PREFIX)
+    }
     missing = [k for k in _BUILDOUT_SCALARS if k not in records]
     if missing or sorted(ramp) != list(range(len(ramp))):
-        msg = (f"Coefficient table {path.name!r} lacks the key(s) {', '.join(missing) or '-'} "
-               f"or its ramp_frac.<i> keys {sorted(ramp)} do not run 0, 1, 2 ...; fix {path}.")
+        msg = (
+            f"Coefficient table {path.name!r} lacks the key(s) {', '.join(missing) or '-'} "
+            f"or its ramp_frac.<i> keys {sorted(ramp)} do not run 0, 1, 2 ...; fix {path}."
+        )
         zh = f"系数表 {path.name!r} 缺少键 {'、'.join(missing) or '-'}，或 ramp_frac 序号不连续。"
         raise SchemaError(msg, zh=zh)
-    return _build(path, lambda: BuildoutParams(
-        ramp_frac=tuple(ramp[i] for i in range(len(ramp))),
-        sources=records,
-        **{k: records[k].value for k in _BUILDOUT_SCALARS},
-    ))
+    return _build(
+        path,
+        lambda: BuildoutParams(
+            ramp_frac=tuple(ramp[i] for i in range(len(ramp))),
+            sources=records,
+            **{k: records[k].value for k in _BUILDOUT_SCALARS},
+        ),
+    )

@@ -21,8 +21,14 @@ if TYPE_CHECKING:
 
 MANURE_PLANTS_KIND: Final[str] = "manure_plants"
 _COLUMNS: Final[dict[str, ColumnType]] = {
-    "plant_id": "str", "adcode": "adcode", "name_zh": "str", "capacity_n_kg_per_yr": "float",
-    "capacity_p_kg_per_yr": "float", "status": "str", "source": "str", "note": "str_optional",
+    "plant_id": "str",
+    "adcode": "adcode",
+    "name_zh": "str",
+    "capacity_n_kg_per_yr": "float",
+    "capacity_p_kg_per_yr": "float",
+    "status": "str",
+    "source": "str",
+    "note": "str_optional",
 }
 
 
@@ -50,9 +56,15 @@ def load_manure_plants(region: Region) -> pd.DataFrame:
     table, problems = read_csv_table(path, _COLUMNS, what=what)
     for column in ("capacity_n_kg_per_yr", "capacity_p_kg_per_yr"):
         problems += rows_problem(table[column] < 0, table, column, "is negative", "为负数")
-    problems += rows_problem(~table["status"].isin(STATUSES), table, "status",
-                             f"is not one of {', '.join(STATUSES)}", "状态取值无效")
-    problems += rows_problem(table["plant_id"].duplicated(keep=False), table, "plant_id",
-                             "is repeated", "重复")
+    problems += rows_problem(
+        ~table["status"].isin(STATUSES),
+        table,
+        "status",
+        f"is not one of {', '.join(STATUSES)}",
+        "状态取值无效",
+    )
+    problems += rows_problem(
+        table["plant_id"].duplicated(keep=False), table, "plant_id", "is repeated", "重复"
+    )
     raise_problems(path, problems, what=what)
     return table.sort_values("plant_id").reset_index(drop=True)

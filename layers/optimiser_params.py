@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 
 OPTIMISER_FILE: Final[str] = "optimiser.csv"
 OPTIMISER_KEYS: Final[tuple[str, ...]] = (
-    "haul_penalty_points_per_t_km", "time_limit_s", "pair_cover_factor")
+    "haul_penalty_points_per_t_km",
+    "time_limit_s",
+    "pair_cover_factor",
+)
 
 
 def load_optimise_params(region_dir: Path | None = None) -> OptimiseParams:
@@ -39,6 +42,7 @@ def load_optimise_params(region_dir: Path | None = None) -> OptimiseParams:
             haul_penalty_points_per_t_km=records["haul_penalty_points_per_t_km"].value,
             time_limit_s=records["time_limit_s"].value,
             pair_cover_factor=records["pair_cover_factor"].value,
-            coefficients=tuple(records[k] for k in OPTIMISER_KEYS))
+            coefficients=tuple(records[k] for k in OPTIMISER_KEYS),
+        )
     except ParameterError as err:
         raise schema_error_for(path, err) from err

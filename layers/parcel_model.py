@@ -28,9 +28,17 @@ _SHARE_TOLERANCE = 1e-6
 # One random stream per generation step, ``default_rng((seed, number))``, so that one step's
 # draws do not depend on how many another step made. Never renumber: it changes every layer.
 RNG_STEPS: dict[str, int] = {
-    "cropland_field": 1, "forage_fields": 2, "quality_field": 3, "soil_fields": 4,
-    "steep_field": 5, "strips": 6, "forage": 7, "other_crops": 8, "yield_noise": 9,
-    "soil_noise": 10, "steep_noise": 11,
+    "cropland_field": 1,
+    "forage_fields": 2,
+    "quality_field": 3,
+    "soil_fields": 4,
+    "steep_field": 5,
+    "strips": 6,
+    "forage": 7,
+    "other_crops": 8,
+    "yield_noise": 9,
+    "soil_noise": 10,
+    "steep_noise": 11,
 }
 
 # One problem = (English text, Chinese text).
@@ -174,8 +182,11 @@ def _build_model(data: Mapping[str, Any]) -> ParcelModel:
     lon, lat = geo["urban_center_lonlat"]
     west, south, east, north = geo["yellow_river_box_lonlat"]
     return ParcelModel(
-        source=str(data["source"]), seed=int(data["seed"]), cell_m=float(data["cell_m"]),
-        min_parcel_mu=float(data["min_parcel_mu"]), zones=tuple(data["zones"]),
+        source=str(data["source"]),
+        seed=int(data["seed"]),
+        cell_m=float(data["cell_m"]),
+        min_parcel_mu=float(data["min_parcel_mu"]),
+        zones=tuple(data["zones"]),
         mountain_front_lonlat=_pairs(geo["mountain_front_lonlat"]),
         mountain_depth_deg=float(geo["mountain_depth_deg"]),
         hills_line_lonlat=_pairs(geo["hills_line_lonlat"]),
@@ -189,10 +200,14 @@ def _build_model(data: Mapping[str, Any]) -> ParcelModel:
         cropland_strip_noise_sigma=float(crop["strip_noise_sigma"]),
         cropland_zone_weight=_floats(crop["zone_weight"]),
         cropland_county_frac=_floats(crop["county_frac"]),
-        strips={zone: StripRule(tuple(int(c) for c in rule["counts"]),
-                                tuple(float(p) for p in rule["probs"]),
-                                float(rule["width_jitter_frac"]))
-                for zone, rule in data["strips"].items()},
+        strips={
+            zone: StripRule(
+                tuple(int(c) for c in rule["counts"]),
+                tuple(float(p) for p in rule["probs"]),
+                float(rule["width_jitter_frac"]),
+            )
+            for zone, rule in data["strips"].items()
+        },
         forage_target_year=int(forage["target_year"]),
         forage_smoothing_km=float(forage["smoothing_km"]),
         forage_noise_sigma=float(forage["noise_sigma"]),
@@ -219,48 +234,83 @@ def _model_problems(model: ParcelModel) -> list[_Problem]:
     problems = _zone_key_problems(model)
     for zone, rule in model.strips.items():
         if len(rule.counts) != len(rule.probs) or min(rule.counts, default=0) < 1:
-            problems.append((f"strips.{zone}: counts and probs must pair up, counts >= 1",
-                             f"strips.{zone}：counts 与 probs 应一一对应，counts ≥ 1"))
+            problems.append(
+                (
+                    f"strips.{zone}: counts and probs must pair up, counts >= 1",
+                    f"strips.{zone}：counts 与 probs 应一一对应，counts ≥ 1",
+                )
+            )
         problems += _share_problems(f"strips.{zone}.probs", dict(enumerate(rule.probs)))
     for zone, shares in model.other_crop_shares.items():
         problems += _share_problems(f"other_crops.{zone}", shares)
     for adcode, frac in model.cropland_county_frac.items():
         if not 0 < frac < 1:
-            problems.append((f"cropland.county_frac.{adcode} = {frac} must be in (0, 1)",
-                             f"cropland.county_frac.{adcode} = {frac} 应在 (0, 1) 之间"))
+            problems.append(
+                (
+                    f"cropland.county_frac.{adcode} = {frac} must be in (0, 1)",
+                    f"cropland.county_frac.{adcode} = {frac} 应在 (0, 1) 之间",
+                )
+            )
     for zone, crops in model.yield_kg_per_mu.items():
         bad = [crop for crop, (low, high) in crops.items() if not 0 <= low <= high]
         if bad:
-            problems.append((f"yields.kg_per_mu.{zone}: need 0 <= low <= high for {bad}",
-                             f"yields.kg_per_mu.{zone}：{bad} 应满足 0 ≤ 下限 ≤ 上限"))
+            problems.append(
+                (
+                    f"yields.kg_per_mu.{zone}: need 0 <= low <= high for {bad}",
+                    f"yields.kg_per_mu.{zone}：{bad} 应满足 0 ≤ 下限 ≤ 上限",
+                )
+            )
     if not 0 <= model.forage_yield_spread_frac < 1:
-        problems.append((f"yields.forage_yield_spread_frac = {model.forage_yield_spread_frac} "
-                         "must be in [0, 1)", "yields.forage_yield_spread_frac 应在 [0, 1) 之间"))
+        problems.append(
+            (
+                f"yields.forage_yield_spread_frac = {model.forage_yield_spread_frac} "
+                "must be in [0, 1)",
+                "yields.forage_yield_spread_frac 应在 [0, 1) 之间",
+            )
+        )
     if model.cell_m <= 0 or model.min_parcel_mu < 0:
-        problems.append(("cell_m must be > 0 and min_parcel_mu >= 0",
-                         "cell_m 应大于 0，min_parcel_mu 应不小于 0"))
+        problems.append(
+            (
+                "cell_m must be > 0 and min_parcel_mu >= 0",
+                "cell_m 应大于 0，min_parcel_mu 应不小于 0",
+            )
+        )
     return problems
 
 
 def _zone_key_problems(model: ParcelModel) -> list[_Problem]:
     zones = set(ZONES)
     tables: dict[str, Mapping[str, object]] = {
-        "cropland.zone_weight": model.cropland_zone_weight, "strips": model.strips,
-        "other_crops": model.other_crop_shares, "yields.kg_per_mu": model.yield_kg_per_mu,
+        "cropland.zone_weight": model.cropland_zone_weight,
+        "strips": model.strips,
+        "other_crops": model.other_crop_shares,
+        "yields.kg_per_mu": model.yield_kg_per_mu,
         "soil.total_n_g_per_kg": model.total_n_g_per_kg,
-        "soil.olsen_p_mg_per_kg": model.olsen_p_mg_per_kg, "manure.steep_frac": model.steep_frac,
-        **{f"forage.zone_affinity.{crop}": table
-           for crop, table in model.forage_zone_affinity.items()},
+        "soil.olsen_p_mg_per_kg": model.olsen_p_mg_per_kg,
+        "manure.steep_frac": model.steep_frac,
+        **{
+            f"forage.zone_affinity.{crop}": table
+            for crop, table in model.forage_zone_affinity.items()
+        },
     }
     tables["zones"] = dict.fromkeys(model.zones)
-    problems = [(f"{name}: zones must be exactly {sorted(zones)}, got {sorted(table)}",
-                 f"{name}：分区应为 {sorted(zones)}，实际为 {sorted(table)}")
-                for name, table in tables.items() if set(table) != zones]
+    problems = [
+        (
+            f"{name}: zones must be exactly {sorted(zones)}, got {sorted(table)}",
+            f"{name}：分区应为 {sorted(zones)}，实际为 {sorted(table)}",
+        )
+        for name, table in tables.items()
+        if set(table) != zones
+    ]
     for zone, crops in model.yield_kg_per_mu.items():
         missing = sorted(model.crop_keys() - set(model.forage_crop_keys.values()) - set(crops))
         if missing:
-            problems.append((f"yields.kg_per_mu.{zone}: no yield range for {missing}",
-                             f"yields.kg_per_mu.{zone}：缺少 {missing} 的产量范围"))
+            problems.append(
+                (
+                    f"yields.kg_per_mu.{zone}: no yield range for {missing}",
+                    f"yields.kg_per_mu.{zone}：缺少 {missing} 的产量范围",
+                )
+            )
     return problems
 
 
@@ -268,21 +318,28 @@ def _share_problems(name: str, shares: Mapping[Any, float]) -> list[_Problem]:
     total = sum(shares.values())
     if abs(total - 1.0) <= _SHARE_TOLERANCE and min(shares.values(), default=0) >= 0:
         return []
-    return [(f"{name}: shares must be >= 0 and sum to 1, sum is {total:.6g}",
-             f"{name}：比例应非负且合计为 1，实际合计 {total:.6g}")]
+    return [
+        (
+            f"{name}: shares must be >= 0 and sum to 1, sum is {total:.6g}",
+            f"{name}：比例应非负且合计为 1，实际合计 {total:.6g}",
+        )
+    ]
 
 
 def _error(path: Path, problems: list[_Problem]) -> SchemaError:
     lines_en = "\n".join(f"- {en}" for en, _ in problems)
     lines_zh = "\n".join(f"- {zh}" for _, zh in problems)
-    msg = (f"Parcel generator settings {path.name!r} ({path}) have {len(problems)} problem(s):"
-           f"\n{lines_en}\nFix the file (its comments explain every key).")
+    msg = (
+        f"Parcel generator settings {path.name!r} ({path}) have {len(problems)} problem(s):"
+        f"\n{lines_en}\nFix the file (its comments explain every key)."
+    )
     zh = f"地块生成设置 {path.name!r} 有 {len(problems)} 处问题：\n{lines_zh}\n请修改该文件。"
     return SchemaError(msg, zh=zh)
 
 
-def with_forage_yields(model: ParcelModel,
-                       yield_t_per_mu_by_county: Mapping[str, Mapping[str, float]]) -> ParcelModel:
+def with_forage_yields(
+    model: ParcelModel, yield_t_per_mu_by_county: Mapping[str, Mapping[str, float]]
+) -> ParcelModel:
     """Return ``model`` whose forage crops take the region's forage yields, by county.
 
     Parameters
@@ -294,7 +351,12 @@ def with_forage_yields(model: ParcelModel,
         ``model.forage_crop_keys``), e.g. `siting.parameters.ForageParams.yields_for` of each
         county's zone: the same yields that forage supply uses.
     """
-    by_county = {adcode: {model.forage_crop_keys[feed]: t_per_mu * KG_PER_T
-                          for feed, t_per_mu in feeds.items() if feed in model.forage_crop_keys}
-                 for adcode, feeds in yield_t_per_mu_by_county.items()}
+    by_county = {
+        adcode: {
+            model.forage_crop_keys[feed]: t_per_mu * KG_PER_T
+            for feed, t_per_mu in feeds.items()
+            if feed in model.forage_crop_keys
+        }
+        for adcode, feeds in yield_t_per_mu_by_county.items()
+    }
     return replace(model, forage_yield_kg_per_mu=by_county)

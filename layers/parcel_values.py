@@ -30,7 +30,12 @@ USER_ID_PREFIX: str = "U-"
 _ID_DIGITS = 6
 _MAX_LISTED = 10
 _CLASS_ALIASES: dict[str, str] = {
-    "1": "I", "2": "II", "3": "III", "一": "I", "二": "II", "三": "III",
+    "1": "I",
+    "2": "II",
+    "3": "III",
+    "一": "I",
+    "二": "II",
+    "三": "III",
 }
 _TRUE = frozenset({"true", "t", "yes", "y", "1", "是", "可", "允许"})
 _FALSE = frozenset({"false", "f", "no", "n", "0", "否", "不可", "不允许"})
@@ -50,19 +55,34 @@ def check_parcel_values(parcels: pd.DataFrame, crop_keys: set[str], *, what: str
     labels = parcels["parcel_id"].astype(str)
     problems = _crop_problems(parcels["crop"], labels, crop_keys)
     for column in ("soil_n_class", "soil_p_class"):
-        problems += _listed(~parcels[column].isin(SOIL_CLASSES), labels, parcels[column],
-                            f"{column} is not one of I, II, III", f"{column} 不是 I、II、III 之一")
+        problems += _listed(
+            ~parcels[column].isin(SOIL_CLASSES),
+            labels,
+            parcels[column],
+            f"{column} is not one of I, II, III",
+            f"{column} 不是 I、II、III 之一",
+        )
     for column in ("yield_kg_per_mu", "olsen_p_mg_per_kg", "area_mu"):
-        problems += _listed(parcels[column] < 0, labels, parcels[column],
-                            f"{column} is negative", f"{column} 为负数")
+        problems += _listed(
+            parcels[column] < 0,
+            labels,
+            parcels[column],
+            f"{column} is negative",
+            f"{column} 为负数",
+        )
     problems += _duplicate_problems(labels)
     _raise(problems, what)
 
 
 def normalise_user_parcels(
-    features: gpd.GeoDataFrame, *, column_map: Mapping[str, str],
-    defaults: Mapping[str, object], columns: Mapping[str, str], crops: CropTable,
-    counties: gpd.GeoDataFrame, what: str,
+    features: gpd.GeoDataFrame,
+    *,
+    column_map: Mapping[str, str],
+    defaults: Mapping[str, object],
+    columns: Mapping[str, str],
+    crops: CropTable,
+    counties: gpd.GeoDataFrame,
+    what: str,
 ) -> gpd.GeoDataFrame:
     """Return ``features`` renamed, filled and converted to the parcel schema.
 
@@ -77,12 +97,22 @@ def normalise_user_parcels(
     """
     problems = _mapping_problems(features, column_map, defaults, columns)
     labels = features["feature_no"].map(lambda no: f"feature {no}")
-    frame = pd.DataFrame({ours: features[user] for user, ours in column_map.items()
-                          if user in features.columns and ours in columns}, index=features.index)
+    frame = pd.DataFrame(
+        {
+            ours: features[user]
+            for user, ours in column_map.items()
+            if user in features.columns and ours in columns
+        },
+        index=features.index,
+    )
     for column in USER_REQUIRED:
         if column not in frame.columns and column not in defaults:
-            problems.append((f"no '{column}' column: map a file column to it or give a default",
-                             f"缺少“{column}”列：请将文件中的某列对应到它，或给出默认值"))
+            problems.append(
+                (
+                    f"no '{column}' column: map a file column to it or give a default",
+                    f"缺少“{column}”列：请将文件中的某列对应到它，或给出默认值",
+                )
+            )
     frame = _fill(frame, defaults)
     if problems:
         _raise(problems, what)
@@ -90,32 +120,56 @@ def normalise_user_parcels(
     out["parcel_id"] = _ids(frame, features["feature_no"])
     out["adcode"] = _adcodes(frame, features, counties)
     problems += _duplicate_problems(out["parcel_id"])
-    problems += _listed(out["adcode"].isna(), labels, out["adcode"],
-                        "lies in no county of the region", "不在本地区任何旗县区内")
+    problems += _listed(
+        out["adcode"].isna(),
+        labels,
+        out["adcode"],
+        "lies in no county of the region",
+        "不在本地区任何旗县区内",
+    )
     _raise(problems, what)
     out["area_mu"] = np.nan
     return gpd.GeoDataFrame(out, geometry=features.geometry, crs=features.crs)
 
 
 def _mapping_problems(
-    features: pd.DataFrame, column_map: Mapping[str, str], defaults: Mapping[str, object],
+    features: pd.DataFrame,
+    column_map: Mapping[str, str],
+    defaults: Mapping[str, object],
     columns: Mapping[str, str],
 ) -> list[_Problem]:
     present = [str(c) for c in features.columns if c not in ("feature_no", "geometry")]
     known = ", ".join(columns)
-    problems = [(f"column mapping names '{user}', which is not in the file (its columns: "
-                 f"{', '.join(present)})",
-                 f"列对应关系中的“{user}”不在文件中（文件列：{'、'.join(present)}）")
-                for user in column_map if user not in features.columns]
-    problems += [(f"column mapping target '{ours}' is not a parcel column ({known})",
-                  f"列对应关系的目标“{ours}”不是地块字段（{known}）")
-                 for ours in column_map.values() if ours not in columns]
+    problems = [
+        (
+            f"column mapping names '{user}', which is not in the file (its columns: "
+            f"{', '.join(present)})",
+            f"列对应关系中的“{user}”不在文件中（文件列：{'、'.join(present)}）",
+        )
+        for user in column_map
+        if user not in features.columns
+    ]
+    problems += [
+        (
+            f"column mapping target '{ours}' is not a parcel column ({known})",
+            f"列对应关系的目标“{ours}”不是地块字段（{known}）",
+        )
+        for ours in column_map.values()
+        if ours not in columns
+    ]
     targets = pd.Series(list(column_map.values()), dtype=object)
-    problems += [(f"several file columns are mapped to '{ours}'", f"多个文件列对应到“{ours}”")
-                 for ours in sorted(set(targets[targets.duplicated()]))]
-    problems += [(f"default given for unknown column '{name}' ({known})",
-                  f"为未知字段“{name}”给出了默认值（{known}）")
-                 for name in defaults if name not in columns]
+    problems += [
+        (f"several file columns are mapped to '{ours}'", f"多个文件列对应到“{ours}”")
+        for ours in sorted(set(targets[targets.duplicated()]))
+    ]
+    problems += [
+        (
+            f"default given for unknown column '{name}' ({known})",
+            f"为未知字段“{name}”给出了默认值（{known}）",
+        )
+        for name in defaults
+        if name not in columns
+    ]
     return problems
 
 
@@ -140,10 +194,14 @@ def _convert(
     for column in ("soil_n_class", "soil_p_class"):
         out[column], found = _soil_classes(frame[column], labels, column)
         problems += found
-    default_yield = crop.map(lambda key: crops.get(key).default_yield_kg_per_mu
-                             if key in crops else np.nan)
-    given = frame["yield_kg_per_mu"] if "yield_kg_per_mu" in frame else pd.Series(
-        np.nan, index=frame.index)
+    default_yield = crop.map(
+        lambda key: crops.get(key).default_yield_kg_per_mu if key in crops else np.nan
+    )
+    given = (
+        frame["yield_kg_per_mu"]
+        if "yield_kg_per_mu" in frame
+        else pd.Series(np.nan, index=frame.index)
+    )
     out["yield_kg_per_mu"], found = _numbers(given, labels, "yield_kg_per_mu")
     out["yield_kg_per_mu"] = out["yield_kg_per_mu"].fillna(default_yield).astype("float64")
     problems += found
@@ -167,7 +225,11 @@ def _crop_keys(
 
 
 def _crop_problems(
-    keys: pd.Series, labels: pd.Series, known: set[str], *, shown: pd.Series | None = None,
+    keys: pd.Series,
+    labels: pd.Series,
+    known: set[str],
+    *,
+    shown: pd.Series | None = None,
     crops: CropTable | None = None,
 ) -> list[_Problem]:
     bad = ~keys.isin(known)
@@ -176,8 +238,12 @@ def _crop_problems(
     names = ", ".join(f"{k} ({crops.get(k).name_zh})" if crops else k for k in sorted(known))
     values = shown if shown is not None else keys
     unknown = ", ".join(sorted({repr(v) for v in values[bad]})[:_MAX_LISTED])
-    return [(f"unknown crop(s) {unknown} in {_where(bad, labels)}; known crops: {names}",
-             f"未知作物 {unknown}（{_where(bad, labels)}）；已知作物：{names}")]
+    return [
+        (
+            f"unknown crop(s) {unknown} in {_where(bad, labels)}; known crops: {names}",
+            f"未知作物 {unknown}（{_where(bad, labels)}）；已知作物：{names}",
+        )
+    ]
 
 
 def _soil_classes(
@@ -185,16 +251,21 @@ def _soil_classes(
 ) -> tuple[pd.Series, list[_Problem]]:
     text = values.astype(str).str.strip().str.upper()
     classes = text.map(lambda v: _CLASS_ALIASES.get(v, v))
-    return classes, _listed(~classes.isin(SOIL_CLASSES), labels, values,
-                            f"{column} is not one of I, II, III (or 1, 2, 3)",
-                            f"{column} 不是 I、II、III（或 1、2、3）之一")
+    return classes, _listed(
+        ~classes.isin(SOIL_CLASSES),
+        labels,
+        values,
+        f"{column} is not one of I, II, III (or 1, 2, 3)",
+        f"{column} 不是 I、II、III（或 1、2、3）之一",
+    )
 
 
 def _numbers(values: pd.Series, labels: pd.Series, column: str) -> tuple[pd.Series, list[_Problem]]:
     blank = values.isna() | (values.astype(str).str.strip() == "")
     numbers = pd.to_numeric(values.where(~blank), errors="coerce")
-    problems = _listed(numbers.isna() & ~blank, labels, values, f"{column} is not a number",
-                       f"{column} 不是数字")
+    problems = _listed(
+        numbers.isna() & ~blank, labels, values, f"{column} is not a number", f"{column} 不是数字"
+    )
     problems += _listed(numbers < 0, labels, values, f"{column} is negative", f"{column} 为负数")
     return numbers.astype("float64"), problems
 
@@ -210,8 +281,13 @@ def _booleans(
     values: pd.Series, labels: pd.Series, column: str
 ) -> tuple[pd.Series, list[_Problem]]:
     parsed = values.map(_parse_bool)
-    problems = _listed(parsed.isna(), labels, values, f"{column} is not true/false (1/0, 是/否)",
-                       f"{column} 不是 是/否（true/false、1/0）")
+    problems = _listed(
+        parsed.isna(),
+        labels,
+        values,
+        f"{column} is not true/false (1/0, 是/否)",
+        f"{column} 不是 是/否（true/false、1/0）",
+    )
     return parsed.fillna(False).astype(bool), problems
 
 
@@ -223,8 +299,9 @@ def _ids(frame: pd.DataFrame, feature_no: pd.Series) -> pd.Series:
     return given.where(frame["parcel_id"].notna() & (given != ""), generated)
 
 
-def _adcodes(frame: pd.DataFrame, features: gpd.GeoDataFrame,
-             counties: gpd.GeoDataFrame) -> pd.Series:
+def _adcodes(
+    frame: pd.DataFrame, features: gpd.GeoDataFrame, counties: gpd.GeoDataFrame
+) -> pd.Series:
     if "adcode" in frame.columns:
         given = frame["adcode"].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
         return given.where(given.isin(set(counties["adcode"])))
@@ -247,8 +324,9 @@ def _where(mask: pd.Series, labels: pd.Series) -> str:
     return ", ".join(shown[:_MAX_LISTED]) + (" ..." if len(shown) > _MAX_LISTED else "")
 
 
-def _listed(mask: pd.Series, labels: pd.Series, values: pd.Series, rule: str,
-            rule_zh: str) -> list[_Problem]:
+def _listed(
+    mask: pd.Series, labels: pd.Series, values: pd.Series, rule: str, rule_zh: str
+) -> list[_Problem]:
     mask = mask.fillna(False).astype(bool)
     if not bool(mask.any()):
         return []
@@ -262,10 +340,12 @@ def _raise(problems: list[_Problem], what: str) -> None:
         return
     lines_en = "\n".join(f"- {en}" for en, _ in problems)
     lines_zh = "\n".join(f"- {zh}" for _, zh in problems)
-    msg = (f"Parcel layer {what!r} has {len(problems)} problem(s):\n{lines_en}\nFix the file, "
-           "the column mapping or the defaults (parcel columns: layers/parcels.py).")
-    zh = (f"地块图层 {what!r} 有 {len(problems)} 处问题：\n{lines_zh}\n"
-          "请修改文件、列对应关系或默认值。")
+    msg = (
+        f"Parcel layer {what!r} has {len(problems)} problem(s):\n{lines_en}\nFix the file, "
+        "the column mapping or the defaults (parcel columns: layers/parcels.py)."
+    )
+    zh = (
+        f"地块图层 {what!r} 有 {len(problems)} 处问题：\n{lines_zh}\n"
+        "请修改文件、列对应关系或默认值。"
+    )
     raise SchemaError(msg, zh=zh)
-
-

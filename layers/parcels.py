@@ -37,9 +37,16 @@ if TYPE_CHECKING:
 PARCELS_KIND: str = "absorption_parcels"
 PARCELS_LAYER: str = "absorption_parcels"
 PARCEL_COLUMNS: dict[str, str] = {
-    "parcel_id": "string", "adcode": "string", "crop": "string", "yield_kg_per_mu": "float",
-    "soil_n_class": "string", "soil_p_class": "string", "olsen_p_mg_per_kg": "float",
-    "manure_allowed": "bool", "area_mu": "float", "illustrative": "bool",
+    "parcel_id": "string",
+    "adcode": "string",
+    "crop": "string",
+    "yield_kg_per_mu": "float",
+    "soil_n_class": "string",
+    "soil_p_class": "string",
+    "olsen_p_mg_per_kg": "float",
+    "manure_allowed": "bool",
+    "area_mu": "float",
+    "illustrative": "bool",
 }
 
 
@@ -70,10 +77,14 @@ def load_parcels(region: Region, *, path: Path | None = None) -> gpd.GeoDataFram
     spec = region.layer_of_kind(PARCELS_KIND)
     source = path if path is not None else region.layer_path(spec.name)
     if not source.is_file():
-        msg = (f"The parcel layer {source} does not exist. It is generated, not committed: "
-               f"run `make data` (or `python -m layers.build {region.id} --generated-only`).")
-        zh = (f"地块图层 {source} 不存在。该图层由程序生成、不随代码提交："
-              f"请运行 `make data`（或 `python -m layers.build {region.id} --generated-only`）。")
+        msg = (
+            f"The parcel layer {source} does not exist. It is generated, not committed: "
+            f"run `make data` (or `python -m layers.build {region.id} --generated-only`)."
+        )
+        zh = (
+            f"地块图层 {source} 不存在。该图层由程序生成、不随代码提交："
+            f"请运行 `make data`（或 `python -m layers.build {region.id} --generated-only`）。"
+        )
         raise FileFormatError(msg, zh=zh)
     result = read_vector(source, geometry_kind="polygon", layer=spec.layer or PARCELS_LAYER)
     parcels = result.features.drop(columns="feature_no")
@@ -134,12 +145,22 @@ def load_user_parcels(
         From `geo.io.read_vector` (unreadable file, no CRS, bad or out-of-region polygons).
     """
     outline = load_city_outline(region).geometry.iloc[0]
-    result = read_vector(source, filename=filename, geometry_kind="polygon",
-                         region_extent=outline, source_datum=source_datum, layer=layer,
-                         declared_crs=declared_crs)
+    result = read_vector(
+        source,
+        filename=filename,
+        geometry_kind="polygon",
+        region_extent=outline,
+        source_datum=source_datum,
+        layer=layer,
+        declared_crs=declared_crs,
+    )
     parcels = normalise_user_parcels(
-        result.features, column_map=column_map, defaults=defaults, columns=PARCEL_COLUMNS,
-        crops=load_crop_table(region.dir), counties=load_counties(region),
+        result.features,
+        column_map=column_map,
+        defaults=defaults,
+        columns=PARCEL_COLUMNS,
+        crops=load_crop_table(region.dir),
+        counties=load_counties(region),
         what=result.source_name,
     )
     measured = area_mu(parcels.to_crs(region.analysis_crs))

@@ -39,8 +39,7 @@ def load_footprint_params(region_dir: Path | None = None) -> FootprintParams:
         Listing every missing column or key, non-number, duplicate key, unknown status,
         empty source or out-of-range value.
     """
-    path, records = load_key_value_table(PLANNER_FILE, region_dir,
-                                         required_keys=FOOTPRINT_KEYS)
+    path, records = load_key_value_table(PLANNER_FILE, region_dir, required_keys=FOOTPRINT_KEYS)
     try:
         return FootprintParams.from_coefficients(records)
     except ParameterError as err:

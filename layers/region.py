@@ -54,19 +54,37 @@ KIND_ALIASES: dict[str, str] = {"plan_targets": "city_targets"}  # vocab: old na
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 _ADCODE_PATTERN = re.compile(r"^\d{6}$")
 _TOP_KEYS: dict[str, type] = {
-    "id": str, "name_zh": str, "name_en": str, "adcode": str, "analysis_crs": str,
-    "storage_crs": str, "map_center_lonlat": list, "map_zoom": int, "plan": dict,
+    "id": str,
+    "name_zh": str,
+    "name_en": str,
+    "adcode": str,
+    "analysis_crs": str,
+    "storage_crs": str,
+    "map_center_lonlat": list,
+    "map_zoom": int,
+    "plan": dict,
     "layers": dict,
 }
 _PLAN_KEYS: dict[str, type] = {
-    "years": list, "base_year": int, "target_year": int, "horizon_year": int,
-    "water_baseline_year": int, "receiving_crop": str,
+    "years": list,
+    "base_year": int,
+    "target_year": int,
+    "horizon_year": int,
+    "water_baseline_year": int,
+    "receiving_crop": str,
 }
 #: Plausible plan years (the PRC's founding to the end of the century): catches typos.
 _YEAR_RANGE = (1949, 2100)
 _LAYER_KEYS: dict[str, type] = {
-    "kind": str, "file": str, "source": str, "licence": str, "datum": str,
-    "illustrative": bool, "generated": bool, "description_zh": str, "description_en": str,
+    "kind": str,
+    "file": str,
+    "source": str,
+    "licence": str,
+    "datum": str,
+    "illustrative": bool,
+    "generated": bool,
+    "description_zh": str,
+    "description_en": str,
 }
 _LAYER_OPTIONAL_KEYS: dict[str, type] = {"layer": str}
 _ZOOM_RANGE = (1, 20)
@@ -185,27 +203,39 @@ class Region:
         """
         specs = [spec for spec in self.layers.values() if spec.kind == kind]
         if not specs:
-            msg = (f"Layer {kind!r} is not in region pack {self.id!r} ({self.name_en}). Add a "
-                   f"[layers.<name>] of kind {kind!r} to {self.dir / MANIFEST_NAME} to use it.")
-            zh = (f"地区数据包 {self.id!r}（{self.name_zh}）中没有图层 {kind!r}。"
-                  f"如需使用，请在清单中添加类型为 {kind!r} 的图层。")
+            msg = (
+                f"Layer {kind!r} is not in region pack {self.id!r} ({self.name_en}). Add a "
+                f"[layers.<name>] of kind {kind!r} to {self.dir / MANIFEST_NAME} to use it."
+            )
+            zh = (
+                f"地区数据包 {self.id!r}（{self.name_zh}）中没有图层 {kind!r}。"
+                f"如需使用，请在清单中添加类型为 {kind!r} 的图层。"
+            )
             raise LayerNotAvailableError(msg, zh=zh)
         if len(specs) != 1:
             found = ", ".join(spec.name for spec in specs) or "none"
-            msg = (f"Region {self.id!r} must have exactly one layer of kind {kind!r} in "
-                   f"{self.dir / MANIFEST_NAME}; found: {found}. Fix the manifest.")
-            zh = (f"地区 {self.id!r} 的清单中类型为 {kind!r} 的图层应恰有一个，"
-                  f"实际：{found}。请修改清单。")
+            msg = (
+                f"Region {self.id!r} must have exactly one layer of kind {kind!r} in "
+                f"{self.dir / MANIFEST_NAME}; found: {found}. Fix the manifest."
+            )
+            zh = (
+                f"地区 {self.id!r} 的清单中类型为 {kind!r} 的图层应恰有一个，"
+                f"实际：{found}。请修改清单。"
+            )
             raise SchemaError(msg, zh=zh)
         return specs[0]
 
     def _spec(self, name: str) -> LayerSpec:
         if name not in self.layers:
             known = ", ".join(self.layers) or "none"
-            msg = (f"Region {self.id!r} has no layer {name!r} (layers: {known}). "
-                   f"Add [layers.{name}] to {self.dir / MANIFEST_NAME}.")
-            zh = (f"地区 {self.id!r} 没有图层 {name!r}（现有：{known}）。"
-                  f"请在清单中添加 [layers.{name}]。")
+            msg = (
+                f"Region {self.id!r} has no layer {name!r} (layers: {known}). "
+                f"Add [layers.{name}] to {self.dir / MANIFEST_NAME}."
+            )
+            zh = (
+                f"地区 {self.id!r} 没有图层 {name!r}（现有：{known}）。"
+                f"请在清单中添加 [layers.{name}]。"
+            )
             raise SchemaError(msg, zh=zh)
         return self.layers[name]
 
@@ -244,8 +274,10 @@ def default_region_id() -> str:
     """
     regions = list_regions()
     if not regions:
-        msg = (f"No region pack is installed under {regions_dir()}. Build one with "
-               "`python -m layers.build --adcode ADCODE`.")
+        msg = (
+            f"No region pack is installed under {regions_dir()}. Build one with "
+            "`python -m layers.build --adcode ADCODE`."
+        )
         zh = f"{regions_dir()} 下没有地区数据包。请运行 python -m layers.build --adcode 代码 生成。"
         raise FileFormatError(msg, zh=zh)
     return regions[0]
@@ -280,10 +312,16 @@ def load_region(region: str | Path | None = None) -> Region:
     specs = [_layer_spec(name, table) for name, table in layer_tables.items()]
     lon, lat = data["map_center_lonlat"]
     return Region(
-        id=data["id"], name_zh=data["name_zh"], name_en=data["name_en"],
-        adcode=data["adcode"], analysis_crs=data["analysis_crs"],
-        storage_crs=data["storage_crs"], map_center_lonlat=(float(lon), float(lat)),
-        map_zoom=data["map_zoom"], plan=_region_plan(data["plan"]), dir=region_dir,
+        id=data["id"],
+        name_zh=data["name_zh"],
+        name_en=data["name_en"],
+        adcode=data["adcode"],
+        analysis_crs=data["analysis_crs"],
+        storage_crs=data["storage_crs"],
+        map_center_lonlat=(float(lon), float(lat)),
+        map_zoom=data["map_zoom"],
+        plan=_region_plan(data["plan"]),
+        dir=region_dir,
         layers=LayerMap(specs),
     )
 
@@ -294,16 +332,24 @@ def _resolve_dir(region: str | Path) -> Path:
     elif _ID_PATTERN.match(region):
         region_dir = regions_dir() / region
     else:
-        msg = (f"{region!r} is not a region id (lower-case letters, digits, '-', '_') "
-               f"nor a folder path. Known regions: {', '.join(list_regions()) or 'none'}.")
-        zh = (f"{region!r} 不是有效的地区编号或文件夹路径。"
-              f"已有地区：{', '.join(list_regions()) or '无'}。")
+        msg = (
+            f"{region!r} is not a region id (lower-case letters, digits, '-', '_') "
+            f"nor a folder path. Known regions: {', '.join(list_regions()) or 'none'}."
+        )
+        zh = (
+            f"{region!r} 不是有效的地区编号或文件夹路径。"
+            f"已有地区：{', '.join(list_regions()) or '无'}。"
+        )
         raise FileFormatError(msg, zh=zh)
     if not (region_dir / MANIFEST_NAME).is_file():
-        msg = (f"No region pack at {region_dir}: {MANIFEST_NAME} is missing. Known regions "
-               f"under {regions_dir()}: {', '.join(list_regions()) or 'none'}.")
-        zh = (f"{region_dir} 不是地区数据包：缺少 {MANIFEST_NAME}。"
-              f"已有地区：{', '.join(list_regions()) or '无'}。")
+        msg = (
+            f"No region pack at {region_dir}: {MANIFEST_NAME} is missing. Known regions "
+            f"under {regions_dir()}: {', '.join(list_regions()) or 'none'}."
+        )
+        zh = (
+            f"{region_dir} 不是地区数据包：缺少 {MANIFEST_NAME}。"
+            f"已有地区：{', '.join(list_regions()) or '无'}。"
+        )
         raise FileFormatError(msg, zh=zh)
     return region_dir
 
@@ -329,10 +375,12 @@ def _type_problems(
         value = table[key]
         wrong_bool = isinstance(value, bool) and kind is not bool
         if wrong_bool or not isinstance(value, kind):
-            problems.append((
-                f"{where}: {key!r} must be {kind.__name__}, got {value!r}",
-                f"{where}：{key!r} 应为 {kind.__name__} 类型，实际为 {value!r}",
-            ))
+            problems.append(
+                (
+                    f"{where}: {key!r} must be {kind.__name__}, got {value!r}",
+                    f"{where}：{key!r} 应为 {kind.__name__} 类型，实际为 {value!r}",
+                )
+            )
     return problems
 
 
@@ -340,8 +388,13 @@ def _unknown_key_problems(
     table: Mapping[str, Any], known: Iterable[str], where: str
 ) -> list[_Problem]:
     unknown = sorted(set(table) - set(known))
-    return [(f"{where}: unknown key {key!r} (allowed: {', '.join(sorted(known))})",
-             f"{where}：未知键 {key!r}") for key in unknown]
+    return [
+        (
+            f"{where}: unknown key {key!r} (allowed: {', '.join(sorted(known))})",
+            f"{where}：未知键 {key!r}",
+        )
+        for key in unknown
+    ]
 
 
 def _top_level_problems(data: Mapping[str, Any]) -> list[_Problem]:
@@ -349,11 +402,19 @@ def _top_level_problems(data: Mapping[str, Any]) -> list[_Problem]:
     problems = _type_problems(data, _TOP_KEYS, where, required=True)
     problems += _unknown_key_problems(data, _TOP_KEYS, where)
     if isinstance(data.get("id"), str) and not _ID_PATTERN.match(data["id"]):
-        problems.append((f"id {data['id']!r} must be lower-case letters, digits, '-' or '_'",
-                         f"id {data['id']!r} 只能含小写字母、数字、'-' 或 '_'"))
+        problems.append(
+            (
+                f"id {data['id']!r} must be lower-case letters, digits, '-' or '_'",
+                f"id {data['id']!r} 只能含小写字母、数字、'-' 或 '_'",
+            )
+        )
     if isinstance(data.get("adcode"), str) and not _ADCODE_PATTERN.match(data["adcode"]):
-        problems.append((f"adcode {data['adcode']!r} must be 6 digits as text, e.g. \"150100\"",
-                         f"adcode {data['adcode']!r} 应为 6 位数字文本，如 \"150100\""))
+        problems.append(
+            (
+                f'adcode {data["adcode"]!r} must be 6 digits as text, e.g. "150100"',
+                f'adcode {data["adcode"]!r} 应为 6 位数字文本，如 "150100"',
+            )
+        )
     problems += _crs_problems(data)
     problems += _view_problems(data)
     problems += _plan_problems(data.get("plan"))
@@ -382,18 +443,25 @@ def _view_problems(data: Mapping[str, Any]) -> list[_Problem]:
     center = data.get("map_center_lonlat")
     if isinstance(center, list):
         numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in center)
-        if not (len(center) == 2 and numbers and -180 <= center[0] <= 180
-                and -90 <= center[1] <= 90):
-            problems.append((
-                f"map_center_lonlat must be [lon, lat] in degrees, got {center!r}",
-                f"map_center_lonlat 应为 [经度, 纬度]（度），实际为 {center!r}",
-            ))
+        if not (
+            len(center) == 2 and numbers and -180 <= center[0] <= 180 and -90 <= center[1] <= 90
+        ):
+            problems.append(
+                (
+                    f"map_center_lonlat must be [lon, lat] in degrees, got {center!r}",
+                    f"map_center_lonlat 应为 [经度, 纬度]（度），实际为 {center!r}",
+                )
+            )
     zoom = data.get("map_zoom")
     if isinstance(zoom, int) and not isinstance(zoom, bool):
         low, high = _ZOOM_RANGE
         if not low <= zoom <= high:
-            problems.append((f"map_zoom must be {low}..{high}, got {zoom}",
-                             f"map_zoom 应在 {low}–{high} 之间，实际为 {zoom}"))
+            problems.append(
+                (
+                    f"map_zoom must be {low}..{high}, got {zoom}",
+                    f"map_zoom 应在 {low}–{high} 之间，实际为 {zoom}",
+                )
+            )
     return problems
 
 
@@ -407,34 +475,60 @@ def _plan_problems(table: Any) -> list[_Problem]:
         return problems
     low, high = _YEAR_RANGE
     years = table["years"]
-    if not (years and all(_is_year(y) for y in years)
-            and all(a < b for a, b in itertools.pairwise(years))):
-        problems.append((f"{where}: years must be ascending whole years in {low}..{high}, "
-                         f"got {years!r}",
-                         f"{where}：years 应为 {low}–{high} 之间递增的年份，实际为 {years!r}"))
+    if not (
+        years
+        and all(_is_year(y) for y in years)
+        and all(a < b for a, b in itertools.pairwise(years))
+    ):
+        problems.append(
+            (
+                f"{where}: years must be ascending whole years in {low}..{high}, got {years!r}",
+                f"{where}：years 应为 {low}–{high} 之间递增的年份，实际为 {years!r}",
+            )
+        )
     for key in ("base_year", "target_year", "horizon_year", "water_baseline_year"):
         if not _is_year(table[key]):
-            problems.append((f"{where}: {key} must be a year in {low}..{high}, got "
-                             f"{table[key]!r}", f"{where}：{key} 应为 {low}–{high} 之间的年份，"
-                                                f"实际为 {table[key]!r}"))
+            problems.append(
+                (
+                    f"{where}: {key} must be a year in {low}..{high}, got {table[key]!r}",
+                    f"{where}：{key} 应为 {low}–{high} 之间的年份，实际为 {table[key]!r}",
+                )
+            )
     return problems or _plan_order_problems(table, where)
 
 
 def _plan_order_problems(table: Mapping[str, Any], where: str) -> list[_Problem]:
     years = table["years"]
     problems: list[_Problem] = [
-        (f"{where}: {key} {table[key]} is not one of years {years!r}",
-         f"{where}：{key} {table[key]} 不在 years {years!r} 之中")
-        for key in ("base_year", "target_year", "horizon_year") if table[key] not in years]
+        (
+            f"{where}: {key} {table[key]} is not one of years {years!r}",
+            f"{where}：{key} {table[key]} 不在 years {years!r} 之中",
+        )
+        for key in ("base_year", "target_year", "horizon_year")
+        if table[key] not in years
+    ]
     if table["horizon_year"] != years[-1]:
-        problems.append((f"{where}: horizon_year {table['horizon_year']} must be the last of "
-                         f"years {years!r}", f"{where}：horizon_year 应为 years 的最后一年"))
+        problems.append(
+            (
+                f"{where}: horizon_year {table['horizon_year']} must be the last of "
+                f"years {years!r}",
+                f"{where}：horizon_year 应为 years 的最后一年",
+            )
+        )
     if not table["base_year"] <= table["target_year"] <= table["horizon_year"]:
-        problems.append((f"{where}: need base_year <= target_year <= horizon_year",
-                         f"{where}：应满足 base_year ≤ target_year ≤ horizon_year"))
+        problems.append(
+            (
+                f"{where}: need base_year <= target_year <= horizon_year",
+                f"{where}：应满足 base_year ≤ target_year ≤ horizon_year",
+            )
+        )
     if not table["receiving_crop"].strip():
-        problems.append((f"{where}: receiving_crop is empty; give a crop key such as "
-                         "\"silage_corn\"", f"{where}：receiving_crop 为空"))
+        problems.append(
+            (
+                f'{where}: receiving_crop is empty; give a crop key such as "silage_corn"',
+                f"{where}：receiving_crop 为空",
+            )
+        )
     return problems
 
 
@@ -445,10 +539,13 @@ def _is_year(value: object) -> bool:
 
 def _region_plan(table: Mapping[str, Any]) -> RegionPlan:
     return RegionPlan(
-        years=tuple(table["years"]), base_year=table["base_year"],
-        target_year=table["target_year"], horizon_year=table["horizon_year"],
+        years=tuple(table["years"]),
+        base_year=table["base_year"],
+        target_year=table["target_year"],
+        horizon_year=table["horizon_year"],
         water_baseline_year=table["water_baseline_year"],
-        receiving_crop=table["receiving_crop"].strip())
+        receiving_crop=table["receiving_crop"].strip(),
+    )
 
 
 def _layer_problems(name: str, table: Any) -> list[_Problem]:
@@ -459,8 +556,12 @@ def _layer_problems(name: str, table: Any) -> list[_Problem]:
     problems += _type_problems(table, _LAYER_OPTIONAL_KEYS, where, required=False)
     problems += _unknown_key_problems(table, {*_LAYER_KEYS, *_LAYER_OPTIONAL_KEYS}, where)
     if isinstance(table.get("datum"), str) and table["datum"] not in DATUMS:
-        problems.append((f"{where}: datum {table['datum']!r} is not one of {', '.join(DATUMS)}",
-                         f"{where}：datum {table['datum']!r} 不在 {', '.join(DATUMS)} 之中"))
+        problems.append(
+            (
+                f"{where}: datum {table['datum']!r} is not one of {', '.join(DATUMS)}",
+                f"{where}：datum {table['datum']!r} 不在 {', '.join(DATUMS)} 之中",
+            )
+        )
     if isinstance(table.get("file"), str):
         problems += _file_problems(table, where)
     return problems
@@ -469,25 +570,37 @@ def _layer_problems(name: str, table: Any) -> list[_Problem]:
 def _file_problems(table: Mapping[str, Any], where: str) -> list[_Problem]:
     file = PurePosixPath(table["file"])
     if file.is_absolute() or ".." in file.parts or not file.parts:
-        return [(f"{where}: file {table['file']!r} must be a relative path inside the region "
-                 "folder", f"{where}：文件 {table['file']!r} 必须是地区文件夹内的相对路径")]
+        return [
+            (
+                f"{where}: file {table['file']!r} must be a relative path inside the region folder",
+                f"{where}：文件 {table['file']!r} 必须是地区文件夹内的相对路径",
+            )
+        ]
     return []
 
 
 def _layer_spec(name: str, table: Mapping[str, Any]) -> LayerSpec:
     return LayerSpec(
-        name=name, kind=KIND_ALIASES.get(table["kind"], table["kind"]), file=table["file"],
+        name=name,
+        kind=KIND_ALIASES.get(table["kind"], table["kind"]),
+        file=table["file"],
         layer=table.get("layer"),
-        source=table["source"], licence=table["licence"], datum=table["datum"],
-        illustrative=table["illustrative"], generated=table["generated"],
-        description_zh=table["description_zh"], description_en=table["description_en"],
+        source=table["source"],
+        licence=table["licence"],
+        datum=table["datum"],
+        illustrative=table["illustrative"],
+        generated=table["generated"],
+        description_zh=table["description_zh"],
+        description_en=table["description_en"],
     )
 
 
 def _raise_problems(manifest_path: Path, problems: list[_Problem]) -> None:
     lines_en = "\n".join(f"- {en}" for en, _ in problems)
     lines_zh = "\n".join(f"- {zh}" for _, zh in problems)
-    msg = (f"Region manifest {manifest_path} has {len(problems)} problem(s):\n{lines_en}\n"
-           "Fix these keys in the manifest (format: layers/region.py docstring).")
+    msg = (
+        f"Region manifest {manifest_path} has {len(problems)} problem(s):\n{lines_en}\n"
+        "Fix these keys in the manifest (format: layers/region.py docstring)."
+    )
     zh = f"地区清单 {manifest_path} 有 {len(problems)} 处问题：\n{lines_zh}\n请修改清单中的这些键。"
     raise SchemaError(msg, zh=zh)

@@ -28,15 +28,33 @@ DEMO_SCENARIO_KIND: Final[str] = "demo_scenario"
 DEMO_SCENARIO_NAME: Final[str] = "2021–2023 规划示范 demo"
 DEMO_STATUSES: Final[tuple[str, ...]] = ("existing", "under_construction", "proposed")
 DEMO_COLUMNS: Final[dict[str, str]] = {
-    "site_id": "string", "name_zh": "string", "name_en": "string", "adcode": "string",
-    "status": "string", "start_year": "int", "dairy_cow_head": "int", "goat_head": "int",
+    "site_id": "string",
+    "name_zh": "string",
+    "name_en": "string",
+    "adcode": "string",
+    "status": "string",
+    "start_year": "int",
+    "dairy_cow_head": "int",
+    "goat_head": "int",
     "manure_route": "string",
-    "haul_radius_km": "float", "footprint_mu": "float",
+    "haul_radius_km": "float",
+    "footprint_mu": "float",
 }
 #: Columns of `demo_scenario_sites`: the site fields a planner sets in the plan store.
 SITE_FIELDS: Final[tuple[str, ...]] = (
-    "name", "status", "start_year", "dairy_cow_head", "beef_cattle_head", "sheep_head",
-    "goat_head", "manure_route", "haul_radius_km", "footprint_source", "county_code", "note")
+    "name",
+    "status",
+    "start_year",
+    "dairy_cow_head",
+    "beef_cattle_head",
+    "sheep_head",
+    "goat_head",
+    "manure_route",
+    "haul_radius_km",
+    "footprint_source",
+    "county_code",
+    "note",
+)
 _HERD: Final[tuple[str, ...]] = ("dairy_cow_head", "goat_head")
 
 
@@ -65,8 +83,10 @@ def load_demo_scenario(region: Region) -> gpd.GeoDataFrame:
     """
     specs = [s for s in region.layers.values() if s.kind == DEMO_SCENARIO_KIND]
     if not specs:
-        msg = (f"Region {region.id!r} has no demo scenario (no layer of kind "
-               f"{DEMO_SCENARIO_KIND!r} in its manifest); use a scenario from the plan store.")
+        msg = (
+            f"Region {region.id!r} has no demo scenario (no layer of kind "
+            f"{DEMO_SCENARIO_KIND!r} in its manifest); use a scenario from the plan store."
+        )
         raise FileFormatError(msg, zh=f"地区 {region.id!r} 没有示范方案；请使用规划存储中的方案。")
     path = region.layer_path(specs[0].name)
     outline = load_city_outline(region).geometry.iloc[0]
@@ -91,8 +111,10 @@ def _check_values(ranches: pd.DataFrame, adcodes: set[str], name: str) -> None:
             problems.append(f"{rule}: {', '.join(ids[mask])}")
     if problems:
         msg = f"Demo scenario {name} has {len(problems)} problem(s): {'; '.join(problems)}."
-        raise SchemaError(msg + " Rebuild it (python -m layers.build.demo_scenario).",
-                          zh=f"示范方案 {name} 有问题：{'；'.join(problems)}。")
+        raise SchemaError(
+            msg + " Rebuild it (python -m layers.build.demo_scenario).",
+            zh=f"示范方案 {name} 有问题：{'；'.join(problems)}。",
+        )
 
 
 def demo_scenario_sites(region: Region) -> gpd.GeoDataFrame:
@@ -113,18 +135,26 @@ def demo_scenario_sites(region: Region) -> gpd.GeoDataFrame:
     """
     ranches = load_demo_scenario(region)
     zeros = np.zeros(len(ranches), dtype=np.int64)
-    note = [f"demo {sid}: {en}; position and herd illustrative (data/README.md, Demo scenario)"
-            for sid, en in zip(ranches["site_id"], ranches["name_en"], strict=True)]
-    sites = pd.DataFrame({
-        "name": ranches["name_zh"].astype(str), "status": ranches["status"].astype(str),
-        "start_year": ranches["start_year"].astype("int64"),
-        "dairy_cow_head": ranches["dairy_cow_head"].astype("int64"),
-        "beef_cattle_head": zeros, "sheep_head": zeros,
-        "goat_head": ranches["goat_head"].astype("int64"),
-        "manure_route": ranches["manure_route"].astype(str),
-        "haul_radius_km": ranches["haul_radius_km"].astype(float),
-        "footprint_source": "uploaded", "county_code": ranches["adcode"].astype(str),
-        "note": note,
-    })
-    return gpd.GeoDataFrame(sites[list(SITE_FIELDS)], geometry=ranches.geometry.to_numpy(),
-                            crs=ranches.crs)
+    note = [
+        f"demo {sid}: {en}; position and herd illustrative (data/README.md, Demo scenario)"
+        for sid, en in zip(ranches["site_id"], ranches["name_en"], strict=True)
+    ]
+    sites = pd.DataFrame(
+        {
+            "name": ranches["name_zh"].astype(str),
+            "status": ranches["status"].astype(str),
+            "start_year": ranches["start_year"].astype("int64"),
+            "dairy_cow_head": ranches["dairy_cow_head"].astype("int64"),
+            "beef_cattle_head": zeros,
+            "sheep_head": zeros,
+            "goat_head": ranches["goat_head"].astype("int64"),
+            "manure_route": ranches["manure_route"].astype(str),
+            "haul_radius_km": ranches["haul_radius_km"].astype(float),
+            "footprint_source": "uploaded",
+            "county_code": ranches["adcode"].astype(str),
+            "note": note,
+        }
+    )
+    return gpd.GeoDataFrame(
+        sites[list(SITE_FIELDS)], geometry=ranches.geometry.to_numpy(), crs=ranches.crs
+    )

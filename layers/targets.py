@@ -28,25 +28,45 @@ CROPS: tuple[str, ...] = ("silage_corn", "oat_hay", "alfalfa")
 AREA_UNIT_TO_MU: dict[str, float] = {"万亩": MU_PER_WAN_MU, "亩": 1.0, "ha": ha_to_mu(1.0)}
 # Plan-target keys end with their unit; the unit column must agree.
 TARGET_UNIT_BY_SUFFIX: dict[str, str] = {
-    "_wan_mu": "万亩", "_head": "head", "_frac": "frac", "_count": "count", "_t_per_yr": "t/yr",
+    "_wan_mu": "万亩",
+    "_head": "head",
+    "_frac": "frac",
+    "_count": "count",
+    "_t_per_yr": "t/yr",
 }
 
 #: Old key -> current (city target tables written before the vocabulary pass).
 TARGET_KEY_ALIASES: dict[str, str] = {
-    "dairy_cows_head": "dairy_cow_head", "dairy_goats_head": "goat_head",  # vocab: old name
+    "dairy_cows_head": "dairy_cow_head",
+    "dairy_goats_head": "goat_head",  # vocab: old name
 }
 
 _FORAGE_COLUMNS: dict[str, ColumnType] = {
-    "adcode": "adcode", "name_zh": "str", "crop": "str", "year": "int", "value": "float",
-    "unit": "str", "status": "str", "source": "str",
+    "adcode": "adcode",
+    "name_zh": "str",
+    "crop": "str",
+    "year": "int",
+    "value": "float",
+    "unit": "str",
+    "status": "str",
+    "source": "str",
 }
 _CITY_TARGET_COLUMNS: dict[str, ColumnType] = {
-    "key": "str", "year": "int", "value": "float", "unit": "str", "status": "str",
-    "source": "str", "note": "str_optional",
+    "key": "str",
+    "year": "int",
+    "value": "float",
+    "unit": "str",
+    "status": "str",
+    "source": "str",
+    "note": "str_optional",
 }
 _RANCH_COLUMNS: dict[str, ColumnType] = {
-    "adcode": "adcode", "name_zh": "str", "ranches_under_construction_2021": "int",
-    "ranches_new_to_site": "int", "status": "str", "source": "str",
+    "adcode": "adcode",
+    "name_zh": "str",
+    "ranches_under_construction_2021": "int",
+    "ranches_new_to_site": "int",
+    "status": "str",
+    "source": "str",
 }
 
 
@@ -75,12 +95,19 @@ def load_forage_targets(region: Region) -> pd.DataFrame:
     problems += rows_problem(table["value"] < 0, table, "value", "is negative", "为负数")
     raise_problems(path, problems, what="forage targets")
     target_mu = table["value"] * table["unit"].map(AREA_UNIT_TO_MU)
-    return pd.DataFrame({
-        "adcode": table["adcode"], "name_zh": table["name_zh"], "crop": table["crop"],
-        "year": table["year"], "target_wan_mu": target_mu.map(mu_to_wan_mu),
-        "target_mu": target_mu, "target_ha": target_mu.map(mu_to_ha),
-        "source": table["source"], "status": table["status"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "adcode": table["adcode"],
+            "name_zh": table["name_zh"],
+            "crop": table["crop"],
+            "year": table["year"],
+            "target_wan_mu": target_mu.map(mu_to_wan_mu),
+            "target_mu": target_mu,
+            "target_ha": target_mu.map(mu_to_ha),
+            "source": table["source"],
+            "status": table["status"],
+        }
+    ).reset_index(drop=True)
 
 
 def load_city_targets(region: Region) -> pd.DataFrame:
@@ -105,16 +132,22 @@ def load_city_targets(region: Region) -> pd.DataFrame:
     table, problems = read_csv_table(path, _CITY_TARGET_COLUMNS, what="plan targets")
     table["key"] = table["key"].replace(TARGET_KEY_ALIASES)
     expected_unit = table["key"].map(_unit_for_key)
-    problems += rows_problem(expected_unit != table["unit"], table, "unit",
-                             "disagrees with the key's unit suffix "
-                             f"({TARGET_UNIT_BY_SUFFIX})", "与键名的单位后缀不一致")
+    problems += rows_problem(
+        expected_unit != table["unit"],
+        table,
+        "unit",
+        f"disagrees with the key's unit suffix ({TARGET_UNIT_BY_SUFFIX})",
+        "与键名的单位后缀不一致",
+    )
     out_of_range = (table["value"] < 0) | ((table["unit"] == "frac") & (table["value"] > 1))
-    problems += rows_problem(out_of_range, table, "value", "is negative or a fraction above 1",
-                             "为负数或比例大于 1")
+    problems += rows_problem(
+        out_of_range, table, "value", "is negative or a fraction above 1", "为负数或比例大于 1"
+    )
     problems += _common_problems(table, ["key", "year"])
     raise_problems(path, problems, what="plan targets")
     return table[["key", "year", "value", "unit", "source", "status", "note"]].reset_index(
-        drop=True)
+        drop=True
+    )
 
 
 def load_ranch_targets(region: Region) -> pd.DataFrame:
@@ -140,8 +173,16 @@ def load_ranch_targets(region: Region) -> pd.DataFrame:
         problems += rows_problem(table[column] < 0, table, column, "is negative", "为负数")
     problems += _common_problems(table, ["adcode"])
     raise_problems(path, problems, what="ranch targets")
-    return table[["adcode", "name_zh", "ranches_under_construction_2021",
-                  "ranches_new_to_site", "source", "status"]].reset_index(drop=True)
+    return table[
+        [
+            "adcode",
+            "name_zh",
+            "ranches_under_construction_2021",
+            "ranches_new_to_site",
+            "source",
+            "status",
+        ]
+    ].reset_index(drop=True)
 
 
 def _unit_for_key(key: str) -> str | None:
@@ -151,15 +192,26 @@ def _unit_for_key(key: str) -> str | None:
     return None
 
 
-def _vocabulary_problem(table: pd.DataFrame, column: str, allowed: tuple[str, ...]) -> list[
-        Problem]:
-    return rows_problem(~table[column].isin(allowed), table, column,
-                        f"is not one of {', '.join(allowed)}", f"不在 {', '.join(allowed)} 之中")
+def _vocabulary_problem(
+    table: pd.DataFrame, column: str, allowed: tuple[str, ...]
+) -> list[Problem]:
+    return rows_problem(
+        ~table[column].isin(allowed),
+        table,
+        column,
+        f"is not one of {', '.join(allowed)}",
+        f"不在 {', '.join(allowed)} 之中",
+    )
 
 
 def _common_problems(table: pd.DataFrame, unique_by: list[str]) -> list[Problem]:
     problems = _vocabulary_problem(table, "status", STATUSES)
     duplicated = table.duplicated(subset=unique_by, keep=False)
-    problems += rows_problem(duplicated, table, unique_by[0],
-                             f"repeats a ({', '.join(unique_by)}) combination", "存在重复行")
+    problems += rows_problem(
+        duplicated,
+        table,
+        unique_by[0],
+        f"repeats a ({', '.join(unique_by)}) combination",
+        "存在重复行",
+    )
     return problems

@@ -20,8 +20,13 @@ if TYPE_CHECKING:
 
 WATER_CAPS_KIND: Final[str] = "water_caps"
 _COLUMNS: Final[dict[str, ColumnType]] = {
-    "adcode": "adcode", "name_zh": "str", "cap_m3_per_yr": "float",
-    "other_use_m3_per_yr": "float", "status": "str", "source": "str", "note": "str_optional",
+    "adcode": "adcode",
+    "name_zh": "str",
+    "cap_m3_per_yr": "float",
+    "other_use_m3_per_yr": "float",
+    "status": "str",
+    "source": "str",
+    "note": "str_optional",
 }
 
 
@@ -47,12 +52,22 @@ def load_water_caps(region: Region) -> pd.DataFrame:
     table, problems = read_csv_table(path, _COLUMNS, what=what)
     for column in ("cap_m3_per_yr", "other_use_m3_per_yr"):
         problems += rows_problem(table[column] < 0, table, column, "is negative", "为负数")
-    problems += rows_problem(table["other_use_m3_per_yr"] > table["cap_m3_per_yr"], table,
-                             "other_use_m3_per_yr", "is above cap_m3_per_yr",
-                             "大于 cap_m3_per_yr")
-    problems += rows_problem(~table["status"].isin(STATUSES), table, "status",
-                             f"is not one of {', '.join(STATUSES)}", "状态取值无效")
-    problems += rows_problem(table["adcode"].duplicated(keep=False), table, "adcode",
-                             "is repeated", "重复")
+    problems += rows_problem(
+        table["other_use_m3_per_yr"] > table["cap_m3_per_yr"],
+        table,
+        "other_use_m3_per_yr",
+        "is above cap_m3_per_yr",
+        "大于 cap_m3_per_yr",
+    )
+    problems += rows_problem(
+        ~table["status"].isin(STATUSES),
+        table,
+        "status",
+        f"is not one of {', '.join(STATUSES)}",
+        "状态取值无效",
+    )
+    problems += rows_problem(
+        table["adcode"].duplicated(keep=False), table, "adcode", "is repeated", "重复"
+    )
     raise_problems(path, problems, what=what)
     return table.sort_values("adcode").reset_index(drop=True)

@@ -34,8 +34,9 @@ if TYPE_CHECKING:
     from siting.parameters import NutrientParams, RegionParams
 
 
-def load_buildout_inputs(region: Region, nutrients: NutrientParams) -> tuple[BuildoutRegion,
-                                                                             RegionParams]:
+def load_buildout_inputs(
+    region: Region, nutrients: NutrientParams
+) -> tuple[BuildoutRegion, RegionParams]:
     """Load the region data and parameters of a build-out check.
 
     Parameters
@@ -48,11 +49,15 @@ def load_buildout_inputs(region: Region, nutrients: NutrientParams) -> tuple[Bui
     parameters = load_region_params(region, nutrients)
     inputs = BuildoutRegion(
         counties=pd.DataFrame(load_counties(region)[["adcode", "name_zh", "name_en"]]),
-        zones=parameters.county_zones, baseline_herd=load_herd_baseline(region),
+        zones=parameters.county_zones,
+        baseline_herd=load_herd_baseline(region),
         parcels=parcel_absorption_capacity(load_parcels(region), parameters.crops, nutrients),
-        forage_targets=load_forage_targets(region), city_targets=load_city_targets(region),
-        water_caps=load_water_caps(region), city_adcode=region.adcode,
-        manure_plants=load_manure_plants(region))
+        forage_targets=load_forage_targets(region),
+        city_targets=load_city_targets(region),
+        water_caps=load_water_caps(region),
+        city_adcode=region.adcode,
+        manure_plants=load_manure_plants(region),
+    )
     return inputs, parameters
 
 
@@ -67,8 +72,9 @@ def scenario_farms_table(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) ->
     return farms_from_sites(sites, counties)
 
 
-def scenario_buildout(region: Region, sites: gpd.GeoDataFrame,
-                      years: tuple[int, ...]) -> BuildoutResult:
+def scenario_buildout(
+    region: Region, sites: gpd.GeoDataFrame, years: tuple[int, ...]
+) -> BuildoutResult:
     """Run the build-out check of a scenario's ``sites`` in ``years`` (region defaults).
 
     ``sites`` are plan-store sites (EPSG:4326); the nutrient parameters are the region's.

@@ -35,21 +35,33 @@ if TYPE_CHECKING:
 SCORE_BAND: Final[str] = "score"
 #: Columns of the candidates file, besides geometry.
 CANDIDATE_COLUMNS: Final[tuple[str, ...]] = (
-    "site_id", "name", "score", "county", "dairy_cow_head", "footprint_mu", "status")
+    "site_id",
+    "name",
+    "score",
+    "county",
+    "dairy_cow_head",
+    "footprint_mu",
+    "status",
+)
 
 
 def _tag(tags: dict[str, str], key: str, path: Path) -> float:
     try:
         return float(tags[key])
     except (KeyError, ValueError):
-        msg = (f"{path.name!r} lacks the tag {key!r}; give a surface written by "
-               "`python -m siting surface`.")
-        raise FileFormatError(msg, zh=f"{path.name!r} 缺少标签 {key!r}；请使用 "
-                                      "`python -m siting surface` 生成的栅格。") from None
+        msg = (
+            f"{path.name!r} lacks the tag {key!r}; give a surface written by "
+            "`python -m siting surface`."
+        )
+        raise FileFormatError(
+            msg,
+            zh=f"{path.name!r} 缺少标签 {key!r}；请使用 `python -m siting surface` 生成的栅格。",
+        ) from None
 
 
-def propose_candidates(region: Region, surface_path: Path, *, count: int,
-                       min_distance_km: float, lang: str = "zh") -> gpd.GeoDataFrame:
+def propose_candidates(
+    region: Region, surface_path: Path, *, count: int, min_distance_km: float, lang: str = "zh"
+) -> gpd.GeoDataFrame:
     """Return the best ``count`` footprints on the surface, ``min_distance_km`` apart.
 
     Parameters
@@ -79,22 +91,28 @@ def propose_candidates(region: Region, surface_path: Path, *, count: int,
     side_m = _tag(band.tags, "footprint_side_m", surface_path)
     herd = _tag(band.tags, "dairy_cow_head", surface_path)
     cell_m = abs(band.transform.a)
-    cells = locate_cells(band.values, cell_m=cell_m, count=count,
-                         min_distance_m=min_distance_km * M_PER_KM)
+    cells = locate_cells(
+        band.values, cell_m=cell_m, count=count, min_distance_m=min_distance_km * M_PER_KM
+    )
     x_m = band.transform.c + (cells.cols + 0.5) * cell_m
     y_m = band.transform.f - (cells.rows + 0.5) * cell_m
     half = side_m / 2
-    squares = gpd.GeoSeries(shapely.box(x_m - half, y_m - half, x_m + half, y_m + half),
-                            crs=band.crs)
+    squares = gpd.GeoSeries(
+        shapely.box(x_m - half, y_m - half, x_m + half, y_m + half), crs=band.crs
+    )
     numbers = np.arange(1, len(cells.score) + 1)
-    sites = gpd.GeoDataFrame({
-        "site_id": [f"LOC-{n:03d}" for n in numbers],
-        "name": [locales.text("locate.candidate_name", lang, number=int(n)) for n in numbers],
-        "score": np.round(cells.score, 2),
-        "dairy_cow_head": herd,
-        "footprint_mu": side_m**2 / M2_PER_MU,
-        "status": "proposed",
-    }, geometry=squares, crs=band.crs)
+    sites = gpd.GeoDataFrame(
+        {
+            "site_id": [f"LOC-{n:03d}" for n in numbers],
+            "name": [locales.text("locate.candidate_name", lang, number=int(n)) for n in numbers],
+            "score": np.round(cells.score, 2),
+            "dairy_cow_head": herd,
+            "footprint_mu": side_m**2 / M2_PER_MU,
+            "status": "proposed",
+        },
+        geometry=squares,
+        crs=band.crs,
+    )
     counties = load_counties(region).to_crs(band.crs)
     sites["county"] = site_counties(sites, counties).to_numpy()
     return sites[[*CANDIDATE_COLUMNS, "geometry"]].to_crs(STORAGE_CRS)

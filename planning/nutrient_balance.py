@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 NAME_COLUMNS: tuple[str, ...] = ("adcode", "name_zh", "name_en", "name_short_zh")
 
 
-def county_balance_table(region: Region, params: NutrientParams,
-                         parcels: gpd.GeoDataFrame) -> pd.DataFrame:
+def county_balance_table(
+    region: Region, params: NutrientParams, parcels: gpd.GeoDataFrame
+) -> pd.DataFrame:
     """Return the county balance of ``region`` as ``python -m siting capacity`` computes it.
 
     Parameters
@@ -48,14 +49,20 @@ def county_balance_table(region: Region, params: NutrientParams,
         `siting.nutrients.COUNTY_BALANCE_COLUMNS`.
     """
     with_capacity = parcel_absorption_capacity(parcels, load_crop_table(region.dir), params)
-    balance = county_balance(with_capacity, load_herd_baseline(region), params,
-                             load_warning_grades(region.dir), species_columns=HERD_COLUMNS)
+    balance = county_balance(
+        with_capacity,
+        load_herd_baseline(region),
+        params,
+        load_warning_grades(region.dir),
+        species_columns=HERD_COLUMNS,
+    )
     names = pd.DataFrame(load_counties(region)[list(NAME_COLUMNS)])
     return names.merge(balance, on="adcode", how="right")
 
 
-def county_parcels(region: Region, params: NutrientParams, parcels: gpd.GeoDataFrame,
-                   adcode: str) -> gpd.GeoDataFrame:
+def county_parcels(
+    region: Region, params: NutrientParams, parcels: gpd.GeoDataFrame, adcode: str
+) -> gpd.GeoDataFrame:
     """Return the parcels of county ``adcode`` with capacity and remaining capacity.
 
     Capacity is in kg/yr and kg/亩. Remaining = capacity − the scenario's allocation

@@ -63,18 +63,27 @@ def county_headroom(region: Region, year: int) -> pd.DataFrame:
         `FORAGE_CROPS`.
     """
     inputs, parameters = load_buildout_inputs(region, load_nutrient_params(region.dir))
-    no_farms = pd.DataFrame({"farm_id": pd.Series(dtype=str), "adcode": pd.Series(dtype=str),
-                             "status": pd.Series(dtype=str),
-                             "start_year": pd.Series(dtype="int64"),
-                             "dairy_cow_head": pd.Series(dtype="float64")})
+    no_farms = pd.DataFrame(
+        {
+            "farm_id": pd.Series(dtype=str),
+            "adcode": pd.Series(dtype=str),
+            "status": pd.Series(dtype=str),
+            "start_year": pd.Series(dtype="int64"),
+            "dairy_cow_head": pd.Series(dtype="float64"),
+        }
+    )
     totals = run_buildout(no_farms, [year], inputs, parameters).county_totals
     grown = totals[[f"{crop}_area_mu" for crop in FORAGE_CROPS]].sum(axis=1)
     needed = totals[[f"{crop}_area_needed_mu" for crop in FORAGE_CROPS]].sum(axis=1)
-    return pd.DataFrame({
-        "adcode": totals["adcode"].astype(str),
-        "water_headroom_m3_per_yr": (totals["water_cap_m3_per_yr"]
-                                     - totals["water_use_m3_per_yr"]).astype(float),
-        "forage_headroom_mu": (grown - needed).astype(float)}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "adcode": totals["adcode"].astype(str),
+            "water_headroom_m3_per_yr": (
+                totals["water_cap_m3_per_yr"] - totals["water_use_m3_per_yr"]
+            ).astype(float),
+            "forage_headroom_mu": (grown - needed).astype(float),
+        }
+    ).reset_index(drop=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,28 +100,35 @@ def _passing(region: Region, path: Path, lang: str) -> tuple[gpd.GeoDataFrame, t
     site_input = read_sites(path, herd=None, region_outline=region_outline(region), lang=lang)
     assessment, _ = assess_site_file(site_input, region, ScoreOptions())
     scored = assessment.scores.to_frame().set_index("site_id")
-    sites = assessment.sites.assign(score=scored["score"].reindex(
-        assessment.sites["site_id"].astype(str)).to_numpy(dtype=float))
+    sites = assessment.sites.assign(
+        score=scored["score"].reindex(assessment.sites["site_id"].astype(str)).to_numpy(dtype=float)
+    )
     passed = scored["passed"].reindex(sites["site_id"].astype(str)).to_numpy(dtype=bool)
     failed = tuple(sites.loc[~passed, "site_id"].astype(str))
     return sites[passed & np.isfinite(sites["score"])].reset_index(drop=True), failed
 
 
 def _farms(sites: gpd.GeoDataFrame, needs: pd.DataFrame, radius_km: float) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({
-        "farm_id": sites["site_id"].astype(str).to_numpy(dtype=object),
-        "status": _PROPOSED, "haul_radius_km": radius_km,
-        "n_need_kg_per_yr": needs["n_need_kg_per_yr"].to_numpy(dtype=float),
-        "p_need_kg_per_yr": needs["p_need_kg_per_yr"].to_numpy(dtype=float)},
-        geometry=sites.geometry.to_numpy(), crs=sites.crs)
+    return gpd.GeoDataFrame(
+        {
+            "farm_id": sites["site_id"].astype(str).to_numpy(dtype=object),
+            "status": _PROPOSED,
+            "haul_radius_km": radius_km,
+            "n_need_kg_per_yr": needs["n_need_kg_per_yr"].to_numpy(dtype=float),
+            "p_need_kg_per_yr": needs["p_need_kg_per_yr"].to_numpy(dtype=float),
+        },
+        geometry=sites.geometry.to_numpy(),
+        crs=sites.crs,
+    )
 
 
 def _by_adcode(values: pd.Series) -> dict[str, float]:
     return {str(k): float(v) for k, v in values.items()}
 
 
-def siting_problem(region: Region, candidates_path: Path, *, year: int | None = None,
-                   lang: str = "zh") -> OptimiseInputs:
+def siting_problem(
+    region: Region, candidates_path: Path, *, year: int | None = None, lang: str = "zh"
+) -> OptimiseInputs:
     """Build the optimiser's problem from a candidates file.
 
     Parameters
@@ -130,9 +146,14 @@ def siting_problem(region: Region, candidates_path: Path, *, year: int | None = 
     """
     sites, failed = _passing(region, candidates_path, lang)
     plan = load_plan_inputs(region)
-    table = pd.DataFrame({"site_id": sites["site_id"].astype(str), "name": sites["name"],
-                          "dairy_cow_head": sites["dairy_cow_head"].astype(float),
-                          "county_code": sites["adcode"]})
+    table = pd.DataFrame(
+        {
+            "site_id": sites["site_id"].astype(str),
+            "name": sites["name"],
+            "dairy_cow_head": sites["dairy_cow_head"].astype(float),
+            "county_code": sites["adcode"],
+        }
+    )
     needs = farm_needs(table, plan.params)
     farms = _farms(sites, needs, plan.allocation.default_haul_radius_km)
     pairs = build_candidates(farms, plan.parcels, plan.allocation).pairs
@@ -141,32 +162,43 @@ def siting_problem(region: Region, candidates_path: Path, *, year: int | None = 
     headroom = county_headroom(region, year or region.plan.water_baseline_year)
     by_county = headroom.set_index("adcode")
     problem = SitingProblem(
-        site_ids=tuple(farms["farm_id"]), score=sites["score"].to_numpy(dtype=float),
+        site_ids=tuple(farms["farm_id"]),
+        score=sites["score"].to_numpy(dtype=float),
         county=tuple(str(a) for a in sites["adcode"]),
         need_kg_per_yr=needs["n_need_kg_per_yr"].to_numpy(dtype=float),
         water_need_m3_per_yr=needs["water_need_m3_per_yr"].to_numpy(dtype=float),
         forage_need_mu=needs["forage_land_mu"].to_numpy(dtype=float),
-        pair_site=site_pos.astype(np.int64), pair_parcel=parcel_pos,
-        pair_cap_kg_per_yr=plan.parcels["n_capacity_kg_per_yr"].to_numpy(dtype=float)[
-            parcel_pos],
+        pair_site=site_pos.astype(np.int64),
+        pair_parcel=parcel_pos,
+        pair_cap_kg_per_yr=plan.parcels["n_capacity_kg_per_yr"].to_numpy(dtype=float)[parcel_pos],
         pair_haul_km=pairs["haul_km"].to_numpy(dtype=float),
         parcel_avail_frac=np.ones(len(plan.parcels)),
         water_headroom_m3_per_yr=_by_adcode(by_county["water_headroom_m3_per_yr"]),
-        forage_headroom_mu=_by_adcode(by_county["forage_headroom_mu"]))
-    enriched = sites.assign(**{c: needs[c].to_numpy() for c in
-                               ("n_need_kg_per_yr", "water_need_m3_per_yr", "forage_land_mu")})
+        forage_headroom_mu=_by_adcode(by_county["forage_headroom_mu"]),
+    )
+    enriched = sites.assign(
+        **{
+            c: needs[c].to_numpy()
+            for c in ("n_need_kg_per_yr", "water_need_m3_per_yr", "forage_land_mu")
+        }
+    )
     return OptimiseInputs(problem, enriched, failed, load_optimise_params(region.dir))
 
 
-def propose_remaining(inputs: OptimiseInputs, counts: SiteCounts, *,
-                      one_more: bool = True) -> tuple[SitingChoice, gpd.GeoDataFrame]:
+def propose_remaining(
+    inputs: OptimiseInputs, counts: SiteCounts, *, one_more: bool = True
+) -> tuple[SitingChoice, gpd.GeoDataFrame]:
     """Choose the sites and return the choice with the chosen candidates (EPSG:4326).
 
     The chosen frame keeps the candidates' columns plus ``score`` (the scorer's),
     ``adcode``, ``n_need_kg_per_yr``, ``water_need_m3_per_yr`` and ``forage_land_mu``.
     """
-    choice = explain_choice(inputs.problem, counts, inputs.params,
-                            choose_sites(inputs.problem, counts, inputs.params),
-                            one_more=one_more)
+    choice = explain_choice(
+        inputs.problem,
+        counts,
+        inputs.params,
+        choose_sites(inputs.problem, counts, inputs.params),
+        one_more=one_more,
+    )
     chosen = inputs.candidates[inputs.candidates["site_id"].astype(str).isin(choice.chosen)]
     return choice, chosen.to_crs(STORAGE_CRS).reset_index(drop=True)

@@ -60,21 +60,27 @@ def load_plan_inputs(region: Region, *, county_water: pd.DataFrame | None = None
     crs = region.analysis_crs
     siting_params = load_siting_params(region.dir)
     layers = load_constraint_layers(region, parcels=parcels, county_water=county_water)
-    suitability = SuitabilityInputs(layers=layers, params=siting_params,
-                                    weights=default_weights(siting_params))
+    suitability = SuitabilityInputs(
+        layers=layers, params=siting_params, weights=default_weights(siting_params)
+    )
     has_dem = any(spec.kind == DEM_KIND for spec in region.layers.values())
     return PlanInputs(
-        analysis_crs=crs, params=params, allocation=load_allocation_params(region.dir),
+        analysis_crs=crs,
+        params=params,
+        allocation=load_allocation_params(region.dir),
         parcels=ledger_parcels(parcels, params.crops, params.nutrients, analysis_crs=crs),
-        suitability=suitability, footprint=load_footprint_params(region.dir),
+        suitability=suitability,
+        footprint=load_footprint_params(region.dir),
         counties=load_counties(region),
         region_extent=load_city_outline(region).geometry.union_all(),
-        illustrative=_illustrative(region, layers), dem_path=str(dem_path(region))
-        if has_dem else None)
+        illustrative=_illustrative(region, layers),
+        dem_path=str(dem_path(region)) if has_dem else None,
+    )
 
 
 def _illustrative(region: Region, layers: ConstraintLayers) -> tuple[str, ...]:
     """Return the kinds of illustrative inputs: parcels, constraint layers (as one), DEM."""
+
     def flagged(kind: str) -> bool:
         return any(s.kind == kind and s.illustrative for s in region.layers.values())
 

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from siting.parameters import NutrientParams
 
 
-def load_region_params(region: Region | None,
-                       nutrients: NutrientParams | None = None) -> RegionParams:
+def load_region_params(
+    region: Region | None, nutrients: NutrientParams | None = None
+) -> RegionParams:
     """Load every coefficient object of ``region`` (None: the bundled defaults, no counties).
 
     Parameters
@@ -48,10 +49,15 @@ def load_region_params(region: Region | None,
     crop = {} if region is None else {"receiving_crop": region.plan.receiving_crop}
     return RegionParams(
         nutrients=nutrients or load_nutrient_params(region_dir),
-        routes=load_manure_routes(region_dir), crops=load_crop_table(region_dir),
-        forage=load_forage_params(region), water=load_water_params(region_dir),
-        county_zones=zones, grades=load_warning_grades(region_dir),
-        buildout=load_buildout_params(region_dir), **crop)
+        routes=load_manure_routes(region_dir),
+        crops=load_crop_table(region_dir),
+        forage=load_forage_params(region),
+        water=load_water_params(region_dir),
+        county_zones=zones,
+        grades=load_warning_grades(region_dir),
+        buildout=load_buildout_params(region_dir),
+        **crop,
+    )
 
 
 def _zones(region: Region) -> dict[str, str]:

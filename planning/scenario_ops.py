@@ -37,22 +37,30 @@ PARCEL_USE: Final[str] = "parcel_use"
 _SHARE_TOLERANCE: Final[float] = 1e-9
 
 
-def plan_sites(sites: gpd.GeoDataFrame, inputs: PlanInputs, *,
-               allocation: AllocationParams | None = None,
-               previous: PlanRun | None = None) -> PlanRun:
+def plan_sites(
+    sites: gpd.GeoDataFrame,
+    inputs: PlanInputs,
+    *,
+    allocation: AllocationParams | None = None,
+    previous: PlanRun | None = None,
+) -> PlanRun:
     """Check sites (`siting.plan_run.run_plan`) with their slope from the region's DEM.
 
     ``previous`` (the last run of the same scenario) makes the check incremental, and its
     terrain rows are reused for footprints that did not change.
     """
-    terrain = site_terrain(sites, inputs.dem_path,
-                           None if previous is None else previous.terrain)
+    terrain = site_terrain(sites, inputs.dem_path, None if previous is None else previous.terrain)
     return run_plan(sites, inputs, allocation=allocation, previous=previous, terrain=terrain)
 
 
-def check_scenario(store: PlanStore, scenario: ScenarioRef, inputs: PlanInputs, *,
-                   allocation: AllocationParams | None = None,
-                   previous: PlanRun | None = None) -> tuple[ScenarioSnapshot, PlanRun]:
+def check_scenario(
+    store: PlanStore,
+    scenario: ScenarioRef,
+    inputs: PlanInputs,
+    *,
+    allocation: AllocationParams | None = None,
+    previous: PlanRun | None = None,
+) -> tuple[ScenarioSnapshot, PlanRun]:
     """Read a scenario (one transaction) and check its sites (`plan_sites`).
 
     Returns
@@ -61,8 +69,7 @@ def check_scenario(store: PlanStore, scenario: ScenarioRef, inputs: PlanInputs, 
         The scenario with its sites and stored allocations, and the checked plan.
     """
     snapshot = store.scenario_snapshot(scenario)
-    return snapshot, plan_sites(snapshot.sites, inputs, allocation=allocation,
-                                previous=previous)
+    return snapshot, plan_sites(snapshot.sites, inputs, allocation=allocation, previous=previous)
 
 
 def allocations_current(stored: pd.DataFrame, computed: pd.DataFrame) -> bool:
@@ -72,15 +79,28 @@ def allocations_current(stored: pd.DataFrame, computed: pd.DataFrame) -> bool:
         return False
     left = stored[[*keys, "share_frac"]].sort_values(keys, ignore_index=True)
     right = computed[[*keys, "share_frac"]].sort_values(keys, ignore_index=True)
-    same_keys = bool((left[keys].astype(str).to_numpy() == right[keys].astype(str).to_numpy())
-                     .all())
-    return same_keys and bool(np.allclose(left["share_frac"].to_numpy(dtype=float),
-                                          right["share_frac"].to_numpy(dtype=float),
-                                          rtol=0.0, atol=_SHARE_TOLERANCE))
+    same_keys = bool(
+        (left[keys].astype(str).to_numpy() == right[keys].astype(str).to_numpy()).all()
+    )
+    return same_keys and bool(
+        np.allclose(
+            left["share_frac"].to_numpy(dtype=float),
+            right["share_frac"].to_numpy(dtype=float),
+            rtol=0.0,
+            atol=_SHARE_TOLERANCE,
+        )
+    )
 
 
-def save_allocations(store: PlanStore, snapshot: ScenarioSnapshot, run: PlanRun,
-                     inputs: PlanInputs, *, user: str, force: bool = False) -> Scenario | None:
+def save_allocations(
+    store: PlanStore,
+    snapshot: ScenarioSnapshot,
+    run: PlanRun,
+    inputs: PlanInputs,
+    *,
+    user: str,
+    force: bool = False,
+) -> Scenario | None:
     """Save the run's allocation rows unless the store already holds them.
 
     Saved with ``expected_version`` = the snapshot's scenario version, so the save is
@@ -94,20 +114,30 @@ def save_allocations(store: PlanStore, snapshot: ScenarioSnapshot, run: PlanRun,
     rows = store_allocations(run.ledger, inputs.parcels)
     if not force and allocations_current(snapshot.allocations, rows):
         return None
-    return store.save_allocations(snapshot.scenario, rows, user=user,
-                                  expected_version=snapshot.scenario.version)
+    return store.save_allocations(
+        snapshot.scenario, rows, user=user, expected_version=snapshot.scenario.version
+    )
 
 
 def result_tables(run: PlanRun, inputs: PlanInputs) -> dict[str, pd.DataFrame]:
     """Return the result tables of an export: per-site results and parcel use (spatial)."""
     names = run.sites.set_index("site_id")["name"]
-    return {SITE_RESULTS: run.results.reset_index(drop=True),
-            PARCEL_USE: parcel_use(run.ledger, inputs.parcels, names)}
+    return {
+        SITE_RESULTS: run.results.reset_index(drop=True),
+        PARCEL_USE: parcel_use(run.ledger, inputs.parcels, names),
+    }
 
 
-def export_checked(store: PlanStore, scenario: ScenarioRef, out: Path, fmt: ExportFormat,
-                   inputs: PlanInputs, *, allocation: AllocationParams | None = None,
-                   labels: Mapping[str, str] | None = None) -> Path:
+def export_checked(
+    store: PlanStore,
+    scenario: ScenarioRef,
+    out: Path,
+    fmt: ExportFormat,
+    inputs: PlanInputs,
+    *,
+    allocation: AllocationParams | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Path:
     """Check a scenario and export it with its results to ``out`` in ``fmt``.
 
     The results are computed from the same sites the export writes (the check and the
@@ -115,5 +145,6 @@ def export_checked(store: PlanStore, scenario: ScenarioRef, out: Path, fmt: Expo
     the audit trail).
     """
     _, run = check_scenario(store, scenario, inputs, allocation=allocation)
-    return export_scenario(store, scenario, out, fmt, results=result_tables(run, inputs),
-                           labels=labels)
+    return export_scenario(
+        store, scenario, out, fmt, results=result_tables(run, inputs), labels=labels
+    )

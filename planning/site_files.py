@@ -39,7 +39,16 @@ KML_NAME: Final[str] = "Name"
 #: Extensions read only by `store.import_sites` (never by `geo.io.read_vector`).
 EXPORT_ONLY_SUFFIXES: Final[tuple[str, ...]] = (".xlsx",)
 SITE_FILE_TYPES: Final[tuple[str, ...]] = (
-    "geojson", "json", "kml", "kmz", "zip", "gpkg", "dxf", "csv", "xlsx")
+    "geojson",
+    "json",
+    "kml",
+    "kmz",
+    "zip",
+    "gpkg",
+    "dxf",
+    "csv",
+    "xlsx",
+)
 
 
 @dataclass(frozen=True)
@@ -57,8 +66,14 @@ class SiteFile:
         return self.notes_en if lang == "en" else self.notes_zh
 
 
-def read_site_file(content: bytes, filename: str, inputs: PlanInputs, *, gcj02: bool = False,
-                   declared_crs: str | None = None) -> SiteFile:
+def read_site_file(
+    content: bytes,
+    filename: str,
+    inputs: PlanInputs,
+    *,
+    gcj02: bool = False,
+    declared_crs: str | None = None,
+) -> SiteFile:
     """Read the sites of an uploaded file (bytes) named ``filename``.
 
     Raises
@@ -77,8 +92,9 @@ def read_site_file(content: bytes, filename: str, inputs: PlanInputs, *, gcj02: 
             if exported is not None:
                 return exported
         layer = _sites_layer(path) if suffix == ".gpkg" else None
-        return _from_vector(path, filename, inputs, layer=layer, gcj02=gcj02,
-                            declared_crs=declared_crs)
+        return _from_vector(
+            path, filename, inputs, layer=layer, gcj02=gcj02, declared_crs=declared_crs
+        )
 
 
 def _try_export(path: Path, filename: str) -> SiteFile | None:
@@ -96,29 +112,57 @@ def _sites_layer(path: Path) -> str | None:
     return EXPORT_SITES_LAYER if EXPORT_SITES_LAYER in names else None
 
 
-def _from_vector(path: Path, filename: str, inputs: PlanInputs, *, layer: str | None,
-                 gcj02: bool, declared_crs: str | None) -> SiteFile:
+def _from_vector(
+    path: Path,
+    filename: str,
+    inputs: PlanInputs,
+    *,
+    layer: str | None,
+    gcj02: bool,
+    declared_crs: str | None,
+) -> SiteFile:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlannerWarning)
-        result = read_vector(path, filename=filename, geometry_kind="any",
-                             region_extent=inputs.region_extent, layer=layer,
-                             source_datum="gcj02" if gcj02 else "wgs84",
-                             declared_crs=declared_crs or None)
+        result = read_vector(
+            path,
+            filename=filename,
+            geometry_kind="any",
+            region_extent=inputs.region_extent,
+            layer=layer,
+            source_datum="gcj02" if gcj02 else "wgs84",
+            declared_crs=declared_crs or None,
+        )
     repaired = tuple(str(w.message) for w in caught if issubclass(w.category, PlannerWarning))
     features = result.features
     if "name" not in features.columns and KML_NAME in features.columns:
         features = features.rename(columns={KML_NAME: "name"})  # KML keeps it in <name>
-    if all(c in features.columns for c in SITE_COLUMNS) and features.geom_type.isin(
-            ["Polygon", "MultiPolygon"]).all():
+    if (
+        all(c in features.columns for c in SITE_COLUMNS)
+        and features.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    ):
         exported = _from_export(normalise_sites(features, what=filename), filename)
-        return SiteFile(exported.records, filename, True, (*result.notes, *repaired),
-                        (*result.notes_zh, *repaired))
-    planned = planned_sites(features, source_name=filename, params=inputs.footprint,
-                            counties=inputs.counties, analysis_crs=inputs.analysis_crs)
+        return SiteFile(
+            exported.records,
+            filename,
+            True,
+            (*result.notes, *repaired),
+            (*result.notes_zh, *repaired),
+        )
+    planned = planned_sites(
+        features,
+        source_name=filename,
+        params=inputs.footprint,
+        counties=inputs.counties,
+        analysis_crs=inputs.analysis_crs,
+    )
     frame = planned.sites.assign(version=0)
-    return SiteFile(tuple(site_records(frame)), filename, False,
-                    (*result.notes, *repaired, *planned.notes_en),
-                    (*result.notes_zh, *repaired, *planned.notes_zh))
+    return SiteFile(
+        tuple(site_records(frame)),
+        filename,
+        False,
+        (*result.notes, *repaired, *planned.notes_en),
+        (*result.notes_zh, *repaired, *planned.notes_zh),
+    )
 
 
 def _from_export(sites: pd.DataFrame, filename: str) -> SiteFile:

@@ -61,9 +61,15 @@ class SiteInput:
     notes: tuple[str, ...] = ()
 
 
-def read_sites(path: Path | bytes, *, herd: float | None, region_outline: BaseGeometry | None,
-               lang: str = "en", filename: str | None = None,
-               source_datum: Literal["wgs84", "gcj02"] = "wgs84") -> SiteInput:
+def read_sites(
+    path: Path | bytes,
+    *,
+    herd: float | None,
+    region_outline: BaseGeometry | None,
+    lang: str = "en",
+    filename: str | None = None,
+    source_datum: Literal["wgs84", "gcj02"] = "wgs84",
+) -> SiteInput:
     """Read SITES, check their ids and herd, and split good from bad features.
 
     ``path`` may be the bytes of an upload (the app), then ``filename`` names its format;
@@ -76,39 +82,66 @@ def read_sites(path: Path | bytes, *, herd: float | None, region_outline: BaseGe
     InputDataError
         If the file cannot be read, lacks the herd attribute, or has no usable feature.
     """
-    result = read_vector(path, filename=filename, geometry_kind="polygon",
-                         region_extent=region_outline, source_datum=source_datum,
-                         on_bad_feature="skip")
+    result = read_vector(
+        path,
+        filename=filename,
+        geometry_kind="polygon",
+        region_extent=region_outline,
+        source_datum=source_datum,
+        on_bad_feature="skip",
+    )
     frame = _with_herd_column(_with_ids_and_names(result.features))
     skipped = _with_ids_and_names(result.skipped)
-    bad = [{"feature_no": int(r["feature_no"]), "site_id": r["site_id"], "name": r["name"],
-            "reason": r["reason_zh"] if lang == "zh" else r["reason_en"]}
-           for r in skipped.to_dict("records")]
+    bad = [
+        {
+            "feature_no": int(r["feature_no"]),
+            "site_id": r["site_id"],
+            "name": r["name"],
+            "reason": r["reason_zh"] if lang == "zh" else r["reason_en"],
+        }
+        for r in skipped.to_dict("records")
+    ]
     if herd is None and HERD_COLUMN not in frame.columns:
-        msg = (f"{result.source_name} has no {HERD_COLUMN!r} attribute (columns: "
-               f"{', '.join(c for c in frame.columns if c != 'geometry')}); add it or pass "
-               "--dairy-cow-head N.")
-        raise InputDataError(msg, zh=f"{result.source_name} 缺少 {HERD_COLUMN} 属性；请添加或使用 "
-                                     "--dairy-cow-head N。")
+        msg = (
+            f"{result.source_name} has no {HERD_COLUMN!r} attribute (columns: "
+            f"{', '.join(c for c in frame.columns if c != 'geometry')}); add it or pass "
+            "--dairy-cow-head N."
+        )
+        raise InputDataError(
+            msg,
+            zh=f"{result.source_name} 缺少 {HERD_COLUMN} 属性；请添加或使用 --dairy-cow-head N。",
+        )
     given = frame[HERD_COLUMN] if herd is None else pd.Series(herd, index=frame.index)
     frame[HERD_COLUMN] = pd.to_numeric(given, errors="coerce")
     reasons = _attribute_problems(frame, given, lang)
-    bad += [{"feature_no": int(frame["feature_no"].loc[k]), "site_id": frame.loc[k, "site_id"],
-             "name": frame.loc[k, "name"], "reason": reason} for k, reason in reasons.items()]
+    bad += [
+        {
+            "feature_no": int(frame["feature_no"].loc[k]),
+            "site_id": frame.loc[k, "site_id"],
+            "name": frame.loc[k, "name"],
+            "reason": reason,
+        }
+        for k, reason in reasons.items()
+    ]
     good = frame.drop(index=list(reasons))
     if good.empty:
         listed = "; ".join(f"feature {b['feature_no']}: {b['reason']}" for b in bad[:5])
         msg = f"{result.source_name}: no usable site ({listed})."
         raise InputDataError(msg, zh=f"{result.source_name}：没有可用的场址（{listed}）。")
-    return SiteInput(sites=good.reset_index(drop=True), source_name=result.source_name,
-                     bad=sorted(bad, key=lambda b: b["feature_no"]),
-                     notes=result.notes_zh if lang == "zh" else result.notes)
+    return SiteInput(
+        sites=good.reset_index(drop=True),
+        source_name=result.source_name,
+        bad=sorted(bad, key=lambda b: b["feature_no"]),
+        notes=result.notes_zh if lang == "zh" else result.notes,
+    )
 
 
 def _with_ids_and_names(features: pd.DataFrame) -> pd.DataFrame:
     """Return ``features`` with ``site_id`` and ``name`` from the file's own columns."""
-    texts = {key: _texts(features, _first_column(features, aliases))
-             for key, aliases in (("site_id", ID_COLUMNS), ("name", NAME_COLUMNS))}
+    texts = {
+        key: _texts(features, _first_column(features, aliases))
+        for key, aliases in (("site_id", ID_COLUMNS), ("name", NAME_COLUMNS))
+    }
     numbered = "site-" + features["feature_no"].astype(int).astype(str)
     site_ids = texts["site_id"].fillna(numbered).astype(str)
     names = texts["name"].astype(object).where(texts["name"].notna(), None)
@@ -151,12 +184,18 @@ def _attribute_problems(frame: pd.DataFrame, given: pd.Series, lang: str) -> dic
         if not (math.isfinite(value) and value > 0):
             raw = given.loc[k]
             shown = raw.item() if hasattr(raw, "item") else raw  # numpy scalar -> Python
-            reasons[k] = (f"{HERD_COLUMN} 须为正的头数，实际为 {shown!r}" if lang == "zh" else
-                          f"{HERD_COLUMN} must be a positive number of head, got {shown!r}")
+            reasons[k] = (
+                f"{HERD_COLUMN} 须为正的头数，实际为 {shown!r}"
+                if lang == "zh"
+                else f"{HERD_COLUMN} must be a positive number of head, got {shown!r}"
+            )
     duplicated = frame["site_id"].duplicated() & ~frame.index.isin(list(reasons))
     for k in frame.index[duplicated]:
-        reasons[k] = (f"site_id {frame.loc[k, 'site_id']!r} 重复" if lang == "zh" else
-                      f"site_id {frame.loc[k, 'site_id']!r} repeats an earlier feature")
+        reasons[k] = (
+            f"site_id {frame.loc[k, 'site_id']!r} 重复"
+            if lang == "zh"
+            else f"site_id {frame.loc[k, 'site_id']!r} repeats an earlier feature"
+        )
     return reasons
 
 
@@ -172,18 +211,25 @@ def county_water_use(region: Region, year: int) -> pd.DataFrame:
         ``adcode``, ``cap_m3_per_yr``, ``use_m3_per_yr``, ``year``, ``source``.
     """
     inputs, parameters = load_buildout_inputs(region, load_nutrient_params(region.dir))
-    no_farms = pd.DataFrame({"farm_id": pd.Series(dtype=str), "adcode": pd.Series(dtype=str),
-                             "status": pd.Series(dtype=str),
-                             "start_year": pd.Series(dtype="int64"),
-                             "dairy_cow_head": pd.Series(dtype="float64")})
+    no_farms = pd.DataFrame(
+        {
+            "farm_id": pd.Series(dtype=str),
+            "adcode": pd.Series(dtype=str),
+            "status": pd.Series(dtype=str),
+            "start_year": pd.Series(dtype="int64"),
+            "dairy_cow_head": pd.Series(dtype="float64"),
+        }
+    )
     totals = run_buildout(no_farms, [year], inputs, parameters).county_totals
-    return pd.DataFrame({
-        "adcode": totals["adcode"].astype(str),
-        "cap_m3_per_yr": totals["water_cap_m3_per_yr"].astype(float),
-        "use_m3_per_yr": totals["water_use_m3_per_yr"].astype(float),
-        "year": totals["year"].astype("int64"),
-        "source": f"build-out check {year}, baseline herd, water_caps.csv"}).reset_index(
-        drop=True)
+    return pd.DataFrame(
+        {
+            "adcode": totals["adcode"].astype(str),
+            "cap_m3_per_yr": totals["water_cap_m3_per_yr"].astype(float),
+            "use_m3_per_yr": totals["water_use_m3_per_yr"].astype(float),
+            "year": totals["year"].astype("int64"),
+            "source": f"build-out check {year}, baseline herd, water_caps.csv",
+        }
+    ).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -207,8 +253,9 @@ class ScoreOptions:
     delta_frac: float = 0.2
 
 
-def assess_site_file(site_input: SiteInput, region: Region,
-                     options: ScoreOptions) -> tuple[SiteAssessment, SitingInputs]:
+def assess_site_file(
+    site_input: SiteInput, region: Region, options: ScoreOptions
+) -> tuple[SiteAssessment, SitingInputs]:
     """Load the region's inputs and assess the sites read from a file.
 
     Raises
@@ -216,39 +263,60 @@ def assess_site_file(site_input: SiteInput, region: Region,
     ParameterError
         If ``options.delta_frac`` is not in (0, 1).
     """
-    water_year = (region.plan.water_baseline_year if options.water_year is None
-                  else options.water_year)
+    water_year = (
+        region.plan.water_baseline_year if options.water_year is None else options.water_year
+    )
     water = county_water_use(region, water_year) if options.with_water else None
-    inputs = load_siting_inputs(region, crop=options.crop, with_parcels=options.with_parcels,
-                                county_water=water)
+    inputs = load_siting_inputs(
+        region, crop=options.crop, with_parcels=options.with_parcels, county_water=water
+    )
     params = inputs.params.with_rule_limits(dict(options.rule_limits))
     delta = options.delta_frac
     if not 0 < delta < 1:
         msg = f"--delta {delta} must be a fraction in (0, 1), e.g. 0.2 for ±20%."
         raise ParameterError(msg, zh=f"--delta {delta} 须在 (0, 1) 之间。")
-    assessment = assess_sites(site_input.sites, inputs.layers, params,
-                              _weights(options, inputs), needs=inputs.needs,
-                              terrain=site_terrain(site_input.sites, inputs), delta_frac=delta)
+    assessment = assess_sites(
+        site_input.sites,
+        inputs.layers,
+        params,
+        _weights(options, inputs),
+        needs=inputs.needs,
+        terrain=site_terrain(site_input.sites, inputs),
+        delta_frac=delta,
+    )
     return assessment, inputs
 
 
-def assess_candidates(sites: gpd.GeoDataFrame, inputs: SitingInputs,
-                      weights: tuple[tuple[str, float], ...], *,
-                      delta_frac: float) -> SiteAssessment:
+def assess_candidates(
+    sites: gpd.GeoDataFrame,
+    inputs: SitingInputs,
+    weights: tuple[tuple[str, float], ...],
+    *,
+    delta_frac: float,
+) -> SiteAssessment:
     """Assess ``sites`` on loaded ``inputs`` with (criterion, weight) pairs ``weights``.
 
     The same call as `assess_site_file` (needs, slope from the inputs' DEM, weight
     sensitivity of ±``delta_frac``), for inputs the caller loaded or replaced (the site-check
     page's user layers).
     """
-    return assess_sites(sites, inputs.layers, inputs.params,
-                        CriteriaWeights.from_mapping(dict(weights)), needs=inputs.needs,
-                        terrain=site_terrain(sites, inputs), delta_frac=delta_frac)
+    return assess_sites(
+        sites,
+        inputs.layers,
+        inputs.params,
+        CriteriaWeights.from_mapping(dict(weights)),
+        needs=inputs.needs,
+        terrain=site_terrain(sites, inputs),
+        delta_frac=delta_frac,
+    )
 
 
 def _weights(options: ScoreOptions, inputs: SitingInputs) -> CriteriaWeights:
-    base = (weights_from_ahp(inputs.ahp_matrix) if options.weights_method == "ahp"
-            else default_weights(inputs.params))
+    base = (
+        weights_from_ahp(inputs.ahp_matrix)
+        if options.weights_method == "ahp"
+        else default_weights(inputs.params)
+    )
     if not options.weights:
         return base
     return CriteriaWeights.from_mapping({**base.as_dict(), **dict(options.weights)})

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from layers.region import Region
     from siting.criteria import ConstraintLayers, SitingParams
 
+
 @dataclass(frozen=True, eq=False)
 class SitingInputs:
     """Loaded inputs of site suitability for one region pack."""
@@ -47,19 +48,29 @@ class SitingInputs:
     dem: Path | None
 
 
-def _needs(region: Region, parcels: gpd.GeoDataFrame | None, crop: str,
-           soil_class: str) -> NeedInputs:
-    params = replace(load_region_params(region), receiving_crop=crop,
-                     receiving_soil_class=soil_class)
+def _needs(
+    region: Region, parcels: gpd.GeoDataFrame | None, crop: str, soil_class: str
+) -> NeedInputs:
+    params = replace(
+        load_region_params(region), receiving_crop=crop, receiving_soil_class=soil_class
+    )
     crs = region.analysis_crs
-    receiving = (None if parcels is None else
-                 ledger_parcels(parcels, params.crops, params.nutrients, analysis_crs=crs))
+    receiving = (
+        None
+        if parcels is None
+        else ledger_parcels(parcels, params.crops, params.nutrients, analysis_crs=crs)
+    )
     return NeedInputs(params, load_allocation_params(region.dir), receiving)
 
 
-def load_siting_inputs(region: Region, *, crop: str | None = None,
-                       soil_class: str = DEFAULT_RECEIVING_SOIL_CLASS, with_parcels: bool = True,
-                       county_water: pd.DataFrame | None = None) -> SitingInputs:
+def load_siting_inputs(
+    region: Region,
+    *,
+    crop: str | None = None,
+    soil_class: str = DEFAULT_RECEIVING_SOIL_CLASS,
+    with_parcels: bool = True,
+    county_water: pd.DataFrame | None = None,
+) -> SitingInputs:
     """Load the layers, parameters and DEM path of ``region``.
 
     Parameters
@@ -86,13 +97,17 @@ def load_siting_inputs(region: Region, *, crop: str | None = None,
     has_parcels = any(s.kind == PARCELS_KIND for s in region.layers.values())
     parcels = load_parcels(region) if with_parcels and has_parcels else None
     has_dem = any(s.kind == DEM_KIND for s in region.layers.values())
-    layers = load_constraint_layers(region, parcels=parcels, counties=load_counties(region),
-                                    county_water=county_water)
-    return SitingInputs(region=region, layers=layers, params=load_siting_params(region.dir),
-                        ahp_matrix=load_ahp_matrix(region.dir),
-                        needs=_needs(region, parcels, crop or region.plan.receiving_crop,
-                                     soil_class),
-                        dem=dem_path(region) if has_dem else None)
+    layers = load_constraint_layers(
+        region, parcels=parcels, counties=load_counties(region), county_water=county_water
+    )
+    return SitingInputs(
+        region=region,
+        layers=layers,
+        params=load_siting_params(region.dir),
+        ahp_matrix=load_ahp_matrix(region.dir),
+        needs=_needs(region, parcels, crop or region.plan.receiving_crop, soil_class),
+        dem=dem_path(region) if has_dem else None,
+    )
 
 
 def site_terrain(sites: gpd.GeoDataFrame, inputs: SitingInputs) -> pd.DataFrame | None:

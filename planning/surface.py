@@ -126,8 +126,13 @@ def _county_needs(inputs: SitingInputs, dairy_cow_head: float) -> CountyNeeds:
     return CountyNeeds(adcodes, table[:, 0], table[:, 1], table[:, 2], cap, use)
 
 
-def surface_context(region: Region, footprint: SurfaceFootprint, options: SurfaceOptions,
-                    *, county_water: pd.DataFrame | None = None) -> SurfaceContext:
+def surface_context(
+    region: Region,
+    footprint: SurfaceFootprint,
+    options: SurfaceOptions,
+    *,
+    county_water: pd.DataFrame | None = None,
+) -> SurfaceContext:
     """Load the region's inputs and prepare the grid, weights and needs of the surface.
 
     Parameters
@@ -150,17 +155,28 @@ def surface_context(region: Region, footprint: SurfaceFootprint, options: Surfac
     inputs = load_siting_inputs(region, county_water=county_water)
     counties = inputs.layers.counties
     bounds = counties.total_bounds if counties is not None else _layer_bounds(inputs)
-    grid = Grid.covering(tuple(float(b) for b in bounds), crs=inputs.layers.crs,
-                         cell_m=options.cell_m)
+    grid = Grid.covering(
+        tuple(float(b) for b in bounds), crs=inputs.layers.crs, cell_m=options.cell_m
+    )
     setbacks = [r.limit for r in inputs.params.rules if r.enabled and r.kind == "gate_setback"]
     margin_m = max(setbacks, default=0.0) + footprint.side_m / 2 + options.cell_m
-    margin = max(math.ceil(margin_m / options.cell_m),
-                 footprint_reach_cells(footprint.side_m, options.cell_m)) + _EXTRA_MARGIN_CELLS
-    return SurfaceContext(inputs=inputs, footprint=footprint, options=options, grid=grid,
-                          weights=default_weights(inputs.params),
-                          needs=_county_needs(inputs, footprint.dairy_cow_head),
-                          lands=land_points(inputs.layers.parcels, inputs.params),
-                          margin_cells=margin)
+    margin = (
+        max(
+            math.ceil(margin_m / options.cell_m),
+            footprint_reach_cells(footprint.side_m, options.cell_m),
+        )
+        + _EXTRA_MARGIN_CELLS
+    )
+    return SurfaceContext(
+        inputs=inputs,
+        footprint=footprint,
+        options=options,
+        grid=grid,
+        weights=default_weights(inputs.params),
+        needs=_county_needs(inputs, footprint.dairy_cow_head),
+        lands=land_points(inputs.layers.parcels, inputs.params),
+        margin_cells=margin,
+    )
 
 
 def default_footprint_mu(region: Region) -> float:
@@ -181,8 +197,7 @@ def _layer_bounds(inputs: SitingInputs) -> np.ndarray:
     return np.concatenate([bounds[:, :2].min(axis=0), bounds[:, 2:].max(axis=0)])
 
 
-def window_rasters(context: SurfaceContext, window: GridWindow) -> tuple[WindowRasters,
-                                                                          np.ndarray]:
+def window_rasters(context: SurfaceContext, window: GridWindow) -> tuple[WindowRasters, np.ndarray]:
     """Return the rasterised layers of ``window`` (with margin) and each cell's county index."""
     grid, margin = context.grid, context.margin_cells
     transform = grid.window_transform(window, margin_cells=margin)
@@ -191,32 +206,36 @@ def window_rasters(context: SurfaceContext, window: GridWindow) -> tuple[WindowR
     rules = [r for r in context.inputs.params.rules if r.enabled]
     touched, centred = {}, {}
     # centre-sampled cells only for zones with an area limit above 0 (siting.surface)
-    by_area = {r.layer_kind for r in rules if r.kind in ("gate_inside", "gate_overlap")
-               and r.limit > 0}
+    by_area = {
+        r.layer_kind for r in rules if r.kind in ("gate_inside", "gate_overlap") and r.limit > 0
+    }
     for kind in {r.layer_kind for r in rules if r.layer_kind in context.inputs.layers.features}:
         features = context.inputs.layers.features[kind]
-        geoms = list(features.geometry.to_numpy()[
-            features.sindex.query(box, predicate="intersects")])
-        touched[kind] = rasterize_mask(geoms, transform=transform, shape=shape,
-                                       all_touched=True)
+        geoms = list(
+            features.geometry.to_numpy()[features.sindex.query(box, predicate="intersects")]
+        )
+        touched[kind] = rasterize_mask(geoms, transform=transform, shape=shape, all_touched=True)
         if kind in by_area:
-            centred[kind] = rasterize_mask(geoms, transform=transform, shape=shape,
-                                           all_touched=False)
+            centred[kind] = rasterize_mask(
+                geoms, transform=transform, shape=shape, all_touched=False
+            )
     counties = context.inputs.layers.counties
     county_index = rasterize_values(
         [] if counties is None else list(counties.geometry),
-        list(range(len(context.needs.adcodes))), transform=transform, shape=shape, fill=-1)
+        list(range(len(context.needs.adcodes))),
+        transform=transform,
+        shape=shape,
+        fill=-1,
+    )
     slope = None
     if context.inputs.dem is not None:
-        dem_m = resample_to(context.inputs.dem, transform=transform, shape=shape,
-                            crs=grid.crs)
+        dem_m = resample_to(context.inputs.dem, transform=transform, shape=shape, crs=grid.crs)
         slope = slope_deg(dem_m, transform)
     rasters = WindowRasters(grid.cell_m, margin, touched, centred, slope, county_index >= 0)
     return rasters, county_index
 
 
-def surface_window(context: SurfaceContext, window: GridWindow) -> tuple[np.ndarray,
-                                                                          np.ndarray]:
+def surface_window(context: SurfaceContext, window: GridWindow) -> tuple[np.ndarray, np.ndarray]:
     """Return the gate codes (uint8) and scores (float64, NaN where gates fail) of a window.
 
     Parameters
@@ -229,16 +248,21 @@ def surface_window(context: SurfaceContext, window: GridWindow) -> tuple[np.ndar
     rasters, county_index = window_rasters(context, window)
     codes = gate_codes(context.inputs.params.rules, rasters, context.footprint)
     passing = codes == PASS_CODE
-    raw = window_criteria(context, window, rasters, np.asarray(rasters.inner(county_index)),
-                          passing)
+    raw = window_criteria(
+        context, window, rasters, np.asarray(rasters.inner(county_index)), passing
+    )
     score = np.full(codes.shape, np.nan)
-    score[passing] = weighted_score({k: v[passing] for k, v in raw.items()},
-                                    context.inputs.params, context.weights)
+    score[passing] = weighted_score(
+        {k: v[passing] for k, v in raw.items()}, context.inputs.params, context.weights
+    )
     return codes, score
 
 
-def surface_blocks(context: SurfaceContext, *, progress: Progress | None = None,
-                   ) -> Iterator[tuple[GridWindow, tuple[np.ndarray, np.ndarray]]]:
+def surface_blocks(
+    context: SurfaceContext,
+    *,
+    progress: Progress | None = None,
+) -> Iterator[tuple[GridWindow, tuple[np.ndarray, np.ndarray]]]:
     """Yield every full-width window of rows with its codes and scores, top to bottom."""
     grid = context.grid
     for window in grid.row_windows(context.options.rows_per_window):
@@ -250,20 +274,28 @@ def surface_blocks(context: SurfaceContext, *, progress: Progress | None = None,
 
 def surface_tags(context: SurfaceContext) -> dict[str, str]:
     """Return the COG's metadata: footprint, herd, cell size, and what each gate code means."""
-    tags = {"footprint_side_m": f"{context.footprint.side_m:.3f}",
-            "footprint_area_mu": f"{context.footprint.area_mu:.3f}",
-            "dairy_cow_head": f"{context.footprint.dairy_cow_head:g}",
-            "cell_m": f"{context.grid.cell_m:g}",
-            "gate_code_0": "passes every hard gate",
-            f"gate_code_{OUTSIDE_CODE}": "outside the region"}
+    tags = {
+        "footprint_side_m": f"{context.footprint.side_m:.3f}",
+        "footprint_area_mu": f"{context.footprint.area_mu:.3f}",
+        "dairy_cow_head": f"{context.footprint.dairy_cow_head:g}",
+        "cell_m": f"{context.grid.cell_m:g}",
+        "gate_code_0": "passes every hard gate",
+        f"gate_code_{OUTSIDE_CODE}": "outside the region",
+    }
     for position, rule in enumerate(context.inputs.params.rules, start=1):
         tags[f"gate_code_{position}"] = rule.key
     return tags
 
 
-def write_surface(context: SurfaceContext, out_path: Path, *,
-                  progress: Progress | None = None) -> None:
+def write_surface(
+    context: SurfaceContext, out_path: Path, *, progress: Progress | None = None
+) -> None:
     """Compute the whole surface window by window and write it as a COG to ``out_path``."""
-    write_cog(out_path, context.grid, surface_blocks(context, progress=progress),
-              descriptions=BAND_DESCRIPTIONS, tags=surface_tags(context),
-              block_rows=context.options.rows_per_window)
+    write_cog(
+        out_path,
+        context.grid,
+        surface_blocks(context, progress=progress),
+        descriptions=BAND_DESCRIPTIONS,
+        tags=surface_tags(context),
+        block_rows=context.options.rows_per_window,
+    )

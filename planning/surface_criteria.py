@@ -53,14 +53,16 @@ def land_points(parcels: gpd.GeoDataFrame | None, params: SitingParams) -> dict[
             eligible &= parcels["crop"].astype(str).isin(spec.crops).to_numpy()
         elif "manure_allowed" in parcels.columns:
             eligible &= parcels["manure_allowed"].fillna(False).astype(bool).to_numpy()
-        out[spec.key] = LandPoints(centroids.x.to_numpy()[eligible],
-                                   centroids.y.to_numpy()[eligible],
-                                   parcels["area_mu"].to_numpy(dtype=np.float64)[eligible])
+        out[spec.key] = LandPoints(
+            centroids.x.to_numpy()[eligible],
+            centroids.y.to_numpy()[eligible],
+            parcels["area_mu"].to_numpy(dtype=np.float64)[eligible],
+        )
     return out
 
 
 def _spread(coarse: FloatArray, factor: int, shape: tuple[int, int]) -> FloatArray:
-    return np.repeat(np.repeat(coarse, factor, axis=0), factor, axis=1)[:shape[0], :shape[1]]
+    return np.repeat(np.repeat(coarse, factor, axis=0), factor, axis=1)[: shape[0], : shape[1]]
 
 
 def _coarse_centres(context: SurfaceContext, window: GridWindow) -> tuple[FloatArray, int, int]:
@@ -76,8 +78,7 @@ def _land_mu(context: SurfaceContext, window: GridWindow, points: LandPoints) ->
     """亩 of land in reach of each coarse cell of the window."""
     grid, factor = context.grid, context.options.criteria_cell_factor
     coarse_m = grid.cell_m * factor
-    radius_m = (context.inputs.params.haul_radius_km.value * M_PER_KM
-                + context.footprint.side_m / 2)
+    radius_m = context.inputs.params.haul_radius_km.value * M_PER_KM + context.footprint.side_m / 2
     pad = math.ceil(radius_m / coarse_m) + 1
     rows = math.ceil(window.height / factor) + 2 * pad
     cols = math.ceil(window.width / factor) + 2 * pad
@@ -86,20 +87,30 @@ def _land_mu(context: SurfaceContext, window: GridWindow, points: LandPoints) ->
     col = np.floor((points.x_m - left) / coarse_m).astype(np.int64)
     row = np.floor((top - points.y_m) / coarse_m).astype(np.int64)
     keep = (col >= 0) & (col < cols) & (row >= 0) & (row < rows)
-    area = np.bincount(row[keep] * cols + col[keep], weights=points.area_mu[keep],
-                       minlength=rows * cols).reshape(rows, cols).astype(np.float64)
-    return land_in_reach_mu(area, radius_m / coarse_m)[pad:rows - pad, pad:cols - pad]
+    area = (
+        np.bincount(
+            row[keep] * cols + col[keep], weights=points.area_mu[keep], minlength=rows * cols
+        )
+        .reshape(rows, cols)
+        .astype(np.float64)
+    )
+    return land_in_reach_mu(area, radius_m / coarse_m)[pad : rows - pad, pad : cols - pad]
 
 
 def _needed_coarse(passing: np.ndarray, factor: int, rows: int, cols: int) -> np.ndarray:
     """Coarse cells holding at least one passing cell (only they are measured)."""
     padded = np.zeros((rows * factor, cols * factor), dtype=bool)
-    padded[:passing.shape[0], :passing.shape[1]] = passing
+    padded[: passing.shape[0], : passing.shape[1]] = passing
     return np.asarray(padded.reshape(rows, factor, cols, factor).any(axis=(1, 3)).ravel())
 
 
-def window_criteria(context: SurfaceContext, window: GridWindow, rasters: WindowRasters,
-                    county_index: np.ndarray, passing: np.ndarray) -> dict[str, FloatArray]:
+def window_criteria(
+    context: SurfaceContext,
+    window: GridWindow,
+    rasters: WindowRasters,
+    county_index: np.ndarray,
+    passing: np.ndarray,
+) -> dict[str, FloatArray]:
     """Return criterion key -> raw values of the window's cells (NaN: not available).
 
     Distance criteria are measured only around ``passing`` cells (NaN elsewhere).
@@ -120,8 +131,10 @@ def window_criteria(context: SurfaceContext, window: GridWindow, rasters: Window
             raw[key] = _spread(km.reshape(rows, cols), factor, shape)
     needs = context.needs
     padded = np.where(county_index >= 0, county_index, len(needs.adcodes))
-    for key, need in (("absorption_land_ratio", needs.absorption_need_mu),
-                      ("forage_land_ratio", needs.forage_need_mu)):
+    for key, need in (
+        ("absorption_land_ratio", needs.absorption_need_mu),
+        ("forage_land_ratio", needs.forage_need_mu),
+    ):
         if key in context.lands:
             need_mu = np.append(need, np.nan)[padded]
             land = _spread(_land_mu(context, window, context.lands[key]), factor, shape)
@@ -137,6 +150,9 @@ def window_criteria(context: SurfaceContext, window: GridWindow, rasters: Window
         raw["slope_max_deg"] = np.where(np.isfinite(mean), peak, np.nan)
     if context.inputs.layers.county_water is not None:
         raw["water_headroom"] = water_headroom_frac(
-            county_index.astype(np.int64), needs.water_cap_m3_per_yr, needs.water_use_m3_per_yr,
-            needs.water_need_m3_per_yr)
+            county_index.astype(np.int64),
+            needs.water_cap_m3_per_yr,
+            needs.water_use_m3_per_yr,
+            needs.water_need_m3_per_yr,
+        )
     return raw

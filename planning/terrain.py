@@ -30,8 +30,9 @@ def footprint_key(geometry: BaseGeometry) -> str:
     return hashlib.blake2b(shapely.to_wkb(geometry), digest_size=16).hexdigest()
 
 
-def site_terrain(sites: gpd.GeoDataFrame, dem_path: str | None,
-                 previous: pd.DataFrame | None = None) -> pd.DataFrame | None:
+def site_terrain(
+    sites: gpd.GeoDataFrame, dem_path: str | None, previous: pd.DataFrame | None = None
+) -> pd.DataFrame | None:
     """Return the slope statistics of every site, reusing ``previous`` rows by footprint.
 
     Parameters
@@ -59,11 +60,14 @@ def site_terrain(sites: gpd.GeoDataFrame, dem_path: str | None,
     todo = [k for k, key in enumerate(keys) if key not in known]
     if todo:
         part = sites.iloc[todo][["site_id", sites.geometry.name]].assign(
-            site_id=[f"t{k}" for k in todo])
+            site_id=[f"t{k}" for k in todo]
+        )
         measured = slope_stats(part, dem_path).set_index("site_id")
         for k in todo:
             known[keys[k]] = measured.loc[f"t{k}"].to_dict()
-    rows = [{**known[key], "site_id": str(sid), FOOTPRINT_KEY: key}
-            for sid, key in zip(sites["site_id"], keys, strict=True)]
+    rows = [
+        {**known[key], "site_id": str(sid), FOOTPRINT_KEY: key}
+        for sid, key in zip(sites["site_id"], keys, strict=True)
+    ]
     columns = ["site_id", FOOTPRINT_KEY, "slope_mean_deg", "slope_max_deg", "nodata_cells"]
     return pd.DataFrame(rows).loc[:, columns]

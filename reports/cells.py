@@ -13,7 +13,10 @@ from locales import has, text
 _PERCENT_UNITS: Final[frozenset[str]] = frozenset({"frac"})
 _TWO_DECIMALS: Final[frozenset[str]] = frozenset({"万亩", "load index"})
 STATUS_COLOURS: Final[dict[str, str]] = {
-    "ok": "#d9f0d3", "warning": "#fee8a6", "exceeded": "#f4b6b0"}
+    "ok": "#d9f0d3",
+    "warning": "#fee8a6",
+    "exceeded": "#f4b6b0",
+}
 
 
 def number(value: object, unit: str) -> str:
@@ -74,7 +77,14 @@ def check_note(row: pd.Series, lang: str) -> str:
 
 def check_cells(checks: pd.DataFrame, lang: str) -> list[list[str]]:
     """Return the check table as text: year, check, value, limit, unit, status."""
-    return [[str(int(row["year"])), check_name(row, lang), number(row["value"], row["unit"]),
-             number(row["limit"], row["unit"]), unit_label(str(row["unit"]), lang),
-             status_label(str(row["status"]), lang)]
-            for _, row in checks.iterrows()]
+    return [
+        [
+            str(int(row["year"])),
+            check_name(row, lang),
+            number(row["value"], row["unit"]),
+            number(row["limit"], row["unit"]),
+            unit_label(str(row["unit"]), lang),
+            status_label(str(row["status"]), lang),
+        ]
+        for _, row in checks.iterrows()
+    ]

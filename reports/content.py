@@ -18,8 +18,17 @@ if TYPE_CHECKING:
 
 #: Columns of the sites table, in order.
 SITE_COLUMNS: Final[tuple[str, ...]] = (
-    "site_id", "name", "adcode", "status", "start_year", "dairy_cow_head", "goat_head",
-    "score", "decision", "reason")
+    "site_id",
+    "name",
+    "adcode",
+    "status",
+    "start_year",
+    "dairy_cow_head",
+    "goat_head",
+    "score",
+    "decision",
+    "reason",
+)
 PARAMETER_COLUMNS: Final[tuple[str, ...]] = ("key", "value", "unit", "status", "source", "note")
 STATUS_ORDER: Final[tuple[str, ...]] = ("ok", "warning", "exceeded")
 
@@ -129,8 +138,11 @@ def sites_table(inputs: PacketInputs, place: Place, lang: str) -> pd.DataFrame:
     for column in SITE_COLUMNS:
         if column not in sites.columns:
             sites[column] = pd.NA
-    return pd.DataFrame(sites[list(SITE_COLUMNS)]).sort_values(
-        ["adcode", "site_id"]).reset_index(drop=True)
+    return (
+        pd.DataFrame(sites[list(SITE_COLUMNS)])
+        .sort_values(["adcode", "site_id"])
+        .reset_index(drop=True)
+    )
 
 
 def _site_names(sites: pd.DataFrame, lang: str) -> pd.Series:
@@ -143,11 +155,16 @@ def _site_names(sites: pd.DataFrame, lang: str) -> pd.Series:
 
 def _scores(inputs: PacketInputs, sites: pd.DataFrame, lang: str) -> pd.Series:
     if inputs.scores is None:
-        return pd.Series(text("report.scores_not_computed", lang), index=sites.index,
-                         dtype="string")
+        return pd.Series(
+            text("report.scores_not_computed", lang), index=sites.index, dtype="string"
+        )
     scored = inputs.scores.set_index("site_id")
-    shown = [(f"{scored.loc[s, 'score']:.0f}" if bool(scored.loc[s, "passed"]) else "×")
-             if s in scored.index else "" for s in sites["site_id"]]
+    shown = [
+        (f"{scored.loc[s, 'score']:.0f}" if bool(scored.loc[s, "passed"]) else "×")
+        if s in scored.index
+        else ""
+        for s in sites["site_id"]
+    ]
     return pd.Series(shown, index=sites.index, dtype="string")
 
 
@@ -167,8 +184,9 @@ def _decisions(reviews: pd.DataFrame | None, site_ids: pd.Series, lang: str) -> 
 
 def parameters_table(inputs: PacketInputs) -> pd.DataFrame:
     """Return every coefficient the check used: key, value, unit, status, source, note."""
-    records = [(c.key, c.value, c.unit, c.status, c.source, c.note)
-               for c in inputs.result.coefficients]
+    records = [
+        (c.key, c.value, c.unit, c.status, c.source, c.note) for c in inputs.result.coefficients
+    ]
     frame = pd.DataFrame(records, columns=list(PARAMETER_COLUMNS))
     return frame.drop_duplicates("key").reset_index(drop=True)
 

@@ -25,10 +25,12 @@ if TYPE_CHECKING:
 
 CROPS: Final[tuple[str, ...]] = ("silage_corn", "alfalfa", "oat_hay")
 DECISION_COLOURS: Final[dict[str, str]] = {
-    "pending": "#6b6b6b", "approve": "#1a9850", "reject": "#d73027",
-    "request_changes": "#f39c12"}
-STAGE_MARKERS: Final[dict[str, str]] = {
-    "existing": "s", "under_construction": "^", "proposed": "o"}
+    "pending": "#6b6b6b",
+    "approve": "#1a9850",
+    "reject": "#d73027",
+    "request_changes": "#f39c12",
+}
+STAGE_MARKERS: Final[dict[str, str]] = {"existing": "s", "under_construction": "^", "proposed": "o"}
 _BAR_COLOURS: Final[tuple[str, ...]] = ("#4575b4", "#f46d43", "#a6d96a")
 _SCALE_STEPS_KM: Final[tuple[float, ...]] = (1, 2, 5, 10, 20, 50, 100)
 
@@ -49,8 +51,9 @@ def latest_decisions(inputs: PacketInputs) -> dict[str, str]:
     return dict(zip(latest["site_id"], latest["decision"], strict=True))
 
 
-def draw_map(ax: Axes, inputs: PacketInputs, place: Place, lang: str,
-             numbers: dict[str, int]) -> None:
+def draw_map(
+    ax: Axes, inputs: PacketInputs, place: Place, lang: str, numbers: dict[str, int]
+) -> None:
     """Draw the counties, the place highlighted, and the sites numbered as in the table.
 
     ``numbers`` maps site_id -> the number printed next to it (sites not in it are drawn
@@ -66,8 +69,16 @@ def draw_map(ax: Axes, inputs: PacketInputs, place: Place, lang: str,
     for _, row in counties.iterrows():
         point = row.geometry.representative_point()
         weight = "bold" if row["adcode"] == place.adcode else "normal"
-        ax.annotate(names[row["adcode"]], (point.x, point.y), ha="center", va="center",
-                    fontsize=9, color="#404040", weight=weight, annotation_clip=True)
+        ax.annotate(
+            names[row["adcode"]],
+            (point.x, point.y),
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="#404040",
+            weight=weight,
+            annotation_clip=True,
+        )
     _draw_sites(ax, inputs, numbers)
     ax.set_aspect("equal")
     ax.set_xticks([])
@@ -75,8 +86,9 @@ def draw_map(ax: Axes, inputs: PacketInputs, place: Place, lang: str,
     ax.set_xlabel("")
     ax.set_ylabel("")
     _scale_bar(ax, lang)
-    ax.legend(handles=_legend_handles(inputs, place, lang), loc="lower right", fontsize=8,
-              framealpha=0.9)
+    ax.legend(
+        handles=_legend_handles(inputs, place, lang), loc="lower right", fontsize=8, framealpha=0.9
+    )
 
 
 def _zoom(ax: Axes, bounds: np.ndarray) -> None:
@@ -95,28 +107,59 @@ def _draw_sites(ax: Axes, inputs: PacketInputs, numbers: dict[str, int]) -> None
     for (_, row), stage in zip(sites.iterrows(), stages, strict=True):
         point = row.geometry.representative_point()
         colour = DECISION_COLOURS.get(decisions.get(row["site_id"], "pending"), "#6b6b6b")
-        ax.plot(point.x, point.y, marker=STAGE_MARKERS.get(str(stage), "o"), color=colour,
-                markersize=8, markeredgecolor="black", markeredgewidth=0.6, linestyle="none")
+        ax.plot(
+            point.x,
+            point.y,
+            marker=STAGE_MARKERS.get(str(stage), "o"),
+            color=colour,
+            markersize=8,
+            markeredgecolor="black",
+            markeredgewidth=0.6,
+            linestyle="none",
+        )
         if row["site_id"] in numbers:
-            ax.annotate(str(numbers[row["site_id"]]), (point.x, point.y), xytext=(5, 4),
-                        textcoords="offset points", fontsize=8, weight="bold",
-                        annotation_clip=True)
+            ax.annotate(
+                str(numbers[row["site_id"]]),
+                (point.x, point.y),
+                xytext=(5, 4),
+                textcoords="offset points",
+                fontsize=8,
+                weight="bold",
+                annotation_clip=True,
+            )
 
 
 def _legend_handles(inputs: PacketInputs, place: Place, lang: str) -> list[object]:
     handles: list[object] = []
     if not place.is_city:
-        handles.append(Patch(facecolor="#fff3c4", edgecolor="#b35900",
-                             label=text("report.map_legend_place", lang)))
+        handles.append(
+            Patch(
+                facecolor="#fff3c4",
+                edgecolor="#b35900",
+                label=text("report.map_legend_place", lang),
+            )
+        )
     stages = set(inputs.sites["status"]) if "status" in inputs.sites.columns else set()
-    handles += [Line2D([], [], marker=marker, color="white", markerfacecolor="#bbbbbb",
-                       markeredgecolor="black", markersize=8,
-                       label=text(f"report.{stage}", lang))
-                for stage, marker in STAGE_MARKERS.items() if stage in stages]
+    handles += [
+        Line2D(
+            [],
+            [],
+            marker=marker,
+            color="white",
+            markerfacecolor="#bbbbbb",
+            markeredgecolor="black",
+            markersize=8,
+            label=text(f"report.{stage}", lang),
+        )
+        for stage, marker in STAGE_MARKERS.items()
+        if stage in stages
+    ]
     used = set(latest_decisions(inputs).values()) | {"pending"}
-    handles += [Patch(facecolor=colour, edgecolor="black",
-                      label=text(f"report.{decision}", lang))
-                for decision, colour in DECISION_COLOURS.items() if decision in used]
+    handles += [
+        Patch(facecolor=colour, edgecolor="black", label=text(f"report.{decision}", lang))
+        for decision, colour in DECISION_COLOURS.items()
+        if decision in used
+    ]
     return handles
 
 
@@ -127,10 +170,18 @@ def _scale_bar(ax: Axes, lang: str) -> None:
     length_km = max((s for s in _SCALE_STEPS_KM if s <= target_km), default=_SCALE_STEPS_KM[0])
     x0, y0 = xmin + 0.04 * (xmax - xmin), ymin + 0.05 * (ymax - ymin)
     ax.plot([x0, x0 + length_km * M_PER_KM], [y0, y0], color="black", linewidth=3)
-    ax.annotate(f"{length_km:g} km", (x0, y0), xytext=(0, 5), textcoords="offset points",
-                fontsize=9)
-    ax.annotate("N\n↑", (0.96, 0.95), xycoords="axes fraction", ha="center", va="top",
-                fontsize=12, weight="bold")
+    ax.annotate(
+        f"{length_km:g} km", (x0, y0), xytext=(0, 5), textcoords="offset points", fontsize=9
+    )
+    ax.annotate(
+        "N\n↑",
+        (0.96, 0.95),
+        xycoords="axes fraction",
+        ha="center",
+        va="top",
+        fontsize=12,
+        weight="bold",
+    )
 
 
 def draw_forage_place(ax: Axes, inputs: PacketInputs, place: Place, lang: str) -> None:
@@ -141,8 +192,13 @@ def draw_forage_place(ax: Axes, inputs: PacketInputs, place: Place, lang: str) -
     width = 0.26
     for k, (label, suffix) in enumerate(series):
         values = [float(totals[f"{crop}_{suffix}_mu"]) / MU_PER_WAN_MU for crop in CROPS]
-        bars = ax.bar(x + (k - 1) * width, values, width,
-                      label=text(f"report.{label}", lang), color=_BAR_COLOURS[k])
+        bars = ax.bar(
+            x + (k - 1) * width,
+            values,
+            width,
+            label=text(f"report.{label}", lang),
+            color=_BAR_COLOURS[k],
+        )
         ax.bar_label(bars, fmt="%.1f", fontsize=8, padding=2)
     ax.set_xticks(x, [text(f"report.{crop}", lang) for crop in CROPS], fontsize=10)
     ax.set_ylabel(text("report.wan_mu", lang), fontsize=10)
@@ -165,8 +221,15 @@ def draw_forage_counties(axes: list[Axes], inputs: PacketInputs, lang: str) -> N
         ax.barh(y + 0.2, needed, 0.4, label=text("report.needed", lang), color=_BAR_COLOURS[1])
         ax.set_yticks(y, labels, fontsize=9)
         ax.invert_yaxis()
-        ax.set_title(text("report.forage_panel", lang, crop=text(f"report.{crop}", lang),
-                          year=int(totals["year"].max())), fontsize=11)
+        ax.set_title(
+            text(
+                "report.forage_panel",
+                lang,
+                crop=text(f"report.{crop}", lang),
+                year=int(totals["year"].max()),
+            ),
+            fontsize=11,
+        )
         ax.grid(axis="x", alpha=0.3)
     axes[0].legend(fontsize=9, loc="lower right")
 
@@ -179,8 +242,16 @@ def draw_water(ax: Axes, inputs: PacketInputs, place: Place, lang: str) -> None:
     cap = totals["water_cap_m3_per_yr"].to_numpy(dtype=float)
     colours = ["#d73027" if u > c else "#4575b4" for u, c in zip(use, cap, strict=True)]
     ax.bar(years, use, color=colours, label=text("report.water_use", lang))
-    ax.plot(years, cap, color="black", linewidth=2, marker="_", markersize=30,
-            linestyle="--", label=text("report.water_cap", lang))
+    ax.plot(
+        years,
+        cap,
+        color="black",
+        linewidth=2,
+        marker="_",
+        markersize=30,
+        linestyle="--",
+        label=text("report.water_cap", lang),
+    )
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_ylabel(text("report.m3", lang), fontsize=10)
     ax.set_title(text("report.water_title", lang), fontsize=12)
@@ -192,20 +263,36 @@ def draw_load(ax: Axes, inputs: PacketInputs, place: Place, lang: str) -> None:
     """Manure load index (N and P) by year with the warning (0.7) and overload (1.0) lines."""
     checks = inputs.result.checks
     rows = checks[checks["adcode"] == place.adcode]
-    for check, label, colour in (("manure_load_index_n", "load_n", "#4575b4"),
-                                 ("manure_load_index_p", "load_p", "#d73027")):
+    for check, label, colour in (
+        ("manure_load_index_n", "load_n", "#4575b4"),
+        ("manure_load_index_p", "load_p", "#d73027"),
+    ):
         series = rows[rows["check"] == check].sort_values("year")
         if series.empty:
             continue
-        ax.plot(series["year"].astype(int).astype(str), series["value"].astype(float),
-                marker="o", color=colour, label=text(f"report.{label}", lang), linewidth=2)
+        ax.plot(
+            series["year"].astype(int).astype(str),
+            series["value"].astype(float),
+            marker="o",
+            color=colour,
+            label=text(f"report.{label}", lang),
+            linewidth=2,
+        )
         warn = float(series["warning_limit"].iloc[0])
         limit = float(series["limit"].iloc[0])
     if not rows[rows["check"].str.startswith("manure_load_index")].empty:
-        ax.axhline(warn, color="#f39c12", linestyle=":",
-                   label=text("report.load_warn", lang, value=f"{warn:g}"))
-        ax.axhline(limit, color="black", linestyle="--",
-                   label=text("report.load_limit", lang, value=f"{limit:g}"))
+        ax.axhline(
+            warn,
+            color="#f39c12",
+            linestyle=":",
+            label=text("report.load_warn", lang, value=f"{warn:g}"),
+        )
+        ax.axhline(
+            limit,
+            color="black",
+            linestyle="--",
+            label=text("report.load_limit", lang, value=f"{limit:g}"),
+        )
     loads = rows.loc[rows["check"].str.startswith("manure_load_index"), "value"].astype(float)
     ax.set_ylim(0, max(1.2, 1.1 * float(loads.max())) if not loads.empty else 1.2)
     ax.set_title(text("report.load_title", lang), fontsize=12)

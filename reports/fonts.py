@@ -24,8 +24,15 @@ CJK_FONT_FILES: Final[tuple[str, ...]] = (
 )
 #: Family names accepted when matplotlib already knows the font.
 CJK_FAMILIES: Final[tuple[str, ...]] = (
-    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans CJK JP",
-    "Source Han Sans SC", "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Source Han Sans SC",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "AR PL UMing CN",
 )
 
 
@@ -43,8 +50,13 @@ def cjk_family() -> str | None:
 def font_rc(family: str | None) -> dict[RcKeyType, object]:
     """Return matplotlib rc settings that use ``family`` (if any) with DejaVu Sans after it."""
     families = [family, "DejaVu Sans"] if family else ["DejaVu Sans"]
-    return {"font.family": "sans-serif", "font.sans-serif": families,
-            "axes.unicode_minus": False, "pdf.fonttype": 42, "svg.fonttype": "path"}
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": families,
+        "axes.unicode_minus": False,
+        "pdf.fonttype": 42,
+        "svg.fonttype": "path",
+    }
 
 
 @contextmanager

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from reports.content import Place
 
 
-def write_county_packet(inputs: PacketInputs, county: str | None, out_dir: Path, *,
-                        lang: str = "zh") -> ReportFiles:
+def write_county_packet(
+    inputs: PacketInputs, county: str | None, out_dir: Path, *, lang: str = "zh"
+) -> ReportFiles:
     """Write ``report_<adcode>.html|.pdf|.xlsx`` for ``county`` (None: the city).
 
     Figures and the PDF use Chinese only if a CJK font is installed (`reports.fonts`);
@@ -54,8 +55,12 @@ def write_county_packet(inputs: PacketInputs, county: str | None, out_dir: Path,
     view = _view(inputs, place, lang, font_missing=False)
     write_html(view, figures, stem.with_suffix(".html"))
     write_workbook(_tables(view), stem.with_suffix(".xlsx"), view.lang)
-    return ReportFiles(html=stem.with_suffix(".html"), pdf=stem.with_suffix(".pdf"),
-                       xlsx=stem.with_suffix(".xlsx"), pdf_pages=pages)
+    return ReportFiles(
+        html=stem.with_suffix(".html"),
+        pdf=stem.with_suffix(".pdf"),
+        xlsx=stem.with_suffix(".xlsx"),
+        pdf_pages=pages,
+    )
 
 
 def _check_county(inputs: PacketInputs, county: str | None) -> None:
@@ -64,8 +69,9 @@ def _check_county(inputs: PacketInputs, county: str | None) -> None:
         return
     listed = ", ".join(f"{a} {n}" for a, n in zip(known, inputs.counties["name_zh"], strict=True))
     msg = f"County {county!r} is not a county of {inputs.region_id}; use one of: {listed}."
-    raise ParameterError(msg, zh=f"{county!r} 不是 {inputs.region_name_zh} 的旗县区代码；"
-                                 f"可用：{listed}。")
+    raise ParameterError(
+        msg, zh=f"{county!r} 不是 {inputs.region_name_zh} 的旗县区代码；可用：{listed}。"
+    )
 
 
 def _view(inputs: PacketInputs, place: Place, lang: str, *, font_missing: bool) -> PacketView:
@@ -76,17 +82,25 @@ def _view(inputs: PacketInputs, place: Place, lang: str, *, font_missing: bool) 
         notes.append(text("report.note_decisions_demo", lang))
     if font_missing:
         notes.append(text("report.note_font", lang))
-    return PacketView(inputs=inputs, place=place, lang=lang,
-                      sites=sites_table(inputs, place, lang),
-                      parameters=parameters_table(inputs), notes=tuple(notes))
+    return PacketView(
+        inputs=inputs,
+        place=place,
+        lang=lang,
+        sites=sites_table(inputs, place, lang),
+        parameters=parameters_table(inputs),
+        notes=tuple(notes),
+    )
 
 
 def _status_note(inputs: PacketInputs, lang: str) -> str:
     """Return the note on the check statuses, its band and threshold from the coefficients."""
     values = {c.key: float(c.value) for c in inputs.result.coefficients}
-    return text("report.note_status", lang,
-                band=number(values["warning_band_frac"], "frac"),
-                load_warning=f"{values['load_index_warning']:g}")
+    return text(
+        "report.note_status",
+        lang,
+        band=number(values["warning_band_frac"], "frac"),
+        load_warning=f"{values['load_index_warning']:g}",
+    )
 
 
 def _figures(view: PacketView) -> dict[str, str]:
@@ -112,21 +126,35 @@ def _figures(view: PacketView) -> dict[str, str]:
 def _tables(view: PacketView) -> dict[str, pd.DataFrame]:
     inputs, place = view.inputs, view.place
     result = inputs.result
-    county_totals = (result.county_totals if place.is_city else
-                     result.county_totals[result.county_totals["adcode"] == place.adcode])
-    reviews = inputs.reviews if inputs.reviews is not None else pd.DataFrame(
-        columns=["site_id", "decision", "reason", "reviewer", "decided_at"])
+    county_totals = (
+        result.county_totals
+        if place.is_city
+        else result.county_totals[result.county_totals["adcode"] == place.adcode]
+    )
+    reviews = (
+        inputs.reviews
+        if inputs.reviews is not None
+        else pd.DataFrame(columns=["site_id", "decision", "reason", "reviewer", "decided_at"])
+    )
     if not place.is_city:
         reviews = reviews[reviews["site_id"].isin(view.sites["site_id"])]
-    return {"checks": place_checks(inputs, place), "county_totals": county_totals,
-            "city_totals": result.city_totals, "sites": view.sites,
-            "reviews": _named_reviews(reviews, view.sites), "parameters": view.parameters}
+    return {
+        "checks": place_checks(inputs, place),
+        "county_totals": county_totals,
+        "city_totals": result.city_totals,
+        "sites": view.sites,
+        "reviews": _named_reviews(reviews, view.sites),
+        "parameters": view.parameters,
+    }
 
 
 def _named_reviews(reviews: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
     """Return ``reviews`` with each site's ``name`` next to its ``site_id``."""
     names = sites.set_index("site_id")["name"]
     named = reviews.copy()
-    named.insert(list(named.columns).index("site_id") + 1, "name",
-                 named["site_id"].map(names).astype("string"))
+    named.insert(
+        list(named.columns).index("site_id") + 1,
+        "name",
+        named["site_id"].map(names).astype("string"),
+    )
     return named

@@ -21,7 +21,13 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 SHEETS: Final[tuple[str, ...]] = (
-    "checks", "county_totals", "city_totals", "sites", "reviews", "parameters")
+    "checks",
+    "county_totals",
+    "city_totals",
+    "sites",
+    "reviews",
+    "parameters",
+)
 #: Crops whose per-crop columns are named ``<crop>_<quantity>``.
 CROP_PREFIXES: Final[tuple[str, ...]] = ("silage_corn", "alfalfa", "oat_hay")
 #: Widest column in characters (longer text wraps in Excel, it is not cut).

@@ -24,11 +24,21 @@ from problems import Problems
 
 #: Saaty's random consistency index RI(n): mean CI of random reciprocal matrices of size n.
 RANDOM_INDEX: Final[dict[int, float]] = {
-    1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
+    1: 0.0,
+    2: 0.0,
+    3: 0.58,
+    4: 0.90,
+    5: 1.12,
+    6: 1.24,
+    7: 1.32,
+    8: 1.41,
+    9: 1.45,
+    10: 1.49,
 }
 RANDOM_INDEX_SOURCE: Final[str] = (
     "Saaty, T.L. (1990) How to make a decision: the analytic hierarchy process. European "
-    "Journal of Operational Research 48(1), 9-26 (random index table)")
+    "Journal of Operational Research 48(1), 9-26 (random index table)"
+)
 #: Largest consistency ratio Saaty accepts (same source).
 CR_LIMIT: Final[float] = 0.10
 _RECIPROCAL_TOL: Final[float] = 1e-6
@@ -56,9 +66,16 @@ class AhpResult:
 
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-ready dict."""
-        return {"weights": self.weight_map(), "lambda_max": self.lambda_max, "ci": self.ci,
-                "ri": self.ri, "cr": self.cr, "consistent": self.consistent,
-                "cr_limit": CR_LIMIT, "ri_source": self.ri_source}
+        return {
+            "weights": self.weight_map(),
+            "lambda_max": self.lambda_max,
+            "ci": self.ci,
+            "ri": self.ri,
+            "cr": self.cr,
+            "consistent": self.consistent,
+            "cr_limit": CR_LIMIT,
+            "ri_source": self.ri_source,
+        }
 
 
 def ahp_weights(matrix: pd.DataFrame) -> AhpResult:
@@ -92,28 +109,40 @@ def ahp_weights(matrix: pd.DataFrame) -> AhpResult:
     ci = (lambda_max - n) / (n - 1) if n > 2 else 0.0
     ri = RANDOM_INDEX[n]
     cr = ci / ri if ri > 0 else 0.0
-    return AhpResult(keys=tuple(map(str, matrix.index)), weights=tuple(map(float, weights)),
-                     lambda_max=lambda_max, ci=float(ci), ri=ri, cr=float(cr),
-                     consistent=bool(cr < CR_LIMIT))
+    return AhpResult(
+        keys=tuple(map(str, matrix.index)),
+        weights=tuple(map(float, weights)),
+        lambda_max=lambda_max,
+        ci=float(ci),
+        ri=ri,
+        cr=float(cr),
+        consistent=bool(cr < CR_LIMIT),
+    )
 
 
 def _check_matrix(matrix: pd.DataFrame) -> np.ndarray:
     problems = Problems("AHP pairwise matrix", "AHP 判断矩阵")
     if list(map(str, matrix.index)) != list(map(str, matrix.columns)):
-        problems.add(f"row labels {list(matrix.index)} must equal column labels "
-                     f"{list(matrix.columns)} in the same order",
-                     "行标签须与列标签相同且顺序一致")
+        problems.add(
+            f"row labels {list(matrix.index)} must equal column labels "
+            f"{list(matrix.columns)} in the same order",
+            "行标签须与列标签相同且顺序一致",
+        )
         problems.raise_if_any()
     values = matrix.to_numpy(dtype=np.float64)
     n = values.shape[0]
     if not 1 <= n <= max(RANDOM_INDEX):
-        problems.add(f"{n} criteria; the random index is tabulated for 1..{max(RANDOM_INDEX)}",
-                     f"共 {n} 项指标，随机一致性指标仅有 1..{max(RANDOM_INDEX)} 阶")
+        problems.add(
+            f"{n} criteria; the random index is tabulated for 1..{max(RANDOM_INDEX)}",
+            f"共 {n} 项指标，随机一致性指标仅有 1..{max(RANDOM_INDEX)} 阶",
+        )
         problems.raise_if_any()
     labels = list(map(str, matrix.index))
     for i, j in zip(*np.nonzero(~np.isfinite(values) | (values <= 0)), strict=True):
-        problems.add(f"[{labels[i]}, {labels[j]}] = {values[i, j]!r} must be a positive number",
-                     f"[{labels[i]}, {labels[j]}] = {values[i, j]!r} 须为正数")
+        problems.add(
+            f"[{labels[i]}, {labels[j]}] = {values[i, j]!r} must be a positive number",
+            f"[{labels[i]}, {labels[j]}] = {values[i, j]!r} 须为正数",
+        )
     if not problems:
         _check_reciprocal(values, labels, problems)
     problems.raise_if_any(ParameterError)
@@ -123,10 +152,14 @@ def _check_matrix(matrix: pd.DataFrame) -> np.ndarray:
 def _check_reciprocal(values: np.ndarray, labels: list[str], problems: Problems) -> None:
     for i in range(len(labels)):
         if abs(values[i, i] - 1.0) > _RECIPROCAL_TOL:
-            problems.add(f"diagonal [{labels[i]}, {labels[i]}] = {values[i, i]:g} must be 1",
-                         f"对角元 [{labels[i]}, {labels[i]}] = {values[i, i]:g} 须为 1")
+            problems.add(
+                f"diagonal [{labels[i]}, {labels[i]}] = {values[i, i]:g} must be 1",
+                f"对角元 [{labels[i]}, {labels[i]}] = {values[i, i]:g} 须为 1",
+            )
     bad = np.abs(values * values.T - 1.0) > _RECIPROCAL_TOL
     for i, j in zip(*np.nonzero(np.triu(bad, k=1)), strict=True):
-        problems.add(f"[{labels[i]}, {labels[j]}] = {values[i, j]:g} and [{labels[j]}, "
-                     f"{labels[i]}] = {values[j, i]:g} are not reciprocal (product must be 1)",
-                     f"[{labels[i]}, {labels[j]}] 与 [{labels[j]}, {labels[i]}] 不互为倒数")
+        problems.add(
+            f"[{labels[i]}, {labels[j]}] = {values[i, j]:g} and [{labels[j]}, "
+            f"{labels[i]}] = {values[j, i]:g} are not reciprocal (product must be 1)",
+            f"[{labels[i]}, {labels[j]}] 与 [{labels[j]}, {labels[i]}] 不互为倒数",
+        )

@@ -109,14 +109,16 @@ class AllocationParams:
         if not (math.isfinite(self.road_factor) and self.road_factor >= 1):
             problems.add(
                 f"road_factor = {self.road_factor!r} must be >= 1 (road km per straight km)",
-                f"road_factor = {self.road_factor!r} 须 >= 1（道路距离/直线距离）")
+                f"road_factor = {self.road_factor!r} 须 >= 1（道路距离/直线距离）",
+            )
         problems.require_positive("default_haul_radius_km", self.default_haul_radius_km)
         ranks = dict(self.priority_by_status)
         bad = {status: rank for status, rank in ranks.items() if not _is_whole(rank)}
         if bad or not ranks:
             problems.add(
                 f"priority_by_status must map each status to a whole-number rank, got {ranks}",
-                f"priority_by_status 须为每个状态给出整数优先级，当前为 {ranks}")
+                f"priority_by_status 须为每个状态给出整数优先级，当前为 {ranks}",
+            )
         problems.raise_if_any()
         plain = {str(status): int(rank) for status, rank in ranks.items()}
         object.__setattr__(self, "priority_by_status", plain)
@@ -125,8 +127,11 @@ class AllocationParams:
     def from_coefficients(cls, records: Mapping[str, Coefficient]) -> AllocationParams:
         """Build from coefficient records keyed ``road_factor``, ``default_haul_radius_km``
         and ``priority_<status>``."""
-        ranks = {key.removeprefix(PRIORITY_KEY_PREFIX): record.value
-                 for key, record in records.items() if key.startswith(PRIORITY_KEY_PREFIX)}
+        ranks = {
+            key.removeprefix(PRIORITY_KEY_PREFIX): record.value
+            for key, record in records.items()
+            if key.startswith(PRIORITY_KEY_PREFIX)
+        }
         return cls(
             road_factor=records["road_factor"].value,
             default_haul_radius_km=records["default_haul_radius_km"].value,
@@ -221,8 +226,9 @@ def solve_allocation(
     start = time.perf_counter()
     require_layers(farms, parcels)
     farm_tab, parcel_tab = check_farms(farms, params), check_parcels(parcels)
-    require_current(candidates, farm_tab, representative_xy_m(farms, what="farms"),
-                    parcel_tab, params)
+    require_current(
+        candidates, farm_tab, representative_xy_m(farms, what="farms"), parcel_tab, params
+    )
     problem = _ledger_problem(candidates, farm_tab, parcel_tab)
     checked = time.perf_counter()
     solution = solve_ledger(problem, {} if previous is None else previous.lp_cache)
@@ -231,33 +237,52 @@ def solve_allocation(
     allocations = allocation_table(problem, share, farm_tab, parcel_tab)
     farm_rows = farm_table(problem, share, solution.unmet_kg_per_yr, farm_tab, parcel_tab)
     parcel_rows = parcel_table(problem, share, farm_tab, parcel_tab)
-    timings = {"check": checked - start, "lp": solved - checked,
-               "tables": time.perf_counter() - solved}
+    timings = {
+        "check": checked - start,
+        "lp": solved - checked,
+        "tables": time.perf_counter() - solved,
+    }
     return AllocationResult(
-        allocations=allocations, farms=farm_rows, parcels=parcel_rows, solver=SOLVER,
-        solver_status="optimal", n_pairs=len(problem.pair_farm),
+        allocations=allocations,
+        farms=farm_rows,
+        parcels=parcel_rows,
+        solver=SOLVER,
+        solver_status="optimal",
+        n_pairs=len(problem.pair_farm),
         n_components_solved=solution.n_components_solved,
         n_components_reused=solution.n_components_reused,
-        timings_s=timings, lp_cache=dict(solution.cache),
+        timings_s=timings,
+        lp_cache=dict(solution.cache),
     )
 
 
-def allocate(farms: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame,
-             params: AllocationParams) -> AllocationResult:
+def allocate(
+    farms: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, params: AllocationParams
+) -> AllocationResult:
     """Build the candidate pairs and solve the allocation in one call (see `solve_allocation`)."""
     return solve_allocation(build_candidates(farms, parcels, params), farms, parcels, params)
 
 
-def _ledger_problem(candidates: CandidatePairs, farm_tab: FarmTable,
-                    parcel_tab: ParcelTable) -> LedgerProblem:
+def _ledger_problem(
+    candidates: CandidatePairs, farm_tab: FarmTable, parcel_tab: ParcelTable
+) -> LedgerProblem:
     pairs = candidates.pairs
     pair_farm = pd.Index(farm_tab.farm_id).get_indexer(pairs["farm_id"]).astype(np.int64)
     pair_parcel = pairs["parcel_pos"].to_numpy(dtype=np.int64)
-    cap = np.where(farm_tab.basis[pair_farm] == "N",
-                   parcel_tab.n_capacity_kg_per_yr[pair_parcel],
-                   parcel_tab.p_capacity_kg_per_yr[pair_parcel])
-    return LedgerProblem(pair_farm, pair_parcel, cap, pairs["haul_km"].to_numpy(dtype=float),
-                         farm_tab.need_kg_per_yr, farm_tab.priority, len(parcel_tab.parcel_id))
+    cap = np.where(
+        farm_tab.basis[pair_farm] == "N",
+        parcel_tab.n_capacity_kg_per_yr[pair_parcel],
+        parcel_tab.p_capacity_kg_per_yr[pair_parcel],
+    )
+    return LedgerProblem(
+        pair_farm,
+        pair_parcel,
+        cap,
+        pairs["haul_km"].to_numpy(dtype=float),
+        farm_tab.need_kg_per_yr,
+        farm_tab.priority,
+        len(parcel_tab.parcel_id),
+    )
 
 
 def _is_whole(value: object) -> bool:

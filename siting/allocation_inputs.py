@@ -104,8 +104,13 @@ def check_farms(farms: gpd.GeoDataFrame, params: AllocationParams) -> FarmTable:
     _check_in(ids, basis, BASES, "basis", categories)
     status = _column(farms, "status", "").astype(str).to_numpy(dtype=object)
     needs_status = _column(farms, "priority", np.nan).isna().to_numpy()
-    _check_in(ids[needs_status], status[needs_status], tuple(params.priority_by_status),
-              "status", categories)
+    _check_in(
+        ids[needs_status],
+        status[needs_status],
+        tuple(params.priority_by_status),
+        "status",
+        categories,
+    )
     categories.raise_if_any(SchemaError)
     n_need = farms["n_need_kg_per_yr"].to_numpy(dtype=float)
     p_need = farms["p_need_kg_per_yr"].to_numpy(dtype=float)
@@ -113,8 +118,13 @@ def check_farms(farms: gpd.GeoDataFrame, params: AllocationParams) -> FarmTable:
     radius = np.where(np.isnan(radius), params.default_haul_radius_km, radius)
     values = Problems("farms", "牧场")
     _check_non_negative(ids, {"n_need_kg_per_yr": n_need, "p_need_kg_per_yr": p_need}, values)
-    _check_where(ids, ~(np.isfinite(radius) & (radius > 0)), "haul_radius_km must be > 0",
-                 "haul_radius_km 须大于 0", values)
+    _check_where(
+        ids,
+        ~(np.isfinite(radius) & (radius > 0)),
+        "haul_radius_km must be > 0",
+        "haul_radius_km 须大于 0",
+        values,
+    )
     values.raise_if_any()
     priority = _priorities(farms, status, needs_status, params)
     need = np.where(basis == "N", n_need, p_need)
@@ -140,8 +150,9 @@ def check_parcels(parcels: gpd.GeoDataFrame) -> ParcelTable:
     values = Problems("parcels", "地块")
     _check_non_negative(ids, columns, values)
     values.raise_if_any()
-    return ParcelTable(ids, columns["area_mu"], columns["n_capacity_kg_per_yr"],
-                       columns["p_capacity_kg_per_yr"])
+    return ParcelTable(
+        ids, columns["area_mu"], columns["n_capacity_kg_per_yr"], columns["p_capacity_kg_per_yr"]
+    )
 
 
 def representative_xy_m(features: gpd.GeoDataFrame, *, what: str) -> np.ndarray:
@@ -154,8 +165,7 @@ def representative_xy_m(features: gpd.GeoDataFrame, *, what: str) -> np.ndarray:
     """
     check = check_present(features)
     if check.problems:
-        raise geometry_problems_error(check.problems, source_name=what,
-                                      n_features=len(features))
+        raise geometry_problems_error(check.problems, source_name=what, n_features=len(features))
     points = shapely.point_on_surface(np.asarray(features.geometry.array, dtype=object))
     return shapely.get_coordinates(points).reshape(len(features), 2)
 
@@ -191,29 +201,47 @@ def _check_where(ids: np.ndarray, bad: np.ndarray, en: str, zh: str, problems: P
 
 def _check_unique(ids: np.ndarray, name: str, problems: Problems) -> None:
     duplicated = pd.Series(ids).duplicated(keep=False).to_numpy()
-    _check_where(ids, duplicated, f"{name} values must be unique; duplicated",
-                 f"{name} 不得重复；重复值", problems)
+    _check_where(
+        ids,
+        duplicated,
+        f"{name} values must be unique; duplicated",
+        f"{name} 不得重复；重复值",
+        problems,
+    )
 
 
-def _check_in(ids: np.ndarray, values: np.ndarray, allowed: tuple[str, ...], name: str,
-              problems: Problems) -> None:
+def _check_in(
+    ids: np.ndarray, values: np.ndarray, allowed: tuple[str, ...], name: str, problems: Problems
+) -> None:
     bad = ~np.isin(values, np.asarray(allowed, dtype=object))
-    _check_where(ids, bad, f"{name} must be one of {', '.join(allowed)}; not so for",
-                 f"{name} 须为 {'、'.join(allowed)} 之一，以下不符", problems)
+    _check_where(
+        ids,
+        bad,
+        f"{name} must be one of {', '.join(allowed)}; not so for",
+        f"{name} 须为 {'、'.join(allowed)} 之一，以下不符",
+        problems,
+    )
 
 
-def _check_non_negative(ids: np.ndarray, columns: dict[str, np.ndarray],
-                        problems: Problems) -> None:
+def _check_non_negative(
+    ids: np.ndarray, columns: dict[str, np.ndarray], problems: Problems
+) -> None:
     for name, values in columns.items():
         bad = ~(np.isfinite(values) & (values >= 0))
         if bad.any():
             example = float(values[bad][0])
-            _check_where(ids, bad, f"{name} must be a finite number >= 0, not {example:g}, for",
-                         f"{name} 须为非负有限数（{example:g} 不符），涉及", problems)
+            _check_where(
+                ids,
+                bad,
+                f"{name} must be a finite number >= 0, not {example:g}, for",
+                f"{name} 须为非负有限数（{example:g} 不符），涉及",
+                problems,
+            )
 
 
-def _priorities(farms: pd.DataFrame, status: np.ndarray, needs_status: np.ndarray,
-                params: AllocationParams) -> np.ndarray:
+def _priorities(
+    farms: pd.DataFrame, status: np.ndarray, needs_status: np.ndarray, params: AllocationParams
+) -> np.ndarray:
     """Return the service rank of every farm: ``priority`` if given, else by ``status``."""
     from_status = np.array([params.priority_by_status.get(s, 0) for s in status], dtype=np.int64)
     given = _column(farms, "priority", 0).to_numpy(dtype=float)

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 FARM_ID_SEPARATOR: str = ";"
 
 
-def allocation_table(problem: LedgerProblem, share: np.ndarray, farms: FarmTable,
-                     parcels: ParcelTable) -> pd.DataFrame:
+def allocation_table(
+    problem: LedgerProblem, share: np.ndarray, farms: FarmTable, parcels: ParcelTable
+) -> pd.DataFrame:
     """Return one row per (farm, parcel) with a share > 0.
 
     Columns: ``farm_id``, ``parcel_id``, ``share_frac`` (of the parcel's land, 0-1),
@@ -25,20 +26,27 @@ def allocation_table(problem: LedgerProblem, share: np.ndarray, farms: FarmTable
     used = np.flatnonzero(share > 0)
     farm, parcel, part = problem.pair_farm[used], problem.pair_parcel[used], share[used]
     haul_km = problem.pair_haul_km[used]
-    return pd.DataFrame({
-        "farm_id": farms.farm_id[farm],
-        "parcel_id": parcels.parcel_id[parcel],
-        "share_frac": part,
-        "area_mu": part * parcels.area_mu[parcel],
-        "n_kg_per_yr": part * parcels.n_capacity_kg_per_yr[parcel],
-        "p_kg_per_yr": part * parcels.p_capacity_kg_per_yr[parcel],
-        "haul_km": haul_km,
-        "nutrient_kg_km_per_yr": part * problem.pair_cap_kg_per_yr[used] * haul_km,
-    })
+    return pd.DataFrame(
+        {
+            "farm_id": farms.farm_id[farm],
+            "parcel_id": parcels.parcel_id[parcel],
+            "share_frac": part,
+            "area_mu": part * parcels.area_mu[parcel],
+            "n_kg_per_yr": part * parcels.n_capacity_kg_per_yr[parcel],
+            "p_kg_per_yr": part * parcels.p_capacity_kg_per_yr[parcel],
+            "haul_km": haul_km,
+            "nutrient_kg_km_per_yr": part * problem.pair_cap_kg_per_yr[used] * haul_km,
+        }
+    )
 
 
-def farm_table(problem: LedgerProblem, share: np.ndarray, unmet_kg_per_yr: np.ndarray,
-               farms: FarmTable, parcels: ParcelTable) -> pd.DataFrame:
+def farm_table(
+    problem: LedgerProblem,
+    share: np.ndarray,
+    unmet_kg_per_yr: np.ndarray,
+    farms: FarmTable,
+    parcels: ParcelTable,
+) -> pd.DataFrame:
     """Return one row per farm (input order).
 
     Columns: ``farm_id``, ``priority``, ``basis`` ("N"/"P"), ``need_kg_per_yr``,
@@ -59,25 +67,28 @@ def farm_table(problem: LedgerProblem, share: np.ndarray, unmet_kg_per_yr: np.nd
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_haul_km = np.where(allocated > 0, kg_km / allocated, np.nan)
         unmet_frac = np.where(need > 0, unmet_kg_per_yr / need, 0.0)
-    return pd.DataFrame({
-        "farm_id": farms.farm_id,
-        "priority": farms.priority,
-        "basis": farms.basis,
-        "need_kg_per_yr": need,
-        "allocated_kg_per_yr": allocated,
-        "unmet_kg_per_yr": unmet_kg_per_yr,
-        "unmet_frac": unmet_frac,
-        "allocated_n_kg_per_yr": per_farm(share * parcels.n_capacity_kg_per_yr[parcel]),
-        "allocated_p_kg_per_yr": per_farm(share * parcels.p_capacity_kg_per_yr[parcel]),
-        "land_allocated_mu": per_farm(share * parcels.area_mu[parcel]),
-        "mean_haul_km": mean_haul_km,
-        "n_parcels": np.bincount(farm[share > 0], minlength=n_farms),
-        "n_candidate_parcels": np.bincount(farm, minlength=n_farms),
-    })
+    return pd.DataFrame(
+        {
+            "farm_id": farms.farm_id,
+            "priority": farms.priority,
+            "basis": farms.basis,
+            "need_kg_per_yr": need,
+            "allocated_kg_per_yr": allocated,
+            "unmet_kg_per_yr": unmet_kg_per_yr,
+            "unmet_frac": unmet_frac,
+            "allocated_n_kg_per_yr": per_farm(share * parcels.n_capacity_kg_per_yr[parcel]),
+            "allocated_p_kg_per_yr": per_farm(share * parcels.p_capacity_kg_per_yr[parcel]),
+            "land_allocated_mu": per_farm(share * parcels.area_mu[parcel]),
+            "mean_haul_km": mean_haul_km,
+            "n_parcels": np.bincount(farm[share > 0], minlength=n_farms),
+            "n_candidate_parcels": np.bincount(farm, minlength=n_farms),
+        }
+    )
 
 
-def parcel_table(problem: LedgerProblem, share: np.ndarray, farms: FarmTable,
-                 parcels: ParcelTable) -> pd.DataFrame:
+def parcel_table(
+    problem: LedgerProblem, share: np.ndarray, farms: FarmTable, parcels: ParcelTable
+) -> pd.DataFrame:
     """Return one row per parcel (input order).
 
     Columns: ``parcel_id``, ``used_frac`` (0-1), ``n_farms``, ``farm_ids`` (the farms using
@@ -89,17 +100,20 @@ def parcel_table(problem: LedgerProblem, share: np.ndarray, farms: FarmTable,
     remaining = 1.0 - used
     taken = share > 0
     parcel = problem.pair_parcel[taken]
-    return pd.DataFrame({
-        "parcel_id": parcels.parcel_id,
-        "used_frac": used,
-        "n_farms": np.bincount(parcel, minlength=n_parcels),
-        "farm_ids": _joined_by_parcel(parcel, farms.farm_id[problem.pair_farm[taken]],
-                                      n_parcels),
-        "remaining_frac": remaining,
-        "remaining_area_mu": remaining * parcels.area_mu,
-        "remaining_n_capacity_kg_per_yr": remaining * parcels.n_capacity_kg_per_yr,
-        "remaining_p_capacity_kg_per_yr": remaining * parcels.p_capacity_kg_per_yr,
-    })
+    return pd.DataFrame(
+        {
+            "parcel_id": parcels.parcel_id,
+            "used_frac": used,
+            "n_farms": np.bincount(parcel, minlength=n_parcels),
+            "farm_ids": _joined_by_parcel(
+                parcel, farms.farm_id[problem.pair_farm[taken]], n_parcels
+            ),
+            "remaining_frac": remaining,
+            "remaining_area_mu": remaining * parcels.area_mu,
+            "remaining_n_capacity_kg_per_yr": remaining * parcels.n_capacity_kg_per_yr,
+            "remaining_p_capacity_kg_per_yr": remaining * parcels.p_capacity_kg_per_yr,
+        }
+    )
 
 
 def _joined_by_parcel(parcel: np.ndarray, farm_ids: np.ndarray, n_parcels: int) -> np.ndarray:
@@ -114,5 +128,5 @@ def _joined_by_parcel(parcel: np.ndarray, farm_ids: np.ndarray, n_parcels: int) 
     single = starts[counts == 1]
     joined[parcel[single]] = farm_ids[single]
     for start, count in zip(starts[counts > 1], counts[counts > 1], strict=True):
-        joined[parcel[start]] = FARM_ID_SEPARATOR.join(farm_ids[start:start + count])
+        joined[parcel[start]] = FARM_ID_SEPARATOR.join(farm_ids[start : start + count])
     return joined

@@ -47,9 +47,15 @@ if TYPE_CHECKING:
     from siting.criteria import ConstraintLayers, SitingParams
 
 #: Columns `add_site_needs` adds (besides ``adcode`` and ``forage_need_basis``).
-NEED_COLUMNS = ("absorption_need_mu", "absorption_land_n_mu", "absorption_land_p_mu",
-                "forage_need_mu", "water_need_m3_per_yr", "absorption_need_low_mu",
-                "absorption_need_high_mu")
+NEED_COLUMNS = (
+    "absorption_need_mu",
+    "absorption_land_n_mu",
+    "absorption_land_p_mu",
+    "forage_need_mu",
+    "water_need_m3_per_yr",
+    "absorption_need_low_mu",
+    "absorption_need_high_mu",
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,8 +81,7 @@ def site_counties(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None) ->
     if counties is None or not len(sites):
         return out
     points = gpd.GeoDataFrame(geometry=sites.geometry.representative_point(), crs=sites.crs)
-    joined = gpd.sjoin(points, counties[["adcode", "geometry"]], predicate="within",
-                       how="left")
+    joined = gpd.sjoin(points, counties[["adcode", "geometry"]], predicate="within", how="left")
     first: pd.Series = joined[~joined.index.duplicated()]["adcode"]
     return first.where(first.notna(), None).astype(object)
 
@@ -87,14 +92,22 @@ def site_needs(sites: gpd.GeoDataFrame, inputs: NeedInputs) -> dict[str, HerdNee
     ``sites`` has ``site_id``, ``dairy_cow_head`` (head), ``adcode`` and a footprint.
     """
     lands = site_receiving_lands(sites, inputs)
-    return {str(sid): herd_needs(Herd.dairy(float(h)), lands[str(sid)], inputs.params,
-                                 adcode=None if a is None or pd.isna(a) else str(a))
-            for sid, h, a in zip(sites["site_id"], sites["dairy_cow_head"], sites["adcode"],
-                                 strict=True)}
+    return {
+        str(sid): herd_needs(
+            Herd.dairy(float(h)),
+            lands[str(sid)],
+            inputs.params,
+            adcode=None if a is None or pd.isna(a) else str(a),
+        )
+        for sid, h, a in zip(
+            sites["site_id"], sites["dairy_cow_head"], sites["adcode"], strict=True
+        )
+    }
 
 
-def _need_columns(sites: gpd.GeoDataFrame, needs: NeedInputs | None,
-                  params: SitingParams) -> pd.DataFrame:
+def _need_columns(
+    sites: gpd.GeoDataFrame, needs: NeedInputs | None, params: SitingParams
+) -> pd.DataFrame:
     """Needs of every site as columns; NaN (and the per-cow forage) without ``needs``."""
     herd = sites["dairy_cow_head"].astype(float)
     table = pd.DataFrame(np.nan, index=sites.index, columns=list(NEED_COLUMNS))
@@ -104,21 +117,32 @@ def _need_columns(sites: gpd.GeoDataFrame, needs: NeedInputs | None,
         for k, sid in zip(sites.index, sites["site_id"].astype(str), strict=True):
             need = by_site[sid]
             table.loc[k, list(NEED_COLUMNS)] = [
-                need.absorption_land_need_mu, need.absorption_land_n_mu,
-                need.absorption_land_p_mu, need.forage_land_mu, need.water_need_m3_per_yr,
-                *need.absorption_land_need_range_mu]
-            table.loc[k, ["absorption_basis", "receiving_land"]] = [need.binding_basis,
-                                                                    need.land.source]
-    table["forage_need_basis"] = np.where(table["forage_need_mu"].notna(), "siting.forage",
-                                          "per-cow parameter")
+                need.absorption_land_need_mu,
+                need.absorption_land_n_mu,
+                need.absorption_land_p_mu,
+                need.forage_land_mu,
+                need.water_need_m3_per_yr,
+                *need.absorption_land_need_range_mu,
+            ]
+            table.loc[k, ["absorption_basis", "receiving_land"]] = [
+                need.binding_basis,
+                need.land.source,
+            ]
+    table["forage_need_basis"] = np.where(
+        table["forage_need_mu"].notna(), "siting.forage", "per-cow parameter"
+    )
     table["forage_need_mu"] = table["forage_need_mu"].fillna(
-        herd * params.forage_land_mu_per_cow.value)
+        herd * params.forage_land_mu_per_cow.value
+    )
     return table
 
 
-def add_site_needs(sites: gpd.GeoDataFrame, needs: NeedInputs | None,
-                   params: SitingParams, counties: gpd.GeoDataFrame | None = None,
-                   ) -> gpd.GeoDataFrame:
+def add_site_needs(
+    sites: gpd.GeoDataFrame,
+    needs: NeedInputs | None,
+    params: SitingParams,
+    counties: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
     """Return a copy of ``sites`` with ``adcode`` and the needs listed in the module doc.
 
     Existing non-null values are kept; with ``needs`` None the absorption need and water
@@ -138,9 +162,14 @@ def add_site_needs(sites: gpd.GeoDataFrame, needs: NeedInputs | None,
 
 
 def assess_sites(
-    sites: gpd.GeoDataFrame, layers: ConstraintLayers, params: SitingParams,
-    weights: CriteriaWeights, *, needs: NeedInputs | None = None,
-    terrain: pd.DataFrame | None = None, delta_frac: float = 0.2,
+    sites: gpd.GeoDataFrame,
+    layers: ConstraintLayers,
+    params: SitingParams,
+    weights: CriteriaWeights,
+    *,
+    needs: NeedInputs | None = None,
+    terrain: pd.DataFrame | None = None,
+    delta_frac: float = 0.2,
 ) -> SiteAssessment:
     """Score candidate sites and check how stable their ranks are.
 
@@ -167,6 +196,6 @@ def assess_sites(
     require_crs(sites, what="candidate sites")
     prepared = add_site_needs(sites.to_crs(layers.crs), needs, params, layers.counties)
     scores = score_sites(prepared, layers, params, weights, terrain=terrain)
-    return SiteAssessment(scores=scores,
-                          sensitivity=weight_sensitivity(scores, delta_frac=delta_frac),
-                          sites=prepared)
+    return SiteAssessment(
+        scores=scores, sensitivity=weight_sensitivity(scores, delta_frac=delta_frac), sites=prepared
+    )

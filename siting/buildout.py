@@ -82,8 +82,12 @@ class BuildoutResult:
 
     def status_counts(self) -> pd.DataFrame:
         """Return the number of checks per scope, adcode, year and status."""
-        return (self.checks.groupby(["scope", "adcode", "year", "status"]).size()
-                .unstack("status", fill_value=0).reset_index())
+        return (
+            self.checks.groupby(["scope", "adcode", "year", "status"])
+            .size()
+            .unstack("status", fill_value=0)
+            .reset_index()
+        )
 
 
 def city_totals(county_totals: pd.DataFrame, city_adcode: str) -> pd.DataFrame:
@@ -99,8 +103,10 @@ def _check_years(years: Sequence[int]) -> tuple[int, ...]:
         problems.add("no year given; give e.g. 2021, 2023", "没有年份；请给出如 2021、2023")
     bad = [y for y in years if not (isinstance(y, int) and _MIN_YEAR <= y <= _MAX_YEAR)]
     if bad:
-        problems.add(f"years {bad} are not whole years between {_MIN_YEAR} and {_MAX_YEAR}",
-                     f"年份 {bad} 无效")
+        problems.add(
+            f"years {bad} are not whole years between {_MIN_YEAR} and {_MAX_YEAR}",
+            f"年份 {bad} 无效",
+        )
     problems.raise_if_any()
     return tuple(sorted(set(years)))
 
@@ -108,17 +114,24 @@ def _check_years(years: Sequence[int]) -> tuple[int, ...]:
 def _check_allocation(allocation: pd.DataFrame, farm_ids: set[str]) -> pd.DataFrame:
     missing = [c for c in ALLOCATION_COLUMNS if c not in allocation.columns]
     if missing:
-        msg = (f"The allocation (ledger farm table) lacks {', '.join(missing)}; pass "
-               "AllocationResult.farms.")
+        msg = (
+            f"The allocation (ledger farm table) lacks {', '.join(missing)}; pass "
+            "AllocationResult.farms."
+        )
         raise SchemaError(msg, zh=f"消纳分配表缺少列：{'、'.join(missing)}。")
-    table = pd.DataFrame({"farm_id": allocation["farm_id"].astype(str),
-                          **{c: pd.to_numeric(allocation[c], errors="coerce")
-                             for c in ALLOCATION_COLUMNS[1:]}})
+    table = pd.DataFrame(
+        {
+            "farm_id": allocation["farm_id"].astype(str),
+            **{c: pd.to_numeric(allocation[c], errors="coerce") for c in ALLOCATION_COLUMNS[1:]},
+        }
+    )
     unknown = sorted(set(table["farm_id"]) - farm_ids)
     absent = sorted(farm_ids - set(table["farm_id"]))
     if unknown or absent:
-        msg = (f"The allocation does not match the scenario's farms (not in the scenario: "
-               f"{unknown or '-'}; without allocation: {absent or '-'}). Run the ledger again.")
+        msg = (
+            f"The allocation does not match the scenario's farms (not in the scenario: "
+            f"{unknown or '-'}; without allocation: {absent or '-'}). Run the ledger again."
+        )
         raise ParameterError(msg, zh="消纳分配与方案牧场不一致，请重新运行消纳台账。")
     return table
 
@@ -171,19 +184,35 @@ def run_buildout(
         raise ParameterError(msg, zh=f"supply_from {supply_from!r} 须为 parcels 或 targets")
     checked_years = _check_years(list(years))
     table = check_farms(farms, region.adcodes)
-    ledger = (None if allocation is None
-              else _check_allocation(allocation, set(table["farm_id"])))
-    farm_years = farms_by_year(table, checked_years, parameters.buildout, parameters.nutrients,
-                               routes=parameters.routes, baseline_years=_baseline_years(region))
-    county = pd.concat([county_totals_for_year(farm_years, region, parameters, year,
-                                               allocation=ledger, supply_from=supply_from)
-                        for year in checked_years], ignore_index=True).assign(scope="county")
+    ledger = None if allocation is None else _check_allocation(allocation, set(table["farm_id"]))
+    farm_years = farms_by_year(
+        table,
+        checked_years,
+        parameters.buildout,
+        parameters.nutrients,
+        routes=parameters.routes,
+        baseline_years=_baseline_years(region),
+    )
+    county = pd.concat(
+        [
+            county_totals_for_year(
+                farm_years, region, parameters, year, allocation=ledger, supply_from=supply_from
+            )
+            for year in checked_years
+        ],
+        ignore_index=True,
+    ).assign(scope="county")
     city = city_totals(county, region.city_adcode)
-    checks = finish([*_rows(county, region, parameters, supply_from),
-                     *_rows(city, region, parameters, supply_from),
-                     *city_rows(city, region, parameters)])
-    return BuildoutResult(checks, county, city, farm_years, checked_years, supply_from,
-                          parameters.coefficients())
+    checks = finish(
+        [
+            *_rows(county, region, parameters, supply_from),
+            *_rows(city, region, parameters, supply_from),
+            *city_rows(city, region, parameters),
+        ]
+    )
+    return BuildoutResult(
+        checks, county, city, farm_years, checked_years, supply_from, parameters.coefficients()
+    )
 
 
 def _baseline_years(region: BuildoutRegion) -> list[int]:
@@ -191,11 +220,18 @@ def _baseline_years(region: BuildoutRegion) -> list[int]:
     return [] if "year" not in herd.columns else [int(y) for y in herd["year"].unique()]
 
 
-def _rows(totals: pd.DataFrame, region: BuildoutRegion, parameters: RegionParams,
-          supply_from: str) -> list[pd.DataFrame]:
-    rows = [*self_sufficiency_rows(totals, region, parameters),
-            *forage_area_rows(totals, region, parameters, grown=False)]
+def _rows(
+    totals: pd.DataFrame, region: BuildoutRegion, parameters: RegionParams, supply_from: str
+) -> list[pd.DataFrame]:
+    rows = [
+        *self_sufficiency_rows(totals, region, parameters),
+        *forage_area_rows(totals, region, parameters, grown=False),
+    ]
     if supply_from == "parcels":
         rows += forage_area_rows(totals, region, parameters, grown=True)
-    return [*rows, *manure_rows(totals, parameters, region), *unmet_rows(totals),
-            *water_rows(totals, parameters, region)]
+    return [
+        *rows,
+        *manure_rows(totals, parameters, region),
+        *unmet_rows(totals),
+        *water_rows(totals, parameters, region),
+    ]

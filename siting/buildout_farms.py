@@ -32,15 +32,26 @@ FARM_STATUSES: Final[tuple[str, ...]] = ("existing", "under_construction", "prop
 BASELINE_STATUS: Final[str] = "existing"
 #: Herd columns (plan-store names) carried through the build-out.
 HERD_COLUMNS: Final[tuple[str, ...]] = (
-    "dairy_cow_head", "goat_head", "beef_cattle_head", "sheep_head", "pig_head", "poultry_head")
+    "dairy_cow_head",
+    "goat_head",
+    "beef_cattle_head",
+    "sheep_head",
+    "pig_head",
+    "poultry_head",
+)
 #: Other names of a herd column (herd tables written before the vocabulary pass call dairy
 #: goats dairy_goat_head; `layers.herd` reads those as goat_head already).
 HERD_ALIASES: Final[dict[str, str]] = {"dairy_goat_head": "goat_head"}
 #: Herd column -> species key of the 2018 guide's PE table. ``dairy_cow_head`` counts all dairy
 #: cattle, young stock included (the guide counts 奶牛 on stock; it has no young-stock factor).
 SPECIES_OF_COLUMN: Final[dict[str, str]] = {
-    "dairy_cow_head": "dairy_cow", "goat_head": "goat", "beef_cattle_head": "beef_cattle",
-    "sheep_head": "sheep", "pig_head": "pig", "poultry_head": "poultry"}
+    "dairy_cow_head": "dairy_cow",
+    "goat_head": "goat",
+    "beef_cattle_head": "beef_cattle",
+    "sheep_head": "sheep",
+    "pig_head": "pig",
+    "poultry_head": "poultry",
+}
 REQUIRED_FARM_COLUMNS: Final[tuple[str, ...]] = ("farm_id", "adcode", "status", "start_year")
 _ADCODE = re.compile(r"^\d{6}$")
 _MAX_LISTED: Final[int] = 10
@@ -79,33 +90,67 @@ def check_farms(farms: pd.DataFrame, adcodes: Sequence[str]) -> pd.DataFrame:
     """
     missing = [c for c in REQUIRED_FARM_COLUMNS if c not in farms.columns]
     if missing:
-        msg = (f"The scenario's farm table lacks the column(s) {', '.join(missing)} (has: "
-               f"{', '.join(map(str, farms.columns))}).")
+        msg = (
+            f"The scenario's farm table lacks the column(s) {', '.join(missing)} (has: "
+            f"{', '.join(map(str, farms.columns))})."
+        )
         raise SchemaError(msg, zh=f"方案牧场表缺少列：{'、'.join(missing)}。")
     ids = farms["farm_id"].astype("string").fillna("").to_numpy(dtype=object)
     problems = Problems("scenario farms", "方案牧场")
     _flag(problems, ids, ids == "", "have an empty farm_id", "的编号为空")
-    _flag(problems, ids, pd.Series(ids).duplicated(keep=False).to_numpy(),
-          "repeat a farm_id", "编号重复")
+    _flag(
+        problems,
+        ids,
+        pd.Series(ids).duplicated(keep=False).to_numpy(),
+        "repeat a farm_id",
+        "编号重复",
+    )
     adcode = farms["adcode"].astype("string").fillna("").to_numpy(dtype=object)
     bad_county = np.array([not (_ADCODE.match(a) and a in set(adcodes)) for a in adcode])
-    _flag(problems, ids, bad_county, f"have an adcode outside the region ({_listed(adcodes)})",
-          "的县代码不在本地区内")
+    _flag(
+        problems,
+        ids,
+        bad_county,
+        f"have an adcode outside the region ({_listed(adcodes)})",
+        "的县代码不在本地区内",
+    )
     status = farms["status"].astype("string").fillna("").to_numpy(dtype=object)
-    _flag(problems, ids, ~np.isin(status, FARM_STATUSES),
-          f"have a status not in {', '.join(FARM_STATUSES)}", "的状态无效")
+    _flag(
+        problems,
+        ids,
+        ~np.isin(status, FARM_STATUSES),
+        f"have a status not in {', '.join(FARM_STATUSES)}",
+        "的状态无效",
+    )
     start = pd.to_numeric(farms["start_year"], errors="coerce").to_numpy(dtype=float)
     no_start = (status != BASELINE_STATUS) & ~((start % 1) == 0)
-    _flag(problems, ids, no_start, "need a whole start_year (they are not existing farms)",
-          "须填写开工/投产年份（整数）")
+    _flag(
+        problems,
+        ids,
+        no_start,
+        "need a whole start_year (they are not existing farms)",
+        "须填写开工/投产年份（整数）",
+    )
     herd = herd_columns(farms)
     for column, values in herd.items():
-        _flag(problems, ids, ~(values >= 0), f"have {column} that is not a number >= 0",
-              f"的 {column} 不是不小于 0 的数")
+        _flag(
+            problems,
+            ids,
+            ~(values >= 0),
+            f"have {column} that is not a number >= 0",
+            f"的 {column} 不是不小于 0 的数",
+        )
     problems.raise_if_any()
-    return pd.DataFrame({"farm_id": ids.astype(str), "adcode": adcode.astype(str),
-                         "status": status.astype(str), "start_year": start,
-                         "manure_route": _route_keys(farms), **herd})
+    return pd.DataFrame(
+        {
+            "farm_id": ids.astype(str),
+            "adcode": adcode.astype(str),
+            "status": status.astype(str),
+            "start_year": start,
+            "manure_route": _route_keys(farms),
+            **herd,
+        }
+    )
 
 
 def _route_keys(farms: pd.DataFrame) -> np.ndarray:
@@ -116,8 +161,9 @@ def _route_keys(farms: pd.DataFrame) -> np.ndarray:
     return np.asarray(keys.where(keys != GUIDE_DEFAULT, ""), dtype=object)
 
 
-def farm_retention(farms: pd.DataFrame, nutrients: NutrientParams,
-                   routes: ManureRouteTable) -> tuple[np.ndarray, np.ndarray]:
+def farm_retention(
+    farms: pd.DataFrame, nutrients: NutrientParams, routes: ManureRouteTable
+) -> tuple[np.ndarray, np.ndarray]:
     """Return each farm's N and P supply per PE (kg/yr): its route's, else the guide's.
 
     The guide's per-PE supply (``n_supply_kg_per_pe``, ``p_supply_kg_per_pe``) is the same
@@ -153,9 +199,15 @@ def farm_pe(farms: pd.DataFrame, nutrients: NutrientParams) -> np.ndarray:
     return pe
 
 
-def farms_by_year(farms: pd.DataFrame, years: Sequence[int], params: BuildoutParams,
-                  nutrients: NutrientParams, *, routes: ManureRouteTable,
-                  baseline_years: Sequence[int] = ()) -> pd.DataFrame:
+def farms_by_year(
+    farms: pd.DataFrame,
+    years: Sequence[int],
+    params: BuildoutParams,
+    nutrients: NutrientParams,
+    *,
+    routes: ManureRouteTable,
+    baseline_years: Sequence[int] = (),
+) -> pd.DataFrame:
     """Return one row per farm and year with the herd it adds and its manure N and P.
 
     Parameters
@@ -186,19 +238,25 @@ def farms_by_year(farms: pd.DataFrame, years: Sequence[int], params: BuildoutPar
     """
     n_per_pe, p_per_pe = farm_retention(farms, nutrients, routes)
     grid = farms.assign(_n_per_pe=n_per_pe, _p_per_pe=p_per_pe).merge(
-        pd.DataFrame({"year": [int(y) for y in years]}), how="cross")
+        pd.DataFrame({"year": [int(y) for y in years]}), how="cross"
+    )
     existing = (grid["status"] == BASELINE_STATUS).to_numpy()
     ramp = params.ramp_for(grid["year"].to_numpy(dtype=float) - grid["start_year"].to_numpy())
     ramp = np.where(existing, 1.0, ramp)
-    in_baseline = params.ramp_for(_baseline_year(grid["year"], baseline_years)
-                                  - grid["start_year"].to_numpy())
+    in_baseline = params.ramp_for(
+        _baseline_year(grid["year"], baseline_years) - grid["start_year"].to_numpy()
+    )
     added = np.where(existing, 0.0, np.maximum(ramp - in_baseline, 0.0))
     scaled = {c: grid[c].to_numpy(dtype=float) * added for c in HERD_COLUMNS}
     pe = farm_pe(pd.DataFrame(scaled), nutrients)
     return grid[["farm_id", "adcode", "status", "start_year", "manure_route", "year"]].assign(
-        ramp_frac=ramp, added_frac=added, **scaled, pe=pe,
+        ramp_frac=ramp,
+        added_frac=added,
+        **scaled,
+        pe=pe,
         n_supply_kg_per_yr=pe * grid["_n_per_pe"].to_numpy(),
-        p_supply_kg_per_yr=pe * grid["_p_per_pe"].to_numpy())
+        p_supply_kg_per_yr=pe * grid["_p_per_pe"].to_numpy(),
+    )
 
 
 def _baseline_year(years: pd.Series, baseline_years: Sequence[int]) -> np.ndarray:
@@ -229,11 +287,19 @@ def farms_from_sites(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> pd.
     points = gpd.GeoDataFrame(geometry=sites.geometry.representative_point(), crs=sites.crs)
     joined = gpd.sjoin(points, counties[["adcode", "geometry"]], how="left", predicate="within")
     located = joined.groupby(level=0)["adcode"].first().reindex(sites.index)
-    given = (sites["county_code"].astype("string") if "county_code" in sites.columns
-             else pd.Series(pd.NA, index=sites.index, dtype="string"))
+    given = (
+        sites["county_code"].astype("string")
+        if "county_code" in sites.columns
+        else pd.Series(pd.NA, index=sites.index, dtype="string")
+    )
     adcode = given.where(given.notna() & (given != ""), located.astype("string"))
-    return pd.DataFrame({"farm_id": sites["site_id"].astype(str).to_numpy(),
-                         "adcode": adcode.fillna("").astype(str).to_numpy(),
-                         "status": sites["status"].astype(str).to_numpy(),
-                         "start_year": pd.to_numeric(sites["start_year"]).to_numpy(dtype=float),
-                         "manure_route": _route_keys(sites), **herd_columns(sites)})
+    return pd.DataFrame(
+        {
+            "farm_id": sites["site_id"].astype(str).to_numpy(),
+            "adcode": adcode.fillna("").astype(str).to_numpy(),
+            "status": sites["status"].astype(str).to_numpy(),
+            "start_year": pd.to_numeric(sites["start_year"]).to_numpy(dtype=float),
+            "manure_route": _route_keys(sites),
+            **herd_columns(sites),
+        }
+    )

@@ -16,8 +16,14 @@ from siting.utilisation import PLANT_COLUMNS, no_plants
 REGION_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "counties": ("adcode", "name_zh", "name_en"),
     "baseline_herd": ("adcode",),
-    "parcels": ("adcode", "crop", "area_mu", "manure_allowed", "n_capacity_kg_per_yr",
-                "p_capacity_kg_per_yr"),
+    "parcels": (
+        "adcode",
+        "crop",
+        "area_mu",
+        "manure_allowed",
+        "n_capacity_kg_per_yr",
+        "p_capacity_kg_per_yr",
+    ),
     "forage_targets": ("adcode", "crop", "year", "target_mu", "source"),
     "city_targets": ("key", "year", "value", "unit", "source", "status", "note"),
     "water_caps": ("adcode", "cap_m3_per_yr", "other_use_m3_per_yr", "source", "status"),
@@ -72,8 +78,9 @@ class BuildoutRegion:
             if any(c not in getattr(self, name).columns for c in columns)
         ]
         if problems:
-            msg = (f"Build-out region data: {'; '.join(problems)}. Load them with the layers/ "
-                   "loaders.")
+            msg = (
+                f"Build-out region data: {'; '.join(problems)}. Load them with the layers/ loaders."
+            )
             raise SchemaError(msg, zh=f"建设进度校核的地区数据缺少列：{'；'.join(problems)}。")
 
     @property

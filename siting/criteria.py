@@ -48,8 +48,14 @@ GATE_MEASURES: Final[dict[str, tuple[str, ...]]] = {
 #: for the animal-epidemic distances that 农牧发〔2019〕42号 suspended and that provinces now
 #: use only as reference values in a risk assessment (parameters.md §2.3).
 RULE_STATUSES: Final[tuple[str, ...]] = (
-    "verified", "corroborated", "recalled", "illustrative", "derived", "reference_since_2019",
-    "user")
+    "verified",
+    "corroborated",
+    "recalled",
+    "illustrative",
+    "derived",
+    "reference_since_2019",
+    "user",
+)
 VALUE_FUNCTIONS: Final[tuple[str, ...]] = ("linear_increasing", "linear_decreasing")
 
 #: Layer kinds of the constraint and context layers (manifest ``kind`` values).
@@ -67,7 +73,11 @@ LAYER_KINDS: Final[dict[str, tuple[str, str]]] = {
 FEATURE_COLUMNS: Final[tuple[str, ...]] = ("feature_id", "name")
 #: Columns of the county water table (`ConstraintLayers.county_water`).
 COUNTY_WATER_COLUMNS: Final[dict[str, str]] = {
-    "adcode": "string", "cap_m3_per_yr": "float", "use_m3_per_yr": "float", "year": "int"}
+    "adcode": "string",
+    "cap_m3_per_yr": "float",
+    "use_m3_per_yr": "float",
+    "year": "int",
+}
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -110,19 +120,26 @@ class GateRule:
     def __post_init__(self) -> None:
         problems = Problems(f"siting rule {self.key!r}", f"选址规则 {self.key!r}")
         if self.kind not in GATE_MEASURES:
-            problems.add(f"kind {self.kind!r} is not one of {', '.join(GATE_MEASURES)}",
-                         f"类型 {self.kind!r} 不在 {', '.join(GATE_MEASURES)} 之中")
+            problems.add(
+                f"kind {self.kind!r} is not one of {', '.join(GATE_MEASURES)}",
+                f"类型 {self.kind!r} 不在 {', '.join(GATE_MEASURES)} 之中",
+            )
         elif self.measure not in GATE_MEASURES[self.kind]:
             allowed = ", ".join(GATE_MEASURES[self.kind])
-            problems.add(f"measure {self.measure!r} does not fit kind {self.kind} ({allowed})",
-                         f"量测 {self.measure!r} 与类型 {self.kind} 不符（可用：{allowed}）")
+            problems.add(
+                f"measure {self.measure!r} does not fit kind {self.kind} ({allowed})",
+                f"量测 {self.measure!r} 与类型 {self.kind} 不符（可用：{allowed}）",
+            )
         if self.layer_kind not in (*LAYER_KINDS, "dem"):
-            problems.add(f"layer kind {self.layer_kind!r} is unknown",
-                         f"图层类型 {self.layer_kind!r} 未知")
+            problems.add(
+                f"layer kind {self.layer_kind!r} is unknown", f"图层类型 {self.layer_kind!r} 未知"
+            )
         problems.require_positive("limit", self.limit, allow_zero=True)
         if self.status not in RULE_STATUSES:
-            problems.add(f"status {self.status!r} is not one of {', '.join(RULE_STATUSES)}",
-                         f"状态 {self.status!r} 不在 {', '.join(RULE_STATUSES)} 之中")
+            problems.add(
+                f"status {self.status!r} is not one of {', '.join(RULE_STATUSES)}",
+                f"状态 {self.status!r} 不在 {', '.join(RULE_STATUSES)} 之中",
+            )
         problems.raise_if_any()
 
     def fails(self, measured: FloatArray) -> npt.NDArray[np.bool_]:
@@ -177,16 +194,22 @@ class CriterionSpec:
     def __post_init__(self) -> None:
         problems = Problems(f"siting criterion {self.key!r}", f"选址指标 {self.key!r}")
         if self.value_function not in VALUE_FUNCTIONS:
-            problems.add(f"value function {self.value_function!r} is not one of "
-                         f"{', '.join(VALUE_FUNCTIONS)}",
-                         f"值函数 {self.value_function!r} 不在 {', '.join(VALUE_FUNCTIONS)} 之中")
+            problems.add(
+                f"value function {self.value_function!r} is not one of "
+                f"{', '.join(VALUE_FUNCTIONS)}",
+                f"值函数 {self.value_function!r} 不在 {', '.join(VALUE_FUNCTIONS)} 之中",
+            )
         if not (math.isfinite(self.x0) and math.isfinite(self.x1) and self.x0 < self.x1):
-            problems.add(f"x0 = {self.x0!r} must be finite and below x1 = {self.x1!r}",
-                         f"x0 = {self.x0!r} 须为有限数且小于 x1 = {self.x1!r}")
+            problems.add(
+                f"x0 = {self.x0!r} must be finite and below x1 = {self.x1!r}",
+                f"x0 = {self.x0!r} 须为有限数且小于 x1 = {self.x1!r}",
+            )
         problems.require_positive("default_weight", self.default_weight, allow_zero=True)
         if self.status not in RULE_STATUSES:
-            problems.add(f"status {self.status!r} is not one of {', '.join(RULE_STATUSES)}",
-                         f"状态 {self.status!r} 不在 {', '.join(RULE_STATUSES)} 之中")
+            problems.add(
+                f"status {self.status!r} is not one of {', '.join(RULE_STATUSES)}",
+                f"状态 {self.status!r} 不在 {', '.join(RULE_STATUSES)} 之中",
+            )
         problems.raise_if_any()
 
     def normalise(self, raw: FloatArray) -> FloatArray:
@@ -200,8 +223,10 @@ class CriterionSpec:
         """Return the value function in words, e.g. ``"1 at <= 5 km, 0 at >= 80 km"``."""
         low, high = (0, 1) if self.value_function == "linear_increasing" else (1, 0)
         if lang == "zh":
-            return (f"≤ {self.x0:g} {self.unit} 得 {low} 分，"
-                    f"≥ {self.x1:g} {self.unit} 得 {high} 分，其间线性")
+            return (
+                f"≤ {self.x0:g} {self.unit} 得 {low} 分，"
+                f"≥ {self.x1:g} {self.unit} 得 {high} 分，其间线性"
+            )
         return f"{low} at <= {self.x0:g} {self.unit}, {high} at >= {self.x1:g} {self.unit}, linear"
 
 
@@ -228,14 +253,17 @@ class SitingParams:
 
     def __post_init__(self) -> None:
         problems = Problems("siting parameters", "选址参数")
-        for what, keys in (("rule", [r.key for r in self.rules]),
-                           ("criterion", [c.key for c in self.criteria])):
+        for what, keys in (
+            ("rule", [r.key for r in self.rules]),
+            ("criterion", [c.key for c in self.criteria]),
+        ):
             dupes = sorted({k for k in keys if keys.count(k) > 1})
             if dupes:
                 problems.add(f"duplicate {what} keys {dupes}", f"重复的键 {dupes}")
         problems.require_positive("haul_radius_km", self.haul_radius_km.value)
-        problems.require_positive("forage_land_mu_per_cow", self.forage_land_mu_per_cow.value,
-                                  allow_zero=True)
+        problems.require_positive(
+            "forage_land_mu_per_cow", self.forage_land_mu_per_cow.value, allow_zero=True
+        )
         problems.raise_if_any()
 
     def rule(self, key: str) -> GateRule:
@@ -295,8 +323,9 @@ class ConstraintLayers:
             missing = [c for c in FEATURE_COLUMNS if c not in frame.columns]
             if missing or kind not in LAYER_KINDS:
                 problems = Problems(f"constraint layer {kind!r}", f"约束图层 {kind!r}")
-                problems.add(f"unknown kind or missing columns {missing}",
-                             f"图层类型未知或缺少列 {missing}")
+                problems.add(
+                    f"unknown kind or missing columns {missing}", f"图层类型未知或缺少列 {missing}"
+                )
                 problems.raise_if_any(SchemaError)
         if self.parcels is not None:
             require_same_crs(self.parcels, self, names=("parcels", "analysis CRS"))

@@ -47,22 +47,39 @@ LOCAL_SOURCE: Final[str] = "local"
 #: ... and of a farm with no such parcel (the region's default receiving crop).
 CROP_SOURCE: Final[str] = "crop"
 FARM_NEED_COLUMNS: Final[tuple[str, ...]] = (
-    "site_id", "pig_equivalents_pe", "route_key", "n_need_kg_per_yr", "p_need_kg_per_yr",
-    "absorption_land_n_mu", "absorption_land_p_mu", "absorption_need_basis",
-    "absorption_land_need_mu", "absorption_land_n_low_mu", "absorption_land_n_high_mu",
+    "site_id",
+    "pig_equivalents_pe",
+    "route_key",
+    "n_need_kg_per_yr",
+    "p_need_kg_per_yr",
+    "absorption_land_n_mu",
+    "absorption_land_p_mu",
+    "absorption_need_basis",
+    "absorption_land_need_mu",
+    "absorption_land_n_low_mu",
+    "absorption_land_n_high_mu",
     "absorption_demand_source",
-    "forage_land_mu", *(f"{feed}_land_mu" for feed in FEEDS),
-    "livestock_water_m3_per_yr", "irrigation_water_m3_per_yr", "water_need_m3_per_yr",
+    "forage_land_mu",
+    *(f"{feed}_land_mu" for feed in FEEDS),
+    "livestock_water_m3_per_yr",
+    "irrigation_water_m3_per_yr",
+    "water_need_m3_per_yr",
     "need_key",
 )
 #: Site fields the needs depend on (`need_key` is built from them and the receiving land).
 NEED_INPUT_COLUMNS: Final[tuple[str, ...]] = (
-    *SPECIES_BY_HERD_COLUMN, "manure_route", "county_code")
+    *SPECIES_BY_HERD_COLUMN,
+    "manure_route",
+    "county_code",
+)
 
 
-def farm_needs(sites: pd.DataFrame, params: RegionParams,
-               lands: Mapping[str, ReceivingLand] | None = None,
-               previous: pd.DataFrame | None = None) -> pd.DataFrame:
+def farm_needs(
+    sites: pd.DataFrame,
+    params: RegionParams,
+    lands: Mapping[str, ReceivingLand] | None = None,
+    previous: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Return the needs of every site (`siting.needs.herd_needs`, one row per site).
 
     Parameters
@@ -95,13 +112,19 @@ def farm_needs(sites: pd.DataFrame, params: RegionParams,
         Naming every site with an unknown manure route or a bad head count.
     """
     problems = Problems("planned sites", "规划场址")
-    known: dict[str, dict[str, object]] = {} if previous is None else {
-        str(row["need_key"]): {str(k): v for k, v in row.items()}
-        for row in previous.to_dict("records")}
+    known: dict[str, dict[str, object]] = (
+        {}
+        if previous is None
+        else {
+            str(row["need_key"]): {str(k): v for k, v in row.items()}
+            for row in previous.to_dict("records")
+        }
+    )
     fallback = crop_receiving_land(params)
     rows: list[dict[str, object]] = []
     records: list[dict[str, object]] = [
-        {str(k): v for k, v in r.items()} for r in sites.to_dict("records")]
+        {str(k): v for k, v in r.items()} for r in sites.to_dict("records")
+    ]
     for row in records:
         land = (lands or {}).get(str(row["site_id"]), fallback)
         key = need_key(row, land)
@@ -113,37 +136,44 @@ def farm_needs(sites: pd.DataFrame, params: RegionParams,
 
 def need_key(row: Mapping[str, object], land: ReceivingLand | None = None) -> str:
     """Return the values a site's needs depend on, as text (herd, route, county, land)."""
-    return "|".join([*(repr(_text(row.get(column))) for column in NEED_INPUT_COLUMNS),
-                     repr(land)])
+    return "|".join([*(repr(_text(row.get(column))) for column in NEED_INPUT_COLUMNS), repr(land)])
 
 
-def _site_need(row: Mapping[str, object], land: ReceivingLand, params: RegionParams,
-               problems: Problems) -> dict[str, object]:
+def _site_need(
+    row: Mapping[str, object], land: ReceivingLand, params: RegionParams, problems: Problems
+) -> dict[str, object]:
     name = str(row.get("name") or row["site_id"])
-    herd = Herd({column: _head(row.get(column)) for column in SPECIES_BY_HERD_COLUMN},
-                route_key=_text(row.get("manure_route")))
+    herd = Herd(
+        {column: _head(row.get(column)) for column in SPECIES_BY_HERD_COLUMN},
+        route_key=_text(row.get("manure_route")),
+    )
     try:
         need = herd_needs(herd, land, params, adcode=_text(row.get("county_code")))
     except ParameterError as err:
         problems.add(f"{name!r}: {err.message('en')}", f"{name!r}：{err.message('zh')}")
         return {"site_id": row["site_id"]}
     water = need.water_parts_m3_per_yr
-    return {"site_id": row["site_id"], "pig_equivalents_pe": need.supply.pig_equivalents.total_pe,
-            "route_key": need.supply.route_key, "n_need_kg_per_yr": need.supply.n_supply_kg_per_yr,
-            "p_need_kg_per_yr": need.supply.p_supply_kg_per_yr,
-            "absorption_land_n_mu": need.absorption_land_n_mu,
-            "absorption_land_p_mu": need.absorption_land_p_mu,
-            "absorption_need_basis": need.binding_basis,
-            "absorption_land_need_mu": need.absorption_land_need_mu,
-            "absorption_land_n_low_mu": need.absorption_land_n_range_mu[0],
-            "absorption_land_n_high_mu": need.absorption_land_n_range_mu[1],
-            "absorption_demand_source": (LOCAL_SOURCE if need.land.source == "parcels"
-                                         else CROP_SOURCE),
-            "forage_land_mu": need.forage_land_mu,
-            **{f"{feed}_land_mu": area for feed, area in need.forage_land_mu_by_feed.items()},
-            "livestock_water_m3_per_yr": water["livestock"],
-            "irrigation_water_m3_per_yr": water["irrigation"],
-            "water_need_m3_per_yr": need.water_need_m3_per_yr}
+    return {
+        "site_id": row["site_id"],
+        "pig_equivalents_pe": need.supply.pig_equivalents.total_pe,
+        "route_key": need.supply.route_key,
+        "n_need_kg_per_yr": need.supply.n_supply_kg_per_yr,
+        "p_need_kg_per_yr": need.supply.p_supply_kg_per_yr,
+        "absorption_land_n_mu": need.absorption_land_n_mu,
+        "absorption_land_p_mu": need.absorption_land_p_mu,
+        "absorption_need_basis": need.binding_basis,
+        "absorption_land_need_mu": need.absorption_land_need_mu,
+        "absorption_land_n_low_mu": need.absorption_land_n_range_mu[0],
+        "absorption_land_n_high_mu": need.absorption_land_n_range_mu[1],
+        "absorption_demand_source": (
+            LOCAL_SOURCE if need.land.source == "parcels" else CROP_SOURCE
+        ),
+        "forage_land_mu": need.forage_land_mu,
+        **{f"{feed}_land_mu": area for feed, area in need.forage_land_mu_by_feed.items()},
+        "livestock_water_m3_per_yr": water["livestock"],
+        "irrigation_water_m3_per_yr": water["irrigation"],
+        "water_need_m3_per_yr": need.water_need_m3_per_yr,
+    }
 
 
 def _head(value: object) -> float:

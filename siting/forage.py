@@ -33,7 +33,10 @@ from siting.parameters.forage import FEEDING_KEYS, GRASS_HAY, RATION_FEEDS
 HERD_INPUT_COLUMNS: Final[tuple[str, ...]] = ("dairy_cow_head", "goat_head")
 #: Crop key (data/coefficients/crops.csv, parcel layer) that grows each feed.
 FEED_CROP_KEYS: Final[dict[str, str]] = {
-    "silage_corn": "silage_corn", "alfalfa": "alfalfa", "oat_hay": "forage_oat"}
+    "silage_corn": "silage_corn",
+    "alfalfa": "alfalfa",
+    "oat_hay": "forage_oat",
+}
 #: Feeds whose combined local share the plan sets (优质燕麦草、优质苜蓿本土自给率).
 HAY_FEEDS: Final[tuple[str, ...]] = ("alfalfa", "oat_hay")
 
@@ -58,8 +61,10 @@ def check_herd_columns(herd: pd.DataFrame, columns: tuple[str, ...] = HERD_INPUT
         bad = ~(values >= 0)
         if bad.any():
             rows = ", ".join(map(str, herd.index[bad][:5]))
-            problems.add(f"{column} must be a head count >= 0 (rows {rows})",
-                         f"{column} 须为不小于 0 的头数（行 {rows}）")
+            problems.add(
+                f"{column} must be a head count >= 0 (rows {rows})",
+                f"{column} 须为不小于 0 的头数（行 {rows}）",
+            )
     problems.raise_if_any()
 
 
@@ -97,12 +102,17 @@ def feed_demand(heads: pd.DataFrame, params: ForageParams) -> pd.DataFrame:
     the land must grow: the ration, oat hay standing in for part of the 羊草, plus storage
     loss (`ForageParams.grown_ration_t_per_head_yr`).
     """
-    return pd.DataFrame({
-        f"{feed}_demand_t_per_yr": sum(
-            heads[f"{animal}_head"].to_numpy(dtype=float)
-            * params.grown_ration_t_per_head_yr(animal, feed) for animal in ANIMAL_CLASSES)
-        for feed in FEEDS
-    }, index=heads.index)
+    return pd.DataFrame(
+        {
+            f"{feed}_demand_t_per_yr": sum(
+                heads[f"{animal}_head"].to_numpy(dtype=float)
+                * params.grown_ration_t_per_head_yr(animal, feed)
+                for animal in ANIMAL_CLASSES
+            )
+            for feed in FEEDS
+        },
+        index=heads.index,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,11 +149,14 @@ class ForageNeed:
 
     def to_dict(self) -> dict[str, object]:
         """Return the numbers as a JSON-ready dict."""
-        return {"head_by_class": dict(self.head_by_class),
-                "demand_t_per_yr": dict(self.demand_t_per_yr),
-                "local_share_frac": dict(self.local_share_frac),
-                "yield_t_per_mu": dict(self.yield_t_per_mu), "area_mu": dict(self.area_mu),
-                "total_area_mu": self.total_area_mu}
+        return {
+            "head_by_class": dict(self.head_by_class),
+            "demand_t_per_yr": dict(self.demand_t_per_yr),
+            "local_share_frac": dict(self.local_share_frac),
+            "yield_t_per_mu": dict(self.yield_t_per_mu),
+            "area_mu": dict(self.area_mu),
+            "total_area_mu": self.total_area_mu,
+        }
 
     def explain(self) -> tuple[ExplainRow, ...]:
         """Return one demand row and one land row per feed, then the total land."""
@@ -151,21 +164,41 @@ class ForageNeed:
         rows: list[ExplainRow] = []
         for feed in FEEDS:
             present = [a for a in ANIMAL_CLASSES if self.head_by_class[a] > 0]
-            terms = [f"{fmt(self.head_by_class[a])} × {fmt(self.grown_t_per_head_yr[a][feed])}"
-                     for a in present]
-            ration_keys = [f"ration.{a}.{f}" for a in present
-                           for f in ((feed, GRASS_HAY) if feed == "oat_hay" else (feed,))]
-            rations = (*(by_key[k] for k in ration_keys),
-                       *(c for k, c in by_key.items() if k.startswith("feeding.")))
-            yield_rec = tuple(c for k, c in by_key.items()
-                              if k.startswith(("yield.", "yield_override.")) and k.endswith(feed))
+            terms = [
+                f"{fmt(self.head_by_class[a])} × {fmt(self.grown_t_per_head_yr[a][feed])}"
+                for a in present
+            ]
+            ration_keys = [
+                f"ration.{a}.{f}"
+                for a in present
+                for f in ((feed, GRASS_HAY) if feed == "oat_hay" else (feed,))
+            ]
+            rations = (
+                *(by_key[k] for k in ration_keys),
+                *(c for k, c in by_key.items() if k.startswith("feeding.")),
+            )
+            yield_rec = tuple(
+                c
+                for k, c in by_key.items()
+                if k.startswith(("yield.", "yield_override.")) and k.endswith(feed)
+            )
             rows += [
-                ExplainRow(f"{feed}_demand_t_per_yr", self.demand_t_per_yr[feed], "t/yr",
-                           " + ".join(terms) or "0", rations),
-                ExplainRow(f"{feed}_area_mu", self.area_mu[feed], "mu",
-                           f"{fmt(self.demand_t_per_yr[feed])} t × "
-                           f"{fmt(self.local_share_frac[feed])} ÷ "
-                           f"{fmt(self.yield_t_per_mu[feed])} t/mu", yield_rec),
+                ExplainRow(
+                    f"{feed}_demand_t_per_yr",
+                    self.demand_t_per_yr[feed],
+                    "t/yr",
+                    " + ".join(terms) or "0",
+                    rations,
+                ),
+                ExplainRow(
+                    f"{feed}_area_mu",
+                    self.area_mu[feed],
+                    "mu",
+                    f"{fmt(self.demand_t_per_yr[feed])} t × "
+                    f"{fmt(self.local_share_frac[feed])} ÷ "
+                    f"{fmt(self.yield_t_per_mu[feed])} t/mu",
+                    yield_rec,
+                ),
             ]
         total_terms = " + ".join(fmt(self.area_mu[f]) for f in FEEDS)
         rows.append(ExplainRow("total_area_mu", self.total_area_mu, "mu", total_terms))
@@ -213,14 +246,22 @@ def herd_forage_need(
     keys += [params.yield_key(adcode, zone, f) for f in FEEDS]
     keys += [f"herd_share.{a}" for a in DAIRY_CLASSES]
     keys += [f"feeding.{k}" for k in FEEDING_KEYS]
-    grown = {a: {f: params.grown_ration_t_per_head_yr(a, f) for f in FEEDS}
-             for a in ANIMAL_CLASSES}
-    return ForageNeed(head_by_class, grown, demand_t, shares, {f: yields[f] for f in FEEDS},
-                      area, sum(area.values()), tuple(params.coefficient(k) for k in keys))
+    grown = {a: {f: params.grown_ration_t_per_head_yr(a, f) for f in FEEDS} for a in ANIMAL_CLASSES}
+    return ForageNeed(
+        head_by_class,
+        grown,
+        demand_t,
+        shares,
+        {f: yields[f] for f in FEEDS},
+        area,
+        sum(area.values()),
+        tuple(params.coefficient(k) for k in keys),
+    )
 
 
-def county_yields(adcodes: pd.Series, zones: Mapping[str, str],
-                  params: ForageParams) -> pd.DataFrame:
+def county_yields(
+    adcodes: pd.Series, zones: Mapping[str, str], params: ForageParams
+) -> pd.DataFrame:
     """Return ``<feed>_yield_t_per_mu`` for each county code (zone default or override).
 
     Raises
@@ -231,12 +272,15 @@ def county_yields(adcodes: pd.Series, zones: Mapping[str, str],
     problems = Problems("county zones", "县区域")
     missing = sorted({a for a in adcodes if a not in zones})
     if missing:
-        problems.add(f"no zone for county {', '.join(missing)}; add them to county_zones.csv",
-                     f"县 {', '.join(missing)} 没有区域；请在 county_zones.csv 中补充")
+        problems.add(
+            f"no zone for county {', '.join(missing)}; add them to county_zones.csv",
+            f"县 {', '.join(missing)} 没有区域；请在 county_zones.csv 中补充",
+        )
     problems.raise_if_any()
     rows = [params.yields_for(a, zones[a]) for a in adcodes]
-    return pd.DataFrame({f"{feed}_yield_t_per_mu": [r[feed] for r in rows] for feed in FEEDS},
-                        index=adcodes.index)
+    return pd.DataFrame(
+        {f"{feed}_yield_t_per_mu": [r[feed] for r in rows] for feed in FEEDS}, index=adcodes.index
+    )
 
 
 def parcel_forage_area(parcels: pd.DataFrame) -> pd.DataFrame:
@@ -253,12 +297,18 @@ def parcel_forage_area(parcels: pd.DataFrame) -> pd.DataFrame:
         ``adcode`` and ``<feed>_area_mu`` for every feed (0 where none), sorted by adcode.
     """
     crop_to_feed = {crop: feed for feed, crop in FEED_CROP_KEYS.items()}
-    frame = pd.DataFrame({"adcode": parcels["adcode"].astype(str).to_numpy(),
-                          "feed": parcels["crop"].map(crop_to_feed).to_numpy(),
-                          "area_mu": pd.to_numeric(parcels["area_mu"]).to_numpy(dtype=float)})
-    pivot = (frame.dropna(subset=["feed"])
-             .pivot_table(index="adcode", columns="feed", values="area_mu", aggfunc="sum")
-             .reindex(columns=list(FEEDS), index=sorted(frame["adcode"].unique()))
-             .fillna(0.0))
+    frame = pd.DataFrame(
+        {
+            "adcode": parcels["adcode"].astype(str).to_numpy(),
+            "feed": parcels["crop"].map(crop_to_feed).to_numpy(),
+            "area_mu": pd.to_numeric(parcels["area_mu"]).to_numpy(dtype=float),
+        }
+    )
+    pivot = (
+        frame.dropna(subset=["feed"])
+        .pivot_table(index="adcode", columns="feed", values="area_mu", aggfunc="sum")
+        .reindex(columns=list(FEEDS), index=sorted(frame["adcode"].unique()))
+        .fillna(0.0)
+    )
     pivot.columns = [f"{feed}_area_mu" for feed in pivot.columns]
     return pivot.rename_axis(None, axis=1).reset_index()

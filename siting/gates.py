@@ -72,8 +72,11 @@ class _Measured:
 
 
 def evaluate_gates(
-    sites: gpd.GeoDataFrame, layers: ConstraintLayers, params: SitingParams,
-    *, terrain: pd.DataFrame | None = None,
+    sites: gpd.GeoDataFrame,
+    layers: ConstraintLayers,
+    params: SitingParams,
+    *,
+    terrain: pd.DataFrame | None = None,
 ) -> dict[str, tuple[GateResult, ...]]:
     """Evaluate every enabled gate for every site.
 
@@ -98,37 +101,51 @@ def evaluate_gates(
     geoms = np.asarray(sites.geometry.values)
     per_site: dict[str, list[GateResult]] = {sid: [] for sid in site_ids}
     for rule in (r for r in params.rules if r.enabled):
-        for sid, result in zip(site_ids, _evaluate_rule(rule, geoms, site_ids, layers, terrain),
-                               strict=True):
+        for sid, result in zip(
+            site_ids, _evaluate_rule(rule, geoms, site_ids, layers, terrain), strict=True
+        ):
             per_site[sid].append(result)
     return {sid: tuple(results) for sid, results in per_site.items()}
 
 
-def _evaluate_rule(rule: GateRule, geoms: npt.NDArray[np.object_], site_ids: list[str],
-                   layers: ConstraintLayers, terrain: pd.DataFrame | None) -> list[GateResult]:
+def _evaluate_rule(
+    rule: GateRule,
+    geoms: npt.NDArray[np.object_],
+    site_ids: list[str],
+    layers: ConstraintLayers,
+    terrain: pd.DataFrame | None,
+) -> list[GateResult]:
     if rule.kind == "gate_slope":
         if terrain is None:
-            return [_unchecked(rule, layers, "no DEM/terrain given", "未提供地形（DEM）")
-                    for _ in site_ids]
+            return [
+                _unchecked(rule, layers, "no DEM/terrain given", "未提供地形（DEM）")
+                for _ in site_ids
+            ]
         return _slope_results(rule, site_ids, terrain, layers)
     if not layers.has(rule.layer_kind):
         name_zh, name_en = LAYER_KINDS[rule.layer_kind]
-        return [_unchecked(rule, layers, f"no {name_en} layer loaded", f"未加载{name_zh}图层")
-                for _ in site_ids]
+        return [
+            _unchecked(rule, layers, f"no {name_en} layer loaded", f"未加载{name_zh}图层")
+            for _ in site_ids
+        ]
     features = layers.features[rule.layer_kind]
     if rule.kind == "gate_setback":
         measured = _Measured(*nearest_feature(geoms, features))
     else:
         measured = _overlap_area(geoms, features, layers.crs, in_mu=rule.measure == "overlap_mu")
     failed = rule.fails(measured.values)
-    labels = _FeatureLabels(features["feature_id"].astype(str).to_numpy(),
-                            features["name"].astype(str).to_numpy())
-    return [_result(rule, layers, labels, measured, k, bool(failed[k]))
-            for k in range(len(site_ids))]
+    labels = _FeatureLabels(
+        features["feature_id"].astype(str).to_numpy(), features["name"].astype(str).to_numpy()
+    )
+    return [
+        _result(rule, layers, labels, measured, k, bool(failed[k])) for k in range(len(site_ids))
+    ]
 
 
-def nearest_feature(geoms: npt.NDArray[np.object_], features: gpd.GeoDataFrame,
-                    ) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+def nearest_feature(
+    geoms: npt.NDArray[np.object_],
+    features: gpd.GeoDataFrame,
+) -> tuple[FloatArray, npt.NDArray[np.int64]]:
     """Return, per geometry, the distance to the nearest feature and that feature's position.
 
     Distances are in the units of the (projected) CRS both share; NaN and -1 when
@@ -143,8 +160,9 @@ def nearest_feature(geoms: npt.NDArray[np.object_], features: gpd.GeoDataFrame,
     return values, index
 
 
-def _overlap_area(geoms: npt.NDArray[np.object_], features: gpd.GeoDataFrame, crs: str,
-                  *, in_mu: bool) -> _Measured:
+def _overlap_area(
+    geoms: npt.NDArray[np.object_], features: gpd.GeoDataFrame, crs: str, *, in_mu: bool
+) -> _Measured:
     """Overlap of each site with the union of the features it touches (m² or 亩)."""
     values = np.zeros(len(geoms))
     index = np.full(len(geoms), -1, dtype=np.int64)
@@ -166,35 +184,59 @@ def _overlap_area(geoms: npt.NDArray[np.object_], features: gpd.GeoDataFrame, cr
     return _Measured(values / M2_PER_MU if in_mu else values, index)
 
 
-def _slope_results(rule: GateRule, site_ids: list[str], terrain: pd.DataFrame,
-                   layers: ConstraintLayers) -> list[GateResult]:
+def _slope_results(
+    rule: GateRule, site_ids: list[str], terrain: pd.DataFrame, layers: ConstraintLayers
+) -> list[GateResult]:
     by_site = terrain.assign(site_id=terrain["site_id"].astype(str)).set_index("site_id")
     results = []
     for sid in site_ids:
         value = by_site[rule.measure].get(sid, np.nan) if rule.measure in by_site else np.nan
         if pd.isna(value):
-            results.append(_unchecked(rule, layers, "no slope value (site outside the DEM?)",
-                                      "无坡度值（场址是否超出 DEM 范围？）"))
+            results.append(
+                _unchecked(
+                    rule,
+                    layers,
+                    "no slope value (site outside the DEM?)",
+                    "无坡度值（场址是否超出 DEM 范围？）",
+                )
+            )
             continue
         measured = _Measured(np.array([float(value)]), np.array([-1]))
-        results.append(_result(rule, layers, None, measured, 0,
-                               bool(rule.fails(measured.values)[0])))
+        results.append(
+            _result(rule, layers, None, measured, 0, bool(rule.fails(measured.values)[0]))
+        )
     return results
 
 
 def _unchecked(rule: GateRule, layers: ConstraintLayers, why_en: str, why_zh: str) -> GateResult:
     return GateResult(
-        rule=rule.key, name_zh=rule.name_zh, name_en=rule.name_en, kind=rule.kind,
-        evaluated=False, passed=True, measured_value=None, limit=rule.limit, unit=rule.unit,
-        feature_id=None, feature_name=None, source=rule.source, status=rule.status,
+        rule=rule.key,
+        name_zh=rule.name_zh,
+        name_en=rule.name_en,
+        kind=rule.kind,
+        evaluated=False,
+        passed=True,
+        measured_value=None,
+        limit=rule.limit,
+        unit=rule.unit,
+        feature_id=None,
+        feature_name=None,
+        source=rule.source,
+        status=rule.status,
         illustrative_layer=bool(layers.illustrative.get(rule.layer_kind, False)),
         message_en=f"{rule.name_en}: not checked ({why_en}).",
         message_zh=f"{rule.name_zh}：未检查（{why_zh}）。",
     )
 
 
-def _result(rule: GateRule, layers: ConstraintLayers, labels: _FeatureLabels | None,
-            measured: _Measured, k: int, failed: bool) -> GateResult:
+def _result(
+    rule: GateRule,
+    layers: ConstraintLayers,
+    labels: _FeatureLabels | None,
+    measured: _Measured,
+    k: int,
+    failed: bool,
+) -> GateResult:
     value = measured.values[k]
     feature_id = feature_name = None
     if labels is not None and measured.feature_index[k] >= 0:
@@ -203,23 +245,40 @@ def _result(rule: GateRule, layers: ConstraintLayers, labels: _FeatureLabels | N
     measured_value = None if np.isnan(value) else float(value)
     en, zh = _messages(rule, measured_value, feature_id, feature_name, failed)
     return GateResult(
-        rule=rule.key, name_zh=rule.name_zh, name_en=rule.name_en, kind=rule.kind,
-        evaluated=True, passed=not failed, measured_value=measured_value, limit=rule.limit,
-        unit=rule.unit, feature_id=feature_id, feature_name=feature_name, source=rule.source,
+        rule=rule.key,
+        name_zh=rule.name_zh,
+        name_en=rule.name_en,
+        kind=rule.kind,
+        evaluated=True,
+        passed=not failed,
+        measured_value=measured_value,
+        limit=rule.limit,
+        unit=rule.unit,
+        feature_id=feature_id,
+        feature_name=feature_name,
+        source=rule.source,
         status=rule.status,
         illustrative_layer=bool(layers.illustrative.get(rule.layer_kind, False)),
-        message_en=en, message_zh=zh,
+        message_en=en,
+        message_zh=zh,
     )
 
 
-def _messages(rule: GateRule, value: float | None, feature_id: str | None,
-              feature_name: str | None, failed: bool) -> tuple[str, str]:
+def _messages(
+    rule: GateRule,
+    value: float | None,
+    feature_id: str | None,
+    feature_name: str | None,
+    failed: bool,
+) -> tuple[str, str]:
     verdict_en, verdict_zh = ("FAILS", "不通过") if failed else ("passes", "通过")
     tail_en = f"limit {_limit_text(rule)} ({rule.source}; {rule.status})"
     tail_zh = f"限值 {_limit_text(rule)}（{rule.source}；{rule.status}）"
     if value is None:
-        return (f"{rule.name_en} {verdict_en}: the layer has no features; {tail_en}.",
-                f"{rule.name_zh}{verdict_zh}：图层无要素；{tail_zh}。")
+        return (
+            f"{rule.name_en} {verdict_en}: the layer has no features; {tail_en}.",
+            f"{rule.name_zh}{verdict_zh}：图层无要素；{tail_zh}。",
+        )
     feature = f"{feature_name} [{feature_id}]" if feature_id is not None else ""
     if rule.kind == "gate_setback":
         what_en = f"nearest feature {feature} is {value:,.0f} m away"
@@ -231,8 +290,10 @@ def _messages(rule: GateRule, value: float | None, feature_id: str | None,
         what_zh = f"与 {feature} 重叠 {_value_text(rule, value)}"
     else:
         what_en, what_zh = "no overlap", "无重叠"
-    return (f"{rule.name_en} {verdict_en}: {what_en}; {tail_en}.",
-            f"{rule.name_zh}{verdict_zh}：{what_zh}；{tail_zh}。")
+    return (
+        f"{rule.name_en} {verdict_en}: {what_en}; {tail_en}.",
+        f"{rule.name_zh}{verdict_zh}：{what_zh}；{tail_zh}。",
+    )
 
 
 def _limit_text(rule: GateRule) -> str:

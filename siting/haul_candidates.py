@@ -116,8 +116,7 @@ def build_candidates(
     tree = shapely.STRtree(cast("npt.NDArray[np.object_]", shapely.points(parcel_xy)))
     sites = _farm_sites(farm_table, representative_xy_m(farms, what="farms"))
     pairs = _query_pairs(sites, tree, parcel_xy, params.road_factor)
-    return CandidatePairs(pairs, sites, parcel_table.parcel_id, parcel_xy, params.road_factor,
-                          tree)
+    return CandidatePairs(pairs, sites, parcel_table.parcel_id, parcel_xy, params.road_factor, tree)
 
 
 def update_candidates(
@@ -157,17 +156,29 @@ def update_candidates(
     sites = _farm_sites(farm_table, representative_xy_m(changed_farms, what="changed_farms"))
     dropped = set(farm_table.farm_id) | set(removed_farm_ids)
     kept_pairs = candidates.pairs[~candidates.pairs["farm_id"].isin(dropped)]
-    new_pairs = _query_pairs(sites, candidates.parcel_tree, candidates.parcel_xy_m,
-                             params.road_factor)
+    new_pairs = _query_pairs(
+        sites, candidates.parcel_tree, candidates.parcel_xy_m, params.road_factor
+    )
     pairs = _sort_pairs(pd.concat([kept_pairs, new_pairs], ignore_index=True))
     kept_sites = candidates.farm_sites.drop(index=list(dropped), errors="ignore")
     all_sites = _sort_sites(pd.concat([kept_sites, sites]))
-    return CandidatePairs(pairs, all_sites, candidates.parcel_ids, candidates.parcel_xy_m,
-                          candidates.road_factor, candidates.parcel_tree)
+    return CandidatePairs(
+        pairs,
+        all_sites,
+        candidates.parcel_ids,
+        candidates.parcel_xy_m,
+        candidates.road_factor,
+        candidates.parcel_tree,
+    )
 
 
-def require_current(candidates: CandidatePairs, farm_table: FarmTable, farm_xy_m: np.ndarray,
-                    parcel_table: ParcelTable, params: AllocationParams) -> None:
+def require_current(
+    candidates: CandidatePairs,
+    farm_table: FarmTable,
+    farm_xy_m: np.ndarray,
+    parcel_table: ParcelTable,
+    params: AllocationParams,
+) -> None:
     """Check that ``candidates`` were computed for exactly these farms, parcels and params.
 
     Raises
@@ -185,43 +196,61 @@ def require_current(candidates: CandidatePairs, farm_table: FarmTable, farm_xy_m
         (np.abs(current[["x_m", "y_m"]] - stored[["x_m", "y_m"]]) > _SITE_TOLERANCE_M).any(axis=1)
         | (current["haul_radius_km"] != stored["haul_radius_km"])
     ]
-    stale = [("not in the candidate table", "不在候选表中", added),
-             ("no longer in the scenario", "已不在方案中", removed),
-             ("moved or changed radius", "位置或半径已改变", moved)]
-    details = [(en, zh, ", ".join(map(str, farm_ids[:10]))) for en, zh, farm_ids in stale
-               if len(farm_ids)]
+    stale = [
+        ("not in the candidate table", "不在候选表中", added),
+        ("no longer in the scenario", "已不在方案中", removed),
+        ("moved or changed radius", "位置或半径已改变", moved),
+    ]
+    details = [
+        (en, zh, ", ".join(map(str, farm_ids[:10]))) for en, zh, farm_ids in stale if len(farm_ids)
+    ]
     if details:
-        msg = ("Candidate pairs are out of date: "
-               + "; ".join(f"farms {en}: {listed}" for en, _, listed in details)
-               + ". Call update_candidates() for these farms (or build_candidates()).")
-        zh = ("候选地块表已过期："
-              + "；".join(f"{zh}的牧场：{listed}" for _, zh, listed in details)
-              + "。请对这些牧场调用 update_candidates()（或重新 build_candidates()）。")
+        msg = (
+            "Candidate pairs are out of date: "
+            + "; ".join(f"farms {en}: {listed}" for en, _, listed in details)
+            + ". Call update_candidates() for these farms (or build_candidates())."
+        )
+        zh = (
+            "候选地块表已过期："
+            + "；".join(f"{zh}的牧场：{listed}" for _, zh, listed in details)
+            + "。请对这些牧场调用 update_candidates()（或重新 build_candidates()）。"
+        )
         raise ParameterError(msg, zh=zh)
 
 
-def _require_same_basis(candidates: CandidatePairs, parcel_table: ParcelTable,
-                        params: AllocationParams) -> None:
+def _require_same_basis(
+    candidates: CandidatePairs, parcel_table: ParcelTable, params: AllocationParams
+) -> None:
     same_parcels = len(parcel_table.parcel_id) == len(candidates.parcel_ids) and bool(
-        np.array_equal(parcel_table.parcel_id, candidates.parcel_ids))
+        np.array_equal(parcel_table.parcel_id, candidates.parcel_ids)
+    )
     if not same_parcels:
-        msg = ("The parcel layer differs from the one the candidate pairs were built for "
-               f"({len(parcel_table.parcel_id)} vs {len(candidates.parcel_ids)} parcels or "
-               "other parcel_id order). Call build_candidates() with the new parcels.")
+        msg = (
+            "The parcel layer differs from the one the candidate pairs were built for "
+            f"({len(parcel_table.parcel_id)} vs {len(candidates.parcel_ids)} parcels or "
+            "other parcel_id order). Call build_candidates() with the new parcels."
+        )
         zh = "地块图层与候选表构建时不同，请用新地块重新调用 build_candidates()。"
         raise ParameterError(msg, zh=zh)
     if params.road_factor != candidates.road_factor:
-        msg = (f"road_factor {params.road_factor} differs from the {candidates.road_factor} "
-               "the candidate pairs were built with. Call build_candidates() again.")
-        zh = (f"道路系数 {params.road_factor} 与候选表构建时的 {candidates.road_factor} 不同，"
-              "请重新调用 build_candidates()。")
+        msg = (
+            f"road_factor {params.road_factor} differs from the {candidates.road_factor} "
+            "the candidate pairs were built with. Call build_candidates() again."
+        )
+        zh = (
+            f"道路系数 {params.road_factor} 与候选表构建时的 {candidates.road_factor} 不同，"
+            "请重新调用 build_candidates()。"
+        )
         raise ParameterError(msg, zh=zh)
 
 
 def _farm_sites(farm_table: FarmTable, farm_xy_m: np.ndarray) -> pd.DataFrame:
     sites = pd.DataFrame(
-        {"x_m": farm_xy_m[:, 0], "y_m": farm_xy_m[:, 1],
-         "haul_radius_km": farm_table.haul_radius_km},
+        {
+            "x_m": farm_xy_m[:, 0],
+            "y_m": farm_xy_m[:, 1],
+            "haul_radius_km": farm_table.haul_radius_km,
+        },
         index=pd.Index(farm_table.farm_id, name="farm_id"),
     )
     return _sort_sites(sites)
@@ -231,24 +260,30 @@ def _sort_sites(sites: pd.DataFrame) -> pd.DataFrame:
     return sites.set_axis(sites.index.astype(object), axis=0).sort_index()
 
 
-def _query_pairs(sites: pd.DataFrame, tree: shapely.STRtree, parcel_xy_m: np.ndarray,
-                 road_factor: float) -> pd.DataFrame:
+def _query_pairs(
+    sites: pd.DataFrame, tree: shapely.STRtree, parcel_xy_m: np.ndarray, road_factor: float
+) -> pd.DataFrame:
     """Return the (farm, parcel) pairs with haul_km <= the farm's radius, sorted."""
     radius_km = sites["haul_radius_km"].to_numpy(dtype=float)
     farm_xy = sites[["x_m", "y_m"]].to_numpy(dtype=float)
     if len(sites) == 0 or len(parcel_xy_m) == 0:
         farm_pos = parcel_pos = np.empty(0, dtype=np.int64)
     else:
-        farm_pos, parcel_pos = tree.query(shapely.points(farm_xy), predicate="dwithin",
-                                          distance=radius_km * M_PER_KM / road_factor)
+        farm_pos, parcel_pos = tree.query(
+            shapely.points(farm_xy),
+            predicate="dwithin",
+            distance=radius_km * M_PER_KM / road_factor,
+        )
     offset_m = parcel_xy_m[parcel_pos] - farm_xy[farm_pos]
     haul_km = road_factor * np.hypot(offset_m[:, 0], offset_m[:, 1]) / M_PER_KM
     keep = haul_km <= radius_km[farm_pos]
-    pairs = pd.DataFrame({
-        "farm_id": sites.index.to_numpy(dtype=object)[farm_pos[keep]],
-        "parcel_pos": parcel_pos[keep].astype(np.int64),
-        "haul_km": haul_km[keep],
-    })
+    pairs = pd.DataFrame(
+        {
+            "farm_id": sites.index.to_numpy(dtype=object)[farm_pos[keep]],
+            "parcel_pos": parcel_pos[keep].astype(np.int64),
+            "haul_km": haul_km[keep],
+        }
+    )
     return _sort_pairs(pairs)
 
 

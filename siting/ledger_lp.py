@@ -90,16 +90,14 @@ class _Component:
     avail: np.ndarray
 
 
-def solve_ledger(problem: LedgerProblem,
-                 cache: Mapping[str, ComponentSolution]) -> LedgerSolution:
+def solve_ledger(problem: LedgerProblem, cache: Mapping[str, ComponentSolution]) -> LedgerSolution:
     """Allocate parcel shares tier by tier, reusing cached component solutions."""
     share = np.zeros(len(problem.pair_farm))
     unmet = problem.farm_need_kg_per_yr.astype(float).copy()
     avail = np.ones(problem.n_parcels)
     new_cache: dict[str, ComponentSolution] = {}
     n_solved = n_reused = 0
-    useful = (problem.pair_cap_kg_per_yr > 0) & (
-        problem.farm_need_kg_per_yr[problem.pair_farm] > 0)
+    useful = (problem.pair_cap_kg_per_yr > 0) & (problem.farm_need_kg_per_yr[problem.pair_farm] > 0)
     for tier in np.unique(problem.farm_priority):
         in_tier = problem.farm_priority[problem.pair_farm] == tier
         active = np.flatnonzero(in_tier & useful & (avail[problem.pair_parcel] > _SHARE_EPS))
@@ -109,8 +107,11 @@ def solve_ledger(problem: LedgerProblem,
             key = _fingerprint(component)
             solution = cache.get(key)
             if solution is None:
-                solution = (_solve_single_farm(component) if len(component.farms) == 1
-                            else _solve_component(component))
+                solution = (
+                    _solve_single_farm(component)
+                    if len(component.farms) == 1
+                    else _solve_component(component)
+                )
                 n_solved += 1
             else:
                 n_reused += 1
@@ -119,8 +120,9 @@ def solve_ledger(problem: LedgerProblem,
             unmet[component.farms] = solution.unmet_kg_per_yr
         used = np.bincount(problem.pair_parcel[active], share[active], problem.n_parcels)
         avail = np.clip(avail - used, 0.0, 1.0)
-    return LedgerSolution(share, unmet, new_cache, n_components_solved=n_solved,
-                          n_components_reused=n_reused)
+    return LedgerSolution(
+        share, unmet, new_cache, n_components_solved=n_solved, n_components_reused=n_reused
+    )
 
 
 def _components(pair_farm: np.ndarray, pair_parcel: np.ndarray) -> list[np.ndarray]:
@@ -131,8 +133,9 @@ def _components(pair_farm: np.ndarray, pair_parcel: np.ndarray) -> list[np.ndarr
     _, parcel_local = np.unique(pair_parcel, return_inverse=True)
     n_farms = int(farm_local.max()) + 1
     n_nodes = n_farms + int(parcel_local.max()) + 1
-    graph = sp.coo_matrix((np.ones(len(pair_farm)), (farm_local, n_farms + parcel_local)),
-                          shape=(n_nodes, n_nodes))
+    graph = sp.coo_matrix(
+        (np.ones(len(pair_farm)), (farm_local, n_farms + parcel_local)), shape=(n_nodes, n_nodes)
+    )
     _, labels = connected_components(graph, directed=False)
     pair_label = labels[farm_local]
     order = np.argsort(pair_label, kind="stable")
@@ -155,8 +158,14 @@ def _component(problem: LedgerProblem, pairs: np.ndarray, avail: np.ndarray) -> 
 
 def _fingerprint(component: _Component) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    for values in (component.need, component.pair_farm, component.pair_parcel,
-                   component.cap, component.haul, component.avail):
+    for values in (
+        component.need,
+        component.pair_farm,
+        component.pair_parcel,
+        component.cap,
+        component.haul,
+        component.avail,
+    ):
         array = np.ascontiguousarray(values)
         digest.update(f"{array.dtype}{array.shape}".encode())
         digest.update(array.tobytes())
@@ -177,24 +186,35 @@ def _lp_matrices(c: _Component) -> _LpMatrices:
     n_pairs, n_farms = len(c.cap), len(c.need)
     pair_index = np.arange(n_pairs)
     farm_rows = sp.csr_matrix(
-        (np.concatenate([c.cap, np.ones(n_farms)]),
-         (np.concatenate([c.pair_farm, np.arange(n_farms)]),
-          np.concatenate([pair_index, n_pairs + np.arange(n_farms)]))),
-        shape=(n_farms, n_pairs + n_farms))
-    parcel_rows = sp.csr_matrix((np.ones(n_pairs), (c.pair_parcel, pair_index)),
-                                shape=(len(c.avail), n_pairs + n_farms))
-    bounds = np.column_stack([np.zeros(n_pairs + n_farms),
-                              np.concatenate([c.avail[c.pair_parcel], c.need])])
-    return _LpMatrices(farm_rows, parcel_rows, bounds,
-                       unmet_cost=np.concatenate([np.zeros(n_pairs), np.ones(n_farms)]),
-                       haul_cost=np.concatenate([c.cap * c.haul, np.zeros(n_farms)]))
+        (
+            np.concatenate([c.cap, np.ones(n_farms)]),
+            (
+                np.concatenate([c.pair_farm, np.arange(n_farms)]),
+                np.concatenate([pair_index, n_pairs + np.arange(n_farms)]),
+            ),
+        ),
+        shape=(n_farms, n_pairs + n_farms),
+    )
+    parcel_rows = sp.csr_matrix(
+        (np.ones(n_pairs), (c.pair_parcel, pair_index)), shape=(len(c.avail), n_pairs + n_farms)
+    )
+    bounds = np.column_stack(
+        [np.zeros(n_pairs + n_farms), np.concatenate([c.avail[c.pair_parcel], c.need])]
+    )
+    return _LpMatrices(
+        farm_rows,
+        parcel_rows,
+        bounds,
+        unmet_cost=np.concatenate([np.zeros(n_pairs), np.ones(n_farms)]),
+        haul_cost=np.concatenate([c.cap * c.haul, np.zeros(n_farms)]),
+    )
 
 
 def _solve_component(c: _Component) -> ComponentSolution:
     """Most need served, then least nutrient x km: one LP when exact, else two stages."""
     m = _lp_matrices(c)
     x = _solve_with_penalty(c, m) if _is_transport_problem(c) else _solve_two_stage(c, m)
-    share = _clean_shares(x[:len(c.cap)], c.pair_parcel, c.avail)
+    share = _clean_shares(x[: len(c.cap)], c.pair_parcel, c.avail)
     delivered = np.bincount(c.pair_farm, c.cap * share, len(c.need))
     return ComponentSolution(share, np.clip(c.need - delivered, 0.0, None))
 
@@ -217,8 +237,7 @@ def _solve_with_penalty(c: _Component, m: _LpMatrices) -> np.ndarray:
     """
     penalty_km = (len(c.need) + 1) * float(c.haul.max()) + _PENALTY_MARGIN_KM
     cost = m.haul_cost + penalty_km * m.unmet_cost
-    shares: np.ndarray = _linprog(cost, m.parcel_rows, c.avail, m.farm_rows, c.need,
-                                  m.bounds).x
+    shares: np.ndarray = _linprog(cost, m.parcel_rows, c.avail, m.farm_rows, c.need, m.bounds).x
     return shares
 
 
@@ -227,12 +246,25 @@ def _solve_two_stage(c: _Component, m: _LpMatrices) -> np.ndarray:
     stage1 = _linprog(m.unmet_cost, m.parcel_rows, c.avail, m.farm_rows, c.need, m.bounds)
     limit_rows = sp.vstack([m.parcel_rows, sp.csr_matrix(m.unmet_cost)])
     unmet_kg = max(float(stage1.fun), 0.0)
-    stage2 = _linprog(m.haul_cost, limit_rows, np.append(c.avail, unmet_kg), m.farm_rows,
-                      c.need, m.bounds, retry_if_infeasible=True)
+    stage2 = _linprog(
+        m.haul_cost,
+        limit_rows,
+        np.append(c.avail, unmet_kg),
+        m.farm_rows,
+        c.need,
+        m.bounds,
+        retry_if_infeasible=True,
+    )
     if stage2.status == _HIGHS_INFEASIBLE:
         slack_kg = _UNMET_REL_TOL * c.need.sum() + _UNMET_ABS_TOL_KG
-        stage2 = _linprog(m.haul_cost, limit_rows, np.append(c.avail, unmet_kg + slack_kg),
-                          m.farm_rows, c.need, m.bounds)
+        stage2 = _linprog(
+            m.haul_cost,
+            limit_rows,
+            np.append(c.avail, unmet_kg + slack_kg),
+            m.farm_rows,
+            c.need,
+            m.bounds,
+        )
     shares: np.ndarray = stage2.x
     return shares
 
@@ -249,13 +281,21 @@ def _solve_single_farm(c: _Component) -> ComponentSolution:
     return ComponentSolution(share, np.array([unmet]))
 
 
-def _linprog(cost: np.ndarray, a_ub: sp.spmatrix, b_ub: np.ndarray, a_eq: sp.spmatrix,
-             b_eq: np.ndarray, bounds: np.ndarray, *,
-             retry_if_infeasible: bool = False) -> OptimizeResult:
+def _linprog(
+    cost: np.ndarray,
+    a_ub: sp.spmatrix,
+    b_ub: np.ndarray,
+    a_eq: sp.spmatrix,
+    b_eq: np.ndarray,
+    bounds: np.ndarray,
+    *,
+    retry_if_infeasible: bool = False,
+) -> OptimizeResult:
     # scipy-stubs type A_ub/A_eq as dense and bounds as tuples; linprog (HiGHS) takes sparse
     # matrices and an (n, 2) bounds array.
     result: OptimizeResult = linprog(  # type: ignore[call-overload]
-        cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
+    )
     if result.status == _HIGHS_INFEASIBLE and retry_if_infeasible:
         return result
     if result.status != _HIGHS_OK:

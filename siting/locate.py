@@ -42,13 +42,13 @@ def _check(count: int, min_distance_m: float, cell_m: float) -> None:
     problems.raise_if_any()
 
 
-def _accept_in_chunk(xy_m: FloatArray, accepted: list[FloatArray], min_distance_m: float,
-                     room: int) -> list[int]:
+def _accept_in_chunk(
+    xy_m: FloatArray, accepted: list[FloatArray], min_distance_m: float, room: int
+) -> list[int]:
     """Accept chunk positions greedily (best first) against ``accepted`` and each other."""
     alive = np.arange(len(xy_m))
     if accepted:
-        distance_m, _ = cKDTree(np.array(accepted)).query(xy_m,
-                                                          distance_upper_bound=min_distance_m)
+        distance_m, _ = cKDTree(np.array(accepted)).query(xy_m, distance_upper_bound=min_distance_m)
         alive = alive[distance_m >= min_distance_m]
     chosen: list[int] = []
     while alive.size and len(chosen) < room:
@@ -60,8 +60,9 @@ def _accept_in_chunk(xy_m: FloatArray, accepted: list[FloatArray], min_distance_
     return chosen
 
 
-def locate_cells(score: FloatArray, *, cell_m: float, count: int,
-                 min_distance_m: float) -> LocatedCells:
+def locate_cells(
+    score: FloatArray, *, cell_m: float, count: int, min_distance_m: float
+) -> LocatedCells:
     """Return up to ``count`` cells of highest score, pairwise at least ``min_distance_m`` apart.
 
     Parameters
@@ -88,10 +89,12 @@ def locate_cells(score: FloatArray, *, cell_m: float, count: int,
     accepted: list[FloatArray] = []
     picks: list[int] = []
     for start in range(0, len(order), _CHUNK_CELLS):
-        cells = order[start:start + _CHUNK_CELLS]
+        cells = order[start : start + _CHUNK_CELLS]
         xy_m = np.column_stack([cells % width, cells // width]).astype(np.float64) * cell_m
-        picks += [int(cells[k]) for k in _accept_in_chunk(xy_m, accepted, min_distance_m,
-                                                          count - len(picks))]
+        picks += [
+            int(cells[k])
+            for k in _accept_in_chunk(xy_m, accepted, min_distance_m, count - len(picks))
+        ]
         if len(picks) >= count:
             break
     chosen = np.array(picks, dtype=np.int64)

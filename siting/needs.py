@@ -65,7 +65,9 @@ if TYPE_CHECKING:
 
 #: Plan-store herd column -> species key of ``pe_per_head.*`` (nutrient_factors.csv).
 SPECIES_BY_HERD_COLUMN: Final[dict[str, str]] = {
-    "dairy_cow_head": "dairy_cow", "beef_cattle_head": "beef_cattle", "sheep_head": "sheep",
+    "dairy_cow_head": "dairy_cow",
+    "beef_cattle_head": "beef_cattle",
+    "sheep_head": "sheep",
     "goat_head": "goat",
 }
 LandSource = Literal["parcels", "crop"]
@@ -94,17 +96,27 @@ class Herd:
         return cls({"dairy_cow_head": float(dairy_cow_head)})
 
     @classmethod
-    def from_species(cls, head_by_species: Mapping[str, float], *,
-                     route_key: str | None = None, sold_frac: float = 0.0,
-                     measured_retention_frac: tuple[float, float] | None = None) -> Herd:
+    def from_species(
+        cls,
+        head_by_species: Mapping[str, float],
+        *,
+        route_key: str | None = None,
+        sold_frac: float = 0.0,
+        measured_retention_frac: tuple[float, float] | None = None,
+    ) -> Herd:
         """Return a herd from head by species key (``{"dairy_cow": 5000, "pig": 100}``)."""
-        return cls({f"{species}{_HEAD}": head for species, head in head_by_species.items()},
-                   route_key, sold_frac, measured_retention_frac)
+        return cls(
+            {f"{species}{_HEAD}": head for species, head in head_by_species.items()},
+            route_key,
+            sold_frac,
+            measured_retention_frac,
+        )
 
     def by_species(self) -> dict[str, float]:
         """Return head by species key of the nutrient coefficients (``dairy_cow`` ...)."""
-        return {SPECIES_BY_HERD_COLUMN.get(k, k.removesuffix(_HEAD)): v
-                for k, v in self.head.items()}
+        return {
+            SPECIES_BY_HERD_COLUMN.get(k, k.removesuffix(_HEAD)): v for k, v in self.head.items()
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +138,16 @@ class ReceivingLand:
         return "parcels" if isinstance(self.demand, ParcelMixDemand) else "crop"
 
 
-def crop_receiving_land(params: RegionParams, crop: str | None = None, *,
-                        yield_kg_per_mu: float | None = None, soil_class: str | None = None,
-                        soil_p_class: str | None = None, olsen_p_mg_per_kg: float | None = None,
-                        p_sensitive: bool = False) -> ReceivingLand:
+def crop_receiving_land(
+    params: RegionParams,
+    crop: str | None = None,
+    *,
+    yield_kg_per_mu: float | None = None,
+    soil_class: str | None = None,
+    soil_p_class: str | None = None,
+    olsen_p_mg_per_kg: float | None = None,
+    p_sensitive: bool = False,
+) -> ReceivingLand:
     """Return land under one crop (default: the region's receiving crop, its default yield).
 
     Raises
@@ -138,14 +156,18 @@ def crop_receiving_land(params: RegionParams, crop: str | None = None, *,
         For an unknown crop or soil class, or a yield that is not > 0.
     """
     demand = crop_manure_demand(
-        params.crops.get(crop or params.receiving_crop), yield_kg_per_mu=yield_kg_per_mu,
-        soil_class=soil_class or params.receiving_soil_class, soil_p_class=soil_p_class,
-        params=params.nutrients)
+        params.crops.get(crop or params.receiving_crop),
+        yield_kg_per_mu=yield_kg_per_mu,
+        soil_class=soil_class or params.receiving_soil_class,
+        soil_p_class=soil_p_class,
+        params=params.nutrients,
+    )
     return ReceivingLand(demand, olsen_p_mg_per_kg, p_sensitive)
 
 
-def parcels_in_reach(sites: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame,
-                     haul: AllocationParams) -> pd.DataFrame:
+def parcels_in_reach(
+    sites: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, haul: AllocationParams
+) -> pd.DataFrame:
     """Return the (site, parcel) pairs within haul radius, as the ledger finds them.
 
     Parameters
@@ -163,16 +185,28 @@ def parcels_in_reach(sites: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame,
     pairs
         ``farm_id`` (= site id), ``parcel_pos`` (row of ``parcels``), ``haul_km``.
     """
-    radius = (pd.to_numeric(sites["haul_radius_km"], errors="coerce").to_numpy(dtype=float)
-              if "haul_radius_km" in sites.columns else np.nan)
-    farms = sites[["site_id", "geometry"]].rename(columns={"site_id": "farm_id"}).assign(
-        farm_id=lambda f: f["farm_id"].astype(str), n_need_kg_per_yr=0.0,
-        p_need_kg_per_yr=0.0, priority=0, haul_radius_km=radius)
+    radius = (
+        pd.to_numeric(sites["haul_radius_km"], errors="coerce").to_numpy(dtype=float)
+        if "haul_radius_km" in sites.columns
+        else np.nan
+    )
+    farms = (
+        sites[["site_id", "geometry"]]
+        .rename(columns={"site_id": "farm_id"})
+        .assign(
+            farm_id=lambda f: f["farm_id"].astype(str),
+            n_need_kg_per_yr=0.0,
+            p_need_kg_per_yr=0.0,
+            priority=0,
+            haul_radius_km=radius,
+        )
+    )
     return build_candidates(farms, parcels, haul).pairs
 
 
-def receiving_lands(pairs: pd.DataFrame, parcels: pd.DataFrame, site_ids: list[str],
-                    params: RegionParams) -> dict[str, ReceivingLand]:
+def receiving_lands(
+    pairs: pd.DataFrame, parcels: pd.DataFrame, site_ids: list[str], params: RegionParams
+) -> dict[str, ReceivingLand]:
     """Return each site's receiving land: its parcels in reach, else the default crop.
 
     Parameters
@@ -246,13 +280,18 @@ class UtilisationEnds:
     @classmethod
     def of(cls, params: NutrientParams) -> UtilisationEnds:
         """Return the values and ranges of ``params``."""
-        return cls(params.n_utilisation_frac, params.p_utilisation_frac,
-                   params.n_utilisation_range_frac, params.p_utilisation_range_frac)
+        return cls(
+            params.n_utilisation_frac,
+            params.p_utilisation_frac,
+            params.n_utilisation_range_frac,
+            params.p_utilisation_range_frac,
+        )
 
     def land_range_mu(self, land_mu: float, basis: Basis) -> tuple[float, float]:
         """Return ``land_mu`` (亩, at the used value) at the low and high end of the range."""
-        used, (low, high) = ((self.n_frac, self.n_range_frac) if basis == "N"
-                             else (self.p_frac, self.p_range_frac))
+        used, (low, high) = (
+            (self.n_frac, self.n_range_frac) if basis == "N" else (self.p_frac, self.p_range_frac)
+        )
         return land_mu * low / used, land_mu * high / used
 
 
@@ -336,8 +375,10 @@ class HerdNeeds:
         """Return ``livestock`` and ``irrigation`` water (m³/yr; NaN without a zoned county)."""
         if self.water is None:
             return {"livestock": math.nan, "irrigation": math.nan}
-        return {"livestock": self.water.livestock_water_m3_per_yr,
-                "irrigation": self.water.irrigation_water_m3_per_yr}
+        return {
+            "livestock": self.water.livestock_water_m3_per_yr,
+            "irrigation": self.water.irrigation_water_m3_per_yr,
+        }
 
     @property
     def water_need_m3_per_yr(self) -> float:
@@ -354,19 +395,21 @@ class HerdNeeds:
             "absorption_land_need_mu": _plain(self.absorption_land_need_mu),
             "absorption_land_n_range_mu": [_plain(v) for v in self.absorption_land_n_range_mu],
             "absorption_land_p_range_mu": [_plain(v) for v in self.absorption_land_p_range_mu],
-            "absorption_land_need_range_mu": [_plain(v) for v in
-                                              self.absorption_land_need_range_mu],
+            "absorption_land_need_range_mu": [
+                _plain(v) for v in self.absorption_land_need_range_mu
+            ],
             "forage_land_mu": _plain(self.forage_land_mu),
-            "forage_land_mu_by_feed": {k: _plain(v) for k, v in
-                                       self.forage_land_mu_by_feed.items()},
+            "forage_land_mu_by_feed": {
+                k: _plain(v) for k, v in self.forage_land_mu_by_feed.items()
+            },
             "water_need_m3_per_yr": _plain(self.water_need_m3_per_yr),
-            "water_parts_m3_per_yr": {k: _plain(v) for k, v in
-                                      self.water_parts_m3_per_yr.items()},
+            "water_parts_m3_per_yr": {k: _plain(v) for k, v in self.water_parts_m3_per_yr.items()},
         }
 
 
-def herd_needs(herd: Herd, land: ReceivingLand, params: RegionParams, *,
-               adcode: str | None = None) -> HerdNeeds:
+def herd_needs(
+    herd: Herd, land: ReceivingLand, params: RegionParams, *, adcode: str | None = None
+) -> HerdNeeds:
     """Return the absorption land, forage land and water a herd needs.
 
     Parameters
@@ -403,8 +446,9 @@ def herd_needs(herd: Herd, land: ReceivingLand, params: RegionParams, *,
     return HerdNeeds(requirement, land, forage, water, ends)
 
 
-def herd_absorption_land(herd: Herd, land: ReceivingLand, nutrients: NutrientParams,
-                         routes: ManureRouteTable) -> FarmLandRequirement:
+def herd_absorption_land(
+    herd: Herd, land: ReceivingLand, nutrients: NutrientParams, routes: ManureRouteTable
+) -> FarmLandRequirement:
     """Return the manure supply of ``herd`` and the land it needs on N and P (`herd_needs`' part).
 
     The farm calculator calls it directly (it has no county, so no forage or water).
@@ -416,9 +460,13 @@ def herd_absorption_land(herd: Herd, land: ReceivingLand, nutrients: NutrientPar
     """
     route = herd_route(herd, routes)
     supply = manure_supply(herd.by_species(), nutrients, route=route, sold_frac=herd.sold_frac)
-    return farm_land_requirement(supply, land.demand, params=nutrients,
-                                 olsen_p_mg_per_kg=land.olsen_p_mg_per_kg,
-                                 p_sensitive=land.p_sensitive)
+    return farm_land_requirement(
+        supply,
+        land.demand,
+        params=nutrients,
+        olsen_p_mg_per_kg=land.olsen_p_mg_per_kg,
+        p_sensitive=land.p_sensitive,
+    )
 
 
 def herd_route(herd: Herd, routes: ManureRouteTable) -> ManureRoute | None:

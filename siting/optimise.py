@@ -41,8 +41,15 @@ from problems import Problems
 from siting.criteria import FloatArray
 from siting.parameters.coefficient import Coefficient
 
-__all__ = ["CountyLimit", "OptimiseParams", "SiteCounts", "SitingChoice", "SitingProblem",
-           "choose_sites", "nearest_pairs"]
+__all__ = [
+    "CountyLimit",
+    "OptimiseParams",
+    "SiteCounts",
+    "SitingChoice",
+    "SitingProblem",
+    "choose_sites",
+    "nearest_pairs",
+]
 
 SOLVER: Final[str] = "HiGHS branch-and-cut via scipy.optimize.milp"
 _HIGHS_OPTIMAL: Final[int] = 0
@@ -76,12 +83,15 @@ class OptimiseParams:
 
     def __post_init__(self) -> None:
         problems = Problems("OptimiseParams", "选址优化参数")
-        problems.require_positive("haul_penalty_points_per_t_km",
-                                  self.haul_penalty_points_per_t_km, allow_zero=True)
+        problems.require_positive(
+            "haul_penalty_points_per_t_km", self.haul_penalty_points_per_t_km, allow_zero=True
+        )
         problems.require_positive("time_limit_s", self.time_limit_s)
         if not self.pair_cover_factor >= 1:
-            problems.add(f"pair_cover_factor = {self.pair_cover_factor!r} must be >= 1",
-                         f"pair_cover_factor = {self.pair_cover_factor!r} 须 >= 1")
+            problems.add(
+                f"pair_cover_factor = {self.pair_cover_factor!r} must be >= 1",
+                f"pair_cover_factor = {self.pair_cover_factor!r} 须 >= 1",
+            )
         problems.raise_if_any()
 
 
@@ -95,8 +105,10 @@ class SiteCounts:
     def __post_init__(self) -> None:
         problems = Problems("site counts", "场址数量")
         if bool(self.by_county) == (self.total is not None):
-            problems.add("give either counts per county or a total, not both or neither",
-                         "请给出各县数量或总数之一")
+            problems.add(
+                "give either counts per county or a total, not both or neither",
+                "请给出各县数量或总数之一",
+            )
         for adcode, n in self.by_county:
             problems.require_positive(f"count of county {adcode}", n)
         if self.total is not None:
@@ -175,35 +187,52 @@ class SitingChoice:
         return int(np.sum(self.parcel_used_frac >= 1 - 1e-6))
 
 
-def _county_rows(problem: SitingProblem, values: FloatArray, limits: Mapping[str, float],
-                 ) -> tuple[list[str], sp.csr_array, FloatArray]:
-    counties = [c for c in sorted(set(problem.county)) if c in limits
-                and math.isfinite(limits[c])]
+def _county_rows(
+    problem: SitingProblem,
+    values: FloatArray,
+    limits: Mapping[str, float],
+) -> tuple[list[str], sp.csr_array, FloatArray]:
+    counties = [c for c in sorted(set(problem.county)) if c in limits and math.isfinite(limits[c])]
     rows = np.array([counties.index(c) if c in counties else -1 for c in problem.county])
     keep = rows >= 0
-    matrix = sp.csr_array((np.nan_to_num(values[keep]), (rows[keep], np.flatnonzero(keep))),
-                          shape=(len(counties), problem.n_sites))
+    matrix = sp.csr_array(
+        (np.nan_to_num(values[keep]), (rows[keep], np.flatnonzero(keep))),
+        shape=(len(counties), problem.n_sites),
+    )
     return counties, matrix, np.array([limits[c] for c in counties], dtype=np.float64)
 
 
 def _constraints(problem: SitingProblem, counts: SiteCounts) -> list[LinearConstraint]:
     n, m = problem.n_sites, len(problem.pair_site)
     pairs = np.arange(m)
-    ledger = sp.hstack([
-        sp.csr_array((-problem.need_kg_per_yr, (np.arange(n), np.arange(n))), shape=(n, n)),
-        sp.csr_array((problem.pair_cap_kg_per_yr, (problem.pair_site, pairs)), shape=(n, m))])
+    ledger = sp.hstack(
+        [
+            sp.csr_array((-problem.need_kg_per_yr, (np.arange(n), np.arange(n))), shape=(n, n)),
+            sp.csr_array((problem.pair_cap_kg_per_yr, (problem.pair_site, pairs)), shape=(n, m)),
+        ]
+    )
     n_parcels = len(problem.parcel_avail_frac)
-    parcels = sp.hstack([sp.csr_array((n_parcels, n)),
-                         sp.csr_array((np.ones(m), (problem.pair_parcel, pairs)),
-                                      shape=(n_parcels, m))])
-    out = [LinearConstraint(ledger, 0.0, np.inf),
-           LinearConstraint(parcels, -np.inf, problem.parcel_avail_frac)]
-    for values, limits in ((problem.water_need_m3_per_yr, problem.water_headroom_m3_per_yr),
-                           (problem.forage_need_mu, problem.forage_headroom_mu)):
+    parcels = sp.hstack(
+        [
+            sp.csr_array((n_parcels, n)),
+            sp.csr_array((np.ones(m), (problem.pair_parcel, pairs)), shape=(n_parcels, m)),
+        ]
+    )
+    out = [
+        LinearConstraint(ledger, 0.0, np.inf),
+        LinearConstraint(parcels, -np.inf, problem.parcel_avail_frac),
+    ]
+    for values, limits in (
+        (problem.water_need_m3_per_yr, problem.water_headroom_m3_per_yr),
+        (problem.forage_need_mu, problem.forage_headroom_mu),
+    ):
         counties, matrix, bound = _county_rows(problem, values, limits)
         if counties:
-            out.append(LinearConstraint(sp.hstack([matrix, sp.csr_array((len(counties), m))]),
-                                        -np.inf, bound))
+            out.append(
+                LinearConstraint(
+                    sp.hstack([matrix, sp.csr_array((len(counties), m))]), -np.inf, bound
+                )
+            )
     out.append(_count_constraint(problem, counts, m))
     return out
 
@@ -216,16 +245,18 @@ def _count_constraint(problem: SitingProblem, counts: SiteCounts, m: int) -> Lin
     adcodes = list(wanted)
     member = np.array([adcodes.index(c) if c in wanted else -1 for c in problem.county])
     keep = member >= 0
-    matrix = sp.csr_array((np.ones(int(keep.sum())), (member[keep], np.flatnonzero(keep))),
-                          shape=(len(adcodes), problem.n_sites))
+    matrix = sp.csr_array(
+        (np.ones(int(keep.sum())), (member[keep], np.flatnonzero(keep))),
+        shape=(len(adcodes), problem.n_sites),
+    )
     target = np.array([wanted[c] for c in adcodes], dtype=np.float64)
-    return LinearConstraint(sp.hstack([matrix, sp.csr_array((len(adcodes), m))]), target,
-                            target)
+    return LinearConstraint(sp.hstack([matrix, sp.csr_array((len(adcodes), m))]), target, target)
 
 
 def _haul_t_km(problem: SitingProblem) -> FloatArray:
-    return np.asarray(problem.pair_cap_kg_per_yr * problem.pair_haul_km / KG_PER_T,
-                      dtype=np.float64)
+    return np.asarray(
+        problem.pair_cap_kg_per_yr * problem.pair_haul_km / KG_PER_T, dtype=np.float64
+    )
 
 
 def nearest_pairs(problem: SitingProblem, cover_factor: float) -> np.ndarray:
@@ -246,14 +277,20 @@ def nearest_pairs(problem: SitingProblem, cover_factor: float) -> np.ndarray:
 
 
 def _pruned(problem: SitingProblem, pairs: np.ndarray) -> SitingProblem:
-    return replace(problem, pair_site=problem.pair_site[pairs],
-                   pair_parcel=problem.pair_parcel[pairs],
-                   pair_cap_kg_per_yr=problem.pair_cap_kg_per_yr[pairs],
-                   pair_haul_km=problem.pair_haul_km[pairs])
+    return replace(
+        problem,
+        pair_site=problem.pair_site[pairs],
+        pair_parcel=problem.pair_parcel[pairs],
+        pair_cap_kg_per_yr=problem.pair_cap_kg_per_yr[pairs],
+        pair_haul_km=problem.pair_haul_km[pairs],
+    )
 
 
-def choose_sites(problem: SitingProblem, counts: SiteCounts, params: OptimiseParams,
-                 ) -> SitingChoice:
+def choose_sites(
+    problem: SitingProblem,
+    counts: SiteCounts,
+    params: OptimiseParams,
+) -> SitingChoice:
     """Choose the sites that maximise total score minus haul penalty within every limit.
 
     Parameters
@@ -283,52 +320,89 @@ def choose_sites(problem: SitingProblem, counts: SiteCounts, params: OptimisePar
     return replace(choice, pair_share_frac=share)
 
 
-def _choose(problem: SitingProblem, counts: SiteCounts, params: OptimiseParams,
-            ) -> SitingChoice:
+def _choose(
+    problem: SitingProblem,
+    counts: SiteCounts,
+    params: OptimiseParams,
+) -> SitingChoice:
     """Solve the MILP on ``problem`` as given (see `choose_sites`)."""
     n, m = problem.n_sites, len(problem.pair_site)
-    cost = np.concatenate([-problem.score,
-                           params.haul_penalty_points_per_t_km * _haul_t_km(problem)])
+    cost = np.concatenate(
+        [-problem.score, params.haul_penalty_points_per_t_km * _haul_t_km(problem)]
+    )
     upper = np.concatenate([np.ones(n), problem.parcel_avail_frac[problem.pair_parcel]])
     integrality = np.concatenate([np.ones(n), np.zeros(m)])
     start = time.perf_counter()
-    result = milp(cost, constraints=_constraints(problem, counts), integrality=integrality,
-                  bounds=Bounds(np.zeros(n + m), upper),
-                  options={"time_limit": params.time_limit_s})
+    result = milp(
+        cost,
+        constraints=_constraints(problem, counts),
+        integrality=integrality,
+        bounds=Bounds(np.zeros(n + m), upper),
+        options={"time_limit": params.time_limit_s},
+    )
     elapsed = time.perf_counter() - start
     if result.x is None:
-        return SitingChoice(False, str(result.message), (), math.nan, math.nan, math.nan, (),
-                            np.zeros(len(problem.parcel_avail_frac)), np.zeros(m), math.nan,
-                            elapsed)
-    return _choice(problem, params, result.x, str(result.message),
-                   float(getattr(result, "mip_gap", 0.0) or 0.0), elapsed)
+        return SitingChoice(
+            False,
+            str(result.message),
+            (),
+            math.nan,
+            math.nan,
+            math.nan,
+            (),
+            np.zeros(len(problem.parcel_avail_frac)),
+            np.zeros(m),
+            math.nan,
+            elapsed,
+        )
+    return _choice(
+        problem,
+        params,
+        result.x,
+        str(result.message),
+        float(getattr(result, "mip_gap", 0.0) or 0.0),
+        elapsed,
+    )
 
 
-def _choice(problem: SitingProblem, params: OptimiseParams, solution: FloatArray,
-            message: str, gap: float, elapsed: float) -> SitingChoice:
+def _choice(
+    problem: SitingProblem,
+    params: OptimiseParams,
+    solution: FloatArray,
+    message: str,
+    gap: float,
+    elapsed: float,
+) -> SitingChoice:
     n = problem.n_sites
     chosen = solution[:n] > 0.5
     share = np.where(chosen[problem.pair_site], solution[n:], 0.0)
     used = np.bincount(problem.pair_parcel, share, len(problem.parcel_avail_frac))
     with np.errstate(invalid="ignore", divide="ignore"):
-        used_frac = np.where(problem.parcel_avail_frac > 0,
-                             used / problem.parcel_avail_frac, 0.0)
+        used_frac = np.where(problem.parcel_avail_frac > 0, used / problem.parcel_avail_frac, 0.0)
     haul = params.haul_penalty_points_per_t_km * float(_haul_t_km(problem) @ share)
     total = float(problem.score[chosen].sum())
     return SitingChoice(
-        feasible=True, message=message,
+        feasible=True,
+        message=message,
         chosen=tuple(s for s, c in zip(problem.site_ids, chosen, strict=True) if c),
-        objective_points=total - haul, total_score=total, haul_penalty_points=haul,
-        county_limits=_county_limits(problem, chosen), parcel_used_frac=used_frac,
-        pair_share_frac=share, mip_gap=gap, solve_s=elapsed)
+        objective_points=total - haul,
+        total_score=total,
+        haul_penalty_points=haul,
+        county_limits=_county_limits(problem, chosen),
+        parcel_used_frac=used_frac,
+        pair_share_frac=share,
+        mip_gap=gap,
+        solve_s=elapsed,
+    )
 
 
 def _county_limits(problem: SitingProblem, chosen: np.ndarray) -> tuple[CountyLimit, ...]:
     out = []
     county = np.array(problem.county, dtype=object)
     for kind, values, limits in (
-            ("water", problem.water_need_m3_per_yr, problem.water_headroom_m3_per_yr),
-            ("forage", problem.forage_need_mu, problem.forage_headroom_mu)):
+        ("water", problem.water_need_m3_per_yr, problem.water_headroom_m3_per_yr),
+        ("forage", problem.forage_need_mu, problem.forage_headroom_mu),
+    ):
         for adcode in sorted(set(problem.county)):
             limit = limits.get(adcode)
             if limit is None or not math.isfinite(limit):

@@ -34,8 +34,7 @@ def _most_that_fit(values: FloatArray, headroom: float | None) -> int | None:
     return int(np.searchsorted(cumulative, headroom * (1 + BINDING_REL_TOL), side="right"))
 
 
-def county_shortfalls(problem: SitingProblem,
-                      counts: SiteCounts) -> tuple[dict[str, object], ...]:
+def county_shortfalls(problem: SitingProblem, counts: SiteCounts) -> tuple[dict[str, object], ...]:
     """Say, per county asked for, how many sites its candidates and limits allow at most.
 
     ``candidates`` counts the passing candidates there; ``most_by_water`` and
@@ -49,25 +48,29 @@ def county_shortfalls(problem: SitingProblem,
     out = []
     for adcode, n in wanted.items():
         rows = np.ones(problem.n_sites, dtype=bool) if adcode == "*" else county == adcode
-        entry: dict[str, object] = {"adcode": adcode, "wanted": n,
-                                    "candidates": int(rows.sum())}
+        entry: dict[str, object] = {"adcode": adcode, "wanted": n, "candidates": int(rows.sum())}
         for kind, values, limits in (
-                ("water", problem.water_need_m3_per_yr, problem.water_headroom_m3_per_yr),
-                ("forage", problem.forage_need_mu, problem.forage_headroom_mu)):
+            ("water", problem.water_need_m3_per_yr, problem.water_headroom_m3_per_yr),
+            ("forage", problem.forage_need_mu, problem.forage_headroom_mu),
+        ):
             if adcode == "*":
-                fits = [_most_that_fit(values[county == c], limits.get(c))
-                        for c in sorted(set(problem.county))]
+                fits = [
+                    _most_that_fit(values[county == c], limits.get(c))
+                    for c in sorted(set(problem.county))
+                ]
                 entry[f"most_by_{kind}"] = sum(
                     f if f is not None else int((county == c).sum())
-                    for f, c in zip(fits, sorted(set(problem.county)), strict=True))
+                    for f, c in zip(fits, sorted(set(problem.county)), strict=True)
+                )
             else:
                 entry[f"most_by_{kind}"] = _most_that_fit(values[rows], limits.get(adcode))
         out.append(entry)
     return tuple(out)
 
 
-def one_more_ranch(problem: SitingProblem, counts: SiteCounts, params: OptimiseParams,
-                   choice: SitingChoice) -> tuple[dict[str, object], ...]:
+def one_more_ranch(
+    problem: SitingProblem, counts: SiteCounts, params: OptimiseParams, choice: SitingChoice
+) -> tuple[dict[str, object], ...]:
     """Say, per county of ``counts``, whether one more ranch fits and what it would need.
 
     For each county the choice is re-solved with one more site there. When that fails, the
@@ -86,19 +89,23 @@ def one_more_ranch(problem: SitingProblem, counts: SiteCounts, params: OptimiseP
         more = SiteCounts(by_county=tuple((c, n + (c == adcode)) for c, n in wanted.items()))
         again = choose_sites(problem, more, params)
         in_county = left & (county == adcode)
-        entry: dict[str, object] = {"adcode": adcode, "fits": again.feasible,
-                                    "candidates_left": int(in_county.sum())}
+        entry: dict[str, object] = {
+            "adcode": adcode,
+            "fits": again.feasible,
+            "candidates_left": int(in_county.sum()),
+        }
         if not again.feasible:
             blocked = [] if in_county.any() else ["candidates"]
-            for kind, values in (("water", problem.water_need_m3_per_yr),
-                                 ("forage", problem.forage_need_mu)):
+            for kind, values in (
+                ("water", problem.water_need_m3_per_yr),
+                ("forage", problem.forage_need_mu),
+            ):
                 limit = limits.get((adcode, kind))
                 if limit is not None and in_county.any():
                     short = max(float(np.nanmin(values[in_county]) - limit.slack), 0.0)
                     entry[f"{kind}_short"] = short
                     blocked += [kind] if short > 0 else []
-            if in_county.any() and not _fits_without_county_limits(problem, more, params,
-                                                                   adcode):
+            if in_county.any() and not _fits_without_county_limits(problem, more, params, adcode):
                 blocked.append("absorption_land")
             entry["blocked_by"] = blocked
         else:
@@ -107,18 +114,26 @@ def one_more_ranch(problem: SitingProblem, counts: SiteCounts, params: OptimiseP
     return tuple(out)
 
 
-def _fits_without_county_limits(problem: SitingProblem, counts: SiteCounts,
-                                params: OptimiseParams, adcode: str) -> bool:
+def _fits_without_county_limits(
+    problem: SitingProblem, counts: SiteCounts, params: OptimiseParams, adcode: str
+) -> bool:
     """Whether ``counts`` fit with the water and forage limits of ``adcode`` lifted."""
     lifted = replace(
         problem,
         water_headroom_m3_per_yr={**problem.water_headroom_m3_per_yr, adcode: math.inf},
-        forage_headroom_mu={**problem.forage_headroom_mu, adcode: math.inf})
+        forage_headroom_mu={**problem.forage_headroom_mu, adcode: math.inf},
+    )
     return choose_sites(lifted, counts, params).feasible
 
 
-def explain_choice(problem: SitingProblem, counts: SiteCounts, params: OptimiseParams,
-                   choice: SitingChoice, *, one_more: bool = True) -> SitingChoice:
+def explain_choice(
+    problem: SitingProblem,
+    counts: SiteCounts,
+    params: OptimiseParams,
+    choice: SitingChoice,
+    *,
+    one_more: bool = True,
+) -> SitingChoice:
     """Return ``choice`` with its explanation.
 
     Infeasible: `county_shortfalls`. Feasible with per-county counts and ``one_more``:

@@ -31,7 +31,12 @@ from siting.allocation_inputs import check_farms, representative_xy_m
 
 #: Columns of the farm layer handed to the ledger (besides geometry).
 LEDGER_FARM_COLUMNS: Final[tuple[str, ...]] = (
-    "farm_id", "status", "haul_radius_km", "n_need_kg_per_yr", "p_need_kg_per_yr")
+    "farm_id",
+    "status",
+    "haul_radius_km",
+    "n_need_kg_per_yr",
+    "p_need_kg_per_yr",
+)
 # A farm whose representative point moved by more than this is re-queried (m).
 _MOVED_TOLERANCE_M: Final[float] = 1e-6
 
@@ -67,8 +72,9 @@ class LedgerState:
     rebuilt: bool
 
 
-def ledger_farms(sites: gpd.GeoDataFrame, needs: pd.DataFrame, *,
-                 analysis_crs: str) -> gpd.GeoDataFrame:
+def ledger_farms(
+    sites: gpd.GeoDataFrame, needs: pd.DataFrame, *, analysis_crs: str
+) -> gpd.GeoDataFrame:
     """Return the ledger's farm layer: one farm per site, in ``analysis_crs``.
 
     Parameters
@@ -86,19 +92,25 @@ def ledger_farms(sites: gpd.GeoDataFrame, needs: pd.DataFrame, *,
         ``AllocationParams.priority_by_status`` (the user may change it there).
     """
     need = needs.set_index("site_id").reindex(sites["site_id"])
-    farms = pd.DataFrame({
-        "farm_id": sites["site_id"].astype(str).to_numpy(dtype=object),
-        "status": sites["status"].astype(str).to_numpy(dtype=object),
-        "haul_radius_km": pd.to_numeric(sites["haul_radius_km"]).to_numpy(dtype=float),
-        "n_need_kg_per_yr": need["n_need_kg_per_yr"].to_numpy(dtype=float),
-        "p_need_kg_per_yr": need["p_need_kg_per_yr"].to_numpy(dtype=float),
-    })
+    farms = pd.DataFrame(
+        {
+            "farm_id": sites["site_id"].astype(str).to_numpy(dtype=object),
+            "status": sites["status"].astype(str).to_numpy(dtype=object),
+            "haul_radius_km": pd.to_numeric(sites["haul_radius_km"]).to_numpy(dtype=float),
+            "n_need_kg_per_yr": need["n_need_kg_per_yr"].to_numpy(dtype=float),
+            "p_need_kg_per_yr": need["p_need_kg_per_yr"].to_numpy(dtype=float),
+        }
+    )
     geometry = gpd.GeoSeries(sites.geometry.to_numpy(), crs=sites.crs).to_crs(analysis_crs)
     return gpd.GeoDataFrame(farms, geometry=geometry.to_numpy(), crs=analysis_crs)
 
 
-def ledger_update(previous: LedgerState | None, farms: gpd.GeoDataFrame,
-                  parcels: gpd.GeoDataFrame, params: AllocationParams) -> LedgerState:
+def ledger_update(
+    previous: LedgerState | None,
+    farms: gpd.GeoDataFrame,
+    parcels: gpd.GeoDataFrame,
+    params: AllocationParams,
+) -> LedgerState:
     """Return the ledger of ``farms``, reusing ``previous`` where nothing changed.
 
     Parameters
@@ -129,20 +141,28 @@ def ledger_update(previous: LedgerState | None, farms: gpd.GeoDataFrame,
     if previous is None or not reuse:
         candidates = build_candidates(farms, parcels, params)
         result = solve_allocation(candidates, farms, parcels, params)
-        return LedgerState(farms, candidates, result, params, len(farms),
-                           time.perf_counter() - start, rebuilt=True)
+        return LedgerState(
+            farms, candidates, result, params, len(farms), time.perf_counter() - start, rebuilt=True
+        )
     changed, removed = changed_farms(previous.candidates, farms, params)
     candidates = previous.candidates
     if changed or removed:
-        candidates = update_candidates(candidates, farms[farms["farm_id"].isin(changed)],
-                                       parcels, params, removed_farm_ids=removed)
+        candidates = update_candidates(
+            candidates,
+            farms[farms["farm_id"].isin(changed)],
+            parcels,
+            params,
+            removed_farm_ids=removed,
+        )
     result = solve_allocation(candidates, farms, parcels, params, previous=previous.result)
-    return LedgerState(farms, candidates, result, params, len(changed),
-                       time.perf_counter() - start, rebuilt=False)
+    return LedgerState(
+        farms, candidates, result, params, len(changed), time.perf_counter() - start, rebuilt=False
+    )
 
 
-def changed_farms(candidates: CandidatePairs, farms: gpd.GeoDataFrame,
-                  params: AllocationParams) -> tuple[list[str], list[str]]:
+def changed_farms(
+    candidates: CandidatePairs, farms: gpd.GeoDataFrame, params: AllocationParams
+) -> tuple[list[str], list[str]]:
     """Return the farms whose candidates must be recomputed, and the farms removed.
 
     A farm is changed when it is new, its representative point moved or its haul radius
@@ -151,16 +171,20 @@ def changed_farms(candidates: CandidatePairs, farms: gpd.GeoDataFrame,
     """
     table = check_farms(farms, params)
     xy = representative_xy_m(farms, what="farms")
-    now = pd.DataFrame({"x_m": xy[:, 0], "y_m": xy[:, 1],
-                        "haul_radius_km": table.haul_radius_km},
-                       index=pd.Index(table.farm_id, dtype=object))
+    now = pd.DataFrame(
+        {"x_m": xy[:, 0], "y_m": xy[:, 1], "haul_radius_km": table.haul_radius_km},
+        index=pd.Index(table.farm_id, dtype=object),
+    )
     known = candidates.farm_sites
     removed = [str(f) for f in known.index.difference(now.index)]
     new = now.index.difference(known.index)
     common = now.index.intersection(known.index)
     before, after = known.loc[common], now.loc[common]
     moved = common[
-        (np.abs(after[["x_m", "y_m"]].to_numpy() - before[["x_m", "y_m"]].to_numpy())
-         > _MOVED_TOLERANCE_M).any(axis=1)
-        | (after["haul_radius_km"].to_numpy() != before["haul_radius_km"].to_numpy())]
+        (
+            np.abs(after[["x_m", "y_m"]].to_numpy() - before[["x_m", "y_m"]].to_numpy())
+            > _MOVED_TOLERANCE_M
+        ).any(axis=1)
+        | (after["haul_radius_km"].to_numpy() != before["haul_radius_km"].to_numpy())
+    ]
     return sorted(str(f) for f in (*new, *moved)), sorted(removed)

@@ -30,26 +30,55 @@ if TYPE_CHECKING:
 
 #: Columns `store.PlanStore.save_allocations` accepts, in its order.
 STORE_ALLOCATION_COLUMNS: Final[tuple[str, ...]] = (
-    "site_id", "parcel_id", "county_code", "share_frac", "area_mu", "n_kg_per_yr",
-    "p_kg_per_yr", "haul_km",
+    "site_id",
+    "parcel_id",
+    "county_code",
+    "share_frac",
+    "area_mu",
+    "n_kg_per_yr",
+    "p_kg_per_yr",
+    "haul_km",
 )
 SITE_RESULT_COLUMNS: Final[tuple[str, ...]] = (
-    "site_id", "name", "status", "pig_equivalents_pe", "n_need_kg_per_yr", "p_need_kg_per_yr",
-    "absorption_land_n_mu", "absorption_land_p_mu", "absorption_need_basis",
-    "absorption_land_need_mu", "absorption_land_n_low_mu", "absorption_land_n_high_mu",
-    "absorption_demand_source", "forage_land_mu",
-    "water_need_m3_per_yr", "basis", "land_allocated_mu", "allocated_n_kg_per_yr",
-    "allocated_p_kg_per_yr", "unmet_kg_per_yr", "unmet_frac", "mean_haul_km",
-    "parcel_count", "candidate_parcel_count",
+    "site_id",
+    "name",
+    "status",
+    "pig_equivalents_pe",
+    "n_need_kg_per_yr",
+    "p_need_kg_per_yr",
+    "absorption_land_n_mu",
+    "absorption_land_p_mu",
+    "absorption_need_basis",
+    "absorption_land_need_mu",
+    "absorption_land_n_low_mu",
+    "absorption_land_n_high_mu",
+    "absorption_demand_source",
+    "forage_land_mu",
+    "water_need_m3_per_yr",
+    "basis",
+    "land_allocated_mu",
+    "allocated_n_kg_per_yr",
+    "allocated_p_kg_per_yr",
+    "unmet_kg_per_yr",
+    "unmet_frac",
+    "mean_haul_km",
+    "parcel_count",
+    "candidate_parcel_count",
 )
 PARCEL_USE_COLUMNS: Final[tuple[str, ...]] = (
-    "parcel_id", "county_code", "crop", "area_mu", "used_frac", "used_area_mu", "site_count",
-    "site_ids", "site_names",
+    "parcel_id",
+    "county_code",
+    "crop",
+    "area_mu",
+    "used_frac",
+    "used_area_mu",
+    "site_count",
+    "site_ids",
+    "site_names",
 )
 
 
-def site_results(sites: pd.DataFrame, needs: pd.DataFrame,
-                 ledger: LedgerState) -> pd.DataFrame:
+def site_results(sites: pd.DataFrame, needs: pd.DataFrame, ledger: LedgerState) -> pd.DataFrame:
     """Return one row per site: needs, land needed, land allocated, haul and unmet need.
 
     Parameters
@@ -72,22 +101,44 @@ def site_results(sites: pd.DataFrame, needs: pd.DataFrame,
     ids = sites["site_id"].astype(str)
     need = needs.set_index("site_id").reindex(ids)
     farm = farms.reindex(ids)
-    table = pd.DataFrame({
-        "site_id": ids.to_numpy(), "name": sites["name"].astype(str).to_numpy(),
-        "status": sites["status"].astype(str).to_numpy(),
-        **{c: need[c].to_numpy() for c in (
-            "pig_equivalents_pe", "n_need_kg_per_yr", "p_need_kg_per_yr",
-            "absorption_land_n_mu", "absorption_land_p_mu", "absorption_need_basis",
-            "absorption_land_need_mu", "absorption_land_n_low_mu", "absorption_land_n_high_mu",
-    "absorption_demand_source", "forage_land_mu",
-            "water_need_m3_per_yr")},
-        "basis": farm["basis"].to_numpy(),
-        **{c: farm[c].to_numpy(dtype=float) for c in (
-            "land_allocated_mu", "allocated_n_kg_per_yr", "allocated_p_kg_per_yr",
-            "unmet_kg_per_yr", "unmet_frac", "mean_haul_km")},
-        "parcel_count": farm["n_parcels"].to_numpy(dtype=np.int64),
-        "candidate_parcel_count": farm["n_candidate_parcels"].to_numpy(dtype=np.int64),
-    })
+    table = pd.DataFrame(
+        {
+            "site_id": ids.to_numpy(),
+            "name": sites["name"].astype(str).to_numpy(),
+            "status": sites["status"].astype(str).to_numpy(),
+            **{
+                c: need[c].to_numpy()
+                for c in (
+                    "pig_equivalents_pe",
+                    "n_need_kg_per_yr",
+                    "p_need_kg_per_yr",
+                    "absorption_land_n_mu",
+                    "absorption_land_p_mu",
+                    "absorption_need_basis",
+                    "absorption_land_need_mu",
+                    "absorption_land_n_low_mu",
+                    "absorption_land_n_high_mu",
+                    "absorption_demand_source",
+                    "forage_land_mu",
+                    "water_need_m3_per_yr",
+                )
+            },
+            "basis": farm["basis"].to_numpy(),
+            **{
+                c: farm[c].to_numpy(dtype=float)
+                for c in (
+                    "land_allocated_mu",
+                    "allocated_n_kg_per_yr",
+                    "allocated_p_kg_per_yr",
+                    "unmet_kg_per_yr",
+                    "unmet_frac",
+                    "mean_haul_km",
+                )
+            },
+            "parcel_count": farm["n_parcels"].to_numpy(dtype=np.int64),
+            "candidate_parcel_count": farm["n_candidate_parcels"].to_numpy(dtype=np.int64),
+        }
+    )
     return table.loc[:, list(SITE_RESULT_COLUMNS)]
 
 
@@ -106,8 +157,9 @@ def store_allocations(ledger: LedgerState, parcels: pd.DataFrame) -> pd.DataFram
     return rows.loc[:, list(STORE_ALLOCATION_COLUMNS)].reset_index(drop=True)
 
 
-def parcel_use(ledger: LedgerState, parcels: gpd.GeoDataFrame,
-               site_names: pd.Series) -> gpd.GeoDataFrame:
+def parcel_use(
+    ledger: LedgerState, parcels: gpd.GeoDataFrame, site_names: pd.Series
+) -> gpd.GeoDataFrame:
     """Return the parcels used by at least one farm, with the farms that use them.
 
     Parameters
@@ -129,23 +181,30 @@ def parcel_use(ledger: LedgerState, parcels: gpd.GeoDataFrame,
     used = table[table["n_farms"] > 0]
     geo = parcels.set_index("parcel_id").loc[used["parcel_id"]]
     names = used["farm_ids"].map(
-        lambda ids: FARM_ID_SEPARATOR.join(str(site_names.get(i, i))
-                                           for i in ids.split(FARM_ID_SEPARATOR)))
-    out = pd.DataFrame({
-        "parcel_id": used["parcel_id"].to_numpy(),
-        "county_code": _column(geo, "adcode"), "crop": _column(geo, "crop"),
-        "area_mu": geo["area_mu"].to_numpy(dtype=float),
-        "used_frac": used["used_frac"].to_numpy(dtype=float),
-        "used_area_mu": used["used_frac"].to_numpy(dtype=float)
-        * geo["area_mu"].to_numpy(dtype=float),
-        "site_count": used["n_farms"].to_numpy(dtype=np.int64),
-        "site_ids": used["farm_ids"].to_numpy(), "site_names": names.to_numpy(),
-    })
+        lambda ids: FARM_ID_SEPARATOR.join(
+            str(site_names.get(i, i)) for i in ids.split(FARM_ID_SEPARATOR)
+        )
+    )
+    out = pd.DataFrame(
+        {
+            "parcel_id": used["parcel_id"].to_numpy(),
+            "county_code": _column(geo, "adcode"),
+            "crop": _column(geo, "crop"),
+            "area_mu": geo["area_mu"].to_numpy(dtype=float),
+            "used_frac": used["used_frac"].to_numpy(dtype=float),
+            "used_area_mu": used["used_frac"].to_numpy(dtype=float)
+            * geo["area_mu"].to_numpy(dtype=float),
+            "site_count": used["n_farms"].to_numpy(dtype=np.int64),
+            "site_ids": used["farm_ids"].to_numpy(),
+            "site_names": names.to_numpy(),
+        }
+    )
     return gpd.GeoDataFrame(out, geometry=geo.geometry.to_numpy(), crs=parcels.crs)
 
 
-def farm_allocations(ledger: LedgerState, parcels: gpd.GeoDataFrame,
-                     farm_id: str) -> gpd.GeoDataFrame:
+def farm_allocations(
+    ledger: LedgerState, parcels: gpd.GeoDataFrame, farm_id: str
+) -> gpd.GeoDataFrame:
     """Return the parcels allocated to one farm with share, area, N, P and haul distance.
 
     Columns: ``parcel_id``, ``share_frac``, ``area_mu``, ``n_kg_per_yr``, ``p_kg_per_yr``,
@@ -155,8 +214,9 @@ def farm_allocations(ledger: LedgerState, parcels: gpd.GeoDataFrame,
     rows = rows[rows["farm_id"] == farm_id].sort_values("haul_km", kind="stable")
     geo = parcels.set_index("parcel_id").loc[rows["parcel_id"]]
     columns = ["parcel_id", "share_frac", "area_mu", "n_kg_per_yr", "p_kg_per_yr", "haul_km"]
-    return gpd.GeoDataFrame(rows[columns].reset_index(drop=True),
-                            geometry=geo.geometry.to_numpy(), crs=parcels.crs)
+    return gpd.GeoDataFrame(
+        rows[columns].reset_index(drop=True), geometry=geo.geometry.to_numpy(), crs=parcels.crs
+    )
 
 
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:

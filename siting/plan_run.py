@@ -114,8 +114,9 @@ class PlanRun:
     terrain: pd.DataFrame | None = None
 
 
-def ledger_parcels(parcels: gpd.GeoDataFrame, crops: CropTable, params: NutrientParams, *,
-                   analysis_crs: str) -> gpd.GeoDataFrame:
+def ledger_parcels(
+    parcels: gpd.GeoDataFrame, crops: CropTable, params: NutrientParams, *, analysis_crs: str
+) -> gpd.GeoDataFrame:
     """Return the parcels that can take manure N or P, with their capacity, in ``analysis_crs``.
 
     Parameters
@@ -134,10 +135,14 @@ def ledger_parcels(parcels: gpd.GeoDataFrame, crops: CropTable, params: Nutrient
     return capacity[usable].reset_index(drop=True)
 
 
-def run_plan(sites: gpd.GeoDataFrame, inputs: PlanInputs, *,
-             allocation: AllocationParams | None = None,
-             previous: PlanRun | None = None,
-             terrain: pd.DataFrame | None = None) -> PlanRun:
+def run_plan(
+    sites: gpd.GeoDataFrame,
+    inputs: PlanInputs,
+    *,
+    allocation: AllocationParams | None = None,
+    previous: PlanRun | None = None,
+    terrain: pd.DataFrame | None = None,
+) -> PlanRun:
     """Check a scenario's sites; reuse ``previous`` (same scenario and inputs) where possible.
 
     Parameters
@@ -172,25 +177,37 @@ def run_plan(sites: gpd.GeoDataFrame, inputs: PlanInputs, *,
     supply = farm_needs(sites, inputs.params, previous=earlier)
     t_needs = time.perf_counter()
     farms = ledger_farms(sites, supply, analysis_crs=inputs.analysis_crs)
-    ledger = ledger_update(None if previous is None else previous.ledger, farms,
-                           inputs.parcels, params)
+    ledger = ledger_update(
+        None if previous is None else previous.ledger, farms, inputs.parcels, params
+    )
     t_ledger = time.perf_counter()
-    lands = receiving_lands(ledger.candidates.pairs, inputs.parcels,
-                            sites["site_id"].astype(str).tolist(), inputs.params)
+    lands = receiving_lands(
+        ledger.candidates.pairs,
+        inputs.parcels,
+        sites["site_id"].astype(str).tolist(),
+        inputs.params,
+    )
     needs = farm_needs(sites, inputs.params, lands, previous=earlier)
     results = site_results(sites, needs, ledger)
     frame = score_inputs(sites, results, crs=inputs.analysis_crs)
     scores, cache = _suitability(frame, inputs, previous, terrain)
     results = results.merge(score_table(frame, scores), on="site_id", how="left")
     end = time.perf_counter()
-    timings = {"needs": t_needs - start, "ledger": t_ledger - t_needs,
-               "suitability": end - t_ledger, "total": end - start}
+    timings = {
+        "needs": t_needs - start,
+        "ledger": t_ledger - t_needs,
+        "suitability": end - t_ledger,
+        "total": end - start,
+    }
     return PlanRun(sites, needs, ledger, results, scores, cache, timings, terrain)
 
 
-def _suitability(frame: gpd.GeoDataFrame, inputs: PlanInputs, previous: PlanRun | None,
-                 terrain: pd.DataFrame | None) -> tuple[dict[str, SiteResult],
-                                                        dict[str, SiteResult]]:
+def _suitability(
+    frame: gpd.GeoDataFrame,
+    inputs: PlanInputs,
+    previous: PlanRun | None,
+    terrain: pd.DataFrame | None,
+) -> tuple[dict[str, SiteResult], dict[str, SiteResult]]:
     if inputs.suitability is None or frame.empty:
         return {}, {}
     cache = None if previous is None else previous.score_cache

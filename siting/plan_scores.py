@@ -28,8 +28,14 @@ if TYPE_CHECKING:
 
 RANK_TOLERANCE_SCORE: Final[float] = 1e-9
 SCORE_COLUMNS: Final[tuple[str, ...]] = (
-    "site_id", "scored", "gates_passed", "suitability_score", "suitability_rank",
-    "failed_gates", "unchecked_gate_count")
+    "site_id",
+    "scored",
+    "gates_passed",
+    "suitability_score",
+    "suitability_rank",
+    "failed_gates",
+    "unchecked_gate_count",
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,8 +52,7 @@ class SuitabilityInputs:
     terrain: pd.DataFrame | None = None
 
 
-def score_inputs(sites: gpd.GeoDataFrame, results: pd.DataFrame, *,
-                 crs: str) -> gpd.GeoDataFrame:
+def score_inputs(sites: gpd.GeoDataFrame, results: pd.DataFrame, *, crs: str) -> gpd.GeoDataFrame:
     """Return the sites as `siting.score.score_sites` wants them, in ``crs``.
 
     Parameters
@@ -71,14 +76,16 @@ def score_inputs(sites: gpd.GeoDataFrame, results: pd.DataFrame, *,
     res = results.set_index("site_id").reindex(sites["site_id"].astype(str))
     herd = pd.to_numeric(sites["dairy_cow_head"]).fillna(0).to_numpy(float)
     adcode = _county_codes(sites)
-    frame = pd.DataFrame({
-        "site_id": sites["site_id"].astype(str).to_numpy(),
-        "adcode": adcode,
-        "dairy_cow_head": herd,
-        "absorption_need_mu": res["absorption_land_need_mu"].to_numpy(dtype=float),
-        "forage_need_mu": res["forage_land_mu"].to_numpy(dtype=float),
-        "water_need_m3_per_yr": res["water_need_m3_per_yr"].to_numpy(dtype=float),
-    })
+    frame = pd.DataFrame(
+        {
+            "site_id": sites["site_id"].astype(str).to_numpy(),
+            "adcode": adcode,
+            "dairy_cow_head": herd,
+            "absorption_need_mu": res["absorption_land_need_mu"].to_numpy(dtype=float),
+            "forage_need_mu": res["forage_land_mu"].to_numpy(dtype=float),
+            "water_need_m3_per_yr": res["water_need_m3_per_yr"].to_numpy(dtype=float),
+        }
+    )
     geometry = gpd.GeoSeries(sites.geometry.to_numpy(), crs=sites.crs).to_crs(crs)
     return gpd.GeoDataFrame(frame, geometry=geometry.to_numpy(), crs=crs)
 
@@ -93,14 +100,23 @@ def _county_codes(sites: pd.DataFrame) -> np.ndarray:
 def site_signature(row: pd.Series) -> str:
     """Return a digest of what a site's suitability depends on (footprint, herd, needs)."""
     parts = [shapely.to_wkb(row["geometry"], hex=True)]
-    parts += [f"{row.get(c)!r}" for c in ("site_id", "adcode", "dairy_cow_head",
-                                          "absorption_need_mu", "forage_need_mu",
-                                          "water_need_m3_per_yr")]
+    parts += [
+        f"{row.get(c)!r}"
+        for c in (
+            "site_id",
+            "adcode",
+            "dairy_cow_head",
+            "absorption_need_mu",
+            "forage_need_mu",
+            "water_need_m3_per_yr",
+        )
+    ]
     return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def score_plan_sites(
-    frame: gpd.GeoDataFrame, inputs: SuitabilityInputs,
+    frame: gpd.GeoDataFrame,
+    inputs: SuitabilityInputs,
     cache: Mapping[str, SiteResult] | None = None,
 ) -> tuple[dict[str, SiteResult], dict[str, SiteResult]]:
     """Check and score the sites that are not in ``cache``; rank all scored sites.
@@ -130,8 +146,13 @@ def score_plan_sites(
     signatures = {str(row["site_id"]): site_signature(row) for _, row in dairy.iterrows()}
     todo = dairy[[signatures[str(s)] not in old for s in dairy["site_id"]]]
     if len(todo):
-        scored = score_sites(todo, inputs.layers, inputs.params, inputs.weights,
-                             terrain=_terrain_for(inputs.terrain, todo))
+        scored = score_sites(
+            todo,
+            inputs.layers,
+            inputs.params,
+            inputs.weights,
+            terrain=_terrain_for(inputs.terrain, todo),
+        )
         old.update({signatures[r.site_id]: r for r in scored.sites})
     new_cache = {sig: old[sig] for sig in signatures.values()}
     by_site = {sid: old[sig] for sid, sig in signatures.items()}
@@ -148,14 +169,17 @@ def score_table(frame: gpd.GeoDataFrame, results: Mapping[str, SiteResult]) -> p
     rows = []
     for sid in frame["site_id"].astype(str):
         res = results.get(sid)
-        rows.append({
-            "site_id": sid, "scored": res is not None,
-            "gates_passed": None if res is None else res.passed,
-            "suitability_score": np.nan if res is None or res.score is None else res.score,
-            "suitability_rank": None if res is None else res.rank,
-            "failed_gates": "" if res is None else ";".join(g.rule for g in res.failed_gates),
-            "unchecked_gate_count": 0 if res is None else len(res.unchecked_gates),
-        })
+        rows.append(
+            {
+                "site_id": sid,
+                "scored": res is not None,
+                "gates_passed": None if res is None else res.passed,
+                "suitability_score": np.nan if res is None or res.score is None else res.score,
+                "suitability_rank": None if res is None else res.rank,
+                "failed_gates": "" if res is None else ";".join(g.rule for g in res.failed_gates),
+                "unchecked_gate_count": 0 if res is None else len(res.unchecked_gates),
+            }
+        )
     table = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
     table["suitability_rank"] = table["suitability_rank"].astype("Int64")
     table["gates_passed"] = table["gates_passed"].astype("boolean")

@@ -41,9 +41,18 @@ if TYPE_CHECKING:
 
     import geopandas as gpd
 
-__all__ = ["AhpResult", "CriteriaWeights", "SensitivityResult", "SiteResult", "SiteScores",
-           "ahp_weights", "default_weights", "score_sites", "weight_sensitivity",
-           "weights_from_ahp"]
+__all__ = [
+    "AhpResult",
+    "CriteriaWeights",
+    "SensitivityResult",
+    "SiteResult",
+    "SiteScores",
+    "ahp_weights",
+    "default_weights",
+    "score_sites",
+    "weight_sensitivity",
+    "weights_from_ahp",
+]
 
 SITE_COLUMNS: Final[dict[str, str]] = {"site_id": "string", "dairy_cow_head": "float"}
 _SCORE_TOL: Final[float] = 1e-9  # scores closer than this (0-100 scale) tie
@@ -67,11 +76,15 @@ class CriteriaWeights:
             problems.require_positive(key, value, allow_zero=True)
         unknown = sorted({k for k, _ in self.items} - set(CRITERION_MEASURES))
         if unknown:
-            problems.add(f"unknown criteria {unknown} (known: {sorted(CRITERION_MEASURES)})",
-                         f"未知指标 {unknown}")
+            problems.add(
+                f"unknown criteria {unknown} (known: {sorted(CRITERION_MEASURES)})",
+                f"未知指标 {unknown}",
+            )
         if not problems and not sum(v for _, v in self.items) > 0:
-            problems.add("all weights are zero; give at least one positive weight",
-                         "权重全为零，请至少设置一个正权重")
+            problems.add(
+                "all weights are zero; give at least one positive weight",
+                "权重全为零，请至少设置一个正权重",
+            )
         problems.raise_if_any(ParameterError)
 
     @classmethod
@@ -87,7 +100,8 @@ class CriteriaWeights:
 def default_weights(params: SitingParams) -> CriteriaWeights:
     """Return the default weights of the enabled criteria (``default_weight`` column)."""
     return CriteriaWeights.from_mapping(
-        {c.key: c.default_weight for c in params.criteria if c.enabled})
+        {c.key: c.default_weight for c in params.criteria if c.enabled}
+    )
 
 
 def weights_from_ahp(matrix: pd.DataFrame) -> CriteriaWeights:
@@ -131,18 +145,24 @@ class SiteScores:
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per site: site_id, passed, score, rank, failed_rules."""
-        return pd.DataFrame({
-            "site_id": [s.site_id for s in self.sites],
-            "passed": [s.passed for s in self.sites],
-            "score": [s.score for s in self.sites],
-            "rank": pd.array([s.rank for s in self.sites], dtype="Int64"),
-            "failed_rules": [";".join(g.rule for g in s.failed_gates) for s in self.sites],
-        })
+        return pd.DataFrame(
+            {
+                "site_id": [s.site_id for s in self.sites],
+                "passed": [s.passed for s in self.sites],
+                "score": [s.score for s in self.sites],
+                "rank": pd.array([s.rank for s in self.sites], dtype="Int64"),
+                "failed_rules": [";".join(g.rule for g in s.failed_gates) for s in self.sites],
+            }
+        )
 
 
 def score_sites(
-    sites: gpd.GeoDataFrame, layers: ConstraintLayers, params: SitingParams,
-    weights: CriteriaWeights, *, terrain: pd.DataFrame | None = None,
+    sites: gpd.GeoDataFrame,
+    layers: ConstraintLayers,
+    params: SitingParams,
+    weights: CriteriaWeights,
+    *,
+    terrain: pd.DataFrame | None = None,
 ) -> SiteScores:
     """Check the gates of every site, score the ones that pass and rank them.
 
@@ -196,22 +216,26 @@ def _check_sites(sites: gpd.GeoDataFrame, layers: ConstraintLayers) -> None:
         dupes = sorted(set(ids[ids.duplicated()]))
         msg = f"`candidate sites` repeat site_id {dupes}; give every site its own id."
         raise SchemaError(msg, zh=f"候选场址的 site_id 重复：{dupes}，请为每个场址设唯一编号。")
-    bad_geom = ids[sites.geometry.isna() | sites.geometry.is_empty
-                   | ~sites.geom_type.isin(["Polygon", "MultiPolygon"])].tolist()
+    bad_geom = ids[
+        sites.geometry.isna()
+        | sites.geometry.is_empty
+        | ~sites.geom_type.isin(["Polygon", "MultiPolygon"])
+    ].tolist()
     if bad_geom:
         msg = f"`candidate sites` {bad_geom} have no polygon geometry; draw or upload polygons."
         raise InvalidGeometryError(
-            msg, zh=f"候选场址 {bad_geom} 不是有效多边形，请绘制或上传多边形。")
+            msg, zh=f"候选场址 {bad_geom} 不是有效多边形，请绘制或上传多边形。"
+        )
     herd = pd.to_numeric(sites["dairy_cow_head"], errors="coerce")
     bad_herd = ids[~(herd > 0)].tolist()
     if bad_herd:
-        msg = (f"`candidate sites` {bad_herd}: dairy_cow_head must be a positive number "
-               "of head.")
+        msg = f"`candidate sites` {bad_herd}: dairy_cow_head must be a positive number of head."
         raise ParameterError(msg, zh=f"候选场址 {bad_herd}：dairy_cow_head 须为正的头数。")
 
 
-def _apply_weights(criteria: tuple[CriterionResult, ...],
-                   weight_map: Mapping[str, float]) -> tuple[CriterionResult, ...]:
+def _apply_weights(
+    criteria: tuple[CriterionResult, ...], weight_map: Mapping[str, float]
+) -> tuple[CriterionResult, ...]:
     total = sum(weight_map.get(c.key, 0.0) for c in criteria if c.available)
     out = []
     for c in criteria:
@@ -266,11 +290,16 @@ class SensitivityResult:
 
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-ready dict."""
-        return {"delta_frac": self.delta_frac, "top_site_id": self.top_site_id,
-                "top_stays_on_top": self.top_stays_on_top,
-                "rank_ranges": {sid: [b, w] for sid, b, w in self.rank_ranges},
-                "top_changes": [{"criterion": c, "direction": d, "new_top_site_id": s}
-                                for c, d, s in self.top_changes]}
+        return {
+            "delta_frac": self.delta_frac,
+            "top_site_id": self.top_site_id,
+            "top_stays_on_top": self.top_stays_on_top,
+            "rank_ranges": {sid: [b, w] for sid, b, w in self.rank_ranges},
+            "top_changes": [
+                {"criterion": c, "direction": d, "new_top_site_id": s}
+                for c, d, s in self.top_changes
+            ],
+        }
 
 
 def weight_sensitivity(scores: SiteScores, *, delta_frac: float = 0.2) -> SensitivityResult:
@@ -291,7 +320,8 @@ def weight_sensitivity(scores: SiteScores, *, delta_frac: float = 0.2) -> Sensit
     if not (math.isfinite(delta_frac) and 0 < delta_frac < 1):
         msg = f"delta_frac = {delta_frac!r} must be a fraction in (0, 1), e.g. 0.2 for ±20%."
         raise ParameterError(
-            msg, zh=f"delta_frac = {delta_frac!r} 须在 (0, 1) 之间，如 0.2 表示 ±20%。")
+            msg, zh=f"delta_frac = {delta_frac!r} 须在 (0, 1) 之间，如 0.2 表示 ±20%。"
+        )
     scored = [s for s in scores.sites if s.score is not None]
     if not scored:
         return SensitivityResult(delta_frac, (), None, None, ())
@@ -311,10 +341,11 @@ def weight_sensitivity(scores: SiteScores, *, delta_frac: float = 0.2) -> Sensit
             if ranks[top] != 1:
                 changes.append((key, label, scored[int(np.argmin(ranks))].site_id))
     stacked = np.vstack(all_ranks)
-    ranges = tuple((s.site_id, int(stacked[:, k].min()), int(stacked[:, k].max()))
-                   for k, s in enumerate(scored))
-    return SensitivityResult(delta_frac, ranges, scored[top].site_id, not changes,
-                             tuple(changes))
+    ranges = tuple(
+        (s.site_id, int(stacked[:, k].min()), int(stacked[:, k].max()))
+        for k, s in enumerate(scored)
+    )
+    return SensitivityResult(delta_frac, ranges, scored[top].site_id, not changes, tuple(changes))
 
 
 def _normalised_matrix(scored: list[SiteResult], keys: list[str]) -> FloatArray:

@@ -34,11 +34,25 @@ if TYPE_CHECKING:
 
 #: Fields of a planned site (the plan store's `SiteRecord` inputs), in store order.
 PLANNED_SITE_COLUMNS: Final[tuple[str, ...]] = (
-    "name", "status", "start_year", "dairy_cow_head", "beef_cattle_head", "sheep_head",
-    "goat_head", "manure_route", "haul_radius_km", "footprint_source", "county_code", "note",
+    "name",
+    "status",
+    "start_year",
+    "dairy_cow_head",
+    "beef_cattle_head",
+    "sheep_head",
+    "goat_head",
+    "manure_route",
+    "haul_radius_km",
+    "footprint_source",
+    "county_code",
+    "note",
 )
 HERD_FIELDS: Final[tuple[str, ...]] = (
-    "dairy_cow_head", "beef_cattle_head", "sheep_head", "goat_head")
+    "dairy_cow_head",
+    "beef_cattle_head",
+    "sheep_head",
+    "goat_head",
+)
 PLANNED_STATUSES: Final[tuple[str, ...]] = ("existing", "under_construction", "proposed")
 DEFAULT_STATUS: Final[str] = "proposed"
 #: Our field -> accepted column names (first match wins; compared case-insensitively).
@@ -46,8 +60,13 @@ COLUMN_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "name": ("name", "name_zh", "名称", "场名", "牧场", "site_name", "title"),
     "status": ("status", "状态", "建设状态"),
     "start_year": ("start_year", "投产年份", "年份", "year"),
-    "dairy_cow_head": ("dairy_cow_head", "dairy_cows",
-                       "herd_dairy_cows", "奶牛", "奶牛存栏"),  # vocab: old name
+    "dairy_cow_head": (
+        "dairy_cow_head",
+        "dairy_cows",
+        "herd_dairy_cows",
+        "奶牛",
+        "奶牛存栏",
+    ),  # vocab: old name
     "beef_cattle_head": ("beef_cattle_head", "beef_cattle", "肉牛", "肉牛存栏"),
     "sheep_head": ("sheep_head", "sheep", "羊", "肉羊", "绵羊"),
     "goat_head": ("goat_head", "goats", "山羊", "奶山羊", "奶羊"),
@@ -58,10 +77,18 @@ COLUMN_ALIASES: Final[dict[str, tuple[str, ...]]] = {
 }
 #: Status words people write -> our status.
 STATUS_ALIASES: Final[dict[str, str]] = {
-    "existing": "existing", "现有": "existing", "已建": "existing", "运营": "existing",
-    "under_construction": "under_construction", "under construction": "under_construction",
-    "在建": "under_construction", "续建": "under_construction",
-    "proposed": "proposed", "拟建": "proposed", "新建": "proposed", "规划": "proposed",
+    "existing": "existing",
+    "现有": "existing",
+    "已建": "existing",
+    "运营": "existing",
+    "under_construction": "under_construction",
+    "under construction": "under_construction",
+    "在建": "under_construction",
+    "续建": "under_construction",
+    "proposed": "proposed",
+    "拟建": "proposed",
+    "新建": "proposed",
+    "规划": "proposed",
 }
 _POINT_TYPES: Final[tuple[str, ...]] = ("Point", "MultiPoint")
 
@@ -78,8 +105,14 @@ class PlannedSites:
     notes_zh: tuple[str, ...]
 
 
-def planned_sites(features: gpd.GeoDataFrame, *, source_name: str, params: FootprintParams,
-                  counties: gpd.GeoDataFrame, analysis_crs: str) -> PlannedSites:
+def planned_sites(
+    features: gpd.GeoDataFrame,
+    *,
+    source_name: str,
+    params: FootprintParams,
+    counties: gpd.GeoDataFrame,
+    analysis_crs: str,
+) -> PlannedSites:
     """Return the features as planned sites (see the module docstring for the rules).
 
     Parameters
@@ -120,8 +153,7 @@ def planned_sites(features: gpd.GeoDataFrame, *, source_name: str, params: Footp
     frame["start_year"] = frame["start_year"].astype("Int64")
     for field in HERD_FIELDS:
         frame[field] = frame[field].fillna(0).round().astype("int64")
-    sites = gpd.GeoDataFrame(frame[list(PLANNED_SITE_COLUMNS)], geometry=geoms,
-                             crs=STORAGE_CRS)
+    sites = gpd.GeoDataFrame(frame[list(PLANNED_SITE_COLUMNS)], geometry=geoms, crs=STORAGE_CRS)
     filled = sorted(set(COLUMN_ALIASES) - set(columns) - {"footprint_mu"})
     if filled:
         notes_en += (f"{source_name}: no column for {', '.join(filled)}; defaults used",)
@@ -142,8 +174,7 @@ def _matched_columns(features: pd.DataFrame) -> dict[str, str]:
 def _names(features: pd.DataFrame, columns: Mapping[str, str], source_name: str) -> list[str]:
     stem = source_name.rsplit(".", 1)[0]
     raw = _texts(features, columns.get("name"))
-    names = [text or f"{stem} #{no}" for text, no in zip(raw, features["feature_no"],
-                                                        strict=True)]
+    names = [text or f"{stem} #{no}" for text, no in zip(raw, features["feature_no"], strict=True)]
     seen: dict[str, int] = {}
     unique = []
     for name in names:
@@ -152,31 +183,40 @@ def _names(features: pd.DataFrame, columns: Mapping[str, str], source_name: str)
     return unique
 
 
-def _statuses(features: pd.DataFrame, columns: Mapping[str, str], labels: list[str],
-              problems: Problems) -> list[str]:
+def _statuses(
+    features: pd.DataFrame, columns: Mapping[str, str], labels: list[str], problems: Problems
+) -> list[str]:
     out = []
     for label, text in zip(labels, _texts(features, columns.get("status")), strict=True):
         status = STATUS_ALIASES.get((text or DEFAULT_STATUS).lower())
         if status is None:
             known = ", ".join(PLANNED_STATUSES)
-            problems.add(f"{label}: status {text!r} is not one of {known} (or 现有/在建/拟建)",
-                         f"{label}：状态 {text!r} 不是 现有/在建/拟建 之一")
+            problems.add(
+                f"{label}: status {text!r} is not one of {known} (or 现有/在建/拟建)",
+                f"{label}：状态 {text!r} 不是 现有/在建/拟建 之一",
+            )
         out.append(status or DEFAULT_STATUS)
     return out
 
 
-def _numbers(features: pd.DataFrame, column: str | None, field: str, labels: list[str],
-             problems: Problems) -> pd.Series:
+def _numbers(
+    features: pd.DataFrame, column: str | None, field: str, labels: list[str], problems: Problems
+) -> pd.Series:
     if column is None:
         return pd.Series(math.nan, index=range(len(features)), dtype="float64")
     raw = features[column].reset_index(drop=True)
-    text = raw.astype("object").where(raw.notna(), None).map(
-        lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
+    text = (
+        raw.astype("object")
+        .where(raw.notna(), None)
+        .map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
+    )
     values = pd.to_numeric(text, errors="coerce")
     bad = (text.notna() & values.isna()) | (values < 0)
     for k in bad[bad].index:
-        problems.add(f"{labels[k]}: {column} = {raw[k]!r} is not a number >= 0",
-                     f"{labels[k]}：{column} = {raw[k]!r} 不是不小于 0 的数")
+        problems.add(
+            f"{labels[k]}: {column} = {raw[k]!r} is not a number >= 0",
+            f"{labels[k]}：{column} = {raw[k]!r} 不是不小于 0 的数",
+        )
     return values.astype("float64")
 
 
@@ -187,23 +227,25 @@ def _texts(features: pd.DataFrame, column: str | None) -> list[str | None]:
     return [None if v is None or str(v).strip() == "" else str(v).strip() for v in values]
 
 
-def _footprints(features: gpd.GeoDataFrame, frame: pd.DataFrame, params: FootprintParams,
-                analysis_crs: str) -> tuple[list[BaseGeometry], list[str], tuple[str, ...],
-                                            tuple[str, ...]]:
+def _footprints(
+    features: gpd.GeoDataFrame, frame: pd.DataFrame, params: FootprintParams, analysis_crs: str
+) -> tuple[list[BaseGeometry], list[str], tuple[str, ...], tuple[str, ...]]:
     geoms: list[BaseGeometry] = []
     sources: list[str] = []
     notes_en: list[str] = []
     notes_zh: list[str] = []
-    for geom, name, size in zip(features.geometry, frame["name"], frame["footprint_mu"],
-                                strict=True):
+    for geom, name, size in zip(
+        features.geometry, frame["name"], frame["footprint_mu"], strict=True
+    ):
         if geom.geom_type in _POINT_TYPES:
             point = geom.centroid if geom.geom_type == "MultiPoint" else geom
             area = params.default_footprint_mu if math.isnan(size) else float(size)
             geoms.append(square_footprint(point, area, analysis_crs=analysis_crs))
             sources.append("point_footprint")
             continue
-        polygon, en, zh = single_footprint(geom, name=name, params=params,
-                                           analysis_crs=analysis_crs)
+        polygon, en, zh = single_footprint(
+            geom, name=name, params=params, analysis_crs=analysis_crs
+        )
         geoms.append(polygon)
         sources.append("uploaded")
         notes_en += en

@@ -31,7 +31,10 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 FOOTPRINT_KEYS: Final[tuple[str, ...]] = (
-    "min_footprint_mu", "min_compactness_frac", "default_footprint_mu")
+    "min_footprint_mu",
+    "min_compactness_frac",
+    "default_footprint_mu",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +61,16 @@ class FootprintParams:
     def __post_init__(self) -> None:
         problems = Problems("FootprintParams", "占地参数")
         problems.require_positive("min_footprint_mu", self.min_footprint_mu, allow_zero=True)
-        problems.require_fraction("min_compactness_frac", self.min_compactness_frac,
-                                  allow_zero=True)
+        problems.require_fraction(
+            "min_compactness_frac", self.min_compactness_frac, allow_zero=True
+        )
         problems.require_positive("default_footprint_mu", self.default_footprint_mu)
         if self.default_footprint_mu < self.min_footprint_mu:
             problems.add(
                 f"default_footprint_mu = {self.default_footprint_mu} is below "
                 f"min_footprint_mu = {self.min_footprint_mu}",
-                f"default_footprint_mu = {self.default_footprint_mu} 小于 min_footprint_mu")
+                f"default_footprint_mu = {self.default_footprint_mu} 小于 min_footprint_mu",
+            )
         problems.raise_if_any()
 
     @classmethod
@@ -95,10 +100,10 @@ def square_footprint(point: Point, area_mu: float, *, analysis_crs: str) -> shap
     problems.raise_if_any()
     centre = gpd.GeoSeries([point], crs=STORAGE_CRS).to_crs(analysis_crs).iloc[0]
     half_m = math.sqrt(area_mu * M2_PER_MU) / 2
-    square = shapely.box(centre.x - half_m, centre.y - half_m, centre.x + half_m,
-                         centre.y + half_m)
+    square = shapely.box(centre.x - half_m, centre.y - half_m, centre.x + half_m, centre.y + half_m)
     footprint: shapely.Polygon = (
-        gpd.GeoSeries([square], crs=analysis_crs).to_crs(STORAGE_CRS).iloc[0])
+        gpd.GeoSeries([square], crs=analysis_crs).to_crs(STORAGE_CRS).iloc[0]
+    )
     return footprint
 
 
@@ -119,8 +124,13 @@ def compactness_frac(geometries: Sequence[BaseGeometry], *, analysis_crs: str) -
     return np.nan_to_num(ratio, nan=0.0)
 
 
-def check_footprints(geometries: Sequence[BaseGeometry], names: Sequence[str], *,
-                     params: FootprintParams, analysis_crs: str) -> None:
+def check_footprints(
+    geometries: Sequence[BaseGeometry],
+    names: Sequence[str],
+    *,
+    params: FootprintParams,
+    analysis_crs: str,
+) -> None:
     """Refuse slivers: footprints too small or too thin (every one listed, in one error).
 
     Parameters
@@ -144,19 +154,21 @@ def check_footprints(geometries: Sequence[BaseGeometry], names: Sequence[str], *
                 f"{name!r} covers {mu:,.1f} mu, below the {params.min_footprint_mu:g} mu "
                 "minimum (a sliver or a stray click); draw the whole farm outline",
                 f"{name!r} 面积 {mu:,.1f} 亩，小于最小占地 {params.min_footprint_mu:g} 亩"
-                "（疑为碎片或误点），请绘制完整的场区轮廓")
+                "（疑为碎片或误点），请绘制完整的场区轮廓",
+            )
         elif ratio < params.min_compactness_frac:
             problems.add(
                 f"{name!r} is a thin strip (compactness {ratio:.3f} < "
                 f"{params.min_compactness_frac:g}); draw the farm outline, not a line",
                 f"{name!r} 形状过于狭长（紧凑度 {ratio:.3f} < {params.min_compactness_frac:g}），"
-                "请绘制场区轮廓而非线条")
+                "请绘制场区轮廓而非线条",
+            )
     problems.raise_if_any(InvalidGeometryError)
 
 
-def single_footprint(geometry: BaseGeometry, *, name: str, params: FootprintParams,
-                     analysis_crs: str) -> tuple[shapely.Polygon, tuple[str, ...],
-                                                 tuple[str, ...]]:
+def single_footprint(
+    geometry: BaseGeometry, *, name: str, params: FootprintParams, analysis_crs: str
+) -> tuple[shapely.Polygon, tuple[str, ...], tuple[str, ...]]:
     """Return one polygon for a footprint that a repair may have split into several parts.
 
     Repairing a self-intersecting outline (``make_valid``) can leave the main part plus
@@ -187,22 +199,30 @@ def single_footprint(geometry: BaseGeometry, *, name: str, params: FootprintPara
     big = [k for k in np.argsort(-area) if area[k] >= params.min_footprint_mu]
     if len(big) > 1:
         sizes = ", ".join(f"{area[k]:,.0f}" for k in big)
-        msg = (f"Footprint {name!r} has {len(big)} separate parts ({sizes} mu), e.g. an "
-               "outline that crosses itself; draw one outline per farm.")
-        zh = (f"占地 {name!r} 含 {len(big)} 个独立部分（{sizes} 亩），可能是轮廓线自相交；"
-              "请每个牧场只画一个轮廓。")
+        msg = (
+            f"Footprint {name!r} has {len(big)} separate parts ({sizes} mu), e.g. an "
+            "outline that crosses itself; draw one outline per farm."
+        )
+        zh = (
+            f"占地 {name!r} 含 {len(big)} 个独立部分（{sizes} 亩），可能是轮廓线自相交；"
+            "请每个牧场只画一个轮廓。"
+        )
         raise InvalidGeometryError(msg, zh=zh)
     keep = big[0] if big else int(np.argmax(area))
     dropped = float(area.sum() - area[keep])
-    notes_en = (f"{name!r}: dropped {len(parts) - 1} small part(s) of {dropped:,.1f} mu left "
-                "by repairing a self-intersecting outline",)
-    notes_zh = (f"{name!r}：修复自相交轮廓后删除了 {len(parts) - 1} 个小碎片"
-                f"（共 {dropped:,.1f} 亩）",)
+    notes_en = (
+        f"{name!r}: dropped {len(parts) - 1} small part(s) of {dropped:,.1f} mu left "
+        "by repairing a self-intersecting outline",
+    )
+    notes_zh = (
+        f"{name!r}：修复自相交轮廓后删除了 {len(parts) - 1} 个小碎片（共 {dropped:,.1f} 亩）",
+    )
     return parts[keep], notes_en, notes_zh
 
 
-def county_codes(geometries: Sequence[BaseGeometry],
-                 counties: gpd.GeoDataFrame) -> list[str | None]:
+def county_codes(
+    geometries: Sequence[BaseGeometry], counties: gpd.GeoDataFrame
+) -> list[str | None]:
     """Return the ``adcode`` of the county holding each footprint's representative point.
 
     A containment test, not a measurement, so it runs in the storage CRS (no reprojection:
@@ -224,7 +244,8 @@ def county_codes(geometries: Sequence[BaseGeometry],
     areas = counties[["adcode", counties.geometry.name]]
     if areas.crs is not None and not areas.crs.equals(STORAGE_CRS):
         areas = areas.to_crs(STORAGE_CRS)
-    joined = gpd.sjoin(gpd.GeoDataFrame(geometry=points, crs=STORAGE_CRS), areas, how="left",
-                       predicate="within")
+    joined = gpd.sjoin(
+        gpd.GeoDataFrame(geometry=points, crs=STORAGE_CRS), areas, how="left", predicate="within"
+    )
     first = joined[~joined.index.duplicated(keep="first")]["adcode"]
     return [None if not isinstance(code, str) else code for code in first]

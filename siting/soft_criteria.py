@@ -84,8 +84,11 @@ Measure = Callable[[_Context, CriterionSpec], _Raw]
 
 
 def measure_criteria(
-    sites: gpd.GeoDataFrame, layers: ConstraintLayers, params: SitingParams,
-    *, terrain: pd.DataFrame | None = None,
+    sites: gpd.GeoDataFrame,
+    layers: ConstraintLayers,
+    params: SitingParams,
+    *,
+    terrain: pd.DataFrame | None = None,
 ) -> dict[str, tuple[CriterionResult, ...]]:
     """Measure and normalise every enabled criterion for every site (weights still 0).
 
@@ -118,37 +121,54 @@ def measure_criteria(
     return {sid: tuple(results) for sid, results in out.items()}
 
 
-def _criterion_result(spec: CriterionSpec, raw: _Raw, normalised: FloatArray,
-                      k: int) -> CriterionResult:
+def _criterion_result(
+    spec: CriterionSpec, raw: _Raw, normalised: FloatArray, k: int
+) -> CriterionResult:
     available = not np.isnan(raw.values[k])
     result = partial(
         CriterionResult,
-        key=spec.key, name_zh=spec.name_zh, name_en=spec.name_en, unit=spec.unit,
+        key=spec.key,
+        name_zh=spec.name_zh,
+        name_en=spec.name_en,
+        unit=spec.unit,
         value_function_en=spec.describe_function("en"),
         value_function_zh=spec.describe_function("zh"),
-        source=spec.source, status=spec.status, weight=0.0, contribution=None,
+        source=spec.source,
+        status=spec.status,
+        weight=0.0,
+        contribution=None,
     )
     if not available:
         return result(
-            available=False, raw_value=None, normalised=None,
+            available=False,
+            raw_value=None,
+            normalised=None,
             explanation_en=f"{spec.name_en}: not available ({raw.reason_en}).",
             explanation_zh=f"{spec.name_zh}：暂不可用（{raw.reason_zh}）。",
-            reason_unavailable_en=raw.reason_en, reason_unavailable_zh=raw.reason_zh)
+            reason_unavailable_en=raw.reason_en,
+            reason_unavailable_zh=raw.reason_zh,
+        )
     score = float(normalised[k])
     return result(
-        available=True, raw_value=float(raw.values[k]), normalised=score,
-        explanation_en=(f"{spec.name_en}: {raw.details_en[k]} -> {score:.2f} "
-                        f"({spec.describe_function('en')})."),
-        explanation_zh=(f"{spec.name_zh}：{raw.details_zh[k]} → {score:.2f}"
-                        f"（{spec.describe_function('zh')}）。"))
+        available=True,
+        raw_value=float(raw.values[k]),
+        normalised=score,
+        explanation_en=(
+            f"{spec.name_en}: {raw.details_en[k]} -> {score:.2f} ({spec.describe_function('en')})."
+        ),
+        explanation_zh=(
+            f"{spec.name_zh}：{raw.details_zh[k]} → {score:.2f}（{spec.describe_function('zh')}）。"
+        ),
+    )
 
 
 def _unavailable(n: int, reason_en: str, reason_zh: str) -> _Raw:
     return _Raw(np.full(n, np.nan), ("",) * n, ("",) * n, reason_en, reason_zh)
 
 
-def _land_within_radius_mu(ctx: _Context, spec: CriterionSpec,
-                           parcels: gpd.GeoDataFrame) -> FloatArray:
+def _land_within_radius_mu(
+    ctx: _Context, spec: CriterionSpec, parcels: gpd.GeoDataFrame
+) -> FloatArray:
     """Sum of ``area_mu`` of eligible parcels within the haul radius of each site (亩)."""
     eligible = np.ones(len(parcels), dtype=bool)
     if spec.crops:
@@ -160,20 +180,23 @@ def _land_within_radius_mu(ctx: _Context, spec: CriterionSpec,
     keep = eligible[right]
     area_mu = parcels["area_mu"].to_numpy(dtype=np.float64)[right[keep]]
     # with weights, bincount gives float64 (numpy's stubs say int); asarray does not copy
-    return np.asarray(np.bincount(left[keep], weights=area_mu, minlength=len(ctx.geoms)),
-                      dtype=np.float64)
+    return np.asarray(
+        np.bincount(left[keep], weights=area_mu, minlength=len(ctx.geoms)), dtype=np.float64
+    )
 
 
 def _site_column(ctx: _Context, column: str) -> FloatArray | None:
     if column not in ctx.sites.columns:
         return None
     values: FloatArray = pd.to_numeric(ctx.sites[column], errors="coerce").to_numpy(
-        dtype=np.float64)
+        dtype=np.float64
+    )
     return values
 
 
-def _land_ratio(ctx: _Context, spec: CriterionSpec, need_mu: FloatArray | None,
-                what: tuple[str, str]) -> _Raw:
+def _land_ratio(
+    ctx: _Context, spec: CriterionSpec, need_mu: FloatArray | None, what: tuple[str, str]
+) -> _Raw:
     n = len(ctx.geoms)
     parcels = ctx.layers.parcels
     if parcels is None:
@@ -184,10 +207,14 @@ def _land_ratio(ctx: _Context, spec: CriterionSpec, need_mu: FloatArray | None,
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(need_mu > 0, land_mu / need_mu, np.nan)
     radius = ctx.params.haul_radius_km.value
-    en = tuple(f"{what[0]} within {radius:g} km: {a:,.0f} mu vs need {b:,.0f} mu "
-               f"(ratio {r:.2f})" for a, b, r in zip(land_mu, need_mu, ratio, strict=True))
-    zh = tuple(f"{radius:g} km 内{what[1]} {a:,.0f} 亩，需要 {b:,.0f} 亩（比值 {r:.2f}）"
-               for a, b, r in zip(land_mu, need_mu, ratio, strict=True))
+    en = tuple(
+        f"{what[0]} within {radius:g} km: {a:,.0f} mu vs need {b:,.0f} mu (ratio {r:.2f})"
+        for a, b, r in zip(land_mu, need_mu, ratio, strict=True)
+    )
+    zh = tuple(
+        f"{radius:g} km 内{what[1]} {a:,.0f} 亩，需要 {b:,.0f} 亩（比值 {r:.2f}）"
+        for a, b, r in zip(land_mu, need_mu, ratio, strict=True)
+    )
     return _Raw(ratio, en, zh, "the herd's land need is zero or missing", "所需土地为零或缺失")
 
 
@@ -198,10 +225,16 @@ def _absorption_land(ctx: _Context, spec: CriterionSpec) -> _Raw:
     if low is None or high is None or len(raw.details_en) != len(low):
         return raw
     return replace(
-        raw, details_en=tuple(f"{d} (need over the utilisation range {a:,.0f}–{b:,.0f} mu)"
-                              for d, a, b in zip(raw.details_en, low, high, strict=True)),
-        details_zh=tuple(f"{d}（按当季利用率范围需 {a:,.0f}–{b:,.0f} 亩）"
-                         for d, a, b in zip(raw.details_zh, low, high, strict=True)))
+        raw,
+        details_en=tuple(
+            f"{d} (need over the utilisation range {a:,.0f}–{b:,.0f} mu)"
+            for d, a, b in zip(raw.details_en, low, high, strict=True)
+        ),
+        details_zh=tuple(
+            f"{d}（按当季利用率范围需 {a:,.0f}–{b:,.0f} 亩）"
+            for d, a, b in zip(raw.details_zh, low, high, strict=True)
+        ),
+    )
 
 
 def _forage_land(ctx: _Context, spec: CriterionSpec) -> _Raw:
@@ -234,11 +267,19 @@ def _slope(column: str) -> Measure:
         if ctx.terrain is None or column not in ctx.terrain.columns:
             return _unavailable(n, "no DEM/terrain given", "未提供地形（DEM）")
         by_site = ctx.terrain.assign(site_id=ctx.terrain["site_id"].astype(str))
-        values = (by_site.set_index("site_id")[column]
-                  .reindex(ctx.sites["site_id"].astype(str)).to_numpy(dtype=np.float64))
+        values = (
+            by_site.set_index("site_id")[column]
+            .reindex(ctx.sites["site_id"].astype(str))
+            .to_numpy(dtype=np.float64)
+        )
         text = tuple(f"{column} = {v:.1f}°" for v in values)
-        return _Raw(values, text, text, "no slope value (site outside the DEM?)",
-                    "无坡度值（场址是否超出 DEM 范围？）")
+        return _Raw(
+            values,
+            text,
+            text,
+            "no slope value (site outside the DEM?)",
+            "无坡度值（场址是否超出 DEM 范围？）",
+        )
 
     return measure
 
@@ -249,13 +290,16 @@ def _water_headroom(ctx: _Context, spec: CriterionSpec) -> _Raw:
     table = ctx.layers.county_water
     if table is None:
         return _unavailable(
-            n, "no county water caps and current use loaded (the build-out check computes "
-               "them from water_caps.csv); left out of the score",
-            "未加载县域用水总量控制指标与现状用水（由建设方案核算提供），本项暂不计分")
+            n,
+            "no county water caps and current use loaded (the build-out check computes "
+            "them from water_caps.csv); left out of the score",
+            "未加载县域用水总量控制指标与现状用水（由建设方案核算提供），本项暂不计分",
+        )
     need = _site_column(ctx, "water_need_m3_per_yr")
     if need is None or "adcode" not in ctx.sites.columns:
-        return _unavailable(n, "the herd's water need or county is not known",
-                            "畜群需水量或所在县未知")
+        return _unavailable(
+            n, "the herd's water need or county is not known", "畜群需水量或所在县未知"
+        )
     by_county = table.assign(adcode=table["adcode"].astype(str)).set_index("adcode")
     adcodes = ctx.sites["adcode"].astype(str)
     cap = adcodes.map(by_county["cap_m3_per_yr"]).to_numpy(dtype=np.float64)
@@ -264,12 +308,23 @@ def _water_headroom(ctx: _Context, spec: CriterionSpec) -> _Raw:
     with np.errstate(divide="ignore", invalid="ignore"):
         headroom = np.where(cap > 0, (cap - use - need) / cap, np.nan)
     rows = list(zip(adcodes, cap, use, year, need, headroom, strict=True))
-    en = tuple(f"county {a}: cap {c:,.0f} m3/yr, use in {y:.0f} {u:,.0f} m3/yr, this herd "
-               f"{w:,.0f} m3/yr -> headroom {h:.1%} of the cap" for a, c, u, y, w, h in rows)
-    zh = tuple(f"{a} 县用水总量指标 {c:,.0f} m³/年，{y:.0f} 年用水 {u:,.0f} m³/年，本场需水 "
-               f"{w:,.0f} m³/年 → 余量 {h:.1%}" for a, c, u, y, w, h in rows)
-    return _Raw(headroom, en, zh, "the site's county has no water cap, or its water need is "
-                "unknown", "场址所在县无用水总量指标或需水量未知")
+    en = tuple(
+        f"county {a}: cap {c:,.0f} m3/yr, use in {y:.0f} {u:,.0f} m3/yr, this herd "
+        f"{w:,.0f} m3/yr -> headroom {h:.1%} of the cap"
+        for a, c, u, y, w, h in rows
+    )
+    zh = tuple(
+        f"{a} 县用水总量指标 {c:,.0f} m³/年，{y:.0f} 年用水 {u:,.0f} m³/年，本场需水 "
+        f"{w:,.0f} m³/年 → 余量 {h:.1%}"
+        for a, c, u, y, w, h in rows
+    )
+    return _Raw(
+        headroom,
+        en,
+        zh,
+        "the site's county has no water cap, or its water need is unknown",
+        "场址所在县无用水总量指标或需水量未知",
+    )
 
 
 #: Criterion key -> measure. A criteria table may only use these keys.

@@ -40,9 +40,20 @@ from geo.units import M2_PER_MU
 from problems import Problems
 from siting.criteria import FloatArray, GateRule
 
-__all__ = ["OUTSIDE_CODE", "PASS_CODE", "SurfaceFootprint", "WindowRasters", "focal_max",
-           "focal_mean", "focal_min", "footprint_centre_cells", "footprint_reach_cells",
-           "gate_codes", "gate_failures", "setback_distance_m"]
+__all__ = [
+    "OUTSIDE_CODE",
+    "PASS_CODE",
+    "SurfaceFootprint",
+    "WindowRasters",
+    "focal_max",
+    "focal_mean",
+    "focal_min",
+    "footprint_centre_cells",
+    "footprint_reach_cells",
+    "gate_codes",
+    "gate_failures",
+    "setback_distance_m",
+]
 
 PASS_CODE: Final[int] = 0
 #: Gate code of cells outside every county of the region (no footprint is placed there).
@@ -102,15 +113,15 @@ def footprint_centre_cells(side_m: float, cell_m: float) -> int:
 def focal_max(mask: BoolArray, half_cells: int) -> BoolArray:
     """Return True where any cell within ``half_cells`` (a square window) is True."""
     size = 2 * half_cells + 1
-    return np.asarray(ndimage.maximum_filter(mask, size=size, mode="constant", cval=False),
-                      dtype=bool)
+    return np.asarray(
+        ndimage.maximum_filter(mask, size=size, mode="constant", cval=False), dtype=bool
+    )
 
 
 def focal_min(values: FloatArray, half_cells: int) -> FloatArray:
     """Return the minimum over a square window of ``2 half_cells + 1`` cells (edges repeat)."""
     size = 2 * half_cells + 1
-    return np.asarray(ndimage.minimum_filter(values, size=size, mode="nearest"),
-                      dtype=np.float64)
+    return np.asarray(ndimage.minimum_filter(values, size=size, mode="nearest"), dtype=np.float64)
 
 
 def focal_mean(values: FloatArray, half_cells: int) -> FloatArray:
@@ -127,8 +138,7 @@ def setback_distance_m(features: BoolArray, cell_m: float) -> FloatArray:
     """Return each cell centre's distance (m) to the nearest True cell (inf if there is none)."""
     if not features.any():
         return np.full(features.shape, np.inf)
-    return np.asarray(ndimage.distance_transform_edt(~features, sampling=cell_m),
-                      dtype=np.float64)
+    return np.asarray(ndimage.distance_transform_edt(~features, sampling=cell_m), dtype=np.float64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,7 +171,7 @@ class WindowRasters:
     def inner(self, array: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
         """Return ``array`` without the margin."""
         m = self.margin_cells
-        return array[m:array.shape[0] - m, m:array.shape[1] - m] if m else array
+        return array[m : array.shape[0] - m, m : array.shape[1] - m] if m else array
 
 
 def _rule_fails(rule: GateRule, rasters: WindowRasters, side_m: float) -> BoolArray | None:
@@ -188,14 +198,16 @@ def _rule_fails(rule: GateRule, rasters: WindowRasters, side_m: float) -> BoolAr
         return focal_max(rasters.touched[rule.layer_kind], reach)
     half = footprint_centre_cells(side_m, cell_m)
     size = 2 * half + 1
-    share = ndimage.uniform_filter(rasters.centred[rule.layer_kind].astype(np.float64),
-                                   size=size, mode="constant")
+    share = ndimage.uniform_filter(
+        rasters.centred[rule.layer_kind].astype(np.float64), size=size, mode="constant"
+    )
     area_m2 = share * size * size * cell_m * cell_m
     return rule.fails(area_m2 / M2_PER_MU if rule.unit == "mu" else area_m2)
 
 
-def gate_failures(rules: tuple[GateRule, ...], rasters: WindowRasters,
-                  footprint: SurfaceFootprint) -> dict[str, BoolArray]:
+def gate_failures(
+    rules: tuple[GateRule, ...], rasters: WindowRasters, footprint: SurfaceFootprint
+) -> dict[str, BoolArray]:
     """Return, per enabled and checkable rule (by key), the cells of the window where it fails.
 
     The arrays cover the window proper (no margin); a rule whose layer or DEM is missing is
@@ -209,8 +221,9 @@ def gate_failures(rules: tuple[GateRule, ...], rasters: WindowRasters,
     return out
 
 
-def gate_codes(rules: tuple[GateRule, ...], rasters: WindowRasters,
-               footprint: SurfaceFootprint) -> CodeArray:
+def gate_codes(
+    rules: tuple[GateRule, ...], rasters: WindowRasters, footprint: SurfaceFootprint
+) -> CodeArray:
     """Return the gate code of every cell of the window proper (without the margin).
 
     Parameters

@@ -47,8 +47,9 @@ __all__ = [
 ]
 
 
-def distance_km_from_square(xy_m: FloatArray, features: gpd.GeoDataFrame,
-                            side_m: float) -> FloatArray:
+def distance_km_from_square(
+    xy_m: FloatArray, features: gpd.GeoDataFrame, side_m: float
+) -> FloatArray:
     """Return the distance (km) from squares centred at ``xy_m`` to the nearest feature.
 
     Parameters
@@ -82,24 +83,32 @@ def land_in_reach_mu(area_mu: FloatArray, radius_cells: float) -> FloatArray:
     return np.where(summed > 1e-6, summed, 0.0)  # FFT round-off around empty areas
 
 
-def water_headroom_frac(county_index: npt.NDArray[np.int64], cap_m3_per_yr: FloatArray,
-                        use_m3_per_yr: FloatArray, need_m3_per_yr: FloatArray) -> FloatArray:
+def water_headroom_frac(
+    county_index: npt.NDArray[np.int64],
+    cap_m3_per_yr: FloatArray,
+    use_m3_per_yr: FloatArray,
+    need_m3_per_yr: FloatArray,
+) -> FloatArray:
     """Return ``(cap - use - need) / cap`` of each cell's county (NaN: no county or cap).
 
     ``county_index`` is the position of the cell's county in the per-county arrays, -1 for
     none.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_county = np.where(cap_m3_per_yr > 0,
-                              (cap_m3_per_yr - use_m3_per_yr - need_m3_per_yr) / cap_m3_per_yr,
-                              np.nan)
+        per_county = np.where(
+            cap_m3_per_yr > 0,
+            (cap_m3_per_yr - use_m3_per_yr - need_m3_per_yr) / cap_m3_per_yr,
+            np.nan,
+        )
     padded = np.append(per_county, np.nan)
-    return np.asarray(padded[np.where(county_index >= 0, county_index, len(per_county))],
-                      dtype=np.float64)
+    return np.asarray(
+        padded[np.where(county_index >= 0, county_index, len(per_county))], dtype=np.float64
+    )
 
 
-def weighted_score(raw: Mapping[str, FloatArray], params: SitingParams,
-                   weights: CriteriaWeights) -> FloatArray:
+def weighted_score(
+    raw: Mapping[str, FloatArray], params: SitingParams, weights: CriteriaWeights
+) -> FloatArray:
     """Return the 0-100 score per cell from raw criterion values (NaN = not available).
 
     Parameters

@@ -50,8 +50,15 @@ def city_target(city_targets: pd.DataFrame, key: str, year: int) -> CityTarget |
     if target_year is None:
         return None
     row = rows[rows["year"] == target_year].iloc[0]
-    return CityTarget(key, float(row["value"]), str(row["unit"]), target_year,
-                      str(row["source"]), str(row["status"]), str(row["note"]))
+    return CityTarget(
+        key,
+        float(row["value"]),
+        str(row["unit"]),
+        target_year,
+        str(row["source"]),
+        str(row["status"]),
+        str(row["note"]),
+    )
 
 
 def county_forage_targets(forage_targets: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -77,12 +84,16 @@ def county_forage_targets(forage_targets: pd.DataFrame, year: int) -> pd.DataFra
         rows = forage_targets[forage_targets["crop"] == feed]
         target_year = target_year_in_force(rows["year"], year)
         chosen = rows[rows["year"] == target_year] if target_year is not None else rows.iloc[0:0]
-        frames.append(pd.DataFrame({
-            "adcode": chosen["adcode"].astype(str).to_numpy(),
-            f"{feed}_target_mu": chosen["target_mu"].to_numpy(dtype=float),
-            f"{feed}_target_year": [target_year or 0] * len(chosen),
-            f"{feed}_target_source": chosen["source"].astype(str).to_numpy(),
-        }).set_index("adcode"))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "adcode": chosen["adcode"].astype(str).to_numpy(),
+                    f"{feed}_target_mu": chosen["target_mu"].to_numpy(dtype=float),
+                    f"{feed}_target_year": [target_year or 0] * len(chosen),
+                    f"{feed}_target_source": chosen["source"].astype(str).to_numpy(),
+                }
+            ).set_index("adcode")
+        )
     joined = pd.concat(frames, axis=1)
     for feed in FEEDS:
         joined[f"{feed}_target_mu"] = joined[f"{feed}_target_mu"].fillna(0.0)

@@ -35,16 +35,26 @@ import pandas as pd
 NUTRIENTS: Final[tuple[str, ...]] = ("n", "p")
 #: Additive columns of `county_manure_use`, for X in N and P.
 USE_COLUMNS: Final[tuple[str, ...]] = tuple(
-    f"{x}_{part}_kg_per_yr" for x in NUTRIENTS
-    for part in ("produced", "on_land", "to_plants", "utilised"))
-PLANT_COLUMNS: Final[tuple[str, ...]] = ("plant_id", "adcode", "capacity_n_kg_per_yr",
-                                         "capacity_p_kg_per_yr")
+    f"{x}_{part}_kg_per_yr"
+    for x in NUTRIENTS
+    for part in ("produced", "on_land", "to_plants", "utilised")
+)
+PLANT_COLUMNS: Final[tuple[str, ...]] = (
+    "plant_id",
+    "adcode",
+    "capacity_n_kg_per_yr",
+    "capacity_p_kg_per_yr",
+)
 
 
 def no_plants() -> pd.DataFrame:
     """Return an empty plant table (`PLANT_COLUMNS`): a region without declared plants."""
-    return pd.DataFrame({c: pd.Series(dtype=object if c in ("plant_id", "adcode") else float)
-                         for c in PLANT_COLUMNS})
+    return pd.DataFrame(
+        {
+            c: pd.Series(dtype=object if c in ("plant_id", "adcode") else float)
+            for c in PLANT_COLUMNS
+        }
+    )
 
 
 def plant_capacity(plants: pd.DataFrame, adcodes: pd.Index) -> pd.DataFrame:
@@ -64,8 +74,7 @@ def plant_capacity(plants: pd.DataFrame, adcodes: pd.Index) -> pd.DataFrame:
     return frame.groupby("adcode")[columns].sum().reindex(adcodes, fill_value=0.0)
 
 
-def county_manure_use(totals: pd.DataFrame, plants: pd.DataFrame, *,
-                      ledger: bool) -> pd.DataFrame:
+def county_manure_use(totals: pd.DataFrame, plants: pd.DataFrame, *, ledger: bool) -> pd.DataFrame:
     """Return, per county row, N and P produced, on matched land, to plants and utilised.
 
     Parameters
@@ -97,8 +106,9 @@ def county_manure_use(totals: pd.DataFrame, plants: pd.DataFrame, *,
             on_land = scenario + np.minimum(baseline, np.maximum(land - scenario, 0.0))
         else:
             on_land = np.minimum(produced, land)
-        to_plants = np.minimum(produced - on_land,
-                               capacity[f"capacity_{x}_kg_per_yr"].to_numpy(dtype=float))
+        to_plants = np.minimum(
+            produced - on_land, capacity[f"capacity_{x}_kg_per_yr"].to_numpy(dtype=float)
+        )
         out[f"{x}_produced_kg_per_yr"] = produced
         out[f"{x}_on_land_kg_per_yr"] = on_land
         out[f"{x}_to_plants_kg_per_yr"] = to_plants
@@ -106,8 +116,7 @@ def county_manure_use(totals: pd.DataFrame, plants: pd.DataFrame, *,
     return out
 
 
-def utilisation_frac(utilised_kg_per_yr: pd.Series,
-                     produced_kg_per_yr: pd.Series) -> np.ndarray:
+def utilisation_frac(utilised_kg_per_yr: pd.Series, produced_kg_per_yr: pd.Series) -> np.ndarray:
     """Return utilised ÷ produced per row (NaN where no manure is produced)."""
     used = utilised_kg_per_yr.to_numpy(dtype=float)
     made = produced_kg_per_yr.to_numpy(dtype=float)

@@ -23,7 +23,9 @@ from siting.parameters import FEEDS, LIVESTOCK_CLASSES, Coefficient, ForageParam
 
 #: Livestock other than the forage classes, read from these herd columns.
 OTHER_LIVESTOCK_COLUMNS: Final[dict[str, str]] = {
-    "beef_cattle": "beef_cattle_head", "sheep": "sheep_head"}
+    "beef_cattle": "beef_cattle_head",
+    "sheep": "sheep_head",
+}
 
 
 def livestock_heads(herd: pd.DataFrame, params: ForageParams) -> pd.DataFrame:
@@ -39,8 +41,10 @@ def livestock_heads(herd: pd.DataFrame, params: ForageParams) -> pd.DataFrame:
     """
     check_herd_columns(herd, tuple(OTHER_LIVESTOCK_COLUMNS.values()))
     heads = class_heads(herd, params)
-    others = {f"{animal}_head": herd_input(herd, column)
-              for animal, column in OTHER_LIVESTOCK_COLUMNS.items()}
+    others = {
+        f"{animal}_head": herd_input(herd, column)
+        for animal, column in OTHER_LIVESTOCK_COLUMNS.items()
+    }
     return heads.assign(**others)[[f"{a}_head" for a in LIVESTOCK_CLASSES]]
 
 
@@ -49,15 +53,20 @@ def livestock_water_m3_per_yr(heads: pd.DataFrame, params: WaterParams) -> pd.Se
 
     ``Σ_class head × L/head/day × 365 days ÷ 1000 L/m³``.
     """
-    litres_per_day = sum(heads[f"{animal}_head"].to_numpy(dtype=float)
-                         * params.livestock_l_per_head_day[animal]
-                         for animal in LIVESTOCK_CLASSES)
-    return pd.Series(np.asarray(litres_per_day) * DAYS_PER_YR / L_PER_M3, index=heads.index,
-                     name="livestock_water_m3_per_yr")
+    litres_per_day = sum(
+        heads[f"{animal}_head"].to_numpy(dtype=float) * params.livestock_l_per_head_day[animal]
+        for animal in LIVESTOCK_CLASSES
+    )
+    return pd.Series(
+        np.asarray(litres_per_day) * DAYS_PER_YR / L_PER_M3,
+        index=heads.index,
+        name="livestock_water_m3_per_yr",
+    )
 
 
-def irrigation_water_m3_per_yr(area: pd.DataFrame, zones: pd.Series,
-                               params: WaterParams) -> pd.Series:
+def irrigation_water_m3_per_yr(
+    area: pd.DataFrame, zones: pd.Series, params: WaterParams
+) -> pd.Series:
     """Return each row's forage irrigation water (m³/yr).
 
     Parameters
@@ -78,8 +87,10 @@ def irrigation_water_m3_per_yr(area: pd.DataFrame, zones: pd.Series,
     if unknown:
         problems = Problems("irrigation quotas", "灌溉定额")
         known = ", ".join(params.irrigation_m3_per_mu)
-        problems.add(f"zone(s) {unknown} have no quotas; known zones: {known}",
-                     f"区域 {unknown} 没有灌溉定额；已有区域：{known}")
+        problems.add(
+            f"zone(s) {unknown} have no quotas; known zones: {known}",
+            f"区域 {unknown} 没有灌溉定额；已有区域：{known}",
+        )
         problems.raise_if_any()
     total = np.zeros(len(area))
     for feed in FEEDS:
@@ -116,31 +127,51 @@ class WaterNeed:
 
     def to_dict(self) -> dict[str, object]:
         """Return the numbers as a JSON-ready dict."""
-        return {"head_by_class": dict(self.head_by_class),
-                "livestock_water_m3_per_yr": self.livestock_water_m3_per_yr,
-                "irrigation_m3_per_mu": dict(self.irrigation_m3_per_mu),
-                "forage_area_mu": dict(self.forage_area_mu),
-                "irrigation_water_m3_per_yr": self.irrigation_water_m3_per_yr,
-                "total_water_m3_per_yr": self.total_water_m3_per_yr}
+        return {
+            "head_by_class": dict(self.head_by_class),
+            "livestock_water_m3_per_yr": self.livestock_water_m3_per_yr,
+            "irrigation_m3_per_mu": dict(self.irrigation_m3_per_mu),
+            "forage_area_mu": dict(self.forage_area_mu),
+            "irrigation_water_m3_per_yr": self.irrigation_water_m3_per_yr,
+            "total_water_m3_per_yr": self.total_water_m3_per_yr,
+        }
 
     def explain(self) -> tuple[ExplainRow, ...]:
         """Return the livestock, irrigation and total rows."""
         by_key = {c.key: c for c in self.sources}
         used = [a for a in LIVESTOCK_CLASSES if self.head_by_class[a] > 0]
-        terms = " + ".join(f"{fmt(self.head_by_class[a])} × "
-                           f"{fmt(by_key[f'livestock.{a}'].value)} L" for a in used) or "0"
-        irrigation = " + ".join(f"{fmt(self.forage_area_mu[f])} mu × "
-                                f"{fmt(self.irrigation_m3_per_mu[f])} m3" for f in FEEDS)
+        terms = (
+            " + ".join(
+                f"{fmt(self.head_by_class[a])} × {fmt(by_key[f'livestock.{a}'].value)} L"
+                for a in used
+            )
+            or "0"
+        )
+        irrigation = " + ".join(
+            f"{fmt(self.forage_area_mu[f])} mu × {fmt(self.irrigation_m3_per_mu[f])} m3"
+            for f in FEEDS
+        )
         return (
-            ExplainRow("livestock_water_m3_per_yr", self.livestock_water_m3_per_yr, "m3/yr",
-                       f"({terms}) × {fmt(DAYS_PER_YR)} d ÷ {fmt(L_PER_M3)} L/m3",
-                       tuple(by_key[f"livestock.{a}"] for a in used)),
-            ExplainRow("irrigation_water_m3_per_yr", self.irrigation_water_m3_per_yr, "m3/yr",
-                       irrigation, tuple(c for k, c in by_key.items()
-                                         if k.startswith("irrigation."))),
-            ExplainRow("total_water_m3_per_yr", self.total_water_m3_per_yr, "m3/yr",
-                       f"{fmt(self.livestock_water_m3_per_yr)} + "
-                       f"{fmt(self.irrigation_water_m3_per_yr)}"),
+            ExplainRow(
+                "livestock_water_m3_per_yr",
+                self.livestock_water_m3_per_yr,
+                "m3/yr",
+                f"({terms}) × {fmt(DAYS_PER_YR)} d ÷ {fmt(L_PER_M3)} L/m3",
+                tuple(by_key[f"livestock.{a}"] for a in used),
+            ),
+            ExplainRow(
+                "irrigation_water_m3_per_yr",
+                self.irrigation_water_m3_per_yr,
+                "m3/yr",
+                irrigation,
+                tuple(c for k, c in by_key.items() if k.startswith("irrigation.")),
+            ),
+            ExplainRow(
+                "total_water_m3_per_yr",
+                self.total_water_m3_per_yr,
+                "m3/yr",
+                f"{fmt(self.livestock_water_m3_per_yr)} + {fmt(self.irrigation_water_m3_per_yr)}",
+            ),
         )
 
 
@@ -175,8 +206,7 @@ def herd_water_need(
     livestock = float(livestock_water_m3_per_yr(heads, water_params).iloc[0])
     area = pd.DataFrame([{f"{f}_area_mu": forage_need.area_mu[f] for f in FEEDS}])
     irrigation = float(irrigation_water_m3_per_yr(area, pd.Series([zone]), water_params).iloc[0])
-    keys = [f"livestock.{a}" for a in LIVESTOCK_CLASSES] + [
-        f"irrigation.{zone}.{f}" for f in FEEDS]
+    keys = [f"livestock.{a}" for a in LIVESTOCK_CLASSES] + [f"irrigation.{zone}.{f}" for f in FEEDS]
     return WaterNeed(
         head_by_class={a: float(heads[f"{a}_head"].iloc[0]) for a in LIVESTOCK_CLASSES},
         livestock_water_m3_per_yr=livestock,

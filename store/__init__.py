@@ -9,22 +9,22 @@ from __future__ import annotations
 
 from store.export import EXPORT_FORMATS, export_scenario
 from store.frame_schema import (
-                                ALLOCATION_COLUMNS,
-                                ALLOCATION_INPUT_COLUMNS,
-                                SITE_COLUMNS,
-                                site_records,
+    ALLOCATION_COLUMNS,
+    ALLOCATION_INPUT_COLUMNS,
+    SITE_COLUMNS,
+    site_records,
 )
 from store.paths import STORE_PATH_ENV, default_store_path
 from store.plan_store import PlanStore
 from store.records import (
-                                FOOTPRINT_SOURCES,
-                                HERD_COLUMNS,
-                                REVIEW_DECISIONS,
-                                SITE_STATUSES,
-                                Comment,
-                                Review,
-                                Scenario,
-                                SiteRecord,
+    FOOTPRINT_SOURCES,
+    HERD_COLUMNS,
+    REVIEW_DECISIONS,
+    SITE_STATUSES,
+    Comment,
+    Review,
+    Scenario,
+    SiteRecord,
 )
 from store.site_import import import_sites
 

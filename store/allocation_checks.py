@@ -23,8 +23,9 @@ _OPTIONAL: Final[tuple[str, ...]] = ("county_code",)
 _SHOWN_ROWS: Final[int] = 5
 
 
-def check_allocations(allocations: pd.DataFrame, site_ids: Collection[str],
-                      scenario_name: str) -> pd.DataFrame:
+def check_allocations(
+    allocations: pd.DataFrame, site_ids: Collection[str], scenario_name: str
+) -> pd.DataFrame:
     """Return ``allocations`` as typed columns `ALLOCATION_INPUT_COLUMNS`, or raise.
 
     Raises
@@ -46,10 +47,12 @@ def check_allocations(allocations: pd.DataFrame, site_ids: Collection[str],
         _check_numbers(problems, col, frame[col])
     unknown = sorted(set(frame["site_id"].dropna()) - set(site_ids))
     if unknown:
-        problems.add(f"site_id {', '.join(map(repr, unknown[:_SHOWN_ROWS]))} are not sites of "
-                     "the scenario (deleted or from another scenario); recompute the allocation",
-                     f"site_id {', '.join(map(repr, unknown[:_SHOWN_ROWS]))} "
-                     "不是本方案的站点；请重新计算分配")
+        problems.add(
+            f"site_id {', '.join(map(repr, unknown[:_SHOWN_ROWS]))} are not sites of "
+            "the scenario (deleted or from another scenario); recompute the allocation",
+            f"site_id {', '.join(map(repr, unknown[:_SHOWN_ROWS]))} "
+            "不是本方案的站点；请重新计算分配",
+        )
     problems.raise_if_any()
     return frame.loc[:, list(ALLOCATION_INPUT_COLUMNS)]
 
@@ -59,18 +62,20 @@ def _check_columns(problems: Problems, frame: pd.DataFrame) -> None:
     missing = [c for c in required if c not in frame.columns]
     unknown = [str(c) for c in frame.columns if c not in ALLOCATION_INPUT_COLUMNS]
     if missing:
-        problems.add(f"missing column(s) {', '.join(missing)}",
-                     f"缺少列：{'、'.join(missing)}")
+        problems.add(f"missing column(s) {', '.join(missing)}", f"缺少列：{'、'.join(missing)}")
     if unknown:
-        problems.add(f"unknown column(s) {', '.join(unknown)} (the store keeps "
-                     f"{', '.join(ALLOCATION_INPUT_COLUMNS)}); drop or rename them",
-                     f"未知列：{'、'.join(unknown)}；请删除或改名")
+        problems.add(
+            f"unknown column(s) {', '.join(unknown)} (the store keeps "
+            f"{', '.join(ALLOCATION_INPUT_COLUMNS)}); drop or rename them",
+            f"未知列：{'、'.join(unknown)}；请删除或改名",
+        )
     for col in _TEXT_COLUMNS:
         if col in frame.columns and not _is_text(frame[col], optional=col in _OPTIONAL):
-            problems.add(f"{col} must be text identifiers without gaps (zero-padded codes are "
-                         f"text), got dtype {frame[col].dtype}",
-                         f"{col} 须为文本标识且不能为空（代码应为补零的文本），"
-                         f"实际类型 {frame[col].dtype}")
+            problems.add(
+                f"{col} must be text identifiers without gaps (zero-padded codes are "
+                f"text), got dtype {frame[col].dtype}",
+                f"{col} 须为文本标识且不能为空（代码应为补零的文本），实际类型 {frame[col].dtype}",
+            )
 
 
 def _is_text(values: pd.Series, *, optional: bool) -> bool:
@@ -86,9 +91,12 @@ def _check_numbers(problems: Problems, col: str, values: pd.Series) -> None:
         bad |= numbers > 1
     if bad.any():
         rows = list(bad[bad].index[:_SHOWN_ROWS])
-        limit, limit_zh = (("a fraction in [0, 1]", "0–1 之间的比例") if col == "share_frac"
-                           else ("a finite number >= 0", "不小于 0 的有限数"))
-        problems.add(f"{col} must be {limit}; rows {rows} have "
-                     f"{values[bad].head(_SHOWN_ROWS).tolist()}",
-                     f"{col} 须为{limit_zh}；"
-                     f"第 {rows} 行不符")
+        limit, limit_zh = (
+            ("a fraction in [0, 1]", "0–1 之间的比例")
+            if col == "share_frac"
+            else ("a finite number >= 0", "不小于 0 的有限数")
+        )
+        problems.add(
+            f"{col} must be {limit}; rows {rows} have {values[bad].head(_SHOWN_ROWS).tolist()}",
+            f"{col} 须为{limit_zh}；第 {rows} 行不符",
+        )

@@ -20,8 +20,9 @@ def insert_allocation_rows(conn: sqlite3.Connection, rows: Sequence[tuple[object
 
 
 def _rows(conn: sqlite3.Connection, scenario_id: str) -> list[sqlite3.Row]:
-    return conn.execute(f"SELECT {_COLUMN_LIST} FROM allocations WHERE scenario_id = ? "
-                        "ORDER BY fid", (scenario_id,)).fetchall()
+    return conn.execute(
+        f"SELECT {_COLUMN_LIST} FROM allocations WHERE scenario_id = ? ORDER BY fid", (scenario_id,)
+    ).fetchall()
 
 
 def fetch_allocations(conn: sqlite3.Connection, scenario_id: str) -> pd.DataFrame:
@@ -30,8 +31,9 @@ def fetch_allocations(conn: sqlite3.Connection, scenario_id: str) -> pd.DataFram
     return normalise_allocations(pd.DataFrame(rows, columns=list(ALLOCATION_COLUMNS)))
 
 
-def copy_allocations(conn: sqlite3.Connection, source: Scenario, copy: Scenario,
-                     id_map: Mapping[str, str]) -> int:
+def copy_allocations(
+    conn: sqlite3.Connection, source: Scenario, copy: Scenario, id_map: Mapping[str, str]
+) -> int:
     """Copy the source's rows of sites in ``id_map`` to ``copy``; return how many."""
     site_index = ALLOCATION_COLUMNS.index("site_id")
     copied = []

@@ -9,13 +9,18 @@ from typing import Any
 
 import pandas as pd
 
-AUDIT_COLUMNS = ("audit_id", "at", "user", "action", "entity", "entity_id", "scenario_id",
-                 "detail")
+AUDIT_COLUMNS = ("audit_id", "at", "user", "action", "entity", "entity_id", "scenario_id", "detail")
 
 
 def write_audit(
-    conn: sqlite3.Connection, *, at: str, user: str, action: str, entity_id: str,
-    scenario_id: str | None, detail: Mapping[str, Any],
+    conn: sqlite3.Connection,
+    *,
+    at: str,
+    user: str,
+    action: str,
+    entity_id: str,
+    scenario_id: str | None,
+    detail: Mapping[str, Any],
 ) -> None:
     """Append one audit entry; ``action`` is ``<entity>.<verb>`` (e.g. ``site.update``).
 
@@ -25,15 +30,24 @@ def write_audit(
     conn.execute(
         "INSERT INTO audit (at, user_name, action, entity, entity_id, scenario_id, detail) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (at, user, action, entity, entity_id, scenario_id,
-         json.dumps(dict(detail), ensure_ascii=False, sort_keys=True)),
+        (
+            at,
+            user,
+            action,
+            entity,
+            entity_id,
+            scenario_id,
+            json.dumps(dict(detail), ensure_ascii=False, sort_keys=True),
+        ),
     )
 
 
 def read_audit(conn: sqlite3.Connection, scenario_id: str | None) -> pd.DataFrame:
     """Return audit entries (all, or one scenario's), oldest first; ``detail`` as dicts."""
-    sql = ("SELECT fid AS audit_id, at, user_name AS user, action, entity, entity_id, "
-           "scenario_id, detail FROM audit")
+    sql = (
+        "SELECT fid AS audit_id, at, user_name AS user, action, entity, entity_id, "
+        "scenario_id, detail FROM audit"
+    )
     params: tuple[str, ...] = ()
     if scenario_id is not None:
         sql += " WHERE scenario_id = ?"

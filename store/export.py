@@ -36,17 +36,46 @@ from store.shapefile_zip import write_sites_shp_zip
 ExportFormat = Literal["gpkg", "geojson", "kml", "shp_zip", "xlsx"]
 EXPORT_FORMATS: Final[tuple[str, ...]] = ("gpkg", "geojson", "kml", "shp_zip", "xlsx")
 SUFFIXES: Final[dict[str, str]] = {
-    "gpkg": ".gpkg", "geojson": ".geojson", "kml": ".kml", "shp_zip": ".zip", "xlsx": ".xlsx",
+    "gpkg": ".gpkg",
+    "geojson": ".geojson",
+    "kml": ".kml",
+    "shp_zip": ".zip",
+    "xlsx": ".xlsx",
 }
 #: Layer/sheet names the export writes itself.
 FIXED_TABLES: Final[tuple[str, ...]] = ("scenario", "sites", "allocations", "county_totals")
 #: Column of the XLSX sites sheet holding the footprint (full-precision WKT, EPSG:4326).
 WKT_COLUMN: Final[str] = "geometry_wkt"
 #: Accepted last name parts of numeric columns: a unit, or a count/identifier/score marker.
-UNIT_SUFFIXES: Final[frozenset[str]] = frozenset({
-    "m", "km", "m2", "km2", "ha", "mu", "kg", "t", "m3", "l", "head", "frac", "pct", "yr",
-    "day", "deg", "year", "count", "pe", "pts", "score", "rank", "id", "code", "version",
-})
+UNIT_SUFFIXES: Final[frozenset[str]] = frozenset(
+    {
+        "m",
+        "km",
+        "m2",
+        "km2",
+        "ha",
+        "mu",
+        "kg",
+        "t",
+        "m3",
+        "l",
+        "head",
+        "frac",
+        "pct",
+        "yr",
+        "day",
+        "deg",
+        "year",
+        "count",
+        "pe",
+        "pts",
+        "score",
+        "rank",
+        "id",
+        "code",
+        "version",
+    }
+)
 _RESULT_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}")
 _XLSX_CELL_CHARS: Final[int] = 32_767
 _GEOJSON_DECIMALS: Final[int] = 15  # GDAL default for RFC 7946 is 7 (~1 cm); keep all
@@ -63,8 +92,13 @@ class _Content:
 
 
 def export_scenario(
-    store: PlanStore, scenario: ScenarioRef, out: Path, fmt: ExportFormat, *,
-    results: Mapping[str, pd.DataFrame] | None = None, labels: Mapping[str, str] | None = None,
+    store: PlanStore,
+    scenario: ScenarioRef,
+    out: Path,
+    fmt: ExportFormat,
+    *,
+    results: Mapping[str, pd.DataFrame] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Path:
     """Write a scenario to ``out`` in ``fmt``; return ``out``.
 
@@ -115,8 +149,7 @@ def _check_target(out: Path, fmt: str) -> None:
         msg = f"Export format {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}."
         raise ParameterError(msg, zh=f"导出格式 {fmt!r} 不在 {', '.join(EXPORT_FORMATS)} 之中。")
     if out.suffix.lower() != SUFFIXES[fmt]:
-        msg = (f"Export file {out.name} must end with {SUFFIXES[fmt]} for format {fmt!r}; "
-               "rename it.")
+        msg = f"Export file {out.name} must end with {SUFFIXES[fmt]} for format {fmt!r}; rename it."
         zh = f"格式 {fmt!r} 的导出文件 {out.name} 须以 {SUFFIXES[fmt]} 结尾。"
         raise ParameterError(msg, zh=zh)
 
@@ -125,10 +158,11 @@ def _check_results(results: Mapping[str, pd.DataFrame]) -> None:
     problems = Problems("export results", "导出结果")
     for name, frame in results.items():
         if not _RESULT_NAME.fullmatch(name) or name in FIXED_TABLES:
-            problems.add(f"name {name!r} must be a lower-case identifier of at most 31 "
-                         f"characters other than {', '.join(FIXED_TABLES)}",
-                         f"名称 {name!r} 须为不超过 31 个字符的小写标识，"
-                         f"且不能为 {', '.join(FIXED_TABLES)}")
+            problems.add(
+                f"name {name!r} must be a lower-case identifier of at most 31 "
+                f"characters other than {', '.join(FIXED_TABLES)}",
+                f"名称 {name!r} 须为不超过 31 个字符的小写标识，且不能为 {', '.join(FIXED_TABLES)}",
+            )
         elif isinstance(frame, gpd.GeoDataFrame) and frame.crs is None:
             msg = f"Result {name!r} has no CRS; set it (e.g. set_crs('EPSG:4546')) first."
             raise MissingCrsError(msg, zh=f"结果 {name!r} 没有坐标系，请先设置。")
@@ -137,9 +171,11 @@ def _check_results(results: Mapping[str, pd.DataFrame]) -> None:
         numeric = [c for c in frame.columns if c != "geometry" and _is_number(frame[c])]
         unitless = [c for c in numeric if str(c).rsplit("_", 1)[-1] not in UNIT_SUFFIXES]
         if unitless:
-            problems.add(f"{name}: numeric column(s) {', '.join(map(str, unitless))} have no "
-                         "unit in their name; rename them like area_mu, n_kg_per_yr, haul_km",
-                         f"{name}：数值列 {'、'.join(map(str, unitless))} 的名称缺少单位")
+            problems.add(
+                f"{name}: numeric column(s) {', '.join(map(str, unitless))} have no "
+                "unit in their name; rename them like area_mu, n_kg_per_yr, haul_km",
+                f"{name}：数值列 {'、'.join(map(str, unitless))} 的名称缺少单位",
+            )
     problems.raise_if_any(SchemaError)
 
 
@@ -159,7 +195,8 @@ def _result_frames(content: _Content) -> dict[str, pd.DataFrame]:
 def _write_gpkg(path: Path, content: _Content) -> None:
     snap = content.snapshot
     tables: dict[str, pd.DataFrame] = {
-        "scenario": content.scenario_table(), "sites": snap.sites,
+        "scenario": content.scenario_table(),
+        "sites": snap.sites,
         "allocations": snap.allocations,
         "county_totals": county_totals(snap.sites, snap.allocations),
         **_result_frames(content),
@@ -169,9 +206,13 @@ def _write_gpkg(path: Path, content: _Content) -> None:
 
 
 def _write_geojson(path: Path, content: _Content) -> None:
-    pyogrio.write_dataframe(content.snapshot.sites, path, layer="sites", driver="GeoJSON",
-                            layer_options={"RFC7946": "YES",
-                                           "COORDINATE_PRECISION": _GEOJSON_DECIMALS})
+    pyogrio.write_dataframe(
+        content.snapshot.sites,
+        path,
+        layer="sites",
+        driver="GeoJSON",
+        layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": _GEOJSON_DECIMALS},
+    )
 
 
 def _key_figures(content: _Content) -> pd.DataFrame:
@@ -187,9 +228,13 @@ def _key_figures(content: _Content) -> pd.DataFrame:
 def _write_kml(path: Path, content: _Content) -> None:
     sites = content.snapshot.sites.copy()
     sites["description"] = site_descriptions(sites, _key_figures(content), content.labels)
-    pyogrio.write_dataframe(sites, path, layer="sites", driver="KML",
-                            dataset_options={"NameField": "name",
-                                             "DescriptionField": "description"})
+    pyogrio.write_dataframe(
+        sites,
+        path,
+        layer="sites",
+        driver="KML",
+        dataset_options={"NameField": "name", "DescriptionField": "description"},
+    )
 
 
 def _write_shp_zip(path: Path, content: _Content) -> None:
@@ -203,26 +248,36 @@ def _with_wkt(frame: pd.DataFrame) -> pd.DataFrame:
     table[WKT_COLUMN] = shapely.to_wkt(frame.geometry.values, rounding_precision=-1)
     lengths = table[WKT_COLUMN].str.len()
     if (lengths > _XLSX_CELL_CHARS).any():
-        msg = (f"A footprint has {int(lengths.max()):,} characters of WKT; an XLSX cell holds "
-               f"{_XLSX_CELL_CHARS:,}. Simplify the polygon or export as GeoPackage.")
-        zh = (f"占地范围的 WKT 有 {int(lengths.max()):,} 个字符，超过 XLSX 单元格上限；"
-              "请简化或导出为 GeoPackage。")
+        msg = (
+            f"A footprint has {int(lengths.max()):,} characters of WKT; an XLSX cell holds "
+            f"{_XLSX_CELL_CHARS:,}. Simplify the polygon or export as GeoPackage."
+        )
+        zh = (
+            f"占地范围的 WKT 有 {int(lengths.max()):,} 个字符，超过 XLSX 单元格上限；"
+            "请简化或导出为 GeoPackage。"
+        )
         raise ParameterError(msg, zh=zh)
     return table
 
 
 def _write_xlsx(path: Path, content: _Content) -> None:
     snap = content.snapshot
-    sheets = {"scenario": content.scenario_table(), "sites": _with_wkt(snap.sites),
-              "allocations": snap.allocations,
-              "county_totals": county_totals(snap.sites, snap.allocations),
-              **{k: _with_wkt(v) for k, v in _result_frames(content).items()}}
+    sheets = {
+        "scenario": content.scenario_table(),
+        "sites": _with_wkt(snap.sites),
+        "allocations": snap.allocations,
+        "county_totals": county_totals(snap.sites, snap.allocations),
+        **{k: _with_wkt(v) for k, v in _result_frames(content).items()},
+    }
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
 
 
 _WRITERS: Final[dict[str, Callable[[Path, _Content], None]]] = {
-    "gpkg": _write_gpkg, "geojson": _write_geojson, "kml": _write_kml,
-    "shp_zip": _write_shp_zip, "xlsx": _write_xlsx,
+    "gpkg": _write_gpkg,
+    "geojson": _write_geojson,
+    "kml": _write_kml,
+    "shp_zip": _write_shp_zip,
+    "xlsx": _write_xlsx,
 }

@@ -22,28 +22,56 @@ from geo.crs import STORAGE_CRS
 from store.records import HERD_COLUMNS, SiteRecord
 
 SITE_COLUMNS: Final[tuple[str, ...]] = (
-    "site_id", "scenario_id", "name", "status", "start_year", *HERD_COLUMNS, "manure_route",
-    "haul_radius_km", "footprint_source", "county_code", "note", "origin_site_id", "version",
-    "created_at", "created_by", "updated_at", "updated_by",
+    "site_id",
+    "scenario_id",
+    "name",
+    "status",
+    "start_year",
+    *HERD_COLUMNS,
+    "manure_route",
+    "haul_radius_km",
+    "footprint_source",
+    "county_code",
+    "note",
+    "origin_site_id",
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
 )
 _SITE_INT_COLUMNS: Final[tuple[str, ...]] = ("start_year", *HERD_COLUMNS, "version")
 _SITE_FLOAT_COLUMNS: Final[tuple[str, ...]] = ("haul_radius_km",)
 
 #: Columns a caller provides to `PlanStore.save_allocations` (county_code may be missing).
 ALLOCATION_INPUT_COLUMNS: Final[tuple[str, ...]] = (
-    "site_id", "parcel_id", "county_code", "share_frac", "area_mu", "n_kg_per_yr",
-    "p_kg_per_yr", "haul_km",
+    "site_id",
+    "parcel_id",
+    "county_code",
+    "share_frac",
+    "area_mu",
+    "n_kg_per_yr",
+    "p_kg_per_yr",
+    "haul_km",
 )
 ALLOCATION_NUMBER_COLUMNS: Final[tuple[str, ...]] = (
-    "share_frac", "area_mu", "n_kg_per_yr", "p_kg_per_yr", "haul_km",
+    "share_frac",
+    "area_mu",
+    "n_kg_per_yr",
+    "p_kg_per_yr",
+    "haul_km",
 )
 ALLOCATION_COLUMNS: Final[tuple[str, ...]] = (
-    "scenario_id", *ALLOCATION_INPUT_COLUMNS, "computed_at", "computed_by",
+    "scenario_id",
+    *ALLOCATION_INPUT_COLUMNS,
+    "computed_at",
+    "computed_by",
 )
 
 
-def _typed(frame: pd.DataFrame, columns: Sequence[str], ints: Sequence[str],
-           floats: Sequence[str]) -> pd.DataFrame:
+def _typed(
+    frame: pd.DataFrame, columns: Sequence[str], ints: Sequence[str], floats: Sequence[str]
+) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     for col in columns:
         values = frame[col].reset_index(drop=True)
@@ -79,9 +107,11 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> N
     """Raise SchemaError naming every column of ``columns`` missing from ``frame``."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        msg = (f"{what} lacks the column(s) {', '.join(missing)} (has: "
-               f"{', '.join(map(str, frame.columns))}). Export it from this program again, or "
-               "add the columns.")
+        msg = (
+            f"{what} lacks the column(s) {', '.join(missing)} (has: "
+            f"{', '.join(map(str, frame.columns))}). Export it from this program again, or "
+            "add the columns."
+        )
         zh = f"{what} 缺少列：{'、'.join(missing)}。请用本程序重新导出或补齐这些列。"
         raise SchemaError(msg, zh=zh)
 
@@ -113,8 +143,9 @@ def site_records(sites: pd.DataFrame) -> list[SiteRecord]:
     records = []
     for row in sites.to_dict("records"):
         # one row of mixed column types, keyed by SiteRecord field name
-        values: dict[str, Any] = {str(k): (None if _is_missing(v) else v)
-                                  for k, v in row.items() if k in fields}
+        values: dict[str, Any] = {
+            str(k): (None if _is_missing(v) else v) for k, v in row.items() if k in fields
+        }
         for col in HERD_COLUMNS:
             values[col] = 0 if values[col] is None else int(values[col])
         values["version"] = 0 if values["version"] is None else int(values["version"])
@@ -125,8 +156,12 @@ def site_records(sites: pd.DataFrame) -> list[SiteRecord]:
 
 
 def _is_missing(value: object) -> bool:
-    return (value is None or value is pd.NA or value is pd.NaT
-            or (isinstance(value, float) and math.isnan(value)))
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def normalise_allocations(frame: pd.DataFrame, *, what: str = "allocations") -> pd.DataFrame:

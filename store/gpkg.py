@@ -71,8 +71,14 @@ def create_gpkg_core(conn: sqlite3.Connection) -> None:
     rows = [
         ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian"),
         ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic"),
-        (wgs84.name, STORAGE_SRS_ID, "EPSG", STORAGE_SRS_ID, wgs84.to_wkt("WKT1_GDAL"),
-         "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"),
+        (
+            wgs84.name,
+            STORAGE_SRS_ID,
+            "EPSG",
+            STORAGE_SRS_ID,
+            wgs84.to_wkt("WKT1_GDAL"),
+            "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid",
+        ),
     ]
     conn.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", rows)
 
@@ -108,8 +114,7 @@ def register_attributes(conn: sqlite3.Connection, table: str, description: str) 
 
 def touch_contents(conn: sqlite3.Connection, table: str, when_utc: str) -> None:
     """Set gpkg_contents.last_change of ``table`` to ``when_utc`` (ISO 8601, 'Z')."""
-    conn.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?",
-                 (when_utc, table))
+    conn.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?", (when_utc, table))
 
 
 def encode_geometry(geom: BaseGeometry, srs_id: int = STORAGE_SRS_ID) -> bytes:
@@ -133,11 +138,13 @@ def decode_geometry(blob: bytes, *, where: str) -> BaseGeometry:
     magic, version, flags, _srs_id = _HEADER.unpack_from(blob)
     envelope_code = (flags >> 1) & 0b111
     if magic != _MAGIC or version != _VERSION or envelope_code not in _ENVELOPE_BYTES:
-        msg = (f"{where}: the geometry is not GeoPackage binary (magic {magic!r}, version "
-               f"{version}, flags {flags:#04x}). The file was changed by another program; "
-               "restore it from a backup or re-save the feature in QGIS.")
+        msg = (
+            f"{where}: the geometry is not GeoPackage binary (magic {magic!r}, version "
+            f"{version}, flags {flags:#04x}). The file was changed by another program; "
+            "restore it from a backup or re-save the feature in QGIS."
+        )
         zh = f"{where}：几何不是 GeoPackage 二进制格式，文件可能被其他程序改动；请从备份恢复。"
         raise FileFormatError(msg, zh=zh)
     if flags & _FLAG_EMPTY:
         return shapely.Polygon()
-    return shapely.from_wkb(blob[_HEADER.size + _ENVELOPE_BYTES[envelope_code]:])
+    return shapely.from_wkb(blob[_HEADER.size + _ENVELOPE_BYTES[envelope_code] :])

@@ -12,7 +12,12 @@ from store.records import HERD_COLUMNS
 
 #: Site attributes shown in the balloon (herd columns only when not zero).
 KEY_SITE_COLUMNS: Final[tuple[str, ...]] = (
-    "status", "start_year", *HERD_COLUMNS, "manure_route", "haul_radius_km", "county_code",
+    "status",
+    "start_year",
+    *HERD_COLUMNS,
+    "manure_route",
+    "haul_radius_km",
+    "county_code",
     "version",
 )
 
@@ -27,8 +32,9 @@ def _format(value: object) -> str | None:
     return str(value)
 
 
-def site_descriptions(sites: pd.DataFrame, key_figures: pd.DataFrame,
-                      labels: Mapping[str, str]) -> list[str]:
+def site_descriptions(
+    sites: pd.DataFrame, key_figures: pd.DataFrame, labels: Mapping[str, str]
+) -> list[str]:
     """Return one HTML description per site row.
 
     Parameters
@@ -44,12 +50,14 @@ def site_descriptions(sites: pd.DataFrame, key_figures: pd.DataFrame,
     """
     descriptions = []
     for row in sites.to_dict("records"):
-        figures = {c: row[c] for c in KEY_SITE_COLUMNS
-                   if not (c in HERD_COLUMNS and row[c] == 0)}
+        figures = {c: row[c] for c in KEY_SITE_COLUMNS if not (c in HERD_COLUMNS and row[c] == 0)}
         if row["site_id"] in key_figures.index:
             figures.update(key_figures.loc[row["site_id"]].to_dict())
         cells = [(labels.get(c, c), _format(v)) for c, v in figures.items()]
-        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
-                       for k, v in cells if v is not None)
+        rows = "".join(
+            f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
+            for k, v in cells
+            if v is not None
+        )
         descriptions.append(f"<table>{rows}</table>")
     return descriptions

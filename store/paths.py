@@ -18,8 +18,9 @@ STORE_FILE_NAME: Final[str] = "plans.gpkg"
 STORE_PATH_ENV: Final[str] = "FORAGE_SITING_STORE"
 
 
-def default_store_path(environ: Mapping[str, str] | None = None,
-                       platform: str | None = None) -> Path:
+def default_store_path(
+    environ: Mapping[str, str] | None = None, platform: str | None = None
+) -> Path:
     """Return the default store file in the user's data directory.
 
     * Linux and other Unix: ``$XDG_DATA_HOME/forage-siting/plans.gpkg`` (``~/.local/share``

@@ -87,13 +87,20 @@ class PlanStore:
         name = require_text(name, "scenario name", "方案名称")
         user = require_text(user, "user name", "用户名")
         now = self._now()
-        scenario = Scenario(str(uuid.uuid4()), name, description.strip(), None, 1, now, user,
-                            now, user)
+        scenario = Scenario(
+            str(uuid.uuid4()), name, description.strip(), None, 1, now, user, now, user
+        )
         with transaction(self.path, write=True) as conn:
             scenario_rows.insert_scenario(conn, scenario, self.path)
-            write_audit(conn, at=now, user=user, action="scenario.create",
-                        entity_id=scenario.scenario_id, scenario_id=scenario.scenario_id,
-                        detail={"name": name, "description": scenario.description})
+            write_audit(
+                conn,
+                at=now,
+                user=user,
+                action="scenario.create",
+                entity_id=scenario.scenario_id,
+                scenario_id=scenario.scenario_id,
+                detail={"name": name, "description": scenario.description},
+            )
             touch_contents(conn, "scenarios", now)
         return scenario
 
@@ -117,16 +124,35 @@ class PlanStore:
         now = self._now()
         with transaction(self.path, write=True) as conn:
             src = scenario_rows.fetch_scenario(conn, source, self.path)
-            copy = Scenario(str(uuid.uuid4()), new_name, src.description, src.scenario_id, 1,
-                            now, user, now, user)
+            copy = Scenario(
+                str(uuid.uuid4()),
+                new_name,
+                src.description,
+                src.scenario_id,
+                1,
+                now,
+                user,
+                now,
+                user,
+            )
             scenario_rows.insert_scenario(conn, copy, self.path)
             id_map = site_rows.copy_sites(conn, src.scenario_id, copy)
             n_allocations = copy_allocations(conn, src, copy, id_map)
-            write_audit(conn, at=now, user=user, action="scenario.duplicate",
-                        entity_id=copy.scenario_id, scenario_id=copy.scenario_id,
-                        detail={"name": new_name, "source_scenario_id": src.scenario_id,
-                                "source_name": src.name, "sites": len(id_map),
-                                "allocation_rows": n_allocations})
+            write_audit(
+                conn,
+                at=now,
+                user=user,
+                action="scenario.duplicate",
+                entity_id=copy.scenario_id,
+                scenario_id=copy.scenario_id,
+                detail={
+                    "name": new_name,
+                    "source_scenario_id": src.scenario_id,
+                    "source_name": src.name,
+                    "sites": len(id_map),
+                    "allocation_rows": n_allocations,
+                },
+            )
             for table in ("scenarios", SITES_TABLE, "allocations"):
                 touch_contents(conn, table, now)
         return copy
@@ -137,8 +163,9 @@ class PlanStore:
         """Add one site to a scenario; return it as stored (new ``site_id``, version 1)."""
         return self.add_sites(scenario, [site], user=user)[0]
 
-    def add_sites(self, scenario: ScenarioRef, sites: Iterable[SiteRecord], *,
-                  user: str) -> list[SiteRecord]:
+    def add_sites(
+        self, scenario: ScenarioRef, sites: Iterable[SiteRecord], *, user: str
+    ) -> list[SiteRecord]:
         """Add several sites in one transaction (all or none), e.g. from an uploaded file.
 
         Raises
@@ -157,14 +184,27 @@ class PlanStore:
             added = []
             for site in checked:
                 new = dataclasses.replace(
-                    site, site_id=str(uuid.uuid4()), scenario_id=current.scenario_id,
-                    origin_site_id=None, version=1, created_at=now, created_by=user,
-                    updated_at=now, updated_by=user)
+                    site,
+                    site_id=str(uuid.uuid4()),
+                    scenario_id=current.scenario_id,
+                    origin_site_id=None,
+                    version=1,
+                    created_at=now,
+                    created_by=user,
+                    updated_at=now,
+                    updated_by=user,
+                )
                 site_rows.insert_site(conn, new)
                 site_rows.write_history(conn, new, "add")
-                write_audit(conn, at=now, user=user, action="site.add",
-                            entity_id=str(new.site_id), scenario_id=current.scenario_id,
-                            detail={"name": new.name, "version": 1})
+                write_audit(
+                    conn,
+                    at=now,
+                    user=user,
+                    action="site.add",
+                    entity_id=str(new.site_id),
+                    scenario_id=current.scenario_id,
+                    detail={"name": new.name, "version": 1},
+                )
                 added.append(new)
             scenario_rows.bump_scenario(conn, current, at=now, user=user)
             touch_contents(conn, SITES_TABLE, now)
@@ -181,14 +221,15 @@ class PlanStore:
     def _stored_site(self, conn: sqlite3.Connection, site_id: str) -> site_rows.StoredSite:
         stored = site_rows.fetch_site(conn, site_id)
         if stored is None:
-            msg = (f"No site with id {site_id!r} in {self.path.name}; reload the scenario to "
-                   "get current site ids.")
+            msg = (
+                f"No site with id {site_id!r} in {self.path.name}; reload the scenario to "
+                "get current site ids."
+            )
             zh = f"{self.path.name} 中没有编号为 {site_id!r} 的站点，请重新加载方案。"
             raise ParameterError(msg, zh=zh)
         return stored
 
-    def update_site(self, site: SiteRecord, *, expected_version: int,
-                    user: str) -> SiteRecord:
+    def update_site(self, site: SiteRecord, *, expected_version: int, user: str) -> SiteRecord:
         """Save an edited site if it is still at ``expected_version``; return the new state.
 
         A save without any change writes nothing and returns the stored record.
@@ -207,10 +248,16 @@ class PlanStore:
             if stored.deleted or old.version != expected_version:
                 raise site_rows.site_conflict(stored, expected_version)
             new = dataclasses.replace(
-                checked, site_id=old.site_id, scenario_id=old.scenario_id,
-                origin_site_id=old.origin_site_id, version=old.version + 1,
-                created_at=old.created_at, created_by=old.created_by, updated_at=now,
-                updated_by=user)
+                checked,
+                site_id=old.site_id,
+                scenario_id=old.scenario_id,
+                origin_site_id=old.origin_site_id,
+                version=old.version + 1,
+                created_at=old.created_at,
+                created_by=old.created_by,
+                updated_at=now,
+                updated_by=user,
+            )
             changes = site_rows.changed_fields(old, new)
             if not changes:
                 return old
@@ -219,8 +266,13 @@ class PlanStore:
                 live = site_rows.fetch_live_sites(conn, current.scenario_id)
                 require_unique_names(current, [s.name for s in live], [new.name])
             site_rows.update_site_row(conn, new, expected_version=expected_version)
-            self._log_site_change(conn, current, new, "update",
-                                  {"changed": changes, "version": [old.version, new.version]})
+            self._log_site_change(
+                conn,
+                current,
+                new,
+                "update",
+                {"changed": changes, "version": [old.version, new.version]},
+            )
         return new
 
     def delete_site(self, site_id: str, *, expected_version: int, user: str) -> None:
@@ -240,23 +292,41 @@ class PlanStore:
             old = stored.record
             if stored.deleted or old.version != expected_version:
                 raise site_rows.site_conflict(stored, expected_version)
-            new = dataclasses.replace(old, version=old.version + 1, updated_at=now,
-                                      updated_by=user)
-            site_rows.update_site_row(conn, new, expected_version=expected_version,
-                                      deleted=True)
-            removed = conn.execute("DELETE FROM allocations WHERE site_id = ?",
-                                   (site_id,)).rowcount
+            new = dataclasses.replace(old, version=old.version + 1, updated_at=now, updated_by=user)
+            site_rows.update_site_row(conn, new, expected_version=expected_version, deleted=True)
+            removed = conn.execute("DELETE FROM allocations WHERE site_id = ?", (site_id,)).rowcount
             current = scenario_rows.fetch_scenario(conn, str(old.scenario_id), self.path)
-            self._log_site_change(conn, current, new, "delete",
-                                  {"name": old.name, "version": [old.version, new.version],
-                                   "allocation_rows_removed": removed})
+            self._log_site_change(
+                conn,
+                current,
+                new,
+                "delete",
+                {
+                    "name": old.name,
+                    "version": [old.version, new.version],
+                    "allocation_rows_removed": removed,
+                },
+            )
 
-    def _log_site_change(self, conn: sqlite3.Connection, current: Scenario, new: SiteRecord,
-                         verb: str, detail: dict[str, object]) -> None:
+    def _log_site_change(
+        self,
+        conn: sqlite3.Connection,
+        current: Scenario,
+        new: SiteRecord,
+        verb: str,
+        detail: dict[str, object],
+    ) -> None:
         at, user = str(new.updated_at), str(new.updated_by)
         site_rows.write_history(conn, new, verb)
-        write_audit(conn, at=at, user=user, action=f"site.{verb}", entity_id=str(new.site_id),
-                    scenario_id=current.scenario_id, detail={"name": new.name, **detail})
+        write_audit(
+            conn,
+            at=at,
+            user=user,
+            action=f"site.{verb}",
+            entity_id=str(new.site_id),
+            scenario_id=current.scenario_id,
+            detail={"name": new.name, **detail},
+        )
         scenario_rows.bump_scenario(conn, current, at=at, user=user)
         touch_contents(conn, SITES_TABLE, at)
 
@@ -277,8 +347,14 @@ class PlanStore:
 
     # Allocations ---------------------------------------------------------------------------
 
-    def save_allocations(self, scenario: ScenarioRef, allocations: pd.DataFrame, *, user: str,
-                         expected_version: int | None = None) -> Scenario:
+    def save_allocations(
+        self,
+        scenario: ScenarioRef,
+        allocations: pd.DataFrame,
+        *,
+        user: str,
+        expected_version: int | None = None,
+    ) -> Scenario:
         """Replace a scenario's allocations (all rows in one transaction); return the scenario.
 
         Parameters
@@ -296,16 +372,26 @@ class PlanStore:
             current = scenario_rows.fetch_scenario(conn, scenario, self.path)
             live = site_rows.fetch_live_sites(conn, current.scenario_id)
             frame = check_allocations(allocations, {str(s.site_id) for s in live}, current.name)
-            updated = scenario_rows.bump_scenario(conn, current, at=now, user=user,
-                                                  expected_version=expected_version)
-            replaced = conn.execute("DELETE FROM allocations WHERE scenario_id = ?",
-                                    (current.scenario_id,)).rowcount
-            rows = [(current.scenario_id, *row, now, user)
-                    for row in frame.astype("object").itertuples(index=False, name=None)]
+            updated = scenario_rows.bump_scenario(
+                conn, current, at=now, user=user, expected_version=expected_version
+            )
+            replaced = conn.execute(
+                "DELETE FROM allocations WHERE scenario_id = ?", (current.scenario_id,)
+            ).rowcount
+            rows = [
+                (current.scenario_id, *row, now, user)
+                for row in frame.astype("object").itertuples(index=False, name=None)
+            ]
             insert_allocation_rows(conn, rows)
-            write_audit(conn, at=now, user=user, action="allocations.save",
-                        entity_id=current.scenario_id, scenario_id=current.scenario_id,
-                        detail={"rows": len(rows), "replaced_rows": replaced})
+            write_audit(
+                conn,
+                at=now,
+                user=user,
+                action="allocations.save",
+                entity_id=current.scenario_id,
+                scenario_id=current.scenario_id,
+                detail={"rows": len(rows), "replaced_rows": replaced},
+            )
             touch_contents(conn, "allocations", now)
         return updated
 
@@ -323,8 +409,7 @@ class PlanStore:
 
     # Reviews, comments, audit --------------------------------------------------------------
 
-    def record_review(self, site_id: str, decision: str, reason: str, *,
-                      reviewer: str) -> Review:
+    def record_review(self, site_id: str, decision: str, reason: str, *, reviewer: str) -> Review:
         """Record a reviewer's decision on the current version of a site.
 
         ``decision`` is ``approve``, ``reject`` or ``request_changes``; a reason is required
@@ -337,13 +422,31 @@ class PlanStore:
             site = self._stored_site(conn, site_id)
             if site.deleted:
                 raise site_rows.deleted_site_error(site.record)
-            review = Review(str(uuid.uuid4()), str(site.record.scenario_id), site_id,
-                            site.record.version, decision, reason, reviewer, now)
+            review = Review(
+                str(uuid.uuid4()),
+                str(site.record.scenario_id),
+                site_id,
+                site.record.version,
+                decision,
+                reason,
+                reviewer,
+                now,
+            )
             review_rows.insert_review(conn, review)
-            write_audit(conn, at=now, user=reviewer, action="review.record",
-                        entity_id=site_id, scenario_id=review.scenario_id,
-                        detail={"site_name": site.record.name, "decision": decision,
-                                "reason": reason, "site_version": review.site_version})
+            write_audit(
+                conn,
+                at=now,
+                user=reviewer,
+                action="review.record",
+                entity_id=site_id,
+                scenario_id=review.scenario_id,
+                detail={
+                    "site_name": site.record.name,
+                    "decision": decision,
+                    "reason": reason,
+                    "site_version": review.site_version,
+                },
+            )
             touch_contents(conn, "reviews", now)
         return review
 
@@ -353,8 +456,9 @@ class PlanStore:
             current = scenario_rows.fetch_scenario(conn, scenario, self.path)
             return review_rows.fetch_reviews(conn, current.scenario_id)
 
-    def add_comment(self, scenario: ScenarioRef, text: str, *, user: str,
-                    site_id: str | None = None) -> Comment:
+    def add_comment(
+        self, scenario: ScenarioRef, text: str, *, user: str, site_id: str | None = None
+    ) -> Comment:
         """Add a comment to a scenario, or to one of its sites."""
         user = require_text(user, "user name", "用户名")
         text = require_text(text, "comment", "评论", max_chars=MAX_COMMENT_CHARS)
@@ -365,9 +469,15 @@ class PlanStore:
                 require_site_in(self._stored_site(conn, site_id), current)
             comment = Comment(str(uuid.uuid4()), current.scenario_id, site_id, text, user, now)
             review_rows.insert_comment(conn, comment)
-            write_audit(conn, at=now, user=user, action="comment.add",
-                        entity_id=comment.comment_id, scenario_id=current.scenario_id,
-                        detail={"site_id": site_id, "text": text})
+            write_audit(
+                conn,
+                at=now,
+                user=user,
+                action="comment.add",
+                entity_id=comment.comment_id,
+                scenario_id=current.scenario_id,
+                detail={"site_id": site_id, "text": text},
+            )
             touch_contents(conn, "comments", now)
         return comment
 
@@ -384,6 +494,9 @@ class PlanStore:
         (``detail`` is a dict, e.g. ``{"changed": {"dairy_cow_head": [3000, 3500]}}``).
         """
         with transaction(self.path, write=False) as conn:
-            scenario_id = None if scenario is None else scenario_rows.fetch_scenario(
-                conn, scenario, self.path).scenario_id
+            scenario_id = (
+                None
+                if scenario is None
+                else scenario_rows.fetch_scenario(conn, scenario, self.path).scenario_id
+            )
             return read_audit(conn, scenario_id)

@@ -25,17 +25,33 @@ REVIEW_DECISIONS: Final[tuple[str, ...]] = ("approve", "reject", "request_change
 #: plans do (奶牛存栏); the split into cows, heifers and calves is a coefficient
 #: (data/coefficients/herd_structure.csv), not a site attribute.
 HERD_COLUMNS: Final[tuple[str, ...]] = (
-    "dairy_cow_head", "beef_cattle_head", "sheep_head", "goat_head",
+    "dairy_cow_head",
+    "beef_cattle_head",
+    "sheep_head",
+    "goat_head",
 )
 #: Attributes the planner sets, in table order (geometry excluded).
 SITE_INPUT_FIELDS: Final[tuple[str, ...]] = (
-    "name", "status", "start_year", *HERD_COLUMNS, "manure_route", "haul_radius_km",
-    "footprint_source", "county_code", "note",
+    "name",
+    "status",
+    "start_year",
+    *HERD_COLUMNS,
+    "manure_route",
+    "haul_radius_km",
+    "footprint_source",
+    "county_code",
+    "note",
 )
 #: Attributes the store sets.
 SITE_STORE_FIELDS: Final[tuple[str, ...]] = (
-    "site_id", "scenario_id", "origin_site_id", "version",
-    "created_at", "created_by", "updated_at", "updated_by",
+    "site_id",
+    "scenario_id",
+    "origin_site_id",
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
 )
 
 ReviewDecision = Literal["approve", "reject", "request_changes"]

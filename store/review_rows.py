@@ -13,8 +13,9 @@ _REVIEW_FIELDS = tuple(f.name for f in dataclasses.fields(Review))
 _COMMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Comment))
 
 
-def _insert(conn: sqlite3.Connection, table: str, fields: tuple[str, ...],
-            values: tuple[object, ...]) -> None:
+def _insert(
+    conn: sqlite3.Connection, table: str, fields: tuple[str, ...], values: tuple[object, ...]
+) -> None:
     marks = ", ".join("?" for _ in fields)
     conn.execute(f"INSERT INTO {table} ({', '.join(fields)}) VALUES ({marks})", values)
 
@@ -29,10 +30,13 @@ def insert_comment(conn: sqlite3.Connection, comment: Comment) -> None:
     _insert(conn, "comments", _COMMENT_FIELDS, dataclasses.astuple(comment))
 
 
-def _frame(conn: sqlite3.Connection, table: str, fields: tuple[str, ...],
-           scenario_id: str) -> pd.DataFrame:
-    rows = conn.execute(f"SELECT {', '.join(fields)} FROM {table} WHERE scenario_id = ? "
-                        "ORDER BY fid", (scenario_id,)).fetchall()
+def _frame(
+    conn: sqlite3.Connection, table: str, fields: tuple[str, ...], scenario_id: str
+) -> pd.DataFrame:
+    rows = conn.execute(
+        f"SELECT {', '.join(fields)} FROM {table} WHERE scenario_id = ? ORDER BY fid",
+        (scenario_id,),
+    ).fetchall()
     return pd.DataFrame([tuple(r) for r in rows], columns=list(fields))
 
 

@@ -17,13 +17,17 @@ def insert_scenario(conn: sqlite3.Connection, scenario: Scenario, path: Path) ->
     """Insert ``scenario``; raise ParameterError if its name is taken."""
     taken = conn.execute("SELECT 1 FROM scenarios WHERE name = ?", (scenario.name,)).fetchone()
     if taken:
-        msg = (f"A scenario named {scenario.name!r} already exists in {path.name}; choose "
-               "another name (or open the existing one).")
+        msg = (
+            f"A scenario named {scenario.name!r} already exists in {path.name}; choose "
+            "another name (or open the existing one)."
+        )
         zh = f"{path.name} 中已有名为 {scenario.name!r} 的方案，请换一个名称（或打开已有方案）。"
         raise ParameterError(msg, zh=zh)
     marks = ", ".join("?" for _ in _FIELDS)
-    conn.execute(f"INSERT INTO scenarios ({', '.join(_FIELDS)}) VALUES ({marks})",
-                 dataclasses.astuple(scenario))
+    conn.execute(
+        f"INSERT INTO scenarios ({', '.join(_FIELDS)}) VALUES ({marks})",
+        dataclasses.astuple(scenario),
+    )
 
 
 def fetch_all_scenarios(conn: sqlite3.Connection) -> list[Scenario]:
@@ -40,19 +44,29 @@ def fetch_scenario(conn: sqlite3.Connection, ref: Scenario | str, path: Path) ->
         If there is none; the message lists the scenarios that exist.
     """
     key = ref.scenario_id if isinstance(ref, Scenario) else ref
-    row = conn.execute(f"{_SELECT} WHERE scenario_id = ? OR name = ? ORDER BY "
-                       "scenario_id = ? DESC LIMIT 1", (key, key, key)).fetchone()
+    row = conn.execute(
+        f"{_SELECT} WHERE scenario_id = ? OR name = ? ORDER BY scenario_id = ? DESC LIMIT 1",
+        (key, key, key),
+    ).fetchone()
     if row is not None:
         return Scenario(*row)
     names = [s.name for s in fetch_all_scenarios(conn)]
-    msg = (f"No scenario {key!r} in {path.name}. Existing scenarios: "
-           f"{', '.join(map(repr, names)) or 'none'}; create it first or pick one of them.")
+    msg = (
+        f"No scenario {key!r} in {path.name}. Existing scenarios: "
+        f"{', '.join(map(repr, names)) or 'none'}; create it first or pick one of them."
+    )
     zh = f"{path.name} 中没有方案 {key!r}。已有方案：{'、'.join(names) or '无'}。"
     raise ParameterError(msg, zh=zh)
 
 
-def bump_scenario(conn: sqlite3.Connection, current: Scenario, *, at: str, user: str,
-                  expected_version: int | None = None) -> Scenario:
+def bump_scenario(
+    conn: sqlite3.Connection,
+    current: Scenario,
+    *,
+    at: str,
+    user: str,
+    expected_version: int | None = None,
+) -> Scenario:
     """Increase the scenario's version (optionally only if it is at ``expected_version``).
 
     ``current`` must have been read in the same write transaction.
@@ -64,18 +78,24 @@ def bump_scenario(conn: sqlite3.Connection, current: Scenario, *, at: str, user:
     """
     if expected_version is not None and current.version != expected_version:
         raise scenario_conflict(current, expected_version)
-    conn.execute("UPDATE scenarios SET version = version + 1, updated_at = ?, updated_by = ? "
-                 "WHERE scenario_id = ?", (at, user, current.scenario_id))
-    return dataclasses.replace(current, version=current.version + 1, updated_at=at,
-                               updated_by=user)
+    conn.execute(
+        "UPDATE scenarios SET version = version + 1, updated_at = ?, updated_by = ? "
+        "WHERE scenario_id = ?",
+        (at, user, current.scenario_id),
+    )
+    return dataclasses.replace(current, version=current.version + 1, updated_at=at, updated_by=user)
 
 
 def scenario_conflict(current: Scenario, expected_version: int) -> StoreConflictError:
     """Return the error for a scenario saved by someone else since it was loaded."""
-    msg = (f"Scenario {current.name!r} was changed by {current.updated_by} at "
-           f"{current.updated_at} since you loaded it (your version {expected_version}, stored "
-           f"{current.version}). Reload to see their change, then apply yours again.")
-    zh = (f"方案“{current.name}”在您加载后已被 {current.updated_by} 于 {current.updated_at} "
-          f"修改（您的版本 {expected_version}，已存版本 {current.version}）。"
-          "请重新加载查看其修改，然后再次应用您的修改。")
+    msg = (
+        f"Scenario {current.name!r} was changed by {current.updated_by} at "
+        f"{current.updated_at} since you loaded it (your version {expected_version}, stored "
+        f"{current.version}). Reload to see their change, then apply yours again."
+    )
+    zh = (
+        f"方案“{current.name}”在您加载后已被 {current.updated_by} 于 {current.updated_at} "
+        f"修改（您的版本 {expected_version}，已存版本 {current.version}）。"
+        "请重新加载查看其修改，然后再次应用您的修改。"
+    )
     return StoreConflictError(msg, zh=zh)

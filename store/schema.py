@@ -25,18 +25,27 @@ def _in_list(column: str, values: tuple[str, ...]) -> str:
     return f"CHECK ({column} IN ({quoted}))"
 
 
-_HERD_DDL = ",\n".join(f"{col} INTEGER NOT NULL DEFAULT 0 CHECK ({col} >= 0)"
-                       for col in HERD_COLUMNS)
+_HERD_DDL = ",\n".join(
+    f"{col} INTEGER NOT NULL DEFAULT 0 CHECK ({col} >= 0)" for col in HERD_COLUMNS
+)
 
 _TABLES: Final[dict[str, tuple[str, str]]] = {
-    "store_meta": ("Plan store format (schema_version) and provenance", """
-        key TEXT NOT NULL UNIQUE, value TEXT NOT NULL"""),
-    "scenarios": ("Plan scenarios (e.g. '2021 plan'); version bumps on every change", """
+    "store_meta": (
+        "Plan store format (schema_version) and provenance",
+        """
+        key TEXT NOT NULL UNIQUE, value TEXT NOT NULL""",
+    ),
+    "scenarios": (
+        "Plan scenarios (e.g. '2021 plan'); version bumps on every change",
+        """
         scenario_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE,
         description TEXT NOT NULL DEFAULT '', parent_scenario_id TEXT,
         version INTEGER NOT NULL, created_at DATETIME NOT NULL, created_by TEXT NOT NULL,
-        updated_at DATETIME NOT NULL, updated_by TEXT NOT NULL"""),
-    SITES_TABLE: ("Farm sites of all scenarios (filter on scenario_id), EPSG:4326", f"""
+        updated_at DATETIME NOT NULL, updated_by TEXT NOT NULL""",
+    ),
+    SITES_TABLE: (
+        "Farm sites of all scenarios (filter on scenario_id), EPSG:4326",
+        f"""
         {SITES_GEOMETRY_COLUMN} POLYGON NOT NULL,
         site_id TEXT NOT NULL UNIQUE,
         scenario_id TEXT NOT NULL REFERENCES scenarios(scenario_id),
@@ -49,29 +58,45 @@ _TABLES: Final[dict[str, tuple[str, str]]] = {
         county_code TEXT, note TEXT, origin_site_id TEXT,
         version INTEGER NOT NULL, created_at DATETIME NOT NULL, created_by TEXT NOT NULL,
         updated_at DATETIME NOT NULL, updated_by TEXT NOT NULL,
-        deleted BOOLEAN NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))"""),
-    "site_history": ("Every version of every site (JSON snapshot, geometry as WKT)", """
+        deleted BOOLEAN NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))""",
+    ),
+    "site_history": (
+        "Every version of every site (JSON snapshot, geometry as WKT)",
+        """
         site_id TEXT NOT NULL, scenario_id TEXT NOT NULL, version INTEGER NOT NULL,
         action TEXT NOT NULL, changed_at DATETIME NOT NULL, changed_by TEXT NOT NULL,
-        snapshot TEXT NOT NULL, UNIQUE (site_id, version)"""),
-    "allocations": ("Parcels taking each site's manure (share of parcel capacity)", """
+        snapshot TEXT NOT NULL, UNIQUE (site_id, version)""",
+    ),
+    "allocations": (
+        "Parcels taking each site's manure (share of parcel capacity)",
+        """
         scenario_id TEXT NOT NULL REFERENCES scenarios(scenario_id),
         site_id TEXT NOT NULL, parcel_id TEXT NOT NULL, county_code TEXT,
         share_frac DOUBLE NOT NULL, area_mu DOUBLE NOT NULL, n_kg_per_yr DOUBLE NOT NULL,
         p_kg_per_yr DOUBLE NOT NULL, haul_km DOUBLE NOT NULL,
-        computed_at DATETIME NOT NULL, computed_by TEXT NOT NULL"""),
-    "reviews": ("Reviewer decisions per site version", f"""
+        computed_at DATETIME NOT NULL, computed_by TEXT NOT NULL""",
+    ),
+    "reviews": (
+        "Reviewer decisions per site version",
+        f"""
         review_id TEXT NOT NULL UNIQUE, scenario_id TEXT NOT NULL, site_id TEXT NOT NULL,
         site_version INTEGER NOT NULL,
         decision TEXT NOT NULL {_in_list("decision", REVIEW_DECISIONS)},
-        reason TEXT NOT NULL, reviewer TEXT NOT NULL, decided_at DATETIME NOT NULL"""),
-    "comments": ("Comments on a scenario or one of its sites", """
+        reason TEXT NOT NULL, reviewer TEXT NOT NULL, decided_at DATETIME NOT NULL""",
+    ),
+    "comments": (
+        "Comments on a scenario or one of its sites",
+        """
         comment_id TEXT NOT NULL UNIQUE, scenario_id TEXT NOT NULL, site_id TEXT,
-        text TEXT NOT NULL, author TEXT NOT NULL, created_at DATETIME NOT NULL"""),
-    "audit": ("Audit trail: who changed what, when (detail as JSON)", """
+        text TEXT NOT NULL, author TEXT NOT NULL, created_at DATETIME NOT NULL""",
+    ),
+    "audit": (
+        "Audit trail: who changed what, when (detail as JSON)",
+        """
         at DATETIME NOT NULL, user_name TEXT NOT NULL, action TEXT NOT NULL,
         entity TEXT NOT NULL, entity_id TEXT NOT NULL, scenario_id TEXT,
-        detail TEXT NOT NULL"""),
+        detail TEXT NOT NULL""",
+    ),
 }
 
 _INDEXES: Final[tuple[str, ...]] = (
@@ -95,11 +120,14 @@ def create_plan_schema(conn: sqlite3.Connection, created_at: str) -> None:
             register_attributes(conn, table, description)
     for ddl in _INDEXES:
         conn.execute(ddl)
-    conn.executemany("INSERT INTO store_meta (key, value) VALUES (?, ?)", [
-        ("schema_version", str(SCHEMA_VERSION)),
-        ("application", "forage-siting plan store"),
-        ("created_at", created_at),
-    ])
+    conn.executemany(
+        "INSERT INTO store_meta (key, value) VALUES (?, ?)",
+        [
+            ("schema_version", str(SCHEMA_VERSION)),
+            ("application", "forage-siting plan store"),
+            ("created_at", created_at),
+        ],
+    )
 
 
 def is_empty_database(conn: sqlite3.Connection) -> bool:
@@ -112,17 +140,23 @@ def check_plan_schema(conn: sqlite3.Connection, path: Path) -> None:
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     missing = sorted(set(_TABLES) - tables)
     if not is_geopackage(conn) or missing:
-        msg = (f"{path.name} is not a forage-siting plan store (missing tables: "
-               f"{', '.join(missing) or 'none'}; GeoPackage id present: "
-               f"{is_geopackage(conn)}). Choose another file name for the store; an existing "
-               "GeoPackage of other data is never modified.")
-        zh = (f"{path.name} 不是规划存储文件（缺少表：{'、'.join(missing) or '无'}）。"
-              "请为存储选择其他文件名；不会修改已有的其他 GeoPackage。")
+        msg = (
+            f"{path.name} is not a forage-siting plan store (missing tables: "
+            f"{', '.join(missing) or 'none'}; GeoPackage id present: "
+            f"{is_geopackage(conn)}). Choose another file name for the store; an existing "
+            "GeoPackage of other data is never modified."
+        )
+        zh = (
+            f"{path.name} 不是规划存储文件（缺少表：{'、'.join(missing) or '无'}）。"
+            "请为存储选择其他文件名；不会修改已有的其他 GeoPackage。"
+        )
         raise FileFormatError(msg, zh=zh)
     row = conn.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
     version = int(row[0]) if row else 0
     if version != SCHEMA_VERSION:
-        msg = (f"{path.name} has plan store schema version {version}; this program reads "
-               f"version {SCHEMA_VERSION}. Open it with the matching program version.")
+        msg = (
+            f"{path.name} has plan store schema version {version}; this program reads "
+            f"version {SCHEMA_VERSION}. Open it with the matching program version."
+        )
         zh = f"{path.name} 的存储结构版本为 {version}，本程序只支持版本 {SCHEMA_VERSION}。"
         raise FileFormatError(msg, zh=zh)

@@ -24,13 +24,26 @@ LAYER: Final[str] = "sites"
 MAPPING_FILE: Final[str] = "sites_columns.csv"
 DBF_TEXT_BYTES: Final[int] = 254
 SHAPEFILE_NAMES: Final[dict[str, str]] = {
-    "site_id": "site_id", "scenario_id": "scenario", "name": "name", "status": "status",
-    "start_year": "start_year", "dairy_cow_head": "cow_head", "beef_cattle_head": "beef_head",
+    "site_id": "site_id",
+    "scenario_id": "scenario",
+    "name": "name",
+    "status": "status",
+    "start_year": "start_year",
+    "dairy_cow_head": "cow_head",
+    "beef_cattle_head": "beef_head",
     "sheep_head": "sheep_head",
-    "goat_head": "goat_head", "manure_route": "manure_rt", "haul_radius_km": "haul_r_km",
-    "footprint_source": "footprint", "county_code": "county", "note": "note",
-    "origin_site_id": "origin_id", "version": "version", "created_at": "created_at",
-    "created_by": "created_by", "updated_at": "updated_at", "updated_by": "updated_by",
+    "goat_head": "goat_head",
+    "manure_route": "manure_rt",
+    "haul_radius_km": "haul_r_km",
+    "footprint_source": "footprint",
+    "county_code": "county",
+    "note": "note",
+    "origin_site_id": "origin_id",
+    "version": "version",
+    "created_at": "created_at",
+    "created_by": "created_by",
+    "updated_at": "updated_at",
+    "updated_by": "updated_by",
 }
 
 
@@ -39,13 +52,19 @@ def _check_text_widths(sites: gpd.GeoDataFrame) -> None:
     for col in sites.columns.drop("geometry"):
         if sites[col].dtype == "str":
             sizes = sites[col].dropna().map(lambda v: len(v.encode("utf-8")))
-            too_long += [f"{col} of site {sites.loc[i, 'name']!r} ({n} bytes)"
-                         for i, n in sizes[sizes > DBF_TEXT_BYTES].items()]
+            too_long += [
+                f"{col} of site {sites.loc[i, 'name']!r} ({n} bytes)"
+                for i, n in sizes[sizes > DBF_TEXT_BYTES].items()
+            ]
     if too_long:
-        msg = (f"A Shapefile text field holds {DBF_TEXT_BYTES} bytes; too long: "
-               f"{', '.join(too_long)}. Shorten the text or export as GeoPackage.")
-        zh = (f"Shapefile 文本字段最多 {DBF_TEXT_BYTES} 字节，超长：{'、'.join(too_long)}。"
-              "请缩短或导出为 GeoPackage。")
+        msg = (
+            f"A Shapefile text field holds {DBF_TEXT_BYTES} bytes; too long: "
+            f"{', '.join(too_long)}. Shorten the text or export as GeoPackage."
+        )
+        zh = (
+            f"Shapefile 文本字段最多 {DBF_TEXT_BYTES} 字节，超长：{'、'.join(too_long)}。"
+            "请缩短或导出为 GeoPackage。"
+        )
         raise ParameterError(msg, zh=zh)
 
 
@@ -75,8 +94,10 @@ def read_sites_shp_zip(path: Path) -> gpd.GeoDataFrame:
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         if f"{LAYER}.shp" not in names:
-            msg = (f"{path.name} holds no {LAYER}.shp (files: {', '.join(sorted(names))}); "
-                   "import a zip exported by this program.")
+            msg = (
+                f"{path.name} holds no {LAYER}.shp (files: {', '.join(sorted(names))}); "
+                "import a zip exported by this program."
+            )
             zh = f"{path.name} 中没有 {LAYER}.shp；请导入本程序导出的压缩包。"
             raise FileFormatError(msg, zh=zh)
         mapping = dict(SHAPEFILE_NAMES.items())

@@ -48,8 +48,10 @@ def _read_xlsx(path: Path) -> gpd.GeoDataFrame:
     # dtype=object: no inference, so text such as county code "150121" stays text
     table = pd.read_excel(path, sheet_name=SITES_LAYER, engine="openpyxl", dtype=object)
     if WKT_COLUMN not in table.columns:
-        msg = (f"{path.name}: the {SITES_LAYER!r} sheet has no {WKT_COLUMN!r} column; import "
-               "an XLSX exported by this program.")
+        msg = (
+            f"{path.name}: the {SITES_LAYER!r} sheet has no {WKT_COLUMN!r} column; import "
+            "an XLSX exported by this program."
+        )
         zh = f"{path.name}：{SITES_LAYER} 工作表缺少 {WKT_COLUMN} 列；请导入本程序导出的 XLSX。"
         raise FileFormatError(msg, zh=zh)
     geometry = shapely.from_wkt(table.pop(WKT_COLUMN).to_numpy(dtype=object))
@@ -57,8 +59,12 @@ def _read_xlsx(path: Path) -> gpd.GeoDataFrame:
 
 
 _READERS: Final[dict[str, Callable[[Path], gpd.GeoDataFrame]]] = {
-    ".gpkg": _read_gpkg, ".geojson": _read_vector, ".json": _read_vector, ".kml": _read_kml,
-    ".zip": read_sites_shp_zip, ".xlsx": _read_xlsx,
+    ".gpkg": _read_gpkg,
+    ".geojson": _read_vector,
+    ".json": _read_vector,
+    ".kml": _read_kml,
+    ".zip": read_sites_shp_zip,
+    ".xlsx": _read_xlsx,
 }
 
 
@@ -81,10 +87,14 @@ def import_sites(path: Path) -> gpd.GeoDataFrame:
     path = Path(path)
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
-        msg = (f"{path.name}: cannot import sites from a {path.suffix or 'suffix-less'} file; "
-               f"use one of {', '.join(_READERS)}.")
-        zh = (f"{path.name}：不支持从 {path.suffix or '无扩展名'} 文件导入站点，"
-              f"请使用 {', '.join(_READERS)}。")
+        msg = (
+            f"{path.name}: cannot import sites from a {path.suffix or 'suffix-less'} file; "
+            f"use one of {', '.join(_READERS)}."
+        )
+        zh = (
+            f"{path.name}：不支持从 {path.suffix or '无扩展名'} 文件导入站点，"
+            f"请使用 {', '.join(_READERS)}。"
+        )
         raise FileFormatError(msg, zh=zh)
     if not path.is_file():
         msg = f"{path} does not exist; check the path."
@@ -98,6 +108,7 @@ def import_sites(path: Path) -> gpd.GeoDataFrame:
         raise FileFormatError(msg, zh=f"{path.name} 无法作为导出的站点文件读取（{err}）。") from err
     # KML comes back with Z, Shapefile with clockwise exteriors: store form is 2D, CCW.
     geometry = shapely.orient_polygons(shapely.force_2d(frame.geometry.values), exterior_cw=False)
-    frame = gpd.GeoDataFrame(frame, geometry=geometry,
-                             crs=getattr(frame, "crs", None) or STORAGE_CRS)
+    frame = gpd.GeoDataFrame(
+        frame, geometry=geometry, crs=getattr(frame, "crs", None) or STORAGE_CRS
+    )
     return normalise_sites(frame, what=path.name)

@@ -17,8 +17,7 @@ from store.schema import SITES_GEOMETRY_COLUMN, SITES_TABLE
 
 _ATTRIBUTE_COLUMNS: Final[tuple[str, ...]] = (*SITE_STORE_FIELDS, *SITE_INPUT_FIELDS)
 _SELECT: Final[str] = (
-    f"SELECT {SITES_GEOMETRY_COLUMN}, {', '.join(_ATTRIBUTE_COLUMNS)}, deleted "
-    f"FROM {SITES_TABLE}"
+    f"SELECT {SITES_GEOMETRY_COLUMN}, {', '.join(_ATTRIBUTE_COLUMNS)}, deleted FROM {SITES_TABLE}"
 )
 
 
@@ -38,12 +37,14 @@ def insert_site(conn: sqlite3.Connection, site: SiteRecord) -> None:
     """Insert a complete record (store fields set) as a live site."""
     columns = [SITES_GEOMETRY_COLUMN, *_ATTRIBUTE_COLUMNS]
     marks = ", ".join("?" for _ in columns)
-    conn.execute(f"INSERT INTO {SITES_TABLE} ({', '.join(columns)}) VALUES ({marks})",
-                 _row_values(site))
+    conn.execute(
+        f"INSERT INTO {SITES_TABLE} ({', '.join(columns)}) VALUES ({marks})", _row_values(site)
+    )
 
 
-def update_site_row(conn: sqlite3.Connection, site: SiteRecord, *, expected_version: int,
-                    deleted: bool = False) -> int:
+def update_site_row(
+    conn: sqlite3.Connection, site: SiteRecord, *, expected_version: int, deleted: bool = False
+) -> int:
     """Overwrite the live row of ``site.site_id`` if it is at ``expected_version``.
 
     Returns the number of rows changed (0 means someone else changed or deleted it).
@@ -51,8 +52,7 @@ def update_site_row(conn: sqlite3.Connection, site: SiteRecord, *, expected_vers
     columns = [SITES_GEOMETRY_COLUMN, *_ATTRIBUTE_COLUMNS, "deleted"]
     assignments = ", ".join(f"{c} = ?" for c in columns)
     cursor = conn.execute(
-        f"UPDATE {SITES_TABLE} SET {assignments} "
-        "WHERE site_id = ? AND version = ? AND deleted = 0",
+        f"UPDATE {SITES_TABLE} SET {assignments} WHERE site_id = ? AND version = ? AND deleted = 0",
         [*_row_values(site), int(deleted), site.site_id, expected_version],
     )
     return cursor.rowcount
@@ -66,10 +66,14 @@ def _record_from_row(row: sqlite3.Row) -> StoredSite:
     if not isinstance(geometry, shapely.Polygon):
         # The store writes only polygons (store.site_checks); anything else was written by
         # another program, and a SiteRecord's geometry is a Polygon.
-        msg = (f"{where}: the footprint is a {geometry.geom_type}, not a polygon. The file was "
-               "changed by another program; restore it from a backup or redraw the site.")
-        zh = (f"{where}：占地范围是 {geometry.geom_type}，不是多边形，文件可能被其他程序改动；"
-              "请从备份恢复或重新绘制该站点。")
+        msg = (
+            f"{where}: the footprint is a {geometry.geom_type}, not a polygon. The file was "
+            "changed by another program; restore it from a backup or redraw the site."
+        )
+        zh = (
+            f"{where}：占地范围是 {geometry.geom_type}，不是多边形，文件可能被其他程序改动；"
+            "请从备份恢复或重新绘制该站点。"
+        )
         raise FileFormatError(msg, zh=zh)
     return StoredSite(SiteRecord(geometry=geometry, **values), bool(row["deleted"]))
 
@@ -82,13 +86,13 @@ def fetch_site(conn: sqlite3.Connection, site_id: str) -> StoredSite | None:
 
 def fetch_live_sites(conn: sqlite3.Connection, scenario_id: str) -> list[SiteRecord]:
     """Return the live (not deleted) sites of a scenario in the order they were added."""
-    rows = conn.execute(f"{_SELECT} WHERE scenario_id = ? AND deleted = 0 ORDER BY fid",
-                        (scenario_id,))
+    rows = conn.execute(
+        f"{_SELECT} WHERE scenario_id = ? AND deleted = 0 ORDER BY fid", (scenario_id,)
+    )
     return [_record_from_row(row).record for row in rows]
 
 
-def copy_sites(conn: sqlite3.Connection, source_scenario_id: str,
-               copy: Scenario) -> dict[str, str]:
+def copy_sites(conn: sqlite3.Connection, source_scenario_id: str, copy: Scenario) -> dict[str, str]:
     """Copy the live sites of a scenario into ``copy`` (new ids, version 1, history 'copy').
 
     Returns the map of source site id -> new site id.
@@ -96,9 +100,16 @@ def copy_sites(conn: sqlite3.Connection, source_scenario_id: str,
     id_map: dict[str, str] = {}
     for site in fetch_live_sites(conn, source_scenario_id):
         new = dataclasses.replace(
-            site, site_id=str(uuid.uuid4()), scenario_id=copy.scenario_id,
-            origin_site_id=site.site_id, version=1, created_at=copy.created_at,
-            created_by=copy.created_by, updated_at=copy.created_at, updated_by=copy.created_by)
+            site,
+            site_id=str(uuid.uuid4()),
+            scenario_id=copy.scenario_id,
+            origin_site_id=site.site_id,
+            version=1,
+            created_at=copy.created_at,
+            created_by=copy.created_by,
+            updated_at=copy.created_at,
+            updated_by=copy.created_by,
+        )
         insert_site(conn, new)
         write_history(conn, new, "copy")
         id_map[str(site.site_id)] = str(new.site_id)
@@ -118,16 +129,23 @@ def write_history(conn: sqlite3.Connection, site: SiteRecord, action: str) -> No
     conn.execute(
         "INSERT INTO site_history (site_id, scenario_id, version, action, changed_at, "
         "changed_by, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (site.site_id, site.scenario_id, site.version, action, site.updated_at,
-         site.updated_by, snapshot),
+        (
+            site.site_id,
+            site.scenario_id,
+            site.version,
+            action,
+            site.updated_at,
+            site.updated_by,
+            snapshot,
+        ),
     )
 
 
 def fetch_history(conn: sqlite3.Connection, site_id: str) -> list[tuple[str, SiteRecord]]:
     """Return (action, record at that version) for every version of a site, oldest first."""
     rows = conn.execute(
-        "SELECT action, snapshot FROM site_history WHERE site_id = ? ORDER BY version",
-        (site_id,))
+        "SELECT action, snapshot FROM site_history WHERE site_id = ? ORDER BY version", (site_id,)
+    )
     history = []
     for row in rows:
         values = json.loads(row["snapshot"])
@@ -139,7 +157,8 @@ def fetch_history(conn: sqlite3.Connection, site_id: str) -> list[tuple[str, Sit
 def changed_fields(old: SiteRecord, new: SiteRecord) -> dict[str, Any]:
     """Return ``{field: [old, new]}`` of changed attributes; geometry as 'changed'."""
     changes: dict[str, Any] = {
-        c: [getattr(old, c), getattr(new, c)] for c in SITE_INPUT_FIELDS
+        c: [getattr(old, c), getattr(new, c)]
+        for c in SITE_INPUT_FIELDS
         if getattr(old, c) != getattr(new, c)
     }
     if not shapely.equals_exact(old.geometry, new.geometry, tolerance=0.0):
@@ -151,20 +170,28 @@ def site_conflict(stored: StoredSite, expected_version: int) -> StoreConflictErr
     """Return the error for a site changed or deleted by someone else since it was loaded."""
     site = stored.record
     verb, verb_zh = ("deleted", "删除") if stored.deleted else ("changed", "修改")
-    msg = (f"Site {site.name!r} was {verb} by {site.updated_by} at {site.updated_at} since you "
-           f"loaded it (your version {expected_version}, stored {site.version}). Reload to see "
-           "their change, then apply yours again.")
-    zh = (f"站点“{site.name}”在您加载后已被 {site.updated_by} 于 {site.updated_at} {verb_zh}"
-          f"（您的版本 {expected_version}，已存版本 {site.version}）。"
-          "请重新加载查看其修改，然后再次应用您的修改。")
+    msg = (
+        f"Site {site.name!r} was {verb} by {site.updated_by} at {site.updated_at} since you "
+        f"loaded it (your version {expected_version}, stored {site.version}). Reload to see "
+        "their change, then apply yours again."
+    )
+    zh = (
+        f"站点“{site.name}”在您加载后已被 {site.updated_by} 于 {site.updated_at} {verb_zh}"
+        f"（您的版本 {expected_version}，已存版本 {site.version}）。"
+        "请重新加载查看其修改，然后再次应用您的修改。"
+    )
     return StoreConflictError(msg, zh=zh)
 
 
 def deleted_site_error(site: SiteRecord) -> ParameterError:
     """Return the error for using a site that was deleted (it can no longer be changed)."""
-    msg = (f"Site {site.name!r} ({site.site_id}) was deleted by {site.updated_by} at "
-           f"{site.updated_at}; it can no longer be edited or reviewed (its versions are in "
-           "the site history).")
-    zh = (f"站点“{site.name}”已被 {site.updated_by} 于 {site.updated_at} 删除，"
-          "不能再编辑或审核（历史版本可查）。")
+    msg = (
+        f"Site {site.name!r} ({site.site_id}) was deleted by {site.updated_by} at "
+        f"{site.updated_at}; it can no longer be edited or reviewed (its versions are in "
+        "the site history)."
+    )
+    zh = (
+        f"站点“{site.name}”已被 {site.updated_by} 于 {site.updated_at} 删除，"
+        "不能再编辑或审核（历史版本可查）。"
+    )
     return ParameterError(msg, zh=zh)

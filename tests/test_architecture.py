@@ -45,8 +45,7 @@ UI_PACKAGES = {"ui", "app"}
 EXCEPTIONS = {
     "siting/__main__.py": "`python -m siting` hands over to the cli package",
 }
-IO_NAMES = {"open", "read_file", "read_dataframe", "read_csv", "to_file", "read_vector",
-            "getenv"}
+IO_NAMES = {"open", "read_file", "read_dataframe", "read_csv", "to_file", "read_vector", "getenv"}
 IO_MODULES = {"os", "pathlib", "tomllib", "rasterio", "pyogrio", "sqlite3", "streamlit"}
 
 
@@ -59,9 +58,12 @@ def _package_of(path: Path) -> str:
 
 def _modules() -> list[Path]:
     return sorted(
-        p for p in ROOT.rglob("*.py")
-        if ".venv" not in p.parts and p.relative_to(ROOT).parts[0] != "tests"
-        and _package_of(p) in ALLOWED)
+        p
+        for p in ROOT.rglob("*.py")
+        if ".venv" not in p.parts
+        and p.relative_to(ROOT).parts[0] != "tests"
+        and _package_of(p) in ALLOWED
+    )
 
 
 def _imports(path: Path) -> set[str]:
@@ -76,8 +78,10 @@ def _imports(path: Path) -> set[str]:
 
 
 def _project_imports(path: Path) -> set[str]:
-    return {"layers.build" if name.startswith("layers.build") else name.split(".")[0]
-            for name in _imports(path)} & set(ALLOWED)
+    return {
+        "layers.build" if name.startswith("layers.build") else name.split(".")[0]
+        for name in _imports(path)
+    } & set(ALLOWED)
 
 
 def test_every_package_imports_only_what_stands_below_it() -> None:
@@ -96,8 +100,7 @@ def test_no_package_cycles() -> None:
     for path in _modules():
         if path.relative_to(ROOT).as_posix() not in EXCEPTIONS:
             graph[_package_of(path)] |= _project_imports(path) - {_package_of(path)}
-    cycles = [f"{a} <-> {b}" for a in graph for b in graph[a]
-              if a in graph.get(b, set())]
+    cycles = [f"{a} <-> {b}" for a in graph for b in graph[a] if a in graph.get(b, set())]
     assert not cycles, cycles
     assert not _has_cycle(graph)
 
@@ -123,8 +126,11 @@ def _has_cycle(graph: dict[str, set[str]]) -> bool:
 def test_ui_libraries_only_in_the_ui() -> None:
     offenders = [
         f"{path.relative_to(ROOT)} imports {name}"
-        for path in _modules() if _package_of(path) not in UI_PACKAGES
-        for name in _imports(path) if name.split(".")[0] in UI_LIBS]
+        for path in _modules()
+        if _package_of(path) not in UI_PACKAGES
+        for name in _imports(path)
+        if name.split(".")[0] in UI_LIBS
+    ]
     assert not offenders, "\n".join(offenders)
 
 
@@ -132,8 +138,9 @@ def test_ui_libraries_only_in_the_ui() -> None:
 def test_core_reads_no_settings_or_environment(package: str) -> None:
     offenders = [
         f"{path.relative_to(ROOT)} reads the environment"
-        for path in _modules() if _package_of(path) == package
-        and "os.environ" in path.read_text(encoding="utf-8")]
+        for path in _modules()
+        if _package_of(path) == package and "os.environ" in path.read_text(encoding="utf-8")
+    ]
     assert not offenders, "\n".join(offenders)
 
 
@@ -160,7 +167,9 @@ def test_layers_build_is_never_imported_at_run_time() -> None:
         f"{path.relative_to(ROOT)} imports {name}"
         for path in _modules()
         if not path.relative_to(ROOT).as_posix().startswith("layers/build/")
-        for name in _imports(path) if name.startswith("layers.build")]
+        for name in _imports(path)
+        if name.startswith("layers.build")
+    ]
     assert not offenders, "\n".join(offenders)
 
 
@@ -173,6 +182,9 @@ def test_every_project_package_is_placed() -> None:
 
 def test_no_catch_all_modules() -> None:
     banned = {"utils.py", "common.py", "helpers.py"}
-    found = [p.relative_to(ROOT) for p in ROOT.rglob("*.py")
-             if p.name in banned and ".venv" not in p.parts]
+    found = [
+        p.relative_to(ROOT)
+        for p in ROOT.rglob("*.py")
+        if p.name in banned and ".venv" not in p.parts
+    ]
     assert not found

@@ -15,8 +15,7 @@ import pytest
 import locales
 
 #: Numbers that stand next to a unit (after placeholders and unit names are removed).
-COEFFICIENT_LITERAL = re.compile(
-    r"(?<![\w.])\d+(?:[.,]\d+)*\s*(?:kg|万亩|亩|mu\b|%|t\b)")
+COEFFICIENT_LITERAL = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*\s*(?:kg|万亩|亩|mu\b|%|t\b)")
 #: Unit names that contain a number: the unit itself, never a coefficient.
 UNIT_NAMES = ("10,000 mu",)
 #: key -> why its number-with-unit is not a coefficient that could go stale.
@@ -48,8 +47,11 @@ def test_both_catalogues_have_the_same_keys() -> None:
 
 def test_every_key_has_the_same_placeholders_in_both_languages() -> None:
     zh, en = (locales.catalogue(lang) for lang in locales.LANGS)
-    differing = {key: (_fields(zh[key]), _fields(en[key])) for key in zh
-                 if _fields(zh[key]) != _fields(en[key])}
+    differing = {
+        key: (_fields(zh[key]), _fields(en[key]))
+        for key in zh
+        if _fields(zh[key]) != _fields(en[key])
+    }
     assert differing == {}
 
 
@@ -61,15 +63,21 @@ def test_no_message_is_empty(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", locales.LANGS)
 def test_no_coefficient_value_inside_a_sentence(lang: str) -> None:
-    found = {key: hits for key, message in locales.catalogue(lang).items()
-             if key not in ALLOWED_LITERALS and (hits := _coefficient_literals(message))}
+    found = {
+        key: hits
+        for key, message in locales.catalogue(lang).items()
+        if key not in ALLOWED_LITERALS and (hits := _coefficient_literals(message))
+    }
     assert found == {}
 
 
 def test_allowed_literals_are_still_needed() -> None:
     zh, en = (locales.catalogue(lang) for lang in locales.LANGS)
-    unused = [key for key in ALLOWED_LITERALS
-              if not (_coefficient_literals(zh[key]) or _coefficient_literals(en[key]))]
+    unused = [
+        key
+        for key in ALLOWED_LITERALS
+        if not (_coefficient_literals(zh[key]) or _coefficient_literals(en[key]))
+    ]
     assert unused == []
 
 

@@ -82,6 +82,7 @@ Weights = tuple[tuple[str, float], ...]
 
 # --- the plan store ------------------------------------------------------------------------
 
+
 def store_path() -> Path:
     """Return the plan store file: ``$FORAGE_SITING_STORE`` or the user's default."""
     configured = os.environ.get(STORE_PATH_ENV, "").strip()
@@ -94,6 +95,7 @@ def open_store() -> PlanStore:
 
 
 # --- region packs ----------------------------------------------------------------------------
+
 
 def use_configured_regions_dir() -> None:
     """Read region packs from ``$FORAGE_SITING_REGIONS`` if set, else from data/regions."""
@@ -143,6 +145,7 @@ def is_illustrative(region_obj: Region, *kinds: str) -> bool:
 
 # --- manure–land balance (balance page) ------------------------------------------------------
 
+
 @st.cache_data(show_spinner=False)
 def nutrient_params(region_id: str) -> NutrientParams:
     """Return the nutrient coefficients of ``region_id`` (pack overrides, else defaults)."""
@@ -180,8 +183,9 @@ def herd_baseline(region_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def county_balance_table(region_id: str, params: NutrientParams, parcels_token: str,
-                         _parcels: gpd.GeoDataFrame) -> pd.DataFrame:
+def county_balance_table(
+    region_id: str, params: NutrientParams, parcels_token: str, _parcels: gpd.GeoDataFrame
+) -> pd.DataFrame:
     """Return the county balance (`planning.nutrient_balance.county_balance_table`).
 
     Computed once per (region, parameters, parcel layer); ``parcels_token`` identifies
@@ -191,26 +195,44 @@ def county_balance_table(region_id: str, params: NutrientParams, parcels_token: 
 
 
 @st.cache_data(show_spinner=False)
-def county_parcels(region_id: str, params: NutrientParams, parcels_token: str, adcode: str,
-                   _parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def county_parcels(
+    region_id: str,
+    params: NutrientParams,
+    parcels_token: str,
+    adcode: str,
+    _parcels: gpd.GeoDataFrame,
+) -> gpd.GeoDataFrame:
     """Return one county's parcels with capacity (`planning.nutrient_balance.county_parcels`)."""
     return _county_parcels(load_region(region_id), params, _parcels, adcode)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def file_columns(content: bytes, filename: str, region_id: str, gcj02: bool,
-                 declared_crs: str | None, layer: str | None) -> list[str]:
+def file_columns(
+    content: bytes,
+    filename: str,
+    region_id: str,
+    gcj02: bool,
+    declared_crs: str | None,
+    layer: str | None,
+) -> list[str]:
     """Return the attribute columns of an uploaded polygon file (after the usual checks)."""
     extent = city_outline(region_id).geometry.union_all()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PlannerWarning)  # reported when the layer is loaded
-        result = read_vector(content, filename=filename, geometry_kind="polygon",
-                             region_extent=extent, source_datum="gcj02" if gcj02 else "wgs84",
-                             layer=layer, declared_crs=declared_crs)
+        result = read_vector(
+            content,
+            filename=filename,
+            geometry_kind="polygon",
+            region_extent=extent,
+            source_datum="gcj02" if gcj02 else "wgs84",
+            layer=layer,
+            declared_crs=declared_crs,
+        )
     return [str(c) for c in result.features.columns if c not in ("feature_no", "geometry")]
 
 
 # --- scenario check (planner page) -----------------------------------------------------------
+
 
 @st.cache_resource(show_spinner=False)
 def plan_inputs(region_id: str) -> PlanInputs:
@@ -236,20 +258,23 @@ def parcels_lonlat(region_id: str) -> gpd.GeoSeries:
     transformer each time (they are per thread and every Streamlit run has its own).
     """
     parcels = plan_inputs(region_id).parcels
-    return gpd.GeoSeries(parcels.geometry.to_numpy(), index=parcels["parcel_id"],
-                         crs=parcels.crs).to_crs(STORAGE_CRS)
+    return gpd.GeoSeries(
+        parcels.geometry.to_numpy(), index=parcels["parcel_id"], crs=parcels.crs
+    ).to_crs(STORAGE_CRS)
 
 
 @st.cache_data(show_spinner=False)
 def county_outlines(region_id: str) -> dict[str, Any]:
     """Return the region's county outlines as display GeoJSON (EPSG:4326, simplified)."""
     region_obj = load_region(region_id)
-    shown = display_frame(load_counties(region_obj), analysis_crs=region_obj.analysis_crs,
-                          coverage=True)
+    shown = display_frame(
+        load_counties(region_obj), analysis_crs=region_obj.analysis_crs, coverage=True
+    )
     return dict(shown.__geo_interface__)
 
 
 # --- site check (sites page) -----------------------------------------------------------------
+
 
 @st.cache_resource(show_spinner=False)
 def siting_inputs(region_id: str) -> SitingInputs:
@@ -266,8 +291,15 @@ def upload_key(content: bytes) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def candidate_sites(region_id: str, source_key: str, filename: str, herd: float | None,
-                    gcj02: bool, lang: str, _data: bytes | None = None) -> SiteInput:
+def candidate_sites(
+    region_id: str,
+    source_key: str,
+    filename: str,
+    herd: float | None,
+    gcj02: bool,
+    lang: str,
+    _data: bytes | None = None,
+) -> SiteInput:
     """Read the demo candidates (``source_key`` "demo") or uploaded bytes (key = their hash).
 
     Raises
@@ -281,16 +313,29 @@ def candidate_sites(region_id: str, source_key: str, filename: str, herd: float 
     if source is None:
         msg = f"No file content was given for the uploaded candidate file {filename!r}."
         raise ParameterError(msg, zh=f"上传的候选场址文件 {filename!r} 没有内容，请重新上传。")
-    return read_sites(source, herd=herd, region_outline=outline, lang=lang,
-                      filename=None if source_key == DEMO_KEY else filename,
-                      source_datum="gcj02" if gcj02 else "wgs84")
+    return read_sites(
+        source,
+        herd=herd,
+        region_outline=outline,
+        lang=lang,
+        filename=None if source_key == DEMO_KEY else filename,
+        source_datum="gcj02" if gcj02 else "wgs84",
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def assessment(region_id: str, source_key: str, filename: str, herd: float | None,
-               gcj02: bool, lang: str, weights: Weights,
-               _data: bytes | None = None, user_key: str = "",
-               _inputs: SitingInputs | None = None) -> tuple[SiteAssessment, tuple[str, ...]]:
+def assessment(
+    region_id: str,
+    source_key: str,
+    filename: str,
+    herd: float | None,
+    gcj02: bool,
+    lang: str,
+    weights: Weights,
+    _data: bytes | None = None,
+    user_key: str = "",
+    _inputs: SitingInputs | None = None,
+) -> tuple[SiteAssessment, tuple[str, ...]]:
     """Score the candidate sites with ``weights``; return it and the data warnings raised.
 
     ``weights`` are (criterion, weight) pairs. ``_inputs`` replaces the region's bundled
@@ -308,16 +353,19 @@ def assessment(region_id: str, source_key: str, filename: str, herd: float | Non
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlannerWarning)
         result = assess_candidates(sites, inputs, weights, delta_frac=SENSITIVITY_DELTA_FRAC)
-    notes = tuple(dict.fromkeys(str(w.message) for w in caught
-                                if issubclass(w.category, PlannerWarning)))
+    notes = tuple(
+        dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, PlannerWarning))
+    )
     return result, notes
 
 
 # --- build-out check (review page) -----------------------------------------------------------
 
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def buildout(region_id: str, scenario_id: str, version: int, store_file: str,
-             years: tuple[int, ...]) -> BuildoutResult:
+def buildout(
+    region_id: str, scenario_id: str, version: int, store_file: str, years: tuple[int, ...]
+) -> BuildoutResult:
     """Return the build-out check of a store scenario in ``years`` (cached by id and version).
 
     ``version`` is only a cache key: the scenario's current sites are read from the store.

@@ -20,7 +20,8 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 LANG_NAMES: Mapping[str, str] = {"zh": "中文", "en": "English"}
 #: key -> {"zh": text, "en": text}, the catalogues side by side (read-only view).
 LABELS: Mapping[str, Mapping[str, str]] = {
-    key: {lang: locales.catalogue(lang)[key] for lang in LANGS} for key in locales.message_keys()}
+    key: {lang: locales.catalogue(lang)[key] for lang in LANGS} for key in locales.message_keys()
+}
 
 
 def t(key: str, lang: str) -> str:

@@ -11,16 +11,25 @@ from html import escape
 
 from ui.colorscale import ColorScale, label_decimals
 
-_BOX = ("background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
-        "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.4 sans-serif;color:#222;")
-_SWATCH = ("display:inline-block;width:14px;height:14px;margin-right:6px;"
-           "vertical-align:middle;border:1px solid #888;background:{color};opacity:{opacity};")
-_NOTE = ("background:#fff3cd;border:1px solid #d39e00;color:#5c4400;padding:4px 8px;"
-         "border-radius:4px;font:12px/1.4 sans-serif;max-width:260px;")
+_BOX = (
+    "background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
+    "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.4 sans-serif;color:#222;"
+)
+_SWATCH = (
+    "display:inline-block;width:14px;height:14px;margin-right:6px;"
+    "vertical-align:middle;border:1px solid #888;background:{color};opacity:{opacity};"
+)
+_NOTE = (
+    "background:#fff3cd;border:1px solid #d39e00;color:#5c4400;padding:4px 8px;"
+    "border-radius:4px;font:12px/1.4 sans-serif;max-width:260px;"
+)
 
 
 def legend_html(
-    title: str, entries: Sequence[tuple[str, str]], *, note: str | None = None,
+    title: str,
+    entries: Sequence[tuple[str, str]],
+    *,
+    note: str | None = None,
     opacity: float = 1.0,
 ) -> str:
     """Return a legend box: a title and one ``(colour, label)`` swatch per row.
@@ -33,16 +42,20 @@ def legend_html(
         for color, label in entries
     )
     note_html = f'<div style="margin-top:4px;color:#555;">{escape(note)}</div>' if note else ""
-    return (f'<div class="planner-legend" style="{_BOX}">'
-            f'<div style="font-weight:bold;margin-bottom:4px;">{escape(title)}</div>'
-            f"{rows}{note_html}</div>")
+    return (
+        f'<div class="planner-legend" style="{_BOX}">'
+        f'<div style="font-weight:bold;margin-bottom:4px;">{escape(title)}</div>'
+        f"{rows}{note_html}</div>"
+    )
 
 
 def scale_entries(scale: ColorScale, *, no_data_label: str) -> list[tuple[str, str]]:
     """Return legend rows for a classed scale: one per class, then the no-data colour."""
     decimals = label_decimals(scale)
-    rows = [(color, f"{lower:,.{decimals}f} – {upper:,.{decimals}f}")
-            for lower, upper, color in scale.class_ranges()]
+    rows = [
+        (color, f"{lower:,.{decimals}f} – {upper:,.{decimals}f}")
+        for lower, upper, color in scale.class_ranges()
+    ]
     rows.append((scale.no_data_color, no_data_label))
     return rows
 

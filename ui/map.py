@@ -53,16 +53,22 @@ DISPLAY_GRID_DEG = 1e-5
 _OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _OSM_ATTR = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 # 天地图 WMTS in Web Mercator ("_w"); CGCS2000 datum, no GCJ-02 offset.
-_TIANDITU_URL = ("https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
-                 "&VERSION=1.0.0&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
-                 "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}")
+_TIANDITU_URL = (
+    "https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+    "&VERSION=1.0.0&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+    "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
+)
 _TOOLTIP_CSS = "white-space: normal; width: max-content; max-width: 420px;"
 # Tooltip headers stay on one line; long values (sources) wrap.
-_MAP_CSS = ("<style>.foliumtooltip th{white-space:nowrap;vertical-align:top;}"
-            ".foliumtooltip td{white-space:normal;}</style>")
-_LABEL_HTML = ('<div style="transform:translate(-50%,-50%);white-space:nowrap;font:bold 12px '
-               'sans-serif;color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;">'
-               "{text}</div>")
+_MAP_CSS = (
+    "<style>.foliumtooltip th{white-space:nowrap;vertical-align:top;}"
+    ".foliumtooltip td{white-space:normal;}</style>"
+)
+_LABEL_HTML = (
+    '<div style="transform:translate(-50%,-50%);white-space:nowrap;font:bold 12px '
+    'sans-serif;color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;">'
+    "{text}</div>"
+)
 _TIANDITU_LAYERS = {BASEMAP_TIANDITU_VEC: ("vec", "cva"), BASEMAP_TIANDITU_IMG: ("img", "cia")}
 
 
@@ -99,8 +105,12 @@ class PolygonStyle:
         fill = self.fill_color
         if self.fill_color_column is not None:
             fill = feature["properties"].get(self.fill_color_column) or self.fill_color
-        return {"color": self.color, "weight": self.weight, "fillColor": fill,
-                "fillOpacity": self.fill_opacity}
+        return {
+            "color": self.color,
+            "weight": self.weight,
+            "fillColor": fill,
+            "fillOpacity": self.fill_opacity,
+        }
 
 
 DEFAULT_STYLE = PolygonStyle()
@@ -155,8 +165,12 @@ class HtmlControl(MacroElement):
 
 
 def display_frame(
-    frame: gpd.GeoDataFrame, *, analysis_crs: str, tolerance_m: float = DISPLAY_TOLERANCE_M,
-    coverage: bool = False, columns: Sequence[str] = (),
+    frame: gpd.GeoDataFrame,
+    *,
+    analysis_crs: str,
+    tolerance_m: float = DISPLAY_TOLERANCE_M,
+    coverage: bool = False,
+    columns: Sequence[str] = (),
 ) -> gpd.GeoDataFrame:
     """Return ``columns`` + simplified geometry of ``frame`` in ``DISPLAY_CRS`` (display only).
 
@@ -175,8 +189,11 @@ def display_frame(
     out = frame[[*columns, frame.geometry.name]].to_crs(analysis_crs)
     if tolerance_m > 0:
         geoms = out.geometry
-        out = out.set_geometry(geoms.simplify_coverage(tolerance_m) if coverage
-                               else geoms.simplify(tolerance_m, preserve_topology=True))
+        out = out.set_geometry(
+            geoms.simplify_coverage(tolerance_m)
+            if coverage
+            else geoms.simplify(tolerance_m, preserve_topology=True)
+        )
     out = out.to_crs(DISPLAY_CRS)
     return out.set_geometry(shapely.set_precision(out.geometry.array, DISPLAY_GRID_DEG))
 
@@ -185,15 +202,27 @@ def new_map(view: MapView) -> folium.Map:
     """Return an empty map with local assets, the chosen basemap and optional Draw control."""
     use_local_assets()
     lon, lat = view.center_lonlat
-    m = folium.Map(location=(lat, lon), zoom_start=view.zoom, tiles=None,
-                   control_scale=True, prefer_canvas=False)
+    m = folium.Map(
+        location=(lat, lon),
+        zoom_start=view.zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+    )
     m.get_root().header.add_child(Element(_MAP_CSS), name="planner_css")
     add_basemap(m, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
     if view.draw:
         _DrawTexts(view.lang).add_to(m)
-        folium.plugins.Draw(export=False, position="topleft",
-                            draw_options={"polyline": False, "circle": False,
-                                          "circlemarker": False, "rectangle": False}).add_to(m)
+        folium.plugins.Draw(
+            export=False,
+            position="topleft",
+            draw_options={
+                "polyline": False,
+                "circle": False,
+                "circlemarker": False,
+                "rectangle": False,
+            },
+        ).add_to(m)
     return m
 
 
@@ -210,76 +239,131 @@ class _DrawTexts(MacroElement):
         super().__init__()
         self._name = "DrawTexts"
         prefix = "leaflet_draw."
-        texts = {key.removeprefix(prefix): locales.text(key, lang)
-                 for key in locales.message_keys(prefix)}
-        self.js = "\n".join(f"L.drawLocal.{path} = {json.dumps(value, ensure_ascii=False)};"
-                             for path, value in texts.items())
+        texts = {
+            key.removeprefix(prefix): locales.text(key, lang)
+            for key in locales.message_keys(prefix)
+        }
+        self.js = "\n".join(
+            f"L.drawLocal.{path} = {json.dumps(value, ensure_ascii=False)};"
+            for path, value in texts.items()
+        )
 
 
 def add_basemap(m: folium.Map, basemap: str, *, tianditu_key: str | None, lang: str) -> None:
     """Add the tile layers of ``basemap``; "none" (or 天地图 without a key) adds nothing."""
     if basemap == BASEMAP_OSM:
-        folium.TileLayer(_OSM_URL, attr=_OSM_ATTR, name=t("basemap.osm", lang),
-                         max_zoom=19).add_to(m)
+        folium.TileLayer(_OSM_URL, attr=_OSM_ATTR, name=t("basemap.osm", lang), max_zoom=19).add_to(
+            m
+        )
     elif basemap in TIANDITU_BASEMAPS and tianditu_key:
         base, annotation = _TIANDITU_LAYERS[basemap]
         attr = t("basemap.tianditu_attr", lang)
         for layer, overlay in ((base, False), (annotation, True)):
             url = _TIANDITU_URL.format(layer=layer, key=tianditu_key)
-            folium.TileLayer(url, attr=attr, name=t(f"basemap.{basemap}", lang),
-                             subdomains="01234567", max_zoom=18, overlay=overlay,
-                             control=not overlay).add_to(m)
+            folium.TileLayer(
+                url,
+                attr=attr,
+                name=t(f"basemap.{basemap}", lang),
+                subdomains="01234567",
+                max_zoom=18,
+                overlay=overlay,
+                control=not overlay,
+            ).add_to(m)
 
 
 def add_polygons(
-    m: folium.Map, frame: gpd.GeoDataFrame, *, name: str, analysis_crs: str,
-    style: PolygonStyle = DEFAULT_STYLE, tooltip_fields: Sequence[str] = (),
-    tooltip_aliases: Sequence[str] = (), tolerance_m: float = DISPLAY_TOLERANCE_M,
+    m: folium.Map,
+    frame: gpd.GeoDataFrame,
+    *,
+    name: str,
+    analysis_crs: str,
+    style: PolygonStyle = DEFAULT_STYLE,
+    tooltip_fields: Sequence[str] = (),
+    tooltip_aliases: Sequence[str] = (),
+    tolerance_m: float = DISPLAY_TOLERANCE_M,
     coverage: bool = False,
 ) -> folium.GeoJson:
     """Add polygons (or lines) as one GeoJson layer with a hover tooltip; return the layer."""
     columns = list(dict.fromkeys([*tooltip_fields, *_style_columns(style)]))
-    shown = display_frame(frame, analysis_crs=analysis_crs, tolerance_m=tolerance_m,
-                          coverage=coverage, columns=columns)
-    tooltip = (folium.GeoJsonTooltip(fields=list(tooltip_fields),
-                                     aliases=list(tooltip_aliases or tooltip_fields),
-                                     sticky=True, style=_TOOLTIP_CSS)
-               if tooltip_fields else None)
+    shown = display_frame(
+        frame,
+        analysis_crs=analysis_crs,
+        tolerance_m=tolerance_m,
+        coverage=coverage,
+        columns=columns,
+    )
+    tooltip = (
+        folium.GeoJsonTooltip(
+            fields=list(tooltip_fields),
+            aliases=list(tooltip_aliases or tooltip_fields),
+            sticky=True,
+            style=_TOOLTIP_CSS,
+        )
+        if tooltip_fields
+        else None
+    )
     highlight = {"weight": style.weight + 2, "color": "#000000"}
-    layer = folium.GeoJson(shown, name=name, style_function=style.for_feature,
-                           highlight_function=lambda _f: highlight, tooltip=tooltip)
+    layer = folium.GeoJson(
+        shown,
+        name=name,
+        style_function=style.for_feature,
+        highlight_function=lambda _f: highlight,
+        tooltip=tooltip,
+    )
     return layer.add_to(m)
 
 
 def add_points(
-    m: folium.Map, frame: gpd.GeoDataFrame, *, name: str, color: str = "#d62728",
-    stroke: str = "#ffffff", radius_px: float = 7.0, tooltip_fields: Sequence[str] = (),
+    m: folium.Map,
+    frame: gpd.GeoDataFrame,
+    *,
+    name: str,
+    color: str = "#d62728",
+    stroke: str = "#ffffff",
+    radius_px: float = 7.0,
+    tooltip_fields: Sequence[str] = (),
     tooltip_aliases: Sequence[str] = (),
 ) -> folium.FeatureGroup:
     """Add points as circle markers (no icon files needed) in one feature group."""
-    shown = display_frame(frame, analysis_crs=DISPLAY_CRS, tolerance_m=0.0,
-                          columns=list(tooltip_fields))
+    shown = display_frame(
+        frame, analysis_crs=DISPLAY_CRS, tolerance_m=0.0, columns=list(tooltip_fields)
+    )
     group = folium.FeatureGroup(name=name)
     aliases = list(tooltip_aliases or tooltip_fields)
     for row in shown.itertuples(index=False):
         geom = row[-1]
         text = "<br>".join(f"<b>{a}</b>: {v}" for a, v in zip(aliases, row[:-1], strict=True))
         for point in getattr(geom, "geoms", [geom]):
-            folium.CircleMarker((point.y, point.x), radius=radius_px, color=stroke,
-                                weight=2, fill=True, fill_color=color, fill_opacity=0.9,
-                                tooltip=text or None).add_to(group)
+            folium.CircleMarker(
+                (point.y, point.x),
+                radius=radius_px,
+                color=stroke,
+                weight=2,
+                fill=True,
+                fill_color=color,
+                fill_opacity=0.9,
+                tooltip=text or None,
+            ).add_to(group)
     return group.add_to(m)
 
 
 def add_labels(
-    m: folium.Map, frame: gpd.GeoDataFrame, *, field: str, name: str, analysis_crs: str,
+    m: folium.Map,
+    frame: gpd.GeoDataFrame,
+    *,
+    field: str,
+    name: str,
+    analysis_crs: str,
 ) -> folium.FeatureGroup:
     """Add ``frame[field]`` as permanent text at a point inside each feature (not clickable)."""
     points = frame[[field, frame.geometry.name]].to_crs(analysis_crs).representative_point()
     group = folium.FeatureGroup(name=name)
     for text, point in zip(frame[field], points.to_crs(DISPLAY_CRS), strict=True):
-        icon = folium.DivIcon(html=_LABEL_HTML.format(text=escape(str(text))),
-                              icon_size=(0, 0), class_name="planner-label")
+        icon = folium.DivIcon(
+            html=_LABEL_HTML.format(text=escape(str(text))),
+            icon_size=(0, 0),
+            class_name="planner-label",
+        )
         folium.Marker((point.y, point.x), icon=icon, interactive=False).add_to(group)
     return group.add_to(m)
 
@@ -294,13 +378,15 @@ def finish_map(m: folium.Map, bounds_lonlat: Sequence[float] | None) -> folium.M
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     if bounds_lonlat is not None:
         minx, miny, maxx, maxy = bounds_lonlat
-        m.fit_bounds([[miny, minx], [maxy, maxx]], padding=FIT_PADDING_PX,
-                     max_zoom=FIT_MAX_ZOOM)
+        m.fit_bounds([[miny, minx], [maxy, maxx]], padding=FIT_PADDING_PX, max_zoom=FIT_MAX_ZOOM)
     return m
 
 
 def build_map(
-    layers: Sequence[MapLayer], *, view: MapView, legends: Sequence[str] = (),
+    layers: Sequence[MapLayer],
+    *,
+    view: MapView,
+    legends: Sequence[str] = (),
 ) -> folium.Map:
     """Return a folium map of ``layers`` (drawn in order) with legends and notes.
 
@@ -312,17 +398,35 @@ def build_map(
     for layer in layers:
         name = layer.name + suffix if layer.illustrative else layer.name
         if layer.kind == "point":
-            add_points(m, layer.frame, name=name, color=layer.style.fill_color,
-                       stroke=layer.style.color, tooltip_fields=layer.tooltip_fields,
-                       tooltip_aliases=layer.tooltip_aliases)
+            add_points(
+                m,
+                layer.frame,
+                name=name,
+                color=layer.style.fill_color,
+                stroke=layer.style.color,
+                tooltip_fields=layer.tooltip_fields,
+                tooltip_aliases=layer.tooltip_aliases,
+            )
         else:
-            add_polygons(m, layer.frame, name=name, analysis_crs=layer.analysis_crs,
-                         style=layer.style, tooltip_fields=layer.tooltip_fields,
-                         tooltip_aliases=layer.tooltip_aliases,
-                         tolerance_m=layer.tolerance_m, coverage=layer.coverage)
+            add_polygons(
+                m,
+                layer.frame,
+                name=name,
+                analysis_crs=layer.analysis_crs,
+                style=layer.style,
+                tooltip_fields=layer.tooltip_fields,
+                tooltip_aliases=layer.tooltip_aliases,
+                tolerance_m=layer.tolerance_m,
+                coverage=layer.coverage,
+            )
         if layer.label_field is not None:
-            add_labels(m, layer.frame, field=layer.label_field, analysis_crs=layer.analysis_crs,
-                       name=t("map.labels", view.lang).format(layer=layer.name))
+            add_labels(
+                m,
+                layer.frame,
+                field=layer.label_field,
+                analysis_crs=layer.analysis_crs,
+                name=t("map.labels", view.lang).format(layer=layer.name),
+            )
     for html in legends:
         add_html_control(m, html, position="bottomright")
     illustrative = [layer.name for layer in layers if layer.illustrative]
@@ -338,10 +442,17 @@ def _style_columns(style: PolygonStyle) -> list[str]:
 
 
 def _bounds(layers: Sequence[MapLayer]) -> tuple[float, float, float, float] | None:
-    frames = [layer.frame.to_crs(DISPLAY_CRS) for layer in layers
-              if layer.fit and layer.frame.crs is not None and not layer.frame.empty]
+    frames = [
+        layer.frame.to_crs(DISPLAY_CRS)
+        for layer in layers
+        if layer.fit and layer.frame.crs is not None and not layer.frame.empty
+    ]
     if not frames:
         return None
     boxes = [f.total_bounds for f in frames]
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )

@@ -25,13 +25,21 @@ MAP_HEIGHT_PX = 600
 def map_view(region: Region, *, draw: bool = False) -> MapView:
     """Return the map view of ``region`` with the basemap and language chosen in the sidebar."""
     lon, lat = region.map_center_lonlat
-    return MapView(center_lonlat=(float(lon), float(lat)), zoom=int(region.map_zoom),
-                   basemap=str(st.session_state[state.BASEMAP]), tianditu_key=tianditu_key(),
-                   lang=state.lang(), draw=draw)
+    return MapView(
+        center_lonlat=(float(lon), float(lat)),
+        zoom=int(region.map_zoom),
+        basemap=str(st.session_state[state.BASEMAP]),
+        tianditu_key=tianditu_key(),
+        lang=state.lang(),
+        draw=draw,
+    )
 
 
 def show_map(
-    m: folium.Map, *, key: str, returned_objects: Sequence[str] = (),
+    m: folium.Map,
+    *,
+    key: str,
+    returned_objects: Sequence[str] = (),
     height: int = MAP_HEIGHT_PX,
 ) -> dict[str, Any] | None:
     """Render ``m`` with st_folium; only ``returned_objects`` changes trigger a rerun.
@@ -42,5 +50,6 @@ def show_map(
     if missing:
         st.error(t("assets.missing", state.lang()).format(files=", ".join(missing)))
         return None
-    return st_folium(m, key=key, returned_objects=list(returned_objects), height=height,
-                     use_container_width=True)
+    return st_folium(
+        m, key=key, returned_objects=list(returned_objects), height=height, use_container_width=True
+    )

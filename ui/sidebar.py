@@ -25,20 +25,33 @@ def tianditu_key() -> str | None:
 def render_sidebar() -> None:
     """Draw the sidebar widgets (bound to session-state keys) and the about text."""
     with st.sidebar:
-        st.radio(t("sidebar.language", state.lang()), LANGS, key=state.LANG,
-                 format_func=LANG_NAMES.__getitem__, horizontal=True)
+        st.radio(
+            t("sidebar.language", state.lang()),
+            LANGS,
+            key=state.LANG,
+            format_func=LANG_NAMES.__getitem__,
+            horizontal=True,
+        )
         lang = state.lang()
         regions = data.region_ids()
         if st.session_state.get(state.REGION) not in regions:
             st.session_state[state.REGION] = regions[0] if regions else None
-        st.selectbox(t("sidebar.region", lang), regions, key=state.REGION,
-                     format_func=lambda rid: _region_name(rid, lang))
+        st.selectbox(
+            t("sidebar.region", lang),
+            regions,
+            key=state.REGION,
+            format_func=lambda rid: _region_name(rid, lang),
+        )
         choices = available_basemaps(tianditu_key() is not None)
         if st.session_state.get(state.BASEMAP) not in choices:
             st.session_state[state.BASEMAP] = choices[0]
-        st.selectbox(t("sidebar.basemap", lang), choices, key=state.BASEMAP,
-                     format_func=lambda b: t(f"basemap.{b}", lang),
-                     help=t("sidebar.basemap_help", lang))
+        st.selectbox(
+            t("sidebar.basemap", lang),
+            choices,
+            key=state.BASEMAP,
+            format_func=lambda b: t(f"basemap.{b}", lang),
+            help=t("sidebar.basemap_help", lang),
+        )
         st.caption(t("sidebar.about", lang))
 
 

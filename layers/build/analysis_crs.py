@@ -61,8 +61,11 @@ def choose_analysis_crs(bounds_lonlat: tuple[float, float, float, float]) -> Ana
     equatorward_lat = min((min_lat, max_lat), key=abs)
     factors = Proj(crs).get_factors(farthest, equatorward_lat)
     return AnalysisCrsChoice(
-        epsg=epsg, central_meridian_deg=central_meridian, farthest_lon_deg=farthest,
-        max_scale_error_frac=float(factors.meridional_scale) - 1.0)
+        epsg=epsg,
+        central_meridian_deg=central_meridian,
+        farthest_lon_deg=farthest,
+        max_scale_error_frac=float(factors.meridional_scale) - 1.0,
+    )
 
 
 def _central_meridian_deg(crs: CRS) -> float:

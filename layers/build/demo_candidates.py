@@ -90,11 +90,15 @@ def _squares(x_m: np.ndarray, y_m: np.ndarray, side_m: float) -> np.ndarray:
     return shapely.box(x_m - h, y_m - h, x_m + h, y_m + h)
 
 
-def _failed_without_slope(candidates: gpd.GeoDataFrame, inputs: SitingInputs,
-                          ) -> list[frozenset[str]]:
+def _failed_without_slope(
+    candidates: gpd.GeoDataFrame,
+    inputs: SitingInputs,
+) -> list[frozenset[str]]:
     results = evaluate_gates(candidates, inputs.layers, inputs.params)
-    return [frozenset(g.rule for g in results[sid] if g.evaluated and not g.passed)
-            for sid in candidates["site_id"]]
+    return [
+        frozenset(g.rule for g in results[sid] if g.evaluated and not g.passed)
+        for sid in candidates["site_id"]
+    ]
 
 
 def _slope_fails(candidates: gpd.GeoDataFrame, inputs: SitingInputs) -> list[bool]:
@@ -104,14 +108,16 @@ def _slope_fails(candidates: gpd.GeoDataFrame, inputs: SitingInputs) -> list[boo
     return [bool(v > rule.limit) for v in terrain[rule.measure]]
 
 
-def _first_match(candidates: gpd.GeoDataFrame, spec: DemoSpec,
-                 inputs: SitingInputs) -> gpd.GeoDataFrame | None:
+def _first_match(
+    candidates: gpd.GeoDataFrame, spec: DemoSpec, inputs: SitingInputs
+) -> gpd.GeoDataFrame | None:
     """Return the first candidate (in order) whose failed rules match ``spec``."""
     flat = _failed_without_slope(candidates, inputs)
-    plausible = [k for k, failed in enumerate(flat)
-                 if spec.matches(failed | (spec.expect & {_SLOPE_RULE}))]
+    plausible = [
+        k for k, failed in enumerate(flat) if spec.matches(failed | (spec.expect & {_SLOPE_RULE}))
+    ]
     for start in range(0, len(plausible), _TERRAIN_CHUNK):
-        chunk = plausible[start:start + _TERRAIN_CHUNK]
+        chunk = plausible[start : start + _TERRAIN_CHUNK]
         steep = _slope_fails(candidates.iloc[chunk], inputs)
         for k, is_steep in zip(chunk, steep, strict=True):
             if spec.matches(flat[k] | ({_SLOPE_RULE} if is_steep else frozenset())):
@@ -124,8 +130,9 @@ def _frame(site_id: str, geoms: np.ndarray, crs: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"site_id": ids}, geometry=geoms, crs=crs)
 
 
-def scan_candidates(spec: DemoSpec, county_m: BaseGeometry, settings: Mapping[str, Any],
-                    inputs: SitingInputs) -> gpd.GeoDataFrame:
+def scan_candidates(
+    spec: DemoSpec, county_m: BaseGeometry, settings: Mapping[str, Any], inputs: SitingInputs
+) -> gpd.GeoDataFrame:
     """Grid points inside the county, nearest to the anchor first, as square footprints."""
     fields = spec.fields
     grid_m = float(fields.get("grid_m", settings["grid_m"]))
@@ -139,19 +146,28 @@ def scan_candidates(spec: DemoSpec, county_m: BaseGeometry, settings: Mapping[st
     area = county_m.buffer(-settings["edge_margin_m"])
     shapely.prepare(area)
     inside = shapely.contains(area, squares)
-    return _frame(fields["site_id"], squares[inside][: settings["max_candidates"]],
-                  inputs.layers.crs)
+    return _frame(
+        fields["site_id"], squares[inside][: settings["max_candidates"]], inputs.layers.crs
+    )
 
 
 def _anchor_xy(spec: DemoSpec, inputs: SitingInputs) -> tuple[float, float]:
-    anchor = gpd.GeoSeries(gpd.points_from_xy([spec.fields["anchor_lonlat"][0]],
-                                              [spec.fields["anchor_lonlat"][1]]),
-                           crs=STORAGE_CRS).to_crs(inputs.layers.crs).iloc[0]
+    anchor = (
+        gpd.GeoSeries(
+            gpd.points_from_xy(
+                [spec.fields["anchor_lonlat"][0]], [spec.fields["anchor_lonlat"][1]]
+            ),
+            crs=STORAGE_CRS,
+        )
+        .to_crs(inputs.layers.crs)
+        .iloc[0]
+    )
     return anchor.x, anchor.y
 
 
-def setback_candidates(spec: DemoSpec, settings: Mapping[str, Any],
-                       inputs: SitingInputs) -> gpd.GeoDataFrame:
+def setback_candidates(
+    spec: DemoSpec, settings: Mapping[str, Any], inputs: SitingInputs
+) -> gpd.GeoDataFrame:
     """Squares exactly ``gap_m`` from a zone feature, one per bearing (anchor side first)."""
     fields = spec.fields
     zones = pd.concat(list(inputs.layers.features.values()), ignore_index=True)
@@ -165,14 +181,19 @@ def setback_candidates(spec: DemoSpec, settings: Mapping[str, Any],
     ax, ay = _anchor_xy(spec, inputs)
     start = math.degrees(math.atan2(ay - cy, ax - cx))
     side = footprint_side_m(fields["dairy_cow_head"], settings)
-    squares = [_square_at_gap(geom, cx, cy, start + k * sign * _BEARING_STEP_DEG, side,
-                              float(fields["gap_m"]))
-               for k in range(int(180 / _BEARING_STEP_DEG) + 1) for sign in (1, -1)]
+    squares = [
+        _square_at_gap(
+            geom, cx, cy, start + k * sign * _BEARING_STEP_DEG, side, float(fields["gap_m"])
+        )
+        for k in range(int(180 / _BEARING_STEP_DEG) + 1)
+        for sign in (1, -1)
+    ]
     return _frame(fields["site_id"], np.array(squares, dtype=object), inputs.layers.crs)
 
 
-def _square_at_gap(zone: BaseGeometry, cx: float, cy: float, bearing_deg: float,
-                   side_m: float, gap_m: float) -> Polygon:
+def _square_at_gap(
+    zone: BaseGeometry, cx: float, cy: float, bearing_deg: float, side_m: float, gap_m: float
+) -> Polygon:
     """Bisect the distance along a bearing until the square is ``gap_m`` from ``zone``."""
     ux, uy = math.cos(math.radians(bearing_deg)), math.sin(math.radians(bearing_deg))
     low, high = 0.0, 50_000.0
@@ -188,8 +209,9 @@ def _square_at_gap(zone: BaseGeometry, cx: float, cy: float, bearing_deg: float,
     return square
 
 
-def place_candidate(spec: DemoSpec, counties_m: gpd.GeoDataFrame, settings: Mapping[str, Any],
-                    inputs: SitingInputs) -> gpd.GeoDataFrame:
+def place_candidate(
+    spec: DemoSpec, counties_m: gpd.GeoDataFrame, settings: Mapping[str, Any], inputs: SitingInputs
+) -> gpd.GeoDataFrame:
     """Return the footprint (analysis CRS) of one demo candidate.
 
     Raises
@@ -205,9 +227,11 @@ def place_candidate(spec: DemoSpec, counties_m: gpd.GeoDataFrame, settings: Mapp
         candidates = scan_candidates(spec, county, settings, inputs)
     found = _first_match(candidates, spec, inputs)
     if found is None:
-        msg = (f"{fields['site_id']}: no position in county {fields['adcode']} fails exactly "
-               f"{sorted(spec.expect)} (allowed {sorted(spec.allowed)}); move the anchor or "
-               "widen max_candidates in demo_candidates.toml.")
+        msg = (
+            f"{fields['site_id']}: no position in county {fields['adcode']} fails exactly "
+            f"{sorted(spec.expect)} (allowed {sorted(spec.allowed)}); move the anchor or "
+            "widen max_candidates in demo_candidates.toml."
+        )
         raise SchemaError(msg, zh=f"{fields['site_id']}：找不到符合预期结果的位置，请调整锚点。")
     return found
 
@@ -224,24 +248,37 @@ def build_candidates(region: Region) -> gpd.GeoDataFrame:
         spec = DemoSpec(fields)
         found = place_candidate(spec, counties_m, settings, inputs)
         expected = ("fails: " + ", ".join(sorted(spec.expect))) if spec.expect else "passes"
-        rows.append({"site_id": fields["site_id"], "name_zh": fields["name"],
-                     "name_en": fields["name_en"], "county": short[str(fields["adcode"])],
-                     "adcode": str(fields["adcode"]),
-                     "dairy_cow_head": int(fields["dairy_cow_head"]),
-                     "expected": expected, "note_zh": fields["note"],
-                     "note_en": fields["note_en"], "illustrative": True,
-                     "geometry": found.geometry.iloc[0]})
+        rows.append(
+            {
+                "site_id": fields["site_id"],
+                "name_zh": fields["name"],
+                "name_en": fields["name_en"],
+                "county": short[str(fields["adcode"])],
+                "adcode": str(fields["adcode"]),
+                "dairy_cow_head": int(fields["dairy_cow_head"]),
+                "expected": expected,
+                "note_zh": fields["note"],
+                "note_en": fields["note_en"],
+                "illustrative": True,
+                "geometry": found.geometry.iloc[0],
+            }
+        )
     placed = gpd.GeoDataFrame(rows, geometry="geometry", crs=inputs.layers.crs)
     return placed.to_crs(STORAGE_CRS).set_geometry(
-        shapely.set_precision(placed.to_crs(STORAGE_CRS).geometry.values, 10**-COORD_DECIMALS))
+        shapely.set_precision(placed.to_crs(STORAGE_CRS).geometry.values, 10**-COORD_DECIMALS)
+    )
 
 
 def check_candidates(candidates: gpd.GeoDataFrame, region: Region) -> list[str]:
     """Return the candidates whose gate outcome differs from ``expected`` (empty = all ok)."""
     inputs = load_siting_inputs(region, with_parcels=False)
     sites = candidates.to_crs(inputs.layers.crs)
-    results = evaluate_gates(sites, inputs.layers, inputs.params,
-                             terrain=slope_stats(sites, inputs.dem) if inputs.dem else None)
+    results = evaluate_gates(
+        sites,
+        inputs.layers,
+        inputs.params,
+        terrain=slope_stats(sites, inputs.dem) if inputs.dem else None,
+    )
     settings = {f["site_id"]: DemoSpec(f) for f in read_settings(region)["site"]}
     wrong = []
     for sid in sites["site_id"]:
@@ -255,14 +292,18 @@ def write_candidates(candidates: gpd.GeoDataFrame, path: Path) -> None:
     """Write the candidates as GeoJSON (EPSG:4326, coordinates to 1e-6 degree)."""
     if path.exists():
         path.unlink()
-    candidates.to_file(path, driver="GeoJSON",
-                       layer_options={"COORDINATE_PRECISION": COORD_DECIMALS, "RFC7946": "YES"})
+    candidates.to_file(
+        path,
+        driver="GeoJSON",
+        layer_options={"COORDINATE_PRECISION": COORD_DECIMALS, "RFC7946": "YES"},
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Build, write and re-check the demo candidates; exit 1 on a problem."""
-    parser = argparse.ArgumentParser(prog="python -m layers.build.demo_candidates",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m layers.build.demo_candidates", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("region", help="region id or folder")
     args = parser.parse_args(argv)
     try:
@@ -274,8 +315,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"build_demo_candidates: {err}\n")
         return 1
     if wrong:
-        sys.stderr.write("build_demo_candidates: outcome changed after writing:\n"
-                         + "\n".join(wrong) + "\n")
+        sys.stderr.write(
+            "build_demo_candidates: outcome changed after writing:\n" + "\n".join(wrong) + "\n"
+        )
         return 1
     sys.stdout.write(f"{path}: demo candidates written and checked\n")
     return 0

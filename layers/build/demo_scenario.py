@@ -42,10 +42,14 @@ DEMO_KIND: Final[str] = "demo_scenario"
 SETTINGS_KIND: Final[str] = "demo_scenario_settings"
 COORD_DECIMALS: Final[int] = 6
 STATUS_PREFIX: Final[dict[str, str]] = {"under_construction": "UC", "proposed": "PR"}
-STATUS_ZH: Final[dict[str, str]] = {"under_construction": "续建牧场",
-                                    "proposed": "新建牧场（选址）"}
-STATUS_EN: Final[dict[str, str]] = {"under_construction": "ranch under construction",
-                                    "proposed": "proposed ranch"}
+STATUS_ZH: Final[dict[str, str]] = {
+    "under_construction": "续建牧场",
+    "proposed": "新建牧场（选址）",
+}
+STATUS_EN: Final[dict[str, str]] = {
+    "under_construction": "ranch under construction",
+    "proposed": "proposed ranch",
+}
 
 
 def _reproject(geom: BaseGeometry, source: str, target: str) -> BaseGeometry:
@@ -62,13 +66,13 @@ def _settings(region: Region) -> dict[str, Any]:
         raise FileFormatError(msg, zh=f"无法读取示范方案设置 {path}：{err}。") from err
 
 
-def _exclusions(settings: Mapping[str, Any], outline_xy: BaseGeometry,
-                region: Region) -> BaseGeometry:
+def _exclusions(
+    settings: Mapping[str, Any], outline_xy: BaseGeometry, region: Region
+) -> BaseGeometry:
     """Return the union of the excluded areas in the analysis CRS (metres)."""
     p = settings["placement"]
     margin_m = p["margin_km"] * M_PER_KM
-    project = pyproj.Transformer.from_crs(region.storage_crs, region.analysis_crs,
-                                          always_xy=True)
+    project = pyproj.Transformer.from_crs(region.storage_crs, region.analysis_crs, always_xy=True)
 
     def disc(lonlat: Sequence[float], radius_km: float) -> BaseGeometry:
         lon, lat = lonlat
@@ -83,15 +87,17 @@ def _exclusions(settings: Mapping[str, Any], outline_xy: BaseGeometry,
     depth = p["mountain_depth_deg"]
     band = shapely.Polygon(front + [(lon, lat + depth) for lon, lat in reversed(front)])
     parts.append(_reproject(band, region.storage_crs, region.analysis_crs).buffer(margin_m))
-    river_box = _reproject(box(*p["yellow_river_box_lonlat"]), region.storage_crs,
-                           region.analysis_crs)
+    river_box = _reproject(
+        box(*p["yellow_river_box_lonlat"]), region.storage_crs, region.analysis_crs
+    )
     river = outline_xy.boundary.intersection(river_box)
     parts.append(river.buffer(p["yellow_river_buffer_km"] * M_PER_KM + margin_m))
     return shapely.union_all(parts)
 
 
-def _layer_exclusions(region: Region, settings: Mapping[str, Any],
-                      clearance_m: float) -> list[BaseGeometry]:
+def _layer_exclusions(
+    region: Region, settings: Mapping[str, Any], clearance_m: float
+) -> list[BaseGeometry]:
     """Return the region's generated constraint layers to avoid, buffered (analysis CRS).
 
     Layers of the kinds in ``placement.avoid_layers_km`` (kind -> buffer in km) are used when
@@ -105,13 +111,17 @@ def _layer_exclusions(region: Region, settings: Mapping[str, Any],
             if not path.is_file():
                 continue
             features = gpd.read_file(path, layer=spec.layer).to_crs(region.analysis_crs)
-            parts.append(shapely.union_all(features.geometry.to_numpy()).buffer(
-                buffer_km * M_PER_KM + clearance_m))
+            parts.append(
+                shapely.union_all(features.geometry.to_numpy()).buffer(
+                    buffer_km * M_PER_KM + clearance_m
+                )
+            )
     return parts
 
 
-def _candidates(county_xy: BaseGeometry, excluded: BaseGeometry,
-                placement: Mapping[str, Any]) -> np.ndarray:
+def _candidates(
+    county_xy: BaseGeometry, excluded: BaseGeometry, placement: Mapping[str, Any]
+) -> np.ndarray:
     """Return grid points (x, y in metres) inside the shrunk county and outside ``excluded``."""
     allowed = county_xy.buffer(-placement["edge_margin_km"] * M_PER_KM).difference(excluded)
     step = placement["grid_km"] * M_PER_KM
@@ -134,8 +144,10 @@ def _pick(points: np.ndarray, count: int, min_spacing_m: float, where: str) -> n
     while len(chosen) < count:
         best = int(np.argmax(distance))
         if distance[best] < min_spacing_m:
-            msg = (f"{where}: only {len(chosen)} of {count} ranches fit {min_spacing_m / M_PER_KM} "
-                   "km apart; lower placement.min_spacing_km in demo_scenario.toml.")
+            msg = (
+                f"{where}: only {len(chosen)} of {count} ranches fit {min_spacing_m / M_PER_KM} "
+                "km apart; lower placement.min_spacing_km in demo_scenario.toml."
+            )
             raise PlannerError(msg, zh=f"{where}：无法按最小间距放置 {count} 个牧场。")
         chosen.append(best)
         distance = np.minimum(distance, np.hypot(*(points - points[best]).T))
@@ -149,21 +161,33 @@ def _ranch_rows(region: Region, settings: Mapping[str, Any]) -> pd.DataFrame:
     proposed_years = {str(k): v for k, v in settings["start_year"]["proposed"].items()}
     rows = []
     for target_adcode, under_construction, new_to_site in zip(
-            targets["adcode"], targets["ranches_under_construction_2021"],
-            targets["ranches_new_to_site"], strict=True):
+        targets["adcode"],
+        targets["ranches_under_construction_2021"],
+        targets["ranches_new_to_site"],
+        strict=True,
+    ):
         adcode = str(target_adcode)
         years = [settings["start_year"]["under_construction"]] * int(under_construction)
         statuses = ["under_construction"] * len(years)
         extra = proposed_years.get(adcode, [])
         if len(extra) != int(new_to_site):
-            msg = (f"demo_scenario.toml start_year.proposed gives {len(extra)} year(s) for "
-                   f"{adcode}; ranch_targets.csv has {new_to_site} ranches.")
+            msg = (
+                f"demo_scenario.toml start_year.proposed gives {len(extra)} year(s) for "
+                f"{adcode}; ranch_targets.csv has {new_to_site} ranches."
+            )
             raise PlannerError(msg, zh=f"示范方案设置中 {adcode} 的新建牧场年份个数与目标不符。")
         years += list(extra)
         statuses += ["proposed"] * len(extra)
-        rows += [{"adcode": adcode, "county_zh": names.loc[adcode, "name_short_zh"],
-                  "county_en": names.loc[adcode, "name_en"], "status": s, "start_year": int(y)}
-                 for s, y in zip(statuses, years, strict=True)]
+        rows += [
+            {
+                "adcode": adcode,
+                "county_zh": names.loc[adcode, "name_short_zh"],
+                "county_en": names.loc[adcode, "name_en"],
+                "status": s,
+                "start_year": int(y),
+            }
+            for s, y in zip(statuses, years, strict=True)
+        ]
     return pd.DataFrame(rows)
 
 
@@ -171,7 +195,7 @@ def _footprint(x_m: float, y_m: float, side_m: float, region: Region) -> BaseGeo
     half = side_m / 2
     square = box(x_m - half, y_m - half, x_m + half, y_m + half)
     lonlat = _reproject(square, region.analysis_crs, region.storage_crs)
-    return shapely.set_precision(lonlat, 10 ** -COORD_DECIMALS)
+    return shapely.set_precision(lonlat, 10**-COORD_DECIMALS)
 
 
 def demo_features(region: Region) -> list[dict[str, Any]]:
@@ -181,35 +205,51 @@ def demo_features(region: Region) -> list[dict[str, Any]]:
     outline_xy = load_city_outline(region).to_crs(region.analysis_crs).geometry.iloc[0]
     herd = settings["herd"]
     side_m = math.sqrt(herd["dairy_cow_head"] * herd["footprint_mu_per_head"] * M2_PER_MU)
-    excluded = shapely.union_all([_exclusions(settings, outline_xy, region),
-                                  *_layer_exclusions(region, settings, side_m / math.sqrt(2))])
+    excluded = shapely.union_all(
+        [
+            _exclusions(settings, outline_xy, region),
+            *_layer_exclusions(region, settings, side_m / math.sqrt(2)),
+        ]
+    )
     ranches = _ranch_rows(region, settings)
     features: list[dict[str, Any]] = []
     for adcode, group in ranches.groupby("adcode", sort=True):
         county_xy = counties.loc[adcode, "geometry"]
-        points = _pick(_candidates(county_xy, excluded, settings["placement"]), len(group),
-                       settings["placement"]["min_spacing_km"] * M_PER_KM, str(adcode))
+        points = _pick(
+            _candidates(county_xy, excluded, settings["placement"]),
+            len(group),
+            settings["placement"]["min_spacing_km"] * M_PER_KM,
+            str(adcode),
+        )
         numbers = group.groupby("status").cumcount() + 1
-        for (x_m, y_m), row, number in zip(points, group.itertuples(index=False), numbers,
-                                           strict=True):
-            features.append(_feature(row, int(number), _footprint(x_m, y_m, side_m, region),
-                                     herd))
+        for (x_m, y_m), row, number in zip(
+            points, group.itertuples(index=False), numbers, strict=True
+        ):
+            features.append(_feature(row, int(number), _footprint(x_m, y_m, side_m, region), herd))
     return sorted(features, key=lambda f: f["properties"]["site_id"])
 
 
-def _feature(row: Any, number: int, geometry: BaseGeometry,
-             herd: Mapping[str, Any]) -> dict[str, Any]:
+def _feature(
+    row: Any, number: int, geometry: BaseGeometry, herd: Mapping[str, Any]
+) -> dict[str, Any]:
     site_id = f"HH-{STATUS_PREFIX[row.status]}-{row.adcode}-{number}"
-    return {"type": "Feature", "geometry": mapping(geometry), "properties": {
-        "site_id": site_id,
-        "name_zh": f"{row.county_zh}{STATUS_ZH[row.status]}{number}（示意）",
-        "name_en": f"{row.county_en} {STATUS_EN[row.status]} {number} (illustrative)",
-        "adcode": row.adcode, "status": row.status, "start_year": row.start_year,
-        "dairy_cow_head": herd["dairy_cow_head"], "goat_head": 0,
-        "manure_route": herd["manure_route"],
-        "haul_radius_km": herd["haul_radius_km"],
-        "footprint_mu": round(herd["dairy_cow_head"] * herd["footprint_mu_per_head"], 1),
-    }}
+    return {
+        "type": "Feature",
+        "geometry": mapping(geometry),
+        "properties": {
+            "site_id": site_id,
+            "name_zh": f"{row.county_zh}{STATUS_ZH[row.status]}{number}（示意）",
+            "name_en": f"{row.county_en} {STATUS_EN[row.status]} {number} (illustrative)",
+            "adcode": row.adcode,
+            "status": row.status,
+            "start_year": row.start_year,
+            "dairy_cow_head": herd["dairy_cow_head"],
+            "goat_head": 0,
+            "manure_route": herd["manure_route"],
+            "haul_radius_km": herd["haul_radius_km"],
+            "footprint_mu": round(herd["dairy_cow_head"] * herd["footprint_mu_per_head"], 1),
+        },
+    }
 
 
 def build_demo_scenario(region: Region, generated_only: bool) -> None:
@@ -217,11 +257,14 @@ def build_demo_scenario(region: Region, generated_only: bool) -> None:
     specs = [s for s in region.layers.values() if s.kind == DEMO_KIND]
     if generated_only or not specs or specs[0].generated:
         return
-    features = [json.dumps(f, ensure_ascii=False, separators=(",", ":"))
-                for f in demo_features(region)]
-    text = ('{"type":"FeatureCollection","name":"demo_scenario",'
-            '"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},'
-            '"features":[\n' + ",\n".join(features) + "\n]}\n")
+    features = [
+        json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in demo_features(region)
+    ]
+    text = (
+        '{"type":"FeatureCollection","name":"demo_scenario",'
+        '"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},'
+        '"features":[\n' + ",\n".join(features) + "\n]}\n"
+    )
     path: Path = region.layer_path(specs[0].name)
     path.write_text(text, encoding="utf-8")
 

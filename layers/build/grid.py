@@ -74,8 +74,9 @@ def make_grid(bounds_m: tuple[float, float, float, float], cell_m: float) -> Gri
     return Grid(float(x_min_m), float(y_min_m), cell_m, rows, cols)
 
 
-def grid_for_bounds(bounds_m: tuple[float, float, float, float], cell_m: float,
-                    margin_m: float) -> Grid:
+def grid_for_bounds(
+    bounds_m: tuple[float, float, float, float], cell_m: float, margin_m: float
+) -> Grid:
     """Return the grid covering ``bounds_m`` plus ``margin_m``, its NW corner snapped to ``cell_m``.
 
     The DEM's grid: a north-up raster anchored at its top-left corner, so the north-west

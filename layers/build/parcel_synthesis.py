@@ -48,14 +48,13 @@ FloatArray = npt.NDArray[np.float64]
 def smooth_field(rng: np.random.Generator, grid: Grid, smoothing_km: float) -> FloatArray:
     """Return a (rows, cols) Gaussian-filtered white-noise field with mean 0 and spread 1."""
     noise = rng.standard_normal((grid.rows, grid.cols))
-    field = ndimage.gaussian_filter(noise, sigma=smoothing_km * M_PER_KM / grid.cell_m,
-                                    mode="reflect")
+    field = ndimage.gaussian_filter(
+        noise, sigma=smoothing_km * M_PER_KM / grid.cell_m, mode="reflect"
+    )
     return np.asarray((field - field.mean()) / field.std(), dtype=np.float64)
 
 
-def classify_zones(
-    grid: Grid, model: ParcelModel, analysis_crs: CRS | str
-) -> npt.NDArray[np.str_]:
+def classify_zones(grid: Grid, model: ParcelModel, analysis_crs: CRS | str) -> npt.NDArray[np.str_]:
     """Return the landscape zone of every cell centre, shape (rows, cols)."""
     row, col = np.indices((grid.rows, grid.cols))
     x_m = grid.x_min_m + (col + 0.5) * grid.cell_m
@@ -64,8 +63,11 @@ def classify_zones(
     lon, lat = to_lonlat.transform(x_m, y_m)
     front = np.interp(lon, *np.array(model.mountain_front_lonlat).T)
     hills = np.interp(lon, *np.array(model.hills_line_lonlat).T)
-    zones = np.where(lat >= front + model.mountain_depth_deg, "plateau",
-                     np.where(lat >= front, "mountain", np.where(lat < hills, "hills", "plain")))
+    zones = np.where(
+        lat >= front + model.mountain_depth_deg,
+        "plateau",
+        np.where(lat >= front, "mountain", np.where(lat < hills, "hills", "plain")),
+    )
     to_m = Transformer.from_crs(STORAGE_CRS, analysis_crs, always_xy=True)
     cx_m, cy_m = to_m.transform(*model.urban_center_lonlat)
     urban = np.hypot(x_m - cx_m, y_m - cy_m) < model.urban_radius_km * M_PER_KM
@@ -100,11 +102,17 @@ def cut_strips(
         take = k < counts
         lo, hi = starts[take, k] * grid.cell_m, edges[take, k] * grid.cell_m
         x, y, vert = x_m[take], y_m[take], vertical[take]
-        boxes = shapely.box(np.where(vert, x + lo, x), np.where(vert, y, y + lo),
-                            np.where(vert, x + hi, x + grid.cell_m),
-                            np.where(vert, y + grid.cell_m, y + hi))
-        frames.append(pd.DataFrame({"cell": cells[take], "k": k,
-                                    "noise": strip_noise[take, k], "geometry": boxes}))
+        boxes = shapely.box(
+            np.where(vert, x + lo, x),
+            np.where(vert, y, y + lo),
+            np.where(vert, x + hi, x + grid.cell_m),
+            np.where(vert, y + grid.cell_m, y + hi),
+        )
+        frames.append(
+            pd.DataFrame(
+                {"cell": cells[take], "k": k, "noise": strip_noise[take, k], "geometry": boxes}
+            )
+        )
     return pd.concat(frames).sort_values(["cell", "k"], kind="stable").reset_index(drop=True)
 
 
@@ -116,8 +124,9 @@ def _strip_counts(
     for zone, rule in model.strips.items():
         here = cell_zones == zone
         cumulative = np.cumsum(rule.probs)
-        picks = np.minimum(np.searchsorted(cumulative / cumulative[-1], draw[here]),
-                           len(rule.counts) - 1)
+        picks = np.minimum(
+            np.searchsorted(cumulative / cumulative[-1], draw[here]), len(rule.counts) - 1
+        )
         counts[here] = np.asarray(rule.counts)[picks]
         jitter_frac[here] = rule.width_jitter_frac
     return counts, jitter_frac
@@ -139,8 +148,9 @@ def clip_to_counties(
         index = np.sort(tree.query(county, predicate="intersects"))
         clipped = geoms[index].copy()
         edge = ~shapely.contains_properly(county, clipped)
-        clipped[edge] = _clip_edge_strips(clipped[edge], strips["cell"].to_numpy()[index[edge]],
-                                          county, grid)
+        clipped[edge] = _clip_edge_strips(
+            clipped[edge], strips["cell"].to_numpy()[index[edge]], county, grid
+        )
         parts, source = shapely.get_parts(clipped, return_index=True)
         polygons = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
         piece = strips.iloc[index[source[polygons]]].drop(columns="geometry")
@@ -152,7 +162,9 @@ def clip_to_counties(
 
 
 def _clip_edge_strips(
-    edge_strips: npt.NDArray[np.object_], cells: npt.NDArray[np.int64], county: BaseGeometry,
+    edge_strips: npt.NDArray[np.object_],
+    cells: npt.NDArray[np.int64],
+    county: BaseGeometry,
     grid: Grid,
 ) -> npt.NDArray[np.object_]:
     """Intersect strips on a county edge with the county, one cell's piece of it at a time.
@@ -161,8 +173,9 @@ def _clip_edge_strips(
     """
     unique_cells, position = np.unique(cells, return_inverse=True)
     cell_boxes = grid.cell_boxes(unique_cells)
-    county_in_cell = np.array([shapely.clip_by_rect(county, *shapely.bounds(box))
-                               for box in cell_boxes], dtype=object)
+    county_in_cell = np.array(
+        [shapely.clip_by_rect(county, *shapely.bounds(box)) for box in cell_boxes], dtype=object
+    )
     return np.asarray(shapely.intersection(edge_strips, county_in_cell[position]), dtype=object)
 
 
@@ -185,17 +198,23 @@ def take_until(
 
 
 def select_cropland(
-    pieces: gpd.GeoDataFrame, county_area_mu: pd.Series, cell_field: FloatArray,
-    zone_of_piece: npt.NDArray[np.str_], model: ParcelModel,
+    pieces: gpd.GeoDataFrame,
+    county_area_mu: pd.Series,
+    cell_field: FloatArray,
+    zone_of_piece: npt.NDArray[np.str_],
+    model: ParcelModel,
 ) -> npt.NDArray[np.bool_]:
     """Return which pieces are cropland: per county, best score first up to its share."""
     weight = np.array([model.cropland_zone_weight.get(z, 0.0) for z in zone_of_piece])
     cells = pieces["cell"].to_numpy()
-    score = weight * np.exp(model.cropland_noise_sigma * cell_field.ravel()[cells]
-                            + model.cropland_strip_noise_sigma * pieces["noise"].to_numpy())
+    score = weight * np.exp(
+        model.cropland_noise_sigma * cell_field.ravel()[cells]
+        + model.cropland_strip_noise_sigma * pieces["noise"].to_numpy()
+    )
     cropland = np.zeros(len(pieces), dtype=bool)
     for adcode, rows in pieces.groupby("adcode").indices.items():
         goal_mu = model.cropland_county_frac.get(adcode, 0.0) * county_area_mu[adcode]
-        cropland[rows] = take_until(score[rows], pieces["area_mu"].to_numpy()[rows], goal_mu,
-                                    at_least=False)
+        cropland[rows] = take_until(
+            score[rows], pieces["area_mu"].to_numpy()[rows], goal_mu, at_least=False
+        )
     return cropland

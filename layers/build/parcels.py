@@ -68,8 +68,13 @@ def build_parcels(region: Region, generated_only: bool) -> None:
     started = time.perf_counter()
     parcels = generate_parcels(region)
     write_parcels(parcels, region.layer_path(spec.name), layer=spec.layer or PARCELS_LAYER)
-    _LOG.info("%s: %d illustrative parcels written to %s in %.1f s", region.id, len(parcels),
-              spec.file, time.perf_counter() - started)
+    _LOG.info(
+        "%s: %d illustrative parcels written to %s in %.1f s",
+        region.id,
+        len(parcels),
+        spec.file,
+        time.perf_counter() - started,
+    )
 
 
 def generate_parcels(region: Region) -> gpd.GeoDataFrame:
@@ -90,7 +95,8 @@ def generate_parcels(region: Region) -> gpd.GeoDataFrame:
     """
     model = with_forage_yields(
         load_parcel_model(region.layer_path(region.layer_of_kind(GENERATOR_KIND).name)),
-        county_forage_yields(region))
+        county_forage_yields(region),
+    )
     _require_known_crops(model, set(load_crop_table(region.dir)), region)
     counties = load_counties(region).to_crs(region.analysis_crs)
     targets = load_forage_targets(region)
@@ -110,8 +116,9 @@ def synthesize_parcels(
     grid = make_grid(tuple(counties.total_bounds), model.cell_m)
     zones = classify_zones(grid, model, counties.crs)
     boxes = grid.cell_boxes()
-    cells = np.sort(shapely.STRtree(boxes).query(shapely.union_all(counties.geometry),
-                                                 predicate="intersects"))
+    cells = np.sort(
+        shapely.STRtree(boxes).query(shapely.union_all(counties.geometry), predicate="intersects")
+    )
     strips = cut_strips(grid, cells.astype(np.int64), zones, model)
     pieces = clip_to_counties(strips, counties, grid, model.min_parcel_mu)
     piece_zones = zones.ravel()[pieces["cell"].to_numpy()]
@@ -123,7 +130,10 @@ def synthesize_parcels(
 
 
 def _with_attributes(
-    parcels: gpd.GeoDataFrame, targets: pd.DataFrame, counties: gpd.GeoDataFrame, grid: Grid,
+    parcels: gpd.GeoDataFrame,
+    targets: pd.DataFrame,
+    counties: gpd.GeoDataFrame,
+    grid: Grid,
     model: ParcelModel,
 ) -> gpd.GeoDataFrame:
     forage = assign_forage(parcels, targets, grid, model)
@@ -149,8 +159,10 @@ def county_forage_yields(region: Region) -> dict[str, dict[str, float]]:
     """
     params = load_forage_params(region)
     zones = load_county_zones(region)
-    return {str(adcode): params.yields_for(str(adcode), str(zone))
-            for adcode, zone in zip(zones["adcode"], zones["zone"], strict=True)}
+    return {
+        str(adcode): params.yields_for(str(adcode), str(zone))
+        for adcode, zone in zip(zones["adcode"], zones["zone"], strict=True)
+    }
 
 
 def write_parcels(parcels: gpd.GeoDataFrame, path: Path, *, layer: str = PARCELS_LAYER) -> None:
@@ -166,9 +178,13 @@ def _require_known_crops(model: ParcelModel, known: set[str], region: Region) ->
     unknown = sorted(model.crop_keys() - known)
     if not unknown:
         return
-    msg = (f"The parcel generator settings of region {region.id!r} use crop keys that the crop "
-           f"table does not know: {', '.join(unknown)} (known: {', '.join(sorted(known))}). "
-           "Use keys of data/coefficients/crops.csv.")
-    zh = (f"地区 {region.id!r} 的地块生成设置使用了作物表中没有的作物：{'、'.join(unknown)}"
-          f"（已知：{'、'.join(sorted(known))}）。请使用 crops.csv 中的作物键。")
+    msg = (
+        f"The parcel generator settings of region {region.id!r} use crop keys that the crop "
+        f"table does not know: {', '.join(unknown)} (known: {', '.join(sorted(known))}). "
+        "Use keys of data/coefficients/crops.csv."
+    )
+    zh = (
+        f"地区 {region.id!r} 的地块生成设置使用了作物表中没有的作物：{'、'.join(unknown)}"
+        f"（已知：{'、'.join(sorted(known))}）。请使用 crops.csv 中的作物键。"
+    )
     raise SchemaError(msg, zh=zh)

@@ -86,17 +86,28 @@ def build_region(
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m layers.build", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("region", nargs="?",
-                        help=f"region id ({', '.join(list_regions())}) or folder")
+    parser = argparse.ArgumentParser(
+        prog="python -m layers.build",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "region", nargs="?", help=f"region id ({', '.join(list_regions())}) or folder"
+    )
     parser.add_argument("--adcode", help="make a new pack for this 6-digit adcode instead")
     parser.add_argument("--name", help="English name of the new pack (with --adcode)")
     parser.add_argument("--id", dest="region_id", help="id of the new pack (with --adcode)")
-    parser.add_argument("--generated-only", action="store_true",
-                        help="build only layers with generated = true (make data)")
-    parser.add_argument("--only", action="append", choices=sorted(BUILDERS),
-                        help="run only this builder (repeatable)")
+    parser.add_argument(
+        "--generated-only",
+        action="store_true",
+        help="build only layers with generated = true (make data)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=sorted(BUILDERS),
+        help="run only this builder (repeatable)",
+    )
     args = parser.parse_args(argv)
     if (args.region is None) == (args.adcode is None):
         parser.error("give either a region or --adcode ADCODE")
@@ -123,17 +134,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-
 def _new_pack(args: argparse.Namespace) -> int:
     try:
-        pack = new_region_pack(args.adcode, regions_dir=regions_dir(), name_en=args.name,
-                               region_id=args.region_id)
+        pack = new_region_pack(
+            args.adcode, regions_dir=regions_dir(), name_en=args.name, region_id=args.region_id
+        )
     except PlannerError as err:
         sys.stderr.write(f"layers.build: {err}\n")
         return 1
-    _LOG.info("%s: %s %s with %d county-level division(s), %s -> %s", pack.folder.name,
-              pack.area.level, pack.area.name_zh, len(pack.counties), pack.crs.name,
-              pack.folder)
+    _LOG.info(
+        "%s: %s %s with %d county-level division(s), %s -> %s",
+        pack.folder.name,
+        pack.area.level,
+        pack.area.name_zh,
+        len(pack.counties),
+        pack.crs.name,
+        pack.folder,
+    )
     return 0
 
 

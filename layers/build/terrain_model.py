@@ -45,14 +45,19 @@ _FAN_HEIGHT_M, _FAN_DECAY_KM = 25.0, 2.5
 _RIDGE_EXPONENT = 0.6
 
 
-def _bspline_taps(n_out: int, n_ctrl: int, step: float,
-                  offset: float) -> tuple[npt.NDArray[np.int64], Float32Array]:
+def _bspline_taps(
+    n_out: int, n_ctrl: int, step: float, offset: float
+) -> tuple[npt.NDArray[np.int64], Float32Array]:
     """Control indices (n_out x 4) and cubic B-spline weights of outputs at ``k/step+offset``."""
     u = np.arange(n_out) / step + offset
     i = np.floor(u).astype(np.int64)
     t = u - i
-    weights = np.stack([(1 - t) ** 3, 3 * t**3 - 6 * t**2 + 4, -3 * t**3 + 3 * t**2 + 3 * t + 1,
-                        t**3], axis=1) / 6.0
+    weights = (
+        np.stack(
+            [(1 - t) ** 3, 3 * t**3 - 6 * t**2 + 4, -3 * t**3 + 3 * t**2 + 3 * t + 1, t**3], axis=1
+        )
+        / 6.0
+    )
     index = np.clip(i[:, None] - 1 + np.arange(4)[None, :], 0, n_ctrl - 1)
     return index, weights.astype(np.float32)
 
@@ -77,7 +82,7 @@ class SplineField:
         local = np.zeros((row1 - row0, last - first + 1), dtype=np.float32)
         for k in range(4):
             np.add.at(local, (np.arange(row1 - row0), index[:, k] - first), weights[:, k])
-        return local @ self.cols_up[first:last + 1]
+        return local @ self.cols_up[first : last + 1]
 
 
 def spline_field(control: FloatArray, grid: Grid, step: float) -> SplineField:
@@ -104,25 +109,37 @@ def _coarse_grid(grid: Grid, coarse_cell_m: float) -> tuple[Grid, float]:
     offset_m = 2.0 * coarse_cell_m  # two control points beyond the fine grid on every side
     rows, cols = int(grid.rows / step) + 6, int(grid.cols / step) + 6
     y_max_m = grid.y_max_m - grid.cell_m / 2 + offset_m + coarse_cell_m / 2
-    coarse = Grid(grid.x_min_m + grid.cell_m / 2 - offset_m - coarse_cell_m / 2,
-                  y_max_m - rows * coarse_cell_m, coarse_cell_m, rows, cols)
+    coarse = Grid(
+        grid.x_min_m + grid.cell_m / 2 - offset_m - coarse_cell_m / 2,
+        y_max_m - rows * coarse_cell_m,
+        coarse_cell_m,
+        rows,
+        cols,
+    )
     return coarse, step
 
 
 def _river_distance_km(coarse: Grid, landscape: Landscape) -> dict[str, FloatArray]:
     """Distance (km) of coarse cell centres to the Yellow River and to any river."""
     out = {}
-    for name, lines in (("yellow", [landscape.yellow_river]),
-                        ("any", [landscape.yellow_river, landscape.dahei_river,
-                                 landscape.hun_river])):
-        burnt = rasterize([(line, 1) for line in lines], out_shape=(coarse.rows, coarse.cols),
-                          transform=coarse.transform, all_touched=True, dtype="uint8")
+    for name, lines in (
+        ("yellow", [landscape.yellow_river]),
+        ("any", [landscape.yellow_river, landscape.dahei_river, landscape.hun_river]),
+    ):
+        burnt = rasterize(
+            [(line, 1) for line in lines],
+            out_shape=(coarse.rows, coarse.cols),
+            transform=coarse.transform,
+            all_touched=True,
+            dtype="uint8",
+        )
         out[name] = ndimage.distance_transform_edt(burnt == 0) * coarse.cell_m / M_PER_KM
     return out
 
 
-def _large_scale(coarse: Grid, landscape: Landscape, terrain: Mapping[str, Any]
-                 ) -> dict[str, FloatArray]:
+def _large_scale(
+    coarse: Grid, landscape: Landscape, terrain: Mapping[str, Any]
+) -> dict[str, FloatArray]:
     """Smooth surface and relief amplitudes on the coarse grid (metres)."""
     x1, y1 = coarse.raster_centres()
     x_m, y_m = np.meshgrid(x1, y1)
@@ -135,8 +152,8 @@ def _large_scale(coarse: Grid, landscape: Landscape, terrain: Mapping[str, Any]
     ridge_km = terrain["ridge_offset_km"]
     south_face = terrain["ridge_uplift_m"] * (np.clip(s, 0, ridge_km) / ridge_km) ** _RIDGE_EXPONENT
     north_side = terrain["plateau_uplift_m"] + (
-        terrain["ridge_uplift_m"] - terrain["plateau_uplift_m"]) * np.exp(
-        -np.maximum(s - ridge_km, 0) / terrain["plateau_decay_km"])
+        terrain["ridge_uplift_m"] - terrain["plateau_uplift_m"]
+    ) * np.exp(-np.maximum(s - ridge_km, 0) / terrain["plateau_decay_km"])
     mountain = np.where(s <= ridge_km, south_face, north_side)
     fan = _FAN_HEIGHT_M * np.exp(-np.abs(s) / _FAN_DECAY_KM)
     hills = terrain["hills_uplift_m"] * (1 - np.exp(-t / terrain["hills_uplift_decay_km"]))
@@ -176,7 +193,8 @@ class DemModel:
         """Return the 0.15..1.5 gully-dissection strength on rows ``row0:row1``."""
         # float32 in, float32 out (NumPy 2 keeps the array dtype with Python scalars)
         strength: Float32Array = np.clip(
-            0.8 + 1.4 * self.fields["dissection"].rows(row0, row1), 0.15, 1.5)
+            0.8 + 1.4 * self.fields["dissection"].rows(row0, row1), 0.15, 1.5
+        )
         return strength
 
 
@@ -186,21 +204,26 @@ def dem_model(grid: Grid, landscape: Landscape, settings: ConstraintSettings) ->
     coarse, step = _coarse_grid(grid, float(terrain["coarse_cell_m"]))
     large = _large_scale(coarse, landscape, terrain)
     rivers = _river_distance_km(coarse, landscape)
-    large["canyon_keep"] = np.clip(rivers["yellow"] / terrain["canyon_half_width_km"],
-                                   0.0, 1.0) ** 0.8
+    large["canyon_keep"] = (
+        np.clip(rivers["yellow"] / terrain["canyon_half_width_km"], 0.0, 1.0) ** 0.8
+    )
     large["surface"] = large["surface"] - terrain["river_incision_m"] * np.exp(
-        -((rivers["any"] / 0.3) ** 2))
+        -((rivers["any"] / 0.3) ** 2)
+    )
     fields = {name: spline_field(values, grid, step) for name, values in large.items()}
     for name in ("mountain", "plateau", "plain", "gully", "dissection"):
         key = f"{name}_noise" if name != "dissection" else "dissection"
-        fields[key] = noise_field(grid, terrain[f"{name}_wavelength_km"] * M_PER_KM,
-                                  settings.rng(key))
+        fields[key] = noise_field(
+            grid, terrain[f"{name}_wavelength_km"] * M_PER_KM, settings.rng(key)
+        )
     return DemModel(grid=grid, fields=fields, gully_exponent=float(terrain["gully_exponent"]))
 
 
-def synthesise_dem(grid: Grid, landscape: Landscape, settings: ConstraintSettings,
-                   *, block_rows: int = 256) -> Float32Array:
+def synthesise_dem(
+    grid: Grid, landscape: Landscape, settings: ConstraintSettings, *, block_rows: int = 256
+) -> Float32Array:
     """Return the whole DEM (metres, float32, rows x cols of ``grid``)."""
     model = dem_model(grid, landscape, settings)
-    return np.vstack([model.block(r, min(r + block_rows, grid.rows))
-                      for r in range(0, grid.rows, block_rows)])
+    return np.vstack(
+        [model.block(r, min(r + block_rows, grid.rows)) for r in range(0, grid.rows, block_rows)]
+    )

@@ -14,8 +14,12 @@ from siting.parameters import CropTable, NutrientParams
 
 #: Columns of `county_demand_by_chunks` (the land half of `siting.nutrients.county_balance`).
 COUNTY_DEMAND_COLUMNS: tuple[str, ...] = (
-    "adcode", "area_mu", "manure_area_mu", "manure_n_demand_kg_per_yr",
-    "manure_p_demand_kg_per_yr")
+    "adcode",
+    "area_mu",
+    "manure_area_mu",
+    "manure_n_demand_kg_per_yr",
+    "manure_p_demand_kg_per_yr",
+)
 #: How many partial sums one reduction task adds (tree fan-in).
 REDUCE_FAN_IN: int = 8
 
@@ -24,13 +28,15 @@ def chunk_demand(window: pd.DataFrame, crops: CropTable, params: NutrientParams)
     """Return per-adcode sums of area, manure area and manure N/P demand for one window."""
     parcels = parcel_absorption_capacity(window, crops, params)
     allowed = parcels["manure_allowed"].astype(bool)
-    land = pd.DataFrame({
-        "adcode": parcels["adcode"].astype("string"),
-        "area_mu": parcels["area_mu"].astype(float),
-        "manure_area_mu": parcels["area_mu"].astype(float).where(allowed, 0.0),
-        "manure_n_demand_kg_per_yr": parcels["n_capacity_kg_per_yr"],
-        "manure_p_demand_kg_per_yr": parcels["p_capacity_kg_per_yr"],
-    })
+    land = pd.DataFrame(
+        {
+            "adcode": parcels["adcode"].astype("string"),
+            "area_mu": parcels["area_mu"].astype(float),
+            "manure_area_mu": parcels["area_mu"].astype(float).where(allowed, 0.0),
+            "manure_n_demand_kg_per_yr": parcels["n_capacity_kg_per_yr"],
+            "manure_p_demand_kg_per_yr": parcels["p_capacity_kg_per_yr"],
+        }
+    )
     return land.groupby("adcode").sum()
 
 
@@ -43,13 +49,19 @@ def tree_sum(parts: list[Delayed], fan_in: int = REDUCE_FAN_IN) -> Delayed:
     """Reduce delayed partial sums with `combine`, ``fan_in`` at a time, to one."""
     add = delayed(combine, pure=True)
     while len(parts) > 1:
-        parts = [add(parts[i:i + fan_in]) for i in range(0, len(parts), fan_in)]
+        parts = [add(parts[i : i + fan_in]) for i in range(0, len(parts), fan_in)]
     return parts[0]
 
 
 def county_demand_by_chunks(
-    path: Path, layer: str, *, crops: CropTable, params: NutrientParams, chunk_rows: int,
-    client: Client, analysis_crs: str | None = None,
+    path: Path,
+    layer: str,
+    *,
+    crops: CropTable,
+    params: NutrientParams,
+    chunk_rows: int,
+    client: Client,
+    analysis_crs: str | None = None,
 ) -> pd.DataFrame:
     """Return per-county area and manure N/P demand, reading the parcels in row chunks.
 
@@ -87,9 +99,16 @@ def county_demand_by_chunks(
     """
     windows = parcel_windows(path, layer, chunk_rows, analysis_crs=analysis_crs)
     if not windows:
-        return pd.DataFrame({c: pd.Series(dtype="string" if c == "adcode" else float)
-                             for c in COUNTY_DEMAND_COLUMNS})
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype="string" if c == "adcode" else float)
+                for c in COUNTY_DEMAND_COLUMNS
+            }
+        )
     per_chunk = [delayed(chunk_demand, pure=True)(w, crops, params) for w in windows]
     total: pd.DataFrame = client.compute(tree_sum(per_chunk)).result()
-    return (total.rename_axis("adcode").reset_index().sort_values("adcode", ignore_index=True)
-            [list(COUNTY_DEMAND_COLUMNS)])
+    return (
+        total.rename_axis("adcode")
+        .reset_index()
+        .sort_values("adcode", ignore_index=True)[list(COUNTY_DEMAND_COLUMNS)]
+    )

@@ -9,8 +9,9 @@ from distributed import Client, LocalCluster
 
 
 @contextmanager
-def local_cluster(n_workers: int = 2, memory_limit: str | int = "2GiB",
-                  *, processes: bool = False) -> Iterator[Client]:
+def local_cluster(
+    n_workers: int = 2, memory_limit: str | int = "2GiB", *, processes: bool = False
+) -> Iterator[Client]:
     """Start a LocalCluster and a Client on it; close both on exit.
 
     Parameters
@@ -28,7 +29,14 @@ def local_cluster(n_workers: int = 2, memory_limit: str | int = "2GiB",
     client
         The Client connected to the cluster (no dashboard).
     """
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
-                      memory_limit=memory_limit, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=processes,
+            memory_limit=memory_limit,
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client

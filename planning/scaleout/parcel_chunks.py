@@ -36,8 +36,9 @@ def layer_rows(path: Path, layer: str) -> tuple[int, list[str]]:
     return int(info["features"]), [str(f) for f in info["fields"]]
 
 
-def read_window(path: Path, layer: str, skip: int, rows: int, *,
-                measure_crs: str | None = None) -> pd.DataFrame:
+def read_window(
+    path: Path, layer: str, skip: int, rows: int, *, measure_crs: str | None = None
+) -> pd.DataFrame:
     """Read rows ``skip`` .. ``skip + rows`` of the parcel layer, only the needed columns.
 
     Parameters
@@ -57,18 +58,25 @@ def read_window(path: Path, layer: str, skip: int, rows: int, *,
     """
     if measure_crs is None:
         window: pd.DataFrame = pyogrio.read_dataframe(
-            path, layer=layer, columns=list(NEEDED_COLUMNS), read_geometry=False,
-            skip_features=skip, max_features=rows)
+            path,
+            layer=layer,
+            columns=list(NEEDED_COLUMNS),
+            read_geometry=False,
+            skip_features=skip,
+            max_features=rows,
+        )
         return window
     columns = [c for c in NEEDED_COLUMNS if c != "area_mu"]
-    frame = pyogrio.read_dataframe(path, layer=layer, columns=columns, skip_features=skip,
-                                   max_features=rows)
+    frame = pyogrio.read_dataframe(
+        path, layer=layer, columns=columns, skip_features=skip, max_features=rows
+    )
     measured = area_mu(frame.to_crs(measure_crs)).to_numpy()
     return pd.DataFrame(frame.drop(columns="geometry")).assign(area_mu=measured)
 
 
-def parcel_windows(path: Path, layer: str, chunk_rows: int, *,
-                   analysis_crs: str | None = None) -> list[Delayed]:
+def parcel_windows(
+    path: Path, layer: str, chunk_rows: int, *, analysis_crs: str | None = None
+) -> list[Delayed]:
     """Return one delayed `read_window` per ``chunk_rows`` rows of the layer.
 
     ``analysis_crs`` is used only when the layer has no ``area_mu`` column (areas are then
@@ -87,10 +95,14 @@ def parcel_windows(path: Path, layer: str, chunk_rows: int, *,
     total, fields = layer_rows(path, layer)
     measure_crs = None if "area_mu" in fields else analysis_crs
     if "area_mu" not in fields and analysis_crs is None:
-        msg = (f"{path.name} layer {layer!r} has no area_mu column; pass analysis_crs (the "
-               "region's projected CRS) so areas are measured from the geometry.")
+        msg = (
+            f"{path.name} layer {layer!r} has no area_mu column; pass analysis_crs (the "
+            "region's projected CRS) so areas are measured from the geometry."
+        )
         zh = f"{path.name} 图层 {layer!r} 没有 area_mu 列；请给出 analysis_crs 以量算面积。"
         raise ParameterError(msg, zh=zh)
     read = delayed(read_window, pure=True)
-    return [read(path, layer, skip, min(chunk_rows, total - skip), measure_crs=measure_crs)
-            for skip in range(0, total, chunk_rows)]
+    return [
+        read(path, layer, skip, min(chunk_rows, total - skip), measure_crs=measure_crs)
+        for skip in range(0, total, chunk_rows)
+    ]

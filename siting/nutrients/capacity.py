@@ -45,10 +45,12 @@ def capacity_columns(
             f"capacity_dairy_cows_{x}": capacity_pe / params.pe_per_head[DAIRY_COW],
             f"load_index_{x}": index,
             f"grade_{x}": np.array([grades.grades[i].grade for i in band], dtype=object),
-            f"grade_label_en_{x}": np.array([grades.grades[i].label_en for i in band],
-                                            dtype=object),
-            f"grade_label_zh_{x}": np.array([grades.grades[i].label_zh for i in band],
-                                            dtype=object),
+            f"grade_label_en_{x}": np.array(
+                [grades.grades[i].label_en for i in band], dtype=object
+            ),
+            f"grade_label_zh_{x}": np.array(
+                [grades.grades[i].label_zh for i in band], dtype=object
+            ),
         }
     return columns
 
@@ -89,15 +91,26 @@ class CountyCapacity:
     def to_dict(self) -> dict[str, object]:
         """Return the numbers and grades as a JSON-ready dict (inf becomes None)."""
         data: dict[str, object] = {
-            name: json_number(getattr(self, name)) for name in (
-                "manure_n_demand_kg_per_yr", "manure_p_demand_kg_per_yr", "present_pe",
-                "capacity_pe_n", "capacity_pe_p", "capacity_dairy_cows_n",
-                "capacity_dairy_cows_p", "load_index_n", "load_index_p")
+            name: json_number(getattr(self, name))
+            for name in (
+                "manure_n_demand_kg_per_yr",
+                "manure_p_demand_kg_per_yr",
+                "present_pe",
+                "capacity_pe_n",
+                "capacity_pe_p",
+                "capacity_dairy_cows_n",
+                "capacity_dairy_cows_p",
+                "load_index_n",
+                "load_index_p",
+            )
         }
         for x in ("n", "p"):
             grade: WarningGrade = getattr(self, f"grade_{x}")
-            data |= {f"grade_{x}": grade.grade, f"grade_label_en_{x}": grade.label_en,
-                     f"grade_label_zh_{x}": grade.label_zh}
+            data |= {
+                f"grade_{x}": grade.grade,
+                f"grade_label_en_{x}": grade.label_en,
+                f"grade_label_zh_{x}": grade.label_zh,
+            }
         return data
 
     def explain(self) -> tuple[ExplainRow, ...]:
@@ -110,16 +123,28 @@ class CountyCapacity:
             grade: WarningGrade = getattr(self, f"grade_{x}")
             supply = by_key[f"{x}_supply_kg_per_pe"]
             rows += [
-                ExplainRow(f"capacity_pe_{x}", capacity, "PE",
-                           f"{fmt(demand)} kg {name}/yr ÷ {fmt(supply.value)} kg {name}/PE",
-                           (supply,)),
-                ExplainRow(f"capacity_dairy_cows_{x}", getattr(self, f"capacity_dairy_cows_{x}"),
-                           "head", f"{fmt(capacity)} PE ÷ "
-                           f"{fmt(by_key[f'pe_per_head.{DAIRY_COW}'].value)} PE/cow",
-                           (by_key[f"pe_per_head.{DAIRY_COW}"],)),
-                ExplainRow(f"load_index_{x}", getattr(self, f"load_index_{x}"), "ratio",
-                           f"{fmt(self.present_pe)} PE ÷ {fmt(capacity)} PE → grade "
-                           f"{grade.grade} ({grade.label_en})", grade.coefficients()),
+                ExplainRow(
+                    f"capacity_pe_{x}",
+                    capacity,
+                    "PE",
+                    f"{fmt(demand)} kg {name}/yr ÷ {fmt(supply.value)} kg {name}/PE",
+                    (supply,),
+                ),
+                ExplainRow(
+                    f"capacity_dairy_cows_{x}",
+                    getattr(self, f"capacity_dairy_cows_{x}"),
+                    "head",
+                    f"{fmt(capacity)} PE ÷ {fmt(by_key[f'pe_per_head.{DAIRY_COW}'].value)} PE/cow",
+                    (by_key[f"pe_per_head.{DAIRY_COW}"],),
+                ),
+                ExplainRow(
+                    f"load_index_{x}",
+                    getattr(self, f"load_index_{x}"),
+                    "ratio",
+                    f"{fmt(self.present_pe)} PE ÷ {fmt(capacity)} PE → grade "
+                    f"{grade.grade} ({grade.label_en})",
+                    grade.coefficients(),
+                ),
             ]
         return tuple(rows)
 
@@ -159,24 +184,36 @@ def county_capacity(
     (applied literature), graded by ``grades``.
     """
     problems = Problems("county capacity", "区域承载力")
-    for name, value in (("demand_n_kg_per_yr", demand_n_kg_per_yr),
-                        ("demand_p_kg_per_yr", demand_p_kg_per_yr), ("present_pe", present_pe)):
+    for name, value in (
+        ("demand_n_kg_per_yr", demand_n_kg_per_yr),
+        ("demand_p_kg_per_yr", demand_p_kg_per_yr),
+        ("present_pe", present_pe),
+    ):
         problems.require_positive(name, value, allow_zero=True)
     problems.raise_if_any()
-    columns = capacity_columns([demand_n_kg_per_yr], [demand_p_kg_per_yr], [present_pe],
-                               params, grades)
+    columns = capacity_columns(
+        [demand_n_kg_per_yr], [demand_p_kg_per_yr], [present_pe], params, grades
+    )
     band_n, band_p = (grades.grade_indices(columns[f"load_index_{x}"])[0] for x in ("n", "p"))
-    sources = tuple(params.coefficient(k) for k in (
-        "n_supply_kg_per_pe", "p_supply_kg_per_pe", f"pe_per_head.{DAIRY_COW}"))
+    sources = tuple(
+        params.coefficient(k)
+        for k in ("n_supply_kg_per_pe", "p_supply_kg_per_pe", f"pe_per_head.{DAIRY_COW}")
+    )
+
     def first(name: str) -> float:
         return float(columns[name][0])
 
     return CountyCapacity(
-        float(demand_n_kg_per_yr), float(demand_p_kg_per_yr), float(present_pe),
-        capacity_pe_n=first("capacity_pe_n"), capacity_pe_p=first("capacity_pe_p"),
+        float(demand_n_kg_per_yr),
+        float(demand_p_kg_per_yr),
+        float(present_pe),
+        capacity_pe_n=first("capacity_pe_n"),
+        capacity_pe_p=first("capacity_pe_p"),
         capacity_dairy_cows_n=first("capacity_dairy_cows_n"),
         capacity_dairy_cows_p=first("capacity_dairy_cows_p"),
-        load_index_n=first("load_index_n"), load_index_p=first("load_index_p"),
-        grade_n=grades.grades[band_n], grade_p=grades.grades[band_p],
+        load_index_n=first("load_index_n"),
+        load_index_p=first("load_index_p"),
+        grade_n=grades.grades[band_n],
+        grade_p=grades.grades[band_p],
         sources=(*sources, *grades.coefficients()),
     )

@@ -88,8 +88,11 @@ class CropDemand:
 
     def to_dict(self) -> dict[str, object]:
         """Return the numbers as a JSON-ready dict (notes as dicts)."""
-        data = {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in ("notes", "sources")}
+        data = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("notes", "sources")
+        }
         return {**data, "notes": [note.to_dict() for note in self.notes]}
 
     def explain(self) -> tuple[ExplainRow, ...]:
@@ -102,17 +105,27 @@ class CropDemand:
             fert = getattr(self, f"{x}_fert_share_frac")
             soil_class = getattr(self, f"soil_{x}_class")
             rows += [
-                ExplainRow(f"{x}_uptake_kg_per_mu", uptake, f"kg {name}/mu",
-                           f"{fmt(self.yield_kg_per_mu)} kg/mu ÷ 100 × "
-                           f"{fmt(getattr(self, f'{x}_uptake_kg_per_100kg'))} kg {name}/100 kg",
-                           (by_key[f"{crop}.{x}_kg_per_100kg"],)),
-                ExplainRow(f"{x}_demand_kg_per_mu", getattr(self, f"{x}_demand_kg_per_mu"),
-                           f"kg {name}/mu",
-                           f"{fmt(uptake)} × fert share {fmt(fert)}"
-                           f" (class {soil_class}) × manure share {fmt(self.manure_share_frac)} ÷ "
-                           f"utilisation {fmt(getattr(self, f'{x}_utilisation_frac'))}",
-                           (by_key[f"fert_share_frac.{soil_class}"], by_key["manure_share_frac"],
-                            by_key[f"{x}_utilisation_frac"])),
+                ExplainRow(
+                    f"{x}_uptake_kg_per_mu",
+                    uptake,
+                    f"kg {name}/mu",
+                    f"{fmt(self.yield_kg_per_mu)} kg/mu ÷ 100 × "
+                    f"{fmt(getattr(self, f'{x}_uptake_kg_per_100kg'))} kg {name}/100 kg",
+                    (by_key[f"{crop}.{x}_kg_per_100kg"],),
+                ),
+                ExplainRow(
+                    f"{x}_demand_kg_per_mu",
+                    getattr(self, f"{x}_demand_kg_per_mu"),
+                    f"kg {name}/mu",
+                    f"{fmt(uptake)} × fert share {fmt(fert)}"
+                    f" (class {soil_class}) × manure share {fmt(self.manure_share_frac)} ÷ "
+                    f"utilisation {fmt(getattr(self, f'{x}_utilisation_frac'))}",
+                    (
+                        by_key[f"fert_share_frac.{soil_class}"],
+                        by_key["manure_share_frac"],
+                        by_key[f"{x}_utilisation_frac"],
+                    ),
+                ),
             ]
         return tuple(rows)
 
@@ -167,17 +180,39 @@ def crop_manure_demand(
             f"{x}_fert_share_frac": fert,
             f"{x}_utilisation_frac": util,
             f"{x}_demand_kg_per_mu": manure_demand_kg_per_mu(
-                yield_kg_per_mu, per_100kg, fert, params.manure_share_frac, util),
+                yield_kg_per_mu, per_100kg, fert, params.manure_share_frac, util
+            ),
         }
     low_n = _is_low_n(values["n_demand_kg_per_mu"], values["p_demand_kg_per_mu"], params)
     notes += _demand_notes(crop, values, low_n, params)
-    sources = (*crop.coefficients(), *(params.coefficient(k) for k in (
-        f"fert_share_frac.{soil_class}", f"fert_share_frac.{p_class}", "manure_share_frac",
-        "n_utilisation_frac", "p_utilisation_frac", "low_n_demand_np_ratio")))
+    sources = (
+        *crop.coefficients(),
+        *(
+            params.coefficient(k)
+            for k in (
+                f"fert_share_frac.{soil_class}",
+                f"fert_share_frac.{p_class}",
+                "manure_share_frac",
+                "n_utilisation_frac",
+                "p_utilisation_frac",
+                "low_n_demand_np_ratio",
+            )
+        ),
+    )
     return CropDemand(
-        crop.key, crop.name_en, crop.name_zh, crop.yield_basis, float(yield_kg_per_mu),
-        soil_class, p_class, manure_share_frac=params.manure_share_frac, low_n_demand=low_n,
-        notes=tuple(notes), sources=tuple(dict.fromkeys(sources)), **values)
+        crop.key,
+        crop.name_en,
+        crop.name_zh,
+        crop.yield_basis,
+        float(yield_kg_per_mu),
+        soil_class,
+        p_class,
+        manure_share_frac=params.manure_share_frac,
+        low_n_demand=low_n,
+        notes=tuple(notes),
+        sources=tuple(dict.fromkeys(sources)),
+        **values,
+    )
 
 
 def _check_demand_inputs(yield_kg_per_mu: float, classes: tuple[str, str]) -> None:
@@ -185,8 +220,10 @@ def _check_demand_inputs(yield_kg_per_mu: float, classes: tuple[str, str]) -> No
     problems.require_positive("yield_kg_per_mu", yield_kg_per_mu)
     for soil_class in classes:
         if soil_class not in SOIL_CLASSES:
-            problems.add(f"soil class {soil_class!r} is not one of {', '.join(SOIL_CLASSES)}",
-                         f"土壤等级 {soil_class!r} 不在 {', '.join(SOIL_CLASSES)} 之中")
+            problems.add(
+                f"soil class {soil_class!r} is not one of {', '.join(SOIL_CLASSES)}",
+                f"土壤等级 {soil_class!r} 不在 {', '.join(SOIL_CLASSES)} 之中",
+            )
     problems.raise_if_any(ParameterError)
 
 
@@ -204,40 +241,46 @@ def _default_yield_note(crop: CropCoefficient) -> Note:
     )
 
 
-def _demand_notes(crop: CropCoefficient, values: dict[str, float], low_n: bool,
-                  params: NutrientParams) -> list[Note]:
+def _demand_notes(
+    crop: CropCoefficient, values: dict[str, float], low_n: bool, params: NutrientParams
+) -> list[Note]:
     notes: list[Note] = []
     if low_n:
         n, p = values["n_demand_kg_per_mu"], values["p_demand_kg_per_mu"]
         supply_ratio = params.n_supply_kg_per_pe / params.p_supply_kg_per_pe
-        notes.append(Note(
-            "low_n_demand",
-            f"{crop.name_en.capitalize()} takes little manure N under the guide's coefficients "
-            f"({fmt(crop.n_kg_per_100kg)} kg N per 100 kg): {n:.2f} kg N/mu against "
-            f"{p:.2f} kg P/mu, while manure supplies N:P at about {supply_ratio:.1f}:1. "
-            "On the N basis it needs far more land than on the P basis; count it as P land "
-            "only, or use a local coefficient.",
-            f"按指南系数，{crop.name_zh}对粪肥氮的需求很低"
-            f"（每 100 kg {fmt(crop.n_kg_per_100kg)} kg N）："
-            f"{n:.2f} kg N/亩，而磷为 {p:.2f} kg P/亩；粪肥氮磷比约 {supply_ratio:.1f}:1。"
-            "以氮为基准所需土地远大于以磷为基准；宜仅作为磷消纳用地，或采用当地系数。",
-        ))
+        notes.append(
+            Note(
+                "low_n_demand",
+                f"{crop.name_en.capitalize()} takes little manure N under the guide's coefficients "
+                f"({fmt(crop.n_kg_per_100kg)} kg N per 100 kg): {n:.2f} kg N/mu against "
+                f"{p:.2f} kg P/mu, while manure supplies N:P at about {supply_ratio:.1f}:1. "
+                "On the N basis it needs far more land than on the P basis; count it as P land "
+                "only, or use a local coefficient.",
+                f"按指南系数，{crop.name_zh}对粪肥氮的需求很低"
+                f"（每 100 kg {fmt(crop.n_kg_per_100kg)} kg N）："
+                f"{n:.2f} kg N/亩，而磷为 {p:.2f} kg P/亩；粪肥氮磷比约 {supply_ratio:.1f}:1。"
+                "以氮为基准所需土地远大于以磷为基准；宜仅作为磷消纳用地，或采用当地系数。",
+            )
+        )
     for x, name in (("n", "N"), ("p", "P")):
         util = values[f"{x}_utilisation_frac"]
         low, high = getattr(params, f"{x}_utilisation_range_frac")
         if not low <= util <= high:
-            notes.append(Note(
-                f"{x}_utilisation_outside_guide",
-                f"{name} utilisation {util:g} is outside the guide's range {low:g}-{high:g}.",
-                f"{name} 当季利用率 {util:g} 超出指南范围 {low:g}-{high:g}。",
-            ))
+            notes.append(
+                Note(
+                    f"{x}_utilisation_outside_guide",
+                    f"{name} utilisation {util:g} is outside the guide's range {low:g}-{high:g}.",
+                    f"{name} 当季利用率 {util:g} 超出指南范围 {low:g}-{high:g}。",
+                )
+            )
     if crop.status not in _TRUSTED_STATUSES:
-        notes.append(Note(
-            "derived_uptake",
-            f"Uptake of {crop.name_en} is a {crop.status} default, not the guide's value: "
-            f"{crop.note} Replace it with a local value.",
-            f"{crop.name_zh}的吸收量为{crop.status}默认值，非指南数值："
-            f"{crop.note} 请替换为当地数值。",
-        ))
+        notes.append(
+            Note(
+                "derived_uptake",
+                f"Uptake of {crop.name_en} is a {crop.status} default, not the guide's value: "
+                f"{crop.note} Replace it with a local value.",
+                f"{crop.name_zh}的吸收量为{crop.status}默认值，非指南数值："
+                f"{crop.note} 请替换为当地数值。",
+            )
+        )
     return notes
-

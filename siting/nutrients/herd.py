@@ -50,8 +50,13 @@ class PigEquivalents:
         """Return one row per species and one for the total."""
         by_key = {c.key: c for c in self.sources}
         rows = [
-            ExplainRow(f"pe.{sp}", pe, "PE", f"{fmt(self.head_by_species[sp])} head × "
-                       f"{fmt(self.pe_per_head[sp])} PE/head", (by_key[f"pe_per_head.{sp}"],))
+            ExplainRow(
+                f"pe.{sp}",
+                pe,
+                "PE",
+                f"{fmt(self.head_by_species[sp])} head × {fmt(self.pe_per_head[sp])} PE/head",
+                (by_key[f"pe_per_head.{sp}"],),
+            )
             for sp, pe in self.pe_by_species.items()
         ]
         terms = " + ".join(fmt(pe) for pe in self.pe_by_species.values()) or "0"
@@ -94,15 +99,19 @@ def _check_herd(herd: Mapping[str, float], params: NutrientParams) -> None:
     known = ", ".join(params.pe_per_head)
     for species, head in herd.items():
         if species not in params.pe_per_head:
-            problems.add(f"unknown species {species!r}; known species: {known}",
-                         f"未知畜种 {species!r}；可选：{known}")
+            problems.add(
+                f"unknown species {species!r}; known species: {known}",
+                f"未知畜种 {species!r}；可选：{known}",
+            )
         try:
             value = float(head)
         except (TypeError, ValueError):
             value = math.nan
         if not (math.isfinite(value) and value >= 0):
-            problems.add(f"head count of {species!r} is {head!r}; it must be a number >= 0",
-                         f"{species!r} 的存栏数为 {head!r}；须为不小于 0 的数")
+            problems.add(
+                f"head count of {species!r} is {head!r}; it must be a number >= 0",
+                f"{species!r} 的存栏数为 {head!r}；须为不小于 0 的数",
+            )
     problems.raise_if_any()
 
 
@@ -147,10 +156,20 @@ class ManureSupply:
 
     def to_dict(self) -> dict[str, object]:
         """Return the numbers as a JSON-ready dict (the herd's PE included)."""
-        names = ("route_key", "n_excreted_kg_per_yr", "p_excreted_kg_per_yr",
-                 "n_retention_frac", "p_retention_frac", "n_retained_kg_per_yr",
-                 "p_retained_kg_per_yr", "sold_frac", "n_sold_kg_per_yr", "p_sold_kg_per_yr",
-                 "n_supply_kg_per_yr", "p_supply_kg_per_yr")
+        names = (
+            "route_key",
+            "n_excreted_kg_per_yr",
+            "p_excreted_kg_per_yr",
+            "n_retention_frac",
+            "p_retention_frac",
+            "n_retained_kg_per_yr",
+            "p_retained_kg_per_yr",
+            "sold_frac",
+            "n_sold_kg_per_yr",
+            "p_sold_kg_per_yr",
+            "n_supply_kg_per_yr",
+            "p_supply_kg_per_yr",
+        )
         return {**self.pig_equivalents.to_dict(), **{n: getattr(self, n) for n in names}}
 
     def explain(self) -> tuple[ExplainRow, ...]:
@@ -163,20 +182,39 @@ class ManureSupply:
             retained = getattr(self, f"{x}_retained_kg_per_yr")
             sold = getattr(self, f"{x}_sold_kg_per_yr")
             retention = getattr(self, f"{x}_retention_frac")
-            retention_sources = tuple(c for k, c in by_key.items()
-                                      if k.endswith(f"{x}_retention_frac")
-                                      or k.startswith(f"{x}_supply"))
+            retention_sources = tuple(
+                c
+                for k, c in by_key.items()
+                if k.endswith(f"{x}_retention_frac") or k.startswith(f"{x}_supply")
+            )
             per_pe = by_key[f"{x}_excreted_kg_per_pe"]
             rows += [
-                ExplainRow(f"{x}_excreted_kg_per_yr", excreted, f"kg {name}/yr",
-                           f"{pe} PE × {fmt(per_pe.value)} kg {name}/PE", (per_pe,)),
-                ExplainRow(f"{x}_retained_kg_per_yr", retained, f"kg {name}/yr",
-                           f"{fmt(excreted)} × retention {fmt(retention)} "
-                           f"(route {self.route_key})", retention_sources),
-                ExplainRow(f"{x}_sold_kg_per_yr", sold, f"kg {name}/yr",
-                           f"{fmt(retained)} × sold share {fmt(self.sold_frac)}"),
-                ExplainRow(f"{x}_supply_kg_per_yr", retained - sold, f"kg {name}/yr",
-                           f"{fmt(retained)} − {fmt(sold)}"),
+                ExplainRow(
+                    f"{x}_excreted_kg_per_yr",
+                    excreted,
+                    f"kg {name}/yr",
+                    f"{pe} PE × {fmt(per_pe.value)} kg {name}/PE",
+                    (per_pe,),
+                ),
+                ExplainRow(
+                    f"{x}_retained_kg_per_yr",
+                    retained,
+                    f"kg {name}/yr",
+                    f"{fmt(excreted)} × retention {fmt(retention)} (route {self.route_key})",
+                    retention_sources,
+                ),
+                ExplainRow(
+                    f"{x}_sold_kg_per_yr",
+                    sold,
+                    f"kg {name}/yr",
+                    f"{fmt(retained)} × sold share {fmt(self.sold_frac)}",
+                ),
+                ExplainRow(
+                    f"{x}_supply_kg_per_yr",
+                    retained - sold,
+                    f"kg {name}/yr",
+                    f"{fmt(retained)} − {fmt(sold)}",
+                ),
             ]
         return tuple(rows)
 
@@ -227,17 +265,21 @@ def manure_supply(
         if route is None:
             retained = pe.total_pe * getattr(params, f"{x}_supply_kg_per_pe")
             retention = getattr(params, f"{x}_supply_kg_per_pe") / getattr(
-                params, f"{x}_excreted_kg_per_pe")
+                params, f"{x}_excreted_kg_per_pe"
+            )
             sources.append(params.coefficient(f"{x}_supply_kg_per_pe"))
         else:
             retention = getattr(route, f"{x}_retention_frac")
             retained = excreted * retention
         sold = retained * sold_frac
-        values |= {f"{x}_excreted_kg_per_yr": excreted, f"{x}_retention_frac": retention,
-                   f"{x}_retained_kg_per_yr": retained, f"{x}_sold_kg_per_yr": sold,
-                   f"{x}_supply_kg_per_yr": retained - sold}
+        values |= {
+            f"{x}_excreted_kg_per_yr": excreted,
+            f"{x}_retention_frac": retention,
+            f"{x}_retained_kg_per_yr": retained,
+            f"{x}_sold_kg_per_yr": sold,
+            f"{x}_supply_kg_per_yr": retained - sold,
+        }
     if route is not None:
         sources += route.coefficients()
     route_key = PER_PE_SUPPLY if route is None else route.key
     return ManureSupply(pe, route_key, sold_frac=sold_frac, sources=tuple(sources), **values)
-

@@ -90,13 +90,23 @@ class FarmLandRequirement:
         for x, name in (("n", "N"), ("p", "P")):
             supply = getattr(self.supply, f"{x}_supply_kg_per_yr")
             demand = getattr(self.demand, f"{x}_demand_kg_per_mu")
-            rows.append(ExplainRow(f"land_required_mu_{x}",
-                                   getattr(self, f"land_required_mu_{x}"), "mu",
-                                   f"{fmt(supply)} kg {name}/yr ÷ {fmt(demand)} kg {name}/mu"))
-        rows.append(ExplainRow("land_required_mu", self.land_required_mu, "mu",
-                               f"land_required_mu_{self.binding_basis.lower()}: "
-                               f"{self.basis_reason.en}",
-                               self.sources))
+            rows.append(
+                ExplainRow(
+                    f"land_required_mu_{x}",
+                    getattr(self, f"land_required_mu_{x}"),
+                    "mu",
+                    f"{fmt(supply)} kg {name}/yr ÷ {fmt(demand)} kg {name}/mu",
+                )
+            )
+        rows.append(
+            ExplainRow(
+                "land_required_mu",
+                self.land_required_mu,
+                "mu",
+                f"land_required_mu_{self.binding_basis.lower()}: {self.basis_reason.en}",
+                self.sources,
+            )
+        )
         return tuple(rows)
 
 
@@ -150,30 +160,52 @@ def farm_land_requirement(
     binding: Basis = "P" if p_rich or p_sensitive else "N"
     larger: Basis = "P" if land_p > land_n else "N"
     return FarmLandRequirement(
-        supply, demand, land_n, land_p, binding, land_p if binding == "P" else land_n, larger,
-        olsen_p_mg_per_kg, p_sensitive, threshold,
+        supply,
+        demand,
+        land_n,
+        land_p,
+        binding,
+        land_p if binding == "P" else land_n,
+        larger,
+        olsen_p_mg_per_kg,
+        p_sensitive,
+        threshold,
         _basis_reason(olsen_p_mg_per_kg, p_sensitive, threshold, binding),
         _larger_note(land_n, land_p, binding, larger),
         (params.coefficient("olsen_p_threshold_mg_per_kg"),),
     )
 
 
-def _basis_reason(olsen_p: float | None, p_sensitive: bool, threshold: float,
-                  binding: Basis) -> Note:
+def _basis_reason(
+    olsen_p: float | None, p_sensitive: bool, threshold: float, binding: Basis
+) -> Note:
     if p_sensitive:
-        return Note("basis_p_sensitive", "P basis: the land is in a P-sensitive area.",
-                    "以磷为基准：该地块位于磷敏感区域。")
+        return Note(
+            "basis_p_sensitive",
+            "P basis: the land is in a P-sensitive area.",
+            "以磷为基准：该地块位于磷敏感区域。",
+        )
     if binding == "P":
-        return Note("basis_p_olsen",
-                    f"P basis: soil Olsen-P {fmt(olsen_p or 0.0)} mg/kg is above {fmt(threshold)}.",
-                    f"以磷为基准：土壤有效磷 {fmt(olsen_p or 0.0)} mg/kg 高于 {fmt(threshold)}。")
-    soil = ("soil Olsen-P not given" if olsen_p is None
-            else f"soil Olsen-P {fmt(olsen_p)} mg/kg is not above {fmt(threshold)}")
-    soil_zh = ("未给土壤有效磷" if olsen_p is None
-               else f"土壤有效磷 {fmt(olsen_p)} mg/kg 不高于 {fmt(threshold)}")
-    return Note("basis_n_default",
-                f"N basis (the guide's default): {soil} and the area is not P-sensitive.",
-                f"以氮为基准（指南默认）：{soil_zh}，且不在磷敏感区域。")
+        return Note(
+            "basis_p_olsen",
+            f"P basis: soil Olsen-P {fmt(olsen_p or 0.0)} mg/kg is above {fmt(threshold)}.",
+            f"以磷为基准：土壤有效磷 {fmt(olsen_p or 0.0)} mg/kg 高于 {fmt(threshold)}。",
+        )
+    soil = (
+        "soil Olsen-P not given"
+        if olsen_p is None
+        else f"soil Olsen-P {fmt(olsen_p)} mg/kg is not above {fmt(threshold)}"
+    )
+    soil_zh = (
+        "未给土壤有效磷"
+        if olsen_p is None
+        else f"土壤有效磷 {fmt(olsen_p)} mg/kg 不高于 {fmt(threshold)}"
+    )
+    return Note(
+        "basis_n_default",
+        f"N basis (the guide's default): {soil} and the area is not P-sensitive.",
+        f"以氮为基准（指南默认）：{soil_zh}，且不在磷敏感区域。",
+    )
 
 
 def _larger_note(land_n: float, land_p: float, binding: Basis, larger: Basis) -> Note:
@@ -182,7 +214,9 @@ def _larger_note(land_n: float, land_p: float, binding: Basis, larger: Basis) ->
     en = f"The {larger} basis needs more land: {fmt(big)} mu against {fmt(small)} mu on {other}."
     zh = f"以{larger}为基准所需土地更多：{fmt(big)} 亩，以{other}为基准为 {fmt(small)} 亩。"
     if larger != binding:
-        en += (f" The {binding} basis applies by the guide's rule; the {larger} figure is the "
-               "cautious one.")
+        en += (
+            f" The {binding} basis applies by the guide's rule; the {larger} figure is the "
+            "cautious one."
+        )
         zh += f"按指南规则采用{binding}基准；{larger}基准的数字更稳妥。"
     return Note("larger_basis", en, zh)

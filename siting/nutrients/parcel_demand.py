@@ -17,8 +17,7 @@ import pandas as pd
 from siting.nutrients.explain import ExplainRow, Note, fmt
 
 #: Columns of the parcel frame `parcel_mix_demand` reads.
-PARCEL_DEMAND_COLUMNS: tuple[str, ...] = ("area_mu", "n_capacity_kg_per_yr",
-                                          "p_capacity_kg_per_yr")
+PARCEL_DEMAND_COLUMNS: tuple[str, ...] = ("area_mu", "n_capacity_kg_per_yr", "p_capacity_kg_per_yr")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +47,29 @@ class ParcelMixDemand:
 
     def to_dict(self) -> dict[str, object]:
         """Return the numbers as a JSON-ready dict."""
-        return {"source": "parcels", "parcel_count": self.parcel_count,
-                **{f"{x}_{q}": getattr(self, f"{x}_{q}") for x in ("n", "p")
-                   for q in ("area_mu", "capacity_kg_per_yr", "demand_kg_per_mu")}}
+        return {
+            "source": "parcels",
+            "parcel_count": self.parcel_count,
+            **{
+                f"{x}_{q}": getattr(self, f"{x}_{q}")
+                for x in ("n", "p")
+                for q in ("area_mu", "capacity_kg_per_yr", "demand_kg_per_mu")
+            },
+        }
 
     def explain(self) -> tuple[ExplainRow, ...]:
         """Return the area-weighted demand rows, N then P."""
         return tuple(
-            ExplainRow(f"{x}_demand_kg_per_mu", getattr(self, f"{x}_demand_kg_per_mu"),
-                       f"kg {x.upper()}/mu",
-                       f"{fmt(getattr(self, f'{x}_capacity_kg_per_yr'))} kg/yr ÷ "
-                       f"{fmt(getattr(self, f'{x}_area_mu'))} mu of {self.parcel_count} "
-                       "parcels in reach")
-            for x in ("n", "p"))
+            ExplainRow(
+                f"{x}_demand_kg_per_mu",
+                getattr(self, f"{x}_demand_kg_per_mu"),
+                f"kg {x.upper()}/mu",
+                f"{fmt(getattr(self, f'{x}_capacity_kg_per_yr'))} kg/yr ÷ "
+                f"{fmt(getattr(self, f'{x}_area_mu'))} mu of {self.parcel_count} "
+                "parcels in reach",
+            )
+            for x in ("n", "p")
+        )
 
 
 def parcel_mix_demand(parcels: pd.DataFrame) -> ParcelMixDemand | None:
@@ -84,15 +93,23 @@ def parcel_mix_demand(parcels: pd.DataFrame) -> ParcelMixDemand | None:
         takes = cap > 0
         values[f"{x}_area_mu"] = float(area[takes].sum())
         values[f"{x}_capacity_kg_per_yr"] = float(cap[takes].sum())
-        values[f"{x}_demand_kg_per_mu"] = (values[f"{x}_capacity_kg_per_yr"]
-                                           / values[f"{x}_area_mu"] if takes.any() else 0.0)
+        values[f"{x}_demand_kg_per_mu"] = (
+            values[f"{x}_capacity_kg_per_yr"] / values[f"{x}_area_mu"] if takes.any() else 0.0
+        )
     if values["n_capacity_kg_per_yr"] <= 0 and values["p_capacity_kg_per_yr"] <= 0:
         return None
-    count = int(np.count_nonzero((parcels["n_capacity_kg_per_yr"].to_numpy(dtype=float) > 0)
-                                 | (parcels["p_capacity_kg_per_yr"].to_numpy(dtype=float) > 0)))
+    count = int(
+        np.count_nonzero(
+            (parcels["n_capacity_kg_per_yr"].to_numpy(dtype=float) > 0)
+            | (parcels["p_capacity_kg_per_yr"].to_numpy(dtype=float) > 0)
+        )
+    )
     return ParcelMixDemand(
-        n_area_mu=values["n_area_mu"], p_area_mu=values["p_area_mu"],
+        n_area_mu=values["n_area_mu"],
+        p_area_mu=values["p_area_mu"],
         n_capacity_kg_per_yr=values["n_capacity_kg_per_yr"],
         p_capacity_kg_per_yr=values["p_capacity_kg_per_yr"],
         n_demand_kg_per_mu=values["n_demand_kg_per_mu"],
-        p_demand_kg_per_mu=values["p_demand_kg_per_mu"], parcel_count=count)
+        p_demand_kg_per_mu=values["p_demand_kg_per_mu"],
+        parcel_count=count,
+    )

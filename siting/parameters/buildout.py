@@ -56,31 +56,42 @@ class BuildoutParams:
     load_index_limit: float
     load_index_warning: float
     sources: Mapping[str, Coefficient] = field(
-        default_factory=dict, hash=False, compare=False, repr=False)
+        default_factory=dict, hash=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ramp_frac", tuple(float(v) for v in self.ramp_frac))
         object.__setattr__(self, "sources", dict(self.sources))
         problems = Problems("build-out parameters", "建设进度参数")
         if not self.ramp_frac:
-            problems.add("ramp_frac is empty; give at least one share (e.g. 1.0)",
-                         "ramp_frac 为空；至少给出一个比例（如 1.0）")
+            problems.add(
+                "ramp_frac is empty; give at least one share (e.g. 1.0)",
+                "ramp_frac 为空；至少给出一个比例（如 1.0）",
+            )
         for index, share in enumerate(self.ramp_frac):
             problems.require_fraction(f"ramp_frac[{index}]", share, allow_zero=True)
         if any(b < a for a, b in zip(self.ramp_frac, self.ramp_frac[1:], strict=False)):
-            problems.add(f"ramp_frac {self.ramp_frac} decreases; a herd ramp must not fall",
-                         f"ramp_frac {self.ramp_frac} 出现下降；存栏爬坡不能下降")
+            problems.add(
+                f"ramp_frac {self.ramp_frac} decreases; a herd ramp must not fall",
+                f"ramp_frac {self.ramp_frac} 出现下降；存栏爬坡不能下降",
+            )
         if self.ramp_frac and self.ramp_frac[-1] != 1.0:
-            problems.add(f"the last ramp_frac is {self.ramp_frac[-1]!r}; it must be 1 (the "
-                         "farm reaches its full herd)", "ramp_frac 最后一项须为 1（达到满栏）")
+            problems.add(
+                f"the last ramp_frac is {self.ramp_frac[-1]!r}; it must be 1 (the "
+                "farm reaches its full herd)",
+                "ramp_frac 最后一项须为 1（达到满栏）",
+            )
         problems.require_fraction("warning_band_frac", self.warning_band_frac, allow_zero=True)
         problems.require_positive("load_index_limit", self.load_index_limit)
         problems.require_positive("load_index_warning", self.load_index_warning)
         if math.isfinite(self.load_index_warning) and not (
-                self.load_index_warning <= self.load_index_limit):
-            problems.add(f"load_index_warning {self.load_index_warning!r} is above "
-                         f"load_index_limit {self.load_index_limit!r}",
-                         "load_index_warning 大于 load_index_limit")
+            self.load_index_warning <= self.load_index_limit
+        ):
+            problems.add(
+                f"load_index_warning {self.load_index_warning!r} is above "
+                f"load_index_limit {self.load_index_limit!r}",
+                "load_index_warning 大于 load_index_limit",
+            )
         problems.raise_if_any()
 
     def ramp_for(self, years_since_start: npt.ArrayLike) -> npt.NDArray[np.float64]:

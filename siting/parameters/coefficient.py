@@ -10,7 +10,12 @@ from problems import Problems
 
 #: Status vocabulary of bundled coefficients (docs/decisions.md).
 STATUSES: Final[tuple[str, ...]] = (
-    "verified", "corroborated", "recalled", "illustrative", "derived")
+    "verified",
+    "corroborated",
+    "recalled",
+    "illustrative",
+    "derived",
+)
 #: Status of a value the user set (a CLI option or a UI widget) instead of the default.
 USER_STATUS: Final[str] = "user"
 USER_SOURCE: Final[str] = "set by the user"

@@ -72,13 +72,29 @@ class CropCoefficient:
         per = f"per 100 kg {self.yield_basis.replace('_', ' ')}"
         prefix = f"crop.{self.key}"
         return (
-            Coefficient(f"{prefix}.n_kg_per_100kg", self.n_kg_per_100kg, f"kg N {per}",
-                        self.status, self.source, self.note),
-            Coefficient(f"{prefix}.p_kg_per_100kg", self.p_kg_per_100kg, f"kg P {per}",
-                        self.status, self.source, self.note),
-            Coefficient(f"{prefix}.default_yield_kg_per_mu", self.default_yield_kg_per_mu,
-                        f"kg {self.yield_basis.replace('_', ' ')} per mu", self.yield_status,
-                        self.yield_source),
+            Coefficient(
+                f"{prefix}.n_kg_per_100kg",
+                self.n_kg_per_100kg,
+                f"kg N {per}",
+                self.status,
+                self.source,
+                self.note,
+            ),
+            Coefficient(
+                f"{prefix}.p_kg_per_100kg",
+                self.p_kg_per_100kg,
+                f"kg P {per}",
+                self.status,
+                self.source,
+                self.note,
+            ),
+            Coefficient(
+                f"{prefix}.default_yield_kg_per_mu",
+                self.default_yield_kg_per_mu,
+                f"kg {self.yield_basis.replace('_', ' ')} per mu",
+                self.yield_status,
+                self.yield_source,
+            ),
         )
 
 
@@ -95,8 +111,9 @@ class CropTable:
             problems.add("no crop given", "没有作物")
         for key, crop in self.crops.items():
             if key != crop.key:
-                problems.add(f"entry {key!r} holds crop {crop.key!r}",
-                             f"条目 {key!r} 对应作物 {crop.key!r}")
+                problems.add(
+                    f"entry {key!r} holds crop {crop.key!r}", f"条目 {key!r} 对应作物 {crop.key!r}"
+                )
         problems.raise_if_any()
 
     def __iter__(self) -> Iterator[str]:

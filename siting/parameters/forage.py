@@ -86,25 +86,27 @@ class ForageParams:
     herd_share_frac: Mapping[str, float] = field(hash=False)
     yield_t_per_mu: Mapping[str, Mapping[str, float]] = field(hash=False)
     county_yield_t_per_mu: Mapping[str, Mapping[str, float]] = field(
-        default_factory=dict, hash=False)
+        default_factory=dict, hash=False
+    )
     grass_hay_as_oat_hay_frac: float = 0.0
     storage_loss_frac: float = 0.0
     sources: Mapping[str, Coefficient] = field(
-        default_factory=dict, hash=False, compare=False, repr=False)
+        default_factory=dict, hash=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ration_t_per_head_yr", _nested_copy(self.ration_t_per_head_yr))
         object.__setattr__(self, "herd_share_frac", dict(self.herd_share_frac))
         object.__setattr__(self, "yield_t_per_mu", _nested_copy(self.yield_t_per_mu))
-        object.__setattr__(self, "county_yield_t_per_mu",
-                           _nested_copy(self.county_yield_t_per_mu))
+        object.__setattr__(self, "county_yield_t_per_mu", _nested_copy(self.county_yield_t_per_mu))
         object.__setattr__(self, "sources", dict(self.sources))
         problems = Problems("forage parameters", "饲草参数")
         self._check_rations(problems)
         self._check_shares(problems)
         self._check_yields(problems)
-        problems.require_fraction("grass_hay_as_oat_hay_frac", self.grass_hay_as_oat_hay_frac,
-                                  allow_zero=True)
+        problems.require_fraction(
+            "grass_hay_as_oat_hay_frac", self.grass_hay_as_oat_hay_frac, allow_zero=True
+        )
         problems.require_fraction("storage_loss_frac", self.storage_loss_frac, allow_zero=True)
         problems.raise_if_any()
 
@@ -127,8 +129,7 @@ class ForageParams:
         for animal, feeds in self.ration_t_per_head_yr.items():
             _check_keys(problems, f"ration_t_per_head_yr[{animal!r}]", feeds, RATION_FEEDS)
             for feed, value in feeds.items():
-                problems.require_positive(f"ration[{animal!r}][{feed!r}]", value,
-                                          allow_zero=True)
+                problems.require_positive(f"ration[{animal!r}][{feed!r}]", value, allow_zero=True)
 
     def _check_shares(self, problems: Problems) -> None:
         _check_keys(problems, "herd_share_frac", self.herd_share_frac, DAIRY_CLASSES)
@@ -136,12 +137,16 @@ class ForageParams:
             problems.require_fraction(f"herd_share_frac[{animal!r}]", share, allow_zero=True)
         total = math.fsum(self.herd_share_frac.values())
         if abs(total - 1.0) > SHARE_SUM_TOLERANCE:
-            problems.add(f"herd_share_frac adds up to {total:.6g}; the shares must add up to 1",
-                         f"herd_share_frac 之和为 {total:.6g}；各类占比之和须为 1")
+            problems.add(
+                f"herd_share_frac adds up to {total:.6g}; the shares must add up to 1",
+                f"herd_share_frac 之和为 {total:.6g}；各类占比之和须为 1",
+            )
         adults = math.fsum(self.herd_share_frac.get(a, 0.0) for a in ADULT_CLASSES)
         if adults <= 0:
-            problems.add("herd_share_frac gives no adult cows (lactating_cow + dry_cow = 0)",
-                         "herd_share_frac 中成母牛（泌乳牛 + 干奶牛）占比为 0")
+            problems.add(
+                "herd_share_frac gives no adult cows (lactating_cow + dry_cow = 0)",
+                "herd_share_frac 中成母牛（泌乳牛 + 干奶牛）占比为 0",
+            )
 
     def _check_yields(self, problems: Problems) -> None:
         if not self.yield_t_per_mu:
@@ -152,13 +157,17 @@ class ForageParams:
                 problems.require_positive(f"yield[{zone!r}][{feed!r}]", value)
         for adcode, feeds in self.county_yield_t_per_mu.items():
             if not _ADCODE.match(adcode):
-                problems.add(f"county yield override for {adcode!r}: not a 6-digit adcode",
-                             f"县级产量 {adcode!r}：不是 6 位行政区划代码")
+                problems.add(
+                    f"county yield override for {adcode!r}: not a 6-digit adcode",
+                    f"县级产量 {adcode!r}：不是 6 位行政区划代码",
+                )
             for feed, value in feeds.items():
                 if feed not in FEEDS:
-                    problems.add(f"county yield override {adcode}: unknown feed {feed!r} "
-                                 f"(known: {', '.join(FEEDS)})",
-                                 f"县级产量 {adcode}：未知饲草 {feed!r}")
+                    problems.add(
+                        f"county yield override {adcode}: unknown feed {feed!r} "
+                        f"(known: {', '.join(FEEDS)})",
+                        f"县级产量 {adcode}：未知饲草 {feed!r}",
+                    )
                 problems.require_positive(f"county_yield[{adcode!r}][{feed!r}]", value)
 
     def yields_for(self, adcode: str, zone: str) -> dict[str, float]:
@@ -171,9 +180,11 @@ class ForageParams:
         """
         if zone not in self.yield_t_per_mu:
             known = ", ".join(self.yield_t_per_mu)
-            msg = (f"County {adcode}: zone {zone!r} has no forage yields; known zones: {known}. "
-                   "Fix the county's zone (county_zones.csv) or add the zone to "
-                   "forage_yields.csv.")
+            msg = (
+                f"County {adcode}: zone {zone!r} has no forage yields; known zones: {known}. "
+                "Fix the county's zone (county_zones.csv) or add the zone to "
+                "forage_yields.csv."
+            )
             zh = f"县 {adcode}：区域 {zone!r} 没有饲草产量；已有区域：{known}。"
             raise ParameterError(msg, zh=zh)
         return {**self.yield_t_per_mu[zone], **self.county_yield_t_per_mu.get(adcode, {})}
@@ -186,20 +197,30 @@ class ForageParams:
 
     def values_by_key(self) -> dict[str, float]:
         """Return every value by its coefficient key."""
-        values = {f"ration.{a}.{f}": v for a, feeds in self.ration_t_per_head_yr.items()
-                  for f, v in feeds.items()}
+        values = {
+            f"ration.{a}.{f}": v
+            for a, feeds in self.ration_t_per_head_yr.items()
+            for f, v in feeds.items()
+        }
         values |= {f"herd_share.{a}": v for a, v in self.herd_share_frac.items()}
         values |= {f"feeding.{name}": getattr(self, name) for name in FEEDING_KEYS}
-        values |= {f"yield.{z}.{f}": v for z, feeds in self.yield_t_per_mu.items()
-                   for f, v in feeds.items()}
-        values |= {f"yield_override.{c}.{f}": v for c, feeds in self.county_yield_t_per_mu.items()
-                   for f, v in feeds.items()}
+        values |= {
+            f"yield.{z}.{f}": v
+            for z, feeds in self.yield_t_per_mu.items()
+            for f, v in feeds.items()
+        }
+        values |= {
+            f"yield_override.{c}.{f}": v
+            for c, feeds in self.county_yield_t_per_mu.items()
+            for f, v in feeds.items()
+        }
         return values
 
     def coefficient(self, key: str) -> Coefficient:
         """Return the record (value, unit, status, source) of one key; overrides are ``user``."""
-        unit = {"ration": RATION_UNIT, "herd_share": SHARE_UNIT,
-                "feeding": FEEDING_UNIT}.get(key.split(".")[0], YIELD_UNIT)
+        unit = {"ration": RATION_UNIT, "herd_share": SHARE_UNIT, "feeding": FEEDING_UNIT}.get(
+            key.split(".")[0], YIELD_UNIT
+        )
         return resolve_coefficient(key, self.values_by_key()[key], unit, dict(self.sources))
 
     def coefficients(self) -> tuple[Coefficient, ...]:
@@ -207,14 +228,18 @@ class ForageParams:
         return tuple(self.coefficient(key) for key in self.values_by_key())
 
 
-def _check_keys(problems: Problems, name: str, table: Mapping[str, object],
-                expected: tuple[str, ...]) -> None:
+def _check_keys(
+    problems: Problems, name: str, table: Mapping[str, object], expected: tuple[str, ...]
+) -> None:
     missing = [key for key in expected if key not in table]
     unknown = [key for key in table if key not in expected]
     if missing:
-        problems.add(f"{name} lacks {missing}; give {list(expected)}",
-                     f"{name} 缺少 {missing}；须给出 {list(expected)}")
+        problems.add(
+            f"{name} lacks {missing}; give {list(expected)}",
+            f"{name} 缺少 {missing}；须给出 {list(expected)}",
+        )
     if unknown:
-        problems.add(f"{name} has unknown key(s) {unknown}; known: {list(expected)}",
-                     f"{name} 含未知键 {unknown}；可选：{list(expected)}")
-
+        problems.add(
+            f"{name} has unknown key(s) {unknown}; known: {list(expected)}",
+            f"{name} 含未知键 {unknown}；可选：{list(expected)}",
+        )

@@ -65,14 +65,19 @@ class ManureRouteStage:
     def __post_init__(self) -> None:
         problems = Problems(f"manure route stage {self.key!r}", f"粪污处理环节 {self.key!r}")
         if self.stage not in STAGES:
-            problems.add(f"stage {self.stage!r} is not one of {', '.join(STAGES)}",
-                         f"环节类型 {self.stage!r} 不在 {', '.join(STAGES)} 之中")
+            problems.add(
+                f"stage {self.stage!r} is not one of {', '.join(STAGES)}",
+                f"环节类型 {self.stage!r} 不在 {', '.join(STAGES)} 之中",
+            )
         if ROUTE_JOINER in self.key or self.key == GUIDE_DEFAULT:
-            problems.add(f"key must not contain {ROUTE_JOINER!r} nor be {GUIDE_DEFAULT!r}",
-                         f"标识不能包含 {ROUTE_JOINER!r}，也不能为 {GUIDE_DEFAULT!r}")
+            problems.add(
+                f"key must not contain {ROUTE_JOINER!r} nor be {GUIDE_DEFAULT!r}",
+                f"标识不能包含 {ROUTE_JOINER!r}，也不能为 {GUIDE_DEFAULT!r}",
+            )
         if not self.species:
-            problems.add("species is empty; give a species key or 'all'",
-                         "畜种为空；请填写畜种键或 all")
+            problems.add(
+                "species is empty; give a species key or 'all'", "畜种为空；请填写畜种键或 all"
+            )
         problems.require_fraction("n_retention_frac", self.n_retention_frac)
         problems.require_fraction("p_retention_frac", self.p_retention_frac)
         check_status(problems, self.key, self.status)
@@ -85,9 +90,14 @@ class ManureRouteStage:
     def coefficients(self) -> tuple[Coefficient, ...]:
         """Return the N and P retention records of this stage."""
         return tuple(
-            Coefficient(f"route.{self.key}.{nutrient}_retention_frac",
-                        getattr(self, f"{nutrient}_retention_frac"), "fraction",
-                        self.status, self.source, self.note)
+            Coefficient(
+                f"route.{self.key}.{nutrient}_retention_frac",
+                getattr(self, f"{nutrient}_retention_frac"),
+                "fraction",
+                self.status,
+                self.source,
+                self.note,
+            )
             for nutrient in ("n", "p")
         )
 
@@ -102,10 +112,14 @@ class ManureRoute:
     def __post_init__(self) -> None:
         kinds = tuple(stage.stage for stage in self.stages)
         if kinds not in (("overall",), ("collection", "treatment")):
-            msg = (f"Manure route {self.key!r} has stages {kinds}; give one 'overall' stage "
-                   "or a 'collection' stage followed by a 'treatment' stage.")
-            zh = (f"粪污处理路线 {self.key!r} 的环节为 {kinds}；"
-                  "须为一个 overall 环节，或 collection 环节加 treatment 环节。")
+            msg = (
+                f"Manure route {self.key!r} has stages {kinds}; give one 'overall' stage "
+                "or a 'collection' stage followed by a 'treatment' stage."
+            )
+            zh = (
+                f"粪污处理路线 {self.key!r} 的环节为 {kinds}；"
+                "须为一个 overall 环节，或 collection 环节加 treatment 环节。"
+            )
             raise ParameterError(msg, zh=zh)
 
     @property
@@ -133,12 +147,16 @@ class ManureRouteTable:
         object.__setattr__(self, "stages", dict(self.stages))
         problems = Problems("manure route table", "粪污处理路线表")
         if MEASURED in self.stages:
-            problems.add(f"{MEASURED!r} is reserved for a retention the user measured",
-                         f"{MEASURED!r} 保留给用户实测的留存率")
+            problems.add(
+                f"{MEASURED!r} is reserved for a retention the user measured",
+                f"{MEASURED!r} 保留给用户实测的留存率",
+            )
         for key, stage in self.stages.items():
             if key != stage.key:
-                problems.add(f"entry {key!r} holds stage {stage.key!r}",
-                             f"条目 {key!r} 对应环节 {stage.key!r}")
+                problems.add(
+                    f"entry {key!r} holds stage {stage.key!r}",
+                    f"条目 {key!r} 对应环节 {stage.key!r}",
+                )
         problems.raise_if_any()
 
     def coefficients(self) -> tuple[Coefficient, ...]:
@@ -151,10 +169,17 @@ class ManureRouteTable:
         Overall stages first, then collection+treatment pairs; `GUIDE_DEFAULT` is not listed.
         """
         wanted = tuple(species)
-        by_kind = {kind: [k for k, s in self.stages.items() if s.stage == kind
-                          and all(s.applies_to(sp) for sp in wanted)] for kind in STAGES}
-        pairs = [f"{c}{ROUTE_JOINER}{t}" for c in by_kind["collection"]
-                 for t in by_kind["treatment"]]
+        by_kind = {
+            kind: [
+                k
+                for k, s in self.stages.items()
+                if s.stage == kind and all(s.applies_to(sp) for sp in wanted)
+            ]
+            for kind in STAGES
+        }
+        pairs = [
+            f"{c}{ROUTE_JOINER}{t}" for c in by_kind["collection"] for t in by_kind["treatment"]
+        ]
         return (*by_kind["overall"], *pairs)
 
     def route(self, key: str, species: Iterable[str] = ()) -> ManureRoute:
@@ -178,10 +203,14 @@ class ManureRouteTable:
         foreign = sorted({sp for sp in wanted for s in stages if not s.applies_to(sp)})
         if foreign:
             valid = ", ".join((GUIDE_DEFAULT, *self.route_keys(wanted)))
-            msg = (f"Manure route {key!r} was not measured for {', '.join(foreign)}; valid "
-                   f"routes for this herd: {valid}, or enter a measured retention.")
-            zh = (f"粪污处理路线 {key!r} 不适用于 {', '.join(foreign)}；本畜群可选：{valid}，"
-                  "或填写实测留存率。")
+            msg = (
+                f"Manure route {key!r} was not measured for {', '.join(foreign)}; valid "
+                f"routes for this herd: {valid}, or enter a measured retention."
+            )
+            zh = (
+                f"粪污处理路线 {key!r} 不适用于 {', '.join(foreign)}；本畜群可选：{valid}，"
+                "或填写实测留存率。"
+            )
             raise ParameterError(msg, zh=zh)
         return ManureRoute(key, stages)
 
@@ -195,7 +224,15 @@ def measured_route(n_retention_frac: float, p_retention_frac: float) -> ManureRo
         If a fraction is not in (0, 1].
     """
     stage = ManureRouteStage(
-        MEASURED, ALL_SPECIES, "overall", "实测留存率", "measured retention", n_retention_frac,
-        p_retention_frac, USER_STATUS, "user measurement",
-        "N and P reaching land ÷ excreted, as measured on the farm")
+        MEASURED,
+        ALL_SPECIES,
+        "overall",
+        "实测留存率",
+        "measured retention",
+        n_retention_frac,
+        p_retention_frac,
+        USER_STATUS,
+        "user measurement",
+        "N and P reaching land ÷ excreted, as measured on the farm",
+    )
     return ManureRoute(MEASURED, (stage,))

@@ -150,15 +150,20 @@ class NutrientParams:
         """Return every coefficient value by its CSV key (``pe_per_head.dairy_cow`` ...)."""
         values = {f"pe_per_head.{sp}": pe for sp, pe in self.pe_per_head.items()}
         for name in (
-            "n_excreted_kg_per_pe", "p_excreted_kg_per_pe", "n_supply_kg_per_pe",
+            "n_excreted_kg_per_pe",
+            "p_excreted_kg_per_pe",
+            "n_supply_kg_per_pe",
             "p_supply_kg_per_pe",
         ):
             values[name] = getattr(self, name)
         for soil_class, share in self.fert_share_frac_by_class.items():
             values[f"fert_share_frac.{soil_class}"] = share
         for name in (
-            "manure_share_frac", "n_utilisation_frac", "p_utilisation_frac",
-            "olsen_p_threshold_mg_per_kg", "low_n_demand_np_ratio",
+            "manure_share_frac",
+            "n_utilisation_frac",
+            "p_utilisation_frac",
+            "olsen_p_threshold_mg_per_kg",
+            "low_n_demand_np_ratio",
         ):
             values[name] = getattr(self, name)
         return values

@@ -76,17 +76,22 @@ class RegionParams:
     receiving_soil_class: str = DEFAULT_RECEIVING_SOIL_CLASS
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "county_zones",
-                           {str(k): str(v) for k, v in self.county_zones.items()})
+        object.__setattr__(
+            self, "county_zones", {str(k): str(v) for k, v in self.county_zones.items()}
+        )
         problems = Problems("region parameters", "地区参数")
         if self.receiving_crop not in self.crops:
-            problems.add(f"receiving_crop {self.receiving_crop!r} is not in the crop table "
-                         f"({', '.join(self.crops)}); choose one of them",
-                         f"默认消纳作物 {self.receiving_crop!r} 不在作物表中")
+            problems.add(
+                f"receiving_crop {self.receiving_crop!r} is not in the crop table "
+                f"({', '.join(self.crops)}); choose one of them",
+                f"默认消纳作物 {self.receiving_crop!r} 不在作物表中",
+            )
         if self.receiving_soil_class not in SOIL_CLASSES:
-            problems.add(f"receiving_soil_class {self.receiving_soil_class!r} is not one of "
-                         f"{', '.join(SOIL_CLASSES)}",
-                         f"默认消纳土地肥力等级 {self.receiving_soil_class!r} 无效")
+            problems.add(
+                f"receiving_soil_class {self.receiving_soil_class!r} is not one of "
+                f"{', '.join(SOIL_CLASSES)}",
+                f"默认消纳土地肥力等级 {self.receiving_soil_class!r} 无效",
+            )
         problems.raise_if_any()
 
     def zone_of(self, adcode: str | None) -> str | None:
@@ -95,6 +100,10 @@ class RegionParams:
 
     def coefficients(self) -> tuple[Coefficient, ...]:
         """Return every record (value, unit, status, source), user overrides marked ``user``."""
-        return (*self.forage.coefficients(), *self.water.coefficients(),
-                *self.nutrients.coefficients(), *self.grades.coefficients(),
-                *self.buildout.coefficients())
+        return (
+            *self.forage.coefficients(),
+            *self.water.coefficients(),
+            *self.nutrients.coefficients(),
+            *self.grades.coefficients(),
+            *self.buildout.coefficients(),
+        )

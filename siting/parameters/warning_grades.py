@@ -42,15 +42,25 @@ class WarningGrade:
         problems = Problems(f"warning grade {self.grade!r}", f"预警等级 {self.grade!r}")
         problems.require_positive("lower", self.lower, allow_zero=True)
         if not self.upper > self.lower:
-            problems.add(f"upper {self.upper!r} must be above lower {self.lower!r}",
-                         f"上限 {self.upper!r} 须大于下限 {self.lower!r}")
+            problems.add(
+                f"upper {self.upper!r} must be above lower {self.lower!r}",
+                f"上限 {self.upper!r} 须大于下限 {self.lower!r}",
+            )
         check_status(problems, self.grade, self.status)
         problems.raise_if_any()
 
     def coefficients(self) -> tuple[Coefficient, ...]:
         """Return the band's upper limit as a record."""
-        return (Coefficient(f"warning_grade.{self.grade}.upper", self.upper, "load index",
-                            self.status, self.source, self.note),)
+        return (
+            Coefficient(
+                f"warning_grade.{self.grade}.upper",
+                self.upper,
+                "load index",
+                self.status,
+                self.source,
+                self.note,
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +81,15 @@ class WarningGrades:
             problems.add("no grade given", "没有等级")
             problems.raise_if_any()
         if self.grades[0].lower != 0:
-            problems.add(f"first band starts at {self.grades[0].lower!r}, not 0",
-                         f"第一档起点为 {self.grades[0].lower!r}，不是 0")
+            problems.add(
+                f"first band starts at {self.grades[0].lower!r}, not 0",
+                f"第一档起点为 {self.grades[0].lower!r}，不是 0",
+            )
         if not math.isinf(self.grades[-1].upper):
-            problems.add(f"last band ends at {self.grades[-1].upper!r}, not inf",
-                         f"最后一档终点为 {self.grades[-1].upper!r}，不是 inf")
+            problems.add(
+                f"last band ends at {self.grades[-1].upper!r}, not inf",
+                f"最后一档终点为 {self.grades[-1].upper!r}，不是 inf",
+            )
         for below, above in zip(self.grades, self.grades[1:], strict=False):
             if below.upper != above.lower:
                 problems.add(

@@ -48,18 +48,22 @@ class WaterParams:
     livestock_l_per_head_day: Mapping[str, float] = field(hash=False)
     irrigation_m3_per_mu: Mapping[str, Mapping[str, float]] = field(hash=False)
     sources: Mapping[str, Coefficient] = field(
-        default_factory=dict, hash=False, compare=False, repr=False)
+        default_factory=dict, hash=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "livestock_l_per_head_day", dict(self.livestock_l_per_head_day))
-        object.__setattr__(self, "irrigation_m3_per_mu",
-                           {z: dict(f) for z, f in self.irrigation_m3_per_mu.items()})
+        object.__setattr__(
+            self, "irrigation_m3_per_mu", {z: dict(f) for z, f in self.irrigation_m3_per_mu.items()}
+        )
         object.__setattr__(self, "sources", dict(self.sources))
         problems = Problems("water parameters", "用水参数")
         missing = [c for c in LIVESTOCK_CLASSES if c not in self.livestock_l_per_head_day]
         if missing:
-            problems.add(f"livestock_l_per_head_day lacks {missing}",
-                         f"livestock_l_per_head_day 缺少 {missing}")
+            problems.add(
+                f"livestock_l_per_head_day lacks {missing}",
+                f"livestock_l_per_head_day 缺少 {missing}",
+            )
         for animal, value in self.livestock_l_per_head_day.items():
             problems.require_positive(f"livestock[{animal!r}]", value, allow_zero=True)
         if not self.irrigation_m3_per_mu:
@@ -67,18 +71,22 @@ class WaterParams:
         for zone, feeds in self.irrigation_m3_per_mu.items():
             lacking = [f for f in FEEDS if f not in feeds]
             if lacking:
-                problems.add(f"irrigation_m3_per_mu[{zone!r}] lacks {lacking}",
-                             f"irrigation_m3_per_mu[{zone!r}] 缺少 {lacking}")
+                problems.add(
+                    f"irrigation_m3_per_mu[{zone!r}] lacks {lacking}",
+                    f"irrigation_m3_per_mu[{zone!r}] 缺少 {lacking}",
+                )
             for feed, value in feeds.items():
-                problems.require_positive(f"irrigation[{zone!r}][{feed!r}]", value,
-                                          allow_zero=True)
+                problems.require_positive(f"irrigation[{zone!r}][{feed!r}]", value, allow_zero=True)
         problems.raise_if_any()
 
     def values_by_key(self) -> dict[str, float]:
         """Return every value by its coefficient key."""
         values = {f"livestock.{a}": v for a, v in self.livestock_l_per_head_day.items()}
-        values |= {f"irrigation.{z}.{f}": v for z, feeds in self.irrigation_m3_per_mu.items()
-                   for f, v in feeds.items()}
+        values |= {
+            f"irrigation.{z}.{f}": v
+            for z, feeds in self.irrigation_m3_per_mu.items()
+            for f, v in feeds.items()
+        }
         return values
 
     def coefficient(self, key: str) -> Coefficient:

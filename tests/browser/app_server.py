@@ -26,8 +26,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 STARTUP_TIMEOUT_S = 60
@@ -35,8 +41,10 @@ UI_TIMEOUT_MS = 60_000
 
 BROWSER_MARKS = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="/usr/bin/chromium is missing (install it with `make chromium`)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="/usr/bin/chromium is missing (install it with `make chromium`)",
+    ),
 ]
 
 
@@ -66,12 +74,28 @@ def running_app(env: Mapping[str, str] | None = None) -> Iterator[str]:
     port = _free_port()
     full_env = {k: v for k, v in os.environ.items() if k != "TIANDITU_KEY"}
     full_env.update(env or {})
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--server.enableStaticServing", "true"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--server.enableStaticServing",
+        "true",
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
@@ -92,8 +116,9 @@ def open_offline_page(viewport: Mapping[str, int]) -> Iterator[tuple[Any, list[s
 
     requested: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         context = browser.new_context(viewport=dict(viewport), locale="zh-CN")
         context.route("**/*", _local_only)
         context.on("request", lambda request: requested.append(request.url))

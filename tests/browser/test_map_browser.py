@@ -55,8 +55,9 @@ def test_targets_map_renders_offline_with_nine_counties(app_url: str, offline_pa
     page, requested = offline_page
     page.goto(app_url, wait_until="domcontentloaded")
     frame = _map_frame(page)
-    expect(frame.locator("path.leaflet-interactive")).to_have_count(N_COUNTIES,
-                                                                     timeout=UI_TIMEOUT_MS)
+    expect(frame.locator("path.leaflet-interactive")).to_have_count(
+        N_COUNTIES, timeout=UI_TIMEOUT_MS
+    )
     expect(frame.locator(".planner-legend")).to_be_visible()
     expect(frame.locator(".leaflet-tile")).to_have_count(0)  # basemap "none" by default
     expect(page.get_by_role("heading", name="饲草种植规划目标")).to_be_visible()
@@ -78,8 +79,13 @@ def test_broken_upload_shows_one_error(app_url: str, offline_page) -> None:
     page.goto(f"{app_url}/upload", wait_until="domcontentloaded")
     upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')
     upload.wait_for(state="attached", timeout=UI_TIMEOUT_MS)
-    upload.set_input_files({"name": "broken.geojson", "mimeType": "application/json",
-                            "buffer": json.dumps({"type": "FeatureCollection"}).encode()[:-3]})
+    upload.set_input_files(
+        {
+            "name": "broken.geojson",
+            "mimeType": "application/json",
+            "buffer": json.dumps({"type": "FeatureCollection"}).encode()[:-3],
+        }
+    )
     errors = page.locator('[data-testid="stAlertContentError"]')
     expect(errors).to_have_count(1, timeout=UI_TIMEOUT_MS)
     expect(errors).to_contain_text("broken.geojson")

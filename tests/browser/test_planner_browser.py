@@ -79,9 +79,14 @@ def _draw_square(page) -> None:  # type: ignore[no-untyped-def]
     _map_eval(page, f"window.map.setView([{LAT}, {LON}], {DRAW_ZOOM})")
     page.wait_for_timeout(500)
     corners = [(-1, -1), (1, -1), (1, 1), (-1, 1)]
-    points = [_map_eval(
-        page, f"(() => {{ const p = window.map.latLngToContainerPoint([{LAT + dy * HALF_DEG}, "
-              f"{LON + dx * HALF_DEG}]); return [p.x, p.y]; }})()") for dx, dy in corners]
+    points = [
+        _map_eval(
+            page,
+            f"(() => {{ const p = window.map.latLngToContainerPoint([{LAT + dy * HALF_DEG}, "
+            f"{LON + dx * HALF_DEG}]); return [p.x, p.y]; }})()",
+        )
+        for dx, dy in corners
+    ]
     locator.locator(".leaflet-draw-draw-polygon").click()
     for x, y in points:
         locator.locator(".leaflet-container").click(position={"x": x, "y": y})
@@ -117,7 +122,8 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
 
     _draw_square(page)
     expect(page.get_by_text("已绘制新场址的占地范围（未保存）。")).to_be_visible(
-        timeout=UI_TIMEOUT_MS)
+        timeout=UI_TIMEOUT_MS
+    )
     _wait_idle(page)
     _fill(page, "名称", NAME)
     _fill(page, "奶牛存栏（头）", COWS, role="spinbutton")
@@ -127,8 +133,7 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
     expect(page.get_by_text(re.compile(r"计算用时 \d+ 毫秒（增量")).last).to_be_visible()
     page.screenshot(path=str(SHOTS / "planner_drawn.png"))
     page.get_by_role("button", name="保存新场址").click()
-    expect(page.get_by_text(f"已保存“{NAME}”（第 1 版）。")).to_be_visible(
-        timeout=UI_TIMEOUT_MS)
+    expect(page.get_by_text(f"已保存“{NAME}”（第 1 版）。")).to_be_visible(timeout=UI_TIMEOUT_MS)
 
     page.reload(wait_until="domcontentloaded")
     locator = _leaflet(page)
@@ -137,8 +142,9 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
     picker.fill(NAME)
     page.keyboard.press("Enter")
     _wait_idle(page)
-    expect(page.get_by_text(re.compile(r"通过已检查的选址门槛 · 适宜性评分 \d+\.\d/100")).last) \
-        .to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(
+        page.get_by_text(re.compile(r"通过已检查的选址门槛 · 适宜性评分 \d+\.\d/100")).last
+    ).to_be_visible(timeout=UI_TIMEOUT_MS)
     _wait_idle(page)
     heading = page.get_by_text(re.compile(r"分配的消纳地块（(\d+) 块）")).last
     expect(heading).to_be_visible()
@@ -146,8 +152,7 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
     assert n_parcels > 0
     expect(nitrogen).to_contain_text(N_NEED_TEXT)
     # the allocated parcels are drawn on the map (purple) with their haul lines
-    expect(locator.locator('path[fill="#9e9ac8"]')).to_have_count(n_parcels,
-                                                                  timeout=UI_TIMEOUT_MS)
+    expect(locator.locator('path[fill="#9e9ac8"]')).to_have_count(n_parcels, timeout=UI_TIMEOUT_MS)
     expect(locator.locator(".planner-label", has_text=NAME)).to_have_count(1)  # map label
     page.screenshot(path=str(SHOTS / "planner_reloaded.png"))
     outside = sorted({u for u in requested if not is_local(u)})

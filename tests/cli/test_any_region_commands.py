@@ -18,11 +18,27 @@ from store import STORE_PATH_ENV
 from tests.layers.any_region_packs import CITY_ID, COUNTY_ID, boundary_packs
 
 # A square of about 440 m x 550 m in 兴庆区 (lon/lat degrees).
-SITE = {"type": "FeatureCollection", "features": [{
-    "type": "Feature", "properties": {"name": "A"},
-    "geometry": {"type": "Polygon", "coordinates": [[
-        [106.35, 38.45], [106.355, 38.45], [106.355, 38.455], [106.35, 38.455],
-        [106.35, 38.45]]]}}]}
+SITE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "A"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [106.35, 38.45],
+                        [106.355, 38.45],
+                        [106.355, 38.455],
+                        [106.35, 38.455],
+                        [106.35, 38.45],
+                    ]
+                ],
+            },
+        }
+    ],
+}
 NOT_IN_PACK = "is not in region pack '{region}'"
 
 
@@ -50,40 +66,46 @@ def _error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 
 
 @pytest.mark.parametrize("region", [COUNTY_ID, CITY_ID])
-def test_capacity_names_the_missing_parcels(env: Path, region: str,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_capacity_names_the_missing_parcels(
+    env: Path, region: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     err = _error(capsys, "capacity", "--region", region)
     assert "Layer 'absorption_parcels' " + NOT_IN_PACK.format(region=region) in err
 
 
 @pytest.mark.parametrize("region", [COUNTY_ID, CITY_ID])
-def test_score_names_a_missing_layer(env: Path, region: str,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_names_a_missing_layer(
+    env: Path, region: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     err = _error(capsys, "score", str(env), "--region", region, "--dairy-cow-head", "500")
     assert NOT_IN_PACK.format(region=region) in err
 
 
-def test_score_default_region_is_the_first_installed(env: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_default_region_is_the_first_installed(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     err = _error(capsys, "score", str(env), "--dairy-cow-head", "500")
     assert NOT_IN_PACK.format(region=COUNTY_ID) in err
 
 
 @pytest.mark.parametrize("region", [COUNTY_ID, CITY_ID])
-def test_buildout_demo_is_absent(env: Path, region: str,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_buildout_demo_is_absent(
+    env: Path, region: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     err = _error(capsys, "buildout", "--region", region, "--scenario", "demo")
     assert f"Region '{region}' has no demo scenario" in err
 
 
-def test_buildout_and_report_of_a_stored_scenario(env: Path, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_buildout_and_report_of_a_stored_scenario(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["plan", "create", "--scenario", "s1"]) == 0
     capsys.readouterr()
-    for argv in (["buildout", "--region", COUNTY_ID, "--scenario", "s1"],
-                 ["report", "--region", COUNTY_ID, "--scenario", "s1",
-                  "--out", str(tmp_path / "out")],
-                 ["plan", "import", "--region", COUNTY_ID, "--scenario", "s1", str(env)]):
+    for argv in (
+        ["buildout", "--region", COUNTY_ID, "--scenario", "s1"],
+        ["report", "--region", COUNTY_ID, "--scenario", "s1", "--out", str(tmp_path / "out")],
+        ["plan", "import", "--region", COUNTY_ID, "--scenario", "s1", str(env)],
+    ):
         assert NOT_IN_PACK.format(region=COUNTY_ID) in _error(capsys, *argv)
 
 

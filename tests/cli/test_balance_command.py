@@ -12,13 +12,30 @@ import pytest
 from cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-BALANCE = ["balance", "--animals", "dairy_cow=5000", "--crop", "maize", "--yield-kg-per-mu",
-           "600", "--soil-class", "II", "--manure-share", "0.5"]
+BALANCE = [
+    "balance",
+    "--animals",
+    "dairy_cow=5000",
+    "--crop",
+    "maize",
+    "--yield-kg-per-mu",
+    "600",
+    "--soil-class",
+    "II",
+    "--manure-share",
+    "0.5",
+]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "siting", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "siting", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_balance_json_matches_hand_figures() -> None:
@@ -34,17 +51,41 @@ def test_balance_json_matches_hand_figures() -> None:
     assert data["land_required_mu_n"] == pytest.approx(pe * 7.0 / 12.42)  # 18,787
     assert data["land_required_mu_p"] == pytest.approx(pe * 1.2 / 1.35)  # 29,630
     assert data["binding_basis"] == "N"
-    assert {c["status"] for c in data["coefficients"]} <= {"corroborated", "recalled",
-                                                           "illustrative", "derived"}
+    assert {c["status"] for c in data["coefficients"]} <= {
+        "corroborated",
+        "recalled",
+        "illustrative",
+        "derived",
+    }
 
 
 def test_balance_several_species_sold_manure_and_options(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    status = main(["balance", "--animals", "beef_cattle=1000", "--animals", "sheep=2000",
-                   "--crop", "wheat", "--yield-kg-per-mu", "400", "--soil-class", "III",
-                   "--manure-sold-frac", "0.2", "--n-utilisation", "0.3", "--p-utilisation",
-                   "0.35", "--olsen-p-mg-per-kg", "41", "--json"])
+    status = main(
+        [
+            "balance",
+            "--animals",
+            "beef_cattle=1000",
+            "--animals",
+            "sheep=2000",
+            "--crop",
+            "wheat",
+            "--yield-kg-per-mu",
+            "400",
+            "--soil-class",
+            "III",
+            "--manure-sold-frac",
+            "0.2",
+            "--n-utilisation",
+            "0.3",
+            "--p-utilisation",
+            "0.35",
+            "--olsen-p-mg-per-kg",
+            "41",
+            "--json",
+        ]
+    )
     assert status == 0
     data = json.loads(capsys.readouterr().out)
     pe = 1000 * 100 / 30 + 2000 * 100 / 250  # 4,133.3 PE
@@ -62,8 +103,23 @@ def test_balance_routes_of_the_farm(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*BALANCE, "--route", "separation_compost_lagoon", "--json"]) == 0
     dairy = json.loads(capsys.readouterr().out)
     assert dairy["n_supply_kg_per_yr"] == pytest.approx(5000 * 100 / 15 * 11 * 126 / 204)
-    assert main(["balance", "--animals", "beef_cattle=300", "--crop", "maize",
-                 "--n-retention-frac", "0.5", "--p-retention-frac", "0.8", "--json"]) == 0
+    assert (
+        main(
+            [
+                "balance",
+                "--animals",
+                "beef_cattle=300",
+                "--crop",
+                "maize",
+                "--n-retention-frac",
+                "0.5",
+                "--p-retention-frac",
+                "0.8",
+                "--json",
+            ]
+        )
+        == 0
+    )
     beef = json.loads(capsys.readouterr().out)
     assert beef["n_supply_kg_per_yr"] == pytest.approx(300 * 100 / 30 * 11 * 0.5)
     statuses = {c["key"]: c["status"] for c in beef["coefficients"]}
@@ -86,19 +142,26 @@ def test_balance_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert "recalled" in out
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--animals", "dairy_cow"], "not SPECIES=HEAD"),
-    (["--animals", "dairy_cow=-5"], "head count of 'dairy_cow' is -5"),
-    (["--animals", "horse=5"], "unknown species 'horse'"),
-    (["--animals", "dairy_cow=5", "--manure-share", "1.5"], "not a fraction"),
-    (["--animals", "dairy_cow=5", "--crop", "rye"], "Unknown crop 'rye'"),
-    (["--animals", "dairy_cow=5", "--soil-class", "IV"], "invalid choice: 'IV'"),
-    (["--animals", "dairy_cow=5", "--animals", "dairy_cow=6"], "'dairy_cow' twice"),
-    (["--animals", "beef_cattle=5", "--route", "separation_compost_lagoon"],
-     "not measured for beef_cattle"),
-    (["--animals", "beef_cattle=5", "--n-retention-frac", "0.5"],
-     "give both --n-retention-frac and --p-retention-frac"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--animals", "dairy_cow"], "not SPECIES=HEAD"),
+        (["--animals", "dairy_cow=-5"], "head count of 'dairy_cow' is -5"),
+        (["--animals", "horse=5"], "unknown species 'horse'"),
+        (["--animals", "dairy_cow=5", "--manure-share", "1.5"], "not a fraction"),
+        (["--animals", "dairy_cow=5", "--crop", "rye"], "Unknown crop 'rye'"),
+        (["--animals", "dairy_cow=5", "--soil-class", "IV"], "invalid choice: 'IV'"),
+        (["--animals", "dairy_cow=5", "--animals", "dairy_cow=6"], "'dairy_cow' twice"),
+        (
+            ["--animals", "beef_cattle=5", "--route", "separation_compost_lagoon"],
+            "not measured for beef_cattle",
+        ),
+        (
+            ["--animals", "beef_cattle=5", "--n-retention-frac", "0.5"],
+            "give both --n-retention-frac and --p-retention-frac",
+        ),
+    ],
+)
 def test_bad_arguments_exit_2_with_one_line(
     args: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -114,8 +177,9 @@ def test_bad_arguments_exit_2_with_one_line(
 
 
 def test_bad_arguments_in_a_subprocess() -> None:
-    done = run_cli("balance", "--animals", "dairy_cow=5000", "--crop", "maize",
-                   "--manure-sold-frac", "2")
+    done = run_cli(
+        "balance", "--animals", "dairy_cow=5000", "--crop", "maize", "--manure-sold-frac", "2"
+    )
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1

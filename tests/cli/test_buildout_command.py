@@ -23,12 +23,29 @@ from layers.region import REGIONS_DIR, load_region
 from layers.scenario_files import demo_scenario_sites
 from store import PlanStore, SiteRecord
 
-COUNTIES = ("150102", "150103", "150104", "150105", "150121", "150122", "150123", "150124",
-            "150125")
-STAND_IN_PARCELS = pd.DataFrame({
-    "parcel_id": [f"p{a}" for a in COUNTIES], "adcode": list(COUNTIES),
-    "area_mu": 100_000.0, "crop": "maize", "yield_kg_per_mu": 600.0, "soil_n_class": "II",
-    "soil_p_class": "II", "manure_allowed": True})
+COUNTIES = (
+    "150102",
+    "150103",
+    "150104",
+    "150105",
+    "150121",
+    "150122",
+    "150123",
+    "150124",
+    "150125",
+)
+STAND_IN_PARCELS = pd.DataFrame(
+    {
+        "parcel_id": [f"p{a}" for a in COUNTIES],
+        "adcode": list(COUNTIES),
+        "area_mu": 100_000.0,
+        "crop": "maize",
+        "yield_kg_per_mu": 600.0,
+        "soil_n_class": "II",
+        "soil_p_class": "II",
+        "manure_allowed": True,
+    }
+)
 # Demo herd added by 2023: 15 ranches under construction + 5 of the 10 to site, 5,000 head each.
 DEMO_2023_HEAD = 15 * 5_000 + 5 * 5_000  # 100,000: the plan's 20 new large ranches
 # land grown per dairy head (herd structure x rations, 40% of the 羊草 as oat hay, 10% loss)
@@ -37,8 +54,9 @@ SILAGE_T = 1.1 * (0.50 * 8 + 0.10 * 6 + 0.13 * 2.75 + 0.27 * 1.9)
 
 @pytest.fixture
 def stand_in_parcels(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("planning.buildout_inputs.load_parcels",
-                        lambda region: STAND_IN_PARCELS.copy())
+    monkeypatch.setattr(
+        "planning.buildout_inputs.load_parcels", lambda region: STAND_IN_PARCELS.copy()
+    )
 
 
 def _run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
@@ -54,8 +72,9 @@ def _check(data: dict, adcode: str, year: int, check: str) -> dict:
 
 @pytest.mark.usefixtures("stand_in_parcels")
 def test_demo_json_per_county_and_year(capsys: pytest.CaptureFixture[str]) -> None:
-    data = _run_json(capsys, "--scenario", "demo", "--years", "2021,2023",
-                     "--forage-supply", "targets")
+    data = _run_json(
+        capsys, "--scenario", "demo", "--years", "2021,2023", "--forage-supply", "targets"
+    )
     assert data["years"] == [2021, 2023] and data["forage_supply"] == "targets"
     assert [e["adcode"] for e in data["counties"]] == [*COUNTIES, "150100"]
     first = data["counties"][0]["years"][0]["checks"][0]
@@ -73,9 +92,11 @@ def test_demo_json_per_county_and_year(capsys: pytest.CaptureFixture[str]) -> No
     n_per_mu = 600 / 100 * 2.3 * 0.45 * 0.5 / 0.25  # 12.42 kg N per 亩 of maize
     pe = (21_600 + 10_000) * 100 / 15 + 6_250 * 0.4 + 16_667 * 100 / 30 + 750_000 * 0.4
     assert index["value"] == pytest.approx(pe / (100_000 * n_per_mu / 7.0))
-    assert {c["key"] for c in data["coefficients"]} >= {"ration.lactating_cow.silage_corn",
-                                                        "livestock.lactating_cow",
-                                                        "ramp_frac.0"}
+    assert {c["key"] for c in data["coefficients"]} >= {
+        "ration.lactating_cow.silage_corn",
+        "livestock.lactating_cow",
+        "ramp_frac.0",
+    }
 
 
 @pytest.mark.usefixtures("stand_in_parcels")
@@ -92,17 +113,18 @@ def test_demo_text_lists_exceeded_limits(capsys: pytest.CaptureFixture[str]) -> 
 
 @pytest.mark.usefixtures("stand_in_parcels")
 def test_store_scenario_by_option_and_environment(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "plans.gpkg"
     store = PlanStore(path)
     store.create_scenario("two ranches", user="test")
     sites = demo_scenario_sites(load_region("hohhot")).head(2)  # 土左旗 PR 1 (2022), PR 2 (2024)
-    records = [SiteRecord(**{k: (v.item() if hasattr(v, "item") else v)
-                             for k, v in row.items()}) for row in sites.to_dict("records")]
+    records = [
+        SiteRecord(**{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()})
+        for row in sites.to_dict("records")
+    ]
     store.add_sites("two ranches", records, user="test")
-    data = _run_json(capsys, "--scenario", "two ranches", "--store", str(path), "--years",
-                     "2023")
+    data = _run_json(capsys, "--scenario", "two ranches", "--store", str(path), "--years", "2023")
     assert data["scenario"] == "two ranches"
     herd = _check(data, "150100", 2023, "dairy_cow_head")
     assert herd["value"] == 360_000 + 5_000  # PR 2 is stocked from 2024
@@ -111,35 +133,37 @@ def test_store_scenario_by_option_and_environment(
     assert _check(data, "150100", 2022, "dairy_cow_head")["value"] == 360_000 + 0.5 * 5_000
 
 
-def test_bad_arguments_exit_2_with_one_line(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_arguments_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["buildout", "--region", "hohhot", "--scenario", "demo", "--years", "soon"])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "'soon' is not a comma-separated list of years" in err
     missing = tmp_path / "none.gpkg"
-    assert main(["buildout", "--region", "hohhot", "--scenario", "x", "--store",
-                 str(missing)]) == 2
+    assert main(["buildout", "--region", "hohhot", "--scenario", "x", "--store", str(missing)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"No plan store at {missing}" in err
     assert not missing.exists()  # the store is never created by a read
 
 
-def test_unknown_store_scenario_exits_2(tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_store_scenario_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "plans.gpkg"
     PlanStore(path).create_scenario("real", user="test")
-    assert main(["buildout", "--region", "hohhot", "--scenario", "imagined", "--store",
-                 str(path)]) == 2
+    assert (
+        main(["buildout", "--region", "hohhot", "--scenario", "imagined", "--store", str(path)])
+        == 2
+    )
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No scenario 'imagined'" in err
 
 
-@pytest.mark.skipif(not load_region("hohhot").layer_path("absorption_parcels").is_file(),
-                    reason="generated parcels missing: run make data")
-def test_demo_with_the_ledger_on_the_generated_parcels(
-        capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.skipif(
+    not load_region("hohhot").layer_path("absorption_parcels").is_file(),
+    reason="generated parcels missing: run make data",
+)
+def test_demo_with_the_ledger_on_the_generated_parcels(capsys: pytest.CaptureFixture[str]) -> None:
     data = _run_json(capsys, "--scenario", "demo", "--years", "2023", "--allocate")
     unmet = _check(data, "150100", 2023, "manure_unmet_need")
     assert unmet["limit"] == 0 and unmet["value"] >= 0
@@ -154,8 +178,11 @@ def test_demo_with_the_ledger_on_the_generated_parcels(
 def _pack_with_plan(tmp_path: Path, plan: str) -> Path:
     """Copy the Hohhot pack (without its generated layers) with ``plan`` as its [plan] table."""
     pack = tmp_path / "hohhot"
-    shutil.copytree(REGIONS_DIR / "hohhot", pack, ignore=shutil.ignore_patterns(
-        "absorption_parcels.gpkg", "constraints.gpkg", "dem_30m.tif"))
+    shutil.copytree(
+        REGIONS_DIR / "hohhot",
+        pack,
+        ignore=shutil.ignore_patterns("absorption_parcels.gpkg", "constraints.gpkg", "dem_30m.tif"),
+    )
     manifest = pack / "manifest.toml"
     text = manifest.read_text(encoding="utf-8")
     start = text.index("[plan]")
@@ -165,12 +192,16 @@ def _pack_with_plan(tmp_path: Path, plan: str) -> Path:
 
 
 @pytest.mark.usefixtures("stand_in_parcels")
-def test_years_come_from_the_region_manifest(tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
-    pack = _pack_with_plan(tmp_path, "[plan]\nyears = [2021, 2024, 2030]\nbase_year = 2021\n"
-                                     "target_year = 2024\nhorizon_year = 2030\n"
-                                     "water_baseline_year = 2021\n"
-                                     "receiving_crop = \"silage_corn\"\n")
+def test_years_come_from_the_region_manifest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pack = _pack_with_plan(
+        tmp_path,
+        "[plan]\nyears = [2021, 2024, 2030]\nbase_year = 2021\n"
+        "target_year = 2024\nhorizon_year = 2030\n"
+        "water_baseline_year = 2021\n"
+        'receiving_crop = "silage_corn"\n',
+    )
     assert load_region(pack).plan.years == (2021, 2024, 2030)
     assert main(["buildout", "--region", str(pack), "--scenario", "demo", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -184,10 +215,14 @@ def test_years_come_from_the_region_manifest(tmp_path: Path,
 
 @pytest.mark.usefixtures("stand_in_parcels")
 def test_base_year_of_the_manifest_picks_the_herd_baseline(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pack = _pack_with_plan(tmp_path, "[plan]\nyears = [2020, 2023]\nbase_year = 2020\n"
-                                     "target_year = 2023\nhorizon_year = 2023\n"
-                                     "water_baseline_year = 2021\n"
-                                     "receiving_crop = \"silage_corn\"\n")
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pack = _pack_with_plan(
+        tmp_path,
+        "[plan]\nyears = [2020, 2023]\nbase_year = 2020\n"
+        "target_year = 2023\nhorizon_year = 2023\n"
+        "water_baseline_year = 2021\n"
+        'receiving_crop = "silage_corn"\n',
+    )
     assert main(["buildout", "--region", str(pack), "--scenario", "demo", "--json"]) == 2
     assert "no rows for year 2020 (years: 2021)" in capsys.readouterr().err

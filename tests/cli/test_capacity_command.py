@@ -15,18 +15,25 @@ import pytest
 
 from cli import main
 
-PARCELS = pd.DataFrame({
-    "parcel_id": ["p1", "p2", "p3"],
-    "adcode": ["150121", "150121", "150122"],
-    "area_mu": [10_000.0, 5_000.0, 20_000.0],
-    "crop": ["maize", "maize", "silage_corn"],
-    "yield_kg_per_mu": [600.0, 600.0, 3000.0],
-    "soil_n_class": ["II", "II", "II"],
-    "soil_p_class": ["II", "II", "II"],
-    "manure_allowed": [True, False, True],
-})
-HERD = pd.DataFrame({"adcode": ["150121", "150122"], "name_zh": ["土默特左旗", "托克托县"],
-                     "dairy_cow_head": [3000, 100]})
+PARCELS = pd.DataFrame(
+    {
+        "parcel_id": ["p1", "p2", "p3"],
+        "adcode": ["150121", "150121", "150122"],
+        "area_mu": [10_000.0, 5_000.0, 20_000.0],
+        "crop": ["maize", "maize", "silage_corn"],
+        "yield_kg_per_mu": [600.0, 600.0, 3000.0],
+        "soil_n_class": ["II", "II", "II"],
+        "soil_p_class": ["II", "II", "II"],
+        "manure_allowed": [True, False, True],
+    }
+)
+HERD = pd.DataFrame(
+    {
+        "adcode": ["150121", "150122"],
+        "name_zh": ["土默特左旗", "托克托县"],
+        "dairy_cow_head": [3000, 100],
+    }
+)
 
 
 @pytest.fixture
@@ -61,8 +68,10 @@ def test_capacity_json_by_hand(capsys: pytest.CaptureFixture[str]) -> None:
     assert first["grade_p"] == "V"
     silage_n = 20_000 * 3000 / 100 * 0.36 * 0.45 * 0.5 / 0.25  # 194,400 kg N
     assert second["capacity_pe_n"] == pytest.approx(silage_n / 7.0)
-    assert any(c["key"] == "crop.silage_corn.n_kg_per_100kg" and c["status"] == "derived"
-               for c in data["coefficients"])
+    assert any(
+        c["key"] == "crop.silage_corn.n_kg_per_100kg" and c["status"] == "derived"
+        for c in data["coefficients"]
+    )
 
 
 @pytest.mark.usefixtures("stand_in_loaders")
@@ -82,8 +91,9 @@ def test_capacity_unknown_region(capsys: pytest.CaptureFixture[str]) -> None:
     assert err.count("\n") == 1
 
 
-def test_capacity_without_a_herd_loader(monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_capacity_without_a_herd_loader(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     parcels = types.ModuleType("layers.parcels")
     parcels.load_parcels = lambda region: PARCELS.copy()  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "layers.parcels", parcels)
@@ -93,13 +103,15 @@ def test_capacity_without_a_herd_loader(monkeypatch: pytest.MonkeyPatch,
 
 
 @pytest.mark.usefixtures("stand_in_loaders")
-def test_capacity_uses_the_herd_loaders_column_map(monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_capacity_uses_the_herd_loaders_column_map(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     herd = sys.modules["layers.herd"]
     table = HERD.assign(goat_head=[1000, 0])
     monkeypatch.setattr(herd, "load_herd_baseline", lambda region: table, raising=False)
-    monkeypatch.setattr(herd, "HERD_COLUMNS", {"dairy_cow_head": "dairy_cow",
-                                               "goat_head": "goat"}, raising=False)
+    monkeypatch.setattr(
+        herd, "HERD_COLUMNS", {"dairy_cow_head": "dairy_cow", "goat_head": "goat"}, raising=False
+    )
     assert main(["capacity", "--region", "hohhot", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)["counties"][0]
     assert first["present_pe"] == pytest.approx(3000 * 100 / 15 + 1000 * 100 / 250)

@@ -18,22 +18,45 @@ import geopandas as gpd
 
 ROOT = Path(__file__).resolve().parents[2]
 # Two farms in 土默特左旗 (lon/lat, WGS84): a drawn outline and a point with a footprint.
-SITES = {"type": "FeatureCollection", "features": [
-    {"type": "Feature", "properties": {"name": "甲", "status": "existing",
-                                       "dairy_cow_head": 3000},
-     "geometry": {"type": "Polygon", "coordinates": [[
-         [111.30, 40.70], [111.31, 40.70], [111.31, 40.707], [111.30, 40.707],
-         [111.30, 40.70]]]}},
-    {"type": "Feature", "properties": {"name": "乙", "dairy_cow_head": 5000,
-                                       "footprint_mu": 400},
-     "geometry": {"type": "Point", "coordinates": [111.35, 40.72]}},
-]}
+SITES = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "甲", "status": "existing", "dairy_cow_head": 3000},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [111.30, 40.70],
+                        [111.31, 40.70],
+                        [111.31, 40.707],
+                        [111.30, 40.707],
+                        [111.30, 40.70],
+                    ]
+                ],
+            },
+        },
+        {
+            "type": "Feature",
+            "properties": {"name": "乙", "dairy_cow_head": 5000, "footprint_mu": 400},
+            "geometry": {"type": "Point", "coordinates": [111.35, 40.72]},
+        },
+    ],
+}
 
 
 def _plan(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FORAGE_SITING_STORE": str(store)}
-    return subprocess.run([sys.executable, "-m", "siting", "plan", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "siting", "plan", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_create_import_allocate_export_round_trip(tmp_path: Path) -> None:
@@ -49,8 +72,9 @@ def test_create_import_allocate_export_round_trip(tmp_path: Path) -> None:
     farms = {f["name"]: f for f in json.loads(allocated.stdout)["farms"]}
     assert farms["甲"]["n_need_kg_per_yr"] == pytest.approx(3000 * 100 / 15 * 7.0, rel=1e-12)
     out = tmp_path / "plan.gpkg"
-    exported = _plan("export", "--scenario", "S", "--format", "gpkg", "--out", str(out),
-                     store=store)
+    exported = _plan(
+        "export", "--scenario", "S", "--format", "gpkg", "--out", str(out), store=store
+    )
     assert exported.returncode == 0, exported.stderr
     results = gpd.read_file(out, layer="site_results").set_index("name")
     allocations = gpd.read_file(out, layer="allocations")
@@ -87,14 +111,18 @@ def one_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-@pytest.mark.parametrize(("args", "code", "text"), [
-    (("allocate",), 2, "--scenario"),
-    (("export", "--scenario", "S", "--format", "pdf", "--out", "x.pdf"), 2, "invalid choice"),
-    (("allocate", "--scenario", "nope"), 2, "No scenario 'nope'"),
-    (("import", "missing.geojson", "--scenario", "S"), 1, "does not exist"),
-])
-def test_errors_are_one_line(one_scenario: Path, args: tuple[str, ...], code: int,
-                             text: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [
+        (("allocate",), 2, "--scenario"),
+        (("export", "--scenario", "S", "--format", "pdf", "--out", "x.pdf"), 2, "invalid choice"),
+        (("allocate", "--scenario", "nope"), 2, "No scenario 'nope'"),
+        (("import", "missing.geojson", "--scenario", "S"), 1, "does not exist"),
+    ],
+)
+def test_errors_are_one_line(
+    one_scenario: Path, args: tuple[str, ...], code: int, text: str
+) -> None:
     result = _plan(*args, store=one_scenario)
     assert result.returncode == code
     assert text in result.stderr and len(result.stderr.strip().splitlines()) == 1
@@ -102,7 +130,6 @@ def test_errors_are_one_line(one_scenario: Path, args: tuple[str, ...], code: in
 
 def test_store_option_wins_over_the_environment(tmp_path: Path) -> None:
     other = tmp_path / "other.gpkg"
-    result = _plan("create", "--scenario", "X", "--store", str(other),
-                   store=tmp_path / "env.gpkg")
+    result = _plan("create", "--scenario", "X", "--store", str(other), store=tmp_path / "env.gpkg")
     assert result.returncode == 0 and other.is_file()
     assert not (tmp_path / "env.gpkg").exists()

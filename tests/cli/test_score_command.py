@@ -32,8 +32,11 @@ def region_arg(tmp_path_factory: pytest.TempPathFactory) -> str:
     if all((REGIONS_DIR / "hohhot" / name).is_file() for name in GENERATED):
         return "hohhot"
     pack = tmp_path_factory.mktemp("pack") / "hohhot"
-    shutil.copytree(REGIONS_DIR / "hohhot", pack,
-                    ignore=shutil.ignore_patterns(*GENERATED, "absorption_parcels.gpkg"))
+    shutil.copytree(
+        REGIONS_DIR / "hohhot",
+        pack,
+        ignore=shutil.ignore_patterns(*GENERATED, "absorption_parcels.gpkg"),
+    )
     build_region(load_region(pack), generated_only=True, only=["constraints", "parcels"])
     return str(pack)
 
@@ -42,7 +45,12 @@ def region_arg(tmp_path_factory: pytest.TempPathFactory) -> str:
 def demo_result(region_arg: str) -> dict:
     completed = subprocess.run(
         [sys.executable, "-m", "siting", "score", str(DEMO), "--region", region_arg, "--json"],
-        cwd=ROOT, capture_output=True, text=True, check=False, timeout=300)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
 
@@ -55,8 +63,10 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 
 def test_demo_candidates_score_with_reasons(demo_result: dict) -> None:
     sites = {s["site_id"]: s for s in demo_result["sites"]}
-    expected = {f["properties"]["site_id"]: f["properties"]["expected"]
-                for f in json.loads(DEMO.read_text(encoding="utf-8"))["features"]}
+    expected = {
+        f["properties"]["site_id"]: f["properties"]["expected"]
+        for f in json.loads(DEMO.read_text(encoding="utf-8"))["features"]
+    }
     assert set(sites) == set(expected) and len(sites) == 15
     for site_id, outcome in expected.items():
         site = sites[site_id]
@@ -71,16 +81,30 @@ def test_demo_candidates_score_with_reasons(demo_result: dict) -> None:
             assert not site["passed"] and site["score"] is None and site["rank"] is None
             assert site["rank_range"] is None
             for gate in site["failed_gates"]:
-                assert {"rule", "measured_value", "limit", "unit", "source", "status",
-                        "message"} <= set(gate)
+                assert {
+                    "rule",
+                    "measured_value",
+                    "limit",
+                    "unit",
+                    "source",
+                    "status",
+                    "message",
+                } <= set(gate)
                 assert gate["measured_value"] is not None and gate["source"]
 
 
 def test_demo_shows_every_kind_of_outcome(demo_result: dict) -> None:
     failed = {g["rule"] for s in demo_result["sites"] for g in s["failed_gates"]}
-    assert {"no_farming_zone_inside", "no_farming_zone_setback", "basic_farmland_overlap",
-            "eco_redline_inside", "surface_water_setback", "slope_limit",
-            "settlement_setback", "main_road_setback"} <= failed
+    assert {
+        "no_farming_zone_inside",
+        "no_farming_zone_setback",
+        "basic_farmland_overlap",
+        "eco_redline_inside",
+        "surface_water_setback",
+        "slope_limit",
+        "settlement_setback",
+        "main_road_setback",
+    } <= failed
     passing = [s for s in demo_result["sites"] if s["passed"]]
     assert len(passing) == 7
     assert len({round(s["score"], 6) for s in passing}) >= 5  # different scores
@@ -125,15 +149,19 @@ def _demo_geometry(k: int) -> object:
     return gpd.read_file(DEMO).geometry.iloc[k]
 
 
-def test_mixed_file_scores_good_and_lists_bad(region_arg: str, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
-    rows = [{"site_id": "good-1", "dairy_cow_head": 5000, "geometry": _demo_geometry(9)},
-            {"site_id": "bad-herd", "dairy_cow_head": "many", "geometry": _demo_geometry(10)},
-            {"site_id": "bad-geom", "dairy_cow_head": 5000, "geometry": Point(111.3, 40.4)},
-            {"site_id": "good-2", "dairy_cow_head": 3000, "geometry": _demo_geometry(12)}]
+def test_mixed_file_scores_good_and_lists_bad(
+    region_arg: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {"site_id": "good-1", "dairy_cow_head": 5000, "geometry": _demo_geometry(9)},
+        {"site_id": "bad-herd", "dairy_cow_head": "many", "geometry": _demo_geometry(10)},
+        {"site_id": "bad-geom", "dairy_cow_head": 5000, "geometry": Point(111.3, 40.4)},
+        {"site_id": "good-2", "dairy_cow_head": 3000, "geometry": _demo_geometry(12)},
+    ]
     path = _write_geojson(tmp_path / "mixed.geojson", rows)
-    code, out, err = _run(["score", str(path), "--region", region_arg, "--json",
-                           "--no-parcels"], capsys)
+    code, out, err = _run(
+        ["score", str(path), "--region", region_arg, "--json", "--no-parcels"], capsys
+    )
     assert code == 0, err
     data = json.loads(out)
     assert [s["site_id"] for s in data["sites"]] == ["good-1", "good-2"]
@@ -144,36 +172,67 @@ def test_mixed_file_scores_good_and_lists_bad(region_arg: str, tmp_path: Path,
     assert "polygon" in bad[3]["reason"].lower()
 
 
-def test_herd_option_and_projected_input(region_arg: str, tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_herd_option_and_projected_input(
+    region_arg: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = gpd.GeoSeries([_demo_geometry(8)], crs="EPSG:4326").to_crs("EPSG:4546").iloc[0]
-    path = _write_geojson(tmp_path / "projected.geojson", [{"geometry": site}],
-                          crs="EPSG:4546")
-    code, out, err = _run(["score", str(path), "--region", region_arg, "--json",
-                           "--dairy-cow-head", "7000", "--no-parcels"], capsys)
+    path = _write_geojson(tmp_path / "projected.geojson", [{"geometry": site}], crs="EPSG:4546")
+    code, out, err = _run(
+        [
+            "score",
+            str(path),
+            "--region",
+            region_arg,
+            "--json",
+            "--dairy-cow-head",
+            "7000",
+            "--no-parcels",
+        ],
+        capsys,
+    )
     assert code == 0, err
     (result,) = json.loads(out)["sites"]
     assert result["site_id"] == "site-1" and result["dairy_cow_head"] == 7000
     assert result["name"] is None
 
 
-def test_old_herd_option_name_is_accepted(region_arg: str, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_old_herd_option_name_is_accepted(
+    region_arg: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _write_geojson(tmp_path / "one.geojson", [{"geometry": _demo_geometry(8)}])
-    code, out, err = _run(["score", str(path), "--region", region_arg, "--json",
-                           "--herd-dairy-cows", "6500", "--no-parcels"], capsys)  # vocab: old name
+    code, out, err = _run(
+        [
+            "score",
+            str(path),
+            "--region",
+            region_arg,
+            "--json",
+            "--herd-dairy-cows",
+            "6500",
+            "--no-parcels",
+        ],
+        capsys,
+    )  # vocab: old name
     assert code == 0, err
     assert json.loads(out)["sites"][0]["dairy_cow_head"] == 6500
 
 
-@pytest.mark.parametrize(("content", "name", "match"), [
-    ("this is not json", "broken.geojson", "broken.geojson"),
-    (None, "no_herd.geojson", "dairy_cow_head"),
-    ("", "table.txt", "table.txt"),
-])
-def test_bad_files_exit_2_with_one_line(region_arg: str, tmp_path: Path, content: str | None,
-                                        name: str, match: str,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("content", "name", "match"),
+    [
+        ("this is not json", "broken.geojson", "broken.geojson"),
+        (None, "no_herd.geojson", "dairy_cow_head"),
+        ("", "table.txt", "table.txt"),
+    ],
+)
+def test_bad_files_exit_2_with_one_line(
+    region_arg: str,
+    tmp_path: Path,
+    content: str | None,
+    name: str,
+    match: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     path = tmp_path / name
     if content is None:
         _write_geojson(path, [{"site_id": "x", "geometry": box(111.3, 40.4, 111.31, 40.41)}])
@@ -184,27 +243,32 @@ def test_bad_files_exit_2_with_one_line(region_arg: str, tmp_path: Path, content
     assert err.count("\n") == 1 and match in err and err.startswith("python -m siting score")
 
 
-def test_no_usable_feature_exits_2(region_arg: str, tmp_path: Path,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
-    path = _write_geojson(tmp_path / "zero.geojson", [
-        {"dairy_cow_head": 0, "geometry": _demo_geometry(9)}])
+def test_no_usable_feature_exits_2(
+    region_arg: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write_geojson(
+        tmp_path / "zero.geojson", [{"dairy_cow_head": 0, "geometry": _demo_geometry(9)}]
+    )
     code, _, err = _run(["score", str(path), "--region", region_arg], capsys)
     assert code == 2 and "no usable site" in err and "got 0" in err
 
 
 def test_bad_option_values_exit_2(region_arg: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(["score", str(DEMO), "--region", region_arg, "--limit", "nope=3",
-                         "--no-parcels"], capsys)
+    code, _, err = _run(
+        ["score", str(DEMO), "--region", region_arg, "--limit", "nope=3", "--no-parcels"], capsys
+    )
     assert code == 2 and "unknown rule keys ['nope']" in err
     with pytest.raises(SystemExit) as exc:
         main(["score", str(DEMO), "--weight", "slope_mean_deg"])
     assert exc.value.code == 2
 
 
-def test_water_criterion_can_be_left_out(region_arg: str,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(["score", str(DEMO), "--region", region_arg, "--json",
-                           "--no-parcels", "--no-water"], capsys)
+def test_water_criterion_can_be_left_out(
+    region_arg: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(
+        ["score", str(DEMO), "--region", region_arg, "--json", "--no-parcels", "--no-water"], capsys
+    )
     assert code == 0, err
     site = next(s for s in json.loads(out)["sites"] if s["passed"])
     criteria = {c["key"]: c for c in site["criteria"]}
@@ -214,11 +278,21 @@ def test_water_criterion_can_be_left_out(region_arg: str,
     assert "water caps" in criteria["water_headroom"]["reason_unavailable"]
 
 
-def test_text_output_and_user_limit(region_arg: str,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(["score", str(DEMO), "--region", region_arg, "--no-parcels",
-                           "--limit", "no_farming_zone_setback=450", "--weights", "ahp"],
-                          capsys)
+def test_text_output_and_user_limit(region_arg: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(
+        [
+            "score",
+            str(DEMO),
+            "--region",
+            region_arg,
+            "--no-parcels",
+            "--limit",
+            "no_farming_zone_setback=450",
+            "--weights",
+            "ahp",
+        ],
+        capsys,
+    )
     assert code == 0, err
     demo_02 = next(line for line in out.splitlines() if line.startswith("DEMO-02"))
     assert " yes " in demo_02  # 480 m passes a 450 m setback
@@ -230,22 +304,24 @@ NAMES = {"P1": "P1-tumochuan-plain", "P2": "P2-togtoh-north", "site-3": "P3-tume
 
 
 def test_file_ids_and_names_survive_in_json_and_table(
-        region_arg: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(["score", str(NAMED_SITES), "--region", region_arg, "--json",
-                           "--no-parcels"], capsys)
+    region_arg: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(
+        ["score", str(NAMED_SITES), "--region", region_arg, "--json", "--no-parcels"], capsys
+    )
     assert code == 0, err
     sites = json.loads(out)["sites"]
     assert {s["site_id"]: s["name"] for s in sites} == NAMES
     assert [s["dairy_cow_head"] for s in sites] == [5000, 3000, 4000]
-    code, out, err = _run(["score", str(NAMED_SITES), "--region", region_arg,
-                           "--no-parcels"], capsys)
+    code, out, err = _run(
+        ["score", str(NAMED_SITES), "--region", region_arg, "--no-parcels"], capsys
+    )
     assert code == 0, err
     rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[2:5]}
     assert rows == NAMES
 
 
-def test_help_lists_the_recognised_id_and_name_columns(
-        capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_lists_the_recognised_id_and_name_columns(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["score", "--help"])
     text = " ".join(capsys.readouterr().out.split())

@@ -26,9 +26,11 @@ NAMES = ["P1-tumochuan-plain", "P2-togtoh-north", "P3-tumed-west"]
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store whose scenario "N" holds the named sites, allocated."""
     path = tmp_path_factory.mktemp("names") / "plans.gpkg"
-    for args in (["create", "--scenario", "N"],
-                 ["import", str(NAMED_SITES), "--scenario", "N"],
-                 ["allocate", "--scenario", "N"]):
+    for args in (
+        ["create", "--scenario", "N"],
+        ["import", str(NAMED_SITES), "--scenario", "N"],
+        ["allocate", "--scenario", "N"],
+    ):
         assert main(["plan", *args, "--store", str(path)]) == 0
     return path
 
@@ -37,8 +39,7 @@ def test_import_keeps_the_names(store: Path) -> None:
     assert sorted(PlanStore(store).sites("N")["name"]) == NAMES
 
 
-def test_allocate_reports_farms_by_name(store: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_allocate_reports_farms_by_name(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["plan", "allocate", "--scenario", "N", "--json", "--store", str(store)]) == 0
     farms = json.loads(capsys.readouterr().out)["farms"]
@@ -55,31 +56,85 @@ def _exported_names(path: Path, fmt: str) -> list[str]:
     return sorted(sites["Name" if fmt == "kml" else "name"])
 
 
-@pytest.mark.parametrize(("fmt", "suffix"), [
-    ("gpkg", ".gpkg"), ("geojson", ".geojson"), ("kml", ".kml"), ("shp_zip", ".zip"),
-    ("xlsx", ".xlsx")])
-def test_every_export_carries_the_names(store: Path, tmp_path: Path, fmt: str,
-                                        suffix: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "suffix"),
+    [
+        ("gpkg", ".gpkg"),
+        ("geojson", ".geojson"),
+        ("kml", ".kml"),
+        ("shp_zip", ".zip"),
+        ("xlsx", ".xlsx"),
+    ],
+)
+def test_every_export_carries_the_names(store: Path, tmp_path: Path, fmt: str, suffix: str) -> None:
     out = tmp_path / f"plan{suffix}"
-    assert main(["plan", "export", "--scenario", "N", "--format", fmt, "--out", str(out),
-                 "--store", str(store)]) == 0
+    assert (
+        main(
+            [
+                "plan",
+                "export",
+                "--scenario",
+                "N",
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+                "--store",
+                str(store),
+            ]
+        )
+        == 0
+    )
     assert _exported_names(out, fmt) == NAMES
 
 
 def test_gpkg_results_name_each_site(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan.gpkg"
-    assert main(["plan", "export", "--scenario", "N", "--format", "gpkg", "--out", str(out),
-                 "--store", str(store)]) == 0
+    assert (
+        main(
+            [
+                "plan",
+                "export",
+                "--scenario",
+                "N",
+                "--format",
+                "gpkg",
+                "--out",
+                str(out),
+                "--store",
+                str(store),
+            ]
+        )
+        == 0
+    )
     assert sorted(gpd.read_file(out, layer="site_results")["name"]) == NAMES
 
 
 def test_report_shows_names_in_html_and_reviews(store: Path, tmp_path: Path) -> None:
     plan_store = PlanStore(store)
     sites = plan_store.sites("N").set_index("name")
-    plan_store.record_review(sites.loc["P2-togtoh-north", "site_id"], "reject",
-                             "too close to the river", reviewer="tester")
-    assert main(["report", "--region", "hohhot", "--scenario", "N", "--store", str(store),
-                 "--out", str(tmp_path)]) == 0
+    plan_store.record_review(
+        sites.loc["P2-togtoh-north", "site_id"],
+        "reject",
+        "too close to the river",
+        reviewer="tester",
+    )
+    assert (
+        main(
+            [
+                "report",
+                "--region",
+                "hohhot",
+                "--scenario",
+                "N",
+                "--store",
+                str(store),
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     html = (tmp_path / "report_150100.html").read_text(encoding="utf-8")
     assert all(name in html for name in NAMES)
     workbook = pd.read_excel(tmp_path / "report_150100.xlsx", sheet_name=None)

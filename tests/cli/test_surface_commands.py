@@ -26,9 +26,13 @@ def _surface(path: Path, score: np.ndarray) -> Path:
     grid = Grid("EPSG:4546", CELL_M, LEFT_M, TOP_M, score.shape[1], score.shape[0])
     codes = np.where(np.isfinite(score), 0.0, 3.0)
     window = GridWindow(0, 0, grid.height, grid.width)
-    write_cog(path, grid, iter([(window, (codes, score))]),
-              descriptions=("gate_code", "score"),
-              tags={"footprint_side_m": str(SIDE_M), "dairy_cow_head": "2000"})
+    write_cog(
+        path,
+        grid,
+        iter([(window, (codes, score))]),
+        descriptions=("gate_code", "score"),
+        tags={"footprint_side_m": str(SIDE_M), "dairy_cow_head": "2000"},
+    )
     return path
 
 
@@ -39,11 +43,23 @@ def surface(tmp_path: Path) -> Path:
     return _surface(tmp_path / "surface.tif", score)
 
 
-def test_locate_writes_candidates_apart(surface: Path, tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_locate_writes_candidates_apart(
+    surface: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "candidates.geojson"
-    rc = main(["locate", "--surface", str(surface), "--count", "3",
-               "--min-distance-km", "0.2", "--out", str(out)])
+    rc = main(
+        [
+            "locate",
+            "--surface",
+            str(surface),
+            "--count",
+            "3",
+            "--min-distance-km",
+            "0.2",
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0, capsys.readouterr().err
     candidates = gpd.read_file(out)
     assert candidates.crs.to_epsg() == 4326
@@ -59,26 +75,57 @@ def test_locate_writes_candidates_apart(surface: Path, tmp_path: Path,
     assert "2 candidates" in capsys.readouterr().out
 
 
-def test_locate_refuses_a_raster_that_is_not_a_surface(tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_locate_refuses_a_raster_that_is_not_a_surface(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     grid = Grid("EPSG:4546", CELL_M, LEFT_M, TOP_M, 4, 4)
     path = tmp_path / "dem.tif"
-    write_cog(path, grid, iter([(GridWindow(0, 0, 4, 4), (np.zeros((4, 4)),))]),
-              descriptions=("elevation",), tags={})
+    write_cog(
+        path,
+        grid,
+        iter([(GridWindow(0, 0, 4, 4), (np.zeros((4, 4)),))]),
+        descriptions=("elevation",),
+        tags={},
+    )
     rc = main(["locate", "--surface", str(path), "--out", str(tmp_path / "c.gpkg")])
     assert rc == 2
     assert "has no band 'score'" in capsys.readouterr().err
 
 
-def test_optimise_chooses_among_located_candidates(surface: Path, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_optimise_chooses_among_located_candidates(
+    surface: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     candidates = tmp_path / "candidates.gpkg"
-    assert main(["locate", "--surface", str(surface), "--count", "3",
-                 "--min-distance-km", "0.2", "--out", str(candidates)]) == 0
+    assert (
+        main(
+            [
+                "locate",
+                "--surface",
+                str(surface),
+                "--count",
+                "3",
+                "--min-distance-km",
+                "0.2",
+                "--out",
+                str(candidates),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     chosen = tmp_path / "chosen.gpkg"
-    rc = main(["optimise", "--candidates", str(candidates), "--counties", "150121:1",
-               "--out", str(chosen), "--json"])
+    rc = main(
+        [
+            "optimise",
+            "--candidates",
+            str(candidates),
+            "--counties",
+            "150121:1",
+            "--out",
+            str(chosen),
+            "--json",
+        ]
+    )
     assert rc == 0, capsys.readouterr().err
     data = json.loads(capsys.readouterr().out)
     passing = [c["site_id"] for c in data["chosen"]]

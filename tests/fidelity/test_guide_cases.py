@@ -33,8 +33,12 @@ N_UTIL_HIGH, P_UTIL_HIGH = 0.30, 0.35
 
 def _params(n_util: float, p_util: float) -> RegionParams:
     base = load_region_params(None)
-    nutrients = dataclasses.replace(base.nutrients, manure_share_frac=MANURE_SHARE,
-                                    n_utilisation_frac=n_util, p_utilisation_frac=p_util)
+    nutrients = dataclasses.replace(
+        base.nutrients,
+        manure_share_frac=MANURE_SHARE,
+        n_utilisation_frac=n_util,
+        p_utilisation_frac=p_util,
+    )
     return dataclasses.replace(base, nutrients=nutrients)
 
 
@@ -42,17 +46,22 @@ def _demand_per_mu(yield_kg: float, uptake_per_100kg: float, util: float) -> flo
     return yield_kg / 100 * uptake_per_100kg * FERT_SHARE_II * MANURE_SHARE / util
 
 
-@pytest.mark.parametrize(("n_util", "p_util", "land_n", "land_p"), [
-    (N_UTIL_LOW, P_UTIL_LOW, 18_787, 29_630),
-    (N_UTIL_HIGH, P_UTIL_HIGH, 22_544, 34_568),
-])
-def test_5000_dairy_cows_on_maize(n_util: float, p_util: float, land_n: float,
-                                  land_p: float) -> None:
+@pytest.mark.parametrize(
+    ("n_util", "p_util", "land_n", "land_p"),
+    [
+        (N_UTIL_LOW, P_UTIL_LOW, 18_787, 29_630),
+        (N_UTIL_HIGH, P_UTIL_HIGH, 22_544, 34_568),
+    ],
+)
+def test_5000_dairy_cows_on_maize(
+    n_util: float, p_util: float, land_n: float, land_p: float
+) -> None:
     pe = 5000 * 100 / 15
     n_demand = _demand_per_mu(600, 2.3, n_util)
     p_demand = _demand_per_mu(600, 0.3, p_util)
-    land = crop_receiving_land(_params(n_util, p_util), "maize", yield_kg_per_mu=600,
-                               soil_class="II")
+    land = crop_receiving_land(
+        _params(n_util, p_util), "maize", yield_kg_per_mu=600, soil_class="II"
+    )
     needs = herd_needs(Herd.dairy(5000), land, _params(n_util, p_util))
     assert needs.supply.pig_equivalents.total_pe == pytest.approx(pe)
     assert round(pe) == 33_333
@@ -70,7 +79,8 @@ def test_30000_sheep_on_alfalfa(n_util: float, land_n: float) -> None:
     needs = herd_needs(Herd.from_species({"sheep": 30_000}), land, params)
     assert needs.supply.pig_equivalents.total_pe == pytest.approx(12_000)
     assert needs.absorption_land_n_mu == pytest.approx(
-        pe * N_PER_PE_KG / _demand_per_mu(600, 0.2, n_util))
+        pe * N_PER_PE_KG / _demand_per_mu(600, 0.2, n_util)
+    )
     assert round(needs.absorption_land_n_mu) == land_n
 
 
@@ -82,7 +92,8 @@ def test_200_cows_on_oats(n_util: float, land_n: float) -> None:
     needs = herd_needs(Herd.dairy(200), land, params)
     assert round(needs.supply.pig_equivalents.total_pe) == 1_333
     assert needs.absorption_land_n_mu == pytest.approx(
-        pe * N_PER_PE_KG / _demand_per_mu(500, 2.5, n_util))
+        pe * N_PER_PE_KG / _demand_per_mu(500, 2.5, n_util)
+    )
     assert round(needs.absorption_land_n_mu, 1) == land_n
 
 
@@ -102,23 +113,58 @@ def test_renhuai_supply_and_grades() -> None:
 
 def test_balance_json_both_ends(capsys: pytest.CaptureFixture[str]) -> None:
     """``balance --json`` at the high ends of the utilisation ranges (5,000 cows, maize)."""
-    status = main(["balance", "--animals", "dairy_cow=5000", "--crop", "maize",
-                   "--yield-kg-per-mu", "600", "--soil-class", "II", "--manure-share", "0.5",
-                   "--n-utilisation", "0.30", "--p-utilisation", "0.35", "--json"])
+    status = main(
+        [
+            "balance",
+            "--animals",
+            "dairy_cow=5000",
+            "--crop",
+            "maize",
+            "--yield-kg-per-mu",
+            "600",
+            "--soil-class",
+            "II",
+            "--manure-share",
+            "0.5",
+            "--n-utilisation",
+            "0.30",
+            "--p-utilisation",
+            "0.35",
+            "--json",
+        ]
+    )
     assert status == 0
     data = json.loads(capsys.readouterr().out)
     pe = 5000 * 100 / 15
     assert data["land_required_mu_n"] == pytest.approx(
-        pe * N_PER_PE_KG / _demand_per_mu(600, 2.3, N_UTIL_HIGH))
+        pe * N_PER_PE_KG / _demand_per_mu(600, 2.3, N_UTIL_HIGH)
+    )
     assert data["land_required_mu_p"] == pytest.approx(
-        pe * P_PER_PE_KG / _demand_per_mu(600, 0.3, P_UTIL_HIGH))
+        pe * P_PER_PE_KG / _demand_per_mu(600, 0.3, P_UTIL_HIGH)
+    )
 
 
 def test_balance_json_carries_the_range(capsys: pytest.CaptureFixture[str]) -> None:
     """At the default (low) ends, the JSON also gives the land at the high ends."""
-    assert main(["balance", "--animals", "dairy_cow=5000", "--crop", "maize",
-                 "--yield-kg-per-mu", "600", "--soil-class", "II", "--manure-share", "0.5",
-                 "--json"]) == 0
+    assert (
+        main(
+            [
+                "balance",
+                "--animals",
+                "dairy_cow=5000",
+                "--crop",
+                "maize",
+                "--yield-kg-per-mu",
+                "600",
+                "--soil-class",
+                "II",
+                "--manure-share",
+                "0.5",
+                "--json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     pe = 5000 * 100 / 15
     n_low = pe * N_PER_PE_KG / _demand_per_mu(600, 2.3, N_UTIL_LOW)
@@ -130,8 +176,22 @@ def test_balance_json_carries_the_range(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_balance_text_shows_the_range(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["balance", "--animals", "dairy_cow=200", "--crop", "forage_oat",
-                 "--yield-kg-per-mu", "500", "--manure-share", "0.5"]) == 0
+    assert (
+        main(
+            [
+                "balance",
+                "--animals",
+                "dairy_cow=200",
+                "--crop",
+                "forage_oat",
+                "--yield-kg-per-mu",
+                "500",
+                "--manure-share",
+                "0.5",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Land required: 830 mu on the N basis" in out
     assert "range 830–996 mu at in-season utilisation N 0.25–0.30" in out

@@ -17,9 +17,16 @@ DOC = ROOT / "docs" / "method.md"
 TABLES = ROOT / "data" / "coefficients"
 BLOCK = re.compile(r"(<!-- table: (?P<file>[\w.]+) -->\n)(?P<body>.*?)(<!-- /table -->)", re.S)
 _KEY_COLUMNS = {"warning_grades.csv": "grade", "crops.csv": "key"}
-_VALUE_COLUMNS = {"warning_grades.csv": ("lower", "upper"),
-                  "crops.csv": ("n_kg_per_100kg", "p_kg_per_100kg", "yield_basis",
-                                "default_yield_kg_per_mu", "yield_status")}
+_VALUE_COLUMNS = {
+    "warning_grades.csv": ("lower", "upper"),
+    "crops.csv": (
+        "n_kg_per_100kg",
+        "p_kg_per_100kg",
+        "yield_basis",
+        "default_yield_kg_per_mu",
+        "yield_status",
+    ),
+}
 
 
 def _cell(value: object) -> str:
@@ -36,8 +43,9 @@ def table_markdown(file: str) -> str:
     extra = [c for c in ("unit", "range_low", "range_high") if c in frame.columns]
     columns = [key, *values, *extra, "status", "source"]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(_cell(row[c]) for c in columns) + " |"
-              for _, row in frame.iterrows()]
+    lines += [
+        "| " + " | ".join(_cell(row[c]) for c in columns) + " |" for _, row in frame.iterrows()
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -45,8 +45,9 @@ def test_area_m2_and_ha_agree_with_mu() -> None:
 
 
 def test_hundred_metre_square_is_fifteen_mu() -> None:
-    square = gpd.GeoDataFrame(geometry=[box(500_000, 4_500_000, 500_100, 4_500_100)],
-                              crs="EPSG:4546")
+    square = gpd.GeoDataFrame(
+        geometry=[box(500_000, 4_500_000, 500_100, 4_500_100)], crs="EPSG:4546"
+    )
     assert area_mu(square).iloc[0] == pytest.approx(10_000 / (10_000 / 15))
 
 

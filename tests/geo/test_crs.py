@@ -12,8 +12,15 @@ from geo.crs import crs_from_user_input, gk3_zone_epsg, require_projected
 
 @pytest.mark.parametrize(
     ("lon_deg", "epsg"),
-    [(111.0, 4546), (114.0, 4547), (117.0, 4548), (112.4, 4546), (112.6, 4547),
-     (75.0, 4534), (135.0, 4554)],
+    [
+        (111.0, 4546),
+        (114.0, 4547),
+        (117.0, 4548),
+        (112.4, 4546),
+        (112.6, 4547),
+        (75.0, 4534),
+        (135.0, 4554),
+    ],
 )
 def test_gk3_zone_epsg(lon_deg: float, epsg: int) -> None:
     assert gk3_zone_epsg(lon_deg) == epsg
@@ -30,8 +37,9 @@ def test_gk3_zone_epsg_outside_china(lon_deg: float) -> None:
     assert "三度带" in info.value.message("zh")
 
 
-@pytest.mark.parametrize("value", ["EPSG:4546", 4546, CRS.from_epsg(4546),
-                                   CRS.from_epsg(4546).to_wkt()])
+@pytest.mark.parametrize(
+    "value", ["EPSG:4546", 4546, CRS.from_epsg(4546), CRS.from_epsg(4546).to_wkt()]
+)
 def test_crs_from_user_input_accepts_common_forms(value: object) -> None:
     assert crs_from_user_input(value).to_epsg() == 4546
 
@@ -53,9 +61,14 @@ def test_require_projected_accepts_gauss_kruger() -> None:
     assert require_projected("EPSG:4546").to_epsg() == 4546
 
 
-@pytest.mark.parametrize(("crs", "pattern"), [("EPSG:4326", "geographic CRS"),
-                                               ("EPSG:4490", "geographic CRS"),
-                                               ("EPSG:3857", "Web Mercator")])
+@pytest.mark.parametrize(
+    ("crs", "pattern"),
+    [
+        ("EPSG:4326", "geographic CRS"),
+        ("EPSG:4490", "geographic CRS"),
+        ("EPSG:3857", "Web Mercator"),
+    ],
+)
 def test_require_projected_rejects_degrees_and_web_mercator(crs: str, pattern: str) -> None:
     with pytest.raises(GeographicCrsError, match=pattern):
         require_projected(crs, what="sites")

@@ -27,14 +27,16 @@ EAST_RANGE_M = (500.0, 700.0)
 NORTH_RANGE_M = (90.0, 250.0)
 
 
-def _distance_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray,
-                lat2: np.ndarray) -> np.ndarray:
+def _distance_m(
+    lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
+) -> np.ndarray:
     _, _, dist_m = GEOD.inv(lon1, lat1, lon2, lat2)
     return np.asarray(dist_m)
 
 
-def _east_north_m(lon: np.ndarray, lat: np.ndarray, lon_to: np.ndarray,
-                  lat_to: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _east_north_m(
+    lon: np.ndarray, lat: np.ndarray, lon_to: np.ndarray, lat_to: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Geodesic east and north components (m) of the move (lon, lat) -> (lon_to, lat_to)."""
     east_m = _distance_m(lon, lat, lon_to, lat) * np.sign(lon_to - lon)
     north_m = _distance_m(lon, lat, lon, lat_to) * np.sign(lat_to - lat)
@@ -74,12 +76,15 @@ def test_inverse_moves_west_and_south_near_hohhot() -> None:
     assert (north_m < -NORTH_RANGE_M[0]).all()
 
 
-@pytest.mark.parametrize(("lon", "lat"), [
-    (2.35, 48.85),     # Paris
-    (-74.0, 40.7),     # New York
-    (139.7, 35.7),     # Tokyo, east of the box the offset applies in
-    (111.75, -40.84),  # Hohhot's longitude, southern hemisphere
-])
+@pytest.mark.parametrize(
+    ("lon", "lat"),
+    [
+        (2.35, 48.85),  # Paris
+        (-74.0, 40.7),  # New York
+        (139.7, 35.7),  # Tokyo, east of the box the offset applies in
+        (111.75, -40.84),  # Hohhot's longitude, southern hemisphere
+    ],
+)
 def test_points_outside_china_are_unchanged(lon: float, lat: float) -> None:
     assert tuple(map(float, wgs84_to_gcj02(lon, lat))) == (lon, lat)
     assert tuple(map(float, gcj02_to_wgs84(lon, lat))) == (lon, lat)

@@ -53,8 +53,11 @@ def _sites(geoms: list[object] | None = None, crs: str = "EPSG:4326") -> gpd.Geo
 def _geojson(tmp_path: Path, geoms: list[object | None], name: str = "sites.geojson") -> Path:
     """Write a GeoJSON by hand (allows null geometries and no 'crs' member)."""
     features = [
-        {"type": "Feature", "properties": {"name": f"site{i + 1}"},
-         "geometry": None if g is None else shapely.geometry.mapping(g)}
+        {
+            "type": "Feature",
+            "properties": {"name": f"site{i + 1}"},
+            "geometry": None if g is None else shapely.geometry.mapping(g),
+        }
         for i, g in enumerate(geoms)
     ]
     path = tmp_path / name
@@ -67,9 +70,11 @@ def _kml_text() -> str:
         return " ".join(f"{x},{y},0" for x, y in poly.exterior.coords)
 
     def placemark(name: str, poly: Polygon) -> str:
-        return (f"<Placemark><name>{name}</name><Polygon><outerBoundaryIs><LinearRing>"
-                f"<coordinates>{ring(poly)}</coordinates></LinearRing></outerBoundaryIs>"
-                "</Polygon></Placemark>")
+        return (
+            f"<Placemark><name>{name}</name><Polygon><outerBoundaryIs><LinearRing>"
+            f"<coordinates>{ring(poly)}</coordinates></LinearRing></outerBoundaryIs>"
+            "</Polygon></Placemark>"
+        )
 
     return (
         '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
@@ -92,8 +97,9 @@ def _shapefile_parts(tmp_path: Path, frame: gpd.GeoDataFrame, stem: str) -> dict
     return {p.name: p.read_bytes() for p in folder.iterdir()}
 
 
-def _zipped_shapefile(tmp_path: Path, frame: gpd.GeoDataFrame, *, drop: tuple[str, ...] = (),
-                      name: str = "sites.zip") -> Path:
+def _zipped_shapefile(
+    tmp_path: Path, frame: gpd.GeoDataFrame, *, drop: tuple[str, ...] = (), name: str = "sites.zip"
+) -> Path:
     parts = _shapefile_parts(tmp_path, frame, "sites")
     kept = {n: b for n, b in parts.items() if Path(n).suffix not in drop}
     return _zip(tmp_path / name, kept)
@@ -163,7 +169,9 @@ def test_kml_geometry_collection_reduced_to_polygon(tmp_path: Path) -> None:
         '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><MultiGeometry>'
         "<Point><coordinates>111.605,40.805</coordinates></Point><Polygon><outerBoundaryIs>"
         f"<LinearRing><coordinates>{ring}</coordinates></LinearRing></outerBoundaryIs>"
-        "</Polygon></MultiGeometry></Placemark></Document></kml>", encoding="utf-8")
+        "</Polygon></MultiGeometry></Placemark></Document></kml>",
+        encoding="utf-8",
+    )
     result = _read_polygons(path)
     assert result.features.geometry.iloc[0].geom_type == "Polygon"
     assert any("geometry collection" in note for note in result.notes)
@@ -229,8 +237,9 @@ def test_lonlat_csv_without_coordinate_columns(tmp_path: Path) -> None:
 
 def _dxf(tmp_path: Path) -> Path:
     path = tmp_path / "plan.dxf"
-    outline = LineString([(500_000, 4_500_000), (501_000, 4_500_000), (501_000, 4_501_000),
-                          (500_000, 4_500_000)])
+    outline = LineString(
+        [(500_000, 4_500_000), (501_000, 4_500_000), (501_000, 4_501_000), (500_000, 4_500_000)]
+    )
     road = LineString([(500_000, 4_499_000), (502_000, 4_499_000)])
     frame = gpd.GeoDataFrame(geometry=[outline, road], crs="EPSG:4546")
     frame.to_file(path, driver="DXF")
@@ -344,9 +353,14 @@ def test_zip_with_absolute_member_is_rejected(tmp_path: Path) -> None:
 
 def test_zip_bomb_is_rejected(tmp_path: Path) -> None:
     max_bytes = 10_000
-    path = _zip(tmp_path / "bomb.zip",
-                {"sites.shp": bytes(max_bytes * ZIP_EXPANSION_LIMIT + 1), "sites.shx": b"",
-                 "sites.dbf": b""})
+    path = _zip(
+        tmp_path / "bomb.zip",
+        {
+            "sites.shp": bytes(max_bytes * ZIP_EXPANSION_LIMIT + 1),
+            "sites.shx": b"",
+            "sites.dbf": b"",
+        },
+    )
     assert path.stat().st_size < max_bytes
     with pytest.raises(FileFormatError, match=r"unpacks to more than .*zip bombs") as info:
         read_vector(path, max_bytes=max_bytes)
@@ -413,8 +427,9 @@ def test_file_without_features(tmp_path: Path) -> None:
 def test_projected_metres_declared_as_lonlat(tmp_path: Path) -> None:
     metres = _sites().to_crs("EPSG:4546")
     path = _geojson(tmp_path, list(metres.geometry), name="metres.geojson")
-    with pytest.raises(InvalidGeometryError, match=r"look like projected metres.*probably wrong") \
-            as info:
+    with pytest.raises(
+        InvalidGeometryError, match=r"look like projected metres.*probably wrong"
+    ) as info:
         read_vector(path)
     assert "投影坐标" in info.value.message("zh")
 
@@ -445,8 +460,9 @@ def test_bowtie_is_repaired_with_one_warning(tmp_path: Path) -> None:
 
 def test_bowtie_without_repair_is_an_error(tmp_path: Path) -> None:
     path = _geojson(tmp_path, [SITE_A, BOWTIE])
-    with pytest.raises(InvalidGeometryError, match=r"feature 2: invalid geometry \(Self-inters") \
-            as info:
+    with pytest.raises(
+        InvalidGeometryError, match=r"feature 2: invalid geometry \(Self-inters"
+    ) as info:
         _read_polygons(path, repair=False)
     assert "第 2 个要素" in info.value.message("zh")
     assert "修复几何" in info.value.message("zh")
@@ -462,8 +478,9 @@ def test_null_and_empty_geometries_are_listed(tmp_path: Path) -> None:
 
 def test_points_where_polygons_are_expected(tmp_path: Path) -> None:
     path = _geojson(tmp_path, [Point(111.6, 40.8), SITE_A])
-    with pytest.raises(InvalidGeometryError, match="feature 1: is a Point, expected a polygon") \
-            as info:
+    with pytest.raises(
+        InvalidGeometryError, match="feature 1: is a Point, expected a polygon"
+    ) as info:
         _read_polygons(path)
     assert "应为面" in info.value.message("zh")
 
@@ -594,8 +611,9 @@ def test_many_repairs_give_exactly_one_warning(tmp_path: Path) -> None:
 
 def test_zipped_shapefile_upload_as_bytes(tmp_path: Path) -> None:
     data = _zipped_shapefile(tmp_path, _sites()).read_bytes()
-    result = read_vector(data, filename="上传.zip", geometry_kind="polygon",
-                         region_extent=HOHHOT_EXTENT)
+    result = read_vector(
+        data, filename="上传.zip", geometry_kind="polygon", region_extent=HOHHOT_EXTENT
+    )
     assert result.source_name == "上传.zip"
     assert result.features["name"].tolist() == ["site1", "site2"]
 

@@ -28,12 +28,22 @@ CELL_M = 30.0
 NODATA = -9999.0
 
 
-def _write(path: Path, values: np.ndarray, *, crs: str | None = CRS,
-           transform: Affine | None = None) -> Path:
+def _write(
+    path: Path, values: np.ndarray, *, crs: str | None = CRS, transform: Affine | None = None
+) -> Path:
     transform = transform or Affine(CELL_M, 0, X0, 0, -CELL_M, Y0)
-    with rasterio.open(path, "w", driver="GTiff", width=values.shape[1],
-                       height=values.shape[0], count=1, dtype="float32", crs=crs,
-                       transform=transform, nodata=NODATA) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=values.shape[1],
+        height=values.shape[0],
+        count=1,
+        dtype="float32",
+        crs=crs,
+        transform=transform,
+        nodata=NODATA,
+    ) as dst:
         dst.write(values.astype("float32"), 1)
     return path
 
@@ -46,8 +56,9 @@ def _plane(path: Path, n: int = 40, gradient: float = 0.1) -> Path:
 
 
 def _sites(*geoms: object, crs: str = CRS) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"site_id": [f"s{i}" for i in range(len(geoms))]},
-                            geometry=list(geoms), crs=crs)
+    return gpd.GeoDataFrame(
+        {"site_id": [f"s{i}" for i in range(len(geoms))]}, geometry=list(geoms), crs=crs
+    )
 
 
 def test_slope_of_a_plane_is_atan_of_its_gradient() -> None:
@@ -98,8 +109,12 @@ def test_slope_stats_warns_and_counts_cells_outside_the_dem(tmp_path: Path) -> N
 
 
 def test_slope_refuses_a_dem_in_degrees(tmp_path: Path) -> None:
-    dem = _write(tmp_path / "lonlat.tif", np.zeros((5, 5)), crs="EPSG:4326",
-                 transform=Affine(0.001, 0, 111.0, 0, -0.001, 40.5))
+    dem = _write(
+        tmp_path / "lonlat.tif",
+        np.zeros((5, 5)),
+        crs="EPSG:4326",
+        transform=Affine(0.001, 0, 111.0, 0, -0.001, 40.5),
+    )
     sites = _sites(box(111.001, 40.497, 111.003, 40.499), crs="EPSG:4326")
     with pytest.raises(GeographicCrsError, match="gdalwarp -t_srs EPSG:4546"):
         slope_stats(sites, dem)

@@ -89,8 +89,7 @@ def test_crs_label() -> None:
 
 # --- columns ---------------------------------------------------------------------------
 
-SCHEMA = {"county_code": "string", "n_kg_per_yr": "float", "herd_head": "int",
-          "is_active": "bool"}
+SCHEMA = {"county_code": "string", "n_kg_per_yr": "float", "herd_head": "int", "is_active": "bool"}
 
 
 def _table(**overrides: object) -> pd.DataFrame:
@@ -114,8 +113,9 @@ def test_require_columns_accepts_ints_as_floats_and_whole_floats_as_ints() -> No
 
 
 def test_require_columns_lists_every_problem_at_once() -> None:
-    table = _table(county_code=None, herd_head=[1.5, 2.0], n_kg_per_yr=["12,5", "3"],
-                   is_active=[1, 0])
+    table = _table(
+        county_code=None, herd_head=[1.5, 2.0], n_kg_per_yr=["12,5", "3"], is_active=[1, 0]
+    )
     with pytest.raises(SchemaError, match=r"`county_targets\.csv` does not match") as info:
         require_columns(table, SCHEMA, what="county_targets.csv")
     text = str(info.value)
@@ -221,7 +221,10 @@ def test_check_geometries_runs_all_checks_in_order() -> None:
     result = check_geometries(frame, geometry_kind="polygon", region_extent=box(-1, -1, 2, 2))
     assert result.features["feature_no"].tolist() == [1, 4]
     assert [(p.feature_no, p.code) for p in result.problems] == [
-        (2, "missing"), (3, "type"), (5, "outside")]
+        (2, "missing"),
+        (3, "type"),
+        (5, "outside"),
+    ]
     assert result.repaired_count == 1
 
 

@@ -11,20 +11,36 @@ from layers.region import REGIONS_DIR
 HOHHOT_DIR = REGIONS_DIR / "hohhot"
 
 TOP_DEFAULTS: dict[str, Any] = {
-    "id": "testregion", "name_zh": "测试", "name_en": "Test", "adcode": "150100",
-    "analysis_crs": "EPSG:4546", "storage_crs": "EPSG:4326",
-    "map_center_lonlat": [111.41, 40.49], "map_zoom": 8,
-    "plan": {"years": [2021, 2022, 2023, 2025], "base_year": 2021, "target_year": 2023,
-             "horizon_year": 2025, "water_baseline_year": 2021,
-             "receiving_crop": "silage_corn"},
+    "id": "testregion",
+    "name_zh": "测试",
+    "name_en": "Test",
+    "adcode": "150100",
+    "analysis_crs": "EPSG:4546",
+    "storage_crs": "EPSG:4326",
+    "map_center_lonlat": [111.41, 40.49],
+    "map_zoom": 8,
+    "plan": {
+        "years": [2021, 2022, 2023, 2025],
+        "base_year": 2021,
+        "target_year": 2023,
+        "horizon_year": 2025,
+        "water_baseline_year": 2021,
+        "receiving_crop": "silage_corn",
+    },
 }
 
 
 def layer_entry(kind: str, file: str, **overrides: Any) -> dict[str, Any]:
     """Return a complete ``[layers.<name>]`` table, with ``overrides`` applied."""
     entry: dict[str, Any] = {
-        "kind": kind, "file": file, "source": "test", "licence": "CC0", "datum": "WGS84",
-        "illustrative": True, "generated": False, "description_zh": "测试",
+        "kind": kind,
+        "file": file,
+        "source": "test",
+        "licence": "CC0",
+        "datum": "WGS84",
+        "illustrative": True,
+        "generated": False,
+        "description_zh": "测试",
         "description_en": "test",
     }
     entry.update(overrides)

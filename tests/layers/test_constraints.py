@@ -49,16 +49,14 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Region:
     return load_region(pack)
 
 
-def _lonlat_window(region: Region, lon: float, lat: float, half_m: float = 1500.0
-                   ) -> np.ndarray:
+def _lonlat_window(region: Region, lon: float, lat: float, half_m: float = 1500.0) -> np.ndarray:
     x, y = gpd.GeoSeries([Point(lon, lat)], crs="EPSG:4326").to_crs(ANALYSIS_CRS).iloc[0].xy
     bounds = (x[0] - half_m, y[0] - half_m, x[0] + half_m, y[0] + half_m)
     return read_raster_window(dem_path(region), bounds, ANALYSIS_CRS, pad_cells=1)
 
 
 def test_every_generated_layer_exists_and_is_marked_illustrative(region: Region) -> None:
-    specs = [s for s in region.layers.values() if s.layer in CONSTRAINT_LAYERS
-             or s.kind == "dem"]
+    specs = [s for s in region.layers.values() if s.layer in CONSTRAINT_LAYERS or s.kind == "dem"]
     assert {s.layer for s in specs if s.kind != "dem"} == set(CONSTRAINT_LAYERS)
     for spec in specs:
         assert spec.generated and spec.illustrative, spec.name
@@ -103,8 +101,12 @@ def test_yellow_river_follows_the_city_border(region: Region) -> None:
     outline = load_city_outline(region).to_crs(ANALYSIS_CRS).geometry.iloc[0]
     assert yellow.length > 150_000  # the 托县 and 清水河 river border, about 200 km
     assert outline.boundary.hausdorff_distance(outline.boundary.union(yellow)) < 1.0
-    togtoh, qingshuihe = load_counties(region).set_index("adcode").loc[
-        ["150122", "150124"], "geometry"].to_crs(ANALYSIS_CRS)
+    togtoh, qingshuihe = (
+        load_counties(region)
+        .set_index("adcode")
+        .loc[["150122", "150124"], "geometry"]
+        .to_crs(ANALYSIS_CRS)
+    )
     assert yellow.distance(togtoh) < 1.0 and yellow.distance(qingshuihe) < 1.0
 
 
@@ -120,11 +122,13 @@ def test_dem_covers_the_city_at_30_m_in_the_analysis_crs(region: Region) -> None
 
 
 def test_terrain_is_plain_mountains_and_loess_hills(region: Region) -> None:
-    plain = _lonlat_window(region, 111.30, 40.45)        # 托县 north, 土默川 plain
-    mountains = _lonlat_window(region, 111.40, 40.90)    # 大青山
-    hills = _lonlat_window(region, 111.85, 39.98)        # 清水河 loess hills
-    slope = {name: np.nanmean(slope_deg(w.values, w.transform))
-             for name, w in (("plain", plain), ("mountains", mountains), ("hills", hills))}
+    plain = _lonlat_window(region, 111.30, 40.45)  # 托县 north, 土默川 plain
+    mountains = _lonlat_window(region, 111.40, 40.90)  # 大青山
+    hills = _lonlat_window(region, 111.85, 39.98)  # 清水河 loess hills
+    slope = {
+        name: np.nanmean(slope_deg(w.values, w.transform))
+        for name, w in (("plain", plain), ("mountains", mountains), ("hills", hills))
+    }
     assert 980 < np.nanmean(plain.values) < 1100
     assert np.nanmean(mountains.values) > np.nanmean(plain.values) + 500
     assert np.nanmean(hills.values) > np.nanmean(plain.values) + 150
@@ -149,32 +153,44 @@ def test_landscape_zones_match_the_geography(region: Region) -> None:
     settings = load_constraint_settings(region.layer_path("constraint_generator"))
     outline = load_city_outline(region).geometry.iloc[0]
     landscape = build_landscape(settings, outline, ANALYSIS_CRS)
-    points = gpd.GeoSeries([Point(111.30, 40.45), Point(111.40, 40.90), Point(111.85, 39.98),
-                            Point(111.45, 41.15), Point(111.69, 40.82)],
-                           crs="EPSG:4326").to_crs(ANALYSIS_CRS)
+    points = gpd.GeoSeries(
+        [
+            Point(111.30, 40.45),
+            Point(111.40, 40.90),
+            Point(111.85, 39.98),
+            Point(111.45, 41.15),
+            Point(111.69, 40.82),
+        ],
+        crs="EPSG:4326",
+    ).to_crs(ANALYSIS_CRS)
     zones = landscape.zones(points.x.to_numpy(), points.y.to_numpy())
     assert zones.tolist() == ["plain", "mountain", "hills", "plateau", "urban"]
 
 
 def test_users_layers_in_any_crs_get_ids_and_names() -> None:
-    zone = gpd.GeoDataFrame({"类别": ["水源地"]}, geometry=[box(111.3, 40.4, 111.32, 40.42)],
-                            crs="EPSG:4326")
-    prepared = prepare_constraint_features(zone, "no_farming_zone", analysis_crs=ANALYSIS_CRS,
-                                           what="my_zones.gpkg")
+    zone = gpd.GeoDataFrame(
+        {"类别": ["水源地"]}, geometry=[box(111.3, 40.4, 111.32, 40.42)], crs="EPSG:4326"
+    )
+    prepared = prepare_constraint_features(
+        zone, "no_farming_zone", analysis_crs=ANALYSIS_CRS, what="my_zones.gpkg"
+    )
     assert prepared.crs == ANALYSIS_CRS
     assert prepared["feature_id"].tolist() == ["no_farming_zone-1"]
     assert prepared["name"].tolist() == ["禁养区 no_farming_zone-1"]
     assert "feature_id" not in zone.columns  # input untouched
     named = zone.assign(name=["东郊水源地"], id=[7])
-    layers = constraint_layers_from_frames({"no_farming_zone": named},
-                                           analysis_crs=ANALYSIS_CRS)
+    layers = constraint_layers_from_frames({"no_farming_zone": named}, analysis_crs=ANALYSIS_CRS)
     frame = layers.features["no_farming_zone"]
     assert frame["feature_id"].tolist() == ["7"] and frame["name"].tolist() == ["东郊水源地"]
     with pytest.raises(SchemaError, match="unknown constraint kind 'zoo'"):
         prepare_constraint_features(zone, "zoo", analysis_crs=ANALYSIS_CRS, what="z.gpkg")
     with pytest.raises(MissingCrsError, match=r"z\.gpkg has no CRS"):
-        prepare_constraint_features(zone.set_crs(None, allow_override=True), "no_farming_zone",
-                                    analysis_crs=ANALYSIS_CRS, what="z.gpkg")
+        prepare_constraint_features(
+            zone.set_crs(None, allow_override=True),
+            "no_farming_zone",
+            analysis_crs=ANALYSIS_CRS,
+            what="z.gpkg",
+        )
 
 
 def test_missing_generated_files_say_make_data(tmp_path: Path) -> None:
@@ -203,8 +219,11 @@ def test_generation_is_deterministic(region: Region) -> None:
     layers = generate_constraint_layers(settings, landscape, city_m, model)
     stored = gpd.read_file(region.layer_path("basic_farmland"), layer="basic_farmland")
     assert layers["basic_farmland"]["feature_id"].tolist() == stored["feature_id"].tolist()
-    assert math.isclose(layers["basic_farmland"].to_crs(ANALYSIS_CRS).area.sum(),
-                        stored.to_crs(ANALYSIS_CRS).area.sum(), rel_tol=1e-9)
+    assert math.isclose(
+        layers["basic_farmland"].to_crs(ANALYSIS_CRS).area.sum(),
+        stored.to_crs(ANALYSIS_CRS).area.sum(),
+        rel_tol=1e-9,
+    )
     # The file is written in blocks of DEM_BLOCK_ROWS rows; the same block gives the same
     # bytes (another blocking may differ in the last bit of float32 sums).
     row0 = 3000 // DEM_BLOCK_ROWS * DEM_BLOCK_ROWS
@@ -217,10 +236,17 @@ def test_geography_agrees_with_the_parcel_generator(region: Region) -> None:
     import tomllib
 
     mine = tomllib.loads(region.layer_path("constraint_generator").read_text(encoding="utf-8"))
-    parcels = tomllib.loads((REGIONS_DIR / "hohhot" / "parcel_generator.toml").read_text(
-        encoding="utf-8"))
-    shared = ("mountain_front_lonlat", "mountain_depth_deg", "hills_line_lonlat",
-              "urban_center_lonlat", "urban_radius_km", "yellow_river_box_lonlat",
-              "dahei_river_lonlat")
+    parcels = tomllib.loads(
+        (REGIONS_DIR / "hohhot" / "parcel_generator.toml").read_text(encoding="utf-8")
+    )
+    shared = (
+        "mountain_front_lonlat",
+        "mountain_depth_deg",
+        "hills_line_lonlat",
+        "urban_center_lonlat",
+        "urban_radius_km",
+        "yellow_river_box_lonlat",
+        "dahei_river_lonlat",
+    )
     for key in shared:
         assert mine["geography"][key] == parcels["geography"][key], key

@@ -22,18 +22,30 @@ from layers.region import Region, load_region
 from tests.layers.pack_factory import layer_entry, write_manifest
 
 COUNTIES = {
-    "150102": ("新城区", "新城区"), "150103": ("回民区", "回民区"), "150104": ("玉泉区", "玉泉区"),
-    "150105": ("赛罕区", "赛罕区"), "150121": ("土默特左旗", "土左旗"),
-    "150122": ("托克托县", "托县"), "150123": ("和林格尔县", "和林县"),
-    "150124": ("清水河县", "清水河县"), "150125": ("武川县", "武川县"),
+    "150102": ("新城区", "新城区"),
+    "150103": ("回民区", "回民区"),
+    "150104": ("玉泉区", "玉泉区"),
+    "150105": ("赛罕区", "赛罕区"),
+    "150121": ("土默特左旗", "土左旗"),
+    "150122": ("托克托县", "托县"),
+    "150123": ("和林格尔县", "和林县"),
+    "150124": ("清水河县", "清水河县"),
+    "150125": ("武川县", "武川县"),
 }
 # Official land areas (km²), approximate: as given in the Foundation issue from the Chinese
 # administrative-division yearbook (中国县域统计年鉴 / 行政区划简册) and Baidu Baike. They are
 # rounded and not mutually consistent: the nine county figures sum to 17,476 km², 1.5% above
 # the official city total of 17,224 km².
 OFFICIAL_AREA_KM2 = {
-    "150102": 700, "150103": 194, "150104": 208, "150105": 1013, "150121": 2765,
-    "150122": 1416, "150123": 3436, "150124": 2859, "150125": 4885,
+    "150102": 700,
+    "150103": 194,
+    "150104": 208,
+    "150105": 1013,
+    "150121": 2765,
+    "150122": 1416,
+    "150123": 3436,
+    "150124": 2859,
+    "150125": 4885,
 }
 OFFICIAL_CITY_AREA_KM2 = 17224
 # Tolerance 5% for every county except 新城区, whose Amap outline measures 661 km² (-5.6%
@@ -57,12 +69,16 @@ def counties(region: Region) -> gpd.GeoDataFrame:
 
 
 def test_nine_counties_with_text_adcodes_and_names(counties: gpd.GeoDataFrame) -> None:
-    assert list(counties.columns) == ["adcode", "name_zh", "name_en", "name_short_zh",
-                                      "geometry"]
+    assert list(counties.columns) == ["adcode", "name_zh", "name_en", "name_short_zh", "geometry"]
     assert counties["adcode"].tolist() == sorted(COUNTIES)
     assert all(isinstance(code, str) for code in counties["adcode"])
-    names = dict(zip(counties["adcode"], zip(counties["name_zh"], counties["name_short_zh"],
-                                             strict=True), strict=True))
+    names = dict(
+        zip(
+            counties["adcode"],
+            zip(counties["name_zh"], counties["name_short_zh"], strict=True),
+            strict=True,
+        )
+    )
     assert names == COUNTIES
     assert counties["name_en"].str.len().min() > 0
 
@@ -97,11 +113,16 @@ def test_city_outline_is_one_row_covering_the_counties(
 ) -> None:
     city = load_city_outline(region)
     assert list(city.columns) == ["adcode", "name_zh", "name_en", "geometry"]
-    assert city[["adcode", "name_zh", "name_en"]].iloc[0].tolist() == ["150100", "呼和浩特市",
-                                                                       "Hohhot"]
+    assert city[["adcode", "name_zh", "name_en"]].iloc[0].tolist() == [
+        "150100",
+        "呼和浩特市",
+        "Hohhot",
+    ]
     gap = city.geometry.iloc[0].symmetric_difference(counties.union_all())
-    gap_km2 = float(area_m2(gpd.GeoSeries([gap], crs=city.crs).to_crs(region.analysis_crs))
-                    .iloc[0]) / M2_PER_KM2
+    gap_km2 = (
+        float(area_m2(gpd.GeoSeries([gap], crs=city.crs).to_crs(region.analysis_crs)).iloc[0])
+        / M2_PER_KM2
+    )
     assert gap_km2 < 1.0
 
 
@@ -133,18 +154,26 @@ def test_shipped_boundaries_are_wgs84_not_gcj02(counties: gpd.GeoDataFrame) -> N
 
 # --- loader errors, on small packs written to a temporary folder -------------------------
 
+
 def _pack(tmp_path: Path, features: gpd.GeoDataFrame, **entry: object) -> Region:
     features.to_file(tmp_path / "b.gpkg", layer="counties", driver="GPKG", engine="pyogrio")
-    layers = {"counties": layer_entry("counties", "b.gpkg", **{"layer": "counties", **entry}),
-              "city": layer_entry("city_outline", "b.gpkg", layer="counties")}
+    layers = {
+        "counties": layer_entry("counties", "b.gpkg", **{"layer": "counties", **entry}),
+        "city": layer_entry("city_outline", "b.gpkg", layer="counties"),
+    }
     write_manifest(tmp_path, layers)
     return load_region(tmp_path)
 
 
 def _square_counties(adcodes: list[object], **columns: list[object]) -> gpd.GeoDataFrame:
     squares = [box(111 + i * 0.1, 40, 111.05 + i * 0.1, 40.05) for i in range(len(adcodes))]
-    data = {"adcode": adcodes, "name_zh": ["县"] * len(adcodes), "name_en": ["C"] * len(adcodes),
-            "name_short_zh": ["县"] * len(adcodes), **columns}
+    data = {
+        "adcode": adcodes,
+        "name_zh": ["县"] * len(adcodes),
+        "name_en": ["C"] * len(adcodes),
+        "name_short_zh": ["县"] * len(adcodes),
+        **columns,
+    }
     return gpd.GeoDataFrame(data, geometry=squares, crs="EPSG:4326")
 
 
@@ -171,9 +200,12 @@ def test_missing_crs(tmp_path: Path) -> None:
 def test_schema_problems_are_listed_together(tmp_path: Path) -> None:
     features = _square_counties([150102, 150103, 150103]).drop(columns=["name_en"])
     region = _pack(tmp_path, features)
-    with pytest.raises(SchemaError, match=r"3 problem\(s\): missing column\(s\) name_en; "
-                                          r"adcode must be 6-digit text, got 150102, 150103, "
-                                          r"150103; repeated adcode\(s\) 150103"):
+    with pytest.raises(
+        SchemaError,
+        match=r"3 problem\(s\): missing column\(s\) name_en; "
+        r"adcode must be 6-digit text, got 150102, 150103, "
+        r"150103; repeated adcode\(s\) 150103",
+    ):
         load_counties(region)
 
 
@@ -184,9 +216,12 @@ def test_geometry_problems_are_listed_together(tmp_path: Path) -> None:
     features.loc[2, "geometry"] = Polygon()
     features.loc[3, "geometry"] = None
     region = _pack(tmp_path, features)
-    with pytest.raises(InvalidGeometryError, match=r"3 geometry problem\(s\): missing geometry: "
-                                                   r"150105; empty geometry: 150104; invalid "
-                                                   r"geometry 150103: Self-intersection"):
+    with pytest.raises(
+        InvalidGeometryError,
+        match=r"3 geometry problem\(s\): missing geometry: "
+        r"150105; empty geometry: 150104; invalid "
+        r"geometry 150103: Self-intersection",
+    ):
         load_counties(region)
 
 
@@ -204,6 +239,7 @@ def test_gcj02_layer_is_converted_on_load(tmp_path: Path) -> None:
 
 
 def test_cgcs2000_layer_is_returned_in_storage_crs(tmp_path: Path) -> None:
-    loaded = load_counties(_pack(tmp_path, _square_counties(["150102"]).set_crs(
-        "EPSG:4490", allow_override=True)))
+    loaded = load_counties(
+        _pack(tmp_path, _square_counties(["150102"]).set_crs("EPSG:4490", allow_override=True))
+    )
     assert loaded.crs.to_epsg() == 4326

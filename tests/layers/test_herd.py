@@ -14,8 +14,8 @@ from layers.region import Region, load_region
 from layers.targets import load_city_targets, load_forage_targets
 
 REGION_ID = "hohhot"
-CITY_DAIRY_COWS_HEAD = 360_000      # plan 三(一)1: 2021年奶牛存栏达到36万头
-CITY_DAIRY_GOATS_HEAD = 50_000      # plan 三(一)1: 奶羊存栏5万只
+CITY_DAIRY_COWS_HEAD = 360_000  # plan 三(一)1: 2021年奶牛存栏达到36万头
+CITY_DAIRY_GOATS_HEAD = 50_000  # plan 三(一)1: 奶羊存栏5万只
 
 
 @pytest.fixture(scope="module")
@@ -68,18 +68,24 @@ def test_missing_year_lists_the_years(region: Region) -> None:
 
 
 def test_bad_rows_are_listed_together(region: Region, tmp_path: Path) -> None:
-    header = ("adcode,name_zh,year,dairy_cow_head,goat_head,beef_cattle_head,sheep_head,"
-              "pig_head,poultry_head,status,source,note\n")
-    rows = ("150121,土默特左旗,2021,-5,0,0,0,0,0,illustrative,s,\n"
-            "150121,土默特左旗,2021,10,0,0,0,0,0,guessed,s,\n"
-            "150122,托克托县,2021,1.5,0,0,0,0,0,illustrative,s,\n")
+    header = (
+        "adcode,name_zh,year,dairy_cow_head,goat_head,beef_cattle_head,sheep_head,"
+        "pig_head,poultry_head,status,source,note\n"
+    )
+    rows = (
+        "150121,土默特左旗,2021,-5,0,0,0,0,0,illustrative,s,\n"
+        "150121,土默特左旗,2021,10,0,0,0,0,0,guessed,s,\n"
+        "150122,托克托县,2021,1.5,0,0,0,0,0,illustrative,s,\n"
+    )
     bad = _pack_with_herd(region, tmp_path, header + rows)
     with pytest.raises(SchemaError, match="4 problem") as caught:
         load_herd_baseline(bad)
     text = str(caught.value)
     assert "'dairy_cow_head' is negative on line(s) 2" in text
-    assert ("'status' is not one of verified, corroborated, recalled, illustrative, derived on "
-            "line(s) 3") in text
+    assert (
+        "'status' is not one of verified, corroborated, recalled, illustrative, derived on "
+        "line(s) 3"
+    ) in text
     assert "repeats an (adcode, year) pair on line(s) 2, 3" in text
     assert "'dairy_cow_head' is not an integer on line(s) 4" in text
     assert "4 处问题" in caught.value.message("zh")
@@ -94,8 +100,10 @@ def test_missing_column(region: Region, tmp_path: Path) -> None:
 def test_old_dairy_goat_column_is_read_as_goat_head(region: Region, tmp_path: Path) -> None:
     # herd baselines written before the vocabulary pass had another name for the goat column
     old_goat = "dairy_goat_head"  # vocab: old name
-    header = (f"adcode,name_zh,year,dairy_cow_head,{old_goat},beef_cattle_head,"
-              "sheep_head,pig_head,poultry_head,status,source,note\n")
+    header = (
+        f"adcode,name_zh,year,dairy_cow_head,{old_goat},beef_cattle_head,"
+        "sheep_head,pig_head,poultry_head,status,source,note\n"
+    )
     rows = "150121,土默特左旗,2021,10,7,0,0,0,0,illustrative,s,\n"
     herd = load_herd_baseline(_pack_with_herd(region, tmp_path, header + rows))
     assert int(herd.loc[0, "goat_head"]) == 7 and old_goat not in herd.columns

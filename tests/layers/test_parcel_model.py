@@ -25,20 +25,26 @@ def _edited(tmp_path: Path, old: str, new: str) -> Path:
 def test_bundled_settings_load() -> None:
     model = load_parcel_model(SETTINGS)
     assert set(model.zones) == set(ZONES)
-    assert model.forage_crop_keys == {"silage_corn": "silage_corn", "oat_hay": "forage_oat",
-                                      "alfalfa": "alfalfa"}
+    assert model.forage_crop_keys == {
+        "silage_corn": "silage_corn",
+        "oat_hay": "forage_oat",
+        "alfalfa": "alfalfa",
+    }
     assert model.forage_target_year == 2021
     assert {"maize", "potato", "silage_corn"} <= model.crop_keys()
 
 
 def test_forage_yield_ranges_come_from_the_forage_table() -> None:
-    model = with_forage_yields(load_parcel_model(SETTINGS),
-                               {"150121": {"silage_corn": 3.0, "oat_hay": 0.6}})
+    model = with_forage_yields(
+        load_parcel_model(SETTINGS), {"150121": {"silage_corn": 3.0, "oat_hay": 0.6}}
+    )
     spread = model.forage_yield_spread_frac  # 0.15
     assert model.yield_range("plain", "150121", "silage_corn") == pytest.approx(
-        (3.0 * 1_000 * (1 - spread), 3.0 * 1_000 * (1 + spread)))
+        (3.0 * 1_000 * (1 - spread), 3.0 * 1_000 * (1 + spread))
+    )
     assert model.yield_range("hills", "150121", "forage_oat") == pytest.approx(
-        (600 * (1 - spread), 600 * (1 + spread)))  # the county's yield, whatever the cell zone
+        (600 * (1 - spread), 600 * (1 + spread))
+    )  # the county's yield, whatever the cell zone
     assert model.yield_range("plain", "150121", "maize") == (650, 850)  # the generator's own
 
 
@@ -70,10 +76,13 @@ def test_missing_key(tmp_path: Path) -> None:
 
 def test_value_problems_are_listed_together(tmp_path: Path) -> None:
     path = _edited(tmp_path, "plain = { maize = 0.84,", "plain = { maize = 0.94,")
-    path.write_text(path.read_text(encoding="utf-8").replace("150122 = 0.50", "150122 = 1.50")
-                    .replace("maize = [650, 850]", "maize = [850, 650]")
-                    .replace("forage_yield_spread_frac = 0.15", "forage_yield_spread_frac = 1.5"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        .replace("150122 = 0.50", "150122 = 1.50")
+        .replace("maize = [650, 850]", "maize = [850, 650]")
+        .replace("forage_yield_spread_frac = 0.15", "forage_yield_spread_frac = 1.5"),
+        encoding="utf-8",
+    )
     with pytest.raises(SchemaError, match="4 problem") as caught:
         load_parcel_model(path)
     text = str(caught.value)
@@ -85,7 +94,10 @@ def test_value_problems_are_listed_together(tmp_path: Path) -> None:
 
 
 def test_unknown_zone(tmp_path: Path) -> None:
-    path = _edited(tmp_path, 'zones = ["plain", "plateau", "mountain", "hills"]',
-                   'zones = ["plain", "plateau", "mountain", "desert"]')
+    path = _edited(
+        tmp_path,
+        'zones = ["plain", "plateau", "mountain", "hills"]',
+        'zones = ["plain", "plateau", "mountain", "desert"]',
+    )
     with pytest.raises(SchemaError, match="zones: zones must be exactly"):
         load_parcel_model(path)

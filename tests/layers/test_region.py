@@ -19,8 +19,11 @@ from layers.region import (
 from tests.layers.pack_factory import layer_entry, write_manifest
 
 HOHHOT_LAYER_KINDS = {
-    "counties": "counties", "city": "city_outline", "forage_targets": "forage_targets",
-    "city_targets": "city_targets", "ranch_targets": "ranch_targets",
+    "counties": "counties",
+    "city": "city_outline",
+    "forage_targets": "forage_targets",
+    "city_targets": "city_targets",
+    "ranch_targets": "ranch_targets",
 }
 
 
@@ -73,8 +76,9 @@ def test_unknown_layer_names_the_known_ones() -> None:
 
 
 def test_missing_layer_kind_is_reported() -> None:
-    with pytest.raises(LayerNotAvailableError,
-                       match=r"Layer 'soil_map' is not in region pack 'hohhot' \(Hohhot\)") as info:
+    with pytest.raises(
+        LayerNotAvailableError, match=r"Layer 'soil_map' is not in region pack 'hohhot' \(Hohhot\)"
+    ) as info:
         load_region("hohhot").layer_of_kind("soil_map")
     assert isinstance(info.value, SchemaError)
     assert "地区数据包 'hohhot'（呼和浩特市）中没有图层 'soil_map'" in info.value.message("zh")
@@ -137,9 +141,17 @@ def _broken_manifest(tmp_path: Path) -> Path:
         "targets": layer_entry("forage_targets", "t.csv", illustrative="no", license="MIT"),
         "bare": {"kind": "city_outline"},
     }
-    return write_manifest(tmp_path, layers, adcode=150100, analysis_crs="EPSG:4326",
-                          storage_crs="EPSG:999999", map_zoom=30, name_en=None,
-                          map_center_lonlat=[40.49], extra_key=1)
+    return write_manifest(
+        tmp_path,
+        layers,
+        adcode=150100,
+        analysis_crs="EPSG:4326",
+        storage_crs="EPSG:999999",
+        map_zoom=30,
+        name_en=None,
+        map_center_lonlat=[40.49],
+        extra_key=1,
+    )
 
 
 def test_broken_manifest_lists_every_problem(tmp_path: Path) -> None:
@@ -168,8 +180,10 @@ def test_broken_manifest_lists_every_problem(tmp_path: Path) -> None:
 
 def test_layer_that_is_not_a_table(tmp_path: Path) -> None:
     path = write_manifest(tmp_path, {"c": layer_entry("counties", "c.gpkg")})
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "[layers.c]", "[layers]\nd = 3\n[layers.c]"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("[layers.c]", "[layers]\nd = 3\n[layers.c]"),
+        encoding="utf-8",
+    )
     with pytest.raises(SchemaError, match=r"\[layers\.d\] must be a table, got 3"):
         load_region(tmp_path)
 
@@ -182,10 +196,12 @@ def test_manifest_without_layers(tmp_path: Path) -> None:
 
 
 def test_bad_id_and_adcode_values(tmp_path: Path) -> None:
-    write_manifest(tmp_path, {"c": layer_entry("counties", "c.gpkg")}, id="Bad Id",
-                   adcode="1501")
-    with pytest.raises(SchemaError, match=r"(?s)id 'Bad Id' must be lower-case.*"
-                                          r"adcode '1501' must be 6 digits"):
+    write_manifest(tmp_path, {"c": layer_entry("counties", "c.gpkg")}, id="Bad Id", adcode="1501")
+    with pytest.raises(
+        SchemaError,
+        match=r"(?s)id 'Bad Id' must be lower-case.*"
+        r"adcode '1501' must be 6 digits",
+    ):
         load_region(tmp_path)
 
 
@@ -197,8 +213,14 @@ def test_hohhot_plan_years_and_defaults() -> None:
 
 
 def test_plan_table_is_read_from_the_manifest(tmp_path: Path) -> None:
-    plan = {"years": [2030, 2031, 2035], "base_year": 2030, "target_year": 2031,
-            "horizon_year": 2035, "water_baseline_year": 2029, "receiving_crop": "oat_hay"}
+    plan = {
+        "years": [2030, 2031, 2035],
+        "base_year": 2030,
+        "target_year": 2031,
+        "horizon_year": 2035,
+        "water_baseline_year": 2029,
+        "receiving_crop": "oat_hay",
+    }
     write_manifest(tmp_path, {"c": layer_entry("counties", "c.gpkg")}, plan=plan)
     region = load_region(tmp_path)
     assert region.plan.years == (2030, 2031, 2035)
@@ -214,9 +236,15 @@ def test_missing_plan_table(tmp_path: Path) -> None:
 
 
 def test_malformed_plan_table_lists_every_problem(tmp_path: Path) -> None:
-    plan = {"years": [2023, 2021], "base_year": "2021", "target_year": 2023,
-            "horizon_year": 2025, "water_baseline_year": 20211, "receiving_crop": "x",
-            "horizon": 2025}
+    plan = {
+        "years": [2023, 2021],
+        "base_year": "2021",
+        "target_year": 2023,
+        "horizon_year": 2025,
+        "water_baseline_year": 20211,
+        "receiving_crop": "x",
+        "horizon": 2025,
+    }
     write_manifest(tmp_path, {"c": layer_entry("counties", "c.gpkg")}, plan=plan)
     with pytest.raises(SchemaError, match=r"has 2 problem\(s\)") as excinfo:
         load_region(tmp_path)
@@ -225,18 +253,27 @@ def test_malformed_plan_table_lists_every_problem(tmp_path: Path) -> None:
     assert "[plan]: unknown key 'horizon'" in text
 
 
-@pytest.mark.parametrize(("change", "match"), [
-    ({"years": [2023, 2021, 2025]}, r"years must be ascending whole years in 1949..2100"),
-    ({"water_baseline_year": 20211}, r"water_baseline_year must be a year in 1949..2100"),
-    ({"target_year": 2024}, r"target_year 2024 is not one of years \[2021, 2022, 2023, 2025\]"),
-    ({"horizon_year": 2023}, r"horizon_year 2023 must be the last of years"),
-    ({"base_year": 2025}, r"need base_year <= target_year <= horizon_year"),
-    ({"receiving_crop": " "}, r"receiving_crop is empty"),
-])
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ({"years": [2023, 2021, 2025]}, r"years must be ascending whole years in 1949..2100"),
+        ({"water_baseline_year": 20211}, r"water_baseline_year must be a year in 1949..2100"),
+        ({"target_year": 2024}, r"target_year 2024 is not one of years \[2021, 2022, 2023, 2025\]"),
+        ({"horizon_year": 2023}, r"horizon_year 2023 must be the last of years"),
+        ({"base_year": 2025}, r"need base_year <= target_year <= horizon_year"),
+        ({"receiving_crop": " "}, r"receiving_crop is empty"),
+    ],
+)
 def test_bad_plan_values(tmp_path: Path, change: dict, match: str) -> None:
-    plan = {"years": [2021, 2022, 2023, 2025], "base_year": 2021, "target_year": 2023,
-            "horizon_year": 2025, "water_baseline_year": 2021, "receiving_crop": "silage_corn",
-            **change}
+    plan = {
+        "years": [2021, 2022, 2023, 2025],
+        "base_year": 2021,
+        "target_year": 2023,
+        "horizon_year": 2025,
+        "water_baseline_year": 2021,
+        "receiving_crop": "silage_corn",
+        **change,
+    }
     write_manifest(tmp_path, {"c": layer_entry("counties", "c.gpkg")}, plan=plan)
     with pytest.raises(SchemaError, match=match):
         load_region(tmp_path)
@@ -246,8 +283,11 @@ def test_no_installed_region_is_a_clear_error(tmp_path: Path) -> None:
     use_regions_dir(tmp_path)
     try:
         assert list_regions() == []
-        with pytest.raises(FileFormatError, match=r"No region pack is installed under .*"
-                                                  r"python -m layers\.build --adcode"):
+        with pytest.raises(
+            FileFormatError,
+            match=r"No region pack is installed under .*"
+            r"python -m layers\.build --adcode",
+        ):
             load_region()
     finally:
         use_regions_dir(None)

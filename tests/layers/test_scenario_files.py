@@ -35,12 +35,13 @@ def ranches(region: Region) -> gpd.GeoDataFrame:
     return load_demo_scenario(region)
 
 
-def test_ranch_counts_per_county_follow_the_plan(region: Region,
-                                                 ranches: gpd.GeoDataFrame) -> None:
+def test_ranch_counts_per_county_follow_the_plan(region: Region, ranches: gpd.GeoDataFrame) -> None:
     counts = ranches.groupby(["adcode", "status"]).size().unstack(fill_value=0)
     targets = load_ranch_targets(region).set_index("adcode")
-    assert counts["under_construction"].to_dict() == targets[
-        "ranches_under_construction_2021"].to_dict()  # 土左旗 7, 和林 3, 托县 2, 清水河 2, 赛罕 1
+    assert (
+        counts["under_construction"].to_dict()
+        == targets["ranches_under_construction_2021"].to_dict()
+    )  # 土左旗 7, 和林 3, 托县 2, 清水河 2, 赛罕 1
     proposed = counts["proposed"][counts["proposed"] > 0].to_dict()
     assert proposed == targets["ranches_new_to_site"][targets["ranches_new_to_site"] > 0].to_dict()
     assert len(ranches) == 15 + 10
@@ -56,8 +57,9 @@ def test_herd_and_start_years(ranches: gpd.GeoDataFrame) -> None:
     assert proposed["start_year"].value_counts().to_dict() == {2022: 5, 2024: 5}
 
 
-def test_footprints_are_500_mu_inside_their_county(region: Region,
-                                                   ranches: gpd.GeoDataFrame) -> None:
+def test_footprints_are_500_mu_inside_their_county(
+    region: Region, ranches: gpd.GeoDataFrame
+) -> None:
     measured = area_mu(ranches.to_crs(region.analysis_crs))
     assert measured.to_numpy() == pytest.approx(5_000 * 0.1, rel=0.002)  # 0.1 亩 per head
     counties = load_counties(region).set_index("adcode")
@@ -65,10 +67,11 @@ def test_footprints_are_500_mu_inside_their_county(region: Region,
         assert counties.loc[adcode, "geometry"].contains(geometry)
 
 
-@pytest.mark.skipif(not (REGIONS_DIR / "hohhot" / "constraints.gpkg").is_file(),
-                    reason="generated constraint layers missing: run make data")
-def test_footprints_avoid_the_illustrative_constraint_layers(
-        ranches: gpd.GeoDataFrame) -> None:
+@pytest.mark.skipif(
+    not (REGIONS_DIR / "hohhot" / "constraints.gpkg").is_file(),
+    reason="generated constraint layers missing: run make data",
+)
+def test_footprints_avoid_the_illustrative_constraint_layers(ranches: gpd.GeoDataFrame) -> None:
     path = REGIONS_DIR / "hohhot" / "constraints.gpkg"
     for layer in ("no_farming_zone", "eco_redline", "basic_farmland", "settlements"):
         areas = gpd.read_file(path, layer=layer).to_crs(ranches.crs)
@@ -76,11 +79,14 @@ def test_footprints_avoid_the_illustrative_constraint_layers(
         assert hits.empty, (layer, sorted(set(hits["site_id"])))
 
 
-@pytest.mark.skipif(not (REGIONS_DIR / "hohhot" / "constraints.gpkg").is_file(),
-                    reason="placement avoids the generated constraint layers: run make data")
+@pytest.mark.skipif(
+    not (REGIONS_DIR / "hohhot" / "constraints.gpkg").is_file(),
+    reason="placement avoids the generated constraint layers: run make data",
+)
 def test_committed_file_is_what_the_builder_makes(region: Region) -> None:
-    committed = json.loads((REGIONS_DIR / "hohhot" / "demo_scenario.geojson").read_text(
-        encoding="utf-8"))["features"]
+    committed = json.loads(
+        (REGIONS_DIR / "hohhot" / "demo_scenario.geojson").read_text(encoding="utf-8")
+    )["features"]
     rebuilt = json.loads(json.dumps(demo_features(region)))
     assert [f["properties"] for f in rebuilt] == [f["properties"] for f in committed]
     assert [f["geometry"] for f in rebuilt] == [f["geometry"] for f in committed]
@@ -98,8 +104,9 @@ def test_sites_have_the_plan_store_fields(region: Region) -> None:
 
 def _pack_copy(tmp_path: Path) -> Path:
     target = tmp_path / "hohhot"
-    shutil.copytree(REGIONS_DIR / "hohhot", target,
-                    ignore=shutil.ignore_patterns("*.tif", "*.gpkg"))
+    shutil.copytree(
+        REGIONS_DIR / "hohhot", target, ignore=shutil.ignore_patterns("*.tif", "*.gpkg")
+    )
     shutil.copy(REGIONS_DIR / "hohhot" / "boundaries.gpkg", target)
     return target
 
@@ -111,8 +118,11 @@ def test_bad_demo_rows_are_listed(tmp_path: Path) -> None:
     data["features"][0]["properties"]["status"] = "dreamed"
     data["features"][1]["properties"]["site_id"] = data["features"][2]["properties"]["site_id"]
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(SchemaError, match=r"2 problem\(s\): repeated site_id: HH-PR-150122-1, "
-                                          r"HH-PR-150122-1; status not in .*: HH-PR-150121-1"):
+    with pytest.raises(
+        SchemaError,
+        match=r"2 problem\(s\): repeated site_id: HH-PR-150122-1, "
+        r"HH-PR-150122-1; status not in .*: HH-PR-150121-1",
+    ):
         load_demo_scenario(load_region(folder))
 
 

@@ -34,8 +34,7 @@ def forage(region: Region) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def plan(region: Region) -> dict[tuple[str, int], float]:
     table = load_city_targets(region)
-    return {(k, y): v for k, y, v in zip(table["key"], table["year"], table["value"],
-                                         strict=True)}
+    return {(k, y): v for k, y, v in zip(table["key"], table["year"], table["value"], strict=True)}
 
 
 def _crop_wan_mu(forage: pd.DataFrame, crop: str) -> dict[str, float]:
@@ -44,8 +43,17 @@ def _crop_wan_mu(forage: pd.DataFrame, crop: str) -> dict[str, float]:
 
 
 def test_forage_targets_columns_and_types(forage: pd.DataFrame) -> None:
-    assert list(forage.columns) == ["adcode", "name_zh", "crop", "year", "target_wan_mu",
-                                    "target_mu", "target_ha", "source", "status"]
+    assert list(forage.columns) == [
+        "adcode",
+        "name_zh",
+        "crop",
+        "year",
+        "target_wan_mu",
+        "target_mu",
+        "target_ha",
+        "source",
+        "status",
+    ]
     assert all(isinstance(code, str) and len(code) == 6 for code in forage["adcode"])
     assert set(forage["crop"]) == {"silage_corn", "oat_hay", "alfalfa"}
     assert set(forage["year"]) == {2021}
@@ -55,8 +63,14 @@ def test_forage_targets_columns_and_types(forage: pd.DataFrame) -> None:
 
 def test_silage_corn_counties_sum_to_100_wan_mu(forage: pd.DataFrame) -> None:
     assert _crop_wan_mu(forage, "silage_corn") == {
-        "土默特左旗": 40, "和林格尔县": 25, "托克托县": 22, "清水河县": 6, "赛罕区": 5,
-        "武川县": 1, "玉泉区": 1}
+        "土默特左旗": 40,
+        "和林格尔县": 25,
+        "托克托县": 22,
+        "清水河县": 6,
+        "赛罕区": 5,
+        "武川县": 1,
+        "玉泉区": 1,
+    }
     assert sum(_crop_wan_mu(forage, "silage_corn").values()) == 40 + 25 + 22 + 6 + 5 + 1 + 1
     assert 40 + 25 + 22 + 6 + 5 + 1 + 1 == 100
 
@@ -69,8 +83,15 @@ def test_oat_hay_counties_sum_to_13_wan_mu(forage: pd.DataFrame) -> None:
 
 def test_alfalfa_counties_sum_to_12_wan_mu(forage: pd.DataFrame) -> None:
     alfalfa = _crop_wan_mu(forage, "alfalfa")
-    assert alfalfa == {"土默特左旗": 3, "清水河县": 2.8, "和林格尔县": 2.13, "武川县": 2,
-                       "托克托县": 1.8, "赛罕区": 0.2, "新城区": 0.07}
+    assert alfalfa == {
+        "土默特左旗": 3,
+        "清水河县": 2.8,
+        "和林格尔县": 2.13,
+        "武川县": 2,
+        "托克托县": 1.8,
+        "赛罕区": 0.2,
+        "新城区": 0.07,
+    }
     # 3 + 2.8 + 2.13 + 2 + 1.8 + 0.2 + 0.07 = 12.00 exactly (up to float rounding).
     assert sum(alfalfa.values()) == pytest.approx(12.0, abs=1e-9)
 
@@ -97,21 +118,27 @@ def test_target_counties_are_region_counties(region: Region, forage: pd.DataFram
     ranches = load_ranch_targets(region)
     for table in (forage, ranches):
         assert {code: names[code] for code in table["adcode"]} == dict(
-            zip(table["adcode"], table["name_zh"], strict=True))
+            zip(table["adcode"], table["name_zh"], strict=True)
+        )
 
 
 def test_city_targets_values(plan: dict[tuple[str, int], float]) -> None:
     expected = {
-        ("forage_base_wan_mu", 2021): 125, ("forage_base_wan_mu", 2023): 150,
-        ("dairy_cow_head", 2021): 36 * 10_000, ("dairy_cow_head", 2023): 46 * 10_000,
-        ("goat_head", 2021): 5 * 10_000, ("goat_head", 2023): 15 * 10_000,
+        ("forage_base_wan_mu", 2021): 125,
+        ("forage_base_wan_mu", 2023): 150,
+        ("dairy_cow_head", 2021): 36 * 10_000,
+        ("dairy_cow_head", 2023): 46 * 10_000,
+        ("goat_head", 2021): 5 * 10_000,
+        ("goat_head", 2023): 15 * 10_000,
         ("alfalfa_oat_self_sufficiency_min_frac", 2021): 0.20,
         ("alfalfa_oat_self_sufficiency_min_frac", 2023): 0.30,
         ("silage_corn_self_sufficiency_min_frac", 2021): 1.0,
         ("silage_corn_self_sufficiency_min_frac", 2023): 1.0,
         ("forage_land_for_15_ranches_wan_mu", 2021): 25,
-        ("ranches_under_construction_count", 2021): 15, ("ranches_new_to_site_count", 2021): 10,
-        ("manure_utilisation_min_frac", 2021): 0.9, ("manure_utilisation_min_frac", 2022): 0.9,
+        ("ranches_under_construction_count", 2021): 15,
+        ("ranches_new_to_site_count", 2021): 10,
+        ("manure_utilisation_min_frac", 2021): 0.9,
+        ("manure_utilisation_min_frac", 2022): 0.9,
         ("manure_utilisation_min_frac", 2023): 0.9,
     }
     assert {key: plan[key] for key in expected} == pytest.approx(expected)
@@ -124,23 +151,39 @@ def test_city_targets_columns(region: Region) -> None:
     assert table["status"].isin(STATUSES).all()
 
 
-def test_ranch_targets_sum_to_15_and_10(
-    region: Region, plan: dict[tuple[str, int], float]
-) -> None:
+def test_ranch_targets_sum_to_15_and_10(region: Region, plan: dict[tuple[str, int], float]) -> None:
     ranches = load_ranch_targets(region)
-    assert list(ranches.columns) == ["adcode", "name_zh", "ranches_under_construction_2021",
-                                     "ranches_new_to_site", "source", "status"]
-    per_county = {n: (u, s) for n, u, s in zip(ranches["name_zh"],
-                                               ranches["ranches_under_construction_2021"],
-                                               ranches["ranches_new_to_site"], strict=True)}
-    assert per_county == {"土默特左旗": (7, 2), "和林格尔县": (3, 3), "托克托县": (2, 4),
-                          "清水河县": (2, 1), "赛罕区": (1, 0)}
+    assert list(ranches.columns) == [
+        "adcode",
+        "name_zh",
+        "ranches_under_construction_2021",
+        "ranches_new_to_site",
+        "source",
+        "status",
+    ]
+    per_county = {
+        n: (u, s)
+        for n, u, s in zip(
+            ranches["name_zh"],
+            ranches["ranches_under_construction_2021"],
+            ranches["ranches_new_to_site"],
+            strict=True,
+        )
+    }
+    assert per_county == {
+        "土默特左旗": (7, 2),
+        "和林格尔县": (3, 3),
+        "托克托县": (2, 4),
+        "清水河县": (2, 1),
+        "赛罕区": (1, 0),
+    }
     assert ranches["ranches_under_construction_2021"].sum() == 7 + 3 + 2 + 2 + 1 == 15
     assert ranches["ranches_new_to_site"].sum() == 2 + 3 + 4 + 1 == 10
     assert plan[("ranches_under_construction_count", 2021)] == 15
 
 
 # --- malformed tables, in a temporary copy of the pack ------------------------------------
+
 
 def _copy_with(tmp_path: Path, file: str, text: str) -> Region:
     folder = copy_hohhot_pack(tmp_path)
@@ -149,33 +192,38 @@ def _copy_with(tmp_path: Path, file: str, text: str) -> Region:
 
 
 def test_forage_table_problems_are_listed_together(tmp_path: Path) -> None:
-    text = ("adcode,name_zh,crop,year,value,unit,status,source\n"
-            "150121,土默特左旗,silage_corn,2021,40,万亩,verified,plan\n"
-            "15012,x,maize,2021,abc,acre,guessed,plan\n"
-            "150121,土默特左旗,silage_corn,2021,-1,万亩,verified,plan\n"
-            "150122,托克托县,alfalfa,2021.5,1,亩,verified,\n")
+    text = (
+        "adcode,name_zh,crop,year,value,unit,status,source\n"
+        "150121,土默特左旗,silage_corn,2021,40,万亩,verified,plan\n"
+        "15012,x,maize,2021,abc,acre,guessed,plan\n"
+        "150121,土默特左旗,silage_corn,2021,-1,万亩,verified,plan\n"
+        "150122,托克托县,alfalfa,2021.5,1,亩,verified,\n"
+    )
     region = _copy_with(tmp_path, "forage_targets.csv", text)
     with pytest.raises(SchemaError, match=r"has 9 problem\(s\)") as excinfo:
         load_forage_targets(region)
     message = str(excinfo.value)
-    for part in ["column 'adcode' is not a 6-digit code on line(s) 3: '15012'",
-                 "column 'year' is not an integer on line(s) 5: '2021.5'",
-                 "column 'value' is not a number on line(s) 3: 'abc'",
-                 "column 'source' is empty on line(s) 5",
-                 "column 'crop' is not one of silage_corn, oat_hay, alfalfa on line(s) 3",
-                 "column 'unit' is not one of 万亩, 亩, ha on line(s) 3: 'acre'",
-                 "column 'status' is not one of verified, corroborated, recalled, illustrative, "
-                 "derived",
-                 "repeats a (adcode, crop, year) combination on line(s) 2, 4",
-                 "column 'value' is negative on line(s) 4"]:
+    for part in [
+        "column 'adcode' is not a 6-digit code on line(s) 3: '15012'",
+        "column 'year' is not an integer on line(s) 5: '2021.5'",
+        "column 'value' is not a number on line(s) 3: 'abc'",
+        "column 'source' is empty on line(s) 5",
+        "column 'crop' is not one of silage_corn, oat_hay, alfalfa on line(s) 3",
+        "column 'unit' is not one of 万亩, 亩, ha on line(s) 3: 'acre'",
+        "column 'status' is not one of verified, corroborated, recalled, illustrative, derived",
+        "repeats a (adcode, crop, year) combination on line(s) 2, 4",
+        "column 'value' is negative on line(s) 4",
+    ]:
         assert part in message
     assert "forage targets 表 'forage_targets.csv' 有 9 处问题" in excinfo.value.message("zh")
 
 
 def test_hectare_and_mu_units_are_converted(tmp_path: Path) -> None:
-    text = ("adcode,name_zh,crop,year,value,unit,status,source\n"
-            "150121,土默特左旗,alfalfa,2021,15,ha,illustrative,test\n"
-            "150122,托克托县,alfalfa,2021,300,亩,illustrative,test\n")
+    text = (
+        "adcode,name_zh,crop,year,value,unit,status,source\n"
+        "150121,土默特左旗,alfalfa,2021,15,ha,illustrative,test\n"
+        "150122,托克托县,alfalfa,2021,300,亩,illustrative,test\n"
+    )
     forage = load_forage_targets(_copy_with(tmp_path, "forage_targets.csv", text))
     assert forage["target_mu"].tolist() == pytest.approx([15 * M2_PER_HA / M2_PER_MU, 300])
     assert forage["target_wan_mu"].tolist() == pytest.approx([225 / 10_000, 300 / 10_000])
@@ -203,37 +251,51 @@ def test_non_utf8_table(tmp_path: Path) -> None:
 
 
 def test_city_target_table_unit_and_range_problems(tmp_path: Path) -> None:
-    text = ("key,year,value,unit,status,source,note\n"
-            "dairy_cow_head,2021,360000,万亩,verified,plan,\n"
-            "manure_utilisation_min_frac,2021,1.5,frac,verified,plan,\n"
-            "forage_base,2021,125,万亩,verified,plan,\n"
-            "dairy_cow_head,2021,1,head,verified,plan,\n")
+    text = (
+        "key,year,value,unit,status,source,note\n"
+        "dairy_cow_head,2021,360000,万亩,verified,plan,\n"
+        "manure_utilisation_min_frac,2021,1.5,frac,verified,plan,\n"
+        "forage_base,2021,125,万亩,verified,plan,\n"
+        "dairy_cow_head,2021,1,head,verified,plan,\n"
+    )
     region = _copy_with(tmp_path, "city_targets.csv", text)
-    with pytest.raises(SchemaError, match=r"(?s)3 problem\(s\).*'unit' disagrees with the "
-                                          r"key's unit suffix.*line\(s\) 2, 4.*"
-                                          r"negative or a fraction above 1 on line\(s\) 3.*"
-                                          r"repeats a \(key, year\) combination on line\(s\) 2, 5"):
+    with pytest.raises(
+        SchemaError,
+        match=r"(?s)3 problem\(s\).*'unit' disagrees with the "
+        r"key's unit suffix.*line\(s\) 2, 4.*"
+        r"negative or a fraction above 1 on line\(s\) 3.*"
+        r"repeats a \(key, year\) combination on line\(s\) 2, 5",
+    ):
         load_city_targets(region)
 
 
 def test_ranch_table_count_problems(tmp_path: Path) -> None:
-    text = ("adcode,name_zh,ranches_under_construction_2021,ranches_new_to_site,status,source\n"
-            "150121,土默特左旗,2.5,-1,verified,plan\n")
+    text = (
+        "adcode,name_zh,ranches_under_construction_2021,ranches_new_to_site,status,source\n"
+        "150121,土默特左旗,2.5,-1,verified,plan\n"
+    )
     region = _copy_with(tmp_path, "ranch_targets.csv", text)
-    with pytest.raises(SchemaError, match=r"(?s)ranches_under_construction_2021' is not an "
-                                          r"integer on line\(s\) 2: '2.5'.*"
-                                          r"'ranches_new_to_site' is negative"):
+    with pytest.raises(
+        SchemaError,
+        match=r"(?s)ranches_under_construction_2021' is not an "
+        r"integer on line\(s\) 2: '2.5'.*"
+        r"'ranches_new_to_site' is negative",
+    ):
         load_ranch_targets(region)
 
 
 def test_old_target_keys_are_read_under_their_new_names(tmp_path: Path) -> None:
     # city target tables written before the vocabulary pass (issue "One model, one truth")
-    text = ("key,year,value,unit,status,source,note\n"
-            "dairy_cows_head,2021,360000,head,verified,plan,\n"  # vocab: old name
-            "dairy_goats_head,2021,50000,head,verified,plan,\n")  # vocab: old name
+    text = (
+        "key,year,value,unit,status,source,note\n"
+        "dairy_cows_head,2021,360000,head,verified,plan,\n"  # vocab: old name
+        "dairy_goats_head,2021,50000,head,verified,plan,\n"
+    )  # vocab: old name
     table = load_city_targets(_copy_with(tmp_path, "city_targets.csv", text))
-    assert table.set_index("key")["value"].to_dict() == {"dairy_cow_head": 360_000.0,
-                                                         "goat_head": 50_000.0}
+    assert table.set_index("key")["value"].to_dict() == {
+        "dairy_cow_head": 360_000.0,
+        "goat_head": 50_000.0,
+    }
 
 
 def test_old_layer_kind_of_the_city_targets_is_accepted(tmp_path: Path) -> None:
@@ -243,8 +305,9 @@ def test_old_layer_kind_of_the_city_targets_is_accepted(tmp_path: Path) -> None:
     text = manifest.read_text(encoding="utf-8")
     old = text.replace('kind = "city_targets"', 'kind = "plan_targets"')  # vocab: old name
     assert old != text
-    manifest.write_text(old.replace('file = "city_targets.csv"', 'file = "targets_2021.csv"'),
-                        encoding="utf-8")
+    manifest.write_text(
+        old.replace('file = "city_targets.csv"', 'file = "targets_2021.csv"'), encoding="utf-8"
+    )
     (folder / "city_targets.csv").rename(folder / "targets_2021.csv")
     table = load_city_targets(load_region(folder))
     assert ("dairy_cow_head", 2023) in set(zip(table["key"], table["year"], strict=True))

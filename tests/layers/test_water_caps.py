@@ -39,12 +39,18 @@ def test_changing_the_demo_scenario_leaves_the_caps() -> None:
     sites = load_demo_scenario(region)
     bigger = sites.assign(dairy_cow_head=sites["dairy_cow_head"] * 3)
     fewer = sites.iloc[: len(sites) // 2]
-    caps = [scenario_buildout(region, s, (2023,)).county_totals.set_index("adcode")
-            ["water_cap_m3_per_yr"] for s in (sites, bigger, fewer)]
+    caps = [
+        scenario_buildout(region, s, (2023,)).county_totals.set_index("adcode")[
+            "water_cap_m3_per_yr"
+        ]
+        for s in (sites, bigger, fewer)
+    ]
     pd.testing.assert_series_equal(caps[0], caps[1])
     pd.testing.assert_series_equal(caps[0], caps[2])
-    uses = [scenario_buildout(region, s, (2023,)).county_totals["water_use_m3_per_yr"].sum()
-            for s in (sites, bigger)]
+    uses = [
+        scenario_buildout(region, s, (2023,)).county_totals["water_use_m3_per_yr"].sum()
+        for s in (sites, bigger)
+    ]
     assert uses[1] > uses[0]  # the scenario moves the use, not the cap
 
 
@@ -52,8 +58,20 @@ def test_a_user_caps_file_replaces_the_bundled_one(tmp_path: Path) -> None:
     folder = copy_hohhot_pack(tmp_path)
     lines = (folder / "water_caps.csv").read_text(encoding="utf-8").splitlines()
     header, rows = lines[0], lines[1:]
-    user = [header] + [",".join([r.split(",")[0], r.split(",")[1], "500000000", "1000",
-                                 "verified", "county indicator", ""]) for r in rows]
+    user = [header] + [
+        ",".join(
+            [
+                r.split(",")[0],
+                r.split(",")[1],
+                "500000000",
+                "1000",
+                "verified",
+                "county indicator",
+                "",
+            ]
+        )
+        for r in rows
+    ]
     (folder / "water_caps.csv").write_text("\n".join(user) + "\n", encoding="utf-8")
     inputs, _ = load_buildout_inputs(load_region(folder), load_nutrient_params(folder))
     np.testing.assert_array_equal(inputs.water_caps["cap_m3_per_yr"], 500_000_000.0)
@@ -65,7 +83,12 @@ def test_a_bad_user_caps_file_is_refused_with_every_problem(tmp_path: Path) -> N
     (folder / "water_caps.csv").write_text(
         "adcode,name_zh,cap_m3_per_yr,other_use_m3_per_yr,status,source,note\n"
         "150121,土默特左旗,-5,0,published,county indicator,\n"
-        "150121,土默特左旗,ten,0,verified,county indicator,\n", encoding="utf-8")
-    with pytest.raises(SchemaError, match=r"(?s)water caps.*'cap_m3_per_yr'.*'status' is not "
-                                          r"one of .*'adcode' is repeated"):
+        "150121,土默特左旗,ten,0,verified,county indicator,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        SchemaError,
+        match=r"(?s)water caps.*'cap_m3_per_yr'.*'status' is not "
+        r"one of .*'adcode' is repeated",
+    ):
         load_water_caps(load_region(folder))

@@ -45,8 +45,9 @@ NEEDS_CRITERIA = ("absorption_land_ratio", "forage_land_ratio", "water_headroom"
 
 @pytest.fixture(scope="module")
 def polygon() -> pd.DataFrame:
-    candidates = read_vector(REGION.dir / "demo_candidates.geojson",
-                             geometry_kind="polygon").features
+    candidates = read_vector(
+        REGION.dir / "demo_candidates.geojson", geometry_kind="polygon"
+    ).features
     site = candidates[candidates["site_id"] == SITE_ID].reset_index(drop=True)
     return site[["site_id", "geometry"]].assign(dairy_cow_head=float(HERD_HEAD))
 
@@ -62,62 +63,94 @@ def cli_needs(polygon: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -
     polygon.to_file(path, driver="GeoJSON")
     capture = tmp_path_factory.mktemp("out") / "score.json"
     import contextlib
+
     with capture.open("w") as out, contextlib.redirect_stdout(out):
         assert main(["score", str(path), "--region", "hohhot", "--json"]) == 0
     data = json.loads(capture.read_text())
     site = data["sites"][0]
-    return {**site["needs"], "score": site["score"],
-            "criteria": {c["key"]: c["normalised"] for c in site["criteria"]}}
+    return {
+        **site["needs"],
+        "score": site["score"],
+        "criteria": {c["key"]: c["normalised"] for c in site["criteria"]},
+    }
 
 
 @pytest.fixture(scope="module")
 def page_needs(polygon: pd.DataFrame, water: pd.DataFrame) -> dict:
     inputs = load_siting_inputs(REGION, county_water=water)
-    result = assess_sites(polygon, inputs.layers, inputs.params, default_weights(inputs.params),
-                          needs=inputs.needs, terrain=site_terrain(polygon, inputs))
+    result = assess_sites(
+        polygon,
+        inputs.layers,
+        inputs.params,
+        default_weights(inputs.params),
+        needs=inputs.needs,
+        terrain=site_terrain(polygon, inputs),
+    )
     row = result.sites.iloc[0]
-    return {"absorption_need_mu": row["absorption_need_mu"],
-            "absorption_land_n_mu": row["absorption_land_n_mu"],
-            "absorption_land_p_mu": row["absorption_land_p_mu"],
-            "absorption_basis": row["absorption_basis"],
-            "forage_need_mu": row["forage_need_mu"],
-            "water_need_m3_per_yr": row["water_need_m3_per_yr"],
-            "score": result.scores.site(SITE_ID).score}
+    return {
+        "absorption_need_mu": row["absorption_need_mu"],
+        "absorption_land_n_mu": row["absorption_land_n_mu"],
+        "absorption_land_p_mu": row["absorption_land_p_mu"],
+        "absorption_basis": row["absorption_basis"],
+        "forage_need_mu": row["forage_need_mu"],
+        "water_need_m3_per_yr": row["water_need_m3_per_yr"],
+        "score": result.scores.site(SITE_ID).score,
+    }
 
 
 @pytest.fixture(scope="module")
 def plan_needs(polygon: pd.DataFrame, water: pd.DataFrame) -> dict:
     inputs = load_plan_inputs(REGION, county_water=water)
     code = county_codes(list(polygon.geometry), load_counties(REGION))[0]
-    sites = sites_frame([SiteRecord(site_id=SITE_ID, version=1, name=SITE_ID, status="proposed",
-                                    geometry=polygon.geometry.iloc[0],
-                                    dairy_cow_head=HERD_HEAD, county_code=code)])
+    sites = sites_frame(
+        [
+            SiteRecord(
+                site_id=SITE_ID,
+                version=1,
+                name=SITE_ID,
+                status="proposed",
+                geometry=polygon.geometry.iloc[0],
+                dairy_cow_head=HERD_HEAD,
+                county_code=code,
+            )
+        ]
+    )
     terrain = site_terrain(polygon, load_siting_inputs(REGION, with_parcels=False))
     run = run_plan(sites, inputs, terrain=terrain)
     row = run.results.iloc[0]
-    return {"absorption_need_mu": row["absorption_land_need_mu"],
-            "absorption_land_n_mu": row["absorption_land_n_mu"],
-            "absorption_land_p_mu": row["absorption_land_p_mu"],
-            "absorption_basis": row["absorption_need_basis"],
-            "forage_need_mu": row["forage_land_mu"],
-            "water_need_m3_per_yr": row["water_need_m3_per_yr"],
-            "allocated_mu": row["land_allocated_mu"],
-            "score": row["suitability_score"]}
+    return {
+        "absorption_need_mu": row["absorption_land_need_mu"],
+        "absorption_land_n_mu": row["absorption_land_n_mu"],
+        "absorption_land_p_mu": row["absorption_land_p_mu"],
+        "absorption_basis": row["absorption_need_basis"],
+        "forage_need_mu": row["forage_land_mu"],
+        "water_need_m3_per_yr": row["water_need_m3_per_yr"],
+        "allocated_mu": row["land_allocated_mu"],
+        "score": row["suitability_score"],
+    }
 
 
-FIGURES = ("absorption_need_mu", "absorption_land_n_mu", "absorption_land_p_mu",
-           "forage_need_mu", "water_need_m3_per_yr", "score")
+FIGURES = (
+    "absorption_need_mu",
+    "absorption_land_n_mu",
+    "absorption_land_p_mu",
+    "forage_need_mu",
+    "water_need_m3_per_yr",
+    "score",
+)
 
 
 @pytest.mark.parametrize("figure", FIGURES)
-def test_every_path_gives_the_same_figure(cli_needs: dict, page_needs: dict, plan_needs: dict,
-                                          figure: str) -> None:
+def test_every_path_gives_the_same_figure(
+    cli_needs: dict, page_needs: dict, plan_needs: dict, figure: str
+) -> None:
     assert page_needs[figure] == pytest.approx(cli_needs[figure], rel=REL)
     assert plan_needs[figure] == pytest.approx(cli_needs[figure], rel=REL)
 
 
-def test_every_path_binds_on_the_same_basis(cli_needs: dict, page_needs: dict,
-                                            plan_needs: dict) -> None:
+def test_every_path_binds_on_the_same_basis(
+    cli_needs: dict, page_needs: dict, plan_needs: dict
+) -> None:
     assert cli_needs["absorption_basis"] == page_needs["absorption_basis"] == "N"
     assert plan_needs["absorption_basis"] == "N"
     assert cli_needs["receiving_land"] == "parcels"

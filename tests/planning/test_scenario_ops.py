@@ -27,9 +27,14 @@ INPUTS = plan_inputs()
 def _store(tmp_path: Path) -> tuple[PlanStore, Scenario]:
     store = PlanStore(tmp_path / "plans.gpkg")
     scenario = store.create_scenario("S", user="t")
-    store.add_sites(scenario, [dataclasses.replace(site("A", 0.0, dairy=15), site_id=None),
-                               dataclasses.replace(site("B", 5.0, dairy=30), site_id=None)],
-                    user="t")
+    store.add_sites(
+        scenario,
+        [
+            dataclasses.replace(site("A", 0.0, dairy=15), site_id=None),
+            dataclasses.replace(site("B", 5.0, dairy=30), site_id=None),
+        ],
+        user="t",
+    )
     return store, scenario
 
 
@@ -40,8 +45,9 @@ def test_allocations_are_saved_once(tmp_path: Path) -> None:
     updated = save_allocations(store, snapshot, run, INPUTS, user="t")
     assert updated is not None and updated.version == snapshot.scenario.version + 1
     again, run2 = check_scenario(store, scenario, INPUTS, previous=run)
-    assert allocations_current(again.allocations, run2.ledger.result.allocations.rename(
-        columns={"farm_id": "site_id"}))
+    assert allocations_current(
+        again.allocations, run2.ledger.result.allocations.rename(columns={"farm_id": "site_id"})
+    )
     assert save_allocations(store, again, run2, INPUTS, user="t") is None
 
 
@@ -50,8 +56,11 @@ def test_a_stale_allocation_is_refused(tmp_path: Path) -> None:
     snapshot, run = check_scenario(store, scenario, INPUTS)
     site_a = store.sites(scenario).iloc[0]
     record = store.get_site(site_a["site_id"])
-    store.update_site(dataclasses.replace(record, dairy_cow_head=45),
-                      expected_version=record.version, user="other")
+    store.update_site(
+        dataclasses.replace(record, dairy_cow_head=45),
+        expected_version=record.version,
+        user="other",
+    )
     with pytest.raises(StoreConflictError, match="S"):
         save_allocations(store, snapshot, run, INPUTS, user="t")
 
@@ -65,13 +74,21 @@ def test_export_holds_the_same_numbers(tmp_path: Path) -> None:
     assert {"sites", "allocations", "county_totals", SITE_RESULTS, PARCEL_USE} <= layers
     results = pyogrio.read_dataframe(out, layer=SITE_RESULTS).set_index("site_id")
     expected = run.results.set_index("site_id")
-    for column in ("n_need_kg_per_yr", "land_allocated_mu", "mean_haul_km",
-                   "unmet_kg_per_yr", "suitability_score"):
+    for column in (
+        "n_need_kg_per_yr",
+        "land_allocated_mu",
+        "mean_haul_km",
+        "unmet_kg_per_yr",
+        "suitability_score",
+    ):
         assert results.loc[expected.index, column].to_numpy() == pytest.approx(
-            expected[column].to_numpy(), rel=1e-12), column
+            expected[column].to_numpy(), rel=1e-12
+        ), column
     allocations = pyogrio.read_dataframe(out, layer="allocations")
     assert allocations["area_mu"].sum() == pytest.approx(
-        expected["land_allocated_mu"].sum(), rel=1e-12)
+        expected["land_allocated_mu"].sum(), rel=1e-12
+    )
     use = pyogrio.read_dataframe(out, layer=PARCEL_USE)
     assert use.crs.to_epsg() == 4326 and use["used_area_mu"].sum() == pytest.approx(
-        expected["land_allocated_mu"].sum(), rel=1e-9)
+        expected["land_allocated_mu"].sum(), rel=1e-9
+    )

@@ -20,20 +20,37 @@ from store.export import SUFFIXES
 from tests.siting.plan_fixtures import COUNTY, CRS, X0_M, Y0_M, footprint, plan_inputs, site
 
 INPUTS = plan_inputs(suitability=False)
-EDITABLE = ("name", "status", "start_year", "dairy_cow_head", "beef_cattle_head", "sheep_head",
-            "goat_head", "manure_route", "haul_radius_km", "footprint_source", "county_code",
-            "note")
+EDITABLE = (
+    "name",
+    "status",
+    "start_year",
+    "dairy_cow_head",
+    "beef_cattle_head",
+    "sheep_head",
+    "goat_head",
+    "manure_route",
+    "haul_radius_km",
+    "footprint_source",
+    "county_code",
+    "note",
+)
 
 
 def _lonlat(x_km: float) -> tuple[float, float]:
-    point = gpd.GeoSeries([shapely.Point(X0_M + x_km * 1_000, Y0_M)], crs=CRS).to_crs(
-        STORAGE_CRS).iloc[0]
+    point = (
+        gpd.GeoSeries([shapely.Point(X0_M + x_km * 1_000, Y0_M)], crs=CRS)
+        .to_crs(STORAGE_CRS)
+        .iloc[0]
+    )
     return point.x, point.y
 
 
 def test_geojson_from_another_program() -> None:
-    feature = {"type": "Feature", "properties": {"名称": "新牧场", "奶牛存栏": 2000},
-               "geometry": shapely.geometry.mapping(footprint(2.0))}
+    feature = {
+        "type": "Feature",
+        "properties": {"名称": "新牧场", "奶牛存栏": 2000},
+        "geometry": shapely.geometry.mapping(footprint(2.0)),
+    }
     content = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
     result = read_site_file(content, "farms.geojson", INPUTS)
     assert not result.exported
@@ -48,12 +65,12 @@ def test_lonlat_csv_with_footprint_column() -> None:
     (record,) = read_site_file(content, "points.csv", INPUTS).records
     assert record.footprint_source == "point_footprint"
     assert footprint_area_mu([record.geometry], analysis_crs=CRS)[0] == pytest.approx(
-        600.0, rel=1e-9)
+        600.0, rel=1e-9
+    )
 
 
 def test_a_site_outside_the_region_is_refused() -> None:
-    far = gpd.GeoSeries([shapely.Point(X0_M + 80_000, Y0_M)], crs=CRS).to_crs(
-        STORAGE_CRS).iloc[0]
+    far = gpd.GeoSeries([shapely.Point(X0_M + 80_000, Y0_M)], crs=CRS).to_crs(STORAGE_CRS).iloc[0]
     content = f"name,lon,lat\nfar,{far.x},{far.y}\n".encode()
     with pytest.raises(InvalidGeometryError, match=r"points\.csv"):
         read_site_file(content, "points.csv", INPUTS)
@@ -63,11 +80,24 @@ def test_a_site_outside_the_region_is_refused() -> None:
 def test_exports_round_trip(tmp_path: Path, fmt: str) -> None:
     store = PlanStore(tmp_path / "plans.gpkg")
     scenario = store.create_scenario("S", user="t")
-    originals = [dataclasses.replace(site("A", 1.0, dairy=1500, status="existing",
-                                          start_year=2020, manure_route="guide_default",
-                                          haul_radius_km=8.5, note="备注 a"), site_id=None),
-                 dataclasses.replace(site("B", 4.0, dairy=0, goat_head=300,
-                                          footprint_source="point_footprint"), site_id=None)]
+    originals = [
+        dataclasses.replace(
+            site(
+                "A",
+                1.0,
+                dairy=1500,
+                status="existing",
+                start_year=2020,
+                manure_route="guide_default",
+                haul_radius_km=8.5,
+                note="备注 a",
+            ),
+            site_id=None,
+        ),
+        dataclasses.replace(
+            site("B", 4.0, dairy=0, goat_head=300, footprint_source="point_footprint"), site_id=None
+        ),
+    ]
     store.add_sites(scenario, originals, user="t")
     out = export_scenario(store, scenario, tmp_path / f"export{SUFFIXES[fmt]}", fmt)
     result = read_site_file(out.read_bytes(), out.name, INPUTS)

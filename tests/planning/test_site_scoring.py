@@ -36,10 +36,13 @@ def test_ids_and_names_of_the_file_are_kept(outline: object) -> None:
     assert list(sites["dairy_cow_head"]) == [5000, 3000, 4000]
 
 
-@pytest.mark.parametrize(("id_column", "name_column"), [
-    ("id", "名称"), ("编号", "site_name"), ("ID", "Name"), ("site_no", "name_zh")])
-def test_recognised_id_and_name_columns(tmp_path: Path, outline: object, id_column: str,
-                                        name_column: str) -> None:
+@pytest.mark.parametrize(
+    ("id_column", "name_column"),
+    [("id", "名称"), ("编号", "site_name"), ("ID", "Name"), ("site_no", "name_zh")],
+)
+def test_recognised_id_and_name_columns(
+    tmp_path: Path, outline: object, id_column: str, name_column: str
+) -> None:
     assert id_column.lower() in [c.lower() for c in ID_COLUMNS]
     assert name_column.lower() in [c.lower() for c in NAME_COLUMNS]
     path = _write(tmp_path, [{id_column: 17, name_column: " 甲牧场 ", "geometry": SQUARE}])
@@ -54,19 +57,34 @@ def test_site_without_id_or_name(tmp_path: Path, outline: object) -> None:
 
 
 def test_bad_features_keep_their_ids_and_names(tmp_path: Path, outline: object) -> None:
-    path = _write(tmp_path, [
-        {"site_id": "A", "name": "good", "dairy_cow_head": 5000, "geometry": SQUARE},
-        {"site_id": "B", "name": "no-herd", "dairy_cow_head": 0, "geometry": SQUARE},
-        {"site_id": "C", "name": "a-point", "dairy_cow_head": 5000,
-         "geometry": Point(111.43, 40.66)}])
+    path = _write(
+        tmp_path,
+        [
+            {"site_id": "A", "name": "good", "dairy_cow_head": 5000, "geometry": SQUARE},
+            {"site_id": "B", "name": "no-herd", "dairy_cow_head": 0, "geometry": SQUARE},
+            {
+                "site_id": "C",
+                "name": "a-point",
+                "dairy_cow_head": 5000,
+                "geometry": Point(111.43, 40.66),
+            },
+        ],
+    )
     bad = read_sites(path, herd=None, region_outline=outline).bad
     assert [(b["feature_no"], b["site_id"], b["name"]) for b in bad] == [
-        (2, "B", "no-herd"), (3, "C", "a-point")]
+        (2, "B", "no-herd"),
+        (3, "C", "a-point"),
+    ]
 
 
 def test_repeated_ids_are_refused_by_name(tmp_path: Path, outline: object) -> None:
-    path = _write(tmp_path, [{"id": "X", "name": "first", "geometry": SQUARE},
-                             {"id": "X", "name": "second", "geometry": SQUARE}])
+    path = _write(
+        tmp_path,
+        [
+            {"id": "X", "name": "first", "geometry": SQUARE},
+            {"id": "X", "name": "second", "geometry": SQUARE},
+        ],
+    )
     result = read_sites(path, herd=5000, region_outline=outline)
     assert list(result.sites["name"]) == ["first"]
     assert result.bad[0]["name"] == "second"
@@ -86,7 +104,15 @@ def test_score_options_default_to_the_region_manifest() -> None:
 
 def test_old_herd_attribute_is_read_as_dairy_cow_head(tmp_path: Path, outline: object) -> None:
     # site files written before the vocabulary pass carry the herd under its old name
-    path = _write(tmp_path, [{"site_id": "A", "herd_dairy_cows": 4500,  # vocab: old name
-                              "geometry": SQUARE}])
+    path = _write(
+        tmp_path,
+        [
+            {
+                "site_id": "A",
+                "herd_dairy_cows": 4500,  # vocab: old name
+                "geometry": SQUARE,
+            }
+        ],
+    )
     sites = read_sites(path, herd=None, region_outline=outline).sites
     assert list(sites["dairy_cow_head"]) == [4500]

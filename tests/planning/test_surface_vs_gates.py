@@ -34,17 +34,23 @@ CLEAR_SLOPE_DEG = 1.0
 @pytest.fixture(scope="module")
 def context():  # type: ignore[no-untyped-def]
     footprint = SurfaceFootprint.from_area_mu(500, 5000)
-    return surface_context(load_region("hohhot"), footprint,
-                           SurfaceOptions(cell_m=30.0, with_water=False))
+    return surface_context(
+        load_region("hohhot"), footprint, SurfaceOptions(cell_m=30.0, with_water=False)
+    )
 
 
 def _squares(context, rows, cols):  # type: ignore[no-untyped-def]
     xs, ys = context.grid.cell_centres_m(WINDOW)
     half = context.footprint.side_m / 2
-    boxes = [shapely.box(xs[c] - half, ys[r] - half, xs[c] + half, ys[r] + half)
-             for r, c in zip(rows, cols, strict=True)]
-    return gpd.GeoDataFrame({"site_id": [f"cell-{r}-{c}" for r, c in zip(rows, cols, strict=True)]},
-                            geometry=boxes, crs=context.grid.crs)
+    boxes = [
+        shapely.box(xs[c] - half, ys[r] - half, xs[c] + half, ys[r] + half)
+        for r, c in zip(rows, cols, strict=True)
+    ]
+    return gpd.GeoDataFrame(
+        {"site_id": [f"cell-{r}-{c}" for r, c in zip(rows, cols, strict=True)]},
+        geometry=boxes,
+        crs=context.grid.crs,
+    )
 
 
 def _clear(rule, result, squares, k, layers, cell_m):  # type: ignore[no-untyped-def]
@@ -57,8 +63,9 @@ def _clear(rule, result, squares, k, layers, cell_m):  # type: ignore[no-untyped
         return abs(result.measured_value - rule.limit) > CLEAR_CELLS * cell_m
     if not result.passed:
         return True
-    distance_m, _ = nearest_feature(np.array([squares.geometry.iloc[k]]),
-                                    layers.features[rule.layer_kind])
+    distance_m, _ = nearest_feature(
+        np.array([squares.geometry.iloc[k]]), layers.features[rule.layer_kind]
+    )
     return bool(distance_m[0] > CLEAR_CELLS * cell_m)
 
 
@@ -71,8 +78,12 @@ def test_surface_gates_match_the_polygon_scorer(context) -> None:  # type: ignor
     inside = codes[rows, cols] != OUTSIDE_CODE
     rows, cols = rows[inside], cols[inside]
     squares = _squares(context, rows, cols)
-    exact = evaluate_gates(squares, context.inputs.layers, context.inputs.params,
-                           terrain=site_terrain(squares, context.inputs))
+    exact = evaluate_gates(
+        squares,
+        context.inputs.layers,
+        context.inputs.params,
+        terrain=site_terrain(squares, context.inputs),
+    )
     rules = context.inputs.params.rules
     compared_codes = set()
     n_clear = 0
@@ -81,8 +92,9 @@ def test_surface_gates_match_the_polygon_scorer(context) -> None:  # type: ignor
         clear = True
         for result in results:
             rule = next(r for r in rules if r.key == result.rule)
-            surface_fails = bool(failures[rule.key][rows[k], cols[k]]) if rule.key in failures \
-                else False
+            surface_fails = (
+                bool(failures[rule.key][rows[k], cols[k]]) if rule.key in failures else False
+            )
             is_clear = _clear(rule, result, squares, k, context.inputs.layers, 30.0)
             if rule.kind != "gate_slope" and not result.passed:
                 assert surface_fails, f"{sid}: surface passes {rule.key}, the polygon fails it"
@@ -91,8 +103,14 @@ def test_surface_gates_match_the_polygon_scorer(context) -> None:  # type: ignor
             clear &= is_clear
         if clear:
             n_clear += 1
-            first = next((p for p, r in enumerate(rules, start=1)
-                          if any(g.rule == r.key and not g.passed for g in results)), PASS_CODE)
+            first = next(
+                (
+                    p
+                    for p, r in enumerate(rules, start=1)
+                    if any(g.rule == r.key and not g.passed for g in results)
+                ),
+                PASS_CODE,
+            )
             assert codes[rows[k], cols[k]] == first
             compared_codes.add(first)
             assert math.isnan(score[rows[k], cols[k]]) == (first != PASS_CODE)

@@ -24,15 +24,22 @@ def _plane_dem(path: Path) -> Path:
     west, north = X0_M - n / 2 * CELL_M, Y0_M + n / 2 * CELL_M
     x_m = west + (np.arange(n) + 0.5) * CELL_M
     values = np.tile(RISE_PER_M * (x_m - west), (n, 1)).astype("float32")
-    with rasterio.open(path, "w", driver="GTiff", width=n, height=n, count=1,
-                       dtype="float32", crs=CRS,
-                       transform=Affine(CELL_M, 0, west, 0, -CELL_M, north)) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=n,
+        height=n,
+        count=1,
+        dtype="float32",
+        crs=CRS,
+        transform=Affine(CELL_M, 0, west, 0, -CELL_M, north),
+    ) as dst:
         dst.write(values, 1)
     return path
 
 
-def test_slope_is_read_once_per_footprint(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_slope_is_read_once_per_footprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dem = str(_plane_dem(tmp_path / "dem.tif"))
     calls: list[int] = []
     real = terrain.slope_stats

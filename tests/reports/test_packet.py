@@ -29,11 +29,18 @@ SHEETS = ["checks", "county_totals", "city_totals", "sites", "reviews", "paramet
 def inputs() -> PacketInputs:
     args = build_parser().parse_args(["buildout", "--region", "hohhot", "--scenario", "demo"])
     region, name, result = compute(args)
-    return PacketInputs(region_id=region.id, region_adcode=region.adcode,
-                        region_name_zh=region.name_zh, region_name_en=region.name_en,
-                        analysis_crs=region.analysis_crs, scenario=name,
-                        counties=load_counties(region), sites=load_demo_scenario(region),
-                        result=result, report_date=date.today())
+    return PacketInputs(
+        region_id=region.id,
+        region_adcode=region.adcode,
+        region_name_zh=region.name_zh,
+        region_name_en=region.name_en,
+        analysis_crs=region.analysis_crs,
+        scenario=name,
+        counties=load_counties(region),
+        sites=load_demo_scenario(region),
+        result=result,
+        report_date=date.today(),
+    )
 
 
 def _pdf_pages(path: Path) -> int:
@@ -43,8 +50,9 @@ def _pdf_pages(path: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
 
 
-def _check_files(files: ReportFiles, inputs: PacketInputs, adcode: str, name: str,
-                 lang: str) -> None:
+def _check_files(
+    files: ReportFiles, inputs: PacketInputs, adcode: str, name: str, lang: str
+) -> None:
     checks = inputs.result.checks
     rows = checks[checks["adcode"] == adcode]
     assert files.html.is_file() and files.pdf.is_file() and files.xlsx.is_file()
@@ -62,7 +70,8 @@ def _check_files(files: ReportFiles, inputs: PacketInputs, adcode: str, name: st
     checks_sheet = workbook[sheet_label("checks", lang)]
     assert len(checks_sheet) == len(rows)
     assert column_label("water_use_m3_per_yr", lang) in list(
-        workbook[sheet_label("county_totals", lang)].columns)
+        workbook[sheet_label("county_totals", lang)].columns
+    )
 
 
 def test_county_packet(inputs: PacketInputs, tmp_path: Path) -> None:
@@ -81,8 +90,21 @@ def test_county_packet(inputs: PacketInputs, tmp_path: Path) -> None:
     assert set(sites["适宜性评分"]) == {"未计算评分"}
     assert column_label("alfalfa_area_needed_mu", "zh") == "苜蓿需种面积（亩）"
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", str(files.pdf),
-                        str(tmp_path / "page")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "30",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(files.pdf),
+                str(tmp_path / "page"),
+            ],
+            check=True,
+        )
         assert list(tmp_path.glob("page*.png"))
 
 
@@ -102,36 +124,61 @@ def test_unknown_county_is_refused(inputs: PacketInputs, tmp_path: Path) -> None
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "siting", "report", *args], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "siting", "report", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_cli_writes_three_files(tmp_path: Path) -> None:
-    done = _cli("--region", "hohhot", "--scenario", "demo", "--county", "150123",
-                "--out", str(tmp_path / "out"))
+    done = _cli(
+        "--region",
+        "hohhot",
+        "--scenario",
+        "demo",
+        "--county",
+        "150123",
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "report_150123.html", "report_150123.pdf", "report_150123.xlsx"]
+        "report_150123.html",
+        "report_150123.pdf",
+        "report_150123.xlsx",
+    ]
     # Site scores are those of `python -m siting score` on the same footprints (default
     # weights): a passed site shows its rounded score, a failed one "×".
-    shown = pd.read_excel(tmp_path / "out" / "report_150123.xlsx", sheet_name="Sites",
-                          dtype={"Suitability score": str}).set_index("ID")["Suitability score"]
+    shown = pd.read_excel(
+        tmp_path / "out" / "report_150123.xlsx",
+        sheet_name="Sites",
+        dtype={"Suitability score": str},
+    ).set_index("ID")["Suitability score"]
     sites = load_demo_scenario(load_region("hohhot"))
     sites = sites[sites["adcode"] == "150123"]
     candidates = tmp_path / "candidates.geojson"
     sites.assign(dairy_cow_head=sites["dairy_cow_head"])[
-        ["site_id", "dairy_cow_head", "geometry"]].to_file(candidates, driver="GeoJSON")
+        ["site_id", "dairy_cow_head", "geometry"]
+    ].to_file(candidates, driver="GeoJSON")
     scored = subprocess.run(
-        [sys.executable, "-m", "siting", "score", str(candidates), "--region", "hohhot",
-         "--json"], capture_output=True, text=True, check=True, cwd=ROOT)
+        [sys.executable, "-m", "siting", "score", str(candidates), "--region", "hohhot", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     for site in json.loads(scored.stdout)["sites"]:
         expected = f"{site['score']:.0f}" if site["passed"] else "×"
         assert shown[site["site_id"]] == expected
 
 
 def test_cli_bad_county_exits_2_with_one_line(tmp_path: Path) -> None:
-    done = _cli("--region", "hohhot", "--scenario", "demo", "--county", "999",
-                "--out", str(tmp_path))
+    done = _cli(
+        "--region", "hohhot", "--scenario", "demo", "--county", "999", "--out", str(tmp_path)
+    )
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert "150123" in done.stderr

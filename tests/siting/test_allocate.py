@@ -48,8 +48,9 @@ PARAMS = AllocationParams(
 def make_farms(rows: list[dict], crs: str = CRS) -> gpd.GeoDataFrame:
     """Farms from dicts with ``x_km`` (east of X0_M) and optional ``y_km``, plus columns."""
     frame = pd.DataFrame(rows)
-    geometry = [Point(X0_M + r["x_km"] * M_PER_KM, Y0_M + r.get("y_km", 0.0) * M_PER_KM)
-                for r in rows]
+    geometry = [
+        Point(X0_M + r["x_km"] * M_PER_KM, Y0_M + r.get("y_km", 0.0) * M_PER_KM) for r in rows
+    ]
     frame = frame.drop(columns=[c for c in ("x_km", "y_km") if c in frame.columns])
     defaults = {"p_need_kg_per_yr": 0.0, "status": "existing"}
     frame = frame.assign(**{k: v for k, v in defaults.items() if k not in frame.columns})
@@ -58,18 +59,28 @@ def make_farms(rows: list[dict], crs: str = CRS) -> gpd.GeoDataFrame:
 
 def make_parcels(rows: list[dict], crs: str = CRS) -> gpd.GeoDataFrame:
     """100 m squares centred ``x_km`` (and ``y_km``) km from (X0_M, Y0_M) with capacities."""
-    frame = pd.DataFrame(rows, columns=["parcel_id", "x_km", "y_km", "n_capacity_kg_per_yr",
-                                        "p_capacity_kg_per_yr"])
+    frame = pd.DataFrame(
+        rows, columns=["parcel_id", "x_km", "y_km", "n_capacity_kg_per_yr", "p_capacity_kg_per_yr"]
+    )
     frame["y_km"] = frame["y_km"].fillna(0.0)
     frame["p_capacity_kg_per_yr"] = frame["p_capacity_kg_per_yr"].fillna(0.0)
     x_m = X0_M + frame["x_km"].to_numpy(dtype=float) * M_PER_KM
     y_m = Y0_M + frame["y_km"].to_numpy(dtype=float) * M_PER_KM
-    geometry = [box(x - PARCEL_HALF_SIDE_M, y - PARCEL_HALF_SIDE_M, x + PARCEL_HALF_SIDE_M,
-                    y + PARCEL_HALF_SIDE_M) for x, y in zip(x_m, y_m, strict=True)]
+    geometry = [
+        box(
+            x - PARCEL_HALF_SIDE_M,
+            y - PARCEL_HALF_SIDE_M,
+            x + PARCEL_HALF_SIDE_M,
+            y + PARCEL_HALF_SIDE_M,
+        )
+        for x, y in zip(x_m, y_m, strict=True)
+    ]
     frame = frame.drop(columns=["x_km", "y_km"]).assign(area_mu=PARCEL_AREA_MU)
-    return gpd.GeoDataFrame(frame.astype({"n_capacity_kg_per_yr": float,
-                                          "p_capacity_kg_per_yr": float}),
-                            geometry=geometry, crs=crs)
+    return gpd.GeoDataFrame(
+        frame.astype({"n_capacity_kg_per_yr": float, "p_capacity_kg_per_yr": float}),
+        geometry=geometry,
+        crs=crs,
+    )
 
 
 def share_of(result, farm_id: str, parcel_id: str) -> float:
@@ -93,8 +104,12 @@ LINE_PARCELS = [
 def test_hand_case_nearest_land_first() -> None:
     # A needs 1,500 kg N: P1 (2 km) whole + half of P2 (5 km); B needs 1,000: P3 (2 km).
     # Any swap is longer (e.g. A taking P3 at 8 km instead of P2 at 5 km).
-    farms = make_farms([{"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 1500.0},
-                        {"farm_id": "B", "x_km": 10.0, "n_need_kg_per_yr": 1000.0}])
+    farms = make_farms(
+        [
+            {"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 1500.0},
+            {"farm_id": "B", "x_km": 10.0, "n_need_kg_per_yr": 1000.0},
+        ]
+    )
     result = allocate(farms, make_parcels(LINE_PARCELS), PARAMS)
 
     assert share_of(result, "A", "P1") == pytest.approx(1.0)
@@ -120,8 +135,12 @@ def test_hand_case_nearest_land_first() -> None:
 
 def test_hand_case_parcel_shared_by_two_farms() -> None:
     # Both need 1,500: each takes its 2 km parcel and half of P2 at 5 km.
-    farms = make_farms([{"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 1500.0},
-                        {"farm_id": "B", "x_km": 10.0, "n_need_kg_per_yr": 1500.0}])
+    farms = make_farms(
+        [
+            {"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 1500.0},
+            {"farm_id": "B", "x_km": 10.0, "n_need_kg_per_yr": 1500.0},
+        ]
+    )
     result = allocate(farms, make_parcels(LINE_PARCELS), PARAMS)
 
     assert share_of(result, "A", "P2") == pytest.approx(0.5)
@@ -135,8 +154,17 @@ def test_hand_case_parcel_shared_by_two_farms() -> None:
 
 def test_p_basis_uses_p_capacity() -> None:
     # A on P basis needs 300 kg P: P1 (200 kg P) + half of P2; N taken alongside = 1,500.
-    farms = make_farms([{"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 0.0,
-                         "p_need_kg_per_yr": 300.0, "basis": "P"}])
+    farms = make_farms(
+        [
+            {
+                "farm_id": "A",
+                "x_km": 0.0,
+                "n_need_kg_per_yr": 0.0,
+                "p_need_kg_per_yr": 300.0,
+                "basis": "P",
+            }
+        ]
+    )
     result = allocate(farms, make_parcels(LINE_PARCELS), PARAMS)
 
     a = farm_row(result, "A")
@@ -156,11 +184,18 @@ def test_existing_farm_served_before_closer_proposed_farm() -> None:
     # E (existing, x = 0, radius 10) and Q (proposed, x = 3, radius 3) both need 1,000 kg.
     # Only "near" is within Q's radius (1 km from Q, 2 km from E). E is served first and
     # takes "near" (2 km < 9 km), so Q is left unmet although it is closer.
-    farms = make_farms([
-        {"farm_id": "E", "x_km": 0.0, "n_need_kg_per_yr": 1000.0, "status": "existing"},
-        {"farm_id": "Q", "x_km": 3.0, "n_need_kg_per_yr": 1000.0, "status": "proposed",
-         "haul_radius_km": 3.0},
-    ])
+    farms = make_farms(
+        [
+            {"farm_id": "E", "x_km": 0.0, "n_need_kg_per_yr": 1000.0, "status": "existing"},
+            {
+                "farm_id": "Q",
+                "x_km": 3.0,
+                "n_need_kg_per_yr": 1000.0,
+                "status": "proposed",
+                "haul_radius_km": 3.0,
+            },
+        ]
+    )
     result = allocate(farms, make_parcels(NEAR_FAR_PARCELS), PARAMS)
 
     assert share_of(result, "E", "near") == pytest.approx(1.0)
@@ -175,13 +210,23 @@ def test_existing_farm_served_before_closer_proposed_farm() -> None:
 
 
 def test_priority_order_user_can_change() -> None:
-    farms = make_farms([
-        {"farm_id": "E", "x_km": 0.0, "n_need_kg_per_yr": 1000.0, "status": "existing"},
-        {"farm_id": "Q", "x_km": 3.0, "n_need_kg_per_yr": 1000.0, "status": "proposed",
-         "haul_radius_km": 3.0},
-    ])
-    swapped = AllocationParams(road_factor=1.0, default_haul_radius_km=10.0,
-                               priority_by_status={"existing": 1, "proposed": 0})
+    farms = make_farms(
+        [
+            {"farm_id": "E", "x_km": 0.0, "n_need_kg_per_yr": 1000.0, "status": "existing"},
+            {
+                "farm_id": "Q",
+                "x_km": 3.0,
+                "n_need_kg_per_yr": 1000.0,
+                "status": "proposed",
+                "haul_radius_km": 3.0,
+            },
+        ]
+    )
+    swapped = AllocationParams(
+        road_factor=1.0,
+        default_haul_radius_km=10.0,
+        priority_by_status={"existing": 1, "proposed": 0},
+    )
     result = allocate(farms, make_parcels(NEAR_FAR_PARCELS), swapped)
 
     assert share_of(result, "Q", "near") == pytest.approx(1.0)
@@ -191,10 +236,12 @@ def test_priority_order_user_can_change() -> None:
 def test_parcel_outside_radius_never_used() -> None:
     # Need 5,000 kg, parcels at 9.9 km and 10.5 km: only the first is within 10 km.
     farms = make_farms([{"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 5000.0}])
-    parcels = make_parcels([
-        {"parcel_id": "in", "x_km": 9.9, "n_capacity_kg_per_yr": 1000.0},
-        {"parcel_id": "out", "x_km": 10.5, "n_capacity_kg_per_yr": 1000.0},
-    ])
+    parcels = make_parcels(
+        [
+            {"parcel_id": "in", "x_km": 9.9, "n_capacity_kg_per_yr": 1000.0},
+            {"parcel_id": "out", "x_km": 10.5, "n_capacity_kg_per_yr": 1000.0},
+        ]
+    )
     result = allocate(farms, parcels, PARAMS)
 
     assert set(result.allocations["parcel_id"]) == {"in"}
@@ -206,12 +253,15 @@ def test_parcel_outside_radius_never_used() -> None:
 def test_road_factor_scales_haul_and_shrinks_reach() -> None:
     # road factor 1.2: the 8 km parcel is 9.6 km by road (kept), the 9 km one 10.8 km (dropped).
     farms = make_farms([{"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 5000.0}])
-    parcels = make_parcels([
-        {"parcel_id": "p8", "x_km": 8.0, "n_capacity_kg_per_yr": 1000.0},
-        {"parcel_id": "p9", "x_km": 9.0, "n_capacity_kg_per_yr": 1000.0},
-    ])
-    params = AllocationParams(road_factor=1.2, default_haul_radius_km=10.0,
-                              priority_by_status={"existing": 0})
+    parcels = make_parcels(
+        [
+            {"parcel_id": "p8", "x_km": 8.0, "n_capacity_kg_per_yr": 1000.0},
+            {"parcel_id": "p9", "x_km": 9.0, "n_capacity_kg_per_yr": 1000.0},
+        ]
+    )
+    params = AllocationParams(
+        road_factor=1.2, default_haul_radius_km=10.0, priority_by_status={"existing": 0}
+    )
     result = allocate(farms, parcels, params)
 
     assert list(result.allocations["parcel_id"]) == ["p8"]
@@ -219,8 +269,12 @@ def test_road_factor_scales_haul_and_shrinks_reach() -> None:
 
 
 def test_unmet_need_reported_per_farm() -> None:
-    farms = make_farms([{"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 5000.0},
-                        {"farm_id": "Z", "x_km": 100.0, "n_need_kg_per_yr": 700.0}])
+    farms = make_farms(
+        [
+            {"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 5000.0},
+            {"farm_id": "Z", "x_km": 100.0, "n_need_kg_per_yr": 700.0},
+        ]
+    )
     result = allocate(farms, make_parcels(LINE_PARCELS[:2]), PARAMS)
 
     a, z = farm_row(result, "A"), farm_row(result, "Z")
@@ -248,21 +302,39 @@ CAPACITY = st.integers(min_value=0, max_value=2000).map(float)
 
 
 @st.composite
-def scenarios(draw, *, max_farms: int, max_parcels: int, bases: tuple[str, ...] = ("N",),
-              max_priority: int = 0):
+def scenarios(
+    draw,
+    *,
+    max_farms: int,
+    max_parcels: int,
+    bases: tuple[str, ...] = ("N",),
+    max_priority: int = 0,
+):
     n_farms = draw(st.integers(1, max_farms))
     n_parcels = draw(st.integers(1, max_parcels))
-    farm_rows = [{
-        "farm_id": f"F{i}", "x_km": draw(KM), "y_km": draw(KM),
-        "n_need_kg_per_yr": draw(CAPACITY), "p_need_kg_per_yr": draw(CAPACITY) / 5,
-        "haul_radius_km": float(draw(st.integers(3, 12))),
-        "basis": draw(st.sampled_from(bases)),
-        "priority": draw(st.integers(0, max_priority)),
-    } for i in range(n_farms)]
-    parcel_rows = [{
-        "parcel_id": f"P{j}", "x_km": draw(KM), "y_km": draw(KM),
-        "n_capacity_kg_per_yr": draw(CAPACITY), "p_capacity_kg_per_yr": draw(CAPACITY) / 5,
-    } for j in range(n_parcels)]
+    farm_rows = [
+        {
+            "farm_id": f"F{i}",
+            "x_km": draw(KM),
+            "y_km": draw(KM),
+            "n_need_kg_per_yr": draw(CAPACITY),
+            "p_need_kg_per_yr": draw(CAPACITY) / 5,
+            "haul_radius_km": float(draw(st.integers(3, 12))),
+            "basis": draw(st.sampled_from(bases)),
+            "priority": draw(st.integers(0, max_priority)),
+        }
+        for i in range(n_farms)
+    ]
+    parcel_rows = [
+        {
+            "parcel_id": f"P{j}",
+            "x_km": draw(KM),
+            "y_km": draw(KM),
+            "n_capacity_kg_per_yr": draw(CAPACITY),
+            "p_capacity_kg_per_yr": draw(CAPACITY) / 5,
+        }
+        for j in range(n_parcels)
+    ]
     return make_farms(farm_rows), make_parcels(parcel_rows)
 
 
@@ -276,11 +348,13 @@ def test_ledger_invariants_on_random_cases(case) -> None:
     assert (per_parcel <= 1 + 1e-9).all()
     assert (result.parcels["used_frac"] <= 1 + 1e-9).all()
     radius = farms.set_index("farm_id")["haul_radius_km"]
-    assert (result.allocations["haul_km"] <= radius.loc[result.allocations["farm_id"]].to_numpy()
-            + 1e-9).all()
+    assert (
+        result.allocations["haul_km"] <= radius.loc[result.allocations["farm_id"]].to_numpy() + 1e-9
+    ).all()
     rows = result.farms
-    assert np.allclose(rows["allocated_kg_per_yr"] + rows["unmet_kg_per_yr"],
-                       rows["need_kg_per_yr"], atol=1e-4)
+    assert np.allclose(
+        rows["allocated_kg_per_yr"] + rows["unmet_kg_per_yr"], rows["need_kg_per_yr"], atol=1e-4
+    )
     assert (rows["unmet_kg_per_yr"] >= 0).all()
 
 
@@ -297,8 +371,11 @@ def reference_optimum(farms: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> tup
     parcel_xy = np.column_stack([parcels.geometry.centroid.x, parcels.geometry.centroid.y])
     dist_km = np.linalg.norm(farm_xy[:, None, :] - parcel_xy[None, :, :], axis=2) / M_PER_KM
     on_n = (farms["basis"] == "N").to_numpy()[:, None]
-    cap = np.where(on_n, parcels["n_capacity_kg_per_yr"].to_numpy()[None, :],
-                   parcels["p_capacity_kg_per_yr"].to_numpy()[None, :])
+    cap = np.where(
+        on_n,
+        parcels["n_capacity_kg_per_yr"].to_numpy()[None, :],
+        parcels["p_capacity_kg_per_yr"].to_numpy()[None, :],
+    )
     need = np.where(on_n[:, 0], farms["n_need_kg_per_yr"], farms["p_need_kg_per_yr"])
     n_f, n_p = dist_km.shape
     reach = dist_km <= farms["haul_radius_km"].to_numpy()[:, None]
@@ -306,15 +383,19 @@ def reference_optimum(farms: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> tup
     need_rows = np.zeros((n_f, n_f * n_p))
     land_rows = np.zeros((n_p, n_f * n_p))
     for f in range(n_f):
-        need_rows[f, f * n_p:(f + 1) * n_p] = cap[f]
-        land_rows[:, f * n_p:(f + 1) * n_p] += np.eye(n_p)
+        need_rows[f, f * n_p : (f + 1) * n_p] = cap[f]
+        land_rows[:, f * n_p : (f + 1) * n_p] += np.eye(n_p)
     a_ub = np.vstack([need_rows, land_rows])
     b_ub = np.concatenate([need, np.ones(n_p)])
     served = -linprog(-cap.ravel(), A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs-ipm").fun
     keep = np.vstack([a_ub, -cap.ravel()])
-    stage2 = linprog((cap * dist_km).ravel(), A_ub=keep,
-                     b_ub=np.append(b_ub, -served),
-                     bounds=bounds, method="highs-ipm")
+    stage2 = linprog(
+        (cap * dist_km).ravel(),
+        A_ub=keep,
+        b_ub=np.append(b_ub, -served),
+        bounds=bounds,
+        method="highs-ipm",
+    )
     assert stage2.status == 0, stage2.message
     return need.sum() - served, stage2.fun
 
@@ -368,12 +449,24 @@ def clustered_scenario(seed: int) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     farm_rows, parcel_rows = [], []
     for cluster, offset_km in enumerate((0.0, 60.0)):
         for i, status in enumerate(("existing", "under_construction", "proposed")):
-            farm_rows.append({"farm_id": f"C{cluster}F{i}", "status": status,
-                              "x_km": offset_km + rng.uniform(0, 8), "y_km": rng.uniform(0, 8),
-                              "n_need_kg_per_yr": rng.uniform(5_000, 15_000)})
-        parcel_rows += [{"parcel_id": f"C{cluster}P{j:02d}",
-                         "x_km": offset_km + rng.uniform(-4, 12), "y_km": rng.uniform(-4, 12),
-                         "n_capacity_kg_per_yr": rng.uniform(100, 600)} for j in range(60)]
+            farm_rows.append(
+                {
+                    "farm_id": f"C{cluster}F{i}",
+                    "status": status,
+                    "x_km": offset_km + rng.uniform(0, 8),
+                    "y_km": rng.uniform(0, 8),
+                    "n_need_kg_per_yr": rng.uniform(5_000, 15_000),
+                }
+            )
+        parcel_rows += [
+            {
+                "parcel_id": f"C{cluster}P{j:02d}",
+                "x_km": offset_km + rng.uniform(-4, 12),
+                "y_km": rng.uniform(-4, 12),
+                "n_capacity_kg_per_yr": rng.uniform(100, 600),
+            }
+            for j in range(60)
+        ]
     return make_farms(farm_rows), make_parcels(parcel_rows)
 
 
@@ -389,9 +482,13 @@ def test_update_candidates_equals_rebuild() -> None:
     farms, parcels = clustered_scenario(seed=1)
     candidates = build_candidates(farms, parcels, PARAMS)
     edited = moved(farms, "C1F2", dx_km=3.0)
-    edited = pd.concat([edited[edited["farm_id"] != "C0F1"],
-                        make_farms([{"farm_id": "NEW", "x_km": 5.0, "n_need_kg_per_yr": 1e3}])],
-                       ignore_index=True)
+    edited = pd.concat(
+        [
+            edited[edited["farm_id"] != "C0F1"],
+            make_farms([{"farm_id": "NEW", "x_km": 5.0, "n_need_kg_per_yr": 1e3}]),
+        ],
+        ignore_index=True,
+    )
     changed = edited[edited["farm_id"].isin(["C1F2", "NEW"])]
 
     updated = update_candidates(candidates, changed, parcels, PARAMS, removed_farm_ids=["C0F1"])
@@ -411,8 +508,9 @@ def test_incremental_solve_equals_full_solve_and_reuses_components() -> None:
     full = allocate(edited, parcels, PARAMS)
     assert again.n_components_reused > 0
     assert again.n_components_solved < full.n_components_solved
-    assert again.total_nutrient_kg_km_per_yr == pytest.approx(full.total_nutrient_kg_km_per_yr,
-                                                              rel=1e-9)
+    assert again.total_nutrient_kg_km_per_yr == pytest.approx(
+        full.total_nutrient_kg_km_per_yr, rel=1e-9
+    )
     pd.testing.assert_frame_equal(again.farms, full.farms, rtol=1e-6, atol=1e-6)
     # Cluster 0 and the higher tiers of cluster 1 keep exactly their earlier allocation.
     kept = first.allocations[first.allocations["farm_id"] != "C1F2"].reset_index(drop=True)
@@ -427,12 +525,12 @@ def test_solve_rejects_out_of_date_candidates() -> None:
         solve_allocation(candidates, moved(farms, "C0F0", dx_km=1.0), parcels, PARAMS)
     with pytest.raises(ParameterError, match=r"not in the candidate table: NEW"):
         extra = make_farms([{"farm_id": "NEW", "x_km": 1.0, "n_need_kg_per_yr": 1.0}])
-        solve_allocation(candidates, pd.concat([farms, extra], ignore_index=True), parcels,
-                         PARAMS)
+        solve_allocation(candidates, pd.concat([farms, extra], ignore_index=True), parcels, PARAMS)
     with pytest.raises(ParameterError, match=r"parcel layer differs"):
         update_candidates(candidates, farms.iloc[:1], parcels.iloc[:-1], PARAMS)
-    other = AllocationParams(road_factor=1.3, default_haul_radius_km=10.0,
-                             priority_by_status=PARAMS.priority_by_status)
+    other = AllocationParams(
+        road_factor=1.3, default_haul_radius_km=10.0, priority_by_status=PARAMS.priority_by_status
+    )
     with pytest.raises(ParameterError, match=r"road_factor 1.3"):
         update_candidates(candidates, farms.iloc[:1], parcels, other)
 
@@ -462,13 +560,17 @@ def test_negative_need_and_capacity_rejected_bilingually() -> None:
 
 
 def test_bad_categories_and_radius_rejected() -> None:
-    farms = make_farms([{"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 1.0, "basis": "K"},
-                        {"farm_id": "A", "x_km": 1.0, "n_need_kg_per_yr": 1.0,
-                         "status": "planned"}])
+    farms = make_farms(
+        [
+            {"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 1.0, "basis": "K"},
+            {"farm_id": "A", "x_km": 1.0, "n_need_kg_per_yr": 1.0, "status": "planned"},
+        ]
+    )
     with pytest.raises(SchemaError, match=r"duplicated.*basis must be one of N, P.*status"):
         allocate(farms, make_parcels(LINE_PARCELS), PARAMS)
-    farms = make_farms([{"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 1.0,
-                         "haul_radius_km": 0.0}])
+    farms = make_farms(
+        [{"farm_id": "A", "x_km": 0.0, "n_need_kg_per_yr": 1.0, "haul_radius_km": 0.0}]
+    )
     with pytest.raises(ParameterError, match=r"haul_radius_km must be > 0"):
         allocate(farms, make_parcels(LINE_PARCELS), PARAMS)
 
@@ -488,14 +590,17 @@ def test_crs_and_geometry_errors() -> None:
 
 def test_params_out_of_range() -> None:
     with pytest.raises(ParameterError, match=r"road_factor = 0.9 must be >= 1"):
-        AllocationParams(road_factor=0.9, default_haul_radius_km=10.0,
-                         priority_by_status={"existing": 0})
+        AllocationParams(
+            road_factor=0.9, default_haul_radius_km=10.0, priority_by_status={"existing": 0}
+        )
     with pytest.raises(ParameterError, match=r"default_haul_radius_km"):
-        AllocationParams(road_factor=1.0, default_haul_radius_km=0.0,
-                         priority_by_status={"existing": 0})
+        AllocationParams(
+            road_factor=1.0, default_haul_radius_km=0.0, priority_by_status={"existing": 0}
+        )
     with pytest.raises(ParameterError, match=r"whole-number rank"):
-        AllocationParams(road_factor=1.0, default_haul_radius_km=1.0,
-                         priority_by_status={"existing": 0.5})
+        AllocationParams(
+            road_factor=1.0, default_haul_radius_km=1.0, priority_by_status={"existing": 0.5}
+        )
 
 
 def test_inputs_not_mutated() -> None:

@@ -47,12 +47,16 @@ PLAN = "the plan"
 
 
 def _city_targets(**overrides: float) -> pd.DataFrame:
-    rows = [("silage_corn_self_sufficiency_min_frac", 2021, 1.0, "frac"),
-            ("alfalfa_oat_self_sufficiency_min_frac", 2021, 0.2, "frac"),
-            ("alfalfa_oat_self_sufficiency_min_frac", 2023, 0.3, "frac"),
-            ("manure_utilisation_min_frac", 2021, 0.9, "frac"),
-            ("dairy_cow_head", 2021, 12_000, "head"), ("dairy_cow_head", 2023, 15_000, "head"),
-            ("goat_head", 2023, 100, "head"), ("forage_base_wan_mu", 2021, 3.0, "万亩")]
+    rows = [
+        ("silage_corn_self_sufficiency_min_frac", 2021, 1.0, "frac"),
+        ("alfalfa_oat_self_sufficiency_min_frac", 2021, 0.2, "frac"),
+        ("alfalfa_oat_self_sufficiency_min_frac", 2023, 0.3, "frac"),
+        ("manure_utilisation_min_frac", 2021, 0.9, "frac"),
+        ("dairy_cow_head", 2021, 12_000, "head"),
+        ("dairy_cow_head", 2023, 15_000, "head"),
+        ("goat_head", 2023, 100, "head"),
+        ("forage_base_wan_mu", 2021, 3.0, "万亩"),
+    ]
     frame = pd.DataFrame(rows, columns=["key", "year", "value", "unit"])
     for key, value in overrides.items():
         frame.loc[frame["key"] == key, "value"] = value
@@ -60,56 +64,87 @@ def _city_targets(**overrides: float) -> pd.DataFrame:
 
 
 def _parcels(forage_scale: float = 1.0) -> pd.DataFrame:
-    return pd.DataFrame({
-        "parcel_id": ["a1", "a2", "a3", "b1"], "adcode": [A, A, A, B],
-        "crop": ["silage_corn", "alfalfa", "forage_oat", "silage_corn"],
-        "area_mu": [20_000 * forage_scale, 1_000 * forage_scale, 500 * forage_scale, 1_000.0],
-        "manure_allowed": True,
-        # A: 700,000 kg N = 100,000 PE and 120,000 kg P = 100,000 PE; B: 10,000 / 5,000 PE
-        "n_capacity_kg_per_yr": [700_000.0, 0.0, 0.0, 70_000.0],
-        "p_capacity_kg_per_yr": [120_000.0, 0.0, 0.0, 6_000.0]})
+    return pd.DataFrame(
+        {
+            "parcel_id": ["a1", "a2", "a3", "b1"],
+            "adcode": [A, A, A, B],
+            "crop": ["silage_corn", "alfalfa", "forage_oat", "silage_corn"],
+            "area_mu": [20_000 * forage_scale, 1_000 * forage_scale, 500 * forage_scale, 1_000.0],
+            "manure_allowed": True,
+            # A: 700,000 kg N = 100,000 PE and 120,000 kg P = 100,000 PE; B: 10,000 / 5,000 PE
+            "n_capacity_kg_per_yr": [700_000.0, 0.0, 0.0, 70_000.0],
+            "p_capacity_kg_per_yr": [120_000.0, 0.0, 0.0, 6_000.0],
+        }
+    )
 
 
 def _region(**changes: object) -> BuildoutRegion:
-    targets = pd.DataFrame({"adcode": [A, A, A, B], "crop": ["silage_corn", "alfalfa",
-                                                            "oat_hay", "silage_corn"],
-                            "year": 2021, "target_mu": [20_000.0, 1_000.0, 500.0, 1_000.0],
-                            "source": PLAN})
+    targets = pd.DataFrame(
+        {
+            "adcode": [A, A, A, B],
+            "crop": ["silage_corn", "alfalfa", "oat_hay", "silage_corn"],
+            "year": 2021,
+            "target_mu": [20_000.0, 1_000.0, 500.0, 1_000.0],
+            "source": PLAN,
+        }
+    )
     region = BuildoutRegion(
-        counties=pd.DataFrame({"adcode": [A, B], "name_zh": ["甲", "乙"],
-                               "name_en": ["A", "B"]}),
+        counties=pd.DataFrame({"adcode": [A, B], "name_zh": ["甲", "乙"], "name_en": ["A", "B"]}),
         zones={A: "plain", B: "hills"},
-        baseline_herd=pd.DataFrame({"adcode": [A, B], "year": 2021,
-                                    "dairy_cow_head": [10_000, 0], "goat_head": [0, 0],
-                                    "sheep_head": [0, 1_000]}),
-        parcels=_parcels(), forage_targets=targets, city_targets=_city_targets(),
-        water_caps=pd.DataFrame({"adcode": [A, B], "cap_m3_per_yr": [10_000_000.0, 1e6],
-                                 "other_use_m3_per_yr": [3_000_000.0, 500_000.0],
-                                 "source": "caps", "status": "illustrative"}),
-        city_adcode=CITY)
+        baseline_herd=pd.DataFrame(
+            {
+                "adcode": [A, B],
+                "year": 2021,
+                "dairy_cow_head": [10_000, 0],
+                "goat_head": [0, 0],
+                "sheep_head": [0, 1_000],
+            }
+        ),
+        parcels=_parcels(),
+        forage_targets=targets,
+        city_targets=_city_targets(),
+        water_caps=pd.DataFrame(
+            {
+                "adcode": [A, B],
+                "cap_m3_per_yr": [10_000_000.0, 1e6],
+                "other_use_m3_per_yr": [3_000_000.0, 500_000.0],
+                "source": "caps",
+                "status": "illustrative",
+            }
+        ),
+        city_adcode=CITY,
+    )
     return dataclasses.replace(region, **changes) if changes else region
 
 
-FARMS = pd.DataFrame({
-    "farm_id": ["F0", "F1", "F2"], "adcode": [A, A, B],
-    "status": ["existing", "under_construction", "proposed"],
-    "start_year": [None, 2022, 2023], "dairy_cow_head": [1_000, 4_000, 2_000]})
+FARMS = pd.DataFrame(
+    {
+        "farm_id": ["F0", "F1", "F2"],
+        "adcode": [A, A, B],
+        "status": ["existing", "under_construction", "proposed"],
+        "start_year": [None, 2022, 2023],
+        "dairy_cow_head": [1_000, 4_000, 2_000],
+    }
+)
 
 
 @pytest.fixture(scope="module")
 def result() -> BuildoutResult:
-    return run_buildout(FARMS, [2021, 2022, 2023], _region(), PARAMETERS,
-                         supply_from="targets")
+    return run_buildout(FARMS, [2021, 2022, 2023], _region(), PARAMETERS, supply_from="targets")
 
 
 def _row(result: BuildoutResult, check: str, adcode: str, year: int) -> pd.Series:
-    rows = result.checks[(result.checks["check"] == check) & (result.checks["adcode"] == adcode)
-                         & (result.checks["year"] == year)]
+    rows = result.checks[
+        (result.checks["check"] == check)
+        & (result.checks["adcode"] == adcode)
+        & (result.checks["year"] == year)
+    ]
     assert len(rows) == 1, (check, adcode, year)
     return rows.iloc[0]
 
 
 # --- farms by year -------------------------------------------------------------------------
+
 
 def test_herd_ramp_and_existing_farms(result: BuildoutResult) -> None:
     years = result.farm_years.set_index(["farm_id", "year"])
@@ -128,8 +163,7 @@ def test_a_farm_stocked_in_the_baseline_year_is_not_counted_twice() -> None:
     # F1 starts in 2021, the baseline year: its half herd of 2021 is in the baseline's
     # 10,000 head, so it adds only the other half from 2022 on.
     farms = FARMS.assign(start_year=[None, 2021, 2023])
-    result = run_buildout(farms, [2021, 2022, 2023], _region(), PARAMETERS,
-                          supply_from="targets")
+    result = run_buildout(farms, [2021, 2022, 2023], _region(), PARAMETERS, supply_from="targets")
     years = result.farm_years.set_index(["farm_id", "year"])
     assert years.loc[("F1", 2021), ["ramp_frac", "added_frac"]].tolist() == [0.5, 0.0]
     assert years.loc[("F1", 2022), "dairy_cow_head"] == 4_000 * (1.0 - 0.5)
@@ -140,6 +174,7 @@ def test_a_farm_stocked_in_the_baseline_year_is_not_counted_twice() -> None:
 
 
 # --- county checks by hand -----------------------------------------------------------------
+
 
 def test_forage_checks_of_county_a_in_2023(result: BuildoutResult) -> None:
     head = 14_000
@@ -180,8 +215,7 @@ def test_water_check_by_hand(result: BuildoutResult) -> None:
     expected = livestock + silage_mu * 220 + alfalfa_mu * 280 + oat_mu * 150 + 3_000_000
     water = _row(result, "water_use", A, 2023)
     assert water["value"] == pytest.approx(expected)  # 11.79 million m3
-    assert (water["limit"], water["unit"], water["status"]) == (10_000_000.0, "m3/yr",
-                                                                 "exceeded")
+    assert (water["limit"], water["unit"], water["status"]) == (10_000_000.0, "m3/yr", "exceeded")
 
 
 def test_city_targets(result: BuildoutResult) -> None:
@@ -215,6 +249,7 @@ def test_rows_have_the_tidy_columns(result: BuildoutResult) -> None:
 
 # --- roll-up -------------------------------------------------------------------------------
 
+
 def test_city_totals_are_the_county_sums(result: BuildoutResult) -> None:
     county, city = result.county_totals, result.city_totals.set_index("year")
     additive = [c for c in county.columns if c not in ("adcode", "year", "scope")]
@@ -222,7 +257,7 @@ def test_city_totals_are_the_county_sums(result: BuildoutResult) -> None:
     pd.testing.assert_frame_equal(city[additive], sums, check_names=False)
     assert city_totals(county, CITY)["adcode"].eq(CITY).all()
     silage = _row(result, "silage_self_sufficiency", CITY, 2023)["value"]
-    supply = (20_000 * 3.0 + 1_000 * 2.5)
+    supply = 20_000 * 3.0 + 1_000 * 2.5
     demand = (14_000 + 1_000) * SILAGE_T
     assert silage == pytest.approx(supply / demand)
 
@@ -257,18 +292,22 @@ def test_a_farm_route_is_used_by_the_county_load() -> None:
 
 
 def test_a_route_not_measured_for_the_species_is_refused() -> None:
-    farms = FARMS.assign(manure_route=["", "", "separation_compost_lagoon"],
-                         sheep_head=[0, 0, 100])
+    farms = FARMS.assign(manure_route=["", "", "separation_compost_lagoon"], sheep_head=[0, 0, 100])
     with pytest.raises(ParameterError, match=r"not measured for sheep"):
         run_buildout(farms, [2023], _region(), PARAMETERS)
 
 
 # --- the ledger ----------------------------------------------------------------------------
 
+
 def test_allocation_unmet_need_follows_the_ramp() -> None:
-    allocation = pd.DataFrame({"farm_id": ["F0", "F1", "F2"],
-                               "need_kg_per_yr": [10.0, 100.0, 50.0],
-                               "allocated_kg_per_yr": [10.0, 60.0, 50.0]})
+    allocation = pd.DataFrame(
+        {
+            "farm_id": ["F0", "F1", "F2"],
+            "need_kg_per_yr": [10.0, 100.0, 50.0],
+            "allocated_kg_per_yr": [10.0, 60.0, 50.0],
+        }
+    )
     result = run_buildout(FARMS, [2022, 2023], _region(), PARAMETERS, allocation=allocation)
     unmet_2022 = _row(result, "manure_unmet_need", A, 2022)
     assert unmet_2022["value"] == 0.0  # F1's half herd: need 50 <= 60 allocated
@@ -287,13 +326,24 @@ def test_allocation_unmet_need_follows_the_ramp() -> None:
 
 def test_utilisation_with_a_plant_by_hand() -> None:
     """Two farms in A (F0 in the baseline, F1 60 % matched), A's parcels and one plant."""
-    allocation = pd.DataFrame({"farm_id": ["F0", "F1", "F2"],
-                               "need_kg_per_yr": [10.0, 100.0, 50.0],
-                               "allocated_kg_per_yr": [10.0, 60.0, 50.0]})
-    plants = pd.DataFrame({"plant_id": ["P1"], "adcode": [A],
-                           "capacity_n_kg_per_yr": [50_000.0], "capacity_p_kg_per_yr": [5_000.0]})
-    result = run_buildout(FARMS, [2023], _region(manure_plants=plants), PARAMETERS,
-                          allocation=allocation)
+    allocation = pd.DataFrame(
+        {
+            "farm_id": ["F0", "F1", "F2"],
+            "need_kg_per_yr": [10.0, 100.0, 50.0],
+            "allocated_kg_per_yr": [10.0, 60.0, 50.0],
+        }
+    )
+    plants = pd.DataFrame(
+        {
+            "plant_id": ["P1"],
+            "adcode": [A],
+            "capacity_n_kg_per_yr": [50_000.0],
+            "capacity_p_kg_per_yr": [5_000.0],
+        }
+    )
+    result = run_buildout(
+        FARMS, [2023], _region(manure_plants=plants), PARAMETERS, allocation=allocation
+    )
     for x, per_pe, land in (("n", 7.0, 700_000.0), ("p", 1.2, 120_000.0)):
         produced = 14_000 * PE_COW * per_pe
         f1 = 4_000 * PE_COW * per_pe
@@ -305,31 +355,51 @@ def test_utilisation_with_a_plant_by_hand() -> None:
     assert _row(result, "manure_utilisation_p", A, 2023)["value"] == pytest.approx(0.9304, abs=1e-4)
     city = _row(result, "manure_utilisation_n", CITY, 2023)
     totals = result.county_totals
-    assert city["value"] == pytest.approx(totals["n_utilised_kg_per_yr"].sum()
-                                          / totals["n_produced_kg_per_yr"].sum())
+    assert city["value"] == pytest.approx(
+        totals["n_utilised_kg_per_yr"].sum() / totals["n_produced_kg_per_yr"].sum()
+    )
 
 
 def test_allocation_must_match_the_farms() -> None:
-    allocation = pd.DataFrame({"farm_id": ["F0", "F9"], "need_kg_per_yr": [1.0, 1.0],
-                               "allocated_kg_per_yr": [1.0, 1.0]})
-    with pytest.raises(ParameterError, match=r"not in the scenario: \['F9'\]; without "
-                                             r"allocation: \['F1', 'F2'\]"):
+    allocation = pd.DataFrame(
+        {"farm_id": ["F0", "F9"], "need_kg_per_yr": [1.0, 1.0], "allocated_kg_per_yr": [1.0, 1.0]}
+    )
+    with pytest.raises(
+        ParameterError,
+        match=r"not in the scenario: \['F9'\]; without "
+        r"allocation: \['F1', 'F2'\]",
+    ):
         run_buildout(FARMS, [2021], _region(), PARAMETERS, allocation=allocation)
     with pytest.raises(SchemaError, match="lacks need_kg_per_yr"):
-        run_buildout(FARMS, [2021], _region(), PARAMETERS,
-                     allocation=allocation.drop(columns="need_kg_per_yr"))
+        run_buildout(
+            FARMS,
+            [2021],
+            _region(),
+            PARAMETERS,
+            allocation=allocation.drop(columns="need_kg_per_yr"),
+        )
 
 
 # --- every limit exceeded by construction --------------------------------------------------
 
+
 def test_a_scenario_exceeding_every_limit() -> None:
-    region = _region(parcels=_parcels(forage_scale=0.25),  # parcels below the county targets
-                     city_targets=_city_targets(dairy_cow_head=1e6, goat_head=1e6,
-                                                forage_base_wan_mu=0.1))
-    farms = pd.DataFrame({"farm_id": ["BIG"], "adcode": [A], "status": ["proposed"],
-                          "start_year": [2022], "dairy_cow_head": [100_000]})
-    allocation = pd.DataFrame({"farm_id": ["BIG"], "need_kg_per_yr": [1e6],
-                               "allocated_kg_per_yr": [1e5]})
+    region = _region(
+        parcels=_parcels(forage_scale=0.25),  # parcels below the county targets
+        city_targets=_city_targets(dairy_cow_head=1e6, goat_head=1e6, forage_base_wan_mu=0.1),
+    )
+    farms = pd.DataFrame(
+        {
+            "farm_id": ["BIG"],
+            "adcode": [A],
+            "status": ["proposed"],
+            "start_year": [2022],
+            "dairy_cow_head": [100_000],
+        }
+    )
+    allocation = pd.DataFrame(
+        {"farm_id": ["BIG"], "need_kg_per_yr": [1e6], "allocated_kg_per_yr": [1e5]}
+    )
     result = run_buildout(farms, [2023], region, PARAMETERS, allocation=allocation)
     exceeded = set(result.checks.loc[result.checks["status"] == "exceeded", "check"])
     assert exceeded == set(CHECKS)
@@ -342,13 +412,23 @@ def test_a_scenario_exceeding_every_limit() -> None:
 
 # --- input errors --------------------------------------------------------------------------
 
+
 def test_bad_farms_are_all_listed() -> None:
-    farms = pd.DataFrame({"farm_id": ["x", "x", "y"], "adcode": [A, "999999", B],
-                          "status": ["proposed", "planned", "proposed"],
-                          "start_year": [2021, 2021, None], "dairy_cow_head": [1, 1, -3]})
-    with pytest.raises(ParameterError, match=r"farm\(s\) x, x repeat a farm_id.*x have an "
-                                             r"adcode outside.*x have a status not in.*y need a "
-                                             r"whole start_year.*y have dairy_cow_head"):
+    farms = pd.DataFrame(
+        {
+            "farm_id": ["x", "x", "y"],
+            "adcode": [A, "999999", B],
+            "status": ["proposed", "planned", "proposed"],
+            "start_year": [2021, 2021, None],
+            "dairy_cow_head": [1, 1, -3],
+        }
+    )
+    with pytest.raises(
+        ParameterError,
+        match=r"farm\(s\) x, x repeat a farm_id.*x have an "
+        r"adcode outside.*x have a status not in.*y need a "
+        r"whole start_year.*y have dairy_cow_head",
+    ):
         run_buildout(farms, [2021], _region(), PARAMETERS)
     with pytest.raises(SchemaError, match=r"lacks the column.*start_year"):
         run_buildout(farms.drop(columns="start_year"), [2021], _region(), PARAMETERS)
@@ -360,24 +440,38 @@ def test_bad_years_and_supply_are_refused() -> None:
     with pytest.raises(ParameterError, match=r"years \[20\] are not whole years"):
         run_buildout(FARMS, [20], _region(), PARAMETERS)
     with pytest.raises(ParameterError, match="supply_from 'both'"):
-        run_buildout(FARMS, [2021], _region(), PARAMETERS,
-                     supply_from="both")  # type: ignore[arg-type]
+        run_buildout(FARMS, [2021], _region(), PARAMETERS, supply_from="both")  # type: ignore[arg-type]
 
 
 def test_region_frames_need_their_columns() -> None:
     with pytest.raises(SchemaError, match="water_caps lacks cap_m3_per_yr"):
-        _region(water_caps=pd.DataFrame({"adcode": [A], "other_use_m3_per_yr": [0.0],
-                                         "source": "x", "status": "illustrative"}))
+        _region(
+            water_caps=pd.DataFrame(
+                {
+                    "adcode": [A],
+                    "other_use_m3_per_yr": [0.0],
+                    "source": "x",
+                    "status": "illustrative",
+                }
+            )
+        )
 
 
 def test_farms_from_sites_locate_the_county() -> None:
-    counties = gpd.GeoDataFrame({"adcode": [A, B]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
-                                crs="EPSG:4326")
-    sites = gpd.GeoDataFrame({"site_id": ["s1", "s2"], "status": ["proposed", "existing"],
-                              "start_year": [2022, None], "dairy_cow_head": [10, 20],
-                              "county_code": [None, A]},
-                             geometry=[box(1.2, 0.2, 1.3, 0.3), box(1.5, 0.5, 1.6, 0.6)],
-                             crs="EPSG:4326")
+    counties = gpd.GeoDataFrame(
+        {"adcode": [A, B]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326"
+    )
+    sites = gpd.GeoDataFrame(
+        {
+            "site_id": ["s1", "s2"],
+            "status": ["proposed", "existing"],
+            "start_year": [2022, None],
+            "dairy_cow_head": [10, 20],
+            "county_code": [None, A],
+        },
+        geometry=[box(1.2, 0.2, 1.3, 0.3), box(1.5, 0.5, 1.6, 0.6)],
+        crs="EPSG:4326",
+    )
     farms = farms_from_sites(sites, counties)
     assert farms["farm_id"].tolist() == ["s1", "s2"]
     assert farms["adcode"].tolist() == [B, A]  # located; given county_code wins
@@ -385,18 +479,22 @@ def test_farms_from_sites_locate_the_county() -> None:
 
 
 @settings(max_examples=10, deadline=None)
-@given(head_a=st.integers(0, 50_000), head_b=st.integers(0, 50_000),
-       extra=st.integers(1, 20_000))
+@given(head_a=st.integers(0, 50_000), head_b=st.integers(0, 50_000), extra=st.integers(1, 20_000))
 def test_roll_up_and_monotonicity(head_a: int, head_b: int, extra: int) -> None:
     def run(a: int) -> BuildoutResult:
-        farms = pd.DataFrame({"farm_id": ["fa", "fb"], "adcode": [A, B],
-                              "status": ["proposed", "proposed"], "start_year": [2021, 2022],
-                              "dairy_cow_head": [a, head_b]})
+        farms = pd.DataFrame(
+            {
+                "farm_id": ["fa", "fb"],
+                "adcode": [A, B],
+                "status": ["proposed", "proposed"],
+                "start_year": [2021, 2022],
+                "dairy_cow_head": [a, head_b],
+            }
+        )
         return run_buildout(farms, [2023], _region(), PARAMETERS)
 
     small, large = run(head_a), run(head_a + extra)
     county = small.county_totals
     for column in ("water_use_m3_per_yr", "present_pe", "silage_corn_area_needed_mu"):
         assert small.city_totals[column].iloc[0] == pytest.approx(county[column].sum())
-        assert (large.county_totals[column].to_numpy()
-                >= county[column].to_numpy() - 1e-6).all()
+        assert (large.county_totals[column].to_numpy() >= county[column].to_numpy() - 1e-6).all()

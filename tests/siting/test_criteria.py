@@ -26,12 +26,19 @@ CRS = "EPSG:4546"
 X0, Y0 = 500_000.0, 4_500_000.0  # near 111E, 40.6N
 
 
-def _rule(key: str, kind: str, layer_kind: str, measure: str, limit: float,
-          unit: str) -> GateRule:
-    return GateRule(key=key, kind=kind,  # type: ignore[arg-type]
-                    layer_kind=layer_kind, measure=measure, limit=limit, unit=unit,
-                    status="verified", source=f"source of {key}", name_zh=f"{key} 中文",
-                    name_en=key)
+def _rule(key: str, kind: str, layer_kind: str, measure: str, limit: float, unit: str) -> GateRule:
+    return GateRule(
+        key=key,
+        kind=kind,  # type: ignore[arg-type]
+        layer_kind=layer_kind,
+        measure=measure,
+        limit=limit,
+        unit=unit,
+        status="verified",
+        source=f"source of {key}",
+        name_zh=f"{key} 中文",
+        name_en=key,
+    )
 
 
 RULES = (
@@ -43,12 +50,22 @@ RULES = (
 )
 
 
-def _criterion(key: str, function: str, x0: float, x1: float, unit: str,
-               crops: tuple[str, ...] = ()) -> CriterionSpec:
-    return CriterionSpec(key=key, name_zh=key, name_en=key,
-                         value_function=function,  # type: ignore[arg-type]
-                         x0=x0, x1=x1, unit=unit, default_weight=1.0, status="illustrative",
-                         source="test", crops=crops)
+def _criterion(
+    key: str, function: str, x0: float, x1: float, unit: str, crops: tuple[str, ...] = ()
+) -> CriterionSpec:
+    return CriterionSpec(
+        key=key,
+        name_zh=key,
+        name_en=key,
+        value_function=function,  # type: ignore[arg-type]
+        x0=x0,
+        x1=x1,
+        unit=unit,
+        default_weight=1.0,
+        status="illustrative",
+        source="test",
+        crops=crops,
+    )
 
 
 CRITERIA = (
@@ -61,15 +78,19 @@ CRITERIA = (
 
 def _params(rules: tuple[GateRule, ...] = RULES) -> SitingParams:
     return SitingParams(
-        rules=rules, criteria=CRITERIA,
+        rules=rules,
+        criteria=CRITERIA,
         haul_radius_km=Coefficient("haul_radius_km", 10.0, "km", "illustrative", "test"),
-        forage_land_mu_per_cow=Coefficient("forage_land_mu_per_cow", 3.0, "mu per head",
-                                           "illustrative", "test"))
+        forage_land_mu_per_cow=Coefficient(
+            "forage_land_mu_per_cow", 3.0, "mu per head", "illustrative", "test"
+        ),
+    )
 
 
 def _features(geoms: list[object], names: list[str]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"feature_id": [f"F{i}" for i in range(len(geoms))],
-                             "name": names}, geometry=geoms, crs=CRS)
+    return gpd.GeoDataFrame(
+        {"feature_id": [f"F{i}" for i in range(len(geoms))], "name": names}, geometry=geoms, crs=CRS
+    )
 
 
 def _zone() -> gpd.GeoDataFrame:
@@ -77,8 +98,9 @@ def _zone() -> gpd.GeoDataFrame:
 
 
 def _sites(boxes: dict[str, object], herd: float = 1000.0) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"site_id": list(boxes), "dairy_cow_head": herd},
-                            geometry=list(boxes.values()), crs=CRS)
+    return gpd.GeoDataFrame(
+        {"site_id": list(boxes), "dairy_cow_head": herd}, geometry=list(boxes.values()), crs=CRS
+    )
 
 
 def _east_of_zone(gap_m: float) -> object:
@@ -131,8 +153,9 @@ def test_basic_farmland_overlap_reports_area_in_mu() -> None:
 
 
 def test_overlapping_zones_are_not_counted_twice() -> None:
-    zones = _features([box(X0, Y0, X0 + 100, Y0 + 100), box(X0 + 50, Y0, X0 + 150, Y0 + 100)],
-                      ["A", "B"])
+    zones = _features(
+        [box(X0, Y0, X0 + 100, Y0 + 100), box(X0 + 50, Y0, X0 + 150, Y0 + 100)], ["A", "B"]
+    )
     layers = ConstraintLayers(CRS, {"basic_farmland": zones})
     sites = _sites({"s": box(X0, Y0, X0 + 200, Y0 + 100)})
     gate = _gate(evaluate_gates(sites, layers, _params()), "s", "farmland")
@@ -142,8 +165,12 @@ def test_overlapping_zones_are_not_counted_twice() -> None:
 def test_red_line_inside_fails_with_feature_and_touching_passes() -> None:
     redline = _features([box(X0, Y0, X0 + 5000, Y0 + 5000)], ["大青山红线"])
     layers = ConstraintLayers(CRS, {"eco_redline": redline})
-    sites = _sites({"in": box(X0 + 10, Y0 + 10, X0 + 20, Y0 + 20),
-                    "touch": box(X0 + 5000, Y0, X0 + 5100, Y0 + 100)})
+    sites = _sites(
+        {
+            "in": box(X0 + 10, Y0 + 10, X0 + 20, Y0 + 20),
+            "touch": box(X0 + 5000, Y0, X0 + 5100, Y0 + 100),
+        }
+    )
     results = evaluate_gates(sites, layers, _params())
     assert not _gate(results, "in", "redline").passed
     assert _gate(results, "in", "redline").feature_name == "大青山红线"
@@ -161,8 +188,9 @@ def test_missing_layer_and_terrain_leave_gates_unchecked() -> None:
 def test_slope_gate_uses_terrain() -> None:
     layers = ConstraintLayers(CRS, {})
     sites = _sites({"flat": _east_of_zone(0), "steep": _east_of_zone(900)})
-    terrain = pd.DataFrame({"site_id": ["flat", "steep"], "slope_mean_deg": [3.0, 24.5],
-                            "slope_max_deg": [8.0, 40.0]})
+    terrain = pd.DataFrame(
+        {"site_id": ["flat", "steep"], "slope_mean_deg": [3.0, 24.5], "slope_max_deg": [8.0, 40.0]}
+    )
     results = evaluate_gates(sites, layers, _params(), terrain=terrain)
     assert _gate(results, "flat", "slope").passed
     steep = _gate(results, "steep", "slope")
@@ -180,8 +208,9 @@ def test_disabled_rule_is_not_evaluated() -> None:
 def test_user_limit_changes_the_verdict_and_status() -> None:
     params = _params().with_rule_limits({"zone_setback": 450.0})
     layers = ConstraintLayers(CRS, {"no_farming_zone": _zone()})
-    gate = _gate(evaluate_gates(_sites({"s": _east_of_zone(499)}), layers, params), "s",
-                 "zone_setback")
+    gate = _gate(
+        evaluate_gates(_sites({"s": _east_of_zone(499)}), layers, params), "s", "zone_setback"
+    )
     assert gate.passed and gate.status == "user" and gate.limit == 450.0
     assert params.rule("zone_setback").note.startswith("default 500 m")
     with pytest.raises(ParameterError, match="unknown rule keys"):
@@ -190,12 +219,31 @@ def test_user_limit_changes_the_verdict_and_status() -> None:
 
 def test_bad_rule_lists_every_problem() -> None:
     with pytest.raises(ParameterError, match=r"measure 'overlap_mu'.*\n?.*limit = -1"):
-        GateRule(key="x", kind="gate_setback", layer_kind="settlements",
-                 measure="overlap_mu", limit=-1, unit="m", status="verified", source="s",
-                 name_zh="x", name_en="x")
+        GateRule(
+            key="x",
+            kind="gate_setback",
+            layer_kind="settlements",
+            measure="overlap_mu",
+            limit=-1,
+            unit="m",
+            status="verified",
+            source="s",
+            name_zh="x",
+            name_en="x",
+        )
     with pytest.raises(ParameterError, match="status 'guess'"):
-        GateRule(key="x", kind="gate_setback", layer_kind="settlements", measure="distance_m",
-                 limit=1, unit="m", status="guess", source="s", name_zh="x", name_en="x")
+        GateRule(
+            key="x",
+            kind="gate_setback",
+            layer_kind="settlements",
+            measure="distance_m",
+            limit=1,
+            unit="m",
+            status="guess",
+            source="s",
+            name_zh="x",
+            name_en="x",
+        )
 
 
 def test_bad_criterion_is_rejected() -> None:
@@ -218,24 +266,29 @@ def test_layers_must_share_a_projected_crs() -> None:
 def test_value_functions() -> None:
     rising = _criterion("absorption_land_ratio", "linear_increasing", 0, 2, "ratio")
     falling = _criterion("processing_plant_distance_km", "linear_decreasing", 5, 80, "km")
-    np.testing.assert_allclose(rising.normalise(np.array([-1, 0, 0.5, 2, 9])),
-                               [0, 0, 0.25, 1, 1])
-    np.testing.assert_allclose(falling.normalise(np.array([0, 5, 42.5, 80, 100])),
-                               [1, 1, 0.5, 0, 0])
+    np.testing.assert_allclose(rising.normalise(np.array([-1, 0, 0.5, 2, 9])), [0, 0, 0.25, 1, 1])
+    np.testing.assert_allclose(
+        falling.normalise(np.array([0, 5, 42.5, 80, 100])), [1, 1, 0.5, 0, 0]
+    )
     assert math.isnan(rising.normalise(np.array([np.nan]))[0])
 
 
 def test_soft_criteria_distances_land_and_unavailable_water() -> None:
     plants = _features([Point(X0, Y0 + 100 + 42_500)], ["伊利"])  # 42.5 km north of the site
     parcels = gpd.GeoDataFrame(
-        {"area_mu": [1000.0, 2000.0, 4000.0, 500.0],
-         "crop": ["maize", "alfalfa", "maize", "alfalfa"],
-         "manure_allowed": [True, True, False, True]},
-        geometry=[box(X0 + 5000, Y0, X0 + 5100, Y0 + 100),     # 5 km away: counts
-                  box(X0 + 9_900, Y0, X0 + 10_000, Y0 + 100),  # 9.9 km: counts
-                  box(X0 + 6000, Y0, X0 + 6100, Y0 + 100),     # manure not allowed
-                  box(X0 + 10_100, Y0, X0 + 10_200, Y0 + 100)],  # 10.1 km: too far
-        crs=CRS)
+        {
+            "area_mu": [1000.0, 2000.0, 4000.0, 500.0],
+            "crop": ["maize", "alfalfa", "maize", "alfalfa"],
+            "manure_allowed": [True, True, False, True],
+        },
+        geometry=[
+            box(X0 + 5000, Y0, X0 + 5100, Y0 + 100),  # 5 km away: counts
+            box(X0 + 9_900, Y0, X0 + 10_000, Y0 + 100),  # 9.9 km: counts
+            box(X0 + 6000, Y0, X0 + 6100, Y0 + 100),  # manure not allowed
+            box(X0 + 10_100, Y0, X0 + 10_200, Y0 + 100),
+        ],  # 10.1 km: too far
+        crs=CRS,
+    )
     layers = ConstraintLayers(CRS, {"processing_plants": plants}, parcels=parcels)
     sites = _sites({"s": box(X0 - 100, Y0, X0, Y0 + 100)}, herd=1000.0)
     sites["absorption_need_mu"] = 1500.0
@@ -255,16 +308,20 @@ def test_soft_criteria_distances_land_and_unavailable_water() -> None:
 
 
 def test_water_headroom_after_the_herd() -> None:
-    county_water = pd.DataFrame({"adcode": ["150122", "150124"],
-                                 "cap_m3_per_yr": [200e6, 84e6],
-                                 "use_m3_per_yr": [180e6, 83e6], "year": [2021, 2021]})
+    county_water = pd.DataFrame(
+        {
+            "adcode": ["150122", "150124"],
+            "cap_m3_per_yr": [200e6, 84e6],
+            "use_m3_per_yr": [180e6, 83e6],
+            "year": [2021, 2021],
+        }
+    )
     layers = ConstraintLayers(CRS, {}, county_water=county_water)
     sites = _sites({"a": _east_of_zone(0), "b": _east_of_zone(900), "c": _east_of_zone(2000)})
     sites["adcode"] = ["150122", "150124", "150199"]
     sites["water_need_m3_per_yr"] = [5e6, 3e6, 1e6]
     results = measure_criteria(sites, layers, _params())
-    water = {sid: next(c for c in rs if c.key == "water_headroom")
-             for sid, rs in results.items()}
+    water = {sid: next(c for c in rs if c.key == "water_headroom") for sid, rs in results.items()}
     # a: (200 - 180 - 5) / 200 = 7.5 % of the cap -> 0.075 / 0.2 = 0.375 on a 0..0.2 scale.
     assert water["a"].raw_value == pytest.approx((200 - 180 - 5) / 200)
     assert water["a"].normalised == pytest.approx(0.075 / 0.2)
@@ -278,8 +335,9 @@ def test_water_headroom_after_the_herd() -> None:
 
 def test_land_criteria_unavailable_without_parcels_or_need() -> None:
     layers = ConstraintLayers(CRS, {})
-    results = {c.key: c for c in measure_criteria(_sites({"s": _east_of_zone(0)}), layers,
-                                                  _params())["s"]}
+    results = {
+        c.key: c for c in measure_criteria(_sites({"s": _east_of_zone(0)}), layers, _params())["s"]
+    }
     assert not results["absorption_land_ratio"].available
     assert results["absorption_land_ratio"].reason_unavailable_en == "no parcel layer loaded"
     assert not results["processing_plant_distance_km"].available

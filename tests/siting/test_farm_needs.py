@@ -34,11 +34,13 @@ def test_dairy_farm_needs_follow_the_guide_default() -> None:
 
 def test_route_retention_applies_to_excretion() -> None:
     route = load_manure_routes().route("separation_compost_lagoon", ["dairy_cow"])
-    needs = farm_needs(sites(site("A", 1.0, dairy=1_500,
-                                  manure_route="separation_compost_lagoon")), NEEDS)
+    needs = farm_needs(
+        sites(site("A", 1.0, dairy=1_500, manure_route="separation_compost_lagoon")), NEEDS
+    )
     pe = 1_500 * 100 / 15
     assert needs.loc[0, "n_need_kg_per_yr"] == pytest.approx(
-        pe * 11.0 * route.n_retention_frac, rel=1e-12)
+        pe * 11.0 * route.n_retention_frac, rel=1e-12
+    )
     assert needs.loc[0, "route_key"] == "separation_compost_lagoon"
     guide = farm_needs(sites(site("A", 1.0, dairy=1_500, manure_route="guide_default")), NEEDS)
     assert guide.loc[0, "n_need_kg_per_yr"] == pytest.approx(pe * 7.0, rel=1e-12)
@@ -46,11 +48,13 @@ def test_route_retention_applies_to_excretion() -> None:
 
 def test_forage_land_uses_the_county_zone() -> None:
     needs = farm_needs(sites(site("A", 1.0, dairy=5_000, goat_head=100)), NEEDS)
-    expected = herd_forage_need({"dairy_cow_head": 5_000, "goat_head": 100},
-                                load_forage_params(), adcode=COUNTY, zone=ZONE)
+    expected = herd_forage_need(
+        {"dairy_cow_head": 5_000, "goat_head": 100}, load_forage_params(), adcode=COUNTY, zone=ZONE
+    )
     assert needs.loc[0, "forage_land_mu"] == pytest.approx(expected.total_area_mu, rel=1e-12)
     assert needs.loc[0, "silage_corn_land_mu"] == pytest.approx(
-        expected.area_mu["silage_corn"], rel=1e-12)
+        expected.area_mu["silage_corn"], rel=1e-12
+    )
 
 
 def test_site_without_county_has_no_forage_land() -> None:
@@ -62,19 +66,26 @@ def test_site_without_county_has_no_forage_land() -> None:
 def test_absorption_land_defaults_to_the_region_receiving_crop() -> None:
     """Without receiving land given, the land need is at silage maize, class II, default yield."""
     needs = farm_needs(sites(site("A", 1.0, dairy=3_000)), NEEDS)
-    demand = crop_manure_demand(NEEDS.crops.get("silage_corn"), yield_kg_per_mu=None,
-                                soil_class="II", params=NEEDS.nutrients)
+    demand = crop_manure_demand(
+        NEEDS.crops.get("silage_corn"),
+        yield_kg_per_mu=None,
+        soil_class="II",
+        params=NEEDS.nutrients,
+    )
     n_need = 3_000 * 100 / 15 * 7.0
     assert needs.loc[0, "absorption_land_n_mu"] == pytest.approx(
-        n_need / demand.n_demand_kg_per_mu, rel=1e-12)
+        n_need / demand.n_demand_kg_per_mu, rel=1e-12
+    )
     assert needs.loc[0, "absorption_need_basis"] == "N"
     assert needs.loc[0, "absorption_land_need_mu"] == needs.loc[0, "absorption_land_n_mu"]
     assert needs.loc[0, "absorption_demand_source"] == "crop"
 
 
 def test_unknown_routes_are_listed_by_site_name() -> None:
-    frame = sites(site("A", 1.0, dairy=10, manure_route="teleport"),
-                  site("B", 2.0, dairy=10, manure_route="dry_scrape+nothing"))
+    frame = sites(
+        site("A", 1.0, dairy=10, manure_route="teleport"),
+        site("B", 2.0, dairy=10, manure_route="dry_scrape+nothing"),
+    )
     with pytest.raises(ParameterError, match=r"'A'.*teleport.*'B'"):
         farm_needs(frame, NEEDS)
 
@@ -98,8 +109,9 @@ def test_unchanged_sites_reuse_the_previous_needs(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(module, "herd_forage_need", counting)
     first = farm_needs(sites(site("A", 1.0, dairy=100), site("B", 2.0, dairy=200)), NEEDS)
     assert len(calls) == 2
-    again = farm_needs(sites(site("A", 1.0, dairy=100), site("B", 2.0, dairy=300)), NEEDS,
-                       previous=first)
+    again = farm_needs(
+        sites(site("A", 1.0, dairy=100), site("B", 2.0, dairy=300)), NEEDS, previous=first
+    )
     assert calls[-1]["dairy_cow_head"] == 300 and len(calls) == 3
     assert again.loc[0, "n_need_kg_per_yr"] == first.loc[0, "n_need_kg_per_yr"]
     assert again.loc[1, "n_need_kg_per_yr"] == pytest.approx(300 * 100 / 15 * 7.0, rel=1e-12)

@@ -38,9 +38,15 @@ GOAT_SILAGE_T, GOAT_ALFALFA_T, GOAT_OAT_T = LOSS * 0.5, LOSS * 0.3, LOSS * 0.2
 def test_dairy_head_count_is_split_by_the_herd_structure() -> None:
     herd = pd.DataFrame({"dairy_cow_head": [10_000, 0], "goat_head": [0, 300]})
     heads = class_heads(herd, PARAMS)
-    assert heads.loc[0].to_dict() == pytest.approx({
-        "lactating_cow_head": 5_000, "dry_cow_head": 1_000, "heifer_head": 1_300,
-        "calf_head": 2_700, "dairy_goat_head": 0})
+    assert heads.loc[0].to_dict() == pytest.approx(
+        {
+            "lactating_cow_head": 5_000,
+            "dry_cow_head": 1_000,
+            "heifer_head": 1_300,
+            "calf_head": 2_700,
+            "dairy_goat_head": 0,
+        }
+    )
     assert heads.loc[1, "dairy_goat_head"] == 300
     assert heads.loc[0].sum() == pytest.approx(10_000)  # shares add up to 1
 
@@ -50,11 +56,14 @@ def test_feed_demand_per_dairy_head_and_goat() -> None:
     demand = feed_demand(class_heads(herd, PARAMS), PARAMS).iloc[0]
     assert pytest.approx(6.01755) == SILAGE_T_PER_HEAD
     assert demand["silage_corn_demand_t_per_yr"] == pytest.approx(
-        1_000 * SILAGE_T_PER_HEAD + 100 * GOAT_SILAGE_T)
+        1_000 * SILAGE_T_PER_HEAD + 100 * GOAT_SILAGE_T
+    )
     assert demand["alfalfa_demand_t_per_yr"] == pytest.approx(
-        1_000 * ALFALFA_T_PER_HEAD + 100 * GOAT_ALFALFA_T)
+        1_000 * ALFALFA_T_PER_HEAD + 100 * GOAT_ALFALFA_T
+    )
     assert demand["oat_hay_demand_t_per_yr"] == pytest.approx(
-        1_000 * OAT_T_PER_HEAD + 100 * GOAT_OAT_T)
+        1_000 * OAT_T_PER_HEAD + 100 * GOAT_OAT_T
+    )
 
 
 def test_grass_hay_is_not_oat_hay() -> None:
@@ -65,7 +74,8 @@ def test_grass_hay_is_not_oat_hay() -> None:
     assert feed_demand(class_heads(herd, none), none).iloc[0]["oat_hay_demand_t_per_yr"] == 0.0
     full = dataclasses.replace(PARAMS, grass_hay_as_oat_hay_frac=1.0, storage_loss_frac=0.0)
     assert feed_demand(class_heads(herd, full), full).iloc[0]["oat_hay_demand_t_per_yr"] == (
-        pytest.approx(1_000 * (0.50 * 2.0 + 0.10 * 1.5 + 0.13 * 1.85 + 0.27 * 1.2)))
+        pytest.approx(1_000 * (0.50 * 2.0 + 0.10 * 1.5 + 0.13 * 1.85 + 0.27 * 1.2))
+    )
 
 
 def test_feeding_shares_are_checked() -> None:
@@ -74,8 +84,13 @@ def test_feeding_shares_are_checked() -> None:
 
 
 def test_forage_need_of_a_5000_head_ranch_on_the_plain() -> None:
-    need = herd_forage_need({"dairy_cow_head": 5_000}, PARAMS, adcode="150121", zone="plain",
-                            local_share_frac={"alfalfa": 0.3, "oat_hay": 0.3})
+    need = herd_forage_need(
+        {"dairy_cow_head": 5_000},
+        PARAMS,
+        adcode="150121",
+        zone="plain",
+        local_share_frac={"alfalfa": 0.3, "oat_hay": 0.3},
+    )
     assert need.demand_t_per_yr["silage_corn"] == pytest.approx(5_000 * SILAGE_T_PER_HEAD)
     silage_mu = 5_000 * SILAGE_T_PER_HEAD / 3.0  # 10,029 亩
     alfalfa_mu = 5_000 * ALFALFA_T_PER_HEAD * 0.3 / 0.65  # 2,094 亩
@@ -93,9 +108,14 @@ def test_forage_need_explains_every_feed_with_its_sources() -> None:
     assert "÷ 2.5 t/mu" in rows["silage_corn_area_mu"].formula
     assert [c.key for c in rows["silage_corn_area_mu"].coefficients] == ["yield.hills.silage_corn"]
     assert {c.key for c in rows["alfalfa_demand_t_per_yr"].coefficients} >= {
-        "ration.lactating_cow.alfalfa", "ration.heifer.alfalfa", "feeding.storage_loss_frac"}
+        "ration.lactating_cow.alfalfa",
+        "ration.heifer.alfalfa",
+        "feeding.storage_loss_frac",
+    }
     assert {c.key for c in rows["oat_hay_demand_t_per_yr"].coefficients} >= {
-        "ration.lactating_cow.grass_hay", "feeding.grass_hay_as_oat_hay_frac"}
+        "ration.lactating_cow.grass_hay",
+        "feeding.grass_hay_as_oat_hay_frac",
+    }
     assert need.to_dict()["total_area_mu"] == pytest.approx(need.total_area_mu)
 
 
@@ -111,8 +131,9 @@ def test_county_override_replaces_the_zone_yield() -> None:
 
 
 def test_county_yields_by_zone() -> None:
-    yields = county_yields(pd.Series(["150121", "150124"]), {"150121": "plain",
-                                                             "150124": "hills"}, PARAMS)
+    yields = county_yields(
+        pd.Series(["150121", "150124"]), {"150121": "plain", "150124": "hills"}, PARAMS
+    )
     assert yields["silage_corn_yield_t_per_mu"].tolist() == [3.0, 2.5]
     assert yields["oat_hay_yield_t_per_mu"].tolist() == [0.6, 0.4]
 
@@ -123,8 +144,11 @@ def test_county_without_zone_is_reported() -> None:
 
 
 def test_unknown_zone_lists_the_known_ones() -> None:
-    with pytest.raises(ParameterError, match=r"zone 'desert' has no forage yields; known zones: "
-                                             r"plain, plateau, hills, mountain"):
+    with pytest.raises(
+        ParameterError,
+        match=r"zone 'desert' has no forage yields; known zones: "
+        r"plain, plateau, hills, mountain",
+    ):
         herd_forage_need({"dairy_cow_head": 1}, PARAMS, adcode="150121", zone="desert")
 
 
@@ -132,22 +156,34 @@ def test_bad_herd_and_share_are_refused() -> None:
     with pytest.raises(ParameterError, match=r"dairy_cow_head must be a head count >= 0"):
         class_heads(pd.DataFrame({"dairy_cow_head": [-5]}), PARAMS)
     with pytest.raises(ParameterError, match=r"local_share_frac\['alfalfa'\] = 1.5"):
-        herd_forage_need({"dairy_cow_head": 1}, PARAMS, adcode="150121", zone="plain",
-                         local_share_frac={"alfalfa": 1.5})
+        herd_forage_need(
+            {"dairy_cow_head": 1},
+            PARAMS,
+            adcode="150121",
+            zone="plain",
+            local_share_frac={"alfalfa": 1.5},
+        )
 
 
 def test_parcel_forage_area_maps_crop_keys_to_feeds() -> None:
-    parcels = pd.DataFrame({
-        "adcode": ["150121", "150121", "150121", "150122"],
-        "crop": ["silage_corn", "forage_oat", "maize", "alfalfa"],
-        "area_mu": [100.0, 40.0, 999.0, 7.0]})
+    parcels = pd.DataFrame(
+        {
+            "adcode": ["150121", "150121", "150121", "150122"],
+            "crop": ["silage_corn", "forage_oat", "maize", "alfalfa"],
+            "area_mu": [100.0, 40.0, 999.0, 7.0],
+        }
+    )
     area = parcel_forage_area(parcels).set_index("adcode")
-    assert area.loc["150121"].to_dict() == {"silage_corn_area_mu": 100.0,
-                                            "alfalfa_area_mu": 0.0, "oat_hay_area_mu": 40.0}
+    assert area.loc["150121"].to_dict() == {
+        "silage_corn_area_mu": 100.0,
+        "alfalfa_area_mu": 0.0,
+        "oat_hay_area_mu": 40.0,
+    }
     assert area.loc["150122", "alfalfa_area_mu"] == 7.0
 
 
 # --- parameter checks ----------------------------------------------------------------------
+
 
 def test_herd_shares_must_add_up_to_one() -> None:
     shares = {**PARAMS.herd_share_frac, "calf": 0.5}
@@ -159,17 +195,26 @@ def test_rations_need_every_class_and_feed() -> None:
     rations = {k: dict(v) for k, v in PARAMS.ration_t_per_head_yr.items()}
     del rations["dairy_goat"]
     rations["heifer"]["silage_corn"] = -1.0
-    with pytest.raises(ParameterError, match=r"lacks \['dairy_goat'\].*ration\['heifer'\]"
-                                             r"\['silage_corn'\] = -1.0"):
+    with pytest.raises(
+        ParameterError,
+        match=r"lacks \['dairy_goat'\].*ration\['heifer'\]"
+        r"\['silage_corn'\] = -1.0",
+    ):
         dataclasses.replace(PARAMS, ration_t_per_head_yr=rations)
 
 
 def test_yields_must_be_positive_and_overrides_known() -> None:
-    with pytest.raises(ParameterError, match=r"yield\['plain'\]\['alfalfa'\] = 0.*unknown feed "
-                                             r"'maize'"):
-        ForageParams(PARAMS.ration_t_per_head_yr, PARAMS.herd_share_frac,
-                     {"plain": {"silage_corn": 3.0, "alfalfa": 0.0, "oat_hay": 0.6}},
-                     county_yield_t_per_mu={"150121": {"maize": 1.0}})
+    with pytest.raises(
+        ParameterError,
+        match=r"yield\['plain'\]\['alfalfa'\] = 0.*unknown feed "
+        r"'maize'",
+    ):
+        ForageParams(
+            PARAMS.ration_t_per_head_yr,
+            PARAMS.herd_share_frac,
+            {"plain": {"silage_corn": 3.0, "alfalfa": 0.0, "oat_hay": 0.6}},
+            county_yield_t_per_mu={"150121": {"maize": 1.0}},
+        )
 
 
 def test_defaults_carry_status_and_source() -> None:
@@ -178,7 +223,8 @@ def test_defaults_carry_status_and_source() -> None:
     assert "xumuren" in records["ration.lactating_cow.silage_corn"].source
     assert records["ration.heifer.silage_corn"].status == "derived"  # middle of a cited range
     assert records["feeding.grass_hay_as_oat_hay_frac"].status == "derived"
-    assert not [k for k, c in records.items() if c.status == "verified"
-                and k != "feeding.storage_loss_frac"]
+    assert not [
+        k for k, c in records.items() if c.status == "verified" and k != "feeding.storage_loss_frac"
+    ]
     assert records["ration.dairy_goat.silage_corn"].status == "illustrative"
     assert records["yield.plain.silage_corn"].status == "derived"

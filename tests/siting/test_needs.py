@@ -21,9 +21,13 @@ PE_PER_COW = 100 / 15
 
 def _parcels() -> pd.DataFrame:
     """Three parcels: 100 mu at 10 kg N/mu, 300 mu at 20 kg N/mu, 50 mu taking nothing."""
-    return pd.DataFrame({"area_mu": [100.0, 300.0, 50.0],
-                         "n_capacity_kg_per_yr": [1_000.0, 6_000.0, 0.0],
-                         "p_capacity_kg_per_yr": [200.0, 300.0, 0.0]})
+    return pd.DataFrame(
+        {
+            "area_mu": [100.0, 300.0, 50.0],
+            "n_capacity_kg_per_yr": [1_000.0, 6_000.0, 0.0],
+            "p_capacity_kg_per_yr": [200.0, 300.0, 0.0],
+        }
+    )
 
 
 def test_parcel_mix_demand_is_area_weighted() -> None:
@@ -50,11 +54,16 @@ def test_land_on_the_parcels_in_reach() -> None:
 
 
 def test_default_crop_is_silage_maize_class_ii() -> None:
-    demand = crop_manure_demand(PARAMS.crops.get("silage_corn"), yield_kg_per_mu=None,
-                                soil_class="II", params=PARAMS.nutrients)
+    demand = crop_manure_demand(
+        PARAMS.crops.get("silage_corn"),
+        yield_kg_per_mu=None,
+        soil_class="II",
+        params=PARAMS.nutrients,
+    )
     need = herd_needs(Herd.dairy(5_000), crop_receiving_land(PARAMS), PARAMS)
     assert need.absorption_land_n_mu == pytest.approx(
-        5_000 * PE_PER_COW * 7.0 / demand.n_demand_kg_per_mu)
+        5_000 * PE_PER_COW * 7.0 / demand.n_demand_kg_per_mu
+    )
 
 
 def test_p_sensitive_land_binds_on_p() -> None:
@@ -66,10 +75,12 @@ def test_p_sensitive_land_binds_on_p() -> None:
 
 def test_forage_and_water_of_a_zoned_county() -> None:
     need = herd_needs(Herd.dairy(5_000), crop_receiving_land(PARAMS), PARAMS, adcode="150122")
-    forage = herd_forage_need({"dairy_cow_head": 5_000}, PARAMS.forage, adcode="150122",
-                              zone="plain")
-    water = herd_water_need({"dairy_cow_head": 5_000}, forage, PARAMS.forage, PARAMS.water,
-                            zone="plain")
+    forage = herd_forage_need(
+        {"dairy_cow_head": 5_000}, PARAMS.forage, adcode="150122", zone="plain"
+    )
+    water = herd_water_need(
+        {"dairy_cow_head": 5_000}, forage, PARAMS.forage, PARAMS.water, zone="plain"
+    )
     assert need.forage_land_mu == pytest.approx(forage.total_area_mu)
     assert need.forage_land_mu_by_feed == pytest.approx(dict(forage.area_mu))
     assert need.water_need_m3_per_yr == pytest.approx(water.total_water_m3_per_yr)
@@ -96,8 +107,11 @@ def test_unknown_receiving_crop_is_refused() -> None:
 
 def test_unknown_route_is_refused() -> None:
     with pytest.raises(ParameterError, match="teleport"):
-        herd_needs(Herd({"dairy_cow_head": 10.0}, route_key="teleport"),
-                   crop_receiving_land(PARAMS), PARAMS)
+        herd_needs(
+            Herd({"dairy_cow_head": 10.0}, route_key="teleport"),
+            crop_receiving_land(PARAMS),
+            PARAMS,
+        )
 
 
 def test_receiving_land_reports_its_source() -> None:

@@ -43,11 +43,13 @@ COWS_PE = 5000 * 100 / 15  # 33,333.33 PE
 
 
 def maize_demand(params: NutrientParams = PARAMS, **kwargs: object):
-    return crop_manure_demand(CROPS.get("maize"), yield_kg_per_mu=600, soil_class="II",
-                              params=params, **kwargs)
+    return crop_manure_demand(
+        CROPS.get("maize"), yield_kg_per_mu=600, soil_class="II", params=params, **kwargs
+    )
 
 
 # --- pig equivalents ---------------------------------------------------------------------
+
 
 def test_pig_equivalents_of_5000_dairy_cows() -> None:
     pe = pig_equivalents({"dairy_cow": 5000}, PARAMS)
@@ -80,6 +82,7 @@ def test_pig_equivalents_reports_every_problem_at_once() -> None:
 
 
 # --- manure supply -----------------------------------------------------------------------
+
 
 def test_manure_supply_with_the_guide_default() -> None:
     supply = manure_supply({"dairy_cow": 5000}, PARAMS)
@@ -126,9 +129,12 @@ def test_dairy_route_of_jia_2017() -> None:
 
 
 def test_route_not_measured_for_a_species_is_refused() -> None:
-    with pytest.raises(ParameterError, match=r"'separation_compost_lagoon' was not measured for "
-                                             r"beef_cattle; valid routes for this herd: "
-                                             r"guide_default, or enter a measured retention"):
+    with pytest.raises(
+        ParameterError,
+        match=r"'separation_compost_lagoon' was not measured for "
+        r"beef_cattle; valid routes for this herd: "
+        r"guide_default, or enter a measured retention",
+    ):
         ROUTES.route("separation_compost_lagoon", ["dairy_cow", "beef_cattle"])
 
 
@@ -148,6 +154,7 @@ def test_manure_route_unknown() -> None:
 
 # --- crop demand -------------------------------------------------------------------------
 
+
 def test_maize_manure_demand_per_mu() -> None:
     demand = maize_demand()
     assert demand.n_uptake_kg_per_mu == pytest.approx(600 / 100 * 2.3)  # 13.8
@@ -161,8 +168,9 @@ def test_maize_manure_demand_per_mu() -> None:
 
 @pytest.mark.parametrize(("soil_class", "share"), [("I", 0.35), ("II", 0.45), ("III", 0.55)])
 def test_soil_class_sets_the_fertilisation_share(soil_class: str, share: float) -> None:
-    demand = crop_manure_demand(CROPS.get("wheat"), yield_kg_per_mu=400, soil_class=soil_class,
-                                params=PARAMS)
+    demand = crop_manure_demand(
+        CROPS.get("wheat"), yield_kg_per_mu=400, soil_class=soil_class, params=PARAMS
+    )
     assert demand.n_demand_kg_per_mu == pytest.approx(400 / 100 * 3.0 * share * 0.5 / 0.25)
 
 
@@ -187,8 +195,7 @@ def test_utilisation_outside_the_guide_range_is_noted() -> None:
 
 def test_unknown_soil_class() -> None:
     with pytest.raises(ParameterError, match="soil class 'IV' is not one of I, II, III"):
-        crop_manure_demand(CROPS.get("maize"), yield_kg_per_mu=600, soil_class="IV",
-                           params=PARAMS)
+        crop_manure_demand(CROPS.get("maize"), yield_kg_per_mu=600, soil_class="IV", params=PARAMS)
 
 
 def test_zero_yield_is_refused() -> None:
@@ -197,16 +204,18 @@ def test_zero_yield_is_refused() -> None:
 
 
 def test_missing_yield_uses_the_default_and_says_so() -> None:
-    demand = crop_manure_demand(CROPS.get("forage_oat"), yield_kg_per_mu=None, soil_class="II",
-                                params=PARAMS)
+    demand = crop_manure_demand(
+        CROPS.get("forage_oat"), yield_kg_per_mu=None, soil_class="II", params=PARAMS
+    )
     assert demand.yield_kg_per_mu == 500
     assert demand.n_demand_kg_per_mu == pytest.approx(500 / 100 * 2.5 * 0.45 * 0.5 / 0.25)
     assert "default_yield" in {note.code for note in demand.notes}
 
 
 def test_alfalfa_takes_little_manure_n_and_says_so() -> None:
-    demand = crop_manure_demand(CROPS.get("alfalfa"), yield_kg_per_mu=600, soil_class="II",
-                                params=PARAMS)
+    demand = crop_manure_demand(
+        CROPS.get("alfalfa"), yield_kg_per_mu=600, soil_class="II", params=PARAMS
+    )
     assert demand.n_demand_kg_per_mu == pytest.approx(600 / 100 * 0.2 * 0.45 * 0.5 / 0.25)  # 1.08
     assert demand.p_demand_kg_per_mu == pytest.approx(600 / 100 * 0.2 * 0.45 * 0.5 / 0.30)  # 0.9
     assert demand.low_n_demand
@@ -235,9 +244,11 @@ def test_unknown_crop_lists_the_known_ones() -> None:
 
 # --- farm land requirement ---------------------------------------------------------------
 
+
 def test_farm_land_for_5000_cows_on_maize() -> None:
-    land = farm_land_requirement(manure_supply({"dairy_cow": 5000}, PARAMS), maize_demand(),
-                                 params=PARAMS)
+    land = farm_land_requirement(
+        manure_supply({"dairy_cow": 5000}, PARAMS), maize_demand(), params=PARAMS
+    )
     assert land.land_required_mu_n == pytest.approx(5000 * 100 / 15 * 7.0 / 12.42)
     assert land.land_required_mu_n == pytest.approx(18_787, abs=1)
     assert land.land_required_mu_p == pytest.approx(5000 * 100 / 15 * 1.2 / 1.35)
@@ -247,12 +258,24 @@ def test_farm_land_for_5000_cows_on_maize() -> None:
     assert land.larger_basis == "P"
 
 
-@pytest.mark.parametrize(("olsen_p", "sensitive", "basis"), [
-    (41, False, "P"), (39, False, "N"), (40, False, "N"), (None, False, "N"), (10, True, "P"),
-])
+@pytest.mark.parametrize(
+    ("olsen_p", "sensitive", "basis"),
+    [
+        (41, False, "P"),
+        (39, False, "N"),
+        (40, False, "N"),
+        (None, False, "N"),
+        (10, True, "P"),
+    ],
+)
 def test_p_basis_rule(olsen_p: float | None, sensitive: bool, basis: str) -> None:
-    land = farm_land_requirement(manure_supply({"dairy_cow": 5000}, PARAMS), maize_demand(),
-                                 params=PARAMS, olsen_p_mg_per_kg=olsen_p, p_sensitive=sensitive)
+    land = farm_land_requirement(
+        manure_supply({"dairy_cow": 5000}, PARAMS),
+        maize_demand(),
+        params=PARAMS,
+        olsen_p_mg_per_kg=olsen_p,
+        p_sensitive=sensitive,
+    )
     assert land.binding_basis == basis
     expected = land.land_required_mu_p if basis == "P" else land.land_required_mu_n
     assert land.land_required_mu == expected
@@ -260,13 +283,18 @@ def test_p_basis_rule(olsen_p: float | None, sensitive: bool, basis: str) -> Non
 
 def test_negative_olsen_p_is_refused() -> None:
     with pytest.raises(ParameterError, match="olsen_p_mg_per_kg = -1"):
-        farm_land_requirement(manure_supply({"dairy_cow": 5}, PARAMS), maize_demand(),
-                              params=PARAMS, olsen_p_mg_per_kg=-1)
+        farm_land_requirement(
+            manure_supply({"dairy_cow": 5}, PARAMS),
+            maize_demand(),
+            params=PARAMS,
+            olsen_p_mg_per_kg=-1,
+        )
 
 
 def test_explain_rows_carry_formulas_and_sources() -> None:
-    land = farm_land_requirement(manure_supply({"dairy_cow": 5000}, PARAMS), maize_demand(),
-                                 params=PARAMS)
+    land = farm_land_requirement(
+        manure_supply({"dairy_cow": 5000}, PARAMS), maize_demand(), params=PARAMS
+    )
     rows = {row.quantity: row for row in land.explain()}
     assert rows["n_demand_kg_per_mu"].value == pytest.approx(12.42)
     assert "fert share 0.45" in rows["n_demand_kg_per_mu"].formula
@@ -277,6 +305,7 @@ def test_explain_rows_carry_formulas_and_sources() -> None:
 
 
 # --- county capacity and grades ----------------------------------------------------------
+
 
 def test_county_capacity_by_hand() -> None:
     # R_man: 700,000 kg N and 120,000 kg P -> 100,000 PE on both bases = 15,000 dairy cows.
@@ -289,10 +318,22 @@ def test_county_capacity_by_hand() -> None:
     assert capacity.grade_n.label_zh == "稍有威胁"
 
 
-@pytest.mark.parametrize(("present_pe", "grade"), [
-    (0, "I"), (40_000, "I"), (40_001, "II"), (70_000, "II"), (70_001, "III"), (100_000, "III"),
-    (100_001, "IV"), (150_000, "IV"), (150_001, "V"), (250_000, "V"), (250_001, "VI"),
-])
+@pytest.mark.parametrize(
+    ("present_pe", "grade"),
+    [
+        (0, "I"),
+        (40_000, "I"),
+        (40_001, "II"),
+        (70_000, "II"),
+        (70_001, "III"),
+        (100_000, "III"),
+        (100_001, "IV"),
+        (150_000, "IV"),
+        (150_001, "V"),
+        (250_000, "V"),
+        (250_001, "VI"),
+    ],
+)
 def test_grade_boundaries(present_pe: float, grade: str) -> None:
     capacity = county_capacity(700_000, 120_000, present_pe, PARAMS, GRADES)  # 100,000 PE
     assert capacity.grade_n.grade == grade
@@ -316,20 +357,29 @@ def test_county_capacity_negative_input() -> None:
 
 # --- parcels and county balance ----------------------------------------------------------
 
+
 def parcels_frame(area_scale: float = 1.0) -> pd.DataFrame:
-    return pd.DataFrame({
-        "adcode": ["150121", "150121", "150122"],
-        "area_mu": [1000.0 * area_scale, 500.0 * area_scale, 2000.0 * area_scale],
-        "crop": ["maize", "alfalfa", "maize"],
-        "yield_kg_per_mu": [600.0, 600.0, 500.0],
-        "soil_n_class": ["II", "II", "III"],
-        "soil_p_class": ["II", "I", "III"],
-        "manure_allowed": [True, False, True],
-    })
+    return pd.DataFrame(
+        {
+            "adcode": ["150121", "150121", "150122"],
+            "area_mu": [1000.0 * area_scale, 500.0 * area_scale, 2000.0 * area_scale],
+            "crop": ["maize", "alfalfa", "maize"],
+            "yield_kg_per_mu": [600.0, 600.0, 500.0],
+            "soil_n_class": ["II", "II", "III"],
+            "soil_p_class": ["II", "I", "III"],
+            "manure_allowed": [True, False, True],
+        }
+    )
 
 
-HERD = pd.DataFrame({"adcode": ["150121", "150122", "150123"], "name_zh": ["a", "b", "c"],
-                     "dairy_cow_head": [1500, 3000, 10], "sheep_head": [1000, 0, 0]})
+HERD = pd.DataFrame(
+    {
+        "adcode": ["150121", "150122", "150123"],
+        "name_zh": ["a", "b", "c"],
+        "dairy_cow_head": [1500, 3000, 10],
+        "sheep_head": [1000, 0, 0],
+    }
+)
 
 
 def test_parcel_absorption_capacity_by_hand() -> None:
@@ -337,16 +387,24 @@ def test_parcel_absorption_capacity_by_hand() -> None:
     before = parcels.copy()
     result = parcel_absorption_capacity(parcels, CROPS, PARAMS)
     pd.testing.assert_frame_equal(parcels, before)  # input not modified
-    n_demand = [600 / 100 * 2.3 * 0.45 * 0.5 / 0.25, 600 / 100 * 0.2 * 0.45 * 0.5 / 0.25,
-                500 / 100 * 2.3 * 0.55 * 0.5 / 0.25]
-    p_demand = [600 / 100 * 0.3 * 0.45 * 0.5 / 0.30, 600 / 100 * 0.2 * 0.35 * 0.5 / 0.30,
-                500 / 100 * 0.3 * 0.55 * 0.5 / 0.30]
+    n_demand = [
+        600 / 100 * 2.3 * 0.45 * 0.5 / 0.25,
+        600 / 100 * 0.2 * 0.45 * 0.5 / 0.25,
+        500 / 100 * 2.3 * 0.55 * 0.5 / 0.25,
+    ]
+    p_demand = [
+        600 / 100 * 0.3 * 0.45 * 0.5 / 0.30,
+        600 / 100 * 0.2 * 0.35 * 0.5 / 0.30,
+        500 / 100 * 0.3 * 0.55 * 0.5 / 0.30,
+    ]
     assert result["n_demand_kg_per_mu"].tolist() == pytest.approx(n_demand)
     assert result["p_demand_kg_per_mu"].tolist() == pytest.approx(p_demand)
     assert result["n_capacity_kg_per_yr"].tolist() == pytest.approx(
-        [1000 * n_demand[0], 0.0, 2000 * n_demand[2]])
+        [1000 * n_demand[0], 0.0, 2000 * n_demand[2]]
+    )
     assert result["p_capacity_kg_per_yr"].tolist() == pytest.approx(
-        [1000 * p_demand[0], 0.0, 2000 * p_demand[2]])
+        [1000 * p_demand[0], 0.0, 2000 * p_demand[2]]
+    )
 
 
 def test_parcel_schema_lists_every_problem() -> None:
@@ -354,8 +412,9 @@ def test_parcel_schema_lists_every_problem() -> None:
     with pytest.raises(SchemaError, match=r"crop is not a known crop.*'rye'.*soil_n_class"):
         parcel_absorption_capacity(parcels, CROPS, PARAMS)
     with pytest.raises(SchemaError, match=r"yield_kg_per_mu must be a number >= 0.*rows 1: -1.0"):
-        parcel_absorption_capacity(parcels_frame().assign(yield_kg_per_mu=[600.0, -1.0, 0.0]),
-                                   CROPS, PARAMS)
+        parcel_absorption_capacity(
+            parcels_frame().assign(yield_kg_per_mu=[600.0, -1.0, 0.0]), CROPS, PARAMS
+        )
     with pytest.raises(SchemaError, match=r"lacks the column.*manure_allowed"):
         parcel_absorption_capacity(parcels_frame().drop(columns="manure_allowed"), CROPS, PARAMS)
     assert set(PARCEL_COLUMNS) <= set(parcels_frame().columns)
@@ -386,8 +445,9 @@ def test_county_balance_by_hand() -> None:
 
 def test_county_balance_herd_problems() -> None:
     parcels = parcel_absorption_capacity(parcels_frame(), CROPS, PARAMS)
-    herd = pd.DataFrame({"adcode": ["150121", "150121"], "horse_head": [1, 2],
-                         "dairy_cow_head": [1, -3]})
+    herd = pd.DataFrame(
+        {"adcode": ["150121", "150121"], "horse_head": [1, 2], "dairy_cow_head": [1, -3]}
+    )
     with pytest.raises(SchemaError, match="'horse_head' is not a known species"):
         county_balance(parcels, herd, PARAMS, GRADES)
     with pytest.raises(SchemaError, match=r"adcode is repeated.*dairy_cow_head must be"):
@@ -396,14 +456,16 @@ def test_county_balance_herd_problems() -> None:
 
 def test_county_balance_with_an_explicit_column_map() -> None:
     parcels = parcel_absorption_capacity(parcels_frame(), CROPS, PARAMS)
-    herd = pd.DataFrame({"adcode": ["150121"], "cows": [1500], "dairy_goats": [300],
-                         "meat_goats": [200]})
+    herd = pd.DataFrame(
+        {"adcode": ["150121"], "cows": [1500], "dairy_goats": [300], "meat_goats": [200]}
+    )
     columns = {"cows": "dairy_cow", "dairy_goats": "goat", "meat_goats": "goat"}
     balance = county_balance(parcels, herd, PARAMS, GRADES, species_columns=columns)
     assert balance.loc[0, "present_pe"] == pytest.approx(1500 * 100 / 15 + 500 * 100 / 250)
     with pytest.raises(SchemaError, match=r"'cows' maps to unknown species 'cow'.*'bulls' is "):
-        county_balance(parcels, herd, PARAMS, GRADES,
-                       species_columns={"cows": "cow", "bulls": "beef_cattle"})
+        county_balance(
+            parcels, herd, PARAMS, GRADES, species_columns={"cows": "cow", "bulls": "beef_cattle"}
+        )
 
 
 def test_county_balance_accepts_bare_species_columns() -> None:
@@ -415,39 +477,50 @@ def test_county_balance_accepts_bare_species_columns() -> None:
 
 # --- properties --------------------------------------------------------------------------
 
-BASE_BALANCE = county_balance(parcel_absorption_capacity(parcels_frame(), CROPS, PARAMS), HERD,
-                              PARAMS, GRADES)
+BASE_BALANCE = county_balance(
+    parcel_absorption_capacity(parcels_frame(), CROPS, PARAMS), HERD, PARAMS, GRADES
+)
 
 
 @settings(max_examples=25, deadline=None)
 @given(scale=st.floats(min_value=0.01, max_value=1000))
 def test_capacity_is_linear_in_area(scale: float) -> None:
     base = BASE_BALANCE
-    scaled = county_balance(parcel_absorption_capacity(parcels_frame(scale), CROPS, PARAMS),
-                            HERD, PARAMS, GRADES)
+    scaled = county_balance(
+        parcel_absorption_capacity(parcels_frame(scale), CROPS, PARAMS), HERD, PARAMS, GRADES
+    )
     for column in ("capacity_pe_n", "capacity_pe_p", "capacity_dairy_cows_n", "area_mu"):
-        assert scaled[column].to_numpy() == pytest.approx(base[column].to_numpy() * scale,
-                                                          rel=1e-9)
+        assert scaled[column].to_numpy() == pytest.approx(base[column].to_numpy() * scale, rel=1e-9)
 
 
 @settings(max_examples=50, deadline=None)
-@given(uptake=st.floats(min_value=0.05, max_value=10), utilisation=st.floats(0.1, 1.0),
-       per_pe=st.floats(min_value=0.5, max_value=10), head=st.integers(0, 100_000),
-       yield_kg_per_mu=st.floats(min_value=50, max_value=5000))
+@given(
+    uptake=st.floats(min_value=0.05, max_value=10),
+    utilisation=st.floats(0.1, 1.0),
+    per_pe=st.floats(min_value=0.5, max_value=10),
+    head=st.integers(0, 100_000),
+    yield_kg_per_mu=st.floats(min_value=50, max_value=5000),
+)
 def test_n_and_p_bases_agree_when_coefficients_are_equal(
     uptake: float, utilisation: float, per_pe: float, head: int, yield_kg_per_mu: float
 ) -> None:
     params = dataclasses.replace(
-        PARAMS, n_excreted_kg_per_pe=per_pe, p_excreted_kg_per_pe=per_pe,
-        n_supply_kg_per_pe=per_pe, p_supply_kg_per_pe=per_pe,
-        n_utilisation_frac=utilisation, p_utilisation_frac=utilisation)
+        PARAMS,
+        n_excreted_kg_per_pe=per_pe,
+        p_excreted_kg_per_pe=per_pe,
+        n_supply_kg_per_pe=per_pe,
+        p_supply_kg_per_pe=per_pe,
+        n_utilisation_frac=utilisation,
+        p_utilisation_frac=utilisation,
+    )
     crop = dataclasses.replace(CROPS.get("maize"), n_kg_per_100kg=uptake, p_kg_per_100kg=uptake)
-    demand = crop_manure_demand(crop, yield_kg_per_mu=yield_kg_per_mu, soil_class="II",
-                                params=params)
-    land = farm_land_requirement(manure_supply({"dairy_cow": head}, params), demand,
-                                 params=params)
+    demand = crop_manure_demand(
+        crop, yield_kg_per_mu=yield_kg_per_mu, soil_class="II", params=params
+    )
+    land = farm_land_requirement(manure_supply({"dairy_cow": head}, params), demand, params=params)
     assert land.land_required_mu_n == pytest.approx(land.land_required_mu_p, rel=1e-12)
-    capacity = county_capacity(demand.n_demand_kg_per_mu * 1000,
-                               demand.p_demand_kg_per_mu * 1000, head, params, GRADES)
+    capacity = county_capacity(
+        demand.n_demand_kg_per_mu * 1000, demand.p_demand_kg_per_mu * 1000, head, params, GRADES
+    )
     assert capacity.capacity_pe_n == pytest.approx(capacity.capacity_pe_p, rel=1e-12)
     assert capacity.grade_n == capacity.grade_p

@@ -12,12 +12,14 @@ from siting.nutrients.remaining import REMAINING_COLUMNS, remaining_capacity
 @pytest.fixture
 def parcels() -> pd.DataFrame:
     # Two parcels of 100 亩 and one of 0 亩; capacities in kg/yr.
-    return pd.DataFrame({
-        "parcel_id": ["a", "b", "c"],
-        "area_mu": [100.0, 100.0, 0.0],
-        "n_capacity_kg_per_yr": [1242.0, 0.0, 0.0],
-        "p_capacity_kg_per_yr": [135.0, 0.0, 0.0],
-    })
+    return pd.DataFrame(
+        {
+            "parcel_id": ["a", "b", "c"],
+            "area_mu": [100.0, 100.0, 0.0],
+            "n_capacity_kg_per_yr": [1242.0, 0.0, 0.0],
+            "p_capacity_kg_per_yr": [135.0, 0.0, 0.0],
+        }
+    )
 
 
 def test_without_ledger_remaining_is_full_capacity(parcels) -> None:
@@ -31,8 +33,14 @@ def test_without_ledger_remaining_is_full_capacity(parcels) -> None:
 
 
 def test_ledger_rows_of_one_parcel_are_added(parcels) -> None:
-    ledger = pd.DataFrame({"site_id": ["s1", "s2"], "parcel_id": ["a", "a"],
-                           "n_kg_per_yr": [200.0, 42.0], "p_kg_per_yr": [35.0, 0.0]})
+    ledger = pd.DataFrame(
+        {
+            "site_id": ["s1", "s2"],
+            "parcel_id": ["a", "a"],
+            "n_kg_per_yr": [200.0, 42.0],
+            "p_kg_per_yr": [35.0, 0.0],
+        }
+    )
     out = remaining_capacity(parcels, ledger)
     assert out.loc[0, "allocated_n_kg_per_yr"] == pytest.approx(200 + 42)
     assert out.loc[0, "remaining_n_kg_per_yr"] == pytest.approx(1242 - 242)

@@ -86,8 +86,9 @@ def test_crop_yield_basis_and_table_keys() -> None:
 
 
 def test_route_stage_fractions() -> None:
-    with pytest.raises(ParameterError,
-                       match=r"stage 'storage' is not one of.*n_retention_frac = 1.2"):
+    with pytest.raises(
+        ParameterError, match=r"stage 'storage' is not one of.*n_retention_frac = 1.2"
+    ):
         ManureRouteStage("x", "dairy_cow", "storage", "x", "x", 1.2, 0.5, "illustrative", "test")
     with pytest.raises(ParameterError, match=r"species is empty"):
         ManureRouteStage("x", "", "overall", "x", "x", 0.5, 0.5, "illustrative", "test")
@@ -118,4 +119,5 @@ def test_tables_list_their_coefficients() -> None:
     assert len(keys) == 3 * len(crops)
     stages = {c.key: c for c in load_manure_routes().coefficients()}
     assert stages["route.separation_compost_lagoon.n_retention_frac"].value == pytest.approx(
-        126 / 204)
+        126 / 204
+    )

@@ -34,10 +34,18 @@ RANCHES_BY_COUNTY = {"150121": 7, "150123": 3, "150122": 2, "150124": 2, "150105
 RANCH_HEAD = 5_000  # demo_scenario.toml [herd]
 HAY_SHARE_2023 = 0.3
 TOLERANCE = 0.15
-STAND_IN_PARCELS = pd.DataFrame({
-    "parcel_id": [f"p{a}" for a in ZONES.index], "adcode": list(ZONES.index),
-    "area_mu": 100_000.0, "crop": "maize", "yield_kg_per_mu": 600.0, "soil_n_class": "II",
-    "soil_p_class": "II", "manure_allowed": True})
+STAND_IN_PARCELS = pd.DataFrame(
+    {
+        "parcel_id": [f"p{a}" for a in ZONES.index],
+        "adcode": list(ZONES.index),
+        "area_mu": 100_000.0,
+        "crop": "maize",
+        "yield_kg_per_mu": 600.0,
+        "soil_n_class": "II",
+        "soil_p_class": "II",
+        "manure_allowed": True,
+    }
+)
 
 
 def _silage_t(dairy_cow_head: int) -> float:
@@ -73,10 +81,13 @@ def test_silage_area_of_the_2023_herd_at_the_tool_yields() -> None:
 def test_fifteen_ranches_under_construction_need_about_25_wan_mu() -> None:
     total_mu = 0.0
     for adcode, count in RANCHES_BY_COUNTY.items():
-        need = herd_forage_need({"dairy_cow_head": RANCH_HEAD}, FORAGE, adcode=adcode,
-                                zone=ZONES[adcode],
-                                local_share_frac={"alfalfa": HAY_SHARE_2023,
-                                                  "oat_hay": HAY_SHARE_2023})
+        need = herd_forage_need(
+            {"dairy_cow_head": RANCH_HEAD},
+            FORAGE,
+            adcode=adcode,
+            zone=ZONES[adcode],
+            local_share_frac={"alfalfa": HAY_SHARE_2023, "oat_hay": HAY_SHARE_2023},
+        )
         total_mu += count * need.total_area_mu
     assert sum(RANCHES_BY_COUNTY.values()) == 15
     assert total_mu / WAN == pytest.approx(PLAN_RANCH_FORAGE_WAN_MU, rel=TOLERANCE)
@@ -94,10 +105,8 @@ def demo_checks() -> pd.DataFrame:
 
 
 def test_demo_reproduces_the_plan_herd_trajectory(demo_checks: pd.DataFrame) -> None:
-    assert demo_checks.loc[("dairy_cow_head", 2021), "value"] == pytest.approx(HERD_2021,
-                                                                               rel=0.03)
-    assert demo_checks.loc[("dairy_cow_head", 2023), "value"] == pytest.approx(HERD_2023,
-                                                                               rel=0.03)
+    assert demo_checks.loc[("dairy_cow_head", 2021), "value"] == pytest.approx(HERD_2021, rel=0.03)
+    assert demo_checks.loc[("dairy_cow_head", 2023), "value"] == pytest.approx(HERD_2023, rel=0.03)
 
 
 def test_demo_forage_base_of_2023_matches_150_wan_mu(demo_checks: pd.DataFrame) -> None:

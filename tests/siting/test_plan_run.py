@@ -45,7 +45,7 @@ PARCEL_N = PARCEL_AREA_MU * N_PER_MU  # 180 kg N per 100 m square
 def test_one_farm_takes_the_nearest_land() -> None:
     run = run_plan(sites(site("A", 0.0, dairy=COWS, status="existing")), INPUTS)
     row = run.results.iloc[0]
-    assert list(run.results.columns[:len(SITE_RESULT_COLUMNS)]) == list(SITE_RESULT_COLUMNS)
+    assert list(run.results.columns[: len(SITE_RESULT_COLUMNS)]) == list(SITE_RESULT_COLUMNS)
     assert row["n_need_kg_per_yr"] == pytest.approx(N_NEED, rel=1e-12)
     assert row["p_need_kg_per_yr"] == pytest.approx(P_NEED, rel=1e-12)
     # local demand = 12 kg N and 2 kg P per mu on every parcel within 10 km
@@ -72,23 +72,29 @@ def test_unmet_need_when_the_land_is_too_small() -> None:
 
 def test_existing_farm_is_served_before_a_proposed_one() -> None:
     inputs = plan_inputs((1.0, 2.0, 3.0, 4.0))  # 720 kg N: only one farm can be served
-    frame = sites(site("P", 1.5, dairy=COWS, status="proposed"),
-                  site("E", 0.0, dairy=COWS, status="existing"))
+    frame = sites(
+        site("P", 1.5, dairy=COWS, status="proposed"), site("E", 0.0, dairy=COWS, status="existing")
+    )
     res = run_plan(frame, inputs).results.set_index("site_id")
     assert res.loc["E", "unmet_kg_per_yr"] == pytest.approx(0.0, abs=1e-6)
-    assert res.loc["P", "unmet_kg_per_yr"] == pytest.approx(N_NEED - (4 * PARCEL_N - N_NEED),
-                                                            rel=1e-9)
+    assert res.loc["P", "unmet_kg_per_yr"] == pytest.approx(
+        N_NEED - (4 * PARCEL_N - N_NEED), rel=1e-9
+    )
     # the user swaps the order: the proposed farm first
-    swapped = dataclasses.replace(inputs.allocation, priority_by_status={
-        "existing": 2, "under_construction": 1, "proposed": 0})
+    swapped = dataclasses.replace(
+        inputs.allocation,
+        priority_by_status={"existing": 2, "under_construction": 1, "proposed": 0},
+    )
     res = run_plan(frame, inputs, allocation=swapped).results.set_index("site_id")
     assert res.loc["P", "unmet_kg_per_yr"] == pytest.approx(0.0, abs=1e-6)
 
 
 def test_editing_one_site_is_incremental_and_equals_a_rebuild() -> None:
-    frame = sites(site("A", 0.0, dairy=COWS, status="existing"),
-                  site("B", 5.0, dairy=COWS, status="proposed"),
-                  site("C", 9.0, dairy=2 * COWS, status="proposed"))
+    frame = sites(
+        site("A", 0.0, dairy=COWS, status="existing"),
+        site("B", 5.0, dairy=COWS, status="proposed"),
+        site("C", 9.0, dairy=2 * COWS, status="proposed"),
+    )
     first = run_plan(frame, INPUTS)
     assert first.ledger.rebuilt and first.ledger.n_farms_requeried == 3
     moved = replaced(frame, site("B", 6.0, dairy=COWS, status="proposed"))
@@ -100,7 +106,9 @@ def test_editing_one_site_is_incremental_and_equals_a_rebuild() -> None:
     pd.testing.assert_frame_equal(
         again.ledger.result.allocations.sort_values(keys, ignore_index=True),
         full.ledger.result.allocations.sort_values(keys, ignore_index=True),
-        rtol=1e-9, atol=1e-9)
+        rtol=1e-9,
+        atol=1e-9,
+    )
     # no parcel is counted twice
     per_parcel = again.ledger.result.allocations.groupby("parcel_id")["share_frac"].sum()
     assert (per_parcel <= 1 + 1e-9).all()
@@ -122,8 +130,9 @@ def test_changed_farms_are_moved_new_or_resized_not_re_herded() -> None:
 def test_store_rows_are_accepted_by_the_plan_store(tmp_path) -> None:
     store = PlanStore(tmp_path / "plans.gpkg")
     scenario = store.create_scenario("S", user="t")
-    added = store.add_sites(scenario, [dataclasses.replace(site("A", 0.0, dairy=COWS),
-                                                           site_id=None)], user="t")
+    added = store.add_sites(
+        scenario, [dataclasses.replace(site("A", 0.0, dairy=COWS), site_id=None)], user="t"
+    )
     run = run_plan(store.sites(scenario), INPUTS)
     rows = store_allocations(run.ledger, INPUTS.parcels)
     assert list(rows.columns) == list(STORE_ALLOCATION_COLUMNS)
@@ -135,8 +144,10 @@ def test_store_rows_are_accepted_by_the_plan_store(tmp_path) -> None:
 
 
 def test_parcel_use_names_the_farms_of_each_parcel() -> None:
-    frame = sites(site("A", 0.0, dairy=COWS, status="existing", name="甲"),
-                  site("B", 4.0, dairy=COWS, status="proposed", name="乙"))
+    frame = sites(
+        site("A", 0.0, dairy=COWS, status="existing", name="甲"),
+        site("B", 4.0, dairy=COWS, status="proposed", name="乙"),
+    )
     run = run_plan(frame, INPUTS)
     use = parcel_use(run.ledger, INPUTS.parcels, frame.set_index("site_id")["name"])
     assert list(use.columns[:-1]) == list(PARCEL_USE_COLUMNS)
@@ -157,8 +168,11 @@ def test_scores_are_cached_per_site_and_ranked(monkeypatch: pytest.MonkeyPatch) 
         return real(frame, *args, **kwargs)
 
     monkeypatch.setattr(plan_scores, "score_sites", counting)
-    frame = sites(site("A", 0.0, dairy=COWS), site("B", 30.0, dairy=COWS),
-                  site("N", 5.0, dairy=0, beef_cattle_head=30))
+    frame = sites(
+        site("A", 0.0, dairy=COWS),
+        site("B", 30.0, dairy=COWS),
+        site("N", 5.0, dairy=0, beef_cattle_head=30),
+    )
     first = run_plan(frame, INPUTS)
     assert scored == [["A", "B"]]  # N has no dairy cattle: not scored
     assert not bool(first.results.set_index("site_id").loc["N", "scored"])

@@ -108,32 +108,48 @@ def test_weights_are_validated() -> None:
 
 
 def _spec(key: str, function: str, x0: float, x1: float) -> CriterionSpec:
-    return CriterionSpec(key=key, name_zh=key, name_en=key,
-                         value_function=function,  # type: ignore[arg-type]
-                         x0=x0, x1=x1, unit="km", default_weight=1.0, status="illustrative",
-                         source="test")
+    return CriterionSpec(
+        key=key,
+        name_zh=key,
+        name_en=key,
+        value_function=function,  # type: ignore[arg-type]
+        x0=x0,
+        x1=x1,
+        unit="km",
+        default_weight=1.0,
+        status="illustrative",
+        source="test",
+    )
 
 
 def _params() -> SitingParams:
     rules = load_siting_params().rules
-    criteria = (_spec("processing_plant_distance_km", "linear_decreasing", 0, 10),
-                _spec("settlement_distance_km", "linear_increasing", 0, 10),
-                _spec("water_headroom", "linear_increasing", 0, 1))
+    criteria = (
+        _spec("processing_plant_distance_km", "linear_decreasing", 0, 10),
+        _spec("settlement_distance_km", "linear_increasing", 0, 10),
+        _spec("water_headroom", "linear_increasing", 0, 1),
+    )
     coefficient = Coefficient("haul_radius_km", 10, "km", "illustrative", "test")
-    return SitingParams(rules=rules, criteria=criteria, haul_radius_km=coefficient,
-                        forage_land_mu_per_cow=replace(coefficient, key="f", value=3.0))
+    return SitingParams(
+        rules=rules,
+        criteria=criteria,
+        haul_radius_km=coefficient,
+        forage_land_mu_per_cow=replace(coefficient, key="f", value=3.0),
+    )
 
 
 def _layers() -> ConstraintLayers:
     def frame(geom: object, name: str) -> gpd.GeoDataFrame:
-        return gpd.GeoDataFrame({"feature_id": ["F1"], "name": [name]}, geometry=[geom],
-                                crs=CRS)
+        return gpd.GeoDataFrame({"feature_id": ["F1"], "name": [name]}, geometry=[geom], crs=CRS)
 
-    return ConstraintLayers(CRS, {
-        "processing_plants": frame(Point(X0, Y0), "plant"),
-        "settlements": frame(Point(X0, Y0 + 20_000), "village"),
-        "no_farming_zone": frame(box(X0 - 20_000, Y0 - 20_000, X0 - 19_000, Y0 - 19_000), "z"),
-    })
+    return ConstraintLayers(
+        CRS,
+        {
+            "processing_plants": frame(Point(X0, Y0), "plant"),
+            "settlements": frame(Point(X0, Y0 + 20_000), "village"),
+            "no_farming_zone": frame(box(X0 - 20_000, Y0 - 20_000, X0 - 19_000, Y0 - 19_000), "z"),
+        },
+    )
 
 
 def _site(x_km: float, y_km: float) -> object:
@@ -144,16 +160,21 @@ def _site(x_km: float, y_km: float) -> object:
 
 def _sites() -> gpd.GeoDataFrame:
     # plant distance 2, 4, 6 km; settlement distance = 20 km - 0.1 km - y (all > 10 km).
-    geoms = {"A": _site(2, 0), "B": _site(4, 0), "C": _site(6, 0),
-             "Z": box(X0 - 19_500, Y0 - 19_500, X0 - 19_400, Y0 - 19_400)}  # in the 禁养区
-    return gpd.GeoDataFrame({"site_id": list(geoms), "dairy_cow_head": 1000},
-                            geometry=list(geoms.values()), crs=CRS)
+    geoms = {
+        "A": _site(2, 0),
+        "B": _site(4, 0),
+        "C": _site(6, 0),
+        "Z": box(X0 - 19_500, Y0 - 19_500, X0 - 19_400, Y0 - 19_400),
+    }  # in the 禁养区
+    return gpd.GeoDataFrame(
+        {"site_id": list(geoms), "dairy_cow_head": 1000}, geometry=list(geoms.values()), crs=CRS
+    )
 
 
 def test_score_arithmetic_and_ranks() -> None:
-    weights = CriteriaWeights.from_mapping({"processing_plant_distance_km": 3.0,
-                                            "settlement_distance_km": 1.0,
-                                            "water_headroom": 5.0})
+    weights = CriteriaWeights.from_mapping(
+        {"processing_plant_distance_km": 3.0, "settlement_distance_km": 1.0, "water_headroom": 5.0}
+    )
     scores = score_sites(_sites(), _layers(), _params(), weights)
     a = scores.site("A")
     # Water headroom is unavailable, so the weights 3:1 are renormalised to 0.75 / 0.25.
@@ -168,8 +189,7 @@ def test_score_arithmetic_and_ranks() -> None:
     assert [scores.site(s).rank for s in "ABC"] == [1, 2, 3]
     z = scores.site("Z")
     assert not z.passed and z.score is None and z.rank is None
-    assert {g.rule for g in z.failed_gates} == {"no_farming_zone_inside",
-                                                "no_farming_zone_setback"}
+    assert {g.rule for g in z.failed_gates} == {"no_farming_zone_inside", "no_farming_zone_setback"}
     # Layers that are not loaded (surface water, roads ...) are reported, not passed silently.
     assert "surface_water_setback" in {g.rule for g in a.unchecked_gates}
     frame = scores.to_frame()
@@ -194,8 +214,12 @@ def test_bad_sites_are_rejected() -> None:
     with pytest.raises(ParameterError, match=r"\['B'\]: dairy_cow_head must be a positive"):
         score_sites(sites, _layers(), _params(), default_weights(_params()))
     with pytest.raises(SchemaError, match="dairy_cow_head"):
-        score_sites(_sites().drop(columns=["dairy_cow_head"]), _layers(), _params(),
-                    default_weights(_params()))
+        score_sites(
+            _sites().drop(columns=["dairy_cow_head"]),
+            _layers(),
+            _params(),
+            default_weights(_params()),
+        )
 
 
 def test_sensitivity_stable_top() -> None:
@@ -215,19 +239,32 @@ def test_sensitivity_rank_flip_by_construction() -> None:
     # Settlement weight x1.2: R = 100/2.2 = 45.5 < S = 100*0.95*1.2/2.2 = 51.8 -> S on top.
     # The other two perturbations keep R on top.
     point = {"processing_plants": Point(X0, Y0), "settlements": Point(X0 + 50, Y0)}
-    layers = ConstraintLayers(CRS, {
-        kind: gpd.GeoDataFrame({"feature_id": [kind], "name": [kind]}, geometry=[geom], crs=CRS)
-        for kind, geom in point.items()})
+    layers = ConstraintLayers(
+        CRS,
+        {
+            kind: gpd.GeoDataFrame({"feature_id": [kind], "name": [kind]}, geometry=[geom], crs=CRS)
+            for kind, geom in point.items()
+        },
+    )
     sites = gpd.GeoDataFrame(
         {"site_id": ["R", "S"], "dairy_cow_head": 1000},
-        geometry=[box(X0 - 50, Y0 - 50, X0 + 100, Y0 + 50),
-                  box(X0 + 50 + 9_500, Y0 - 50, X0 + 50 + 9_600, Y0 + 50)],
-        crs=CRS)
-    params = replace(_params(), rules=(), criteria=(  # no gates: R sits on the village
-        _spec("processing_plant_distance_km", "linear_decreasing", 0, 1),
-        _spec("settlement_distance_km", "linear_increasing", 0, 10)))
-    weights = CriteriaWeights.from_mapping({"processing_plant_distance_km": 1.0,
-                                            "settlement_distance_km": 1.0})
+        geometry=[
+            box(X0 - 50, Y0 - 50, X0 + 100, Y0 + 50),
+            box(X0 + 50 + 9_500, Y0 - 50, X0 + 50 + 9_600, Y0 + 50),
+        ],
+        crs=CRS,
+    )
+    params = replace(
+        _params(),
+        rules=(),
+        criteria=(  # no gates: R sits on the village
+            _spec("processing_plant_distance_km", "linear_decreasing", 0, 1),
+            _spec("settlement_distance_km", "linear_increasing", 0, 10),
+        ),
+    )
+    weights = CriteriaWeights.from_mapping(
+        {"processing_plant_distance_km": 1.0, "settlement_distance_km": 1.0}
+    )
     scores = score_sites(sites, layers, params, weights)
     assert scores.site("R").score == pytest.approx(50.0)
     assert scores.site("S").score == pytest.approx(47.5)
@@ -235,8 +272,10 @@ def test_sensitivity_rank_flip_by_construction() -> None:
     result = weight_sensitivity(scores, delta_frac=0.2)
     assert result.top_site_id == "R" and result.top_stays_on_top is False
     assert result.rank_range("R") == (1, 2) and result.rank_range("S") == (1, 2)
-    assert set(result.top_changes) == {("processing_plant_distance_km", "-", "S"),
-                                       ("settlement_distance_km", "+", "S")}
+    assert set(result.top_changes) == {
+        ("processing_plant_distance_km", "-", "S"),
+        ("settlement_distance_km", "+", "S"),
+    }
     # A 5 % change is too small to bridge 50 vs 47.5: R = 100*0.95/1.95 = 48.7 > 48.7*0.95.
     assert weight_sensitivity(scores, delta_frac=0.05).top_stays_on_top is True
 

@@ -34,7 +34,8 @@ def test_square_footprint_has_the_requested_area_in_the_analysis_crs() -> None:
     assert footprint_area_mu([square], analysis_crs=CRS)[0] == pytest.approx(500.0, rel=1e-9)
     side_m = math.sqrt(500.0 * M2_PER_MU)
     assert compactness_frac([square], analysis_crs=CRS)[0] == pytest.approx(
-        4 * math.pi * side_m**2 / (4 * side_m) ** 2, rel=1e-9)
+        4 * math.pi * side_m**2 / (4 * side_m) ** 2, rel=1e-9
+    )
 
 
 def test_square_footprint_refuses_a_non_positive_size() -> None:
@@ -47,8 +48,9 @@ def test_small_and_thin_footprints_are_slivers() -> None:
     strip = _lonlat(box(X0_M, Y0_M, X0_M + 3_000, Y0_M + 50))  # 1:60, 225 mu
     ok = footprint(0.0)
     with pytest.raises(InvalidGeometryError, match=r"'tiny' covers 3\.8 mu.*'strip' is a thin"):
-        check_footprints([tiny, strip, ok], ["tiny", "strip", "ok"], params=FOOTPRINT,
-                         analysis_crs=CRS)
+        check_footprints(
+            [tiny, strip, ok], ["tiny", "strip", "ok"], params=FOOTPRINT, analysis_crs=CRS
+        )
     check_footprints([ok], ["ok"], params=FOOTPRINT, analysis_crs=CRS)
 
 
@@ -56,15 +58,18 @@ def test_single_footprint_drops_small_loops_and_refuses_two_farms() -> None:
     main = box(X0_M, Y0_M, X0_M + 300, Y0_M + 300)  # 90,000 m2 = 135 mu
     loop = box(X0_M + 400, Y0_M, X0_M + 420, Y0_M + 20)  # 400 m2 = 0.6 mu
     polygon, notes_en, notes_zh = single_footprint(
-        _lonlat(MultiPolygon([main, loop])), name="A", params=FOOTPRINT, analysis_crs=CRS)
+        _lonlat(MultiPolygon([main, loop])), name="A", params=FOOTPRINT, analysis_crs=CRS
+    )
     assert footprint_area_mu([polygon], analysis_crs=CRS)[0] == pytest.approx(
-        90_000 / M2_PER_MU, rel=1e-9)
+        90_000 / M2_PER_MU, rel=1e-9
+    )
     assert "dropped 1 small part" in notes_en[0] and "0.6 mu" in notes_en[0]
     assert "删除了 1 个小碎片" in notes_zh[0]
     other = box(X0_M + 1_000, Y0_M, X0_M + 1_300, Y0_M + 300)
     with pytest.raises(InvalidGeometryError, match=r"2 separate parts"):
-        single_footprint(_lonlat(MultiPolygon([main, other])), name="A", params=FOOTPRINT,
-                         analysis_crs=CRS)
+        single_footprint(
+            _lonlat(MultiPolygon([main, other])), name="A", params=FOOTPRINT, analysis_crs=CRS
+        )
 
 
 def test_county_codes_by_representative_point() -> None:
@@ -74,8 +79,6 @@ def test_county_codes_by_representative_point() -> None:
 
 def test_footprint_params_check_ranges() -> None:
     with pytest.raises(ParameterError, match=r"default_footprint_mu = 5\.0 is below"):
-        FootprintParams(min_footprint_mu=10.0, min_compactness_frac=0.1,
-                        default_footprint_mu=5.0)
+        FootprintParams(min_footprint_mu=10.0, min_compactness_frac=0.1, default_footprint_mu=5.0)
     with pytest.raises(ParameterError, match="min_compactness_frac"):
-        FootprintParams(min_footprint_mu=10.0, min_compactness_frac=1.5,
-                        default_footprint_mu=500.0)
+        FootprintParams(min_footprint_mu=10.0, min_compactness_frac=1.5, default_footprint_mu=500.0)

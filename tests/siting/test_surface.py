@@ -25,22 +25,37 @@ from siting.surface_score import land_in_reach_mu, water_headroom_frac, weighted
 CELL_M = 10.0
 
 
-def _rule(key: str, kind: str, layer_kind: str, measure: str, limit: float,
-          unit: str) -> GateRule:
-    return GateRule(key=key, kind=kind, layer_kind=layer_kind, measure=measure,  # type: ignore[arg-type]
-                    limit=limit, unit=unit, status="illustrative", source="test",
-                    name_zh=key, name_en=key)
+def _rule(key: str, kind: str, layer_kind: str, measure: str, limit: float, unit: str) -> GateRule:
+    return GateRule(
+        key=key,
+        kind=kind,
+        layer_kind=layer_kind,
+        measure=measure,  # type: ignore[arg-type]
+        limit=limit,
+        unit=unit,
+        status="illustrative",
+        source="test",
+        name_zh=key,
+        name_en=key,
+    )
 
 
 ZONE = _rule("zone_inside", "gate_inside", "no_farming_zone", "overlap_mu", 0, "mu")
 SETBACK = _rule("road_setback", "gate_setback", "main_roads", "distance_m", 25, "m")
 
 
-def _rasters(zone: np.ndarray, road: np.ndarray, *, margin: int = 0,
-             inside: np.ndarray | None = None) -> WindowRasters:
+def _rasters(
+    zone: np.ndarray, road: np.ndarray, *, margin: int = 0, inside: np.ndarray | None = None
+) -> WindowRasters:
     inside_region = np.ones(zone.shape, dtype=bool) if inside is None else inside
-    return WindowRasters(CELL_M, margin, {"no_farming_zone": zone, "main_roads": road},
-                         {"no_farming_zone": zone, "main_roads": road}, None, inside_region)
+    return WindowRasters(
+        CELL_M,
+        margin,
+        {"no_farming_zone": zone, "main_roads": road},
+        {"no_farming_zone": zone, "main_roads": road},
+        None,
+        inside_region,
+    )
 
 
 def test_footprint_half_widths() -> None:
@@ -86,8 +101,9 @@ def test_first_failing_rule_and_outside_cells() -> None:
     road = zone.copy()  # the road runs through the zone too
     inside = np.ones((5, 5), dtype=bool)
     inside[4, 4] = False
-    codes = gate_codes((ZONE, SETBACK), _rasters(zone, road, inside=inside),
-                       SurfaceFootprint(CELL_M, 100))
+    codes = gate_codes(
+        (ZONE, SETBACK), _rasters(zone, road, inside=inside), SurfaceFootprint(CELL_M, 100)
+    )
     assert codes[0, 0] == 1  # both fail: the first rule in order is reported
     assert codes[2, 2] == 2  # 28 m from the road centre, less the diagonal: setback fails
     assert codes[4, 4] == OUTSIDE_CODE
@@ -105,21 +121,36 @@ def test_margin_is_cut_off() -> None:
 
 
 def _spec(key: str, function: str, x0: float, x1: float, weight: float) -> CriterionSpec:
-    return CriterionSpec(key=key, name_zh=key, name_en=key, value_function=function,  # type: ignore[arg-type]
-                         x0=x0, x1=x1, unit="km", default_weight=weight,
-                         status="illustrative", source="test")
+    return CriterionSpec(
+        key=key,
+        name_zh=key,
+        name_en=key,
+        value_function=function,  # type: ignore[arg-type]
+        x0=x0,
+        x1=x1,
+        unit="km",
+        default_weight=weight,
+        status="illustrative",
+        source="test",
+    )
 
 
 def test_weighted_score_renormalises_over_available_criteria() -> None:
-    specs = (_spec("main_road_distance_km", "linear_decreasing", 0, 10, 1.0),
-             _spec("settlement_distance_km", "linear_increasing", 0, 4, 3.0))
+    specs = (
+        _spec("main_road_distance_km", "linear_decreasing", 0, 10, 1.0),
+        _spec("settlement_distance_km", "linear_increasing", 0, 4, 3.0),
+    )
     radius = Coefficient("haul_radius_km", 10, "km", "illustrative", "test")
-    params = SitingParams(rules=(), criteria=specs, haul_radius_km=radius,
-                          forage_land_mu_per_cow=radius)
-    weights = CriteriaWeights.from_mapping({"main_road_distance_km": 1.0,
-                                            "settlement_distance_km": 3.0})
-    raw = {"main_road_distance_km": np.array([2.0, np.nan]),
-           "settlement_distance_km": np.array([1.0, 3.0])}
+    params = SitingParams(
+        rules=(), criteria=specs, haul_radius_km=radius, forage_land_mu_per_cow=radius
+    )
+    weights = CriteriaWeights.from_mapping(
+        {"main_road_distance_km": 1.0, "settlement_distance_km": 3.0}
+    )
+    raw = {
+        "main_road_distance_km": np.array([2.0, np.nan]),
+        "settlement_distance_km": np.array([1.0, 3.0]),
+    }
     score = weighted_score(raw, params, weights)
     # cell 0: road 1 - 2/10 = 0.8, settlement 1/4 = 0.25 -> 100 (0.8 + 3 x 0.25) / 4
     # cell 1: road unavailable -> settlement alone, 3/4
@@ -137,7 +168,9 @@ def test_land_in_reach_is_a_disk_sum() -> None:
 
 def test_water_headroom_per_county() -> None:
     index = np.array([[0, 1], [-1, 0]])
-    frac = water_headroom_frac(index, np.array([100.0, 50.0]), np.array([60.0, 10.0]),
-                               np.array([20.0, 5.0]))
-    np.testing.assert_allclose(frac, [[(100 - 60 - 20) / 100, (50 - 10 - 5) / 50],
-                                      [np.nan, (100 - 60 - 20) / 100]])
+    frac = water_headroom_frac(
+        index, np.array([100.0, 50.0]), np.array([60.0, 10.0]), np.array([20.0, 5.0])
+    )
+    np.testing.assert_allclose(
+        frac, [[(100 - 60 - 20) / 100, (50 - 10 - 5) / 50], [np.nan, (100 - 60 - 20) / 100]]
+    )

@@ -14,18 +14,30 @@ A, B = "150121", "150123"
 def _totals() -> pd.DataFrame:
     # A: 100,000 kg N produced (scenario farms 40,000, half of it placed by the ledger),
     # land takes 70,000 kg N; B: 10,000 kg N, all from the baseline, land 4,000 kg N.
-    return pd.DataFrame({
-        "n_supply_kg_per_yr": [100_000.0, 10_000.0], "p_supply_kg_per_yr": [20_000.0, 0.0],
-        "manure_n_demand_kg_per_yr": [70_000.0, 4_000.0],
-        "manure_p_demand_kg_per_yr": [30_000.0, 1_000.0],
-        "scenario_n_kg_per_yr": [40_000.0, 0.0], "scenario_p_kg_per_yr": [8_000.0, 0.0],
-        "ledger_n_matched_kg_per_yr": [20_000.0, 0.0],
-        "ledger_p_matched_kg_per_yr": [4_000.0, 0.0]}, index=pd.Index([A, B], name="adcode"))
+    return pd.DataFrame(
+        {
+            "n_supply_kg_per_yr": [100_000.0, 10_000.0],
+            "p_supply_kg_per_yr": [20_000.0, 0.0],
+            "manure_n_demand_kg_per_yr": [70_000.0, 4_000.0],
+            "manure_p_demand_kg_per_yr": [30_000.0, 1_000.0],
+            "scenario_n_kg_per_yr": [40_000.0, 0.0],
+            "scenario_p_kg_per_yr": [8_000.0, 0.0],
+            "ledger_n_matched_kg_per_yr": [20_000.0, 0.0],
+            "ledger_p_matched_kg_per_yr": [4_000.0, 0.0],
+        },
+        index=pd.Index([A, B], name="adcode"),
+    )
 
 
 def test_ledger_land_and_one_plant() -> None:
-    plants = pd.DataFrame({"plant_id": ["P1"], "adcode": [A], "capacity_n_kg_per_yr": [5_000.0],
-                           "capacity_p_kg_per_yr": [0.0]})
+    plants = pd.DataFrame(
+        {
+            "plant_id": ["P1"],
+            "adcode": [A],
+            "capacity_n_kg_per_yr": [5_000.0],
+            "capacity_p_kg_per_yr": [0.0],
+        }
+    )
     use = county_manure_use(_totals(), plants, ledger=True)
     assert list(use.columns) == list(USE_COLUMNS)
     # A, N: scenario 20,000 on land; baseline 60,000 takes min(60,000, 70,000 - 20,000)

@@ -35,27 +35,42 @@ OAT_T = 1.1 * 0.40 * (0.50 * 2.0 + 0.10 * 1.5 + 0.13 * 1.85 + 0.27 * 1.2)
 
 
 def test_livestock_water_of_a_mixed_herd() -> None:
-    herd = pd.DataFrame({"dairy_cow_head": [1_000], "goat_head": [200],
-                         "beef_cattle_head": [50], "sheep_head": [1_000]})
+    herd = pd.DataFrame(
+        {
+            "dairy_cow_head": [1_000],
+            "goat_head": [200],
+            "beef_cattle_head": [50],
+            "sheep_head": [1_000],
+        }
+    )
     m3 = livestock_water_m3_per_yr(livestock_heads(herd, FORAGE), WATER).iloc[0]
     litres_per_day = 1_000 * L_PER_DAIRY_HEAD_DAY + 200 * 10 + 50 * 50 + 1_000 * 6
     assert m3 == pytest.approx(litres_per_day * 365 / 1_000)  # 49,640 m3
 
 
 def test_irrigation_by_crop_and_zone() -> None:
-    area = pd.DataFrame({"silage_corn_area_mu": [1_000.0, 1_000.0],
-                         "alfalfa_area_mu": [100.0, 100.0], "oat_hay_area_mu": [10.0, 0.0]})
+    area = pd.DataFrame(
+        {
+            "silage_corn_area_mu": [1_000.0, 1_000.0],
+            "alfalfa_area_mu": [100.0, 100.0],
+            "oat_hay_area_mu": [10.0, 0.0],
+        }
+    )
     m3 = irrigation_water_m3_per_yr(area, pd.Series(["plain", "hills"]), WATER)
-    assert m3.tolist() == pytest.approx([1_000 * 220 + 100 * 280 + 10 * 150,
-                                         1_000 * 160 + 100 * 190])
+    assert m3.tolist() == pytest.approx(
+        [1_000 * 220 + 100 * 280 + 10 * 150, 1_000 * 160 + 100 * 190]
+    )
 
 
 def test_water_need_of_a_5000_head_ranch() -> None:
     forage = herd_forage_need({"dairy_cow_head": 5_000}, FORAGE, adcode="150121", zone="plain")
     need = herd_water_need({"dairy_cow_head": 5_000}, forage, FORAGE, WATER, zone="plain")
     livestock = 5_000 * L_PER_DAIRY_HEAD_DAY * 365 / 1_000  # 223,653.75 m3
-    silage_mu, alfalfa_mu, oat_mu = (5_000 * SILAGE_T / 3.0, 5_000 * ALFALFA_T / 0.65,
-                                     5_000 * OAT_T / 0.6)
+    silage_mu, alfalfa_mu, oat_mu = (
+        5_000 * SILAGE_T / 3.0,
+        5_000 * ALFALFA_T / 0.65,
+        5_000 * OAT_T / 0.6,
+    )
     irrigation = silage_mu * 220 + alfalfa_mu * 280 + oat_mu * 150
     assert need.livestock_water_m3_per_yr == pytest.approx(livestock)
     assert need.irrigation_water_m3_per_yr == pytest.approx(irrigation)
@@ -66,8 +81,9 @@ def test_water_need_of_a_5000_head_ranch() -> None:
 
 
 def test_unknown_zone_is_reported() -> None:
-    area = pd.DataFrame({"silage_corn_area_mu": [1.0], "alfalfa_area_mu": [0.0],
-                         "oat_hay_area_mu": [0.0]})
+    area = pd.DataFrame(
+        {"silage_corn_area_mu": [1.0], "alfalfa_area_mu": [0.0], "oat_hay_area_mu": [0.0]}
+    )
     with pytest.raises(ParameterError, match=r"zone\(s\) \['desert'\] have no quotas"):
         irrigation_water_m3_per_yr(area, pd.Series(["desert"]), WATER)
 
@@ -82,20 +98,31 @@ def test_quotas_are_range_checked() -> None:
     del livestock["sheep"]
     with pytest.raises(ParameterError, match=r"lacks \['sheep'\].*livestock\['calf'\] = -3.0"):
         dataclasses.replace(WATER, livestock_l_per_head_day=livestock)
-    with pytest.raises(ParameterError, match=r"irrigation_m3_per_mu\['plain'\] lacks "
-                                             r"\['oat_hay'\]"):
-        dataclasses.replace(WATER, irrigation_m3_per_mu={"plain": {"silage_corn": 1.0,
-                                                                   "alfalfa": 1.0}})
+    with pytest.raises(
+        ParameterError,
+        match=r"irrigation_m3_per_mu\['plain'\] lacks "
+        r"\['oat_hay'\]",
+    ):
+        dataclasses.replace(
+            WATER, irrigation_m3_per_mu={"plain": {"silage_corn": 1.0, "alfalfa": 1.0}}
+        )
 
 
 def test_quota_table_problems_name_the_file_and_line(tmp_path: Path) -> None:
     folder = tmp_path / "coefficients"
     folder.mkdir()
-    text = coefficient_path("water_quotas.csv").read_text(encoding="utf-8").replace(
-        "livestock.calf,livestock,calf", "livestock.kid,livestock,calf")
-    (folder / "water_quotas.csv").write_text(text.replace(",25,L per", ",abc,L per"),
-                                             encoding="utf-8")
-    with pytest.raises(SchemaError, match=r"water_quotas.csv line 5 \(livestock.kid\): key "
-                                          r"'livestock.kid' must be 'livestock.calf'.*value "
-                                          r"'abc' is not a number"):
+    text = (
+        coefficient_path("water_quotas.csv")
+        .read_text(encoding="utf-8")
+        .replace("livestock.calf,livestock,calf", "livestock.kid,livestock,calf")
+    )
+    (folder / "water_quotas.csv").write_text(
+        text.replace(",25,L per", ",abc,L per"), encoding="utf-8"
+    )
+    with pytest.raises(
+        SchemaError,
+        match=r"water_quotas.csv line 5 \(livestock.kid\): key "
+        r"'livestock.kid' must be 'livestock.calf'.*value "
+        r"'abc' is not a number",
+    ):
         load_water_params(tmp_path)

@@ -43,24 +43,44 @@ def store(store_path: Path, clock: StepClock) -> PlanStore:
 
 def footprint(lon: float, lat: float, size_deg: float = 0.01, *, hole: bool = False) -> Polygon:
     """A square (optionally with a square hole) with corners off the round numbers."""
-    ring = [(lon, lat), (lon + size_deg, lat), (lon + size_deg, lat + size_deg),
-            (lon, lat + size_deg)]
+    ring = [
+        (lon, lat),
+        (lon + size_deg, lat),
+        (lon + size_deg, lat + size_deg),
+        (lon, lat + size_deg),
+    ]
     holes = []
     if hole:
         q = size_deg / 4
-        holes = [[(lon + q, lat + q), (lon + q, lat + 2 * q), (lon + 2 * q, lat + 2 * q),
-                  (lon + 2 * q, lat + q)]]
+        holes = [
+            [
+                (lon + q, lat + q),
+                (lon + q, lat + 2 * q),
+                (lon + 2 * q, lat + 2 * q),
+                (lon + 2 * q, lat + q),
+            ]
+        ]
     return Polygon(ring, holes)
 
 
-def full_site(name: str = "土左旗一号牧场", lon: float = 111.123456789012,
-              lat: float = 40.654321987654) -> SiteRecord:
+def full_site(
+    name: str = "土左旗一号牧场", lon: float = 111.123456789012, lat: float = 40.654321987654
+) -> SiteRecord:
     """A site with every attribute set (non-default values)."""
     return SiteRecord(
-        name=name, geometry=footprint(lon, lat, hole=True), status="under_construction",
-        start_year=2022, dairy_cow_head=3000, beef_cattle_head=10, sheep_head=20, goat_head=50,
-        manure_route="dry_scrape+composting", haul_radius_km=12.5,
-        footprint_source="uploaded", county_code="150121", note="近G6高速 near the G6",
+        name=name,
+        geometry=footprint(lon, lat, hole=True),
+        status="under_construction",
+        start_year=2022,
+        dairy_cow_head=3000,
+        beef_cattle_head=10,
+        sheep_head=20,
+        goat_head=50,
+        manure_route="dry_scrape+composting",
+        haul_radius_km=12.5,
+        footprint_source="uploaded",
+        county_code="150121",
+        note="近G6高速 near the G6",
     )
 
 

@@ -89,7 +89,9 @@ def test_killed_writer_leaves_last_committed_state(store_path: Path, tmp_path: P
     ready = tmp_path / "ready"
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(ROOT), str(store_path), str(ready), str(N_SITES)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for(ready, child)
         journal = store_path.with_name(store_path.name + "-journal")

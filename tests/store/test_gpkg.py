@@ -36,8 +36,11 @@ def test_decode_reads_big_endian_wkb_and_rejects_garbage() -> None:
     header = struct.pack("<2sBBi", b"GP", 0, 0b0000_0001, 4326)  # no envelope
     big_endian = header + shapely.to_wkb(square, byte_order=0)
     assert decode_geometry(big_endian, where="t").equals(square)
-    with pytest.raises(FileFormatError, match=r"sites row 7: the geometry is not GeoPackage "
-                       r"binary \(magic b'XX'"):
+    with pytest.raises(
+        FileFormatError,
+        match=r"sites row 7: the geometry is not GeoPackage "
+        r"binary \(magic b'XX'",
+    ):
         decode_geometry(b"XX" + big_endian[2:], where="sites row 7")
 
 
@@ -46,8 +49,9 @@ def test_gdal_reads_the_store_like_qgis(store_path: Path, store: PlanStore) -> N
     site = store.add_site("2021 plan", full_site(), user="li")
     layers = dict(pyogrio.list_layers(store_path))
     assert layers["sites"] == "Polygon"
-    assert {"scenarios", "allocations", "reviews", "comments", "audit",
-            "site_history"} <= set(layers)
+    assert {"scenarios", "allocations", "reviews", "comments", "audit", "site_history"} <= set(
+        layers
+    )
     sites = gpd.read_file(store_path, layer="sites")
     assert CRS(sites.crs).to_epsg() == 4326
     assert shapely.equals_exact(sites.geometry[0], site.geometry, tolerance=0)
@@ -67,7 +71,8 @@ def test_core_tables_follow_the_geopackage_spec(store_path: Path, store: PlanSto
         srs = {r[0] for r in conn.execute("SELECT srs_id FROM gpkg_spatial_ref_sys")}
         assert srs == {-1, 0, 4326}
         assert conn.execute("SELECT * FROM gpkg_geometry_columns").fetchall() == [
-            ("sites", "geom", "POLYGON", 4326, 0, 0)]
+            ("sites", "geom", "POLYGON", 4326, 0, 0)
+        ]
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -77,19 +82,20 @@ def test_last_change_follows_writes(store_path: Path, store: PlanStore) -> None:
     store.create_scenario("s", user="li")
     added = store.add_site("s", full_site(), user="li")
     with closing(sqlite3.connect(store_path)) as conn:
-        last_change = conn.execute("SELECT last_change FROM gpkg_contents WHERE "
-                                   "table_name = 'sites'").fetchone()[0]
+        last_change = conn.execute(
+            "SELECT last_change FROM gpkg_contents WHERE table_name = 'sites'"
+        ).fetchone()[0]
     assert last_change == added.updated_at
 
 
-def test_a_footprint_that_is_not_a_polygon_is_reported(store_path: Path,
-                                                        store: PlanStore) -> None:
+def test_a_footprint_that_is_not_a_polygon_is_reported(store_path: Path, store: PlanStore) -> None:
     store.create_scenario("s", user="li")
     added = store.add_site("s", full_site(), user="li")
     point = encode_geometry(shapely.Point(111.2, 40.7))
     with closing(sqlite3.connect(store_path)) as conn:
         conn.execute("UPDATE sites SET geom = ? WHERE site_id = ?", (point, added.site_id))
         conn.commit()
-    with pytest.raises(FileFormatError,
-                       match=rf"sites {added.site_id}: the footprint is a Point, not a polygon"):
+    with pytest.raises(
+        FileFormatError, match=rf"sites {added.site_id}: the footprint is a Point, not a polygon"
+    ):
         store.get_site(added.site_id)

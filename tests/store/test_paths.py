@@ -20,7 +20,8 @@ def test_linux_default_and_relative_xdg_is_ignored() -> None:
 
 def test_macos_and_windows() -> None:
     assert default_store_path({"HOME": "/Users/li"}, "darwin") == Path(
-        "/Users/li/Library/Application Support/forage-siting/plans.gpkg")
+        "/Users/li/Library/Application Support/forage-siting/plans.gpkg"
+    )
     env = {"HOME": "/h", "LOCALAPPDATA": "/appdata/local"}
     assert default_store_path(env, "win32") == Path("/appdata/local/forage-siting/plans.gpkg")
 

@@ -16,12 +16,18 @@ from tests.store.conftest import footprint, full_site
 
 
 def _allocation(site_ids: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "site_id": site_ids, "parcel_id": [f"P{i:04d}" for i in range(len(site_ids))],
-        "county_code": ["150121"] * len(site_ids), "share_frac": [0.25] * len(site_ids),
-        "area_mu": [120.5] * len(site_ids), "n_kg_per_yr": [1800.0] * len(site_ids),
-        "p_kg_per_yr": [300.0] * len(site_ids), "haul_km": [4.2] * len(site_ids),
-    })
+    return pd.DataFrame(
+        {
+            "site_id": site_ids,
+            "parcel_id": [f"P{i:04d}" for i in range(len(site_ids))],
+            "county_code": ["150121"] * len(site_ids),
+            "share_frac": [0.25] * len(site_ids),
+            "area_mu": [120.5] * len(site_ids),
+            "n_kg_per_yr": [1800.0] * len(site_ids),
+            "p_kg_per_yr": [300.0] * len(site_ids),
+            "haul_km": [4.2] * len(site_ids),
+        }
+    )
 
 
 def test_scenario_round_trip(store: PlanStore) -> None:
@@ -38,12 +44,24 @@ def test_site_round_trip_keeps_every_attribute(store: PlanStore) -> None:
     store.create_scenario("2021 plan", user="li")
     given = full_site()
     added = store.add_site("2021 plan", given, user="li")
-    for field in ("name", "status", "start_year", "dairy_cow_head",
-                  "beef_cattle_head", "sheep_head", "goat_head", "manure_route",
-                  "haul_radius_km", "footprint_source", "county_code", "note"):
+    for field in (
+        "name",
+        "status",
+        "start_year",
+        "dairy_cow_head",
+        "beef_cattle_head",
+        "sheep_head",
+        "goat_head",
+        "manure_route",
+        "haul_radius_km",
+        "footprint_source",
+        "county_code",
+        "note",
+    ):
         assert getattr(added, field) == getattr(given, field), field
-    assert shapely.equals_exact(added.geometry, shapely.orient_polygons(given.geometry),
-                                tolerance=0)
+    assert shapely.equals_exact(
+        added.geometry, shapely.orient_polygons(given.geometry), tolerance=0
+    )
     assert shapely.is_ccw(added.geometry.exterior)
     assert added.version == 1
     assert (added.created_by, added.updated_by) == ("li", "li")
@@ -74,8 +92,9 @@ def test_restart_sees_everything(store_path: Path, store: PlanStore) -> None:
     reopened = PlanStore(store_path)
     assert reopened.list_scenarios() == store.list_scenarios()
     pd.testing.assert_frame_equal(reopened.sites(scenario.name), store.sites(scenario.name))
-    pd.testing.assert_frame_equal(reopened.allocations(scenario.name),
-                                  store.allocations(scenario.name))
+    pd.testing.assert_frame_equal(
+        reopened.allocations(scenario.name), store.allocations(scenario.name)
+    )
     pd.testing.assert_frame_equal(reopened.reviews(scenario.name), store.reviews(scenario.name))
     pd.testing.assert_frame_equal(reopened.audit(), store.audit())
     assert len(reopened.comments(scenario.name)) == 1
@@ -142,7 +161,10 @@ def test_duplicate_scenario_copies_sites_and_allocations(store: PlanStore) -> No
     store.record_review(str(site.site_id), "reject", "too close to village", reviewer="gov")
     copy = store.duplicate_scenario("2021 plan", "2023 plan", user="zhao")
     assert (copy.parent_scenario_id, copy.description, copy.version) == (
-        src.scenario_id, "baseline", 1)
+        src.scenario_id,
+        "baseline",
+        1,
+    )
     copied = store.sites(copy)
     original = store.sites(src)
     assert copied.loc[0, "origin_site_id"] == site.site_id
@@ -156,8 +178,9 @@ def test_duplicate_scenario_copies_sites_and_allocations(store: PlanStore) -> No
     assert store.reviews(copy).empty
     # editing the copy leaves the source alone
     copy_site = store.get_site(str(copied.loc[0, "site_id"]))
-    store.update_site(dataclasses.replace(copy_site, dairy_cow_head=5000), expected_version=1,
-                      user="zhao")
+    store.update_site(
+        dataclasses.replace(copy_site, dairy_cow_head=5000), expected_version=1, user="zhao"
+    )
     assert store.sites(src).loc[0, "dairy_cow_head"] == 3000
     assert store.audit(copy)["action"].tolist() == ["scenario.duplicate", "site.update"]
 
@@ -180,24 +203,30 @@ def test_allocations_round_trip_and_replace(store: PlanStore) -> None:
 def test_reviews_never_touch_the_site(store: PlanStore) -> None:
     store.create_scenario("s", user="li")
     site = store.add_site("s", full_site(), user="li")
-    review = store.record_review(str(site.site_id), "request_changes", "move 300 m north",
-                                 reviewer="county reviewer")
+    review = store.record_review(
+        str(site.site_id), "request_changes", "move 300 m north", reviewer="county reviewer"
+    )
     assert (review.site_version, review.decision) == (1, "request_changes")
     assert store.get_site(str(site.site_id)) == site
     reviews = store.reviews("s")
     assert reviews[["decision", "reason", "reviewer", "site_version"]].values.tolist() == [
-        ["request_changes", "move 300 m north", "county reviewer", 1]]
+        ["request_changes", "move 300 m north", "county reviewer", 1]
+    ]
     entry = store.audit("s").iloc[-1]
     assert (entry["action"], entry["user"], entry["entity_id"]) == (
-        "review.record", "county reviewer", site.site_id)
+        "review.record",
+        "county reviewer",
+        site.site_id,
+    )
     assert entry["detail"]["reason"] == "move 300 m north"
 
 
 def test_every_change_writes_an_audit_entry(store: PlanStore) -> None:
     scenario = store.create_scenario("s", user="li")
     site = store.add_site(scenario, full_site(), user="li")
-    site = store.update_site(dataclasses.replace(site, status="existing"), expected_version=1,
-                             user="li")
+    site = store.update_site(
+        dataclasses.replace(site, status="existing"), expected_version=1, user="li"
+    )
     store.save_allocations(scenario, _allocation([str(site.site_id)]), user="li")
     store.record_review(str(site.site_id), "approve", "", reviewer="gov")
     store.add_comment(scenario, "ok", user="gov")
@@ -205,28 +234,48 @@ def test_every_change_writes_an_audit_entry(store: PlanStore) -> None:
     store.delete_site(str(site.site_id), expected_version=2, user="li")
     audit = store.audit()
     assert audit["action"].tolist() == [
-        "scenario.create", "site.add", "site.update", "allocations.save", "review.record",
-        "comment.add", "scenario.duplicate", "site.delete"]
+        "scenario.create",
+        "site.add",
+        "site.update",
+        "allocations.save",
+        "review.record",
+        "comment.add",
+        "scenario.duplicate",
+        "site.delete",
+    ]
     assert audit["at"].is_monotonic_increasing
     assert audit["at"].str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z").all()
     assert audit.loc[2, "detail"]["changed"] == {"status": ["under_construction", "existing"]}
 
 
-@pytest.mark.parametrize(("call", "match"), [
-    (lambda s: s.create_scenario("  ", user="li"), r"scenario name: '  ' is empty"),
-    (lambda s: s.create_scenario("x", user=""), r"user name: '' is empty"),
-    (lambda s: s.create_scenario("s", user="li"), r"scenario named 's' already exists in "
-     r"plans\.gpkg"),
-    (lambda s: s.get_scenario("nope"), r"No scenario 'nope' in plans\.gpkg\. Existing "
-     r"scenarios: 's'"),
-    (lambda s: s.duplicate_scenario("s", "s", user="li"), r"scenario named 's' already"),
-    (lambda s: s.get_site("no-such-id"), r"No site with id 'no-such-id'"),
-    (lambda s: s.site_history("no-such-id"), r"No site with id 'no-such-id'"),
-    (lambda s: s.add_site("s", full_site("A"), user="li"),
-     r"Site name\(s\) 'A' are already used in scenario 's'"),
-    (lambda s: s.add_sites("s", [full_site("B"), full_site("B")], user="li"),
-     r"Site name\(s\) 'B' are already used"),
-])
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda s: s.create_scenario("  ", user="li"), r"scenario name: '  ' is empty"),
+        (lambda s: s.create_scenario("x", user=""), r"user name: '' is empty"),
+        (
+            lambda s: s.create_scenario("s", user="li"),
+            r"scenario named 's' already exists in "
+            r"plans\.gpkg",
+        ),
+        (
+            lambda s: s.get_scenario("nope"),
+            r"No scenario 'nope' in plans\.gpkg\. Existing "
+            r"scenarios: 's'",
+        ),
+        (lambda s: s.duplicate_scenario("s", "s", user="li"), r"scenario named 's' already"),
+        (lambda s: s.get_site("no-such-id"), r"No site with id 'no-such-id'"),
+        (lambda s: s.site_history("no-such-id"), r"No site with id 'no-such-id'"),
+        (
+            lambda s: s.add_site("s", full_site("A"), user="li"),
+            r"Site name\(s\) 'A' are already used in scenario 's'",
+        ),
+        (
+            lambda s: s.add_sites("s", [full_site("B"), full_site("B")], user="li"),
+            r"Site name\(s\) 'B' are already used",
+        ),
+    ],
+)
 def test_store_errors(store: PlanStore, call: object, match: str) -> None:
     store.create_scenario("s", user="li")
     store.add_site("s", full_site("A"), user="li")
@@ -237,14 +286,18 @@ def test_store_errors(store: PlanStore, call: object, match: str) -> None:
 def test_review_errors(store: PlanStore) -> None:
     store.create_scenario("s", user="li")
     site = store.add_site("s", full_site(), user="li")
-    with pytest.raises(ParameterError, match=r"decision 'maybe' is not one of approve, "
-                       r"reject, request_changes"):
+    with pytest.raises(
+        ParameterError,
+        match=r"decision 'maybe' is not one of approve, "
+        r"reject, request_changes",
+    ):
         store.record_review(str(site.site_id), "maybe", "x", reviewer="gov")
     with pytest.raises(ParameterError, match=r"'reject' needs a reason"):
         store.record_review(str(site.site_id), "reject", "  ", reviewer="gov")
     store.delete_site(str(site.site_id), expected_version=1, user="li")
-    with pytest.raises(ParameterError,
-                       match=r"was deleted by li at .*; it can no longer be edited or reviewed"):
+    with pytest.raises(
+        ParameterError, match=r"was deleted by li at .*; it can no longer be edited or reviewed"
+    ):
         store.record_review(str(site.site_id), "approve", "", reviewer="gov")
 
 
@@ -256,20 +309,33 @@ def test_comment_on_site_of_another_scenario_is_refused(store: PlanStore) -> Non
         store.add_comment("b", "hello", user="li", site_id=str(site.site_id))
 
 
-@pytest.mark.parametrize(("frame_change", "match", "error"), [
-    (lambda f: f.drop(columns="haul_km"), r"missing column\(s\) haul_km", "SchemaError"),
-    (lambda f: f.assign(extra_m=1.0), r"unknown column\(s\) extra_m", "SchemaError"),
-    (lambda f: f.assign(parcel_id=[7]), r"parcel_id must be text identifiers", "SchemaError"),
-    (lambda f: f.assign(share_frac=[1.5]), r"share_frac must be a fraction in \[0, 1\]; "
-     r"rows \[0\] have \[1\.5\]", "ParameterError"),
-    (lambda f: f.assign(area_mu=[-3.0]), r"area_mu must be a finite number >= 0",
-     "ParameterError"),
-    (lambda f: f.assign(site_id=["other"]), r"site_id 'other' are not sites of the scenario",
-     "ParameterError"),
-])
-def test_allocation_errors(store: PlanStore, frame_change: object, match: str,
-                           error: str) -> None:
+@pytest.mark.parametrize(
+    ("frame_change", "match", "error"),
+    [
+        (lambda f: f.drop(columns="haul_km"), r"missing column\(s\) haul_km", "SchemaError"),
+        (lambda f: f.assign(extra_m=1.0), r"unknown column\(s\) extra_m", "SchemaError"),
+        (lambda f: f.assign(parcel_id=[7]), r"parcel_id must be text identifiers", "SchemaError"),
+        (
+            lambda f: f.assign(share_frac=[1.5]),
+            r"share_frac must be a fraction in \[0, 1\]; "
+            r"rows \[0\] have \[1\.5\]",
+            "ParameterError",
+        ),
+        (
+            lambda f: f.assign(area_mu=[-3.0]),
+            r"area_mu must be a finite number >= 0",
+            "ParameterError",
+        ),
+        (
+            lambda f: f.assign(site_id=["other"]),
+            r"site_id 'other' are not sites of the scenario",
+            "ParameterError",
+        ),
+    ],
+)
+def test_allocation_errors(store: PlanStore, frame_change: object, match: str, error: str) -> None:
     import errors
+
     store.create_scenario("s", user="li")
     site = store.add_site("s", full_site(), user="li")
     frame = frame_change(_allocation([str(site.site_id)]))  # type: ignore[operator]
@@ -287,8 +353,11 @@ def test_a_foreign_file_is_refused_and_left_alone(tmp_path: Path) -> None:
     other = tmp_path / "parcels.gpkg"
     pd.DataFrame({"a": [1]}).pipe(lambda f: __import__("pyogrio").write_dataframe(f, other))
     before = other.read_bytes()
-    with pytest.raises(FileFormatError, match=r"parcels\.gpkg is not a forage-siting plan "
-                       r"store \(missing tables: allocations, audit"):
+    with pytest.raises(
+        FileFormatError,
+        match=r"parcels\.gpkg is not a forage-siting plan "
+        r"store \(missing tables: allocations, audit",
+    ):
         PlanStore(other)
     assert other.read_bytes() == before
 

@@ -23,11 +23,13 @@ from ui.navigation import PAGES
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 180
 #: Pages that need a layer a boundaries-only pack lacks, and the page's first missing kind.
-MISSING_KIND = {"balance": "absorption_parcels", "planner": "county_zones",
-                "sites": "county_zones"}
+MISSING_KIND = {"balance": "absorption_parcels", "planner": "county_zones", "sites": "county_zones"}
 #: Pages that work without those layers, and what they show first.
-FIRST_INFO = {"upload": "请上传一个文件", "review": "规划存储中还没有方案",
-              "targets": "中没有图层 'forage_targets'"}
+FIRST_INFO = {
+    "upload": "请上传一个文件",
+    "review": "规划存储中还没有方案",
+    "targets": "中没有图层 'forage_targets'",
+}
 NAMES_ZH = {COUNTY_ID: "兴庆区", CITY_ID: "银川市"}
 
 
@@ -74,8 +76,7 @@ def test_page_shows_what_the_pack_lacks(env: Path, key: str, region: str) -> Non
     at.run()
     assert not at.exception, at.exception
     if key in MISSING_KIND:
-        expected = (f"地区数据包 '{region}'（{NAMES_ZH[region]}）中没有图层 "
-                    f"'{MISSING_KIND[key]}'")
+        expected = f"地区数据包 '{region}'（{NAMES_ZH[region]}）中没有图层 '{MISSING_KIND[key]}'"
         assert len(at.error) == 1 and expected in at.error[0].value
     else:
         assert any(FIRST_INFO[key] in m for m in _messages(at)), _messages(at)
@@ -87,8 +88,10 @@ def test_english_message_names_the_missing_layer(env: Path, lang: str) -> None:
     at.session_state[state.REGION] = CITY_ID
     at.session_state[state.LANG] = lang
     at.run()
-    expected = {"en": f"Layer 'absorption_parcels' is not in region pack '{CITY_ID}'",
-                "zh": f"地区数据包 '{CITY_ID}'（银川市）中没有图层 'absorption_parcels'"}
+    expected = {
+        "en": f"Layer 'absorption_parcels' is not in region pack '{CITY_ID}'",
+        "zh": f"地区数据包 '{CITY_ID}'（银川市）中没有图层 'absorption_parcels'",
+    }
     assert expected[lang] in at.error[0].value
 
 
@@ -110,7 +113,9 @@ def test_targets_page_draws_the_counties_of_a_new_pack(env: Path, region: str) -
     at.session_state[state.REGION] = region
     at.run()
     script = _map_script(at)
-    counties = {COUNTY_ID: ["兴庆区"], CITY_ID: ["兴庆区", "西夏区", "金凤区", "永宁县", "贺兰县",
-                                                  "灵武市"]}[region]
+    counties = {
+        COUNTY_ID: ["兴庆区"],
+        CITY_ID: ["兴庆区", "西夏区", "金凤区", "永宁县", "贺兰县", "灵武市"],
+    }[region]
     assert all(name in script for name in counties)
     assert not at.error

@@ -17,11 +17,29 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 TIMEOUT_S = 60
 # A square of about 1 km x 1 km in 赛罕区 (lon/lat degrees, WGS84).
-SITE_GEOJSON = json.dumps({"type": "FeatureCollection", "features": [{
-    "type": "Feature", "properties": {"name": "候选牧场 A"},
-    "geometry": {"type": "Polygon", "coordinates": [[
-        [111.80, 40.75], [111.812, 40.75], [111.812, 40.759], [111.80, 40.759], [111.80, 40.75],
-    ]]}}]}).encode()
+SITE_GEOJSON = json.dumps(
+    {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "候选牧场 A"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [
+                            [111.80, 40.75],
+                            [111.812, 40.75],
+                            [111.812, 40.759],
+                            [111.80, 40.759],
+                            [111.80, 40.75],
+                        ]
+                    ],
+                },
+            }
+        ],
+    }
+).encode()
 
 
 def _map_args(at: AppTest) -> dict:
@@ -59,7 +77,8 @@ def test_map_loads_only_local_assets_that_exist(app: AppTest) -> None:
     for link in links:
         assert link.startswith("/app/static/vendor/"), link
         assert (STATIC_DIR / link.removeprefix("/app/static/")).is_file(), (
-            f"{link} is missing: run `make assets`")
+            f"{link} is missing: run `make assets`"
+        )
     assert "http://" not in args["script"] and "https://" not in args["script"]
 
 
@@ -83,7 +102,8 @@ def test_broken_upload_shows_one_error_and_no_traceback() -> None:
     at = AppTest.from_function(_upload_page, default_timeout=TIMEOUT_S).run()
     assert [info.value for info in at.info] == ["请上传一个文件。"]
     at.file_uploader(key=state.UPLOAD_FILE).set_value(
-        ("broken.geojson", b'{"type": "FeatureCollection", "features": [', "application/json"))
+        ("broken.geojson", b'{"type": "FeatureCollection", "features": [', "application/json")
+    )
     at.run()
     assert not at.exception
     assert len(at.error) == 1
@@ -94,7 +114,8 @@ def test_broken_upload_shows_one_error_and_no_traceback() -> None:
 def test_good_upload_shows_features_on_the_map() -> None:
     at = AppTest.from_function(_upload_page, default_timeout=TIMEOUT_S).run()
     at.file_uploader(key=state.UPLOAD_FILE).set_value(
-        ("site.geojson", SITE_GEOJSON, "application/geo+json"))
+        ("site.geojson", SITE_GEOJSON, "application/geo+json")
+    )
     at.run()
     assert not at.exception
     assert not at.error
@@ -105,5 +126,11 @@ def test_good_upload_shows_features_on_the_map() -> None:
 
 def test_check_upload_raises_input_data_error_for_garbage() -> None:
     with pytest.raises(InputDataError, match=r"garbage\.kml"):
-        check_upload(b"\x00\x01 not a kml", "garbage.kml", region_id="hohhot", gcj02=False,
-                     kind="polygon", skip_bad=False)
+        check_upload(
+            b"\x00\x01 not a kml",
+            "garbage.kml",
+            region_id="hohhot",
+            gcj02=False,
+            kind="polygon",
+            skip_bad=False,
+        )

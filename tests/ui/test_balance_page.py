@@ -26,17 +26,43 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 TIMEOUT_S = 120
 PAGE_KEY = "balance"
-HOHHOT_COUNTIES = ["新城区", "回民区", "玉泉区", "赛罕区", "土默特左旗", "托克托县", "和林格尔县",
-                   "清水河县", "武川县"]
+HOHHOT_COUNTIES = [
+    "新城区",
+    "回民区",
+    "玉泉区",
+    "赛罕区",
+    "土默特左旗",
+    "托克托县",
+    "和林格尔县",
+    "清水河县",
+    "武川县",
+]
 SPECIES = ("dairy_cow", "beef_cattle", "sheep", "goat", "pig", "poultry")
-CLI_BALANCE = ["balance", "--animals", "dairy_cow=5000", "--crop", "maize",
-               "--yield-kg-per-mu", "600", "--soil-class", "II", "--manure-share", "0.5",
-               "--json"]
+CLI_BALANCE = [
+    "balance",
+    "--animals",
+    "dairy_cow=5000",
+    "--crop",
+    "maize",
+    "--yield-kg-per-mu",
+    "600",
+    "--soil-class",
+    "II",
+    "--manure-share",
+    "0.5",
+    "--json",
+]
 
 
 def _cli(*args: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "siting", *args], cwd=ROOT, check=True,
-                          capture_output=True, text=True, timeout=TIMEOUT_S)
+    done = subprocess.run(
+        [sys.executable, "-m", "siting", *args],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
     return json.loads(done.stdout)
 
 
@@ -45,8 +71,7 @@ def _open(tab: str | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
     # st.navigation pages built from callables have no script file, so AppTest.switch_page
     # cannot find them; st.Page hashes its url_path, which is what a browser session sends.
-    hashes = [h for h, info in at._registered_pages.items()
-              if info.get("url_pathname") == PAGE_KEY]
+    hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == PAGE_KEY]
     assert len(hashes) == 1, "the balance page is not registered"
     at._page_hash = hashes[0]
     if tab is not None:
@@ -70,17 +95,27 @@ def _coefficients(at: AppTest) -> pd.DataFrame:
     return tables[0].set_index(key_col)
 
 
-def _farm(at: AppTest, *, herd: dict[str, int], crop: str, yield_kg_per_mu: float,
-          soil_class: str, manure_share: float, n_utilisation: float) -> AppTest:
+def _farm(
+    at: AppTest,
+    *,
+    herd: dict[str, int],
+    crop: str,
+    yield_kg_per_mu: float,
+    soil_class: str,
+    manure_share: float,
+    n_utilisation: float,
+) -> AppTest:
     for species in SPECIES:
         at.number_input(key=balance_state.head_key(species)).set_value(herd.get(species, 0))
     at.selectbox(key=_zh(balance_state.CROP)).set_value(crop)
     at.radio(key=_zh(balance_state.SOIL_N_CLASS)).set_value(soil_class)
     at.radio(key=_zh(balance_state.SOIL_P_CLASS)).set_value(soil_class)
     at.number_input(key=balance_state.coefficient_key("hohhot", "manure_share_frac")).set_value(
-        manure_share)
+        manure_share
+    )
     at.number_input(key=balance_state.coefficient_key("hohhot", "n_utilisation_frac")).set_value(
-        n_utilisation)
+        n_utilisation
+    )
     at.run()
     at.number_input(key=balance_state.yield_key(crop)).set_value(yield_kg_per_mu)
     return at.run()
@@ -94,8 +129,15 @@ def county_page() -> AppTest:
 @pytest.fixture(scope="module")
 def farm_page() -> AppTest:
     at = _open("farm")
-    return _farm(at, herd={"dairy_cow": 5000}, crop="maize", yield_kg_per_mu=600,
-                 soil_class="II", manure_share=0.5, n_utilisation=0.25)
+    return _farm(
+        at,
+        herd={"dairy_cow": 5000},
+        crop="maize",
+        yield_kg_per_mu=600,
+        soil_class="II",
+        manure_share=0.5,
+        n_utilisation=0.25,
+    )
 
 
 def test_page_runs_and_the_county_table_shows_nine_counties(county_page: AppTest) -> None:
@@ -110,8 +152,9 @@ def test_page_runs_and_the_county_table_shows_nine_counties(county_page: AppTest
 
 
 def test_county_table_gives_the_cli_capacity_numbers(county_page: AppTest) -> None:
-    cli = {row["adcode"]: row for row in _cli("capacity", "--region", "hohhot", "--json")
-           ["counties"]}
+    cli = {
+        row["adcode"]: row for row in _cli("capacity", "--region", "hohhot", "--json")["counties"]
+    }
     table = county_page.dataframe[0].value
     saihan = table.loc[table[t("col.county", "zh")] == "赛罕区"].iloc[0]
     row = cli["150105"]
@@ -154,8 +197,15 @@ def test_farm_calculator_traces_every_cli_coefficient(farm_page: AppTest) -> Non
 
 def test_changing_the_manure_share_changes_the_result_and_marks_it_user() -> None:
     at = _open("farm")
-    at = _farm(at, herd={"dairy_cow": 5000}, crop="maize", yield_kg_per_mu=600,
-               soil_class="II", manure_share=1.0, n_utilisation=0.25)
+    at = _farm(
+        at,
+        herd={"dairy_cow": 5000},
+        crop="maize",
+        yield_kg_per_mu=600,
+        soil_class="II",
+        manure_share=1.0,
+        n_utilisation=0.25,
+    )
     assert not at.exception
     # manure share 0.5 -> 1.0 doubles the demand per 亩 and halves the land
     expected_n = 5000 * 100 / 15 * 7.0 / (600 / 100 * 2.3 * 0.45 * 1.0 / 0.25)
@@ -170,8 +220,15 @@ def test_changing_the_manure_share_changes_the_result_and_marks_it_user() -> Non
 def test_a_measured_retention_is_a_user_route() -> None:
     # Beef cattle have no cited route: only the guide default or a measured retention.
     at = _open("farm")
-    at = _farm(at, herd={"beef_cattle": 3000}, crop="maize", yield_kg_per_mu=600,
-               soil_class="II", manure_share=0.5, n_utilisation=0.25)
+    at = _farm(
+        at,
+        herd={"beef_cattle": 3000},
+        crop="maize",
+        yield_kg_per_mu=600,
+        soil_class="II",
+        manure_share=0.5,
+        n_utilisation=0.25,
+    )
     route = at.selectbox(key=_zh(balance_state.ROUTE))
     assert [o for o in route.options if "贾伟" in o or "固液分离" in o] == []
     route.set_value("measured").run()
@@ -181,14 +238,16 @@ def test_a_measured_retention_is_a_user_route() -> None:
     expected_n = 3000 * 100 / 30 * 11 * 0.5  # head x PE per head x N excreted x measured
     assert _metrics(at)[t("farm.m.n_supply", "zh")] == f"{expected_n:,.0f}"
     assert _coefficients(at).loc["route.measured.n_retention_frac", "数据状态"] == t(
-        "status.user", "zh")
+        "status.user", "zh"
+    )
 
 
 def test_edited_fertilisation_share_is_user_and_changes_the_county_balance() -> None:
     at = _open()
     before = at.dataframe[0].value["承载力（猪当量，以氮计）"].tolist()
     at.number_input(key=balance_state.coefficient_key("hohhot", "fert_share_frac.II")).set_value(
-        0.5)
+        0.5
+    )
     at.run()
     assert not at.exception
     assert at.dataframe[0].value["承载力（猪当量，以氮计）"].tolist() != before
@@ -212,8 +271,15 @@ def test_parcel_tab_draws_one_county_marked_illustrative() -> None:
 
 def test_switching_to_english_keeps_the_open_tab_and_the_choices() -> None:
     at = _open("farm")
-    at = _farm(at, herd={"dairy_cow": 5000}, crop="maize", yield_kg_per_mu=600,
-               soil_class="III", manure_share=0.5, n_utilisation=0.25)
+    at = _farm(
+        at,
+        herd={"dairy_cow": 5000},
+        crop="maize",
+        yield_kg_per_mu=600,
+        soil_class="III",
+        manure_share=0.5,
+        n_utilisation=0.25,
+    )
     land_n = _metrics(at)[t("farm.m.land_n", "zh")]
     at.radio(key=state.LANG).set_value("en").run()
     assert not at.exception
@@ -228,10 +294,15 @@ def test_switching_to_english_keeps_the_open_tab_and_the_choices() -> None:
 def _user_gpkg(tmp_path: Path) -> bytes:
     """Two ~0.5 km squares in 赛罕区 with Chinese column names and values."""
     parcels = gpd.GeoDataFrame(
-        {"DKBH": ["A1", "A2"], "ZWMC": ["玉米", "青贮玉米"], "TRDJ": ["2", "3"],
-         "KSF": ["是", "否"]},
+        {
+            "DKBH": ["A1", "A2"],
+            "ZWMC": ["玉米", "青贮玉米"],
+            "TRDJ": ["2", "3"],
+            "KSF": ["是", "否"],
+        },
         geometry=[box(111.800, 40.750, 111.806, 40.7545), box(111.810, 40.750, 111.816, 40.7545)],
-        crs="EPSG:4326")
+        crs="EPSG:4326",
+    )
     path = tmp_path / "my_parcels.gpkg"
     parcels.to_file(path, layer="parcels")
     return path.read_bytes()
@@ -240,11 +311,16 @@ def _user_gpkg(tmp_path: Path) -> bytes:
 def test_uploaded_parcels_replace_the_bundled_layer(tmp_path: Path) -> None:
     at = _open()
     at.file_uploader(key=balance_state.UPLOAD_FILE).set_value(
-        ("my_parcels.gpkg", _user_gpkg(tmp_path), "application/geopackage+sqlite3"))
+        ("my_parcels.gpkg", _user_gpkg(tmp_path), "application/geopackage+sqlite3")
+    )
     at.run()
     assert not at.exception and not at.error
-    for column, ours in (("DKBH", "parcel_id"), ("ZWMC", "crop"), ("TRDJ", "soil_n_class"),
-                         ("KSF", "manure_allowed")):
+    for column, ours in (
+        ("DKBH", "parcel_id"),
+        ("ZWMC", "crop"),
+        ("TRDJ", "soil_n_class"),
+        ("KSF", "manure_allowed"),
+    ):
         at.selectbox(key=balance_state.mapping_key(ours)).set_value(column)
     at.selectbox(key=balance_state.default_key("soil_p_class")).set_value("II")
     submit = [b for b in at.button if b.label == t("parcels_upload.submit", "zh")]
@@ -258,14 +334,19 @@ def test_uploaded_parcels_replace_the_bundled_layer(tmp_path: Path) -> None:
     assert table.loc["武川县", "预警等级（以氮计）"].startswith("VI")
     back = [b for b in at.button if b.label == t("parcels_upload.use_bundled", "zh")]
     back[0].click().run()
-    assert at.dataframe[0].value.set_index(t("col.county", "zh")).loc[
-        "武川县", "预警等级（以氮计）"].startswith("I ")
+    assert (
+        at.dataframe[0]
+        .value.set_index(t("col.county", "zh"))
+        .loc["武川县", "预警等级（以氮计）"]
+        .startswith("I ")
+    )
 
 
 def test_upload_without_a_crop_column_or_default_shows_one_error(tmp_path: Path) -> None:
     at = _open()
     at.file_uploader(key=balance_state.UPLOAD_FILE).set_value(
-        ("my_parcels.gpkg", _user_gpkg(tmp_path), "application/geopackage+sqlite3"))
+        ("my_parcels.gpkg", _user_gpkg(tmp_path), "application/geopackage+sqlite3")
+    )
     at.run()
     submit = [b for b in at.button if b.label == t("parcels_upload.submit", "zh")]
     submit[0].click().run()

@@ -26,8 +26,17 @@ from ui.map import MapView
 
 JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 URL = re.compile(r"https?://[^\s\"'<>)\\]+")
-HOHHOT_COUNTIES = ("新城区", "回民区", "玉泉区", "赛罕区", "土默特左旗", "托克托县",
-                   "和林格尔县", "清水河县", "武川县")
+HOHHOT_COUNTIES = (
+    "新城区",
+    "回民区",
+    "玉泉区",
+    "赛罕区",
+    "土默特左旗",
+    "托克托县",
+    "和林格尔县",
+    "清水河县",
+    "武川县",
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +44,12 @@ def hohhot():
     region = load_region("hohhot")
     params = load_nutrient_params(region.dir)
     grades = load_warning_grades(region.dir)
-    with_capacity = parcel_absorption_capacity(load_parcels(region),
-                                               load_crop_table(region.dir), params)
-    balance = county_balance(with_capacity, load_herd_baseline(region), params, grades,
-                             species_columns=HERD_COLUMNS)
+    with_capacity = parcel_absorption_capacity(
+        load_parcels(region), load_crop_table(region.dir), params
+    )
+    balance = county_balance(
+        with_capacity, load_herd_baseline(region), params, grades, species_columns=HERD_COLUMNS
+    )
     counties = load_counties(region)
     names = pd.DataFrame(counties[["adcode", "name_zh", "name_en", "name_short_zh"]])
     return region, counties, names.merge(balance, on="adcode", how="right"), grades
@@ -53,9 +64,16 @@ def _map_html(hohhot, basis: str = "N", inputs=("消纳地块", "分旗县区存
     region, counties, balance, grades = hohhot
     frame = county_frame(counties, balance, basis=basis, grades=grades, lang="zh")
     view = MapView(center_lonlat=region.map_center_lonlat, zoom=region.map_zoom)
-    return _render(balance_map(frame, basis=basis, grades=grades,
-                               analysis_crs=region.analysis_crs, view=view,
-                               illustrative_inputs=inputs))
+    return _render(
+        balance_map(
+            frame,
+            basis=basis,
+            grades=grades,
+            analysis_crs=region.analysis_crs,
+            view=view,
+            illustrative_inputs=inputs,
+        )
+    )
 
 
 def test_choropleth_has_nine_counties_grades_and_the_illustrative_label(hohhot) -> None:
@@ -73,8 +91,13 @@ def test_choropleth_has_nine_counties_grades_and_the_illustrative_label(hohhot) 
 
 def test_tooltip_carries_capacity_load_and_grade(hohhot) -> None:
     html = _map_html(hohhot, basis="P")
-    for alias in ("承载力（猪当量，以磷计）", "承载力（折奶牛，头）", "现有存栏（猪当量）",
-                  "负荷指数", "预警等级"):
+    for alias in (
+        "承载力（猪当量，以磷计）",
+        "承载力（折奶牛，头）",
+        "现有存栏（猪当量）",
+        "负荷指数",
+        "预警等级",
+    ):
         assert alias in html
     # 土默特左旗 on P: load index 0.4247 -> grade II (generated parcels, forage yields from
     # forage_yields.csv since the one-yield-table change)
@@ -88,8 +111,12 @@ def test_without_illustrative_inputs_there_is_no_note(hohhot) -> None:
 
 def test_colour_follows_the_grade_of_the_chosen_basis(hohhot) -> None:
     _, counties, balance, grades = hohhot
-    by_basis = {basis: county_frame(counties, balance, basis=basis, grades=grades, lang="zh")
-                .set_index("adcode")["fill_color"] for basis in ("N", "P")}
+    by_basis = {
+        basis: county_frame(counties, balance, basis=basis, grades=grades, lang="zh").set_index(
+            "adcode"
+        )["fill_color"]
+        for basis in ("N", "P")
+    }
     # 土默特左旗 (150121): N index 0.368 (grade I), P index 0.425 (grade II)
     assert by_basis["N"]["150121"] == GRADE_COLORS[0]
     assert by_basis["P"]["150121"] != GRADE_COLORS[0]
@@ -109,8 +136,7 @@ def test_table_and_csv_have_nine_counties_with_units(hohhot) -> None:
     table = balance_table(balance, grades, "en")
     assert len(table) == 9
     assert "Manure land (10,000 mu)" in table.columns and "Manure land (ha)" in table.columns
-    csv = pd.read_csv(io.BytesIO(balance_csv(balance)), encoding="utf-8-sig",
-                      dtype={"adcode": str})
+    csv = pd.read_csv(io.BytesIO(balance_csv(balance)), encoding="utf-8-sig", dtype={"adcode": str})
     assert len(csv) == 9
     assert {"capacity_pe_n", "load_index_p", "manure_area_mu"} <= set(csv.columns)
     assert csv["present_pe"].tolist() == pytest.approx(balance["present_pe"].tolist())

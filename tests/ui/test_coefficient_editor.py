@@ -20,8 +20,15 @@ def test_untouched_values_return_the_defaults_themselves(params) -> None:
 
 
 def test_changed_values_get_status_user_and_keep_the_rest(params) -> None:
-    edited = override_params(params, {"pe_per_head.dairy_cow": 7.0, "fert_share_frac.III": 0.6,
-                                      "n_supply_kg_per_pe": 6.5, "manure_share_frac": 0.5})
+    edited = override_params(
+        params,
+        {
+            "pe_per_head.dairy_cow": 7.0,
+            "fert_share_frac.III": 0.6,
+            "n_supply_kg_per_pe": 6.5,
+            "manure_share_frac": 0.5,
+        },
+    )
     assert edited.pe_per_head["dairy_cow"] == 7.0
     assert edited.fert_share_frac_by_class == {"I": 0.35, "II": 0.45, "III": 0.6}
     assert edited.coefficient("pe_per_head.dairy_cow").status == "user"

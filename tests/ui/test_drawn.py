@@ -8,8 +8,10 @@ from shapely.geometry import Point, Polygon
 
 from ui.planner.events import RETURNED_OBJECTS, DrawnFeature, MapClick, MapEvents
 
-SQUARE = {"type": "Polygon",
-          "coordinates": [[[111.3, 40.7], [111.31, 40.7], [111.31, 40.71], [111.3, 40.7]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[111.3, 40.7], [111.31, 40.7], [111.31, 40.71], [111.3, 40.7]]],
+}
 
 
 def _feature(geometry: dict) -> dict:
@@ -20,8 +22,7 @@ def test_polygon_and_marker_drawings() -> None:
     polygon = DrawnFeature.from_geojson(_feature(SQUARE))
     assert polygon is not None and polygon.kind == "polygon"
     assert isinstance(polygon.geometry, Polygon)
-    marker = DrawnFeature.from_geojson(_feature({"type": "Point",
-                                                 "coordinates": [111.3, 40.7]}))
+    marker = DrawnFeature.from_geojson(_feature({"type": "Point", "coordinates": [111.3, 40.7]}))
     assert marker is not None and marker.kind == "point"
     assert marker.geometry.equals(Point(111.3, 40.7))
 
@@ -29,8 +30,14 @@ def test_polygon_and_marker_drawings() -> None:
 def test_fingerprint_identifies_the_shape_not_the_key_order() -> None:
     a = DrawnFeature.from_geojson(_feature(SQUARE))
     b = DrawnFeature.from_geojson(_feature(dict(reversed(list(SQUARE.items())))))
-    moved = DrawnFeature.from_geojson(_feature({**SQUARE, "coordinates": [[
-        [111.4, 40.7], [111.41, 40.7], [111.41, 40.71], [111.4, 40.7]]]}))
+    moved = DrawnFeature.from_geojson(
+        _feature(
+            {
+                **SQUARE,
+                "coordinates": [[[111.4, 40.7], [111.41, 40.7], [111.41, 40.71], [111.4, 40.7]]],
+            }
+        )
+    )
     assert a is not None and b is not None and moved is not None
     assert a.fingerprint == b.fingerprint != moved.fingerprint
 
@@ -59,8 +66,12 @@ def test_clicks() -> None:
 
 def test_map_events_from_st_folium() -> None:
     assert MapEvents.from_st_folium(None) == MapEvents()
-    events = MapEvents.from_st_folium({"last_active_drawing": _feature(SQUARE),
-                                       "last_object_clicked": {"lat": 40.7, "lng": 111.3}})
+    events = MapEvents.from_st_folium(
+        {
+            "last_active_drawing": _feature(SQUARE),
+            "last_object_clicked": {"lat": 40.7, "lng": 111.3},
+        }
+    )
     assert events.drawing is not None and events.drawing.kind == "polygon"
     assert events.click == MapClick(111.3, 40.7)
     assert set(RETURNED_OBJECTS) == {"last_active_drawing", "last_object_clicked"}

@@ -39,20 +39,33 @@ from ui.sites import page as sites
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 180
-PROTO_TEXT_FIELDS = frozenset({"body", "label", "options", "help", "placeholder", "caption",
-                               "text", "title"})
+PROTO_TEXT_FIELDS = frozenset(
+    {"body", "label", "options", "help", "placeholder", "caption", "text", "title"}
+)
 ASCII_WORD = re.compile(r"[A-Za-z]{4,}")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 #: ASCII words a Chinese page may show, each a name, format or unit with no Chinese form.
-ZH_ALLOWED_WORDS = frozenset({
-    "OpenStreetMap",  # basemap brand name
-    "Language", "English",  # the language switch names the other language in its own words
-    "GeoJSON", "GeoPackage", "Shapefile", "GeoTIFF",  # file formats
-    "EPSG",  # CRS authority (EPSG:4546)
-    "TIANDITU", "secrets", "make", "assets", "python", "siting", "score",  # what a user types
-    "Olsen",  # Olsen-P, the name of the soil-test method
-    "Saaty",  # Saaty 1–9 scale of the AHP, named after its author
-})
+ZH_ALLOWED_WORDS = frozenset(
+    {
+        "OpenStreetMap",  # basemap brand name
+        "Language",
+        "English",  # the language switch names the other language in its own words
+        "GeoJSON",
+        "GeoPackage",
+        "Shapefile",
+        "GeoTIFF",  # file formats
+        "EPSG",  # CRS authority (EPSG:4546)
+        "TIANDITU",
+        "secrets",
+        "make",
+        "assets",
+        "python",
+        "siting",
+        "score",  # what a user types
+        "Olsen",  # Olsen-P, the name of the soil-test method
+        "Saaty",  # Saaty 1–9 scale of the AHP, named after its author
+    }
+)
 #: The language switch names each language in its own words (中文, "Language / 语言").
 LANGUAGE_SWITCH = ("语言", "中文")
 #: File names, paths and dotted module names (``water_caps.csv``, ``siting.water``).
@@ -63,20 +76,32 @@ CITATION = re.compile(r"《[^》]*》|\S*〔\d{4}〕\d+号")
 #: Names (counties, features, demo sites, the demo scenario) are proper names. Sources and
 #: notes are recorded in one language in data/; giving them a zh/en pair is the data pass
 #: (layers/, data/), not the UI's: TODO.
-DATA_TEXT_COLUMNS = frozenset({
-    "name", "name_zh", "name_en", "name_short_zh", "label_zh", "label_en", "feature_id",
-    "site_id", "source", "note"})
+DATA_TEXT_COLUMNS = frozenset(
+    {
+        "name",
+        "name_zh",
+        "name_en",
+        "name_short_zh",
+        "label_zh",
+        "label_en",
+        "feature_id",
+        "site_id",
+        "source",
+        "note",
+    }
+)
 #: TODO, each with the module that produces it: texts still in one language only
 #: (regular expressions searched in the text).
 KNOWN_OFFENDERS: dict[str, str] = {
     r"^demo loader$": "ui/review/page.py: the audit-trail user who loads the demo scenario is "
-                      "stored as an English name; store a language-neutral id and show words",
+    "stored as an English name; store a language-neutral id and show words",
     r"得 \S+ 分，其间线性": "siting/criteria.py: the value-function explanation puts unit codes "
-                         "(deg, ratio, frac of county cap) into the Chinese sentence",
+    "(deg, ratio, frac of county cap) into the Chinese sentence",
     r"slope_(mean|max)_deg = ": "siting/criteria.py: the slope explanation names the column",
     r"\(生态保护红线\)|\(禁养区\)|\(永久基本农田\)": (
         "siting/criteria.py: English layer-kind names gloss the regulatory term in Chinese "
-        "(LAYER_KINDS names); keep or drop the gloss in the siting pass"),
+        "(LAYER_KINDS names); keep or drop the gloss in the siting pass"
+    ),
 }
 
 
@@ -140,11 +165,11 @@ def _csv_texts(path: Path) -> set[str]:
 def _layer_texts(path: Path) -> set[str]:
     texts: set[str] = set()
     for layer, _ in pyogrio.list_layers(path):
-        fields = [f for f in pyogrio.read_info(path, layer=layer)["fields"]
-                  if f in DATA_TEXT_COLUMNS]
+        fields = [
+            f for f in pyogrio.read_info(path, layer=layer)["fields"] if f in DATA_TEXT_COLUMNS
+        ]
         if fields and layer != "absorption_parcels":
-            frame = pyogrio.read_dataframe(path, layer=layer, columns=fields,
-                                           read_geometry=False)
+            frame = pyogrio.read_dataframe(path, layer=layer, columns=fields, read_geometry=False)
             texts |= {str(v) for c in fields for v in frame[c].dropna()}
     return texts
 
@@ -154,11 +179,15 @@ def data_texts() -> tuple[str, ...]:
     """Names and citations read from the data, longest first (see `DATA_TEXT_COLUMNS`)."""
     data = ROOT / "data"
     texts = {DEMO_SCENARIO_NAME}
-    for path in [*sorted((data / "coefficients").glob("*.csv")),
-                 *sorted((data / "regions").glob("*/*.csv"))]:
+    for path in [
+        *sorted((data / "coefficients").glob("*.csv")),
+        *sorted((data / "regions").glob("*/*.csv")),
+    ]:
         texts |= _csv_texts(path)
-    for path in [*sorted((data / "regions").glob("*/*.gpkg")),
-                 *sorted((data / "regions").glob("*/*.geojson"))]:
+    for path in [
+        *sorted((data / "regions").glob("*/*.gpkg")),
+        *sorted((data / "regions").glob("*/*.geojson")),
+    ]:
         texts |= _layer_texts(path)
     return tuple(sorted((t for t in texts if t.strip()), key=len, reverse=True))
 
@@ -222,8 +251,13 @@ def test_sidebar_shows_only_its_language(lang: str, data_texts: tuple[str, ...])
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("key", [spec.key for spec in PAGES])
-def test_page_shows_only_its_language(key: str, lang: str, data_texts: tuple[str, ...],
-                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_shows_only_its_language(
+    key: str,
+    lang: str,
+    data_texts: tuple[str, ...],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     at = _run_page(key, lang, tmp_path / "plans.gpkg", monkeypatch)
     texts = page_texts(at)
     assert len(texts) > 5
@@ -234,9 +268,9 @@ def test_page_shows_only_its_language(key: str, lang: str, data_texts: tuple[str
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_ahp_weights_show_only_their_language(lang: str, data_texts: tuple[str, ...],
-                                              tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ahp_weights_show_only_their_language(
+    lang: str, data_texts: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = _run_page("sites", lang, tmp_path / "plans.gpkg", monkeypatch)
     at.radio(key=sites.METHOD).set_value("ahp").run()
     assert not at.exception

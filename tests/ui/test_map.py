@@ -29,8 +29,17 @@ from ui.targets.view import county_targets, targets_map
 JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 URL = re.compile(r"https?://[^\s\"'<>)\\]+")
 CDN_HOSTS = ("cdn.jsdelivr", "unpkg", "cdnjs", "code.jquery", "bootstrapcdn", "d3js")
-HOHHOT_COUNTIES = ("新城区", "回民区", "玉泉区", "赛罕区", "土默特左旗", "托克托县",
-                   "和林格尔县", "清水河县", "武川县")
+HOHHOT_COUNTIES = (
+    "新城区",
+    "回民区",
+    "玉泉区",
+    "赛罕区",
+    "土默特左旗",
+    "托克托县",
+    "和林格尔县",
+    "清水河县",
+    "武川县",
+)
 # Attribution links are anchors (followed only on click), not requests.
 ATTRIBUTION_URLS = ("https://www.openstreetmap.org/copyright",)
 
@@ -51,8 +60,14 @@ def _targets_html(hohhot, **view_kw) -> str:
     region, counties, targets = hohhot
     frame = county_targets(counties, targets, crop="silage_corn", year=2021, lang="zh")
     view = MapView(center_lonlat=region.map_center_lonlat, zoom=region.map_zoom, **view_kw)
-    m = targets_map(frame, crop="silage_corn", year=2021, analysis_crs=region.analysis_crs,
-                    view=view, illustrative=False)
+    m = targets_map(
+        frame,
+        crop="silage_corn",
+        year=2021,
+        analysis_crs=region.analysis_crs,
+        view=view,
+        illustrative=False,
+    )
     return _render(m)
 
 
@@ -98,8 +113,9 @@ def test_tianditu_basemap_uses_key_and_annotation_layer(hohhot) -> None:
     html = _targets_html(hohhot, basemap=BASEMAP_TIANDITU_IMG, tianditu_key="KEY123")
     urls = set(URL.findall(html))
     assert urls, "no tile URL"
-    assert all(u.startswith("https://t{s}.tianditu.gov.cn/") and u.endswith("tk=KEY123")
-               for u in urls)
+    assert all(
+        u.startswith("https://t{s}.tianditu.gov.cn/") and u.endswith("tk=KEY123") for u in urls
+    )
     assert {"img_w", "cia_w"} == {re.search(r"/(\w+_w)/", u).group(1) for u in urls}
 
 
@@ -116,8 +132,11 @@ def test_tianditu_is_offered_only_with_a_key() -> None:
 def test_draw_control_uses_local_leaflet_draw() -> None:
     frame = gpd.GeoDataFrame({"name": ["a"]}, geometry=[Point(111.6, 40.8)], crs="EPSG:4326")
     view = MapView(center_lonlat=(111.6, 40.8), zoom=9, draw=True)
-    html = _render(build_map([MapLayer(frame, "pts", "EPSG:4546", kind="point",
-                               tooltip_fields=("name",))], view=view))
+    html = _render(
+        build_map(
+            [MapLayer(frame, "pts", "EPSG:4546", kind="point", tooltip_fields=("name",))], view=view
+        )
+    )
     assert "/app/static/vendor/leaflet-draw/leaflet.draw.js" in html
     assert "/app/static/vendor/leaflet-draw/leaflet.draw.css" in html
     assert URL.findall(html) == []
@@ -137,15 +156,21 @@ def test_illustrative_layer_is_labelled_on_the_map() -> None:
 def test_display_frame_simplifies_in_metres_and_returns_lonlat(hohhot) -> None:
     region, counties, _ = hohhot
     before = counties.copy()
-    shown = display_frame(counties, analysis_crs=region.analysis_crs, tolerance_m=100.0,
-                          coverage=True, columns=["name_zh"])
+    shown = display_frame(
+        counties,
+        analysis_crs=region.analysis_crs,
+        tolerance_m=100.0,
+        coverage=True,
+        columns=["name_zh"],
+    )
     assert shown.crs.to_epsg() == 4326
     assert list(shown.columns) == ["name_zh", "geometry"]
     assert shown.geometry.count_coordinates().sum() < counties.geometry.count_coordinates().sum()
     # coverage simplification is area-based (Visvalingam-Whyatt, area ~ tolerance²): the
     # outline moves by a few tolerances at most - invisible at city zoom (~470 m/px)
     moved = shown.to_crs(region.analysis_crs).geometry.hausdorff_distance(
-        counties.to_crs(region.analysis_crs).geometry, align=False)
+        counties.to_crs(region.analysis_crs).geometry, align=False
+    )
     assert (moved < 3 * 100.0).all()
     assert counties.equals(before)
 

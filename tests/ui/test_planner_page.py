@@ -25,9 +25,13 @@ TIMEOUT_S = 120
 # (placed off the illustrative constraint layers; lon/lat, WGS84).
 LON, LAT = 111.4978, 40.8137
 HALF_DEG = 0.0025
-SQUARE = [[LON - HALF_DEG, LAT - HALF_DEG], [LON + HALF_DEG, LAT - HALF_DEG],
-          [LON + HALF_DEG, LAT + HALF_DEG], [LON - HALF_DEG, LAT + HALF_DEG],
-          [LON - HALF_DEG, LAT - HALF_DEG]]
+SQUARE = [
+    [LON - HALF_DEG, LAT - HALF_DEG],
+    [LON + HALF_DEG, LAT - HALF_DEG],
+    [LON + HALF_DEG, LAT + HALF_DEG],
+    [LON - HALF_DEG, LAT + HALF_DEG],
+    [LON - HALF_DEG, LAT - HALF_DEG],
+]
 COWS = 5_000
 N_NEED_KG = COWS * 100 / 15 * 7.0  # 2018 MoA guide: 15 cows = 100 PE, 7.0 kg N per PE
 
@@ -48,8 +52,7 @@ def _draw(at: AppTest, geometry: dict) -> AppTest:
     maps = [el for el in at.main if getattr(el, "type", "") == "component_instance"]
     assert len(maps) == 1
     key = generate_js_hash(json.loads(maps[0].proto.json_args)["script"], MAP_KEY, False)
-    at.session_state[key] = {"last_active_drawing": _feature(geometry),
-                             "last_object_clicked": None}
+    at.session_state[key] = {"last_active_drawing": _feature(geometry), "last_object_clicked": None}
     return at.run()
 
 
@@ -108,7 +111,8 @@ def test_draw_fill_save_and_find_it_in_the_store(page: AppTest, store_path: Path
 
 
 def test_edit_saves_a_new_version_and_a_concurrent_change_is_refused(
-        page: AppTest, store_path: Path) -> None:
+    page: AppTest, store_path: Path
+) -> None:
     at = _draw(page, {"type": "Polygon", "coordinates": [SQUARE]})
     at.text_input(key=ps.FIELD_NAME).set_value("甲")
     at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(1_000)
@@ -123,8 +127,7 @@ def test_edit_saves_a_new_version_and_a_concurrent_change_is_refused(
     record = store.get_site(store.sites("方案一")["site_id"].iloc[0])
     assert (record.version, record.dairy_cow_head) == (2, 2_000)
     # someone else saves the same site; our next save is refused with a clear message
-    store.update_site(dataclasses.replace(record, note="other"), expected_version=2,
-                      user="someone")
+    store.update_site(dataclasses.replace(record, note="other"), expected_version=2, user="someone")
     at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(3_000)
     at.run()
     at.button(key="planner_save").click().run()
@@ -148,15 +151,24 @@ def test_sliver_and_outside_drawings_are_refused(page: AppTest) -> None:
 def test_self_intersecting_outline_is_repaired_with_a_note(page: AppTest) -> None:
     d = 2 * HALF_DEG
     # a square with a small loop at one corner (the outline crosses itself)
-    ring = [[LON, LAT], [LON + d, LAT], [LON + d, LAT + d], [LON, LAT + d], [LON, LAT - 0.0004],
-            [LON + 0.0004, LAT - 0.0004], [LON - 0.0001, LAT + 0.0003], [LON, LAT]]
+    ring = [
+        [LON, LAT],
+        [LON + d, LAT],
+        [LON + d, LAT + d],
+        [LON, LAT + d],
+        [LON, LAT - 0.0004],
+        [LON + 0.0004, LAT - 0.0004],
+        [LON - 0.0001, LAT + 0.0003],
+        [LON, LAT],
+    ]
     at = _draw(page, {"type": "Polygon", "coordinates": [ring]})
     assert not at.exception and not at.error
     assert any("make_valid" in w.value or "修复" in w.value for w in at.warning)
 
 
-def test_a_point_gets_a_square_footprint_and_can_be_deleted(page: AppTest,
-                                                            store_path: Path) -> None:
+def test_a_point_gets_a_square_footprint_and_can_be_deleted(
+    page: AppTest, store_path: Path
+) -> None:
     at = _draw(page, {"type": "Point", "coordinates": [LON, LAT]})
     assert not at.exception and not at.error
     footprint = at.number_input(key=ps.FIELD_FOOTPRINT)
@@ -170,8 +182,9 @@ def test_a_point_gets_a_square_footprint_and_can_be_deleted(page: AppTest,
     store = PlanStore(store_path)
     sites = store.sites("方案一")
     assert sites["footprint_source"].iloc[0] == "point_footprint"
-    assert footprint_area_mu(list(sites.geometry), analysis_crs="EPSG:4546")[0] == \
-        pytest.approx(800.0, rel=1e-6)
+    assert footprint_area_mu(list(sites.geometry), analysis_crs="EPSG:4546")[0] == pytest.approx(
+        800.0, rel=1e-6
+    )
     assert not store.allocations("方案一").empty
     at.checkbox(key="planner_delete_confirm").check().run()
     at.button(key="planner_delete").click().run()

@@ -92,7 +92,8 @@ def test_decision_with_reason_is_stored_and_audited(page: AppTest, store_file: P
     plan_store = PlanStore(store_file)
     reviews = plan_store.reviews(DEMO_SCENARIO_NAME)
     assert reviews[["site_id", "decision", "reason", "reviewer"]].values.tolist() == [
-        [site_id, "request_changes", "离水源地太近，请移到 2 km 外", "王审核"]]
+        [site_id, "request_changes", "离水源地太近，请移到 2 km 外", "王审核"]
+    ]
     audit = plan_store.audit(DEMO_SCENARIO_NAME)
     mine = audit[(audit["entity_id"] == site_id) & (audit["user"] == "王审核")]
     assert len(mine) == 1 and mine["action"].iloc[0].startswith("review")
@@ -100,15 +101,15 @@ def test_decision_with_reason_is_stored_and_audited(page: AppTest, store_file: P
 
 
 def test_reject_without_reason_shows_an_error_and_stores_nothing(
-        page: AppTest, store_file: Path) -> None:
+    page: AppTest, store_file: Path
+) -> None:
     before = len(PlanStore(store_file).reviews(DEMO_SCENARIO_NAME))
     page.radio(key=review.DECISION).set_value("reject")
     page.text_area(key=review.REASON).set_value("   ")
     page.text_input(key=review.REVIEWER).set_value("王审核")
     page.button(key=review.SAVE).click().run()
     assert not page.exception
-    assert [e.value for e in page.error] == [
-        t("review.need_reason", "zh").format(decision="驳回")]
+    assert [e.value for e in page.error] == [t("review.need_reason", "zh").format(decision="驳回")]
     assert len(PlanStore(store_file).reviews(DEMO_SCENARIO_NAME)) == before
 
 

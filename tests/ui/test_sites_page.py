@@ -51,9 +51,14 @@ def _map_script(at: AppTest) -> str:
 
 @pytest.fixture(scope="module")
 def cli() -> dict:
-    done = subprocess.run([sys.executable, "-m", "siting", "score", str(DEMO), "--region",
-                           "hohhot", "--json"], cwd=ROOT, check=True, capture_output=True,
-                          text=True, timeout=TIMEOUT_S)
+    done = subprocess.run(
+        [sys.executable, "-m", "siting", "score", str(DEMO), "--region", "hohhot", "--json"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
     return json.loads(done.stdout)
 
 
@@ -98,7 +103,8 @@ def test_selected_site_shows_gates_and_criteria(page: AppTest) -> None:
     criteria = [df.value for df in page.dataframe if contrib_col in df.value.columns]
     assert gates and criteria
     assert {t("gcol.feature", "zh"), t("gcol.limit", "zh"), t("gcol.source", "zh")} <= set(
-        gates[0].columns)
+        gates[0].columns
+    )
     score = _ranking(page).loc[page.selectbox(key=sites.SITE).value, t("scol.score", "zh")]
     assert criteria[0][contrib_col].sum() == pytest.approx(score, abs=0.2)
 
@@ -106,8 +112,9 @@ def test_selected_site_shows_gates_and_criteria(page: AppTest) -> None:
 def test_unavailable_criteria_are_disabled_like_the_cli(page: AppTest, cli: dict) -> None:
     criteria = cli["sites"][0]["criteria"]
     for c in criteria:
-        available = any(x["available"] for s in cli["sites"] for x in s["criteria"]
-                        if x["key"] == c["key"])
+        available = any(
+            x["available"] for s in cli["sites"] for x in s["criteria"] if x["key"] == c["key"]
+        )
         assert page.number_input(key=sites.weight_key(c["key"])).disabled == (not available)
 
 
@@ -144,9 +151,10 @@ def test_inconsistent_ahp_matrix_is_flagged() -> None:
     assert any("CR" in s.value for s in at.success)  # the bundled matrix is consistent
     names = {c.key: c.name_zh for c in load_siting_params().criteria}  # matrix headers
     at.session_state[sites.AHP] = {
-        "edited_rows": {0: {names["forage_land_ratio"]: 1 / 9},
-                        1: {names["slope_max_deg"]: 1 / 9}},
-        "added_rows": [], "deleted_rows": []}
+        "edited_rows": {0: {names["forage_land_ratio"]: 1 / 9}, 1: {names["slope_max_deg"]: 1 / 9}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     flagged = [e.value for e in at.error if "CR" in e.value]
     assert flagged, [e.value for e in at.error]

@@ -90,16 +90,27 @@ def _site_4546() -> gpd.GeoSeries:
 
 
 def _dem_bytes(path: Path, values: np.ndarray, transform: Affine, crs: str) -> bytes:
-    with rasterio.open(path, "w", driver="GTiff", width=values.shape[1],
-                       height=values.shape[0], count=1, dtype="float64", crs=crs,
-                       transform=transform) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=values.shape[1],
+        height=values.shape[0],
+        count=1,
+        dtype="float64",
+        crs=crs,
+        transform=transform,
+    ) as dst:
         dst.write(values, 1)
     return path.read_bytes()
 
 
 def test_own_no_farming_zone_in_4546_fails_a_passing_site(tmp_path: Path) -> None:
-    zone = gpd.GeoDataFrame({"feature_id": [ZONE_ID], "name": [ZONE_NAME]},
-                            geometry=_site_4546().buffer(50.0).values, crs=ANALYSIS_CRS)
+    zone = gpd.GeoDataFrame(
+        {"feature_id": [ZONE_ID], "name": [ZONE_NAME]},
+        geometry=_site_4546().buffer(50.0).values,
+        crs=ANALYSIS_CRS,
+    )
     path = tmp_path / "my_zone.gpkg"
     zone.to_file(path, driver="GPKG")
     at = _run([("no_farming_zone", path.name, path.read_bytes())], selected=SITE)

@@ -36,7 +36,8 @@ def test_every_county_appears_with_or_without_a_target(pack) -> None:
     with_target = frame.dropna(subset=["target_wan_mu"])
     found = dict(zip(with_target["name"], with_target["target_wan_mu"], strict=True))
     assert found == pytest.approx(
-        {"武川县": 7.0, "清水河县": 3.0, "和林格尔县": 2.4, "托克托县": 0.6})
+        {"武川县": 7.0, "清水河县": 3.0, "和林格尔县": 2.4, "托克托县": 0.6}
+    )
     assert (frame.loc[frame["target_wan_mu"].isna(), "target_wan_mu_txt"] == "—").all()
 
 

@@ -61,10 +61,15 @@ def override_params(base: NutrientParams, values: Mapping[str, float]) -> Nutrie
 def overridden(params: NutrientParams, lang: str) -> list[str]:
     """Return "粪肥占施肥比例 = 0.6（默认 0.5）" for every coefficient the user changed."""
     defaults = params.sources
-    return [t("coef.changed_item", lang).format(
-                name=coefficient_name(c.key, lang), value=fmt_coefficient(c.value),
-                default=fmt_coefficient(defaults[c.key].value) if c.key in defaults else "—")
-            for c in params.coefficients() if c.status == USER_STATUS]
+    return [
+        t("coef.changed_item", lang).format(
+            name=coefficient_name(c.key, lang),
+            value=fmt_coefficient(c.value),
+            default=fmt_coefficient(defaults[c.key].value) if c.key in defaults else "—",
+        )
+        for c in params.coefficients()
+        if c.status == USER_STATUS
+    ]
 
 
 def coefficient_name(key: str, lang: str, names: Mapping[str, str] | None = None) -> str:
@@ -74,8 +79,9 @@ def coefficient_name(key: str, lang: str, names: Mapping[str, str] | None = None
     """
     parts = key.split(".")
     if parts[0] == "pe_per_head":
-        return t("coef.pe_per_head", lang).format(species=t_or(f"species.{parts[1]}", lang,
-                                                               parts[1]))
+        return t("coef.pe_per_head", lang).format(
+            species=t_or(f"species.{parts[1]}", lang, parts[1])
+        )
     if parts[0] in ("crop", "route") and len(parts) == 3:
         name = (names or {}).get(parts[1], parts[1])
         label = t_or(f"coef.{parts[0]}.{parts[2]}", lang, key)
@@ -84,10 +90,18 @@ def coefficient_name(key: str, lang: str, names: Mapping[str, str] | None = None
 
 
 def _fraction_input(region_id: str, key: str, default: float, lang: str) -> float:
-    return float(st.number_input(
-        coefficient_name(key, lang), min_value=FRACTION_MIN, max_value=1.0, value=default,
-        step=FRACTION_STEP, format="%.2f", key=balance_state.coefficient_key(region_id, key),
-        persist_state=balance_state.PERSIST))
+    return float(
+        st.number_input(
+            coefficient_name(key, lang),
+            min_value=FRACTION_MIN,
+            max_value=1.0,
+            value=default,
+            step=FRACTION_STEP,
+            format="%.2f",
+            key=balance_state.coefficient_key(region_id, key),
+            persist_state=balance_state.PERSIST,
+        )
+    )
 
 
 def _share_inputs(base: NutrientParams, region_id: str, lang: str) -> dict[str, float]:
@@ -96,32 +110,40 @@ def _share_inputs(base: NutrientParams, region_id: str, lang: str) -> dict[str, 
         with column:
             values[key] = _fraction_input(region_id, key, getattr(base, key), lang)
             if key == "manure_share_frac":
-                st.caption(t("coef.manure_share_help", lang).format(
-                    default=f"{base.manure_share_frac:g}"))
+                st.caption(
+                    t("coef.manure_share_help", lang).format(default=f"{base.manure_share_frac:g}")
+                )
             else:
                 low, high = getattr(base, key.replace("_frac", "_range_frac"))
                 st.caption(t("coef.guide_range", lang).format(low=f"{low:.2f}", high=f"{high:.2f}"))
     return values
 
 
-def _fert_and_supply_inputs(base: NutrientParams, region_id: str,
-                            lang: str) -> dict[str, float]:
+def _fert_and_supply_inputs(base: NutrientParams, region_id: str, lang: str) -> dict[str, float]:
     values = {}
     classes = list(base.fert_share_frac_by_class)
     columns = st.columns(len(classes) + len(SUPPLY_KEYS))
     for column, soil_class in zip(columns, classes, strict=False):
         with column:
             key = f"fert_share_frac.{soil_class}"
-            values[key] = _fraction_input(region_id, key, base.fert_share_frac_by_class[
-                soil_class], lang)
-    for column, key in zip(columns[len(classes):], SUPPLY_KEYS, strict=True):
+            values[key] = _fraction_input(
+                region_id, key, base.fert_share_frac_by_class[soil_class], lang
+            )
+    for column, key in zip(columns[len(classes) :], SUPPLY_KEYS, strict=True):
         excreted = getattr(base, key.replace("supply", "excreted"))
-        values[key] = float(column.number_input(
-            coefficient_name(key, lang), min_value=SUPPLY_MIN, max_value=excreted,
-            value=getattr(base, key), step=SUPPLY_STEP, format="%.2f",
-            key=balance_state.coefficient_key(region_id, key),
-            help=t("coef.supply_help", lang).format(excreted=f"{excreted:g}"),
-            persist_state=balance_state.PERSIST))
+        values[key] = float(
+            column.number_input(
+                coefficient_name(key, lang),
+                min_value=SUPPLY_MIN,
+                max_value=excreted,
+                value=getattr(base, key),
+                step=SUPPLY_STEP,
+                format="%.2f",
+                key=balance_state.coefficient_key(region_id, key),
+                help=t("coef.supply_help", lang).format(excreted=f"{excreted:g}"),
+                persist_state=balance_state.PERSIST,
+            )
+        )
     return values
 
 
@@ -130,11 +152,17 @@ def _pe_inputs(base: NutrientParams, region_id: str, lang: str) -> dict[str, flo
     species = list(base.pe_per_head)
     for column, sp in zip(st.columns(len(species)), species, strict=True):
         key = f"pe_per_head.{sp}"
-        values[key] = float(column.number_input(
-            coefficient_name(key, lang), min_value=PE_MIN, value=base.pe_per_head[sp],
-            step=PE_STEP, format="%.4f",
-            key=balance_state.coefficient_key(region_id, key),
-            persist_state=balance_state.PERSIST))
+        values[key] = float(
+            column.number_input(
+                coefficient_name(key, lang),
+                min_value=PE_MIN,
+                value=base.pe_per_head[sp],
+                step=PE_STEP,
+                format="%.4f",
+                key=balance_state.coefficient_key(region_id, key),
+                persist_state=balance_state.PERSIST,
+            )
+        )
     return values
 
 

@@ -28,12 +28,18 @@ BASES: tuple[str, ...] = ("N", "P")
 FILL_COLUMN = "fill_color"
 # Display colours of grades I..VI (ColorBrewer RdYlGn, 6 classes, reversed: green = no
 # threat, red = very serious). Not a planning coefficient.
-GRADE_COLORS: tuple[str, ...] = ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59",
-                                 "#d73027")
-GRADE_STYLE = PolygonStyle(color="#444444", weight=1.0, fill_opacity=0.8,
-                           fill_color_column=FILL_COLUMN)
-TOOLTIP_FIELDS = ("name", "capacity_pe_txt", "capacity_cows_txt", "present_pe_txt",
-                  "load_index_txt", "grade_txt")
+GRADE_COLORS: tuple[str, ...] = ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59", "#d73027")
+GRADE_STYLE = PolygonStyle(
+    color="#444444", weight=1.0, fill_opacity=0.8, fill_color_column=FILL_COLUMN
+)
+TOOLTIP_FIELDS = (
+    "name",
+    "capacity_pe_txt",
+    "capacity_cows_txt",
+    "present_pe_txt",
+    "load_index_txt",
+    "grade_txt",
+)
 LEGEND_MAX_WIDTH_PX = 260
 
 
@@ -49,7 +55,11 @@ def grade_text(grade: WarningGrade, lang: str) -> str:
 
 
 def county_frame(
-    counties: gpd.GeoDataFrame, balance: pd.DataFrame, *, basis: str, grades: WarningGrades,
+    counties: gpd.GeoDataFrame,
+    balance: pd.DataFrame,
+    *,
+    basis: str,
+    grades: WarningGrades,
     lang: str,
 ) -> gpd.GeoDataFrame:
     """Return every county with the balance on ``basis`` ("N" or "P") and display columns.
@@ -60,10 +70,15 @@ def county_frame(
     x = basis.lower()
     by_grade = {g.grade: (i, g) for i, g in enumerate(grades.grades)}
     name_col, label_col = ("name_en", "name_en") if lang == "en" else ("name_zh", "name_short_zh")
-    rows = counties[["adcode", counties.geometry.name]].assign(
-        name=counties[name_col], label=counties[label_col]).merge(
-        balance.drop(columns=["name_zh", "name_en", "name_short_zh"], errors="ignore"),
-        on="adcode", how="left")
+    rows = (
+        counties[["adcode", counties.geometry.name]]
+        .assign(name=counties[name_col], label=counties[label_col])
+        .merge(
+            balance.drop(columns=["name_zh", "name_en", "name_short_zh"], errors="ignore"),
+            on="adcode",
+            how="left",
+        )
+    )
     grade_info = rows[f"grade_{x}"].map(by_grade)
     return rows.assign(
         capacity_pe_txt=rows[f"capacity_pe_{x}"].map(fmt_int),
@@ -86,8 +101,10 @@ def grade_legend_html(grades: WarningGrades, *, basis: str, lang: str) -> str:
         entries.append((grade_color(i, len(grades.grades)), label))
     title = t("balance.legend_title", lang).format(basis=basis_name(basis, lang))
     note = provenance_text(grades, lang)
-    return (f'<div style="max-width:{LEGEND_MAX_WIDTH_PX}px;overflow-wrap:anywhere">'
-            f"{legend_html(title, entries, note=note)}</div>")
+    return (
+        f'<div style="max-width:{LEGEND_MAX_WIDTH_PX}px;overflow-wrap:anywhere">'
+        f"{legend_html(title, entries, note=note)}</div>"
+    )
 
 
 def provenance_text(grades: WarningGrades, lang: str) -> str:
@@ -95,13 +112,19 @@ def provenance_text(grades: WarningGrades, lang: str) -> str:
     statuses = dict.fromkeys(status_label(g.status, lang) for g in grades.grades)
     sources = dict.fromkeys(g.source for g in grades.grades)
     sep = "；" if lang == "zh" else "; "
-    return t("balance.legend_source", lang).format(status="、".join(statuses),
-                                                    source=sep.join(sources))
+    return t("balance.legend_source", lang).format(
+        status="、".join(statuses), source=sep.join(sources)
+    )
 
 
 def balance_map(
-    frame: gpd.GeoDataFrame, *, basis: str, grades: WarningGrades, analysis_crs: str,
-    view: MapView, illustrative_inputs: tuple[str, ...],
+    frame: gpd.GeoDataFrame,
+    *,
+    basis: str,
+    grades: WarningGrades,
+    analysis_crs: str,
+    view: MapView,
+    illustrative_inputs: tuple[str, ...],
 ) -> folium.Map:
     """Return the county choropleth of ``frame`` (from `county_frame`) with the grade legend.
 
@@ -109,18 +132,28 @@ def balance_map(
     layer name gets the illustrative suffix and a note on the map names them.
     """
     lang = view.lang
-    aliases = tuple(t(f"balance.tip.{field}", lang).format(basis=basis_name(basis, lang))
-                    for field in TOOLTIP_FIELDS)
+    aliases = tuple(
+        t(f"balance.tip.{field}", lang).format(basis=basis_name(basis, lang))
+        for field in TOOLTIP_FIELDS
+    )
     name = t("balance.map_layer", lang).format(basis=basis_name(basis, lang))
     if illustrative_inputs:
         name += t("map.illustrative_suffix", lang)
-    layer = MapLayer(frame=frame, name=name, analysis_crs=analysis_crs, style=GRADE_STYLE,
-                     tooltip_fields=TOOLTIP_FIELDS, tooltip_aliases=aliases, coverage=True,
-                     label_field="label")
+    layer = MapLayer(
+        frame=frame,
+        name=name,
+        analysis_crs=analysis_crs,
+        style=GRADE_STYLE,
+        tooltip_fields=TOOLTIP_FIELDS,
+        tooltip_aliases=aliases,
+        coverage=True,
+        label_field="label",
+    )
     m = build_map([layer], view=view, legends=[grade_legend_html(grades, basis=basis, lang=lang)])
     if illustrative_inputs:
-        add_html_control(m, note_html(illustrative_note(illustrative_inputs, lang)),
-                         position="bottomleft")
+        add_html_control(
+            m, note_html(illustrative_note(illustrative_inputs, lang)), position="bottomleft"
+        )
     return m
 
 
@@ -135,16 +168,19 @@ def balance_table(balance: pd.DataFrame, grades: WarningGrades, lang: str) -> pd
     for basis in BASES:
         x, nutrient = basis.lower(), basis_name(basis, lang)
         columns |= {
-            t("balance.col.grade", lang).format(basis=nutrient):
-                balance[f"grade_{x}"].map(lambda g: grade_text(by_grade[g], lang)),
-            t("balance.col.load_index", lang).format(basis=nutrient):
-                balance[f"load_index_{x}"].map(fmt_index),
+            t("balance.col.grade", lang).format(basis=nutrient): balance[f"grade_{x}"].map(
+                lambda g: grade_text(by_grade[g], lang)
+            ),
+            t("balance.col.load_index", lang).format(basis=nutrient): balance[
+                f"load_index_{x}"
+            ].map(fmt_index),
         }
     columns[t("balance.col.present_pe", lang)] = balance["present_pe"].map(fmt_int)
     for label, column in (("capacity_pe", "capacity_pe"), ("capacity_cows", "capacity_dairy_cows")):
         for basis in BASES:
             columns[t(f"balance.col.{label}", lang).format(basis=basis_name(basis, lang))] = (
-                balance[f"{column}_{basis.lower()}"].map(fmt_int))
+                balance[f"{column}_{basis.lower()}"].map(fmt_int)
+            )
     columns |= {
         t("balance.col.manure_area_wan_mu", lang): balance["manure_area_mu"].map(wan_mu),
         t("balance.col.manure_area_ha", lang): balance["manure_area_mu"].map(hectares),

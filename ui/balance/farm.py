@@ -67,8 +67,12 @@ A_N &= S_N \div D_N, \qquad A_P = S_P \div D_P
 # Streamlit's dataframe row height and border (display only).
 TABLE_ROW_PX = 35
 TABLE_BORDER_PX = 3
-NOTE_WARN_CODES = ("low_n_demand", "derived_uptake", "n_utilisation_outside_guide",
-                   "p_utilisation_outside_guide")
+NOTE_WARN_CODES = (
+    "low_n_demand",
+    "derived_uptake",
+    "n_utilisation_outside_guide",
+    "p_utilisation_outside_guide",
+)
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,9 @@ class FarmInputs:
     measured_retention_frac: tuple[float, float] | None = None
 
 
-def compute_farm(inputs: FarmInputs, params: NutrientParams, crops: CropTable,
-                 routes: ManureRouteTable) -> FarmLandRequirement:
+def compute_farm(
+    inputs: FarmInputs, params: NutrientParams, crops: CropTable, routes: ManureRouteTable
+) -> FarmLandRequirement:
     """Return the farm's supply, crop demand and land on both bases (as the CLI does).
 
     Raises
@@ -96,30 +101,38 @@ def compute_farm(inputs: FarmInputs, params: NutrientParams, crops: CropTable,
     ParameterError
         For an unknown species, crop or route, or a value out of range.
     """
-    herd = Herd.from_species(dict(inputs.herd), route_key=inputs.route_key,
-                             sold_frac=inputs.sold_frac,
-                             measured_retention_frac=inputs.measured_retention_frac)
-    demand = crop_manure_demand(crops.get(inputs.crop), yield_kg_per_mu=inputs.yield_kg_per_mu,
-                                soil_class=inputs.soil_n_class, soil_p_class=inputs.soil_p_class,
-                                params=params)
+    herd = Herd.from_species(
+        dict(inputs.herd),
+        route_key=inputs.route_key,
+        sold_frac=inputs.sold_frac,
+        measured_retention_frac=inputs.measured_retention_frac,
+    )
+    demand = crop_manure_demand(
+        crops.get(inputs.crop),
+        yield_kg_per_mu=inputs.yield_kg_per_mu,
+        soil_class=inputs.soil_n_class,
+        soil_p_class=inputs.soil_p_class,
+        params=params,
+    )
     land = ReceivingLand(demand, inputs.olsen_p_mg_per_kg, inputs.p_sensitive)
     return herd_absorption_land(herd, land, params, routes)
 
 
 def display_names(crops: CropTable, routes: ManureRouteTable, lang: str) -> dict[str, str]:
     """Return crop and route-stage keys -> display names in ``lang``."""
-    crop_names = {k: (crops.get(k).name_en if lang == "en" else crops.get(k).name_zh)
-                  for k in crops}
-    stage_names = {k: (s.name_en if lang == "en" else s.name_zh)
-                   for k, s in routes.stages.items()}
+    crop_names = {
+        k: (crops.get(k).name_en if lang == "en" else crops.get(k).name_zh) for k in crops
+    }
+    stage_names = {k: (s.name_en if lang == "en" else s.name_zh) for k, s in routes.stages.items()}
     return crop_names | stage_names
 
 
 def route_label(key: str, routes: ManureRouteTable, params: NutrientParams, lang: str) -> str:
     """Return the display name of a route key (stage names joined by " + ")."""
     if key == PER_PE_SUPPLY:
-        return t("farm.route.per_pe", lang).format(n=f"{params.n_supply_kg_per_pe:g}",
-                                                   p=f"{params.p_supply_kg_per_pe:g}")
+        return t("farm.route.per_pe", lang).format(
+            n=f"{params.n_supply_kg_per_pe:g}", p=f"{params.p_supply_kg_per_pe:g}"
+        )
     if key == MEASURED:
         return t("farm.route.measured", lang)
     stages = [routes.stages[part] for part in key.split("+")]
@@ -133,26 +146,44 @@ def _herd_inputs(params: NutrientParams, lang: str) -> tuple[tuple[str, float], 
     for column, species in zip(st.columns(len(species_keys)), species_keys, strict=True):
         head = column.number_input(
             t("farm.head", lang).format(species=t_or(f"species.{species}", lang, species)),
-            min_value=0, value=DEFAULT_HERD.get(species, 0), step=HEAD_STEP,
-            key=balance_state.head_key(species), persist_state=balance_state.PERSIST)
+            min_value=0,
+            value=DEFAULT_HERD.get(species, 0),
+            step=HEAD_STEP,
+            key=balance_state.head_key(species),
+            persist_state=balance_state.PERSIST,
+        )
         if head > 0:
             herd.append((species, float(head)))
     return tuple(herd)
 
 
-def _manure_inputs(routes: ManureRouteTable, params: NutrientParams, lang: str,
-                   species: tuple[str, ...]) -> tuple[str | None, float,
-                                                     tuple[float, float] | None]:
+def _manure_inputs(
+    routes: ManureRouteTable, params: NutrientParams, lang: str, species: tuple[str, ...]
+) -> tuple[str | None, float, tuple[float, float] | None]:
     st.markdown(f"**{t('farm.manure', lang)}**")
     options = [PER_PE_SUPPLY, *routes.route_keys(species), MEASURED]
-    route = translated_choice(st.selectbox, t("farm.route", lang), options,
-                              key=balance_state.ROUTE, default=PER_PE_SUPPLY, lang=lang,
-                              format_func=lambda k: route_label(k, routes, params, lang),
-                              help=t("farm.route_help", lang))
+    route = translated_choice(
+        st.selectbox,
+        t("farm.route", lang),
+        options,
+        key=balance_state.ROUTE,
+        default=PER_PE_SUPPLY,
+        lang=lang,
+        format_func=lambda k: route_label(k, routes, params, lang),
+        help=t("farm.route_help", lang),
+    )
     measured = _measured_inputs(params, lang) if route == MEASURED else None
-    sold = st.number_input(t("farm.sold_frac", lang), min_value=0.0, max_value=1.0, value=0.0,
-                           step=SOLD_STEP, format="%.2f", key=balance_state.SOLD_FRAC,
-                           help=t("farm.sold_help", lang), persist_state=balance_state.PERSIST)
+    sold = st.number_input(
+        t("farm.sold_frac", lang),
+        min_value=0.0,
+        max_value=1.0,
+        value=0.0,
+        step=SOLD_STEP,
+        format="%.2f",
+        key=balance_state.SOLD_FRAC,
+        help=t("farm.sold_help", lang),
+        persist_state=balance_state.PERSIST,
+    )
     key = None if route in (PER_PE_SUPPLY, MEASURED) else str(route)
     return key, float(sold), measured
 
@@ -161,31 +192,57 @@ def _measured_inputs(params: NutrientParams, lang: str) -> tuple[float, float]:
     """Draw the N and P retention the user measured (defaults: the guide's implied ones)."""
     values = []
     for x, key in (("n", balance_state.N_RETENTION), ("p", balance_state.P_RETENTION)):
-        default = (getattr(params, f"{x}_supply_kg_per_pe")
-                   / getattr(params, f"{x}_excreted_kg_per_pe"))
-        values.append(float(st.number_input(
-            t(f"farm.{x}_retention", lang), min_value=RETENTION_MIN_FRAC, max_value=1.0,
-            value=default, step=SOLD_STEP, format="%.3f", key=key,
-            help=t("farm.retention_help", lang), persist_state=balance_state.PERSIST)))
+        default = getattr(params, f"{x}_supply_kg_per_pe") / getattr(
+            params, f"{x}_excreted_kg_per_pe"
+        )
+        values.append(
+            float(
+                st.number_input(
+                    t(f"farm.{x}_retention", lang),
+                    min_value=RETENTION_MIN_FRAC,
+                    max_value=1.0,
+                    value=default,
+                    step=SOLD_STEP,
+                    format="%.3f",
+                    key=key,
+                    help=t("farm.retention_help", lang),
+                    persist_state=balance_state.PERSIST,
+                )
+            )
+        )
     return values[0], values[1]
 
 
 def _crop_inputs(crops: CropTable, lang: str) -> tuple[str, float]:
     st.markdown(f"**{t('farm.crop_block', lang)}**")
     keys = list(crops)
-    crop = str(translated_choice(
-        st.selectbox, t("farm.crop", lang), keys, key=balance_state.CROP, lang=lang,
-        default=DEFAULT_CROP if DEFAULT_CROP in keys else keys[0],
-        format_func=lambda k: crops.get(k).name_en if lang == "en" else crops.get(k).name_zh))
+    crop = str(
+        translated_choice(
+            st.selectbox,
+            t("farm.crop", lang),
+            keys,
+            key=balance_state.CROP,
+            lang=lang,
+            default=DEFAULT_CROP if DEFAULT_CROP in keys else keys[0],
+            format_func=lambda k: crops.get(k).name_en if lang == "en" else crops.get(k).name_zh,
+        )
+    )
     chosen = crops.get(crop)
     basis = t_or(f"yield_basis.{chosen.yield_basis}", lang, chosen.yield_basis)
     yield_kg_per_mu = st.number_input(
-        t("farm.yield", lang).format(basis=basis), min_value=YIELD_MIN_KG_PER_MU,
-        value=float(chosen.default_yield_kg_per_mu), step=10.0, format="%.0f",
-        key=balance_state.yield_key(crop), persist_state=balance_state.PERSIST,
-        help=t("farm.yield_help", lang).format(default=f"{chosen.default_yield_kg_per_mu:g}",
-                                               status=chosen.yield_status,
-                                               source=chosen.yield_source))
+        t("farm.yield", lang).format(basis=basis),
+        min_value=YIELD_MIN_KG_PER_MU,
+        value=float(chosen.default_yield_kg_per_mu),
+        step=10.0,
+        format="%.0f",
+        key=balance_state.yield_key(crop),
+        persist_state=balance_state.PERSIST,
+        help=t("farm.yield_help", lang).format(
+            default=f"{chosen.default_yield_kg_per_mu:g}",
+            status=chosen.yield_status,
+            source=chosen.yield_source,
+        ),
+    )
     return crop, float(yield_kg_per_mu)
 
 
@@ -194,35 +251,57 @@ def _soil_inputs(params: NutrientParams, lang: str) -> tuple[str, str, float | N
     classes = {}
     for x, key in (("n", balance_state.SOIL_N_CLASS), ("p", balance_state.SOIL_P_CLASS)):
         classes[x] = translated_choice(
-            st.radio, t(f"farm.soil_{x}_class", lang), SOIL_CLASSES, key=key, lang=lang,
-            default=DEFAULT_SOIL_CLASS, horizontal=True, help=t(f"farm.soil_{x}_help", lang),
-            format_func=lambda c: t(f"farm.soil_class.{c}", lang))
-    olsen = st.number_input(t("farm.olsen_p", lang), min_value=0.0, value=None, step=1.0,
-                            placeholder=t("farm.olsen_unknown", lang), key=balance_state.OLSEN_P,
-                            help=t("farm.olsen_help", lang).format(
-                                threshold=f"{params.olsen_p_threshold_mg_per_kg:g}"),
-                            persist_state=balance_state.PERSIST)
-    sensitive = st.checkbox(t("farm.p_sensitive", lang), key=balance_state.P_SENSITIVE,
-                            help=t("farm.p_sensitive_help", lang),
-                            persist_state=balance_state.PERSIST)
-    return (str(classes["n"]), str(classes["p"]), (None if olsen is None else float(olsen)),
-            bool(sensitive))
+            st.radio,
+            t(f"farm.soil_{x}_class", lang),
+            SOIL_CLASSES,
+            key=key,
+            lang=lang,
+            default=DEFAULT_SOIL_CLASS,
+            horizontal=True,
+            help=t(f"farm.soil_{x}_help", lang),
+            format_func=lambda c: t(f"farm.soil_class.{c}", lang),
+        )
+    olsen = st.number_input(
+        t("farm.olsen_p", lang),
+        min_value=0.0,
+        value=None,
+        step=1.0,
+        placeholder=t("farm.olsen_unknown", lang),
+        key=balance_state.OLSEN_P,
+        help=t("farm.olsen_help", lang).format(threshold=f"{params.olsen_p_threshold_mg_per_kg:g}"),
+        persist_state=balance_state.PERSIST,
+    )
+    sensitive = st.checkbox(
+        t("farm.p_sensitive", lang),
+        key=balance_state.P_SENSITIVE,
+        help=t("farm.p_sensitive_help", lang),
+        persist_state=balance_state.PERSIST,
+    )
+    return (
+        str(classes["n"]),
+        str(classes["p"]),
+        (None if olsen is None else float(olsen)),
+        bool(sensitive),
+    )
 
 
-def farm_inputs(params: NutrientParams, crops: CropTable, routes: ManureRouteTable,
-                lang: str) -> FarmInputs:
+def farm_inputs(
+    params: NutrientParams, crops: CropTable, routes: ManureRouteTable, lang: str
+) -> FarmInputs:
     """Draw the calculator inputs (herd row, then manure, crop, soil) and return them."""
     herd = _herd_inputs(params, lang)
     col_manure, col_crop, col_soil = st.columns(3)
     with col_manure:
-        route, sold, measured = _manure_inputs(routes, params, lang,
-                                               tuple(species for species, _ in herd))
+        route, sold, measured = _manure_inputs(
+            routes, params, lang, tuple(species for species, _ in herd)
+        )
     with col_crop:
         crop, yield_kg_per_mu = _crop_inputs(crops, lang)
     with col_soil:
         n_class, p_class, olsen, sensitive = _soil_inputs(params, lang)
-    return FarmInputs(herd, route, sold, crop, yield_kg_per_mu, n_class, p_class, olsen,
-                      sensitive, measured)
+    return FarmInputs(
+        herd, route, sold, crop, yield_kg_per_mu, n_class, p_class, olsen, sensitive, measured
+    )
 
 
 def full_height(n_rows: int) -> int:
@@ -240,44 +319,49 @@ def coefficient_rows(rows: tuple[ExplainRow, ...]) -> list[Coefficient]:
     return list(dict.fromkeys(c for row in rows for c in row.coefficients))
 
 
-def coefficient_table(coefficients: list[Coefficient], lang: str,
-                      names: Mapping[str, str] | None = None) -> pd.DataFrame:
+def coefficient_table(
+    coefficients: list[Coefficient], lang: str, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Return key, name, value, unit, status, source and note of each coefficient.
 
     ``names`` maps crop and route-stage keys to display names.
     """
-    return pd.DataFrame({
-        t("farm.col.key", lang): [c.key for c in coefficients],
-        t("farm.col.name", lang): [coefficient_name(c.key, lang, names) for c in coefficients],
-        t("col.value", lang): [fmt_coefficient(c.value) for c in coefficients],
-        t("col.unit", lang): [unit_label(c.unit, lang) for c in coefficients],
-        t("col.status", lang): [status_label(c.status, lang) for c in coefficients],
-        t("col.source", lang): [c.source for c in coefficients],
-        t("col.note", lang): [c.note for c in coefficients],
-    })
+    return pd.DataFrame(
+        {
+            t("farm.col.key", lang): [c.key for c in coefficients],
+            t("farm.col.name", lang): [coefficient_name(c.key, lang, names) for c in coefficients],
+            t("col.value", lang): [fmt_coefficient(c.value) for c in coefficients],
+            t("col.unit", lang): [unit_label(c.unit, lang) for c in coefficients],
+            t("col.status", lang): [status_label(c.status, lang) for c in coefficients],
+            t("col.source", lang): [c.source for c in coefficients],
+            t("col.note", lang): [c.note for c in coefficients],
+        }
+    )
 
 
 def explain_table(rows: tuple[ExplainRow, ...], lang: str) -> pd.DataFrame:
     """Return quantity, value, unit and the formula with its numbers for each step."""
-    return pd.DataFrame({
-        t("farm.col.quantity", lang): [quantity_label(r.quantity, lang) for r in rows],
-        t("col.value", lang): [fmt_dec(r.value) for r in rows],
-        t("col.unit", lang): [unit_label(r.unit, lang) for r in rows],
-        t("farm.col.formula", lang): [r.formula for r in rows],
-    })
+    return pd.DataFrame(
+        {
+            t("farm.col.quantity", lang): [quantity_label(r.quantity, lang) for r in rows],
+            t("col.value", lang): [fmt_dec(r.value) for r in rows],
+            t("col.unit", lang): [unit_label(r.unit, lang) for r in rows],
+            t("farm.col.formula", lang): [r.formula for r in rows],
+        }
+    )
 
 
 def quantity_label(quantity: str, lang: str) -> str:
     """Return the display name of an explain row ("pe.dairy_cow" -> 猪当量（奶牛）)."""
     prefix, _, species = quantity.partition(".")
     if prefix == "pe" and species:
-        return t("qty.pe_species", lang).format(species=t_or(f"species.{species}", lang,
-                                                             species))
+        return t("qty.pe_species", lang).format(species=t_or(f"species.{species}", lang, species))
     return t_or(f"qty.{quantity}", lang, quantity)
 
 
-def _metric(column: st.delta_generator.DeltaGenerator, label: str, value: str,
-            caption: str = "") -> None:
+def _metric(
+    column: st.delta_generator.DeltaGenerator, label: str, value: str, caption: str = ""
+) -> None:
     column.metric(label, value)
     if caption:
         column.caption(caption)
@@ -285,8 +369,11 @@ def _metric(column: st.delta_generator.DeltaGenerator, label: str, value: str,
 
 def _with_range(land_mu: float, ends: UtilisationEnds, basis: Basis, lang: str) -> str:
     low, high = ends.land_range_mu(land_mu, basis)
-    return (area_beside(land_mu, lang) + " · "
-            + t("needs.land_range_short", lang).format(low=fmt_int(low), high=fmt_int(high)))
+    return (
+        area_beside(land_mu, lang)
+        + " · "
+        + t("needs.land_range_short", lang).format(low=fmt_int(low), high=fmt_int(high))
+    )
 
 
 def render_headline(result: FarmLandRequirement, lang: str, ends: UtilisationEnds) -> None:
@@ -299,21 +386,36 @@ def render_headline(result: FarmLandRequirement, lang: str, ends: UtilisationEnd
     cols = st.columns(4)
     _metric(cols[0], t("farm.m.n_demand", lang), fmt_dec(demand.n_demand_kg_per_mu))
     _metric(cols[1], t("farm.m.p_demand", lang), fmt_dec(demand.p_demand_kg_per_mu))
-    _metric(cols[2], t("farm.m.land_n", lang), fmt_int(result.land_required_mu_n),
-            _with_range(result.land_required_mu_n, ends, "N", lang))
-    _metric(cols[3], t("farm.m.land_p", lang), fmt_int(result.land_required_mu_p),
-            _with_range(result.land_required_mu_p, ends, "P", lang))
-    st.caption(t("needs.land_range_caption", lang).format(
-        n_low=f"{ends.n_range_frac[0]:.0%}", n_high=f"{ends.n_range_frac[1]:.0%}",
-        p_low=f"{ends.p_range_frac[0]:.0%}", p_high=f"{ends.p_range_frac[1]:.0%}"))
+    _metric(
+        cols[2],
+        t("farm.m.land_n", lang),
+        fmt_int(result.land_required_mu_n),
+        _with_range(result.land_required_mu_n, ends, "N", lang),
+    )
+    _metric(
+        cols[3],
+        t("farm.m.land_p", lang),
+        fmt_int(result.land_required_mu_p),
+        _with_range(result.land_required_mu_p, ends, "P", lang),
+    )
+    st.caption(
+        t("needs.land_range_caption", lang).format(
+            n_low=f"{ends.n_range_frac[0]:.0%}",
+            n_high=f"{ends.n_range_frac[1]:.0%}",
+            p_low=f"{ends.p_range_frac[0]:.0%}",
+            p_high=f"{ends.p_range_frac[1]:.0%}",
+        )
+    )
 
 
 def render_basis(result: FarmLandRequirement, lang: str) -> None:
     """State the binding basis (guide rule), its land, and the larger basis."""
     text = t("farm.binding", lang).format(
-        basis=basis_name(result.binding_basis, lang), land=fmt_int(result.land_required_mu),
+        basis=basis_name(result.binding_basis, lang),
+        land=fmt_int(result.land_required_mu),
         beside=area_beside(result.land_required_mu, lang),
-        reason=note_text(result.basis_reason, lang))
+        reason=note_text(result.basis_reason, lang),
+    )
     st.success(text)
     st.info(note_text(result.larger_basis_note, lang))
     for note in result.demand.notes:
@@ -330,10 +432,13 @@ def render_trace(result: FarmLandRequirement, lang: str, names: Mapping[str, str
     st.subheader(t("farm.formula", lang))
     st.latex(FORMULA_LATEX)
     st.caption(t("farm.formula_symbols", lang))
-    st.dataframe(explain_table(rows, lang), hide_index=True, width="stretch",
-                 height=full_height(len(rows)))
+    st.dataframe(
+        explain_table(rows, lang), hide_index=True, width="stretch", height=full_height(len(rows))
+    )
     st.subheader(t("farm.coefficients", lang))
-    st.dataframe(coefficient_table(coefficient_rows(rows), lang, names), hide_index=True,
-                 width="stretch",
-                 column_config={t("col.source", lang): st.column_config.TextColumn(
-                     width="medium")})
+    st.dataframe(
+        coefficient_table(coefficient_rows(rows), lang, names),
+        hide_index=True,
+        width="stretch",
+        column_config={t("col.source", lang): st.column_config.TextColumn(width="medium")},
+    )

@@ -51,8 +51,9 @@ def area_beside(area_mu: float | None, lang: str) -> str:
     special = _special(area_mu)
     if special is not None:
         return ""
-    return t("balance.area_beside", lang).format(ha=f"{area_mu / MU_PER_HA:,.0f}",
-                                                 wan_mu=f"{area_mu / MU_PER_WAN_MU:,.2f}")
+    return t("balance.area_beside", lang).format(
+        ha=f"{area_mu / MU_PER_HA:,.0f}", wan_mu=f"{area_mu / MU_PER_WAN_MU:,.2f}"
+    )
 
 
 def wan_mu(area_mu: float) -> str:

@@ -102,61 +102,118 @@ def _illustrative_inputs(region: Region, source: ParcelSource, lang: str) -> tup
 
 def _basis_choice(container: Any, key: str, lang: str) -> str:
     """Draw the N / P basis radio in ``container`` (``st`` or a column); return "N" or "P"."""
-    return str(translated_choice(container.radio, t("balance.basis", lang), balance_view.BASES,
-                                 key=key, lang=lang, default=balance_view.BASES[0],
-                                 horizontal=True,
-                                 format_func=lambda b: t(f"balance.basis.{b}", lang)))
+    return str(
+        translated_choice(
+            container.radio,
+            t("balance.basis", lang),
+            balance_view.BASES,
+            key=key,
+            lang=lang,
+            default=balance_view.BASES[0],
+            horizontal=True,
+            format_func=lambda b: t(f"balance.basis.{b}", lang),
+        )
+    )
 
 
-def _county_tab(region: Region, params: NutrientParams, source: ParcelSource,
-                parcels: gpd.GeoDataFrame, lang: str) -> None:
+def _county_tab(
+    region: Region,
+    params: NutrientParams,
+    source: ParcelSource,
+    parcels: gpd.GeoDataFrame,
+    lang: str,
+) -> None:
     grades = data.warning_grades(region.id)
     balance = data.county_balance_table(region.id, params, source.token, parcels)
     basis = _basis_choice(st, balance_state.BASIS, lang)
-    frame = balance_view.county_frame(data.counties(region.id), balance, basis=basis,
-                                      grades=grades, lang=lang)
-    m = balance_view.balance_map(frame, basis=basis, grades=grades,
-                                 analysis_crs=region.analysis_crs, view=map_view(region),
-                                 illustrative_inputs=_illustrative_inputs(region, source, lang))
+    frame = balance_view.county_frame(
+        data.counties(region.id), balance, basis=basis, grades=grades, lang=lang
+    )
+    m = balance_view.balance_map(
+        frame,
+        basis=basis,
+        grades=grades,
+        analysis_crs=region.analysis_crs,
+        view=map_view(region),
+        illustrative_inputs=_illustrative_inputs(region, source, lang),
+    )
     show_map(m, key="balance_county_map", height=COUNTY_MAP_HEIGHT_PX)
-    st.caption(t("balance.index_note", lang).format(n=f"{params.n_supply_kg_per_pe:g}",
-                                                    p=f"{params.p_supply_kg_per_pe:g}"))
+    st.caption(
+        t("balance.index_note", lang).format(
+            n=f"{params.n_supply_kg_per_pe:g}", p=f"{params.p_supply_kg_per_pe:g}"
+        )
+    )
     st.subheader(t("balance.table", lang))
-    st.dataframe(balance_view.balance_table(balance, grades, lang), hide_index=True,
-                 width="stretch")
-    st.download_button(t("balance.download", lang), balance_view.balance_csv(balance),
-                       file_name=f"{region.id}_county_balance.csv", mime="text/csv")
+    st.dataframe(
+        balance_view.balance_table(balance, grades, lang), hide_index=True, width="stretch"
+    )
+    st.download_button(
+        t("balance.download", lang),
+        balance_view.balance_csv(balance),
+        file_name=f"{region.id}_county_balance.csv",
+        mime="text/csv",
+    )
 
 
-def _parcels_tab(region: Region, params: NutrientParams, source: ParcelSource,
-                 parcels: gpd.GeoDataFrame, lang: str) -> None:
+def _parcels_tab(
+    region: Region,
+    params: NutrientParams,
+    source: ParcelSource,
+    parcels: gpd.GeoDataFrame,
+    lang: str,
+) -> None:
     counties = data.counties(region.id)
-    names = dict(zip(counties["adcode"], counties["name_en" if lang == "en" else "name_zh"],
-                     strict=True))
+    names = dict(
+        zip(counties["adcode"], counties["name_en" if lang == "en" else "name_zh"], strict=True)
+    )
     col_county, col_basis, col_measure = st.columns(3)
-    adcode = translated_choice(col_county.selectbox, t("balance.parcel.county", lang),
-                               list(names), key=balance_state.PARCEL_COUNTY, lang=lang,
-                               default=next(iter(names)), format_func=names.__getitem__)
+    adcode = translated_choice(
+        col_county.selectbox,
+        t("balance.parcel.county", lang),
+        list(names),
+        key=balance_state.PARCEL_COUNTY,
+        lang=lang,
+        default=next(iter(names)),
+        format_func=names.__getitem__,
+    )
     basis = _basis_choice(col_basis, balance_state.PARCEL_BASIS, lang)
-    measure = translated_choice(col_measure.radio, t("balance.parcel.measure", lang),
-                                MEASURES, key=balance_state.PARCEL_MEASURE,
-                                lang=lang, default=MEASURES[0], horizontal=True,
-                                format_func=lambda m: t(f"balance.parcel.measure.{m}", lang))
+    measure = translated_choice(
+        col_measure.radio,
+        t("balance.parcel.measure", lang),
+        MEASURES,
+        key=balance_state.PARCEL_MEASURE,
+        lang=lang,
+        default=MEASURES[0],
+        horizontal=True,
+        format_func=lambda m: t(f"balance.parcel.measure.{m}", lang),
+    )
     chosen = data.county_parcels(region.id, params, source.token, str(adcode), parcels)
     if chosen.empty:
         st.info(t("balance.parcel.empty", lang).format(county=names[adcode]))
         return
     _county_capacity_metrics(region, params, source, parcels, str(adcode), lang)
-    m = parcel_map(chosen, counties.loc[counties["adcode"] == adcode], basis=basis,
-                   measure=measure, crops=data.crop_table(region.id),
-                   analysis_crs=region.analysis_crs, view=map_view(region),
-                   illustrative=source.illustrative)
+    m = parcel_map(
+        chosen,
+        counties.loc[counties["adcode"] == adcode],
+        basis=basis,
+        measure=measure,
+        crops=data.crop_table(region.id),
+        analysis_crs=region.analysis_crs,
+        view=map_view(region),
+        illustrative=source.illustrative,
+    )
     show_map(m, key="balance_parcel_map")
     st.caption(t("balance.parcel.no_ledger", lang))
 
 
-def _county_capacity_metrics(region: Region, params: NutrientParams, source: ParcelSource,
-                             parcels: gpd.GeoDataFrame, adcode: str, lang: str) -> None:
+def _county_capacity_metrics(
+    region: Region,
+    params: NutrientParams,
+    source: ParcelSource,
+    parcels: gpd.GeoDataFrame,
+    adcode: str,
+    lang: str,
+) -> None:
     balance = data.county_balance_table(region.id, params, source.token, parcels)
     row = balance.loc[balance["adcode"] == adcode].iloc[0]
     cols = st.columns(3)

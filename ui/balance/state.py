@@ -104,8 +104,14 @@ class UserParcels:
 
 
 def translated_choice(
-    widget: Callable[..., Any], label: str, options: Sequence[T], *, key: str, default: T,
-    lang: str, **kwargs: Any,
+    widget: Callable[..., Any],
+    label: str,
+    options: Sequence[T],
+    *,
+    key: str,
+    default: T,
+    lang: str,
+    **kwargs: Any,
 ) -> T:
     """Draw ``widget`` (``st.radio``, ``st.selectbox`` or a column's) and return the choice.
 

@@ -22,7 +22,11 @@ from shapely.geometry.base import BaseGeometry
 #: The st_folium return keys the planner map asks for (nothing on pan or zoom).
 RETURNED_OBJECTS: Final[tuple[str, ...]] = ("last_active_drawing", "last_object_clicked")
 _KINDS: Final[dict[str, Literal["polygon", "point"]]] = {
-    "Polygon": "polygon", "MultiPolygon": "polygon", "Point": "point", "MultiPoint": "point"}
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+    "Point": "point",
+    "MultiPoint": "point",
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,11 @@ class DrawnFeature:
 
     def to_geojson_bytes(self) -> bytes:
         """Return the drawing as a GeoJSON FeatureCollection (to validate like an upload)."""
-        feature = {"type": "Feature", "properties": {},
-                   "geometry": shapely.geometry.mapping(self.geometry)}
+        feature = {
+            "type": "Feature",
+            "properties": {},
+            "geometry": shapely.geometry.mapping(self.geometry),
+        }
         return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
 
 
@@ -92,5 +99,7 @@ class MapEvents:
         """Convert the dict returned by ``st_folium`` (None before the map reports)."""
         if not isinstance(value, Mapping):
             return cls()
-        return cls(DrawnFeature.from_geojson(value.get("last_active_drawing")),
-                   MapClick.from_latlng(value.get("last_object_clicked")))
+        return cls(
+            DrawnFeature.from_geojson(value.get("last_active_drawing")),
+            MapClick.from_latlng(value.get("last_object_clicked")),
+        )

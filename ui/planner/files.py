@@ -30,8 +30,10 @@ if TYPE_CHECKING:
     from siting.plan_run import PlanInputs, PlanRun
 
 EXPORT_MIME: Final[dict[str, str]] = {
-    "gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json",
-    "kml": "application/vnd.google-earth.kml+xml", "shp_zip": "application/zip",
+    "gpkg": "application/geopackage+sqlite3",
+    "geojson": "application/geo+json",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "shp_zip": "application/zip",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 #: Prefix of the labels of result columns in the KML descriptions (``planner.xcol.<col>``).
@@ -64,11 +66,14 @@ def render_scenario_bar(store: PlanStore, lang: str) -> Scenario | None:
         st.session_state[ps.SCENARIO] = next(reversed(scenarios), None)
     col_pick, col_user = st.columns([3, 1])
     if scenarios:
-        col_pick.selectbox(t("planner.scenario", lang), list(scenarios), key=ps.SCENARIO,
-                           format_func=lambda sid: scenarios[sid].name,
-                           on_change=_reset_editing)
-    col_user.text_input(t("planner.user", lang), key=ps.USER,
-                        help=t("planner.user_help", lang))
+        col_pick.selectbox(
+            t("planner.scenario", lang),
+            list(scenarios),
+            key=ps.SCENARIO,
+            format_func=lambda sid: scenarios[sid].name,
+            on_change=_reset_editing,
+        )
+    col_user.text_input(t("planner.user", lang), key=ps.USER, help=t("planner.user_help", lang))
     current = scenarios.get(st.session_state[ps.SCENARIO])
     with st.expander(t("planner.scenario_new", lang), expanded=not scenarios):
         _new_scenario(store, current, lang)
@@ -86,16 +91,19 @@ def _new_scenario(store: PlanStore, current: Scenario | None, lang: str) -> None
     col_new, col_copy = st.columns(2)
     col_new.text_input(t("planner.scenario_name", lang), key=ps.NEW_SCENARIO_NAME)
     if col_new.button(t("planner.scenario_create", lang), key="planner_create_scenario"):
-        created = store.create_scenario(str(st.session_state[ps.NEW_SCENARIO_NAME]),
-                                        user=user_name())
+        created = store.create_scenario(
+            str(st.session_state[ps.NEW_SCENARIO_NAME]), user=user_name()
+        )
         _switch_to(created, t("planner.msg.created", lang).format(name=created.name))
     if current is None:
         return
     col_copy.text_input(t("planner.scenario_copy_name", lang), key=ps.COPY_SCENARIO_NAME)
-    if col_copy.button(t("planner.scenario_copy", lang).format(name=current.name),
-                       key="planner_copy_scenario"):
-        copy = store.duplicate_scenario(current, str(st.session_state[ps.COPY_SCENARIO_NAME]),
-                                        user=user_name())
+    if col_copy.button(
+        t("planner.scenario_copy", lang).format(name=current.name), key="planner_copy_scenario"
+    ):
+        copy = store.duplicate_scenario(
+            current, str(st.session_state[ps.COPY_SCENARIO_NAME]), user=user_name()
+        )
         _switch_to(copy, t("planner.msg.copied", lang).format(name=copy.name))
 
 
@@ -110,69 +118,105 @@ def render_demo_button(store: PlanStore, region: Region, lang: str) -> None:
     """Offer to load the region's demo scenario into a new scenario of the store."""
     if not any(s.kind == DEMO_SCENARIO_KIND for s in region.layers.values()):
         return
-    if st.button(t("planner.demo", lang), key="planner_load_demo",
-                 help=t("planner.demo_help", lang)):
+    if st.button(
+        t("planner.demo", lang), key="planner_load_demo", help=t("planner.demo_help", lang)
+    ):
         demo = demo_site_file(region)
         names = {s.name for s in store.list_scenarios()}
-        name = next(f"{DEMO_SCENARIO_NAME} ({k})" if k else DEMO_SCENARIO_NAME
-                    for k in range(len(names) + 1)
-                    if (f"{DEMO_SCENARIO_NAME} ({k})" if k else DEMO_SCENARIO_NAME) not in names)
-        scenario = store.create_scenario(name, user=user_name(),
-                                         description=t("planner.demo_description", lang))
+        name = next(
+            f"{DEMO_SCENARIO_NAME} ({k})" if k else DEMO_SCENARIO_NAME
+            for k in range(len(names) + 1)
+            if (f"{DEMO_SCENARIO_NAME} ({k})" if k else DEMO_SCENARIO_NAME) not in names
+        )
+        scenario = store.create_scenario(
+            name, user=user_name(), description=t("planner.demo_description", lang)
+        )
         store.add_sites(scenario, demo.records, user=user_name())
-        _switch_to(scenario, t("planner.msg.demo", lang).format(n=len(demo.records),
-                                                                  name=name))
+        _switch_to(scenario, t("planner.msg.demo", lang).format(n=len(demo.records), name=name))
 
 
 def render_import(store: PlanStore, scenario: Scenario, inputs: PlanInputs, lang: str) -> None:
     """Upload a file of sites and add them to the scenario."""
     st.caption(t("planner.import_intro", lang))
-    upload = st.file_uploader(t("planner.import_file", lang), type=list(SITE_FILE_TYPES),
-                              key=ps.UPLOAD_FILE)
+    upload = st.file_uploader(
+        t("planner.import_file", lang), type=list(SITE_FILE_TYPES), key=ps.UPLOAD_FILE
+    )
     col_gcj, col_crs = st.columns(2)
-    col_gcj.checkbox(t("upload.gcj02", lang), key=ps.UPLOAD_GCJ02,
-                     help=t("upload.gcj02_help", lang))
-    col_crs.text_input(t("upload.crs", lang), key=ps.UPLOAD_CRS,
-                       placeholder=inputs.analysis_crs, help=t("upload.crs_help", lang))
-    if upload is None or not st.button(t("planner.import_button", lang),
-                                       key="planner_import_sites", type="primary"):
+    col_gcj.checkbox(
+        t("upload.gcj02", lang), key=ps.UPLOAD_GCJ02, help=t("upload.gcj02_help", lang)
+    )
+    col_crs.text_input(
+        t("upload.crs", lang),
+        key=ps.UPLOAD_CRS,
+        placeholder=inputs.analysis_crs,
+        help=t("upload.crs_help", lang),
+    )
+    if upload is None or not st.button(
+        t("planner.import_button", lang), key="planner_import_sites", type="primary"
+    ):
         return
-    sites = read_site_file(upload.getvalue(), upload.name, inputs,
-                           gcj02=bool(st.session_state[ps.UPLOAD_GCJ02]),
-                           declared_crs=str(st.session_state[ps.UPLOAD_CRS]).strip() or None)
+    sites = read_site_file(
+        upload.getvalue(),
+        upload.name,
+        inputs,
+        gcj02=bool(st.session_state[ps.UPLOAD_GCJ02]),
+        declared_crs=str(st.session_state[ps.UPLOAD_CRS]).strip() or None,
+    )
     store.add_sites(scenario, sites.records, user=user_name())
     notes = "".join(f"\n- {n}" for n in sites.notes(lang))
-    flash("success", t("planner.msg.imported", lang).format(
-        n=len(sites.records), file=upload.name) + notes)
+    flash(
+        "success",
+        t("planner.msg.imported", lang).format(n=len(sites.records), file=upload.name) + notes,
+    )
     st.rerun()
 
 
-def render_exports(store: PlanStore, scenario: Scenario, run: PlanRun, inputs: PlanInputs,
-                   lang: str) -> None:
+def render_exports(
+    store: PlanStore, scenario: Scenario, run: PlanRun, inputs: PlanInputs, lang: str
+) -> None:
     """Offer the scenario as GeoPackage, GeoJSON, KML, zipped Shapefile and XLSX.
 
     Each file is written only when its button is clicked (deferred download), from the
     saved scenario and its check ``run``.
     """
     st.caption(t("planner.export_intro", lang))
-    labels = {key.removeprefix(KML_LABEL_PREFIX): t(key, lang) for key in LABELS
-              if key.startswith(KML_LABEL_PREFIX)}
+    labels = {
+        key.removeprefix(KML_LABEL_PREFIX): t(key, lang)
+        for key in LABELS
+        if key.startswith(KML_LABEL_PREFIX)
+    }
     columns = st.columns(len(EXPORT_FORMATS))
     for column, fmt in zip(columns, EXPORT_FORMATS, strict=True):
         column.download_button(
-            t(f"planner.export.{fmt}", lang), partial(export_bytes, store, scenario, fmt, run,
-                                                      inputs, labels),
-            file_name=f"{_safe(scenario.name)}{SUFFIXES[fmt]}", mime=EXPORT_MIME[fmt],
-            key=f"planner_export_{fmt}", width="stretch", on_click="ignore")
+            t(f"planner.export.{fmt}", lang),
+            partial(export_bytes, store, scenario, fmt, run, inputs, labels),
+            file_name=f"{_safe(scenario.name)}{SUFFIXES[fmt]}",
+            mime=EXPORT_MIME[fmt],
+            key=f"planner_export_{fmt}",
+            width="stretch",
+            on_click="ignore",
+        )
 
 
-def export_bytes(store: PlanStore, scenario: Scenario, fmt: str, run: PlanRun,
-                 inputs: PlanInputs, labels: Mapping[str, str]) -> bytes:
+def export_bytes(
+    store: PlanStore,
+    scenario: Scenario,
+    fmt: str,
+    run: PlanRun,
+    inputs: PlanInputs,
+    labels: Mapping[str, str],
+) -> bytes:
     """Return the scenario exported in ``fmt`` with the results of ``run``."""
     with tempfile.TemporaryDirectory(prefix="planner-export-") as tmp:
         out = Path(tmp) / f"scenario{SUFFIXES[fmt]}"
-        export_scenario(store, scenario, out, fmt,  # type: ignore[arg-type]
-                        results=result_tables(run, inputs), labels=labels)
+        export_scenario(
+            store,
+            scenario,
+            out,
+            fmt,  # type: ignore[arg-type]
+            results=result_tables(run, inputs),
+            labels=labels,
+        )
         return out.read_bytes()
 
 

@@ -38,23 +38,38 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 STATUS_COLORS: Final[dict[str, str]] = {
-    "existing": "#2166ac", "under_construction": "#e08214", "proposed": "#1b7837"}
+    "existing": "#2166ac",
+    "under_construction": "#e08214",
+    "proposed": "#1b7837",
+}
 FAILED_OUTLINE: Final[str] = "#d7191c"
-COUNTY_STYLE: Final[PolygonStyle] = PolygonStyle(color="#777777", weight=1.0,
-                                                  fill_opacity=0.0)
-SITE_STYLE: Final[PolygonStyle] = PolygonStyle(color="#222222", weight=2.0, fill_opacity=0.6,
-                                               fill_color_column="fill")
-FAILED_STYLE: Final[PolygonStyle] = PolygonStyle(color=FAILED_OUTLINE, weight=4.0,
-                                                 fill_opacity=0.6, fill_color_column="fill")
+COUNTY_STYLE: Final[PolygonStyle] = PolygonStyle(color="#777777", weight=1.0, fill_opacity=0.0)
+SITE_STYLE: Final[PolygonStyle] = PolygonStyle(
+    color="#222222", weight=2.0, fill_opacity=0.6, fill_color_column="fill"
+)
+FAILED_STYLE: Final[PolygonStyle] = PolygonStyle(
+    color=FAILED_OUTLINE, weight=4.0, fill_opacity=0.6, fill_color_column="fill"
+)
 SELECTED_STYLE: Final[dict[str, object]] = {
-    "color": "#000000", "weight": 4, "dashArray": "6 4", "fillOpacity": 0.0}
+    "color": "#000000",
+    "weight": 4,
+    "dashArray": "6 4",
+    "fillOpacity": 0.0,
+}
 DRAFT_STYLE: Final[dict[str, object]] = {
-    "color": "#c51b7d", "weight": 3, "dashArray": "6 4", "fillColor": "#de77ae",
-    "fillOpacity": 0.35}
+    "color": "#c51b7d",
+    "weight": 3,
+    "dashArray": "6 4",
+    "fillColor": "#de77ae",
+    "fillOpacity": 0.35,
+}
 PARCEL_STYLE: Final[dict[str, object]] = {
-    "color": "#54278f", "weight": 1, "fillColor": "#9e9ac8", "fillOpacity": 0.6}
-HAUL_LINE_STYLE: Final[dict[str, object]] = {"color": "#54278f", "weight": 1.5,
-                                              "opacity": 0.8}
+    "color": "#54278f",
+    "weight": 1,
+    "fillColor": "#9e9ac8",
+    "fillOpacity": 0.6,
+}
+HAUL_LINE_STYLE: Final[dict[str, object]] = {"color": "#54278f", "weight": 1.5, "opacity": 0.8}
 # Site dots (radius in screen pixels) and the most sites whose names are shown by default.
 MARKER_RADIUS_PX: Final[float] = 6.0
 MAX_LABELLED_SITES: Final[int] = 8
@@ -84,16 +99,19 @@ def sites_view(sites: gpd.GeoDataFrame, results: pd.DataFrame, lang: str) -> gpd
     """Return the saved sites with display columns: name, status, herd, score, fill, failed."""
     res = results.set_index("site_id").reindex(sites["site_id"])
     failed = (res["gates_passed"].astype("boolean") == False).fillna(False)  # noqa: E712
-    score = [_score_text(s, f, lang) for s, f in zip(res["suitability_score"], failed,
-                                                      strict=True)]
-    return gpd.GeoDataFrame({
-        "name": sites["name"].astype(str).to_numpy(),
-        "status": [t(f"planner.status.{s}", lang) for s in sites["status"]],
-        "dairy": [f"{int(v):,}" for v in sites["dairy_cow_head"].fillna(0)],
-        "score": score,
-        "fill": [STATUS_COLORS.get(s, "#999999") for s in sites["status"]],
-        "failed": failed.to_numpy(dtype=bool),
-    }, geometry=sites.geometry.to_numpy(), crs=sites.crs)
+    score = [_score_text(s, f, lang) for s, f in zip(res["suitability_score"], failed, strict=True)]
+    return gpd.GeoDataFrame(
+        {
+            "name": sites["name"].astype(str).to_numpy(),
+            "status": [t(f"planner.status.{s}", lang) for s in sites["status"]],
+            "dairy": [f"{int(v):,}" for v in sites["dairy_cow_head"].fillna(0)],
+            "score": score,
+            "fill": [STATUS_COLORS.get(s, "#999999") for s in sites["status"]],
+            "failed": failed.to_numpy(dtype=bool),
+        },
+        geometry=sites.geometry.to_numpy(),
+        crs=sites.crs,
+    )
 
 
 def _score_text(score: float, failed: bool, lang: str) -> str:
@@ -104,8 +122,14 @@ def _score_text(score: float, failed: bool, lang: str) -> str:
     return f"{score:.1f}"
 
 
-def base_map(view: MapView, counties: Mapping[str, Any], sites: gpd.GeoDataFrame, *,
-             analysis_crs: str, illustrative: Sequence[str] = ()) -> folium.Map:
+def base_map(
+    view: MapView,
+    counties: Mapping[str, Any],
+    sites: gpd.GeoDataFrame,
+    *,
+    analysis_crs: str,
+    illustrative: Sequence[str] = (),
+) -> folium.Map:
     """Return the planner's base map: counties, saved sites (`sites_view`) and draw tools.
 
     ``counties`` is display GeoJSON (EPSG:4326); the outlines do not react to clicks (a
@@ -114,47 +138,77 @@ def base_map(view: MapView, counties: Mapping[str, Any], sites: gpd.GeoDataFrame
     """
     lang = view.lang
     m = new_map(MapView(view.center_lonlat, view.zoom, view.basemap, view.tianditu_key, lang))
-    folium.GeoJson(counties, name=t("map.counties", lang),
-                   style_function=lambda _f: COUNTY_STYLE.for_feature(_f),
-                   interactive=False).add_to(m)
+    folium.GeoJson(
+        counties,
+        name=t("map.counties", lang),
+        style_function=lambda _f: COUNTY_STYLE.for_feature(_f),
+        interactive=False,
+    ).add_to(m)
     for failed, style in ((False, SITE_STYLE), (True, FAILED_STYLE)):
         part = sites[sites["failed"] == failed]
         if not part.empty:
-            _add_sites(m, part, style, name=t(f"planner.layer.sites_{failed}".lower(), lang),
-                       lang=lang)
+            _add_sites(
+                m, part, style, name=t(f"planner.layer.sites_{failed}".lower(), lang), lang=lang
+            )
     if not sites.empty:
         _add_markers(m, sites, lang=lang)
         if len(sites) <= MAX_LABELLED_SITES:
-            add_labels(m, sites, field="name", name=t("planner.layer.names", lang),
-                       analysis_crs=analysis_crs)
-    folium.plugins.Draw(export=False, position="topleft", show_geometry_on_click=False,
-                        draw_options={"polyline": False, "circle": False, "rectangle": False,
-                                      "circlemarker": False},
-                        edit_options={"edit": False}).add_to(m)
+            add_labels(
+                m,
+                sites,
+                field="name",
+                name=t("planner.layer.names", lang),
+                analysis_crs=analysis_crs,
+            )
+    folium.plugins.Draw(
+        export=False,
+        position="topleft",
+        show_geometry_on_click=False,
+        draw_options={
+            "polyline": False,
+            "circle": False,
+            "rectangle": False,
+            "circlemarker": False,
+        },
+        edit_options={"edit": False},
+    ).add_to(m)
     add_html_control(m, _legend(lang), position="bottomright")
     if illustrative:
         names = [t_or(f"planner.illustrative.{kind}", lang, kind) for kind in illustrative]
         text = t("map.illustrative_note", lang).format(
-            layers=(", " if lang == "en" else "、").join(names))
+            layers=(", " if lang == "en" else "、").join(names)
+        )
         add_html_control(m, note_html(text), position="bottomleft")
     if sites.empty:
-        return finish_map(m, tuple(shapely.bounds(shapely.from_geojson(
-            json.dumps(dict(counties)))).tolist()))
+        return finish_map(
+            m, tuple(shapely.bounds(shapely.from_geojson(json.dumps(dict(counties)))).tolist())
+        )
     minx, miny, maxx, maxy = sites.to_crs(DISPLAY_CRS).total_bounds
-    return finish_map(m, (minx - FIT_MARGIN_DEG, miny - FIT_MARGIN_DEG,
-                          maxx + FIT_MARGIN_DEG, maxy + FIT_MARGIN_DEG))
+    return finish_map(
+        m,
+        (
+            minx - FIT_MARGIN_DEG,
+            miny - FIT_MARGIN_DEG,
+            maxx + FIT_MARGIN_DEG,
+            maxy + FIT_MARGIN_DEG,
+        ),
+    )
 
 
-def _add_sites(m: folium.Map, sites: gpd.GeoDataFrame, style: PolygonStyle, *, name: str,
-               lang: str) -> None:
+def _add_sites(
+    m: folium.Map, sites: gpd.GeoDataFrame, style: PolygonStyle, *, name: str, lang: str
+) -> None:
     """Add site footprints (EPSG:4326, not simplified: they are small) with a tooltip."""
     fields = ["name", "status", "dairy", "score"]
     aliases = [t(f"planner.tip.{f}", lang) for f in fields]
     highlight = {"weight": style.weight + 2, "color": "#000000"}
-    folium.GeoJson(sites[[*fields, "fill", "geometry"]].to_crs(DISPLAY_CRS), name=name,
-                   style_function=style.for_feature, highlight_function=lambda _f: highlight,
-                   tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases,
-                                                 style=_TOOLTIP_CSS)).add_to(m)
+    folium.GeoJson(
+        sites[[*fields, "fill", "geometry"]].to_crs(DISPLAY_CRS),
+        name=name,
+        style_function=style.for_feature,
+        highlight_function=lambda _f: highlight,
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, style=_TOOLTIP_CSS),
+    ).add_to(m)
 
 
 def _add_markers(m: folium.Map, sites: gpd.GeoDataFrame, *, lang: str) -> None:
@@ -164,24 +218,27 @@ def _add_markers(m: folium.Map, sites: gpd.GeoDataFrame, *, lang: str) -> None:
     per site).
     """
     points = shapely.point_on_surface(sites.to_crs(DISPLAY_CRS).geometry.to_numpy())
-    shown = gpd.GeoDataFrame(sites[["name", "status", "score", "fill", "failed"]],
-                             geometry=points, crs=DISPLAY_CRS)
+    shown = gpd.GeoDataFrame(
+        sites[["name", "status", "score", "fill", "failed"]], geometry=points, crs=DISPLAY_CRS
+    )
     fields = ["name", "status", "score"]
     aliases = [t(f"planner.tip.{f}", lang) for f in fields]
     folium.GeoJson(
-        shown, name=t("planner.layer.markers", lang),
-        marker=folium.CircleMarker(radius=MARKER_RADIUS_PX, weight=2, fill=True,
-                                   fill_opacity=0.95),
+        shown,
+        name=t("planner.layer.markers", lang),
+        marker=folium.CircleMarker(radius=MARKER_RADIUS_PX, weight=2, fill=True, fill_opacity=0.95),
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
-            "color": FAILED_OUTLINE if f["properties"]["failed"] else "#ffffff"},
+            "color": FAILED_OUTLINE if f["properties"]["failed"] else "#ffffff",
+        },
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, style=_TOOLTIP_CSS),
     ).add_to(m)
 
 
 def _legend(lang: str) -> str:
-    entries = [(color, t(f"planner.status.{status}", lang))
-               for status, color in STATUS_COLORS.items()]
+    entries = [
+        (color, t(f"planner.status.{status}", lang)) for status, color in STATUS_COLORS.items()
+    ]
     entries.append(("#ffffff", t("planner.legend.failed", lang)))
     entries.append((PARCEL_STYLE["fillColor"], t("planner.legend.parcels", lang)))
     return legend_html(t("planner.legend.title", lang), entries, opacity=0.8)
@@ -197,24 +254,29 @@ def overlay_group(overlay: SiteOverlay, lang: str) -> folium.FeatureGroup:
         _add_parcels(group, parcels, overlay.footprint, lang)
     if overlay.footprint is not None:
         style = DRAFT_STYLE if overlay.is_draft else SELECTED_STYLE
-        folium.GeoJson(gpd.GeoSeries([overlay.footprint], crs=DISPLAY_CRS).__geo_interface__,
-                       style_function=lambda _f: style,
-                       tooltip=t("planner.tip.draft" if overlay.is_draft
-                                 else "planner.tip.selected", lang)).add_to(group)
+        folium.GeoJson(
+            gpd.GeoSeries([overlay.footprint], crs=DISPLAY_CRS).__geo_interface__,
+            style_function=lambda _f: style,
+            tooltip=t("planner.tip.draft" if overlay.is_draft else "planner.tip.selected", lang),
+        ).add_to(group)
     return group
 
 
-def _add_parcels(group: folium.FeatureGroup, parcels: gpd.GeoDataFrame,
-                 footprint: BaseGeometry | None, lang: str) -> None:
+def _add_parcels(
+    group: folium.FeatureGroup, parcels: gpd.GeoDataFrame, footprint: BaseGeometry | None, lang: str
+) -> None:
     shown = parcels.assign(
         share_pct=(parcels["share_frac"] * 100).round(1),
         area_text=parcels["area_mu"].map(lambda v: f"{v:,.0f}"),
-        haul_text=parcels["haul_km"].map(lambda v: f"{v:.2f}"))
+        haul_text=parcels["haul_km"].map(lambda v: f"{v:.2f}"),
+    )
     fields = ["parcel_id", "area_text", "share_pct", "haul_text"]
     aliases = [t(f"planner.tip.{f}", lang) for f in fields]
-    folium.GeoJson(shown[[*fields, "geometry"]], style_function=lambda _f: PARCEL_STYLE,
-                   tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases,
-                                                 style=_TOOLTIP_CSS)).add_to(group)
+    folium.GeoJson(
+        shown[[*fields, "geometry"]],
+        style_function=lambda _f: PARCEL_STYLE,
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, style=_TOOLTIP_CSS),
+    ).add_to(group)
     if footprint is None:
         return
     origin = shapely.point_on_surface(footprint)
@@ -222,9 +284,13 @@ def _add_parcels(group: folium.FeatureGroup, parcels: gpd.GeoDataFrame,
     lines = gpd.GeoDataFrame(
         {"haul": [t("planner.tip.haul_line", lang).format(km=km) for km in shown["haul_text"]]},
         geometry=shapely.linestrings([[(origin.x, origin.y), (end.x, end.y)] for end in ends]),
-        crs=DISPLAY_CRS)
-    folium.GeoJson(lines, style_function=lambda _f: HAUL_LINE_STYLE,
-                   tooltip=folium.GeoJsonTooltip(fields=["haul"], labels=False)).add_to(group)
+        crs=DISPLAY_CRS,
+    )
+    folium.GeoJson(
+        lines,
+        style_function=lambda _f: HAUL_LINE_STYLE,
+        tooltip=folium.GeoJsonTooltip(fields=["haul"], labels=False),
+    ).add_to(group)
 
 
 def focus(footprint: BaseGeometry | None) -> tuple[tuple[float, float] | None, int | None]:

@@ -91,8 +91,7 @@ def _render_body(lang: str, region_id: str) -> None:
         st.session_state[ps.PENDING_SELECT] = None
     col_map, col_side = st.columns([3, 2], gap="medium")
     with col_side:
-        edited, base, run = _editor(store, snapshot, saved_run, records, inputs, allocation,
-                                    lang)
+        edited, base, run = _editor(store, snapshot, saved_run, records, inputs, allocation, lang)
     with col_map:
         _map(snapshot, saved_run, run, edited, base, inputs, lang)
     with col_side:
@@ -111,9 +110,13 @@ def _allocation_params(inputs: PlanInputs) -> AllocationParams:
     return dataclasses.replace(inputs.allocation, priority_by_status=ranks)
 
 
-def _saved_plan(store: PlanStore, scenario: Scenario, inputs: PlanInputs,
-                allocation: AllocationParams, region_id: str) -> tuple[ScenarioSnapshot,
-                                                                       PlanRun]:
+def _saved_plan(
+    store: PlanStore,
+    scenario: Scenario,
+    inputs: PlanInputs,
+    allocation: AllocationParams,
+    region_id: str,
+) -> tuple[ScenarioSnapshot, PlanRun]:
     """Check the saved scenario (cached per state) and keep its stored allocation current.
 
     The snapshot is read again only when the scenario's version changed (any change to its
@@ -124,10 +127,13 @@ def _saved_plan(store: PlanStore, scenario: Scenario, inputs: PlanInputs,
     if snapshot is None or snapshot.scenario != scenario:
         snapshot = store.scenario_snapshot(scenario)
         runs["snapshot"] = snapshot
-    versions = tuple(sorted(zip(snapshot.sites["site_id"], snapshot.sites["version"],
-                                strict=True)))
-    key = (region_id, scenario.scenario_id, versions,
-           tuple(sorted(allocation.priority_by_status.items())))
+    versions = tuple(sorted(zip(snapshot.sites["site_id"], snapshot.sites["version"], strict=True)))
+    key = (
+        region_id,
+        scenario.scenario_id,
+        versions,
+        tuple(sorted(allocation.priority_by_status.items())),
+    )
     cached = runs.get("saved")
     if cached is not None and cached[0] == key:
         return snapshot, cached[1]
@@ -140,9 +146,15 @@ def _saved_plan(store: PlanStore, scenario: Scenario, inputs: PlanInputs,
     return snapshot, run
 
 
-def _editor(store: PlanStore, snapshot: ScenarioSnapshot, saved_run: PlanRun,
-            records: dict[str, SiteRecord], inputs: PlanInputs, allocation: AllocationParams,
-            lang: str) -> tuple[SiteRecord | None, SiteRecord | None, PlanRun]:
+def _editor(
+    store: PlanStore,
+    snapshot: ScenarioSnapshot,
+    saved_run: PlanRun,
+    records: dict[str, SiteRecord],
+    inputs: PlanInputs,
+    allocation: AllocationParams,
+    lang: str,
+) -> tuple[SiteRecord | None, SiteRecord | None, PlanRun]:
     """Draw the picker, form and buttons; return the edited site, its saved version, run."""
     render_picker(records, lang)
     base = records.get(str(st.session_state[ps.SELECTED]))
@@ -160,8 +172,7 @@ def _editor(store: PlanStore, snapshot: ScenarioSnapshot, saved_run: PlanRun,
     return edited, base, run
 
 
-def _edited_record(base: SiteRecord | None, draft: object,
-                   inputs: PlanInputs) -> SiteRecord | None:
+def _edited_record(base: SiteRecord | None, draft: object, inputs: PlanInputs) -> SiteRecord | None:
     if draft is None and base is None:
         return None
     if draft is None:
@@ -170,13 +181,17 @@ def _edited_record(base: SiteRecord | None, draft: object,
         size = st.session_state[ps.FIELD_FOOTPRINT]
         geometry = footprint_polygon(draft, size, inputs)  # type: ignore[arg-type]
         source = "drawn" if draft.kind == "polygon" else "point_footprint"  # type: ignore[attr-defined]
-    return record_from_form(st.session_state, geometry, base=base, source=source,
-                            inputs=inputs)
+    return record_from_form(st.session_state, geometry, base=base, source=source, inputs=inputs)
 
 
-def _draft_run(edited: SiteRecord, base: SiteRecord | None, snapshot: ScenarioSnapshot,
-               saved_run: PlanRun, inputs: PlanInputs,
-               allocation: AllocationParams) -> PlanRun:
+def _draft_run(
+    edited: SiteRecord,
+    base: SiteRecord | None,
+    snapshot: ScenarioSnapshot,
+    saved_run: PlanRun,
+    inputs: PlanInputs,
+    allocation: AllocationParams,
+) -> PlanRun:
     """Check the scenario with the edited site in place, incrementally from the saved run."""
     if not differs(edited, base):
         return saved_run
@@ -185,72 +200,110 @@ def _draft_run(edited: SiteRecord, base: SiteRecord | None, snapshot: ScenarioSn
     cached = runs.get("draft")
     if cached is not None and cached[0] == key:
         return cached[1]
-    run = plan_sites(draft_sites(snapshot.sites, edited), inputs, allocation=allocation,
-                     previous=saved_run)
+    run = plan_sites(
+        draft_sites(snapshot.sites, edited), inputs, allocation=allocation, previous=saved_run
+    )
     runs["draft"] = (key, run)
     return run
 
 
-def _buttons(store: PlanStore, snapshot: ScenarioSnapshot, edited: SiteRecord,
-             base: SiteRecord | None, lang: str) -> None:
+def _buttons(
+    store: PlanStore,
+    snapshot: ScenarioSnapshot,
+    edited: SiteRecord,
+    base: SiteRecord | None,
+    lang: str,
+) -> None:
     changed = differs(edited, base)
     col_save, col_discard, col_delete = st.columns(3)
     label = "planner.save_new" if base is None else "planner.save_changes"
-    if col_save.button(t(label, lang), type="primary", disabled=not changed,
-                       key="planner_save", width="stretch"):
+    if col_save.button(
+        t(label, lang), type="primary", disabled=not changed, key="planner_save", width="stretch"
+    ):
         _save(store, snapshot, edited, base, lang)
-    if col_discard.button(t("planner.discard", lang), disabled=not changed and base is None,
-                          key="planner_discard", width="stretch"):
+    if col_discard.button(
+        t("planner.discard", lang),
+        disabled=not changed and base is None,
+        key="planner_discard",
+        width="stretch",
+    ):
         st.session_state[ps.PENDING_SELECT] = ps.NEW_SITE if base is None else base.site_id
         st.rerun()
     if base is not None:
-        confirm = col_delete.checkbox(t("planner.delete_confirm", lang),
-                                      key="planner_delete_confirm")
-        if col_delete.button(t("planner.delete", lang), disabled=not confirm,
-                             key="planner_delete", width="stretch"):
-            store.delete_site(str(base.site_id), expected_version=loaded_version(base),
-                              user=user_name())
+        confirm = col_delete.checkbox(
+            t("planner.delete_confirm", lang), key="planner_delete_confirm"
+        )
+        if col_delete.button(
+            t("planner.delete", lang), disabled=not confirm, key="planner_delete", width="stretch"
+        ):
+            store.delete_site(
+                str(base.site_id), expected_version=loaded_version(base), user=user_name()
+            )
             st.session_state[ps.PENDING_SELECT] = ps.NEW_SITE
             flash("success", t("planner.msg.deleted", lang).format(name=base.name))
             st.rerun()
 
 
-def _save(store: PlanStore, snapshot: ScenarioSnapshot, edited: SiteRecord,
-          base: SiteRecord | None, lang: str) -> None:
+def _save(
+    store: PlanStore,
+    snapshot: ScenarioSnapshot,
+    edited: SiteRecord,
+    base: SiteRecord | None,
+    lang: str,
+) -> None:
     if not edited.name:
         st.warning(t("planner.name_required", lang))
         return
     if base is None:
-        saved = store.add_site(snapshot.scenario, dataclasses.replace(edited, site_id=None),
-                               user=user_name())
+        saved = store.add_site(
+            snapshot.scenario, dataclasses.replace(edited, site_id=None), user=user_name()
+        )
     else:
-        saved = store.update_site(edited, expected_version=loaded_version(base),
-                                  user=user_name())
+        saved = store.update_site(edited, expected_version=loaded_version(base), user=user_name())
     st.session_state[ps.PENDING_SELECT] = str(saved.site_id)
-    flash("success", t("planner.msg.saved", lang).format(name=saved.name,
-                                                          version=saved.version))
+    flash("success", t("planner.msg.saved", lang).format(name=saved.name, version=saved.version))
     st.rerun()
 
 
-def _map(snapshot: ScenarioSnapshot, saved_run: PlanRun, run: PlanRun,
-         edited: SiteRecord | None, base: SiteRecord | None, inputs: PlanInputs,
-         lang: str) -> None:
+def _map(
+    snapshot: ScenarioSnapshot,
+    saved_run: PlanRun,
+    run: PlanRun,
+    edited: SiteRecord | None,
+    base: SiteRecord | None,
+    inputs: PlanInputs,
+    lang: str,
+) -> None:
     missing = missing_assets()
     if missing:
         st.error(t("assets.missing", lang).format(files=", ".join(missing)))
         return
     region = data.region(str(st.session_state[state.REGION]))
-    m = base_map(map_view(region), county_outlines(region.id),
-                 sites_view(snapshot.sites, saved_run.results, lang),
-                 analysis_crs=inputs.analysis_crs, illustrative=inputs.illustrative)
-    parcels = None if edited is None else _lonlat(
-        farm_allocations(run.ledger, inputs.parcels, str(edited.site_id)), region.id)
+    m = base_map(
+        map_view(region),
+        county_outlines(region.id),
+        sites_view(snapshot.sites, saved_run.results, lang),
+        analysis_crs=inputs.analysis_crs,
+        illustrative=inputs.illustrative,
+    )
+    parcels = (
+        None
+        if edited is None
+        else _lonlat(farm_allocations(run.ledger, inputs.parcels, str(edited.site_id)), region.id)
+    )
     footprint = None if edited is None else edited.geometry
     overlay = SiteOverlay(footprint, differs(edited, base) if edited else False, parcels)
     center, zoom = focus(footprint)
-    value = st_folium(m, key=MAP_KEY, returned_objects=list(RETURNED_OBJECTS),
-                      feature_group_to_add=overlay_group(overlay, lang), center=center,
-                      zoom=zoom, height=MAP_HEIGHT_PX, use_container_width=True)
+    value = st_folium(
+        m,
+        key=MAP_KEY,
+        returned_objects=list(RETURNED_OBJECTS),
+        feature_group_to_add=overlay_group(overlay, lang),
+        center=center,
+        zoom=zoom,
+        height=MAP_HEIGHT_PX,
+        use_container_width=True,
+    )
     st.caption(t("planner.map_help", lang))
     _handle_events(MapEvents.from_st_folium(value), snapshot, inputs, lang)
 
@@ -258,20 +311,21 @@ def _map(snapshot: ScenarioSnapshot, saved_run: PlanRun, run: PlanRun,
 def _lonlat(parcels: gpd.GeoDataFrame, region_id: str) -> gpd.GeoDataFrame:
     """Return allocated parcels with their cached EPSG:4326 footprints (for the map)."""
     geometry = parcels_lonlat(region_id).loc[parcels["parcel_id"]].to_numpy()
-    return gpd.GeoDataFrame(parcels.drop(columns="geometry"), geometry=geometry,
-                            crs=STORAGE_CRS)
+    return gpd.GeoDataFrame(parcels.drop(columns="geometry"), geometry=geometry, crs=STORAGE_CRS)
 
 
-def _handle_events(events: MapEvents, snapshot: ScenarioSnapshot, inputs: PlanInputs,
-                   lang: str) -> None:
+def _handle_events(
+    events: MapEvents, snapshot: ScenarioSnapshot, inputs: PlanInputs, lang: str
+) -> None:
     """Turn a new drawing into the draft footprint; a click on a site selects it."""
     drawing = events.drawing
     if drawing is not None and drawing.fingerprint != st.session_state[ps.LAST_DRAWING]:
         st.session_state[ps.LAST_DRAWING] = drawing.fingerprint
         name = str(st.session_state[ps.FIELD_NAME]).strip() or t("planner.new_site", lang)
         try:
-            draft = check_drawing(drawing, inputs, source_name=t("planner.drawn_file", lang),
-                                  name=name)
+            draft = check_drawing(
+                drawing, inputs, source_name=t("planner.drawn_file", lang), name=name
+            )
         except InvalidGeometryError as err:
             st.error(err.message(lang))
             return
@@ -287,22 +341,28 @@ def _handle_events(events: MapEvents, snapshot: ScenarioSnapshot, inputs: PlanIn
             st.rerun()
 
 
-def _scenario_sections(store: PlanStore, snapshot: ScenarioSnapshot, saved_run: PlanRun,
-                       inputs: PlanInputs, region_id: str, lang: str) -> None:
+def _scenario_sections(
+    store: PlanStore,
+    snapshot: ScenarioSnapshot,
+    saved_run: PlanRun,
+    inputs: PlanInputs,
+    region_id: str,
+    lang: str,
+) -> None:
     st.divider()
     st.subheader(t("planner.ledger", lang).format(name=snapshot.scenario.name))
     with st.expander(t("planner.priority", lang)):
         st.caption(t("planner.priority_help", lang))
         cols = st.columns(len(ps.PRIORITY_FIELDS))
         for col, (status, key) in zip(cols, ps.PRIORITY_FIELDS.items(), strict=True):
-            col.number_input(t(f"planner.status.{status}", lang), min_value=0, max_value=9,
-                             step=1, key=key)
+            col.number_input(
+                t(f"planner.status.{status}", lang), min_value=0, max_value=9, step=1, key=key
+            )
     if snapshot.sites.empty:
         st.info(t("planner.empty_scenario", lang))
     else:
         render_scenario_tables(saved_run, inputs.parcels, lang)
-    tab_import, tab_export = st.tabs([t("planner.tab.import", lang),
-                                      t("planner.tab.export", lang)])
+    tab_import, tab_export = st.tabs([t("planner.tab.import", lang), t("planner.tab.export", lang)])
     with tab_import:
         render_import(store, snapshot.scenario, inputs, lang)
         render_demo_button(store, data.region(region_id), lang)

@@ -26,31 +26,48 @@ if TYPE_CHECKING:
 MAX_PARCEL_ROWS = 200
 
 
-def render_site_feedback(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame,
-                         lang: str) -> None:
+def render_site_feedback(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame, lang: str) -> None:
     """Show the checks of one site of ``run``."""
     row = run.results.set_index("site_id").loc[site_id]
     _suitability_summary(run.scores.get(site_id), row, lang)
     need_cols = st.columns(3)
     need_cols[0].metric(t("planner.fb.n_need", lang), _num(row["n_need_kg_per_yr"]))
-    need_cols[1].metric(t("planner.fb.land_n", lang), _num(row["absorption_land_n_mu"]),
-                        help=t(f"planner.fb.demand_{row['absorption_demand_source']}", lang))
-    need_cols[1].caption(t("needs.land_range_short", lang).format(
-        low=_num(row["absorption_land_n_low_mu"]), high=_num(row["absorption_land_n_high_mu"])))
-    need_cols[2].metric(t("planner.fb.forage", lang), _num(row["forage_land_mu"]),
-                        help=t("planner.fb.forage_help", lang))
+    need_cols[1].metric(
+        t("planner.fb.land_n", lang),
+        _num(row["absorption_land_n_mu"]),
+        help=t(f"planner.fb.demand_{row['absorption_demand_source']}", lang),
+    )
+    need_cols[1].caption(
+        t("needs.land_range_short", lang).format(
+            low=_num(row["absorption_land_n_low_mu"]), high=_num(row["absorption_land_n_high_mu"])
+        )
+    )
+    need_cols[2].metric(
+        t("planner.fb.forage", lang),
+        _num(row["forage_land_mu"]),
+        help=t("planner.fb.forage_help", lang),
+    )
     alloc_cols = st.columns(3)
     alloc_cols[0].metric(t("planner.fb.allocated", lang), _num(row["land_allocated_mu"]))
     alloc_cols[1].metric(t("planner.fb.haul", lang), _num(row["mean_haul_km"], 2))
     unmet = float(row["unmet_kg_per_yr"])
-    alloc_cols[2].metric(t("planner.fb.unmet", lang).format(basis=row["basis"]), _num(unmet),
-                         delta=f"{row['unmet_frac']:.0%}" if unmet > 0 else None,
-                         delta_color="inverse")
+    alloc_cols[2].metric(
+        t("planner.fb.unmet", lang).format(basis=row["basis"]),
+        _num(unmet),
+        delta=f"{row['unmet_frac']:.0%}" if unmet > 0 else None,
+        delta_color="inverse",
+    )
     if unmet > 0:
-        st.warning(t("planner.fb.unmet_warning", lang).format(
-            kg=_num(unmet), frac=row["unmet_frac"], basis=row["basis"]))
-    st.caption(t("planner.fb.p_line", lang).format(
-        p=_num(row["p_need_kg_per_yr"]), land=_num(row["absorption_land_p_mu"])))
+        st.warning(
+            t("planner.fb.unmet_warning", lang).format(
+                kg=_num(unmet), frac=row["unmet_frac"], basis=row["basis"]
+            )
+        )
+    st.caption(
+        t("planner.fb.p_line", lang).format(
+            p=_num(row["p_need_kg_per_yr"]), land=_num(row["absorption_land_p_mu"])
+        )
+    )
     _allocated_parcels(run, site_id, parcels, lang)
     _timing(run, lang)
 
@@ -60,16 +77,24 @@ def _suitability_summary(result: SiteResult | None, row: pd.Series, lang: str) -
         st.info(t("planner.fb.not_scored", lang))
         return
     if not result.passed:
-        names = "、".join(g.name_zh for g in result.failed_gates) if lang != "en" else \
-            ", ".join(g.name_en for g in result.failed_gates)
+        names = (
+            "、".join(g.name_zh for g in result.failed_gates)
+            if lang != "en"
+            else ", ".join(g.name_en for g in result.failed_gates)
+        )
         st.error(t("planner.fb.gates_failed", lang).format(gates=names))
     else:
-        rank = "" if result.rank is None else t("planner.fb.rank", lang).format(
-            rank=result.rank)
-        st.success(t("planner.fb.gates_passed", lang).format(
-            score=_num(row["suitability_score"], 1), rank=rank))
-    with st.expander(t("planner.fb.gates_detail", lang).format(
-            n=len(result.gates), unchecked=len(result.unchecked_gates))):
+        rank = "" if result.rank is None else t("planner.fb.rank", lang).format(rank=result.rank)
+        st.success(
+            t("planner.fb.gates_passed", lang).format(
+                score=_num(row["suitability_score"], 1), rank=rank
+            )
+        )
+    with st.expander(
+        t("planner.fb.gates_detail", lang).format(
+            n=len(result.gates), unchecked=len(result.unchecked_gates)
+        )
+    ):
         st.markdown(_gate_lines(result, lang))
         st.markdown(_criteria_lines(result, lang))
 
@@ -104,66 +129,79 @@ def _criteria_lines(result: SiteResult, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _allocated_parcels(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame,
-                       lang: str) -> None:
+def _allocated_parcels(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame, lang: str) -> None:
     rows = farm_allocations(run.ledger, parcels, site_id)
     st.markdown(f"**{t('planner.fb.parcels', lang).format(n=len(rows))}**")
     if rows.empty:
         st.caption(t("planner.fb.no_parcels", lang))
         return
-    table = pd.DataFrame({
-        t("planner.col.parcel", lang): rows["parcel_id"],
-        t("planner.col.area_mu", lang): rows["area_mu"].round(1),
-        t("planner.col.share", lang): (rows["share_frac"] * 100).round(1),
-        t("planner.col.n_kg", lang): rows["n_kg_per_yr"].round(0),
-        t("planner.col.haul_km", lang): rows["haul_km"].round(2),
-    })
+    table = pd.DataFrame(
+        {
+            t("planner.col.parcel", lang): rows["parcel_id"],
+            t("planner.col.area_mu", lang): rows["area_mu"].round(1),
+            t("planner.col.share", lang): (rows["share_frac"] * 100).round(1),
+            t("planner.col.n_kg", lang): rows["n_kg_per_yr"].round(0),
+            t("planner.col.haul_km", lang): rows["haul_km"].round(2),
+        }
+    )
     st.dataframe(table, hide_index=True, width="stretch", height=210)
 
 
 def _timing(run: PlanRun, lang: str) -> None:
     ledger = run.ledger
     key = "planner.fb.timing_full" if ledger.rebuilt else "planner.fb.timing_incremental"
-    st.caption(t(key, lang).format(
-        ms=run.timings_s["total"] * 1000, ledger_ms=ledger.elapsed_s * 1000,
-        farms=ledger.n_farms_requeried, solved=ledger.result.n_components_solved,
-        reused=ledger.result.n_components_reused))
+    st.caption(
+        t(key, lang).format(
+            ms=run.timings_s["total"] * 1000,
+            ledger_ms=ledger.elapsed_s * 1000,
+            farms=ledger.n_farms_requeried,
+            solved=ledger.result.n_components_solved,
+            reused=ledger.result.n_components_reused,
+        )
+    )
 
 
 def render_scenario_tables(run: PlanRun, parcels: gpd.GeoDataFrame, lang: str) -> None:
     """Show per-farm and per-parcel tables of the scenario's ledger."""
     res = run.results
-    farms = pd.DataFrame({
-        t("planner.col.site", lang): res["name"],
-        t("planner.col.status", lang): [t(f"planner.status.{s}", lang) for s in res["status"]],
-        t("planner.col.score", lang): [_score_text(score, passed, lang) for score, passed
-                                       in zip(res["suitability_score"], res["gates_passed"],
-                                              strict=True)],
-        t("planner.col.n_need", lang): res["n_need_kg_per_yr"].round(0),
-        t("planner.col.land_need", lang): res["absorption_land_n_mu"].round(0),
-        t("planner.col.land_range", lang): [
-            t("needs.land_range_short", lang).format(low=_num(lo), high=_num(hi)) for lo, hi
-            in zip(res["absorption_land_n_low_mu"], res["absorption_land_n_high_mu"],
-                   strict=True)],
-        t("planner.col.allocated_mu", lang): res["land_allocated_mu"].round(0),
-        t("planner.col.haul_km", lang): res["mean_haul_km"].round(2),
-        t("planner.col.unmet", lang): res["unmet_kg_per_yr"].round(0),
-        t("planner.col.unmet_frac", lang): (res["unmet_frac"] * 100).round(1),
-        t("planner.col.forage", lang): res["forage_land_mu"].round(0),
-    })
+    farms = pd.DataFrame(
+        {
+            t("planner.col.site", lang): res["name"],
+            t("planner.col.status", lang): [t(f"planner.status.{s}", lang) for s in res["status"]],
+            t("planner.col.score", lang): [
+                _score_text(score, passed, lang)
+                for score, passed in zip(res["suitability_score"], res["gates_passed"], strict=True)
+            ],
+            t("planner.col.n_need", lang): res["n_need_kg_per_yr"].round(0),
+            t("planner.col.land_need", lang): res["absorption_land_n_mu"].round(0),
+            t("planner.col.land_range", lang): [
+                t("needs.land_range_short", lang).format(low=_num(lo), high=_num(hi))
+                for lo, hi in zip(
+                    res["absorption_land_n_low_mu"], res["absorption_land_n_high_mu"], strict=True
+                )
+            ],
+            t("planner.col.allocated_mu", lang): res["land_allocated_mu"].round(0),
+            t("planner.col.haul_km", lang): res["mean_haul_km"].round(2),
+            t("planner.col.unmet", lang): res["unmet_kg_per_yr"].round(0),
+            t("planner.col.unmet_frac", lang): (res["unmet_frac"] * 100).round(1),
+            t("planner.col.forage", lang): res["forage_land_mu"].round(0),
+        }
+    )
     st.markdown(f"**{t('planner.table.farms', lang)}**")
     st.dataframe(farms, hide_index=True, width="stretch")
     st.caption(t("planner.table.farms_note", lang))
     names = run.sites.set_index("site_id")["name"]
     used = parcel_use(run.ledger, parcels, names)
     st.markdown(f"**{t('planner.table.parcels', lang).format(n=len(used))}**")
-    table = pd.DataFrame({
-        t("planner.col.parcel", lang): used["parcel_id"],
-        t("planner.col.county", lang): used["county_code"],
-        t("planner.col.area_mu", lang): used["area_mu"].round(1),
-        t("planner.col.used_pct", lang): (used["used_frac"] * 100).round(1),
-        t("planner.col.farms", lang): used["site_names"],
-    })
+    table = pd.DataFrame(
+        {
+            t("planner.col.parcel", lang): used["parcel_id"],
+            t("planner.col.county", lang): used["county_code"],
+            t("planner.col.area_mu", lang): used["area_mu"].round(1),
+            t("planner.col.used_pct", lang): (used["used_frac"] * 100).round(1),
+            t("planner.col.farms", lang): used["site_names"],
+        }
+    )
     st.dataframe(table.head(MAX_PARCEL_ROWS), hide_index=True, width="stretch")
 
 

@@ -63,8 +63,9 @@ class DraftFootprint:
         return self.notes_en if lang == "en" else self.notes_zh
 
 
-def check_drawing(drawing: DrawnFeature, inputs: PlanInputs, *, source_name: str,
-                  name: str) -> DraftFootprint:
+def check_drawing(
+    drawing: DrawnFeature, inputs: PlanInputs, *, source_name: str, name: str
+) -> DraftFootprint:
     """Validate a drawing like an uploaded file and return it as a draft footprint.
 
     Raises
@@ -74,27 +75,41 @@ def check_drawing(drawing: DrawnFeature, inputs: PlanInputs, *, source_name: str
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlannerWarning)
-        result = read_vector(drawing.to_geojson_bytes(), filename=source_name,
-                             geometry_kind=drawing.kind, region_extent=inputs.region_extent)
-    repaired = [text("planner.draft.repaired", lang) for lang in ("en", "zh")] if any(
-        issubclass(w.category, GeometryRepairedWarning) for w in caught) else []
-    notes_en = [*result.notes, *(str(w.message) for w in caught
-                                 if issubclass(w.category, PlannerWarning)
-                                 and not issubclass(w.category, GeometryRepairedWarning)),
-                *repaired[:1]]
+        result = read_vector(
+            drawing.to_geojson_bytes(),
+            filename=source_name,
+            geometry_kind=drawing.kind,
+            region_extent=inputs.region_extent,
+        )
+    repaired = (
+        [text("planner.draft.repaired", lang) for lang in ("en", "zh")]
+        if any(issubclass(w.category, GeometryRepairedWarning) for w in caught)
+        else []
+    )
+    notes_en = [
+        *result.notes,
+        *(
+            str(w.message)
+            for w in caught
+            if issubclass(w.category, PlannerWarning)
+            and not issubclass(w.category, GeometryRepairedWarning)
+        ),
+        *repaired[:1],
+    ]
     notes_zh = [*result.notes_zh, *repaired[1:]]
     geometry = result.features.geometry.iloc[0]
     if drawing.kind == "point":
         return DraftFootprint("point", geometry, tuple(notes_en), tuple(notes_zh))
-    polygon, en, zh = single_footprint(geometry, name=name, params=inputs.footprint,
-                                       analysis_crs=inputs.analysis_crs)
-    check_footprints([polygon], [name], params=inputs.footprint,
-                     analysis_crs=inputs.analysis_crs)
+    polygon, en, zh = single_footprint(
+        geometry, name=name, params=inputs.footprint, analysis_crs=inputs.analysis_crs
+    )
+    check_footprints([polygon], [name], params=inputs.footprint, analysis_crs=inputs.analysis_crs)
     return DraftFootprint("polygon", polygon, (*notes_en, *en), (*notes_zh, *zh))
 
 
-def footprint_polygon(draft: DraftFootprint, footprint_mu: float | None,
-                      inputs: PlanInputs) -> shapely.Polygon:
+def footprint_polygon(
+    draft: DraftFootprint, footprint_mu: float | None, inputs: PlanInputs
+) -> shapely.Polygon:
     """Return the draft's footprint: the polygon, or a square of ``footprint_mu`` 亩."""
     if draft.kind == "polygon":
         return draft.geometry
@@ -104,14 +119,25 @@ def footprint_polygon(draft: DraftFootprint, footprint_mu: float | None,
 
 def form_values(site: SiteRecord) -> dict[str, Any]:
     """Return the form field values (`ui.planner.state` keys) showing ``site``."""
-    values = {ps.FIELD_NAME: site.name, ps.FIELD_STATUS: site.status,
-              ps.FIELD_START_YEAR: site.start_year, ps.FIELD_ROUTE: site.manure_route or "",
-              ps.FIELD_RADIUS: site.haul_radius_km, ps.FIELD_NOTE: site.note or ""}
+    values = {
+        ps.FIELD_NAME: site.name,
+        ps.FIELD_STATUS: site.status,
+        ps.FIELD_START_YEAR: site.start_year,
+        ps.FIELD_ROUTE: site.manure_route or "",
+        ps.FIELD_RADIUS: site.haul_radius_km,
+        ps.FIELD_NOTE: site.note or "",
+    }
     return values | {key: int(getattr(site, col)) for col, key in ps.HERD_FIELDS.items()}
 
 
-def record_from_form(state: Mapping[str, Any], geometry: BaseGeometry, *,
-                     base: SiteRecord | None, source: str, inputs: PlanInputs) -> SiteRecord:
+def record_from_form(
+    state: Mapping[str, Any],
+    geometry: BaseGeometry,
+    *,
+    base: SiteRecord | None,
+    source: str,
+    inputs: PlanInputs,
+) -> SiteRecord:
     """Return the site the form describes, on ``geometry`` (EPSG:4326).
 
     ``base`` is the saved site being edited (its ids and version are kept), None for a new
@@ -121,7 +147,8 @@ def record_from_form(state: Mapping[str, Any], geometry: BaseGeometry, *,
     year = state[ps.FIELD_START_YEAR]
     radius = state[ps.FIELD_RADIUS]
     fields = {
-        "name": str(state[ps.FIELD_NAME]).strip(), "geometry": geometry,
+        "name": str(state[ps.FIELD_NAME]).strip(),
+        "geometry": geometry,
         "status": str(state[ps.FIELD_STATUS]),
         "start_year": None if year is None else int(year),
         "manure_route": str(state[ps.FIELD_ROUTE]).strip() or None,
@@ -189,48 +216,80 @@ def render_picker(records: dict[str, SiteRecord], lang: str) -> None:
         st.warning(t("planner.site_gone", lang))
         select_site(ps.NEW_SITE, records)
     names = {sid: r.name for sid, r in records.items()}
-    st.selectbox(t("planner.pick", lang), [ps.NEW_SITE, *sorted(records, key=names.get)],
-                 key=ps.SELECTED, on_change=_on_pick, args=(records,),
-                 format_func=lambda sid: names.get(sid, t("planner.new_site", lang)),
-                 help=t("planner.pick_help", lang))
+    st.selectbox(
+        t("planner.pick", lang),
+        [ps.NEW_SITE, *sorted(records, key=names.get)],
+        key=ps.SELECTED,
+        on_change=_on_pick,
+        args=(records,),
+        format_func=lambda sid: names.get(sid, t("planner.new_site", lang)),
+        help=t("planner.pick_help", lang),
+    )
 
 
 def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> None:
     """Draw the site fields (every change re-checks the site at once)."""
-    st.text_input(t("planner.field.name", lang), key=ps.FIELD_NAME,
-                  placeholder=t("planner.field.name_hint", lang))
+    st.text_input(
+        t("planner.field.name", lang),
+        key=ps.FIELD_NAME,
+        placeholder=t("planner.field.name_hint", lang),
+    )
     col_status, col_year = st.columns(2)
-    col_status.selectbox(t("planner.field.status", lang), SITE_STATUSES, key=ps.FIELD_STATUS,
-                         format_func=lambda s: t(f"planner.status.{s}", lang))
-    col_year.number_input(t("planner.field.start_year", lang), min_value=YEAR_RANGE[0],
-                          max_value=YEAR_RANGE[1], step=1, key=ps.FIELD_START_YEAR)
+    col_status.selectbox(
+        t("planner.field.status", lang),
+        SITE_STATUSES,
+        key=ps.FIELD_STATUS,
+        format_func=lambda s: t(f"planner.status.{s}", lang),
+    )
+    col_year.number_input(
+        t("planner.field.start_year", lang),
+        min_value=YEAR_RANGE[0],
+        max_value=YEAR_RANGE[1],
+        step=1,
+        key=ps.FIELD_START_YEAR,
+    )
     herd_cols = st.columns(2)
     for k, (column, key) in enumerate(ps.HERD_FIELDS.items()):
-        herd_cols[k % 2].number_input(t(f"planner.field.{column}", lang), min_value=0,
-                                      step=100, key=key)
+        herd_cols[k % 2].number_input(
+            t(f"planner.field.{column}", lang), min_value=0, step=100, key=key
+        )
     routes = ("", *inputs.params.routes.route_keys())
     col_route, col_radius = st.columns(2)
-    col_route.selectbox(t("planner.field.route", lang), routes, key=ps.FIELD_ROUTE,
-                        format_func=lambda r: _route_label(r, inputs, lang))
+    col_route.selectbox(
+        t("planner.field.route", lang),
+        routes,
+        key=ps.FIELD_ROUTE,
+        format_func=lambda r: _route_label(r, inputs, lang),
+    )
     default_km = inputs.allocation.default_haul_radius_km
-    col_radius.number_input(t("planner.field.radius", lang), min_value=0.5, max_value=100.0,
-                            step=1.0, key=ps.FIELD_RADIUS,
-                            placeholder=t("planner.field.radius_default", lang).format(
-                                km=default_km))
+    col_radius.number_input(
+        t("planner.field.radius", lang),
+        min_value=0.5,
+        max_value=100.0,
+        step=1.0,
+        key=ps.FIELD_RADIUS,
+        placeholder=t("planner.field.radius_default", lang).format(km=default_km),
+    )
     if draft is not None and draft.kind == "point":
-        st.number_input(t("planner.field.footprint", lang),
-                        min_value=float(inputs.footprint.min_footprint_mu), step=50.0,
-                        key=ps.FIELD_FOOTPRINT,
-                        placeholder=t("planner.field.footprint_default", lang).format(
-                            mu=inputs.footprint.default_footprint_mu))
+        st.number_input(
+            t("planner.field.footprint", lang),
+            min_value=float(inputs.footprint.min_footprint_mu),
+            step=50.0,
+            key=ps.FIELD_FOOTPRINT,
+            placeholder=t("planner.field.footprint_default", lang).format(
+                mu=inputs.footprint.default_footprint_mu
+            ),
+        )
     st.text_area(t("planner.field.note", lang), key=ps.FIELD_NOTE, height=68)
 
 
 def _route_label(route: str, inputs: PlanInputs, lang: str) -> str:
     if not route:
         return t("planner.route.default", lang).format(
-            n=f"{inputs.params.nutrients.n_supply_kg_per_pe:g}")
-    stages = [inputs.params.routes.stages[s] for s in route.split("+")
-              if s in inputs.params.routes.stages]
+            n=f"{inputs.params.nutrients.n_supply_kg_per_pe:g}"
+        )
+    stages = [
+        inputs.params.routes.stages[s] for s in route.split("+") if s in inputs.params.routes.stages
+    ]
     names = [s.name_en if lang == "en" else s.name_zh for s in stages]
     return " + ".join(names) or route

@@ -53,15 +53,30 @@ PRIORITY_FIELDS: Final[Mapping[str, str]] = {
 DEFAULT_USER: Final[str] = "planner"
 #: Empty form: a proposed site with no herd yet (route and radius: region defaults).
 FIELD_DEFAULTS: Final[Mapping[str, Any]] = {
-    FIELD_NAME: "", FIELD_STATUS: "proposed", FIELD_START_YEAR: None, FIELD_ROUTE: "",
-    FIELD_RADIUS: None, FIELD_FOOTPRINT: None, FIELD_NOTE: "",
+    FIELD_NAME: "",
+    FIELD_STATUS: "proposed",
+    FIELD_START_YEAR: None,
+    FIELD_ROUTE: "",
+    FIELD_RADIUS: None,
+    FIELD_FOOTPRINT: None,
+    FIELD_NOTE: "",
     **dict.fromkeys(HERD_FIELDS.values(), 0),
 }
 DEFAULTS: Final[Mapping[str, Any]] = {
-    SCENARIO: None, USER: DEFAULT_USER, SELECTED: NEW_SITE, LOADED_VERSION: None,
+    SCENARIO: None,
+    USER: DEFAULT_USER,
+    SELECTED: NEW_SITE,
+    LOADED_VERSION: None,
     PENDING_SELECT: None,
-    DRAFT: None, LAST_DRAWING: None, LAST_CLICK: None, MESSAGE: None, RUNS: {},
-    NEW_SCENARIO_NAME: "", COPY_SCENARIO_NAME: "", UPLOAD_GCJ02: False, UPLOAD_CRS: "",
+    DRAFT: None,
+    LAST_DRAWING: None,
+    LAST_CLICK: None,
+    MESSAGE: None,
+    RUNS: {},
+    NEW_SCENARIO_NAME: "",
+    COPY_SCENARIO_NAME: "",
+    UPLOAD_GCJ02: False,
+    UPLOAD_CRS: "",
     **FIELD_DEFAULTS,
 }
 

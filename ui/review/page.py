@@ -62,23 +62,41 @@ def _render_body(lang: str, region_id: str) -> None:
     names = review_view.place_names(counties, region.adcode, lang)
     col_year, col_county = st.columns([1, 2])
     years = region.plan.years  # manifest [plan]: the checked years, the plan's end year first
-    year = int(col_year.selectbox(t("review.year", lang), years, key=YEAR,
-                                  index=years.index(region.plan.target_year)))
-    adcode = col_county.selectbox(t("review.county", lang), [region.adcode, *counties["adcode"]],
-                                  format_func=names.__getitem__, key=COUNTY)
+    year = int(
+        col_year.selectbox(
+            t("review.year", lang), years, key=YEAR, index=years.index(region.plan.target_year)
+        )
+    )
+    adcode = col_county.selectbox(
+        t("review.county", lang),
+        [region.adcode, *counties["adcode"]],
+        format_func=names.__getitem__,
+        key=COUNTY,
+    )
     with st.spinner(t("review.running", lang)):
-        result = data.buildout(region_id, scenario.scenario_id, scenario.version,
-                               str(plan_store.path), tuple(years))
+        result = data.buildout(
+            region_id, scenario.scenario_id, scenario.version, str(plan_store.path), tuple(years)
+        )
     sites = plan_store.sites(scenario)
-    shown = review_view.sites_frame(sites, plan_store.reviews(scenario),
-                                    review_view.site_counties(sites, result), lang)
+    shown = review_view.sites_frame(
+        sites, plan_store.reviews(scenario), review_view.site_counties(sites, result), lang
+    )
     frame = review_view.county_status_frame(counties, result.checks, year=year, lang=lang)
     st.caption(t("review.geometry_locked", lang))
-    show_map(review_view.review_map(frame, shown, year=year, analysis_crs=region.analysis_crs,
-                                    view=map_view(region, draw=False)),
-             key="review_map", height=MAP_HEIGHT_PX)
-    _tables(result.checks, shown, names, adcode=str(adcode), year=year,
-            city=region.adcode, lang=lang)
+    show_map(
+        review_view.review_map(
+            frame,
+            shown,
+            year=year,
+            analysis_crs=region.analysis_crs,
+            view=map_view(region, draw=False),
+        ),
+        key="review_map",
+        height=MAP_HEIGHT_PX,
+    )
+    _tables(
+        result.checks, shown, names, adcode=str(adcode), year=year, city=region.adcode, lang=lang
+    )
     local = shown if adcode == region.adcode else shown[shown["adcode"] == adcode]
     _decision_form(plan_store, scenario, local, lang)
 
@@ -94,8 +112,12 @@ def _choose_scenario(plan_store: PlanStore, region_id: str, lang: str) -> Scenar
         return None
     if st.session_state.get(SCENARIO) not in scenarios:
         st.session_state[SCENARIO] = next(iter(scenarios))
-    chosen = st.selectbox(t("review.scenario", lang), list(scenarios), key=SCENARIO,
-                          format_func=lambda sid: scenarios[sid].name)
+    chosen = st.selectbox(
+        t("review.scenario", lang),
+        list(scenarios),
+        key=SCENARIO,
+        format_func=lambda sid: scenarios[sid].name,
+    )
     return scenarios[chosen]
 
 
@@ -107,26 +129,42 @@ def has_demo(plan_store: PlanStore) -> bool:
 def load_demo(plan_store: PlanStore, region_id: str) -> Scenario:
     """Create the demo scenario in the store and add the region's demo ranches (one step each)."""
     sites = demo_scenario_sites(data.region(region_id))
-    records = [SiteRecord(**{k: (None if pd.isna(v) else v) for k, v in row.items()})
-               for row in sites.to_dict("records")]
-    scenario = plan_store.create_scenario(DEMO_SCENARIO_NAME, user=DEMO_LOADER,
-                                          description="bundled demo (data/README.md)")
+    records = [
+        SiteRecord(**{k: (None if pd.isna(v) else v) for k, v in row.items()})
+        for row in sites.to_dict("records")
+    ]
+    scenario = plan_store.create_scenario(
+        DEMO_SCENARIO_NAME, user=DEMO_LOADER, description="bundled demo (data/README.md)"
+    )
     plan_store.add_sites(scenario, records, user=DEMO_LOADER)
     return plan_store.get_scenario(scenario.scenario_id)
 
 
-def _tables(checks: pd.DataFrame, sites: gpd.GeoDataFrame, names: dict[str, str], *,
-            adcode: str, year: int, city: str, lang: str) -> None:
+def _tables(
+    checks: pd.DataFrame,
+    sites: gpd.GeoDataFrame,
+    names: dict[str, str],
+    *,
+    adcode: str,
+    year: int,
+    city: str,
+    lang: str,
+) -> None:
     st.subheader(t("review.checks", lang).format(place=names[adcode], year=year))
     table = review_view.check_table(checks, adcode=adcode, year=year, lang=lang)
-    st.dataframe(table.style.map(review_view.status_style, subset=[t("rcol.status", lang)]),
-                 hide_index=True, width="stretch",
-                 column_config={t("rcol.source", lang): st.column_config.TextColumn(
-                     width="medium")})
+    st.dataframe(
+        table.style.map(review_view.status_style, subset=[t("rcol.status", lang)]),
+        hide_index=True,
+        width="stretch",
+        column_config={t("rcol.source", lang): st.column_config.TextColumn(width="medium")},
+    )
     st.subheader(t("review.matrix", lang))
     matrix = review_view.status_matrix(checks, names, lang)
-    st.dataframe(matrix.style.map(review_view.status_style, subset=list(matrix.columns[1:])),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        matrix.style.map(review_view.status_style, subset=list(matrix.columns[1:])),
+        hide_index=True,
+        width="stretch",
+    )
     st.subheader(t("review.sites", lang))
     local = sites if adcode == city else sites[sites["adcode"] == adcode]
     if local.empty:
@@ -135,18 +173,25 @@ def _tables(checks: pd.DataFrame, sites: gpd.GeoDataFrame, names: dict[str, str]
     st.dataframe(review_view.sites_table(local, names, lang), hide_index=True, width="stretch")
 
 
-def _decision_form(plan_store: PlanStore, scenario: Scenario, sites: pd.DataFrame,
-                   lang: str) -> None:
+def _decision_form(
+    plan_store: PlanStore, scenario: Scenario, sites: pd.DataFrame, lang: str
+) -> None:
     if sites.empty:
         return
     st.subheader(t("review.form", lang))
     labels = dict(zip(sites["site_id"], sites["name"].astype(str), strict=True))
     if st.session_state.get(SITE) not in labels:
         st.session_state[SITE] = next(iter(labels))
-    site_id = str(st.selectbox(t("review.site", lang), list(labels), key=SITE,
-                               format_func=labels.__getitem__))
-    decision = st.radio(t("review.decision", lang), review_view.DECISIONS, key=DECISION,
-                        horizontal=True, format_func=lambda d: t(f"decision.{d}", lang))
+    site_id = str(
+        st.selectbox(t("review.site", lang), list(labels), key=SITE, format_func=labels.__getitem__)
+    )
+    decision = st.radio(
+        t("review.decision", lang),
+        review_view.DECISIONS,
+        key=DECISION,
+        horizontal=True,
+        format_func=lambda d: t(f"decision.{d}", lang),
+    )
     reason = st.text_area(t("review.reason", lang), key=REASON)
     reviewer = st.text_input(t("review.reviewer", lang), key=REVIEWER)
     if st.button(t("review.save", lang), key=SAVE, type="primary"):
@@ -157,8 +202,15 @@ def _decision_form(plan_store: PlanStore, scenario: Scenario, sites: pd.DataFram
     _site_records(plan_store, scenario, site_id, lang)
 
 
-def _save_decision(plan_store: PlanStore, site_id: str, decision: str, reason: str,
-                   reviewer: str, labels: dict[str, str], lang: str) -> None:
+def _save_decision(
+    plan_store: PlanStore,
+    site_id: str,
+    decision: str,
+    reason: str,
+    reviewer: str,
+    labels: dict[str, str],
+    lang: str,
+) -> None:
     label = t(f"decision.{decision}", lang)
     if decision != "approve" and not reason.strip():
         st.error(t("review.need_reason", lang).format(decision=label))
@@ -170,8 +222,9 @@ def _save_decision(plan_store: PlanStore, site_id: str, decision: str, reason: s
     st.success(t("review.saved", lang).format(site=labels[site_id], decision=label))
 
 
-def _save_comment(plan_store: PlanStore, scenario: Scenario, site_id: str, text: str,
-                  reviewer: str, lang: str) -> None:
+def _save_comment(
+    plan_store: PlanStore, scenario: Scenario, site_id: str, text: str, reviewer: str, lang: str
+) -> None:
     if not text.strip():
         st.error(t("review.need_comment", lang))
         return
@@ -187,18 +240,35 @@ def _site_records(plan_store: PlanStore, scenario: Scenario, site_id: str, lang:
     comments = plan_store.comments(scenario)
     audit = plan_store.audit(scenario)
     touched = audit["entity_id"].eq(site_id) | audit["detail"].map(
-        lambda d: isinstance(d, dict) and d.get("site_id") == site_id)
+        lambda d: isinstance(d, dict) and d.get("site_id") == site_id
+    )
     parts = {
-        "review.history": _renamed(reviews[reviews["site_id"] == site_id],
-                                   {"decided_at": "rcol.at", "decision": "rcol.decision",
-                                    "reason": "rcol.reason", "reviewer": "rcol.reviewer",
-                                    "site_version": "rcol.version"}, lang),
-        "review.comments": _renamed(comments[comments["site_id"] == site_id],
-                                    {"created_at": "rcol.at", "author": "rcol.user",
-                                     "text": "rcol.text"}, lang),
-        "review.audit": _renamed(review_view.audit_frame(audit[touched], lang),
-                                 {"at": "rcol.at", "user": "rcol.user", "action": "rcol.action",
-                                  "detail": "rcol.detail"}, lang),
+        "review.history": _renamed(
+            reviews[reviews["site_id"] == site_id],
+            {
+                "decided_at": "rcol.at",
+                "decision": "rcol.decision",
+                "reason": "rcol.reason",
+                "reviewer": "rcol.reviewer",
+                "site_version": "rcol.version",
+            },
+            lang,
+        ),
+        "review.comments": _renamed(
+            comments[comments["site_id"] == site_id],
+            {"created_at": "rcol.at", "author": "rcol.user", "text": "rcol.text"},
+            lang,
+        ),
+        "review.audit": _renamed(
+            review_view.audit_frame(audit[touched], lang),
+            {
+                "at": "rcol.at",
+                "user": "rcol.user",
+                "action": "rcol.action",
+                "detail": "rcol.detail",
+            },
+            lang,
+        ),
     }
     for key, table in parts.items():
         with st.expander(t(key, lang), expanded=key == "review.history"):

@@ -25,15 +25,27 @@ if TYPE_CHECKING:
     from ui.map import MapView
 
 STATUS_ORDER: Final[tuple[str, ...]] = ("ok", "warning", "exceeded")
-STATUS_COLORS: Final[dict[str, str]] = {"ok": "#66bd63", "warning": "#fdae61",
-                                        "exceeded": "#d73027", "none": "#cccccc"}
+STATUS_COLORS: Final[dict[str, str]] = {
+    "ok": "#66bd63",
+    "warning": "#fdae61",
+    "exceeded": "#d73027",
+    "none": "#cccccc",
+}
 # Plain-text flags: emoji need a colour-emoji font many offline machines lack.
 STATUS_FLAGS: Final[dict[str, str]] = {"ok": "✓", "warning": "▲", "exceeded": "✖"}
 DECISIONS: Final[tuple[str, ...]] = ("approve", "reject", "request_changes")
-DECISION_COLORS: Final[dict[str, str]] = {"approve": "#1a9850", "reject": "#d73027",
-                                          "request_changes": "#f39c12", "pending": "#4575b4"}
-HERD_COLUMNS: Final[tuple[str, ...]] = ("dairy_cow_head", "beef_cattle_head", "sheep_head",
-                                        "goat_head")
+DECISION_COLORS: Final[dict[str, str]] = {
+    "approve": "#1a9850",
+    "reject": "#d73027",
+    "request_changes": "#f39c12",
+    "pending": "#4575b4",
+}
+HERD_COLUMNS: Final[tuple[str, ...]] = (
+    "dairy_cow_head",
+    "beef_cattle_head",
+    "sheep_head",
+    "goat_head",
+)
 FILL_OPACITY: Final[float] = 0.6
 
 
@@ -55,14 +67,17 @@ def _check_name(checks: pd.DataFrame, lang: str) -> pd.Series:
     return checks["name_en" if lang == "en" else "name_zh"].astype(str)
 
 
-def county_status_frame(counties: gpd.GeoDataFrame, checks: pd.DataFrame, *, year: int,
-                        lang: str) -> gpd.GeoDataFrame:
+def county_status_frame(
+    counties: gpd.GeoDataFrame, checks: pd.DataFrame, *, year: int, lang: str
+) -> gpd.GeoDataFrame:
     """Return the counties with ``worst``, its label, fill colour and the broken checks."""
     rows = checks[(checks["scope"] == "county") & (checks["year"] == year)]
     worst = rows.groupby("adcode")["status"].agg(worst_status)
     broken_rows = rows[rows["status"] != "ok"].assign(
-        text=lambda f: _check_name(f, lang) + "（" + f["status"].map(
-            lambda s: t(f"check.{s}", lang)) + "）")
+        text=lambda f: (
+            _check_name(f, lang) + "（" + f["status"].map(lambda s: t(f"check.{s}", lang)) + "）"
+        )
+    )
     broken = broken_rows.groupby("adcode")["text"].agg("；".join)
     out = counties[["adcode", "name_zh", "name_en", counties.geometry.name]].copy()
     out["worst"] = out["adcode"].map(worst).fillna("none")
@@ -76,19 +91,18 @@ def county_status_frame(counties: gpd.GeoDataFrame, checks: pd.DataFrame, *, yea
 def latest_decisions(reviews: pd.DataFrame) -> pd.DataFrame:
     """Return the latest review per site (``site_id`` index: decision, reason, reviewer...)."""
     if reviews.empty:
-        return pd.DataFrame(columns=["decision", "reason", "reviewer", "decided_at"],
-                            dtype=object)
+        return pd.DataFrame(columns=["decision", "reason", "reviewer", "decided_at"], dtype=object)
     return reviews.sort_values("decided_at").groupby("site_id").last()
 
 
-def sites_frame(sites: gpd.GeoDataFrame, reviews: pd.DataFrame, adcodes: pd.Series,
-                lang: str) -> gpd.GeoDataFrame:
+def sites_frame(
+    sites: gpd.GeoDataFrame, reviews: pd.DataFrame, adcodes: pd.Series, lang: str
+) -> gpd.GeoDataFrame:
     """Return the sites with county, herd total, status and latest decision, for display."""
     latest = latest_decisions(reviews)
     decision = sites["site_id"].map(latest["decision"].astype(object)).astype(object)
     decision = decision.where(decision.notna(), "pending").astype(str)
-    out = sites[["site_id", "name", "status", "start_year", "version",
-                 sites.geometry.name]].copy()
+    out = sites[["site_id", "name", "status", "start_year", "version", sites.geometry.name]].copy()
     out["adcode"] = adcodes.to_numpy()
     out["herd_head"] = sites[list(HERD_COLUMNS)].sum(axis=1).astype("int64")
     out["decision"] = decision.to_numpy()
@@ -99,40 +113,71 @@ def sites_frame(sites: gpd.GeoDataFrame, reviews: pd.DataFrame, adcodes: pd.Seri
     return out
 
 
-def review_map(counties: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *, year: int,
-               analysis_crs: str, view: MapView) -> folium.Map:
+def review_map(
+    counties: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    *,
+    year: int,
+    analysis_crs: str,
+    view: MapView,
+) -> folium.Map:
     """Return the county status choropleth with the sites coloured by decision (no drawing)."""
     lang = view.lang
-    layers = [MapLayer(counties, t("review.map_layer", lang).format(year=year), analysis_crs,
-                       style=PolygonStyle(fill_opacity=FILL_OPACITY, fill_color_column="fill"),
-                       tooltip_fields=("name", "status_label", "broken"),
-                       tooltip_aliases=(t("rcol.place", lang), t("rcol.status", lang),
-                                        t("review.broken", lang)),
-                       coverage=True, label_field="name")]
-    points = sites.set_geometry(sites.geometry.to_crs(analysis_crs).representative_point()
-                                ).to_crs(DISPLAY_CRS)
+    layers = [
+        MapLayer(
+            counties,
+            t("review.map_layer", lang).format(year=year),
+            analysis_crs,
+            style=PolygonStyle(fill_opacity=FILL_OPACITY, fill_color_column="fill"),
+            tooltip_fields=("name", "status_label", "broken"),
+            tooltip_aliases=(
+                t("rcol.place", lang),
+                t("rcol.status", lang),
+                t("review.broken", lang),
+            ),
+            coverage=True,
+            label_field="name",
+        )
+    ]
+    points = sites.set_geometry(sites.geometry.to_crs(analysis_crs).representative_point()).to_crs(
+        DISPLAY_CRS
+    )
     for decision in (*DECISIONS, "pending"):
         chosen = points[points["decision"] == decision]
         if chosen.empty:
             continue
         name = t("review.sites_layer", lang).format(decision=t(f"decision.{decision}", lang))
-        layers.append(MapLayer(
-            chosen, name, analysis_crs, kind="point", fit=False,
-            style=PolygonStyle(color="#ffffff", fill_color=DECISION_COLORS[decision]),
-            tooltip_fields=("name", "status_label", "herd_head", "decision_label", "reason"),
-            tooltip_aliases=(t("rcol.name", lang), t("rcol.site_status", lang),
-                             t("rcol.herd", lang), t("rcol.decision", lang),
-                             t("rcol.reason", lang))))
+        layers.append(
+            MapLayer(
+                chosen,
+                name,
+                analysis_crs,
+                kind="point",
+                fit=False,
+                style=PolygonStyle(color="#ffffff", fill_color=DECISION_COLORS[decision]),
+                tooltip_fields=("name", "status_label", "herd_head", "decision_label", "reason"),
+                tooltip_aliases=(
+                    t("rcol.name", lang),
+                    t("rcol.site_status", lang),
+                    t("rcol.herd", lang),
+                    t("rcol.decision", lang),
+                    t("rcol.reason", lang),
+                ),
+            )
+        )
     return build_map(layers, view=view, legends=_legends(year, lang))
 
 
 def _legends(year: int, lang: str) -> list[str]:
-    status = legend_html(t("review.legend.status", lang).format(year=year),
-                         [(STATUS_COLORS[s], t(f"check.{s}", lang)) for s in STATUS_ORDER],
-                         opacity=FILL_OPACITY)
-    decision = legend_html(t("review.legend.decision", lang),
-                           [(DECISION_COLORS[d], t(f"decision.{d}", lang))
-                            for d in (*DECISIONS, "pending")])
+    status = legend_html(
+        t("review.legend.status", lang).format(year=year),
+        [(STATUS_COLORS[s], t(f"check.{s}", lang)) for s in STATUS_ORDER],
+        opacity=FILL_OPACITY,
+    )
+    decision = legend_html(
+        t("review.legend.decision", lang),
+        [(DECISION_COLORS[d], t(f"decision.{d}", lang)) for d in (*DECISIONS, "pending")],
+    )
     return [status, decision]
 
 
@@ -140,15 +185,17 @@ def check_table(checks: pd.DataFrame, *, adcode: str, year: int, lang: str) -> p
     """Return the checks of one place and year: name, value, limit, unit, flagged status."""
     rows = checks[(checks["adcode"] == adcode) & (checks["year"] == year)]
     note = "note" if lang == "en" else "note_zh"
-    return pd.DataFrame({
-        t("rcol.check", lang): _check_name(rows, lang).to_numpy(),
-        t("rcol.value", lang): rows["value"].map(_fmt).to_numpy(),
-        t("rcol.limit", lang): rows["limit"].map(_fmt).to_numpy(),
-        t("rcol.unit", lang): rows["unit"].map(lambda u: unit_label(str(u), lang)).to_numpy(),
-        t("rcol.status", lang): rows["status"].map(lambda s: _flag(s, lang)).to_numpy(),
-        t("rcol.note", lang): rows[note].astype(str).to_numpy(),
-        t("rcol.source", lang): rows["source"].astype(str).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            t("rcol.check", lang): _check_name(rows, lang).to_numpy(),
+            t("rcol.value", lang): rows["value"].map(_fmt).to_numpy(),
+            t("rcol.limit", lang): rows["limit"].map(_fmt).to_numpy(),
+            t("rcol.unit", lang): rows["unit"].map(lambda u: unit_label(str(u), lang)).to_numpy(),
+            t("rcol.status", lang): rows["status"].map(lambda s: _flag(s, lang)).to_numpy(),
+            t("rcol.note", lang): rows[note].astype(str).to_numpy(),
+            t("rcol.source", lang): rows["source"].astype(str).to_numpy(),
+        }
+    )
 
 
 def unit_label(unit: str, lang: str) -> str:
@@ -164,16 +211,20 @@ def audit_frame(audit: pd.DataFrame, lang: str) -> pd.DataFrame:
     """
     return audit.assign(
         action=audit["action"].map(lambda a: t_or(f"audit.{a}", lang, str(a))),
-        detail=audit["detail"].map(lambda d: _audit_detail(d, lang)))
+        detail=audit["detail"].map(lambda d: _audit_detail(d, lang)),
+    )
 
 
 def _audit_detail(detail: object, lang: str) -> str:
     if not isinstance(detail, dict):
         return str(detail)
-    pairs = [t("audit.field_value", lang).format(
-        field=t_or(f"audit.field.{field}", lang, field),
-        value=t_or(f"decision.{value}", lang, str(value)) if field == "decision" else value)
-        for field, value in detail.items()]
+    pairs = [
+        t("audit.field_value", lang).format(
+            field=t_or(f"audit.field.{field}", lang, field),
+            value=t_or(f"decision.{value}", lang, str(value)) if field == "decision" else value,
+        )
+        for field, value in detail.items()
+    ]
     return t("audit.field_separator", lang).join(pairs)
 
 
@@ -190,15 +241,17 @@ def status_matrix(checks: pd.DataFrame, names: dict[str, str], lang: str) -> pd.
 
 def sites_table(sites: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
     """Return the sites for display: name, county, status, start year, herd, decision."""
-    return pd.DataFrame({
-        t("rcol.name", lang): sites["name"].astype(str).to_numpy(),
-        t("rcol.place", lang): sites["adcode"].map(names).fillna("").to_numpy(),
-        t("rcol.site_status", lang): sites["status_label"].to_numpy(),
-        t("rcol.start_year", lang): sites["start_year"].to_numpy(),
-        t("rcol.herd", lang): sites["herd_head"].to_numpy(),
-        t("rcol.decision", lang): sites["decision_label"].to_numpy(),
-        t("rcol.reason", lang): sites["reason"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            t("rcol.name", lang): sites["name"].astype(str).to_numpy(),
+            t("rcol.place", lang): sites["adcode"].map(names).fillna("").to_numpy(),
+            t("rcol.site_status", lang): sites["status_label"].to_numpy(),
+            t("rcol.start_year", lang): sites["start_year"].to_numpy(),
+            t("rcol.herd", lang): sites["herd_head"].to_numpy(),
+            t("rcol.decision", lang): sites["decision_label"].to_numpy(),
+            t("rcol.reason", lang): sites["reason"].to_numpy(),
+        }
+    )
 
 
 def _cell(statuses: pd.Series, lang: str) -> str:
@@ -206,8 +259,11 @@ def _cell(statuses: pd.Series, lang: str) -> str:
     warning = int((statuses == "warning").sum())
     if not exceeded and not warning:
         return _flag("ok", lang)
-    parts = [f"{_flag(status, lang)} {n}" for status, n in (("exceeded", exceeded),
-                                                            ("warning", warning)) if n]
+    parts = [
+        f"{_flag(status, lang)} {n}"
+        for status, n in (("exceeded", exceeded), ("warning", warning))
+        if n
+    ]
     return " · ".join(parts)
 
 

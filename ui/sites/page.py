@@ -69,40 +69,59 @@ def _render_body(lang: str, region_id: str) -> None:
     _skipped(site_input, lang)
     defaults = tuple(default_weights(inputs.params).items)
     with st.spinner(t("sites.running", lang)):
-        base, notes = data.assessment(region_id, *source[:-1], lang, defaults,
-                                            source[-1], **user)
+        base, notes = data.assessment(region_id, *source[:-1], lang, defaults, source[-1], **user)
     for note in notes:
         st.caption("⚠ " + note)
     weights = _weights(inputs, results.unavailable_criteria(base, lang), lang)
     if weights is None:
         return
-    result = base if weights == defaults else data.assessment(
-        region_id, *source[:-1], lang, weights, source[-1], **user)[0]
+    result = (
+        base
+        if weights == defaults
+        else data.assessment(region_id, *source[:-1], lang, weights, source[-1], **user)[0]
+    )
     _results(result, site_input, inputs, region_id, lang)
 
 
 def _source_args(lang: str) -> tuple[str, str, float | None, bool, bytes | None] | None:
     """Return (source key, file name, herd, gcj02, bytes) or None while waiting for a file."""
-    choice = st.radio(t("sites.source", lang), SOURCES, key=SOURCE, horizontal=True,
-                      format_func=lambda s: t(f"sites.source.{s}", lang))
+    choice = st.radio(
+        t("sites.source", lang),
+        SOURCES,
+        key=SOURCE,
+        horizontal=True,
+        format_func=lambda s: t(f"sites.source.{s}", lang),
+    )
     st.caption(t("sites.drawing_later", lang))
     if choice == "demo":
         return data.DEMO_KEY, data.DEMO_FILE, None, False, None
-    upload = st.file_uploader(t("sites.file", lang), key=FILE,
-                              type=["geojson", "json", "kml", "kmz", "zip", "gpkg"])
+    upload = st.file_uploader(
+        t("sites.file", lang), key=FILE, type=["geojson", "json", "kml", "kmz", "zip", "gpkg"]
+    )
     col_gcj, col_all, col_herd = st.columns([2, 2, 1])
-    gcj02 = col_gcj.checkbox(t("upload.gcj02", lang), key=GCJ02,
-                             help=t("upload.gcj02_help", lang))
-    same = col_all.checkbox(t("sites.herd_all", lang), key=HERD_ALL,
-                            help=t("sites.herd_all_help", lang))
-    herd = col_herd.number_input(t("sites.herd", lang), min_value=1.0, value=DEFAULT_HERD,
-                                 step=500.0, key=HERD, disabled=not same)
+    gcj02 = col_gcj.checkbox(t("upload.gcj02", lang), key=GCJ02, help=t("upload.gcj02_help", lang))
+    same = col_all.checkbox(
+        t("sites.herd_all", lang), key=HERD_ALL, help=t("sites.herd_all_help", lang)
+    )
+    herd = col_herd.number_input(
+        t("sites.herd", lang),
+        min_value=1.0,
+        value=DEFAULT_HERD,
+        step=500.0,
+        key=HERD,
+        disabled=not same,
+    )
     if upload is None:
         st.info(t("sites.waiting", lang))
         return None
     content = upload.getvalue()
-    return (data.upload_key(content), upload.name, float(herd) if same else None,
-            bool(gcj02), content)
+    return (
+        data.upload_key(content),
+        upload.name,
+        float(herd) if same else None,
+        bool(gcj02),
+        content,
+    )
 
 
 def _skipped(site_input: SiteInput, lang: str) -> None:
@@ -110,42 +129,57 @@ def _skipped(site_input: SiteInput, lang: str) -> None:
         st.caption(note)
     if not site_input.bad:
         return
-    rows = "\n".join("- " + t("sites.skipped_row", lang).format(no=b["feature_no"],
-                                                             reason=b["reason"])
-                     for b in site_input.bad)
+    rows = "\n".join(
+        "- " + t("sites.skipped_row", lang).format(no=b["feature_no"], reason=b["reason"])
+        for b in site_input.bad
+    )
     st.warning(t("sites.skipped", lang).format(n=len(site_input.bad)) + "\n\n" + rows)
 
 
-def _weights(inputs: SitingInputs, unavailable: dict[str, str],
-             lang: str) -> tuple[tuple[str, float], ...] | None:
+def _weights(
+    inputs: SitingInputs, unavailable: dict[str, str], lang: str
+) -> tuple[tuple[str, float], ...] | None:
     st.subheader(t("sites.weights", lang))
-    method = st.radio(t("sites.weights_method", lang), METHODS, key=METHOD, horizontal=True,
-                      format_func=lambda m: t(f"sites.method.{m}", lang))
+    method = st.radio(
+        t("sites.weights_method", lang),
+        METHODS,
+        key=METHOD,
+        horizontal=True,
+        format_func=lambda m: t(f"sites.method.{m}", lang),
+    )
     if method == "ahp":
         return _ahp_weights(inputs, unavailable, lang)
     return _direct_weights(inputs, unavailable, lang)
 
 
-def _direct_weights(inputs: SitingInputs, unavailable: dict[str, str],
-                    lang: str) -> tuple[tuple[str, float], ...]:
+def _direct_weights(
+    inputs: SitingInputs, unavailable: dict[str, str], lang: str
+) -> tuple[tuple[str, float], ...]:
     st.caption(t("sites.weights_help", lang))
     specs = [c for c in inputs.params.criteria if c.enabled]
     columns = st.columns(4)
     out = []
     for k, spec in enumerate(specs):
         col = columns[k % len(columns)]
-        value = col.number_input(spec.name_en if lang == "en" else spec.name_zh,
-                                 min_value=0.0, max_value=100.0, value=spec.default_weight,
-                                 step=0.01, format="%.3f", key=weight_key(spec.key),
-                                 disabled=spec.key in unavailable)
+        value = col.number_input(
+            spec.name_en if lang == "en" else spec.name_zh,
+            min_value=0.0,
+            max_value=100.0,
+            value=spec.default_weight,
+            step=0.01,
+            format="%.3f",
+            key=weight_key(spec.key),
+            disabled=spec.key in unavailable,
+        )
         if spec.key in unavailable:
             col.caption(t("sites.not_available", lang).format(reason=unavailable[spec.key]))
         out.append((spec.key, float(value)))
     return tuple(out)
 
 
-def _ahp_weights(inputs: SitingInputs, unavailable: dict[str, str],
-                 lang: str) -> tuple[tuple[str, float], ...] | None:
+def _ahp_weights(
+    inputs: SitingInputs, unavailable: dict[str, str], lang: str
+) -> tuple[tuple[str, float], ...] | None:
     st.caption(t("sites.ahp_help", lang))
     names = {c.key: (c.name_en if lang == "en" else c.name_zh) for c in inputs.params.criteria}
     keys = {name: key for key, name in names.items()}
@@ -155,8 +189,12 @@ def _ahp_weights(inputs: SitingInputs, unavailable: dict[str, str],
     result = ahp_weights(results.reciprocal_matrix(matrix))
     col_stats, col_weights = st.columns([1, 2])
     col_stats.dataframe(results.ahp_summary(result, lang), hide_index=True)
-    shown = pd.DataFrame({t("ccol.criterion", lang): [names.get(k, k) for k in result.keys],
-                          t("ccol.weight", lang): [round(w, 4) for w in result.weights]})
+    shown = pd.DataFrame(
+        {
+            t("ccol.criterion", lang): [names.get(k, k) for k in result.keys],
+            t("ccol.weight", lang): [round(w, 4) for w in result.weights],
+        }
+    )
     col_weights.dataframe(shown, hide_index=True)
     if result.consistent:
         st.success(t("sites.ahp_consistent", lang).format(cr=result.cr))
@@ -167,25 +205,41 @@ def _ahp_weights(inputs: SitingInputs, unavailable: dict[str, str],
     return tuple(result.weight_map().items())
 
 
-def _results(result: SiteAssessment, site_input: SiteInput, inputs: SitingInputs,
-             region_id: str, lang: str) -> None:
+def _results(
+    result: SiteAssessment, site_input: SiteInput, inputs: SitingInputs, region_id: str, lang: str
+) -> None:
     sites = site_input.sites
     region = data.region(region_id)
     names = results.site_names(sites, lang)
-    counties = results.site_counties(sites, data.counties(region_id),
-                                        analysis_crs=region.analysis_crs, lang=lang)
+    counties = results.site_counties(
+        sites, data.counties(region_id), analysis_crs=region.analysis_crs, lang=lang
+    )
     st.subheader(t("sites.ranking", lang))
     passed = sum(s.passed for s in result.scores.sites)
-    st.markdown(t("sites.summary", lang).format(n=len(result.scores.sites), passed=passed,
-                                                failed=len(result.scores.sites) - passed))
+    st.markdown(
+        t("sites.summary", lang).format(
+            n=len(result.scores.sites), passed=passed, failed=len(result.scores.sites) - passed
+        )
+    )
     _sensitivity(result, names, lang)
-    st.dataframe(results.ranking_frame(result, names, counties, lang), hide_index=True,
-                 width="stretch")
+    st.dataframe(
+        results.ranking_frame(result, names, counties, lang), hide_index=True, width="stretch"
+    )
     selected = _choose_site(result, names, lang)
     st.caption(t("sites.map_caption", lang))
-    show_map(sites_map(result, sites, inputs, names, selected=selected,
-                       view=map_view(region), user_kinds=user_kinds(region_id)),
-             key="sites_map", height=MAP_HEIGHT_PX)
+    show_map(
+        sites_map(
+            result,
+            sites,
+            inputs,
+            names,
+            selected=selected,
+            view=map_view(region),
+            user_kinds=user_kinds(region_id),
+        ),
+        key="sites_map",
+        height=MAP_HEIGHT_PX,
+    )
     _site_detail(result, selected, names, lang)
 
 
@@ -199,12 +253,17 @@ def _sensitivity(result: SiteAssessment, names: dict[str, str], lang: str) -> No
     if sens.top_stays_on_top:
         st.success(t("sites.top_stays", lang).format(site=top, pct=pct))
         return
-    criteria = {c.key: (c.name_en if lang == "en" else c.name_zh)
-                for site in result.scores.sites for c in site.criteria}
+    criteria = {
+        c.key: (c.name_en if lang == "en" else c.name_zh)
+        for site in result.scores.sites
+        for c in site.criteria
+    }
     changes = t("sites.top_change_separator", lang).join(
-        t("sites.top_change_row", lang).format(criterion=criteria.get(c, c), sign=d,
-                                               site=names.get(s, s))
-        for c, d, s in sens.top_changes)
+        t("sites.top_change_row", lang).format(
+            criterion=criteria.get(c, c), sign=d, site=names.get(s, s)
+        )
+        for c, d, s in sens.top_changes
+    )
     st.warning(t("sites.top_changes", lang).format(site=top, pct=pct, changes=changes))
 
 
@@ -212,12 +271,14 @@ def _choose_site(result: SiteAssessment, names: dict[str, str], lang: str) -> st
     ids = [s.site_id for s in result.scores.sites]
     if st.session_state.get(SITE) not in ids:
         st.session_state[SITE] = result.sensitivity.top_site_id or ids[0]
-    return str(st.selectbox(t("sites.selected", lang), ids, key=SITE,
-                            format_func=lambda i: names.get(i, i)))
+    return str(
+        st.selectbox(
+            t("sites.selected", lang), ids, key=SITE, format_func=lambda i: names.get(i, i)
+        )
+    )
 
 
-def _site_detail(result: SiteAssessment, site_id: str, names: dict[str, str],
-                 lang: str) -> None:
+def _site_detail(result: SiteAssessment, site_id: str, names: dict[str, str], lang: str) -> None:
     site = result.scores.site(site_id)
     st.subheader(t("sites.gates", lang).format(site=names.get(site_id, site_id)))
     st.dataframe(results.gate_frame(site, lang), hide_index=True, width="stretch")

@@ -32,17 +32,20 @@ def site_names(sites: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
     return {i: f"{i} {n}".strip() for i, n in zip(ids, names, strict=True)}
 
 
-def site_counties(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, *, analysis_crs: str,
-                  lang: str) -> dict[str, str]:
+def site_counties(
+    sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, *, analysis_crs: str, lang: str
+) -> dict[str, str]:
     """Return ``{site_id: county name}`` of the county holding each site's inner point."""
     points = sites[["site_id", "geometry"]].to_crs(analysis_crs)
     points = points.set_geometry(points.representative_point())
     column = "name_en" if lang == "en" else "name_zh"
-    joined = gpd.sjoin(points, counties[[column, "geometry"]].to_crs(analysis_crs),
-                       how="left", predicate="within")
+    joined = gpd.sjoin(
+        points, counties[[column, "geometry"]].to_crs(analysis_crs), how="left", predicate="within"
+    )
     first = joined.drop_duplicates("site_id")
-    return dict(zip(first["site_id"].astype(str), first[column].fillna("").astype(str),
-                    strict=True))
+    return dict(
+        zip(first["site_id"].astype(str), first[column].fillna("").astype(str), strict=True)
+    )
 
 
 def gate_short(gate: GateResult, lang: str) -> str:
@@ -54,25 +57,30 @@ def gate_short(gate: GateResult, lang: str) -> str:
     return f"{name}: {value} {_unit(gate.unit, lang)} ({limit} {gate.limit:g}{where})"
 
 
-def ranking_frame(assessment: SiteAssessment, names: dict[str, str],
-                  counties: dict[str, str], lang: str) -> pd.DataFrame:
+def ranking_frame(
+    assessment: SiteAssessment, names: dict[str, str], counties: dict[str, str], lang: str
+) -> pd.DataFrame:
     """Return one row per site: site, county, passed, score, rank, rank range, failed gates."""
     sens = assessment.sensitivity
     rows = []
     for s in assessment.scores.sites:
         rank_range = sens.rank_range(s.site_id)
-        rows.append({
-            "site": names.get(s.site_id, s.site_id), "county": counties.get(s.site_id, ""),
-            "passed": "✔" if s.passed else "✖",
-            "score": None if s.score is None else round(s.score, 1),
-            "rank": s.rank,
-            "range": "" if rank_range is None else f"{rank_range[0]}–{rank_range[1]}",
-            "failed": "; ".join(gate_short(g, lang) for g in s.failed_gates),
-        })
+        rows.append(
+            {
+                "site": names.get(s.site_id, s.site_id),
+                "county": counties.get(s.site_id, ""),
+                "passed": "✔" if s.passed else "✖",
+                "score": None if s.score is None else round(s.score, 1),
+                "rank": s.rank,
+                "range": "" if rank_range is None else f"{rank_range[0]}–{rank_range[1]}",
+                "failed": "; ".join(gate_short(g, lang) for g in s.failed_gates),
+            }
+        )
     frame = pd.DataFrame(rows).astype({"rank": "Int64", "score": "Float64"})
     delta = f"{sens.delta_frac:.0%}"
-    return frame.rename(columns={c: t(f"scol.{c}", lang).format(delta=delta)
-                                 for c in frame.columns})
+    return frame.rename(
+        columns={c: t(f"scol.{c}", lang).format(delta=delta) for c in frame.columns}
+    )
 
 
 def _unit(unit: str, lang: str) -> str:
@@ -81,14 +89,19 @@ def _unit(unit: str, lang: str) -> str:
 
 def gate_frame(site: SiteResult, lang: str) -> pd.DataFrame:
     """Return one row per gate: rule, passed, measured value, limit, unit, feature, source."""
-    rows = [{
-        "rule": g.name_en if lang == "en" else g.name_zh,
-        "passed": ("✔" if g.passed else "✖") if g.evaluated else t("sites.unchecked", lang),
-        "value": None if g.measured_value is None else round(g.measured_value, 1),
-        "limit": g.limit, "unit": _unit(g.unit, lang),
-        "feature": " ".join(x for x in (g.feature_id, g.feature_name) if x),
-        "source": g.source, "status": t_or(f"status.{g.status}", lang, g.status),
-    } for g in site.gates]
+    rows = [
+        {
+            "rule": g.name_en if lang == "en" else g.name_zh,
+            "passed": ("✔" if g.passed else "✖") if g.evaluated else t("sites.unchecked", lang),
+            "value": None if g.measured_value is None else round(g.measured_value, 1),
+            "limit": g.limit,
+            "unit": _unit(g.unit, lang),
+            "feature": " ".join(x for x in (g.feature_id, g.feature_name) if x),
+            "source": g.source,
+            "status": t_or(f"status.{g.status}", lang, g.status),
+        }
+        for g in site.gates
+    ]
     frame = pd.DataFrame(rows).astype({"value": "Float64"})
     return frame.rename(columns={c: t(f"gcol.{c}", lang) for c in frame.columns})
 
@@ -96,26 +109,39 @@ def gate_frame(site: SiteResult, lang: str) -> pd.DataFrame:
 def criteria_frame(site: SiteResult, lang: str) -> pd.DataFrame:
     """Return one row per criterion: value, unit, normalised, weight, contribution, source."""
     en = lang == "en"
-    rows = [{
-        "criterion": c.name_en if en else c.name_zh,
-        "value": None if c.raw_value is None else round(c.raw_value, 2),
-        "unit": _unit(c.unit, lang),
-        "normalised": None if c.normalised is None else round(c.normalised, 3),
-        "weight": round(c.weight, 3) if c.available else None,
-        "contribution": None if c.contribution is None else round(c.contribution, 1),
-        "explanation": (c.explanation_en if en else c.explanation_zh) if c.available else
-        (c.reason_unavailable_en if en else c.reason_unavailable_zh) or "",
-        "source": c.source,
-    } for c in site.criteria]
-    frame = pd.DataFrame(rows).astype({"value": "Float64", "normalised": "Float64",
-                                       "weight": "Float64", "contribution": "Float64"})
+    rows = [
+        {
+            "criterion": c.name_en if en else c.name_zh,
+            "value": None if c.raw_value is None else round(c.raw_value, 2),
+            "unit": _unit(c.unit, lang),
+            "normalised": None if c.normalised is None else round(c.normalised, 3),
+            "weight": round(c.weight, 3) if c.available else None,
+            "contribution": None if c.contribution is None else round(c.contribution, 1),
+            "explanation": (c.explanation_en if en else c.explanation_zh)
+            if c.available
+            else (c.reason_unavailable_en if en else c.reason_unavailable_zh) or "",
+            "source": c.source,
+        }
+        for c in site.criteria
+    ]
+    frame = pd.DataFrame(rows).astype(
+        {
+            "value": "Float64",
+            "normalised": "Float64",
+            "weight": "Float64",
+            "contribution": "Float64",
+        }
+    )
     return frame.rename(columns={c: t(f"ccol.{c}", lang) for c in frame.columns})
 
 
 def contributions(site: SiteResult, lang: str) -> pd.Series:
     """Return the points each available criterion adds to the 0-100 score, by name."""
-    parts = {(c.name_en if lang == "en" else c.name_zh): c.contribution
-             for c in site.criteria if c.available and c.contribution is not None}
+    parts = {
+        (c.name_en if lang == "en" else c.name_zh): c.contribution
+        for c in site.criteria
+        if c.available and c.contribution is not None
+    }
     return pd.Series(parts, name=t("ccol.contribution", lang), dtype="float64")
 
 
@@ -132,10 +158,13 @@ def unavailable_criteria(assessment: SiteAssessment, lang: str) -> dict[str, str
 
 def ahp_summary(result: AhpResult, lang: str) -> pd.DataFrame:
     """Return λmax, CI, RI and CR of an AHP result as a two-column table."""
-    rows = [("λmax", result.lambda_max), ("CI", result.ci), ("RI", result.ri),
-            ("CR", result.cr)]
-    return pd.DataFrame({t("col.item", lang): [r[0] for r in rows],
-                         t("col.value", lang): [round(r[1], 4) for r in rows]})
+    rows = [("λmax", result.lambda_max), ("CI", result.ci), ("RI", result.ri), ("CR", result.cr)]
+    return pd.DataFrame(
+        {
+            t("col.item", lang): [r[0] for r in rows],
+            t("col.value", lang): [round(r[1], 4) for r in rows],
+        }
+    )
 
 
 def reciprocal_matrix(edited: pd.DataFrame) -> pd.DataFrame:

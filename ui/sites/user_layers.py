@@ -50,7 +50,8 @@ MAX_DEM_BYTES: Final[int] = 200 * 2**20
 DEM_EXTENSIONS: Final[tuple[str, ...]] = ("tif", "tiff")
 #: A bare .shp cannot be uploaded alone (its .dbf/.shx/.prj are needed): zip them.
 LAYER_EXTENSIONS: Final[tuple[str, ...]] = tuple(
-    e.lstrip(".") for e in SUPPORTED_VECTOR_EXTENSIONS if e != ".shp")
+    e.lstrip(".") for e in SUPPORTED_VECTOR_EXTENSIONS if e != ".shp"
+)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -89,8 +90,15 @@ def _layers(region_id: str) -> dict[str, UserLayer]:
     return dict(st.session_state.get(USER_LAYERS) or {})
 
 
-def accept_layer(region_id: str, kind: str, filename: str, data: bytes, *,
-                 gcj02: bool = False, declared_crs: str = "") -> UserLayer:
+def accept_layer(
+    region_id: str,
+    kind: str,
+    filename: str,
+    data: bytes,
+    *,
+    gcj02: bool = False,
+    declared_crs: str = "",
+) -> UserLayer:
     """Read an uploaded layer of ``kind`` and let it replace the bundled one (this session).
 
     Raises
@@ -104,11 +112,16 @@ def accept_layer(region_id: str, kind: str, filename: str, data: bytes, *,
     if kind in layers and layers[kind].sha256 == sha:
         return layers[kind]
     region = load_region(region_id)
-    read = read_vector(data, filename=filename, source_datum="gcj02" if gcj02 else "wgs84",
-                       declared_crs=declared_crs.strip() or None)
+    read = read_vector(
+        data,
+        filename=filename,
+        source_datum="gcj02" if gcj02 else "wgs84",
+        declared_crs=declared_crs.strip() or None,
+    )
     _require_in_region(read.features, region_id, filename)
-    features = prepare_constraint_features(read.features, kind,
-                                           analysis_crs=region.analysis_crs, what=filename)
+    features = prepare_constraint_features(
+        read.features, kind, analysis_crs=region.analysis_crs, what=filename
+    )
     layers[kind] = UserLayer(kind=kind, filename=filename, sha256=sha, features=features)
     st.session_state[USER_LAYERS] = layers
     return layers[kind]
@@ -119,11 +132,15 @@ def _require_in_region(features: gpd.GeoDataFrame, region_id: str, filename: str
     outline = load_city_outline(region).to_crs(features.crs)
     if features.intersects(outline.geometry.iloc[0]).any():
         return
-    msg = (f"{filename}: none of its {len(features)} features lies in region {region_id!r}. "
-           f"Is the CRS right? Declare it (e.g. {region.analysis_crs}) or tick GCJ-02 for "
-           "Amap data.")
-    zh = (f"{filename}：{len(features)} 个要素均不在地区 {region_id!r} 内。坐标系是否正确？"
-          f"请声明坐标系（如 {region.analysis_crs}），高德数据请勾选 GCJ-02。")
+    msg = (
+        f"{filename}: none of its {len(features)} features lies in region {region_id!r}. "
+        f"Is the CRS right? Declare it (e.g. {region.analysis_crs}) or tick GCJ-02 for "
+        "Amap data."
+    )
+    zh = (
+        f"{filename}：{len(features)} 个要素均不在地区 {region_id!r} 内。坐标系是否正确？"
+        f"请声明坐标系（如 {region.analysis_crs}），高德数据请勾选 GCJ-02。"
+    )
     raise InvalidGeometryError(msg, zh=zh)
 
 
@@ -144,8 +161,10 @@ def accept_dem(region_id: str, filename: str, data: bytes) -> UserDem:
         return current
     if len(data) > MAX_DEM_BYTES:
         size_mb, max_mb = len(data) / 2**20, MAX_DEM_BYTES / 2**20
-        msg = (f"DEM {filename!r} is {size_mb:.0f} MB; at most {max_mb:.0f} MB is accepted. "
-               "Clip it to the region first (gdalwarp -cutline).")
+        msg = (
+            f"DEM {filename!r} is {size_mb:.0f} MB; at most {max_mb:.0f} MB is accepted. "
+            "Clip it to the region first (gdalwarp -cutline)."
+        )
         zh = f"DEM {filename!r} 为 {size_mb:.0f} MB，上限 {max_mb:.0f} MB，请先裁剪到本地区。"
         raise FileFormatError(msg, zh=zh)
     path = _write_temp(filename, data)
@@ -217,8 +236,9 @@ def render_user_layers(region_id: str, lang: str) -> None:
         st.caption(t("sites.user.help", lang))
         for kind in kinds:
             _layer_uploader(region_id, kind, gen, lang)
-        upload = st.file_uploader(t("sites.user.dem", lang), type=list(DEM_EXTENSIONS),
-                                  key=f"sites_user_dem_{gen}")
+        upload = st.file_uploader(
+            t("sites.user.dem", lang), type=list(DEM_EXTENSIONS), key=f"sites_user_dem_{gen}"
+        )
         if upload is not None:
             with user_errors(lang):
                 accept_dem(region_id, upload.name, upload.getvalue())
@@ -230,14 +250,20 @@ def _layer_uploader(region_id: str, kind: str, gen: int, lang: str) -> None:
     col_file, col_gcj, col_crs = st.columns([3, 1, 1])
     upload = col_file.file_uploader(
         t("sites.user.layer", lang).format(layer=en if lang == "en" else zh),
-        type=list(LAYER_EXTENSIONS), key=f"sites_user_{kind}_{gen}")
+        type=list(LAYER_EXTENSIONS),
+        key=f"sites_user_{kind}_{gen}",
+    )
     gcj02 = col_gcj.checkbox(t("upload.gcj02", lang), key=f"sites_user_gcj_{kind}_{gen}")
-    crs = col_crs.text_input(t("sites.user.crs", lang), key=f"sites_user_crs_{kind}_{gen}",
-                             help=t("sites.user.crs_help", lang))
+    crs = col_crs.text_input(
+        t("sites.user.crs", lang),
+        key=f"sites_user_crs_{kind}_{gen}",
+        help=t("sites.user.crs_help", lang),
+    )
     if upload is not None:
         with user_errors(lang):
-            accept_layer(region_id, kind, upload.name, upload.getvalue(), gcj02=gcj02,
-                         declared_crs=crs)
+            accept_layer(
+                region_id, kind, upload.name, upload.getvalue(), gcj02=gcj02, declared_crs=crs
+            )
 
 
 def _status(region_id: str, lang: str) -> None:
@@ -246,8 +272,10 @@ def _status(region_id: str, lang: str) -> None:
         st.caption(t("sites.user.none", lang))
         return
     sep = "; " if lang == "en" else "；"
-    shown = [f"{LAYER_KINDS[k][1 if lang == 'en' else 0]} ← {v.filename} ({len(v.features)})"
-             for k, v in layers.items()]
+    shown = [
+        f"{LAYER_KINDS[k][1 if lang == 'en' else 0]} ← {v.filename} ({len(v.features)})"
+        for k, v in layers.items()
+    ]
     if dem is not None:
         shown.append(f"DEM ← {dem.filename}")
     st.caption(t("sites.user.active", lang).format(layers=sep.join(shown)))

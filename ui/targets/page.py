@@ -37,28 +37,47 @@ def _render_body(lang: str, region_id: str) -> None:
     col_crop, col_year, col_total = st.columns([2, 1, 2])
     if st.session_state.get(state.TARGET_CROP) not in crops:
         st.session_state[state.TARGET_CROP] = crops[0]
-    crop = col_crop.radio(t("targets.crop", lang), crops, key=state.TARGET_CROP,
-                          horizontal=True, format_func=lambda c: targets_view.crop_label(c, lang))
+    crop = col_crop.radio(
+        t("targets.crop", lang),
+        crops,
+        key=state.TARGET_CROP,
+        horizontal=True,
+        format_func=lambda c: targets_view.crop_label(c, lang),
+    )
     years = targets_view.available_years(targets, crop)
     if st.session_state.get(state.TARGET_YEAR) not in years:
         st.session_state[state.TARGET_YEAR] = years[-1]
     year = col_year.selectbox(t("targets.year", lang), years, key=state.TARGET_YEAR)
-    frame = targets_view.county_targets(data.counties(region_id), targets, crop=crop,
-                                        year=int(year), lang=lang)
+    frame = targets_view.county_targets(
+        data.counties(region_id), targets, crop=crop, year=int(year), lang=lang
+    )
     total_wan_mu, total_ha = targets_view.totals(frame)
     col_total.metric(t("targets.total", lang), targets_view.fmt_wan_mu(total_wan_mu))
     col_total.caption(t("targets.total_ha", lang).format(ha=targets_view.fmt_ha(total_ha)))
     illustrative = data.is_illustrative(region, "counties", "forage_targets")
-    m = targets_view.targets_map(frame, crop=crop, year=int(year),
-                                 analysis_crs=region.analysis_crs, view=map_view(region),
-                                 illustrative=illustrative)
+    m = targets_view.targets_map(
+        frame,
+        crop=crop,
+        year=int(year),
+        analysis_crs=region.analysis_crs,
+        view=map_view(region),
+        illustrative=illustrative,
+    )
     show_map(m, key="targets_map")
     st.subheader(t("targets.county_table", lang))
-    st.dataframe(targets_view.targets_table(frame, lang), hide_index=True, width="stretch",
-                 column_config=_narrow_source(lang))
+    st.dataframe(
+        targets_view.targets_table(frame, lang),
+        hide_index=True,
+        width="stretch",
+        column_config=_narrow_source(lang),
+    )
     st.subheader(t("targets.city_table", lang))
-    st.dataframe(targets_view.city_target_table(data.city_targets(region_id), lang),
-                 hide_index=True, width="stretch", column_config=_narrow_source(lang))
+    st.dataframe(
+        targets_view.city_target_table(data.city_targets(region_id), lang),
+        hide_index=True,
+        width="stretch",
+        column_config=_narrow_source(lang),
+    )
 
 
 def _counties_map(region_id: str, lang: str) -> None:
@@ -67,12 +86,16 @@ def _counties_map(region_id: str, lang: str) -> None:
     counties = data.counties(region_id)
     name_col = "name_en" if lang == "en" else "name_zh"
     frame = counties[["adcode", counties.geometry.name]].assign(name=counties[name_col])
-    layer = MapLayer(frame=frame, name=t("map.counties", lang),
-                     analysis_crs=region.analysis_crs, tooltip_fields=("name", "adcode"),
-                     tooltip_aliases=(t("col.county", lang), t("report.xcol.adcode", lang)),
-                     coverage=True,
-                     label_field="name",
-                     illustrative=data.is_illustrative(region, "counties"))
+    layer = MapLayer(
+        frame=frame,
+        name=t("map.counties", lang),
+        analysis_crs=region.analysis_crs,
+        tooltip_fields=("name", "adcode"),
+        tooltip_aliases=(t("col.county", lang), t("report.xcol.adcode", lang)),
+        coverage=True,
+        label_field="name",
+        illustrative=data.is_illustrative(region, "counties"),
+    )
     show_map(build_map([layer], view=map_view(region)), key="targets_map")
 
 

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 CROPS: tuple[str, ...] = ("silage_corn", "oat_hay", "alfalfa")
 NO_VALUE = "—"
 FILL_COLUMN = "fill_color"
-CHOROPLETH = PolygonStyle(color="#444444", weight=1.0, fill_opacity=0.85,
-                          fill_color_column=FILL_COLUMN)
+CHOROPLETH = PolygonStyle(
+    color="#444444", weight=1.0, fill_opacity=0.85, fill_color_column=FILL_COLUMN
+)
 
 
 def available_years(targets: pd.DataFrame, crop: str | None = None) -> list[int]:
@@ -63,7 +64,12 @@ def fmt_target_value(value: float, unit: str) -> str:
 
 
 def county_targets(
-    counties: gpd.GeoDataFrame, targets: pd.DataFrame, *, crop: str, year: int, lang: str,
+    counties: gpd.GeoDataFrame,
+    targets: pd.DataFrame,
+    *,
+    crop: str,
+    year: int,
+    lang: str,
 ) -> gpd.GeoDataFrame:
     """Return every county with its ``crop`` × ``year`` target (NaN where there is none).
 
@@ -74,9 +80,11 @@ def county_targets(
     chosen = targets[(targets["crop"] == crop) & (targets["year"] == year)]
     cols = ["adcode", "target_wan_mu", "target_ha", "source", "status"]
     name_col, label_col = ("name_en", "name_en") if lang == "en" else ("name_zh", "name_short_zh")
-    frame = counties[["adcode", counties.geometry.name]].assign(
-        name=counties[name_col], label=counties[label_col]).merge(chosen[cols], on="adcode",
-                                                                  how="left")
+    frame = (
+        counties[["adcode", counties.geometry.name]]
+        .assign(name=counties[name_col], label=counties[label_col])
+        .merge(chosen[cols], on="adcode", how="left")
+    )
     frame["target_wan_mu_txt"] = frame["target_wan_mu"].map(fmt_wan_mu)
     frame["target_ha_txt"] = frame["target_ha"].map(fmt_ha)
     frame["source"] = frame["source"].fillna(NO_VALUE)
@@ -86,8 +94,10 @@ def county_targets(
 
 def totals(frame: pd.DataFrame) -> tuple[float, float]:
     """Return the city totals (万亩, ha) of the county targets in ``frame`` (NaN if none)."""
-    return (float(frame["target_wan_mu"].sum(min_count=1)),
-            float(frame["target_ha"].sum(min_count=1)))
+    return (
+        float(frame["target_wan_mu"].sum(min_count=1)),
+        float(frame["target_ha"].sum(min_count=1)),
+    )
 
 
 def targets_table(frame: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
@@ -97,50 +107,70 @@ def targets_table(frame: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     is not a target of 0).
     """
     rows = frame.sort_values("target_wan_mu", ascending=False, na_position="last")
-    return pd.DataFrame({
-        t("col.county", lang): rows["name"],
-        t("col.target_wan_mu", lang): rows["target_wan_mu_txt"],
-        t("col.target_ha", lang): rows["target_ha_txt"],
-        t("col.source", lang): rows["source"],
-        t("col.status", lang): rows["status"].map(lambda s: t_or(f"status.{s}", lang, s)),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            t("col.county", lang): rows["name"],
+            t("col.target_wan_mu", lang): rows["target_wan_mu_txt"],
+            t("col.target_ha", lang): rows["target_ha_txt"],
+            t("col.source", lang): rows["source"],
+            t("col.status", lang): rows["status"].map(lambda s: t_or(f"status.{s}", lang, s)),
+        }
+    ).reset_index(drop=True)
 
 
 def city_target_table(plan: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Return the city-level plan targets with labelled columns."""
-    return pd.DataFrame({
-        t("col.item", lang): plan["key"].map(lambda k: t_or(f"target.{k}", lang, str(k))),
-        t("col.year", lang): plan["year"],
-        t("col.value", lang): [fmt_target_value(v, u) for v, u in zip(plan["value"], plan["unit"],
-                                                                    strict=True)],
-        t("col.unit", lang): plan["unit"].map(lambda u: t_or(f"unit.{u}", lang, str(u))),
-        t("col.source", lang): plan["source"],
-        t("col.status", lang): plan["status"].map(lambda s: t_or(f"status.{s}", lang, s)),
-        t("col.note", lang): plan["note"].fillna(""),
-    })
+    return pd.DataFrame(
+        {
+            t("col.item", lang): plan["key"].map(lambda k: t_or(f"target.{k}", lang, str(k))),
+            t("col.year", lang): plan["year"],
+            t("col.value", lang): [
+                fmt_target_value(v, u) for v, u in zip(plan["value"], plan["unit"], strict=True)
+            ],
+            t("col.unit", lang): plan["unit"].map(lambda u: t_or(f"unit.{u}", lang, str(u))),
+            t("col.source", lang): plan["source"],
+            t("col.status", lang): plan["status"].map(lambda s: t_or(f"status.{s}", lang, s)),
+            t("col.note", lang): plan["note"].fillna(""),
+        }
+    )
 
 
 def targets_map(
-    frame: gpd.GeoDataFrame, *, crop: str, year: int, analysis_crs: str, view: MapView,
+    frame: gpd.GeoDataFrame,
+    *,
+    crop: str,
+    year: int,
+    analysis_crs: str,
+    view: MapView,
     illustrative: bool,
 ) -> folium.Map:
     """Return the choropleth of ``frame`` (from `county_targets`) with its HTML legend."""
     lang = view.lang
     scale = target_scale(frame)
     shown = frame.assign(**{FILL_COLUMN: frame["target_wan_mu"].map(scale.color_for)})
-    aliases = (t("col.county", lang), t("col.target_wan_mu", lang), t("col.target_ha", lang),
-               t("col.source", lang))
+    aliases = (
+        t("col.county", lang),
+        t("col.target_wan_mu", lang),
+        t("col.target_ha", lang),
+        t("col.source", lang),
+    )
     layer = MapLayer(
-        frame=shown, name=t("targets.map_layer", lang).format(crop=crop_label(crop, lang),
-                                                              year=year),
-        analysis_crs=analysis_crs, style=CHOROPLETH,
+        frame=shown,
+        name=t("targets.map_layer", lang).format(crop=crop_label(crop, lang), year=year),
+        analysis_crs=analysis_crs,
+        style=CHOROPLETH,
         tooltip_fields=("name", "target_wan_mu_txt", "target_ha_txt", "source"),
-        tooltip_aliases=aliases, coverage=True, label_field="label",
+        tooltip_aliases=aliases,
+        coverage=True,
+        label_field="label",
         illustrative=illustrative or bool((frame["status"] == "illustrative").any()),
     )
     title = t("targets.legend_title", lang).format(crop=crop_label(crop, lang))
-    legend = legend_html(title, scale_entries(scale, no_data_label=t("legend.no_target", lang)),
-                         opacity=CHOROPLETH.fill_opacity)
+    legend = legend_html(
+        title,
+        scale_entries(scale, no_data_label=t("legend.no_target", lang)),
+        opacity=CHOROPLETH.fill_opacity,
+    )
     return build_map([layer], view=view, legends=[legend])
 
 

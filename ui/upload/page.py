@@ -31,7 +31,13 @@ UPLOADED = PolygonStyle(color="#b2182b", weight=2.0, fill_color="#ef8a62", fill_
 
 
 def check_upload(
-    content: bytes, filename: str, *, region_id: str, gcj02: bool, kind: str, skip_bad: bool,
+    content: bytes,
+    filename: str,
+    *,
+    region_id: str,
+    gcj02: bool,
+    kind: str,
+    skip_bad: bool,
     declared_crs: str | None = None,
 ) -> tuple[VectorReadResult, list[str]]:
     """Read an upload with the same checks as bundled data (`geo.io.read_vector`).
@@ -50,10 +56,15 @@ def check_upload(
     extent = data.city_outline(region_id).geometry.union_all()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlannerWarning)
-        result = read_vector(content, filename=filename, geometry_kind=kind,
-                             region_extent=extent, source_datum="gcj02" if gcj02 else "wgs84",
-                             on_bad_feature="skip" if skip_bad else "raise",
-                             declared_crs=declared_crs or None)
+        result = read_vector(
+            content,
+            filename=filename,
+            geometry_kind=kind,
+            region_extent=extent,
+            source_datum="gcj02" if gcj02 else "wgs84",
+            on_bad_feature="skip" if skip_bad else "raise",
+            declared_crs=declared_crs or None,
+        )
     return result, [str(w.message) for w in caught if issubclass(w.category, PlannerWarning)]
 
 
@@ -62,32 +73,49 @@ def render() -> None:
     lang = state.lang()
     st.title(t("upload.title", lang))
     st.caption(t("upload.intro", lang))
-    uploaded = st.file_uploader(t("upload.file", lang), type=list(UPLOAD_TYPES),
-                                key=state.UPLOAD_FILE)
+    uploaded = st.file_uploader(
+        t("upload.file", lang), type=list(UPLOAD_TYPES), key=state.UPLOAD_FILE
+    )
     col_gcj, col_kind, col_opts = st.columns(3)
-    col_gcj.checkbox(t("upload.gcj02", lang), key=state.UPLOAD_GCJ02,
-                     help=t("upload.gcj02_help", lang))
-    col_kind.radio(t("upload.kind", lang), KINDS, key=state.UPLOAD_KIND, horizontal=True,
-                   format_func=lambda k: t(f"upload.kind.{k}", lang))
+    col_gcj.checkbox(
+        t("upload.gcj02", lang), key=state.UPLOAD_GCJ02, help=t("upload.gcj02_help", lang)
+    )
+    col_kind.radio(
+        t("upload.kind", lang),
+        KINDS,
+        key=state.UPLOAD_KIND,
+        horizontal=True,
+        format_func=lambda k: t(f"upload.kind.{k}", lang),
+    )
     col_opts.checkbox(t("upload.skip_bad", lang), key=state.UPLOAD_SKIP_BAD)
-    col_opts.text_input(t("upload.crs", lang), key=state.UPLOAD_CRS,
-                        placeholder=_crs_example(), help=t("upload.crs_help", lang))
+    col_opts.text_input(
+        t("upload.crs", lang),
+        key=state.UPLOAD_CRS,
+        placeholder=_crs_example(),
+        help=t("upload.crs_help", lang),
+    )
     if uploaded is None:
         st.info(t("upload.waiting", lang))
         return
     with user_errors(lang):
         result, read_warnings = check_upload(
-            uploaded.getvalue(), uploaded.name, region_id=str(st.session_state[state.REGION]),
+            uploaded.getvalue(),
+            uploaded.name,
+            region_id=str(st.session_state[state.REGION]),
             gcj02=bool(st.session_state[state.UPLOAD_GCJ02]),
             kind=str(st.session_state[state.UPLOAD_KIND]),
             skip_bad=bool(st.session_state[state.UPLOAD_SKIP_BAD]),
-            declared_crs=str(st.session_state[state.UPLOAD_CRS]).strip() or None)
+            declared_crs=str(st.session_state[state.UPLOAD_CRS]).strip() or None,
+        )
         _show_result(result, read_warnings, lang)
 
 
 def _show_result(result: VectorReadResult, read_warnings: list[str], lang: str) -> None:
-    st.success(t("upload.ok", lang).format(n=len(result.features), name=result.source_name,
-                                           crs=result.source_crs))
+    st.success(
+        t("upload.ok", lang).format(
+            n=len(result.features), name=result.source_name, crs=result.source_crs
+        )
+    )
     for text in read_warnings:
         st.warning(text)
     notes = result.notes if lang == "en" else result.notes_zh
@@ -98,8 +126,12 @@ def _show_result(result: VectorReadResult, read_warnings: list[str], lang: str) 
         reason = "reason_en" if lang == "en" else "reason_zh"
         st.dataframe(result.skipped[["feature_no", reason]], hide_index=True, width="stretch")
     attributes = _attribute_text(result.features)
-    _show_upload_map(gpd.GeoDataFrame(attributes, geometry=result.features.geometry.array,
-                                      crs=result.features.crs), lang)
+    _show_upload_map(
+        gpd.GeoDataFrame(
+            attributes, geometry=result.features.geometry.array, crs=result.features.crs
+        ),
+        lang,
+    )
     st.caption(t("upload.attributes", lang).format(n=MAX_TABLE_ROWS))
     st.dataframe(attributes.head(MAX_TABLE_ROWS), hide_index=True, width="stretch")
 
@@ -110,15 +142,31 @@ def _show_upload_map(features: gpd.GeoDataFrame, lang: str) -> None:
     region = data.region(region_id)
     fields = tuple(c for c in features.columns if c != "geometry")[:MAX_TOOLTIP_FIELDS]
     is_point = features.geom_type.isin(["Point", "MultiPoint"])
-    layers = [MapLayer(frame=data.counties(region_id), name=t("map.counties", lang),
-                       analysis_crs=region.analysis_crs, style=OUTLINE, coverage=True,
-                       fit=False, tooltip_fields=("name_en" if lang == "en" else "name_zh",),
-                       tooltip_aliases=(t("col.county", lang),))]
+    layers = [
+        MapLayer(
+            frame=data.counties(region_id),
+            name=t("map.counties", lang),
+            analysis_crs=region.analysis_crs,
+            style=OUTLINE,
+            coverage=True,
+            fit=False,
+            tooltip_fields=("name_en" if lang == "en" else "name_zh",),
+            tooltip_aliases=(t("col.county", lang),),
+        )
+    ]
     for kind, mask in (("polygon", ~is_point), ("point", is_point)):
         if bool(mask.any()):
-            layers.append(MapLayer(frame=features[mask], name=t("upload.layer", lang),
-                                   analysis_crs=region.analysis_crs, kind=kind,
-                                   style=UPLOADED, tooltip_fields=fields, tolerance_m=0.0))
+            layers.append(
+                MapLayer(
+                    frame=features[mask],
+                    name=t("upload.layer", lang),
+                    analysis_crs=region.analysis_crs,
+                    kind=kind,
+                    style=UPLOADED,
+                    tooltip_fields=fields,
+                    tolerance_m=0.0,
+                )
+            )
     show_map(build_map(layers, view=map_view(region)), key="upload_map")
 
 
