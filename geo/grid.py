@@ -1,7 +1,11 @@
 """Regular analysis grids: extent, windows, rasterising vectors, resampling a DEM, COG output.
 
-A `Grid` is north-up with square cells of ``cell_m`` metres in a projected CRS, its origin
-snapped to whole multiples of the cell size (so a 30 m grid lines up with a 30 m DEM whose
+A `Grid` is north-up with square cells of ``cell_m`` metres in a projected CRS, like every
+GeoTIFF: its origin is the top-left (north-west) corner ``left_m``/``top_m``, row 0 is the
+northernmost row and a flat cell index is row-major from the north-west cell. The one grid
+class of the project: the suitability surface and the bundled-data generators (DEM,
+parcels; `layers.build.grid` snaps their extents) both use it. `Grid.covering` snaps the
+origin to whole multiples of the cell size (so a 30 m grid lines up with a 30 m DEM whose
 corners are whole multiples of 30 m, as the region packs' DEMs are).
 """
 
@@ -19,6 +23,7 @@ import numpy as np
 
 import rasterio
 import rasterio.shutil
+import shapely
 from rasterio import features as rio_features
 from rasterio.enums import Resampling
 from rasterio.transform import Affine
@@ -78,6 +83,26 @@ class Grid:
         return cls(crs, float(cell_m), float(left), float(top), int(width), int(height))
 
     @property
+    def right_m(self) -> float:
+        """East edge (m)."""
+        return self.left_m + self.width * self.cell_m
+
+    @property
+    def bottom_m(self) -> float:
+        """South edge (m)."""
+        return self.top_m - self.height * self.cell_m
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(height, width)``: the shape of an array over the whole grid."""
+        return (self.height, self.width)
+
+    @property
+    def full_window(self) -> GridWindow:
+        """The window of the whole grid."""
+        return GridWindow(0, 0, self.height, self.width)
+
+    @property
     def transform(self) -> Affine:
         """Affine transform of the whole grid."""
         return Affine(self.cell_m, 0.0, self.left_m, 0.0, -self.cell_m, self.top_m)
@@ -107,6 +132,20 @@ class Grid:
         xs = self.left_m + (window.col_off + np.arange(window.width) + 0.5) * self.cell_m
         ys = self.top_m - (window.row_off + np.arange(window.height) + 0.5) * self.cell_m
         return xs, ys
+
+    def cell_boxes(
+        self, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.object_]:
+        """Return the cells at ``(rows, cols)`` (row 0 is the north) as shapely boxes.
+
+        Parameters
+        ----------
+        rows, cols
+            Row and column indices of the cells, same length.
+        """
+        x_m = self.left_m + cols * self.cell_m
+        y_m = self.top_m - (rows + 1) * self.cell_m
+        return np.asarray(shapely.box(x_m, y_m, x_m + self.cell_m, y_m + self.cell_m))
 
     def row_windows(self, rows_per_window: int) -> Iterator[GridWindow]:
         """Yield full-width windows of ``rows_per_window`` rows, top to bottom."""

@@ -34,7 +34,7 @@ from layers.build.constraint_settings import (
     build_landscape,
     load_constraint_settings,
 )
-from layers.build.grid import Grid, grid_for_bounds
+from layers.build.grid import grid_for_bounds
 from layers.build.terrain_model import DemModel, dem_model
 from layers.constraints import CONSTRAINT_LAYERS, DEM_KIND, GENERATOR_KIND
 from layers.counties import load_city_outline
@@ -73,6 +73,7 @@ def build_constraints(region: Region, generated_only: bool) -> None:
         city_m.bounds,
         float(settings.section("terrain")["cell_m"]),
         float(settings.section("terrain")["margin_km"]) * M_PER_KM,
+        crs=region.analysis_crs,
     )
     model = dem_model(grid, landscape, settings)
     layers = generate_constraint_layers(settings, landscape, city_m, model)
@@ -84,8 +85,8 @@ def build_constraints(region: Region, generated_only: bool) -> None:
     _LOG.info(
         "%s: illustrative constraint layers and DEM (%d x %d cells) written in %.1f s",
         region.id,
-        grid.cols,
-        grid.rows,
+        grid.width,
+        grid.height,
         time.perf_counter() - started,
     )
 
@@ -226,9 +227,9 @@ def _erosion_cells(
 
 
 def _sample_dissection(model: DemModel, x_m: np.ndarray, y_m: np.ndarray) -> np.ndarray:
-    grid: Grid = model.grid
-    rows = np.clip(((grid.y_max_m - y_m) // grid.cell_m).astype(int), 0, grid.rows - 1)
-    cols = np.clip(((x_m - grid.x_min_m) // grid.cell_m).astype(int), 0, grid.cols - 1)
+    grid = model.grid
+    rows = np.clip(((grid.top_m - y_m) // grid.cell_m).astype(int), 0, grid.height - 1)
+    cols = np.clip(((x_m - grid.left_m) // grid.cell_m).astype(int), 0, grid.width - 1)
     out = np.empty(len(x_m))
     for row in np.unique(rows):
         values = model.dissection(int(row), int(row) + 1)[0]
@@ -273,8 +274,8 @@ def write_dem(model: DemModel, path: Path, settings: ConstraintSettings, *, crs:
     grid = model.grid
     profile = {
         "driver": "GTiff",
-        "width": grid.cols,
-        "height": grid.rows,
+        "width": grid.width,
+        "height": grid.height,
         "count": 1,
         "dtype": "float32",
         "crs": crs,
@@ -296,6 +297,6 @@ def write_dem(model: DemModel, path: Path, settings: ConstraintSettings, *, crs:
             units="metre",
             generator="layers/build/constraints.py + layers/build/terrain_model.py",
         )
-        for row0 in range(0, grid.rows, DEM_BLOCK_ROWS):
-            row1 = min(row0 + DEM_BLOCK_ROWS, grid.rows)
-            dst.write(model.block(row0, row1), 1, window=Window(0, row0, grid.cols, row1 - row0))
+        for row0 in range(0, grid.height, DEM_BLOCK_ROWS):
+            row1 = min(row0 + DEM_BLOCK_ROWS, grid.height)
+            dst.write(model.block(row0, row1), 1, window=Window(0, row0, grid.width, row1 - row0))

@@ -22,8 +22,8 @@ from shapely.geometry.base import BaseGeometry
 
 from errors import ParameterError
 from geo.crs import STORAGE_CRS
-from layers.build.grid import Grid
-from layers.build.parcel_synthesis import smooth_field, take_until
+from geo.grid import Grid
+from layers.build.parcel_synthesis import at_cells, smooth_field, take_until
 from layers.parcel_model import SOIL_CLASSES
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def assign_forage(
         field = smooth_field(field_rng, grid, model.forage_smoothing_km)
         weight = parcels["zone"].map(model.forage_zone_affinity[target_crop]).to_numpy()
         affinity = weight * np.exp(
-            model.forage_noise_sigma * field.ravel()[parcels["cell"].to_numpy()]
+            model.forage_noise_sigma * at_cells(field, grid, parcels["cell"].to_numpy())
             + model.forage_parcel_noise_sigma * rng.standard_normal(len(parcels))
         )
         rows = targets.loc[targets["crop"] == target_crop].sort_values("adcode")
@@ -106,10 +106,11 @@ def assign_other_crops(zones: pd.Series, forage: ObjectArray, model: ParcelModel
 
 
 def parcel_values(
-    cell_field: FloatArray, cells: npt.NDArray[np.int64], noise: FloatArray
+    cell_field: FloatArray, grid: Grid, cells: npt.NDArray[np.int64], noise: FloatArray
 ) -> FloatArray:
-    """Combine a smooth cell field and per-parcel noise into values with spread 1."""
-    combined = _CELL_WEIGHT * cell_field.ravel()[cells] + _PARCEL_WEIGHT * noise
+    """Combine a smooth cell field (north-up) at parcel cell numbers ``cells`` and per-parcel
+    noise into values with spread 1."""
+    combined = _CELL_WEIGHT * at_cells(cell_field, grid, cells) + _PARCEL_WEIGHT * noise
     return np.asarray(combined / np.hypot(_CELL_WEIGHT, _PARCEL_WEIGHT), dtype=np.float64)
 
 
@@ -123,7 +124,7 @@ def assign_yields(parcels: pd.DataFrame, grid: Grid, model: ParcelModel) -> Floa
     """
     quality = smooth_field(model.rng("quality_field"), grid, model.yield_smoothing_km)
     noise = model.rng("yield_noise").standard_normal(len(parcels))
-    share = special.ndtr(parcel_values(quality, parcels["cell"].to_numpy(), noise))
+    share = special.ndtr(parcel_values(quality, grid, parcels["cell"].to_numpy(), noise))
     ranges = np.array(
         [
             model.yield_range(zone, adcode, crop)
@@ -156,7 +157,7 @@ def assign_soil(parcels: pd.DataFrame, grid: Grid, model: ParcelModel) -> pd.Dat
     values = []
     for _ in range(2):  # N, then P
         field = smooth_field(field_rng, grid, model.soil_smoothing_km)
-        values.append(parcel_values(field, cells, noise_rng.standard_normal(len(parcels))))
+        values.append(parcel_values(field, grid, cells, noise_rng.standard_normal(len(parcels))))
     n_params = np.array([model.total_n_g_per_kg[z] for z in zones]).reshape(-1, 2)
     p_params = np.array([model.olsen_p_mg_per_kg[z] for z in zones]).reshape(-1, 2)
     total_n_g_per_kg = n_params[:, 0] + n_params[:, 1] * values[0]
@@ -210,7 +211,7 @@ def assign_manure_allowed(
         raise ParameterError(msg, zh="地块须处于投影分析坐标系中才能计算到河流的距离。")
     field = smooth_field(model.rng("steep_field"), grid, model.steep_smoothing_km)
     noise = model.rng("steep_noise").standard_normal(len(parcels))
-    steepness = parcel_values(field, parcels["cell"].to_numpy(), noise)
+    steepness = parcel_values(field, grid, parcels["cell"].to_numpy(), noise)
     frac = parcels["zone"].map(model.steep_frac).to_numpy(dtype=np.float64)
     steep = steepness > special.ndtri(1.0 - frac)
     near_river = np.zeros(len(parcels), dtype=bool)

@@ -5,6 +5,9 @@ determined by the settings in `layers.parcel_model.ParcelModel` (seed included):
 
 1. a grid of ``cell_m`` cells over the counties in the analysis CRS; each cell gets a
    landscape zone (plain, plateau, mountain, hills, urban) from lon/lat lines in the settings;
+   cells are known by their numbers from the south-west cell (`layers.build.grid`), fields
+   and zones are north-up (height, width) arrays of the `geo.grid.Grid`, read at a cell with
+   `at_cells`;
 2. smooth random fields (Gaussian-filtered white noise with unit spread) for the cropland
    pattern, forage clustering, land quality, soil N and P and steepness;
 3. every cell is cut into parallel strips (fields) and the strips are clipped to the counties;
@@ -21,7 +24,7 @@ random draw comes from ``ParcelModel.rng(step)`` (one stream per step).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -35,30 +38,43 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.area import area_mu
 from geo.crs import STORAGE_CRS
+from geo.grid import Grid
 from geo.units import M_PER_KM
-from layers.build.grid import Grid
+from layers.build.grid import sw_cell_boxes, sw_cell_rows_cols
 
 if TYPE_CHECKING:
     from layers.parcel_model import ParcelModel
 
 URBAN: str = "urban"
 FloatArray = npt.NDArray[np.float64]
+T = TypeVar("T", bound=np.generic)
 
 
 def smooth_field(rng: np.random.Generator, grid: Grid, smoothing_km: float) -> FloatArray:
-    """Return a (rows, cols) Gaussian-filtered white-noise field with mean 0 and spread 1."""
-    noise = rng.standard_normal((grid.rows, grid.cols))
+    """Return a north-up (height, width) Gaussian-filtered white-noise field, mean 0, spread 1.
+
+    The noise is drawn south row first and flipped after filtering (the draw order of the
+    generated data).
+    """
+    noise = rng.standard_normal(grid.shape)
     field = ndimage.gaussian_filter(
         noise, sigma=smoothing_km * M_PER_KM / grid.cell_m, mode="reflect"
     )
-    return np.asarray((field - field.mean()) / field.std(), dtype=np.float64)
+    normalised = (field - field.mean()) / field.std()
+    return np.asarray(normalised[::-1], dtype=np.float64)
+
+
+def at_cells(values: npt.NDArray[T], grid: Grid, cells: npt.NDArray[np.int64]) -> npt.NDArray[T]:
+    """Return the entries of the north-up grid array ``values`` at parcel cell numbers ``cells``."""
+    rows, cols = sw_cell_rows_cols(grid, cells)
+    return values[rows, cols]
 
 
 def classify_zones(grid: Grid, model: ParcelModel, analysis_crs: CRS | str) -> npt.NDArray[np.str_]:
-    """Return the landscape zone of every cell centre, shape (rows, cols)."""
-    row, col = np.indices((grid.rows, grid.cols))
-    x_m = grid.x_min_m + (col + 0.5) * grid.cell_m
-    y_m = grid.y_min_m + (row + 0.5) * grid.cell_m
+    """Return the landscape zone of every cell centre, north-up, shape (height, width)."""
+    row, col = np.indices(grid.shape)
+    x_m = grid.left_m + (col + 0.5) * grid.cell_m
+    y_m = grid.top_m - (row + 0.5) * grid.cell_m
     to_lonlat = Transformer.from_crs(analysis_crs, STORAGE_CRS, always_xy=True)
     lon, lat = to_lonlat.transform(x_m, y_m)
     front = np.interp(lon, *np.array(model.mountain_front_lonlat).T)
@@ -91,12 +107,13 @@ def cut_strips(
     vertical = rng.integers(0, 2, len(cells)).astype(bool)
     jitter = rng.uniform(-1.0, 1.0, (len(cells), max_n))
     strip_noise = rng.standard_normal(jitter.shape)
-    counts, jitter_frac = _strip_counts(zones.ravel()[cells], draw, model)
+    counts, jitter_frac = _strip_counts(at_cells(zones, grid, cells), draw, model)
     widths = np.where(np.arange(max_n) < counts[:, None], 1 + jitter_frac[:, None] * jitter, 0)
     edges = np.cumsum(widths, axis=1) / widths.sum(axis=1, keepdims=True)
     starts = np.hstack([np.zeros((len(cells), 1)), edges[:, :-1]])
-    cell_rows, cell_cols = np.divmod(cells, grid.cols)
-    x_m, y_m = grid.x_min_m + cell_cols * grid.cell_m, grid.y_min_m + cell_rows * grid.cell_m
+    cell_rows, cell_cols = sw_cell_rows_cols(grid, cells)
+    x_m = grid.left_m + cell_cols * grid.cell_m
+    y_m = grid.top_m - (cell_rows + 1) * grid.cell_m  # south edges
     frames = []
     for k in range(max_n):
         take = k < counts
@@ -172,7 +189,7 @@ def _clip_edge_strips(
     Cutting the (large) county polygon down to each cell first keeps every overlay small.
     """
     unique_cells, position = np.unique(cells, return_inverse=True)
-    cell_boxes = grid.cell_boxes(unique_cells)
+    cell_boxes = sw_cell_boxes(grid, unique_cells)
     county_in_cell = np.array(
         [shapely.clip_by_rect(county, *shapely.bounds(box)) for box in cell_boxes], dtype=object
     )
@@ -200,15 +217,17 @@ def take_until(
 def select_cropland(
     pieces: gpd.GeoDataFrame,
     county_area_mu: pd.Series,
-    cell_field: FloatArray,
+    field_of_piece: FloatArray,
     zone_of_piece: npt.NDArray[np.str_],
     model: ParcelModel,
 ) -> npt.NDArray[np.bool_]:
-    """Return which pieces are cropland: per county, best score first up to its share."""
+    """Return which pieces are cropland: per county, best score first up to its share.
+
+    ``field_of_piece`` is the cropland field at each piece's cell.
+    """
     weight = np.array([model.cropland_zone_weight.get(z, 0.0) for z in zone_of_piece])
-    cells = pieces["cell"].to_numpy()
     score = weight * np.exp(
-        model.cropland_noise_sigma * cell_field.ravel()[cells]
+        model.cropland_noise_sigma * field_of_piece
         + model.cropland_strip_noise_sigma * pieces["noise"].to_numpy()
     )
     cropland = np.zeros(len(pieces), dtype=bool)

@@ -23,7 +23,8 @@ import shapely
 
 from errors import SchemaError
 from geo.area import area_mu
-from layers.build.grid import Grid, make_grid
+from geo.grid import Grid
+from layers.build.grid import make_grid, sw_cell_boxes
 from layers.build.parcel_attributes import (
     assign_forage,
     assign_manure_allowed,
@@ -33,6 +34,7 @@ from layers.build.parcel_attributes import (
     river_lines,
 )
 from layers.build.parcel_synthesis import (
+    at_cells,
     classify_zones,
     clip_to_counties,
     cut_strips,
@@ -113,18 +115,20 @@ def synthesize_parcels(
     ``targets`` holds ``adcode``, ``crop`` (silage_corn, oat_hay, alfalfa) and ``target_mu``.
     Returns the parcels in the counties' CRS with the columns of `PARCEL_COLUMNS`.
     """
-    grid = make_grid(tuple(counties.total_bounds), model.cell_m)
+    grid = make_grid(tuple(counties.total_bounds), model.cell_m, crs=counties.crs.to_string())
     zones = classify_zones(grid, model, counties.crs)
-    boxes = grid.cell_boxes()
+    boxes = sw_cell_boxes(grid)
     cells = np.sort(
         shapely.STRtree(boxes).query(shapely.union_all(counties.geometry), predicate="intersects")
     )
     strips = cut_strips(grid, cells.astype(np.int64), zones, model)
     pieces = clip_to_counties(strips, counties, grid, model.min_parcel_mu)
-    piece_zones = zones.ravel()[pieces["cell"].to_numpy()]
+    piece_cells = pieces["cell"].to_numpy()
+    piece_zones = at_cells(zones, grid, piece_cells)
     county_area_mu = pd.Series(area_mu(counties).to_numpy(), index=counties["adcode"])
     field = smooth_field(model.rng("cropland_field"), grid, model.cropland_smoothing_km)
-    cropland = select_cropland(pieces, county_area_mu, field, piece_zones, model)
+    field_of_piece = at_cells(field, grid, piece_cells)
+    cropland = select_cropland(pieces, county_area_mu, field_of_piece, piece_zones, model)
     parcels = pieces.assign(zone=piece_zones).loc[cropland].reset_index(drop=True)
     return _with_attributes(parcels, targets, counties, grid, model)
 

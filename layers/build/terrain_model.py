@@ -34,9 +34,9 @@ from scipy import ndimage
 
 from rasterio.features import rasterize
 
+from geo.grid import Grid
 from geo.units import M_PER_KM
 from layers.build.constraint_settings import ConstraintSettings, Landscape
-from layers.build.grid import Grid
 
 FloatArray = npt.NDArray[np.float64]
 Float32Array = npt.NDArray[np.float32]
@@ -91,30 +91,30 @@ def spline_field(control: FloatArray, grid: Grid, step: float) -> SplineField:
     Control point (0, 0) sits two steps outside the fine grid's top-left cell centre.
     """
     values = np.asarray(control, dtype=np.float32)
-    index, weights = _bspline_taps(grid.cols, values.shape[1], step, 2.0)
+    index, weights = _bspline_taps(grid.width, values.shape[1], step, 2.0)
     cols_up = np.einsum("ck,rck->rc", weights, values[:, index])
-    index, weights = _bspline_taps(grid.rows, values.shape[0], step, 2.0)
+    index, weights = _bspline_taps(grid.height, values.shape[0], step, 2.0)
     return SplineField(cols_up=cols_up, index=index, weights=weights)
 
 
 def noise_field(grid: Grid, wavelength_m: float, rng: np.random.Generator) -> SplineField:
     """Smooth random field with features ~``wavelength_m`` across (zero mean, sd ~0.5)."""
     step = max(wavelength_m / 2.0 / grid.cell_m, 1.0)
-    shape = (int(grid.rows / step) + 5, int(grid.cols / step) + 5)
+    shape = (int(grid.height / step) + 5, int(grid.width / step) + 5)
     return spline_field(rng.standard_normal(shape), grid, step)
 
 
 def _coarse_grid(grid: Grid, coarse_cell_m: float) -> tuple[Grid, float]:
     step = coarse_cell_m / grid.cell_m
     offset_m = 2.0 * coarse_cell_m  # two control points beyond the fine grid on every side
-    rows, cols = int(grid.rows / step) + 6, int(grid.cols / step) + 6
-    y_max_m = grid.y_max_m - grid.cell_m / 2 + offset_m + coarse_cell_m / 2
+    height, width = int(grid.height / step) + 6, int(grid.width / step) + 6
     coarse = Grid(
-        grid.x_min_m + grid.cell_m / 2 - offset_m - coarse_cell_m / 2,
-        y_max_m - rows * coarse_cell_m,
+        grid.crs,
         coarse_cell_m,
-        rows,
-        cols,
+        grid.left_m + grid.cell_m / 2 - offset_m - coarse_cell_m / 2,
+        grid.top_m - grid.cell_m / 2 + offset_m + coarse_cell_m / 2,
+        width,
+        height,
     )
     return coarse, step
 
@@ -128,7 +128,7 @@ def _river_distance_km(coarse: Grid, landscape: Landscape) -> dict[str, FloatArr
     ):
         burnt = rasterize(
             [(line, 1) for line in lines],
-            out_shape=(coarse.rows, coarse.cols),
+            out_shape=(coarse.height, coarse.width),
             transform=coarse.transform,
             all_touched=True,
             dtype="uint8",
@@ -141,7 +141,7 @@ def _large_scale(
     coarse: Grid, landscape: Landscape, terrain: Mapping[str, Any]
 ) -> dict[str, FloatArray]:
     """Smooth surface and relief amplitudes on the coarse grid (metres)."""
-    x1, y1 = coarse.raster_centres()
+    x1, y1 = coarse.cell_centres_m(coarse.full_window)
     x_m, y_m = np.meshgrid(x1, y1)
     off = {k: v / M_PER_KM for k, v in landscape.offsets_m(x_m, y_m).items()}
     dx, dy = landscape.to_xy(*np.array(terrain["plain_datum_lonlat"], dtype=float))
@@ -224,6 +224,5 @@ def synthesise_dem(
 ) -> Float32Array:
     """Return the whole DEM (metres, float32, rows x cols of ``grid``)."""
     model = dem_model(grid, landscape, settings)
-    return np.vstack(
-        [model.block(r, min(r + block_rows, grid.rows)) for r in range(0, grid.rows, block_rows)]
-    )
+    starts = range(0, grid.height, block_rows)
+    return np.vstack([model.block(r, min(r + block_rows, grid.height)) for r in starts])

@@ -18,10 +18,10 @@ from rasterio.windows import Window
 from shapely.geometry import Point, box
 
 from errors import FileFormatError, MissingCrsError, SchemaError
+from geo.grid import Grid
 from geo.raster import read_raster_window, slope_deg
 from layers.build import build_region
 from layers.build.constraint_settings import build_landscape, load_constraint_settings
-from layers.build.grid import Grid
 from layers.build.terrain_model import spline_field
 from layers.constraints import (
     CONSTRAINT_LAYERS,
@@ -139,7 +139,7 @@ def test_terrain_is_plain_mountains_and_loess_hills(region: Region) -> None:
 def test_terrain_spline_reproduces_a_linear_field() -> None:
     # Cubic B-splines reproduce linear functions: control value j at fine position
     # (j - 2) * step cells, so the field at fine cell k is a + b * (k / step + 2).
-    grid = Grid(x_min_m=0.0, y_min_m=0.0, cell_m=30.0, rows=40, cols=50)
+    grid = Grid(ANALYSIS_CRS, cell_m=30.0, left_m=0.0, top_m=1200.0, width=50, height=40)
     step = 8.0
     rows, cols = np.meshgrid(np.arange(11), np.arange(12), indexing="ij")
     field = spline_field(3.0 + 2.0 * cols - 5.0 * rows, grid, step)
@@ -212,7 +212,7 @@ def test_generation_is_deterministic(region: Region) -> None:
     outline = load_city_outline(region).geometry.iloc[0]
     landscape = build_landscape(settings, outline, ANALYSIS_CRS)
     city_m = gpd.GeoSeries([outline], crs="EPSG:4326").to_crs(ANALYSIS_CRS).iloc[0]
-    grid = grid_for_bounds(city_m.bounds, 30.0, 2000.0)
+    grid = grid_for_bounds(city_m.bounds, 30.0, 2000.0, crs=ANALYSIS_CRS)
     model = dem_model(grid, landscape, settings)
     again = dem_model(grid, landscape, settings)
     np.testing.assert_array_equal(model.block(3000, 3040), again.block(3000, 3040))
@@ -228,7 +228,7 @@ def test_generation_is_deterministic(region: Region) -> None:
     # bytes (another blocking may differ in the last bit of float32 sums).
     row0 = 3000 // DEM_BLOCK_ROWS * DEM_BLOCK_ROWS
     with rasterio.open(dem_path(region)) as dem:
-        stored_rows = dem.read(1, window=Window(0, row0, grid.cols, DEM_BLOCK_ROWS))
+        stored_rows = dem.read(1, window=Window(0, row0, grid.width, DEM_BLOCK_ROWS))
     np.testing.assert_array_equal(stored_rows, model.block(row0, row0 + DEM_BLOCK_ROWS))
 
 
