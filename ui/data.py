@@ -30,7 +30,7 @@ import geopandas as gpd
 from errors import ParameterError, PlannerWarning
 from geo.crs import STORAGE_CRS
 from geo.io import read_vector
-from planning.buildout_inputs import scenario_buildout
+from planning.buildout_inputs import ScenarioBuildout, checked_scenario_buildout
 from planning.nutrient_balance import county_balance_table as _county_balance_table
 from planning.nutrient_balance import county_parcels as _county_parcels
 from planning.plan_inputs import load_plan_inputs
@@ -66,7 +66,6 @@ if TYPE_CHECKING:
     from planning.site_scoring import SiteInput
     from planning.siting_inputs import SitingInputs
     from siting.assess import SiteAssessment
-    from siting.buildout import BuildoutResult
     from siting.parameters import CropTable, ManureRouteTable, NutrientParams, WarningGrades
     from siting.plan_run import PlanInputs
 
@@ -365,11 +364,12 @@ def assessment(
 @st.cache_data(show_spinner=False, max_entries=8)
 def buildout(
     region_id: str, scenario_id: str, version: int, store_file: str, years: tuple[int, ...]
-) -> BuildoutResult:
+) -> ScenarioBuildout:
     """Return the build-out check of a store scenario in ``years`` (cached by id and version).
 
     ``version`` is only a cache key: the scenario's current sites are read from the store.
+    Sites the check cannot use are set aside and listed (`ScenarioBuildout.unusable`).
     """
     del version  # cache key only
     sites = PlanStore(Path(store_file)).sites(scenario_id)
-    return scenario_buildout(load_region(region_id), sites, years)
+    return checked_scenario_buildout(load_region(region_id), sites, years)

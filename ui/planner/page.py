@@ -21,6 +21,7 @@ import shapely
 from errors import InvalidGeometryError
 from geo.crs import STORAGE_CRS
 from planning.scenario_ops import plan_sites, save_allocations
+from siting.buildout_farms import BASELINE_STATUS
 from siting.plan_results import farm_allocations
 from ui import data, state
 from ui.assets import missing_assets
@@ -253,6 +254,9 @@ def _save(
 ) -> None:
     if not edited.name:
         st.warning(t("planner.name_required", lang))
+        return
+    if edited.start_year is None and edited.status != BASELINE_STATUS:
+        st.warning(t("planner.start_year_required", lang))
         return
     if base is None:
         saved = store.add_site(

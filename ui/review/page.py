@@ -74,9 +74,11 @@ def _render_body(lang: str, region_id: str) -> None:
         key=COUNTY,
     )
     with st.spinner(t("review.running", lang)):
-        result = data.buildout(
+        checked = data.buildout(
             region_id, scenario.scenario_id, scenario.version, str(plan_store.path), tuple(years)
         )
+    result = checked.result
+    _unusable(checked.unusable, lang)
     sites = plan_store.sites(scenario)
     shown = review_view.sites_frame(
         sites, plan_store.reviews(scenario), review_view.site_counties(sites, result), lang
@@ -99,6 +101,14 @@ def _render_body(lang: str, region_id: str) -> None:
     )
     local = shown if adcode == region.adcode else shown[shown["adcode"] == adcode]
     _decision_form(plan_store, scenario, local, lang)
+
+
+def _unusable(unusable: pd.DataFrame, lang: str) -> None:
+    """Warn about the sites the build-out left out, by name with what each lacks."""
+    if unusable.empty:
+        return
+    st.warning(t("review.unusable", lang).format(count=len(unusable)))
+    st.dataframe(review_view.unusable_table(unusable, lang), hide_index=True, width="stretch")
 
 
 def _choose_scenario(plan_store: PlanStore, region_id: str, lang: str) -> Scenario | None:

@@ -254,6 +254,20 @@ def sites_table(sites: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Dat
     )
 
 
+def unusable_table(unusable: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return the sites the build-out left out: name and what is missing, in words of ``lang``."""
+    separator = t("audit.field_separator", lang)
+    return pd.DataFrame(
+        {
+            t("rcol.name", lang): unusable["name"].astype(str).to_numpy(),
+            t("rcol.missing", lang): [
+                separator.join(t(f"review.gap.{gap}", lang) for gap in gaps)
+                for gaps in unusable["missing"]
+            ],
+        }
+    )
+
+
 def _cell(statuses: pd.Series, lang: str) -> str:
     exceeded = int((statuses == "exceeded").sum())
     warning = int((statuses == "warning").sum())
