@@ -50,6 +50,7 @@ from planning.regions import (
     load_warning_grades,
     use_regions_dir,
 )
+from planning.scenario_ops import site_gates as _site_gates
 from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
 from planning.site_scoring import (
     assess_candidates,
@@ -359,6 +360,16 @@ def assessment(
 
 
 # --- build-out check (review page) -----------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def site_gates(region_id: str, scenario_id: str, version: int, store_file: str) -> pd.DataFrame:
+    """Return each site's gate result and score, as the Plan page checks it (cached by version).
+
+    ``version`` is only a cache key (`planning.scenario_ops.site_gates`).
+    """
+    del version  # cache key only
+    return _site_gates(PlanStore(Path(store_file)), scenario_id, plan_inputs(region_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

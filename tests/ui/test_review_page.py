@@ -151,3 +151,46 @@ def test_a_site_without_start_year_is_listed_by_name_and_the_rest_still_shows(
     status = t("rcol.status", "zh")
     assert [df.value for df in at.dataframe if status in df.value.columns]
     assert at.button(key=review.SAVE)
+
+
+def test_ranch_table_shows_gates_and_score(page: AppTest) -> None:
+    gates = t("rcol.gates", "zh")
+    tables = [df.value for df in page.dataframe if gates in df.value.columns]
+    assert tables, "no ranch table with gates"
+    labels = tables[0][gates].tolist()
+    assert all(label.startswith(("✓", "✖", "—")) for label in labels), labels
+    assert t("rcol.score", "zh") in tables[0].columns
+
+
+def test_approving_a_site_that_fails_a_gate_needs_an_override_with_reason(
+    page: AppTest, store_file: Path
+) -> None:
+    gates = t("rcol.gates", "zh")
+    table = next(df.value for df in page.dataframe if gates in df.value.columns)
+    failed = table[table[gates].str.startswith("✖")][t("rcol.name", "zh")].tolist()
+    assert failed, "the demo has no site failing a gate"
+    plan_store = PlanStore(store_file)
+    sites = plan_store.sites(DEMO_SCENARIO_NAME)
+    site_id = sites.loc[sites["name"] == failed[0], "site_id"].iloc[0]
+    page.selectbox(key=review.SITE).set_value(site_id).run()
+    page.radio(key=review.DECISION).set_value("approve").run()
+    assert page.checkbox(key=review.OVERRIDE).value is False
+    page.text_area(key=review.REASON).set_value("")
+    page.text_input(key=review.REVIEWER).set_value("李审核")
+    before = len(plan_store.reviews(DEMO_SCENARIO_NAME))
+    page.button(key=review.SAVE).click().run()
+    assert [e.value for e in page.error] == [t("review.need_override", "zh")]
+    page.checkbox(key=review.OVERRIDE).check()
+    page.button(key=review.SAVE).click().run()
+    assert [e.value for e in page.error] == [
+        t("review.need_reason", "zh").format(decision=t("decision.approve", "zh"))
+    ]
+    assert len(plan_store.reviews(DEMO_SCENARIO_NAME)) == before
+    page.text_area(key=review.REASON).set_value("县政府会议同意调整防护距离")
+    page.button(key=review.SAVE).click().run()
+    assert not page.error, [e.value for e in page.error]
+    audit = plan_store.audit(DEMO_SCENARIO_NAME)
+    mine = audit[(audit["entity_id"] == site_id) & (audit["user"] == "李审核")]
+    assert len(mine) == 1
+    assert mine["detail"].iloc[0]["gate_override"] is True
+    assert mine["detail"].iloc[0]["reason"] == "县政府会议同意调整防护距离"
