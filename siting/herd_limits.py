@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from problems import Problems
 from siting.parameters import Coefficient
@@ -52,7 +53,7 @@ class HerdLimits:
 
 
 def check_herds(
-    heads: Sequence[float], area_mu: Sequence[float], names: Sequence[str], limits: HerdLimits
+    heads: npt.ArrayLike, area_mu: npt.ArrayLike, names: Sequence[str], limits: HerdLimits
 ) -> None:
     """Refuse herds above the absolute maximum or too dense for their footprint.
 
@@ -78,13 +79,13 @@ def check_herds(
     problems = Problems("herd size", "存栏规模")
     cap = limits.max_herd_head
     density = limits.max_head_per_mu_footprint
-    for i in np.flatnonzero(head > cap):
+    for i in np.flatnonzero(head > cap).tolist():
         problems.add(
             f"{names[i]!r} has {head[i]:,.0f} head, more than the largest plausible ranch "
             f"({cap:,.0f} head); check the herd entered",
             f"“{names[i]}”存栏 {head[i]:,.0f} 头，超过单场合理上限 {cap:,.0f} 头，请核对存栏数",
         )
-    for i in np.flatnonzero((head <= cap) & (head > density * area)):
+    for i in np.flatnonzero((head <= cap) & (head > density * area)).tolist():
         problems.add(
             f"{names[i]!r} has {head[i]:,.0f} head on {area[i]:,.0f} 亩, more than "
             f"{density:g} head per 亩 of footprint (at most {density * area[i]:,.0f} head); "
