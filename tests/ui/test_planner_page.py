@@ -201,3 +201,17 @@ def test_a_point_gets_a_square_footprint_and_can_be_deleted(
     at.button(key="planner_delete").click().run()
     assert at.success[0].value == "已删除“点位牧场”。"
     assert store.sites("方案一").empty and store.allocations("方案一").empty
+
+
+def test_an_absurd_herd_is_refused_at_save(page: AppTest, store_path: Path) -> None:
+    at = _draw(page, {"type": "Polygon", "coordinates": [SQUARE]})
+    at.text_input(key=ps.FIELD_NAME).set_value("巨场")
+    at.number_input(key=ps.FIELD_START_YEAR).set_value(START_YEAR)
+    at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(10**12)
+    at.run()
+    at.button(key="planner_save").click().run()
+    assert not at.exception
+    assert any("超过单场合理上限 60,000 头" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]
+    assert PlanStore(store_path).sites("方案一").empty
