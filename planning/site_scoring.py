@@ -318,7 +318,13 @@ def assess_candidates(
     The same call as `assess_site_file` (needs, slope from the inputs' DEM, weight
     sensitivity of ±``delta_frac``), for inputs the caller loaded or replaced (the site-check
     page's user layers).
+
+    Raises
+    ------
+    ParameterError
+        If a site's herd is implausible (`check_herd_sizes`).
     """
+    check_herd_sizes(sites, inputs.region)
     return assess_sites(
         sites,
         inputs.layers,
