@@ -28,7 +28,7 @@ import pandas as pd
 
 from cli.options import first_region, positive, region_argument
 from cli.render import table, write_json
-from errors import InputDataError
+from errors import InputDataError, ParameterError
 from planning.regions import load_region, region_outline
 from planning.site_scoring import (
     HERD_COLUMN,
@@ -190,13 +190,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         site_input = read_sites(
             args.sites, herd=args.dairy_cow_head, region_outline=outline, lang=args.lang
         )
-    except InputDataError as err:
+        assessment, inputs = assess_site_file(
+            site_input, load_region(args.region), score_options(args)
+        )
+    except (InputDataError, ParameterError) as err:
         print(
             f"python -m siting score: error: {' '.join(err.message(args.lang).split())}",
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    assessment, inputs = assess_site_file(site_input, load_region(args.region), score_options(args))
     data = to_json(assessment, site_input, inputs, lang=args.lang)
     if args.json:
         write_json(data, out)

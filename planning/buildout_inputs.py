@@ -4,12 +4,16 @@
 `BuildoutRegion` / `siting.parameters.RegionParams` that `siting.buildout.run_buildout`
 takes (the bundle from `planning.region_inputs.load_region_params`);
 `scenario_farms_table` turns plan-store or demo sites into its farm table, and
-`scenario_buildout` runs the check of a scenario's sites. ``python -m siting buildout`` and
-the review page both call these, so they check the same numbers.
+`scenario_buildout` runs the check of a scenario's sites. `usable_farms` and
+`checked_scenario_buildout` set aside the sites the check cannot use (no start year, no herd,
+no county) and check the rest, so one incomplete site does not hide the whole scenario.
+``python -m siting buildout`` and the review page both call these, so they check the same
+numbers.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -23,7 +27,7 @@ from layers.targets import load_city_targets, load_forage_targets
 from layers.water_caps import load_water_caps
 from planning.region_inputs import load_region_params
 from siting.buildout import BuildoutRegion, run_buildout
-from siting.buildout_farms import farms_from_sites
+from siting.buildout_farms import FARM_GAPS, farm_gaps, farms_from_sites
 from siting.nutrients import parcel_absorption_capacity
 
 if TYPE_CHECKING:
@@ -82,3 +86,68 @@ def scenario_buildout(
     inputs, parameters = load_buildout_inputs(region, load_nutrient_params(region.dir))
     farms = scenario_farms_table(sites, load_counties(region))
     return run_buildout(farms, list(years), inputs, parameters)
+
+
+@dataclass(frozen=True)
+class ScenarioFarms:
+    """A scenario's farm table split into the farms the build-out can use and the rest.
+
+    Attributes
+    ----------
+    farms
+        Farm table of the usable sites (`scenario_farms_table` columns).
+    unusable
+        One row per set-aside site: ``site_id``, ``name``, ``missing`` (a tuple of
+        `siting.buildout_farms.FARM_GAPS` codes, in that order).
+    """
+
+    farms: pd.DataFrame
+    unusable: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ScenarioBuildout:
+    """The build-out check of a scenario's usable sites and the sites it set aside."""
+
+    result: BuildoutResult
+    unusable: pd.DataFrame
+
+
+def usable_farms(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> ScenarioFarms:
+    """Return the farm table of the ``sites`` the build-out can use and the others with reasons.
+
+    Parameters
+    ----------
+    sites
+        Plan-store or demo sites (EPSG:4326; ``site_id``, ``name``, ``status``, ``start_year``,
+        herd columns).
+    counties
+        The region's county polygons (``adcode``), same CRS.
+    """
+    farms = scenario_farms_table(sites, counties)
+    gaps = farm_gaps(farms, counties["adcode"].astype(str).tolist())
+    bad = gaps.any(axis=1).to_numpy()
+    names = sites["name"] if "name" in sites.columns else sites["site_id"]
+    missing = [tuple(g for g in FARM_GAPS if row[g]) for row in gaps[bad].to_dict("records")]
+    unusable = pd.DataFrame(
+        {
+            "site_id": farms["farm_id"].to_numpy()[bad],
+            "name": names.astype(str).to_numpy()[bad],
+            "missing": pd.Series(missing, dtype=object),
+        }
+    )
+    return ScenarioFarms(farms[~bad].reset_index(drop=True), unusable)
+
+
+def checked_scenario_buildout(
+    region: Region, sites: gpd.GeoDataFrame, years: tuple[int, ...]
+) -> ScenarioBuildout:
+    """Run the build-out check of the usable ``sites`` in ``years``; list the set-aside ones.
+
+    Unlike `scenario_buildout`, a site without a start year, herd or county does not stop the
+    check: it is left out and listed in `ScenarioBuildout.unusable` (`usable_farms`).
+    """
+    inputs, parameters = load_buildout_inputs(region, load_nutrient_params(region.dir))
+    split = usable_farms(sites, load_counties(region))
+    result = run_buildout(split.farms, list(years), inputs, parameters)
+    return ScenarioBuildout(result, split.unusable)

@@ -148,3 +148,30 @@ def export_checked(
     return export_scenario(
         store, scenario, out, fmt, results=result_tables(run, inputs), labels=labels
     )
+
+
+def site_gates(store: PlanStore, scenario: ScenarioRef, inputs: PlanInputs) -> pd.DataFrame:
+    """Return each site's gate result and score, as the Plan page checks it (`check_scenario`).
+
+    Returns
+    -------
+    gates
+        One row per site: ``site_id``, ``scored`` (False for sites without dairy cattle),
+        ``gates_passed`` (None when not scored), ``suitability_score`` (0-100; NaN when a gate
+        failed or not scored), ``failed_gates_zh`` / ``failed_gates_en`` (names of the failed
+        gates, "、" / ", "-joined).
+    """
+    _, run = check_scenario(store, scenario, inputs)
+    results = run.results.set_index("site_id")
+    ids = list(results.index.astype(str))
+    failed = {sid: run.scores[sid].failed_gates if sid in run.scores else () for sid in ids}
+    return pd.DataFrame(
+        {
+            "site_id": ids,
+            "scored": results["scored"].to_numpy(dtype=bool),
+            "gates_passed": results["gates_passed"].to_numpy(dtype=object),
+            "suitability_score": results["suitability_score"].to_numpy(dtype=float),
+            "failed_gates_zh": ["、".join(g.name_zh for g in failed[s]) for s in ids],
+            "failed_gates_en": [", ".join(g.name_en for g in failed[s]) for s in ids],
+        }
+    )

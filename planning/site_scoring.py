@@ -20,12 +20,15 @@ import pandas as pd
 from errors import InputDataError, ParameterError
 from geo.io import read_vector
 from layers.coefficients import load_nutrient_params
+from layers.planner_params import load_herd_limits
 from planning.buildout_inputs import load_buildout_inputs
 from planning.siting_inputs import SitingInputs, load_siting_inputs, site_terrain
 from siting.assess import SiteAssessment, assess_sites
 from siting.buildout import run_buildout
+from siting.herd_limits import check_herds
 from siting.score import CriteriaWeights, default_weights, weights_from_ahp
 from siting.site_attributes import COLUMN_ALIASES
+from siting.site_footprint import footprint_area_mu
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -253,6 +256,21 @@ class ScoreOptions:
     delta_frac: float = 0.2
 
 
+def check_herd_sizes(sites: gpd.GeoDataFrame, region: Region) -> None:
+    """Refuse implausible dairy herds of ``sites`` (EPSG:4326; ``dairy_cow_head``, ``name``).
+
+    Raises
+    ------
+    ParameterError
+        Listing every site over the region's herd limits (`siting.herd_limits.check_herds`).
+    """
+    heads = pd.to_numeric(sites[HERD_COLUMN], errors="coerce").fillna(0).to_numpy(dtype=float)
+    names = sites["name"] if "name" in sites.columns else sites["site_id"]
+    labels = names.where(names.notna(), sites["site_id"]).astype(str).tolist()
+    area = footprint_area_mu(list(sites.geometry), analysis_crs=region.analysis_crs)
+    check_herds(heads, area, labels, load_herd_limits(region.dir))
+
+
 def assess_site_file(
     site_input: SiteInput, region: Region, options: ScoreOptions
 ) -> tuple[SiteAssessment, SitingInputs]:
@@ -271,6 +289,7 @@ def assess_site_file(
         region, crop=options.crop, with_parcels=options.with_parcels, county_water=water
     )
     params = inputs.params.with_rule_limits(dict(options.rule_limits))
+    check_herd_sizes(site_input.sites, region)
     delta = options.delta_frac
     if not 0 < delta < 1:
         msg = f"--delta {delta} must be a fraction in (0, 1), e.g. 0.2 for ±20%."
@@ -299,7 +318,13 @@ def assess_candidates(
     The same call as `assess_site_file` (needs, slope from the inputs' DEM, weight
     sensitivity of ±``delta_frac``), for inputs the caller loaded or replaced (the site-check
     page's user layers).
+
+    Raises
+    ------
+    ParameterError
+        If a site's herd is implausible (`check_herd_sizes`).
     """
+    check_herd_sizes(sites, inputs.region)
     return assess_sites(
         sites,
         inputs.layers,

@@ -53,6 +53,9 @@ SPECIES_OF_COLUMN: Final[dict[str, str]] = {
     "poultry_head": "poultry",
 }
 REQUIRED_FARM_COLUMNS: Final[tuple[str, ...]] = ("farm_id", "adcode", "status", "start_year")
+#: What a site can lack that the build-out needs (`farm_gaps`): a whole start year (farms that
+#: are not existing), a herd (some head > 0), a county of the region.
+FARM_GAPS: Final[tuple[str, ...]] = ("start_year", "herd", "county")
 _ADCODE = re.compile(r"^\d{6}$")
 _MAX_LISTED: Final[int] = 10
 
@@ -159,6 +162,36 @@ def _route_keys(farms: pd.DataFrame) -> np.ndarray:
         return np.full(len(farms), "", dtype=object)
     keys = farms["manure_route"].astype("string").fillna("").str.strip()
     return np.asarray(keys.where(keys != GUIDE_DEFAULT, ""), dtype=object)
+
+
+def farm_gaps(farms: pd.DataFrame, adcodes: Sequence[str]) -> pd.DataFrame:
+    """Return, per farm, which build-out inputs it lacks (one boolean column per `FARM_GAPS`).
+
+    Parameters
+    ----------
+    farms
+        Farm table (see the module docstring; e.g. from `farms_from_sites`).
+    adcodes
+        Counties of the region.
+
+    Returns
+    -------
+    gaps
+        Indexed like ``farms``: ``start_year`` (not an existing farm and no whole start year),
+        ``herd`` (no head in any herd column), ``county`` (no county code of the region).
+    """
+    status = farms["status"].astype("string").fillna("").to_numpy(dtype=object)
+    start = pd.to_numeric(farms["start_year"], errors="coerce").to_numpy(dtype=float)
+    head = np.nansum(np.vstack(list(herd_columns(farms).values())), axis=0)
+    adcode = farms["adcode"].astype("string").fillna("")
+    return pd.DataFrame(
+        {
+            "start_year": (status != BASELINE_STATUS) & ~((start % 1) == 0),
+            "herd": ~(head > 0),
+            "county": ~adcode.isin([str(a) for a in adcodes]).to_numpy(dtype=bool),
+        },
+        index=farms.index,
+    )
 
 
 def farm_retention(

@@ -409,14 +409,27 @@ class PlanStore:
 
     # Reviews, comments, audit --------------------------------------------------------------
 
-    def record_review(self, site_id: str, decision: str, reason: str, *, reviewer: str) -> Review:
+    def record_review(
+        self,
+        site_id: str,
+        decision: str,
+        reason: str,
+        *,
+        reviewer: str,
+        gate_override: bool = False,
+    ) -> Review:
         """Record a reviewer's decision on the current version of a site.
 
         ``decision`` is ``approve``, ``reject`` or ``request_changes``; a reason is required
-        except for ``approve``. Site rows (and so geometry) are never touched.
+        except for ``approve``. ``gate_override`` marks an approval of a site that fails a
+        siting gate: it needs a reason too and is kept in the audit detail. Site rows (and so
+        geometry) are never touched.
         """
         reviewer = require_text(reviewer, "reviewer name", "审核人")
         reason = check_review(decision, reason)
+        if gate_override and not reason:
+            msg = "Approving a site that fails a siting gate needs a reason for the override."
+            raise ParameterError(msg, zh="批准未通过选址门槛的牧场须填写越过门槛的理由。")
         now = self._now()
         with transaction(self.path, write=True) as conn:
             site = self._stored_site(conn, site_id)
@@ -445,6 +458,7 @@ class PlanStore:
                     "decision": decision,
                     "reason": reason,
                     "site_version": review.site_version,
+                    **({"gate_override": True} if gate_override else {}),
                 },
             )
             touch_contents(conn, "reviews", now)

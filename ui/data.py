@@ -30,7 +30,7 @@ import geopandas as gpd
 from errors import ParameterError, PlannerWarning
 from geo.crs import STORAGE_CRS
 from geo.io import read_vector
-from planning.buildout_inputs import scenario_buildout
+from planning.buildout_inputs import ScenarioBuildout, checked_scenario_buildout
 from planning.nutrient_balance import county_balance_table as _county_balance_table
 from planning.nutrient_balance import county_parcels as _county_parcels
 from planning.plan_inputs import load_plan_inputs
@@ -50,6 +50,7 @@ from planning.regions import (
     load_warning_grades,
     use_regions_dir,
 )
+from planning.scenario_ops import site_gates as _site_gates
 from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
 from planning.site_scoring import (
     assess_candidates,
@@ -66,7 +67,6 @@ if TYPE_CHECKING:
     from planning.site_scoring import SiteInput
     from planning.siting_inputs import SitingInputs
     from siting.assess import SiteAssessment
-    from siting.buildout import BuildoutResult
     from siting.parameters import CropTable, ManureRouteTable, NutrientParams, WarningGrades
     from siting.plan_run import PlanInputs
 
@@ -363,13 +363,24 @@ def assessment(
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def site_gates(region_id: str, scenario_id: str, version: int, store_file: str) -> pd.DataFrame:
+    """Return each site's gate result and score, as the Plan page checks it (cached by version).
+
+    ``version`` is only a cache key (`planning.scenario_ops.site_gates`).
+    """
+    del version  # cache key only
+    return _site_gates(PlanStore(Path(store_file)), scenario_id, plan_inputs(region_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def buildout(
     region_id: str, scenario_id: str, version: int, store_file: str, years: tuple[int, ...]
-) -> BuildoutResult:
+) -> ScenarioBuildout:
     """Return the build-out check of a store scenario in ``years`` (cached by id and version).
 
     ``version`` is only a cache key: the scenario's current sites are read from the store.
+    Sites the check cannot use are set aside and listed (`ScenarioBuildout.unusable`).
     """
     del version  # cache key only
     sites = PlanStore(Path(store_file)).sites(scenario_id)
-    return scenario_buildout(load_region(region_id), sites, years)
+    return checked_scenario_buildout(load_region(region_id), sites, years)

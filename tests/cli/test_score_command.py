@@ -333,3 +333,15 @@ def test_help_lists_the_recognised_id_and_name_columns(capsys: pytest.CaptureFix
 def test_demo_candidates_carry_their_chinese_names(demo_result: dict) -> None:
     site = next(s for s in demo_result["sites"] if s["site_id"] == "DEMO-02")
     assert site["name"] == "和林格尔县城关附近候选场址"
+
+
+def test_an_absurd_herd_exits_2_with_one_line(
+    region_arg: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write_geojson(
+        tmp_path / "absurd.geojson",
+        [{"name": "巨场", "dairy_cow_head": 10**12, "geometry": _demo_geometry(9)}],
+    )
+    code, out, err = _run(["score", str(path), "--region", region_arg, "--no-parcels"], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "largest plausible ranch" in err

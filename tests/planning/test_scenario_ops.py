@@ -17,6 +17,7 @@ from planning.scenario_ops import (
     check_scenario,
     export_checked,
     save_allocations,
+    site_gates,
 )
 from store import PlanStore, Scenario
 from tests.siting.plan_fixtures import plan_inputs, site
@@ -92,3 +93,15 @@ def test_export_holds_the_same_numbers(tmp_path: Path) -> None:
     assert use.crs.to_epsg() == 4326 and use["used_area_mu"].sum() == pytest.approx(
         expected["land_allocated_mu"].sum(), rel=1e-9
     )
+
+
+def test_site_gates_are_the_plan_pages_results(tmp_path: Path) -> None:
+    store, scenario = _store(tmp_path)
+    _, run = check_scenario(store, scenario, INPUTS)
+    gates = site_gates(store, scenario, INPUTS).set_index("site_id")
+    assert sorted(gates.index) == sorted(run.results["site_id"])
+    for site_id, result in run.scores.items():
+        assert gates.loc[site_id, "gates_passed"] == result.passed
+        assert gates.loc[site_id, "failed_gates_en"] == ", ".join(
+            g.name_en for g in result.failed_gates
+        )

@@ -9,9 +9,15 @@ import pytest
 import geopandas as gpd
 from shapely.geometry import Point, box
 
-from errors import InputDataError
+from errors import InputDataError, ParameterError
 from planning.regions import load_region, region_outline
-from planning.site_scoring import ID_COLUMNS, NAME_COLUMNS, ScoreOptions, read_sites
+from planning.site_scoring import (
+    ID_COLUMNS,
+    NAME_COLUMNS,
+    ScoreOptions,
+    check_herd_sizes,
+    read_sites,
+)
 
 NAMED_SITES = Path(__file__).resolve().parents[1] / "data" / "named_sites.geojson"
 # A 700 m square in 土默特左旗 (lon/lat degrees), inside the Hohhot outline.
@@ -116,3 +122,11 @@ def test_old_herd_attribute_is_read_as_dairy_cow_head(tmp_path: Path, outline: o
     )
     sites = read_sites(path, herd=None, region_outline=outline).sites
     assert list(sites["dairy_cow_head"]) == [4500]
+
+
+def test_the_site_check_refuses_an_absurd_herd(outline: object) -> None:
+    region = load_region("hohhot")
+    sites = read_sites(NAMED_SITES, herd=1e12, region_outline=outline).sites
+    with pytest.raises(ParameterError, match=r"more than the largest plausible ranch"):
+        check_herd_sizes(sites, region)
+    check_herd_sizes(read_sites(NAMED_SITES, herd=5000, region_outline=outline).sites, region)

@@ -17,6 +17,7 @@ from streamlit_folium import generate_js_hash
 
 from siting.site_footprint import footprint_area_mu
 from store import STORE_PATH_ENV, PlanStore
+from ui.labels import t
 from ui.planner import state as ps
 from ui.planner.page import MAP_KEY
 
@@ -33,6 +34,7 @@ SQUARE = [
     [LON - HALF_DEG, LAT - HALF_DEG],
 ]
 COWS = 5_000
+START_YEAR = 2023
 N_NEED_KG = COWS * 100 / 15 * 7.0  # 2018 MoA guide: 15 cows = 100 PE, 7.0 kg N per PE
 
 
@@ -86,6 +88,7 @@ def test_draw_fill_save_and_find_it_in_the_store(page: AppTest, store_path: Path
     at.text_input(key=ps.FIELD_NAME).set_value("测试牧场")
     at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(COWS)
     at.selectbox(key=ps.FIELD_STATUS).set_value("under_construction")
+    at.number_input(key=ps.FIELD_START_YEAR).set_value(START_YEAR)
     at.run()
     metrics = _metrics(at)
     assert metrics["粪污氮（kg/年）"] == f"{N_NEED_KG:,.0f}"
@@ -100,6 +103,7 @@ def test_draw_fill_save_and_find_it_in_the_store(page: AppTest, store_path: Path
     assert list(sites["name"]) == ["测试牧场"]
     assert sites["dairy_cow_head"].iloc[0] == COWS
     assert sites["status"].iloc[0] == "under_construction"
+    assert sites["start_year"].iloc[0] == START_YEAR
     assert sites["footprint_source"].iloc[0] == "drawn"
     assert sites["county_code"].iloc[0] == "150121"
     assert "通过已检查的选址门槛" in at.success[1].value  # gates and score of the saved site
@@ -116,6 +120,12 @@ def test_edit_saves_a_new_version_and_a_concurrent_change_is_refused(
     at = _draw(page, {"type": "Polygon", "coordinates": [SQUARE]})
     at.text_input(key=ps.FIELD_NAME).set_value("甲")
     at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(1_000)
+    at.run()
+    at.button(key="planner_save").click().run()
+    # a proposed ranch needs its start year before it is saved (the review's build-out)
+    assert [w.value for w in at.warning] == [t("planner.start_year_required", "zh")]
+    assert PlanStore(store_path).sites("方案一").empty
+    at.number_input(key=ps.FIELD_START_YEAR).set_value(START_YEAR)
     at.run()
     at.button(key="planner_save").click().run()
     at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(2_000)
@@ -175,6 +185,7 @@ def test_a_point_gets_a_square_footprint_and_can_be_deleted(
     assert footprint.value is None  # the default size applies
     at.text_input(key=ps.FIELD_NAME).set_value("点位牧场")
     at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(1_000)
+    at.number_input(key=ps.FIELD_START_YEAR).set_value(START_YEAR)
     footprint.set_value(800.0)
     at.run()
     at.button(key="planner_save").click().run()
@@ -190,3 +201,17 @@ def test_a_point_gets_a_square_footprint_and_can_be_deleted(
     at.button(key="planner_delete").click().run()
     assert at.success[0].value == "已删除“点位牧场”。"
     assert store.sites("方案一").empty and store.allocations("方案一").empty
+
+
+def test_an_absurd_herd_is_refused_at_save(page: AppTest, store_path: Path) -> None:
+    at = _draw(page, {"type": "Polygon", "coordinates": [SQUARE]})
+    at.text_input(key=ps.FIELD_NAME).set_value("巨场")
+    at.number_input(key=ps.FIELD_START_YEAR).set_value(START_YEAR)
+    at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(10**12)
+    at.run()
+    at.button(key="planner_save").click().run()
+    assert not at.exception
+    assert any("超过单场合理上限 60,000 头" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]
+    assert PlanStore(store_path).sites("方案一").empty

@@ -6,6 +6,7 @@ temporary file named by ``FORAGE_SITING_STORE``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -121,3 +122,75 @@ def test_comment_is_stored_for_the_site(page: AppTest, store_file: Path) -> None
     assert not page.error, [e.value for e in page.error]
     comments = PlanStore(store_file).comments(DEMO_SCENARIO_NAME)
     assert comments[["site_id", "text"]].values.tolist()[-1] == [site_id, "请补充水源证明"]
+
+
+def test_a_site_without_start_year_is_listed_by_name_and_the_rest_still_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_file = tmp_path / "plans.gpkg"
+    monkeypatch.setenv(STORE_PATH_ENV, str(store_file))
+    at = AppTest.from_function(_review_page, default_timeout=TIMEOUT_S).run()
+    at.button(key=review.LOAD_DEMO).click().run()
+    plan_store = PlanStore(store_file)
+    sites = plan_store.sites(DEMO_SCENARIO_NAME)
+    row = sites[sites["status"] != "existing"].iloc[0]
+    record = plan_store.get_site(row["site_id"])
+    plan_store.update_site(
+        dataclasses.replace(record, start_year=None), expected_version=record.version, user="t"
+    )
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [w.value for w in at.warning] == [t("review.unusable", "zh").format(count=1)]
+    missing = t("rcol.missing", "zh")
+    unusable = [df.value for df in at.dataframe if missing in df.value.columns]
+    assert unusable[0][t("rcol.name", "zh")].tolist() == [row["name"]]
+    assert unusable[0][missing].tolist() == [t("review.gap.start_year", "zh")]
+    assert row["site_id"] not in unusable[0].to_string()  # named, not by UUID
+    # the map, the check table and the decision form are all still there
+    assert "超限" in _map_script(at).encode().decode("unicode_escape")
+    status = t("rcol.status", "zh")
+    assert [df.value for df in at.dataframe if status in df.value.columns]
+    assert at.button(key=review.SAVE)
+
+
+def test_ranch_table_shows_gates_and_score(page: AppTest) -> None:
+    gates = t("rcol.gates", "zh")
+    tables = [df.value for df in page.dataframe if gates in df.value.columns]
+    assert tables, "no ranch table with gates"
+    labels = tables[0][gates].tolist()
+    assert all(label.startswith(("✓", "✖", "—")) for label in labels), labels
+    assert t("rcol.score", "zh") in tables[0].columns
+
+
+def test_approving_a_site_that_fails_a_gate_needs_an_override_with_reason(
+    page: AppTest, store_file: Path
+) -> None:
+    gates = t("rcol.gates", "zh")
+    table = next(df.value for df in page.dataframe if gates in df.value.columns)
+    failed = table[table[gates].str.startswith("✖")][t("rcol.name", "zh")].tolist()
+    assert failed, "the demo has no site failing a gate"
+    plan_store = PlanStore(store_file)
+    sites = plan_store.sites(DEMO_SCENARIO_NAME)
+    site_id = sites.loc[sites["name"] == failed[0], "site_id"].iloc[0]
+    page.selectbox(key=review.SITE).set_value(site_id).run()
+    page.radio(key=review.DECISION).set_value("approve").run()
+    assert page.checkbox(key=review.OVERRIDE).value is False
+    page.text_area(key=review.REASON).set_value("")
+    page.text_input(key=review.REVIEWER).set_value("李审核")
+    before = len(plan_store.reviews(DEMO_SCENARIO_NAME))
+    page.button(key=review.SAVE).click().run()
+    assert [e.value for e in page.error] == [t("review.need_override", "zh")]
+    page.checkbox(key=review.OVERRIDE).check()
+    page.button(key=review.SAVE).click().run()
+    assert [e.value for e in page.error] == [
+        t("review.need_reason", "zh").format(decision=t("decision.approve", "zh"))
+    ]
+    assert len(plan_store.reviews(DEMO_SCENARIO_NAME)) == before
+    page.text_area(key=review.REASON).set_value("县政府会议同意调整防护距离")
+    page.button(key=review.SAVE).click().run()
+    assert not page.error, [e.value for e in page.error]
+    audit = plan_store.audit(DEMO_SCENARIO_NAME)
+    mine = audit[(audit["entity_id"] == site_id) & (audit["user"] == "李审核")]
+    assert len(mine) == 1
+    assert mine["detail"].iloc[0]["gate_override"] is True
+    assert mine["detail"].iloc[0]["reason"] == "县政府会议同意调整防护距离"

@@ -18,9 +18,12 @@ from streamlit_folium import st_folium
 import geopandas as gpd
 import shapely
 
-from errors import InvalidGeometryError
+from errors import InvalidGeometryError, ParameterError
 from geo.crs import STORAGE_CRS
 from planning.scenario_ops import plan_sites, save_allocations
+from planning.scenarios import sites_frame
+from planning.site_scoring import check_herd_sizes
+from siting.buildout_farms import BASELINE_STATUS
 from siting.plan_results import farm_allocations
 from ui import data, state
 from ui.assets import missing_assets
@@ -253,6 +256,14 @@ def _save(
 ) -> None:
     if not edited.name:
         st.warning(t("planner.name_required", lang))
+        return
+    if edited.start_year is None and edited.status != BASELINE_STATUS:
+        st.warning(t("planner.start_year_required", lang))
+        return
+    try:
+        check_herd_sizes(sites_frame([edited]), data.region(str(st.session_state[state.REGION])))
+    except ParameterError as err:
+        st.error(err.message(lang))
         return
     if base is None:
         saved = store.add_site(

@@ -37,6 +37,7 @@ COMMENT: Final[str] = "review_comment"
 SAVE: Final[str] = "review_save"
 ADD_COMMENT: Final[str] = "review_add_comment"
 LOAD_DEMO: Final[str] = "review_load_demo"
+OVERRIDE: Final[str] = "review_gate_override"
 MAP_HEIGHT_PX: Final[int] = 640
 #: Who loads the demo scenario into the store (audit trail ``user``).
 DEMO_LOADER: Final[str] = "demo loader"
@@ -74,12 +75,17 @@ def _render_body(lang: str, region_id: str) -> None:
         key=COUNTY,
     )
     with st.spinner(t("review.running", lang)):
-        result = data.buildout(
+        checked = data.buildout(
             region_id, scenario.scenario_id, scenario.version, str(plan_store.path), tuple(years)
         )
+        gates = data.site_gates(
+            region_id, scenario.scenario_id, scenario.version, str(plan_store.path)
+        )
+    result = checked.result
+    _unusable(checked.unusable, lang)
     sites = plan_store.sites(scenario)
     shown = review_view.sites_frame(
-        sites, plan_store.reviews(scenario), review_view.site_counties(sites, result), lang
+        sites, plan_store.reviews(scenario), review_view.site_counties(sites, result), lang, gates
     )
     frame = review_view.county_status_frame(counties, result.checks, year=year, lang=lang)
     st.caption(t("review.geometry_locked", lang))
@@ -99,6 +105,14 @@ def _render_body(lang: str, region_id: str) -> None:
     )
     local = shown if adcode == region.adcode else shown[shown["adcode"] == adcode]
     _decision_form(plan_store, scenario, local, lang)
+
+
+def _unusable(unusable: pd.DataFrame, lang: str) -> None:
+    """Warn about the sites the build-out left out, by name with what each lacks."""
+    if unusable.empty:
+        return
+    st.warning(t("review.unusable", lang).format(count=len(unusable)))
+    st.dataframe(review_view.unusable_table(unusable, lang), hide_index=True, width="stretch")
 
 
 def _choose_scenario(plan_store: PlanStore, region_id: str, lang: str) -> Scenario | None:
@@ -192,33 +206,54 @@ def _decision_form(
         horizontal=True,
         format_func=lambda d: t(f"decision.{d}", lang),
     )
+    override = _override_box(sites, site_id, str(decision), lang)
     reason = st.text_area(t("review.reason", lang), key=REASON)
     reviewer = st.text_input(t("review.reviewer", lang), key=REVIEWER)
     if st.button(t("review.save", lang), key=SAVE, type="primary"):
-        _save_decision(plan_store, site_id, str(decision), reason, reviewer, labels, lang)
+        _save_decision(
+            plan_store, site_id, (str(decision), override), reason, reviewer, labels, lang
+        )
     comment = st.text_area(t("review.comment", lang), key=COMMENT)
     if st.button(t("review.add_comment", lang), key=ADD_COMMENT):
         _save_comment(plan_store, scenario, site_id, comment, reviewer, lang)
     _site_records(plan_store, scenario, site_id, lang)
 
 
+def _override_box(sites: pd.DataFrame, site_id: str, decision: str, lang: str) -> bool | None:
+    """Show the gate-override checkbox when approving a site that fails a gate.
+
+    Returns None when no override is needed, else whether the box is ticked.
+    """
+    row = sites[sites["site_id"] == site_id]
+    if decision != "approve" or row.empty or not bool(row["gates_failed"].iloc[0]):
+        return None
+    st.warning(t("review.gate_failed_note", lang).format(gates=row["gate_label"].iloc[0]))
+    return bool(st.checkbox(t("review.override", lang), key=OVERRIDE))
+
+
 def _save_decision(
     plan_store: PlanStore,
     site_id: str,
-    decision: str,
+    choice: tuple[str, bool | None],
     reason: str,
     reviewer: str,
     labels: dict[str, str],
     lang: str,
 ) -> None:
+    decision, override = choice
     label = t(f"decision.{decision}", lang)
-    if decision != "approve" and not reason.strip():
+    if override is False:
+        st.error(t("review.need_override", lang))
+        return
+    if (decision != "approve" or override) and not reason.strip():
         st.error(t("review.need_reason", lang).format(decision=label))
         return
     if not reviewer.strip():
         st.error(t("review.need_reviewer", lang))
         return
-    plan_store.record_review(site_id, decision, reason.strip(), reviewer=reviewer.strip())
+    plan_store.record_review(
+        site_id, decision, reason.strip(), reviewer=reviewer.strip(), gate_override=bool(override)
+    )
     st.success(t("review.saved", lang).format(site=labels[site_id], decision=label))
 
 

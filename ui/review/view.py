@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+import numpy as np
 import pandas as pd
 
 import geopandas as gpd
@@ -96,9 +97,17 @@ def latest_decisions(reviews: pd.DataFrame) -> pd.DataFrame:
 
 
 def sites_frame(
-    sites: gpd.GeoDataFrame, reviews: pd.DataFrame, adcodes: pd.Series, lang: str
+    sites: gpd.GeoDataFrame,
+    reviews: pd.DataFrame,
+    adcodes: pd.Series,
+    lang: str,
+    gates: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    """Return the sites with county, herd total, status and latest decision, for display."""
+    """Return the sites with county, herd total, status and latest decision, for display.
+
+    ``gates`` (`planning.scenario_ops.site_gates`) adds ``gate_label`` (passed / failed with
+    the failing gate names / not checked), ``gates_failed`` (bool) and ``suitability_score``.
+    """
     latest = latest_decisions(reviews)
     decision = sites["site_id"].map(latest["decision"].astype(object)).astype(object)
     decision = decision.where(decision.notna(), "pending").astype(str)
@@ -110,6 +119,29 @@ def sites_frame(
     reason = sites["site_id"].map(latest["reason"].astype(object)).astype(object)
     out["reason"] = reason.where(reason.notna(), "").astype(str).to_numpy()
     out["status_label"] = out["status"].map(lambda s: t(f"site_status.{s}", lang))
+    return _with_gates(out, gates, lang)
+
+
+def _with_gates(out: gpd.GeoDataFrame, gates: pd.DataFrame | None, lang: str) -> gpd.GeoDataFrame:
+    by_site = (gates if gates is not None else pd.DataFrame(columns=["site_id"])).set_index(
+        "site_id"
+    )
+    passed = out["site_id"].map(by_site.get("gates_passed", pd.Series(dtype=object)))
+    names = out["site_id"].map(
+        by_site.get("failed_gates_en" if lang == "en" else "failed_gates_zh", pd.Series(dtype=str))
+    )
+    failed = passed.map(lambda p: p is False or p is np.False_)
+    out["gates_failed"] = failed.to_numpy(dtype=bool)
+    out["gate_label"] = [
+        t("review.gate.failed", lang).format(gates=n)
+        if f
+        else t(
+            "review.gate.passed" if p is True or p is np.True_ else "review.gate.unchecked", lang
+        )
+        for p, f, n in zip(passed, failed, names.fillna(""), strict=True)
+    ]
+    score = out["site_id"].map(by_site.get("suitability_score", pd.Series(dtype=float)))
+    out["suitability_score"] = pd.to_numeric(score, errors="coerce").round(1).to_numpy()
     return out
 
 
@@ -248,8 +280,24 @@ def sites_table(sites: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Dat
             t("rcol.site_status", lang): sites["status_label"].to_numpy(),
             t("rcol.start_year", lang): sites["start_year"].to_numpy(),
             t("rcol.herd", lang): sites["herd_head"].to_numpy(),
+            t("rcol.gates", lang): sites["gate_label"].to_numpy(),
+            t("rcol.score", lang): sites["suitability_score"].to_numpy(),
             t("rcol.decision", lang): sites["decision_label"].to_numpy(),
             t("rcol.reason", lang): sites["reason"].to_numpy(),
+        }
+    )
+
+
+def unusable_table(unusable: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return the sites the build-out left out: name and what is missing, in words of ``lang``."""
+    separator = t("audit.field_separator", lang)
+    return pd.DataFrame(
+        {
+            t("rcol.name", lang): unusable["name"].astype(str).to_numpy(),
+            t("rcol.missing", lang): [
+                separator.join(t(f"review.gap.{gap}", lang) for gap in gaps)
+                for gaps in unusable["missing"]
+            ],
         }
     )
 
