@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from cli import balance, buildout, capacity, locate, optimise, plan, report, score, surface
+from cli.render import words
 from errors import ParameterError, PlannerError
 from planning.regions import REGIONS_DIR_ENV, use_regions_dir
 
@@ -57,6 +58,11 @@ def build_parser() -> OneLineParser:
     return parser
 
 
+def _print_error(prog: str, err: PlannerError, lang: str) -> None:
+    """Print ``<prog>: error: <message>`` (in ``lang``) on one line on stderr."""
+    print(words("error", lang, prog=prog, message=one_line(err.message(lang))), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status.
 
@@ -72,16 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args, sys.stdout))
     except ParameterError as err:
-        print(
-            f"{parser.prog} {args.command}: error: {one_line(err.message(args.lang))}",
-            file=sys.stderr,
-        )
+        _print_error(f"{parser.prog} {args.command}", err, args.lang)
         return EXIT_USAGE
     except PlannerError as err:
-        print(
-            f"{parser.prog} {args.command}: error: {one_line(err.message(args.lang))}",
-            file=sys.stderr,
-        )
+        _print_error(f"{parser.prog} {args.command}", err, args.lang)
         return EXIT_DATA_ERROR
     except BrokenPipeError:
         # The reader closed the pipe (e.g. `| head`): stop quietly, as Unix tools do.
