@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from cli import balance, buildout, capacity, locate, optimise, plan, report, score, surface
 from cli.render import words
-from errors import ParameterError, PlannerError
+from errors import Lang, ParameterError, PlannerError
 from planning.regions import REGIONS_DIR_ENV, use_regions_dir
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def build_parser() -> OneLineParser:
     return parser
 
 
-def _print_error(prog: str, err: PlannerError, lang: str) -> None:
+def _print_error(prog: str, err: PlannerError, lang: Lang) -> None:
     """Print ``<prog>: error: <message>`` (in ``lang``) on one line on stderr."""
     print(words("error", lang, prog=prog, message=one_line(err.message(lang))), file=sys.stderr)
 
