@@ -20,6 +20,7 @@ from cli.options import (
     region_argument,
 )
 from cli.render import (
+    argument_message,
     both,
     coefficient_dicts,
     coefficient_table,
@@ -43,12 +44,12 @@ def animals(text: str) -> tuple[str, float]:
     """Parse ``SPECIES=HEAD`` (argparse type), e.g. ``dairy_cow=5000``."""
     species, sep, head = text.partition("=")
     if not sep or not species.strip():
-        msg = f"{text!r} is not SPECIES=HEAD (e.g. dairy_cow=5000)"
+        msg = argument_message("arg.not_species_head", text=repr(text), example="dairy_cow=5000")
         raise argparse.ArgumentTypeError(msg)
     try:
         return species.strip(), float(head)
     except ValueError:
-        msg = f"head count {head!r} in {text!r} is not a number"
+        msg = argument_message("arg.head_not_number", head=repr(head), text=repr(text))
         raise argparse.ArgumentTypeError(msg) from None
 
 

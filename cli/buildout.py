@@ -24,7 +24,16 @@ import pandas as pd
 import geopandas as gpd
 
 from cli.options import add_nutrient_options, apply_nutrient_overrides, region_argument
-from cli.render import both, coefficient_dicts, frame_records, headers, table, words, write_json
+from cli.render import (
+    argument_message,
+    both,
+    coefficient_dicts,
+    frame_records,
+    headers,
+    table,
+    words,
+    write_json,
+)
 from errors import ParameterError
 from planning.buildout_inputs import load_buildout_inputs, scenario_farms_table
 from planning.regions import (
@@ -84,7 +93,7 @@ def years_argument(text: str) -> tuple[int, ...]:
     except ValueError:
         years = ()
     if not years:
-        msg = f"{text!r} is not a comma-separated list of years (e.g. 2021,2023)"
+        msg = argument_message("arg.not_years", text=repr(text), example="2021,2023")
         raise argparse.ArgumentTypeError(msg)
     return years
 

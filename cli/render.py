@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,6 +49,16 @@ def headers(columns: Iterable[str], lang: str) -> tuple[str, ...]:
 def both(key: str, **values: object) -> tuple[str, str]:
     """Return the English and Chinese text of ``cli.<key>`` (for bilingual errors)."""
     return words(key, "en", **values), words(key, "zh", **values)
+
+
+#: Language of the argument errors: argparse calls the type functions before ``--lang`` is read,
+#: so `cli.main` sets it from the raw arguments first.
+ARGUMENT_LANG: ContextVar[str] = ContextVar("cli_argument_lang", default="en")
+
+
+def argument_message(key: str, **values: object) -> str:
+    """Return the argparse type error text ``cli.<key>`` in the command line's language."""
+    return words(key, ARGUMENT_LANG.get(), **values)
 
 
 def write_json(data: object, out: TextIO) -> None:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cli.options import first_region, positive, region_argument
-from cli.render import headers, table, words, write_json
+from cli.render import argument_message, headers, table, words, write_json
 from errors import InputDataError
 from planning.regions import load_region, region_outline
 from planning.site_scoring import (
@@ -72,7 +72,9 @@ def key_value(text: str) -> tuple[str, float]:
     except ValueError:
         value = math.nan
     if not sep or not key.strip() or not math.isfinite(value) or value < 0:
-        msg = f"{text!r} is not KEY=NUMBER with a number >= 0 (e.g. settlement_setback=300)"
+        msg = argument_message(
+            "arg.not_key_number", text=repr(text), example="settlement_setback=300"
+        )
         raise argparse.ArgumentTypeError(msg)
     return key.strip(), value
 

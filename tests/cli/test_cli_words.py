@@ -151,12 +151,29 @@ def test_error_lines_follow_lang(lang: str, capsys: pytest.CaptureFixture[str]) 
         assert "error: --animals gives 'dairy_cow' twice" in err and not CJK.search(message)
 
 
+_KEY_FUNCTIONS = {"words", "both", "argument_message"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_argument_errors_follow_lang(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main([*BALANCE, "--manure-share", "2", f"--lang={lang}"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    message = err.split("--manure-share: ", 1)[1]
+    if lang == "zh":
+        assert "之间的比例" in message and _english_words(message, ("help",)) == []
+    else:
+        assert "is not a fraction in [0, 1]" in message and not CJK.search(err)
+
+
 def _used_keys() -> set[str]:
-    """Return the ``cli.`` keys named by literal in cli/*.py (words, both, _STATUS_MARK)."""
+    """Return the ``cli.`` keys named by literal in cli/*.py (words, both, argument_message)."""
     keys: set[str] = set()
     for path in CLI_DIR.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {"words", "both"}:
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in _KEY_FUNCTIONS:
                 first = node.args[0] if node.args else None
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     keys.add(f"cli.{first.value}")
