@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +79,35 @@ def stand_in_parcels(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         "planning.buildout_inputs.load_parcels", lambda region: STAND_IN_PARCELS.copy()
     )
+
+
+@pytest.fixture
+def stand_in_layers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One maize parcel and one dairy herd per county (capacity's two loaders)."""
+    herd = pd.DataFrame({"adcode": list(COUNTIES), "dairy_cow_head": 1000})
+    parcels_module = types.ModuleType("layers.parcels")
+    parcels_module.load_parcels = lambda region: STAND_IN_PARCELS.copy()  # type: ignore[attr-defined]
+    herd_module = types.ModuleType("layers.herd")
+    herd_module.load_herd_baseline = lambda region: herd.copy()  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "layers.parcels", parcels_module)
+    monkeypatch.setitem(sys.modules, "layers.herd", herd_module)
+
+
+@pytest.mark.usefixtures("stand_in_layers")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_capacity_table_follows_lang(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["capacity", "--region", "hohhot", "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    county, coefficients = _header_lines(out)
+    title = out.splitlines()[0]
+    if lang == "zh":
+        assert county.split()[:2] == ["行政区划代码", "旗县区"] and "土默特左旗" in out
+        assert _english_words(county) == [] and _english_words(coefficients) == []
+        assert "呼和浩特" in title and _english_words(title) == []
+    else:
+        assert county.split()[:2] == ["adcode", "county"] and "Tumed Left Banner" in out
+        assert not CJK.search(county) and not CJK.search(coefficients)
+        assert title.startswith("Manure carrying capacity by county, Hohhot")
 
 
 def test_score_table_in_chinese() -> None:
