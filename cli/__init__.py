@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from cli import balance, buildout, capacity, locate, optimise, plan, report, score, surface
-from errors import ParameterError, PlannerError
+from cli.render import ARGUMENT_LANG, words
+from errors import Lang, ParameterError, PlannerError
 from planning.regions import REGIONS_DIR_ENV, use_regions_dir
 
 if TYPE_CHECKING:
@@ -36,7 +37,9 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print ``<prog>: error: <message>`` on one line and exit with status 2."""
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line(message)} (see --help)\n")
+        lang = ARGUMENT_LANG.get()
+        shown = f"{one_line(message)} {words('see_help', lang)}"
+        self.exit(EXIT_USAGE, words("error", lang, prog=self.prog, message=shown) + "\n")
 
 
 def build_parser() -> OneLineParser:
@@ -57,6 +60,22 @@ def build_parser() -> OneLineParser:
     return parser
 
 
+def _print_error(prog: str, err: PlannerError, lang: Lang) -> None:
+    """Print ``<prog>: error: <message>`` (in ``lang``) on one line on stderr."""
+    print(words("error", lang, prog=prog, message=one_line(err.message(lang))), file=sys.stderr)
+
+
+def argument_lang(argv: Sequence[str]) -> str:
+    """Return the ``--lang`` of the raw arguments (the last one, as argparse reads), else en."""
+    lang = "en"
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.partition("=")[2]
+    return lang if lang in ("zh", "en") else "en"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status.
 
@@ -67,21 +86,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     configured = os.environ.get(REGIONS_DIR_ENV, "").strip()
     use_regions_dir(Path(configured) if configured else None)
+    raw = sys.argv[1:] if argv is None else list(argv)
+    token = ARGUMENT_LANG.set(argument_lang(raw))
+    try:
+        return _run(raw)
+    finally:
+        ARGUMENT_LANG.reset(token)
+
+
+def _run(argv: Sequence[str]) -> int:
+    """Parse ``argv`` and run its command; errors become one line on stderr."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.run(args, sys.stdout))
     except ParameterError as err:
-        print(
-            f"{parser.prog} {args.command}: error: {one_line(err.message(args.lang))}",
-            file=sys.stderr,
-        )
+        _print_error(f"{parser.prog} {args.command}", err, args.lang)
         return EXIT_USAGE
     except PlannerError as err:
-        print(
-            f"{parser.prog} {args.command}: error: {one_line(err.message(args.lang))}",
-            file=sys.stderr,
-        )
+        _print_error(f"{parser.prog} {args.command}", err, args.lang)
         return EXIT_DATA_ERROR
     except BrokenPipeError:
         # The reader closed the pipe (e.g. `| head`): stop quietly, as Unix tools do.

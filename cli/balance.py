@@ -20,10 +20,13 @@ from cli.options import (
     region_argument,
 )
 from cli.render import (
+    argument_message,
+    both,
     coefficient_dicts,
     coefficient_table,
     explain_table,
     notes_text,
+    words,
     write_json,
 )
 from errors import ParameterError
@@ -41,12 +44,12 @@ def animals(text: str) -> tuple[str, float]:
     """Parse ``SPECIES=HEAD`` (argparse type), e.g. ``dairy_cow=5000``."""
     species, sep, head = text.partition("=")
     if not sep or not species.strip():
-        msg = f"{text!r} is not SPECIES=HEAD (e.g. dairy_cow=5000)"
+        msg = argument_message("arg.not_species_head", text=repr(text), example="dairy_cow=5000")
         raise argparse.ArgumentTypeError(msg)
     try:
         return species.strip(), float(head)
     except ValueError:
-        msg = f"head count {head!r} in {text!r} is not a number"
+        msg = argument_message("arg.head_not_number", head=repr(head), text=repr(text))
         raise argparse.ArgumentTypeError(msg) from None
 
 
@@ -135,8 +138,8 @@ def _herd(pairs: list[tuple[str, float]]) -> dict[str, float]:
     herd: dict[str, float] = {}
     for species, head in pairs:
         if species in herd:
-            msg = f"--animals gives {species!r} twice; give each species once"
-            raise ParameterError(msg, zh=f"--animals 中 {species!r} 出现两次；每个畜种只写一次")
+            msg, zh = both("balance.species_twice", species=repr(species))
+            raise ParameterError(msg, zh=zh)
         herd[species] = head
     return herd
 
@@ -146,8 +149,7 @@ def _measured(args: argparse.Namespace) -> tuple[float, float] | None:
     if n_frac is None and p_frac is None:
         return None
     if n_frac is None or p_frac is None:
-        msg = "give both --n-retention-frac and --p-retention-frac, or neither"
-        zh = "请同时给出 --n-retention-frac 和 --p-retention-frac，或都不给"
+        msg, zh = both("balance.retention_pair")
         raise ParameterError(msg, zh=zh)
     return (n_frac, p_frac)
 
@@ -222,8 +224,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         }
         write_json(data, out)
         return 0
-    out.write("Manure-land balance of one farm (农办牧〔2018〕1号)\n\n")
-    out.write(explain_table(rows) + "\n\n")
+    lang = args.lang
+    out.write(words("balance.title", lang) + "\n\n")
+    out.write(explain_table(rows, lang) + "\n\n")
     out.write(
         text(
             "cli.balance.land_line",
@@ -235,6 +238,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         )
         + "\n\n"
     )
-    out.write("Notes:\n" + notes_text(result.notes, args.lang) + "\n\n")
-    out.write("Coefficients:\n" + coefficient_table(coefficients) + "\n")
+    out.write(words("notes", lang) + "\n" + notes_text(result.notes, lang) + "\n\n")
+    out.write(words("coefficients", lang) + "\n" + coefficient_table(coefficients, lang) + "\n")
     return 0

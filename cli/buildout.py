@@ -24,7 +24,16 @@ import pandas as pd
 import geopandas as gpd
 
 from cli.options import add_nutrient_options, apply_nutrient_overrides, region_argument
-from cli.render import coefficient_dicts, frame_records, table, write_json
+from cli.render import (
+    argument_message,
+    both,
+    coefficient_dicts,
+    frame_records,
+    headers,
+    table,
+    words,
+    write_json,
+)
 from errors import ParameterError
 from planning.buildout_inputs import load_buildout_inputs, scenario_farms_table
 from planning.regions import (
@@ -54,7 +63,12 @@ PLAN_COMPARISON: Final[list[str]] = [
     "forage_area_oat_hay",
     "forage_area_total",
 ]
-_STATUS_MARK: Final[dict[str, str]] = {"ok": "ok", "warning": "WARN", "exceeded": "EXCEEDED"}
+#: Check status -> key below ``cli.`` of its mark in the text tables.
+_STATUS_MARK: Final[dict[str, str]] = {
+    "ok": "buildout.ok",
+    "warning": "buildout.warning",
+    "exceeded": "buildout.exceeded",
+}
 _ROW_FIELDS: Final[tuple[str, ...]] = (
     "check",
     "value",
@@ -79,7 +93,7 @@ def years_argument(text: str) -> tuple[int, ...]:
     except ValueError:
         years = ()
     if not years:
-        msg = f"{text!r} is not a comma-separated list of years (e.g. 2021,2023)"
+        msg = argument_message("arg.not_years", text=repr(text), example="2021,2023")
         raise argparse.ArgumentTypeError(msg)
     return years
 
@@ -153,15 +167,8 @@ def register(
 def _store_path(args: argparse.Namespace) -> Path:
     path = args.store or Path(os.environ.get(STORE_PATH_ENV) or default_store_path())
     if not path.is_file():
-        msg = (
-            f"No plan store at {path}; give --store PATH, set {STORE_PATH_ENV}, or use "
-            f"--scenario {DEMO} for the bundled demo scenario."
-        )
-        raise ParameterError(
-            msg,
-            zh=f"{path} 处没有规划存储文件；请用 --store 指定，"
-            f"或用 --scenario {DEMO} 运行示范方案。",
-        )
+        msg, zh = both("buildout.no_store", path=path, env=STORE_PATH_ENV, demo=DEMO)
+        raise ParameterError(msg, zh=zh)
     return path
 
 
@@ -286,17 +293,56 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _write_plan_comparison(checks: pd.DataFrame, out: TextIO) -> None:
+def _mark(status: str, lang: str) -> str:
+    """Return the mark of a check status in ``lang`` (the status itself if it has none)."""
+    return words(_STATUS_MARK[status], lang) if status in _STATUS_MARK else status
+
+
+def _write_plan_comparison(checks: pd.DataFrame, out: TextIO, lang: str) -> None:
     """Write the city's herd and forage area needed by crop next to the plan's figures."""
     rows = checks[(checks["scope"] == "city") & checks["check"].isin(PLAN_COMPARISON)]
     rows = rows.assign(order=rows["check"].map(PLAN_COMPARISON.index)).sort_values(
         ["year", "order"]
     )
-    out.write("\nScenario vs plan (city):\n")
+    out.write("\n" + words("buildout.comparison", lang) + "\n")
     out.write(
         table(
-            ["year", "check", "scenario", "plan", "unit"],
+            headers(["year", "check", "scenario", "plan", "unit"], lang),
             rows[["year", "check", "value", "limit", "unit"]].itertuples(index=False),
+        )
+        + "\n"
+    )
+
+
+def _write_year_matrices(checks: pd.DataFrame, out: TextIO, lang: str) -> None:
+    """Write, per year, the check x place matrix of status marks."""
+    for year, rows in checks.groupby("year", sort=True):
+        matrix = rows.pivot_table(
+            index="check", columns="adcode", values="status", aggfunc="first", sort=False
+        ).fillna("")
+        out.write(f"\n{year}\n")
+        out.write(
+            table(
+                [words("col.check", lang), *matrix.columns],
+                [(check, *(_mark(v, lang) for v in row)) for check, row in matrix.iterrows()],
+            )
+            + "\n"
+        )
+
+
+def _write_flagged(checks: pd.DataFrame, out: TextIO, lang: str) -> None:
+    """Write the warnings and exceeded limits, one row each."""
+    flagged = checks[checks["status"] != "ok"]
+    flagged = flagged.assign(
+        mark=flagged["status"].map(lambda v: _mark(v, lang)),
+        shown_note=flagged["note_zh" if lang == "zh" else "note"],
+    )
+    columns = ["year", "place", "check", "value", "limit", "unit", "mark", "shown_note"]
+    out.write("\n" + words("buildout.flagged", lang) + "\n")
+    out.write(
+        table(
+            headers(["year", "place", "check", "value", "limit", "unit", "status", "note"], lang),
+            flagged[columns].itertuples(index=False),
         )
         + "\n"
     )
@@ -309,33 +355,9 @@ def _write_text(
     checks = result.checks.assign(
         place=result.checks["adcode"].map(label), year=result.checks["year"].astype(int).astype(str)
     )
-    out.write(f"Build-out check of scenario {scenario!r} (forage area from {result.supply_from})\n")
-    out.write("Places: " + "; ".join(f"{a} {n}" for a, n in label.items()) + "\n")
-    for year, rows in checks.groupby("year", sort=True):
-        matrix = rows.pivot_table(
-            index="check", columns="adcode", values="status", aggfunc="first", sort=False
-        ).fillna("")
-        out.write(f"\n{year}\n")
-        out.write(
-            table(
-                ["check", *matrix.columns],
-                [
-                    (check, *(_STATUS_MARK.get(v, v) for v in row))
-                    for check, row in matrix.iterrows()
-                ],
-            )
-            + "\n"
-        )
-    _write_plan_comparison(checks, out)
-    flagged = checks[checks["status"] != "ok"]
-    note = "note_zh" if lang == "zh" else "note"
-    out.write("\nWarnings and exceeded limits:\n")
-    out.write(
-        table(
-            ["year", "place", "check", "value", "limit", "unit", "status", "note"],
-            flagged[
-                ["year", "place", "check", "value", "limit", "unit", "status", note]
-            ].itertuples(index=False),
-        )
-        + "\n"
-    )
+    title = words("buildout.title", lang, scenario=repr(scenario), supply=result.supply_from)
+    places = "; ".join(f"{a} {n}" for a, n in label.items())
+    out.write(title + "\n" + words("buildout.places", lang, places=places) + "\n")
+    _write_year_matrices(checks, out, lang)
+    _write_plan_comparison(checks, out, lang)
+    _write_flagged(checks, out, lang)

@@ -21,10 +21,13 @@ import pandas as pd
 
 from cli.options import add_nutrient_options, apply_nutrient_overrides, region_argument
 from cli.render import (
+    both,
     coefficient_dicts,
     coefficient_table,
     frame_records,
+    headers,
     table,
+    words,
     write_json,
 )
 from errors import FileFormatError
@@ -44,18 +47,19 @@ if TYPE_CHECKING:
     from siting.parameters import Coefficient
 
 _PROVIDERS = (("layers.parcels", "load_parcels"), ("layers.herd", "load_herd_baseline"))
+#: Columns of the text table, each with its header key below ``cli.col.``.
 _TEXT_COLUMNS = (
     ("adcode", "adcode"),
-    ("name_en", "county"),
-    ("present_pe", "present PE"),
-    ("capacity_pe_n", "capacity PE (N)"),
-    ("capacity_pe_p", "capacity PE (P)"),
-    ("capacity_dairy_cows_n", "cows (N)"),
-    ("capacity_dairy_cows_p", "cows (P)"),
-    ("load_index_n", "load N"),
-    ("grade_n", "grade N"),
-    ("load_index_p", "load P"),
-    ("grade_p", "grade P"),
+    ("name", "county"),
+    ("present_pe", "present_pe"),
+    ("capacity_pe_n", "capacity_pe_n"),
+    ("capacity_pe_p", "capacity_pe_p"),
+    ("capacity_dairy_cows_n", "cows_n"),
+    ("capacity_dairy_cows_p", "cows_p"),
+    ("load_index_n", "load_n"),
+    ("grade_n", "grade_n"),
+    ("load_index_p", "load_p"),
+    ("grade_p", "grade_p"),
 )
 
 
@@ -92,11 +96,7 @@ def _provider(module_name: str, function_name: str) -> types.ModuleType:
     else:
         cause = None
     if module is None or not hasattr(module, function_name):
-        msg = (
-            f"The capacity command needs {module_name}.{function_name}(region), which is "
-            "not available in this tree."
-        )
-        zh = f"capacity 命令需要 {module_name}.{function_name}，当前不可用。"
+        msg, zh = both("capacity.no_provider", loader=f"{module_name}.{function_name}")
         raise FileFormatError(msg, zh=zh) from cause
     return module
 
@@ -141,11 +141,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             out,
         )
         return 0
-    shown = [(column, label) for column, label in _TEXT_COLUMNS if column in balance.columns]
-    out.write(f"Manure carrying capacity by county, {region.name_en} (农办牧〔2018〕1号)\n\n")
+    lang = args.lang
+    balance = balance.assign(name=balance["name_zh" if lang == "zh" else "name_en"])
+    shown = [(column, key) for column, key in _TEXT_COLUMNS if column in balance.columns]
+    region_name = region.name_zh if lang == "zh" else region.name_en
+    out.write(words("capacity.title", lang, region=region_name) + "\n\n")
     out.write(
-        table([label for _, label in shown], balance[[c for c, _ in shown]].itertuples(index=False))
+        table(
+            headers([key for _, key in shown], lang),
+            balance[[c for c, _ in shown]].itertuples(index=False),
+        )
         + "\n\n"
     )
-    out.write("Coefficients:\n" + coefficient_table(used) + "\n")
+    out.write(words("coefficients", lang) + "\n" + coefficient_table(used, lang) + "\n")
     return 0

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 import locales
 from cli.input_errors import report_bad_input
 from cli.options import region_argument
+from cli.render import argument_message
 from errors import InputDataError
 from planning.locate import write_candidates
 from planning.optimise import propose_remaining, siting_problem
@@ -42,7 +43,7 @@ def county_counts(text: str) -> tuple[tuple[str, int], ...]:
     for item in text.split(","):
         code, sep, number = item.strip().partition(":")
         if not sep or not code.strip().isdigit() or not number.strip().isdigit():
-            msg = f"{item!r} is not ADCODE:N (e.g. 150121:2)"
+            msg = argument_message("arg.not_county_count", item=repr(item), example="150121:2")
             raise argparse.ArgumentTypeError(msg)
         out.append((code.strip(), int(number)))
     return tuple(out)

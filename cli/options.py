@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cli.render import argument_message
 from planning.regions import MANIFEST_NAME, list_regions
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def non_negative(text: str) -> float:
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and value >= 0):
-        msg = f"{text!r} is not a number >= 0"
+        msg = argument_message("arg.not_non_negative", text=repr(text))
         raise argparse.ArgumentTypeError(msg)
     return value
 
@@ -37,7 +38,7 @@ def positive(text: str) -> float:
     """Parse a finite number > 0 (argparse type)."""
     value = non_negative(text)
     if value == 0:
-        msg = f"{text!r} must be > 0"
+        msg = argument_message("arg.not_positive", text=repr(text))
         raise argparse.ArgumentTypeError(msg)
     return value
 
@@ -46,7 +47,7 @@ def fraction(text: str) -> float:
     """Parse a fraction in [0, 1] (argparse type; 0.5 means 50%)."""
     value = non_negative(text)
     if value > 1:
-        msg = f"{text!r} is not a fraction in [0, 1] (write 50% as 0.5)"
+        msg = argument_message("arg.not_fraction", text=repr(text), percent="50%", share="0.5")
         raise argparse.ArgumentTypeError(msg)
     return value
 
@@ -61,8 +62,8 @@ def region_argument(text: str) -> str:
     """Accept a known region id or a folder holding a region manifest (argparse type)."""
     if text in list_regions() or (Path(text) / MANIFEST_NAME).is_file():
         return text
-    known = ", ".join(list_regions()) or "none"
-    msg = f"no region pack {text!r} (known regions: {known}; or give a folder with {MANIFEST_NAME})"
+    known = ", ".join(list_regions()) or "-"
+    msg = argument_message("arg.no_region", text=repr(text), known=known, manifest=MANIFEST_NAME)
     raise argparse.ArgumentTypeError(msg)
 
 

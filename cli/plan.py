@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli.options import first_region, region_argument
-from cli.render import frame_records, table, write_json
+from cli.render import both, frame_records, headers, table, words, write_json
 from errors import FileFormatError
 from planning.plan_inputs import load_plan_inputs
 from planning.regions import load_region
@@ -140,11 +140,12 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
         (s.name, s.scenario_id, s.version, len(store.sites(s)), s.updated_at, s.updated_by)
         for s in store.list_scenarios()
     ]
-    headers = ("name", "scenario_id", "version", "sites", "updated_at", "updated_by")
+    columns = ("name", "scenario_id", "version", "sites", "updated_at", "updated_by")
     if getattr(args, "json", False):
-        write_json([dict(zip(headers, row, strict=True)) for row in rows], out)
+        write_json([dict(zip(columns, row, strict=True)) for row in rows], out)
     else:
-        out.write(f"Plan store {store.path}\n\n" + table(headers, rows) + "\n")
+        title = words("plan.store", args.lang, path=store.path)
+        out.write(title + "\n\n" + table(headers(columns, args.lang), rows) + "\n")
     return 0
 
 
@@ -152,13 +153,21 @@ def _create(args: argparse.Namespace, out: TextIO) -> int:
     scenario = open_store(args).create_scenario(
         args.scenario, user=args.user, description=args.description
     )
-    out.write(f"Created scenario {scenario.name!r} ({scenario.scenario_id})\n")
+    made = words("plan.created", args.lang, name=repr(scenario.name), id=scenario.scenario_id)
+    out.write(made + "\n")
     return 0
 
 
 def _duplicate(args: argparse.Namespace, out: TextIO) -> int:
     copy = open_store(args).duplicate_scenario(args.scenario, args.to, user=args.user)
-    out.write(f"Copied {args.scenario!r} to {copy.name!r} ({copy.scenario_id})\n")
+    copied = words(
+        "plan.copied",
+        args.lang,
+        source=repr(args.scenario),
+        name=repr(copy.name),
+        id=copy.scenario_id,
+    )
+    out.write(copied + "\n")
     return 0
 
 
@@ -171,15 +180,22 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     )
     added = store.add_sites(args.scenario, sites.records, user=args.user)
     for note in sites.notes(args.lang):
-        out.write(f"note: {note}\n")
-    out.write(f"Added {len(added)} site(s) from {args.file.name} to {args.scenario!r}\n")
+        out.write(words("plan.note", args.lang, note=note) + "\n")
+    done = words(
+        "plan.added",
+        args.lang,
+        count=len(added),
+        file=args.file.name,
+        scenario=repr(args.scenario),
+    )
+    out.write(done + "\n")
     return 0
 
 
 def _read_bytes(path: Path) -> bytes:
     if not path.is_file():
-        msg = f"{path} does not exist; check the path."
-        raise FileFormatError(msg, zh=f"文件 {path} 不存在，请检查路径。")
+        msg, zh = both("plan.no_file", path=path)
+        raise FileFormatError(msg, zh=zh)
     return path.read_bytes()
 
 
@@ -206,28 +222,36 @@ def _allocate(args: argparse.Namespace, out: TextIO) -> int:
             out,
         )
         return 0
-    out.write(_summary(snapshot.scenario.name, plan))
+    out.write(_summary(snapshot.scenario.name, plan, args.lang))
     return 0
 
 
-def _summary(name: str, plan: PlanRun) -> str:
+def _summary(name: str, plan: PlanRun, lang: str) -> str:
     res = plan.results
     rows = [[row[c] for c in FARM_COLUMNS] for _, row in res.iterrows()]
     total_unmet = float(res["unmet_kg_per_yr"].sum()) if len(res) else 0.0
-    return (
-        f"Scenario {name!r}: {len(res)} site(s), "
-        f"{len(plan.ledger.result.allocations)} allocation rows saved\n\n"
-        + table(FARM_COLUMNS, rows)
-        + f"\n\nTotal unmet need: {total_unmet:,.0f} kg/yr (on each farm's basis); "
-        f"checked in {plan.timings_s['total']:.2f} s\n"
+    head = words(
+        "plan.summary",
+        lang,
+        name=repr(name),
+        count=len(res),
+        rows=len(plan.ledger.result.allocations),
     )
+    total = words(
+        "plan.total_unmet",
+        lang,
+        unmet=f"{total_unmet:,.0f}",
+        seconds=f"{plan.timings_s['total']:.2f}",
+    )
+    return head + "\n\n" + table(headers(FARM_COLUMNS, lang), rows) + "\n\n" + total + "\n"
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
     inputs = _scoring_inputs(args.region)
     path = export_checked(store, args.scenario, args.out, args.fmt, inputs)
-    out.write(f"Exported {args.scenario!r} as {args.fmt} to {path}\n")
+    done = words("plan.exported", args.lang, scenario=repr(args.scenario), fmt=args.fmt, path=path)
+    out.write(done + "\n")
     return 0
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+import locales
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -15,6 +19,46 @@ if TYPE_CHECKING:
 
     from siting.nutrients import ExplainRow, Note
     from siting.parameters import Coefficient
+
+
+def words(key: str, lang: str, **values: object) -> str:
+    """Return the catalogue text ``cli.<key>`` in ``lang`` (STYLE.md B1.6).
+
+    Parameters
+    ----------
+    key
+        Key below ``cli.``, e.g. ``"score.top_stays"``.
+    lang
+        ``"zh"`` or ``"en"``.
+    **values
+        Values of the message's ``{name}`` placeholders.
+
+    Returns
+    -------
+    str
+        The message.
+    """
+    return locales.text(f"cli.{key}", lang, **values)
+
+
+def headers(columns: Iterable[str], lang: str) -> tuple[str, ...]:
+    """Return the table headers ``cli.col.<column>`` of ``columns`` in ``lang``."""
+    return tuple(words(f"col.{column}", lang) for column in columns)
+
+
+def both(key: str, **values: object) -> tuple[str, str]:
+    """Return the English and Chinese text of ``cli.<key>`` (for bilingual errors)."""
+    return words(key, "en", **values), words(key, "zh", **values)
+
+
+#: Language of the argument errors: argparse calls the type functions before ``--lang`` is read,
+#: so `cli.main` sets it from the raw arguments first.
+ARGUMENT_LANG: ContextVar[str] = ContextVar("cli_argument_lang", default="en")
+
+
+def argument_message(key: str, **values: object) -> str:
+    """Return the argparse type error text ``cli.<key>`` in the command line's language."""
+    return words(key, ARGUMENT_LANG.get(), **values)
 
 
 def write_json(data: object, out: TextIO) -> None:
@@ -36,37 +80,47 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """Return a text table: numbers right-aligned, text left-aligned."""
     raw = [list(row) for row in rows]
     cells = [[format_value(v) for v in row] for row in raw]
-    widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
+    widths = [max([_width(h), *(_width(row[i]) for row in cells)]) for i, h in enumerate(headers)]
     lines = [
-        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        "  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip(),
         "  ".join("-" * w for w in widths),
     ]
     for values, texts in zip(raw, cells, strict=True):
         line = [
-            t.rjust(w) if _is_number(v) else t.ljust(w)
-            for v, t, w in zip(values, texts, widths, strict=True)
+            _pad(t, w, right=_is_number(v)) for v, t, w in zip(values, texts, widths, strict=True)
         ]
         lines.append("  ".join(line).rstrip())
     return "\n".join(lines)
+
+
+def _width(cell: str) -> int:
+    """Return the columns ``cell`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
+
+
+def _pad(cell: str, width: int, *, right: bool = False) -> str:
+    """Pad ``cell`` with spaces to ``width`` terminal columns (right-aligned if ``right``)."""
+    fill = " " * max(width - _width(cell), 0)
+    return fill + cell if right else cell + fill
 
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def explain_table(rows: Iterable[ExplainRow]) -> str:
-    """Return the quantity / value / unit / formula table."""
+def explain_table(rows: Iterable[ExplainRow], lang: str) -> str:
+    """Return the quantity / value / unit / formula table, headers in ``lang``."""
     return table(
-        ("quantity", "value", "unit", "formula"),
+        headers(("quantity", "value", "unit", "formula"), lang),
         [(r.quantity, r.value, r.unit, r.formula) for r in rows],
     )
 
 
-def coefficient_table(coefficients: Iterable[Coefficient]) -> str:
-    """Return the key / value / unit / status / source table of coefficients."""
+def coefficient_table(coefficients: Iterable[Coefficient], lang: str) -> str:
+    """Return the key / value / unit / status / source table, headers in ``lang``."""
     unique = dict.fromkeys(coefficients)
     return table(
-        ("coefficient", "value", "unit", "status", "source"),
+        headers(("coefficient", "value", "unit", "status", "source"), lang),
         [(c.key, c.value, c.unit, c.status, c.source) for c in unique],
     )
 

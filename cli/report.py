@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cli.buildout import DEMO, _store_path, add_scenario_options, add_years_option, compute
+from cli.render import words
 from errors import ParameterError
 from planning.regions import load_counties
 from planning.scenarios import PlanStore
@@ -75,10 +76,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         listed = ", ".join(
             f"{a} {n}" for a, n in zip(counties["adcode"], counties["name_zh"], strict=True)
         )
-        msg = f"--county {args.county!r} is not a county of {region.id}; use one of: {listed}"
-        raise ParameterError(
-            msg, zh=f"--county {args.county!r} 不是 {region.name_zh} 的旗县区；可用：{listed}"
-        )
+        county = repr(args.county)
+        msg = words("report.no_county", "en", county=county, region=region.id, listed=listed)
+        zh = words("report.no_county", "zh", county=county, region=region.name_zh, listed=listed)
+        raise ParameterError(msg, zh=zh)
     sites, reviews = _sites_and_reviews(region, args)
     inputs = PacketInputs(
         region_id=region.id,

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cli.options import first_region, positive, region_argument
-from cli.render import table, write_json
-from errors import InputDataError, ParameterError
+from cli.render import argument_message, headers, table, words, write_json
+from errors import InputDataError
 from planning.regions import load_region, region_outline
 from planning.site_scoring import (
     HERD_COLUMN,
@@ -72,7 +72,9 @@ def key_value(text: str) -> tuple[str, float]:
     except ValueError:
         value = math.nan
     if not sep or not key.strip() or not math.isfinite(value) or value < 0:
-        msg = f"{text!r} is not KEY=NUMBER with a number >= 0 (e.g. settlement_setback=300)"
+        msg = argument_message(
+            "arg.not_key_number", text=repr(text), example="settlement_setback=300"
+        )
         raise argparse.ArgumentTypeError(msg)
     return key.strip(), value
 
@@ -190,20 +192,21 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         site_input = read_sites(
             args.sites, herd=args.dairy_cow_head, region_outline=outline, lang=args.lang
         )
-        assessment, inputs = assess_site_file(
-            site_input, load_region(args.region), score_options(args)
-        )
-    except (InputDataError, ParameterError) as err:
+    except InputDataError as err:
+        message = " ".join(err.message(args.lang).split())
         print(
-            f"python -m siting score: error: {' '.join(err.message(args.lang).split())}",
+            words("error", args.lang, prog="python -m siting score", message=message),
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    # an implausible herd is a ParameterError (exit 2), a layer missing from the pack a data
+    # error (exit 1): both are mapped by cli.main
+    assessment, inputs = assess_site_file(site_input, load_region(args.region), score_options(args))
     data = to_json(assessment, site_input, inputs, lang=args.lang)
     if args.json:
         write_json(data, out)
     else:
-        out.write(summary_text(data) + "\n")
+        out.write(summary_text(data, args.lang) + "\n")
     return 0
 
 
@@ -315,38 +318,50 @@ def _given_by_site(sites: pd.DataFrame) -> dict[str, dict[str, Any]]:
     }
 
 
-def _gate_short(gate: dict[str, Any]) -> str:
+def _gate_short(gate: dict[str, Any], lang: str) -> str:
     value = gate["measured_value"]
-    shown = "n/a" if value is None else f"{value:,.1f}"
-    where = f" ({gate['feature_name']})" if gate["feature_name"] else ""
-    return f"{gate['rule']}: {shown} {gate['unit']}, limit {gate['limit']:g}{where}"
+    return words(
+        "score.gate_short",
+        lang,
+        rule=gate["rule"],
+        value=words("score.n_a", lang) if value is None else f"{value:,.1f}",
+        unit=gate["unit"],
+        limit=f"{gate['limit']:g}",
+        where=f" ({gate['feature_name']})" if gate["feature_name"] else "",
+    )
 
 
-def summary_text(data: dict[str, Any]) -> str:
-    """Return a readable table of the JSON document."""
-    rows = [
-        (
-            s["site_id"],
-            s["name"] or "",
-            "yes" if s["passed"] else "no",
-            "" if s["score"] is None else round(s["score"], 1),
-            s["rank"] or "",
-            "" if s["rank_range"] is None else f"{s['rank_range'][0]}-{s['rank_range'][1]}",
-            "; ".join(_gate_short(g) for g in s["failed_gates"]),
-        )
-        for s in data["sites"]
-    ]
-    text = table(("site", "name", "passed", "score", "rank", "rank range", "failed gates"), rows)
-    sens = data["sensitivity"]
-    if sens["top_site_id"] is not None:
-        stays = "stays on top" if sens["top_stays_on_top"] else "does NOT stay on top"
-        text += (
-            f"\n\nTop site {sens['top_site_id']} {stays} when each weight moves by "
-            f"±{sens['delta_frac']:.0%}."
-        )
+def _site_row(site: dict[str, Any], lang: str) -> tuple[object, ...]:
+    rank_range = site["rank_range"]
+    return (
+        site["site_id"],
+        site["name"] or "",
+        words("yes" if site["passed"] else "no", lang),
+        "" if site["score"] is None else round(site["score"], 1),
+        site["rank"] or "",
+        "" if rank_range is None else f"{rank_range[0]}-{rank_range[1]}",
+        "; ".join(_gate_short(g, lang) for g in site["failed_gates"]),
+    )
+
+
+def _sensitivity_text(sens: dict[str, Any], lang: str) -> str:
+    if sens["top_site_id"] is None:
+        return ""
+    key = "score.top_stays" if sens["top_stays_on_top"] else "score.top_moves"
+    return "\n\n" + words(key, lang, site=sens["top_site_id"], delta=f"{sens['delta_frac']:.0%}")
+
+
+def summary_text(data: dict[str, Any], lang: str = "en") -> str:
+    """Return a readable table of the JSON document, its words in ``lang``."""
+    columns = ("site", "name", "passed", "score", "rank", "rank_range", "failed_gates")
+    text = table(headers(columns, lang), [_site_row(s, lang) for s in data["sites"]])
+    text += _sensitivity_text(data["sensitivity"], lang)
     for bad in data["bad_features"]:
         named = " ".join(str(v) for v in (bad["site_id"], bad["name"]) if v)
-        text += f"\nSkipped feature {bad['feature_no']} ({named}): {bad['reason']}"
+        text += "\n" + words(
+            "score.skipped", lang, number=bad["feature_no"], named=named, reason=bad["reason"]
+        )
     if data["illustrative_layers"]:
-        text += "\nIllustrative layers (not real data): " + ", ".join(data["illustrative_layers"])
+        layers = ", ".join(data["illustrative_layers"])
+        text += "\n" + words("score.illustrative", lang, layers=layers)
     return text

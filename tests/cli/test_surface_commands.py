@@ -31,7 +31,7 @@ def _surface(path: Path, score: np.ndarray) -> Path:
         grid,
         iter([(window, (codes, score))]),
         descriptions=("gate_code", "score"),
-        tags={"footprint_side_m": str(SIDE_M), "dairy_cow_head": "2000"},
+        tags={"footprint_side_m": str(SIDE_M), "dairy_cow_head": "400"},  # 33 head per 亩
     )
     return path
 
