@@ -22,8 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
+
+import geopandas as gpd
 from shapely import affinity
 
 import cli
