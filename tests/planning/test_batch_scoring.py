@@ -5,6 +5,7 @@ On the 15 demo candidates with the Hohhot pack's parcels and counties:
 * `siting.assess.site_needs_table` (all sites at once) equals `siting.needs.herd_needs` run
   site by site (`siting.assess.site_needs`) to 1e-9, including the binding basis and the
   receiving land; the same with one herd of goats added (the other herd columns);
+* `siting.nutrients.parcel_mix_demands` (grouped sums) equals `parcel_mix_demand` per site;
 * `geo.raster.slope_stats` (one windowed block per DEM tile) equals the slope computed on
   each site's own window, done here independently (window read, Horn slope, exactextract).
 """
@@ -25,8 +26,9 @@ from geo.raster import read_raster_window, slope_deg, slope_stats
 from layers.region import load_region
 from planning.siting_inputs import SitingInputs, load_siting_inputs
 from siting.assess import site_counties, site_needs, site_needs_table
-from siting.needs import Herd, crop_receiving_land, herd_needs
+from siting.needs import Herd, crop_receiving_land, herd_needs, parcels_in_reach
 from siting.needs_table import herd_needs_table
+from siting.nutrients import parcel_mix_demand, parcel_mix_demands
 
 REGION = load_region("hohhot")
 REL = 1e-9
@@ -133,3 +135,25 @@ def test_needs_table_with_goats_equals_herd_needs(inputs: SitingInputs) -> None:
             need.water_need_m3_per_yr, rel=REL
         )
         assert table["forage_land_mu"].iloc[k] == pytest.approx(need.forage_land_mu, rel=REL)
+
+
+def test_parcel_mix_demands_equal_parcel_mix_demand_per_site(
+    inputs: SitingInputs, demo: gpd.GeoDataFrame
+) -> None:
+    assert inputs.needs is not None and inputs.needs.parcels is not None
+    parcels = inputs.needs.parcels
+    pairs = parcels_in_reach(demo.to_crs(parcels.crs), parcels, inputs.needs.haul)
+    mixes = parcel_mix_demands(pairs, parcels)
+    assert set(mixes) == set(demo["site_id"])
+    for sid, rows in pairs.groupby("farm_id")["parcel_pos"]:
+        one = parcel_mix_demand(parcels.iloc[rows.to_numpy()])
+        many = mixes[str(sid)]
+        assert one is not None and many is not None
+        assert many.parcel_count == one.parcel_count
+        for field in (
+            "n_area_mu",
+            "p_capacity_kg_per_yr",
+            "n_demand_kg_per_mu",
+            "p_demand_kg_per_mu",
+        ):
+            assert getattr(many, field) == pytest.approx(getattr(one, field), rel=REL), field
