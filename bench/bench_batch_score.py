@@ -84,13 +84,13 @@ def _write(n_sites: int, folder: Path) -> Path:
     return path
 
 
-def profile(n_sites: int, top: int = 40) -> None:
-    """Print the cumulative-time top of a cProfile of scoring ``n_sites`` candidates."""
+def profile(n_sites: int, top: int = 40, sort: str = "cumulative") -> None:
+    """Print the top (by ``sort``) of a cProfile of scoring ``n_sites`` candidates."""
     with tempfile.TemporaryDirectory() as tmp:
         path = _write(n_sites, Path(tmp))
         profiler = cProfile.Profile()
         profiler.runcall(time_score, path, Path(tmp) / "out.json")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profiler).sort_stats(sort).print_stats(top)
 
 
 def main(sizes: tuple[int, ...] = SIZES) -> None:
@@ -110,6 +110,9 @@ def main(sizes: tuple[int, ...] = SIZES) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "profile":
-        profile(int(sys.argv[2]) if len(sys.argv) > 2 else 1_000)
+        profile(
+            int(sys.argv[2]) if len(sys.argv) > 2 else 1_000,
+            sort=sys.argv[3] if len(sys.argv) > 3 else "cumulative",
+        )
     else:
         main(tuple(int(a) for a in sys.argv[1:]) or SIZES)
