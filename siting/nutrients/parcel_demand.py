@@ -134,8 +134,8 @@ def parcel_mix_demands(
         ``farm_id`` (str) -> the area-weighted demand of its parcels, None where none takes
         any manure; farms without pairs are absent.
     """
-    farm_ids, group = np.unique(pairs["farm_id"].astype(str).to_numpy(), return_inverse=True)
-    group = group.ravel()
+    codes, farm_ids = pd.factorize(pairs["farm_id"].astype(str))  # hashing: no string sort
+    group = np.asarray(codes, dtype=np.intp)
     pos = pairs["parcel_pos"].to_numpy(dtype=np.intp)
     area = parcels["area_mu"].to_numpy(dtype=float)[pos]
     sums: dict[str, np.ndarray] = {}
