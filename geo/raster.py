@@ -49,6 +49,8 @@ VALID_STATS: tuple[str, ...] = ("mean", "max", "min", "sum", "median", "stdev")
 _DATA_CELLS = "data_cells=count"
 _ALL_CELLS = "all_cells=count(default_value=-1)"
 _DENSIFY_PTS = 21
+#: Side (cells) of the DEM tiles `slope_stats` groups polygons by: one window per tile.
+SLOPE_TILE_CELLS = 512
 
 
 @dataclass(frozen=True)
@@ -326,8 +328,11 @@ def slope_stats(
 ) -> pd.DataFrame:
     """Return the mean and maximum slope (degrees) under every polygon.
 
-    Slope is computed only for a window around each polygon (its bounds plus one cell),
-    so one site costs a few thousand cells, not the whole DEM.
+    The polygons are grouped by the `SLOPE_TILE_CELLS`-square DEM tile holding their
+    north-west corner; slope is computed once per group, on one window around the group's
+    polygons (their bounds plus one cell), and measured by one exactextract call per group.
+    Slope at a cell depends only on its 3x3 neighbours, so the values are those of a window
+    per polygon, at the cost of a few windows for thousands of sites (issue 12).
 
     Parameters
     ----------
@@ -340,7 +345,8 @@ def slope_stats(
     -------
     pandas.DataFrame
         ``id_column`` (str), ``slope_mean_deg`` (area-weighted), ``slope_max_deg``,
-        ``nodata_cells`` (coverage-weighted cells without a slope value).
+        ``nodata_cells`` (coverage-weighted cells without a slope value); one row per
+        polygon, in the order of ``polygons``.
 
     Raises
     ------
@@ -351,15 +357,39 @@ def slope_stats(
     with _open(path) as src:
         dem_crs = _raster_crs(src, path)
         _require_metric_grid(dem_crs, src.transform, what=f"DEM {path.name!r}")
+        transform = src.transform
     frame = _polygon_frame(polygons, id_column, dem_crs)
-    rows = [_slope_one(frame.iloc[[k]], path, dem_crs, id_column) for k in range(len(frame))]
-    result = pd.concat(rows, ignore_index=True) if rows else _empty_slope_frame(id_column)
+    blocks = [
+        _slope_block(frame.iloc[rows], path, dem_crs, id_column).set_axis(rows)
+        for rows in _tile_groups(frame, transform)
+    ]
+    result = (
+        pd.concat(blocks).sort_index().reset_index(drop=True)
+        if blocks
+        else _empty_slope_frame(id_column)
+    )
     _warn_nodata(result, id_column, f"slope from DEM {path.name!r}")
     return result
 
 
-def _slope_one(polygon: gpd.GeoDataFrame, path: Path, dem_crs: CRS, id_column: str) -> pd.DataFrame:
-    window = read_raster_window(path, tuple(polygon.total_bounds), dem_crs, pad_cells=1)
+def _tile_groups(frame: gpd.GeoDataFrame, transform: Affine) -> list[npt.NDArray[np.intp]]:
+    """Positions of ``frame``'s polygons grouped by the DEM tile of their north-west corner."""
+    if frame.empty:
+        return []
+    bounds = frame.geometry.bounds
+    col = np.floor((bounds["minx"].to_numpy() - transform.c) / transform.a)
+    row = np.floor((bounds["maxy"].to_numpy() - transform.f) / transform.e)
+    tiles = np.column_stack([row // SLOPE_TILE_CELLS, col // SLOPE_TILE_CELLS])
+    _, group = np.unique(tiles, axis=0, return_inverse=True)
+    group = group.ravel()
+    return [np.flatnonzero(group == g) for g in range(int(group.max()) + 1)]
+
+
+def _slope_block(
+    polygons: gpd.GeoDataFrame, path: Path, dem_crs: CRS, id_column: str
+) -> pd.DataFrame:
+    """Slope mean and max of ``polygons`` from one window around all of them."""
+    window = read_raster_window(path, tuple(polygons.total_bounds), dem_crs, pad_cells=1)
     slope = slope_deg(window.values, window.transform)
     t = window.transform
     n_rows, n_cols = slope.shape
@@ -371,7 +401,7 @@ def _slope_one(polygon: gpd.GeoDataFrame, path: Path, dem_crs: CRS, id_column: s
         ymax=t.f,
         srs_wkt=dem_crs.to_wkt(),
     )
-    stats = _extract(source, polygon, ["mean", "max"], id_column)
+    stats = _extract(source, polygons, ["mean", "max"], id_column)
     return stats.rename(columns={"mean": "slope_mean_deg", "max": "slope_max_deg"})
 
 

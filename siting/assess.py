@@ -4,8 +4,9 @@ This is the one call the CLI and the app make once the inputs are loaded (`plann
 loads the layers and parameters; `geo.raster.slope_stats` measures the terrain). It stays
 pure: sites are reprojected in memory, nothing is read from disk.
 
-What a herd needs, per site (`add_site_needs`), all from `siting.needs.herd_needs` (the one
-computation the planner, the calculator and every command share):
+What a herd needs, per site (`add_site_needs`), by `siting.needs.herd_needs`' formulas (the one
+computation the planner, the calculator and every command share), applied to all sites at
+once by `siting.needs_table.herd_needs_table` (tested equal to `site_needs`, site by site):
 
 * ``adcode``: the county containing the site's representative point (if counties are given);
 * ``absorption_need_mu``: manure-absorption land **needed** on the guide's binding basis, on
@@ -35,6 +36,7 @@ import geopandas as gpd
 
 from geo.validate import require_crs
 from siting.needs import Herd, HerdNeeds, NeedInputs, herd_needs, site_receiving_lands
+from siting.needs_table import herd_needs_table
 from siting.score import (
     CriteriaWeights,
     SensitivityResult,
@@ -105,6 +107,36 @@ def site_needs(sites: gpd.GeoDataFrame, inputs: NeedInputs) -> dict[str, HerdNee
     }
 
 
+def site_needs_table(sites: gpd.GeoDataFrame, inputs: NeedInputs) -> pd.DataFrame:
+    """Return the needs of every site at once (`siting.needs_table.herd_needs_table`).
+
+    The same numbers as `site_needs`, as array operations over all sites (issue 12).
+    ``sites`` has ``site_id``, ``dairy_cow_head`` (head), ``adcode`` and a footprint.
+    """
+    lands = site_receiving_lands(sites, inputs)
+    head = pd.DataFrame(
+        {"dairy_cow_head": sites["dairy_cow_head"].astype(float).to_numpy()}, index=sites.index
+    )
+    adcodes = [None if a is None or pd.isna(a) else str(a) for a in sites["adcode"]]
+    return herd_needs_table(
+        head, [lands[sid] for sid in sites["site_id"].astype(str)], inputs.params, adcodes
+    )
+
+
+#: `NEED_COLUMNS` and the other site columns <- `siting.needs_table.herd_needs_table` columns.
+_TABLE_SOURCE = {
+    "absorption_need_mu": "absorption_land_need_mu",
+    "absorption_land_n_mu": "absorption_land_n_mu",
+    "absorption_land_p_mu": "absorption_land_p_mu",
+    "forage_need_mu": "forage_land_mu",
+    "water_need_m3_per_yr": "water_need_m3_per_yr",
+    "absorption_need_low_mu": "absorption_land_need_low_mu",
+    "absorption_need_high_mu": "absorption_land_need_high_mu",
+    "absorption_basis": "binding_basis",
+    "receiving_land": "receiving_land",
+}
+
+
 def _need_columns(
     sites: gpd.GeoDataFrame, needs: NeedInputs | None, params: SitingParams
 ) -> pd.DataFrame:
@@ -113,21 +145,9 @@ def _need_columns(
     table = pd.DataFrame(np.nan, index=sites.index, columns=list(NEED_COLUMNS))
     table["absorption_basis"] = table["receiving_land"] = None
     if needs is not None:
-        by_site = site_needs(sites, needs)
-        for k, sid in zip(sites.index, sites["site_id"].astype(str), strict=True):
-            need = by_site[sid]
-            table.loc[k, list(NEED_COLUMNS)] = [
-                need.absorption_land_need_mu,
-                need.absorption_land_n_mu,
-                need.absorption_land_p_mu,
-                need.forage_land_mu,
-                need.water_need_m3_per_yr,
-                *need.absorption_land_need_range_mu,
-            ]
-            table.loc[k, ["absorption_basis", "receiving_land"]] = [
-                need.binding_basis,
-                need.land.source,
-            ]
+        computed = site_needs_table(sites, needs)
+        for column, source in _TABLE_SOURCE.items():
+            table[column] = computed[source]
     table["forage_need_basis"] = np.where(
         table["forage_need_mu"].notna(), "siting.forage", "per-cow parameter"
     )

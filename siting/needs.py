@@ -49,7 +49,7 @@ from siting.nutrients import (
     crop_manure_demand,
     farm_land_requirement,
     manure_supply,
-    parcel_mix_demand,
+    parcel_mix_demands,
 )
 from siting.parameters import GUIDE_DEFAULT, measured_route
 from siting.parameters.forage import FEEDS
@@ -220,11 +220,10 @@ def receiving_lands(
         The sites to return (sites without pairs get the default crop).
     """
     fallback = crop_receiving_land(params)
-    positions = pairs.groupby(pairs["farm_id"].astype(str))["parcel_pos"].agg(list)
+    mixes = parcel_mix_demands(pairs, parcels)
     out: dict[str, ReceivingLand] = {}
     for site_id in site_ids:
-        rows = positions.get(site_id)
-        mix = None if rows is None else parcel_mix_demand(parcels.iloc[rows])
+        mix = mixes.get(site_id)
         out[site_id] = fallback if mix is None else ReceivingLand(mix)
     return out
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
@@ -283,10 +284,12 @@ class SensitivityResult:
 
     def rank_range(self, site_id: str) -> tuple[int, int] | None:
         """Return ``(best, worst)`` rank of ``site_id``, None if it was not scored."""
-        for sid, best, worst in self.rank_ranges:
-            if sid == site_id:
-                return best, worst
-        return None
+        return self._by_site.get(site_id)
+
+    @cached_property
+    def _by_site(self) -> dict[str, tuple[int, int]]:
+        """``site_id -> (best, worst)``: one lookup per site, not a scan (issue 12)."""
+        return {sid: (best, worst) for sid, best, worst in self.rank_ranges}
 
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-ready dict."""

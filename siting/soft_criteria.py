@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from geo.near import pairs_within_m
 from geo.units import M_PER_KM
 from siting.criteria import ConstraintLayers, CriterionSpec, FloatArray, SitingParams
 from siting.gates import nearest_feature
@@ -176,7 +177,7 @@ def _land_within_radius_mu(
     if "manure_allowed" in parcels.columns and not spec.crops:
         eligible &= parcels["manure_allowed"].fillna(False).astype(bool).to_numpy()
     radius_m = ctx.params.haul_radius_km.value * M_PER_KM
-    left, right = parcels.sindex.query(ctx.geoms, predicate="dwithin", distance=radius_m)
+    left, right = pairs_within_m(ctx.geoms, parcels.sindex, radius_m)
     keep = eligible[right]
     area_mu = parcels["area_mu"].to_numpy(dtype=np.float64)[right[keep]]
     # with weights, bincount gives float64 (numpy's stubs say int); asarray does not copy

@@ -18,7 +18,7 @@ from siting.nutrients.herd import (
     pig_equivalents,
 )
 from siting.nutrients.land import FarmLandRequirement, farm_land_requirement, land_required_mu
-from siting.nutrients.parcel_demand import ParcelMixDemand, parcel_mix_demand
+from siting.nutrients.parcel_demand import ParcelMixDemand, parcel_mix_demand, parcel_mix_demands
 from siting.nutrients.parcels import (
     COUNTY_BALANCE_COLUMNS,
     HEAD_SUFFIX,
@@ -57,5 +57,6 @@ __all__ = [
     "manure_supply",
     "parcel_absorption_capacity",
     "parcel_mix_demand",
+    "parcel_mix_demands",
     "pig_equivalents",
 ]

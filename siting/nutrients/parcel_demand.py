@@ -113,3 +113,66 @@ def parcel_mix_demand(parcels: pd.DataFrame) -> ParcelMixDemand | None:
         p_demand_kg_per_mu=values["p_demand_kg_per_mu"],
         parcel_count=count,
     )
+
+
+def parcel_mix_demands(
+    pairs: pd.DataFrame, parcels: pd.DataFrame
+) -> dict[str, ParcelMixDemand | None]:
+    """Return `parcel_mix_demand` of every farm's parcels at once (array sums, issue 12).
+
+    Parameters
+    ----------
+    pairs
+        ``farm_id`` and ``parcel_pos`` (row of ``parcels``), e.g. the parcels within each
+        site's haul radius (`siting.needs.parcels_in_reach`).
+    parcels
+        Parcels with `PARCEL_DEMAND_COLUMNS`.
+
+    Returns
+    -------
+    dict
+        ``farm_id`` (str) -> the area-weighted demand of its parcels, None where none takes
+        any manure; farms without pairs are absent.
+    """
+    codes, farm_ids = pd.factorize(pairs["farm_id"].astype(str))  # hashing: no string sort
+    group = np.asarray(codes, dtype=np.intp)
+    pos = pairs["parcel_pos"].to_numpy(dtype=np.intp)
+    area = parcels["area_mu"].to_numpy(dtype=float)[pos]
+    sums: dict[str, np.ndarray] = {}
+    takes_any = np.zeros(len(pos), dtype=bool)
+    for x in ("n", "p"):
+        cap = parcels[f"{x}_capacity_kg_per_yr"].to_numpy(dtype=float)[pos]
+        takes = cap > 0
+        takes_any |= takes
+        sums[f"{x}_area_mu"] = _group_sum(group, np.where(takes, area, 0.0), len(farm_ids))
+        sums[f"{x}_capacity_kg_per_yr"] = _group_sum(
+            group, np.where(takes, cap, 0.0), len(farm_ids)
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = sums[f"{x}_capacity_kg_per_yr"] / sums[f"{x}_area_mu"]
+        sums[f"{x}_demand_kg_per_mu"] = np.where(
+            _group_sum(group, takes.astype(float), len(farm_ids)) > 0, ratio, 0.0
+        )
+    count = _group_sum(group, takes_any.astype(float), len(farm_ids))
+    return {
+        str(fid): _mix_or_none({k: float(v[g]) for k, v in sums.items()}, int(count[g]))
+        for g, fid in enumerate(farm_ids)
+    }
+
+
+def _group_sum(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    return np.asarray(np.bincount(group, weights=values, minlength=n_groups), dtype=np.float64)
+
+
+def _mix_or_none(values: dict[str, float], count: int) -> ParcelMixDemand | None:
+    if values["n_capacity_kg_per_yr"] <= 0 and values["p_capacity_kg_per_yr"] <= 0:
+        return None
+    return ParcelMixDemand(
+        n_area_mu=values["n_area_mu"],
+        p_area_mu=values["p_area_mu"],
+        n_capacity_kg_per_yr=values["n_capacity_kg_per_yr"],
+        p_capacity_kg_per_yr=values["p_capacity_kg_per_yr"],
+        n_demand_kg_per_mu=values["n_demand_kg_per_mu"],
+        p_demand_kg_per_mu=values["p_demand_kg_per_mu"],
+        parcel_count=count,
+    )
