@@ -33,6 +33,7 @@ HALF_DEG = 0.0025
 DRAW_ZOOM = 15
 CLICK_PAUSE_MS = 350
 NAME = "浏览器测试牧场"
+START_YEAR = "2023"
 COWS = "5000"
 N_NEED_TEXT = f"{5000 * 100 / 15 * 7.0:,.0f}"  # 15 cows = 100 PE, 7.0 kg N per PE
 
@@ -127,6 +128,7 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
     _wait_idle(page)
     _fill(page, "名称", NAME)
     _fill(page, "奶牛存栏（头）", COWS, role="spinbutton")
+    _fill(page, "投产年份", START_YEAR, role="spinbutton")  # required at save
     nitrogen = page.locator('[data-testid="stMetric"]').filter(has_text="粪污氮")
     expect(nitrogen).to_contain_text(N_NEED_TEXT, timeout=UI_TIMEOUT_MS)
     _wait_idle(page)
