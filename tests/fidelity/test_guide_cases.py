@@ -194,5 +194,7 @@ def test_balance_text_shows_the_range(capsys: pytest.CaptureFixture[str]) -> Non
         == 0
     )
     out = capsys.readouterr().out
-    assert "Land required: 830 mu on the N basis" in out
+    # 200 × 100/15 × 7.0 kg N ÷ (500/100 × 2.5 × 0.45 × 0.5 ÷ 0.30) = 995.6 mu (default: high end)
+    assert "Land required: 996 mu on the N basis" in out
     assert "range 830–996 mu at in-season utilisation N 0.25–0.30" in out
+    assert "default 0.30" in out
