@@ -46,10 +46,12 @@ def test_balance_json_matches_hand_figures() -> None:
     assert data["pig_equivalents"] == pytest.approx(pe)
     assert data["n_supply_kg_per_yr"] == pytest.approx(pe * 7.0)  # 233,333.3
     assert data["p_supply_kg_per_yr"] == pytest.approx(pe * 1.2)  # 40,000
-    assert data["n_demand_kg_per_mu"] == pytest.approx(600 / 100 * 2.3 * 0.45 * 0.5 / 0.25)
-    assert data["p_demand_kg_per_mu"] == pytest.approx(600 / 100 * 0.3 * 0.45 * 0.5 / 0.30)
-    assert data["land_required_mu_n"] == pytest.approx(pe * 7.0 / 12.42)  # 18,787
-    assert data["land_required_mu_p"] == pytest.approx(pe * 1.2 / 1.35)  # 29,630
+    n_demand = 600 / 100 * 2.3 * 0.45 * 0.5 / 0.30  # 10.35 kg N/mu (default N 0.30)
+    p_demand = 600 / 100 * 0.3 * 0.45 * 0.5 / 0.35  # 1.157 kg P/mu (default P 0.35)
+    assert data["n_demand_kg_per_mu"] == pytest.approx(n_demand)
+    assert data["p_demand_kg_per_mu"] == pytest.approx(p_demand)
+    assert data["land_required_mu_n"] == pytest.approx(pe * 7.0 / n_demand)  # 22,544
+    assert data["land_required_mu_p"] == pytest.approx(pe * 1.2 / p_demand)  # 34,568
     assert data["binding_basis"] == "N"
     assert {c["status"] for c in data["coefficients"]} <= {
         "corroborated",
@@ -137,7 +139,7 @@ def test_balance_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(BALANCE) == 0
     out = capsys.readouterr().out
     assert "land_required_mu_n" in out
-    assert "18,786.9" in out
+    assert "22,544.3" in out  # 5000 × 100/15 × 7.0 ÷ (13.8 × 0.45 × 0.5 ÷ 0.30)
     assert "Coefficients:" in out
     assert "recalled" in out
 

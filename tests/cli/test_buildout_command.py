@@ -89,7 +89,7 @@ def test_demo_json_per_county_and_year(capsys: pytest.CaptureFixture[str]) -> No
     assert silage["value"] == pytest.approx(60_000 * 2.5 / demand_t)  # 0.76
     assert silage["status"] == "exceeded"
     index = _check(data, "150124", 2023, "manure_load_index_n")
-    n_per_mu = 600 / 100 * 2.3 * 0.45 * 0.5 / 0.25  # 12.42 kg N per 亩 of maize
+    n_per_mu = 600 / 100 * 2.3 * 0.45 * 0.5 / 0.30  # 10.35 kg N per 亩 of maize
     pe = (21_600 + 10_000) * 100 / 15 + 6_250 * 0.4 + 16_667 * 100 / 30 + 750_000 * 0.4
     assert index["value"] == pytest.approx(pe / (100_000 * n_per_mu / 7.0))
     assert {c["key"] for c in data["coefficients"]} >= {

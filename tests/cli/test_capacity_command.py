@@ -51,22 +51,22 @@ def test_capacity_json_by_hand(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["capacity", "--region", "hohhot", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     first, second = data["counties"]
-    n_demand = 10_000 * 600 / 100 * 2.3 * 0.45 * 0.5 / 0.25  # 124,200 kg N (p2: no manure)
-    p_demand = 10_000 * 600 / 100 * 0.3 * 0.45 * 0.5 / 0.30  # 13,500 kg P
+    n_demand = 10_000 * 600 / 100 * 2.3 * 0.45 * 0.5 / 0.30  # 103,500 kg N (p2: no manure)
+    p_demand = 10_000 * 600 / 100 * 0.3 * 0.45 * 0.5 / 0.35  # 11,571 kg P
     present = 3000 * 100 / 15  # 20,000 PE
     assert first["adcode"] == "150121"
     assert first["name_zh"] == "土默特左旗"
     assert first["name_en"] == "Tumed Left Banner"
-    assert first["capacity_pe_n"] == pytest.approx(n_demand / 7.0)  # 17,742.9 PE
-    assert first["capacity_pe_p"] == pytest.approx(p_demand / 1.2)  # 11,250 PE
+    assert first["capacity_pe_n"] == pytest.approx(n_demand / 7.0)  # 14,785.7 PE
+    assert first["capacity_pe_p"] == pytest.approx(p_demand / 1.2)  # 9,642.9 PE
     assert first["capacity_dairy_cows_n"] == pytest.approx(n_demand / 7.0 * 15 / 100)
-    assert first["capacity_dairy_cows_p"] == pytest.approx(p_demand / 1.2 * 15 / 100)  # 1,687.5
+    assert first["capacity_dairy_cows_p"] == pytest.approx(p_demand / 1.2 * 15 / 100)  # 1,446.4
     assert first["present_pe"] == pytest.approx(present)
-    assert first["load_index_n"] == pytest.approx(present / (n_demand / 7.0))  # 1.127
+    assert first["load_index_n"] == pytest.approx(present / (n_demand / 7.0))  # 1.353
     assert first["grade_n"] == "IV"
-    assert first["load_index_p"] == pytest.approx(present / (p_demand / 1.2))  # 1.778
+    assert first["load_index_p"] == pytest.approx(present / (p_demand / 1.2))  # 2.074
     assert first["grade_p"] == "V"
-    silage_n = 20_000 * 3000 / 100 * 0.36 * 0.45 * 0.5 / 0.25  # 194,400 kg N
+    silage_n = 20_000 * 3000 / 100 * 0.36 * 0.45 * 0.5 / 0.30  # 162,000 kg N
     assert second["capacity_pe_n"] == pytest.approx(silage_n / 7.0)
     assert any(
         c["key"] == "crop.silage_corn.n_kg_per_100kg" and c["status"] == "derived"
@@ -79,7 +79,7 @@ def test_capacity_text_and_overrides(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["capacity", "--region", "hohhot", "--manure-share", "1.0"]) == 0
     out = capsys.readouterr().out
     assert "capacity PE (N)" in out
-    assert "35,485.7" in out  # 150121 on N: 2 × 124,200 / 7.0 with the manure share doubled
+    assert "29,571.4" in out  # 150121 on N: 2 × 103,500 / 7.0 with the manure share doubled
 
 
 def test_capacity_unknown_region(capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,9 +25,9 @@ N_PER_PE_KG = 7.0
 P_PER_PE_KG = 1.2
 FERT_SHARE_II = 0.45
 MANURE_SHARE = 0.5
-#: Today's defaults: the low ends of the guide's ranges (N 25-30 %, P 30-35 %).
+#: The low ends of the guide's ranges (N 25-30 %, P 30-35 %): least land.
 N_UTIL_LOW, P_UTIL_LOW = 0.25, 0.30
-#: The high ends (the cautious end for a land-sufficiency check: most land).
+#: The high ends (the cautious end for a land-sufficiency check: most land; the defaults).
 N_UTIL_HIGH, P_UTIL_HIGH = 0.30, 0.35
 
 
@@ -145,7 +145,7 @@ def test_balance_json_both_ends(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_balance_json_carries_the_range(capsys: pytest.CaptureFixture[str]) -> None:
-    """At the default (low) ends, the JSON also gives the land at the high ends."""
+    """At the default (high) ends, the JSON also gives the land at the low ends."""
     assert (
         main(
             [
@@ -173,6 +173,7 @@ def test_balance_json_carries_the_range(capsys: pytest.CaptureFixture[str]) -> N
     assert data["absorption_land_n_range_mu"] == pytest.approx([n_low, n_high])  # 18,787-22,544
     assert data["absorption_land_p_range_mu"][1] == pytest.approx(p_high)  # 34,568
     assert data["absorption_land_need_range_mu"] == pytest.approx([n_low, n_high])
+    assert data["land_required_mu_n"] == pytest.approx(n_high)  # the default is the high end
 
 
 def test_balance_text_shows_the_range(capsys: pytest.CaptureFixture[str]) -> None:
@@ -193,5 +194,7 @@ def test_balance_text_shows_the_range(capsys: pytest.CaptureFixture[str]) -> Non
         == 0
     )
     out = capsys.readouterr().out
-    assert "Land required: 830 mu on the N basis" in out
+    # 200 × 100/15 × 7.0 kg N ÷ (500/100 × 2.5 × 0.45 × 0.5 ÷ 0.30) = 995.6 mu (default: high end)
+    assert "Land required: 996 mu on the N basis" in out
     assert "range 830–996 mu at in-season utilisation N 0.25–0.30" in out
+    assert "default 0.30" in out

@@ -39,6 +39,8 @@ def test_nutrient_factors_load_with_the_guide_values() -> None:
     assert params.fert_share_frac_by_class == {"I": 0.35, "II": 0.45, "III": 0.55}
     assert params.n_utilisation_range_frac == (0.25, 0.30)
     assert params.p_utilisation_range_frac == (0.30, 0.35)
+    # defaults: the cautious high ends (most land; docs/decisions.md)
+    assert (params.n_utilisation_frac, params.p_utilisation_frac) == (0.30, 0.35)
     assert params.olsen_p_threshold_mg_per_kg == 40
     assert all(c.source and c.status for c in params.coefficients())
 

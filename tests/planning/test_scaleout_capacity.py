@@ -100,12 +100,12 @@ def test_tiny_layer_known_answer(
         path, LAYER, chunk_rows=chunk_rows, client=client, **coefficients
     )
     # yield/100 x uptake per 100 kg x fert share (soil class) x manure share 0.5
-    # / utilisation (N 0.25, P 0.30) x area; maize N 2.3 P 0.3, wheat N 3.0 P 1.0;
+    # / utilisation (defaults N 0.30, P 0.35) x area; maize N 2.3 P 0.3, wheat N 3.0 P 1.0;
     # fert share I 0.35, II 0.45, III 0.55; P3 has manure_allowed False -> 0.
-    n_p1 = 600 / 100 * 2.3 * 0.45 * 0.5 / 0.25 * 10.0
-    p_p1 = 600 / 100 * 0.3 * 0.35 * 0.5 / 0.30 * 10.0
-    n_p2 = 400 / 100 * 3.0 * 0.55 * 0.5 / 0.25 * 5.0
-    p_p2 = 400 / 100 * 1.0 * 0.45 * 0.5 / 0.30 * 5.0
+    n_p1 = 600 / 100 * 2.3 * 0.45 * 0.5 / 0.30 * 10.0
+    p_p1 = 600 / 100 * 0.3 * 0.35 * 0.5 / 0.35 * 10.0
+    n_p2 = 400 / 100 * 3.0 * 0.55 * 0.5 / 0.30 * 5.0
+    p_p2 = 400 / 100 * 1.0 * 0.45 * 0.5 / 0.35 * 5.0
     assert result["adcode"].tolist() == ["150121", "150122"]
     assert result["area_mu"].tolist() == pytest.approx([15.0, 7.0], rel=1e-12)
     assert result["manure_area_mu"].tolist() == pytest.approx([15.0, 0.0], rel=1e-12)

@@ -3,7 +3,7 @@
 Coefficients (农办牧〔2018〕1号, status recalled): 100 pigs = 15 dairy cows = 30 beef cattle =
 250 sheep or goats = 2,500 poultry; 11 kg N and 1.65 kg P excreted per PE; 7.0 kg N and 1.2 kg P
 supplied per PE after losses; fertilisation share 0.35/0.45/0.55 by soil class; utilisation
-N 0.25, P 0.30; manure share default 0.5.
+N 0.30, P 0.35 (the cautious high ends of the guide's ranges); manure share default 0.5.
 """
 
 from __future__ import annotations
@@ -159,10 +159,10 @@ def test_maize_manure_demand_per_mu() -> None:
     demand = maize_demand()
     assert demand.n_uptake_kg_per_mu == pytest.approx(600 / 100 * 2.3)  # 13.8
     assert demand.p_uptake_kg_per_mu == pytest.approx(600 / 100 * 0.3)  # 1.8
-    assert demand.n_demand_kg_per_mu == pytest.approx(600 / 100 * 2.3 * 0.45 * 0.5 / 0.25)
-    assert demand.n_demand_kg_per_mu == pytest.approx(12.42)
-    assert demand.p_demand_kg_per_mu == pytest.approx(600 / 100 * 0.3 * 0.45 * 0.5 / 0.30)
-    assert demand.p_demand_kg_per_mu == pytest.approx(1.35)
+    assert demand.n_demand_kg_per_mu == pytest.approx(600 / 100 * 2.3 * 0.45 * 0.5 / 0.30)
+    assert demand.n_demand_kg_per_mu == pytest.approx(10.35)
+    assert demand.p_demand_kg_per_mu == pytest.approx(600 / 100 * 0.3 * 0.45 * 0.5 / 0.35)
+    assert demand.p_demand_kg_per_mu == pytest.approx(1.8 * 0.225 / 0.35)  # 1.157
     assert not demand.low_n_demand
 
 
@@ -171,12 +171,12 @@ def test_soil_class_sets_the_fertilisation_share(soil_class: str, share: float) 
     demand = crop_manure_demand(
         CROPS.get("wheat"), yield_kg_per_mu=400, soil_class=soil_class, params=PARAMS
     )
-    assert demand.n_demand_kg_per_mu == pytest.approx(400 / 100 * 3.0 * share * 0.5 / 0.25)
+    assert demand.n_demand_kg_per_mu == pytest.approx(400 / 100 * 3.0 * share * 0.5 / 0.30)
 
 
 def test_manure_share_is_user_set() -> None:
     params = dataclasses.replace(PARAMS, manure_share_frac=1.0)
-    assert maize_demand(params).n_demand_kg_per_mu == pytest.approx(600 / 100 * 2.3 * 0.45 / 0.25)
+    assert maize_demand(params).n_demand_kg_per_mu == pytest.approx(600 / 100 * 2.3 * 0.45 / 0.30)
     assert params.coefficient("manure_share_frac").status == USER_STATUS
 
 
@@ -208,7 +208,7 @@ def test_missing_yield_uses_the_default_and_says_so() -> None:
         CROPS.get("forage_oat"), yield_kg_per_mu=None, soil_class="II", params=PARAMS
     )
     assert demand.yield_kg_per_mu == 500
-    assert demand.n_demand_kg_per_mu == pytest.approx(500 / 100 * 2.5 * 0.45 * 0.5 / 0.25)
+    assert demand.n_demand_kg_per_mu == pytest.approx(500 / 100 * 2.5 * 0.45 * 0.5 / 0.30)
     assert "default_yield" in {note.code for note in demand.notes}
 
 
@@ -216,15 +216,15 @@ def test_alfalfa_takes_little_manure_n_and_says_so() -> None:
     demand = crop_manure_demand(
         CROPS.get("alfalfa"), yield_kg_per_mu=600, soil_class="II", params=PARAMS
     )
-    assert demand.n_demand_kg_per_mu == pytest.approx(600 / 100 * 0.2 * 0.45 * 0.5 / 0.25)  # 1.08
-    assert demand.p_demand_kg_per_mu == pytest.approx(600 / 100 * 0.2 * 0.45 * 0.5 / 0.30)  # 0.9
+    assert demand.n_demand_kg_per_mu == pytest.approx(600 / 100 * 0.2 * 0.45 * 0.5 / 0.30)  # 0.9
+    assert demand.p_demand_kg_per_mu == pytest.approx(600 / 100 * 0.2 * 0.45 * 0.5 / 0.35)  # 0.771
     assert demand.low_n_demand
     note = next(n for n in demand.notes if n.code == "low_n_demand")
     assert "little manure N" in note.en
     land = farm_land_requirement(manure_supply({"dairy_cow": 1}, PARAMS), demand, params=PARAMS)
-    # One cow: 100/15 × 7.0 = 46.67 kg N over 1.08 kg N/mu = 43.2 mu; P 8.0 / 0.9 = 8.9 mu.
-    assert land.land_required_mu_n == pytest.approx(100 / 15 * 7.0 / 1.08)
-    assert land.land_required_mu_p == pytest.approx(100 / 15 * 1.2 / 0.9)
+    # One cow: 100/15 × 7.0 = 46.67 kg N over 0.9 kg N/mu = 51.9 mu; P 8.0 / 0.771 = 10.4 mu.
+    assert land.land_required_mu_n == pytest.approx(100 / 15 * 7.0 / 0.9)
+    assert land.land_required_mu_p == pytest.approx(100 / 15 * 1.2 / (1.2 * 0.225 / 0.35))
 
 
 def test_silage_corn_is_a_derived_default() -> None:
@@ -233,7 +233,7 @@ def test_silage_corn_is_a_derived_default() -> None:
     assert crop.n_kg_per_100kg == pytest.approx(100 * 0.30 * 0.012)  # 0.36 kg N
     assert crop.p_kg_per_100kg == pytest.approx(100 * 0.30 * 0.0023)  # 0.069 kg P
     demand = crop_manure_demand(crop, yield_kg_per_mu=3000, soil_class="II", params=PARAMS)
-    assert demand.n_demand_kg_per_mu == pytest.approx(3000 / 100 * 0.36 * 0.45 * 0.5 / 0.25)
+    assert demand.n_demand_kg_per_mu == pytest.approx(3000 / 100 * 0.36 * 0.45 * 0.5 / 0.30)
     assert "derived_uptake" in {note.code for note in demand.notes}
 
 
@@ -249,10 +249,12 @@ def test_farm_land_for_5000_cows_on_maize() -> None:
     land = farm_land_requirement(
         manure_supply({"dairy_cow": 5000}, PARAMS), maize_demand(), params=PARAMS
     )
-    assert land.land_required_mu_n == pytest.approx(5000 * 100 / 15 * 7.0 / 12.42)
-    assert land.land_required_mu_n == pytest.approx(18_787, abs=1)
-    assert land.land_required_mu_p == pytest.approx(5000 * 100 / 15 * 1.2 / 1.35)
-    assert land.land_required_mu_p == pytest.approx(29_630, abs=1)
+    # Demand at the default (high-end) utilisation: N 13.8 × 0.225 ÷ 0.30 = 10.35 kg/mu,
+    # P 1.8 × 0.225 ÷ 0.35 = 1.157 kg/mu (18,787 / 29,630 mu at the low ends: tests/fidelity).
+    assert land.land_required_mu_n == pytest.approx(5000 * 100 / 15 * 7.0 / 10.35)
+    assert land.land_required_mu_n == pytest.approx(22_544, abs=1)
+    assert land.land_required_mu_p == pytest.approx(5000 * 100 / 15 * 1.2 / (1.8 * 0.225 / 0.35))
+    assert land.land_required_mu_p == pytest.approx(34_568, abs=1)
     assert land.binding_basis == "N"
     assert land.land_required_mu == land.land_required_mu_n
     assert land.larger_basis == "P"
@@ -296,7 +298,7 @@ def test_explain_rows_carry_formulas_and_sources() -> None:
         manure_supply({"dairy_cow": 5000}, PARAMS), maize_demand(), params=PARAMS
     )
     rows = {row.quantity: row for row in land.explain()}
-    assert rows["n_demand_kg_per_mu"].value == pytest.approx(12.42)
+    assert rows["n_demand_kg_per_mu"].value == pytest.approx(600 / 100 * 2.3 * 0.45 * 0.5 / 0.30)
     assert "fert share 0.45" in rows["n_demand_kg_per_mu"].formula
     statuses = {c.key: c.status for row in rows.values() for c in row.coefficients}
     assert statuses["pe_per_head.dairy_cow"] == "recalled"
@@ -388,14 +390,14 @@ def test_parcel_absorption_capacity_by_hand() -> None:
     result = parcel_absorption_capacity(parcels, CROPS, PARAMS)
     pd.testing.assert_frame_equal(parcels, before)  # input not modified
     n_demand = [
-        600 / 100 * 2.3 * 0.45 * 0.5 / 0.25,
-        600 / 100 * 0.2 * 0.45 * 0.5 / 0.25,
-        500 / 100 * 2.3 * 0.55 * 0.5 / 0.25,
+        600 / 100 * 2.3 * 0.45 * 0.5 / 0.30,
+        600 / 100 * 0.2 * 0.45 * 0.5 / 0.30,
+        500 / 100 * 2.3 * 0.55 * 0.5 / 0.30,
     ]
     p_demand = [
-        600 / 100 * 0.3 * 0.45 * 0.5 / 0.30,
-        600 / 100 * 0.2 * 0.35 * 0.5 / 0.30,
-        500 / 100 * 0.3 * 0.55 * 0.5 / 0.30,
+        600 / 100 * 0.3 * 0.45 * 0.5 / 0.35,
+        600 / 100 * 0.2 * 0.35 * 0.5 / 0.35,
+        500 / 100 * 0.3 * 0.55 * 0.5 / 0.35,
     ]
     assert result["n_demand_kg_per_mu"].tolist() == pytest.approx(n_demand)
     assert result["p_demand_kg_per_mu"].tolist() == pytest.approx(p_demand)
@@ -426,16 +428,16 @@ def test_county_balance_by_hand() -> None:
     assert tuple(balance.columns) == COUNTY_BALANCE_COLUMNS
     assert balance["adcode"].tolist() == ["150121", "150122", "150123"]
     first = balance.iloc[0]
-    n_capacity = 1000 * 600 / 100 * 2.3 * 0.45 * 0.5 / 0.25  # 12,420 kg N (alfalfa: no manure)
-    p_capacity = 1000 * 600 / 100 * 0.3 * 0.45 * 0.5 / 0.30  # 1,350 kg P
+    n_capacity = 1000 * 600 / 100 * 2.3 * 0.45 * 0.5 / 0.30  # 10,350 kg N (alfalfa: no manure)
+    p_capacity = 1000 * 600 / 100 * 0.3 * 0.45 * 0.5 / 0.35  # 1,157 kg P
     present = 1500 * 100 / 15 + 1000 * 100 / 250  # 10,400 PE
     assert first["area_mu"] == 1500
     assert first["manure_area_mu"] == 1000
-    assert first["capacity_pe_n"] == pytest.approx(n_capacity / 7.0)  # 1,774.3 PE
-    assert first["capacity_pe_p"] == pytest.approx(p_capacity / 1.2)  # 1,125 PE
+    assert first["capacity_pe_n"] == pytest.approx(n_capacity / 7.0)  # 1,478.6 PE
+    assert first["capacity_pe_p"] == pytest.approx(p_capacity / 1.2)  # 964.3 PE
     assert first["capacity_dairy_cows_p"] == pytest.approx(p_capacity / 1.2 * 15 / 100)
     assert first["present_pe"] == pytest.approx(present)
-    assert first["load_index_n"] == pytest.approx(present / (n_capacity / 7.0))  # 5.86
+    assert first["load_index_n"] == pytest.approx(present / (n_capacity / 7.0))  # 7.03
     assert first["grade_n"] == "VI"
     no_land = balance.iloc[2]
     assert no_land["capacity_pe_n"] == 0

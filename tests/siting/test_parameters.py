@@ -65,9 +65,9 @@ def test_coefficients_show_status_and_user_overrides() -> None:
     assert PARAMS.p_supply_kg_per_pe == pytest.approx(487.80e3 / 406_534.10, abs=1e-3)
     assert records["olsen_p_threshold_mg_per_kg"].status == "derived"
     assert "TOOL READING" in records["olsen_p_threshold_mg_per_kg"].note
-    changed = dataclasses.replace(PARAMS, n_utilisation_frac=0.3).coefficient("n_utilisation_frac")
+    changed = dataclasses.replace(PARAMS, n_utilisation_frac=0.25).coefficient("n_utilisation_frac")
     assert changed.status == USER_STATUS
-    assert "default 0.25" in changed.note
+    assert "default 0.3" in changed.note
 
 
 def test_coefficient_status_vocabulary() -> None:

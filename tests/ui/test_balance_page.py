@@ -136,7 +136,7 @@ def farm_page() -> AppTest:
         yield_kg_per_mu=600,
         soil_class="II",
         manure_share=0.5,
-        n_utilisation=0.25,
+        n_utilisation=0.30,  # the default (the guide's high end), as `balance` uses
     )
 
 
@@ -168,12 +168,12 @@ def test_county_table_gives_the_cli_capacity_numbers(county_page: AppTest) -> No
 def test_farm_calculator_gives_the_cli_numbers(farm_page: AppTest) -> None:
     assert not farm_page.exception
     metrics = _metrics(farm_page)
-    # 5000 cows × 100/15 PE × 7.0 kg N ÷ (600/100 × 2.3 × 0.45 × 0.5 ÷ 0.25 kg N/亩)
-    expected_n = 5000 * 100 / 15 * 7.0 / (600 / 100 * 2.3 * 0.45 * 0.5 / 0.25)
-    # 5000 × 100/15 × 1.2 kg P ÷ (600/100 × 0.3 × 0.45 × 0.5 ÷ 0.30 kg P/亩)
-    expected_p = 5000 * 100 / 15 * 1.2 / (600 / 100 * 0.3 * 0.45 * 0.5 / 0.30)
-    assert metrics[t("farm.m.land_n", "zh")] == f"{expected_n:,.0f}" == "18,787"
-    assert metrics[t("farm.m.land_p", "zh")] == f"{expected_p:,.0f}" == "29,630"
+    # 5000 cows × 100/15 PE × 7.0 kg N ÷ (600/100 × 2.3 × 0.45 × 0.5 ÷ 0.30 kg N/亩)
+    expected_n = 5000 * 100 / 15 * 7.0 / (600 / 100 * 2.3 * 0.45 * 0.5 / 0.30)
+    # 5000 × 100/15 × 1.2 kg P ÷ (600/100 × 0.3 × 0.45 × 0.5 ÷ 0.35 kg P/亩)
+    expected_p = 5000 * 100 / 15 * 1.2 / (600 / 100 * 0.3 * 0.45 * 0.5 / 0.35)
+    assert metrics[t("farm.m.land_n", "zh")] == f"{expected_n:,.0f}" == "22,544"
+    assert metrics[t("farm.m.land_p", "zh")] == f"{expected_p:,.0f}" == "34,568"
     cli = _cli(*CLI_BALANCE)
     assert metrics[t("farm.m.land_n", "zh")] == f"{cli['land_required_mu_n']:,.0f}"
     assert metrics[t("farm.m.land_p", "zh")] == f"{cli['land_required_mu_p']:,.0f}"
@@ -192,7 +192,7 @@ def test_farm_calculator_traces_every_cli_coefficient(farm_page: AppTest) -> Non
     assert share["数据状态"] == t("status.illustrative", "zh")
     assert share["来源"] == cli["manure_share_frac"]["source"]
     assert table.loc["pe_per_head.dairy_cow", "数据状态"] == t("status.recalled", "zh")
-    assert any("18,787" in s.value for s in farm_page.success)  # N basis binds (guide rule)
+    assert any("22,544" in s.value for s in farm_page.success)  # N basis binds (guide rule)
 
 
 def test_changing_the_manure_share_changes_the_result_and_marks_it_user() -> None:

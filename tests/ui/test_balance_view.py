@@ -99,9 +99,10 @@ def test_tooltip_carries_capacity_load_and_grade(hohhot) -> None:
         "预警等级",
     ):
         assert alias in html
-    # 土默特左旗 on P: load index 0.4247 -> grade II (generated parcels, forage yields from
+    # 土默特左旗 on P: load index 0.4247 at P 0.30 -> × 0.35 / 0.30 = 0.4955 at the default high
+    # end (index ∝ utilisation) -> grade II (generated parcels, forage yields from
     # forage_yields.csv since the one-yield-table change)
-    assert '"0.425"' in html and "II 稍有威胁" in html
+    assert '"0.495"' in html and "II 稍有威胁" in html
 
 
 def test_without_illustrative_inputs_there_is_no_note(hohhot) -> None:
@@ -117,9 +118,10 @@ def test_colour_follows_the_grade_of_the_chosen_basis(hohhot) -> None:
         )["fill_color"]
         for basis in ("N", "P")
     }
-    # 土默特左旗 (150121): N index 0.368 (grade I), P index 0.425 (grade II)
-    assert by_basis["N"]["150121"] == GRADE_COLORS[0]
-    assert by_basis["P"]["150121"] != GRADE_COLORS[0]
+    # 清水河县 (150124) at the default high ends (index ∝ utilisation): N 0.4638 × 0.30 / 0.25
+    # = 0.557 (grade II), P 0.6345 × 0.35 / 0.30 = 0.740 (grade III)
+    assert by_basis["N"]["150124"] == GRADE_COLORS[1]
+    assert by_basis["P"]["150124"] == GRADE_COLORS[2]
 
 
 def test_legend_lists_every_grade_once(hohhot) -> None:

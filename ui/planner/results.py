@@ -51,6 +51,8 @@ def render_site_feedback(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame, 
     alloc_cols[0].metric(t("planner.fb.allocated", lang), _num(row["land_allocated_mu"]))
     alloc_cols[1].metric(t("planner.fb.haul", lang), _num(row["mean_haul_km"], 2))
     unmet = float(row["unmet_kg_per_yr"])
+    if unmet < 0.5:  # LP round-off: a shortfall that shows as "0 kg (0%)" is none
+        unmet = 0.0
     alloc_cols[2].metric(
         t("planner.fb.unmet", lang).format(basis=row["basis"]),
         _num(unmet),
