@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 MAX_PARCEL_ROWS = 200
 
+#: Unmet manure N/P below this (kg/yr) is the LP solver's round-off, below the display
+#: precision of the shortfall metric; it is shown as no shortfall.
+UNMET_ROUND_OFF_KG = 0.5
+
 
 def render_site_feedback(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame, lang: str) -> None:
     """Show the checks of one site of ``run``."""
@@ -51,7 +55,7 @@ def render_site_feedback(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame, 
     alloc_cols[0].metric(t("planner.fb.allocated", lang), _num(row["land_allocated_mu"]))
     alloc_cols[1].metric(t("planner.fb.haul", lang), _num(row["mean_haul_km"], 2))
     unmet = float(row["unmet_kg_per_yr"])
-    if unmet < 0.5:  # LP round-off: a shortfall that shows as "0 kg (0%)" is none
+    if unmet < UNMET_ROUND_OFF_KG:  # LP round-off: a shortfall shown as "0 kg (0%)" is none
         unmet = 0.0
     alloc_cols[2].metric(
         t("planner.fb.unmet", lang).format(basis=row["basis"]),
