@@ -47,6 +47,7 @@ from planning.regions import (
 from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
 from siting.allocate import allocate
 from siting.buildout import BuildoutRegion, BuildoutResult, run_buildout
+from siting.buildout_checks import CHECK_COLUMNS
 from siting.buildout_farms import farm_pe, farm_retention
 
 if TYPE_CHECKING:
@@ -69,21 +70,8 @@ _STATUS_MARK: Final[dict[str, str]] = {
     "warning": "buildout.warning",
     "exceeded": "buildout.exceeded",
 }
-_ROW_FIELDS: Final[tuple[str, ...]] = (
-    "check",
-    "value",
-    "limit",
-    "warning_limit",
-    "limit_type",
-    "unit",
-    "status",
-    "grade",
-    "source",
-    "name_zh",
-    "name_en",
-    "note",
-    "note_zh",
-)
+#: The fields of a check row shown in the tables (its place columns left out).
+_ROW_FIELDS: Final[tuple[str, ...]] = CHECK_COLUMNS[3:]
 
 
 def years_argument(text: str) -> tuple[int, ...]:
