@@ -8,6 +8,7 @@ naming every site, its herd, its footprint and the limit it breaks (limits from
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -86,11 +87,12 @@ def check_herds(
             f"“{names[i]}”存栏 {head[i]:,.0f} 头，超过单场合理上限 {cap:,.0f} 头，请核对存栏数",
         )
     for i in np.flatnonzero((head <= cap) & (head > density * area)).tolist():
+        most = math.floor(density * area[i])  # whole head that fit: never shows the herd itself
         problems.add(
             f"{names[i]!r} has {head[i]:,.0f} head on {area[i]:,.0f} 亩, more than "
-            f"{density:g} head per 亩 of footprint (at most {density * area[i]:,.0f} head); "
+            f"{density:g} head per 亩 of footprint (at most {most:,d} head); "
             "check the herd or draw the whole footprint",
             f"“{names[i]}”在 {area[i]:,.0f} 亩占地上存栏 {head[i]:,.0f} 头，超过每亩占地 "
-            f"{density:g} 头（至多 {density * area[i]:,.0f} 头），请核对存栏数或绘制完整占地范围",
+            f"{density:g} 头（至多 {most:,d} 头），请核对存栏数或绘制完整占地范围",
         )
     problems.raise_if_any()
