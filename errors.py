@@ -75,3 +75,15 @@ class GeometryRepairedWarning(PlannerWarning):
 
 class NodataWarning(PlannerWarning):
     """Raster cells without data were ignored."""
+
+
+class PermissionDeniedError(PlannerError):
+    """The acting user's role or counties do not allow the change (nothing is written)."""
+
+
+class AuthenticationError(PlannerError):
+    """A log-in failed, or a session is unknown, expired or belongs to a disabled user."""
+
+
+PermissionDenied = PermissionDeniedError
+"""Short name of `PermissionDeniedError` (the name the accounts issue uses)."""

@@ -17,17 +17,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+from argon2 import PasswordHasher
 
 import geopandas as gpd
 
 from errors import ParameterError
-from store import review_rows, scenario_rows, site_rows
+from store import balance_notes, review_rows, scenario_rows, site_rows
+from store.accounts import AccountStore, Actor, accounts_mode, authorise
+from store.accounts_schema import create_account_schema, has_account_schema
 from store.allocation_checks import check_allocations
 from store.allocation_rows import copy_allocations, fetch_allocations, insert_allocation_rows
 from store.audit_log import read_audit, write_audit
 from store.connection import transaction
 from store.frame_schema import format_utc, sites_frame
 from store.gpkg import touch_contents
+from store.principal import Action, Principal, require
 from store.records import Comment, Review, Scenario, ScenarioSnapshot, SiteRecord
 from store.schema import SITES_TABLE, check_plan_schema, create_plan_schema, is_empty_database
 from store.site_checks import (
@@ -59,38 +63,72 @@ class PlanStore:
         a plan store (`FileFormatError` otherwise; other GeoPackages are never modified).
     clock
         Returns the current time (timezone-aware); stored as UTC ISO 8601 with milliseconds.
+    hasher
+        The argon2 password hasher of `accounts` (default: argon2-cffi's defaults).
 
     Notes
     -----
-    Geometry is stored and returned in EPSG:4326. ``user``/``reviewer`` are free-text names
-    taken from the session until accounts exist.
+    Geometry is stored and returned in EPSG:4326. Every change takes the acting user
+    (``user=``/``reviewer=``, an `Actor`) and checks its role and counties inside the
+    write transaction (`store.principal.require`). Accounts mode (`accounts_mode`, read
+    once here from ``FORAGE_SITING_ACCOUNTS``) accepts only a logged-in `Principal` and
+    re-reads its role from the store; single-user mode takes a bare name as the implicit
+    administrator of that name.
     """
 
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        hasher: PasswordHasher | None = None,
+    ) -> None:
         self.path = Path(path)
         self._clock = clock
+        self.accounts_on = accounts_mode()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         new_file = not self.path.exists() or self.path.stat().st_size == 0
         with transaction(self.path, write=new_file) as conn:
             if new_file and is_empty_database(conn):
                 create_plan_schema(conn, self._now())
+                create_account_schema(conn)
             else:
                 check_plan_schema(conn, self.path)
+                missing_accounts = not has_account_schema(conn)
+        if not new_file and missing_accounts:
+            with transaction(self.path, write=True) as conn:
+                create_account_schema(conn)
+        self.accounts = AccountStore(
+            self.path, clock=clock, accounts_on=self.accounts_on, hasher=hasher
+        )
 
     def _now(self) -> str:
         return format_utc(self._clock())
 
+    def _act(
+        self,
+        conn: sqlite3.Connection,
+        user: Actor,
+        now: str,
+        action: Action,
+        counties: Iterable[str | None] = (),
+    ) -> Principal:
+        """Return the acting user if it may do ``action`` (in ``counties``), else raise."""
+        principal = authorise(conn, user, accounts_on=self.accounts_on, now=now)
+        require(principal, action, counties)
+        return principal
+
     # Scenarios -----------------------------------------------------------------------------
 
-    def create_scenario(self, name: str, *, user: str, description: str = "") -> Scenario:
+    def create_scenario(self, name: str, *, user: Actor, description: str = "") -> Scenario:
         """Create an empty scenario (version 1). Raises ParameterError if the name is taken."""
         name = require_text(name, "scenario name", "方案名称")
-        user = require_text(user, "user name", "用户名")
         now = self._now()
-        scenario = Scenario(
-            str(uuid.uuid4()), name, description.strip(), None, 1, now, user, now, user
-        )
         with transaction(self.path, write=True) as conn:
+            user = self._act(conn, user, now, "scenario.edit").name
+            scenario = Scenario(
+                str(uuid.uuid4()), name, description.strip(), None, 1, now, user, now, user
+            )
             scenario_rows.insert_scenario(conn, scenario, self.path)
             write_audit(
                 conn,
@@ -114,15 +152,15 @@ class PlanStore:
         with transaction(self.path, write=False) as conn:
             return scenario_rows.fetch_scenario(conn, scenario, self.path)
 
-    def duplicate_scenario(self, source: ScenarioRef, new_name: str, *, user: str) -> Scenario:
+    def duplicate_scenario(self, source: ScenarioRef, new_name: str, *, user: Actor) -> Scenario:
         """Copy a scenario's live sites (new ids, version 1) and allocations under a new name.
 
         Reviews and comments stay with the source. Each copy records ``origin_site_id``.
         """
         new_name = require_text(new_name, "scenario name", "方案名称")
-        user = require_text(user, "user name", "用户名")
         now = self._now()
         with transaction(self.path, write=True) as conn:
+            user = self._act(conn, user, now, "scenario.edit").name
             src = scenario_rows.fetch_scenario(conn, source, self.path)
             copy = Scenario(
                 str(uuid.uuid4()),
@@ -159,12 +197,12 @@ class PlanStore:
 
     # Sites ---------------------------------------------------------------------------------
 
-    def add_site(self, scenario: ScenarioRef, site: SiteRecord, *, user: str) -> SiteRecord:
+    def add_site(self, scenario: ScenarioRef, site: SiteRecord, *, user: Actor) -> SiteRecord:
         """Add one site to a scenario; return it as stored (new ``site_id``, version 1)."""
         return self.add_sites(scenario, [site], user=user)[0]
 
     def add_sites(
-        self, scenario: ScenarioRef, sites: Iterable[SiteRecord], *, user: str
+        self, scenario: ScenarioRef, sites: Iterable[SiteRecord], *, user: Actor
     ) -> list[SiteRecord]:
         """Add several sites in one transaction (all or none), e.g. from an uploaded file.
 
@@ -173,11 +211,13 @@ class PlanStore:
         InvalidGeometryError, ParameterError
             If any site is unusable (every bad site is listed) or a name is already used by
             a live site of the scenario.
+        PermissionDeniedError
+            If the user may not edit sites, or not in the county of one of them.
         """
-        user = require_text(user, "user name", "用户名")
         checked = check_sites(list(sites))
         now = self._now()
         with transaction(self.path, write=True) as conn:
+            user = self._act(conn, user, now, "site.edit", [s.county_code for s in checked]).name
             current = scenario_rows.fetch_scenario(conn, scenario, self.path)
             live = site_rows.fetch_live_sites(conn, current.scenario_id)
             require_unique_names(current, [s.name for s in live], [s.name for s in checked])
@@ -229,7 +269,7 @@ class PlanStore:
             raise ParameterError(msg, zh=zh)
         return stored
 
-    def update_site(self, site: SiteRecord, *, expected_version: int, user: str) -> SiteRecord:
+    def update_site(self, site: SiteRecord, *, expected_version: int, user: Actor) -> SiteRecord:
         """Save an edited site if it is still at ``expected_version``; return the new state.
 
         A save without any change writes nothing and returns the stored record.
@@ -238,13 +278,16 @@ class PlanStore:
         ------
         StoreConflictError
             If someone changed or deleted the site since it was loaded (nothing is written).
+        PermissionDeniedError
+            If the user may not edit sites, or not in the site's old or new county.
         """
-        user = require_text(user, "user name", "用户名")
         checked = check_site(site)
         now = self._now()
         with transaction(self.path, write=True) as conn:
             stored = self._stored_site(conn, str(site.site_id))
             old = stored.record
+            counties = [old.county_code, checked.county_code]
+            user = self._act(conn, user, now, "site.edit", counties).name
             if stored.deleted or old.version != expected_version:
                 raise site_rows.site_conflict(stored, expected_version)
             new = dataclasses.replace(
@@ -275,7 +318,7 @@ class PlanStore:
             )
         return new
 
-    def delete_site(self, site_id: str, *, expected_version: int, user: str) -> None:
+    def delete_site(self, site_id: str, *, expected_version: int, user: Actor) -> None:
         """Soft-delete a site still at ``expected_version`` (kept in site_history).
 
         Its allocation rows are removed in the same transaction (they would be stale).
@@ -285,11 +328,11 @@ class PlanStore:
         StoreConflictError
             If someone changed or deleted the site since it was loaded (nothing is written).
         """
-        user = require_text(user, "user name", "用户名")
         now = self._now()
         with transaction(self.path, write=True) as conn:
             stored = self._stored_site(conn, site_id)
             old = stored.record
+            user = self._act(conn, user, now, "site.edit", [old.county_code]).name
             if stored.deleted or old.version != expected_version:
                 raise site_rows.site_conflict(stored, expected_version)
             new = dataclasses.replace(old, version=old.version + 1, updated_at=now, updated_by=user)
@@ -352,7 +395,7 @@ class PlanStore:
         scenario: ScenarioRef,
         allocations: pd.DataFrame,
         *,
-        user: str,
+        user: Actor,
         expected_version: int | None = None,
     ) -> Scenario:
         """Replace a scenario's allocations (all rows in one transaction); return the scenario.
@@ -366,9 +409,9 @@ class PlanStore:
             The scenario version the allocation was computed from; if given and the
             scenario changed since, `StoreConflictError` is raised and nothing is written.
         """
-        user = require_text(user, "user name", "用户名")
         now = self._now()
         with transaction(self.path, write=True) as conn:
+            user = self._act(conn, user, now, "scenario.edit").name
             current = scenario_rows.fetch_scenario(conn, scenario, self.path)
             live = site_rows.fetch_live_sites(conn, current.scenario_id)
             frame = check_allocations(allocations, {str(s.site_id) for s in live}, current.name)
@@ -415,7 +458,7 @@ class PlanStore:
         decision: str,
         reason: str,
         *,
-        reviewer: str,
+        reviewer: Actor,
         gate_override: bool = False,
     ) -> Review:
         """Record a reviewer's decision on the current version of a site.
@@ -425,7 +468,6 @@ class PlanStore:
         siting gate: it needs a reason too and is kept in the audit detail. Site rows (and so
         geometry) are never touched.
         """
-        reviewer = require_text(reviewer, "reviewer name", "审核人")
         reason = check_review(decision, reason)
         if gate_override and not reason:
             msg = "Approving a site that fails a siting gate needs a reason for the override."
@@ -435,6 +477,7 @@ class PlanStore:
             site = self._stored_site(conn, site_id)
             if site.deleted:
                 raise site_rows.deleted_site_error(site.record)
+            name = self._act(conn, reviewer, now, "review.record", [site.record.county_code]).name
             review = Review(
                 str(uuid.uuid4()),
                 str(site.record.scenario_id),
@@ -442,14 +485,14 @@ class PlanStore:
                 site.record.version,
                 decision,
                 reason,
-                reviewer,
+                name,
                 now,
             )
             review_rows.insert_review(conn, review)
             write_audit(
                 conn,
                 at=now,
-                user=reviewer,
+                user=name,
                 action="review.record",
                 entity_id=site_id,
                 scenario_id=review.scenario_id,
@@ -471,16 +514,19 @@ class PlanStore:
             return review_rows.fetch_reviews(conn, current.scenario_id)
 
     def add_comment(
-        self, scenario: ScenarioRef, text: str, *, user: str, site_id: str | None = None
+        self, scenario: ScenarioRef, text: str, *, user: Actor, site_id: str | None = None
     ) -> Comment:
-        """Add a comment to a scenario, or to one of its sites."""
-        user = require_text(user, "user name", "用户名")
+        """Add a comment to a scenario, or to one of its sites (of the user's counties)."""
         text = require_text(text, "comment", "评论", max_chars=MAX_COMMENT_CHARS)
         now = self._now()
         with transaction(self.path, write=True) as conn:
             current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+            counties: list[str | None] = []
             if site_id is not None:
-                require_site_in(self._stored_site(conn, site_id), current)
+                stored = self._stored_site(conn, site_id)
+                require_site_in(stored, current)
+                counties.append(stored.record.county_code)
+            user = self._act(conn, user, now, "comment.add", counties).name
             comment = Comment(str(uuid.uuid4()), current.scenario_id, site_id, text, user, now)
             review_rows.insert_comment(conn, comment)
             write_audit(
@@ -500,6 +546,41 @@ class PlanStore:
         with transaction(self.path, write=False) as conn:
             current = scenario_rows.fetch_scenario(conn, scenario, self.path)
             return review_rows.fetch_comments(conn, current.scenario_id)
+
+    def add_balance_annotation(
+        self, county_code: str, text: str, *, user: Actor, scenario: ScenarioRef | None = None
+    ) -> balance_notes.BalanceAnnotation:
+        """Add a note on a county's manure-land balance (environmental staff, admin)."""
+        text = require_text(text, "annotation", "批注", max_chars=MAX_COMMENT_CHARS)
+        county_code = balance_notes.check_county_code(county_code)
+        now = self._now()
+        with transaction(self.path, write=True) as conn:
+            user = self._act(conn, user, now, "balance.annotate").name
+            scenario_id = (
+                None
+                if scenario is None
+                else scenario_rows.fetch_scenario(conn, scenario, self.path).scenario_id
+            )
+            note = balance_notes.BalanceAnnotation(
+                str(uuid.uuid4()), county_code, scenario_id, text, user, now
+            )
+            balance_notes.insert_annotation(conn, note)
+            write_audit(
+                conn,
+                at=now,
+                user=user,
+                action="balance.annotate",
+                entity_id=note.annotation_id,
+                scenario_id=scenario_id,
+                detail={"county_code": county_code, "text": text},
+            )
+            touch_contents(conn, balance_notes.BALANCE_NOTES_TABLE, now)
+        return note
+
+    def balance_annotations(self, county_code: str | None = None) -> pd.DataFrame:
+        """Return the balance notes (all, or one county's), oldest first."""
+        with transaction(self.path, write=False) as conn:
+            return balance_notes.fetch_annotations(conn, county_code)
 
     def audit(self, scenario: ScenarioRef | None = None) -> pd.DataFrame:
         """Return the audit trail (all, or one scenario's), oldest first.
