@@ -12,6 +12,7 @@ Two kinds of file are accepted:
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import pyogrio
 from errors import FileFormatError, PlannerWarning, SchemaError
 from geo.io import read_vector
 from layers.scenario_files import DEMO_SCENARIO_KIND, demo_scenario_sites
+from planning.accounts import sites_with_geometry_counties
 from siting.site_attributes import planned_sites
 from store import SITE_COLUMNS, import_sites, site_records
 from store.frame_schema import normalise_sites
@@ -76,11 +78,27 @@ def read_site_file(
 ) -> SiteFile:
     """Read the sites of an uploaded file (bytes) named ``filename``.
 
+    Each site's ``county_code`` is the county its geometry lies in (``inputs.counties``),
+    whatever the file says: the store checks a planner's counties against it.
+
     Raises
     ------
     FileFormatError, MissingCrsError, CrsMismatchError, InvalidGeometryError, SchemaError
         From reading and checking the file, naming it.
     """
+    read = _read_sites(content, filename, inputs, gcj02=gcj02, declared_crs=declared_crs)
+    located = sites_with_geometry_counties(read.records, inputs.counties)
+    return dataclasses.replace(read, records=tuple(located))
+
+
+def _read_sites(
+    content: bytes,
+    filename: str,
+    inputs: PlanInputs,
+    *,
+    gcj02: bool,
+    declared_crs: str | None,
+) -> SiteFile:
     suffix = Path(filename).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="planner-sites-") as tmp:
         path = Path(tmp) / f"upload{suffix}"
