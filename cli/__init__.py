@@ -13,16 +13,27 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from cli import balance, buildout, capacity, locate, optimise, plan, report, score, surface
+from cli import (
+    balance,
+    buildout,
+    capacity,
+    locate,
+    optimise,
+    plan,
+    report,
+    score,
+    surface,
+    users,
+)
 from cli.render import ARGUMENT_LANG, words
-from errors import Lang, ParameterError, PlannerError
+from errors import AuthenticationError, Lang, ParameterError, PermissionDeniedError, PlannerError
 from planning.regions import REGIONS_DIR_ENV, use_regions_dir
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 #: Registered commands, in help order. Add a module here to add a command.
-COMMANDS = (balance, capacity, buildout, score, surface, locate, optimise, plan, report)
+COMMANDS = (balance, capacity, buildout, score, surface, locate, optimise, plan, report, users)
 EXIT_DATA_ERROR = 1
 EXIT_USAGE = 2
 
@@ -100,7 +111,7 @@ def _run(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args, sys.stdout))
-    except ParameterError as err:
+    except (ParameterError, PermissionDeniedError, AuthenticationError) as err:
         _print_error(f"{parser.prog} {args.command}", err, args.lang)
         return EXIT_USAGE
     except PlannerError as err:

@@ -15,17 +15,17 @@ The store file is ``--store``, else ``$FORAGE_SITING_STORE``, else the user's de
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cli.acting import acting_user, add_acting_options, open_store
 from cli.options import first_region, region_argument
 from cli.render import both, frame_records, headers, table, words, write_json
 from errors import FileFormatError
 from planning.plan_inputs import load_plan_inputs
 from planning.regions import load_region
 from planning.scenario_ops import check_scenario, export_checked, save_allocations
-from planning.scenarios import EXPORT_FORMATS, STORE_PATH_ENV, PlanStore, default_store_path
+from planning.scenarios import EXPORT_FORMATS
 from planning.site_files import read_site_file
 from planning.site_scoring import county_water_use
 
@@ -60,13 +60,7 @@ def register(
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     store_opts = argparse.ArgumentParser(add_help=False)
-    store_opts.add_argument(
-        "--store",
-        type=Path,
-        metavar="PATH",
-        help=f"plan store file (default: ${STORE_PATH_ENV} or {default_store_path()})",
-    )
-    store_opts.add_argument("--user", default="cli", help="name recorded in the audit trail")
+    add_acting_options(store_opts)
     scenario = argparse.ArgumentParser(add_help=False)
     scenario.add_argument("--scenario", required=True, help="scenario name or id")
     region = argparse.ArgumentParser(add_help=False)
@@ -121,14 +115,6 @@ def register(
     parser.set_defaults(run=run)
 
 
-def open_store(args: argparse.Namespace) -> PlanStore:
-    """Return the store of ``--store``, ``$FORAGE_SITING_STORE`` or the default path."""
-    if args.store is not None:
-        return PlanStore(args.store)
-    configured = os.environ.get(STORE_PATH_ENV, "").strip()
-    return PlanStore(Path(configured).expanduser() if configured else default_store_path())
-
-
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run one ``plan`` action and print its result to ``out``."""
     return int(_HANDLERS[args.action](args, out))
@@ -150,8 +136,9 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _create(args: argparse.Namespace, out: TextIO) -> int:
-    scenario = open_store(args).create_scenario(
-        args.scenario, user=args.user, description=args.description
+    store = open_store(args)
+    scenario = store.create_scenario(
+        args.scenario, user=acting_user(store, args), description=args.description
     )
     made = words("plan.created", args.lang, name=repr(scenario.name), id=scenario.scenario_id)
     out.write(made + "\n")
@@ -159,7 +146,8 @@ def _create(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _duplicate(args: argparse.Namespace, out: TextIO) -> int:
-    copy = open_store(args).duplicate_scenario(args.scenario, args.to, user=args.user)
+    store = open_store(args)
+    copy = store.duplicate_scenario(args.scenario, args.to, user=acting_user(store, args))
     copied = words(
         "plan.copied",
         args.lang,
@@ -178,7 +166,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     sites = read_site_file(
         _read_bytes(args.file), args.file.name, inputs, gcj02=args.gcj02, declared_crs=args.crs
     )
-    added = store.add_sites(args.scenario, sites.records, user=args.user)
+    added = store.add_sites(args.scenario, sites.records, user=acting_user(store, args))
     for note in sites.notes(args.lang):
         out.write(words("plan.note", args.lang, note=note) + "\n")
     done = words(
@@ -210,7 +198,8 @@ def _allocate(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
     inputs = _scoring_inputs(args.region)
     snapshot, plan = check_scenario(store, args.scenario, inputs)
-    save_allocations(store, snapshot, plan, inputs, user=args.user, force=True)
+    user = acting_user(store, args)
+    save_allocations(store, snapshot, plan, inputs, user=user, force=True)
     if args.json:
         write_json(
             {

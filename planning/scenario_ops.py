@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from siting.allocate import AllocationParams
     from siting.plan_run import PlanInputs, PlanRun
     from store import PlanStore, Scenario
+    from store.accounts import Actor
     from store.export import ExportFormat
     from store.plan_store import ScenarioRef
     from store.records import ScenarioSnapshot
@@ -98,7 +99,7 @@ def save_allocations(
     run: PlanRun,
     inputs: PlanInputs,
     *,
-    user: str,
+    user: Actor,
     force: bool = False,
 ) -> Scenario | None:
     """Save the run's allocation rows unless the store already holds them.

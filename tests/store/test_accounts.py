@@ -118,9 +118,10 @@ def test_the_audit_names_the_real_user_and_cannot_be_changed(
 def test_roles_of_reviewers_and_environmental_staff(shared: PlanStore) -> None:
     wang, li, ma = log_in(shared, "wang"), log_in(shared, "li"), log_in(shared, "ma")
     other = shared.add_site(
-        "2021 plan", dataclasses.replace(full_site("和林牧场"), county_code=HELIN),
+        "2021 plan",
+        dataclasses.replace(full_site("和林牧场"), county_code=HELIN),
         user=log_in(shared, "admin"),
-    )  # fmt: skip
+    )
     with pytest.raises(PermissionDenied, match="may not record review decisions in county"):
         shared.record_review(str(other.site_id), "reject", "too close", reviewer=li)
     with pytest.raises(PermissionDenied, match="may not record review decisions"):
@@ -187,8 +188,10 @@ def test_failed_log_in_expiry_disable_and_password_change(
     users = {u.name: u for u in accounts.list_users()}
     assert users["li"].role == "reviewer" and users["li"].counties == (TUZUO,)
     assert [a for a in shared.audit()["action"] if a.startswith("user.")][-3:] == [
-        "user.disable", "user.enable", "user.password",
-    ]  # fmt: skip
+        "user.disable",
+        "user.enable",
+        "user.password",
+    ]
 
 
 def test_the_first_account_must_be_an_admin_and_later_ones_need_one(

@@ -1,0 +1,131 @@
+"""``python -m siting users`` and the acting user of ``plan`` in accounts mode (in process)."""
+
+from __future__ import annotations
+
+import getpass
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli import main
+from store import PlanStore
+
+PASSWORD = "admin password 1"
+
+
+@pytest.fixture
+def accounts_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
+    monkeypatch.delenv("FORAGE_SITING_TOKEN", raising=False)
+    return tmp_path / "plans.gpkg"
+
+
+def run(monkeypatch: pytest.MonkeyPatch, *args: str, stdin: str = "") -> int:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return main(list(args))
+
+
+def test_first_admin_then_users_managed_by_the_admin(
+    accounts_store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = ["--store", str(accounts_store)]
+    assert (
+        run(
+            monkeypatch,
+            "users",
+            "add",
+            "admin",
+            "--role",
+            "admin",
+            "--password-stdin",
+            *store,
+            "--user",
+            "root",
+            stdin=PASSWORD + "\n",
+        )
+        == 0
+    )
+    assert capsys.readouterr().out == "Added user admin (admin)\n"
+    # without a log-in nobody else may add users: the password asked is the admin's
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": "wrong password")
+    code = run(
+        monkeypatch,
+        "users",
+        "add",
+        "wang",
+        "--role",
+        "planner",
+        "--counties",
+        "150121",
+        "--password-stdin",
+        *store,
+        "--user",
+        "admin",
+        stdin="wang pass 1\n",
+    )
+    assert code == 2
+    assert "Wrong user name or password" in capsys.readouterr().err
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": PASSWORD)
+    for name, role in (("wang", "planner"), ("li", "reviewer")):
+        code = run(
+            monkeypatch,
+            "users",
+            "add",
+            name,
+            "--role",
+            role,
+            "--counties",
+            "150121",
+            "--password-stdin",
+            *store,
+            "--user",
+            "admin",
+            stdin=f"{name} pass 1\n",
+        )
+        assert code == 0
+    capsys.readouterr()
+    assert run(monkeypatch, "users", "list", "--json", *store) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(u["name"], u["role"], u["counties"]) for u in listed] == [
+        ("admin", "admin", ""),
+        ("li", "reviewer", "150121"),
+        ("wang", "planner", "150121"),
+    ]
+    # a reviewer acting through a session token cannot create a scenario nor manage users
+    token = PlanStore(accounts_store).accounts.log_in("li", "li pass 1").token
+    monkeypatch.setenv("FORAGE_SITING_TOKEN", str(token))
+    assert run(monkeypatch, "plan", "create", "--scenario", "x", *store, "--lang", "zh") == 2
+    assert "li（审核人员）无权新建或修改方案" in capsys.readouterr().err
+    assert run(monkeypatch, "users", "disable", "wang", *store) == 2
+    assert "li (reviewer) may not manage users" in capsys.readouterr().err
+    monkeypatch.delenv("FORAGE_SITING_TOKEN")
+    assert run(monkeypatch, "users", "disable", "wang", *store, "--user", "admin") == 0
+    assert capsys.readouterr().out == "Disabled user wang\n"
+    audit = PlanStore(accounts_store).audit()
+    assert audit["user"].tolist()[:2] == ["root", "admin"]
+    assert audit["action"].iloc[-1] == "user.disable"
+
+
+def test_single_user_mode_needs_no_log_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("FORAGE_SITING_ACCOUNTS", raising=False)
+    store = ["--store", str(tmp_path / "plans.gpkg")]
+    assert run(monkeypatch, "plan", "create", "--scenario", "x", *store, "--user", "li") == 0
+    code = run(
+        monkeypatch,
+        "users",
+        "add",
+        "wang",
+        "--role",
+        "planner",
+        "--password-stdin",
+        *store,
+        stdin="short\n",
+    )
+    assert code == 2
+    assert "at least 8 characters" in capsys.readouterr().err
+    assert PlanStore(tmp_path / "plans.gpkg").audit()["user"].tolist() == ["li"]
