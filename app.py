@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data, state
+from ui import data, login, state
 from ui.labels import t
 from ui.navigation import PAGES
 from ui.sidebar import render_sidebar
@@ -23,7 +23,11 @@ state.init_state()
 render_sidebar()
 lang = state.lang()
 
-# 3. Navigation: one st.Page per registered page; url_path is the same in both languages
+# 3. Accounts mode only: the log-in form until someone is logged in (README "Accounts")
+if not login.gate(lang):
+    st.stop()
+
+# 4. Navigation: one st.Page per registered page; url_path is the same in both languages
 pages = [
     st.Page(
         spec.render,
@@ -35,5 +39,5 @@ pages = [
     for i, spec in enumerate(PAGES)
 ]
 
-# 4. Render the chosen page
+# 5. Render the chosen page
 st.navigation(pages, position="sidebar").run()

@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING, Final
 from errors import AuthenticationError, PermissionDeniedError
 from siting.site_footprint import county_codes
 from store.accounts import ACCOUNTS_ENV, DEFAULT_SESSION_TTL, Actor, UserAccount, accounts_mode
-from store.principal import LOCAL_USER, ROLES, Action, Principal, Role, allowed, local_principal
+from store.principal import (
+    COUNTY_ROLES,
+    LOCAL_USER,
+    ROLES,
+    Action,
+    Principal,
+    Role,
+    allowed,
+    local_principal,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -28,10 +37,12 @@ if TYPE_CHECKING:
 __all__ = [
     "ACCOUNTS_ENV",
     "CLI_SESSION_TTL",
+    "COUNTY_ROLES",
     "DEFAULT_SESSION_TTL",
     "LOCAL_USER",
     "ROLES",
     "TOKEN_ENV",
+    "Action",
     "Actor",
     "AuthenticationError",
     "PermissionDeniedError",

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
+from planning.accounts import Actor, accounts_mode
 from planning.regions import DEMO_SCENARIO_KIND, DEMO_SCENARIO_NAME
 from planning.scenario_ops import result_tables
 from planning.scenarios import EXPORT_FORMATS, SUFFIXES, export_scenario
 from planning.site_files import SITE_FILE_TYPES, demo_site_file, read_site_file
 from ui.labels import LABELS, t
+from ui.login import acting, allows
 from ui.planner import state as ps
 
 if TYPE_CHECKING:
@@ -54,9 +56,9 @@ def show_flash() -> None:
         st.session_state[ps.MESSAGE] = None
 
 
-def user_name() -> str:
-    """Return the user name typed in the scenario bar (default "planner")."""
-    return str(st.session_state[ps.USER]).strip() or ps.DEFAULT_USER
+def user_name() -> Actor:
+    """Return who acts: the logged-in user, or the name typed in the scenario bar."""
+    return acting(str(st.session_state[ps.USER]).strip() or ps.DEFAULT_USER)
 
 
 def render_scenario_bar(store: PlanStore, lang: str) -> Scenario | None:
@@ -73,10 +75,12 @@ def render_scenario_bar(store: PlanStore, lang: str) -> Scenario | None:
             format_func=lambda sid: scenarios[sid].name,
             on_change=_reset_editing,
         )
-    col_user.text_input(t("planner.user", lang), key=ps.USER, help=t("planner.user_help", lang))
+    if not accounts_mode():
+        col_user.text_input(t("planner.user", lang), key=ps.USER, help=t("planner.user_help", lang))
     current = scenarios.get(st.session_state[ps.SCENARIO])
-    with st.expander(t("planner.scenario_new", lang), expanded=not scenarios):
-        _new_scenario(store, current, lang)
+    if allows("scenario.edit"):
+        with st.expander(t("planner.scenario_new", lang), expanded=not scenarios):
+            _new_scenario(store, current, lang)
     st.caption(t("planner.store_path", lang).format(path=store.path))
     return current
 
@@ -116,7 +120,9 @@ def _switch_to(scenario: Scenario, message: str) -> None:
 
 def render_demo_button(store: PlanStore, region: Region, lang: str) -> None:
     """Offer to load the region's demo scenario into a new scenario of the store."""
-    if not any(s.kind == DEMO_SCENARIO_KIND for s in region.layers.values()):
+    if not allows("scenario.edit") or not any(
+        s.kind == DEMO_SCENARIO_KIND for s in region.layers.values()
+    ):
         return
     if st.button(
         t("planner.demo", lang), key="planner_load_demo", help=t("planner.demo_help", lang)
@@ -137,6 +143,8 @@ def render_demo_button(store: PlanStore, region: Region, lang: str) -> None:
 
 def render_import(store: PlanStore, scenario: Scenario, inputs: PlanInputs, lang: str) -> None:
     """Upload a file of sites and add them to the scenario."""
+    if not allows("site.edit"):
+        return
     st.caption(t("planner.import_intro", lang))
     upload = st.file_uploader(
         t("planner.import_file", lang), type=list(SITE_FILE_TYPES), key=ps.UPLOAD_FILE

@@ -30,6 +30,7 @@ from ui.assets import missing_assets
 from ui.data import county_outlines, open_store, parcels_lonlat, plan_inputs
 from ui.errors import user_errors
 from ui.labels import t
+from ui.login import allows, read_only_note
 from ui.map_widget import MAP_HEIGHT_PX, map_view
 from ui.planner import state as ps
 from ui.planner.events import RETURNED_OBJECTS, MapEvents
@@ -143,7 +144,10 @@ def _saved_plan(
     previous = cached[1] if cached is not None and cached[0][0] == region_id else None
     run = plan_sites(snapshot.sites, inputs, allocation=allocation, previous=previous)
     runs["saved"] = (key, run)
-    if save_allocations(store, snapshot, run, inputs, user=user_name()) is not None:
+    if (
+        allows("scenario.edit")
+        and save_allocations(store, snapshot, run, inputs, user=user_name()) is not None
+    ):
         snapshot = store.scenario_snapshot(snapshot.scenario.scenario_id)
         runs["snapshot"] = snapshot
     return snapshot, run
@@ -159,6 +163,9 @@ def _editor(
     lang: str,
 ) -> tuple[SiteRecord | None, SiteRecord | None, PlanRun]:
     """Draw the picker, form and buttons; return the edited site, its saved version, run."""
+    if not allows("site.edit"):
+        st.info(read_only_note(lang))
+        return None, None, saved_run
     render_picker(records, lang)
     base = records.get(str(st.session_state[ps.SELECTED]))
     draft = st.session_state[ps.DRAFT]
@@ -217,6 +224,10 @@ def _buttons(
     base: SiteRecord | None,
     lang: str,
 ) -> None:
+    counties = [edited.county_code] + ([] if base is None else [base.county_code])
+    if not allows("site.edit", *counties):
+        st.info(read_only_note(lang, counties))
+        return
     changed = differs(edited, base)
     col_save, col_discard, col_delete = st.columns(3)
     label = "planner.save_new" if base is None else "planner.save_changes"

@@ -18,6 +18,7 @@ from planning.scenarios import SiteRecord
 from ui import data, state
 from ui.errors import user_errors
 from ui.labels import t
+from ui.login import acting, allows, read_only_note, signed_in_name
 from ui.map_widget import map_view, show_map
 from ui.review import view as review_view
 
@@ -116,7 +117,8 @@ def _unusable(unusable: pd.DataFrame, lang: str) -> None:
 
 
 def _choose_scenario(plan_store: PlanStore, region_id: str, lang: str) -> Scenario | None:
-    if not has_demo(plan_store) and st.button(t("review.load_demo", lang), key=LOAD_DEMO):
+    can_load = allows("scenario.edit") and not has_demo(plan_store)
+    if can_load and st.button(t("review.load_demo", lang), key=LOAD_DEMO):
         loaded = load_demo(plan_store, region_id)
         st.session_state[SCENARIO] = loaded.scenario_id
         st.success(t("review.demo_loaded", lang).format(name=loaded.name))
@@ -148,9 +150,9 @@ def load_demo(plan_store: PlanStore, region_id: str) -> Scenario:
         for row in sites.to_dict("records")
     ]
     scenario = plan_store.create_scenario(
-        DEMO_SCENARIO_NAME, user=DEMO_LOADER, description="bundled demo (data/README.md)"
+        DEMO_SCENARIO_NAME, user=acting(DEMO_LOADER), description="bundled demo (data/README.md)"
     )
-    plan_store.add_sites(scenario, records, user=DEMO_LOADER)
+    plan_store.add_sites(scenario, records, user=acting(DEMO_LOADER))
     return plan_store.get_scenario(scenario.scenario_id)
 
 
@@ -199,6 +201,11 @@ def _decision_form(
     site_id = str(
         st.selectbox(t("review.site", lang), list(labels), key=SITE, format_func=labels.__getitem__)
     )
+    county = str(sites.loc[sites["site_id"] == site_id, "adcode"].iloc[0]) or None
+    if not allows("review.record", county):
+        st.info(read_only_note(lang, [county]))
+        _site_records(plan_store, scenario, site_id, lang)
+        return
     decision = st.radio(
         t("review.decision", lang),
         review_view.DECISIONS,
@@ -208,7 +215,7 @@ def _decision_form(
     )
     override = _override_box(sites, site_id, str(decision), lang)
     reason = st.text_area(t("review.reason", lang), key=REASON)
-    reviewer = st.text_input(t("review.reviewer", lang), key=REVIEWER)
+    reviewer = signed_in_name() or st.text_input(t("review.reviewer", lang), key=REVIEWER)
     if st.button(t("review.save", lang), key=SAVE, type="primary"):
         _save_decision(
             plan_store, site_id, (str(decision), override), reason, reviewer, labels, lang
@@ -252,7 +259,11 @@ def _save_decision(
         st.error(t("review.need_reviewer", lang))
         return
     plan_store.record_review(
-        site_id, decision, reason.strip(), reviewer=reviewer.strip(), gate_override=bool(override)
+        site_id,
+        decision,
+        reason.strip(),
+        reviewer=acting(reviewer.strip()),
+        gate_override=bool(override),
     )
     st.success(t("review.saved", lang).format(site=labels[site_id], decision=label))
 
@@ -266,7 +277,7 @@ def _save_comment(
     if not reviewer.strip():
         st.error(t("review.need_reviewer", lang))
         return
-    plan_store.add_comment(scenario, text.strip(), user=reviewer.strip(), site_id=site_id)
+    plan_store.add_comment(scenario, text.strip(), user=acting(reviewer.strip()), site_id=site_id)
     st.success(t("review.comment_saved", lang))
 
 
