@@ -7,8 +7,9 @@ accounts existed gains the tables on first open. The SQL is plain (TEXT, INTEGER
 UNIQUE) apart from the trigger bodies, which are SQLite's (``RAISE(ABORT, ...)``); a
 PostgreSQL backend writes the same guard as a trigger function.
 
-``users`` and ``sessions`` are not listed in ``gpkg_contents``: QGIS shows the plan layers,
-not password hashes and session tokens (GeoPackage readers ignore unlisted tables).
+``users``, ``user_counties``, ``sessions`` and ``county_areas`` are not listed in
+``gpkg_contents``: QGIS shows the plan layers, not password hashes and session tokens
+(GeoPackage readers ignore unlisted tables).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from store.gpkg import register_attributes
 from store.principal import ROLES
 
 BALANCE_NOTES_TABLE: Final[str] = "balance_annotations"
+#: County outlines (EPSG:4326 WKB) that decide which county a site lies in (admin "regions").
+COUNTY_AREAS_TABLE: Final[str] = "county_areas"
 
 _ROLE_LIST = ", ".join(f"'{role}'" for role in ROLES)
 
@@ -40,6 +43,10 @@ ACCOUNT_TABLES: Final[dict[str, str]] = {
         token_sha256 TEXT NOT NULL UNIQUE,
         user_name TEXT NOT NULL REFERENCES users(user_name),
         created_at DATETIME NOT NULL, expires_at DATETIME NOT NULL""",
+    COUNTY_AREAS_TABLE: """
+        county_code TEXT NOT NULL UNIQUE CHECK (length(county_code) = 6),
+        region_id TEXT NOT NULL, geometry_wkb BLOB NOT NULL,
+        updated_at DATETIME NOT NULL, updated_by TEXT NOT NULL""",
     BALANCE_NOTES_TABLE: """
         annotation_id TEXT NOT NULL UNIQUE, county_code TEXT NOT NULL, scenario_id TEXT,
         text TEXT NOT NULL, author TEXT NOT NULL, created_at DATETIME NOT NULL""",

@@ -22,6 +22,7 @@ from argon2 import PasswordHasher
 import geopandas as gpd
 
 from errors import ParameterError
+from geo.crs import STORAGE_CRS
 from store import balance_notes, review_rows, scenario_rows, site_rows
 from store.accounts import AccountStore, Actor, accounts_mode, authorise
 from store.accounts_schema import create_account_schema, has_account_schema
@@ -29,6 +30,7 @@ from store.allocation_checks import check_allocations
 from store.allocation_rows import copy_allocations, fetch_allocations, insert_allocation_rows
 from store.audit_log import read_audit, write_audit
 from store.connection import transaction
+from store.county_areas import replace_county_areas, site_counties
 from store.frame_schema import format_utc, sites_frame
 from store.gpkg import touch_contents
 from store.principal import Action, Principal, require
@@ -217,7 +219,10 @@ class PlanStore:
         checked = check_sites(list(sites))
         now = self._now()
         with transaction(self.path, write=True) as conn:
-            user = self._act(conn, user, now, "site.edit", [s.county_code for s in checked]).name
+            counties = site_counties(
+                conn, [s.geometry for s in checked], [s.county_code for s in checked]
+            )
+            user = self._act(conn, user, now, "site.edit", counties).name
             current = scenario_rows.fetch_scenario(conn, scenario, self.path)
             live = site_rows.fetch_live_sites(conn, current.scenario_id)
             require_unique_names(current, [s.name for s in live], [s.name for s in checked])
@@ -286,7 +291,9 @@ class PlanStore:
         with transaction(self.path, write=True) as conn:
             stored = self._stored_site(conn, str(site.site_id))
             old = stored.record
-            counties = [old.county_code, checked.county_code]
+            counties = site_counties(
+                conn, [old.geometry, checked.geometry], [old.county_code, checked.county_code]
+            )
             user = self._act(conn, user, now, "site.edit", counties).name
             if stored.deleted or old.version != expected_version:
                 raise site_rows.site_conflict(stored, expected_version)
@@ -332,7 +339,8 @@ class PlanStore:
         with transaction(self.path, write=True) as conn:
             stored = self._stored_site(conn, site_id)
             old = stored.record
-            user = self._act(conn, user, now, "site.edit", [old.county_code]).name
+            counties = site_counties(conn, [old.geometry], [old.county_code])
+            user = self._act(conn, user, now, "site.edit", counties).name
             if stored.deleted or old.version != expected_version:
                 raise site_rows.site_conflict(stored, expected_version)
             new = dataclasses.replace(old, version=old.version + 1, updated_at=now, updated_by=user)
@@ -477,7 +485,8 @@ class PlanStore:
             site = self._stored_site(conn, site_id)
             if site.deleted:
                 raise site_rows.deleted_site_error(site.record)
-            name = self._act(conn, reviewer, now, "review.record", [site.record.county_code]).name
+            county = site_counties(conn, [site.record.geometry], [site.record.county_code])
+            name = self._act(conn, reviewer, now, "review.record", county).name
             review = Review(
                 str(uuid.uuid4()),
                 str(site.record.scenario_id),
@@ -525,7 +534,9 @@ class PlanStore:
             if site_id is not None:
                 stored = self._stored_site(conn, site_id)
                 require_site_in(stored, current)
-                counties.append(stored.record.county_code)
+                counties += site_counties(
+                    conn, [stored.record.geometry], [stored.record.county_code]
+                )
             user = self._act(conn, user, now, "comment.add", counties).name
             comment = Comment(str(uuid.uuid4()), current.scenario_id, site_id, text, user, now)
             review_rows.insert_comment(conn, comment)
@@ -576,6 +587,38 @@ class PlanStore:
             )
             touch_contents(conn, balance_notes.BALANCE_NOTES_TABLE, now)
         return note
+
+    def set_county_areas(self, region_id: str, counties: gpd.GeoDataFrame, *, user: Actor) -> int:
+        """Register a region's county outlines (administrators); return how many.
+
+        From then on the county of a site, for the planners' and reviewers' county rights,
+        is the one its geometry lies in (`store.county_areas`), not the record's code.
+
+        Parameters
+        ----------
+        counties
+            ``adcode`` (6-digit text) and (Multi)Polygon geometry, in any CRS (stored as
+            EPSG:4326).
+        """
+        lonlat = counties.to_crs(STORAGE_CRS) if counties.crs is not None else counties
+        areas = [
+            (balance_notes.check_county_code(str(code)), geom)
+            for code, geom in zip(lonlat["adcode"], lonlat.geometry, strict=True)
+        ]
+        now = self._now()
+        with transaction(self.path, write=True) as conn:
+            name = self._act(conn, user, now, "regions").name
+            count = replace_county_areas(conn, region_id, areas, at=now, user=name)
+            write_audit(
+                conn,
+                at=now,
+                user=name,
+                action="regions.set",
+                entity_id=region_id,
+                scenario_id=None,
+                detail={"counties": [code for code, _ in areas]},
+            )
+        return count
 
     def balance_annotations(self, county_code: str | None = None) -> pd.DataFrame:
         """Return the balance notes (all, or one county's), oldest first."""

@@ -17,7 +17,13 @@ from locales import text
 
 Role = Literal["planner", "reviewer", "environmental", "admin"]
 Action = Literal[
-    "scenario.edit", "site.edit", "review.record", "comment.add", "balance.annotate", "users"
+    "scenario.edit",
+    "site.edit",
+    "review.record",
+    "comment.add",
+    "balance.annotate",
+    "users",
+    "regions",
 ]
 
 #: Roles, in the order the user lists show them.
@@ -33,6 +39,7 @@ ROLE_ACTIONS: Final[Mapping[Action, frozenset[Role]]] = {
     "comment.add": frozenset({"planner", "reviewer", "admin"}),
     "balance.annotate": frozenset({"environmental", "admin"}),
     "users": frozenset({"admin"}),
+    "regions": frozenset({"admin"}),
 }
 #: Roles whose changes to a site are limited to their assigned counties.
 COUNTY_ROLES: Final[frozenset[Role]] = frozenset({"planner", "reviewer"})

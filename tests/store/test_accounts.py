@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
+import geopandas as gpd
+from shapely import box
+from shapely.affinity import translate
+
 from errors import AuthenticationError, ParameterError, PermissionDenied
 from store import PlanStore
 from store.principal import Principal
@@ -74,7 +78,7 @@ def test_a_planner_touches_only_sites_of_assigned_counties(shared: PlanStore) ->
             dataclasses.replace(site, county_code=HELIN), expected_version=1, user=wang
         )
     no_county = dataclasses.replace(full_site("无县牧场"), county_code=None)
-    with pytest.raises(PermissionDenied, match="the site has no county code"):
+    with pytest.raises(PermissionDenied, match="the site has no county"):
         shared.add_site("2021 plan", no_county, user=wang)
     updated = shared.update_site(
         dataclasses.replace(site, note="own county"), expected_version=1, user=wang
@@ -218,3 +222,25 @@ def test_single_user_mode_takes_a_name_as_the_local_admin(
     assert store.audit()["user"].tolist() == ["li", "li", "li"]
     with pytest.raises(ParameterError, match="user name"):
         store.add_site("2021 plan", full_site("二号"), user=" ")
+
+
+def test_with_registered_outlines_the_county_comes_from_the_geometry(shared: PlanStore) -> None:
+    counties = gpd.GeoDataFrame(
+        {"adcode": [TUZUO, HELIN]},
+        geometry=[box(111.0, 40.5, 111.5, 41.0), box(111.5, 40.0, 112.0, 40.5)],
+        crs="EPSG:4326",
+    )
+    with pytest.raises(PermissionDenied, match=r"wang \(planner\) may not manage regions"):
+        shared.set_county_areas("hohhot", counties, user=log_in(shared, "wang"))
+    assert shared.set_county_areas("hohhot", counties, user=log_in(shared, "admin")) == 2
+    zhao, wang = log_in(shared, "zhao"), log_in(shared, "wang")
+    # a 土左旗 site labelled 和林 (zhao's county) is still a 土左旗 site
+    forged = dataclasses.replace(full_site(), county_code=HELIN)
+    with pytest.raises(PermissionDenied, match="in county 150121"):
+        shared.add_site("2021 plan", forged, user=zhao)
+    site = shared.add_site("2021 plan", forged, user=wang)
+    outside = dataclasses.replace(site, geometry=translate(site.geometry, xoff=5.0))
+    with pytest.raises(PermissionDenied, match="has no county"):
+        shared.update_site(outside, expected_version=1, user=wang)
+    changes = [a for a in shared.audit()["action"] if a != "session.open"]
+    assert changes[-2:] == ["regions.set", "site.add"]
