@@ -7,6 +7,7 @@ Examples::
     python -m siting users list
     python -m siting users passwd wang --user admin
     python -m siting users disable wang --user admin
+    python -m siting users regions --region hohhot --user admin   # county outlines
 
 New passwords are asked twice on the terminal, or read from the first line of standard input
 with ``--password-stdin`` (for scripts). In accounts mode (``FORAGE_SITING_ACCOUNTS=on``) the
@@ -22,9 +23,11 @@ import sys
 from typing import TYPE_CHECKING
 
 from cli.acting import acting_user, add_acting_options, open_store
+from cli.options import first_region, region_argument
 from cli.render import both, headers, table, words, write_json
 from errors import ParameterError
-from planning.accounts import ROLES
+from planning.accounts import ROLES, register_region_counties
+from planning.regions import load_region
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -70,6 +73,17 @@ def register(
     actions.add_parser("passwd", parents=[*parents, named, secret], help="set a new password")
     disable = actions.add_parser("disable", parents=[*parents, named], help="disable an account")
     disable.add_argument("--enable", action="store_true", help="enable the account again")
+    regions = actions.add_parser(
+        "regions",
+        parents=parents,
+        help="store a region's county outlines: a site's county then comes from its geometry",
+    )
+    regions.add_argument(
+        "--region",
+        type=region_argument,
+        default=first_region(),
+        help="region pack (default: the first installed, %(default)s)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -87,6 +101,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             args.name, password, role=args.role, counties=counties, user=user
         )
         out.write(words("users.added", args.lang, name=account.name, role=account.role) + "\n")
+    elif args.action == "regions":
+        region = load_region(args.region)
+        count = register_region_counties(store, region, user=acting_user(store, args))
+        out.write(words("users.regions", args.lang, count=count, region=region.id) + "\n")
     elif args.action == "passwd":
         user = acting_user(store, args)
         store.accounts.set_password(args.name, _new_password(args), user=user)

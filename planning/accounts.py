@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Final
 
 from errors import AuthenticationError, PermissionDeniedError
+from layers.counties import load_counties
 from siting.site_footprint import county_codes
 from store.accounts import ACCOUNTS_ENV, DEFAULT_SESSION_TTL, Actor, UserAccount, accounts_mode
 from store.principal import (
@@ -32,6 +33,7 @@ from store.principal import (
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from layers.region import Region
     from store import PlanStore, SiteRecord
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "acting_principal",
     "cli_actor",
     "may",
+    "register_region_counties",
     "sites_with_geometry_counties",
 ]
 
@@ -87,6 +90,14 @@ def sites_with_geometry_counties(
     records = list(sites)
     codes = county_codes([s.geometry for s in records], counties) if records else []
     return [dataclasses.replace(s, county_code=c) for s, c in zip(records, codes, strict=True)]
+
+
+def register_region_counties(store: PlanStore, region: Region, *, user: Actor) -> int:
+    """Store the county outlines of ``region`` (administrators); return how many.
+
+    From then on the store decides a site's county from its geometry (`store.county_areas`).
+    """
+    return store.set_county_areas(region.id, load_counties(region), user=user)
 
 
 def cli_actor(

@@ -129,3 +129,13 @@ def test_single_user_mode_needs_no_log_in(
     assert code == 2
     assert "at least 8 characters" in capsys.readouterr().err
     assert PlanStore(tmp_path / "plans.gpkg").audit()["user"].tolist() == ["li"]
+
+
+def test_regions_stores_the_county_outlines_of_a_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("FORAGE_SITING_ACCOUNTS", raising=False)
+    path = tmp_path / "plans.gpkg"
+    assert run(monkeypatch, "users", "regions", "--region", "hohhot", "--store", str(path)) == 0
+    assert capsys.readouterr().out.startswith("Registered 9 county outlines of hohhot")
+    assert PlanStore(path).audit()["action"].tolist() == ["regions.set"]
