@@ -95,3 +95,35 @@ def test_a_planner_edits_only_the_own_county(accounts: PlanStore) -> None:
     assert sites["name"].tolist() == ["王的牧场"]
     assert sites["created_by"].tolist() == ["wang"]
     assert sites["county_code"].tolist() == [TUZUO]
+
+
+def _balance_page() -> None:
+    from ui import state
+    from ui.balance import page as balance
+
+    state.init_state()
+    balance.render()
+
+
+def test_environmental_staff_annotate_the_balance_and_reviewers_only_read(
+    accounts: PlanStore,
+) -> None:
+    accounts.accounts.add_user(
+        "ma", PASSWORD, role="environmental", user=accounts.accounts.log_in("admin", PASSWORD)
+    )
+    at = AppTest.from_function(_balance_page, default_timeout=TIMEOUT_S)
+    at.session_state[PRINCIPAL] = accounts.accounts.log_in("ma", PASSWORD)
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.selectbox(key="balance_note_county").set_value(TUZUO)
+    at.text_area(key="balance_note_text").set_value("负荷指数偏高，需核实消纳地")
+    at.button(key="balance_note_save").click().run()
+    assert [s.value for s in at.success] == ["已保存对土默特左旗的批注。"]
+    notes = accounts.balance_annotations(TUZUO)
+    assert notes[["author", "text"]].values.tolist() == [["ma", "负荷指数偏高，需核实消纳地"]]
+    reviewer = AppTest.from_function(_balance_page, default_timeout=TIMEOUT_S)
+    reviewer.session_state[PRINCIPAL] = accounts.accounts.log_in("li", PASSWORD)
+    reviewer.run()
+    assert not reviewer.exception
+    assert not [b for b in reviewer.button if b.key == "balance_note_save"]
+    assert "负荷指数偏高，需核实消纳地" in reviewer.dataframe[-1].value.to_string()

@@ -26,6 +26,7 @@ from ui.balance.farm import (
     render_trace,
 )
 from ui.balance.format import area_beside, fmt_int
+from ui.balance.notes import render_notes
 from ui.balance.parcels import MEASURES, active_parcels, parcel_map, render_parcel_upload
 from ui.balance.state import translated_choice
 from ui.errors import user_errors
@@ -153,6 +154,7 @@ def _county_tab(
         file_name=f"{region.id}_county_balance.csv",
         mime="text/csv",
     )
+    render_notes(data.counties(region.id), lang)
 
 
 def _parcels_tab(
