@@ -1,25 +1,25 @@
 """Replace or add one layer of a region pack, atomically: the pack is either as it was or new.
 
-`replace_layer` copies a prepared file into the pack under a new name, then swaps in a
-manifest whose ``[layers.<name>]`` table points to it (write a temporary manifest, check that
-it loads, then ``os.replace``, which is atomic on one file system). If anything fails before
-the swap, the new file is removed and the pack is untouched; the file the old table named
-is left in place (it may be a generated or committed layer other tables still use).
+`replace_layer` copies a prepared file into the pack under a name no file has, then swaps
+in a manifest whose ``[layers.<name>]`` table points to it (write a temporary manifest,
+check that it loads, then ``os.replace``, which is atomic on one file system). If anything
+fails before the swap, the new file is removed and the pack is untouched. The file of an
+illustrative layer the import replaces is left in place (it may be generated, committed or
+shared with other layers); a previous user import of the same layer is removed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 import shutil
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from pathlib import Path
+from typing import Final
 
 from layers.region import MANIFEST_NAME, Region, load_region
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 #: Status of a layer the bureau imported (manifest key ``status``).
 USER_STATUS: Final[str] = "user"
@@ -46,33 +46,48 @@ class LayerEntry:
 def replace_layer(region: Region, entry: LayerEntry, prepared_file: Path) -> Region:
     """Put ``prepared_file`` into ``region``'s pack as layer ``entry.name`` and return the pack.
 
-    The file is moved to ``<pack>/<entry.file>`` (a name no other layer uses) and the manifest
-    table ``[layers.<entry.name>]`` is replaced (or added) with ``illustrative = false``,
-    ``generated = false`` and ``status``. Raises what `layers.region.load_region` raises if
-    the new manifest does not load (then nothing changed).
+    The file goes to ``<pack>/<entry.file>``, or ``<stem>-2<ext>``, ``-3`` ... if that name
+    exists (a re-import never overwrites the file the manifest still names), and the
+    manifest table ``[layers.<entry.name>]`` is replaced (or added) with ``illustrative =
+    false``, ``generated = false`` and ``status``. After the swap, a previous user file of
+    this layer is removed. Raises what `layers.region.load_region` raises if the new
+    manifest does not load, or the OS error of a failed write; then the pack is as it was.
     """
-    target = region.dir / entry.file
-    used = {spec.file for name, spec in region.layers.items() if name != entry.name}
-    if entry.file in used:
-        msg = f"{entry.file} is used by another layer of {region.id}; choose another file name."
-        raise ValueError(msg)
+    old_spec = region.layers.get(entry.name)
+    target = _free_name(region.dir, entry.file)
+    entry = dataclasses.replace(entry, file=target.name)
     manifest = region.dir / MANIFEST_NAME
     new_text = _with_table(manifest.read_text(encoding="utf-8"), entry)
     staged = region.dir / f".{entry.file}.importing"
     staged_manifest = region.dir / f".{MANIFEST_NAME}.importing"
+    swapped = False
     try:
         shutil.copyfile(prepared_file, staged)
         staged_manifest.write_text(new_text, encoding="utf-8")
-        _check_loads(region, staged_manifest, staged, entry)
+        _check_loads(region, staged_manifest)
         os.replace(staged, target)
         os.replace(staged_manifest, manifest)
+        swapped = True
     finally:
         for leftover in (staged, staged_manifest):
             leftover.unlink(missing_ok=True)
+        if not swapped:
+            target.unlink(missing_ok=True)
+    if old_spec is not None and old_spec.status == USER_STATUS and old_spec.file != entry.file:
+        (region.dir / old_spec.file).unlink(missing_ok=True)
     return load_region(region.dir)
 
 
-def _check_loads(region: Region, staged_manifest: Path, staged: Path, entry: LayerEntry) -> None:
+def _free_name(folder: Path, file: str) -> Path:
+    path = folder / file
+    number = 2
+    while path.exists():
+        path = folder / f"{Path(file).stem}-{number}{Path(file).suffix}"
+        number += 1
+    return path
+
+
+def _check_loads(region: Region, staged_manifest: Path) -> None:
     """Load the staged manifest in a scratch copy of the pack's manifest folder."""
     scratch = region.dir / ".import-check"
     scratch.mkdir(exist_ok=True)
@@ -81,9 +96,6 @@ def _check_loads(region: Region, staged_manifest: Path, staged: Path, entry: Lay
         load_region(scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    if not staged.is_file():
-        msg = f"staged file {staged} vanished before the swap"
-        raise FileNotFoundError(msg)
 
 
 def _with_table(text: str, entry: LayerEntry) -> str:

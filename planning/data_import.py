@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -504,8 +504,14 @@ def import_layer(
     return preview, region if dry_run else commit_import(region, preview)
 
 
-def summary_rows(preview: ImportPreview) -> list[tuple[str, str]]:
-    """Return (label key, value) rows of the summary shown before a layer is added."""
+def summary_rows(
+    preview: ImportPreview, *, how_label: Callable[[str], str] = str
+) -> list[tuple[str, str]]:
+    """Return (label key, value) rows of the summary shown before a layer is added.
+
+    ``how_label`` turns how a CRS or encoding was found (``file``, ``zone_prefix``,
+    ``gcj02``, ``bd09``, ``declared``, ``cpg``, ``sniffed``, ``spec``) into display text.
+    """
     rows = [
         ("import.summary.layer", preview.target.layer_name),
         ("import.summary.features", f"{preview.feature_count:,}"),
@@ -515,9 +521,11 @@ def summary_rows(preview: ImportPreview) -> list[tuple[str, str]]:
     if preview.stated_area_mu is not None:
         rows.append(("import.summary.stated_area", f"{preview.stated_area_mu:,.1f}"))
     if preview.crs_found:
-        rows.append(("import.summary.crs", f"{preview.crs_found} ({preview.crs_how})"))
+        rows.append(("import.summary.crs", f"{preview.crs_found} ({how_label(preview.crs_how)})"))
     if preview.encoding:
-        rows.append(("import.summary.encoding", f"{preview.encoding} ({preview.encoding_how})"))
+        rows.append(
+            ("import.summary.encoding", f"{preview.encoding} ({how_label(preview.encoding_how)})")
+        )
     mapped = ", ".join(f"{o} ← {t}" for o, t in preview.columns_mapped) or "-"
     rows.append(("import.summary.columns", mapped))
     return rows
