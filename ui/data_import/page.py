@@ -73,11 +73,10 @@ def render() -> None:
     mapping_text = col_map.text_input(t("import.mapping", lang))
     defaults_text = col_default.text_input(t("import.defaults", lang))
     encoding = col_enc.text_input(t("import.encoding", lang)).strip() or None
-    if st.button(t("import.check", lang), type="primary"):
+    if not files:
+        st.info(t("import.none", lang))
+    if st.button(t("import.check", lang), type="primary", disabled=not files):
         st.session_state.pop(PREVIEW_KEY, None)
-        if not files:
-            st.info(t("import.none", lang))
-            return
         with user_errors(lang):
             st.session_state[PREVIEW_KEY] = _preview(
                 region_id, str(layer), files, mapping_text, defaults_text, encoding, source_crs
