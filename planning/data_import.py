@@ -33,7 +33,7 @@ from geo.area import area_mu
 from geo.crs import STORAGE_CRS
 from geo.io import DEFAULT_MAX_BYTES, read_vector
 from geo.source_files import read_source, read_table, unpack_source
-from geo.units import mu_to_ha
+from geo.units import m2_to_mu, mu_to_ha
 from layers.constraints import prepare_constraint_features
 from layers.counties import load_city_outline
 from layers.herd import load_herd_baseline
@@ -91,7 +91,6 @@ IMPORT_LAYERS: Final[dict[str, ImportTarget]] = {
 #: Mapping keys a parcel file may give besides the parcel columns: the stated area (compared
 #: with the measured one) and one soil class for both N and P.
 PARCEL_EXTRA_KEYS: Final[tuple[str, ...]] = ("area_mu", "area_m2", "soil_class")
-_M2_PER_MU: Final[float] = 10_000 / 15
 _TABLE_LOADERS = {
     "water_caps": load_water_caps,
     "herd_baseline": load_herd_baseline,
@@ -258,8 +257,8 @@ def _parcel_preview(
             continue
         if ours in ("area_mu", "area_m2"):
             values = pd.to_numeric(frame[theirs], errors="coerce")
-            factor = 1.0 if ours == "area_mu" else 1 / _M2_PER_MU
-            stated_area_mu = float(values.sum()) * factor
+            total = float(values.sum())
+            stated_area_mu = total if ours == "area_mu" else m2_to_mu(total)
             continue
         if ours not in PARCEL_COLUMNS:
             known = ", ".join([*PARCEL_COLUMNS, *PARCEL_EXTRA_KEYS])
@@ -412,7 +411,7 @@ def _raster_preview(
         )
         raise GeographicCrsError(msg, zh=zh)
     cell_m2 = abs(transform.a * transform.e)
-    total_mu = cells * cell_m2 / _M2_PER_MU
+    total_mu = m2_to_mu(cells * cell_m2)
     return ImportPreview(
         region_id=region.id,
         layer=layer,

@@ -13,10 +13,13 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
+from affine import Affine
 
 import geopandas as gpd
 import pyogrio
+import rasterio
 import shapely
 from pyproj import Transformer
 from shapely.geometry import box
@@ -274,5 +277,66 @@ def test_cli_import_dry_run_and_bad_mapping(
     assert capsys.readouterr().err == (
         "python -m siting import: error: sandi.shp: mapped column(s) ZZZ not in the file "
         "(it has: ZZZW, TRDJ, TBMJ).\n"
+    )
+    assert _snapshot(pack) == before
+
+
+def _bd09_forward(lon: float, lat: float) -> tuple[float, float]:
+    """WGS84 -> BD-09: the GCJ-02 forward, then Baidu's published transform."""
+    x_pi = math.pi * 3000.0 / 180.0
+    g_lon, g_lat = _gcj02_forward(lon, lat)
+    z = math.sqrt(g_lon * g_lon + g_lat * g_lat) + 0.00002 * math.sin(g_lat * x_pi)
+    theta = math.atan2(g_lat, g_lon) + 0.000003 * math.cos(g_lon * x_pi)
+    return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
+
+
+def test_bd09_file_is_converted_to_wgs84(pack: Path, tmp_path: Path) -> None:
+    corners = [(106.31, 38.11), (106.33, 38.11), (106.33, 38.13), (106.31, 38.13)]
+    frame = gpd.GeoDataFrame(
+        {"名称": ["水源地一级保护区"]}, geometry=[shapely.Polygon(corners)], crs="EPSG:4326"
+    )
+    path = tmp_path / "shuiyuan.gpkg"
+    frame.to_file(path, driver="GPKG")
+    preview = preview_import(load_region(pack), "water_source", path, source_crs="bd09")
+    assert preview.crs_how == "bd09"
+    assert preview.features is not None
+    assert preview.features["category"].tolist() == ["water_source"]
+    ring = list(preview.features.geometry.iloc[0].exterior.coords)
+    for wgs, bd in zip(ring, [*corners, corners[0]], strict=True):
+        assert _bd09_forward(*wgs) == pytest.approx(bd, abs=2e-6)  # Baidu's inverse: ~0.2 m
+    updated = commit_import(load_region(pack), preview)
+    spec = updated.layers["water_source"]
+    assert (spec.kind, spec.status) == ("no_farming_zone", "user")
+
+
+def _write_dem(path: Path, crs: str, cell: float, origin: tuple[float, float]) -> None:
+    profile = {
+        "driver": "GTiff",
+        "width": 4,
+        "height": 3,
+        "count": 1,
+        "dtype": "float32",
+        "crs": crs,
+        "transform": Affine(cell, 0.0, origin[0], 0.0, -cell, origin[1]),
+    }
+    with rasterio.open(path, "w", **profile) as dataset:
+        dataset.write(np.full((1, 3, 4), 1_150.0, dtype="float32"))
+
+
+def test_dem_in_metres_is_added_and_one_in_degrees_refused(pack: Path, tmp_path: Path) -> None:
+    good = tmp_path / "dem.tif"
+    _write_dem(good, "EPSG:4544", 30.0, (530_000.0, 4_220_000.0))
+    preview, updated = import_layer(load_region(pack), "dem", good)
+    assert preview.feature_count == 12
+    assert preview.area_mu == pytest.approx(12 * 30.0 * 30.0 / M2_PER_MU)
+    assert updated.layers["dem"].file == "user_dem.tif"
+    before = _snapshot(pack)
+    bad = tmp_path / "dem_deg.tif"
+    _write_dem(bad, "EPSG:4326", 0.0003, (106.3, 38.2))
+    with pytest.raises(InputDataError) as caught:
+        import_layer(load_region(pack), "dem", bad)
+    assert caught.value.message("en") == (
+        "dem_deg.tif: a DEM must be in a projected CRS in metres (found EPSG:4326); warp it, "
+        "e.g. gdalwarp -t_srs EPSG:4544 -tr 30 30 -r bilinear in.tif out.tif."
     )
     assert _snapshot(pack) == before
