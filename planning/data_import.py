@@ -89,8 +89,9 @@ IMPORT_LAYERS: Final[dict[str, ImportTarget]] = {
     ),
 }
 #: Mapping keys a parcel file may give besides the parcel columns: the stated area (compared
-#: with the measured one) and one soil class for both N and P.
-PARCEL_EXTRA_KEYS: Final[tuple[str, ...]] = ("area_mu", "area_m2", "soil_class")
+#: with the measured one; ``area`` is m², as 三调 图斑面积 TBMJ) and one soil class for both N
+#: and P.
+PARCEL_EXTRA_KEYS: Final[tuple[str, ...]] = ("area", "area_mu", "area_m2", "soil_class")
 _TABLE_LOADERS = {
     "water_caps": load_water_caps,
     "herd_baseline": load_herd_baseline,
@@ -255,7 +256,7 @@ def _parcel_preview(
     for ours, theirs in mapping.items():
         if ours == "soil_class":
             continue
-        if ours in ("area_mu", "area_m2"):
+        if ours in ("area", "area_mu", "area_m2"):
             values = pd.to_numeric(frame[theirs], errors="coerce")
             total = float(values.sum())
             stated_area_mu = total if ours == "area_mu" else m2_to_mu(total)

@@ -109,7 +109,7 @@ def test_gbk_shapefile_without_cpg_becomes_the_packs_parcels(pack: Path, tmp_pat
         region,
         "parcels",
         source,
-        mapping={"crop": "ZZZW", "soil_class": "TRDJ", "area_m2": "TBMJ"},
+        mapping={"crop": "ZZZW", "soil_class": "TRDJ", "area": "TBMJ"},
         defaults={"manure_allowed": True},
     )
     assert (preview.encoding, preview.encoding_how) == ("GB18030", "sniffed")
