@@ -6,11 +6,13 @@ Figures are those of 《全区牛奶产业高质量发展规划（2024年—2027
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
 import pytest
 
+from cli import main
 from layers.coefficients import load_nutrient_params
 from layers.counties import load_counties
 from layers.group_targets import (
@@ -189,3 +191,19 @@ def test_size_class_counts_use_lower_inclusive_classes() -> None:
     )
     counts = size_class_counts(farms, classes, 2022).set_index("class_id")["farm_count"]
     assert counts.to_dict() == {"small_50_100": 1, "scale_100_1000": 1, "large_1000": 1}
+
+
+def test_ordos_demo_scenario_meets_the_size_classes_in_2022(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["buildout", "--region", "ordos", "--scenario", "demo", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    city = next(e for e in payload["counties"] if e["scope"] == "city")
+    year = next(y for y in city["years"] if y["year"] == 2022)
+    rows = {c["check"]: c for c in year["checks"]}
+    for class_id, count in (("small_50_100", 20), ("scale_100_1000", 10), ("large_1000", 15)):
+        row = rows[f"farm_count_size_class_{class_id}"]
+        assert (row["value"], row["limit"], row["status"]) == (count, count, "ok")
+    # 20 x 70 + 10 x 500 + 15 x 2,000 head (demo_scenario.toml), half in the start year 2022.
+    assert rows["dairy_cow_head"]["value"] == 0.5 * (20 * 70 + 10 * 500 + 15 * 2_000)
+    assert rows["dairy_cow_head"]["status"] == "exceeded"  # short of the plan's 10万
