@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from affine import Affine
 
@@ -26,10 +27,13 @@ from shapely.geometry import box
 
 from cli import main
 from errors import InputDataError, SchemaError
+from layers.coefficients import load_nutrient_params
 from layers.parcels import load_parcels
 from layers.region import REGIONS_DIR, load_region
 from layers.water_caps import load_water_caps
+from planning.buildout_inputs import load_buildout_inputs
 from planning.data_import import commit_import, import_layer, preview_import
+from siting.buildout import run_buildout
 
 M2_PER_MU = 10_000 / 15
 SIDE_M = 1_000.0
@@ -340,3 +344,38 @@ def test_dem_in_metres_is_added_and_one_in_degrees_refused(pack: Path, tmp_path:
         "e.g. gdalwarp -t_srs EPSG:4544 -tr 30 30 -r bilinear in.tif out.tif."
     )
     assert _snapshot(pack) == before
+
+
+def test_own_herd_table_replaces_the_illustrative_one_in_the_group_check(
+    pack: Path, tmp_path: Path
+) -> None:
+    lines = ["县区代码,县区,年份,奶牛,status,source"]
+    cores = ["640104", "640105", "640122", "640121", "640181", "640302", "640381"]
+    lines += [
+        f"{a},核心县{i},2023,95000,verified,县农业农村局 2023 年报" for i, a in enumerate(cores)
+    ]
+    path = tmp_path / "cunlan.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="gb18030")
+    mapping = {
+        "adcode": "县区代码",
+        "name_zh": "县区",
+        "year": "年份",
+        "dairy_cow_head": "奶牛",
+    }
+    with pytest.raises(SchemaError, match="missing column"):
+        import_layer(load_region(pack), "herd", path, mapping=mapping)  # no other species
+    for column in ("goat_head", "beef_cattle_head", "sheep_head", "pig_head", "poultry_head"):
+        lines[0] += f",{column}"
+        lines[1:] = [line + ",0" for line in lines[1:]]
+    lines[0] += ",note"
+    lines[1:] = [line + "," for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="gb18030")
+    _, updated = import_layer(load_region(pack), "herd", path, mapping=mapping)
+    assert updated.layers["herd_baseline"].status == "user"
+    inputs, parameters = load_buildout_inputs(updated, load_nutrient_params(updated.dir))
+    farms = pd.DataFrame(columns=["farm_id", "adcode", "status", "start_year", "dairy_cow_head"])
+    result = run_buildout(farms, [2023], inputs, parameters)
+    rows = result.checks[result.checks["scope"] == "group"].set_index("adcode")
+    assert rows.loc["two_cores", "value"] == 7 * 95_000  # 665,000 > the 630,000 ceiling
+    assert rows.loc["two_cores", "status"] == "exceeded"
+    assert rows.loc["two_wings", "value"] == 0
