@@ -237,7 +237,8 @@ def _renamed(err: PlannerError, old: str, new: str) -> PlannerError:
 def _require_columns(frame: pd.DataFrame, mapping: Mapping[str, str], name: str) -> None:
     missing = sorted(theirs for theirs in mapping.values() if theirs not in frame.columns)
     if missing:
-        found = ", ".join(str(c) for c in frame.columns if c != frame.geometry.name)
+        geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+        found = ", ".join(str(c) for c in frame.columns if c != geometry)
         msg = f"{name}: mapped column(s) {', '.join(missing)} not in the file (it has: {found})."
         zh = f"{name}：文件中没有映射的列 {'、'.join(missing)}（现有：{found}）。"
         raise _bad(msg, zh)
@@ -337,7 +338,7 @@ def _table_preview(
         zh = f"{name}：{target.label_zh}请以 .csv 表格导入。"
         raise _bad(msg, zh)
     table, found = read_table(source, source_name=name, encoding=encoding)
-    _require_columns(gpd.GeoDataFrame(table), mapping, name)
+    _require_columns(table, mapping, name)
     renamed = table.rename(columns={theirs: ours for ours, theirs in mapping.items()})
     checked = _check_table(region, target, renamed, name)
     return ImportPreview(

@@ -26,7 +26,7 @@ from pyproj import Transformer
 from shapely.geometry import box
 
 from cli import main
-from errors import InputDataError, SchemaError
+from errors import InputDataError, ParameterError, SchemaError
 from layers.coefficients import load_nutrient_params
 from layers.parcels import load_parcels
 from layers.region import REGIONS_DIR, load_region
@@ -379,3 +379,16 @@ def test_own_herd_table_replaces_the_illustrative_one_in_the_group_check(
     assert rows.loc["two_cores", "value"] == 7 * 95_000  # 665,000 > the 630,000 ceiling
     assert rows.loc["two_cores", "status"] == "exceeded"
     assert rows.loc["two_wings", "value"] == 0
+
+
+def test_table_with_a_wrong_mapping_gets_one_message(pack: Path, tmp_path: Path) -> None:
+    path = tmp_path / "caps.csv"
+    path.write_text("县码,上限\n640181,350000000\n", encoding="utf-8")
+    with pytest.raises(ParameterError) as caught:
+        import_layer(load_region(pack), "water_caps", path, mapping={"adcode": "县区代码"})
+    assert caught.value.message("en") == (
+        "caps.csv: mapped column(s) 县区代码 not in the file (it has: 县码, 上限)."
+    )
+    assert (
+        caught.value.message("zh") == "caps.csv：文件中没有映射的列 县区代码（现有：县码, 上限）。"
+    )
