@@ -386,7 +386,15 @@ def _check_table(
                 (scratch / other.file).parent.mkdir(parents=True, exist_ok=True)
                 (scratch / other.file).symlink_to(region.dir / other.file)
         scratch_region = dataclasses.replace(region, dir=scratch, layers=LayerMap([*others, spec]))
-        loaded: pd.DataFrame = _TABLE_LOADERS[target.kind](scratch_region)
+        try:
+            loaded: pd.DataFrame = _TABLE_LOADERS[target.kind](scratch_region)
+        except PlannerError as err:  # name the user's file, not the scratch copy
+            scratch_name = f"{file!r} ({scratch / file})"
+            en = err.message("en").replace(scratch_name, repr(name)).replace(str(scratch), "")
+            zh = err.message("zh").replace(scratch_name, repr(name)).replace(str(scratch), "")
+            raise type(err)(
+                en.replace(repr(file), repr(name)), zh=zh.replace(repr(file), repr(name))
+            ) from err
         return loaded
 
 

@@ -207,8 +207,11 @@ def test_bad_file_leaves_the_pack_unchanged(pack: Path, tmp_path: Path) -> None:
     )
     with pytest.raises(SchemaError) as table_error:
         import_layer(load_region(pack), "water_caps", bad_csv)
-    assert "column 'cap_m3_per_yr' is negative on line(s) 2: -5.0" in table_error.value.message(
-        "en"
+    assert table_error.value.message("en") == (
+        "The water caps table 'caps.csv' has 2 problem(s):\n"
+        "- column 'cap_m3_per_yr' is negative on line(s) 2: -5.0\n"
+        "- column 'other_use_m3_per_yr' is above cap_m3_per_yr on line(s) 2: 0.0\n"
+        "Correct the file (columns and units: data/README.md)."
     )
     assert _snapshot(pack) == before
 
