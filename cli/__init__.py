@@ -17,6 +17,7 @@ from cli import (
     balance,
     buildout,
     capacity,
+    import_data,
     locate,
     optimise,
     plan,
@@ -33,7 +34,19 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 #: Registered commands, in help order. Add a module here to add a command.
-COMMANDS = (balance, capacity, buildout, score, surface, locate, optimise, plan, report, users)
+COMMANDS = (
+    balance,
+    capacity,
+    buildout,
+    score,
+    surface,
+    locate,
+    optimise,
+    plan,
+    report,
+    import_data,
+    users,
+)
 EXIT_DATA_ERROR = 1
 EXIT_USAGE = 2
 

@@ -341,7 +341,9 @@ def _write_text(
 ) -> None:
     label = names.set_index("adcode")["name_zh" if lang == "zh" else "name_en"]
     checks = result.checks.assign(
-        place=result.checks["adcode"].map(label), year=result.checks["year"].astype(int).astype(str)
+        # county-group rows (scope "group") are named by their group id
+        place=result.checks["adcode"].map(label).fillna(result.checks["adcode"]),
+        year=result.checks["year"].astype(int).astype(str),
     )
     title = words("buildout.title", lang, scenario=repr(scenario), supply=result.supply_from)
     places = "; ".join(f"{a} {n}" for a, n in label.items())

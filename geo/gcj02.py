@@ -1,4 +1,4 @@
-"""GCJ-02 (the obfuscated datum of Amap/Gaode and Tencent maps) <-> WGS84.
+"""GCJ-02 (the obfuscated datum of Amap/Gaode and Tencent maps) <-> WGS84, and BD-09 (Baidu).
 
 The forward transform is the publicly known GCJ-02 offset function (Krasovsky 1940
 ellipsoid constants, polynomial-plus-sine offset). It shifts points in China by a few
@@ -6,6 +6,10 @@ hundred metres. There is no closed-form inverse; `gcj02_to_wgs84` inverts it by 
 iteration until the residual is below ``tol_deg`` (1e-9 deg ~ 0.1 mm), which gives a round
 trip far inside the 0.5 m the planner needs. Points outside mainland China are returned
 unchanged, as the offset is not applied there.
+
+BD-09 (Baidu Maps lon/lat) is a further published transform of GCJ-02 (a small rotation and
+scaling about the origin plus a fixed shift); `bd09_to_gcj02` is its usual closed-form
+inverse (error below 1e-6 degree, ~0.1 m), and BD-09 -> WGS84 goes through GCJ-02.
 """
 
 from __future__ import annotations
@@ -26,6 +30,13 @@ _CHINA_LON = (72.004, 137.8347)
 _CHINA_LAT = (0.8293, 55.8271)
 _MAX_ITER = 30
 _TOL_DEG = 1e-9
+# Constants of the published BD-09 transform: angle factor (pi x 3000 / 180), the radius and
+# angle perturbations, and the final shift in degrees.
+_BD_X_PI = np.pi * 3000.0 / 180.0
+_BD_R_PERTURB = 0.00002
+_BD_ANGLE_PERTURB = 0.000003
+_BD_DLON_DEG = 0.0065
+_BD_DLAT_DEG = 0.006
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -110,6 +121,29 @@ def gcj02_to_wgs84(
     return w_lon, w_lat
 
 
+def gcj02_to_bd09(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Shift GCJ-02 lon/lat (degrees) to BD-09 (Baidu)."""
+    x = np.asarray(lon, dtype=np.float64)
+    y = np.asarray(lat, dtype=np.float64)
+    z = np.sqrt(x * x + y * y) + _BD_R_PERTURB * np.sin(y * _BD_X_PI)
+    theta = np.arctan2(y, x) + _BD_ANGLE_PERTURB * np.cos(x * _BD_X_PI)
+    return z * np.cos(theta) + _BD_DLON_DEG, z * np.sin(theta) + _BD_DLAT_DEG
+
+
+def bd09_to_gcj02(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Shift BD-09 (Baidu) lon/lat (degrees) back to GCJ-02 (the published inverse)."""
+    x = np.asarray(lon, dtype=np.float64) - _BD_DLON_DEG
+    y = np.asarray(lat, dtype=np.float64) - _BD_DLAT_DEG
+    z = np.sqrt(x * x + y * y) - _BD_R_PERTURB * np.sin(y * _BD_X_PI)
+    theta = np.arctan2(y, x) - _BD_ANGLE_PERTURB * np.cos(x * _BD_X_PI)
+    return z * np.cos(theta), z * np.sin(theta)
+
+
+def bd09_to_wgs84(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Convert BD-09 lon/lat (degrees) to WGS84 (via GCJ-02)."""
+    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+
+
 def _apply_to_coords(
     geom: BaseGeometry, func: Callable[[FloatArray, FloatArray], tuple[FloatArray, FloatArray]]
 ) -> BaseGeometry:
@@ -128,3 +162,8 @@ def geometry_gcj02_to_wgs84(geom: BaseGeometry) -> BaseGeometry:
 def geometry_wgs84_to_gcj02(geom: BaseGeometry) -> BaseGeometry:
     """Return a copy of a lon/lat shapely geometry converted from WGS84 to GCJ-02."""
     return _apply_to_coords(geom, wgs84_to_gcj02)
+
+
+def geometry_bd09_to_wgs84(geom: BaseGeometry) -> BaseGeometry:
+    """Return a copy of a lon/lat shapely geometry converted from BD-09 to WGS84."""
+    return _apply_to_coords(geom, bd09_to_wgs84)

@@ -15,7 +15,8 @@ A region pack is a folder ``data/regions/<id>/`` (or any folder given by path) w
 * one table ``[layers.<name>]`` per layer with ``kind``, ``file`` (relative to the folder),
   optional ``layer`` (the layer inside a GeoPackage), ``source``, ``licence``, ``datum``
   (one of ``DATUMS``), ``illustrative`` (true = not real data), ``generated`` (true = built by
-  ``make data`` and not committed), ``description_zh`` and ``description_en``.
+  ``make data`` and not committed), ``description_zh`` and ``description_en``, and an
+  optional ``status`` (``user`` for a layer the bureau imported, `layers.pack_writer`).
 
 Unknown keys are reported as errors (they are usually typos such as ``license``). All problems
 are collected and raised at once. Whether a layer's file exists is checked by its loader (a
@@ -86,7 +87,9 @@ _LAYER_KEYS: dict[str, type] = {
     "description_zh": str,
     "description_en": str,
 }
-_LAYER_OPTIONAL_KEYS: dict[str, type] = {"layer": str}
+#: ``status``: where a layer's data stands (a status of ``layers.csv_tables.STATUSES``, or
+#: ``user`` for a layer the bureau imported; absent: see ``illustrative``).
+_LAYER_OPTIONAL_KEYS: dict[str, type] = {"layer": str, "status": str}
 _ZOOM_RANGE = (1, 20)
 
 # One problem = (English text, Chinese text).
@@ -108,6 +111,7 @@ class LayerSpec:
     generated: bool
     description_zh: str
     description_en: str
+    status: str | None = None
 
 
 class LayerMap(Mapping[str, LayerSpec]):
@@ -592,6 +596,7 @@ def _layer_spec(name: str, table: Mapping[str, Any]) -> LayerSpec:
         generated=table["generated"],
         description_zh=table["description_zh"],
         description_en=table["description_en"],
+        status=table.get("status"),
     )
 
 

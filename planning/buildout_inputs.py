@@ -18,21 +18,27 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+import geopandas as gpd
+
 from layers.coefficients import load_nutrient_params
 from layers.counties import load_counties
+from layers.group_targets import (
+    load_county_groups,
+    load_group_targets,
+    load_size_class_targets,
+)
 from layers.herd import load_herd_baseline
 from layers.manure_plants import load_manure_plants
-from layers.parcels import load_parcels
+from layers.parcels import PARCEL_COLUMNS, PARCELS_KIND, load_parcels
 from layers.targets import load_city_targets, load_forage_targets
-from layers.water_caps import load_water_caps
+from layers.water_caps import WATER_CAPS_KIND, load_water_caps
 from planning.region_inputs import load_region_params
 from siting.buildout import BuildoutRegion, run_buildout
 from siting.buildout_farms import FARM_GAPS, farm_gaps, farms_from_sites
 from siting.nutrients import parcel_absorption_capacity
+from siting.utilisation import no_plants
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-
     from layers.region import Region
     from siting.buildout import BuildoutResult
     from siting.parameters import NutrientParams, RegionParams
@@ -51,18 +57,53 @@ def load_buildout_inputs(
         Nutrient parameters (the region's defaults, possibly overridden by the user).
     """
     parameters = load_region_params(region, nutrients)
+    parcels = load_parcels(region) if _has(region, PARCELS_KIND) else _no_parcels()
     inputs = BuildoutRegion(
         counties=pd.DataFrame(load_counties(region)[["adcode", "name_zh", "name_en"]]),
         zones=parameters.county_zones,
         baseline_herd=load_herd_baseline(region),
-        parcels=parcel_absorption_capacity(load_parcels(region), parameters.crops, nutrients),
-        forage_targets=load_forage_targets(region),
+        parcels=parcel_absorption_capacity(parcels, parameters.crops, nutrients),
+        forage_targets=(
+            load_forage_targets(region)
+            if _has(region, "forage_targets")
+            else pd.DataFrame(columns=list(_FORAGE_TARGET_COLUMNS))
+        ),
         city_targets=load_city_targets(region),
-        water_caps=load_water_caps(region),
+        water_caps=(
+            load_water_caps(region)
+            if _has(region, WATER_CAPS_KIND)
+            else pd.DataFrame(columns=list(_WATER_CAP_COLUMNS))
+        ),
         city_adcode=region.adcode,
-        manure_plants=load_manure_plants(region),
+        manure_plants=load_manure_plants(region) if _has(region, "manure_plants") else no_plants(),
+        county_groups=load_county_groups(region),
+        group_targets=load_group_targets(region),
+        size_classes=load_size_class_targets(region),
     )
     return inputs, parameters
+
+
+#: Columns of the empty frames standing in for optional layers a pack lacks: no parcels (no
+#: absorption land known: the load index shows it), no county forage targets, no water caps
+#: (the water rows have no limit).
+_FORAGE_TARGET_COLUMNS = ("adcode", "name_zh", "crop", "year", "target_mu", "source", "status")
+_WATER_CAP_COLUMNS = (
+    "adcode",
+    "name_zh",
+    "cap_m3_per_yr",
+    "other_use_m3_per_yr",
+    "status",
+    "source",
+)
+
+
+def _has(region: Region, kind: str) -> bool:
+    return any(spec.kind == kind for spec in region.layers.values())
+
+
+def _no_parcels() -> gpd.GeoDataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in PARCEL_COLUMNS})
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
 
 
 def scenario_farms_table(sites: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> pd.DataFrame:

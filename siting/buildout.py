@@ -5,7 +5,9 @@ together) against the plan's minimum, forage area the herd needs against the pla
 acreage (and parcels under each crop against it), manure load index and grade on N and P,
 manure utilisation (≥ 90%), the absorption-land ledger's unmet need (if an allocation is
 given) and water use against the county cap. The city rows use the column sums of the
-county totals plus the plan's city targets (forage base, dairy cattle and goat herd).
+county totals plus the plan's city targets (forage base, dairy cattle and goat herd); targets
+of county groups and farm counts by herd-size class are checked when the region has them
+(`siting.group_targets`).
 
 Herd = baseline herd (``existing`` scenario farms are in it, and so is any farm's ramp share
 of the baseline year in force) + each other farm's herd × its ramp share beyond that, so a
@@ -36,6 +38,7 @@ from siting.buildout_checks import (
 from siting.buildout_county import SupplySource, county_totals_for_year
 from siting.buildout_farms import check_farms, farms_by_year
 from siting.buildout_inputs import BuildoutRegion
+from siting.group_targets import group_target_rows, size_class_rows
 from siting.parameters import Coefficient, RegionParams
 
 __all__ = [
@@ -203,11 +206,19 @@ def run_buildout(
         ignore_index=True,
     ).assign(scope="county")
     city = city_totals(county, region.city_adcode)
+    band = parameters.buildout.warning_band_frac
     checks = finish(
         [
             *_rows(county, region, parameters, supply_from),
+            *group_target_rows(county, region.county_groups, region.group_targets, band_frac=band),
             *_rows(city, region, parameters, supply_from),
             *city_rows(city, region, parameters),
+            *size_class_rows(
+                table,
+                region.size_classes,
+                checked_years,
+                city_adcode=region.city_adcode,
+            ),
         ]
     )
     return BuildoutResult(

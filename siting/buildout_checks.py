@@ -376,7 +376,8 @@ def water_rows(
     source = (
         totals["adcode"]
         .map(caps.set_index("adcode")["source"])
-        .fillna("; ".join(sorted(set(caps["source"].astype(str)))))
+        .astype(object)  # all NaN (a pack without water caps) would be float
+        .fillna("; ".join(sorted(set(caps["source"].astype(str)))) or "no water caps in the pack")
     )
     note = [
         f"livestock {a:,.0f} + forage irrigation {b:,.0f} + other farm use {c:,.0f} m3"

@@ -11,6 +11,34 @@ import pandas as pd
 from errors import SchemaError
 from siting.utilisation import PLANT_COLUMNS, no_plants
 
+#: Columns of the optional group and size-class frames (`layers.group_targets`).
+GROUP_COLUMNS: Final[tuple[str, ...]] = ("group_id", "name_zh", "name_en", "adcode")
+GROUP_TARGET_COLUMNS: Final[tuple[str, ...]] = (
+    "group_id",
+    "key",
+    "year",
+    "value",
+    "unit",
+    "limit_type",
+    "source",
+    "note",
+)
+SIZE_CLASS_COLUMNS: Final[tuple[str, ...]] = (
+    "class_id",
+    "name_zh",
+    "name_en",
+    "min_head",
+    "max_head",
+    "year",
+    "target_count",
+    "source",
+)
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
 #: Columns each region frame must have (the parcel columns are those of
 #: `siting.nutrients.parcel_absorption_capacity`'s output that the check uses).
 REGION_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -28,6 +56,9 @@ REGION_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "city_targets": ("key", "year", "value", "unit", "source", "status", "note"),
     "water_caps": ("adcode", "cap_m3_per_yr", "other_use_m3_per_yr", "source", "status"),
     "manure_plants": PLANT_COLUMNS,
+    "county_groups": GROUP_COLUMNS,
+    "group_targets": GROUP_TARGET_COLUMNS,
+    "size_classes": SIZE_CLASS_COLUMNS,
 }
 
 
@@ -58,6 +89,9 @@ class BuildoutRegion:
         Organic-fertiliser plants (declared off-farm routes): ``plant_id``, ``adcode``,
         ``capacity_n_kg_per_yr``, ``capacity_p_kg_per_yr`` (`layers.manure_plants`); empty:
         none.
+    county_groups, group_targets, size_classes
+        Targets of county groups and farm-size classes (`layers.group_targets`); empty:
+        none (`siting.group_targets` checks them).
     """
 
     counties: pd.DataFrame
@@ -69,6 +103,9 @@ class BuildoutRegion:
     water_caps: pd.DataFrame
     city_adcode: str
     manure_plants: pd.DataFrame = field(default_factory=no_plants)
+    county_groups: pd.DataFrame = field(default_factory=lambda: _empty(GROUP_COLUMNS))
+    group_targets: pd.DataFrame = field(default_factory=lambda: _empty(GROUP_TARGET_COLUMNS))
+    size_classes: pd.DataFrame = field(default_factory=lambda: _empty(SIZE_CLASS_COLUMNS))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "zones", dict(self.zones))

@@ -34,6 +34,9 @@ from planning.buildout_inputs import ScenarioBuildout, checked_scenario_buildout
 from planning.nutrient_balance import county_balance_table as _county_balance_table
 from planning.nutrient_balance import county_parcels as _county_parcels
 from planning.plan_inputs import load_plan_inputs
+from planning.plan_targets import group_members as plan_group_members
+from planning.plan_targets import group_target_sums as _group_target_sums
+from planning.plan_targets import group_target_table, size_class_table
 from planning.regions import (
     REGIONS_DIR_ENV,
     list_regions,
@@ -384,3 +387,30 @@ def buildout(
     del version  # cache key only
     sites = PlanStore(Path(store_file)).sites(scenario_id)
     return checked_scenario_buildout(load_region(region_id), sites, years)
+
+
+# --- group and size-class targets (targets page) -----------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def group_targets(region_id: str) -> pd.DataFrame:
+    """Return the county-group targets of ``region_id`` (`planning.plan_targets`)."""
+    return group_target_table(load_region(region_id))
+
+
+@st.cache_data(show_spinner=False)
+def group_target_sums(region_id: str) -> pd.DataFrame:
+    """Return the groups' targets summed per key and year next to the region's target."""
+    return _group_target_sums(load_region(region_id))
+
+
+@st.cache_data(show_spinner=False)
+def size_classes(region_id: str) -> pd.DataFrame:
+    """Return the farm counts by herd-size class of ``region_id``."""
+    return size_class_table(load_region(region_id))
+
+
+@st.cache_data(show_spinner=False)
+def group_members(region_id: str) -> pd.DataFrame:
+    """Return the county groups of ``region_id``, one row per member county."""
+    return plan_group_members(load_region(region_id))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ui import balance, planner, review, sites, targets, upload
+from ui import balance, data_import, planner, review, sites, targets, upload
 
 
 @dataclass(frozen=True)
@@ -35,4 +35,5 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("planner", ":material/edit_location_alt:", planner.render),
     PageSpec("review", ":material/fact_check:", review.render),
     PageSpec("sites", ":material/where_to_vote:", sites.render),
+    PageSpec("data_import", ":material/database:", data_import.render),
 )

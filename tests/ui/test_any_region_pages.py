@@ -29,6 +29,7 @@ FIRST_INFO = {
     "upload": "请上传一个文件",
     "review": "规划存储中还没有方案",
     "targets": "中没有图层 'forage_targets'",
+    "data_import": "请选择图层类型并上传文件",
 }
 NAMES_ZH = {COUNTY_ID: "兴庆区", CITY_ID: "银川市"}
 

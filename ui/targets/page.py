@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from errors import LayerNotAvailableError
@@ -23,13 +24,21 @@ def render() -> None:
 
 
 def _render_body(lang: str, region_id: str) -> None:
-    region = data.region(region_id)
     try:
         targets = data.forage_targets(region_id)
     except LayerNotAvailableError as err:  # a new pack: show its counties and say so
         st.info(err.message("en" if lang == "en" else "zh"))
-        _counties_map(region_id, lang)
-        return
+        if data.group_targets(region_id).empty:
+            _counties_map(region_id, lang)
+    else:
+        _forage_section(lang, region_id, targets)
+    _city_section(lang, region_id)
+    _group_section(lang, region_id)
+    _size_class_section(lang, region_id)
+
+
+def _forage_section(lang: str, region_id: str, targets: pd.DataFrame) -> None:
+    region = data.region(region_id)
     crops = targets_view.available_crops(targets)
     if not crops:
         st.info(t("targets.none", lang))
@@ -71,9 +80,63 @@ def _render_body(lang: str, region_id: str) -> None:
         width="stretch",
         column_config=_narrow_source(lang),
     )
+
+
+def _city_section(lang: str, region_id: str) -> None:
+    try:
+        city = data.city_targets(region_id)
+    except LayerNotAvailableError:
+        return
     st.subheader(t("targets.city_table", lang))
     st.dataframe(
-        targets_view.city_target_table(data.city_targets(region_id), lang),
+        targets_view.city_target_table(city, lang),
+        hide_index=True,
+        width="stretch",
+        column_config=_narrow_source(lang),
+    )
+
+
+def _group_section(lang: str, region_id: str) -> None:
+    """County groups: a map of the members, their targets and whether they add up."""
+    groups = data.group_targets(region_id)
+    if groups.empty:
+        return
+    st.subheader(t("targets.group_title", lang))
+    st.caption(t("targets.group_intro", lang))
+    region = data.region(region_id)
+    members = data.group_members(region_id)
+    frame = targets_view.group_map_frame(data.counties(region_id), members, lang)
+    layer = MapLayer(
+        frame=frame,
+        name=t("targets.group_layer", lang),
+        analysis_crs=region.analysis_crs,
+        tooltip_fields=("name", "group"),
+        tooltip_aliases=(t("col.county", lang), t("col.group", lang)),
+        coverage=True,
+        label_field="group",
+        illustrative=data.is_illustrative(region, "counties", "county_groups"),
+    )
+    show_map(build_map([layer], view=map_view(region)), key="group_map")
+    st.dataframe(
+        targets_view.group_table(groups, lang),
+        hide_index=True,
+        width="stretch",
+        column_config=_narrow_source(lang),
+    )
+    sums = data.group_target_sums(region_id)
+    if not sums.empty:
+        st.markdown(t("targets.group_sums", lang))
+        st.dataframe(targets_view.group_sums_table(sums, lang), hide_index=True, width="stretch")
+
+
+def _size_class_section(lang: str, region_id: str) -> None:
+    classes = data.size_classes(region_id)
+    if classes.empty:
+        return
+    st.subheader(t("targets.size_class_title", lang))
+    st.caption(t("targets.size_class_intro", lang))
+    st.dataframe(
+        targets_view.size_class_table(classes, lang),
         hide_index=True,
         width="stretch",
         column_config=_narrow_source(lang),

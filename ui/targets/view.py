@@ -181,3 +181,84 @@ def target_scale(frame: pd.DataFrame) -> ColorScale:
 
 def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def group_table(groups: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return the county-group targets with labelled columns (one row per group and key)."""
+    name = groups["name_en"] if lang == "en" else groups["name_zh"]
+    return pd.DataFrame(
+        {
+            t("col.group", lang): name,
+            t("col.group_counties", lang): groups["counties_zh"],
+            t("col.item", lang): groups["key"].map(
+                lambda k: t_or(f"target.{k}", lang, str(k)) if k else NO_VALUE
+            ),
+            t("col.year", lang): groups["year"].map(lambda y: NO_VALUE if _missing(y) else int(y)),
+            t("col.value", lang): [
+                fmt_target_value(v, u) for v, u in zip(groups["value"], groups["unit"], strict=True)
+            ],
+            t("col.unit", lang): groups["unit"].map(lambda u: t_or(f"unit.{u}", lang, str(u))),
+            t("col.limit_type", lang): groups["limit_type"].map(
+                lambda x: t(f"targets.limit_{x}", lang) if x else NO_VALUE
+            ),
+            t("col.checked", lang): groups["checked"].map(
+                lambda c: t("targets.checked_yes" if c else "targets.checked_no", lang)
+            ),
+            t("col.source", lang): groups["source"],
+            t("col.note", lang): groups["note"],
+        }
+    )
+
+
+def group_sums_table(sums: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return the groups' summed targets next to the region's, with the difference."""
+    return pd.DataFrame(
+        {
+            t("col.item", lang): sums["key"].map(lambda k: t_or(f"target.{k}", lang, str(k))),
+            t("col.year", lang): sums["year"],
+            t("col.groups_total", lang): sums["groups_total"].map(lambda v: f"{v:,.10g}"),
+            t("col.region_target", lang): sums["region_target"].map(
+                lambda v: NO_VALUE if _missing(v) else f"{v:,.10g}"
+            ),
+            t("col.difference", lang): sums["difference"].map(
+                lambda v: NO_VALUE if _missing(v) else f"{v:,.10g}"
+            ),
+        }
+    )
+
+
+def size_class_table(classes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return the farm counts by herd-size class with labelled columns."""
+    name = classes["name_en"] if lang == "en" else classes["name_zh"]
+    return pd.DataFrame(
+        {
+            t("col.size_class", lang): name,
+            t("col.min_head", lang): classes["min_head"].map(lambda v: f"{v:,.0f}"),
+            t("col.max_head", lang): classes["max_head"].map(
+                lambda v: NO_VALUE if math.isinf(v) else f"{v:,.0f}"
+            ),
+            t("col.year", lang): classes["year"],
+            t("col.target_count", lang): classes["target_count"],
+            t("col.source", lang): classes["source"],
+            t("col.note", lang): classes["note"].fillna(""),
+        }
+    )
+
+
+def group_map_frame(
+    counties: gpd.GeoDataFrame, groups: pd.DataFrame, lang: str
+) -> gpd.GeoDataFrame:
+    """Return every county with the name of its group (``group`` empty if in none)."""
+    first = groups.drop_duplicates("group_id")
+    label = dict(
+        zip(first["group_id"], first["name_en" if lang == "en" else "name_zh"], strict=True)
+    )
+    name_col = "name_en" if lang == "en" else "name_zh"
+    frame = counties[["adcode", counties.geometry.name]].assign(name=counties[name_col])
+    return frame.assign(group=frame["adcode"].map(_county_group(groups, label)).fillna(""))
+
+
+def _county_group(groups: pd.DataFrame, label: dict[str, str]) -> dict[str, str]:
+    return {
+        str(a): label[str(g)] for a, g in zip(groups["adcode"], groups["group_id"], strict=True)
+    }
