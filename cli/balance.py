@@ -25,6 +25,7 @@ from cli.render import (
     coefficient_dicts,
     coefficient_table,
     explain_table,
+    message_dict,
     notes_text,
     words,
     write_json,
@@ -221,6 +222,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             **ranges,
             "coefficients": coefficient_dicts(coefficients),
             "explain": [row.to_dict() for row in rows],
+            "notes": [message_dict(note, args.lang) for note in result.notes],
         }
         write_json(data, out)
         return 0

@@ -222,7 +222,7 @@ def _gate_dict(gate: GateResult, lang: str) -> dict[str, Any]:
         "source": gate.source,
         "status": gate.status,
         "illustrative_layer": gate.illustrative_layer,
-        "message": gate.message_zh if lang == "zh" else gate.message_en,
+        "message": gate.message.render(lang),
     }
 
 
@@ -237,11 +237,13 @@ def _criterion_dict(c: CriterionResult, lang: str) -> dict[str, Any]:
         "normalised": c.normalised,
         "weight": c.weight,
         "contribution": c.contribution,
-        "value_function": c.value_function_zh if zh else c.value_function_en,
+        "value_function": c.value_function.render(lang),
         "source": c.source,
         "status": c.status,
-        "explanation": c.explanation_zh if zh else c.explanation_en,
-        "reason_unavailable": c.reason_unavailable_zh if zh else c.reason_unavailable_en,
+        "explanation": c.explanation.render(lang),
+        "reason_unavailable": None
+        if c.reason_unavailable is None
+        else c.reason_unavailable.render(lang),
     }
 
 
