@@ -101,8 +101,9 @@ class Message:
 
     Computing packages (siting/ ...) return a `Message` instead of a sentence; the entry
     points render it with `render`. A parameter may itself be a `Message` (rendered in the
-    same language first). Numbers stay numbers: the catalogue's placeholder formats them
-    (``{land_mu:,.0f}``), so a coefficient is never written into a sentence.
+    same language first), and a tuple is joined with the language's list separator
+    (``message.list_separator``). Numbers stay numbers: the catalogue's placeholder formats
+    them (``{land_mu:,.0f}``), so a coefficient is never written into a sentence.
 
     Parameters
     ----------
@@ -127,11 +128,8 @@ class Message:
 
     def render(self, lang: str) -> str:
         """Return the message in ``lang``, nested messages rendered in the same language."""
-        values = {
-            name: value.render(lang) if isinstance(value, Message | Term) else value
-            for name, value in self.params
-        }
-        return catalogue(lang if lang in LANGS else LANGS[0])[self.key].format(**values)
+        values = {name: _rendered(value, lang) for name, value in self.params}
+        return catalogue(lang)[self.key].format(**values)
 
     def to_dict(self) -> dict[str, object]:
         """Return ``{"key": ..., "params": {...}}`` (nested messages as dicts), JSON-ready."""
@@ -141,9 +139,21 @@ class Message:
         }
 
 
+def _rendered(value: object, lang: str) -> object:
+    if isinstance(value, Message | Term):
+        return value.render(lang)
+    if isinstance(value, tuple):
+        return catalogue(lang)["message.list_separator"].join(
+            str(_rendered(item, lang)) for item in value
+        )
+    return value
+
+
 def _json_param(value: object) -> object:
     if isinstance(value, Message):
         return value.to_dict()
     if isinstance(value, Term):
         return {"zh": value.zh, "en": value.en}
+    if isinstance(value, tuple):
+        return [_json_param(item) for item in value]
     return value

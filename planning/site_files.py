@@ -160,8 +160,8 @@ def _from_vector(
         tuple(site_records(frame)),
         filename,
         False,
-        (*result.notes, *repaired, *planned.notes_en),
-        (*result.notes_zh, *repaired, *planned.notes_zh),
+        (*result.notes, *repaired, *(note.render("en") for note in planned.notes)),
+        (*result.notes_zh, *repaired, *(note.render("zh") for note in planned.notes)),
     )
 
 
