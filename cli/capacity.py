@@ -55,19 +55,17 @@ def register(
     parser = subparsers.add_parser(
         "capacity",
         parents=[common],
-        help="county carrying capacity, load index and grade",
-        description="Per county: manure N/P demand of the cropland, carrying capacity in pig "
-        "equivalents and dairy cows (N and P basis), present load, load index "
-        "and warning grade (农办牧〔2018〕1号).",
     )
     parser.add_argument(
         "--region",
         required=True,
         type=region_argument,
-        help="region pack id or folder (python -m layers.build --adcode makes one)",
     )
     add_nutrient_options(parser)
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+    )
     parser.set_defaults(run=run)
 
 
