@@ -4,7 +4,8 @@ Features come from `geo.io.read_vector` (EPSG:4326, validated, with ``feature_no
 are matched by name, with common spellings (`COLUMN_ALIASES`: ``Name`` from KML, Chinese
 headers); what a file lacks gets a default (status ``proposed``, herd 0, region manure route
 and haul radius). Points (a phone app's placemarks, a lon/lat CSV) become square footprints
-of ``footprint_mu`` 亩 (or the default size). Every footprint passes the sliver check.
+of ``footprint_mu`` 亩 (or the default size). Every footprint passes the sliver check. The
+file's own id (``source_id``: its ``site_id``, ``id``, ``编号`` ... column) is kept as text.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ PLANNED_SITE_COLUMNS: Final[tuple[str, ...]] = (
     "footprint_source",
     "county_code",
     "note",
+    "source_id",
 )
 HERD_FIELDS: Final[tuple[str, ...]] = (
     "dairy_cow_head",
@@ -75,7 +77,10 @@ COLUMN_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "haul_radius_km": ("haul_radius_km", "运输半径", "运输半径km"),
     "note": ("note", "备注", "description"),
     "footprint_mu": ("footprint_mu", "占地", "占地亩", "占地面积"),
+    "source_id": ("site_id", "id", "编号", "场址编号", "site_no"),
 }
+#: Fields a file may leave out without a "defaults used" note (nothing is filled in).
+_SILENT_FIELDS: Final[frozenset[str]] = frozenset({"footprint_mu", "source_id"})
 #: Status words people write -> our status.
 STATUS_ALIASES: Final[dict[str, str]] = {
     "existing": "existing",
@@ -144,7 +149,7 @@ def planned_sites(
     for field in ("start_year", *HERD_FIELDS, "haul_radius_km", "footprint_mu"):
         frame[field] = _numbers(features, columns.get(field), field, labels, problems)
     problems.raise_if_any(SchemaError)
-    for field in ("manure_route", "note"):
+    for field in ("manure_route", "note", "source_id"):
         frame[field] = _texts(features, columns.get(field))
     geoms, sources, notes = _footprints(features, frame, params, analysis_crs)
     check_footprints(geoms, list(frame["name"]), params=params, analysis_crs=analysis_crs)
@@ -154,7 +159,7 @@ def planned_sites(
     for field in HERD_FIELDS:
         frame[field] = frame[field].fillna(0).round().astype("int64")
     sites = gpd.GeoDataFrame(frame[list(PLANNED_SITE_COLUMNS)], geometry=geoms, crs=STORAGE_CRS)
-    filled = sorted(set(COLUMN_ALIASES) - set(columns) - {"footprint_mu"})
+    filled = sorted(set(COLUMN_ALIASES) - set(columns) - _SILENT_FIELDS)
     if filled:
         notes += (
             Message.of("footprint.note.defaults_used", source=source_name, columns=tuple(filled)),

@@ -29,7 +29,14 @@ from store.connection import transaction
 from store.frame_schema import format_utc, sites_frame
 from store.gpkg import touch_contents
 from store.records import Comment, Review, Scenario, ScenarioSnapshot, SiteRecord
-from store.schema import SITES_TABLE, check_plan_schema, create_plan_schema, is_empty_database
+from store.schema import (
+    SITES_TABLE,
+    add_missing_columns,
+    check_plan_schema,
+    create_plan_schema,
+    is_empty_database,
+    missing_added_columns,
+)
 from store.site_checks import (
     MAX_COMMENT_CHARS,
     check_review,
@@ -76,6 +83,10 @@ class PlanStore:
                 create_plan_schema(conn, self._now())
             else:
                 check_plan_schema(conn, self.path)
+            outdated = bool(missing_added_columns(conn))
+        if outdated:
+            with transaction(self.path, write=True) as conn:
+                add_missing_columns(conn)
 
     def _now(self) -> str:
         return format_utc(self._clock())
