@@ -26,9 +26,12 @@ from cli import (
     surface,
     users,
 )
+from cli.help import default_lang, localise
 from cli.render import ARGUMENT_LANG, words
 from errors import AuthenticationError, Lang, ParameterError, PermissionDeniedError, PlannerError
 from planning.regions import REGIONS_DIR_ENV, use_regions_dir
+from planning.scenarios import STORE_PATH_ENV, default_store_path
+from planning.site_scoring import ID_COLUMNS, NAME_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -66,22 +69,33 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, words("error", lang, prog=self.prog, message=shown) + "\n")
 
 
-def build_parser() -> OneLineParser:
-    """Return the parser with every registered command."""
+def build_parser(lang: str | None = None) -> OneLineParser:
+    """Return the parser with every registered command, its help texts in ``lang``.
+
+    ``lang`` None takes `cli.help.default_lang` (``$FORAGE_SITING_LANG``, else English),
+    which is also the default of ``--lang``.
+    """
+    shown = default_lang() if lang is None else lang
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--lang",
-        choices=("en", "zh"),
-        default="en",
-        help="language of messages and notes (default: en)",
-    )
-    parser = OneLineParser(
-        prog="python -m siting", description="Forage & farm siting planner: command line."
-    )
+    common.add_argument("--lang", choices=("en", "zh"), default=default_lang())
+    parser = OneLineParser(prog="python -m siting", parents=[common])
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(subparsers, common)
+    parser.description = words("desc.main", shown)
+    localise(parser, shown, help_values())
     return parser
+
+
+def help_values() -> dict[str, object]:
+    """Return the values of the ``{name}`` placeholders of the help texts."""
+    return {
+        "store_env": STORE_PATH_ENV,
+        "store_path": default_store_path(),
+        "demo": buildout.DEMO,
+        "id_columns": "/".join(ID_COLUMNS),
+        "name_columns": "/".join(NAME_COLUMNS),
+    }
 
 
 def _print_error(prog: str, err: PlannerError, lang: Lang) -> None:
@@ -90,14 +104,17 @@ def _print_error(prog: str, err: PlannerError, lang: Lang) -> None:
 
 
 def argument_lang(argv: Sequence[str]) -> str:
-    """Return the ``--lang`` of the raw arguments (the last one, as argparse reads), else en."""
-    lang = "en"
+    """Return the ``--lang`` of the raw arguments (the last one, as argparse reads).
+
+    Without one: ``$FORAGE_SITING_LANG`` if it names a language, else English.
+    """
+    lang = default_lang()
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):
             lang = argv[i + 1]
         elif arg.startswith("--lang="):
             lang = arg.partition("=")[2]
-    return lang if lang in ("zh", "en") else "en"
+    return lang if lang in ("zh", "en") else default_lang()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -120,8 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str]) -> int:
     """Parse ``argv`` and run its command; errors become one line on stderr."""
-    parser = build_parser()
+    lang = argument_lang(argv)
+    parser = build_parser(lang)
     args = parser.parse_args(argv)
+    args.lang = lang  # the last --lang, before or after the command
     try:
         return int(args.run(args, sys.stdout))
     except (ParameterError, PermissionDeniedError, AuthenticationError) as err:

@@ -25,6 +25,7 @@ from cli.render import (
     coefficient_dicts,
     coefficient_table,
     explain_table,
+    message_dict,
     notes_text,
     words,
     write_json,
@@ -60,9 +61,6 @@ def register(
     parser = subparsers.add_parser(
         "balance",
         parents=[common],
-        help="manure N/P supply vs land of one farm",
-        description="Pig equivalents, manure N and P supply, crop manure demand per mu and the "
-        "land the farm needs on the N and P bases (农办牧〔2018〕1号).",
     )
     parser.add_argument(
         "--animals",
@@ -70,24 +68,24 @@ def register(
         action="append",
         required=True,
         metavar="SPECIES=HEAD",
-        help="head on stock; repeat for several species (dairy_cow, beef_cattle, "
-        "sheep, goat, pig, poultry)",
     )
-    parser.add_argument("--crop", required=True, help="receiving crop key of crops.csv")
+    parser.add_argument(
+        "--crop",
+        required=True,
+    )
     parser.add_argument(
         "--yield-kg-per-mu",
         type=positive,
         metavar="KG",
-        help="target yield (default: the crop's illustrative default)",
     )
     parser.add_argument(
         "--soil-class",
         choices=SOIL_CLASSES,
         default="II",
-        help="soil N (and P) class I/II/III (default II)",
     )
     parser.add_argument(
-        "--soil-p-class", choices=SOIL_CLASSES, help="soil P class if it differs from --soil-class"
+        "--soil-p-class",
+        choices=SOIL_CLASSES,
     )
     add_nutrient_options(parser)
     parser.add_argument(
@@ -95,42 +93,37 @@ def register(
         type=fraction,
         default=0.0,
         metavar="FRAC",
-        help="share of manure sold or moved off the farm (default 0)",
     )
     parser.add_argument(
         "--route",
-        help="manure route of manure_routes.csv for the herd's "
-        "species, e.g. separation_compost_lagoon (dairy_cow); "
-        "default guide_default: the guide's supply per PE",
     )
     parser.add_argument(
         "--n-retention-frac",
         type=fraction,
         metavar="FRAC",
-        help="measured share of excreted N reaching land (with "
-        "--p-retention-frac; replaces --route)",
     )
     parser.add_argument(
         "--p-retention-frac",
         type=fraction,
         metavar="FRAC",
-        help="measured share of excreted P reaching land (with --n-retention-frac)",
     )
     parser.add_argument(
         "--olsen-p-mg-per-kg",
         type=non_negative,
         metavar="MG",
-        help="soil Olsen-P of the receiving land (> 40 mg/kg: P basis)",
     )
     parser.add_argument(
-        "--p-sensitive", action="store_true", help="the land is in a P-sensitive area (P basis)"
+        "--p-sensitive",
+        action="store_true",
     )
     parser.add_argument(
         "--region",
         type=region_argument,
-        help="region pack whose coefficients/ override the defaults",
     )
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+    )
     parser.set_defaults(run=run)
 
 
@@ -221,6 +214,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             **ranges,
             "coefficients": coefficient_dicts(coefficients),
             "explain": [row.to_dict() for row in rows],
+            "notes": [message_dict(note, args.lang) for note in result.notes],
         }
         write_json(data, out)
         return 0

@@ -92,18 +92,15 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
         "--region",
         required=True,
         type=region_argument,
-        help="region pack id or folder (python -m layers.build --adcode makes one)",
     )
     parser.add_argument(
         "--scenario",
         required=True,
-        help=f"'{DEMO}' (the region's bundled demo) or a plan-store scenario",
     )
     parser.add_argument(
         "--store",
         type=Path,
         metavar="PATH",
-        help=f"plan store file (default: ${STORE_PATH_ENV}, else {default_store_path()})",
     )
 
 
@@ -113,7 +110,6 @@ def add_years_option(parser: argparse.ArgumentParser) -> None:
         "--years",
         type=years_argument,
         metavar="Y1,Y2",
-        help="years to check (default: the region manifest's [plan] years)",
     )
 
 
@@ -129,10 +125,6 @@ def register(
     parser = subparsers.add_parser(
         "buildout",
         parents=[common],
-        help="a scenario's farms checked per county and year",
-        description="Forage self-sufficiency, forage area vs plan, manure load index and "
-        "utilisation, water vs cap and the plan's herd targets, per county and "
-        "year of a build-out scenario; city totals roll up from the counties.",
     )
     add_scenario_options(parser)
     add_years_option(parser)
@@ -140,15 +132,16 @@ def register(
         "--forage-supply",
         choices=("parcels", "targets"),
         default="parcels",
-        help="forage area grown: parcels under each crop (default) or the planned county acreage",
     )
     parser.add_argument(
         "--allocate",
         action="store_true",
-        help="run the absorption-land ledger (full herds) and add its unmet need",
     )
     add_nutrient_options(parser)
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+    )
     parser.set_defaults(run=run)
 
 

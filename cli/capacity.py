@@ -1,27 +1,17 @@
 """``python -m siting capacity``: carrying capacity and load of every county of a region.
 
-Needs two layers of the region pack (provided by `layers.parcels` and `layers.herd`):
-
-* ``layers.parcels.load_parcels(region) -> DataFrame`` with `siting.nutrients.PARCEL_COLUMNS`
-  (``adcode``, ``area_mu`` measured in the analysis CRS, ``crop``, ``yield_kg_per_mu``,
-  ``soil_n_class``, ``soil_p_class``, ``manure_allowed``);
-* ``layers.herd.load_herd_baseline(region) -> DataFrame`` with ``adcode`` and head-count
-  columns; ``layers.herd.HERD_COLUMNS`` (column -> species key), if present, says which
-  species each column holds, otherwise columns are matched by name (``dairy_cow_head`` ...).
+The figures come from `planning.nutrient_balance.region_county_balance` (the balance page's
+service): the pack's parcels and herd baseline, the region's crop table and warning grades,
+and the nutrient coefficients with the command's overrides.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import types
 from typing import TYPE_CHECKING
-
-import pandas as pd
 
 from cli.options import add_nutrient_options, apply_nutrient_overrides, region_argument
 from cli.render import (
-    both,
     coefficient_dicts,
     coefficient_table,
     frame_records,
@@ -30,23 +20,18 @@ from cli.render import (
     words,
     write_json,
 )
-from errors import FileFormatError
-from planning.regions import (
-    Region,
-    load_counties,
-    load_crop_table,
-    load_nutrient_params,
-    load_region,
-    load_warning_grades,
-)
-from siting.nutrients import county_balance, parcel_absorption_capacity
+from planning.nutrient_balance import region_county_balance
+from planning.regions import Region, load_nutrient_params, load_region
 
 if TYPE_CHECKING:
     from typing import TextIO
 
+    import pandas as pd
+
     from siting.parameters import Coefficient
 
-_PROVIDERS = (("layers.parcels", "load_parcels"), ("layers.herd", "load_herd_baseline"))
+#: Columns of the JSON records (the balance page's short names are not printed).
+_JSON_DROPPED = ("name_short_zh",)
 #: Columns of the text table, each with its header key below ``cli.col.``.
 _TEXT_COLUMNS = (
     ("adcode", "adcode"),
@@ -70,35 +55,18 @@ def register(
     parser = subparsers.add_parser(
         "capacity",
         parents=[common],
-        help="county carrying capacity, load index and grade",
-        description="Per county: manure N/P demand of the cropland, carrying capacity in pig "
-        "equivalents and dairy cows (N and P basis), present load, load index "
-        "and warning grade (农办牧〔2018〕1号).",
     )
     parser.add_argument(
         "--region",
         required=True,
         type=region_argument,
-        help="region pack id or folder (python -m layers.build --adcode makes one)",
     )
     add_nutrient_options(parser)
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+    )
     parser.set_defaults(run=run)
-
-
-def _provider(module_name: str, function_name: str) -> types.ModuleType:
-    """Import a layer loader's module lazily, with a one-line error if it is not available."""
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as err:
-        module = None
-        cause: Exception | None = err
-    else:
-        cause = None
-    if module is None or not hasattr(module, function_name):
-        msg, zh = both("capacity.no_provider", loader=f"{module_name}.{function_name}")
-        raise FileFormatError(msg, zh=zh) from cause
-    return module
 
 
 def county_table(
@@ -106,25 +74,8 @@ def county_table(
 ) -> tuple[pd.DataFrame, list[Coefficient]]:
     """Return the county balance of ``region`` and the coefficients it used."""
     params = apply_nutrient_overrides(load_nutrient_params(region.dir), args)
-    crops = load_crop_table(region.dir)
-    grades = load_warning_grades(region.dir)
-    parcels_module = _provider(*_PROVIDERS[0])
-    herd_module = _provider(*_PROVIDERS[1])
-    parcels = parcels_module.load_parcels(region)
-    herd = herd_module.load_herd_baseline(region)
-    # The herd loader may say which species each head-count column holds (HERD_COLUMNS).
-    species_columns = getattr(herd_module, "HERD_COLUMNS", None)
-    balance = county_balance(
-        parcel_absorption_capacity(parcels, crops, params),
-        herd,
-        params,
-        grades,
-        species_columns=species_columns,
-    )
-    names = pd.DataFrame(load_counties(region)[["adcode", "name_zh", "name_en"]])
-    balance = names.merge(balance, on="adcode", how="right")
-    used = [*params.coefficients(), *crops.coefficients(), *grades.coefficients()]
-    return balance, used
+    balance, used = region_county_balance(region, params)
+    return balance.drop(columns=[c for c in _JSON_DROPPED if c in balance.columns]), used
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

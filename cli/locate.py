@@ -33,9 +33,6 @@ def register(
     parser = subparsers.add_parser(
         "locate",
         parents=[common],
-        help="best footprints on a surface, D km apart",
-        description="Greedy pick of the best-scoring cells of a suitability surface, each at "
-        "least --min-distance-km from the others; writes footprint polygons.",
     )
     parser.add_argument("--region", type=region_argument, default="hohhot")
     parser.add_argument("--surface", type=Path, required=True, metavar="TIF")
@@ -46,7 +43,6 @@ def register(
         type=Path,
         required=True,
         metavar="FILE",
-        help=".gpkg, .geojson, .kml, .shp or .zip",
     )
     parser.set_defaults(run=run)
 

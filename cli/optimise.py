@@ -56,9 +56,6 @@ def register(
     parser = subparsers.add_parser(
         "optimise",
         parents=[common],
-        help="choose K sites among candidates (MILP)",
-        description="Choose sites per county (or in total) maximising score minus haul, "
-        "within the absorption-land ledger, county water and forage headroom.",
     )
     parser.add_argument("--region", type=region_argument, default="hohhot")
     parser.add_argument("--candidates", type=Path, required=True, metavar="FILE")
@@ -69,13 +66,16 @@ def register(
         "--year",
         type=int,
         default=None,
-        help="year of county water use and forage land (default: baseline)",
     )
     parser.add_argument(
-        "--no-one-more", action="store_true", help="skip the per-county 'one more ranch' re-solves"
+        "--no-one-more",
+        action="store_true",
     )
     parser.add_argument("--out", type=Path, required=True, metavar="FILE")
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+    )
     parser.set_defaults(run=run)
 
 

@@ -73,19 +73,16 @@ def add_nutrient_options(parser: argparse.ArgumentParser) -> None:
         "--manure-share",
         type=fraction,
         metavar="FRAC",
-        help="share of fertilisation given as manure (default from nutrient_factors.csv: 0.5)",
     )
     parser.add_argument(
         "--n-utilisation",
         type=fraction,
         metavar="FRAC",
-        help="in-season utilisation of manure N (default 0.25; guide 0.25-0.30)",
     )
     parser.add_argument(
         "--p-utilisation",
         type=fraction,
         metavar="FRAC",
-        help="in-season utilisation of manure P (default 0.30; guide 0.30-0.35)",
     )
 
 

@@ -54,55 +54,72 @@ def register(
     parser = subparsers.add_parser(
         "plan",
         parents=[common],
-        help="scenarios in the plan store: list, import, allocate, export",
-        description="Build and check a scenario of the plan store (the UI's GeoPackage) from "
-        "the command line.",
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     store_opts = argparse.ArgumentParser(add_help=False)
     add_acting_options(store_opts)
     scenario = argparse.ArgumentParser(add_help=False)
-    scenario.add_argument("--scenario", required=True, help="scenario name or id")
+    scenario.add_argument(
+        "--scenario",
+        required=True,
+    )
     region = argparse.ArgumentParser(add_help=False)
     region.add_argument(
         "--region",
         type=region_argument,
         default=first_region(),
-        help="region pack (default: the first installed, %(default)s)",
     )
     parents = [common, store_opts]
-    actions.add_parser("list", parents=[*parents], help="list the scenarios").add_argument(
-        "--json", action="store_true", help="print JSON"
+    actions.add_parser(
+        "list",
+        parents=[*parents],
+    ).add_argument(
+        "--json",
+        action="store_true",
     )
     create = actions.add_parser(
-        "create", parents=[*parents, scenario], help="create an empty scenario"
+        "create",
+        parents=[*parents, scenario],
     )
-    create.add_argument("--description", default="", help="free text")
+    create.add_argument(
+        "--description",
+        default="",
+    )
     copy = actions.add_parser(
         "duplicate",
         parents=[*parents, scenario],
-        help="copy a scenario's sites and allocations to try a variant",
     )
-    copy.add_argument("--to", required=True, metavar="NAME", help="name of the copy")
+    copy.add_argument(
+        "--to",
+        required=True,
+        metavar="NAME",
+    )
     add = actions.add_parser(
-        "import", parents=[*parents, scenario, region], help="add the sites of a file to a scenario"
+        "import",
+        parents=[*parents, scenario, region],
     )
     add.add_argument(
         "file",
         type=Path,
-        help="GeoJSON, KML/KMZ, zipped Shapefile, GeoPackage, "
-        "DXF, CSV (lon/lat) or an exported XLSX",
     )
-    add.add_argument("--gcj02", action="store_true", help="coordinates are GCJ-02 (Amap)")
-    add.add_argument("--crs", help="CRS of a file without one, e.g. EPSG:4546")
+    add.add_argument(
+        "--gcj02",
+        action="store_true",
+    )
+    add.add_argument(
+        "--crs",
+    )
     alloc = actions.add_parser(
         "allocate",
         parents=[*parents, scenario, region],
-        help="run the absorption-land ledger and save the allocation",
     )
-    alloc.add_argument("--json", action="store_true", help="print JSON")
+    alloc.add_argument(
+        "--json",
+        action="store_true",
+    )
     export = actions.add_parser(
-        "export", parents=[*parents, scenario, region], help="export the scenario with its results"
+        "export",
+        parents=[*parents, scenario, region],
     )
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True, dest="fmt")
     export.add_argument(
@@ -110,7 +127,6 @@ def register(
         type=Path,
         required=True,
         metavar="PATH",
-        help="output file (.gpkg, .geojson, .kml, .zip, .xlsx)",
     )
     parser.set_defaults(run=run)
 

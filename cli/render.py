@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from typing import TextIO
 
-    from siting.nutrients import ExplainRow, Note
+    from locales import Message
+    from siting.nutrients import ExplainRow
     from siting.parameters import Coefficient
 
 
@@ -133,9 +134,14 @@ def coefficient_dicts(coefficients: Iterable[Coefficient]) -> list[dict[str, obj
     ]
 
 
-def notes_text(notes: Iterable[Note], lang: str) -> str:
+def notes_text(notes: Iterable[Message], lang: str) -> str:
     """Return the notes as a bulleted list in ``lang``."""
-    return "\n".join(f"- {note.zh if lang == 'zh' else note.en}" for note in notes)
+    return "\n".join(f"- {note.render(lang)}" for note in notes)
+
+
+def message_dict(message: Message, lang: str) -> dict[str, object]:
+    """Return ``message`` as JSON: its key, parameters and text in ``lang``."""
+    return {**message.to_dict(), "text": message.render(lang)}
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, object]]:

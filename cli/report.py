@@ -44,19 +44,18 @@ def register(
     parser = subparsers.add_parser(
         "report",
         parents=[common],
-        help="county or city packet (HTML, PDF, XLSX)",
-        description="Map, check table, sites with decisions, parameters with sources and "
-        "charts of a build-out scenario for one county (or the city).",
     )
     add_scenario_options(parser)
-    parser.add_argument("--county", metavar="ADCODE", help="county adcode (default: the city)")
+    parser.add_argument(
+        "--county",
+        metavar="ADCODE",
+    )
     add_years_option(parser)
     parser.add_argument(
         "--out",
         type=Path,
         required=True,
         metavar="DIR",
-        help="folder the three files are written to",
     )
     parser.set_defaults(
         run=run,

@@ -32,8 +32,6 @@ from errors import InputDataError
 from planning.regions import load_region, region_outline
 from planning.site_scoring import (
     HERD_COLUMN,
-    ID_COLUMNS,
-    NAME_COLUMNS,
     ScoreOptions,
     SiteInput,
     assess_site_file,
@@ -86,23 +84,16 @@ def register(
     parser = subparsers.add_parser(
         "score",
         parents=[common],
-        help="site suitability of candidate polygons",
-        description="Hard gates (禁养区, 永久基本农田, 生态保护红线, setbacks, slope), soft "
-        "criteria, 0-100 score, rank and weight sensitivity of candidate sites.",
     )
     parser.add_argument(
         "sites",
         type=Path,
         metavar="SITES",
-        help="GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage of polygons; "
-        f"site id from the column {'/'.join(ID_COLUMNS)} (else "
-        f"site-<feature number>), name from {'/'.join(NAME_COLUMNS)}",
     )
     parser.add_argument(
         "--region",
         type=region_argument,
         default=first_region(),
-        help="region pack (default: the first installed, %(default)s)",
     )
     # the second name is the option's name before the vocabulary pass, still accepted
     parser.add_argument(
@@ -111,14 +102,11 @@ def register(
         type=positive,  # vocab: old name
         dest="dairy_cow_head",
         metavar="N",
-        help="herd of every site (default: the dairy_cow_head attribute)",
     )
     parser.add_argument(
         "--weights",
         choices=("direct", "ahp"),
         default="direct",
-        help="default weights of siting_criteria.csv (direct) or derived "
-        "from siting_ahp_matrix.csv (ahp)",
     )
     parser.add_argument(
         "--weight",
@@ -126,7 +114,6 @@ def register(
         action="append",
         default=[],
         metavar="CRITERION=W",
-        help="set one criterion's weight (repeatable)",
     )
     parser.add_argument(
         "--limit",
@@ -134,40 +121,33 @@ def register(
         action="append",
         default=[],
         metavar="RULE=VALUE",
-        help="set one gate's limit (repeatable), e.g. settlement_setback=300",
     )
     parser.add_argument(
         "--delta",
         type=positive,
         default=0.2,
         metavar="FRAC",
-        help="weight change of the sensitivity check (default 0.2 = ±20%%)",
     )
     parser.add_argument(
         "--crop",
-        help="receiving crop of the manure-land need where no absorption "
-        "parcel is within the haul radius (default: the region "
-        "manifest's [plan] receiving_crop)",
     )
     parser.add_argument(
         "--no-parcels",
         action="store_true",
-        help="do not load the absorption parcels (land criteria unavailable)",
     )
     parser.add_argument(
         "--water-year",
         type=int,
         metavar="YEAR",
-        help="year of the county water use the headroom starts from (build-out "
-        "check of the baseline herd; default: the region manifest's "
-        "[plan] water_baseline_year)",
     )
     parser.add_argument(
         "--no-water",
         action="store_true",
-        help="skip the county water headroom (criterion not available)",
     )
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+    )
     parser.set_defaults(run=run)
 
 
@@ -222,7 +202,7 @@ def _gate_dict(gate: GateResult, lang: str) -> dict[str, Any]:
         "source": gate.source,
         "status": gate.status,
         "illustrative_layer": gate.illustrative_layer,
-        "message": gate.message_zh if lang == "zh" else gate.message_en,
+        "message": gate.message.render(lang),
     }
 
 
@@ -237,11 +217,13 @@ def _criterion_dict(c: CriterionResult, lang: str) -> dict[str, Any]:
         "normalised": c.normalised,
         "weight": c.weight,
         "contribution": c.contribution,
-        "value_function": c.value_function_zh if zh else c.value_function_en,
+        "value_function": c.value_function.render(lang),
         "source": c.source,
         "status": c.status,
-        "explanation": c.explanation_zh if zh else c.explanation_en,
-        "reason_unavailable": c.reason_unavailable_zh if zh else c.reason_unavailable_en,
+        "explanation": c.explanation.render(lang),
+        "reason_unavailable": None
+        if c.reason_unavailable is None
+        else c.reason_unavailable.render(lang),
     }
 
 

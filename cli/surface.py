@@ -43,9 +43,6 @@ def register(
     parser = subparsers.add_parser(
         "surface",
         parents=[common],
-        help="suitability surface (COG) of one footprint",
-        description="Per cell: the first hard gate a footprint centred there fails, and its "
-        "0-100 score; written as a Cloud-Optimized GeoTIFF.",
     )
     parser.add_argument("--region", type=region_argument, default="hohhot")
     parser.add_argument("--dairy-cow-head", type=positive, required=True, metavar="HEAD")
@@ -54,12 +51,12 @@ def register(
         type=positive,
         default=None,
         metavar="MU",
-        help="square footprint (亩); default: the region's default_footprint_mu (planner.csv)",
     )
     parser.add_argument("--cell-m", type=positive, default=30.0, metavar="M")
     parser.add_argument("--rows-per-window", type=int, default=256, metavar="ROWS")
     parser.add_argument(
-        "--no-water", action="store_true", help="leave the county water headroom criterion out"
+        "--no-water",
+        action="store_true",
     )
     parser.add_argument("--out", type=Path, required=True, metavar="TIF")
     parser.set_defaults(run=run)

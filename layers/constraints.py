@@ -20,6 +20,7 @@ import pyogrio.errors
 
 from errors import FileFormatError, MissingCrsError, SchemaError
 from geo.gcj02 import geometry_gcj02_to_wgs84
+from locales import text
 from siting.criteria import FEATURE_COLUMNS, LAYER_KINDS, ConstraintLayers
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ def prepare_constraint_features(
         else pd.Series([f"{kind}-{n + 1}" for n in range(len(frame))], index=frame.index)
     )
     names = _first_column(frame, _NAME_COLUMNS)
-    label = LAYER_KINDS[kind][0]
+    label = text(f"layer_kind.{kind}", "zh")
     names = names.astype(str) if names is not None else label + " " + ids
     return frame.assign(feature_id=ids, name=names)
 

@@ -7,7 +7,8 @@ CSV line and column instead of silently becoming NaN or a float adcode.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -26,6 +27,66 @@ _FIRST_DATA_LINE = 2
 
 # One problem = (English text, Chinese text).
 Problem = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class RecordRules:
+    """Row rules of a record table: one row per ``key`` (a county, a plant ...).
+
+    Parameters
+    ----------
+    key
+        Column whose values must be unique; the table is returned sorted by it.
+    non_negative
+        Numeric columns that may not be negative.
+    """
+
+    key: str
+    non_negative: tuple[str, ...] = ()
+
+
+def _no_more_problems(table: pd.DataFrame) -> list[Problem]:
+    return []
+
+
+def read_record_table(
+    path: Path,
+    columns: Mapping[str, ColumnType],
+    rules: RecordRules,
+    *,
+    what: str,
+    more_problems: Callable[[pd.DataFrame], list[Problem]] = _no_more_problems,
+) -> pd.DataFrame:
+    """Read, check and return a record table of a region pack (every problem at once).
+
+    The checks, in the order they are listed: the cells (`read_csv_table`), negative values
+    in ``rules.non_negative``, the table's own ``more_problems``, a ``status`` outside
+    `STATUSES` (when the table has that column) and a repeated ``rules.key``.
+
+    Raises
+    ------
+    FileFormatError
+        If the file is missing or not a UTF-8 CSV.
+    SchemaError
+        Listing every problem found.
+    """
+    table, problems = read_csv_table(path, columns, what=what)
+    for column in rules.non_negative:
+        problems += rows_problem(table[column] < 0, table, column, "is negative", "为负数")
+    problems += more_problems(table)
+    if "status" in columns:
+        problems += rows_problem(
+            ~table["status"].isin(STATUSES),
+            table,
+            "status",
+            f"is not one of {', '.join(STATUSES)}",
+            "状态取值无效",
+        )
+    problems += rows_problem(
+        table[rules.key].duplicated(keep=False), table, rules.key, "is repeated", "重复"
+    )
+    raise_problems(path, problems, what=what)
+    return table.sort_values(rules.key).reset_index(drop=True)
 
 
 def read_csv_table(

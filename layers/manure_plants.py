@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 
-from layers.csv_tables import STATUSES, ColumnType, raise_problems, read_csv_table, rows_problem
+from layers.csv_tables import ColumnType, RecordRules, read_record_table
 from siting.utilisation import no_plants
 
 if TYPE_CHECKING:
@@ -30,6 +30,9 @@ _COLUMNS: Final[dict[str, ColumnType]] = {
     "source": "str",
     "note": "str_optional",
 }
+_RULES: Final[RecordRules] = RecordRules(
+    key="plant_id", non_negative=("capacity_n_kg_per_yr", "capacity_p_kg_per_yr")
+)
 
 
 def load_manure_plants(region: Region) -> pd.DataFrame:
@@ -52,19 +55,4 @@ def load_manure_plants(region: Region) -> pd.DataFrame:
     if not specs:
         return no_plants()
     path = region.layer_path(region.layer_of_kind(MANURE_PLANTS_KIND).name)
-    what = "organic-fertiliser plants"
-    table, problems = read_csv_table(path, _COLUMNS, what=what)
-    for column in ("capacity_n_kg_per_yr", "capacity_p_kg_per_yr"):
-        problems += rows_problem(table[column] < 0, table, column, "is negative", "为负数")
-    problems += rows_problem(
-        ~table["status"].isin(STATUSES),
-        table,
-        "status",
-        f"is not one of {', '.join(STATUSES)}",
-        "状态取值无效",
-    )
-    problems += rows_problem(
-        table["plant_id"].duplicated(keep=False), table, "plant_id", "is repeated", "重复"
-    )
-    raise_problems(path, problems, what=what)
-    return table.sort_values("plant_id").reset_index(drop=True)
+    return read_record_table(path, _COLUMNS, _RULES, what="organic-fertiliser plants")

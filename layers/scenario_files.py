@@ -54,6 +54,7 @@ SITE_FIELDS: Final[tuple[str, ...]] = (
     "footprint_source",
     "county_code",
     "note",
+    "source_id",
 )
 _HERD: Final[tuple[str, ...]] = ("dairy_cow_head", "goat_head")
 
@@ -125,8 +126,9 @@ def demo_scenario_sites(region: Region) -> gpd.GeoDataFrame:
     sites
         EPSG:4326 polygons with the columns of `SITE_FIELDS` (``name`` = ``name_zh``,
         ``county_code`` = ``adcode``, ``footprint_source`` = "uploaded", ``note`` naming the
-        demo id and that the position is illustrative; beef cattle and sheep 0), in
-        ``site_id`` order. Build ``store.SiteRecord(**row)`` from each row.
+        demo id and that the position is illustrative; ``source_id`` = the demo's ``site_id``;
+        beef cattle and sheep 0), in ``site_id`` order. Build ``store.SiteRecord(**row)``
+        from each row.
 
     Raises
     ------
@@ -153,6 +155,7 @@ def demo_scenario_sites(region: Region) -> gpd.GeoDataFrame:
             "footprint_source": "uploaded",
             "county_code": ranches["adcode"].astype(str),
             "note": note,
+            "source_id": ranches["site_id"].astype(str),
         }
     )
     return gpd.GeoDataFrame(

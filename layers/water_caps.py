@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 
-from layers.csv_tables import STATUSES, ColumnType, raise_problems, read_csv_table, rows_problem
+from layers.csv_tables import ColumnType, Problem, RecordRules, read_record_table, rows_problem
 
 if TYPE_CHECKING:
     from layers.region import Region
@@ -28,6 +28,9 @@ _COLUMNS: Final[dict[str, ColumnType]] = {
     "source": "str",
     "note": "str_optional",
 }
+_RULES: Final[RecordRules] = RecordRules(
+    key="adcode", non_negative=("cap_m3_per_yr", "other_use_m3_per_yr")
+)
 
 
 def load_water_caps(region: Region) -> pd.DataFrame:
@@ -48,26 +51,16 @@ def load_water_caps(region: Region) -> pd.DataFrame:
         unknown status and repeated adcode.
     """
     path = region.layer_path(region.layer_of_kind(WATER_CAPS_KIND).name)
-    what = "water caps"
-    table, problems = read_csv_table(path, _COLUMNS, what=what)
-    for column in ("cap_m3_per_yr", "other_use_m3_per_yr"):
-        problems += rows_problem(table[column] < 0, table, column, "is negative", "为负数")
-    problems += rows_problem(
+    return read_record_table(
+        path, _COLUMNS, _RULES, what="water caps", more_problems=_other_use_above_cap
+    )
+
+
+def _other_use_above_cap(table: pd.DataFrame) -> list[Problem]:
+    return rows_problem(
         table["other_use_m3_per_yr"] > table["cap_m3_per_yr"],
         table,
         "other_use_m3_per_yr",
         "is above cap_m3_per_yr",
         "大于 cap_m3_per_yr",
     )
-    problems += rows_problem(
-        ~table["status"].isin(STATUSES),
-        table,
-        "status",
-        f"is not one of {', '.join(STATUSES)}",
-        "状态取值无效",
-    )
-    problems += rows_problem(
-        table["adcode"].duplicated(keep=False), table, "adcode", "is repeated", "重复"
-    )
-    raise_problems(path, problems, what=what)
-    return table.sort_values("adcode").reset_index(drop=True)

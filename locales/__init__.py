@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Final
 
-__all__ = ["LANGS", "catalogue", "has", "message_keys", "text"]
+__all__ = ["LANGS", "Message", "Term", "catalogue", "has", "message_keys", "text"]
 
 #: Languages with a catalogue, the default first.
 LANGS: Final[tuple[str, ...]] = ("zh", "en")
@@ -76,3 +77,83 @@ def has(key: str) -> bool:
 def message_keys(prefix: str = "") -> tuple[str, ...]:
     """Return the catalogue's keys that start with ``prefix``, in file order."""
     return tuple(key for key in catalogue(LANGS[0]) if key.startswith(prefix))
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A name recorded in the data in both languages (a crop's ``name_zh`` / ``name_en``).
+
+    Used as a `Message` parameter: it renders as the name in the message's language. Words
+    of the program never go here; they are catalogue keys.
+    """
+
+    zh: str
+    en: str
+
+    def render(self, lang: str) -> str:
+        """Return the name in ``lang`` (Chinese for any language but English)."""
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message key with its named parameters, rendered in a language only when shown.
+
+    Computing packages (siting/ ...) return a `Message` instead of a sentence; the entry
+    points render it with `render`. A parameter may itself be a `Message` (rendered in the
+    same language first), and a tuple is joined with the language's list separator
+    (``message.list_separator``). Numbers stay numbers: the catalogue's placeholder formats
+    them (``{land_mu:,.0f}``), so a coefficient is never written into a sentence.
+
+    Parameters
+    ----------
+    key
+        Dotted message key, e.g. ``"nutrients.note.low_n_demand"``.
+    params
+        ``(name, value)`` pairs of the placeholders, in any order (see `Message.of`).
+    """
+
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **params: object) -> Message:
+        """Return the message ``key`` with the named ``params``."""
+        return cls(key, tuple(params.items()))
+
+    @property
+    def values(self) -> dict[str, object]:
+        """Return the parameters as a dict."""
+        return dict(self.params)
+
+    def render(self, lang: str) -> str:
+        """Return the message in ``lang``, nested messages rendered in the same language."""
+        values = {name: _rendered(value, lang) for name, value in self.params}
+        return catalogue(lang)[self.key].format(**values)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return ``{"key": ..., "params": {...}}`` (nested messages as dicts), JSON-ready."""
+        return {
+            "key": self.key,
+            "params": {name: _json_param(value) for name, value in self.params},
+        }
+
+
+def _rendered(value: object, lang: str) -> object:
+    if isinstance(value, Message | Term):
+        return value.render(lang)
+    if isinstance(value, tuple):
+        return catalogue(lang)["message.list_separator"].join(
+            str(_rendered(item, lang)) for item in value
+        )
+    return value
+
+
+def _json_param(value: object) -> object:
+    if isinstance(value, Message):
+        return value.to_dict()
+    if isinstance(value, Term):
+        return {"zh": value.zh, "en": value.en}
+    if isinstance(value, tuple):
+        return [_json_param(item) for item in value]
+    return value

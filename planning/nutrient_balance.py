@@ -15,6 +15,7 @@ import pandas as pd
 from layers.coefficients import load_crop_table, load_warning_grades
 from layers.counties import load_counties
 from layers.herd import HERD_COLUMNS, load_herd_baseline
+from layers.parcels import load_parcels
 from siting.nutrients import county_balance, parcel_absorption_capacity
 from siting.nutrients.remaining import remaining_capacity
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from layers.region import Region
-    from siting.parameters import NutrientParams
+    from siting.parameters import Coefficient, NutrientParams
 
 #: County name columns joined to the balance (adcode first).
 NAME_COLUMNS: tuple[str, ...] = ("adcode", "name_zh", "name_en", "name_short_zh")
@@ -58,6 +59,25 @@ def county_balance_table(
     )
     names = pd.DataFrame(load_counties(region)[list(NAME_COLUMNS)])
     return names.merge(balance, on="adcode", how="right")
+
+
+def region_county_balance(
+    region: Region, params: NutrientParams
+) -> tuple[pd.DataFrame, list[Coefficient]]:
+    """Return the county balance of the pack's own parcels and every coefficient it used.
+
+    What ``python -m siting capacity`` prints: `county_balance_table` on the parcels of the
+    region pack (`layers.parcels.load_parcels`), with the nutrient, crop and warning-grade
+    coefficients in that order.
+
+    Raises
+    ------
+    LayerNotAvailableError
+        If the pack has no parcel or herd-baseline layer.
+    """
+    balance = county_balance_table(region, params, load_parcels(region))
+    crops, grades = load_crop_table(region.dir), load_warning_grades(region.dir)
+    return balance, [*params.coefficients(), *crops.coefficients(), *grades.coefficients()]
 
 
 def county_parcels(

@@ -26,7 +26,7 @@ from geo.io import read_vector
 from layers.scenario_files import DEMO_SCENARIO_KIND, demo_scenario_sites
 from planning.accounts import sites_with_geometry_counties
 from siting.site_attributes import planned_sites
-from store import SITE_COLUMNS, import_sites, site_records
+from store import REQUIRED_SITE_COLUMNS, import_sites, site_records
 from store.frame_schema import normalise_sites
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ def _from_vector(
     if "name" not in features.columns and KML_NAME in features.columns:
         features = features.rename(columns={KML_NAME: "name"})  # KML keeps it in <name>
     if (
-        all(c in features.columns for c in SITE_COLUMNS)
+        all(c in features.columns for c in REQUIRED_SITE_COLUMNS)
         and features.geom_type.isin(["Polygon", "MultiPolygon"]).all()
     ):
         exported = _from_export(normalise_sites(features, what=filename), filename)
@@ -178,8 +178,8 @@ def _from_vector(
         tuple(site_records(frame)),
         filename,
         False,
-        (*result.notes, *repaired, *planned.notes_en),
-        (*result.notes_zh, *repaired, *planned.notes_zh),
+        (*result.notes, *repaired, *(note.render("en") for note in planned.notes)),
+        (*result.notes_zh, *repaired, *(note.render("zh") for note in planned.notes)),
     )
 
 

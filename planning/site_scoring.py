@@ -43,7 +43,7 @@ HERD_COLUMN = "dairy_cow_head"
 HERD_COLUMNS: Final[tuple[str, ...]] = COLUMN_ALIASES[HERD_COLUMN]
 #: Columns holding a site's own id, first match wins (case-insensitive); a site without one
 #: gets ``site-<feature number>``.
-ID_COLUMNS: Final[tuple[str, ...]] = ("site_id", "id", "编号", "场址编号", "site_no")
+ID_COLUMNS: Final[tuple[str, ...]] = COLUMN_ALIASES["source_id"]
 #: Columns holding a site's name (the plan import's, `siting.site_attributes.COLUMN_ALIASES`;
 #: KML's ``Name`` matches ``name``).
 NAME_COLUMNS: Final[tuple[str, ...]] = COLUMN_ALIASES["name"]

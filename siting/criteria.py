@@ -26,6 +26,7 @@ import numpy.typing as npt
 from errors import SchemaError
 from geo.crs import require_projected
 from geo.validate import require_columns, require_same_crs
+from locales import Message
 from problems import Problems
 from siting.parameters.coefficient import Coefficient
 
@@ -58,17 +59,18 @@ RULE_STATUSES: Final[tuple[str, ...]] = (
 )
 VALUE_FUNCTIONS: Final[tuple[str, ...]] = ("linear_increasing", "linear_decreasing")
 
-#: Layer kinds of the constraint and context layers (manifest ``kind`` values).
-LAYER_KINDS: Final[dict[str, tuple[str, str]]] = {
-    "no_farming_zone": ("禁养区", "no-farming zone (禁养区)"),
-    "basic_farmland": ("永久基本农田", "permanent basic farmland (永久基本农田)"),
-    "eco_redline": ("生态保护红线", "ecological protection red line (生态保护红线)"),
-    "surface_water": ("地表水体", "surface water"),
-    "settlements": ("居民点", "settlements"),
-    "main_roads": ("主要道路", "main roads"),
-    "dairy_farms": ("现有养殖场", "existing farms"),
-    "processing_plants": ("乳品加工厂", "dairy processing plants"),
-}
+#: Layer kinds of the constraint and context layers (manifest ``kind`` values); their names
+#: are the catalogue keys ``layer_kind.<kind>``.
+LAYER_KINDS: Final[tuple[str, ...]] = (
+    "no_farming_zone",
+    "basic_farmland",
+    "eco_redline",
+    "surface_water",
+    "settlements",
+    "main_roads",
+    "dairy_farms",
+    "processing_plants",
+)
 #: Columns every constraint layer carries (besides geometry).
 FEATURE_COLUMNS: Final[tuple[str, ...]] = ("feature_id", "name")
 #: Columns of the county water table (`ConstraintLayers.county_water`).
@@ -219,15 +221,17 @@ class CriterionSpec:
         score = rising if self.value_function == "linear_increasing" else 1.0 - rising
         return np.clip(score, 0.0, 1.0)
 
-    def describe_function(self, lang: Literal["zh", "en"] = "en") -> str:
-        """Return the value function in words, e.g. ``"1 at <= 5 km, 0 at >= 80 km"``."""
+    def describe_function(self) -> Message:
+        """Return the value function as a message, e.g. ``"1 at <= 5 km, 0 at >= 80 km"``."""
         low, high = (0, 1) if self.value_function == "linear_increasing" else (1, 0)
-        if lang == "zh":
-            return (
-                f"≤ {self.x0:g} {self.unit} 得 {low} 分，"
-                f"≥ {self.x1:g} {self.unit} 得 {high} 分，其间线性"
-            )
-        return f"{low} at <= {self.x0:g} {self.unit}, {high} at >= {self.x1:g} {self.unit}, linear"
+        return Message.of(
+            "criteria.value_function",
+            x0=self.x0,
+            x1=self.x1,
+            low=low,
+            high=high,
+            unit=Message.of(f"unit.{self.unit}"),
+        )
 
 
 @dataclass(frozen=True)

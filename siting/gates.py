@@ -3,7 +3,8 @@
 Every gate is measured for all sites at once in the analysis CRS through the layer's
 spatial index: the overlap area with a zone (m², 亩), the distance from the site polygon to
 the nearest feature (m), or a slope statistic from the site's terrain. Each result names the
-rule, the measured value, the limit, the deciding feature and the source, in both languages.
+rule, the measured value, the limit, the deciding feature and the source as a message key
+with its parameters (`locales.Message`).
 A gate whose layer (or terrain) is missing is reported as *not checked*, never as passed
 silently.
 """
@@ -21,7 +22,8 @@ import shapely
 
 from geo.area import area_m2
 from geo.units import M2_PER_MU
-from siting.criteria import LAYER_KINDS, ConstraintLayers, FloatArray, GateRule, SitingParams
+from locales import Message, Term
+from siting.criteria import ConstraintLayers, FloatArray, GateRule, SitingParams
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -51,12 +53,11 @@ class GateResult:
     source: str
     status: str
     illustrative_layer: bool
-    message_en: str
-    message_zh: str
+    message: Message
 
     def to_dict(self) -> dict[str, object]:
-        """Return the result as a JSON-ready dict."""
-        return asdict(self)
+        """Return the result as a JSON-ready dict (the message as key and parameters)."""
+        return {**asdict(self), "message": self.message.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -118,16 +119,13 @@ def _evaluate_rule(
     if rule.kind == "gate_slope":
         if terrain is None:
             return [
-                _unchecked(rule, layers, "no DEM/terrain given", "未提供地形（DEM）")
-                for _ in site_ids
+                _unchecked(rule, layers, Message.of("siting.reason.no_terrain")) for _ in site_ids
             ]
         return _slope_results(rule, site_ids, terrain, layers)
     if not layers.has(rule.layer_kind):
-        name_zh, name_en = LAYER_KINDS[rule.layer_kind]
-        return [
-            _unchecked(rule, layers, f"no {name_en} layer loaded", f"未加载{name_zh}图层")
-            for _ in site_ids
-        ]
+        layer = Message.of(f"layer_kind.{rule.layer_kind}")
+        why = Message.of("siting.reason.no_layer", layer=layer)
+        return [_unchecked(rule, layers, why) for _ in site_ids]
     features = layers.features[rule.layer_kind]
     if rule.kind == "gate_setback":
         measured = _Measured(*nearest_feature(geoms, features))
@@ -192,14 +190,7 @@ def _slope_results(
     for sid in site_ids:
         value = by_site[rule.measure].get(sid, np.nan) if rule.measure in by_site else np.nan
         if pd.isna(value):
-            results.append(
-                _unchecked(
-                    rule,
-                    layers,
-                    "no slope value (site outside the DEM?)",
-                    "无坡度值（场址是否超出 DEM 范围？）",
-                )
-            )
+            results.append(_unchecked(rule, layers, Message.of("siting.reason.no_slope_value")))
             continue
         measured = _Measured(np.array([float(value)]), np.array([-1]))
         results.append(
@@ -208,7 +199,7 @@ def _slope_results(
     return results
 
 
-def _unchecked(rule: GateRule, layers: ConstraintLayers, why_en: str, why_zh: str) -> GateResult:
+def _unchecked(rule: GateRule, layers: ConstraintLayers, why: Message) -> GateResult:
     return GateResult(
         rule=rule.key,
         name_zh=rule.name_zh,
@@ -224,8 +215,7 @@ def _unchecked(rule: GateRule, layers: ConstraintLayers, why_en: str, why_zh: st
         source=rule.source,
         status=rule.status,
         illustrative_layer=bool(layers.illustrative.get(rule.layer_kind, False)),
-        message_en=f"{rule.name_en}: not checked ({why_en}).",
-        message_zh=f"{rule.name_zh}：未检查（{why_zh}）。",
+        message=Message.of("gates.unchecked", name=Term(rule.name_zh, rule.name_en), reason=why),
     )
 
 
@@ -243,7 +233,7 @@ def _result(
         position = int(measured.feature_index[k])
         feature_id, feature_name = str(labels.ids[position]), str(labels.names[position])
     measured_value = None if np.isnan(value) else float(value)
-    en, zh = _messages(rule, measured_value, feature_id, feature_name, failed)
+    message = _message(rule, measured_value, feature_id, feature_name, failed)
     return GateResult(
         rule=rule.key,
         name_zh=rule.name_zh,
@@ -259,49 +249,43 @@ def _result(
         source=rule.source,
         status=rule.status,
         illustrative_layer=bool(layers.illustrative.get(rule.layer_kind, False)),
-        message_en=en,
-        message_zh=zh,
+        message=message,
     )
 
 
-def _messages(
+def _message(
     rule: GateRule,
     value: float | None,
     feature_id: str | None,
     feature_name: str | None,
     failed: bool,
-) -> tuple[str, str]:
-    verdict_en, verdict_zh = ("FAILS", "不通过") if failed else ("passes", "通过")
-    tail_en = f"limit {_limit_text(rule)} ({rule.source}; {rule.status})"
-    tail_zh = f"限值 {_limit_text(rule)}（{rule.source}；{rule.status}）"
+) -> Message:
+    common = {
+        "name": Term(rule.name_zh, rule.name_en),
+        "verdict": Message.of("gates.verdict.fails" if failed else "gates.verdict.passes"),
+        "limit": _limit(rule),
+        "source": rule.source,
+        "status": Message.of(f"status.{rule.status}"),
+    }
     if value is None:
-        return (
-            f"{rule.name_en} {verdict_en}: the layer has no features; {tail_en}.",
-            f"{rule.name_zh}{verdict_zh}：图层无要素；{tail_zh}。",
-        )
+        return Message.of("gates.no_features", **common)
     feature = f"{feature_name} [{feature_id}]" if feature_id is not None else ""
     if rule.kind == "gate_setback":
-        what_en = f"nearest feature {feature} is {value:,.0f} m away"
-        what_zh = f"最近要素 {feature} 距离 {value:,.0f} m"
+        what = Message.of("gates.what.nearest", feature=feature, distance_m=value)
     elif rule.kind == "gate_slope":
-        what_en = what_zh = f"{rule.measure} = {value:.1f}°"
+        what = Message.of(f"siting.measure.{rule.measure}", slope_deg=value)
     elif value > 0:
-        what_en = f"overlaps {feature} by {_value_text(rule, value)}"
-        what_zh = f"与 {feature} 重叠 {_value_text(rule, value)}"
+        what = Message.of("gates.what.overlap", feature=feature, overlap=_amount(rule, value))
     else:
-        what_en, what_zh = "no overlap", "无重叠"
-    return (
-        f"{rule.name_en} {verdict_en}: {what_en}; {tail_en}.",
-        f"{rule.name_zh}{verdict_zh}：{what_zh}；{tail_zh}。",
-    )
+        what = Message.of("gates.what.no_overlap")
+    return Message.of("gates.result", what=what, **common)
 
 
-def _limit_text(rule: GateRule) -> str:
+def _limit(rule: GateRule) -> Message:
     if rule.kind == "gate_setback":
-        return f">= {rule.limit:,.0f} m"
-    return f"<= {_value_text(rule, rule.limit)}"
+        return Message.of("gates.limit.at_least_m", limit_m=rule.limit)
+    return Message.of("gates.limit.at_most", amount=_amount(rule, rule.limit))
 
 
-def _value_text(rule: GateRule, value: float) -> str:
-    units = {"m2": "m²", "mu": "亩", "deg": "°", "m": "m"}
-    return f"{value:,.1f} {units.get(rule.unit, rule.unit)}"
+def _amount(rule: GateRule, value: float) -> Message:
+    return Message.of("siting.amount", value=value, unit=Message.of(f"unit.{rule.unit}"))

@@ -4,7 +4,8 @@ Features come from `geo.io.read_vector` (EPSG:4326, validated, with ``feature_no
 are matched by name, with common spellings (`COLUMN_ALIASES`: ``Name`` from KML, Chinese
 headers); what a file lacks gets a default (status ``proposed``, herd 0, region manure route
 and haul radius). Points (a phone app's placemarks, a lon/lat CSV) become square footprints
-of ``footprint_mu`` 亩 (or the default size). Every footprint passes the sliver check.
+of ``footprint_mu`` 亩 (or the default size). Every footprint passes the sliver check. The
+file's own id (``source_id``: its ``site_id``, ``id``, ``编号`` ... column) is kept as text.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import geopandas as gpd
 
 from errors import SchemaError
 from geo.crs import STORAGE_CRS
+from locales import Message
 from problems import Problems
 from siting.site_footprint import (
     FootprintParams,
@@ -46,6 +48,7 @@ PLANNED_SITE_COLUMNS: Final[tuple[str, ...]] = (
     "footprint_source",
     "county_code",
     "note",
+    "source_id",
 )
 HERD_FIELDS: Final[tuple[str, ...]] = (
     "dairy_cow_head",
@@ -74,7 +77,10 @@ COLUMN_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "haul_radius_km": ("haul_radius_km", "运输半径", "运输半径km"),
     "note": ("note", "备注", "description"),
     "footprint_mu": ("footprint_mu", "占地", "占地亩", "占地面积"),
+    "source_id": ("site_id", "id", "编号", "场址编号", "site_no"),
 }
+#: Fields a file may leave out without a "defaults used" note (nothing is filled in).
+_SILENT_FIELDS: Final[frozenset[str]] = frozenset({"footprint_mu", "source_id"})
 #: Status words people write -> our status.
 STATUS_ALIASES: Final[dict[str, str]] = {
     "existing": "existing",
@@ -97,12 +103,11 @@ _POINT_TYPES: Final[tuple[str, ...]] = ("Point", "MultiPoint")
 class PlannedSites:
     """Planned sites from a file: fields `PLANNED_SITE_COLUMNS` + footprint (EPSG:4326).
 
-    ``notes_en`` / ``notes_zh`` say what was filled in, built or renamed.
+    ``notes`` say what was filled in, built or renamed (message keys with parameters).
     """
 
     sites: gpd.GeoDataFrame
-    notes_en: tuple[str, ...]
-    notes_zh: tuple[str, ...]
+    notes: tuple[Message, ...]
 
 
 def planned_sites(
@@ -144,9 +149,9 @@ def planned_sites(
     for field in ("start_year", *HERD_FIELDS, "haul_radius_km", "footprint_mu"):
         frame[field] = _numbers(features, columns.get(field), field, labels, problems)
     problems.raise_if_any(SchemaError)
-    for field in ("manure_route", "note"):
+    for field in ("manure_route", "note", "source_id"):
         frame[field] = _texts(features, columns.get(field))
-    geoms, sources, notes_en, notes_zh = _footprints(features, frame, params, analysis_crs)
+    geoms, sources, notes = _footprints(features, frame, params, analysis_crs)
     check_footprints(geoms, list(frame["name"]), params=params, analysis_crs=analysis_crs)
     frame["footprint_source"] = sources
     frame["county_code"] = county_codes(geoms, counties)
@@ -154,11 +159,12 @@ def planned_sites(
     for field in HERD_FIELDS:
         frame[field] = frame[field].fillna(0).round().astype("int64")
     sites = gpd.GeoDataFrame(frame[list(PLANNED_SITE_COLUMNS)], geometry=geoms, crs=STORAGE_CRS)
-    filled = sorted(set(COLUMN_ALIASES) - set(columns) - {"footprint_mu"})
+    filled = sorted(set(COLUMN_ALIASES) - set(columns) - _SILENT_FIELDS)
     if filled:
-        notes_en += (f"{source_name}: no column for {', '.join(filled)}; defaults used",)
-        notes_zh += (f"{source_name}：缺少 {'、'.join(filled)} 列，已用默认值",)
-    return PlannedSites(sites, notes_en, notes_zh)
+        notes += (
+            Message.of("footprint.note.defaults_used", source=source_name, columns=tuple(filled)),
+        )
+    return PlannedSites(sites, notes)
 
 
 def _matched_columns(features: pd.DataFrame) -> dict[str, str]:
@@ -229,11 +235,10 @@ def _texts(features: pd.DataFrame, column: str | None) -> list[str | None]:
 
 def _footprints(
     features: gpd.GeoDataFrame, frame: pd.DataFrame, params: FootprintParams, analysis_crs: str
-) -> tuple[list[BaseGeometry], list[str], tuple[str, ...], tuple[str, ...]]:
+) -> tuple[list[BaseGeometry], list[str], tuple[Message, ...]]:
     geoms: list[BaseGeometry] = []
     sources: list[str] = []
-    notes_en: list[str] = []
-    notes_zh: list[str] = []
+    notes: list[Message] = []
     for geom, name, size in zip(
         features.geometry, frame["name"], frame["footprint_mu"], strict=True
     ):
@@ -243,15 +248,13 @@ def _footprints(
             geoms.append(square_footprint(point, area, analysis_crs=analysis_crs))
             sources.append("point_footprint")
             continue
-        polygon, en, zh = single_footprint(
+        polygon, dropped = single_footprint(
             geom, name=name, params=params, analysis_crs=analysis_crs
         )
         geoms.append(polygon)
         sources.append("uploaded")
-        notes_en += en
-        notes_zh += zh
+        notes += dropped
     n_points = sources.count("point_footprint")
     if n_points:
-        notes_en.append(f"{n_points} point(s) turned into square footprints")
-        notes_zh.append(f"{n_points} 个点已按占地面积生成方形场区")
-    return geoms, sources, tuple(notes_en), tuple(notes_zh)
+        notes.append(Message.of("footprint.note.points_squared", points=n_points))
+    return geoms, sources, tuple(notes)

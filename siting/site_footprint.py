@@ -24,6 +24,7 @@ from shapely.geometry import Point
 from errors import InvalidGeometryError
 from geo.crs import STORAGE_CRS
 from geo.units import M2_PER_MU
+from locales import Message
 from problems import Problems
 from siting.parameters import Coefficient
 
@@ -168,7 +169,7 @@ def check_footprints(
 
 def single_footprint(
     geometry: BaseGeometry, *, name: str, params: FootprintParams, analysis_crs: str
-) -> tuple[shapely.Polygon, tuple[str, ...], tuple[str, ...]]:
+) -> tuple[shapely.Polygon, tuple[Message, ...]]:
     """Return one polygon for a footprint that a repair may have split into several parts.
 
     Repairing a self-intersecting outline (``make_valid``) can leave the main part plus
@@ -184,8 +185,8 @@ def single_footprint(
 
     Returns
     -------
-    polygon, notes_en, notes_zh
-        The footprint and what was dropped (empty when nothing was).
+    polygon, notes
+        The footprint and what was dropped, as messages (empty when nothing was).
 
     Raises
     ------
@@ -194,7 +195,7 @@ def single_footprint(
     """
     parts = list(getattr(geometry, "geoms", [geometry]))
     if len(parts) == 1:
-        return parts[0], (), ()
+        return parts[0], ()
     area = footprint_area_mu(parts, analysis_crs=analysis_crs)
     big = [k for k in np.argsort(-area) if area[k] >= params.min_footprint_mu]
     if len(big) > 1:
@@ -210,14 +211,13 @@ def single_footprint(
         raise InvalidGeometryError(msg, zh=zh)
     keep = big[0] if big else int(np.argmax(area))
     dropped = float(area.sum() - area[keep])
-    notes_en = (
-        f"{name!r}: dropped {len(parts) - 1} small part(s) of {dropped:,.1f} mu left "
-        "by repairing a self-intersecting outline",
+    note = Message.of(
+        "footprint.note.small_parts_dropped",
+        name=repr(name),
+        parts=len(parts) - 1,
+        dropped_mu=dropped,
     )
-    notes_zh = (
-        f"{name!r}：修复自相交轮廓后删除了 {len(parts) - 1} 个小碎片（共 {dropped:,.1f} 亩）",
-    )
-    return parts[keep], notes_en, notes_zh
+    return parts[keep], (note,)
 
 
 def county_codes(

@@ -21,6 +21,7 @@ import pandas as pd
 
 from geo.near import pairs_within_m
 from geo.units import M_PER_KM
+from locales import Message, Term
 from siting.criteria import ConstraintLayers, CriterionSpec, FloatArray, SitingParams
 from siting.gates import nearest_feature
 
@@ -49,18 +50,23 @@ class CriterionResult:
     normalised: float | None
     weight: float
     contribution: float | None
-    value_function_en: str
-    value_function_zh: str
+    value_function: Message
     source: str
     status: str
-    explanation_en: str
-    explanation_zh: str
-    reason_unavailable_en: str | None = None
-    reason_unavailable_zh: str | None = None
+    explanation: Message
+    reason_unavailable: Message | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """Return the result as a JSON-ready dict."""
-        return asdict(self)
+        """Return the result as a JSON-ready dict (messages as key and parameters)."""
+        data = asdict(self)
+        for name in ("value_function", "explanation", "reason_unavailable"):
+            message = getattr(self, name)
+            data[name] = None if message is None else message.to_dict()
+        return data
+
+
+#: Reason of a site without a value when the measure gives no better one.
+NO_VALUE: Final[Message] = Message("siting.reason.no_value")
 
 
 @dataclass(frozen=True)
@@ -75,10 +81,8 @@ class _Context:
 @dataclass(frozen=True)
 class _Raw:
     values: FloatArray  # NaN where not available
-    details_en: tuple[str, ...]
-    details_zh: tuple[str, ...]
-    reason_en: str = ""
-    reason_zh: str = ""
+    details: tuple[Message, ...]
+    reason: Message = NO_VALUE
 
 
 Measure = Callable[[_Context, CriterionSpec], _Raw]
@@ -126,14 +130,14 @@ def _criterion_result(
     spec: CriterionSpec, raw: _Raw, normalised: FloatArray, k: int
 ) -> CriterionResult:
     available = not np.isnan(raw.values[k])
+    name = Term(spec.name_zh, spec.name_en)
     result = partial(
         CriterionResult,
         key=spec.key,
         name_zh=spec.name_zh,
         name_en=spec.name_en,
         unit=spec.unit,
-        value_function_en=spec.describe_function("en"),
-        value_function_zh=spec.describe_function("zh"),
+        value_function=spec.describe_function(),
         source=spec.source,
         status=spec.status,
         weight=0.0,
@@ -144,27 +148,26 @@ def _criterion_result(
             available=False,
             raw_value=None,
             normalised=None,
-            explanation_en=f"{spec.name_en}: not available ({raw.reason_en}).",
-            explanation_zh=f"{spec.name_zh}：暂不可用（{raw.reason_zh}）。",
-            reason_unavailable_en=raw.reason_en,
-            reason_unavailable_zh=raw.reason_zh,
+            explanation=Message.of("criteria.unavailable", name=name, reason=raw.reason),
+            reason_unavailable=raw.reason,
         )
     score = float(normalised[k])
     return result(
         available=True,
         raw_value=float(raw.values[k]),
         normalised=score,
-        explanation_en=(
-            f"{spec.name_en}: {raw.details_en[k]} -> {score:.2f} ({spec.describe_function('en')})."
-        ),
-        explanation_zh=(
-            f"{spec.name_zh}：{raw.details_zh[k]} → {score:.2f}（{spec.describe_function('zh')}）。"
+        explanation=Message.of(
+            "criteria.explanation",
+            name=name,
+            detail=raw.details[k],
+            score=score,
+            function=spec.describe_function(),
         ),
     )
 
 
-def _unavailable(n: int, reason_en: str, reason_zh: str) -> _Raw:
-    return _Raw(np.full(n, np.nan), ("",) * n, ("",) * n, reason_en, reason_zh)
+def _unavailable(n: int, reason: Message) -> _Raw:
+    return _Raw(np.full(n, np.nan), (NO_VALUE,) * n, reason)
 
 
 def _land_within_radius_mu(
@@ -196,44 +199,43 @@ def _site_column(ctx: _Context, column: str) -> FloatArray | None:
 
 
 def _land_ratio(
-    ctx: _Context, spec: CriterionSpec, need_mu: FloatArray | None, what: tuple[str, str]
+    ctx: _Context, spec: CriterionSpec, need_mu: FloatArray | None, what: Message
 ) -> _Raw:
     n = len(ctx.geoms)
     parcels = ctx.layers.parcels
     if parcels is None:
-        return _unavailable(n, "no parcel layer loaded", "未加载地块图层")
+        return _unavailable(n, Message.of("siting.reason.no_parcels"))
     if need_mu is None or np.isnan(need_mu).all():
-        return _unavailable(n, "the herd's land need was not given", "未给出畜群所需土地")
+        return _unavailable(n, Message.of("siting.reason.no_land_need"))
     land_mu = _land_within_radius_mu(ctx, spec, parcels)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(need_mu > 0, land_mu / need_mu, np.nan)
     radius = ctx.params.haul_radius_km.value
-    en = tuple(
-        f"{what[0]} within {radius:g} km: {a:,.0f} mu vs need {b:,.0f} mu (ratio {r:.2f})"
+    details = tuple(
+        Message.of(
+            "criteria.detail.land",
+            what=what,
+            radius_km=radius,
+            land_mu=float(a),
+            need_mu=float(b),
+            ratio=float(r),
+        )
         for a, b, r in zip(land_mu, need_mu, ratio, strict=True)
     )
-    zh = tuple(
-        f"{radius:g} km 内{what[1]} {a:,.0f} 亩，需要 {b:,.0f} 亩（比值 {r:.2f}）"
-        for a, b, r in zip(land_mu, need_mu, ratio, strict=True)
-    )
-    return _Raw(ratio, en, zh, "the herd's land need is zero or missing", "所需土地为零或缺失")
+    return _Raw(ratio, details, Message.of("siting.reason.land_need_zero"))
 
 
 def _absorption_land(ctx: _Context, spec: CriterionSpec) -> _Raw:
     need = _site_column(ctx, "absorption_need_mu")
-    raw = _land_ratio(ctx, spec, need, ("manure-absorption land", "粪污消纳地"))
+    raw = _land_ratio(ctx, spec, need, Message.of("criteria.what.absorption_land"))
     low, high = (_site_column(ctx, f"absorption_need_{end}_mu") for end in ("low", "high"))
-    if low is None or high is None or len(raw.details_en) != len(low):
+    if low is None or high is None or len(raw.details) != len(low):
         return raw
     return replace(
         raw,
-        details_en=tuple(
-            f"{d} (need over the utilisation range {a:,.0f}–{b:,.0f} mu)"
-            for d, a, b in zip(raw.details_en, low, high, strict=True)
-        ),
-        details_zh=tuple(
-            f"{d}（按当季利用率范围需 {a:,.0f}–{b:,.0f} 亩）"
-            for d, a, b in zip(raw.details_zh, low, high, strict=True)
+        details=tuple(
+            Message.of("criteria.detail.land_range", detail=d, low_mu=float(a), high_mu=float(b))
+            for d, a, b in zip(raw.details, low, high, strict=True)
         ),
     )
 
@@ -243,7 +245,7 @@ def _forage_land(ctx: _Context, spec: CriterionSpec) -> _Raw:
     if need is None:
         herd = _site_column(ctx, "dairy_cow_head")
         need = None if herd is None else herd * ctx.params.forage_land_mu_per_cow.value
-    return _land_ratio(ctx, spec, need, ("forage land", "饲草地"))
+    return _land_ratio(ctx, spec, need, Message.of("criteria.what.forage_land"))
 
 
 def _distance_km(kind: str) -> Measure:
@@ -251,13 +253,17 @@ def _distance_km(kind: str) -> Measure:
         n = len(ctx.geoms)
         frame = ctx.layers.features.get(kind)
         if frame is None or not len(frame):
-            return _unavailable(n, f"no {kind} layer loaded", f"未加载图层 {kind}")
+            return _unavailable(
+                n, Message.of("siting.reason.no_layer", layer=Message.of(f"layer_kind.{kind}"))
+            )
         distance_m, index = nearest_feature(ctx.geoms, frame)
         km = distance_m / M_PER_KM
         names = frame["name"].astype(str).to_numpy()[index]
-        en = tuple(f"nearest {name}: {d:,.1f} km" for name, d in zip(names, km, strict=True))
-        zh = tuple(f"最近为 {name}，{d:,.1f} km" for name, d in zip(names, km, strict=True))
-        return _Raw(km, en, zh)
+        details = tuple(
+            Message.of("criteria.detail.nearest", feature=str(name), distance_km=float(d))
+            for name, d in zip(names, km, strict=True)
+        )
+        return _Raw(km, details)
 
     return measure
 
@@ -266,21 +272,15 @@ def _slope(column: str) -> Measure:
     def measure(ctx: _Context, spec: CriterionSpec) -> _Raw:
         n = len(ctx.geoms)
         if ctx.terrain is None or column not in ctx.terrain.columns:
-            return _unavailable(n, "no DEM/terrain given", "未提供地形（DEM）")
+            return _unavailable(n, Message.of("siting.reason.no_terrain"))
         by_site = ctx.terrain.assign(site_id=ctx.terrain["site_id"].astype(str))
         values = (
             by_site.set_index("site_id")[column]
             .reindex(ctx.sites["site_id"].astype(str))
             .to_numpy(dtype=np.float64)
         )
-        text = tuple(f"{column} = {v:.1f}°" for v in values)
-        return _Raw(
-            values,
-            text,
-            text,
-            "no slope value (site outside the DEM?)",
-            "无坡度值（场址是否超出 DEM 范围？）",
-        )
+        details = tuple(Message.of(f"siting.measure.{column}", slope_deg=float(v)) for v in values)
+        return _Raw(values, details, Message.of("siting.reason.no_slope_value"))
 
     return measure
 
@@ -290,17 +290,10 @@ def _water_headroom(ctx: _Context, spec: CriterionSpec) -> _Raw:
     n = len(ctx.geoms)
     table = ctx.layers.county_water
     if table is None:
-        return _unavailable(
-            n,
-            "no county water caps and current use loaded (the build-out check computes "
-            "them from water_caps.csv); left out of the score",
-            "未加载县域用水总量控制指标与现状用水（由建设方案核算提供），本项暂不计分",
-        )
+        return _unavailable(n, Message.of("siting.reason.no_water_table"))
     need = _site_column(ctx, "water_need_m3_per_yr")
     if need is None or "adcode" not in ctx.sites.columns:
-        return _unavailable(
-            n, "the herd's water need or county is not known", "畜群需水量或所在县未知"
-        )
+        return _unavailable(n, Message.of("siting.reason.no_water_need"))
     by_county = table.assign(adcode=table["adcode"].astype(str)).set_index("adcode")
     adcodes = ctx.sites["adcode"].astype(str)
     cap = adcodes.map(by_county["cap_m3_per_yr"]).to_numpy(dtype=np.float64)
@@ -308,24 +301,19 @@ def _water_headroom(ctx: _Context, spec: CriterionSpec) -> _Raw:
     year = adcodes.map(by_county["year"]).to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         headroom = np.where(cap > 0, (cap - use - need) / cap, np.nan)
-    rows = list(zip(adcodes, cap, use, year, need, headroom, strict=True))
-    en = tuple(
-        f"county {a}: cap {c:,.0f} m3/yr, use in {y:.0f} {u:,.0f} m3/yr, this herd "
-        f"{w:,.0f} m3/yr -> headroom {h:.1%} of the cap"
-        for a, c, u, y, w, h in rows
+    details = tuple(
+        Message.of(
+            "criteria.detail.water_headroom",
+            adcode=a,
+            cap_m3_per_yr=float(c),
+            year=float(y),
+            use_m3_per_yr=float(u),
+            need_m3_per_yr=float(w),
+            headroom_frac=float(h),
+        )
+        for a, c, u, y, w, h in zip(adcodes, cap, use, year, need, headroom, strict=True)
     )
-    zh = tuple(
-        f"{a} 县用水总量指标 {c:,.0f} m³/年，{y:.0f} 年用水 {u:,.0f} m³/年，本场需水 "
-        f"{w:,.0f} m³/年 → 余量 {h:.1%}"
-        for a, c, u, y, w, h in rows
-    )
-    return _Raw(
-        headroom,
-        en,
-        zh,
-        "the site's county has no water cap, or its water need is unknown",
-        "场址所在县无用水总量指标或需水量未知",
-    )
+    return _Raw(headroom, details, Message.of("siting.reason.no_water_cap"))
 
 
 #: Criterion key -> measure. A criteria table may only use these keys.

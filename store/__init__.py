@@ -11,6 +11,7 @@ from store.export import EXPORT_FORMATS, export_scenario
 from store.frame_schema import (
     ALLOCATION_COLUMNS,
     ALLOCATION_INPUT_COLUMNS,
+    REQUIRED_SITE_COLUMNS,
     SITE_COLUMNS,
     site_records,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "FOOTPRINT_SOURCES",
     "HERD_COLUMNS",
+    "REQUIRED_SITE_COLUMNS",
     "REVIEW_DECISIONS",
     "SITE_COLUMNS",
     "SITE_STATUSES",

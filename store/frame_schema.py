@@ -33,12 +33,19 @@ SITE_COLUMNS: Final[tuple[str, ...]] = (
     "footprint_source",
     "county_code",
     "note",
+    "source_id",
     "origin_site_id",
     "version",
     "created_at",
     "created_by",
     "updated_at",
     "updated_by",
+)
+#: Site columns a file written before they existed may lack (read as missing values).
+OPTIONAL_SITE_COLUMNS: Final[tuple[str, ...]] = ("source_id",)
+#: Site columns every sites frame and every export of one carries.
+REQUIRED_SITE_COLUMNS: Final[tuple[str, ...]] = tuple(
+    c for c in SITE_COLUMNS if c not in OPTIONAL_SITE_COLUMNS
 )
 _SITE_INT_COLUMNS: Final[tuple[str, ...]] = ("start_year", *HERD_COLUMNS, "version")
 _SITE_FLOAT_COLUMNS: Final[tuple[str, ...]] = ("haul_radius_km",)
@@ -118,7 +125,9 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> N
 
 def normalise_sites(frame: pd.DataFrame, *, what: str = "sites") -> gpd.GeoDataFrame:
     """Return the site columns of ``frame`` in store order and dtypes, EPSG:4326."""
-    require_columns(frame, (*SITE_COLUMNS, "geometry"), what)
+    require_columns(frame, (*REQUIRED_SITE_COLUMNS, "geometry"), what)
+    missing = [c for c in OPTIONAL_SITE_COLUMNS if c not in frame.columns]
+    frame = frame.assign(**dict.fromkeys(missing)) if missing else frame
     typed = _typed(frame, SITE_COLUMNS, _SITE_INT_COLUMNS, _SITE_FLOAT_COLUMNS)
     geometry = gpd.GeoSeries(list(frame["geometry"]), crs=getattr(frame, "crs", None))
     if geometry.crs is None:

@@ -12,6 +12,7 @@ from store.records import HERD_COLUMNS
 
 #: Site attributes shown in the balloon (herd columns only when not zero).
 KEY_SITE_COLUMNS: Final[tuple[str, ...]] = (
+    "source_id",
     "status",
     "start_year",
     *HERD_COLUMNS,

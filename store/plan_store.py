@@ -35,7 +35,14 @@ from store.frame_schema import format_utc, sites_frame
 from store.gpkg import touch_contents
 from store.principal import Action, Principal, require
 from store.records import Comment, Review, Scenario, ScenarioSnapshot, SiteRecord
-from store.schema import SITES_TABLE, check_plan_schema, create_plan_schema, is_empty_database
+from store.schema import (
+    SITES_TABLE,
+    add_missing_columns,
+    check_plan_schema,
+    create_plan_schema,
+    is_empty_database,
+    missing_added_columns,
+)
 from store.site_checks import (
     MAX_COMMENT_CHARS,
     check_review,
@@ -90,6 +97,7 @@ class PlanStore:
         self.accounts_on = accounts_mode()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         new_file = not self.path.exists() or self.path.stat().st_size == 0
+        missing_accounts = outdated = False
         with transaction(self.path, write=new_file) as conn:
             if new_file and is_empty_database(conn):
                 create_plan_schema(conn, self._now())
@@ -97,9 +105,13 @@ class PlanStore:
             else:
                 check_plan_schema(conn, self.path)
                 missing_accounts = not has_account_schema(conn)
-        if not new_file and missing_accounts:
+                outdated = bool(missing_added_columns(conn))
+        if missing_accounts or outdated:
             with transaction(self.path, write=True) as conn:
-                create_account_schema(conn)
+                if missing_accounts:
+                    create_account_schema(conn)
+                if outdated:
+                    add_missing_columns(conn)
         self.accounts = AccountStore(
             self.path, clock=clock, accounts_on=self.accounts_on, hasher=hasher
         )

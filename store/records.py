@@ -41,6 +41,7 @@ SITE_INPUT_FIELDS: Final[tuple[str, ...]] = (
     "footprint_source",
     "county_code",
     "note",
+    "source_id",
 )
 #: Attributes the store sets.
 SITE_STORE_FIELDS: Final[tuple[str, ...]] = (
@@ -105,6 +106,9 @@ class SiteRecord:
         6-digit administrative code of the county (旗县), or None.
     note
         Free text, or None.
+    source_id
+        The site's id in the file it came from (e.g. ``"DEMO-09"`` or the user's id column),
+        or None for a drawn site or a file without one; kept as text, never used as a key.
     site_id, scenario_id, origin_site_id, version, created_at, created_by, updated_at,
     updated_by
         Set by the store. ``origin_site_id`` is the site this one was copied from when its
@@ -124,6 +128,7 @@ class SiteRecord:
     footprint_source: str = "drawn"
     county_code: str | None = None
     note: str | None = None
+    source_id: str | None = None
     site_id: str | None = None
     scenario_id: str | None = None
     origin_site_id: str | None = None

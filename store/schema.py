@@ -55,7 +55,7 @@ _TABLES: Final[dict[str, tuple[str, str]]] = {
         {_HERD_DDL},
         manure_route TEXT, haul_radius_km DOUBLE,
         footprint_source TEXT NOT NULL {_in_list("footprint_source", FOOTPRINT_SOURCES)},
-        county_code TEXT, note TEXT, origin_site_id TEXT,
+        county_code TEXT, note TEXT, source_id TEXT, origin_site_id TEXT,
         version INTEGER NOT NULL, created_at DATETIME NOT NULL, created_by TEXT NOT NULL,
         updated_at DATETIME NOT NULL, updated_by TEXT NOT NULL,
         deleted BOOLEAN NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))""",
@@ -99,6 +99,12 @@ _TABLES: Final[dict[str, tuple[str, str]]] = {
     ),
 }
 
+#: Nullable columns added after schema version 1 was released: table -> (column, SQL type).
+#: A store written before a column existed opens as it is and gets it (all NULL) on open.
+ADDED_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    SITES_TABLE: (("source_id", "TEXT"),),
+}
+
 _INDEXES: Final[tuple[str, ...]] = (
     f"CREATE UNIQUE INDEX sites_live_name ON {SITES_TABLE}(scenario_id, name) WHERE deleted = 0",
     f"CREATE INDEX sites_scenario ON {SITES_TABLE}(scenario_id)",
@@ -128,6 +134,27 @@ def create_plan_schema(conn: sqlite3.Connection, created_at: str) -> None:
             ("created_at", created_at),
         ],
     )
+
+
+def missing_added_columns(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """Return ``(table, column, type)`` of every `ADDED_COLUMNS` entry the file lacks."""
+    missing = []
+    for table, columns in ADDED_COLUMNS.items():
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        missing += [(table, name, kind) for name, kind in columns if name not in present]
+    return missing
+
+
+def add_missing_columns(conn: sqlite3.Connection) -> list[str]:
+    """Add the `ADDED_COLUMNS` the file lacks (nullable, so old rows hold NULL).
+
+    Call inside a write transaction. Returns the ``table.column`` names added.
+    """
+    added = []
+    for table, name, kind in missing_added_columns(conn):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+        added.append(f"{table}.{name}")
+    return added
 
 
 def is_empty_database(conn: sqlite3.Connection) -> bool:

@@ -38,6 +38,7 @@ SHAPEFILE_NAMES: Final[dict[str, str]] = {
     "footprint_source": "footprint",
     "county_code": "county",
     "note": "note",
+    "source_id": "source_id",
     "origin_site_id": "origin_id",
     "version": "version",
     "created_at": "created_at",

@@ -83,6 +83,7 @@ def check_site(site: SiteRecord) -> SiteRecord:
         manure_route=_optional_text(site.manure_route),
         county_code=_optional_text(site.county_code),
         note=_optional_text(site.note),
+        source_id=_optional_text(site.source_id),
         dairy_cow_head=int(site.dairy_cow_head),
         beef_cattle_head=int(site.beef_cattle_head),
         sheep_head=int(site.sheep_head),
@@ -154,7 +155,7 @@ def _check_haul_radius(problems: Problems, value: object) -> None:
 
 
 def _check_optional_text(problems: Problems, site: SiteRecord) -> None:
-    for field in ("manure_route", "county_code", "note"):
+    for field in ("manure_route", "county_code", "note", "source_id"):
         value = getattr(site, field)
         if value is not None and not isinstance(value, str):
             problems.add(

@@ -45,6 +45,10 @@ UI_PACKAGES = {"ui", "app"}
 EXCEPTIONS = {
     "siting/__main__.py": "`python -m siting` hands over to the cli package",
 }
+#: Calls that import a module by name at run time.
+DYNAMIC_IMPORTS = {"import_module", "__import__"}
+#: Stands for a run-time import whose module name is not a literal (never allowed).
+DYNAMIC = "<dynamic import>"
 IO_NAMES = {"open", "read_file", "read_dataframe", "read_csv", "to_file", "read_vector", "getenv"}
 IO_MODULES = {"os", "pathlib", "tomllib", "rasterio", "pyogrio", "sqlite3", "streamlit"}
 
@@ -67,6 +71,12 @@ def _modules() -> list[Path]:
 
 
 def _imports(path: Path) -> set[str]:
+    """Return the modules ``path`` imports, statically or by name at run time.
+
+    ``importlib.import_module("layers.x")`` and ``__import__("layers.x")`` count like an
+    import statement; so does an f-string name (``f"bench.{name}"`` imports from ``bench``).
+    A name that is not a literal at all is returned as `DYNAMIC` (its package is unknown).
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -74,7 +84,24 @@ def _imports(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+        elif isinstance(node, ast.Call) and _call_name(node) in DYNAMIC_IMPORTS and node.args:
+            names.add(_imported_name(node.args[0]))
     return names
+
+
+def _call_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _imported_name(arg: ast.expr) -> str:
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return arg.value
+    if isinstance(arg, ast.JoinedStr) and arg.values:
+        head = arg.values[0]
+        if isinstance(head, ast.Constant) and isinstance(head.value, str) and "." in head.value:
+            return head.value.rsplit(".", 1)[0]
+    return DYNAMIC
 
 
 def _project_imports(path: Path) -> set[str]:
@@ -93,6 +120,24 @@ def test_every_package_imports_only_what_stands_below_it() -> None:
         wrong = _project_imports(path) - ALLOWED[package] - {package}
         offenders += [f"{rel} imports {name}" for name in sorted(wrong)]
     assert not offenders, "\n".join(offenders)
+
+
+def test_run_time_imports_are_seen(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        "import importlib\n"
+        'parcels = importlib.import_module("layers.parcels")\n'
+        'herd = __import__("layers.herd")\n'
+        'plan = importlib.import_module(f"planning.{name}")\n'
+        "other = importlib.import_module(name)\n",
+        encoding="utf-8",
+    )
+    assert _imports(module) == {"importlib", "layers.parcels", "layers.herd", "planning", DYNAMIC}
+
+
+def test_no_import_by_an_unknown_name() -> None:
+    offenders = [str(p.relative_to(ROOT)) for p in _modules() if DYNAMIC in _imports(p)]
+    assert not offenders, offenders
 
 
 def test_no_package_cycles() -> None:

@@ -23,6 +23,7 @@ ALLOWED_LITERALS = {
     "coef.crop.n_kg_per_100kg": "'per 100 kg of yield' is the unit of the guide's uptake table",
     "coef.crop.p_kg_per_100kg": "'per 100 kg of yield' is the unit of the guide's uptake table",
     "farm.formula_symbols": "'per 100 kg of yield' is the unit of the guide's uptake table",
+    "nutrients.note.low_n_demand": "'per 100 kg of yield' is the unit of the guide's uptake table",
     "farm.sold_help": "'30% = 0.3' shows how to type a share; it is not a coefficient",
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from siting.nutrients.capacity import CountyCapacity, capacity_columns, county_capacity, load_index
 from siting.nutrients.demand import CropDemand, crop_manure_demand, manure_demand_kg_per_mu
-from siting.nutrients.explain import ExplainRow, Note
+from siting.nutrients.explain import ExplainRow
 from siting.nutrients.herd import (
     PER_PE_SUPPLY,
     ManureSupply,
@@ -42,7 +42,6 @@ __all__ = [
     "ExplainRow",
     "FarmLandRequirement",
     "ManureSupply",
-    "Note",
     "ParcelMixDemand",
     "PigEquivalents",
     "capacity_columns",

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from errors import ParameterError
+from locales import Message, Term
 from problems import Problems
-from siting.nutrients.explain import ExplainRow, Note, fmt
+from siting.nutrients.explain import ExplainRow, fmt
 from siting.parameters import (
     SOIL_CLASSES,
     UPTAKE_BASIS_KG,
@@ -83,7 +84,7 @@ class CropDemand:
     n_demand_kg_per_mu: float
     p_demand_kg_per_mu: float
     low_n_demand: bool
-    notes: tuple[Note, ...] = ()
+    notes: tuple[Message, ...] = ()
     sources: tuple[Coefficient, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
@@ -164,7 +165,7 @@ def crop_manure_demand(
         If the yield is not > 0 or a soil class is unknown.
     """
     p_class = soil_class if soil_p_class is None else soil_p_class
-    notes: list[Note] = []
+    notes: list[Message] = []
     if yield_kg_per_mu is None:
         yield_kg_per_mu = crop.default_yield_kg_per_mu
         notes.append(_default_yield_note(crop))
@@ -231,56 +232,54 @@ def _is_low_n(n_demand: float, p_demand: float, params: NutrientParams) -> bool:
     return p_demand > 0 and n_demand < params.low_n_demand_np_ratio * p_demand
 
 
-def _default_yield_note(crop: CropCoefficient) -> Note:
-    return Note(
-        "default_yield",
-        f"No yield given: used the default {fmt(crop.default_yield_kg_per_mu)} kg/mu for "
-        f"{crop.name_en} ({crop.yield_status}; {crop.yield_source}). Give a local target yield.",
-        f"未给产量：采用{crop.name_zh}默认产量 {fmt(crop.default_yield_kg_per_mu)} kg/亩"
-        f"（{crop.yield_status}；{crop.yield_source}）。请填写当地目标产量。",
+def _crop(crop: CropCoefficient) -> Term:
+    return Term(crop.name_zh, crop.name_en)
+
+
+def _default_yield_note(crop: CropCoefficient) -> Message:
+    return Message.of(
+        "nutrients.note.default_yield",
+        crop=_crop(crop),
+        yield_kg_per_mu=crop.default_yield_kg_per_mu,
+        status=Message.of(f"status.{crop.yield_status}"),
+        source=crop.yield_source,
     )
 
 
 def _demand_notes(
     crop: CropCoefficient, values: dict[str, float], low_n: bool, params: NutrientParams
-) -> list[Note]:
-    notes: list[Note] = []
+) -> list[Message]:
+    notes: list[Message] = []
     if low_n:
-        n, p = values["n_demand_kg_per_mu"], values["p_demand_kg_per_mu"]
-        supply_ratio = params.n_supply_kg_per_pe / params.p_supply_kg_per_pe
         notes.append(
-            Note(
-                "low_n_demand",
-                f"{crop.name_en.capitalize()} takes little manure N under the guide's coefficients "
-                f"({fmt(crop.n_kg_per_100kg)} kg N per 100 kg): {n:.2f} kg N/mu against "
-                f"{p:.2f} kg P/mu, while manure supplies N:P at about {supply_ratio:.1f}:1. "
-                "On the N basis it needs far more land than on the P basis; count it as P land "
-                "only, or use a local coefficient.",
-                f"按指南系数，{crop.name_zh}对粪肥氮的需求很低"
-                f"（每 100 kg {fmt(crop.n_kg_per_100kg)} kg N）："
-                f"{n:.2f} kg N/亩，而磷为 {p:.2f} kg P/亩；粪肥氮磷比约 {supply_ratio:.1f}:1。"
-                "以氮为基准所需土地远大于以磷为基准；宜仅作为磷消纳用地，或采用当地系数。",
+            Message.of(
+                "nutrients.note.low_n_demand",
+                crop=_crop(crop),
+                n_kg_per_100kg=crop.n_kg_per_100kg,
+                n_kg_per_mu=values["n_demand_kg_per_mu"],
+                p_kg_per_mu=values["p_demand_kg_per_mu"],
+                supply_np_ratio=params.n_supply_kg_per_pe / params.p_supply_kg_per_pe,
             )
         )
     for x, name in (("n", "N"), ("p", "P")):
-        util = values[f"{x}_utilisation_frac"]
         low, high = getattr(params, f"{x}_utilisation_range_frac")
-        if not low <= util <= high:
+        if not low <= values[f"{x}_utilisation_frac"] <= high:
             notes.append(
-                Note(
-                    f"{x}_utilisation_outside_guide",
-                    f"{name} utilisation {util:g} is outside the guide's range {low:g}-{high:g}.",
-                    f"{name} 当季利用率 {util:g} 超出指南范围 {low:g}-{high:g}。",
+                Message.of(
+                    "nutrients.note.utilisation_outside_guide",
+                    nutrient=name,
+                    utilisation_frac=values[f"{x}_utilisation_frac"],
+                    low_frac=low,
+                    high_frac=high,
                 )
             )
     if crop.status not in _TRUSTED_STATUSES:
         notes.append(
-            Note(
-                "derived_uptake",
-                f"Uptake of {crop.name_en} is a {crop.status} default, not the guide's value: "
-                f"{crop.note} Replace it with a local value.",
-                f"{crop.name_zh}的吸收量为{crop.status}默认值，非指南数值："
-                f"{crop.note} 请替换为当地数值。",
+            Message.of(
+                "nutrients.note.derived_uptake",
+                crop=_crop(crop),
+                status=Message.of(f"status.{crop.status}"),
+                note=crop.note,
             )
         )
     return notes

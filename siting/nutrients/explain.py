@@ -1,4 +1,4 @@
-"""Rows that show how a result was computed, and bilingual notes attached to results."""
+"""Rows that show how a result was computed (notes are `locales.Message` keys)."""
 
 from __future__ import annotations
 
@@ -48,22 +48,6 @@ class ExplainRow:
                 {**c.to_dict(), "value": json_number(c.value)} for c in self.coefficients
             ],
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    """A planning remark attached to a result (not an error), in English and Chinese.
-
-    ``code`` is stable for programs (e.g. ``"low_n_demand"``); ``en`` and ``zh`` are shown.
-    """
-
-    code: str
-    en: str
-    zh: str
-
-    def to_dict(self) -> dict[str, str]:
-        """Return the note as a dict."""
-        return {"code": self.code, "en": self.en, "zh": self.zh}
 
 
 def fmt(value: float) -> str:

@@ -6,9 +6,10 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from locales import Message
 from problems import Problems
 from siting.nutrients.demand import CropDemand
-from siting.nutrients.explain import ExplainRow, Note, fmt, json_number
+from siting.nutrients.explain import ExplainRow, fmt, json_number
 from siting.nutrients.herd import ManureSupply
 from siting.nutrients.parcel_demand import ParcelMixDemand
 from siting.parameters import Coefficient, NutrientParams
@@ -54,12 +55,12 @@ class FarmLandRequirement:
     olsen_p_mg_per_kg: float | None
     p_sensitive: bool
     olsen_p_threshold_mg_per_kg: float
-    basis_reason: Note
-    larger_basis_note: Note
+    basis_reason: Message
+    larger_basis_note: Message
     sources: tuple[Coefficient, ...] = ()
 
     @property
-    def notes(self) -> tuple[Note, ...]:
+    def notes(self) -> tuple[Message, ...]:
         """Return every note: the demand's, then the basis notes."""
         return (*self.demand.notes, self.basis_reason, self.larger_basis_note)
 
@@ -103,7 +104,7 @@ class FarmLandRequirement:
                 "land_required_mu",
                 self.land_required_mu,
                 "mu",
-                f"land_required_mu_{self.binding_basis.lower()}: {self.basis_reason.en}",
+                f"land_required_mu_{self.binding_basis.lower()}",
                 self.sources,
             )
         )
@@ -178,45 +179,26 @@ def farm_land_requirement(
 
 def _basis_reason(
     olsen_p: float | None, p_sensitive: bool, threshold: float, binding: Basis
-) -> Note:
+) -> Message:
     if p_sensitive:
-        return Note(
-            "basis_p_sensitive",
-            "P basis: the land is in a P-sensitive area.",
-            "以磷为基准：该地块位于磷敏感区域。",
-        )
+        return Message.of("nutrients.basis.p_sensitive")
     if binding == "P":
-        return Note(
-            "basis_p_olsen",
-            f"P basis: soil Olsen-P {fmt(olsen_p or 0.0)} mg/kg is above {fmt(threshold)}.",
-            f"以磷为基准：土壤有效磷 {fmt(olsen_p or 0.0)} mg/kg 高于 {fmt(threshold)}。",
+        return Message.of(
+            "nutrients.basis.p_olsen", olsen_p_mg_per_kg=olsen_p or 0.0, threshold=threshold
         )
-    soil = (
-        "soil Olsen-P not given"
-        if olsen_p is None
-        else f"soil Olsen-P {fmt(olsen_p)} mg/kg is not above {fmt(threshold)}"
-    )
-    soil_zh = (
-        "未给土壤有效磷"
-        if olsen_p is None
-        else f"土壤有效磷 {fmt(olsen_p)} mg/kg 不高于 {fmt(threshold)}"
-    )
-    return Note(
-        "basis_n_default",
-        f"N basis (the guide's default): {soil} and the area is not P-sensitive.",
-        f"以氮为基准（指南默认）：{soil_zh}，且不在磷敏感区域。",
-    )
+    if olsen_p is None:
+        return Message.of("nutrients.basis.n_default_no_olsen")
+    return Message.of("nutrients.basis.n_default", olsen_p_mg_per_kg=olsen_p, threshold=threshold)
 
 
-def _larger_note(land_n: float, land_p: float, binding: Basis, larger: Basis) -> Note:
+def _larger_note(land_n: float, land_p: float, binding: Basis, larger: Basis) -> Message:
     big, small = (land_p, land_n) if larger == "P" else (land_n, land_p)
-    other = "N" if larger == "P" else "P"
-    en = f"The {larger} basis needs more land: {fmt(big)} mu against {fmt(small)} mu on {other}."
-    zh = f"以{larger}为基准所需土地更多：{fmt(big)} 亩，以{other}为基准为 {fmt(small)} 亩。"
+    values = {
+        "larger": larger,
+        "other": "N" if larger == "P" else "P",
+        "larger_mu": big,
+        "other_mu": small,
+    }
     if larger != binding:
-        en += (
-            f" The {binding} basis applies by the guide's rule; the {larger} figure is the "
-            "cautious one."
-        )
-        zh += f"按指南规则采用{binding}基准；{larger}基准的数字更稳妥。"
-    return Note("larger_basis", en, zh)
+        return Message.of("nutrients.larger_basis.not_binding", binding=binding, **values)
+    return Message.of("nutrients.larger_basis", **values)

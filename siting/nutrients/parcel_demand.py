@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from siting.nutrients.explain import ExplainRow, Note, fmt
+from locales import Message
+from siting.nutrients.explain import ExplainRow, fmt
 
 #: Columns of the parcel frame `parcel_mix_demand` reads.
 PARCEL_DEMAND_COLUMNS: tuple[str, ...] = ("area_mu", "n_capacity_kg_per_yr", "p_capacity_kg_per_yr")
@@ -43,7 +44,7 @@ class ParcelMixDemand:
     n_demand_kg_per_mu: float
     p_demand_kg_per_mu: float
     parcel_count: int
-    notes: tuple[Note, ...] = ()
+    notes: tuple[Message, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """Return the numbers as a JSON-ready dict."""

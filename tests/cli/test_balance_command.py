@@ -132,7 +132,9 @@ def test_balance_alfalfa_shows_the_low_n_note(capsys: pytest.CaptureFixture[str]
     assert main(["balance", "--animals", "dairy_cow=100", "--crop", "alfalfa", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["demand"]["low_n_demand"] is True
-    assert "low_n_demand" in {note["code"] for note in data["notes"]}
+    note = next(n for n in data["notes"] if n["key"] == "nutrients.note.low_n_demand")
+    assert note["params"]["crop"] == {"zh": "苜蓿", "en": "alfalfa"}
+    assert note["text"].startswith("Under the guide's coefficients, alfalfa takes little")
 
 
 def test_balance_text_output(capsys: pytest.CaptureFixture[str]) -> None:

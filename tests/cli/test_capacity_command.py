@@ -1,19 +1,21 @@
-"""``python -m siting capacity``: county figures from stand-in parcel and herd loaders.
+"""``python -m siting capacity``: county figures from stand-in parcel and herd layers.
 
-The real loaders (`layers.parcels.load_parcels`, `layers.herd.load_herd_baseline`) read
-generated data; here they are replaced by tiny tables so that the figures can be worked by hand.
+The command calls the planning service (`planning.nutrient_balance.region_county_balance`),
+whose loaders (`layers.parcels.load_parcels`, `layers.herd.load_herd_baseline`) read
+generated data; here the service's loaders return tiny tables so that the figures can be
+worked by hand. The herd stand-in has every column the real loader returns.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import pandas as pd
 import pytest
 
 from cli import main
+from errors import LayerNotAvailableError
+from layers.herd import HERD_COLUMNS
 
 PARCELS = pd.DataFrame(
     {
@@ -31,19 +33,22 @@ HERD = pd.DataFrame(
     {
         "adcode": ["150121", "150122"],
         "name_zh": ["土默特左旗", "托克托县"],
+        **{column: [0, 0] for column in HERD_COLUMNS},
         "dairy_cow_head": [3000, 100],
     }
 )
+SERVICE = "planning.nutrient_balance"
+
+
+def use_layers(monkeypatch: pytest.MonkeyPatch, parcels: pd.DataFrame, herd: pd.DataFrame) -> None:
+    """Make the planning service read ``parcels`` and ``herd`` instead of the region pack."""
+    monkeypatch.setattr(f"{SERVICE}.load_parcels", lambda region: parcels.copy())
+    monkeypatch.setattr(f"{SERVICE}.load_herd_baseline", lambda region: herd.copy())
 
 
 @pytest.fixture
 def stand_in_loaders(monkeypatch: pytest.MonkeyPatch) -> None:
-    parcels = types.ModuleType("layers.parcels")
-    parcels.load_parcels = lambda region: PARCELS.copy()  # type: ignore[attr-defined]
-    herd = types.ModuleType("layers.herd")
-    herd.load_herd_baseline = lambda region: HERD.copy()  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "layers.parcels", parcels)
-    monkeypatch.setitem(sys.modules, "layers.herd", herd)
+    use_layers(monkeypatch, PARCELS, HERD)
 
 
 @pytest.mark.usefixtures("stand_in_loaders")
@@ -91,27 +96,40 @@ def test_capacity_unknown_region(capsys: pytest.CaptureFixture[str]) -> None:
     assert err.count("\n") == 1
 
 
-def test_capacity_without_a_herd_loader(
+def test_capacity_without_a_parcel_layer(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    parcels = types.ModuleType("layers.parcels")
-    parcels.load_parcels = lambda region: PARCELS.copy()  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "layers.parcels", parcels)
-    monkeypatch.setitem(sys.modules, "layers.herd", None)  # import raises ModuleNotFoundError
+    def no_parcels(region: object) -> pd.DataFrame:
+        msg = "parcels: layer not in this region pack"
+        raise LayerNotAvailableError(msg, zh="地块：无此图层")
+
+    monkeypatch.setattr(f"{SERVICE}.load_parcels", no_parcels)
     assert main(["capacity", "--region", "hohhot"]) == 1
-    assert "layers.herd.load_herd_baseline" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "parcels: layer not in this region pack" in err
+    assert err.count("\n") == 1
 
 
-@pytest.mark.usefixtures("stand_in_loaders")
-def test_capacity_uses_the_herd_loaders_column_map(
+def test_capacity_counts_every_species_of_the_herd_layer(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    herd = sys.modules["layers.herd"]
-    table = HERD.assign(goat_head=[1000, 0])
-    monkeypatch.setattr(herd, "load_herd_baseline", lambda region: table, raising=False)
-    monkeypatch.setattr(
-        herd, "HERD_COLUMNS", {"dairy_cow_head": "dairy_cow", "goat_head": "goat"}, raising=False
-    )
+    use_layers(monkeypatch, PARCELS, HERD.assign(goat_head=[1000, 0]))
     assert main(["capacity", "--region", "hohhot", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)["counties"][0]
     assert first["present_pe"] == pytest.approx(3000 * 100 / 15 + 1000 * 100 / 250)
+    assert "name_short_zh" not in first  # the JSON records keep their columns
+
+
+def test_capacity_is_the_balance_page_service(capsys: pytest.CaptureFixture[str]) -> None:
+    """On the real pack, the command prints the service's numbers (one computation)."""
+    from planning.nutrient_balance import region_county_balance
+    from planning.regions import load_nutrient_params, load_region
+
+    region = load_region("hohhot")
+    balance, _ = region_county_balance(region, load_nutrient_params(region.dir))
+    assert main(["capacity", "--region", "hohhot", "--json"]) == 0
+    counties = json.loads(capsys.readouterr().out)["counties"]
+    assert [c["adcode"] for c in counties] == list(balance["adcode"])
+    for county, (_, row) in zip(counties, balance.iterrows(), strict=True):
+        assert county["present_pe"] == pytest.approx(row["present_pe"], rel=1e-12)
+        assert county["capacity_pe_n"] == pytest.approx(row["capacity_pe_n"], rel=1e-12)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ import pytest
 import locales
 from cli import main
 from cli.score import summary_text
+from layers.herd import HERD_COLUMNS
 
 CLI_DIR = Path(__file__).resolve().parents[2] / "cli"
 #: An English word: 4 or more ASCII letters (shorter ones are units or symbols: kg, mu, PE, N).
@@ -83,14 +82,13 @@ def stand_in_parcels(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def stand_in_layers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One maize parcel and one dairy herd per county (capacity's two loaders)."""
-    herd = pd.DataFrame({"adcode": list(COUNTIES), "dairy_cow_head": 1000})
-    parcels_module = types.ModuleType("layers.parcels")
-    parcels_module.load_parcels = lambda region: STAND_IN_PARCELS.copy()  # type: ignore[attr-defined]
-    herd_module = types.ModuleType("layers.herd")
-    herd_module.load_herd_baseline = lambda region: herd.copy()  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "layers.parcels", parcels_module)
-    monkeypatch.setitem(sys.modules, "layers.herd", herd_module)
+    """One maize parcel and one dairy herd per county (the capacity service's two loaders)."""
+    herd = pd.DataFrame(
+        {"adcode": list(COUNTIES), **dict.fromkeys(HERD_COLUMNS, 0), "dairy_cow_head": 1000}
+    )
+    service = "planning.nutrient_balance"
+    monkeypatch.setattr(f"{service}.load_parcels", lambda region: STAND_IN_PARCELS.copy())
+    monkeypatch.setattr(f"{service}.load_herd_baseline", lambda region: herd.copy())
 
 
 @pytest.mark.usefixtures("stand_in_layers")

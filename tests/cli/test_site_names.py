@@ -1,4 +1,5 @@
-"""The input file's own site names survive every command: plan import, allocate, export, report.
+"""The input file's own site names and ids survive every command: plan import, allocate, export,
+report. The file's id column (``site_id``) is stored as ``source_id`` (P3 has none).
 
 Uses ``tests/data/named_sites.geojson`` (P1-tumochuan-plain, P2-togtoh-north, P3-tumed-west)
 and the Hohhot pack with its generated absorption parcels (``make data``).
@@ -20,6 +21,7 @@ from store import PlanStore
 
 NAMED_SITES = Path(__file__).resolve().parents[1] / "data" / "named_sites.geojson"
 NAMES = ["P1-tumochuan-plain", "P2-togtoh-north", "P3-tumed-west"]
+SOURCE_IDS = {"P1-tumochuan-plain": "P1", "P2-togtoh-north": "P2", "P3-tumed-west": None}
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +41,19 @@ def test_import_keeps_the_names(store: Path) -> None:
     assert sorted(PlanStore(store).sites("N")["name"]) == NAMES
 
 
+def test_import_keeps_the_files_ids(store: Path) -> None:
+    sites = PlanStore(store).sites("N")
+    assert _ids(sites) == SOURCE_IDS
+
+
+def _ids(sites: pd.DataFrame) -> dict[str, str | None]:
+    name = "Name" if "Name" in sites.columns else "name"
+    return {
+        str(row[name]): None if pd.isna(row["source_id"]) else str(row["source_id"])
+        for _, row in sites.iterrows()
+    }
+
+
 def test_allocate_reports_farms_by_name(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["plan", "allocate", "--scenario", "N", "--json", "--store", str(store)]) == 0
@@ -49,10 +64,14 @@ def test_allocate_reports_farms_by_name(store: Path, capsys: pytest.CaptureFixtu
     assert all(name in text for name in NAMES)
 
 
-def _exported_names(path: Path, fmt: str) -> list[str]:
+def _exported_sites(path: Path, fmt: str) -> pd.DataFrame:
     if fmt == "xlsx":
-        return sorted(pd.read_excel(path, sheet_name="sites")["name"])
-    sites = gpd.read_file(path, layer="sites") if fmt == "gpkg" else gpd.read_file(path)
+        return pd.read_excel(path, sheet_name="sites")
+    return gpd.read_file(path, layer="sites") if fmt == "gpkg" else gpd.read_file(path)
+
+
+def _exported_names(path: Path, fmt: str) -> list[str]:
+    sites = _exported_sites(path, fmt)
     return sorted(sites["Name" if fmt == "kml" else "name"])
 
 
@@ -86,6 +105,7 @@ def test_every_export_carries_the_names(store: Path, tmp_path: Path, fmt: str, s
         == 0
     )
     assert _exported_names(out, fmt) == NAMES
+    assert _ids(_exported_sites(out, fmt)) == SOURCE_IDS
 
 
 def test_gpkg_results_name_each_site(store: Path, tmp_path: Path) -> None:

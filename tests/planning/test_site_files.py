@@ -33,6 +33,7 @@ EDITABLE = (
     "footprint_source",
     "county_code",
     "note",
+    "source_id",
 )
 
 
@@ -57,6 +58,36 @@ def test_geojson_from_another_program() -> None:
     (record,) = result.records
     assert (record.name, record.dairy_cow_head, record.status) == ("新牧场", 2000, "proposed")
     assert record.county_code == COUNTY and record.footprint_source == "uploaded"
+
+
+def test_the_files_own_id_is_kept_as_source_id() -> None:
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"编号": site_no, "名称": name},
+            "geometry": shapely.geometry.mapping(footprint(x_km)),
+        }
+        for site_no, name, x_km in (("DEMO-09", "甲", 2.0), ("P-17", "乙", 5.0))
+    ]
+    content = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    result = read_site_file(content, "farms.geojson", INPUTS)
+    assert [(r.name, r.source_id) for r in result.records] == [("甲", "DEMO-09"), ("乙", "P-17")]
+    assert not any("编号" in note or "source_id" in note for note in result.notes("en"))
+    (lon, lat) = _lonlat(3.0)
+    csv = f"id,name,lon,lat\n17,P1,{lon},{lat}\n".encode()  # a numeric id stays its digits
+    (record,) = read_site_file(csv, "points.csv", INPUTS).records
+    assert record.source_id == "17"
+
+
+def test_a_file_without_an_id_column_has_no_source_id() -> None:
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "P1"},
+        "geometry": shapely.geometry.mapping(footprint(2.0)),
+    }
+    content = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    (record,) = read_site_file(content, "farms.geojson", INPUTS).records
+    assert record.source_id is None
 
 
 def test_lonlat_csv_with_footprint_column() -> None:
@@ -93,6 +124,7 @@ def test_exports_round_trip(tmp_path: Path, fmt: str) -> None:
                 note="备注 a",
             ),
             site_id=None,
+            source_id="DEMO-09",
         ),
         dataclasses.replace(
             site("B", 4.0, dairy=0, goat_head=300, footprint_source="point_footprint"), site_id=None

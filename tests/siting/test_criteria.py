@@ -17,6 +17,7 @@ from shapely.geometry import Point, box
 
 from errors import CrsMismatchError, GeographicCrsError, ParameterError, SchemaError
 from geo.units import M2_PER_MU
+from locales import Message
 from siting.criteria import ConstraintLayers, CriterionSpec, GateRule, SitingParams
 from siting.gates import evaluate_gates
 from siting.parameters.coefficient import Coefficient
@@ -122,8 +123,12 @@ def test_setback_499_m_fails_and_501_m_passes() -> None:
     assert far.measured_value == pytest.approx(501.0)
     assert (near.limit, near.unit, near.source) == (500, "m", "source of zone_setback")
     assert near.feature_id == "F0" and near.feature_name == "Test 禁养区"
-    assert "499 m" in near.message_en and "Test 禁养区" in near.message_en
-    assert "499 m" in near.message_zh
+    assert near.message.key == "gates.result"
+    assert near.message.render("en") == (
+        "zone_setback FAILS: nearest feature Test 禁养区 [F0] is 499 m away; "
+        "limit ≥ 500 m (source of zone_setback; verified)."
+    )
+    assert "最近要素 Test 禁养区 [F0] 距离 499 米；限值 ≥ 500 米" in near.message.render("zh")
     # Outside the zone, so the inside gate passes with zero overlap.
     assert _gate(results, "near", "zone_inside").passed
     assert _gate(results, "near", "zone_inside").measured_value == 0.0
@@ -149,7 +154,7 @@ def test_basic_farmland_overlap_reports_area_in_mu() -> None:
     assert not gate.passed
     assert gate.measured_value == pytest.approx(50 * 50 / M2_PER_MU)
     assert gate.unit == "mu" and gate.feature_id == "F0"
-    assert "基本农田图斑 12" in gate.message_zh
+    assert "基本农田图斑 12" in gate.message.render("zh")
 
 
 def test_overlapping_zones_are_not_counted_twice() -> None:
@@ -182,7 +187,7 @@ def test_missing_layer_and_terrain_leave_gates_unchecked() -> None:
     results = evaluate_gates(_sites({"s": _east_of_zone(10)}), layers, _params())
     for gate in results["s"]:
         assert not gate.evaluated and gate.passed and gate.measured_value is None
-        assert "not checked" in gate.message_en
+        assert "not checked" in gate.message.render("en")
 
 
 def test_slope_gate_uses_terrain() -> None:
@@ -195,7 +200,8 @@ def test_slope_gate_uses_terrain() -> None:
     assert _gate(results, "flat", "slope").passed
     steep = _gate(results, "steep", "slope")
     assert not steep.passed and steep.measured_value == 24.5 and steep.limit == 20
-    assert "24.5°" in steep.message_en
+    assert steep.message.render("en").startswith("slope FAILS: mean slope 24.5°; limit ≤ 20.0 deg")
+    assert "平均坡度 24.5°；限值 ≤ 20.0 度" in steep.message.render("zh")
 
 
 def test_disabled_rule_is_not_evaluated() -> None:
@@ -296,7 +302,7 @@ def test_soft_criteria_distances_land_and_unavailable_water() -> None:
     plant = results["processing_plant_distance_km"]
     assert plant.raw_value == pytest.approx(42.5)
     assert plant.normalised == pytest.approx((80 - 42.5) / (80 - 5))
-    assert "伊利" in plant.explanation_en
+    assert "伊利" in plant.explanation.render("en")
     absorption = results["absorption_land_ratio"]
     assert absorption.raw_value == pytest.approx((1000 + 2000) / 1500)
     assert absorption.normalised == pytest.approx(1.0)
@@ -304,7 +310,8 @@ def test_soft_criteria_distances_land_and_unavailable_water() -> None:
     assert forage.raw_value == pytest.approx(2000 / (1000 * 3.0))
     water = results["water_headroom"]
     assert not water.available and water.raw_value is None
-    assert "water caps" in (water.reason_unavailable_en or "")
+    assert water.reason_unavailable == Message("siting.reason.no_water_table")
+    assert "water caps" in water.reason_unavailable.render("en")
 
 
 def test_water_headroom_after_the_herd() -> None:
@@ -325,12 +332,16 @@ def test_water_headroom_after_the_herd() -> None:
     # a: (200 - 180 - 5) / 200 = 7.5 % of the cap -> 0.075 / 0.2 = 0.375 on a 0..0.2 scale.
     assert water["a"].raw_value == pytest.approx((200 - 180 - 5) / 200)
     assert water["a"].normalised == pytest.approx(0.075 / 0.2)
-    assert "150122" in water["a"].explanation_en and "7.5%" in water["a"].explanation_en
+    detail = water["a"].explanation.values["detail"]
+    assert isinstance(detail, Message)
+    assert detail.values["headroom_frac"] == pytest.approx(0.075)  # a number, not text
+    assert "150122" in water["a"].explanation.render("en")
+    assert "余量 7.5%" in water["a"].explanation.render("zh")
     # b: the herd needs more than the county has left: negative headroom -> 0.
     assert water["b"].raw_value == pytest.approx((84 - 83 - 3) / 84)
     assert water["b"].normalised == 0.0
     # c: a county without a cap: not available, with the reason.
-    assert not water["c"].available and "no water cap" in water["c"].reason_unavailable_en
+    assert not water["c"].available and "no water cap" in water["c"].reason_unavailable.render("en")
 
 
 def test_land_criteria_unavailable_without_parcels_or_need() -> None:
@@ -339,5 +350,7 @@ def test_land_criteria_unavailable_without_parcels_or_need() -> None:
         c.key: c for c in measure_criteria(_sites({"s": _east_of_zone(0)}), layers, _params())["s"]
     }
     assert not results["absorption_land_ratio"].available
-    assert results["absorption_land_ratio"].reason_unavailable_en == "no parcel layer loaded"
+    assert results["absorption_land_ratio"].reason_unavailable.render("en") == (
+        "no parcel layer loaded"
+    )
     assert not results["processing_plant_distance_km"].available

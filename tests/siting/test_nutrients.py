@@ -189,8 +189,17 @@ def test_utilisation_outside_the_guide_range_is_noted() -> None:
     params = dataclasses.replace(PARAMS, n_utilisation_frac=0.40)
     demand = maize_demand(params)
     assert demand.n_demand_kg_per_mu == pytest.approx(600 / 100 * 2.3 * 0.45 * 0.5 / 0.40)
-    assert "n_utilisation_outside_guide" in {note.code for note in demand.notes}
-    assert not {note.code for note in maize_demand().notes}
+    note = next(n for n in demand.notes if n.key == "nutrients.note.utilisation_outside_guide")
+    assert note.values == {
+        "nutrient": "N",
+        "utilisation_frac": 0.40,
+        "low_frac": PARAMS.n_utilisation_range_frac[0],
+        "high_frac": PARAMS.n_utilisation_range_frac[1],
+    }
+    low, high = PARAMS.n_utilisation_range_frac
+    assert note.render("en") == f"N utilisation 0.4 is outside the guide's range {low:g}–{high:g}."
+    assert note.render("zh") == f"N 当季利用率 0.4 超出指南范围 {low:g}–{high:g}。"
+    assert not maize_demand().notes
 
 
 def test_unknown_soil_class() -> None:
@@ -209,7 +218,9 @@ def test_missing_yield_uses_the_default_and_says_so() -> None:
     )
     assert demand.yield_kg_per_mu == 500
     assert demand.n_demand_kg_per_mu == pytest.approx(500 / 100 * 2.5 * 0.45 * 0.5 / 0.30)
-    assert "default_yield" in {note.code for note in demand.notes}
+    note = next(n for n in demand.notes if n.key == "nutrients.note.default_yield")
+    assert note.values["yield_kg_per_mu"] == 500  # the value is a parameter, not text
+    assert "500 kg/亩" in note.render("zh") and "500 kg/mu" in note.render("en")
 
 
 def test_alfalfa_takes_little_manure_n_and_says_so() -> None:
@@ -219,8 +230,10 @@ def test_alfalfa_takes_little_manure_n_and_says_so() -> None:
     assert demand.n_demand_kg_per_mu == pytest.approx(600 / 100 * 0.2 * 0.45 * 0.5 / 0.30)  # 0.9
     assert demand.p_demand_kg_per_mu == pytest.approx(600 / 100 * 0.2 * 0.45 * 0.5 / 0.35)  # 0.771
     assert demand.low_n_demand
-    note = next(n for n in demand.notes if n.code == "low_n_demand")
-    assert "little manure N" in note.en
+    note = next(n for n in demand.notes if n.key == "nutrients.note.low_n_demand")
+    assert note.values["n_kg_per_100kg"] == pytest.approx(0.2)
+    assert "alfalfa takes little manure N (0.2 kg N per 100 kg" in note.render("en")
+    assert "0.90 kg N/亩，而磷为 0.77 kg P/亩" in note.render("zh")
     land = farm_land_requirement(manure_supply({"dairy_cow": 1}, PARAMS), demand, params=PARAMS)
     # One cow: 100/15 × 7.0 = 46.67 kg N over 0.9 kg N/mu = 51.9 mu; P 8.0 / 0.771 = 10.4 mu.
     assert land.land_required_mu_n == pytest.approx(100 / 15 * 7.0 / 0.9)
@@ -234,7 +247,8 @@ def test_silage_corn_is_a_derived_default() -> None:
     assert crop.p_kg_per_100kg == pytest.approx(100 * 0.30 * 0.0023)  # 0.069 kg P
     demand = crop_manure_demand(crop, yield_kg_per_mu=3000, soil_class="II", params=PARAMS)
     assert demand.n_demand_kg_per_mu == pytest.approx(3000 / 100 * 0.36 * 0.45 * 0.5 / 0.30)
-    assert "derived_uptake" in {note.code for note in demand.notes}
+    note = next(n for n in demand.notes if n.key == "nutrients.note.derived_uptake")
+    assert "推算默认值" in note.render("zh") and "is a derived default" in note.render("en")
 
 
 def test_unknown_crop_lists_the_known_ones() -> None:

@@ -54,8 +54,11 @@ def test_aliases_defaults_and_point_footprints() -> None:
     assert footprint_area_mu([sites.geometry.iloc[1]], analysis_crs=CRS)[0] == pytest.approx(
         800.0, rel=1e-9
     )
-    assert any("1 point(s)" in note for note in planned.notes_en)
-    assert any("beef_cattle_head" in note for note in planned.notes_en)
+    notes_en = [note.render("en") for note in planned.notes]
+    notes_zh = [note.render("zh") for note in planned.notes]
+    assert "1 point(s) turned into square footprints" in notes_en
+    assert any("beef_cattle_head, " in note for note in notes_en)  # English list separator
+    assert any("beef_cattle_head、" in note for note in notes_zh)  # Chinese list separator
 
 
 def test_default_point_size_and_duplicate_names() -> None:

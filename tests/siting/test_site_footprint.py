@@ -57,14 +57,16 @@ def test_small_and_thin_footprints_are_slivers() -> None:
 def test_single_footprint_drops_small_loops_and_refuses_two_farms() -> None:
     main = box(X0_M, Y0_M, X0_M + 300, Y0_M + 300)  # 90,000 m2 = 135 mu
     loop = box(X0_M + 400, Y0_M, X0_M + 420, Y0_M + 20)  # 400 m2 = 0.6 mu
-    polygon, notes_en, notes_zh = single_footprint(
+    polygon, notes = single_footprint(
         _lonlat(MultiPolygon([main, loop])), name="A", params=FOOTPRINT, analysis_crs=CRS
     )
     assert footprint_area_mu([polygon], analysis_crs=CRS)[0] == pytest.approx(
         90_000 / M2_PER_MU, rel=1e-9
     )
-    assert "dropped 1 small part" in notes_en[0] and "0.6 mu" in notes_en[0]
-    assert "删除了 1 个小碎片" in notes_zh[0]
+    assert notes[0].key == "footprint.note.small_parts_dropped"
+    assert notes[0].values["dropped_mu"] == pytest.approx(400 / M2_PER_MU, rel=1e-6)
+    assert "dropped 1 small part(s) of 0.6 mu" in notes[0].render("en")
+    assert "删除了 1 个小碎片（共 0.6 亩）" in notes[0].render("zh")
     other = box(X0_M + 1_000, Y0_M, X0_M + 1_300, Y0_M + 300)
     with pytest.raises(InvalidGeometryError, match=r"2 separate parts"):
         single_footprint(

@@ -11,8 +11,8 @@ the Leaflet.draw texts of the map are tested on the rendered folium HTML instead
 - English: a CJK character fails unless the text is a proper name read from data (county
   and region names, ``name_zh`` columns, demo site names), listed in `EN_ALLOWED`.
 
-Known offenders that are not fixed yet are listed in `KNOWN_OFFENDERS` with the module that
-produces them (TODO: move each into the catalogues and delete its entry).
+`KNOWN_OFFENDERS` (texts still in one language, with the module that produces them) is empty;
+keep it so.
 """
 
 from __future__ import annotations
@@ -90,19 +90,10 @@ DATA_TEXT_COLUMNS = frozenset(
         "note",
     }
 )
-#: TODO, each with the module that produces it: texts still in one language only
-#: (regular expressions searched in the text).
-KNOWN_OFFENDERS: dict[str, str] = {
-    r"^demo loader$": "ui/review/page.py: the audit-trail user who loads the demo scenario is "
-    "stored as an English name; store a language-neutral id and show words",
-    r"得 \S+ 分，其间线性": "siting/criteria.py: the value-function explanation puts unit codes "
-    "(deg, ratio, frac of county cap) into the Chinese sentence",
-    r"slope_(mean|max)_deg = ": "siting/criteria.py: the slope explanation names the column",
-    r"\(生态保护红线\)|\(禁养区\)|\(永久基本农田\)": (
-        "siting/criteria.py: English layer-kind names gloss the regulatory term in Chinese "
-        "(LAYER_KINDS names); keep or drop the gloss in the siting pass"
-    ),
-}
+#: Texts still in one language only, each with the module that produces it (regular
+#: expressions searched in the text). Empty: siting/ returns message keys with parameters
+#: (`locales.Message`), rendered by the pages; tests/test_messages.py keeps it so.
+KNOWN_OFFENDERS: dict[str, str] = {}
 
 
 def _page(key: str) -> None:

@@ -139,7 +139,8 @@ def test_failed_site_highlights_its_deciding_feature(page: AppTest) -> None:
 def test_map_lists_every_constraint_layer_and_illustrative_label(page: AppTest) -> None:
     script = _map_script(page)
     suffix = t("map.illustrative_suffix", "zh")
-    for zh, _en in LAYER_KINDS.values():
+    for kind in LAYER_KINDS:
+        zh = t(f"layer_kind.{kind}", "zh")
         assert zh + suffix in script, zh
     assert t("map.illustrative_note", "zh").split("：")[0] in script
 

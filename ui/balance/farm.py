@@ -39,7 +39,8 @@ from ui.balance.state import translated_choice
 from ui.labels import t, t_or
 
 if TYPE_CHECKING:
-    from siting.nutrients import ExplainRow, FarmLandRequirement, Note
+    from locales import Message
+    from siting.nutrients import ExplainRow, FarmLandRequirement
     from siting.nutrients.land import Basis
     from siting.parameters import Coefficient, CropTable, ManureRouteTable, NutrientParams
 
@@ -67,11 +68,10 @@ A_N &= S_N \div D_N, \qquad A_P = S_P \div D_P
 # Streamlit's dataframe row height and border (display only).
 TABLE_ROW_PX = 35
 TABLE_BORDER_PX = 3
-NOTE_WARN_CODES = (
-    "low_n_demand",
-    "derived_uptake",
-    "n_utilisation_outside_guide",
-    "p_utilisation_outside_guide",
+NOTE_WARN_KEYS = (
+    "nutrients.note.low_n_demand",
+    "nutrients.note.derived_uptake",
+    "nutrients.note.utilisation_outside_guide",
 )
 
 
@@ -309,9 +309,9 @@ def full_height(n_rows: int) -> int:
     return TABLE_ROW_PX * (n_rows + 1) + TABLE_BORDER_PX
 
 
-def note_text(note: Note, lang: str) -> str:
+def note_text(note: Message, lang: str) -> str:
     """Return the note in the active language."""
-    return note.en if lang == "en" else note.zh
+    return note.render(lang)
 
 
 def coefficient_rows(rows: tuple[ExplainRow, ...]) -> list[Coefficient]:
@@ -419,7 +419,7 @@ def render_basis(result: FarmLandRequirement, lang: str) -> None:
     st.success(text)
     st.info(note_text(result.larger_basis_note, lang))
     for note in result.demand.notes:
-        shown = st.warning if note.code in NOTE_WARN_CODES else st.caption
+        shown = st.warning if note.key in NOTE_WARN_KEYS else st.caption
         shown(note_text(note, lang))
 
 

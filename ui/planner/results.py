@@ -111,12 +111,11 @@ GATE_COLORS = {"passed": "green", "failed": "red", "unchecked": "gray"}
 def _gate_lines(result: SiteResult, lang: str) -> str:
     """Return one markdown line per gate: coloured result, then its message (which names
     the gate, the deciding feature, the measured value, the limit and the source)."""
-    en = lang == "en"
     lines = []
     for g in result.gates:
         state = "unchecked" if not g.evaluated else "passed" if g.passed else "failed"
         word = t(f"planner.gate.{state}", lang)
-        lines.append(f"- :{GATE_COLORS[state]}[**{word}**] {g.message_en if en else g.message_zh}")
+        lines.append(f"- :{GATE_COLORS[state]}[**{word}**] {g.message.render(lang)}")
     return "\n".join(lines)
 
 
@@ -127,10 +126,10 @@ def _criteria_lines(result: SiteResult, lang: str) -> str:
     for c in result.criteria:
         name = c.name_en if en else c.name_zh
         if c.available and c.contribution is not None:
-            why = c.explanation_en if en else c.explanation_zh
+            why = c.explanation.render(lang)
             lines.append(f"- {name}: **{c.contribution:.1f}** — {why}")
         else:
-            why = c.reason_unavailable_en if en else c.reason_unavailable_zh
+            why = c.reason_unavailable.render(lang) if c.reason_unavailable else ""
             lines.append(f"- {name}: — ({why})")
     return "\n".join(lines)
 

@@ -100,10 +100,11 @@ def check_drawing(
     geometry = result.features.geometry.iloc[0]
     if drawing.kind == "point":
         return DraftFootprint("point", geometry, tuple(notes_en), tuple(notes_zh))
-    polygon, en, zh = single_footprint(
+    polygon, dropped = single_footprint(
         geometry, name=name, params=inputs.footprint, analysis_crs=inputs.analysis_crs
     )
     check_footprints([polygon], [name], params=inputs.footprint, analysis_crs=inputs.analysis_crs)
+    en, zh = (tuple(note.render(lang) for note in dropped) for lang in ("en", "zh"))
     return DraftFootprint("polygon", polygon, (*notes_en, *en), (*notes_zh, *zh))
 
 

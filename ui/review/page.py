@@ -40,8 +40,9 @@ ADD_COMMENT: Final[str] = "review_add_comment"
 LOAD_DEMO: Final[str] = "review_load_demo"
 OVERRIDE: Final[str] = "review_gate_override"
 MAP_HEIGHT_PX: Final[int] = 640
-#: Who loads the demo scenario into the store (audit trail ``user``).
-DEMO_LOADER: Final[str] = "demo loader"
+#: Who loads the demo scenario into the store (audit trail ``user``): a language-neutral id,
+#: shown as the words of catalogue key ``audit.user.demo_loader``.
+DEMO_LOADER: Final[str] = "demo_loader"
 
 
 def render() -> None:

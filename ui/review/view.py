@@ -239,8 +239,12 @@ def audit_frame(audit: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Return audit rows with the action and its detail in words of ``lang``.
 
     ``action`` (e.g. ``site.update``) reads catalogue key ``audit.<action>``; ``detail`` (a
-    dict) becomes "field: value" pairs named by ``audit.field.<field>``, decisions in words.
+    dict) becomes "field: value" pairs named by ``audit.field.<field>``, decisions in words;
+    a ``user`` that is a program's id (``demo_loader``) reads ``audit.user.<id>``.
     """
+    if "user" in audit.columns:
+        users = audit["user"].map(lambda u: t_or(f"audit.user.{u}", lang, str(u)))
+        audit = audit.assign(user=users)
     return audit.assign(
         action=audit["action"].map(lambda a: t_or(f"audit.{a}", lang, str(a))),
         detail=audit["detail"].map(lambda d: _audit_detail(d, lang)),

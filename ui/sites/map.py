@@ -17,7 +17,6 @@ import geopandas as gpd
 import shapely
 
 from geo.crs import DISPLAY_CRS
-from siting.criteria import LAYER_KINDS
 from ui.labels import t
 from ui.legend import legend_html, note_html
 from ui.map import (
@@ -61,8 +60,7 @@ def layer_name(
     kind: str, inputs: SitingInputs, lang: str, user_kinds: frozenset[str] = frozenset()
 ) -> str:
     """Return the layer-control name of ``kind`` (illustrative or user suffix)."""
-    zh, en = LAYER_KINDS[kind]
-    name = en if lang == "en" else zh
+    name = t(f"layer_kind.{kind}", lang)
     if kind in user_kinds:
         name += t("sites.user.suffix", lang)
     if inputs.layers.illustrative.get(kind, False):

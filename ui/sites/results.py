@@ -117,9 +117,9 @@ def criteria_frame(site: SiteResult, lang: str) -> pd.DataFrame:
             "normalised": None if c.normalised is None else round(c.normalised, 3),
             "weight": round(c.weight, 3) if c.available else None,
             "contribution": None if c.contribution is None else round(c.contribution, 1),
-            "explanation": (c.explanation_en if en else c.explanation_zh)
-            if c.available
-            else (c.reason_unavailable_en if en else c.reason_unavailable_zh) or "",
+            "explanation": c.explanation.render(lang)
+            if c.available or c.reason_unavailable is None
+            else c.reason_unavailable.render(lang),
             "source": c.source,
         }
         for c in site.criteria
@@ -151,8 +151,8 @@ def unavailable_criteria(assessment: SiteAssessment, lang: str) -> dict[str, str
     sites = assessment.scores.sites
     for c in sites[0].criteria if sites else ():
         if all(not x.available for s in sites for x in s.criteria if x.key == c.key):
-            reason = c.reason_unavailable_en if lang == "en" else c.reason_unavailable_zh
-            out[c.key] = reason or ""
+            reason = c.reason_unavailable
+            out[c.key] = reason.render(lang) if reason is not None else ""
     return out
 
 

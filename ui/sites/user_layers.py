@@ -33,7 +33,6 @@ from planning.regions import (
     load_region,
     prepare_constraint_features,
 )
-from siting.criteria import LAYER_KINDS
 from ui.errors import user_errors
 from ui.labels import t
 
@@ -246,10 +245,9 @@ def render_user_layers(region_id: str, lang: str) -> None:
 
 
 def _layer_uploader(region_id: str, kind: str, gen: int, lang: str) -> None:
-    zh, en = LAYER_KINDS[kind]
     col_file, col_gcj, col_crs = st.columns([3, 1, 1])
     upload = col_file.file_uploader(
-        t("sites.user.layer", lang).format(layer=en if lang == "en" else zh),
+        t("sites.user.layer", lang).format(layer=t(f"layer_kind.{kind}", lang)),
         type=list(LAYER_EXTENSIONS),
         key=f"sites_user_{kind}_{gen}",
     )
@@ -273,7 +271,7 @@ def _status(region_id: str, lang: str) -> None:
         return
     sep = "; " if lang == "en" else "；"
     shown = [
-        f"{LAYER_KINDS[k][1 if lang == 'en' else 0]} ← {v.filename} ({len(v.features)})"
+        f"{t(f'layer_kind.{k}', lang)} ← {v.filename} ({len(v.features)})"
         for k, v in layers.items()
     ]
     if dem is not None:
