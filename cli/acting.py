@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from cli.render import words
-from planning.accounts import LOCAL_USER, TOKEN_ENV, Actor, cli_actor
+from planning.accounts import LOCAL_USER, Actor, cli_actor
 from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
 
 
@@ -18,13 +18,10 @@ def add_acting_options(parser: argparse.ArgumentParser) -> None:
         "--store",
         type=Path,
         metavar="PATH",
-        help=f"plan store file (default: ${STORE_PATH_ENV} or {default_store_path()})",
     )
     parser.add_argument(
         "--user",
         default=os.environ.get("USER") or LOCAL_USER,
-        help="acting user, recorded in the audit trail; in accounts mode the account to log "
-        f"in as (its password is asked), unless ${TOKEN_ENV} holds a session token",
     )
 
 

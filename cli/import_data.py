@@ -25,35 +25,26 @@ def register(
     parser = subparsers.add_parser(
         "import",
         parents=[common],
-        help="check a bureau's own layer file and add it to a region pack",
-        description="Check a vector file, CSV table or DEM (CRS incl. zone-prefixed "
-        "Gauss-Kruger eastings, GCJ-02/BD-09, GBK Shapefiles without .cpg, column mapping), "
-        "print a summary and write it into the region pack, replacing the layer of that kind.",
     )
-    parser.add_argument(
-        "file", type=Path, help="the file (.shp, .zip, .gpkg, .geojson, .csv, .tif)"
-    )
-    parser.add_argument("--region", help="region id or folder (default: the first pack)")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--region")
     parser.add_argument("--layer", required=True, choices=sorted(IMPORT_LAYERS))
     parser.add_argument(
         "--map",
         action="append",
         metavar="OURS=THEIRS",
-        help="column mapping, e.g. crop=ZZZW,soil_class=TRDJ,area_m2=TBMJ (repeatable)",
     )
     parser.add_argument(
         "--default",
         action="append",
         metavar="COLUMN=VALUE",
-        help="value of a parcel column the file lacks, e.g. manure_allowed=true (repeatable)",
     )
-    parser.add_argument("--encoding", help="attribute encoding (default: .cpg, else detected)")
+    parser.add_argument("--encoding")
     parser.add_argument(
         "--source-crs",
-        help="gcj02 or bd09 (lon/lat in that datum), or EPSG:xxxx when the file has no CRS",
     )
-    parser.add_argument("--dry-run", action="store_true", help="check and summarise only")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--json", action="store_true")
     parser.set_defaults(run=run)
 
 

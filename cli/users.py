@@ -44,45 +44,37 @@ def register(
     parser = subparsers.add_parser(
         "users",
         parents=[common],
-        help="accounts of the plan store: add, list, passwd, disable",
-        description="Manage the user accounts of the plan store (accounts mode).",
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     acting = argparse.ArgumentParser(add_help=False)
     add_acting_options(acting)
     named = argparse.ArgumentParser(add_help=False)
-    named.add_argument("name", help="the account's user name")
+    named.add_argument("name")
     secret = argparse.ArgumentParser(add_help=False)
     secret.add_argument(
         "--password-stdin",
         action="store_true",
-        help="read the new password from the first line of standard input",
     )
     parents = [common, acting]
-    add = actions.add_parser("add", parents=[*parents, named, secret], help="create an account")
-    add.add_argument("--role", choices=ROLES, required=True, help="what the user may do")
+    add = actions.add_parser("add", parents=[*parents, named, secret])
+    add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument(
         "--counties",
         default="",
         metavar="ADCODE,...",
-        help="county codes a planner or reviewer works on, comma-separated",
     )
-    actions.add_parser("list", parents=parents, help="list the accounts").add_argument(
-        "--json", action="store_true", help="print JSON"
-    )
-    actions.add_parser("passwd", parents=[*parents, named, secret], help="set a new password")
-    disable = actions.add_parser("disable", parents=[*parents, named], help="disable an account")
-    disable.add_argument("--enable", action="store_true", help="enable the account again")
+    actions.add_parser("list", parents=parents).add_argument("--json", action="store_true")
+    actions.add_parser("passwd", parents=[*parents, named, secret])
+    disable = actions.add_parser("disable", parents=[*parents, named])
+    disable.add_argument("--enable", action="store_true")
     regions = actions.add_parser(
         "regions",
         parents=parents,
-        help="store a region's county outlines: a site's county then comes from its geometry",
     )
     regions.add_argument(
         "--region",
         type=region_argument,
         default=first_region(),
-        help="region pack (default: the first installed, %(default)s)",
     )
     parser.set_defaults(run=run)
 

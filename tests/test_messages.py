@@ -67,6 +67,8 @@ NOT_RESULT_TEXT = {
 REMAINING_SENTENCES = {
     "siting/buildout_checks.py": "check rows carry name_zh / note_zh columns: the build-out "
     "pass (review page, buildout command and reports read them)",
+    "siting/group_targets.py": "group and size-class rows join the build-out check rows (same "
+    "name_zh / note_zh columns): the build-out pass",
 }
 ERROR_CALLS = {"add", "Problems", "require_positive", "raise_if_any"}
 #: Private helpers of siting/ that collect or raise an error from a zh/en message pair.

@@ -41,7 +41,8 @@ def _help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_every_option_of_every_command_has_a_catalogue_text() -> None:
     parsers = _parsers(build_parser("en"))
-    assert len(parsers) == 1 + 9 + 6  # the program, its 9 commands, plan's 6 sub-commands
+    # the program, its 11 commands, plan's 6 and users' 5 sub-commands
+    assert len(parsers) == 1 + 11 + 6 + 5
     for path, parser in parsers:
         for action in parser._actions:
             if not isinstance(action, argparse._SubParsersAction):
