@@ -106,7 +106,9 @@ def _try_export(path: Path, filename: str) -> SiteFile | None:
 
 def _sites_layer(path: Path) -> str | None:
     try:
-        names = [str(row[0]) for row in pyogrio.list_layers(path)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's, e.g. bad application id
+            names = [str(row[0]) for row in pyogrio.list_layers(path)]
     except (pyogrio.errors.DataSourceError, OSError):
         return None
     return EXPORT_SITES_LAYER if EXPORT_SITES_LAYER in names else None
