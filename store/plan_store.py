@@ -25,9 +25,11 @@ from store import review_rows, scenario_rows, site_rows
 from store.allocation_checks import check_allocations
 from store.allocation_rows import copy_allocations, fetch_allocations, insert_allocation_rows
 from store.audit_log import read_audit, write_audit
+from store.backups import DEFAULT_KEEP_BACKUPS, BackupPolicy, backup_if_due, backup_store
 from store.connection import transaction
 from store.frame_schema import format_utc, sites_frame
 from store.gpkg import touch_contents
+from store.migrations import SCHEMA_VERSION, migrate
 from store.records import Comment, Review, Scenario, ScenarioSnapshot, SiteRecord
 from store.schema import SITES_TABLE, check_plan_schema, create_plan_schema, is_empty_database
 from store.site_checks import (
@@ -41,6 +43,7 @@ from store.site_checks import (
 )
 
 ScenarioRef = Scenario | str
+DEFAULT_POLICY = BackupPolicy()
 """A scenario, its id or its name."""
 
 
@@ -59,6 +62,9 @@ class PlanStore:
         a plan store (`FileFormatError` otherwise; other GeoPackages are never modified).
     clock
         Returns the current time (timezone-aware); stored as UTC ISO 8601 with milliseconds.
+    backups
+        Automatic backups at open (`store.backups.BackupPolicy`: keep N, interval); None
+        for none. A store of an older schema is always backed up before it is migrated.
 
     Notes
     -----
@@ -66,16 +72,34 @@ class PlanStore:
     taken from the session until accounts exist.
     """
 
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        backups: BackupPolicy | None = DEFAULT_POLICY,
+    ) -> None:
         self.path = Path(path)
         self._clock = clock
         self.path.parent.mkdir(parents=True, exist_ok=True)
         new_file = not self.path.exists() or self.path.stat().st_size == 0
         with transaction(self.path, write=new_file) as conn:
             if new_file and is_empty_database(conn):
-                create_plan_schema(conn, self._now())
-            else:
-                check_plan_schema(conn, self.path)
+                created_at = self._now()
+                create_plan_schema(conn, created_at)
+                migrate(conn, now=created_at)
+                return
+            version = check_plan_schema(conn, self.path)
+        keep = backups.keep if backups is not None else DEFAULT_KEEP_BACKUPS
+        if version < SCHEMA_VERSION:
+            backup_store(
+                self.path, reason=f"pre-migration-v{version}", keep=keep, now=self._clock()
+            )
+            with transaction(self.path, write=True) as conn:
+                if check_plan_schema(conn, self.path) < SCHEMA_VERSION:  # not done meanwhile
+                    migrate(conn, now=self._now())
+        elif backups is not None:
+            backup_if_due(self.path, backups, now=utc_now())  # file times: the real clock
 
     def _now(self) -> str:
         return format_utc(self._clock())
