@@ -83,7 +83,7 @@ def _open_infos(path: Path, source_name: str) -> list[zipfile.ZipInfo]:
     try:
         with zipfile.ZipFile(path) as archive:
             return archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as err:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as err:
         raise catalogued(
             FileFormatError, "input.zip_not_zip", file=source_name, reason=str(err)
         ) from err
@@ -211,7 +211,7 @@ def extract_members(
                 written_bytes = _copy_member(
                     archive, member, out_path, written_bytes, max_uncompressed_bytes
                 )
-            except (zipfile.BadZipFile, zlib.error, NotImplementedError) as err:
+            except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError) as err:
                 msg = (
                     f"{source_name}: '{member.name}' cannot be unpacked ({err}). "
                     "The zip is damaged or uses an unsupported compression; zip it again."

@@ -192,7 +192,7 @@ def read_layer(
             "请声明坐标系（如 EPSG:4546）或重新导出。"
         )
         raise MissingCrsError(msg, zh=zh) from err
-    except _OGR_ERRORS as err:
+    except (*_OGR_ERRORS, UnicodeDecodeError) as err:  # names that are not UTF-8
         raise _unreadable(err, path, source_name, format_name) from err
     if not isinstance(frame, gpd.GeoDataFrame):
         msg = f"{source_name} has no geometry: it holds a table only. Upload a map layer."
@@ -207,7 +207,7 @@ def spatial_layers(path: Path, *, source_name: str, format_name: str) -> list[st
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             layers = pyogrio.list_layers(path)
-    except _OGR_ERRORS as err:
+    except (*_OGR_ERRORS, UnicodeDecodeError) as err:
         raise _unreadable(err, path, source_name, format_name) from err
     return [str(name) for name, geom_type in layers if geom_type is not None]
 
@@ -285,7 +285,7 @@ def require_safe_xml(path: Path, source_name: str) -> None:
         raise catalogued(
             FileFormatError, "input.kml_unsafe", file=source_name, reason=type(err).__name__
         ) from err
-    except ParseError as err:
+    except (ParseError, LookupError, ValueError) as err:  # LookupError: unknown encoding
         raise catalogued(
             FileFormatError, "input.kml_not_xml", file=source_name, reason=str(err)
         ) from err
