@@ -72,3 +72,31 @@ def test_the_interpreter_exits_2(name: str, tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == PREFIX["en"] + _one_line(EXPECTED[name]["en"]) + "\n"
+
+
+IMPORT_SAMPLE = (
+    "kml_billion_laughs.kml",
+    "zip_nested.zip",
+    "zero_area_one_point.geojson",
+    "self_intersecting.geojson",
+    "csv_text_in_lon_lat.csv",
+)
+
+
+@pytest.mark.parametrize("name", IMPORT_SAMPLE)
+def test_plan_import_exits_2_and_saves_nothing(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = {**EXPECTED[name], **EXPECTED[name].get("import", {})}
+    store = ["--store", str(tmp_path / "plans.gpkg")]
+    assert main(["plan", "create", "--scenario", "S", *store]) == 0
+    capsys.readouterr()
+    status = main(["plan", "import", str(CORPUS / name), "--scenario", "S", *store])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert (out, err) == (
+        "",
+        "python -m siting plan import: error: " + _one_line(spec["en"]) + "\n",
+    )
+    assert main(["plan", "list", "--json", *store]) == 0
+    assert '"sites": 0' in capsys.readouterr().out
