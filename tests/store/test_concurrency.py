@@ -192,3 +192,4 @@ def test_writer_processes_lose_no_update_and_see_their_conflicts(
     assert len(updates) == WRITERS * INCREMENTS
     assert sorted(updates["user"].value_counts().tolist()) == [INCREMENTS] * WRITERS
     assert conflicts > 0  # the writers did collide, and each collision was reported
+    print(f"{WRITERS} writers x {INCREMENTS} updates: {conflicts} conflicts reported, none lost")
