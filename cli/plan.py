@@ -29,7 +29,7 @@ from planning.plan_inputs import load_plan_inputs
 from planning.regions import load_region
 from planning.scenario_ops import check_scenario, export_checked, save_allocations
 from planning.scenarios import EXPORT_FORMATS, STORE_PATH_ENV, PlanStore, default_store_path
-from planning.site_files import read_site_file
+from planning.site_files import herd_limits_for, read_site_file
 from planning.site_scoring import county_water_use
 
 if TYPE_CHECKING:
@@ -177,10 +177,16 @@ def _duplicate(args: argparse.Namespace, out: TextIO) -> int:
 def _import(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
     store.get_scenario(args.scenario)  # a missing scenario fails before reading the file
-    inputs = load_plan_inputs(load_region(args.region))
+    region = load_region(args.region)
+    inputs = load_plan_inputs(region)
     try:
         sites = read_site_file(
-            _read_bytes(args.file), args.file.name, inputs, gcj02=args.gcj02, declared_crs=args.crs
+            _read_bytes(args.file),
+            args.file.name,
+            inputs,
+            gcj02=args.gcj02,
+            declared_crs=args.crs,
+            herd_limits=herd_limits_for(region),
         )
     except InputDataError as err:  # a bad file, as `score`: exit 2, nothing saved
         return report_bad_input("plan import", err, args.lang)
