@@ -96,12 +96,23 @@ def backup_store(
         If the store cannot be read or the backup cannot be written.
     """
     folder = backup_dir(store_path)
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = now.astimezone(UTC).strftime(_STAMP_FORMAT)
     target = folder / f"{store_path.stem}-{stamp}-{reason}.gpkg"
     partial = target.with_suffix(".partial")
-    _copy_database(store_path, partial)
-    os.replace(partial, target)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _copy_database(store_path, partial)
+        os.replace(partial, target)
+    except OSError as err:
+        msg = (
+            f"The plan store {store_path.name} cannot be backed up into {folder} ({err}). "
+            "Check free disk space and permissions of that folder."
+        )
+        zh = (
+            f"无法将规划存储 {store_path.name} 备份到 {folder}（{err}），"
+            "请检查该文件夹的空间和权限。"
+        )
+        raise FileFormatError(msg, zh=zh) from err
     backups = list_backups(store_path)
     for old in backups[: max(len(backups) - max(keep, 1), 0)]:
         old.path.unlink(missing_ok=True)

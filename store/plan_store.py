@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import uuid
+import warnings
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ import pandas as pd
 
 import geopandas as gpd
 
-from errors import ParameterError
+from errors import FileFormatError, ParameterError, PlannerWarning
 from store import review_rows, scenario_rows, site_rows
 from store.allocation_checks import check_allocations
 from store.allocation_rows import copy_allocations, fetch_allocations, insert_allocation_rows
@@ -99,7 +100,10 @@ class PlanStore:
                 if check_plan_schema(conn, self.path) < SCHEMA_VERSION:  # not done meanwhile
                     migrate(conn, now=self._now())
         elif backups is not None:
-            backup_if_due(self.path, backups, now=utc_now())  # file times: the real clock
+            try:
+                backup_if_due(self.path, backups, now=utc_now())  # file times: the real clock
+            except FileFormatError as err:  # the store itself is fine: open it, and say so
+                warnings.warn(err.message("en"), PlannerWarning, stacklevel=2)
 
     def _now(self) -> str:
         return format_utc(self._clock())

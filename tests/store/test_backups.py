@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from errors import FileFormatError
+from errors import FileFormatError, PlannerWarning
 from store import PlanStore
 from store.backups import (
     BackupPolicy,
@@ -95,3 +95,13 @@ def test_restoring_a_file_that_is_not_a_store_changes_nothing(
         restore_store(store_path, tmp_path / "missing.gpkg", now=T0)
     assert store_path.read_bytes() == before
     assert list_backups(store_path) == []
+
+
+def test_a_failed_automatic_backup_warns_and_the_store_still_opens(store_path: Path) -> None:
+    _store(store_path)
+    backup_dir(store_path).write_text("a file where the backup folder should be")
+    with pytest.warns(PlannerWarning, match=r"The plan store plans\.gpkg cannot be backed up"):
+        store = PlanStore(store_path)
+    assert [s.name for s in store.list_scenarios()] == ["2021 plan"]
+    with pytest.raises(FileFormatError, match=r"cannot be backed up into .*plans\.backups"):
+        backup_store(store_path, now=T0)
