@@ -15,10 +15,12 @@ Lang = Literal["zh", "en"]
 class PlannerError(Exception):
     """Base of every error the planner raises on purpose (bad input or parameters)."""
 
-    def __init__(self, msg: str, *, zh: str | None = None) -> None:
+    def __init__(self, msg: str, *, zh: str | None = None, key: str | None = None) -> None:
         super().__init__(msg)
         self.msg_en = msg
         self.msg_zh = zh if zh is not None else msg
+        #: Catalogue key (``locales``) the message was made from, if it came from there.
+        self.key = key
 
     def message(self, lang: Lang = "en") -> str:
         """Return the message in ``lang`` ("zh" or "en")."""

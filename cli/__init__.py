@@ -23,6 +23,7 @@ from cli import (
     plan,
     report,
     score,
+    store_cmd,
     surface,
     users,
 )
@@ -46,6 +47,7 @@ COMMANDS = (
     locate,
     optimise,
     plan,
+    store_cmd,
     report,
     import_data,
     users,

@@ -19,14 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli.acting import acting_user, add_acting_options, open_store
+from cli.input_errors import report_bad_input
 from cli.options import first_region, region_argument
 from cli.render import both, frame_records, headers, table, words, write_json
-from errors import FileFormatError
+from errors import FileFormatError, InputDataError
+from geo.catalogued import catalogued
+from geo.io import DEFAULT_MAX_BYTES
 from planning.plan_inputs import load_plan_inputs
 from planning.regions import load_region
 from planning.scenario_ops import check_scenario, export_checked, save_allocations
 from planning.scenarios import EXPORT_FORMATS
-from planning.site_files import read_site_file
+from planning.site_files import herd_limits_for, read_site_file
 from planning.site_scoring import county_water_use
 
 if TYPE_CHECKING:
@@ -178,10 +181,19 @@ def _duplicate(args: argparse.Namespace, out: TextIO) -> int:
 def _import(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
     store.get_scenario(args.scenario)  # a missing scenario fails before reading the file
-    inputs = load_plan_inputs(load_region(args.region))
-    sites = read_site_file(
-        _read_bytes(args.file), args.file.name, inputs, gcj02=args.gcj02, declared_crs=args.crs
-    )
+    region = load_region(args.region)
+    inputs = load_plan_inputs(region)
+    try:
+        sites = read_site_file(
+            _read_bytes(args.file),
+            args.file.name,
+            inputs,
+            gcj02=args.gcj02,
+            declared_crs=args.crs,
+            herd_limits=herd_limits_for(region),
+        )
+    except InputDataError as err:  # a bad file, as `score`: exit 2, nothing saved
+        return report_bad_input("plan import", err, args.lang)
     added = store.add_sites(args.scenario, sites.records, user=acting_user(store, args))
     for note in sites.notes(args.lang):
         out.write(words("plan.note", args.lang, note=note) + "\n")
@@ -200,6 +212,15 @@ def _read_bytes(path: Path) -> bytes:
     if not path.is_file():
         msg, zh = both("plan.no_file", path=path)
         raise FileFormatError(msg, zh=zh)
+    size_bytes = path.stat().st_size
+    if size_bytes > DEFAULT_MAX_BYTES:  # refused before it is read into memory
+        raise catalogued(
+            FileFormatError,
+            "input.too_big",
+            file=path.name,
+            size_mb=f"{size_bytes / 2**20:.1f}",
+            max_mb=f"{DEFAULT_MAX_BYTES / 2**20:.0f}",
+        )
     return path.read_bytes()
 
 

@@ -1,10 +1,11 @@
 """Safe reading of user-supplied zip archives (zipped Shapefiles, KMZ).
 
 An archive is inspected before anything is extracted: every member path must be relative
-without ``..``, at most ``MAX_ZIP_MEMBERS`` members, nothing encrypted, and a declared total
-uncompressed size within the caller's limit (zip bombs). Only the members the reader needs
-are extracted, under flat generated names in a temporary directory, and extraction stops
-if a member inflates beyond the limit whatever its header claims.
+without ``..``, at most ``MAX_ZIP_MEMBERS`` members, nothing encrypted, a declared total
+uncompressed size within the caller's limit and no member compressed more than
+``MAX_ZIP_RATIO`` times (zip bombs). Nested archives are never unpacked. Only the members
+the reader needs are extracted, under flat generated names in a temporary directory, and
+extraction stops if a member inflates beyond the limit whatever its header claims.
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from errors import FileFormatError
+from geo.catalogued import catalogued
 
 MAX_ZIP_MEMBERS: int = 200
+#: Largest accepted expansion of one member (uncompressed / compressed size). Shapefiles
+#: and KML compress 3-20 times, a DBF of blank padding up to ~100; zip bombs 1,000 and more.
+MAX_ZIP_RATIO: float = 200.0
+#: Members smaller than this are not ratio-checked (a tiny file of blanks is harmless).
+RATIO_CHECK_MIN_BYTES: int = 1 << 20
 _CHUNK_BYTES = 1 << 20
 _UTF8_NAME_FLAG = 0x800
 _ENCRYPTED_FLAG = 0x1
@@ -76,14 +83,18 @@ def _open_infos(path: Path, source_name: str) -> list[zipfile.ZipInfo]:
     try:
         with zipfile.ZipFile(path) as archive:
             return archive.infolist()
-    except zipfile.BadZipFile as err:
-        msg = f"{source_name} is not a readable zip archive ({err}). Zip the files again."
-        zh = f"{source_name} 不是可读取的 zip 压缩包（{err}）。请重新压缩。"
-        raise FileFormatError(msg, zh=zh) from err
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as err:
+        raise catalogued(
+            FileFormatError, "input.zip_not_zip", file=source_name, reason=str(err)
+        ) from err
 
 
 def list_zip_members(
-    path: Path, *, source_name: str, max_uncompressed_bytes: int
+    path: Path,
+    *,
+    source_name: str,
+    max_uncompressed_bytes: int,
+    max_ratio: float = MAX_ZIP_RATIO,
 ) -> tuple[ZipMember, ...]:
     """Return the file members of a zip archive after checking that it is safe to read.
 
@@ -95,27 +106,28 @@ def list_zip_members(
         File name shown in messages.
     max_uncompressed_bytes
         Limit on the declared total uncompressed size of all members.
+    max_ratio
+        Largest accepted uncompressed / compressed size of a member of 1 MiB or more.
 
     Raises
     ------
     FileFormatError
         Not a zip; too many members; absolute or ``..`` member paths; encrypted members;
-        total uncompressed size over the limit.
+        total uncompressed size over the limit; a member expanding more than ``max_ratio``.
     """
     infos = _open_infos(path, source_name)
     if len(infos) > MAX_ZIP_MEMBERS:
-        msg = (
-            f"{source_name} holds {len(infos)} files; at most {MAX_ZIP_MEMBERS} are "
-            "accepted. Zip only the layer you want to upload."
+        raise catalogued(
+            FileFormatError,
+            "input.zip_too_many",
+            file=source_name,
+            count=len(infos),
+            limit=MAX_ZIP_MEMBERS,
         )
-        zh = (
-            f"{source_name} 含 {len(infos)} 个文件，"
-            f"最多允许 {MAX_ZIP_MEMBERS} 个。请只压缩要上传的图层。"
-        )
-        raise FileFormatError(msg, zh=zh)
     _require_safe_names(infos, source_name)
     _require_not_encrypted(infos, source_name)
     _require_total_size(infos, source_name, max_uncompressed_bytes)
+    _require_ratio(infos, source_name, max_ratio)
     return tuple(
         ZipMember(_display_name(info), info)
         for info in infos
@@ -128,39 +140,42 @@ def list_zip_members(
 def _require_safe_names(infos: list[zipfile.ZipInfo], source_name: str) -> None:
     unsafe = [_display_name(i) for i in infos if _is_unsafe(i.filename)]
     if unsafe:
-        msg = (
-            f"{source_name} contains files with absolute paths or '..' "
-            f"({_listed(unsafe)}), which is unsafe. Zip the files again from their folder."
+        raise catalogued(
+            FileFormatError, "input.zip_unsafe_paths", file=source_name, names=_listed(unsafe)
         )
-        zh = (
-            f"{source_name} 包含绝对路径或“..”路径的文件（{_listed(unsafe)}），"
-            "不安全。请在文件所在目录重新压缩。"
-        )
-        raise FileFormatError(msg, zh=zh)
 
 
 def _require_not_encrypted(infos: list[zipfile.ZipInfo], source_name: str) -> None:
     locked = [_display_name(i) for i in infos if i.flag_bits & _ENCRYPTED_FLAG]
     if locked:
-        msg = (
-            f"{source_name} is password-protected ({_listed(locked)}). "
-            "Zip the files again without a password."
+        raise catalogued(
+            FileFormatError, "input.zip_encrypted", file=source_name, names=_listed(locked)
         )
-        zh = f"{source_name} 设有密码（{_listed(locked)}）。请不加密码重新压缩。"
-        raise FileFormatError(msg, zh=zh)
 
 
 def _size_error(source_name: str, limit_bytes: int) -> FileFormatError:
-    limit_mb = limit_bytes / 2**20
-    msg = (
-        f"{source_name} unpacks to more than {limit_mb:.0f} MB, the limit (this also "
-        "catches 'zip bombs'). Upload a smaller area or fewer layers."
+    return catalogued(
+        FileFormatError,
+        "input.zip_too_big",
+        file=source_name,
+        limit_mb=f"{limit_bytes / 2**20:.0f}",
     )
-    zh = (
-        f"{source_name} 解压后超过 {limit_mb:.0f} MB 上限（用于防范“压缩炸弹”）。"
-        "请上传更小的范围或更少的图层。"
-    )
-    return FileFormatError(msg, zh=zh)
+
+
+def _require_ratio(infos: list[zipfile.ZipInfo], source_name: str, max_ratio: float) -> None:
+    for info in infos:
+        if info.file_size < RATIO_CHECK_MIN_BYTES:
+            continue
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > max_ratio:
+            raise catalogued(
+                FileFormatError,
+                "input.zip_ratio",
+                file=source_name,
+                name=_display_name(info),
+                ratio=f"{ratio:,.0f}",
+                limit=f"{max_ratio:,.0f}",
+            )
 
 
 def _require_total_size(infos: list[zipfile.ZipInfo], source_name: str, limit_bytes: int) -> None:
@@ -196,7 +211,7 @@ def extract_members(
                 written_bytes = _copy_member(
                     archive, member, out_path, written_bytes, max_uncompressed_bytes
                 )
-            except (zipfile.BadZipFile, zlib.error, NotImplementedError) as err:
+            except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError) as err:
                 msg = (
                     f"{source_name}: '{member.name}' cannot be unpacked ({err}). "
                     "The zip is damaged or uses an unsupported compression; zip it again."

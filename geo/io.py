@@ -35,6 +35,7 @@ from errors import (
     InvalidGeometryError,
     MissingCrsError,
 )
+from geo.catalogued import catalogued
 from geo.crs import STORAGE_CRS, crs_from_user_input
 from geo.gcj02 import geometry_gcj02_to_wgs84
 from geo.validate import (
@@ -57,6 +58,8 @@ SourceDatum = Literal["wgs84", "gcj02"]
 OnBadFeature = Literal["raise", "skip"]
 
 DEFAULT_MAX_BYTES: int = 50 * 2**20
+#: Most vertices one feature may have: a ranch outline has tens, a field survey thousands.
+DEFAULT_MAX_VERTICES: int = 100_000
 # A zip may unpack to this multiple of max_bytes (shapefiles compress 3-5x; bombs 1000x+).
 ZIP_EXPANSION_LIMIT: int = 10
 SUPPORTED_VECTOR_EXTENSIONS: tuple[str, ...] = supported_extensions()
@@ -136,6 +139,7 @@ def read_vector(
     source_datum: SourceDatum = "wgs84",
     layer: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_vertices: int = DEFAULT_MAX_VERTICES,
     repair: bool = True,
     on_bad_feature: OnBadFeature = "raise",
     declared_crs: str | int | CRS | None = None,
@@ -160,6 +164,9 @@ def read_vector(
         several; KML folders are otherwise combined.
     max_bytes
         Largest accepted file; zips may unpack to `ZIP_EXPANSION_LIMIT` times this.
+    max_vertices
+        Most vertices of one feature (`DEFAULT_MAX_VERTICES`); more is refused before any
+        geometry operation runs on it.
     repair
         Repair invalid geometries with ``shapely.make_valid`` (one
         ``GeometryRepairedWarning``) instead of rejecting them.
@@ -184,7 +191,8 @@ def read_vector(
     CrsMismatchError
         GCJ-02 declared for a file in a projected CRS.
     InvalidGeometryError
-        No features; coordinates that do not fit the CRS; bad features (listed).
+        No features; too many vertices; coordinates that do not fit the CRS (projected
+        metres declared as degrees, latitude and longitude swapped); bad features (listed).
     SchemaError
         A CSV without lon/lat columns.
     """
@@ -206,6 +214,7 @@ def read_vector(
             source_name, geometry_kind, layer, workdir, max_bytes * ZIP_EXPANSION_LIMIT
         )
         raw = fmt.reader(path, request)
+    _require_vertex_limit(raw.frame, source_name, max_vertices)
     result, repaired_count = _validate(raw, fmt, options)
     if repaired_count:
         msg = (
@@ -229,16 +238,28 @@ def _source_name(source: str | Path | bytes, filename: str | None) -> str:
 
 
 def _size_error(source_name: str, size_bytes: int, max_bytes: int) -> FileFormatError:
-    size_mb, max_mb = size_bytes / 2**20, max_bytes / 2**20
-    msg = (
-        f"{source_name} is {size_mb:.1f} MB, over the {max_mb:.0f} MB limit. Upload only "
-        "the area you need, or simplify the geometries in your GIS."
+    return catalogued(
+        FileFormatError,
+        "input.too_big",
+        file=source_name,
+        size_mb=f"{size_bytes / 2**20:.1f}",
+        max_mb=f"{max_bytes / 2**20:.0f}",
     )
-    zh = (
-        f"{source_name} 大小为 {size_mb:.1f} MB，"
-        f"超过 {max_mb:.0f} MB 上限。请只上传所需范围，或在 GIS 软件中简化几何。"
-    )
-    return FileFormatError(msg, zh=zh)
+
+
+def _require_vertex_limit(frame: gpd.GeoDataFrame, source_name: str, max_vertices: int) -> None:
+    """Refuse a feature with more than ``max_vertices`` vertices (checked before GEOS work)."""
+    counts = shapely.get_num_coordinates(frame.geometry.to_numpy())
+    over = np.flatnonzero(counts > max_vertices)
+    if len(over):
+        raise catalogued(
+            InvalidGeometryError,
+            "input.too_many_vertices",
+            file=source_name,
+            feature=int(over[0]) + 1,
+            count=f"{int(counts[over[0]]):,}",
+            limit=f"{max_vertices:,}",
+        )
 
 
 def _local_path(
@@ -269,8 +290,7 @@ def _validate(raw: RawVector, fmt: VectorFormat, options: _Options) -> tuple[Vec
     """Turn a raw file read into a validated result (+ number of repaired geometries)."""
     name = options.source_name
     if len(raw.frame) == 0:
-        msg = f"{name} contains no features. Check that you exported the right layer."
-        raise InvalidGeometryError(msg, zh=f"{name} 中没有任何要素。请检查是否导出了正确的图层。")
+        raise catalogued(InvalidGeometryError, "input.no_features", file=name)
     notes_en, notes_zh = list(raw.notes_en), list(raw.notes_zh)
     crs = _resolve_crs(raw.frame.crs, fmt, options, notes_en, notes_zh)
     numbered = _number_features(raw.frame.set_crs(crs, allow_override=True))
@@ -316,12 +336,13 @@ def _resolve_crs(
             notes_zh.append(f"使用用户声明的坐标系 {crs_label(crs)}（文件中为：{was}）")
         return crs
     if file_crs is None:
-        msg = (
-            f"{name} has no CRS (coordinate reference system), so its coordinates cannot "
-            f"be placed on the map. Fix: {fmt.crs_hint_en}, or {_DECLARE_EN}."
+        raise catalogued(
+            MissingCrsError,
+            "input.no_crs",
+            file=name,
+            hint=fmt.crs_hint_en,
+            zh_values={"hint": fmt.crs_hint_zh},
         )
-        zh = f"{name} 没有坐标系，无法确定其位置。解决方法：{fmt.crs_hint_zh}，或{_DECLARE_ZH}。"
-        raise MissingCrsError(msg, zh=zh)
     return crs_from_user_input(file_crs)
 
 
@@ -361,20 +382,27 @@ def _require_lonlat_range(frame: gpd.GeoDataFrame, crs: CRS, name: str) -> None:
     outside = _out_of_lonlat(frame)
     if not outside.any():
         return
-    _, _, x1, y1 = frame.loc[outside].total_bounds
-    msg = (
-        f"{name}: coordinates of {int(outside.sum())} feature(s) reach x={x1:,.0f}, "
-        f"y={y1:,.0f}, impossible for longitude/latitude, yet the file declares the "
-        f"geographic CRS {crs_label(crs)}. They look like projected metres: the file's CRS "
-        f"is probably wrong. Fix: export it again with its real CRS, or {_DECLARE_EN}."
+    x0, y0, x1, y1 = frame.loc[outside].total_bounds
+    count = int(outside.sum())
+    if max(abs(y0), abs(y1)) <= _LON_LIMIT_DEG and max(abs(x0), abs(x1)) <= _LAT_LIMIT_DEG:
+        # fits lon/lat once x and y are exchanged: latitude was written first
+        raise catalogued(
+            InvalidGeometryError,
+            "input.lat_lon_swapped",
+            file=name,
+            count=count,
+            x=f"{x1:.4f}",
+            y=f"{y1:.4f}",
+        )
+    raise catalogued(
+        InvalidGeometryError,
+        "input.projected_as_lonlat",
+        file=name,
+        count=count,
+        x=f"{x1:,.0f}",
+        y=f"{y1:,.0f}",
+        crs=crs_label(crs),
     )
-    zh = (
-        f"{name}：{int(outside.sum())} 个要素的坐标（如 x={x1:,.0f}，y={y1:,.0f}）"
-        f"不可能是经纬度，但文件声明的是地理坐标系 {crs_label(crs)}。"
-        "这些坐标像是投影坐标（米），文件的坐标系很可能有误。"
-        f"解决方法：按实际坐标系重新导出，或{_DECLARE_ZH}。"
-    )
-    raise InvalidGeometryError(msg, zh=zh)
 
 
 def _to_storage(

@@ -29,6 +29,7 @@ from shapely.geometry import (
 from shapely.geometry.base import BaseGeometry
 
 from errors import CrsMismatchError, InvalidGeometryError, MissingCrsError, SchemaError
+from geo.catalogued import catalogued
 from geo.crs import crs_from_user_input
 
 GeometryKind = Literal["polygon", "point", "line", "any"]
@@ -359,7 +360,9 @@ def check_valid(features: gpd.GeoDataFrame, *, kind: GeometryKind, repair: bool)
     """Repair invalid geometries with ``shapely.make_valid`` (or reject them if not ``repair``).
 
     For ``kind="polygon"`` only the polygonal part of a repaired geometry is kept; a repair
-    that leaves no polygon (e.g. a ring folded onto a line) rejects the feature.
+    that leaves no polygon (e.g. a ring folded onto a line) rejects the feature. With
+    ``kind="any"`` a repair keeps the geometry's own kind: a zero-area polygon that
+    repairs to a point or a line is rejected, never passed on as a point.
     """
     geoms = features.geometry.to_numpy()
     invalid = ~shapely.is_valid(geoms)
@@ -378,19 +381,20 @@ def check_valid(features: gpd.GeoDataFrame, *, kind: GeometryKind, repair: bool)
             if bad
         ]
         return _split(features, pd.Series(invalid), problems)
+    kinds = [_own_kind(g) if kind == "any" else kind for g in geoms]
     repaired = [
-        reduce_to_kind(shapely.make_valid(g), kind) if bad else g
-        for g, bad in zip(geoms, invalid, strict=True)
+        reduce_to_kind(shapely.make_valid(g), k) if bad else g
+        for g, bad, k in zip(geoms, invalid, kinds, strict=True)
     ]
     lost = pd.Series([g is None or g.is_empty for g in repaired])
     problems = [
         GeometryProblem(
             no,
             "invalid",
-            f"invalid geometry that has no {kind} left after repair",
-            f"几何无效，修复后不再是{_KIND_LABEL_ZH.get(kind, '有效几何')}",
+            f"invalid geometry that has no {k} left after repair",
+            f"几何无效，修复后不再是{_KIND_LABEL_ZH.get(k, '有效几何')}",
         )
-        for no, is_lost in zip(numbers, lost, strict=True)
+        for no, is_lost, k in zip(numbers, lost, kinds, strict=True)
         if is_lost
     ]
     count = int(invalid.sum()) - len(problems)
@@ -403,6 +407,14 @@ def check_valid(features: gpd.GeoDataFrame, *, kind: GeometryKind, repair: bool)
         notes_zh=notes[1],
         repaired_count=count,
     )
+
+
+def _own_kind(geom: BaseGeometry) -> GeometryKind:
+    """Return the kind of a single or Multi* geometry ("any" for collections)."""
+    for kind in ("polygon", "point", "line"):
+        if geom.geom_type in _KIND_TYPES[kind]:
+            return kind
+    return "any"
 
 
 def _repair_notes(count: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -495,18 +507,13 @@ def geometry_problems_error(
         lines_en.append(f"- ... and {more} more")
         lines_zh.append(f"- ……另有 {more} 个")
     codes = [c for c in _FIX_EN if any(p.code == c for p in problems)]
-    msg = (
-        f"{source_name}: {len(problems)} of {n_features} features have problems:\n"
-        + "\n".join(lines_en)
-        + "\nHow to fix: "
-        + "; ".join(_FIX_EN[c] for c in codes)
-        + "."
+    return catalogued(
+        InvalidGeometryError,
+        "input.feature_problems",
+        file=source_name,
+        count=len(problems),
+        total=n_features,
+        lines="\n".join(lines_en),
+        fixes="; ".join(_FIX_EN[c] for c in codes),
+        zh_values={"lines": "\n".join(lines_zh), "fixes": "；".join(_FIX_ZH[c] for c in codes)},
     )
-    zh = (
-        f"{source_name}：{n_features} 个要素中有 {len(problems)} 个存在问题：\n"
-        + "\n".join(lines_zh)
-        + "\n解决方法："
-        + "；".join(_FIX_ZH[c] for c in codes)
-        + "。"
-    )
-    return InvalidGeometryError(msg, zh=zh)

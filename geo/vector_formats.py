@@ -8,20 +8,25 @@ Add a format by writing a reader and calling `register_vector_format`.
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, iterparse
 
 import geopandas as gpd
 import pyogrio
 import shapely
 from pyogrio import errors as ogr_errors
 
-from errors import FileFormatError, MissingCrsError, SchemaError
+from errors import FileFormatError, InvalidGeometryError, MissingCrsError, SchemaError
 from geo.archive import ZipMember, extract_members, list_zip_members
+from geo.catalogued import catalogued, catalogued_note
 from geo.crs import STORAGE_CRS
 from geo.validate import GeometryKind, reduce_to_kind
 
@@ -40,6 +45,12 @@ _SHAPEFILE_REQUIRED = (".shx", ".dbf")
 _LON_NAMES = ("lon", "lng", "long", "longitude", "经度")
 _LAT_NAMES = ("lat", "latitude", "纬度")
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+_GDAL_SOURCE_LOCATION = re.compile(r"\S+\.(?:cpp|c|h), \d+: ")
+_ARCHIVE_SUFFIXES = (".zip", ".kmz", ".7z", ".rar", ".gz", ".tar", ".tgz")
+#: DBF header: byte 29 is the language driver id (0 = none), bytes 8-9 the header length.
+_DBF_LDID_OFFSET = 29
+_DBF_HEADER_LENGTH = slice(8, 10)
+_DBF_SAMPLE_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -105,16 +116,14 @@ def vector_format_for(filename: str, *, source_name: str) -> VectorFormat:
     ext = PurePosixPath(filename).suffix.lower()
     if ext in _FORMATS:
         return _FORMATS[ext]
-    listing = ", ".join(supported_extensions())
-    msg = (
-        f"{source_name}: files of type '{ext or '(none)'}' cannot be read. Supported: "
-        f"{listing}. Export the layer to one of these (a Shapefile as one .zip)."
+    raise catalogued(
+        FileFormatError,
+        "input.unsupported_type",
+        file=source_name,
+        ext=ext or "(none)",
+        listing=", ".join(supported_extensions()),
+        zh_values={"ext": ext or "（无扩展名）"},
     )
-    zh = (
-        f"{source_name}：不支持“{ext or '（无扩展名）'}”类型的文件。支持的格式：{listing}。"
-        "请导出为其中一种格式（Shapefile 请打包为一个 .zip）。"
-    )
-    raise FileFormatError(msg, zh=zh)
 
 
 # --- shared helpers -------------------------------------------------------------------
@@ -128,6 +137,7 @@ def _gdal_detail(err: Exception, path: Path, source_name: str) -> str:
     file the user never saw, so they are dropped.
     """
     text = str(err).replace(str(path), source_name)
+    text = _GDAL_SOURCE_LOCATION.sub("", text)  # "/.../ogrdxflayer.cpp, 3684: "
     text = text.split("; It might help")[0].strip().rstrip(".;")
     if "not recognized as being in a supported file format" in text or not text:
         return ""
@@ -136,22 +146,28 @@ def _gdal_detail(err: Exception, path: Path, source_name: str) -> str:
 
 def _unreadable(err: Exception, path: Path, source_name: str, format_name: str) -> FileFormatError:
     """Return the error for a file GDAL cannot read as ``format_name``."""
-    detail = _gdal_detail(err, path, source_name)
-    msg = (
-        f"{source_name} cannot be read as {format_name}{detail}. The file may be "
-        "damaged or of another type: open it in QGIS and export it again."
+    return catalogued(
+        FileFormatError,
+        "input.unreadable",
+        file=source_name,
+        format=format_name,
+        detail=_gdal_detail(err, path, source_name),
     )
-    zh = (
-        f"{source_name} 无法按 {format_name} 读取{detail}。"
-        "文件可能已损坏或类型不符，请在 QGIS 中打开后重新导出。"
-    )
-    return FileFormatError(msg, zh=zh)
 
 
 def read_layer(
-    path: Path, layer: str | None, *, source_name: str, format_name: str
+    path: Path,
+    layer: str | None,
+    *,
+    source_name: str,
+    format_name: str,
+    encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one layer with pyogrio; unreadable geometries become None (reported later).
+
+    GDAL's warnings on the way (unsupported geometry type, unclosed ring, bad GeoPackage
+    application id ...) are not passed on: what they concern is reported by validation
+    in one message. ``encoding`` overrides the text encoding GDAL would use (Shapefile).
 
     Raises
     ------
@@ -161,7 +177,11 @@ def read_layer(
         The file declares a CRS that GDAL cannot interpret.
     """
     try:
-        frame = pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = pyogrio.read_dataframe(
+                path, layer=layer, on_invalid="ignore", encoding=encoding
+            )
     except ogr_errors.CRSError as err:
         msg = (
             f"{source_name}: the CRS stored in the file cannot be interpreted ({err}). "
@@ -172,7 +192,7 @@ def read_layer(
             "请声明坐标系（如 EPSG:4546）或重新导出。"
         )
         raise MissingCrsError(msg, zh=zh) from err
-    except _OGR_ERRORS as err:
+    except (*_OGR_ERRORS, UnicodeDecodeError) as err:  # names that are not UTF-8
         raise _unreadable(err, path, source_name, format_name) from err
     if not isinstance(frame, gpd.GeoDataFrame):
         msg = f"{source_name} has no geometry: it holds a table only. Upload a map layer."
@@ -184,8 +204,10 @@ def read_layer(
 def spatial_layers(path: Path, *, source_name: str, format_name: str) -> list[str]:
     """Return the names of the layers of ``path`` that have a geometry column."""
     try:
-        layers = pyogrio.list_layers(path)
-    except _OGR_ERRORS as err:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            layers = pyogrio.list_layers(path)
+    except (*_OGR_ERRORS, UnicodeDecodeError) as err:
         raise _unreadable(err, path, source_name, format_name) from err
     return [str(name) for name, geom_type in layers if geom_type is not None]
 
@@ -244,8 +266,34 @@ def read_geopackage(path: Path, req: ReadRequest) -> RawVector:
     return _read_single(path, req, "GeoPackage")
 
 
+def require_safe_xml(path: Path, source_name: str) -> None:
+    """Refuse XML with a DOCTYPE or entity declarations, and XML that is not well-formed.
+
+    KML never needs a DTD; one is how XXE (reading the server's files) and entity expansion
+    ("billion laughs") attacks start. The check streams the file with defusedxml, which
+    stops at the first DOCTYPE, before GDAL's parser sees anything.
+
+    Raises
+    ------
+    FileFormatError
+        With the reason (DTD forbidden, entity forbidden, or the syntax error).
+    """
+    try:
+        for _, element in iterparse(path, forbid_dtd=True, forbid_entities=True):
+            element.clear()
+    except DefusedXmlException as err:
+        raise catalogued(
+            FileFormatError, "input.kml_unsafe", file=source_name, reason=type(err).__name__
+        ) from err
+    except (ParseError, LookupError, ValueError) as err:  # LookupError: unknown encoding
+        raise catalogued(
+            FileFormatError, "input.kml_not_xml", file=source_name, reason=str(err)
+        ) from err
+
+
 def read_kml(path: Path, req: ReadRequest) -> RawVector:
     """Read a KML file: every folder (layer) combined, or only ``req.layer`` if given."""
+    require_safe_xml(path, req.source_name)
     layers = spatial_layers(path, source_name=req.source_name, format_name="KML")
     if req.layer is not None:
         layers = [
@@ -279,15 +327,8 @@ def read_kmz(path: Path, req: ReadRequest) -> RawVector:
     )
     kmls = [m for m in members if m.suffix == ".kml"]
     if not kmls:
-        msg = (
-            f"{req.source_name} contains no .kml file, so it is not a KMZ. Save it again "
-            "from Google Earth / your GIS as KMZ or KML."
-        )
-        zh = (
-            f"{req.source_name} 中没有 .kml 文件，不是有效的 KMZ。"
-            "请从 Google Earth 或 GIS 软件重新保存为 KMZ 或 KML。"
-        )
-        raise FileFormatError(msg, zh=zh)
+        _refuse_nested(members, req.source_name)
+        raise catalogued(FileFormatError, "input.kmz_no_kml", file=req.source_name)
     root = next((m for m in kmls if m.name.lower() == "doc.kml"), kmls[0])
     extracted = extract_members(
         path,
@@ -314,16 +355,14 @@ def read_zipped_shapefile(path: Path, req: ReadRequest) -> RawVector:
     )
     shapes = {_shapefile_key(m): m for m in members if m.suffix == ".shp"}
     if not shapes:
-        found = ", ".join(m.name for m in members[:10]) or "nothing"
-        msg = (
-            f"{req.source_name} contains no Shapefile (.shp); it holds: {found}. Zip the "
-            ".shp, .shx, .dbf and .prj files of the layer together."
+        _refuse_nested(members, req.source_name)
+        raise catalogued(
+            FileFormatError,
+            "input.zip_no_shapefile",
+            file=req.source_name,
+            found=", ".join(m.name for m in members[:10]) or "nothing",
+            zh_values={"found": ", ".join(m.name for m in members[:10]) or "无"},
         )
-        zh = (
-            f"{req.source_name} 中没有 Shapefile（.shp），"
-            f"其中包含：{found}。请将图层的 .shp、.shx、.dbf 和 .prj 文件一起压缩。"
-        )
-        raise FileFormatError(msg, zh=zh)
     by_stem = {PurePosixPath(k).name: k for k in shapes}
     wanted = by_stem.get(req.layer, req.layer) if req.layer is not None else None
     key = choose_layer(
@@ -343,27 +382,70 @@ def read_zipped_shapefile(path: Path, req: ReadRequest) -> RawVector:
         source_name=req.source_name,
         max_uncompressed_bytes=req.max_uncompressed_bytes,
     )
-    return RawVector(
-        read_layer(
-            extracted["layer.shp"], None, source_name=req.source_name, format_name="Shapefile"
-        )
+    encoding = None if ".cpg" in parts else _dbf_encoding(extracted["layer.dbf"])
+    frame = read_layer(
+        extracted["layer.shp"],
+        None,
+        source_name=req.source_name,
+        format_name="Shapefile",
+        encoding=encoding,
     )
+    if encoding is None:
+        return RawVector(frame)
+    note_en, note_zh = catalogued_note("input.dbf_gbk")
+    return RawVector(frame, (note_en,), (note_zh,))
+
+
+def _refuse_nested(members: tuple[ZipMember, ...], source_name: str) -> None:
+    """Raise if the archive holds other archives (never unpacked: nested zip bombs)."""
+    inner = [m.name for m in members if m.suffix in _ARCHIVE_SUFFIXES]
+    if inner:
+        raise catalogued(
+            FileFormatError,
+            "input.zip_nested",
+            file=source_name,
+            names=", ".join(inner[:10]),
+            inner=inner[0],
+        )
+
+
+def _dbf_encoding(dbf: Path) -> str | None:
+    """Return "GB18030" for a DBF without code page whose text is GBK, else None.
+
+    A DBF written by Chinese Windows software without its ``.cpg`` declares no code page
+    (language driver id 0); GDAL would then read it as ISO-8859-1 and every Chinese name
+    would come out garbled. Text that is valid UTF-8 (or pure ASCII) is left to GDAL.
+    """
+    with dbf.open("rb") as handle:
+        head = handle.read(_DBF_SAMPLE_BYTES)
+    if len(head) < _DBF_LDID_OFFSET + 1 or head[_DBF_LDID_OFFSET] != 0:
+        return None
+    header_length = int.from_bytes(head[_DBF_HEADER_LENGTH], "little")
+    records = head[header_length:]
+    try:
+        records.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.start >= len(records) - 3:  # a character cut by the sample's end
+            return None
+    else:
+        return None
+    try:
+        records.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return "GB18030"
 
 
 def _require_shapefile_parts(present: set[str], name: str, source_name: str) -> None:
     missing = [ext for ext in _SHAPEFILE_REQUIRED if ext not in present]
     if missing:
-        listing = ", ".join(missing)
-        msg = (
-            f"{source_name}: the shapefile '{name}' lacks its {listing} file(s); a "
-            "shapefile is several files. Upload the .shp, .shx, .dbf and .prj together "
-            "in one .zip."
+        raise catalogued(
+            FileFormatError,
+            "input.shapefile_parts",
+            file=source_name,
+            name=name,
+            missing=", ".join(missing),
         )
-        zh = (
-            f"{source_name}：Shapefile“{name}”缺少 {listing} 文件。"
-            "Shapefile 由多个文件组成，请将 .shp、.shx、.dbf 和 .prj 一起压缩为一个 .zip 上传。"
-        )
-        raise FileFormatError(msg, zh=zh)
 
 
 def read_shapefile(path: Path, req: ReadRequest) -> RawVector:
@@ -392,6 +474,14 @@ def read_dxf(path: Path, req: ReadRequest) -> RawVector:
     keep = [g is not None for g in reduced]
     kept = frame.assign(geometry=gpd.GeoSeries(reduced, index=frame.index, crs=frame.crs))
     dropped = len(frame) - sum(keep)
+    if not any(keep) and kind == "polygon":
+        found = sorted({str(t) for t in frame.geom_type.dropna()} | _dxf_entity_names(frame))
+        raise catalogued(
+            InvalidGeometryError,
+            "input.dxf_no_polygons",
+            file=req.source_name,
+            found=", ".join(found) or "-",
+        )
     if not dropped:
         return RawVector(kept)
     return RawVector(
@@ -399,6 +489,13 @@ def read_dxf(path: Path, req: ReadRequest) -> RawVector:
         (f"{dropped} DXF entities that are not {kind}s ignored",),
         (f"忽略了 {dropped} 个不是所需类型的 DXF 图元",),
     )
+
+
+def _dxf_entity_names(frame: gpd.GeoDataFrame) -> set[str]:
+    column = "SubClasses" if "SubClasses" in frame.columns else None
+    if column is None:
+        return set()
+    return {str(v).split(":")[-1] for v in frame[column].dropna()}
 
 
 def _closed_line_to_polygon(geom: BaseGeometry | None) -> BaseGeometry | None:
@@ -436,6 +533,18 @@ def read_lonlat_csv(path: Path, req: ReadRequest) -> RawVector:
         raise SchemaError(msg, zh=zh)
     lon = pd.to_numeric(table[lon_col], errors="coerce")
     lat = pd.to_numeric(table[lat_col], errors="coerce")
+    for column, numbers in ((lon_col, lon), (lat_col, lat)):
+        text = numbers.isna() & table[column].notna()
+        if text.any():
+            row = int(text.to_numpy().argmax())
+            raise catalogued(
+                SchemaError,
+                "input.csv_text_coordinates",
+                file=req.source_name,
+                row=row + 2,  # 1-based, after the header line
+                column=str(column),
+                value=repr(table[column].iloc[row]),
+            )
     points = gpd.points_from_xy(lon, lat)
     geoms = [p if ok else None for p, ok in zip(points, lon.notna() & lat.notna(), strict=True)]
     return RawVector(gpd.GeoDataFrame(table, geometry=geoms, crs=STORAGE_CRS))

@@ -17,21 +17,35 @@ from store import (
     export_scenario,
     site_records,
 )
+from store.backups import (
+    DEFAULT_KEEP_BACKUPS,
+    Backup,
+    BackupPolicy,
+    backup_store,
+    list_backups,
+    restore_store,
+)
 from store.export import SUFFIXES
 from store.frame_schema import sites_frame
 from store.records import ScenarioSnapshot
 
 __all__ = [
+    "DEFAULT_KEEP_BACKUPS",
     "EXPORT_FORMATS",
     "SITE_STATUSES",
     "STORE_PATH_ENV",
     "SUFFIXES",
+    "Backup",
+    "BackupPolicy",
     "PlanStore",
     "Scenario",
     "ScenarioSnapshot",
     "SiteRecord",
+    "backup_store",
     "default_store_path",
     "export_scenario",
+    "list_backups",
+    "restore_store",
     "site_records",
     "sites_frame",
 ]

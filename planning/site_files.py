@@ -23,9 +23,12 @@ import pyogrio
 
 from errors import FileFormatError, PlannerWarning, SchemaError
 from geo.io import read_vector
+from layers.planner_params import load_herd_limits
 from layers.scenario_files import DEMO_SCENARIO_KIND, demo_scenario_sites
 from planning.accounts import sites_with_geometry_counties
+from siting.herd_limits import HerdLimits, check_herds
 from siting.site_attributes import planned_sites
+from siting.site_footprint import footprint_area_mu
 from store import REQUIRED_SITE_COLUMNS, import_sites, site_records
 from store.frame_schema import normalise_sites
 
@@ -75,18 +78,31 @@ def read_site_file(
     *,
     gcj02: bool = False,
     declared_crs: str | None = None,
+    herd_limits: HerdLimits | None = None,
 ) -> SiteFile:
     """Read the sites of an uploaded file (bytes) named ``filename``.
 
     Each site's ``county_code`` is the county its geometry lies in (``inputs.counties``),
     whatever the file says: the store checks a planner's counties against it.
 
+    ``herd_limits`` (default: the bundled ``planner.csv``; `herd_limits_for` gives a
+    region's) bounds the dairy herds of the sites read.
+
     Raises
     ------
     FileFormatError, MissingCrsError, CrsMismatchError, InvalidGeometryError, SchemaError
         From reading and checking the file, naming it.
+    ParameterError
+        A herd over the plausible limits (`siting.herd_limits.check_herds`).
     """
-    read = _read_sites(content, filename, inputs, gcj02=gcj02, declared_crs=declared_crs)
+    read = _read_sites(
+        content,
+        filename,
+        inputs,
+        gcj02=gcj02,
+        declared_crs=declared_crs,
+        herd_limits=herd_limits or load_herd_limits(),
+    )
     located = sites_with_geometry_counties(read.records, inputs.counties)
     return dataclasses.replace(read, records=tuple(located))
 
@@ -98,21 +114,38 @@ def _read_sites(
     *,
     gcj02: bool,
     declared_crs: str | None,
+    herd_limits: HerdLimits,
 ) -> SiteFile:
     suffix = Path(filename).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="planner-sites-") as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(content)
+        exported = None
         if suffix in EXPORT_ONLY_SUFFIXES:
-            return _from_export(import_sites(path), filename)
-        if suffix == ".zip":
+            exported = _from_export(import_sites(path), filename)
+        elif suffix == ".zip":
             exported = _try_export(path, filename)
-            if exported is not None:
-                return exported
-        layer = _sites_layer(path) if suffix == ".gpkg" else None
-        return _from_vector(
-            path, filename, inputs, layer=layer, gcj02=gcj02, declared_crs=declared_crs
-        )
+        if exported is None:
+            layer = _sites_layer(path) if suffix == ".gpkg" else None
+            exported = _from_vector(
+                path, filename, inputs, layer=layer, gcj02=gcj02, declared_crs=declared_crs
+            )
+    _check_herds(exported.records, inputs, herd_limits)
+    return exported
+
+
+def herd_limits_for(region: Region) -> HerdLimits:
+    """Return the region's plausible herd limits (its ``coefficients/planner.csv``)."""
+    return load_herd_limits(region.dir)
+
+
+def _check_herds(records: tuple[SiteRecord, ...], inputs: PlanInputs, limits: HerdLimits) -> None:
+    """Refuse implausible herds (10^12 cows) as the site check does (`check_herds`)."""
+    if not records:
+        return
+    area = footprint_area_mu([r.geometry for r in records], analysis_crs=inputs.analysis_crs)
+    heads = [float(r.dairy_cow_head) for r in records]
+    check_herds(heads, area, [r.name for r in records], limits)
 
 
 def _try_export(path: Path, filename: str) -> SiteFile | None:
@@ -124,7 +157,9 @@ def _try_export(path: Path, filename: str) -> SiteFile | None:
 
 def _sites_layer(path: Path) -> str | None:
     try:
-        names = [str(row[0]) for row in pyogrio.list_layers(path)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's, e.g. bad application id
+            names = [str(row[0]) for row in pyogrio.list_layers(path)]
     except (pyogrio.errors.DataSourceError, OSError):
         return None
     return EXPORT_SITES_LAYER if EXPORT_SITES_LAYER in names else None

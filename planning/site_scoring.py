@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+import numpy as np
 import pandas as pd
 
 from errors import InputDataError, ParameterError
@@ -115,7 +116,9 @@ def read_sites(
             zh=f"{result.source_name} 缺少 {HERD_COLUMN} 属性；请添加或使用 --dairy-cow-head N。",
         )
     given = frame[HERD_COLUMN] if herd is None else pd.Series(herd, index=frame.index)
-    frame[HERD_COLUMN] = pd.to_numeric(given, errors="coerce")
+    # true/false is not a head count (to_numeric would read it as 1/0): refused as text is
+    is_bool = given.map(lambda v: isinstance(v, bool | np.bool_)).astype(bool)
+    frame[HERD_COLUMN] = pd.to_numeric(given.where(~is_bool), errors="coerce")
     reasons = _attribute_problems(frame, given, lang)
     bad += [
         {

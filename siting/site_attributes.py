@@ -219,9 +219,10 @@ def _numbers(
     values = pd.to_numeric(text, errors="coerce")
     bad = (text.notna() & values.isna()) | (values < 0)
     for k in bad[bad].index:
+        shown = raw[k].item() if hasattr(raw[k], "item") else raw[k]  # -5, not np.int32(-5)
         problems.add(
-            f"{labels[k]}: {column} = {raw[k]!r} is not a number >= 0",
-            f"{labels[k]}：{column} = {raw[k]!r} 不是不小于 0 的数",
+            f"{labels[k]}: {column} = {shown!r} is not a number >= 0",
+            f"{labels[k]}：{column} = {shown!r} 不是不小于 0 的数",
         )
     return values.astype("float64")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import uuid
+import warnings
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from argon2 import PasswordHasher
 
 import geopandas as gpd
 
-from errors import ParameterError
+from errors import FileFormatError, ParameterError, PlannerWarning
 from geo.crs import STORAGE_CRS
 from store import balance_notes, review_rows, scenario_rows, site_rows
 from store.accounts import AccountStore, Actor, accounts_mode, authorise
@@ -29,19 +30,19 @@ from store.accounts_schema import create_account_schema, has_account_schema
 from store.allocation_checks import check_allocations
 from store.allocation_rows import copy_allocations, fetch_allocations, insert_allocation_rows
 from store.audit_log import read_audit, write_audit
+from store.backups import DEFAULT_KEEP_BACKUPS, BackupPolicy, backup_if_due, backup_store
 from store.connection import transaction
 from store.county_areas import replace_county_areas, site_counties
 from store.frame_schema import format_utc, sites_frame
 from store.gpkg import touch_contents
+from store.migrations import SCHEMA_VERSION, migrate
 from store.principal import Action, Principal, require
 from store.records import Comment, Review, Scenario, ScenarioSnapshot, SiteRecord
 from store.schema import (
     SITES_TABLE,
-    add_missing_columns,
     check_plan_schema,
     create_plan_schema,
     is_empty_database,
-    missing_added_columns,
 )
 from store.site_checks import (
     MAX_COMMENT_CHARS,
@@ -54,6 +55,7 @@ from store.site_checks import (
 )
 
 ScenarioRef = Scenario | str
+DEFAULT_POLICY = BackupPolicy()
 """A scenario, its id or its name."""
 
 
@@ -74,6 +76,9 @@ class PlanStore:
         Returns the current time (timezone-aware); stored as UTC ISO 8601 with milliseconds.
     hasher
         The argon2 password hasher of `accounts` (default: argon2-cffi's defaults).
+    backups
+        Automatic backups at open (`store.backups.BackupPolicy`: keep N, interval); None
+        for none. A store of an older schema is always backed up before it is migrated.
 
     Notes
     -----
@@ -91,30 +96,49 @@ class PlanStore:
         *,
         clock: Callable[[], datetime] = utc_now,
         hasher: PasswordHasher | None = None,
+        backups: BackupPolicy | None = DEFAULT_POLICY,
     ) -> None:
         self.path = Path(path)
         self._clock = clock
         self.accounts_on = accounts_mode()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         new_file = not self.path.exists() or self.path.stat().st_size == 0
-        missing_accounts = outdated = False
+        missing_accounts = False
+        version: int | None
         with transaction(self.path, write=new_file) as conn:
             if new_file and is_empty_database(conn):
-                create_plan_schema(conn, self._now())
+                created_at = self._now()
+                create_plan_schema(conn, created_at)
                 create_account_schema(conn)
+                migrate(conn, now=created_at)
+                version = None
             else:
-                check_plan_schema(conn, self.path)
+                version = check_plan_schema(conn, self.path)
                 missing_accounts = not has_account_schema(conn)
-                outdated = bool(missing_added_columns(conn))
-        if missing_accounts or outdated:
+        if version is not None:
+            self._upgrade(version, backups)
+        if missing_accounts:
             with transaction(self.path, write=True) as conn:
-                if missing_accounts:
-                    create_account_schema(conn)
-                if outdated:
-                    add_missing_columns(conn)
+                create_account_schema(conn)
         self.accounts = AccountStore(
             self.path, clock=clock, accounts_on=self.accounts_on, hasher=hasher
         )
+
+    def _upgrade(self, version: int, backups: BackupPolicy | None) -> None:
+        """Migrate a store of an older schema (backed up first), else back up if due."""
+        keep = backups.keep if backups is not None else DEFAULT_KEEP_BACKUPS
+        if version < SCHEMA_VERSION:
+            backup_store(
+                self.path, reason=f"pre-migration-v{version}", keep=keep, now=self._clock()
+            )
+            with transaction(self.path, write=True) as conn:
+                if check_plan_schema(conn, self.path) < SCHEMA_VERSION:  # not done meanwhile
+                    migrate(conn, now=self._now())
+        elif backups is not None:
+            try:
+                backup_if_due(self.path, backups, now=utc_now())  # file times: the real clock
+            except FileFormatError as err:  # the store itself is fine: open it, and say so
+                warnings.warn(err.message("en"), PlannerWarning, stacklevel=3)
 
     def _now(self) -> str:
         return format_utc(self._clock())

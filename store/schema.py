@@ -13,9 +13,11 @@ from typing import Final
 
 from errors import FileFormatError
 from store.gpkg import create_gpkg_core, is_geopackage, register_attributes, register_features
+from store.migrations import require_known_version, stored_version
 from store.records import FOOTPRINT_SOURCES, HERD_COLUMNS, REVIEW_DECISIONS, SITE_STATUSES
 
-SCHEMA_VERSION: Final[int] = 1
+#: Version of the tables created here; `store.migrations` brings them to the current one.
+BASELINE_SCHEMA_VERSION: Final[int] = 1
 SITES_TABLE: Final[str] = "sites"
 SITES_GEOMETRY_COLUMN: Final[str] = "geom"
 
@@ -99,12 +101,6 @@ _TABLES: Final[dict[str, tuple[str, str]]] = {
     ),
 }
 
-#: Nullable columns added after schema version 1 was released: table -> (column, SQL type).
-#: A store written before a column existed opens as it is and gets it (all NULL) on open.
-ADDED_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
-    SITES_TABLE: (("source_id", "TEXT"),),
-}
-
 _INDEXES: Final[tuple[str, ...]] = (
     f"CREATE UNIQUE INDEX sites_live_name ON {SITES_TABLE}(scenario_id, name) WHERE deleted = 0",
     f"CREATE INDEX sites_scenario ON {SITES_TABLE}(scenario_id)",
@@ -129,32 +125,11 @@ def create_plan_schema(conn: sqlite3.Connection, created_at: str) -> None:
     conn.executemany(
         "INSERT INTO store_meta (key, value) VALUES (?, ?)",
         [
-            ("schema_version", str(SCHEMA_VERSION)),
+            ("schema_version", str(BASELINE_SCHEMA_VERSION)),
             ("application", "forage-siting plan store"),
             ("created_at", created_at),
         ],
     )
-
-
-def missing_added_columns(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
-    """Return ``(table, column, type)`` of every `ADDED_COLUMNS` entry the file lacks."""
-    missing = []
-    for table, columns in ADDED_COLUMNS.items():
-        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-        missing += [(table, name, kind) for name, kind in columns if name not in present]
-    return missing
-
-
-def add_missing_columns(conn: sqlite3.Connection) -> list[str]:
-    """Add the `ADDED_COLUMNS` the file lacks (nullable, so old rows hold NULL).
-
-    Call inside a write transaction. Returns the ``table.column`` names added.
-    """
-    added = []
-    for table, name, kind in missing_added_columns(conn):
-        conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
-        added.append(f"{table}.{name}")
-    return added
 
 
 def is_empty_database(conn: sqlite3.Connection) -> bool:
@@ -162,8 +137,14 @@ def is_empty_database(conn: sqlite3.Connection) -> bool:
     return bool(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0)
 
 
-def check_plan_schema(conn: sqlite3.Connection, path: Path) -> None:
-    """Raise FileFormatError unless ``path`` is a plan store this code can read and write."""
+def check_plan_schema(conn: sqlite3.Connection, path: Path) -> int:
+    """Return the schema version of the plan store ``path`` (it may need migrating).
+
+    Raises
+    ------
+    FileFormatError
+        Unless ``path`` is a plan store of a version this code can read, migrate and write.
+    """
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     missing = sorted(set(_TABLES) - tables)
     if not is_geopackage(conn) or missing:
@@ -178,12 +159,6 @@ def check_plan_schema(conn: sqlite3.Connection, path: Path) -> None:
             "请为存储选择其他文件名；不会修改已有的其他 GeoPackage。"
         )
         raise FileFormatError(msg, zh=zh)
-    row = conn.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
-    version = int(row[0]) if row else 0
-    if version != SCHEMA_VERSION:
-        msg = (
-            f"{path.name} has plan store schema version {version}; this program reads "
-            f"version {SCHEMA_VERSION}. Open it with the matching program version."
-        )
-        zh = f"{path.name} 的存储结构版本为 {version}，本程序只支持版本 {SCHEMA_VERSION}。"
-        raise FileFormatError(msg, zh=zh)
+    version = stored_version(conn)
+    require_known_version(version, path)
+    return version

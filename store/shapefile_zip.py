@@ -19,6 +19,8 @@ import geopandas as gpd
 import pyogrio
 
 from errors import FileFormatError, ParameterError
+from geo.archive import list_zip_members
+from geo.io import DEFAULT_MAX_BYTES, ZIP_EXPANSION_LIMIT
 
 LAYER: Final[str] = "sites"
 MAPPING_FILE: Final[str] = "sites_columns.csv"
@@ -91,7 +93,21 @@ def _mapping_csv() -> str:
 
 
 def read_sites_shp_zip(path: Path) -> gpd.GeoDataFrame:
-    """Read ``sites.shp`` from zip ``path`` with the long column names restored."""
+    """Read ``sites.shp`` from zip ``path`` with the long column names restored.
+
+    The archive passes `geo.archive.list_zip_members` first (member paths, count,
+    encryption, unpacked size and compression ratio), as every uploaded zip does.
+
+    Raises
+    ------
+    FileFormatError
+        Not a zip, an unsafe zip, or no ``sites.shp`` in it.
+    """
+    list_zip_members(
+        path,
+        source_name=path.name,
+        max_uncompressed_bytes=DEFAULT_MAX_BYTES * ZIP_EXPANSION_LIMIT,
+    )
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         if f"{LAYER}.shp" not in names:

@@ -7,6 +7,9 @@ other columns as ExtendedData; columns a KML lacks come back as missing values.
 
 from __future__ import annotations
 
+import warnings
+import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
@@ -100,10 +103,22 @@ def import_sites(path: Path) -> gpd.GeoDataFrame:
         msg = f"{path} does not exist; check the path."
         raise FileFormatError(msg, zh=f"文件 {path} 不存在，请检查路径。")
     try:
-        frame = reader(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's; the checks below report
+            frame = reader(path)
     except PlannerError:
         raise
-    except (DataSourceError, DataLayerError, ValueError, OSError) as err:
+    except (
+        DataSourceError,
+        DataLayerError,
+        ValueError,
+        OSError,
+        KeyError,
+        EOFError,
+        NotImplementedError,
+        zipfile.BadZipFile,
+        zlib.error,
+    ) as err:  # a damaged file, whichever layer notices first
         msg = f"{path.name} cannot be read as exported sites ({err})."
         raise FileFormatError(msg, zh=f"{path.name} 无法作为导出的站点文件读取（{err}）。") from err
     # KML comes back with Z, Shapefile with clockwise exteriors: store form is 2D, CCW.

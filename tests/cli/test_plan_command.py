@@ -117,7 +117,7 @@ def one_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (("allocate",), 2, "--scenario"),
         (("export", "--scenario", "S", "--format", "pdf", "--out", "x.pdf"), 2, "invalid choice"),
         (("allocate", "--scenario", "nope"), 2, "No scenario 'nope'"),
-        (("import", "missing.geojson", "--scenario", "S"), 1, "does not exist"),
+        (("import", "missing.geojson", "--scenario", "S"), 2, "does not exist"),
     ],
 )
 def test_errors_are_one_line(

@@ -5,11 +5,18 @@ connection counts the inserts into ``sites``; after half of them it writes a rea
 sleeps, still inside the transaction. The cache is kept tiny so SQLite has already spilled
 changed pages into the database file: the file on disk really is half-written, and only the
 hot journal can restore it. The parent then kills the child with SIGKILL.
+
+A second test kills a child that saves in a loop (add a site, edit a site, ...) at random
+moments, 30 times over, and checks after each kill that the store opens, passes SQLite's
+integrity check, and that its rows agree with each other and with the saves the child
+reported (the store may hold one more: the child reports after the commit).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -119,3 +126,105 @@ def test_killed_writer_leaves_last_committed_state(store_path: Path, tmp_path: P
     # and it is writable again
     reopened.add_site("2021 plan", full_site("C", lon=111.5), user="parent")
     assert reopened.sites("2021 plan")["name"].tolist() == ["A", "B", "C"]
+
+
+# --- random kills -----------------------------------------------------------------------
+
+KILL_REPETITIONS = 30
+KILL_DELAY_MAX_S = 0.4
+BASE_HEAD = 3000
+
+LOOP_CHILD = r"""
+import os, pathlib, sqlite3, sys
+root, store_path, progress_path = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.path.insert(0, root)
+from shapely.geometry import Point
+from store import PlanStore, SiteRecord
+import dataclasses
+
+real_connect = sqlite3.connect
+
+def connect(*args, **kwargs):
+    conn = real_connect(*args, **kwargs)
+    conn.execute("PRAGMA cache_size = 10")  # pages: changes spill into the file mid-save
+    return conn
+
+sqlite3.connect = connect
+store = PlanStore(pathlib.Path(store_path), backups=None)
+progress = pathlib.Path(progress_path)
+partial = progress.with_suffix(".partial")
+sites = store.sites("2021 plan")
+first = sites["site_id"].iloc[0]
+done = len(sites) - 1 + store.get_site(first).version - 1  # saves of earlier children
+while True:  # alternate: add a 400-vertex site, then raise the first site's herd by one
+    if done % 2 == 0:
+        site = SiteRecord(name=f"child {done}", dairy_cow_head=done,
+                          geometry=Point(111 + done / 1000, 40.5).buffer(0.005, 100))
+        store.add_site("2021 plan", site, user="child")
+    else:
+        stored = store.get_site(first)
+        store.update_site(dataclasses.replace(stored, dairy_cow_head=stored.dairy_cow_head + 1),
+                          expected_version=stored.version, user="child")
+    done += 1
+    partial.write_text(str(done))  # after the commit: the store may be one save ahead
+    os.replace(partial, progress)  # atomic: the parent never reads a half-written count
+"""
+
+
+def _committed_operations(path: Path) -> int:
+    """Open the store, check that its rows agree with each other; return the child's ops."""
+    store = PlanStore(path, backups=None)  # rolls back a hot journal
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        history = conn.execute("SELECT count(*) FROM site_history").fetchone()[0]
+    sites = store.sites("2021 plan")
+    first = store.get_site(str(sites["site_id"].iloc[0]))
+    added = len(sites) - 1
+    updates = first.version - 1
+    assert first.dairy_cow_head == BASE_HEAD + updates  # every committed update, none torn
+    assert added - updates in (0, 1)  # the child alternates add, update, add ...
+    assert history == len(sites) + updates
+    audit = store.audit()
+    assert len(audit) == 1 + len(sites) + updates  # scenario, every add, every update
+    assert sites["name"].tolist() == ["A", *(f"child {2 * i}" for i in range(added))]
+    return added + updates
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_writer_killed_at_random_points_always_leaves_a_committed_state(tmp_path: Path) -> None:
+    rng = random.Random(14)
+    path = tmp_path / "plans.gpkg"
+    store = PlanStore(path, backups=None)
+    store.create_scenario("2021 plan", user="parent")
+    store.add_site(
+        "2021 plan", dataclasses.replace(full_site("A"), dairy_cow_head=BASE_HEAD), user="parent"
+    )
+    committed = hot_journals = 0
+    for _ in range(KILL_REPETITIONS):
+        progress = tmp_path / "progress"
+        progress.unlink(missing_ok=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", LOOP_CHILD, str(ROOT), str(path), str(progress)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            _wait_for(progress, child)  # one save done: the child is in its loop
+            time.sleep(rng.uniform(0, KILL_DELAY_MAX_S))
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait(timeout=30)
+        finally:
+            if child.poll() is None:
+                child.kill()
+            if child.stderr:
+                child.stderr.close()
+        assert child.returncode == -signal.SIGKILL
+        reported = int(progress.read_text())  # total saves, as the child counts them
+        hot_journals += path.with_name(path.name + "-journal").exists()
+        total = _committed_operations(path)
+        assert reported <= total <= reported + 1
+        assert total > committed
+        committed = total
+    assert committed >= KILL_REPETITIONS
+    assert hot_journals >= 1, "no kill landed inside a transaction"
+    print(f"{KILL_REPETITIONS} kills, {hot_journals} inside a transaction, {committed} saves")

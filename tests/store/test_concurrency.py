@@ -1,9 +1,12 @@
-"""Two sessions on one store file: conflicts are detected and nothing is overwritten."""
+"""Sessions and processes on one store file: conflicts are detected and nothing is overwritten."""
 
 from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +16,8 @@ import store.connection
 from errors import StoreConflictError
 from store import PlanStore
 from tests.store.conftest import StepClock, full_site
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -112,3 +117,79 @@ def test_a_held_write_lock_gives_a_busy_error_and_writes_nothing(
         other_program.close()
     pd.testing.assert_frame_equal(alice.audit(), audit_before)
     assert [s.name for s in alice.list_scenarios()] == ["2021 plan"]
+
+
+# --- several writer processes -----------------------------------------------------------
+
+WRITERS = 4
+INCREMENTS = 15
+START_TIMEOUT_S = 120.0
+
+WRITER = r"""
+import dataclasses, pathlib, sys, time
+root, store_path, ready_path, go_path, increments = sys.argv[1:6]
+sys.path.insert(0, root)
+from errors import StoreConflictError
+from store import PlanStore
+
+store = PlanStore(pathlib.Path(store_path), backups=None)
+site_id = store.sites("2021 plan")["site_id"].iloc[0]
+pathlib.Path(ready_path).write_text("ready")
+while not pathlib.Path(go_path).exists():
+    time.sleep(0.01)
+done = conflicts = 0
+while done < int(increments):  # read, think, write back: the classic lost-update pattern
+    loaded = store.get_site(site_id)
+    time.sleep(0.005)
+    edited = dataclasses.replace(loaded, dairy_cow_head=loaded.dairy_cow_head + 1)
+    try:
+        store.update_site(edited, expected_version=loaded.version, user=ready_path)
+    except StoreConflictError:
+        conflicts += 1  # reported to this writer; it reloads and tries again
+        continue
+    done += 1
+print(done, conflicts)
+"""
+
+
+def test_writer_processes_lose_no_update_and_see_their_conflicts(
+    store_path: Path, tmp_path: Path
+) -> None:
+    """Four processes add 1 to the same site's herd 15 times each: the herd grows by 60."""
+    store = PlanStore(store_path, backups=None)
+    store.create_scenario("2021 plan", user="alice")
+    site = store.add_site("2021 plan", full_site("Ranch 1"), user="alice")
+    go = tmp_path / "go"
+    readies = [tmp_path / f"writer{i}" for i in range(WRITERS)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, *map(str, (ROOT, store_path, r, go, INCREMENTS))],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for r in readies
+    ]
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not all(r.exists() for r in readies) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        go.write_text("go")  # all start together
+        results = [w.communicate(timeout=START_TIMEOUT_S) for w in writers]
+    finally:
+        for w in writers:
+            if w.poll() is None:
+                w.kill()
+    assert [w.returncode for w in writers] == [0] * WRITERS, [err for _, err in results]
+    counts = [tuple(map(int, out.split())) for out, _ in results]
+    assert [done for done, _ in counts] == [INCREMENTS] * WRITERS
+    conflicts = sum(c for _, c in counts)
+
+    stored = store.get_site(str(site.site_id))
+    assert stored.dairy_cow_head == site.dairy_cow_head + WRITERS * INCREMENTS  # none lost
+    assert stored.version == 1 + WRITERS * INCREMENTS
+    updates = store.audit().query("action == 'site.update'")
+    assert len(updates) == WRITERS * INCREMENTS
+    assert sorted(updates["user"].value_counts().tolist()) == [INCREMENTS] * WRITERS
+    assert conflicts > 0  # the writers did collide, and each collision was reported
+    print(f"{WRITERS} writers x {INCREMENTS} updates: {conflicts} conflicts reported, none lost")
