@@ -102,8 +102,11 @@ def _write_v1_store(source: Path, target: Path) -> None:
         for ddl in V1_DDL:
             conn.execute(ddl)
         conn.execute("ATTACH DATABASE ? AS src", (str(source),))
+        listed = ", ".join(f"'{table}'" for table in PLAN_TABLES)  # a v1 store lists only these
         for table in ("gpkg_contents", "gpkg_geometry_columns"):
-            conn.execute(f"INSERT INTO main.{table} SELECT * FROM src.{table}")
+            conn.execute(
+                f"INSERT INTO main.{table} SELECT * FROM src.{table} WHERE table_name IN ({listed})"
+            )
         for table in PLAN_TABLES:
             columns = ", ".join(sorted(column_names(conn, table)))
             conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM src.{table}")
