@@ -45,7 +45,7 @@ from planning.proposal import (
     located_candidates,
     ranch_footprint,
 )
-from planning.regions import load_region
+from planning.regions import demo_scenario_sites, load_demo_scenario, load_region
 from planning.surface import SurfaceOptions
 from planning.surface_cache import CACHE_DIR_ENV, cached_surface, default_cache_root
 from siting.optimise import SiteCounts
@@ -198,8 +198,19 @@ def _text(data: dict[str, object], lang: str) -> str:
     return "\n".join(lines)
 
 
-def _located(region: Region, args: argparse.Namespace) -> Path:
-    """Locate candidates on the region's cached ranch surface (computed on first use)."""
+def _scenario_sites(region: Region, args: argparse.Namespace) -> gpd.GeoDataFrame:
+    """Return the scenario's sites in the plan store's columns (the demo's with its ids)."""
+    if args.scenario == DEMO:
+        ids = load_demo_scenario(region)["site_id"].astype(str).to_numpy()
+        return demo_scenario_sites(region).assign(site_id=ids)
+    return scenario_farms(region, args)[0]
+
+
+def _located(region: Region, args: argparse.Namespace, counts: SiteCounts) -> Path:
+    """Locate candidates on the region's cached ranch surface (computed on first use).
+
+    With counts per county, the candidates are shared out among those counties.
+    """
     params = load_proposal_params(region.dir)
     cache_root = Path(os.environ.get(CACHE_DIR_ENV, "") or default_cache_root())
     surface = cached_surface(
@@ -215,6 +226,7 @@ def _located(region: Region, args: argparse.Namespace) -> Path:
         count=params.candidate_count,
         min_distance_km=params.candidate_min_distance_km,
         lang=args.lang,
+        adcodes=tuple(code for code, _ in counts.by_county),
     )
 
 
@@ -237,8 +249,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     start = time.perf_counter()
     held = None
     if args.scenario is not None:
-        held = held_sites(scenario_farms(region, args)[0], keep_proposed=False)
-    candidates = args.candidates or _located(region, args)
+        held = held_sites(_scenario_sites(region, args), keep_proposed=False)
+    candidates = args.candidates or _located(region, args, counts)
     inputs = siting_problem(region, candidates, year=args.year, lang=args.lang, held_sites=held)
     choice, chosen = propose_remaining(inputs, counts, one_more=not args.no_one_more)
     if len(chosen) and args.out is not None:

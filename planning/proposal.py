@@ -59,19 +59,30 @@ def located_candidates(
     count: int,
     min_distance_km: float,
     lang: str = "zh",
+    adcodes: tuple[str, ...] = (),
 ) -> Path:
-    """Return a GeoPackage of the best ``count`` footprints on the surface (computed once).
+    """Return a GeoPackage of the best footprints on the surface (computed once).
 
-    Kept beside the surface (``<surface>_candidates_<count>_<km>km_<lang>.gpkg``, layer
-    ``candidates``, `planning.locate.propose_candidates`); a later call with the same
-    arguments reads nothing but the file name.
+    ``adcodes`` empty: the best ``count`` over the region; else the best ``count`` divided
+    among the counties (rounded up) inside each of them, so every county asked for has its
+    own candidates. Kept beside the surface
+    (``<surface>_candidates_<count>_<km>km[_<adcodes>]_<lang>.gpkg``, layer ``candidates``,
+    `planning.locate.propose_candidates`); a later call with the same arguments reads
+    nothing but the file name.
     """
+    per_county = -(-count // len(adcodes)) if adcodes else count
+    counties = "_" + "-".join(adcodes) if adcodes else ""
     path = surface_path.with_name(
-        f"{surface_path.stem}_candidates_{count}_{min_distance_km:g}km_{lang}.gpkg"
+        f"{surface_path.stem}_candidates_{count}_{min_distance_km:g}km{counties}_{lang}.gpkg"
     )
     if not path.exists():
         candidates = propose_candidates(
-            region, surface_path, count=count, min_distance_km=min_distance_km, lang=lang
+            region,
+            surface_path,
+            count=per_county,
+            min_distance_km=min_distance_km,
+            lang=lang,
+            adcodes=adcodes or None,
         )
         staging = path.with_name(f".{path.name}")
         write_candidates(candidates, staging)

@@ -21,7 +21,7 @@ import rasterio
 from pyproj import Transformer
 from rasterio.enums import Resampling
 from rasterio.transform import Affine
-from rasterio.warp import calculate_default_transform, reproject
+from rasterio.warp import reproject, transform_bounds
 
 from errors import FileFormatError
 from geo.crs import DISPLAY_CRS
@@ -139,13 +139,18 @@ def surface_display(surface_path: Path, *, max_px: int) -> SurfaceDisplay:
             if src.count < SCORE_BAND:
                 msg = f"{surface_path.name!r} is not a suitability surface (one band)."
                 raise FileFormatError(msg, zh=f"{surface_path.name!r} 不是适宜性栅格。")
-            transform, width, height = calculate_default_transform(
-                src.crs, WEB_MERCATOR, src.width, src.height, *src.bounds
+            left, bottom, right, top = transform_bounds(src.crs, WEB_MERCATOR, *src.bounds)
+            aspect = (right - left) / (top - bottom)
+            longest = min(max_px, max(src.width, src.height))
+            width, height = (
+                (longest, math.ceil(longest / aspect))
+                if aspect >= 1
+                else (math.ceil(longest * aspect), longest)
             )
-            scale = max(width, height) / max_px
-            if scale > 1:
-                width, height = math.ceil(width / scale), math.ceil(height / scale)
-                transform = transform * Affine.scale(scale, scale)
+            # built directly: rasterio's from_bounds multiplies affines with the deprecated *
+            transform = Affine(
+                (right - left) / width, 0.0, left, 0.0, -(top - bottom) / height, top
+            )
             bands = np.full((2, height, width), np.nan, dtype=np.float32)
             for index, band in enumerate((GATE_BAND, SCORE_BAND)):
                 reproject(
@@ -160,8 +165,6 @@ def surface_display(surface_path: Path, *, max_px: int) -> SurfaceDisplay:
         msg = f"Cannot read the surface {surface_path.name!r}: {err}."
         raise FileFormatError(msg, zh=f"无法读取适宜性栅格 {surface_path.name!r}：{err}。") from err
     codes = np.where(np.isfinite(bands[0]), bands[0], OUTSIDE_CODE).astype(np.uint8)
-    west, north = transform * (0, 0)
-    east, south = transform * (width, height)
     to_lonlat = Transformer.from_crs(WEB_MERCATOR, DISPLAY_CRS, always_xy=True)
-    (lon_w, lon_e), (lat_s, lat_n) = to_lonlat.transform([west, east], [south, north])
+    (lon_w, lon_e), (lat_s, lat_n) = to_lonlat.transform([left, right], [bottom, top])
     return SurfaceDisplay(codes, bands[1], (lon_w, lat_s, lon_e, lat_n))

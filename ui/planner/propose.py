@@ -247,6 +247,7 @@ def _optimise(
         count=int(st.session_state[COUNT]),
         min_distance_km=float(st.session_state[DISTANCE]),
         lang=lang,
+        adcodes=tuple(code for code, _ in counts),
     )
     bar.progress(0.2, text=t("propose.step.score", lang))
     problem = siting_problem(
