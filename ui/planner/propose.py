@@ -33,7 +33,6 @@ from planning.optimise import propose_remaining, siting_problem
 from planning.proposal import (
     load_proposal_params,
     located_candidates,
-    ranch_footprint,
     remaining_counts,
 )
 from planning.regions import load_counties
@@ -46,6 +45,7 @@ from planning.surface_cache import (
     surface_cache_path,
 )
 from siting.optimise import SiteCounts
+from siting.surface import SurfaceFootprint
 from ui.labels import t
 from ui.planner.files import flash, user_name
 
@@ -94,11 +94,12 @@ def init_propose_state(region: Region, params: ProposalParams) -> None:
         st.session_state.setdefault(key, value)
 
 
-def _request(region: Region) -> tuple[Any, SurfaceOptions]:
-    params = load_proposal_params(region.dir)
-    init_propose_state(region, params)
-    footprint = ranch_footprint(region, params, area_mu=float(st.session_state[FOOTPRINT]))
-    footprint = type(footprint)(footprint.side_m, float(st.session_state[HERD]))
+def _request(region: Region) -> tuple[SurfaceFootprint, SurfaceOptions]:
+    """Return the footprint, herd and options the widgets ask for (defaults set first)."""
+    init_propose_state(region, load_proposal_params(region.dir))
+    footprint = SurfaceFootprint.from_area_mu(
+        float(st.session_state[FOOTPRINT]), float(st.session_state[HERD])
+    )
     return footprint, SurfaceOptions(cell_m=float(st.session_state[CELL]))
 
 
