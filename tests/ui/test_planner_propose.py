@@ -146,6 +146,7 @@ def test_remaining_ranches_are_proposed_explained_and_pass_the_scenario_check(
     at = _open()
     assert not at.exception
     assert any("土默特左旗 2" in c.value for c in at.caption)
+    assert at.number_input(key=propose.count_key("150121", 2)).value == 2
     at.number_input(key=propose.COUNT).set_value(20)
     at.button(key="propose_remaining").click().run()
     assert not at.exception, at.exception
@@ -173,3 +174,21 @@ def test_remaining_ranches_are_proposed_explained_and_pass_the_scenario_check(
     joined = before.merge(after, on=key, suffixes=("_before", "_after"))
     newly = joined[(joined["status_after"] == "exceeded") & (joined["status_before"] != "exceeded")]
     assert newly.empty, newly[key].to_string()
+
+
+def test_counts_no_set_can_meet_are_explained_per_county(store_path: Path, cached: Path) -> None:
+    at = _open()
+    # an empty scenario: the plan's 10 (土左旗 2, 和林县 3, 托县 4, 清水河县 1); ask for 和林县's 3
+    for adcode, n in (("150121", 2), ("150122", 4), ("150124", 1)):
+        at.number_input(key=propose.count_key(adcode, n)).set_value(0)
+    at.number_input(key=propose.COUNT).set_value(10)
+    at.run()
+    at.button(key="propose_remaining").click().run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == ["在现有限制下无法按各县数量选址。各县情况："]
+    lines = [m.value for m in at.markdown if m.value.startswith("- 和林格尔县：需 3 个")]
+    assert len(lines) == 1, [m.value for m in at.markdown]
+    # a 5,000-cow ranch needs 31,548 亩 of forage land there; 40,136 亩 are free: 1 fits
+    assert "按饲草地余量最多 1 个" in lines[0]
+    assert "propose_add" not in [b.key for b in at.button]
+    assert PlanStore(store_path).sites("方案一").empty

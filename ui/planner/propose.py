@@ -197,13 +197,12 @@ def _remaining_step(
     if not counts:
         st.info(t("propose.none_remaining", lang))
         return
-    st.caption(
-        t("propose.remaining_counts", lang).format(
-            counts=("、" if lang == "zh" else ", ").join(
-                f"{names.get(a, a)} {n}" for a, n in counts
-            )
-        )
-    )
+    separator = "、" if lang == "zh" else ", "
+    listed = separator.join(f"{names.get(a, a)} {n}" for a, n in counts)
+    st.caption(t("propose.remaining_counts", lang).format(counts=listed))
+    counts = _asked_counts(counts, names)
+    if not counts:
+        return
     key = (str(path), snapshot.scenario.scenario_id, _versions(snapshot), counts, _year())
     if st.button(t("propose.remaining_button", lang), key="propose_remaining", type="primary"):
         st.session_state[ANSWER] = (key, *_optimise(snapshot, inputs, region, path, counts, lang))
@@ -220,6 +219,25 @@ def _remaining_step(
         st.session_state[ANSWER] = None
         sites = chosen.assign(county=chosen["adcode"].astype(str))
         _add_sites(store, snapshot, region, sites, "propose.name_ranch", lang)
+
+
+def count_key(adcode: str, remaining: int) -> str:
+    """Return the session key of a county's count (a new default gives a new widget)."""
+    return f"propose_n_{adcode}_{remaining}"
+
+
+def _asked_counts(
+    remaining: tuple[tuple[str, int], ...], names: dict[str, str]
+) -> tuple[tuple[str, int], ...]:
+    """Let the planner ask for fewer (or more) ranches per county; return the non-zero ones."""
+    cols = st.columns(len(remaining))
+    asked = []
+    for col, (adcode, n) in zip(cols, remaining, strict=True):
+        value = col.number_input(
+            names.get(adcode, adcode), min_value=0, value=n, step=1, key=count_key(adcode, n)
+        )
+        asked.append((adcode, int(value)))
+    return tuple((adcode, n) for adcode, n in asked if n > 0)
 
 
 def _year() -> int:
