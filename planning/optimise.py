@@ -36,6 +36,7 @@ from planning.scenario_ops import plan_sites
 from planning.site_scoring import ScoreOptions, assess_site_file, read_sites
 from siting.allocate import build_candidates
 from siting.buildout import run_buildout
+from siting.buildout_farms import HERD_COLUMNS
 from siting.farm_needs import farm_needs
 from siting.optimise import (
     OptimiseParams,
@@ -55,6 +56,10 @@ if TYPE_CHECKING:
 #: Forage crops whose planted area counts as forage land (build-out county totals).
 FORAGE_CROPS: Final[tuple[str, ...]] = ("silage_corn", "alfalfa", "oat_hay")
 _PROPOSED: Final[str] = "proposed"
+#: Head of the probe ranch whose forage need per head `forage_need_mu_per_head` measures
+#: (any positive herd gives the same per-head figure: the need is linear in head).
+PROBE_DAIRY_COW_HEAD: Final[float] = 1_000.0
+_PROBE_ID: Final[str] = "forage-probe-"
 
 
 def headroom_years(region: Region, year: int) -> list[int]:
@@ -87,32 +92,94 @@ def county_headroom(
         ``forage_headroom_mu`` = forage land grown - land the herds need (亩), over
         `FORAGE_CROPS`. Negative where the held sites already break the limit.
     """
-    inputs, parameters = load_buildout_inputs(region, load_nutrient_params(region.dir))
-    if held_sites is None or held_sites.empty:
-        farms = pd.DataFrame(
-            {
-                "farm_id": pd.Series(dtype=str),
-                "adcode": pd.Series(dtype=str),
-                "status": pd.Series(dtype=str),
-                "start_year": pd.Series(dtype="int64"),
-                "dairy_cow_head": pd.Series(dtype="float64"),
-            }
-        )
-    else:
-        farms = usable_farms(held_sites, load_counties(region)).farms
-    totals = run_buildout(farms, headroom_years(region, year), inputs, parameters).county_totals
-    grown = totals[[f"{crop}_area_mu" for crop in FORAGE_CROPS]].sum(axis=1)
-    needed = totals[[f"{crop}_area_needed_mu" for crop in FORAGE_CROPS]].sum(axis=1)
+    totals = _county_totals(region, _held_farms(region, held_sites), headroom_years(region, year))
     by_year = pd.DataFrame(
         {
             "adcode": totals["adcode"].astype(str),
             "water_headroom_m3_per_yr": (
                 totals["water_cap_m3_per_yr"] - totals["water_use_m3_per_yr"]
             ).astype(float),
-            "forage_headroom_mu": (grown - needed).astype(float),
+            "forage_headroom_mu": (_grown_mu(totals) - _needed_mu(totals)).astype(float),
         }
     )
     return by_year.groupby("adcode", sort=False).min().reset_index()
+
+
+def _held_farms(region: Region, held_sites: gpd.GeoDataFrame | None) -> pd.DataFrame:
+    """Return the build-out farm table of the held sites (none: an empty table)."""
+    if held_sites is None or held_sites.empty:
+        return pd.DataFrame(
+            {
+                "farm_id": pd.Series(dtype=str),
+                "adcode": pd.Series(dtype=str),
+                "status": pd.Series(dtype=str),
+                "start_year": pd.Series(dtype="float64"),
+                "manure_route": pd.Series(dtype=object),
+                **{c: pd.Series(dtype="float64") for c in HERD_COLUMNS},
+            }
+        )
+    return usable_farms(held_sites, load_counties(region)).farms
+
+
+def _county_totals(region: Region, farms: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    inputs, parameters = load_buildout_inputs(region, load_nutrient_params(region.dir))
+    return run_buildout(farms, years, inputs, parameters).county_totals
+
+
+def _grown_mu(totals: pd.DataFrame) -> pd.Series:
+    return totals[[f"{crop}_area_mu" for crop in FORAGE_CROPS]].sum(axis=1)
+
+
+def _needed_mu(totals: pd.DataFrame) -> pd.Series:
+    return totals[[f"{crop}_area_needed_mu" for crop in FORAGE_CROPS]].sum(axis=1)
+
+
+def forage_need_mu_per_head(region: Region) -> dict[str, float]:
+    """Return the forage land the build-out check adds per dairy head, per county (亩/head).
+
+    One probe ranch of `PROBE_DAIRY_COW_HEAD` per county is added to the baseline and the
+    build-out is run again over every plan year: the difference in forage land needed (over
+    `FORAGE_CROPS`: demand × the plan's local share / the county's yield) divided by the
+    probe's head, the most over the years (full herd once the build-out's ramp is done,
+    highest local share). The probe starts the year after the base year, whatever ``year``:
+    the build-out stocks a new ranch in steps, and a probe starting late would be measured
+    half-stocked. Forage need is linear in head, so a ranch of ``h`` head needs ``h`` times
+    it: the check's own number, not the whole feed of the site check's `farm_needs`. Other
+    farms do not change it (counties add up farm by farm).
+    """
+    baseline = _held_farms(region, None)
+    adcodes = load_counties(region)["adcode"].astype(str).tolist()
+    probes = pd.DataFrame(
+        {
+            "farm_id": [f"{_PROBE_ID}{code}" for code in adcodes],
+            "adcode": adcodes,
+            "status": _PROPOSED,
+            "start_year": float(region.plan.base_year + 1),
+            "manure_route": "",
+            **dict.fromkeys(HERD_COLUMNS, 0.0),
+        }
+    ).assign(dairy_cow_head=PROBE_DAIRY_COW_HEAD)
+    years = list(region.plan.years)
+    without = _county_totals(region, baseline, years)
+    with_probes = _county_totals(region, pd.concat([baseline, probes], ignore_index=True), years)
+    added = pd.DataFrame(
+        {
+            "adcode": with_probes["adcode"].astype(str),
+            "year": with_probes["year"],
+            "needed_mu": _needed_mu(with_probes),
+        }
+    ).merge(
+        pd.DataFrame(
+            {
+                "adcode": without["adcode"].astype(str),
+                "year": without["year"],
+                "base_mu": _needed_mu(without),
+            }
+        ),
+        on=["adcode", "year"],
+    )
+    per_head = (added["needed_mu"] - added["base_mu"]) / PROBE_DAIRY_COW_HEAD
+    return {str(k): float(v) for k, v in per_head.groupby(added["adcode"]).max().items()}
 
 
 def parcels_free_frac(plan: PlanInputs, held_sites: gpd.GeoDataFrame | None) -> np.ndarray:
@@ -215,8 +282,11 @@ def siting_problem(
     pairs = build_candidates(farms, plan.parcels, plan.allocation).pairs
     site_pos = pd.Index(farms["farm_id"]).get_indexer(pairs["farm_id"])
     parcel_pos = pairs["parcel_pos"].to_numpy(dtype=np.int64)
-    headroom = county_headroom(
-        region, year or region.plan.water_baseline_year, held_sites=held_sites
+    first_year = year or region.plan.water_baseline_year
+    headroom = county_headroom(region, first_year, held_sites=held_sites)
+    per_head = forage_need_mu_per_head(region)
+    forage_mu = sites["dairy_cow_head"].to_numpy(dtype=float) * np.array(
+        [per_head.get(str(a), np.nan) for a in sites["adcode"]]
     )
     by_county = headroom.set_index("adcode")
     problem = SitingProblem(
@@ -225,7 +295,7 @@ def siting_problem(
         county=tuple(str(a) for a in sites["adcode"]),
         need_kg_per_yr=needs["n_need_kg_per_yr"].to_numpy(dtype=float),
         water_need_m3_per_yr=needs["water_need_m3_per_yr"].to_numpy(dtype=float),
-        forage_need_mu=needs["forage_land_mu"].to_numpy(dtype=float),
+        forage_need_mu=forage_mu,
         pair_site=site_pos.astype(np.int64),
         pair_parcel=parcel_pos,
         pair_cap_kg_per_yr=plan.parcels["n_capacity_kg_per_yr"].to_numpy(dtype=float)[parcel_pos],
@@ -235,10 +305,9 @@ def siting_problem(
         forage_headroom_mu=_by_adcode(by_county["forage_headroom_mu"]),
     )
     enriched = sites.assign(
-        **{
-            c: needs[c].to_numpy()
-            for c in ("n_need_kg_per_yr", "water_need_m3_per_yr", "forage_land_mu")
-        }
+        n_need_kg_per_yr=needs["n_need_kg_per_yr"].to_numpy(),
+        water_need_m3_per_yr=needs["water_need_m3_per_yr"].to_numpy(),
+        forage_land_mu=forage_mu,
     )
     return OptimiseInputs(problem, enriched, failed, load_optimise_params(region.dir))
 

@@ -188,7 +188,8 @@ def test_counts_no_set_can_meet_are_explained_per_county(store_path: Path, cache
     assert [w.value for w in at.warning] == ["在现有限制下无法按各县数量选址。各县情况："]
     lines = [m.value for m in at.markdown if m.value.startswith("- 和林格尔县：需 3 个")]
     assert len(lines) == 1, [m.value for m in at.markdown]
-    # a 5,000-cow ranch needs 31,548 亩 of forage land there; 40,136 亩 are free: 1 fits
-    assert "按饲草地余量最多 1 个" in lines[0]
+    # the build-out adds 17,889 亩 of forage need per 5,000-cow ranch there (its yields and
+    # the plan's local shares); 40,136 亩 are free with the baseline herd: 2 fit, not 3
+    assert "按饲草地余量最多 2 个" in lines[0]
     assert "propose_add" not in [b.key for b in at.button]
     assert PlanStore(store_path).sites("方案一").empty
