@@ -108,7 +108,8 @@ def test_surface_is_computed_cached_and_shown_then_candidates_are_added(
     at.checkbox(key=propose.SHOW).uncheck().run()
     assert "data:image/png;base64" not in _map_script(at)
     at.checkbox(key=propose.SHOW).check().run()
-    at.number_input(key=propose.COUNT).set_value(3)
+    assert at.number_input(key=propose.ADD_COUNT).value == propose.DEFAULT_ADDED_CANDIDATES
+    at.number_input(key=propose.ADD_COUNT).set_value(3)
     at.number_input(key=propose.DISTANCE).set_value(5.0)
     at.button(key="propose_candidates").click().run()
     assert not at.exception, at.exception

@@ -61,12 +61,19 @@ if TYPE_CHECKING:
 #: Cell sizes offered (m): the 30 m default takes ~50 s for Hohhot, 90 m ~10x less work,
 #: 300 m a quick look in ~10 s.
 CELL_CHOICES_M: Final[tuple[float, ...]] = (30.0, 90.0, 300.0)
+#: Candidates "propose candidates" adds by default: a page of sites to look at, not the
+#: hundreds the optimiser chooses among.
+DEFAULT_ADDED_CANDIDATES: Final[int] = 10
+#: Most candidates one click may add to a scenario, or the optimiser may choose among.
+MAX_ADDED_CANDIDATES: Final[int] = 100
+MAX_OPTIMISER_CANDIDATES: Final[int] = 2_000
 
 HERD = "propose_dairy_cow_head"
 FOOTPRINT = "propose_footprint_mu"
 CELL = "propose_cell_m"
 SHOW = "propose_show_surface"
-COUNT = "propose_count"
+ADD_COUNT = "propose_add_count"  # candidates added by "propose candidates"
+COUNT = "propose_count"  # candidates the optimiser chooses among
 DISTANCE = "propose_min_distance_km"
 START_YEAR = "propose_start_year"
 ANSWER = "propose_answer"  # (key, choice, chosen sites) of the last optimiser run
@@ -85,6 +92,7 @@ def init_propose_state(region: Region, params: ProposalParams) -> None:
         FOOTPRINT: float(default_footprint_mu(region)),
         CELL: CELL_CHOICES_M[0],
         SHOW: True,
+        ADD_COUNT: DEFAULT_ADDED_CANDIDATES,
         COUNT: params.candidate_count,
         DISTANCE: params.candidate_min_distance_km,
         START_YEAR: region.plan.target_year,
@@ -168,7 +176,13 @@ def _candidates_step(
 ) -> None:
     st.markdown(f"**{t('propose.candidates_title', lang)}**")
     cols = st.columns(2)
-    cols[0].number_input(t("propose.count", lang), min_value=1, max_value=500, step=1, key=COUNT)
+    cols[0].number_input(
+        t("propose.count", lang),
+        min_value=1,
+        max_value=MAX_ADDED_CANDIDATES,
+        step=1,
+        key=ADD_COUNT,
+    )
     cols[1].number_input(
         t("propose.distance", lang), min_value=0.0, step=0.5, format="%.1f", key=DISTANCE
     )
@@ -176,7 +190,7 @@ def _candidates_step(
         found = propose_candidates(
             region,
             path,
-            count=int(st.session_state[COUNT]),
+            count=int(st.session_state[ADD_COUNT]),
             min_distance_km=float(st.session_state[DISTANCE]),
             lang=lang,
         )
@@ -203,6 +217,14 @@ def _remaining_step(
     counts = _asked_counts(counts, names)
     if not counts:
         return
+    st.number_input(
+        t("propose.optimiser_count", lang),
+        min_value=1,
+        max_value=MAX_OPTIMISER_CANDIDATES,
+        step=10,
+        key=COUNT,
+        help=t("propose.optimiser_count_help", lang),
+    )
     key = (str(path), snapshot.scenario.scenario_id, _versions(snapshot), counts, _year())
     if st.button(t("propose.remaining_button", lang), key="propose_remaining", type="primary"):
         st.session_state[ANSWER] = (key, *_optimise(snapshot, inputs, region, path, counts, lang))
