@@ -104,6 +104,9 @@ def test_surface_is_computed_cached_and_shown_then_candidates_are_added(
     # the overlay, named in the layer control, and its legend naming a failing gate
     assert _shows(script, "适宜性栅格") and "data:image/png;base64" in script
     assert _shows(script, "不通过：位于禁养区内")
+    # the layer control names the overlay by its variable: it must be declared first
+    # (else the browser stops on an undefined layer: tests/browser/test_planner_surface_...)
+    assert script.index("L.imageOverlay(") < script.index("L.control.layers(")
     # hide it: the map loses the overlay
     at.checkbox(key=propose.SHOW).uncheck().run()
     assert "data:image/png;base64" not in _map_script(at)

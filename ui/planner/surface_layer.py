@@ -135,8 +135,20 @@ def add_surface_layer(m: folium.Map, surface_path: Path, region: Region, lang: s
         name=t("propose.layer.surface", lang),
         opacity=OVERLAY_OPACITY,
         interactive=False,
-        zindex=1,
     ).add_to(m)
     add_html_control(
         m, surface_legend(gate_legend(region), image.codes, lang), position="bottomleft"
     )
+    _layer_control_last(m)
+
+
+def _layer_control_last(m: folium.Map) -> None:
+    """Move the map's layer control after the overlay in the map's script.
+
+    The control is written where it stands among the map's children and names every layer
+    by its variable: one added after it would be handed to Leaflet undefined (the browser
+    stops at "Cannot read properties of undefined (reading 'setZIndex')").
+    """
+    for key, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            m._children.move_to_end(key)
