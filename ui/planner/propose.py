@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 import streamlit as st
 
-from geo.units import mu_to_ha
 from planning.locate import propose_candidates
 from planning.optimise import propose_remaining, siting_problem
 from planning.proposal import (
@@ -48,6 +47,7 @@ from siting.optimise import SiteCounts
 from siting.surface import SurfaceFootprint
 from ui.labels import t
 from ui.planner.files import flash, user_name
+from ui.planner.proposal_answer import render_answer
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -232,7 +232,7 @@ def _remaining_step(
     if answer is None or answer[0] != key:
         return
     _, choice, chosen = answer
-    _render_answer(choice, chosen, names, lang)
+    render_answer(choice, chosen, names, lang)
     if (
         choice.feasible
         and len(chosen)
@@ -304,85 +304,6 @@ def _county_names(region: Region, lang: str) -> dict[str, str]:
     counties = load_counties(region)
     column = "name_zh" if lang == "zh" else "name_en"
     return dict(zip(counties["adcode"].astype(str), counties[column].astype(str), strict=True))
-
-
-def _render_answer(
-    choice: SitingChoice, chosen: gpd.GeoDataFrame, names: dict[str, str], lang: str
-) -> None:
-    if not choice.feasible:
-        st.warning(t("propose.infeasible", lang))
-        for entry in choice.shortfalls:
-            st.markdown("- " + _shortfall_text(entry, names, lang))
-        return
-    cols = st.columns(3)
-    cols[0].metric(t("propose.objective", lang), f"{choice.objective_points:.1f}")
-    cols[1].metric(t("propose.total_score", lang), f"{choice.total_score:.1f}")
-    cols[2].metric(t("propose.solve_s", lang), f"{choice.solve_s:.1f}")
-    table = pd.DataFrame(
-        {
-            t("propose.col.name", lang): chosen["name"].astype(str),
-            t("propose.col.county", lang): [names.get(str(a), a) for a in chosen["adcode"]],
-            t("propose.col.score", lang): chosen["score"].round(1),
-        }
-    )
-    st.dataframe(table, hide_index=True)
-    binding = [lim for lim in choice.county_limits if lim.binding]
-    st.markdown(f"**{t('propose.binding_title', lang)}**")
-    if not binding and not choice.n_parcels_full:
-        st.markdown(t("propose.binding_none", lang))
-    for limit in binding:
-        st.markdown("- " + _limit_text(limit, names, lang))
-    if choice.n_parcels_full:
-        st.markdown("- " + t("propose.parcels_full", lang).format(n=choice.n_parcels_full))
-    st.markdown(f"**{t('propose.one_more_title', lang)}**")
-    for entry in choice.one_more:
-        st.markdown("- " + _one_more_text(entry, names, lang))
-
-
-def _limit_text(limit: Any, names: dict[str, str], lang: str) -> str:
-    county = names.get(limit.adcode, limit.adcode)
-    if limit.kind == "forage":
-        return t("propose.binding.forage", lang).format(
-            county=county,
-            used=f"{limit.used:,.0f}",
-            limit=f"{limit.limit:,.0f}",
-            limit_ha=f"{mu_to_ha(limit.limit):,.0f}",
-        )
-    return t(f"propose.binding.{limit.kind}", lang).format(
-        county=county, used=f"{limit.used:,.0f}", limit=f"{limit.limit:,.0f}"
-    )
-
-
-def _one_more_text(entry: dict[str, Any], names: dict[str, str], lang: str) -> str:
-    county = names.get(str(entry["adcode"]), entry["adcode"])
-    if entry["fits"]:
-        return t("propose.one_more.fits", lang).format(
-            county=county, change=f"{entry.get('objective_change_points', 0.0):+.1f}"
-        )
-    needs = [
-        t(f"propose.blocked.{kind}", lang).format(
-            water=f"{entry.get('water_short', 0.0):,.0f}",
-            forage=f"{entry.get('forage_short', 0.0):,.0f}",
-            forage_ha=f"{mu_to_ha(entry.get('forage_short', 0.0)):,.0f}",
-        )
-        for kind in entry.get("blocked_by", [])
-    ]
-    return t("propose.one_more.blocked", lang).format(
-        county=county, needs=("；" if lang == "zh" else "; ").join(needs) or "-"
-    )
-
-
-def _shortfall_text(entry: dict[str, Any], names: dict[str, str], lang: str) -> str:
-    def most(value: object) -> str:
-        return t("propose.no_limit", lang) if value is None else str(value)
-
-    return t("propose.shortfall", lang).format(
-        county=names.get(str(entry["adcode"]), entry["adcode"]),
-        wanted=entry["wanted"],
-        candidates=entry["candidates"],
-        water=most(entry["most_by_water"]),
-        forage=most(entry["most_by_forage"]),
-    )
 
 
 def _add_sites(
