@@ -4,6 +4,16 @@ Example::
 
     python -m siting optimise --region hohhot --candidates candidates.gpkg \\
         --counties 150121:2,150123:3,150122:4,150124:1 --out chosen.gpkg --json
+    python -m siting optimise --region hohhot --scenario demo \\
+        --counties 150121:2,150123:3,150122:4,150124:1
+
+Without ``--candidates`` the candidates are the best ``candidate_count`` footprints, at least
+``candidate_min_distance_km`` apart, of the region's ranch surface (optimiser.csv; herd
+``ranch_dairy_cow_head`` on the default footprint), computed once and kept in the cache folder
+(``$FORAGE_SITING_CACHE``, else the user's cache). ``--scenario`` keeps that scenario's
+existing and under-construction farms on their land, water and forage (its proposed sites are
+the ranches being sited again). ``--out`` writes the chosen sites (GeoPackage layer ``chosen``,
+EPSG:4326, opens in QGIS).
 
 Maximises total score minus haul penalty over candidates that pass every hard gate, within
 the shared absorption-land ledger, each county's water headroom and forage land
@@ -16,17 +26,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import locales
+from cli.buildout import DEMO, scenario_farms
 from cli.input_errors import report_bad_input
-from cli.options import region_argument
+from cli.options import positive, region_argument
 from cli.render import argument_message
+from cli.surface import stderr_progress
 from errors import InputDataError
-from planning.locate import write_candidates
-from planning.optimise import propose_remaining, siting_problem
-from planning.regions import load_region
+from planning.optimise import propose_remaining, siting_problem, write_chosen
+from planning.proposal import (
+    held_sites,
+    load_proposal_params,
+    located_candidates,
+    ranch_footprint,
+)
+from planning.regions import demo_scenario_sites, load_demo_scenario, load_region
+from planning.surface import SurfaceOptions
+from planning.surface_cache import CACHE_DIR_ENV, cached_surface, default_cache_root
 from siting.optimise import SiteCounts
 
 if TYPE_CHECKING:
@@ -34,6 +55,7 @@ if TYPE_CHECKING:
 
     import geopandas as gpd
 
+    from planning.regions import Region
     from siting.optimise import SitingChoice
 
 
@@ -58,7 +80,22 @@ def register(
         parents=[common],
     )
     parser.add_argument("--region", type=region_argument, default="hohhot")
-    parser.add_argument("--candidates", type=Path, required=True, metavar="FILE")
+    parser.add_argument(
+        "--candidates",
+        type=Path,
+        metavar="FILE",
+    )
+    parser.add_argument(
+        "--cell-m",
+        type=positive,
+        default=SurfaceOptions().cell_m,
+        metavar="M",
+    )
+    parser.add_argument(
+        "--scenario",
+        default=None,
+    )
+    parser.add_argument("--store", type=Path, metavar="PATH")
     how = parser.add_mutually_exclusive_group(required=True)
     how.add_argument("--counties", type=county_counts, metavar="ADCODE:N,...")
     how.add_argument("--total", type=int, metavar="K")
@@ -71,11 +108,8 @@ def register(
         "--no-one-more",
         action="store_true",
     )
-    parser.add_argument("--out", type=Path, required=True, metavar="FILE")
-    parser.add_argument(
-        "--json",
-        action="store_true",
-    )
+    parser.add_argument("--out", type=Path, default=None, metavar="FILE")
+    parser.add_argument("--json", action="store_true")
     parser.set_defaults(run=run)
 
 
@@ -155,6 +189,38 @@ def _text(data: dict[str, object], lang: str) -> str:
     return "\n".join(lines)
 
 
+def _scenario_sites(region: Region, args: argparse.Namespace) -> gpd.GeoDataFrame:
+    """Return the scenario's sites in the plan store's columns (the demo's with its ids)."""
+    if args.scenario == DEMO:
+        ids = load_demo_scenario(region)["site_id"].astype(str).to_numpy()
+        return demo_scenario_sites(region).assign(site_id=ids)
+    return scenario_farms(region, args)[0]
+
+
+def _located(region: Region, args: argparse.Namespace, counts: SiteCounts) -> Path:
+    """Locate candidates on the region's cached ranch surface (computed on first use).
+
+    With counts per county, the candidates are shared out among those counties.
+    """
+    params = load_proposal_params(region.dir)
+    cache_root = Path(os.environ.get(CACHE_DIR_ENV, "") or default_cache_root())
+    surface = cached_surface(
+        region,
+        ranch_footprint(region, params),
+        SurfaceOptions(cell_m=args.cell_m),
+        cache_root,
+        progress=stderr_progress(args.lang),
+    )
+    return located_candidates(
+        region,
+        surface,
+        count=params.candidate_count,
+        min_distance_km=params.candidate_min_distance_km,
+        lang=args.lang,
+        adcodes=tuple(code for code, _ in counts.by_county),
+    )
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run the command; a bad input file exits 2 with one line on stderr."""
     try:
@@ -170,14 +236,21 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         if args.total is not None
         else SiteCounts(by_county=args.counties)
     )
-    inputs = siting_problem(
-        load_region(args.region), args.candidates, year=args.year, lang=args.lang
-    )
+    region = load_region(args.region)
+    start = time.perf_counter()
+    held = None
+    if args.scenario is not None:
+        held = held_sites(_scenario_sites(region, args), keep_proposed=False)
+    candidates = args.candidates or _located(region, args, counts)
+    inputs = siting_problem(region, candidates, year=args.year, lang=args.lang, held_sites=held)
     choice, chosen = propose_remaining(inputs, counts, one_more=not args.no_one_more)
-    if len(chosen):
-        write_candidates(chosen, args.out)
+    if len(chosen) and args.out is not None:
+        write_chosen(chosen, args.out)
     data = choice_dict(choice, chosen)
     data["left_out_failing_gates"] = list(inputs.failed)
+    data["candidates_file"] = str(candidates)
+    data["held_sites"] = 0 if held is None else len(held)
+    data["total_s"] = time.perf_counter() - start
     if args.json:
         out.write(json.dumps(data, ensure_ascii=False, indent=2, default=float) + "\n")
     else:

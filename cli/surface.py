@@ -7,7 +7,8 @@ Example::
 Writes a Cloud-Optimized GeoTIFF in the region's analysis CRS (`planning.surface`): band 1
 ``gate_code`` (0 = the footprint centred on the cell passes every hard gate, ``k`` = the
 ``k``-th rule fails first, 255 = outside the region; the tags name each code's rule), band 2
-``score`` (0-100 where the gates pass). A progress line per window goes to stderr.
+``score`` (0-100 where the gates pass; NaN is nodata), and beside it ``<name>.qml``, the
+style QGIS opens it with (the score ramp). A progress line per window goes to stderr.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from planning.surface import (
     surface_context,
     write_surface,
 )
+from planning.surface_style import write_surface_style
 from siting.surface import SurfaceFootprint
 
 if TYPE_CHECKING:
@@ -102,6 +104,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     start = time.perf_counter()
     context = surface_context(region, footprint, options)
     write_surface(context, args.out, progress=stderr_progress(args.lang))
+    write_surface_style(args.out)
     out.write(
         locales.text(
             "surface.done",

@@ -20,7 +20,7 @@ import shapely
 import locales
 from errors import FileFormatError
 from geo.crs import STORAGE_CRS
-from geo.grid import read_named_band
+from geo.grid import rasterize_mask, read_named_band
 from geo.io import write_vector
 from geo.units import M2_PER_MU, M_PER_KM
 from layers.counties import load_counties
@@ -60,7 +60,13 @@ def _tag(tags: dict[str, str], key: str, path: Path) -> float:
 
 
 def propose_candidates(
-    region: Region, surface_path: Path, *, count: int, min_distance_km: float, lang: str = "zh"
+    region: Region,
+    surface_path: Path,
+    *,
+    count: int,
+    min_distance_km: float,
+    lang: str = "zh",
+    adcodes: tuple[str, ...] | None = None,
 ) -> gpd.GeoDataFrame:
     """Return the best ``count`` footprints on the surface, ``min_distance_km`` apart.
 
@@ -74,11 +80,16 @@ def propose_candidates(
         How many candidates, and the least distance between two centres (km).
     lang
         Language of the candidates' names.
+    adcodes
+        None: the best over the whole surface. Else ``count`` candidates inside each of these
+        counties (cells whose centre lies in it), county after county: a county with low
+        scores still gets its own candidates.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, columns `CANDIDATE_COLUMNS`, best first; ``score`` is the surface's (0-100).
+        EPSG:4326, columns `CANDIDATE_COLUMNS`, best first (per county with ``adcodes``);
+        ``score`` is the surface's (0-100).
 
     Raises
     ------
@@ -91,21 +102,41 @@ def propose_candidates(
     side_m = _tag(band.tags, "footprint_side_m", surface_path)
     herd = _tag(band.tags, "dairy_cow_head", surface_path)
     cell_m = abs(band.transform.a)
-    cells = locate_cells(
-        band.values, cell_m=cell_m, count=count, min_distance_m=min_distance_km * M_PER_KM
-    )
-    x_m = band.transform.c + (cells.cols + 0.5) * cell_m
-    y_m = band.transform.f - (cells.rows + 0.5) * cell_m
+    counties = load_counties(region).to_crs(band.crs)
+    masks: list[np.ndarray | None] = [None]
+    if adcodes is not None:
+        by_code = counties.assign(adcode=counties["adcode"].astype(str)).set_index("adcode")
+        masks = [
+            rasterize_mask(
+                list(by_code.geometry.reindex([code]).dropna()),
+                transform=band.transform,
+                shape=band.values.shape,
+                all_touched=False,
+            )
+            for code in adcodes
+        ]
+    rows, cols, scores = [], [], []
+    for mask in masks:
+        values = band.values if mask is None else np.where(mask, band.values, np.nan)
+        cells = locate_cells(
+            values, cell_m=cell_m, count=count, min_distance_m=min_distance_km * M_PER_KM
+        )
+        rows.append(cells.rows)
+        cols.append(cells.cols)
+        scores.append(cells.score)
+    row, col, score = np.concatenate(rows), np.concatenate(cols), np.concatenate(scores)
+    x_m = band.transform.c + (col + 0.5) * cell_m
+    y_m = band.transform.f - (row + 0.5) * cell_m
     half = side_m / 2
     squares = gpd.GeoSeries(
         shapely.box(x_m - half, y_m - half, x_m + half, y_m + half), crs=band.crs
     )
-    numbers = np.arange(1, len(cells.score) + 1)
+    numbers = np.arange(1, len(score) + 1)
     sites = gpd.GeoDataFrame(
         {
             "site_id": [f"LOC-{n:03d}" for n in numbers],
             "name": [locales.text("locate.candidate_name", lang, number=int(n)) for n in numbers],
-            "score": np.round(cells.score, 2),
+            "score": np.round(score, 2),
             "dairy_cow_head": herd,
             "footprint_mu": side_m**2 / M2_PER_MU,
             "status": "proposed",
@@ -113,7 +144,6 @@ def propose_candidates(
         geometry=squares,
         crs=band.crs,
     )
-    counties = load_counties(region).to_crs(band.crs)
     sites["county"] = site_counties(sites, counties).to_numpy()
     return sites[[*CANDIDATE_COLUMNS, "geometry"]].to_crs(STORAGE_CRS)
 

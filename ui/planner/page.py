@@ -44,6 +44,7 @@ from ui.planner.files import (
     user_name,
 )
 from ui.planner.map import SiteOverlay, base_map, focus, overlay_group, sites_view
+from ui.planner.propose import render_proposals, surface_path
 from ui.planner.results import render_scenario_tables, render_site_feedback
 from ui.planner.sites import (
     check_drawing,
@@ -58,6 +59,7 @@ from ui.planner.sites import (
     saved_records,
     select_site,
 )
+from ui.planner.surface_layer import add_surface_layer
 
 if TYPE_CHECKING:
     from planning.scenarios import PlanStore, Scenario, ScenarioSnapshot, SiteRecord
@@ -103,6 +105,8 @@ def _render_body(lang: str, region_id: str) -> None:
             st.info(t("planner.draw_first", lang))
         else:
             render_site_feedback(run, str(edited.site_id), inputs.parcels, lang)
+    if allows("site.edit"):  # the store refuses other roles anyway
+        render_proposals(store, snapshot, inputs, data.region(region_id), lang)
     _scenario_sections(store, snapshot, saved_run, inputs, region_id, lang)
 
 
@@ -308,6 +312,9 @@ def _map(
         analysis_crs=inputs.analysis_crs,
         illustrative=inputs.illustrative,
     )
+    surface = surface_path(region)
+    if surface is not None:
+        add_surface_layer(m, surface, region, lang)
     parcels = (
         None
         if edited is None
