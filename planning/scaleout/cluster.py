@@ -1,4 +1,4 @@
-"""A local dask.distributed cluster for the chunked (scale-out) paths."""
+"""The dask.distributed cluster of the chunked (scale-out) paths: local or a scheduler's."""
 
 from __future__ import annotations
 
@@ -7,10 +7,19 @@ from contextlib import contextmanager
 
 from distributed import Client, LocalCluster
 
+#: Workers of the default LocalCluster of ``python -m siting batch`` (one thread each).
+DEFAULT_WORKERS: int = 2
+#: Memory limit per worker of the default LocalCluster (dask's nanny pauses, then restarts,
+#: a worker above it).
+DEFAULT_MEMORY_LIMIT: str = "2GB"
+
 
 @contextmanager
 def local_cluster(
-    n_workers: int = 2, memory_limit: str | int = "2GiB", *, processes: bool = False
+    n_workers: int = DEFAULT_WORKERS,
+    memory_limit: str | int = "2GiB",
+    *,
+    processes: bool = False,
 ) -> Iterator[Client]:
     """Start a LocalCluster and a Client on it; close both on exit.
 
@@ -39,4 +48,35 @@ def local_cluster(
         ) as cluster,
         Client(cluster) as client,
     ):
+        yield client
+
+
+@contextmanager
+def cluster_client(
+    scheduler: str | None,
+    *,
+    n_workers: int = DEFAULT_WORKERS,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+) -> Iterator[Client]:
+    """Connect to ``scheduler`` (e.g. ``tcp://host:8786``), or start a process LocalCluster.
+
+    Parameters
+    ----------
+    scheduler
+        Address of a running ``dask-scheduler``; None starts a LocalCluster of
+        ``n_workers`` worker processes with ``memory_limit`` each (both ignored otherwise:
+        a real cluster's workers set their own with ``dask-worker --memory-limit``).
+    n_workers, memory_limit
+        The LocalCluster's workers and per-worker memory limit (e.g. ``"2GB"``).
+
+    Yields
+    ------
+    client
+        The connected Client; closed on exit (a LocalCluster is shut down too).
+    """
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with local_cluster(n_workers, memory_limit, processes=True) as client:
         yield client
