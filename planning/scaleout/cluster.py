@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -45,6 +46,8 @@ def local_cluster(
             processes=processes,
             memory_limit=memory_limit,
             dashboard_address=None,
+            # the nannies' "still alive after 4 s, killing" at shut-down is not for the user
+            silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,
     ):
