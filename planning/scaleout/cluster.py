@@ -37,7 +37,7 @@ def local_cluster(
     Yields
     ------
     client
-        The Client connected to the cluster (no dashboard).
+        The Client connected to the cluster (dashboard on a free port).
     """
     with (
         LocalCluster(
@@ -45,7 +45,7 @@ def local_cluster(
             threads_per_worker=1,
             processes=processes,
             memory_limit=memory_limit,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: 8787 may be taken by another cluster
             # the nannies' "still alive after 4 s, killing" at shut-down is not for the user
             silence_logs=logging.ERROR,
         ) as cluster,
