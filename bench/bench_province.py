@@ -79,6 +79,8 @@ class Case:
     name: str
     cells: int
     parcels: int
+    window_cells: int = WINDOW_CELLS
+    partition_parcels: int = PARTITION_PARCELS
 
 
 FULL: Final = Case("province 40,000^2 cells, 5 M parcels", 40_000, 5_000_000)
@@ -114,9 +116,9 @@ def _dem_block(block_info: dict[object, dict[str, object]]) -> np.ndarray:
     return elevation_m(*_block_rows_cols(block_info))
 
 
-def dem_array(cells: int) -> xr.DataArray:
+def dem_array(cells: int, window_cells: int = WINDOW_CELLS) -> xr.DataArray:
     """Return the generated DEM as a rioxarray DataArray of dask windows (nothing computed)."""
-    chunks = dask_array.core.normalize_chunks(WINDOW_CELLS, (cells, cells))
+    chunks = dask_array.core.normalize_chunks(window_cells, (cells, cells))
     values = dask_array.map_blocks(_dem_block, chunks=chunks, dtype=np.float32)
     x = ORIGIN_M[0] + (np.arange(cells) + 0.5) * CELL_M
     y = ORIGIN_M[1] - (np.arange(cells) + 0.5) * CELL_M
@@ -124,9 +126,9 @@ def dem_array(cells: int) -> xr.DataArray:
     return dem.rio.write_crs(CRS)
 
 
-def zones_array(cells: int) -> dask_array.Array:
+def zones_array(cells: int, window_cells: int = WINDOW_CELLS) -> dask_array.Array:
     """Return the zone ids as a dask array with the DEM's windows."""
-    chunks = dask_array.core.normalize_chunks(WINDOW_CELLS, (cells, cells))
+    chunks = dask_array.core.normalize_chunks(window_cells, (cells, cells))
 
     def block(block_info: dict[object, dict[str, object]]) -> np.ndarray:
         return zone_ids(*_block_rows_cols(block_info), cells)
@@ -163,9 +165,9 @@ def parcel_partition(index: int, rows: int, cells: int, crops: list[str]) -> gpd
     )
 
 
-def _partition_sizes(parcels: int) -> list[int]:
-    full, rest = divmod(parcels, PARTITION_PARCELS)
-    return [PARTITION_PARCELS] * full + ([rest] if rest else [])
+def _partition_sizes(case: Case) -> list[int]:
+    full, rest = divmod(case.parcels, case.partition_parcels)
+    return [case.partition_parcels] * full + ([rest] if rest else [])
 
 
 def _spec() -> ZoneSlopeSpec:
@@ -174,13 +176,18 @@ def _spec() -> ZoneSlopeSpec:
 
 def run_dask(case: Case, client: Client, crops: CropTable, params: NutrientParams) -> tuple:
     """Return (zone slope stats, county demand) of ``case`` computed on ``client``."""
-    slope = zonal_slope_on_cluster(dem_array(case.cells), zones_array(case.cells), _spec(), client)
+    slope = zonal_slope_on_cluster(
+        dem_array(case.cells, case.window_cells),
+        zones_array(case.cells, case.window_cells),
+        _spec(),
+        client,
+    )
     part = delayed(parcel_partition, pure=True)
     demand = delayed(chunk_demand, pure=True)
     names = list(crops)
     parts = [
         demand(part(i, n, case.cells, names), crops, params)
-        for i, n in enumerate(_partition_sizes(case.parcels))
+        for i, n in enumerate(_partition_sizes(case))
     ]
     county = client.compute(tree_sum(parts)).result()
     return slope, county.sort_index()
@@ -192,10 +199,7 @@ def run_in_memory(case: Case, crops: CropTable, params: NutrientParams) -> tuple
     slope = zonal_slope_counts(elevation_m(rows, cols), zone_ids(rows, cols, case.cells), _spec())
     names = list(crops)
     parcels = pd.concat(
-        [
-            parcel_partition(i, n, case.cells, names)
-            for i, n in enumerate(_partition_sizes(case.parcels))
-        ],
+        [parcel_partition(i, n, case.cells, names) for i, n in enumerate(_partition_sizes(case))],
         ignore_index=True,
     )
     return slope, chunk_demand(parcels, crops, params).sort_index()
