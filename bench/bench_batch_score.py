@@ -36,6 +36,8 @@ from planning.site_scoring import ScoreOptions, load_scoring_setup
 
 SIZES = (1, 1_000, 2_000, 10_000)
 QUICK_SIZES = (1, 2_000)
+#: Runs per size in `figures` (the best is kept: the machine is shared and noisy).
+REPEATS = {1: 3, 2_000: 2}
 LOOP_SITES = 100
 QUICK_LOOP_SITES = 30
 SHIFT_DEG = 0.004  # ~400 m: copies overlap the original's neighbourhood but not each other much
@@ -123,7 +125,11 @@ def figures(quick: bool = False) -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         time_score(_write(1, folder), folder / "warm.json")  # imports and caches, not timed
-        seconds = {n: time_score(_write(n, folder), folder / "out.json") for n in sizes}
+        seconds = {}
+        for n_sites in sizes:
+            path = _write(n_sites, folder)
+            repeats = REPEATS.get(n_sites, 1)
+            seconds[n_sites] = min(time_score(path, folder / "out.json") for _ in range(repeats))
     for n_sites, value in seconds.items():
         print(f"score {n_sites:>6,} candidates: {value:6.2f} s", flush=True)
     result = [
@@ -131,7 +137,7 @@ def figures(quick: bool = False) -> list[Figure]:
             "siting score 2,000 sites, end to end",
             seconds[2_000],
             "s",
-            "the same command on 1 site",
+            "the same command on 1 site (best of 3 runs; 2,000: best of 2)",
             seconds[1],
             target="<= 2x",
         )
