@@ -32,6 +32,7 @@ import geopandas as gpd
 import shapely
 from pyproj import Transformer
 
+from bench.figures import Figure, timed
 from errors import FileFormatError
 from geo.area import area_mu
 from layers.allocation_params import load_allocation_params
@@ -268,3 +269,52 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def figures(quick: bool = False) -> list[Figure]:
+    """Return the 50 farms x 100,000 parcels figures (the same in ``--quick``).
+
+    From scratch (candidate pairs + LP) beside a one-site edit re-checked incrementally, and
+    the incremental re-check beside the full rebuild it replaces.
+    """
+    del quick  # the scenario takes seconds either way
+    params = load_allocation_params()
+    scenario = SCENARIOS[0]
+    farms, parcels = synthetic_layers(scenario, np.random.default_rng(SEED))
+    (candidates, result), scratch_s = timed(lambda: _build_and_solve(farms, parcels, params))
+    edited = farms.copy()
+    last = edited.index[-1]
+    edited.loc[last, "geometry"] = shapely.affinity.translate(
+        edited.geometry.loc[last], xoff=EDIT_SHIFT_M
+    )
+    _, incremental_s = timed(
+        lambda: solve_allocation(
+            update_candidates(candidates, edited.loc[[last]], parcels, params),
+            edited,
+            parcels,
+            params,
+            previous=result,
+        )
+    )
+    _, full_s = timed(lambda: _build_and_solve(edited, parcels, params))
+    print(
+        f"{scenario.name}: from scratch {scratch_s:.2f} s, edit {incremental_s:.2f} s "
+        f"(full rebuild {full_s:.2f} s)"
+    )
+    return [
+        Figure(f"allocation {scenario.name}: from scratch", scratch_s, "s", note=_summary(result)),
+        Figure(
+            f"allocation {scenario.name}: one site moved",
+            incremental_s,
+            "s",
+            "full rebuild + solve",
+            full_s,
+        ),
+    ]
+
+
+def _build_and_solve(
+    farms: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, params: AllocationParams
+) -> tuple[Any, AllocationResult]:
+    candidates = build_candidates(farms, parcels, params)
+    return candidates, solve_allocation(candidates, farms, parcels, params)

@@ -20,14 +20,29 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
+import rasterio
+
+from bench.figures import Figure, measured
 from layers.region import load_region
 from planning.locate import propose_candidates, write_candidates
 from planning.optimise import siting_problem
-from planning.surface import SurfaceOptions, default_footprint_mu, surface_context, write_surface
+from planning.scaleout.cluster import local_cluster
+from planning.scaleout.surface import write_surface_on_cluster
+from planning.surface import (
+    SurfaceContext,
+    SurfaceOptions,
+    default_footprint_mu,
+    surface_context,
+    write_surface,
+)
 from siting.optimise import SiteCounts, choose_sites
 from siting.surface import SurfaceFootprint
 
 HERD_DAIRY_COWS = 5_000
+FULL_CELL_M = 30.0
+QUICK_CELL_M = 120.0
 CANDIDATES = 2_000
 MIN_DISTANCE_KM = 1.5
 PLAN_COUNTS = (("150121", 2), ("150123", 3), ("150122", 4), ("150124", 1))
@@ -94,6 +109,50 @@ def main() -> None:
                 f"target <= 30 s"
             )
     print(f"peak memory of the whole bench: {_peak_gb():.2f} GB")
+
+
+def figures(quick: bool = False) -> list[Figure]:
+    """Return the Hohhot surface in memory and on a 2-process LocalCluster (same COG).
+
+    ``--quick`` uses `QUICK_CELL_M` cells instead of 30 m.
+    """
+    cell_m = QUICK_CELL_M if quick else FULL_CELL_M
+    region = load_region("hohhot")
+    footprint = SurfaceFootprint.from_area_mu(default_footprint_mu(region), HERD_DAIRY_COWS)
+    options = SurfaceOptions(cell_m=cell_m)
+    with tempfile.TemporaryDirectory() as folder:
+        memory_tif, dask_tif = Path(folder) / "memory.tif", Path(folder) / "dask.tif"
+        context, memory_s, memory_gb = measured(
+            lambda: _written(surface_context(region, footprint, options), memory_tif)
+        )
+        with local_cluster(2, "2GB", processes=True) as client:
+            _, dask_s, dask_gb = measured(
+                lambda: write_surface_on_cluster(
+                    surface_context(region, footprint, options), dask_tif, client
+                )
+            )
+        with rasterio.open(memory_tif) as one, rasterio.open(dask_tif) as two:
+            same = bool(np.array_equal(one.read(), two.read(), equal_nan=True))
+    cells = f"{context.grid.width:,} x {context.grid.height:,} cells of {cell_m:g} m"
+    print(
+        f"surface of Hohhot, {cells}: in memory {memory_s:.1f} s ({memory_gb:.2f} GB), "
+        f"Dask {dask_s:.1f} s ({dask_gb:.2f} GB); same COG pixels {same}"
+    )
+    return [
+        Figure(
+            f"surface of Hohhot ({cells}), Dask 2 workers",
+            dask_s,
+            "s",
+            "in memory",
+            memory_s,
+            note=f"peak {dask_gb:.2f} GB vs {memory_gb:.2f} GB; pixels equal: {same}",
+        )
+    ]
+
+
+def _written(context: SurfaceContext, path: Path) -> SurfaceContext:
+    write_surface(context, path)
+    return context
 
 
 if __name__ == "__main__":

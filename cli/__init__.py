@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from cli import (
     balance,
+    batch,
     buildout,
     capacity,
     import_data,
@@ -51,6 +52,7 @@ COMMANDS = (
     report,
     import_data,
     users,
+    batch,
 )
 EXIT_DATA_ERROR = 1
 EXIT_USAGE = 2

@@ -82,6 +82,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``capacity`` and print JSON or a readable table to ``out``."""
     region = load_region(args.region)
     balance, used = county_table(region, args)
+    return write_balance(region, balance, used, args, out)
+
+
+def write_balance(
+    region: Region,
+    balance: pd.DataFrame,
+    used: list[Coefficient],
+    args: argparse.Namespace,
+    out: TextIO,
+) -> int:
+    """Print the county balance as JSON (``args.json``) or a table in ``args.lang``."""
     if args.json:
         write_json(
             {

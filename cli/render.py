@@ -62,9 +62,18 @@ def argument_message(key: str, **values: object) -> str:
     return words(key, ARGUMENT_LANG.get(), **values)
 
 
-def write_json(data: object, out: TextIO) -> None:
-    """Write ``data`` as indented UTF-8 JSON (no NaN or Infinity: those must be None)."""
-    json.dump(data, out, ensure_ascii=False, indent=2, allow_nan=False)
+def write_json(data: object, out: TextIO, *, compact: bool = False) -> None:
+    """Write ``data`` as UTF-8 JSON (no NaN or Infinity: those must be None).
+
+    Indented by default. ``compact=True`` writes it on one line without spaces, through the
+    C encoder of `json.dumps` (an indented dump runs the pure-Python encoder: about a third
+    of ``score`` on 10,000 sites).
+    """
+    if compact:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    else:
+        text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+    out.write(text)
     out.write("\n")
 
 

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from siting.soft_criteria import CriterionResult
 
 EXIT_BAD_INPUT = 2
+#: Above this many sites ``--json`` is written compact (one line; see `cli.render.write_json`).
+JSON_INDENT_MAX_SITES = 100
 _NEED_COLUMNS = (
     "adcode",
     "absorption_need_mu",
@@ -184,7 +186,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     assessment, inputs = assess_site_file(site_input, load_region(args.region), score_options(args))
     data = to_json(assessment, site_input, inputs, lang=args.lang)
     if args.json:
-        write_json(data, out)
+        write_json(data, out, compact=len(data["sites"]) > JSON_INDENT_MAX_SITES)
     else:
         out.write(summary_text(data, args.lang) + "\n")
     return 0

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
     from layers.region import Region
+    from siting.criteria import SitingParams
 
 HERD_COLUMN = "dairy_cow_head"
 #: Columns holding a site's herd, first match wins (case-insensitive): the plan import's
@@ -274,6 +275,32 @@ def check_herd_sizes(sites: gpd.GeoDataFrame, region: Region) -> None:
     check_herds(heads, area, labels, load_herd_limits(region.dir))
 
 
+@dataclass(frozen=True, eq=False)
+class ScoringSetup:
+    """What scoring a file needs, loaded once: inputs, gate limits and weights."""
+
+    inputs: SitingInputs
+    params: SitingParams
+    weights: CriteriaWeights
+
+
+def load_scoring_setup(region: Region, options: ScoreOptions) -> ScoringSetup:
+    """Load the region's siting inputs and apply ``options``' limits and weights.
+
+    The one loading step of `assess_site_file` and of the chunked batch
+    (`planning.scaleout.sites`, where every worker calls it once).
+    """
+    water_year = (
+        region.plan.water_baseline_year if options.water_year is None else options.water_year
+    )
+    water = county_water_use(region, water_year) if options.with_water else None
+    inputs = load_siting_inputs(
+        region, crop=options.crop, with_parcels=options.with_parcels, county_water=water
+    )
+    params = inputs.params.with_rule_limits(dict(options.rule_limits))
+    return ScoringSetup(inputs=inputs, params=params, weights=_weights(options, inputs))
+
+
 def assess_site_file(
     site_input: SiteInput, region: Region, options: ScoreOptions
 ) -> tuple[SiteAssessment, SitingInputs]:
@@ -284,14 +311,8 @@ def assess_site_file(
     ParameterError
         If ``options.delta_frac`` is not in (0, 1).
     """
-    water_year = (
-        region.plan.water_baseline_year if options.water_year is None else options.water_year
-    )
-    water = county_water_use(region, water_year) if options.with_water else None
-    inputs = load_siting_inputs(
-        region, crop=options.crop, with_parcels=options.with_parcels, county_water=water
-    )
-    params = inputs.params.with_rule_limits(dict(options.rule_limits))
+    setup = load_scoring_setup(region, options)
+    inputs = setup.inputs
     check_herd_sizes(site_input.sites, region)
     delta = options.delta_frac
     if not 0 < delta < 1:
@@ -300,8 +321,8 @@ def assess_site_file(
     assessment = assess_sites(
         site_input.sites,
         inputs.layers,
-        params,
-        _weights(options, inputs),
+        setup.params,
+        setup.weights,
         needs=inputs.needs,
         terrain=site_terrain(site_input.sites, inputs),
         delta_frac=delta,

@@ -41,8 +41,8 @@ def _help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_every_option_of_every_command_has_a_catalogue_text() -> None:
     parsers = _parsers(build_parser("en"))
-    # the program, its 12 commands, plan's 6, users' 5 and store's 3 sub-commands
-    assert len(parsers) == 1 + 12 + 6 + 5 + 3
+    # the program, its 13 commands, plan's 6, users' 5, store's 3 and batch's 3 sub-commands
+    assert len(parsers) == 1 + 13 + 6 + 5 + 3 + 3
     for path, parser in parsers:
         for action in parser._actions:
             if not isinstance(action, argparse._SubParsersAction):
