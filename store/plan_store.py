@@ -1,16 +1,17 @@
-"""`PlanStore`: scenarios, sites, allocations, reviews and the audit trail in one GeoPackage.
+"""`PlanStore`: scenarios, sites, allocations, reviews and the audit trail.
 
-Every public method is one transaction on a fresh connection (see `store.connection`): a save
-either lands completely or not at all, and many sessions, threads and the CLI can share the
-file. Edits use optimistic concurrency: each site and scenario has a ``version``; an update
-passes the version it was loaded at (``expected_version``) and gets `StoreConflictError`,
-with nothing written, if someone saved in between. Every change writes an audit entry.
+The store lives in one GeoPackage file (default) or in a PostgreSQL + PostGIS database shared
+by a bureau (`store.backend`, `store.postgis`; `store.factory.open_store` picks one). Every
+public method is one transaction on a fresh connection: a save either lands completely or not
+at all, and many sessions, threads, processes and the CLI can share the store. Edits use
+optimistic concurrency: each site and scenario has a ``version``; an update passes the
+version it was loaded at (``expected_version``) and gets `StoreConflictError`, with nothing
+written, if someone saved in between. Every change writes an audit entry.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -25,11 +26,11 @@ from store import review_rows, scenario_rows, site_rows
 from store.allocation_checks import check_allocations
 from store.allocation_rows import copy_allocations, fetch_allocations, insert_allocation_rows
 from store.audit_log import read_audit, write_audit
-from store.connection import transaction
+from store.backend import Backend, GpkgBackend, StoreDb
 from store.frame_schema import format_utc, sites_frame
-from store.gpkg import touch_contents
+from store.paths import is_database_url
 from store.records import Comment, Review, Scenario, ScenarioSnapshot, SiteRecord
-from store.schema import SITES_TABLE, check_plan_schema, create_plan_schema, is_empty_database
+from store.schema import SITES_TABLE
 from store.site_checks import (
     MAX_COMMENT_CHARS,
     check_review,
@@ -50,13 +51,15 @@ def utc_now() -> datetime:
 
 
 class PlanStore:
-    """Plans that last: a GeoPackage file of scenarios, sites, allocations and reviews.
+    """Plans that last: scenarios, sites, allocations and reviews in a GeoPackage or PostGIS.
 
     Parameters
     ----------
-    path
-        The ``.gpkg`` file; created (with its folder) on first use. An existing file must be
-        a plan store (`FileFormatError` otherwise; other GeoPackages are never modified).
+    location
+        The ``.gpkg`` file (created with its folder on first use), a ``postgresql://`` URL
+        (`store.postgis.PostgisBackend`; the tables are created in an empty database) or a
+        `store.backend.Backend`. An existing file or database must be a plan store
+        (`FileFormatError` otherwise; other GeoPackages and tables are never modified).
     clock
         Returns the current time (timezone-aware); stored as UTC ISO 8601 with milliseconds.
 
@@ -66,16 +69,18 @@ class PlanStore:
     taken from the session until accounts exist.
     """
 
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self.path = Path(path)
+    def __init__(
+        self, location: Path | str | Backend, *, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self._backend = _backend_of(location)
         self._clock = clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        new_file = not self.path.exists() or self.path.stat().st_size == 0
-        with transaction(self.path, write=new_file) as conn:
-            if new_file and is_empty_database(conn):
-                create_plan_schema(conn, self._now())
-            else:
-                check_plan_schema(conn, self.path)
+        #: Where the store is, as `store.factory.open_store` takes it (file path or URL).
+        self.location = self._backend.location
+        #: The GeoPackage file, or how the database is named in messages (no password).
+        self.path: Path | str = (
+            self._backend.path if isinstance(self._backend, GpkgBackend) else self._backend.label
+        )
+        self._backend.open(self._now())
 
     def _now(self) -> str:
         return format_utc(self._clock())
@@ -90,8 +95,8 @@ class PlanStore:
         scenario = Scenario(
             str(uuid.uuid4()), name, description.strip(), None, 1, now, user, now, user
         )
-        with transaction(self.path, write=True) as conn:
-            scenario_rows.insert_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=True) as conn:
+            scenario_rows.insert_scenario(conn, scenario)
             write_audit(
                 conn,
                 at=now,
@@ -101,18 +106,18 @@ class PlanStore:
                 scenario_id=scenario.scenario_id,
                 detail={"name": name, "description": scenario.description},
             )
-            touch_contents(conn, "scenarios", now)
+            conn.touch_contents("scenarios", now)
         return scenario
 
     def list_scenarios(self) -> list[Scenario]:
         """Return every scenario, in creation order."""
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             return scenario_rows.fetch_all_scenarios(conn)
 
     def get_scenario(self, scenario: ScenarioRef) -> Scenario:
         """Return the current state of a scenario given by name, id or `Scenario`."""
-        with transaction(self.path, write=False) as conn:
-            return scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=False) as conn:
+            return scenario_rows.fetch_scenario(conn, scenario)
 
     def duplicate_scenario(self, source: ScenarioRef, new_name: str, *, user: str) -> Scenario:
         """Copy a scenario's live sites (new ids, version 1) and allocations under a new name.
@@ -122,8 +127,8 @@ class PlanStore:
         new_name = require_text(new_name, "scenario name", "方案名称")
         user = require_text(user, "user name", "用户名")
         now = self._now()
-        with transaction(self.path, write=True) as conn:
-            src = scenario_rows.fetch_scenario(conn, source, self.path)
+        with self._backend.transaction(write=True) as conn:
+            src = scenario_rows.fetch_scenario(conn, source, lock=True)
             copy = Scenario(
                 str(uuid.uuid4()),
                 new_name,
@@ -135,7 +140,7 @@ class PlanStore:
                 now,
                 user,
             )
-            scenario_rows.insert_scenario(conn, copy, self.path)
+            scenario_rows.insert_scenario(conn, copy)
             id_map = site_rows.copy_sites(conn, src.scenario_id, copy)
             n_allocations = copy_allocations(conn, src, copy, id_map)
             write_audit(
@@ -154,7 +159,7 @@ class PlanStore:
                 },
             )
             for table in ("scenarios", SITES_TABLE, "allocations"):
-                touch_contents(conn, table, now)
+                conn.touch_contents(table, now)
         return copy
 
     # Sites ---------------------------------------------------------------------------------
@@ -177,8 +182,8 @@ class PlanStore:
         user = require_text(user, "user name", "用户名")
         checked = check_sites(list(sites))
         now = self._now()
-        with transaction(self.path, write=True) as conn:
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=True) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario, lock=True)
             live = site_rows.fetch_live_sites(conn, current.scenario_id)
             require_unique_names(current, [s.name for s in live], [s.name for s in checked])
             added = []
@@ -207,27 +212,42 @@ class PlanStore:
                 )
                 added.append(new)
             scenario_rows.bump_scenario(conn, current, at=now, user=user)
-            touch_contents(conn, SITES_TABLE, now)
+            conn.touch_contents(SITES_TABLE, now)
         return added
 
     def get_site(self, site_id: str) -> SiteRecord:
         """Return the current state of a live site (to edit it, then `update_site`)."""
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             stored = self._stored_site(conn, site_id)
         if stored.deleted:
             raise site_rows.deleted_site_error(stored.record)
         return stored.record
 
-    def _stored_site(self, conn: sqlite3.Connection, site_id: str) -> site_rows.StoredSite:
-        stored = site_rows.fetch_site(conn, site_id)
+    def _stored_site(
+        self, conn: StoreDb, site_id: str, *, lock: bool = False
+    ) -> site_rows.StoredSite:
+        stored = site_rows.fetch_site(conn, site_id, lock=lock)
         if stored is None:
             msg = (
-                f"No site with id {site_id!r} in {self.path.name}; reload the scenario to "
+                f"No site with id {site_id!r} in {conn.label}; reload the scenario to "
                 "get current site ids."
             )
-            zh = f"{self.path.name} 中没有编号为 {site_id!r} 的站点，请重新加载方案。"
+            zh = f"{conn.label} 中没有编号为 {site_id!r} 的站点，请重新加载方案。"
             raise ParameterError(msg, zh=zh)
         return stored
+
+    def _locked_site(self, conn: StoreDb, site_id: str) -> tuple[site_rows.StoredSite, Scenario]:
+        """Lock a site's scenario, then the site (one lock order for every writer)."""
+        scenario_id = site_rows.site_scenario_id(conn, site_id)
+        current = (
+            None
+            if scenario_id is None
+            else scenario_rows.fetch_scenario(conn, scenario_id, lock=True)
+        )
+        stored = self._stored_site(conn, site_id, lock=True)
+        if current is None:  # the site appeared between the two reads: read its scenario
+            current = scenario_rows.fetch_scenario(conn, str(stored.record.scenario_id), lock=True)
+        return stored, current
 
     def update_site(self, site: SiteRecord, *, expected_version: int, user: str) -> SiteRecord:
         """Save an edited site if it is still at ``expected_version``; return the new state.
@@ -242,8 +262,8 @@ class PlanStore:
         user = require_text(user, "user name", "用户名")
         checked = check_site(site)
         now = self._now()
-        with transaction(self.path, write=True) as conn:
-            stored = self._stored_site(conn, str(site.site_id))
+        with self._backend.transaction(write=True) as conn:
+            stored, current = self._locked_site(conn, str(site.site_id))
             old = stored.record
             if stored.deleted or old.version != expected_version:
                 raise site_rows.site_conflict(stored, expected_version)
@@ -261,11 +281,11 @@ class PlanStore:
             changes = site_rows.changed_fields(old, new)
             if not changes:
                 return old
-            current = scenario_rows.fetch_scenario(conn, str(old.scenario_id), self.path)
             if new.name != old.name:
                 live = site_rows.fetch_live_sites(conn, current.scenario_id)
                 require_unique_names(current, [s.name for s in live], [new.name])
-            site_rows.update_site_row(conn, new, expected_version=expected_version)
+            if not site_rows.update_site_row(conn, new, expected_version=expected_version):
+                raise site_rows.site_conflict(stored, expected_version)
             self._log_site_change(
                 conn,
                 current,
@@ -287,15 +307,17 @@ class PlanStore:
         """
         user = require_text(user, "user name", "用户名")
         now = self._now()
-        with transaction(self.path, write=True) as conn:
-            stored = self._stored_site(conn, site_id)
+        with self._backend.transaction(write=True) as conn:
+            stored, current = self._locked_site(conn, site_id)
             old = stored.record
             if stored.deleted or old.version != expected_version:
                 raise site_rows.site_conflict(stored, expected_version)
             new = dataclasses.replace(old, version=old.version + 1, updated_at=now, updated_by=user)
-            site_rows.update_site_row(conn, new, expected_version=expected_version, deleted=True)
+            if not site_rows.update_site_row(
+                conn, new, expected_version=expected_version, deleted=True
+            ):
+                raise site_rows.site_conflict(stored, expected_version)
             removed = conn.execute("DELETE FROM allocations WHERE site_id = ?", (site_id,)).rowcount
-            current = scenario_rows.fetch_scenario(conn, str(old.scenario_id), self.path)
             self._log_site_change(
                 conn,
                 current,
@@ -310,7 +332,7 @@ class PlanStore:
 
     def _log_site_change(
         self,
-        conn: sqlite3.Connection,
+        conn: StoreDb,
         current: Scenario,
         new: SiteRecord,
         verb: str,
@@ -328,17 +350,17 @@ class PlanStore:
             detail={"name": new.name, **detail},
         )
         scenario_rows.bump_scenario(conn, current, at=at, user=user)
-        touch_contents(conn, SITES_TABLE, at)
+        conn.touch_contents(SITES_TABLE, at)
 
     def sites(self, scenario: ScenarioRef) -> gpd.GeoDataFrame:
         """Return the live sites of a scenario (EPSG:4326, columns `SITE_COLUMNS`)."""
-        with transaction(self.path, write=False) as conn:
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=False) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario)
             return sites_frame(site_rows.fetch_live_sites(conn, current.scenario_id))
 
     def site_history(self, site_id: str) -> gpd.GeoDataFrame:
         """Return every version of a site, oldest first, with the ``action`` that made it."""
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             self._stored_site(conn, site_id)
             history = site_rows.fetch_history(conn, site_id)
         frame = sites_frame(record for _, record in history)
@@ -368,8 +390,8 @@ class PlanStore:
         """
         user = require_text(user, "user name", "用户名")
         now = self._now()
-        with transaction(self.path, write=True) as conn:
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=True) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario, lock=True)
             live = site_rows.fetch_live_sites(conn, current.scenario_id)
             frame = check_allocations(allocations, {str(s.site_id) for s in live}, current.name)
             updated = scenario_rows.bump_scenario(
@@ -392,7 +414,7 @@ class PlanStore:
                 scenario_id=current.scenario_id,
                 detail={"rows": len(rows), "replaced_rows": replaced},
             )
-            touch_contents(conn, "allocations", now)
+            conn.touch_contents("allocations", now)
         return updated
 
     def allocations(self, scenario: ScenarioRef) -> pd.DataFrame:
@@ -401,8 +423,8 @@ class PlanStore:
 
     def scenario_snapshot(self, scenario: ScenarioRef) -> ScenarioSnapshot:
         """Return a scenario with its live sites and allocations, read consistently."""
-        with transaction(self.path, write=False) as conn:
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=False) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario)
             sites = sites_frame(site_rows.fetch_live_sites(conn, current.scenario_id))
             allocations = fetch_allocations(conn, current.scenario_id)
         return ScenarioSnapshot(current, sites, allocations)
@@ -431,8 +453,8 @@ class PlanStore:
             msg = "Approving a site that fails a siting gate needs a reason for the override."
             raise ParameterError(msg, zh="批准未通过选址门槛的牧场须填写越过门槛的理由。")
         now = self._now()
-        with transaction(self.path, write=True) as conn:
-            site = self._stored_site(conn, site_id)
+        with self._backend.transaction(write=True) as conn:
+            site, _ = self._locked_site(conn, site_id)
             if site.deleted:
                 raise site_rows.deleted_site_error(site.record)
             review = Review(
@@ -461,13 +483,13 @@ class PlanStore:
                     **({"gate_override": True} if gate_override else {}),
                 },
             )
-            touch_contents(conn, "reviews", now)
+            conn.touch_contents("reviews", now)
         return review
 
     def reviews(self, scenario: ScenarioRef) -> pd.DataFrame:
         """Return a scenario's review decisions, oldest first."""
-        with transaction(self.path, write=False) as conn:
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=False) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario)
             return review_rows.fetch_reviews(conn, current.scenario_id)
 
     def add_comment(
@@ -477,8 +499,8 @@ class PlanStore:
         user = require_text(user, "user name", "用户名")
         text = require_text(text, "comment", "评论", max_chars=MAX_COMMENT_CHARS)
         now = self._now()
-        with transaction(self.path, write=True) as conn:
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=True) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario)
             if site_id is not None:
                 require_site_in(self._stored_site(conn, site_id), current)
             comment = Comment(str(uuid.uuid4()), current.scenario_id, site_id, text, user, now)
@@ -492,13 +514,13 @@ class PlanStore:
                 scenario_id=current.scenario_id,
                 detail={"site_id": site_id, "text": text},
             )
-            touch_contents(conn, "comments", now)
+            conn.touch_contents("comments", now)
         return comment
 
     def comments(self, scenario: ScenarioRef) -> pd.DataFrame:
         """Return a scenario's comments, oldest first."""
-        with transaction(self.path, write=False) as conn:
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=False) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario)
             return review_rows.fetch_comments(conn, current.scenario_id)
 
     def audit(self, scenario: ScenarioRef | None = None) -> pd.DataFrame:
@@ -507,10 +529,21 @@ class PlanStore:
         Columns: ``audit_id, at, user, action, entity, entity_id, scenario_id, detail``
         (``detail`` is a dict, e.g. ``{"changed": {"dairy_cow_head": [3000, 3500]}}``).
         """
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             scenario_id = (
                 None
                 if scenario is None
-                else scenario_rows.fetch_scenario(conn, scenario, self.path).scenario_id
+                else scenario_rows.fetch_scenario(conn, scenario).scenario_id
             )
             return read_audit(conn, scenario_id)
+
+
+def _backend_of(location: Path | str | Backend) -> Backend:
+    """Return the backend of a file path, a ``postgresql://`` URL or a ready `Backend`."""
+    if isinstance(location, Backend):
+        return location
+    if is_database_url(location):
+        from store.postgis import PostgisBackend
+
+        return PostgisBackend(str(location))
+    return GpkgBackend(Path(location).expanduser())
