@@ -15,7 +15,6 @@ The store file is ``--store``, else ``$FORAGE_SITING_STORE``, else the user's de
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +24,15 @@ from errors import FileFormatError
 from planning.plan_inputs import load_plan_inputs
 from planning.regions import load_region
 from planning.scenario_ops import check_scenario, export_checked, save_allocations
-from planning.scenarios import EXPORT_FORMATS, STORE_PATH_ENV, PlanStore, default_store_path
+from planning.scenarios import (
+    EXPORT_FORMATS,
+    STORE_PATH_ENV,
+    PlanStore,
+    default_store_path,
+)
+from planning.scenarios import (
+    open_store as open_plan_store,
+)
 from planning.site_files import read_site_file
 from planning.site_scoring import county_water_use
 
@@ -62,9 +69,11 @@ def register(
     store_opts = argparse.ArgumentParser(add_help=False)
     store_opts.add_argument(
         "--store",
-        type=Path,
-        metavar="PATH",
-        help=f"plan store file (default: ${STORE_PATH_ENV} or {default_store_path()})",
+        metavar="PATH|URL",
+        help=(
+            "plan store file, or postgresql://user:password@host:port/db for a shared PostGIS "
+            f"store (default: ${STORE_PATH_ENV} or {default_store_path()})"
+        ),
     )
     store_opts.add_argument("--user", default="cli", help="name recorded in the audit trail")
     scenario = argparse.ArgumentParser(add_help=False)
@@ -123,10 +132,7 @@ def register(
 
 def open_store(args: argparse.Namespace) -> PlanStore:
     """Return the store of ``--store``, ``$FORAGE_SITING_STORE`` or the default path."""
-    if args.store is not None:
-        return PlanStore(args.store)
-    configured = os.environ.get(STORE_PATH_ENV, "").strip()
-    return PlanStore(Path(configured).expanduser() if configured else default_store_path())
+    return open_plan_store(args.store)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
