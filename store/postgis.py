@@ -16,6 +16,7 @@ reported as `StoreConflictError` with nothing written.
 from __future__ import annotations
 
 import atexit
+import math
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -80,6 +81,15 @@ def _row_factory(cursor: Any) -> Any:
         return _Row(values, index)
 
     return make
+
+
+def _values(params: Params) -> tuple[Any, ...]:
+    """Return the parameters with float NaN as NULL, as sqlite3 binds them.
+
+    Frames hand missing text as NaN (e.g. an allocation row without ``county_code``); the
+    GeoPackage stores NULL, and psycopg would store the text 'NaN'.
+    """
+    return tuple(None if isinstance(v, float) and math.isnan(v) else v for v in params)
 
 
 def _qmarks(sql: str) -> str:
@@ -158,14 +168,14 @@ class PostgisDb(StoreDb):
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
         """Run one statement (``?`` placeholders)."""
-        cursor: Cursor = self.conn.execute(_qmarks(sql), tuple(params))
+        cursor: Cursor = self.conn.execute(_qmarks(sql), _values(params))
         return cursor
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
         """Run one statement for every row (pipelined by psycopg)."""
         if rows:
             with self.conn.cursor() as cursor:
-                cursor.executemany(_qmarks(sql), [tuple(r) for r in rows])
+                cursor.executemany(_qmarks(sql), [_values(r) for r in rows])
 
     def geometry_column(self, column: str) -> str:
         """Read ``column`` as ISO WKB."""
