@@ -61,6 +61,8 @@ class UserLog:
     conflicts: list[tuple[str, int]] = field(default_factory=list)  # site, loaded version
     #: Conflicts that were the store's busy error (a write lock held past its timeout).
     busy: int = 0
+    #: Loads refused as busy (the user would reload; not an edit attempt).
+    busy_loads: int = 0
     latency_s: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     attempts: int = 0
 
@@ -102,7 +104,8 @@ class LoadReport:
             f"{self.users} users, {self.wall_s:.1f} s: {self.operations} operations "
             f"({self.operations / self.wall_s:.1f}/s), {self.saves} edits saved "
             f"({self.saves / self.wall_s:.1f}/s), {self.conflicts} conflicts reported "
-            f"({sum(log.busy for log in self.logs)} of them 'busy')"
+            f"({sum(log.busy for log in self.logs)} of them 'busy'), "
+            f"{sum(log.busy_loads for log in self.logs)} loads refused as busy"
         ]
         for op in OPS:
             n, p50, p95, top = self.latency_ms(op)
@@ -137,7 +140,11 @@ def _user(
     for i in range(edits):
         site_id = rng.choice(list(site_ids))
         t0 = time.perf_counter()
-        loaded = store.get_site(site_id)
+        try:
+            loaded = store.get_site(site_id)
+        except StoreConflictError:
+            log.busy_loads += 1
+            continue
         t1 = time.perf_counter()
         edited = dataclasses.replace(
             loaded, dairy_cow_head=loaded.dairy_cow_head + 1, note=f"{user} edit {i}"
@@ -290,7 +297,7 @@ def _run_one(name: str, location: Path | str, records: list[SiteRecord], inputs:
     site_ids = setup_scenario(location, records)
     store = open_store(location)
     initial = {sid: store.get_site(sid).dairy_cow_head for sid in site_ids}
-    report = run_load(location, site_ids, inputs, users=users, edits=10, score_every=5)
+    report = run_load(location, site_ids, inputs, users=users, edits=10, score_every=10)
     problems = check_edits(location, initial, report)
     print(f"{name}: " + "\n".join(report.lines()))
     print(f"  lost or unreported edits: {len(problems)} {problems[:3]}", flush=True)

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from shapely.geometry.base import BaseGeometry
 
 from store import gpkg
-from store.connection import transaction
+from store.connection import busy_error, transaction
 from store.schema import check_plan_schema, create_plan_schema, is_empty_database
 
 Params = Sequence[Any]
@@ -122,13 +122,26 @@ class Backend(ABC):
 class SqliteDb(StoreDb):
     """A transaction on a GeoPackage file (sqlite3, GeoPackage geometry blobs)."""
 
-    def __init__(self, conn: sqlite3.Connection, label: str) -> None:
-        super().__init__(label)
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        super().__init__(path.name)
         self.conn = conn
+        self.path = path
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
-        """Run one statement on the sqlite3 connection."""
-        return self.conn.execute(sql, tuple(params))
+        """Run one statement on the sqlite3 connection.
+
+        Raises
+        ------
+        StoreConflictError
+            If the file stayed locked by another writer for longer than the busy timeout
+            (a read waits while a writer commits).
+        """
+        try:
+            return self.conn.execute(sql, tuple(params))
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):
+                raise busy_error(self.path) from err
+            raise
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
         """Run one statement for every row."""
@@ -164,7 +177,7 @@ class GpkgBackend(Backend):
     @contextmanager
     def _transaction(self, write: bool) -> Iterator[StoreDb]:
         with transaction(self.path, write=write) as conn:
-            yield SqliteDb(conn, self.label)
+            yield SqliteDb(conn, self.path)
 
     def transaction(self, *, write: bool) -> AbstractContextManager[StoreDb]:
         """Return one sqlite3 transaction (``BEGIN IMMEDIATE`` when writing)."""

@@ -143,3 +143,20 @@ def test_a_held_row_lock_on_postgis_gives_a_busy_error_and_writes_nothing(
     close_idle_connections()
     pd.testing.assert_frame_equal(alice.audit(), audit_before)
     assert list(alice.sites("2021 plan")["name"]) == ["Ranch 1"]
+
+
+def test_a_read_blocked_by_a_committing_writer_gives_a_busy_error(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice, _ = _two_sessions(store_path)
+    site_id = str(alice.sites("2021 plan").loc[0, "site_id"])
+    monkeypatch.setattr(store.connection, "BUSY_TIMEOUT_S", 0.2)
+    other_program = sqlite3.connect(store_path, isolation_level=None)
+    try:
+        other_program.execute("BEGIN EXCLUSIVE")  # as a writer while it commits
+        with pytest.raises(StoreConflictError, match=r"plans\.gpkg is busy: another session"):
+            alice.get_site(site_id)
+    finally:
+        other_program.execute("ROLLBACK")
+        other_program.close()
+    assert alice.get_site(site_id).name == "Ranch 1"
