@@ -238,15 +238,11 @@ def rss_mib():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
 from streamlit.testing.v1 import AppTest
-def page():
-    from ui import state
-    from ui.planner import page as planner
-    state.init_state()
-    planner.render()
+PAGE = "from ui import state\nfrom ui.planner import page\nstate.init_state()\npage.render()\n"
 base = rss_mib()
 sessions, after = [], []
 for _ in range(int(sys.argv[3])):
-    at = AppTest.from_function(page, default_timeout=300)
+    at = AppTest.from_string(PAGE, default_timeout=300)
     at.run()
     assert not at.exception, at.exception
     sessions.append(at)  # kept alive, as open browser sessions are
@@ -322,26 +318,32 @@ def main() -> None:
             if url:
                 schema_url = _fresh_schema(url, f"load_{users}")
                 _run_one(f"postgis, {users} users", schema_url, records, inputs, users)
-        for name, location in (("gpkg", None), ("postgis", url)):
-            with tempfile.TemporaryDirectory() as tmp:
-                where = location or Path(tmp) / "plans.gpkg"
-                if name == "postgis" and not location:
-                    continue
-                if name == "postgis":
-                    where = _fresh_schema(str(location), "memory")
-                base, after = session_memory_mib(where)
-                steps = [b - a for a, b in zip([base, *after], after, strict=False)]
-                print(
-                    f"memory ({name}): fresh process {base:.0f} MiB, after Plan-page sessions "
-                    f"{', '.join(f'{a:.0f}' for a in after)} MiB; per session "
-                    f"{', '.join(f'+{s:.0f}' for s in steps)} MiB"
-                )
+        print_session_memory(url)
     finally:
         if server is not None:
             from store.postgis import close_idle_connections
 
             close_idle_connections()
             server.stop()
+
+
+def print_session_memory(url: str | None, sessions: int = 3) -> None:
+    """Print the RSS of Plan-page sessions (`session_memory_mib`) on each backend."""
+    for name in ("gpkg", "postgis"):
+        if name == "postgis" and not url:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            where = (
+                _fresh_schema(url, "memory") if name == "postgis" and url else Path(tmp) / "p.gpkg"
+            )
+            base, after = session_memory_mib(where, sessions)
+        steps = [b - a for a, b in zip([base, *after], after, strict=False)]
+        print(
+            f"memory ({name}): fresh process {base:.0f} MiB, after {sessions} Plan-page "
+            f"sessions {', '.join(f'{a:.0f}' for a in after)} MiB; growth per session "
+            f"{', '.join(f'+{d:.0f}' for d in steps)} MiB",
+            flush=True,
+        )
 
 
 def _fresh_schema(url: str, name: str) -> str:
