@@ -129,3 +129,23 @@ def test_processes_opening_a_new_database_at_once_create_it_once(
     with psycopg.connect(url) as conn:
         (rows,) = conn.execute("SELECT count(*) FROM store_meta").fetchone()
     assert rows == 4
+
+
+def test_the_app_and_the_cli_open_the_postgis_store_from_the_setting(
+    postgis_server: PostgisServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import cli
+    from ui import data
+
+    url = new_schema_url(postgis_server)
+    monkeypatch.setenv("FORAGE_SITING_STORE", url)
+    assert data.open_store().location == url  # what every page opens
+    assert cli.main(["plan", "create", "--scenario", "2026 plan", "--user", "li"]) == 0
+    assert cli.main(["plan", "list", "--json"]) == 0
+    assert '"name": "2026 plan"' in capsys.readouterr().out
+    monkeypatch.delenv("FORAGE_SITING_STORE")
+    assert cli.main(["plan", "list", "--store", url]) == 0
+    assert "database forage on" in capsys.readouterr().out
+    assert [s.name for s in open_store(url).list_scenarios()] == ["2026 plan"]
