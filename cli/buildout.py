@@ -15,7 +15,6 @@ variable ``FORAGE_SITING_STORE``, else the user's default store file.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -44,7 +43,13 @@ from planning.regions import (
     load_nutrient_params,
     load_region,
 )
-from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
+from planning.scenarios import (
+    STORE_PATH_ENV,
+    configured_store,
+    default_store_path,
+    is_database_url,
+    open_store,
+)
 from siting.allocate import allocate
 from siting.buildout import BuildoutRegion, BuildoutResult, run_buildout
 from siting.buildout_checks import CHECK_COLUMNS
@@ -101,9 +106,11 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--store",
-        type=Path,
-        metavar="PATH",
-        help=f"plan store file (default: ${STORE_PATH_ENV}, else {default_store_path()})",
+        metavar="PATH|URL",
+        help=(
+            "plan store file or postgresql:// URL "
+            f"(default: ${STORE_PATH_ENV}, else {default_store_path()})"
+        ),
     )
 
 
@@ -152,9 +159,9 @@ def register(
     parser.set_defaults(run=run)
 
 
-def _store_path(args: argparse.Namespace) -> Path:
-    path = args.store or Path(os.environ.get(STORE_PATH_ENV) or default_store_path())
-    if not path.is_file():
+def _store_path(args: argparse.Namespace) -> Path | str:
+    path = configured_store(args.store)
+    if not is_database_url(path) and not Path(path).is_file():
         msg, zh = both("buildout.no_store", path=path, env=STORE_PATH_ENV, demo=DEMO)
         raise ParameterError(msg, zh=zh)
     return path
@@ -164,7 +171,7 @@ def scenario_farms(region: Region, args: argparse.Namespace) -> tuple[gpd.GeoDat
     """Return the scenario's sites (EPSG:4326, ``site_id`` ...) and the scenario's name."""
     if args.scenario == DEMO:
         return load_demo_scenario(region), f"{DEMO} ({region.id})"
-    store = PlanStore(_store_path(args))
+    store = open_store(_store_path(args))
     scenario = store.get_scenario(args.scenario)
     return store.sites(scenario), scenario.name
 

@@ -160,3 +160,9 @@ def check_plan_schema(conn: sqlite3.Connection, path: Path) -> None:
         )
         zh = f"{path.name} 的存储结构版本为 {version}，本程序只支持版本 {SCHEMA_VERSION}。"
         raise FileFormatError(msg, zh=zh)
+
+
+#: The plan tables (name -> (description, SQLite column DDL)) and their indexes, read by
+#: `store.postgis_schema` to derive the PostGIS tables from the same column list.
+PLAN_TABLES: Final[dict[str, tuple[str, str]]] = _TABLES
+PLAN_INDEXES: Final[tuple[str, ...]] = _INDEXES

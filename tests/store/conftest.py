@@ -1,7 +1,15 @@
-"""Fixtures of the plan store tests: a store on a temporary file, a fixed clock, sites."""
+"""Fixtures of the plan store tests: a store on each backend, a fixed clock, sites.
+
+``store`` and ``store_location`` are parametrized over both backends: ``gpkg`` (a temporary
+GeoPackage file) and ``postgis`` (a fresh schema on a throwaway PostgreSQL + PostGIS server,
+`tests.postgis_server`, started once per test session and removed at its end). Where the
+server cannot be started (no PostgreSQL binaries or no PostGIS extension on this machine)
+the ``postgis`` cases are skipped with the reason; ``make test`` installs both.
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +19,10 @@ import pytest
 from shapely.geometry import Polygon
 
 from store import PlanStore, SiteRecord
+from store.postgis import close_idle_connections
+from tests.postgis_server import PostgisServer, missing_reason, start_server
+
+BACKENDS = ("gpkg", "postgis")
 
 START = datetime(2026, 3, 1, 8, 0, 0, tzinfo=UTC)
 
@@ -36,9 +48,39 @@ def store_path(tmp_path: Path) -> Path:
     return tmp_path / "plans.gpkg"
 
 
+@pytest.fixture(scope="session")
+def postgis_server() -> Iterator[PostgisServer]:
+    """A throwaway PostGIS server for the whole test session (skipped if it cannot run)."""
+    reason = missing_reason()
+    if reason is not None:
+        pytest.skip(f"PostGIS backend not tested: {reason}")
+    server = start_server()
+    yield server
+    close_idle_connections()
+    server.stop()
+
+
+def new_schema_url(server: PostgisServer) -> str:
+    """Create an empty schema on ``server``; return the URL that keeps the store in it."""
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    return server.schema_url(schema)
+
+
+@pytest.fixture(params=BACKENDS)
+def store_location(request: pytest.FixtureRequest, store_path: Path) -> Path | str:
+    """Where a new, empty store goes: a .gpkg path, or a postgresql:// URL (fresh schema)."""
+    if request.param == "gpkg":
+        return store_path
+    return new_schema_url(request.getfixturevalue("postgis_server"))
+
+
 @pytest.fixture
-def store(store_path: Path, clock: StepClock) -> PlanStore:
-    return PlanStore(store_path, clock=clock)
+def store(store_location: Path | str, clock: StepClock) -> PlanStore:
+    return PlanStore(store_location, clock=clock)
 
 
 def footprint(lon: float, lat: float, size_deg: float = 0.01, *, hole: bool = False) -> Polygon:
