@@ -205,6 +205,11 @@ class AccountStore:
         password_hash = self._hasher.hash(_check_password(password))
         now = self._now()
         with self._backend.transaction(write=True) as conn:
+            # One account creation at a time (PostgreSQL; SQLite's write lock does it): two
+            # sessions must not both see an empty store and both create a first admin.
+            conn.execute(
+                "SELECT value FROM store_meta WHERE key = 'schema_version'" + conn.for_update
+            )
             if conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0:
                 if checked_role != "admin":
                     raise _bilingual(ParameterError, "accounts.first_admin")

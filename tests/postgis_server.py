@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Final
 
 DATABASE: Final[str] = "forage"
+#: The plan store backends the store tests run on (``postgis`` through this server).
+BACKENDS: Final[tuple[str, ...]] = ("gpkg", "postgis")
 #: Server settings for a test server: durability off (the data is thrown away), room for the
 #: load test's concurrent connections.
 SETTINGS: Final[dict[str, str]] = {
@@ -168,3 +170,15 @@ def start_server() -> PostgisServer:
         shutil.rmtree(directory, ignore_errors=True)
         raise
     return server
+
+
+def new_schema_url(server: PostgisServer) -> str:
+    """Create an empty schema on ``server``; return the URL that keeps a store in it."""
+    import uuid
+
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    return server.schema_url(schema)

@@ -2,14 +2,14 @@
 
 ``store`` and ``store_location`` are parametrized over both backends: ``gpkg`` (a temporary
 GeoPackage file) and ``postgis`` (a fresh schema on a throwaway PostgreSQL + PostGIS server,
-`tests.postgis_server`, started once per test session and removed at its end). Where the
-server cannot be started (no PostgreSQL binaries or no PostGIS extension on this machine)
-the ``postgis`` cases are skipped with the reason; ``make test`` installs both.
+`tests.postgis_server`, started once per test session by ``tests/conftest.py`` and removed at
+its end). Where the server cannot be started (no PostgreSQL binaries or no PostGIS extension
+on this machine) the ``postgis`` cases are skipped with the reason; ``make test`` installs
+both.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,10 +19,9 @@ import pytest
 from shapely.geometry import Polygon
 
 from store import PlanStore, SiteRecord
-from store.postgis import close_idle_connections
-from tests.postgis_server import PostgisServer, missing_reason, start_server
+from tests.postgis_server import BACKENDS, new_schema_url
 
-BACKENDS = ("gpkg", "postgis")
+__all__ = ["BACKENDS", "StepClock", "full_site", "new_schema_url"]
 
 START = datetime(2026, 3, 1, 8, 0, 0, tzinfo=UTC)
 
@@ -46,28 +45,6 @@ def clock() -> StepClock:
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     return tmp_path / "plans.gpkg"
-
-
-@pytest.fixture(scope="session")
-def postgis_server() -> Iterator[PostgisServer]:
-    """A throwaway PostGIS server for the whole test session (skipped if it cannot run)."""
-    reason = missing_reason()
-    if reason is not None:
-        pytest.skip(f"PostGIS backend not tested: {reason}")
-    server = start_server()
-    yield server
-    close_idle_connections()
-    server.stop()
-
-
-def new_schema_url(server: PostgisServer) -> str:
-    """Create an empty schema on ``server``; return the URL that keeps the store in it."""
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server.url, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    return server.schema_url(schema)
 
 
 @pytest.fixture(params=BACKENDS)
