@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import timedelta
@@ -26,7 +27,8 @@ from shapely.affinity import translate
 from errors import AuthenticationError, ParameterError, PermissionDenied
 from store import PlanStore
 from store.principal import Principal
-from tests.store.conftest import StepClock, full_site
+from tests.postgis_server import PostgisServer
+from tests.store.conftest import StepClock, full_site, new_schema_url
 
 #: Cheap argon2 parameters: the tests check behaviour, not hashing cost.
 FAST = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
@@ -296,3 +298,31 @@ def test_a_store_made_before_accounts_gains_the_tables_and_the_audit_guard(
     with direct(store_location) as conn, pytest.raises(REFUSED, match="append-only"):
         conn.execute("DELETE FROM audit")
     assert store.audit()["action"].tolist() == ["user.add", "session.open", "scenario.create"]
+
+
+def test_on_postgis_a_disable_waits_for_a_change_already_authorised(
+    postgis_server: PostgisServer, clock: StepClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
+    store = PlanStore(new_schema_url(postgis_server), clock=clock, hasher=FAST)
+    store.accounts.add_user("admin", PASSWORD, role="admin", user="root")
+    admin = log_in(store, "admin")
+    store.accounts.add_user("wang", PASSWORD, role="planner", counties=[TUZUO], user=admin)
+    wang = log_in(store, "wang")
+    done: list[str] = []
+
+    def disable() -> None:
+        store.accounts.set_disabled("wang", user=admin)
+        done.append("disabled")
+
+    # a write transaction that has authorised wang (as every PlanStore change does first)
+    with store._backend.transaction(write=True) as conn:
+        assert store._act(conn, wang, store._now(), "site.edit", [TUZUO]).name == "wang"
+        worker = threading.Thread(target=disable)
+        worker.start()
+        worker.join(timeout=1.0)
+        assert worker.is_alive() and not done  # the disable waits for the authorised change
+    worker.join(timeout=10.0)
+    assert done == ["disabled"]
+    with pytest.raises(AuthenticationError, match="no longer valid"):
+        store.create_scenario("later", user=wang)
