@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh Debian machine with Python 3.11:
 #   make run   - create .venv, install, fetch offline map assets, prepare data, start the app
-#   make test  - the same plus test tools and Debian's chromium, the lint gate, then the whole suite
+#   make test  - the same plus test tools, Debian's chromium and PostgreSQL + PostGIS, the lint
+#                gate, then the whole suite
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,12 +11,12 @@ LEAFLET_DRAW_VERSION := 1.0.4
 VENDOR := static/vendor
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint venv dev assets data chromium fonts bench clean
+.PHONY: run test lint venv dev assets data chromium postgis fonts bench clean
 
 run: venv assets data fonts
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
 
-test: dev assets data chromium lint
+test: dev assets data chromium postgis lint
 	$(PY) -m pytest
 
 # Lint and type gate: ruff (pyproject.toml [tool.ruff]) on the whole tree and mypy --strict
@@ -64,6 +65,15 @@ chromium:
 	  { $(SUDO) apt-get update -qq && \
 	    $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils; }
 
+# Debian's PostgreSQL and PostGIS for the PostGIS plan store tests and the load benchmark:
+# they start a throwaway server on a temporary directory (tests/postgis_server.py, as the
+# postgres user when run as root) and stop it afterwards; nothing uses the packaged cluster.
+postgis:
+	@{ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && \
+	   ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; } || \
+	  { $(SUDO) apt-get update -qq && \
+	    $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-postgis; }
+
 # A CJK font for Chinese text in report PDFs made from the app (best effort: the app runs
 # without it and the reports then fall back to English).
 fonts:
@@ -71,7 +81,7 @@ fonts:
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-wqy-microhei; } || \
 	  echo "fonts-wqy-microhei not installed: PDF reports will be in English"
 
-bench: dev data
+bench: dev data postgis
 	$(PY) -m bench
 
 clean:

@@ -5,19 +5,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-from pathlib import Path
 
 from cli.render import words
 from planning.accounts import LOCAL_USER, Actor, cli_actor
-from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
+from planning.scenarios import PlanStore
+from planning.scenarios import open_store as open_plan_store
 
 
 def add_acting_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--store`` and ``--user`` (the acting user, audited) to ``parser``."""
+    """Add ``--store`` (file or URL) and ``--user`` (the acting user, audited) to ``parser``."""
     parser.add_argument(
         "--store",
-        type=Path,
-        metavar="PATH",
+        metavar="PATH|URL",
     )
     parser.add_argument(
         "--user",
@@ -26,11 +25,12 @@ def add_acting_options(parser: argparse.ArgumentParser) -> None:
 
 
 def open_store(args: argparse.Namespace) -> PlanStore:
-    """Return the store of ``--store``, ``$FORAGE_SITING_STORE`` or the default path."""
-    if args.store is not None:
-        return PlanStore(args.store)
-    configured = os.environ.get(STORE_PATH_ENV, "").strip()
-    return PlanStore(Path(configured).expanduser() if configured else default_store_path())
+    """Return the store of ``--store``, ``$FORAGE_SITING_STORE`` or the default path.
+
+    ``--store`` is text, not a `Path`: a path would turn ``postgresql://h/db`` into
+    ``postgresql:/h/db``.
+    """
+    return open_plan_store(args.store)
 
 
 def acting_user(store: PlanStore, args: argparse.Namespace) -> Actor:

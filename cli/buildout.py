@@ -15,7 +15,6 @@ variable ``FORAGE_SITING_STORE``, else the user's default store file.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -44,7 +43,12 @@ from planning.regions import (
     load_nutrient_params,
     load_region,
 )
-from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
+from planning.scenarios import (
+    STORE_PATH_ENV,
+    configured_store,
+    is_database_url,
+    open_store,
+)
 from siting.allocate import allocate
 from siting.buildout import BuildoutRegion, BuildoutResult, run_buildout
 from siting.buildout_checks import CHECK_COLUMNS
@@ -99,8 +103,7 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--store",
-        type=Path,
-        metavar="PATH",
+        metavar="PATH|URL",
     )
 
 
@@ -145,9 +148,9 @@ def register(
     parser.set_defaults(run=run)
 
 
-def _store_path(args: argparse.Namespace) -> Path:
-    path = args.store or Path(os.environ.get(STORE_PATH_ENV) or default_store_path())
-    if not path.is_file():
+def _store_path(args: argparse.Namespace) -> Path | str:
+    path = configured_store(args.store)
+    if not is_database_url(path) and not Path(path).is_file():
         msg, zh = both("buildout.no_store", path=path, env=STORE_PATH_ENV, demo=DEMO)
         raise ParameterError(msg, zh=zh)
     return path
@@ -157,7 +160,7 @@ def scenario_farms(region: Region, args: argparse.Namespace) -> tuple[gpd.GeoDat
     """Return the scenario's sites (EPSG:4326, ``site_id`` ...) and the scenario's name."""
     if args.scenario == DEMO:
         return load_demo_scenario(region), f"{DEMO} ({region.id})"
-    store = PlanStore(_store_path(args))
+    store = open_store(_store_path(args))
     scenario = store.get_scenario(args.scenario)
     return store.sites(scenario), scenario.name
 

@@ -8,8 +8,9 @@ Examples::
     python -m siting plan allocate --scenario "2023 variant"
     python -m siting plan export --scenario "2023 variant" --format gpkg --out plan.gpkg
 
-The store file is ``--store``, else ``$FORAGE_SITING_STORE``, else the user's default
-(`store.default_store_path`); the UI uses the same file.
+The store is ``--store`` (a ``.gpkg`` file or a ``postgresql://`` URL of a shared PostGIS
+store), else ``$FORAGE_SITING_STORE``, else the user's default file
+(`store.default_store_path`); the UI uses the same store.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from cli.buildout import DEMO, _store_path, add_scenario_options, add_years_opti
 from cli.render import words
 from errors import ParameterError
 from planning.regions import load_counties
-from planning.scenarios import PlanStore
+from planning.scenarios import open_store
 from planning.site_scoring import county_water_use
 from planning.siting_inputs import load_siting_inputs, site_terrain
 from reports import PacketInputs, write_county_packet
@@ -136,6 +136,6 @@ def _sites_and_reviews(
         from planning.regions import load_demo_scenario
 
         return load_demo_scenario(region), None
-    store = PlanStore(_store_path(args))
+    store = open_store(_store_path(args))
     scenario = store.get_scenario(args.scenario)
     return store.sites(scenario), store.reviews(scenario)

@@ -1,7 +1,8 @@
 """The plan store as the entry points see it: scenarios, sites, their records and exports.
 
 The UI and the command line reach the store (`store`) only through `planning`; this module
-names what they use of it (STYLE.md B1).
+names what they use of it (STYLE.md B1). They open it with `open_store`: a GeoPackage file
+or, for a bureau-wide server, a ``postgresql://`` URL (``$FORAGE_SITING_STORE``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from store import (
     PlanStore,
     Scenario,
     SiteRecord,
+    configured_store,
     default_store_path,
     export_scenario,
+    is_database_url,
+    open_store,
     site_records,
 )
 from store.backups import (
@@ -42,9 +46,12 @@ __all__ = [
     "ScenarioSnapshot",
     "SiteRecord",
     "backup_store",
+    "configured_store",
     "default_store_path",
     "export_scenario",
+    "is_database_url",
     "list_backups",
+    "open_store",
     "restore_store",
     "site_records",
     "sites_frame",

@@ -1,13 +1,16 @@
-"""Plan store: scenarios, sites, allocations, reviews and audit trail in a GeoPackage file.
+"""Plan store: scenarios, sites, allocations, reviews and audit trail.
 
-A package of its own (not in ``siting/``, which is pure computation) because it does file
-I/O. It is used by the UI and the CLI; it imports ``geo``, ``errors`` and
-``problems`` only.
+In a GeoPackage file by default, or in a shared PostgreSQL + PostGIS database when the
+location is a ``postgresql://`` URL (`open_store`). A package of its own (not in
+``siting/``, which is pure computation) because it does file and database I/O. It is used
+through ``planning`` by the UI and the CLI; it imports ``geo``, ``errors`` and ``problems``
+only.
 """
 
 from __future__ import annotations
 
 from store.export import EXPORT_FORMATS, export_scenario
+from store.factory import open_store
 from store.frame_schema import (
     ALLOCATION_COLUMNS,
     ALLOCATION_INPUT_COLUMNS,
@@ -15,7 +18,7 @@ from store.frame_schema import (
     SITE_COLUMNS,
     site_records,
 )
-from store.paths import STORE_PATH_ENV, default_store_path
+from store.paths import STORE_PATH_ENV, configured_store, default_store_path, is_database_url
 from store.plan_store import PlanStore
 from store.records import (
     FOOTPRINT_SOURCES,
@@ -45,8 +48,11 @@ __all__ = [
     "Review",
     "Scenario",
     "SiteRecord",
+    "configured_store",
     "default_store_path",
     "export_scenario",
     "import_sites",
+    "is_database_url",
+    "open_store",
     "site_records",
 ]

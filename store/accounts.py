@@ -13,12 +13,10 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Final
 
 from argon2 import PasswordHasher
@@ -27,7 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from errors import AuthenticationError, ParameterError, PermissionDeniedError, PlannerError
 from locales import text
 from store.audit_log import write_audit
-from store.connection import transaction
+from store.backend import Backend, StoreDb
 from store.frame_schema import format_utc
 from store.principal import ROLES, Principal, Role, local_principal, require
 from store.site_checks import require_text
@@ -72,7 +70,9 @@ class UserAccount:
     created_at: str
 
 
-def authorise(conn: sqlite3.Connection, actor: Actor, *, accounts_on: bool, now: str) -> Principal:
+def authorise(
+    conn: StoreDb, actor: Actor, *, accounts_on: bool, now: str, lock: bool = False
+) -> Principal:
     """Return the acting user as the store knows it (then `store.principal.require` it).
 
     In single-user mode a name stands for the implicit administrator of that name and a
@@ -85,6 +85,13 @@ def authorise(conn: sqlite3.Connection, actor: Actor, *, accounts_on: bool, now:
         In accounts mode, for a bare name or a principal without a session token.
     AuthenticationError
         If the session is unknown, expired or its user disabled.
+
+    Notes
+    -----
+    ``lock=True`` (inside a write transaction) share-locks the session and user rows until
+    commit (`StoreDb.for_share`): on PostgreSQL a concurrent disable, password change or
+    log-out waits for the change it would have refused, instead of slipping in between the
+    check and the write. SQLite's single write lock serialises them already.
     """
     if not accounts_on:
         if isinstance(actor, Principal):
@@ -94,7 +101,8 @@ def authorise(conn: sqlite3.Connection, actor: Actor, *, accounts_on: bool, now:
         raise _bilingual(PermissionDeniedError, "accounts.denied.login")
     row = conn.execute(
         "SELECT u.user_name, u.role, u.disabled, s.expires_at FROM sessions s "
-        "JOIN users u ON u.user_name = s.user_name WHERE s.token_sha256 = ?",
+        "JOIN users u ON u.user_name = s.user_name WHERE s.token_sha256 = ?"
+        + (conn.for_share if lock else ""),
         (_token_digest(actor.token),),
     ).fetchone()
     if row is None or row["disabled"]:
@@ -104,7 +112,7 @@ def authorise(conn: sqlite3.Connection, actor: Actor, *, accounts_on: bool, now:
     return Principal(row["user_name"], row["role"], _counties(conn, row["user_name"]), actor.token)
 
 
-def _counties(conn: sqlite3.Connection, name: str) -> frozenset[str]:
+def _counties(conn: StoreDb, name: str) -> frozenset[str]:
     rows = conn.execute("SELECT county_code FROM user_counties WHERE user_name = ?", (name,))
     return frozenset(str(r[0]) for r in rows)
 
@@ -135,12 +143,13 @@ def _check_password(password: str) -> str:
 
 
 class AccountStore:
-    """Users, their counties and log-in sessions, kept in the plan store file.
+    """Users, their counties and log-in sessions, kept in the plan store (file or database).
 
     Parameters
     ----------
-    path
-        The plan store (`PlanStore` creates the tables on open).
+    backend
+        The plan store's backend, a GeoPackage file or PostGIS (`PlanStore` creates the
+        tables on open).
     clock
         Returns the current time (timezone-aware); session expiry is measured on it.
     accounts_on
@@ -152,13 +161,13 @@ class AccountStore:
 
     def __init__(
         self,
-        path: Path,
+        backend: Backend,
         *,
         clock: Callable[[], datetime],
         accounts_on: bool,
         hasher: PasswordHasher | None = None,
     ) -> None:
-        self.path = path
+        self._backend = backend
         self.accounts_on = accounts_on
         self._clock = clock
         self._hasher = hasher if hasher is not None else PasswordHasher()
@@ -166,14 +175,14 @@ class AccountStore:
     def _now(self) -> str:
         return format_utc(self._clock())
 
-    def _admin(self, conn: sqlite3.Connection, actor: Actor, now: str) -> Principal:
-        principal = authorise(conn, actor, accounts_on=self.accounts_on, now=now)
+    def _admin(self, conn: StoreDb, actor: Actor, now: str) -> Principal:
+        principal = authorise(conn, actor, accounts_on=self.accounts_on, now=now, lock=True)
         require(principal, "users")
         return principal
 
     def has_users(self) -> bool:
         """Return whether any account exists."""
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             return bool(conn.execute("SELECT count(*) FROM users").fetchone()[0] > 0)
 
     def add_user(
@@ -195,7 +204,12 @@ class AccountStore:
         codes = _check_counties(counties)
         password_hash = self._hasher.hash(_check_password(password))
         now = self._now()
-        with transaction(self.path, write=True) as conn:
+        with self._backend.transaction(write=True) as conn:
+            # One account creation at a time (PostgreSQL; SQLite's write lock does it): two
+            # sessions must not both see an empty store and both create a first admin.
+            conn.execute(
+                "SELECT value FROM store_meta WHERE key = 'schema_version'" + conn.for_update
+            )
             if conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0:
                 if checked_role != "admin":
                     raise _bilingual(ParameterError, "accounts.first_admin")
@@ -227,7 +241,7 @@ class AccountStore:
 
     def list_users(self) -> list[UserAccount]:
         """Return every account, by name."""
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             rows = conn.execute(
                 "SELECT user_name, role, disabled, created_at FROM users ORDER BY user_name"
             ).fetchall()
@@ -249,8 +263,8 @@ class AccountStore:
         """
         password_hash = self._hasher.hash(_check_password(password))
         now = self._now()
-        with transaction(self.path, write=True) as conn:
-            actor = authorise(conn, user, accounts_on=self.accounts_on, now=now)
+        with self._backend.transaction(write=True) as conn:
+            actor = authorise(conn, user, accounts_on=self.accounts_on, now=now, lock=True)
             if actor.name != name:
                 require(actor, "users")
             self._require_user(conn, name)
@@ -273,7 +287,7 @@ class AccountStore:
     def set_disabled(self, name: str, *, disabled: bool = True, user: Actor) -> None:
         """Disable (or enable again) an account; a disabled user's sessions end at once."""
         now = self._now()
-        with transaction(self.path, write=True) as conn:
+        with self._backend.transaction(write=True) as conn:
             actor = self._admin(conn, user, now)
             self._require_user(conn, name)
             conn.execute(
@@ -292,7 +306,7 @@ class AccountStore:
                 detail={"name": name},
             )
 
-    def _require_user(self, conn: sqlite3.Connection, name: str) -> None:
+    def _require_user(self, conn: StoreDb, name: str) -> None:
         if not conn.execute("SELECT 1 FROM users WHERE user_name = ?", (name,)).fetchone():
             raise _bilingual(ParameterError, "accounts.user.unknown", name=name)
 
@@ -307,7 +321,7 @@ class AccountStore:
             For an unknown name, a wrong password or a disabled account (one message for
             all three, so that the form does not tell which names exist).
         """
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             row = conn.execute(
                 "SELECT password_hash, disabled FROM users WHERE user_name = ?", (name.strip(),)
             ).fetchone()
@@ -321,7 +335,7 @@ class AccountStore:
         token = secrets.token_urlsafe(32)
         moment = self._clock()
         now, expires = format_utc(moment), format_utc(moment + ttl)
-        with transaction(self.path, write=True) as conn:
+        with self._backend.transaction(write=True) as conn:
             conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
             if self._hasher.check_needs_rehash(stored):
                 conn.execute(
@@ -346,12 +360,12 @@ class AccountStore:
 
     def principal(self, token: str) -> Principal:
         """Return the user of a live session token (e.g. from ``FORAGE_SITING_TOKEN``)."""
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             return authorise(
                 conn, Principal("", "planner", token=token), accounts_on=True, now=self._now()
             )
 
     def log_out(self, token: str) -> None:
         """End a session (nothing happens for an unknown or expired token)."""
-        with transaction(self.path, write=True) as conn:
+        with self._backend.transaction(write=True) as conn:
             conn.execute("DELETE FROM sessions WHERE token_sha256 = ?", (_token_digest(token),))

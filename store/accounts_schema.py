@@ -4,8 +4,9 @@ A DDL block of its own, separate from the plan tables (`store.schema`), so that 
 backend and every schema migration can include it as it is: `create_account_schema` is
 idempotent (``IF NOT EXISTS``) and runs on every open of a store, so a store made before
 accounts existed gains the tables on first open. The SQL is plain (TEXT, INTEGER, CHECK,
-UNIQUE) apart from the trigger bodies, which are SQLite's (``RAISE(ABORT, ...)``); a
-PostgreSQL backend writes the same guard as a trigger function.
+UNIQUE) apart from the trigger bodies, which are SQLite's (``RAISE(ABORT, ...)``). The
+functions here run on a GeoPackage's sqlite3 connection; `store.postgis_schema` translates
+`ACCOUNT_TABLES` for PostGIS and writes the same guard as a trigger function.
 
 ``users``, ``user_counties``, ``sessions`` and ``county_areas`` are not listed in
 ``gpkg_contents``: QGIS shows the plan layers, not password hashes and session tokens
@@ -57,6 +58,11 @@ _LISTED: Final[dict[str, str]] = {
     BALANCE_NOTES_TABLE: "Environmental staff's notes on a county's manure-land balance",
 }
 
+#: Indexes of the account tables (plain SQL, the same on both backends).
+ACCOUNT_INDEXES: Final[tuple[str, ...]] = (
+    "CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_name)",
+)
+
 #: Triggers that refuse any change to written audit rows (the app has no API for it either).
 AUDIT_GUARDS: Final[tuple[str, ...]] = tuple(
     f"""CREATE TRIGGER IF NOT EXISTS audit_no_{verb.lower()} BEFORE {verb} ON audit
@@ -80,6 +86,7 @@ def create_account_schema(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE TABLE {table} (fid INTEGER PRIMARY KEY AUTOINCREMENT, {columns})")
         if table in _LISTED:
             register_attributes(conn, table, _LISTED[table])
-    conn.execute("CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_name)")
+    for index in ACCOUNT_INDEXES:
+        conn.execute(index)
     for ddl in AUDIT_GUARDS:
         conn.execute(ddl)

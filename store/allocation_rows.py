@@ -2,37 +2,38 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
+from store.backend import StoreDb
 from store.frame_schema import ALLOCATION_COLUMNS, normalise_allocations
 from store.records import Scenario
 
 _COLUMN_LIST = ", ".join(ALLOCATION_COLUMNS)
 
 
-def insert_allocation_rows(conn: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) -> None:
+def insert_allocation_rows(conn: StoreDb, rows: Sequence[tuple[object, ...]]) -> None:
     """Insert rows whose values follow `ALLOCATION_COLUMNS`."""
     marks = ", ".join("?" for _ in ALLOCATION_COLUMNS)
     conn.executemany(f"INSERT INTO allocations ({_COLUMN_LIST}) VALUES ({marks})", rows)
 
 
-def _rows(conn: sqlite3.Connection, scenario_id: str) -> list[sqlite3.Row]:
+def _rows(conn: StoreDb, scenario_id: str) -> list[Any]:
     return conn.execute(
         f"SELECT {_COLUMN_LIST} FROM allocations WHERE scenario_id = ? ORDER BY fid", (scenario_id,)
     ).fetchall()
 
 
-def fetch_allocations(conn: sqlite3.Connection, scenario_id: str) -> pd.DataFrame:
+def fetch_allocations(conn: StoreDb, scenario_id: str) -> pd.DataFrame:
     """Return a scenario's allocation rows as a typed frame (`ALLOCATION_COLUMNS`)."""
     rows = [tuple(r) for r in _rows(conn, scenario_id)]
     return normalise_allocations(pd.DataFrame(rows, columns=list(ALLOCATION_COLUMNS)))
 
 
 def copy_allocations(
-    conn: sqlite3.Connection, source: Scenario, copy: Scenario, id_map: Mapping[str, str]
+    conn: StoreDb, source: Scenario, copy: Scenario, id_map: Mapping[str, str]
 ) -> int:
     """Copy the source's rows of sites in ``id_map`` to ``copy``; return how many."""
     site_index = ALLOCATION_COLUMNS.index("site_id")

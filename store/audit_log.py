@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
+from store.backend import StoreDb
+
 AUDIT_COLUMNS = ("audit_id", "at", "user", "action", "entity", "entity_id", "scenario_id", "detail")
 
 
 def write_audit(
-    conn: sqlite3.Connection,
+    conn: StoreDb,
     *,
     at: str,
     user: str,
@@ -42,7 +43,7 @@ def write_audit(
     )
 
 
-def read_audit(conn: sqlite3.Connection, scenario_id: str | None) -> pd.DataFrame:
+def read_audit(conn: StoreDb, scenario_id: str | None) -> pd.DataFrame:
     """Return audit entries (all, or one scenario's), oldest first; ``detail`` as dicts."""
     sql = (
         "SELECT fid AS audit_id, at, user_name AS user, action, entity, entity_id, "

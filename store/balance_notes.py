@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import astuple, dataclass, fields
 
 import pandas as pd
 
 from errors import ParameterError
 from store.accounts_schema import BALANCE_NOTES_TABLE
+from store.backend import StoreDb
 
 __all__ = ["BALANCE_NOTES_TABLE", "BalanceAnnotation", "check_county_code"]
 
@@ -37,7 +37,7 @@ def check_county_code(code: str) -> str:
     return code
 
 
-def insert_annotation(conn: sqlite3.Connection, note: BalanceAnnotation) -> None:
+def insert_annotation(conn: StoreDb, note: BalanceAnnotation) -> None:
     """Append one note."""
     conn.execute(
         f"INSERT INTO {BALANCE_NOTES_TABLE} ({', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
@@ -45,7 +45,7 @@ def insert_annotation(conn: sqlite3.Connection, note: BalanceAnnotation) -> None
     )
 
 
-def fetch_annotations(conn: sqlite3.Connection, county_code: str | None) -> pd.DataFrame:
+def fetch_annotations(conn: StoreDb, county_code: str | None) -> pd.DataFrame:
     """Return the notes (all, or one county's), oldest first."""
     sql = f"SELECT {', '.join(_COLUMNS)} FROM {BALANCE_NOTES_TABLE}"
     params: tuple[str, ...] = ()

@@ -101,3 +101,8 @@ def _busy_error(path: Path) -> StoreConflictError:
         f"{BUSY_TIMEOUT_S:g} 秒，未保存任何内容；请稍后再保存。"
     )
     return StoreConflictError(msg, zh=zh)
+
+
+def busy_error(path: Path) -> StoreConflictError:
+    """Return the error for a store file locked by another writer past `BUSY_TIMEOUT_S`."""
+    return _busy_error(path)

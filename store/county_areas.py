@@ -5,21 +5,25 @@ carries a ``county_code``, but a caller could write any code there; once an admi
 has registered the region's county outlines (`PlanStore.set_county_areas`), the store takes
 the county from the site's geometry instead (the county holding its representative point,
 as `siting.site_footprint.county_codes` does), whatever the record says.
+
+The outlines are stored as WKB (a GeoPackage BLOB, a PostGIS BYTEA) and tested with shapely
+after reading, the same on both backends: a region has a few dozen counties, and a site
+edit reads them once.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from store.accounts_schema import COUNTY_AREAS_TABLE
+from store.backend import StoreDb
 
 
 def replace_county_areas(
-    conn: sqlite3.Connection,
+    conn: StoreDb,
     region_id: str,
     areas: Sequence[tuple[str, BaseGeometry]],
     *,
@@ -31,13 +35,13 @@ def replace_county_areas(
     conn.executemany(
         f"INSERT INTO {COUNTY_AREAS_TABLE} (county_code, region_id, geometry_wkb, updated_at, "
         "updated_by) VALUES (?, ?, ?, ?, ?)",
-        [(code, region_id, shapely.to_wkb(geom), at, user) for code, geom in areas],
+        [(code, region_id, bytes(shapely.to_wkb(geom)), at, user) for code, geom in areas],
     )
     return len(areas)
 
 
 def site_counties(
-    conn: sqlite3.Connection, geometries: Sequence[BaseGeometry], codes: Sequence[str | None]
+    conn: StoreDb, geometries: Sequence[BaseGeometry], codes: Sequence[str | None]
 ) -> list[str | None]:
     """Return each site's county: from the stored outlines if any, else the record's code.
 
@@ -46,7 +50,7 @@ def site_counties(
     rows = conn.execute(f"SELECT county_code, geometry_wkb FROM {COUNTY_AREAS_TABLE}").fetchall()
     if not rows:
         return list(codes)
-    outlines = [(str(code), shapely.from_wkb(blob)) for code, blob in rows]
+    outlines = [(str(code), shapely.from_wkb(bytes(blob))) for code, blob in rows]
     found: list[str | None] = []
     for geometry in geometries:
         point = shapely.point_on_surface(geometry)

@@ -43,3 +43,27 @@ def default_store_path(
         # The XDG spec says to ignore a relative path.
         base = Path(xdg) if Path(xdg).is_absolute() else home / ".local" / "share"
     return base / APP_DIR_NAME / STORE_FILE_NAME
+
+
+#: Prefixes of a store location that names a PostgreSQL + PostGIS database, not a file.
+DATABASE_URL_SCHEMES: Final[tuple[str, ...]] = ("postgresql://", "postgres://")
+
+
+def is_database_url(location: object) -> bool:
+    """Return True if ``location`` is a ``postgresql://`` (or ``postgres://``) URL."""
+    return isinstance(location, str) and location.strip().lower().startswith(DATABASE_URL_SCHEMES)
+
+
+def configured_store(
+    explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> str | Path:
+    """Return where the plan store is: ``explicit``, else `STORE_PATH_ENV`, else the default.
+
+    A ``postgresql://`` URL is returned as text (a shared PostGIS database); anything else
+    as a path with ``~`` expanded.
+    """
+    env = os.environ if environ is None else environ
+    chosen = str(explicit).strip() if explicit is not None else env.get(STORE_PATH_ENV, "").strip()
+    if not chosen:
+        return default_store_path(env)
+    return chosen if is_database_url(chosen) else Path(chosen).expanduser()

@@ -1,18 +1,20 @@
-"""`PlanStore`: scenarios, sites, allocations, reviews and the audit trail in one GeoPackage.
+"""`PlanStore`: scenarios, sites, allocations, reviews and the audit trail.
 
-Every public method is one transaction on a fresh connection (see `store.connection`): a save
-either lands completely or not at all, and many sessions, threads and the CLI can share the
-file. Edits use optimistic concurrency: each site and scenario has a ``version``; an update
-passes the version it was loaded at (``expected_version``) and gets `StoreConflictError`,
-with nothing written, if someone saved in between. Every change writes an audit entry.
+The store lives in one GeoPackage file (default) or in a PostgreSQL + PostGIS database shared
+by a bureau (`store.backend`, `store.postgis`; `store.factory.open_store` picks one). Every
+public method is one transaction on a fresh connection: a save either lands completely or not
+at all, and many sessions, threads, processes and the CLI can share the store. Edits use
+optimistic concurrency: each site and scenario has a ``version``; an update passes the
+version it was loaded at (``expected_version``) and gets `StoreConflictError`, with nothing
+written, if someone saved in between. Every change is authorised inside its own write
+transaction (`PlanStore._act`: role and counties of the acting user, on both backends) and
+writes an audit entry.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 import uuid
-import warnings
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,28 +24,21 @@ from argon2 import PasswordHasher
 
 import geopandas as gpd
 
-from errors import FileFormatError, ParameterError, PlannerWarning
+from errors import ParameterError
 from geo.crs import STORAGE_CRS
 from store import balance_notes, review_rows, scenario_rows, site_rows
 from store.accounts import AccountStore, Actor, accounts_mode, authorise
-from store.accounts_schema import create_account_schema, has_account_schema
 from store.allocation_checks import check_allocations
 from store.allocation_rows import copy_allocations, fetch_allocations, insert_allocation_rows
 from store.audit_log import read_audit, write_audit
-from store.backups import DEFAULT_KEEP_BACKUPS, BackupPolicy, backup_if_due, backup_store
-from store.connection import transaction
+from store.backend import Backend, GpkgBackend, StoreDb
+from store.backups import BackupPolicy
 from store.county_areas import replace_county_areas, site_counties
 from store.frame_schema import format_utc, sites_frame
-from store.gpkg import touch_contents
-from store.migrations import SCHEMA_VERSION, migrate
+from store.paths import is_database_url
 from store.principal import Action, Principal, require
 from store.records import Comment, Review, Scenario, ScenarioSnapshot, SiteRecord
-from store.schema import (
-    SITES_TABLE,
-    check_plan_schema,
-    create_plan_schema,
-    is_empty_database,
-)
+from store.schema import SITES_TABLE
 from store.site_checks import (
     MAX_COMMENT_CHARS,
     check_review,
@@ -65,13 +60,15 @@ def utc_now() -> datetime:
 
 
 class PlanStore:
-    """Plans that last: a GeoPackage file of scenarios, sites, allocations and reviews.
+    """Plans that last: scenarios, sites, allocations and reviews in a GeoPackage or PostGIS.
 
     Parameters
     ----------
-    path
-        The ``.gpkg`` file; created (with its folder) on first use. An existing file must be
-        a plan store (`FileFormatError` otherwise; other GeoPackages are never modified).
+    location
+        The ``.gpkg`` file (created with its folder on first use), a ``postgresql://`` URL
+        (`store.postgis.PostgisBackend`; the tables are created in an empty database) or a
+        `store.backend.Backend`. An existing file or database must be a plan store
+        (`FileFormatError` otherwise; other GeoPackages and tables are never modified).
     clock
         Returns the current time (timezone-aware); stored as UTC ISO 8601 with milliseconds.
     hasher
@@ -84,75 +81,51 @@ class PlanStore:
     -----
     Geometry is stored and returned in EPSG:4326. Every change takes the acting user
     (``user=``/``reviewer=``, an `Actor`) and checks its role and counties inside the
-    write transaction (`store.principal.require`). Accounts mode (`accounts_mode`, read
-    once here from ``FORAGE_SITING_ACCOUNTS``) accepts only a logged-in `Principal` and
-    re-reads its role from the store; single-user mode takes a bare name as the implicit
-    administrator of that name.
+    write transaction (`store.principal.require`), on either backend. Accounts mode
+    (`accounts_mode`, read once here from ``FORAGE_SITING_ACCOUNTS``) accepts only a
+    logged-in `Principal` and re-reads its role from the store; single-user mode takes a
+    bare name as the implicit administrator of that name.
     """
 
     def __init__(
         self,
-        path: Path,
+        location: Path | str | Backend,
         *,
         clock: Callable[[], datetime] = utc_now,
         hasher: PasswordHasher | None = None,
         backups: BackupPolicy | None = DEFAULT_POLICY,
     ) -> None:
-        self.path = Path(path)
+        self._backend = _backend_of(location, backups=backups, clock=clock)
         self._clock = clock
-        self.accounts_on = accounts_mode()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        new_file = not self.path.exists() or self.path.stat().st_size == 0
-        missing_accounts = False
-        version: int | None
-        with transaction(self.path, write=new_file) as conn:
-            if new_file and is_empty_database(conn):
-                created_at = self._now()
-                create_plan_schema(conn, created_at)
-                create_account_schema(conn)
-                migrate(conn, now=created_at)
-                version = None
-            else:
-                version = check_plan_schema(conn, self.path)
-                missing_accounts = not has_account_schema(conn)
-        if version is not None:
-            self._upgrade(version, backups)
-        if missing_accounts:
-            with transaction(self.path, write=True) as conn:
-                create_account_schema(conn)
-        self.accounts = AccountStore(
-            self.path, clock=clock, accounts_on=self.accounts_on, hasher=hasher
+        #: Where the store is, as `store.factory.open_store` takes it (file path or URL).
+        self.location = self._backend.location
+        #: The GeoPackage file, or how the database is named in messages (no password).
+        self.path: Path | str = (
+            self._backend.path if isinstance(self._backend, GpkgBackend) else self._backend.label
         )
-
-    def _upgrade(self, version: int, backups: BackupPolicy | None) -> None:
-        """Migrate a store of an older schema (backed up first), else back up if due."""
-        keep = backups.keep if backups is not None else DEFAULT_KEEP_BACKUPS
-        if version < SCHEMA_VERSION:
-            backup_store(
-                self.path, reason=f"pre-migration-v{version}", keep=keep, now=self._clock()
-            )
-            with transaction(self.path, write=True) as conn:
-                if check_plan_schema(conn, self.path) < SCHEMA_VERSION:  # not done meanwhile
-                    migrate(conn, now=self._now())
-        elif backups is not None:
-            try:
-                backup_if_due(self.path, backups, now=utc_now())  # file times: the real clock
-            except FileFormatError as err:  # the store itself is fine: open it, and say so
-                warnings.warn(err.message("en"), PlannerWarning, stacklevel=3)
+        self.accounts_on = accounts_mode()
+        self._backend.open(self._now())
+        self.accounts = AccountStore(
+            self._backend, clock=clock, accounts_on=self.accounts_on, hasher=hasher
+        )
 
     def _now(self) -> str:
         return format_utc(self._clock())
 
     def _act(
         self,
-        conn: sqlite3.Connection,
+        conn: StoreDb,
         user: Actor,
         now: str,
         action: Action,
         counties: Iterable[str | None] = (),
     ) -> Principal:
-        """Return the acting user if it may do ``action`` (in ``counties``), else raise."""
-        principal = authorise(conn, user, accounts_on=self.accounts_on, now=now)
+        """Return the acting user if it may do ``action`` (in ``counties``), else raise.
+
+        Called inside the write transaction; the session and user rows stay share-locked
+        until commit (`store.accounts.authorise`).
+        """
+        principal = authorise(conn, user, accounts_on=self.accounts_on, now=now, lock=True)
         require(principal, action, counties)
         return principal
 
@@ -162,12 +135,12 @@ class PlanStore:
         """Create an empty scenario (version 1). Raises ParameterError if the name is taken."""
         name = require_text(name, "scenario name", "方案名称")
         now = self._now()
-        with transaction(self.path, write=True) as conn:
+        with self._backend.transaction(write=True) as conn:
             user = self._act(conn, user, now, "scenario.edit").name
             scenario = Scenario(
                 str(uuid.uuid4()), name, description.strip(), None, 1, now, user, now, user
             )
-            scenario_rows.insert_scenario(conn, scenario, self.path)
+            scenario_rows.insert_scenario(conn, scenario)
             write_audit(
                 conn,
                 at=now,
@@ -177,18 +150,18 @@ class PlanStore:
                 scenario_id=scenario.scenario_id,
                 detail={"name": name, "description": scenario.description},
             )
-            touch_contents(conn, "scenarios", now)
+            conn.touch_contents("scenarios", now)
         return scenario
 
     def list_scenarios(self) -> list[Scenario]:
         """Return every scenario, in creation order."""
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             return scenario_rows.fetch_all_scenarios(conn)
 
     def get_scenario(self, scenario: ScenarioRef) -> Scenario:
         """Return the current state of a scenario given by name, id or `Scenario`."""
-        with transaction(self.path, write=False) as conn:
-            return scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=False) as conn:
+            return scenario_rows.fetch_scenario(conn, scenario)
 
     def duplicate_scenario(self, source: ScenarioRef, new_name: str, *, user: Actor) -> Scenario:
         """Copy a scenario's live sites (new ids, version 1) and allocations under a new name.
@@ -197,9 +170,9 @@ class PlanStore:
         """
         new_name = require_text(new_name, "scenario name", "方案名称")
         now = self._now()
-        with transaction(self.path, write=True) as conn:
+        with self._backend.transaction(write=True) as conn:
             user = self._act(conn, user, now, "scenario.edit").name
-            src = scenario_rows.fetch_scenario(conn, source, self.path)
+            src = scenario_rows.fetch_scenario(conn, source, lock=True)
             copy = Scenario(
                 str(uuid.uuid4()),
                 new_name,
@@ -211,7 +184,7 @@ class PlanStore:
                 now,
                 user,
             )
-            scenario_rows.insert_scenario(conn, copy, self.path)
+            scenario_rows.insert_scenario(conn, copy)
             id_map = site_rows.copy_sites(conn, src.scenario_id, copy)
             n_allocations = copy_allocations(conn, src, copy, id_map)
             write_audit(
@@ -230,7 +203,7 @@ class PlanStore:
                 },
             )
             for table in ("scenarios", SITES_TABLE, "allocations"):
-                touch_contents(conn, table, now)
+                conn.touch_contents(table, now)
         return copy
 
     # Sites ---------------------------------------------------------------------------------
@@ -254,12 +227,12 @@ class PlanStore:
         """
         checked = check_sites(list(sites))
         now = self._now()
-        with transaction(self.path, write=True) as conn:
+        with self._backend.transaction(write=True) as conn:
             counties = site_counties(
                 conn, [s.geometry for s in checked], [s.county_code for s in checked]
             )
             user = self._act(conn, user, now, "site.edit", counties).name
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+            current = scenario_rows.fetch_scenario(conn, scenario, lock=True)
             live = site_rows.fetch_live_sites(conn, current.scenario_id)
             require_unique_names(current, [s.name for s in live], [s.name for s in checked])
             added = []
@@ -288,27 +261,42 @@ class PlanStore:
                 )
                 added.append(new)
             scenario_rows.bump_scenario(conn, current, at=now, user=user)
-            touch_contents(conn, SITES_TABLE, now)
+            conn.touch_contents(SITES_TABLE, now)
         return added
 
     def get_site(self, site_id: str) -> SiteRecord:
         """Return the current state of a live site (to edit it, then `update_site`)."""
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             stored = self._stored_site(conn, site_id)
         if stored.deleted:
             raise site_rows.deleted_site_error(stored.record)
         return stored.record
 
-    def _stored_site(self, conn: sqlite3.Connection, site_id: str) -> site_rows.StoredSite:
-        stored = site_rows.fetch_site(conn, site_id)
+    def _stored_site(
+        self, conn: StoreDb, site_id: str, *, lock: bool = False
+    ) -> site_rows.StoredSite:
+        stored = site_rows.fetch_site(conn, site_id, lock=lock)
         if stored is None:
             msg = (
-                f"No site with id {site_id!r} in {self.path.name}; reload the scenario to "
+                f"No site with id {site_id!r} in {conn.label}; reload the scenario to "
                 "get current site ids."
             )
-            zh = f"{self.path.name} 中没有编号为 {site_id!r} 的站点，请重新加载方案。"
+            zh = f"{conn.label} 中没有编号为 {site_id!r} 的站点，请重新加载方案。"
             raise ParameterError(msg, zh=zh)
         return stored
+
+    def _locked_site(self, conn: StoreDb, site_id: str) -> tuple[site_rows.StoredSite, Scenario]:
+        """Lock a site's scenario, then the site (one lock order for every writer)."""
+        scenario_id = site_rows.site_scenario_id(conn, site_id)
+        current = (
+            None
+            if scenario_id is None
+            else scenario_rows.fetch_scenario(conn, scenario_id, lock=True)
+        )
+        stored = self._stored_site(conn, site_id, lock=True)
+        if current is None:  # the site appeared between the two reads: read its scenario
+            current = scenario_rows.fetch_scenario(conn, str(stored.record.scenario_id), lock=True)
+        return stored, current
 
     def update_site(self, site: SiteRecord, *, expected_version: int, user: Actor) -> SiteRecord:
         """Save an edited site if it is still at ``expected_version``; return the new state.
@@ -324,8 +312,8 @@ class PlanStore:
         """
         checked = check_site(site)
         now = self._now()
-        with transaction(self.path, write=True) as conn:
-            stored = self._stored_site(conn, str(site.site_id))
+        with self._backend.transaction(write=True) as conn:
+            stored, current = self._locked_site(conn, str(site.site_id))
             old = stored.record
             counties = site_counties(
                 conn, [old.geometry, checked.geometry], [old.county_code, checked.county_code]
@@ -347,11 +335,11 @@ class PlanStore:
             changes = site_rows.changed_fields(old, new)
             if not changes:
                 return old
-            current = scenario_rows.fetch_scenario(conn, str(old.scenario_id), self.path)
             if new.name != old.name:
                 live = site_rows.fetch_live_sites(conn, current.scenario_id)
                 require_unique_names(current, [s.name for s in live], [new.name])
-            site_rows.update_site_row(conn, new, expected_version=expected_version)
+            if not site_rows.update_site_row(conn, new, expected_version=expected_version):
+                raise site_rows.site_conflict(stored, expected_version)
             self._log_site_change(
                 conn,
                 current,
@@ -372,17 +360,19 @@ class PlanStore:
             If someone changed or deleted the site since it was loaded (nothing is written).
         """
         now = self._now()
-        with transaction(self.path, write=True) as conn:
-            stored = self._stored_site(conn, site_id)
+        with self._backend.transaction(write=True) as conn:
+            stored, current = self._locked_site(conn, site_id)
             old = stored.record
             counties = site_counties(conn, [old.geometry], [old.county_code])
             user = self._act(conn, user, now, "site.edit", counties).name
             if stored.deleted or old.version != expected_version:
                 raise site_rows.site_conflict(stored, expected_version)
             new = dataclasses.replace(old, version=old.version + 1, updated_at=now, updated_by=user)
-            site_rows.update_site_row(conn, new, expected_version=expected_version, deleted=True)
+            if not site_rows.update_site_row(
+                conn, new, expected_version=expected_version, deleted=True
+            ):
+                raise site_rows.site_conflict(stored, expected_version)
             removed = conn.execute("DELETE FROM allocations WHERE site_id = ?", (site_id,)).rowcount
-            current = scenario_rows.fetch_scenario(conn, str(old.scenario_id), self.path)
             self._log_site_change(
                 conn,
                 current,
@@ -397,7 +387,7 @@ class PlanStore:
 
     def _log_site_change(
         self,
-        conn: sqlite3.Connection,
+        conn: StoreDb,
         current: Scenario,
         new: SiteRecord,
         verb: str,
@@ -415,17 +405,17 @@ class PlanStore:
             detail={"name": new.name, **detail},
         )
         scenario_rows.bump_scenario(conn, current, at=at, user=user)
-        touch_contents(conn, SITES_TABLE, at)
+        conn.touch_contents(SITES_TABLE, at)
 
     def sites(self, scenario: ScenarioRef) -> gpd.GeoDataFrame:
         """Return the live sites of a scenario (EPSG:4326, columns `SITE_COLUMNS`)."""
-        with transaction(self.path, write=False) as conn:
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=False) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario)
             return sites_frame(site_rows.fetch_live_sites(conn, current.scenario_id))
 
     def site_history(self, site_id: str) -> gpd.GeoDataFrame:
         """Return every version of a site, oldest first, with the ``action`` that made it."""
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             self._stored_site(conn, site_id)
             history = site_rows.fetch_history(conn, site_id)
         frame = sites_frame(record for _, record in history)
@@ -454,9 +444,9 @@ class PlanStore:
             scenario changed since, `StoreConflictError` is raised and nothing is written.
         """
         now = self._now()
-        with transaction(self.path, write=True) as conn:
+        with self._backend.transaction(write=True) as conn:
             user = self._act(conn, user, now, "scenario.edit").name
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+            current = scenario_rows.fetch_scenario(conn, scenario, lock=True)
             live = site_rows.fetch_live_sites(conn, current.scenario_id)
             frame = check_allocations(allocations, {str(s.site_id) for s in live}, current.name)
             updated = scenario_rows.bump_scenario(
@@ -479,7 +469,7 @@ class PlanStore:
                 scenario_id=current.scenario_id,
                 detail={"rows": len(rows), "replaced_rows": replaced},
             )
-            touch_contents(conn, "allocations", now)
+            conn.touch_contents("allocations", now)
         return updated
 
     def allocations(self, scenario: ScenarioRef) -> pd.DataFrame:
@@ -488,8 +478,8 @@ class PlanStore:
 
     def scenario_snapshot(self, scenario: ScenarioRef) -> ScenarioSnapshot:
         """Return a scenario with its live sites and allocations, read consistently."""
-        with transaction(self.path, write=False) as conn:
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=False) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario)
             sites = sites_frame(site_rows.fetch_live_sites(conn, current.scenario_id))
             allocations = fetch_allocations(conn, current.scenario_id)
         return ScenarioSnapshot(current, sites, allocations)
@@ -517,8 +507,8 @@ class PlanStore:
             msg = "Approving a site that fails a siting gate needs a reason for the override."
             raise ParameterError(msg, zh="批准未通过选址门槛的牧场须填写越过门槛的理由。")
         now = self._now()
-        with transaction(self.path, write=True) as conn:
-            site = self._stored_site(conn, site_id)
+        with self._backend.transaction(write=True) as conn:
+            site, _ = self._locked_site(conn, site_id)
             if site.deleted:
                 raise site_rows.deleted_site_error(site.record)
             county = site_counties(conn, [site.record.geometry], [site.record.county_code])
@@ -549,13 +539,13 @@ class PlanStore:
                     **({"gate_override": True} if gate_override else {}),
                 },
             )
-            touch_contents(conn, "reviews", now)
+            conn.touch_contents("reviews", now)
         return review
 
     def reviews(self, scenario: ScenarioRef) -> pd.DataFrame:
         """Return a scenario's review decisions, oldest first."""
-        with transaction(self.path, write=False) as conn:
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=False) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario)
             return review_rows.fetch_reviews(conn, current.scenario_id)
 
     def add_comment(
@@ -564,8 +554,8 @@ class PlanStore:
         """Add a comment to a scenario, or to one of its sites (of the user's counties)."""
         text = require_text(text, "comment", "评论", max_chars=MAX_COMMENT_CHARS)
         now = self._now()
-        with transaction(self.path, write=True) as conn:
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=True) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario)
             counties: list[str | None] = []
             if site_id is not None:
                 stored = self._stored_site(conn, site_id)
@@ -585,13 +575,13 @@ class PlanStore:
                 scenario_id=current.scenario_id,
                 detail={"site_id": site_id, "text": text},
             )
-            touch_contents(conn, "comments", now)
+            conn.touch_contents("comments", now)
         return comment
 
     def comments(self, scenario: ScenarioRef) -> pd.DataFrame:
         """Return a scenario's comments, oldest first."""
-        with transaction(self.path, write=False) as conn:
-            current = scenario_rows.fetch_scenario(conn, scenario, self.path)
+        with self._backend.transaction(write=False) as conn:
+            current = scenario_rows.fetch_scenario(conn, scenario)
             return review_rows.fetch_comments(conn, current.scenario_id)
 
     def add_balance_annotation(
@@ -601,12 +591,12 @@ class PlanStore:
         text = require_text(text, "annotation", "批注", max_chars=MAX_COMMENT_CHARS)
         county_code = balance_notes.check_county_code(county_code)
         now = self._now()
-        with transaction(self.path, write=True) as conn:
+        with self._backend.transaction(write=True) as conn:
             user = self._act(conn, user, now, "balance.annotate").name
             scenario_id = (
                 None
                 if scenario is None
-                else scenario_rows.fetch_scenario(conn, scenario, self.path).scenario_id
+                else scenario_rows.fetch_scenario(conn, scenario).scenario_id
             )
             note = balance_notes.BalanceAnnotation(
                 str(uuid.uuid4()), county_code, scenario_id, text, user, now
@@ -621,7 +611,7 @@ class PlanStore:
                 scenario_id=scenario_id,
                 detail={"county_code": county_code, "text": text},
             )
-            touch_contents(conn, balance_notes.BALANCE_NOTES_TABLE, now)
+            conn.touch_contents(balance_notes.BALANCE_NOTES_TABLE, now)
         return note
 
     def set_county_areas(self, region_id: str, counties: gpd.GeoDataFrame, *, user: Actor) -> int:
@@ -642,7 +632,7 @@ class PlanStore:
             for code, geom in zip(lonlat["adcode"], lonlat.geometry, strict=True)
         ]
         now = self._now()
-        with transaction(self.path, write=True) as conn:
+        with self._backend.transaction(write=True) as conn:
             name = self._act(conn, user, now, "regions").name
             count = replace_county_areas(conn, region_id, areas, at=now, user=name)
             write_audit(
@@ -658,7 +648,7 @@ class PlanStore:
 
     def balance_annotations(self, county_code: str | None = None) -> pd.DataFrame:
         """Return the balance notes (all, or one county's), oldest first."""
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             return balance_notes.fetch_annotations(conn, county_code)
 
     def audit(self, scenario: ScenarioRef | None = None) -> pd.DataFrame:
@@ -667,10 +657,30 @@ class PlanStore:
         Columns: ``audit_id, at, user, action, entity, entity_id, scenario_id, detail``
         (``detail`` is a dict, e.g. ``{"changed": {"dairy_cow_head": [3000, 3500]}}``).
         """
-        with transaction(self.path, write=False) as conn:
+        with self._backend.transaction(write=False) as conn:
             scenario_id = (
                 None
                 if scenario is None
-                else scenario_rows.fetch_scenario(conn, scenario, self.path).scenario_id
+                else scenario_rows.fetch_scenario(conn, scenario).scenario_id
             )
             return read_audit(conn, scenario_id)
+
+
+def _backend_of(
+    location: Path | str | Backend,
+    *,
+    backups: BackupPolicy | None,
+    clock: Callable[[], datetime],
+) -> Backend:
+    """Return the backend of a file path, a ``postgresql://`` URL or a ready `Backend`.
+
+    ``backups`` and ``clock`` are the GeoPackage's automatic backups and migration time
+    (a PostGIS server has its own backups: pg_dump, or the DBA's).
+    """
+    if isinstance(location, Backend):
+        return location
+    if is_database_url(location):
+        from store.postgis import PostgisBackend
+
+        return PostgisBackend(str(location))
+    return GpkgBackend(Path(location).expanduser(), backups=backups, clock=clock)

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
-from pathlib import Path
 
 from errors import ParameterError, StoreConflictError
+from store.backend import StoreDb
 from store.records import Scenario
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Scenario))
 _SELECT = f"SELECT {', '.join(_FIELDS)} FROM scenarios"
 
 
-def insert_scenario(conn: sqlite3.Connection, scenario: Scenario, path: Path) -> None:
+def insert_scenario(conn: StoreDb, scenario: Scenario) -> None:
     """Insert ``scenario``; raise ParameterError if its name is taken."""
     taken = conn.execute("SELECT 1 FROM scenarios WHERE name = ?", (scenario.name,)).fetchone()
     if taken:
         msg = (
-            f"A scenario named {scenario.name!r} already exists in {path.name}; choose "
+            f"A scenario named {scenario.name!r} already exists in {conn.label}; choose "
             "another name (or open the existing one)."
         )
-        zh = f"{path.name} 中已有名为 {scenario.name!r} 的方案，请换一个名称（或打开已有方案）。"
+        zh = f"{conn.label} 中已有名为 {scenario.name!r} 的方案，请换一个名称（或打开已有方案）。"
         raise ParameterError(msg, zh=zh)
     marks = ", ".join("?" for _ in _FIELDS)
     conn.execute(
@@ -30,13 +29,16 @@ def insert_scenario(conn: sqlite3.Connection, scenario: Scenario, path: Path) ->
     )
 
 
-def fetch_all_scenarios(conn: sqlite3.Connection) -> list[Scenario]:
+def fetch_all_scenarios(conn: StoreDb) -> list[Scenario]:
     """Return every scenario in creation order."""
     return [Scenario(*row) for row in conn.execute(f"{_SELECT} ORDER BY fid")]
 
 
-def fetch_scenario(conn: sqlite3.Connection, ref: Scenario | str, path: Path) -> Scenario:
+def fetch_scenario(conn: StoreDb, ref: Scenario | str, *, lock: bool = False) -> Scenario:
     """Return the scenario with this id or name (a `Scenario` is looked up by its id).
+
+    ``lock=True`` (in a write transaction) locks its row until the end of the transaction:
+    writers lock the scenario before any of its sites (`store.backend.StoreDb.for_update`).
 
     Raises
     ------
@@ -45,22 +47,23 @@ def fetch_scenario(conn: sqlite3.Connection, ref: Scenario | str, path: Path) ->
     """
     key = ref.scenario_id if isinstance(ref, Scenario) else ref
     row = conn.execute(
-        f"{_SELECT} WHERE scenario_id = ? OR name = ? ORDER BY scenario_id = ? DESC LIMIT 1",
+        f"{_SELECT} WHERE scenario_id = ? OR name = ? ORDER BY scenario_id = ? DESC LIMIT 1"
+        f"{conn.for_update if lock else ''}",
         (key, key, key),
     ).fetchone()
     if row is not None:
         return Scenario(*row)
     names = [s.name for s in fetch_all_scenarios(conn)]
     msg = (
-        f"No scenario {key!r} in {path.name}. Existing scenarios: "
+        f"No scenario {key!r} in {conn.label}. Existing scenarios: "
         f"{', '.join(map(repr, names)) or 'none'}; create it first or pick one of them."
     )
-    zh = f"{path.name} 中没有方案 {key!r}。已有方案：{'、'.join(names) or '无'}。"
+    zh = f"{conn.label} 中没有方案 {key!r}。已有方案：{'、'.join(names) or '无'}。"
     raise ParameterError(msg, zh=zh)
 
 
 def bump_scenario(
-    conn: sqlite3.Connection,
+    conn: StoreDb,
     current: Scenario,
     *,
     at: str,

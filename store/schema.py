@@ -162,3 +162,9 @@ def check_plan_schema(conn: sqlite3.Connection, path: Path) -> int:
     version = stored_version(conn)
     require_known_version(version, path)
     return version
+
+
+#: The plan tables (name -> (description, SQLite column DDL)) and their indexes, read by
+#: `store.postgis_schema` to derive the PostGIS tables from the same column list.
+PLAN_TABLES: Final[dict[str, tuple[str, str]]] = _TABLES
+PLAN_INDEXES: Final[tuple[str, ...]] = _INDEXES

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
 import uuid
 from typing import Any, Final
 
 import shapely
 
 from errors import FileFormatError, ParameterError, StoreConflictError
-from store.gpkg import decode_geometry, encode_geometry
+from store.backend import StoreDb
 from store.records import SITE_INPUT_FIELDS, SITE_STORE_FIELDS, Scenario, SiteRecord
 from store.schema import SITES_GEOMETRY_COLUMN, SITES_TABLE
 
 _ATTRIBUTE_COLUMNS: Final[tuple[str, ...]] = (*SITE_STORE_FIELDS, *SITE_INPUT_FIELDS)
-_SELECT: Final[str] = (
-    f"SELECT {SITES_GEOMETRY_COLUMN}, {', '.join(_ATTRIBUTE_COLUMNS)}, deleted FROM {SITES_TABLE}"
-)
+
+
+def _select(conn: StoreDb) -> str:
+    geometry = conn.geometry_column(SITES_GEOMETRY_COLUMN)
+    return f"SELECT {geometry}, {', '.join(_ATTRIBUTE_COLUMNS)}, deleted FROM {SITES_TABLE}"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -29,40 +30,45 @@ class StoredSite:
     deleted: bool
 
 
-def _row_values(site: SiteRecord) -> list[Any]:
-    return [encode_geometry(site.geometry), *(getattr(site, c) for c in _ATTRIBUTE_COLUMNS)]
+def _row_values(conn: StoreDb, site: SiteRecord) -> list[Any]:
+    return [conn.geometry_value(site.geometry), *(getattr(site, c) for c in _ATTRIBUTE_COLUMNS)]
 
 
-def insert_site(conn: sqlite3.Connection, site: SiteRecord) -> None:
+def insert_site(conn: StoreDb, site: SiteRecord) -> None:
     """Insert a complete record (store fields set) as a live site."""
     columns = [SITES_GEOMETRY_COLUMN, *_ATTRIBUTE_COLUMNS]
-    marks = ", ".join("?" for _ in columns)
+    marks = ", ".join([conn.geometry_marker, *("?" for _ in _ATTRIBUTE_COLUMNS)])
     conn.execute(
-        f"INSERT INTO {SITES_TABLE} ({', '.join(columns)}) VALUES ({marks})", _row_values(site)
+        f"INSERT INTO {SITES_TABLE} ({', '.join(columns)}) VALUES ({marks})",
+        _row_values(conn, site),
     )
 
 
 def update_site_row(
-    conn: sqlite3.Connection, site: SiteRecord, *, expected_version: int, deleted: bool = False
+    conn: StoreDb, site: SiteRecord, *, expected_version: int, deleted: bool = False
 ) -> int:
     """Overwrite the live row of ``site.site_id`` if it is at ``expected_version``.
 
     Returns the number of rows changed (0 means someone else changed or deleted it).
     """
-    columns = [SITES_GEOMETRY_COLUMN, *_ATTRIBUTE_COLUMNS, "deleted"]
-    assignments = ", ".join(f"{c} = ?" for c in columns)
+    assignments = ", ".join(
+        [
+            f"{SITES_GEOMETRY_COLUMN} = {conn.geometry_marker}",
+            *(f"{c} = ?" for c in (*_ATTRIBUTE_COLUMNS, "deleted")),
+        ]
+    )
     cursor = conn.execute(
         f"UPDATE {SITES_TABLE} SET {assignments} WHERE site_id = ? AND version = ? AND deleted = 0",
-        [*_row_values(site), int(deleted), site.site_id, expected_version],
+        [*_row_values(conn, site), int(deleted), site.site_id, expected_version],
     )
     return cursor.rowcount
 
 
-def _record_from_row(row: sqlite3.Row) -> StoredSite:
+def _record_from_row(conn: StoreDb, row: Any) -> StoredSite:
     site_id = row["site_id"]
     values = {c: row[c] for c in _ATTRIBUTE_COLUMNS}
     where = f"{SITES_TABLE} {site_id}"
-    geometry = decode_geometry(row[SITES_GEOMETRY_COLUMN], where=where)
+    geometry = conn.read_geometry(row[SITES_GEOMETRY_COLUMN], where=where)
     if not isinstance(geometry, shapely.Polygon):
         # The store writes only polygons (store.site_checks); anything else was written by
         # another program, and a SiteRecord's geometry is a Polygon.
@@ -78,21 +84,33 @@ def _record_from_row(row: sqlite3.Row) -> StoredSite:
     return StoredSite(SiteRecord(geometry=geometry, **values), bool(row["deleted"]))
 
 
-def fetch_site(conn: sqlite3.Connection, site_id: str) -> StoredSite | None:
-    """Return the stored site with ``site_id`` (live or deleted), or None."""
-    row = conn.execute(f"{_SELECT} WHERE site_id = ?", (site_id,)).fetchone()
-    return None if row is None else _record_from_row(row)
+def fetch_site(conn: StoreDb, site_id: str, *, lock: bool = False) -> StoredSite | None:
+    """Return the stored site with ``site_id`` (live or deleted), or None.
+
+    ``lock=True`` (in a write transaction) locks the row until the end of the transaction.
+    """
+    suffix = conn.for_update if lock else ""
+    row = conn.execute(f"{_select(conn)} WHERE site_id = ?{suffix}", (site_id,)).fetchone()
+    return None if row is None else _record_from_row(conn, row)
 
 
-def fetch_live_sites(conn: sqlite3.Connection, scenario_id: str) -> list[SiteRecord]:
+def site_scenario_id(conn: StoreDb, site_id: str) -> str | None:
+    """Return the scenario id of a stored site (live or deleted), or None."""
+    row = conn.execute(
+        f"SELECT scenario_id FROM {SITES_TABLE} WHERE site_id = ?", (site_id,)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def fetch_live_sites(conn: StoreDb, scenario_id: str) -> list[SiteRecord]:
     """Return the live (not deleted) sites of a scenario in the order they were added."""
     rows = conn.execute(
-        f"{_SELECT} WHERE scenario_id = ? AND deleted = 0 ORDER BY fid", (scenario_id,)
+        f"{_select(conn)} WHERE scenario_id = ? AND deleted = 0 ORDER BY fid", (scenario_id,)
     )
-    return [_record_from_row(row).record for row in rows]
+    return [_record_from_row(conn, row).record for row in rows]
 
 
-def copy_sites(conn: sqlite3.Connection, source_scenario_id: str, copy: Scenario) -> dict[str, str]:
+def copy_sites(conn: StoreDb, source_scenario_id: str, copy: Scenario) -> dict[str, str]:
     """Copy the live sites of a scenario into ``copy`` (new ids, version 1, history 'copy').
 
     Returns the map of source site id -> new site id.
@@ -123,7 +141,7 @@ def site_snapshot(site: SiteRecord) -> dict[str, Any]:
     return values
 
 
-def write_history(conn: sqlite3.Connection, site: SiteRecord, action: str) -> None:
+def write_history(conn: StoreDb, site: SiteRecord, action: str) -> None:
     """Append the snapshot of ``site`` (at its version) to site_history."""
     snapshot = json.dumps(site_snapshot(site), ensure_ascii=False, sort_keys=True)
     conn.execute(
@@ -141,7 +159,7 @@ def write_history(conn: sqlite3.Connection, site: SiteRecord, action: str) -> No
     )
 
 
-def fetch_history(conn: sqlite3.Connection, site_id: str) -> list[tuple[str, SiteRecord]]:
+def fetch_history(conn: StoreDb, site_id: str) -> list[tuple[str, SiteRecord]]:
     """Return (action, record at that version) for every version of a site, oldest first."""
     rows = conn.execute(
         "SELECT action, snapshot FROM site_history WHERE site_id = ? ORDER BY version", (site_id,)

@@ -54,7 +54,8 @@ from planning.regions import (
     use_regions_dir,
 )
 from planning.scenario_ops import site_gates as _site_gates
-from planning.scenarios import STORE_PATH_ENV, PlanStore, default_store_path
+from planning.scenarios import PlanStore, configured_store
+from planning.scenarios import open_store as open_plan_store
 from planning.site_scoring import (
     assess_candidates,
     county_water_use,
@@ -86,15 +87,15 @@ Weights = tuple[tuple[str, float], ...]
 # --- the plan store ------------------------------------------------------------------------
 
 
-def store_path() -> Path:
-    """Return the plan store file: ``$FORAGE_SITING_STORE`` or the user's default."""
-    configured = os.environ.get(STORE_PATH_ENV, "").strip()
-    return Path(configured).expanduser() if configured else default_store_path()
+def store_path() -> Path | str:
+    """Return the plan store: ``$FORAGE_SITING_STORE`` (a file or a ``postgresql://`` URL)
+    or the user's default file."""
+    return configured_store()
 
 
 def open_store() -> PlanStore:
     """Return the plan store at `store_path` (created on first use)."""
-    return PlanStore(store_path())
+    return open_plan_store(store_path())
 
 
 # --- region packs ----------------------------------------------------------------------------
@@ -372,7 +373,7 @@ def site_gates(region_id: str, scenario_id: str, version: int, store_file: str) 
     ``version`` is only a cache key (`planning.scenario_ops.site_gates`).
     """
     del version  # cache key only
-    return _site_gates(PlanStore(Path(store_file)), scenario_id, plan_inputs(region_id))
+    return _site_gates(open_plan_store(store_file), scenario_id, plan_inputs(region_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -385,7 +386,7 @@ def buildout(
     Sites the check cannot use are set aside and listed (`ScenarioBuildout.unusable`).
     """
     del version  # cache key only
-    sites = PlanStore(Path(store_file)).sites(scenario_id)
+    sites = open_plan_store(store_file).sites(scenario_id)
     return checked_scenario_buildout(load_region(region_id), sites, years)
 
 

@@ -1,4 +1,8 @@
-"""``python -m siting users`` and the acting user of ``plan`` in accounts mode (in process)."""
+"""``python -m siting users`` and the acting user of ``plan`` in accounts mode (in process).
+
+Each test runs on both store backends: ``--store`` is a GeoPackage path or a
+``postgresql://`` URL of a fresh schema on the tests' throwaway PostGIS server.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +16,24 @@ import pytest
 
 from cli import main
 from store import PlanStore
+from tests.postgis_server import BACKENDS, new_schema_url
 
 PASSWORD = "admin password 1"
 
 
+@pytest.fixture(params=BACKENDS)
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new store goes, as ``--store`` takes it: a .gpkg path or a postgresql:// URL."""
+    if request.param == "gpkg":
+        return str(tmp_path / "plans.gpkg")
+    return new_schema_url(request.getfixturevalue("postgis_server"))
+
+
 @pytest.fixture
-def accounts_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def accounts_store(location: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
     monkeypatch.delenv("FORAGE_SITING_TOKEN", raising=False)
-    return tmp_path / "plans.gpkg"
+    return location
 
 
 def run(monkeypatch: pytest.MonkeyPatch, *args: str, stdin: str = "") -> int:
@@ -29,9 +42,9 @@ def run(monkeypatch: pytest.MonkeyPatch, *args: str, stdin: str = "") -> int:
 
 
 def test_first_admin_then_users_managed_by_the_admin(
-    accounts_store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    accounts_store: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = ["--store", str(accounts_store)]
+    store = ["--store", accounts_store]
     assert (
         run(
             monkeypatch,
@@ -110,10 +123,10 @@ def test_first_admin_then_users_managed_by_the_admin(
 
 
 def test_single_user_mode_needs_no_log_in(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    location: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("FORAGE_SITING_ACCOUNTS", raising=False)
-    store = ["--store", str(tmp_path / "plans.gpkg")]
+    store = ["--store", location]
     assert run(monkeypatch, "plan", "create", "--scenario", "x", *store, "--user", "li") == 0
     code = run(
         monkeypatch,
@@ -128,14 +141,13 @@ def test_single_user_mode_needs_no_log_in(
     )
     assert code == 2
     assert "at least 8 characters" in capsys.readouterr().err
-    assert PlanStore(tmp_path / "plans.gpkg").audit()["user"].tolist() == ["li"]
+    assert PlanStore(location).audit()["user"].tolist() == ["li"]
 
 
 def test_regions_stores_the_county_outlines_of_a_pack(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    location: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("FORAGE_SITING_ACCOUNTS", raising=False)
-    path = tmp_path / "plans.gpkg"
-    assert run(monkeypatch, "users", "regions", "--region", "hohhot", "--store", str(path)) == 0
+    assert run(monkeypatch, "users", "regions", "--region", "hohhot", "--store", location) == 0
     assert capsys.readouterr().out.startswith("Registered 9 county outlines of hohhot")
-    assert PlanStore(path).audit()["action"].tolist() == ["regions.set"]
+    assert PlanStore(location).audit()["action"].tolist() == ["regions.set"]

@@ -1,4 +1,12 @@
-"""Fixtures of the plan store tests: a store on a temporary file, a fixed clock, sites."""
+"""Fixtures of the plan store tests: a store on each backend, a fixed clock, sites.
+
+``store`` and ``store_location`` are parametrized over both backends: ``gpkg`` (a temporary
+GeoPackage file) and ``postgis`` (a fresh schema on a throwaway PostgreSQL + PostGIS server,
+`tests.postgis_server`, started once per test session by ``tests/conftest.py`` and removed at
+its end). Where the server cannot be started (no PostgreSQL binaries or no PostGIS extension
+on this machine) the ``postgis`` cases are skipped with the reason; ``make test`` installs
+both.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,9 @@ import pytest
 from shapely.geometry import Polygon
 
 from store import PlanStore, SiteRecord
+from tests.postgis_server import BACKENDS, new_schema_url
+
+__all__ = ["BACKENDS", "StepClock", "full_site", "new_schema_url"]
 
 START = datetime(2026, 3, 1, 8, 0, 0, tzinfo=UTC)
 
@@ -36,9 +47,17 @@ def store_path(tmp_path: Path) -> Path:
     return tmp_path / "plans.gpkg"
 
 
+@pytest.fixture(params=BACKENDS)
+def store_location(request: pytest.FixtureRequest, store_path: Path) -> Path | str:
+    """Where a new, empty store goes: a .gpkg path, or a postgresql:// URL (fresh schema)."""
+    if request.param == "gpkg":
+        return store_path
+    return new_schema_url(request.getfixturevalue("postgis_server"))
+
+
 @pytest.fixture
-def store(store_path: Path, clock: StepClock) -> PlanStore:
-    return PlanStore(store_path, clock=clock)
+def store(store_location: Path | str, clock: StepClock) -> PlanStore:
+    return PlanStore(store_location, clock=clock)
 
 
 def footprint(lon: float, lat: float, size_deg: float = 0.01, *, hole: bool = False) -> Polygon:

@@ -1,13 +1,22 @@
-"""Accounts and roles enforced by the store itself: log-in, sessions, roles, counties, audit."""
+"""Accounts and roles enforced by the store itself: log-in, sessions, roles, counties, audit.
+
+Every test runs on both backends (``store_location``: a GeoPackage file and a PostGIS
+schema); the direct SQL checks (password hashes, the audit guard) open the store's
+database with its own driver, as an intruder with the file or the database password would.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from contextlib import closing
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 from argon2 import PasswordHasher
 
@@ -18,19 +27,40 @@ from shapely.affinity import translate
 from errors import AuthenticationError, ParameterError, PermissionDenied
 from store import PlanStore
 from store.principal import Principal
-from tests.store.conftest import StepClock, full_site
+from tests.postgis_server import PostgisServer
+from tests.store.conftest import StepClock, full_site, new_schema_url
 
 #: Cheap argon2 parameters: the tests check behaviour, not hashing cost.
 FAST = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 PASSWORD = "correct horse 1"
 TUZUO, HELIN = "150121", "150123"
+#: What the database driver raises when the audit guard refuses a change.
+REFUSED = (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+@contextmanager
+def direct(location: Path | str) -> Iterator[Any]:
+    """A DB-API connection to the store's database, past the application (autocommit)."""
+    if isinstance(location, Path):
+        with closing(sqlite3.connect(location, isolation_level=None)) as conn:
+            yield conn
+    else:
+        with psycopg.connect(location, autocommit=True) as conn:
+            yield conn
+
+
+def fetch_one(location: Path | str, sql: str) -> tuple[Any, ...]:
+    with direct(location) as conn:
+        return tuple(conn.execute(sql).fetchone())
 
 
 @pytest.fixture
-def shared(store_path: Path, clock: StepClock, monkeypatch: pytest.MonkeyPatch) -> PlanStore:
+def shared(
+    store_location: Path | str, clock: StepClock, monkeypatch: pytest.MonkeyPatch
+) -> PlanStore:
     """A store in accounts mode with an admin, a planner and a reviewer of 土左旗, env staff."""
     monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
-    store = PlanStore(store_path, clock=clock, hasher=FAST)
+    store = PlanStore(store_location, clock=clock, hasher=FAST)
     accounts = store.accounts
     accounts.add_user("admin", PASSWORD, role="admin", user="root")
     admin = accounts.log_in("admin", PASSWORD)
@@ -104,7 +134,7 @@ def test_a_forged_principal_or_a_bare_name_is_refused_in_accounts_mode(
 
 
 def test_the_audit_names_the_real_user_and_cannot_be_changed(
-    shared: PlanStore, store_path: Path
+    shared: PlanStore, store_location: Path | str
 ) -> None:
     wang = log_in(shared, "wang")
     shared.add_site("2021 plan", full_site(), user=dataclasses.replace(wang, name="somebody"))
@@ -112,10 +142,15 @@ def test_the_audit_names_the_real_user_and_cannot_be_changed(
     assert audit["user"].tolist() == ["admin", "wang"]
     assert audit["action"].tolist() == ["scenario.create", "site.add"]
     assert shared.sites("2021 plan")["created_by"].tolist() == ["wang"]
-    with closing(sqlite3.connect(store_path)) as conn:
-        for sql in ("UPDATE audit SET user_name = 'x'", "DELETE FROM audit"):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    before = shared.audit()
+    refused = ["UPDATE audit SET user_name = 'x'", "DELETE FROM audit"]
+    if not isinstance(store_location, Path):
+        refused.append("TRUNCATE audit")
+    with direct(store_location) as conn:
+        for sql in refused:
+            with pytest.raises(REFUSED, match="append-only"):
                 conn.execute(sql)
+    assert shared.audit().equals(before)
     assert not hasattr(shared, "delete_audit") and not hasattr(shared, "update_audit")
 
 
@@ -145,21 +180,19 @@ def test_roles_of_reviewers_and_environmental_staff(shared: PlanStore) -> None:
 
 
 def test_passwords_are_argon2_hashes_and_rehashed_when_parameters_change(
-    store_path: Path, clock: StepClock, monkeypatch: pytest.MonkeyPatch
+    store_location: Path | str, clock: StepClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
-    PlanStore(store_path, clock=clock, hasher=FAST).accounts.add_user(
+    PlanStore(store_location, clock=clock, hasher=FAST).accounts.add_user(
         "admin", PASSWORD, role="admin", user="root"
     )
-    with closing(sqlite3.connect(store_path)) as conn:
-        (old,) = conn.execute("SELECT password_hash FROM users").fetchone()
+    (old,) = fetch_one(store_location, "SELECT password_hash FROM users")
     assert old.startswith("$argon2id$") and "m=64,t=1,p=1" in old and PASSWORD not in old
     stronger = PasswordHasher(time_cost=2, memory_cost=128, parallelism=1)
-    PlanStore(store_path, clock=clock, hasher=stronger).accounts.log_in("admin", PASSWORD)
-    with closing(sqlite3.connect(store_path)) as conn:
-        (new,) = conn.execute("SELECT password_hash FROM users").fetchone()
+    PlanStore(store_location, clock=clock, hasher=stronger).accounts.log_in("admin", PASSWORD)
+    (new,) = fetch_one(store_location, "SELECT password_hash FROM users")
     assert "m=128,t=2,p=1" in new
-    assert PlanStore(store_path, clock=clock, hasher=FAST).accounts.log_in("admin", PASSWORD)
+    assert PlanStore(store_location, clock=clock, hasher=FAST).accounts.log_in("admin", PASSWORD)
 
 
 def test_failed_log_in_expiry_disable_and_password_change(
@@ -199,10 +232,10 @@ def test_failed_log_in_expiry_disable_and_password_change(
 
 
 def test_the_first_account_must_be_an_admin_and_later_ones_need_one(
-    store_path: Path, clock: StepClock, monkeypatch: pytest.MonkeyPatch
+    store_location: Path | str, clock: StepClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
-    accounts = PlanStore(store_path, clock=clock, hasher=FAST).accounts
+    accounts = PlanStore(store_location, clock=clock, hasher=FAST).accounts
     with pytest.raises(ParameterError, match="first account must be an administrator"):
         accounts.add_user("wang", PASSWORD, role="planner", user="root")
     accounts.add_user("admin", PASSWORD, role="admin", user="root")
@@ -244,3 +277,52 @@ def test_with_registered_outlines_the_county_comes_from_the_geometry(shared: Pla
         shared.update_site(outside, expected_version=1, user=wang)
     changes = [a for a in shared.audit()["action"] if a != "session.open"]
     assert changes[-2:] == ["regions.set", "site.add"]
+
+
+def test_a_store_made_before_accounts_gains_the_tables_and_the_audit_guard(
+    store_location: Path | str, clock: StepClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    PlanStore(store_location, clock=clock).create_scenario("2021 plan", user="li")
+    on_postgis = not isinstance(store_location, Path)
+    with direct(store_location) as conn:  # back to a plan store of before accounts
+        for trigger in ("audit_no_update", "audit_no_delete"):
+            conn.execute(f"DROP TRIGGER {trigger}" + (" ON audit" if on_postgis else ""))
+        for table in ("sessions", "user_counties", "users", "county_areas"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("DELETE FROM audit")  # unguarded now
+    monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
+    store = PlanStore(store_location, clock=clock, hasher=FAST)
+    store.accounts.add_user("admin", PASSWORD, role="admin", user="root")
+    admin = log_in(store, "admin")
+    assert store.create_scenario("2022 plan", user=admin).created_by == "admin"
+    with direct(store_location) as conn, pytest.raises(REFUSED, match="append-only"):
+        conn.execute("DELETE FROM audit")
+    assert store.audit()["action"].tolist() == ["user.add", "session.open", "scenario.create"]
+
+
+def test_on_postgis_a_disable_waits_for_a_change_already_authorised(
+    postgis_server: PostgisServer, clock: StepClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
+    store = PlanStore(new_schema_url(postgis_server), clock=clock, hasher=FAST)
+    store.accounts.add_user("admin", PASSWORD, role="admin", user="root")
+    admin = log_in(store, "admin")
+    store.accounts.add_user("wang", PASSWORD, role="planner", counties=[TUZUO], user=admin)
+    wang = log_in(store, "wang")
+    done: list[str] = []
+
+    def disable() -> None:
+        store.accounts.set_disabled("wang", user=admin)
+        done.append("disabled")
+
+    # a write transaction that has authorised wang (as every PlanStore change does first)
+    with store._backend.transaction(write=True) as conn:
+        assert store._act(conn, wang, store._now(), "site.edit", [TUZUO]).name == "wang"
+        worker = threading.Thread(target=disable)
+        worker.start()
+        worker.join(timeout=1.0)
+        assert worker.is_alive() and not done  # the disable waits for the authorised change
+    worker.join(timeout=10.0)
+    assert done == ["disabled"]
+    with pytest.raises(AuthenticationError, match="no longer valid"):
+        store.create_scenario("later", user=wang)

@@ -1,4 +1,4 @@
-"""Sessions and processes on one store file: conflicts are detected and nothing is overwritten."""
+"""Two sessions on one store (file or PostGIS): conflicts are detected, nothing is overwritten."""
 
 from __future__ import annotations
 
@@ -13,20 +13,28 @@ import pandas as pd
 import pytest
 
 import store.connection
+import store.postgis
 from errors import StoreConflictError
 from store import PlanStore
-from tests.store.conftest import StepClock, full_site
+from store.postgis import close_idle_connections
+from tests.postgis_server import PostgisServer
+from tests.store.conftest import StepClock, full_site, new_schema_url
+
+
+def _two_sessions(location: Path | str) -> tuple[PlanStore, PlanStore]:
+    first = PlanStore(location, clock=StepClock())
+    first.create_scenario("2021 plan", user="alice")
+    first.add_site("2021 plan", full_site("Ranch 1"), user="alice")
+    return first, PlanStore(location)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def sessions(store_path: Path) -> tuple[PlanStore, PlanStore]:
-    """Two independent store objects on the same file, like two browser sessions."""
-    first = PlanStore(store_path, clock=StepClock())
-    first.create_scenario("2021 plan", user="alice")
-    first.add_site("2021 plan", full_site("Ranch 1"), user="alice")
-    return first, PlanStore(store_path)
+def sessions(store_location: Path | str) -> tuple[PlanStore, PlanStore]:
+    """Two independent store objects on the same store, like two browser sessions."""
+    return _two_sessions(store_location)
 
 
 def test_second_save_of_the_same_version_is_refused(sessions: tuple[PlanStore, PlanStore]) -> None:
@@ -98,9 +106,9 @@ def test_allocations_computed_from_an_old_scenario_version_are_refused(
 
 
 def test_a_held_write_lock_gives_a_busy_error_and_writes_nothing(
-    sessions: tuple[PlanStore, PlanStore], store_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alice, _ = sessions
+    alice, _ = _two_sessions(store_path)
     monkeypatch.setattr(store.connection, "BUSY_TIMEOUT_S", 0.2)
     audit_before = alice.audit()
     other_program = sqlite3.connect(store_path, isolation_level=None)
@@ -193,3 +201,44 @@ def test_writer_processes_lose_no_update_and_see_their_conflicts(
     assert sorted(updates["user"].value_counts().tolist()) == [INCREMENTS] * WRITERS
     assert conflicts > 0  # the writers did collide, and each collision was reported
     print(f"{WRITERS} writers x {INCREMENTS} updates: {conflicts} conflicts reported, none lost")
+
+
+def test_a_held_row_lock_on_postgis_gives_a_busy_error_and_writes_nothing(
+    postgis_server: PostgisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    url = new_schema_url(postgis_server)
+    alice, _ = _two_sessions(url)
+    close_idle_connections()  # new connections take the shorter lock timeout
+    monkeypatch.setattr(store.postgis, "LOCK_TIMEOUT_S", 0.2)
+    audit_before = alice.audit()
+    with psycopg.connect(url) as other_program:  # e.g. a DBA's psql session
+        other_program.execute("SELECT * FROM scenarios FOR UPDATE")
+        with pytest.raises(
+            StoreConflictError,
+            match=r"database forage on \S+ is busy: another session changed or locked "
+            r"the same records at the same time \(LockNotAvailable\)\. Nothing was saved",
+        ):
+            alice.add_site("2021 plan", full_site("Ranch 2"), user="alice")
+        other_program.rollback()
+    close_idle_connections()
+    pd.testing.assert_frame_equal(alice.audit(), audit_before)
+    assert list(alice.sites("2021 plan")["name"]) == ["Ranch 1"]
+
+
+def test_a_read_blocked_by_a_committing_writer_gives_a_busy_error(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice, _ = _two_sessions(store_path)
+    site_id = str(alice.sites("2021 plan").loc[0, "site_id"])
+    monkeypatch.setattr(store.connection, "BUSY_TIMEOUT_S", 0.2)
+    other_program = sqlite3.connect(store_path, isolation_level=None)
+    try:
+        other_program.execute("BEGIN EXCLUSIVE")  # as a writer while it commits
+        with pytest.raises(StoreConflictError, match=r"plans\.gpkg is busy: another session"):
+            alice.get_site(site_id)
+    finally:
+        other_program.execute("ROLLBACK")
+        other_program.close()
+    assert alice.get_site(site_id).name == "Ranch 1"

@@ -18,7 +18,13 @@ from shapely.geometry import Polygon
 from errors import FileFormatError
 from store import PlanStore
 from store.gpkg import GPKG_APPLICATION_ID, decode_geometry, encode_geometry
-from tests.store.conftest import full_site
+from tests.store.conftest import StepClock, full_site
+
+
+@pytest.fixture
+def store(store_path: Path, clock: StepClock) -> PlanStore:
+    """The GeoPackage backend only: these tests read the file itself."""
+    return PlanStore(store_path, clock=clock)
 
 
 def test_blob_header_layout() -> None:

@@ -14,6 +14,9 @@ from errors import FileFormatError, ParameterError
 from store import SITE_COLUMNS, PlanStore, SiteRecord
 from tests.store.conftest import footprint, full_site
 
+#: How messages name the store: the GeoPackage file or the PostGIS database.
+STORE_NAME = r"(plans\.gpkg|database forage on \S+)"
+
 
 def _allocation(site_ids: list[str]) -> pd.DataFrame:
     return pd.DataFrame(
@@ -83,13 +86,13 @@ def test_geometry_is_stored_without_precision_loss(store: PlanStore) -> None:
     assert shapely.equals_exact(reread, added.geometry, tolerance=0)
 
 
-def test_restart_sees_everything(store_path: Path, store: PlanStore) -> None:
+def test_restart_sees_everything(store_location: Path | str, store: PlanStore) -> None:
     scenario = store.create_scenario("2021 plan", user="li")
     site = store.add_site(scenario, full_site(), user="li")
     store.save_allocations(scenario, _allocation([str(site.site_id)]), user="li")
     store.record_review(str(site.site_id), "approve", "", reviewer="gov")
     store.add_comment(scenario, "check water", user="gov", site_id=str(site.site_id))
-    reopened = PlanStore(store_path)
+    reopened = PlanStore(store_location)
     assert reopened.list_scenarios() == store.list_scenarios()
     pd.testing.assert_frame_equal(reopened.sites(scenario.name), store.sites(scenario.name))
     pd.testing.assert_frame_equal(
@@ -255,13 +258,11 @@ def test_every_change_writes_an_audit_entry(store: PlanStore) -> None:
         (lambda s: s.create_scenario("x", user=""), r"user name: '' is empty"),
         (
             lambda s: s.create_scenario("s", user="li"),
-            r"scenario named 's' already exists in "
-            r"plans\.gpkg",
+            rf"scenario named 's' already exists in {STORE_NAME}",
         ),
         (
             lambda s: s.get_scenario("nope"),
-            r"No scenario 'nope' in plans\.gpkg\. Existing "
-            r"scenarios: 's'",
+            rf"No scenario 'nope' in {STORE_NAME}\. Existing scenarios: 's'",
         ),
         (lambda s: s.duplicate_scenario("s", "s", user="li"), r"scenario named 's' already"),
         (lambda s: s.get_site("no-such-id"), r"No site with id 'no-such-id'"),

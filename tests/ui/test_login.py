@@ -1,8 +1,10 @@
 """Accounts mode in the app (AppTest): log-in form, role-limited Plan page, log-out.
 
-The store is a file in ``tmp_path`` with real accounts (``FORAGE_SITING_ACCOUNTS=on``); a
-user is logged in through the form, or by putting a principal from a real store log-in in
-the session (the page functions run without the app's gate).
+The store has real accounts (``FORAGE_SITING_ACCOUNTS=on``) and is, in turn, a file in
+``tmp_path`` and a fresh schema on the tests' throwaway PostGIS server
+(``$FORAGE_SITING_STORE`` names either, as on a bureau server); a user is logged in through
+the form, or by putting a principal from a real store log-in in the session (the page
+functions run without the app's gate).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from store import STORE_PATH_ENV, PlanStore
 from store.principal import Principal
+from tests.postgis_server import BACKENDS, new_schema_url
 from tests.ui.test_planner_page import SQUARE, TIMEOUT_S, _draw, _page
 from ui.login.session import PRINCIPAL
 from ui.planner import state as ps
@@ -24,13 +27,18 @@ PASSWORD = "grass and cows 1"
 TUZUO, HELIN = "150121", "150123"  # the drawn SQUARE lies in 土默特左旗 150121
 
 
-@pytest.fixture
-def accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PlanStore:
+@pytest.fixture(params=BACKENDS)
+def accounts(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> PlanStore:
     """A store in accounts mode with scenario 方案一 and an admin, reviewer, two planners."""
-    path = tmp_path / "plans.gpkg"
-    monkeypatch.setenv(STORE_PATH_ENV, str(path))
+    if request.param == "gpkg":
+        location = str(tmp_path / "plans.gpkg")
+    else:
+        location = new_schema_url(request.getfixturevalue("postgis_server"))
+    monkeypatch.setenv(STORE_PATH_ENV, location)
     monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
-    store = PlanStore(path, hasher=PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+    store = PlanStore(location, hasher=PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
     store.accounts.add_user("admin", PASSWORD, role="admin", user="setup")
     admin = store.accounts.log_in("admin", PASSWORD)
     for name, role, county in (("li", "reviewer", TUZUO), ("wang", "planner", TUZUO),

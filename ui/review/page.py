@@ -78,10 +78,10 @@ def _render_body(lang: str, region_id: str) -> None:
     )
     with st.spinner(t("review.running", lang)):
         checked = data.buildout(
-            region_id, scenario.scenario_id, scenario.version, str(plan_store.path), tuple(years)
+            region_id, scenario.scenario_id, scenario.version, plan_store.location, tuple(years)
         )
         gates = data.site_gates(
-            region_id, scenario.scenario_id, scenario.version, str(plan_store.path)
+            region_id, scenario.scenario_id, scenario.version, plan_store.location
         )
     result = checked.result
     _unusable(checked.unusable, lang)
