@@ -112,6 +112,6 @@ def test_defaults_and_store_path_are_filled_in(capsys: pytest.CaptureFixture[str
     score = " ".join(_help(["score", "--lang", "en"], capsys).split())
     assert "weight change of the sensitivity check (default 0.2)" in score
     plan = " ".join(_help(["plan", "list", "--lang", "en"], capsys).split())
-    assert "plan store file (default: $FORAGE_SITING_STORE, else " in plan
+    assert "PostGIS store (default: $FORAGE_SITING_STORE, else " in plan
     unfilled = re.compile(r"\{[a-z_]+\}")  # a placeholder ({en,zh} is argparse's choices)
     assert not unfilled.search(score) and not unfilled.search(plan)
