@@ -18,6 +18,7 @@ from ui.sidebar import render_sidebar
 st.set_page_config(page_title=t("app.title", "zh"), page_icon="🌾", layout="wide")
 data.use_configured_regions_dir()
 state.init_state()
+state.keep_widget_values()
 
 # 2. Inputs: language, region, basemap (bound to session-state keys)
 render_sidebar()

@@ -206,9 +206,10 @@ def new_map(view: MapView) -> folium.Map:
         location=(lat, lon),
         zoom_start=view.zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # folium's scale shows miles too: ours is metric only
         prefer_canvas=False,
     )
+    MetricScale().add_to(m)
     m.get_root().header.add_child(Element(_MAP_CSS), name="planner_css")
     add_basemap(m, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
     if view.draw:
@@ -224,6 +225,21 @@ def new_map(view: MapView) -> folium.Map:
             },
         ).add_to(m)
     return m
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (``imperial: false``)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, position: "bottomleft"})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
 
 
 class _DrawTexts(MacroElement):
