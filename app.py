@@ -11,6 +11,7 @@ import streamlit as st
 
 from ui import data, state
 from ui.labels import t
+from ui.layout import compact_layout
 from ui.navigation import PAGES
 from ui.sidebar import render_sidebar
 
@@ -19,6 +20,7 @@ st.set_page_config(page_title=t("app.title", "zh"), page_icon="🌾", layout="wi
 data.use_configured_regions_dir()
 state.init_state()
 state.keep_widget_values()
+compact_layout()
 
 # 2. Inputs: language, region, basemap (bound to session-state keys)
 render_sidebar()

@@ -47,3 +47,12 @@ def gate_verdict(gate: GateResult, lang: str) -> str:
 def failed_rules(gates: tuple[GateResult, ...] | list[GateResult], lang: str) -> str:
     """Return the rules of the failed gates, joined the way ``lang`` lists things."""
     return t("list.separator", lang).join(gate_rule(g, lang) for g in gates)
+
+
+def gate_measured(gate: GateResult, lang: str) -> str:
+    """Return the measured value with its unit and the deciding feature, e.g. "336.6 m 大黑河"."""
+    if gate.measured_value is None:
+        return ""
+    unit = t_or(f"unit.{gate.unit}", lang, gate.unit)
+    feature = " ".join(x for x in (gate.feature_id, gate.feature_name) if x)
+    return f"{gate.measured_value:,.1f} {unit}" + (f" · {feature}" if feature else "")

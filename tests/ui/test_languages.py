@@ -152,7 +152,7 @@ def page_texts(at: AppTest) -> list[str]:
             continue
         proto = getattr(node, "proto", None)
         if proto is not None:
-            texts += _proto_texts(proto)
+            texts += (x for x in _proto_texts(proto) if not x.startswith("<style>"))  # CSS
     return texts
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,7 @@ def test_draw_fill_save_and_find_it_in_the_store(page: AppTest, store_path: Path
     allocated_mu = float(metrics["已分配（亩）"].replace(",", ""))
     assert allocated_mu > 0
     assert any("计算用时" in c.value and "增量" in c.value for c in at.caption)
+    _assert_water_breakdown(at)
     at.button(key="planner_save").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.success[0].value == "已保存“测试牧场”（第 1 版）。"
@@ -112,6 +114,28 @@ def test_draw_fill_save_and_find_it_in_the_store(page: AppTest, store_path: Path
     # the saved site stays selected, its checks shown
     assert at.selectbox(key=ps.SELECTED).value == sites["site_id"].iloc[0]
     assert _metrics(at)["粪污氮（kg/年）"] == f"{N_NEED_KG:,.0f}"
+
+
+def _figure(text: str, before: str) -> float:
+    """Return the number that follows ``before`` in ``text`` (thousands separators)."""
+    match = re.search(re.escape(before) + r" ?([\d,]+)", text)
+    assert match, (before, text)
+    return float(match.group(1).replace(",", ""))
+
+
+def _assert_water_breakdown(at: AppTest) -> None:
+    """Water: drinking and cleaning, irrigation, total vs the county's headroom, by name."""
+    [water] = [m.value for m in at.markdown if "用水（m³/年）" in m.value]
+    assert "土默特左旗" in water and "150121" not in water
+    livestock = _figure(water, "牲畜饮用与清洗")
+    irrigation = _figure(water, "饲草灌溉")
+    total = _figure(water, "合计")
+    assert livestock > 0 and irrigation > 0
+    assert total == pytest.approx(livestock + irrigation, abs=1)
+    room, cap, use = (_figure(water, w) for w in ("旗县余量", "总量指标", "年用水"))
+    assert room == pytest.approx(cap - use, abs=1)
+    if "剩余" in water:
+        assert _figure(water, "剩余") == pytest.approx(room - total, abs=2)
 
 
 def test_edit_saves_a_new_version_and_a_concurrent_change_is_refused(

@@ -10,9 +10,10 @@ on a site) update the page state and rerun once.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import streamlit as st
+from streamlit.errors import StreamlitInvalidLayoutContextError
 from streamlit_folium import st_folium
 
 import geopandas as gpd
@@ -43,7 +44,12 @@ from ui.planner.files import (
     user_name,
 )
 from ui.planner.map import SiteOverlay, base_map, focus, overlay_group, sites_view
-from ui.planner.results import render_scenario_tables, render_site_feedback
+from ui.planner.results import (
+    render_scenario_tables,
+    render_site_details,
+    render_site_parcels,
+    render_verdict,
+)
 from ui.planner.sites import (
     check_drawing,
     differs,
@@ -64,6 +70,8 @@ if TYPE_CHECKING:
     from siting.plan_run import PlanInputs, PlanRun
 
 MAP_KEY = "planner_map"
+#: Map and the edited site's verdict side by side (relative widths of the two columns).
+SIDE_BY_SIDE: Final[tuple[int, int]] = (3, 2)
 
 
 def render() -> None:
@@ -87,22 +95,69 @@ def _render_body(lang: str, region_id: str) -> None:
         return
     allocation = _allocation_params(inputs)
     snapshot, saved_run = _saved_plan(store, scenario, inputs, allocation, region_id)
+    _site_workbench(store, snapshot, saved_run, inputs, allocation, lang)
+    _scenario_sections(store, snapshot, saved_run, inputs, region_id, lang)
+    # (issue 11) the "propose candidates / remaining ranches" section goes here
+
+
+@st.fragment
+def _site_workbench(
+    store: PlanStore,
+    snapshot: ScenarioSnapshot,
+    saved_run: PlanRun,
+    inputs: PlanInputs,
+    allocation: AllocationParams,
+    lang: str,
+) -> None:
+    """Map beside the edited site's verdict and form; a drawing or edit reruns only this.
+
+    The side column shows the verdict first (gates and score, land, water: in view beside the
+    map), then tabs: the site's fields and buttons, every gate and criterion, its parcels.
+    """
+    with user_errors(lang):
+        _workbench_body(store, snapshot, saved_run, inputs, allocation, lang)
+
+
+def _workbench_body(
+    store: PlanStore,
+    snapshot: ScenarioSnapshot,
+    saved_run: PlanRun,
+    inputs: PlanInputs,
+    allocation: AllocationParams,
+    lang: str,
+) -> None:
     records = saved_records(snapshot.sites)
     pending = st.session_state[ps.PENDING_SELECT]
     if pending is not None:
         select_site(pending, records)
         st.session_state[ps.PENDING_SELECT] = None
-    col_map, col_side = st.columns([3, 2], gap="medium")
+    col_map, col_side = st.columns(SIDE_BY_SIDE, gap="medium")
     with col_side:
-        edited, base, run = _editor(store, snapshot, saved_run, records, inputs, allocation, lang)
+        render_picker(records, lang)
+        verdict = st.container()
+        tab_site, tab_gates, tab_parcels = st.tabs(
+            [
+                t("planner.tab.site", lang),
+                t("planner.tab.gates", lang),
+                t("planner.tab.parcels", lang),
+            ]
+        )
+        with tab_site:
+            edited, base, run = _editor(
+                store, snapshot, saved_run, records, inputs, allocation, lang
+            )
     with col_map:
         _map(snapshot, saved_run, run, edited, base, inputs, lang)
-    with col_side:
-        if edited is None:
-            st.info(t("planner.draw_first", lang))
-        else:
-            render_site_feedback(run, str(edited.site_id), inputs.parcels, lang)
-    _scenario_sections(store, snapshot, saved_run, inputs, region_id, lang)
+    if edited is None:
+        verdict.info(t("planner.draw_first", lang))
+        return
+    site_id = str(edited.site_id)
+    with verdict:
+        render_verdict(run, site_id, edited.geometry, inputs, lang)
+    with tab_gates:
+        render_site_details(run, site_id, lang)
+    with tab_parcels:
+        render_site_parcels(run, site_id, inputs.parcels, lang)
 
 
 def _allocation_params(inputs: PlanInputs) -> AllocationParams:
@@ -158,8 +213,7 @@ def _editor(
     allocation: AllocationParams,
     lang: str,
 ) -> tuple[SiteRecord | None, SiteRecord | None, PlanRun]:
-    """Draw the picker, form and buttons; return the edited site, its saved version, run."""
-    render_picker(records, lang)
+    """Draw the form and buttons; return the edited site, its saved version, run."""
     base = records.get(str(st.session_state[ps.SELECTED]))
     draft = st.session_state[ps.DRAFT]
     if draft is not None:
@@ -319,6 +373,14 @@ def _map(
     _handle_events(MapEvents.from_st_folium(value), snapshot, inputs, lang)
 
 
+def _rerun_workbench() -> None:
+    """Rerun only the map-and-verdict fragment (the whole page when it ran as part of it)."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitInvalidLayoutContextError:  # a full run, not a fragment rerun
+        st.rerun()
+
+
 def _lonlat(parcels: gpd.GeoDataFrame, region_id: str) -> gpd.GeoDataFrame:
     """Return allocated parcels with their cached EPSG:4326 footprints (for the map)."""
     geometry = parcels_lonlat(region_id).loc[parcels["parcel_id"]].to_numpy()
@@ -341,7 +403,7 @@ def _handle_events(
             st.error(err.message(lang))
             return
         st.session_state[ps.DRAFT] = draft
-        st.rerun()
+        _rerun_workbench()
     click = events.click
     if click is not None and click.fingerprint != st.session_state[ps.LAST_CLICK]:
         st.session_state[ps.LAST_CLICK] = click.fingerprint
@@ -349,7 +411,7 @@ def _handle_events(
         hits = snapshot.sites[snapshot.sites.geometry.contains(point)]
         if not hits.empty and hits["site_id"].iloc[0] != st.session_state[ps.SELECTED]:
             st.session_state[ps.PENDING_SELECT] = str(hits["site_id"].iloc[0])
-            st.rerun()
+            _rerun_workbench()
 
 
 def _scenario_sections(
