@@ -389,9 +389,15 @@ def add_html_control(m: folium.Map, html: str, *, position: str = "bottomright")
     return HtmlControl(html, position).add_to(m)
 
 
-def finish_map(m: folium.Map, bounds_lonlat: Sequence[float] | None) -> folium.Map:
-    """Add the layer control and fit to ``(minx, miny, maxx, maxy)`` in degrees if given."""
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+def finish_map(
+    m: folium.Map, bounds_lonlat: Sequence[float] | None, *, collapsed: bool = False
+) -> folium.Map:
+    """Add the layer control and fit to ``(minx, miny, maxx, maxy)`` in degrees if given.
+
+    ``collapsed`` folds the layer control into a button (maps with many layers, whose open
+    list would cover the map beside the results).
+    """
+    folium.LayerControl(collapsed=collapsed, position="topright").add_to(m)
     if bounds_lonlat is not None:
         minx, miny, maxx, maxy = bounds_lonlat
         m.fit_bounds([[miny, minx], [maxy, maxx]], padding=FIT_PADDING_PX, max_zoom=FIT_MAX_ZOOM)
@@ -403,11 +409,14 @@ def build_map(
     *,
     view: MapView,
     legends: Sequence[str] = (),
+    focus_lonlat: Sequence[float] | None = None,
 ) -> folium.Map:
     """Return a folium map of ``layers`` (drawn in order) with legends and notes.
 
     ``legends`` are HTML blocks (`ui.legend.legend_html`) placed bottom right. Layers
-    marked ``illustrative`` get a suffix in the layer control and a note on the map.
+    marked ``illustrative`` get a suffix in the layer control and a note on the map. The
+    view fits ``focus_lonlat`` (minx, miny, maxx, maxy in degrees) if given, else the layers
+    marked ``fit``.
     """
     m = new_map(view)
     suffix = t("map.illustrative_suffix", view.lang)
@@ -450,7 +459,7 @@ def build_map(
         sep = ", " if view.lang == "en" else "、"
         text = t("map.illustrative_note", view.lang).format(layers=sep.join(illustrative))
         add_html_control(m, note_html(text), position="bottomleft")
-    return finish_map(m, _bounds(layers))
+    return finish_map(m, _bounds(layers) if focus_lonlat is None else focus_lonlat)
 
 
 def _style_columns(style: PolygonStyle) -> list[str]:

@@ -236,10 +236,10 @@ def _add_markers(m: folium.Map, sites: gpd.GeoDataFrame, *, lang: str) -> None:
 
 
 def _legend(lang: str) -> str:
-    entries = [
+    entries: list[tuple[str, str] | tuple[str, str, str]] = [
         (color, t(f"planner.status.{status}", lang)) for status, color in STATUS_COLORS.items()
     ]
-    entries.append(("#ffffff", t("planner.legend.failed", lang)))
+    entries.append(("#ffffff", t("planner.legend.failed", lang), FAILED_OUTLINE))
     entries.append((PARCEL_STYLE["fillColor"], t("planner.legend.parcels", lang)))
     return legend_html(t("planner.legend.title", lang), entries, opacity=0.8)
 

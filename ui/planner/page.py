@@ -31,7 +31,7 @@ from ui.assets import missing_assets
 from ui.data import county_outlines, open_store, parcels_lonlat, plan_inputs
 from ui.errors import user_errors
 from ui.labels import t
-from ui.map_widget import MAP_HEIGHT_PX, map_view
+from ui.map_widget import map_view
 from ui.planner import state as ps
 from ui.planner.events import RETURNED_OBJECTS, MapEvents
 from ui.planner.files import (
@@ -72,6 +72,8 @@ if TYPE_CHECKING:
 MAP_KEY = "planner_map"
 #: Map and the edited site's verdict side by side (relative widths of the two columns).
 SIDE_BY_SIDE: Final[tuple[int, int]] = (3, 2)
+#: Map height that keeps the whole map in view at 1440×900 below the scenario bar.
+PLANNER_MAP_HEIGHT_PX: Final[int] = 520
 
 
 def render() -> None:
@@ -366,7 +368,7 @@ def _map(
         feature_group_to_add=overlay_group(overlay, lang),
         center=center,
         zoom=zoom,
-        height=MAP_HEIGHT_PX,
+        height=PLANNER_MAP_HEIGHT_PX,
         use_container_width=True,
     )
     st.caption(t("planner.map_help", lang))

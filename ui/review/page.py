@@ -20,6 +20,7 @@ from ui.errors import user_errors
 from ui.labels import t
 from ui.map_widget import map_view, show_map
 from ui.review import view as review_view
+from ui.review.packet import FORMATS, county_packet
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -39,6 +40,10 @@ ADD_COMMENT: Final[str] = "review_add_comment"
 LOAD_DEMO: Final[str] = "review_load_demo"
 OVERRIDE: Final[str] = "review_gate_override"
 MAP_HEIGHT_PX: Final[int] = 640
+MAKE_PACKET: Final[str] = "review_make_packet"
+#: Session key of the (scenario, version, place, language) whose packet was made.
+PACKET_FOR: Final[str] = "review_packet_for"
+DOWNLOAD_PREFIX: Final[str] = "review_download_"
 #: Who loads the demo scenario into the store (audit trail ``user``).
 DEMO_LOADER: Final[str] = "demo loader"
 
@@ -61,7 +66,7 @@ def _render_body(lang: str, region_id: str) -> None:
     region = data.region(region_id)
     counties = data.counties(region_id)
     names = review_view.place_names(counties, region.adcode, lang)
-    col_year, col_county = st.columns([1, 2])
+    col_year, col_county, col_packet = st.columns([1, 2, 2], vertical_alignment="bottom")
     years = region.plan.years  # manifest [plan]: the checked years, the plan's end year first
     year = int(
         col_year.selectbox(
@@ -82,6 +87,8 @@ def _render_body(lang: str, region_id: str) -> None:
             region_id, scenario.scenario_id, scenario.version, str(plan_store.path)
         )
     result = checked.result
+    with col_packet:
+        _packet(region_id, scenario, str(plan_store.path), tuple(years), str(adcode), lang)
     _unusable(checked.unusable, lang)
     sites = plan_store.sites(scenario)
     shown = review_view.sites_frame(
@@ -96,6 +103,7 @@ def _render_body(lang: str, region_id: str) -> None:
             year=year,
             analysis_crs=region.analysis_crs,
             view=map_view(region, draw=False),
+            focus_adcode=str(adcode),
         ),
         key="review_map",
         height=MAP_HEIGHT_PX,
@@ -105,6 +113,40 @@ def _render_body(lang: str, region_id: str) -> None:
     )
     local = shown if adcode == region.adcode else shown[shown["adcode"] == adcode]
     _decision_form(plan_store, scenario, local, lang)
+
+
+def _packet(
+    region_id: str,
+    scenario: Scenario,
+    store_file: str,
+    years: tuple[int, ...],
+    adcode: str,
+    lang: str,
+) -> None:
+    """Offer the packet of the chosen place (PDF, HTML, XLSX) as ``python -m siting report``."""
+    key = (scenario.scenario_id, scenario.version, adcode, lang)
+    if st.session_state.get(PACKET_FOR) != key:
+        if not st.button(t("review.packet.make", lang), key=MAKE_PACKET, width="stretch"):
+            return
+        with st.spinner(t("review.packet.running", lang)):
+            county_packet(
+                region_id, scenario.scenario_id, scenario.version, store_file, years, adcode, lang
+            )
+        st.session_state[PACKET_FOR] = key
+    files = county_packet(
+        region_id, scenario.scenario_id, scenario.version, store_file, years, adcode, lang
+    )
+    for col, (suffix, mime) in zip(st.columns(len(FORMATS)), FORMATS.items(), strict=True):
+        name, content = files[suffix]
+        col.download_button(
+            suffix.upper(),
+            content,
+            file_name=name,
+            mime=mime,
+            key=f"{DOWNLOAD_PREFIX}{suffix}",
+            width="stretch",
+            help=t("review.packet.help", lang),
+        )
 
 
 def _unusable(unusable: pd.DataFrame, lang: str) -> None:

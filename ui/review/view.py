@@ -152,8 +152,12 @@ def review_map(
     year: int,
     analysis_crs: str,
     view: MapView,
+    focus_adcode: str | None = None,
 ) -> folium.Map:
-    """Return the county status choropleth with the sites coloured by decision (no drawing)."""
+    """Return the county status choropleth with the sites coloured by decision (no drawing).
+
+    The view fits the county ``focus_adcode`` if it is one of ``counties``, else all of them.
+    """
     lang = view.lang
     layers = [
         MapLayer(
@@ -197,7 +201,11 @@ def review_map(
                 ),
             )
         )
-    return build_map(layers, view=view, legends=_legends(year, lang))
+    chosen = counties[counties["adcode"].astype(str) == str(focus_adcode)]
+    focus = (
+        None if chosen.empty else tuple(float(v) for v in chosen.to_crs(DISPLAY_CRS).total_bounds)
+    )
+    return build_map(layers, view=view, legends=_legends(year, lang), focus_lonlat=focus)
 
 
 def _legends(year: int, lang: str) -> list[str]:

@@ -47,7 +47,7 @@ DEFAULT_HERD: Final[float] = 5000.0
 #: Weight sliders run 0-1 in steps of 0.01 (weights are renormalised when scoring).
 WEIGHT_MAX: Final[float] = 1.0
 WEIGHT_STEP: Final[float] = 0.01
-MAP_HEIGHT_PX: Final[int] = 560
+MAP_HEIGHT_PX: Final[int] = 500
 RANKING_HEIGHT_PX: Final[int] = 420
 CHART_HEIGHT_PX: Final[int] = 220
 #: Map and results side by side (relative widths of the two columns).
