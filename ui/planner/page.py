@@ -33,7 +33,7 @@ from ui.errors import user_errors
 from ui.labels import t
 from ui.map_widget import map_view
 from ui.planner import state as ps
-from ui.planner.events import RETURNED_OBJECTS, MapEvents
+from ui.planner.events import RETURNED_OBJECTS, MapEdit, MapEvents
 from ui.planner.files import (
     flash,
     render_demo_button,
@@ -43,6 +43,7 @@ from ui.planner.files import (
     show_flash,
     user_name,
 )
+from ui.planner.history import render_history
 from ui.planner.map import SiteOverlay, base_map, focus, overlay_group, sites_view
 from ui.planner.results import (
     render_scenario_tables,
@@ -62,9 +63,13 @@ from ui.planner.sites import (
     render_picker,
     saved_records,
     select_site,
+    set_draft,
+    undo_draft,
 )
 
 if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
     from planning.scenarios import PlanStore, Scenario, ScenarioSnapshot, SiteRecord
     from siting.allocate import AllocationParams
     from siting.plan_run import PlanInputs, PlanRun
@@ -74,6 +79,9 @@ MAP_KEY = "planner_map"
 SIDE_BY_SIDE: Final[tuple[int, int]] = (3, 2)
 #: Map height that keeps the whole map in view at 1440×900 below the scenario bar.
 PLANNER_MAP_HEIGHT_PX: Final[int] = 520
+#: An outline returned by the edit tool within this of the saved one is unchanged: the
+#: editable outline is sent rounded to 1e-6 degree (`ui.planner.map.EDIT_DECIMALS`).
+SAME_VERTEX_DEG: Final[float] = 2e-6
 
 
 def render() -> None:
@@ -228,6 +236,8 @@ def _editor(
         return None, base, saved_run
     run = _draft_run(edited, base, snapshot, saved_run, inputs, allocation)
     _buttons(store, snapshot, edited, base, lang)
+    if base is not None:
+        render_history(store, base, inputs, lang)
     return edited, base, run
 
 
@@ -274,7 +284,16 @@ def _buttons(
     lang: str,
 ) -> None:
     changed = differs(edited, base)
-    col_save, col_discard, col_delete = st.columns(3)
+    col_save, col_undo, col_discard, col_delete = st.columns(4)
+    if col_undo.button(
+        t("planner.undo", lang),
+        disabled=not st.session_state[ps.DRAFT_STACK],
+        key="planner_undo",
+        help=t("planner.undo_help", lang),
+        width="stretch",
+    ):
+        undo_draft()
+        _rerun_workbench()
     label = "planner.save_new" if base is None else "planner.save_changes"
     if col_save.button(
         t(label, lang), type="primary", disabled=not changed, key="planner_save", width="stretch"
@@ -352,6 +371,7 @@ def _map(
         sites_view(snapshot.sites, saved_run.results, lang),
         analysis_crs=inputs.analysis_crs,
         illustrative=inputs.illustrative,
+        editable=None if base is None else (str(base.site_id), base.geometry),
     )
     parcels = (
         None
@@ -373,6 +393,33 @@ def _map(
     )
     st.caption(t("planner.map_help", lang))
     _handle_events(MapEvents.from_st_folium(value), snapshot, inputs, lang)
+
+
+def _handle_edit(edit: MapEdit, snapshot: ScenarioSnapshot, inputs: PlanInputs, lang: str) -> None:
+    """Turn a saved outline reshaped on the map into the draft of that site (once)."""
+    if edit.drawing.fingerprint == st.session_state[ps.LAST_EDIT]:
+        return
+    st.session_state[ps.LAST_EDIT] = edit.drawing.fingerprint
+    if edit.site_id != st.session_state[ps.SELECTED]:
+        return
+    saved = snapshot.sites.loc[snapshot.sites["site_id"] == edit.site_id, "geometry"]
+    if saved.empty or _same_outline(edit.drawing.geometry, saved.iloc[0]):
+        return
+    name = str(st.session_state[ps.FIELD_NAME]).strip() or t("planner.new_site", lang)
+    try:
+        draft = check_drawing(
+            edit.drawing, inputs, source_name=t("planner.drawn_file", lang), name=name
+        )
+    except InvalidGeometryError as err:
+        st.error(err.message(lang))
+        return
+    set_draft(draft)
+    _rerun_workbench()
+
+
+def _same_outline(drawn: BaseGeometry, saved: BaseGeometry) -> bool:
+    """Return whether a returned outline is the saved one (vertices within `SAME_VERTEX_DEG`)."""
+    return bool(shapely.hausdorff_distance(drawn, saved) <= SAME_VERTEX_DEG)
 
 
 def _rerun_workbench() -> None:
@@ -404,8 +451,10 @@ def _handle_events(
         except InvalidGeometryError as err:
             st.error(err.message(lang))
             return
-        st.session_state[ps.DRAFT] = draft
+        set_draft(draft)
         _rerun_workbench()
+    if events.edit is not None:
+        _handle_edit(events.edit, snapshot, inputs, lang)
     click = events.click
     if click is not None and click.fingerprint != st.session_state[ps.LAST_CLICK]:
         st.session_state[ps.LAST_CLICK] = click.fingerprint
