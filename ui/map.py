@@ -213,7 +213,7 @@ def new_map(view: MapView) -> folium.Map:
     m.get_root().header.add_child(Element(_MAP_CSS), name="planner_css")
     add_basemap(m, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
     if view.draw:
-        _DrawTexts(view.lang).add_to(m)
+        DrawTexts(view.lang).add_to(m)
         folium.plugins.Draw(
             export=False,
             position="topleft",
@@ -242,7 +242,7 @@ class MetricScale(MacroElement):
         self._name = "MetricScale"
 
 
-class _DrawTexts(MacroElement):
+class DrawTexts(MacroElement):
     """Leaflet.draw's toolbar and tooltip texts (``L.drawLocal``) from the message catalogue.
 
     Catalogue key ``leaflet_draw.<path>`` sets ``L.drawLocal.<path>``; the assignments run

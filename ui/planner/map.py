@@ -29,6 +29,7 @@ from geo.units import M2_PER_HA, M2_PER_MU, M_PER_KM
 from ui.labels import t, t_or
 from ui.legend import legend_html, note_html
 from ui.map import (
+    DrawTexts,
     MapView,
     PolygonStyle,
     add_html_control,
@@ -180,6 +181,7 @@ def base_map(
                 name=t("planner.layer.names", lang),
                 analysis_crs=analysis_crs,
             )
+    DrawTexts(lang).add_to(m)
     group = _editable_group(editable, lang)
     if group is not None:
         group.add_to(m)
