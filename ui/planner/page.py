@@ -10,6 +10,7 @@ on a site) update the page state and rerun once.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
 import streamlit as st
@@ -137,6 +138,7 @@ def _workbench_body(
     lang: str,
 ) -> None:
     records = saved_records(snapshot.sites)
+    _early_events(snapshot, inputs, lang)
     pending = st.session_state[ps.PENDING_SELECT]
     if pending is not None:
         select_site(pending, records)
@@ -395,7 +397,9 @@ def _map(
     _handle_events(MapEvents.from_st_folium(value), snapshot, inputs, lang)
 
 
-def _handle_edit(edit: MapEdit, snapshot: ScenarioSnapshot, inputs: PlanInputs, lang: str) -> None:
+def _handle_edit(
+    edit: MapEdit, snapshot: ScenarioSnapshot, inputs: PlanInputs, lang: str, *, rerun: bool
+) -> None:
     """Turn a saved outline reshaped on the map into the draft of that site (once)."""
     if edit.drawing.fingerprint == st.session_state[ps.LAST_EDIT]:
         return
@@ -414,7 +418,8 @@ def _handle_edit(edit: MapEdit, snapshot: ScenarioSnapshot, inputs: PlanInputs, 
         st.error(err.message(lang))
         return
     set_draft(draft)
-    _rerun_workbench()
+    if rerun:
+        _rerun_workbench()
 
 
 def _same_outline(drawn: BaseGeometry, saved: BaseGeometry) -> bool:
@@ -437,9 +442,19 @@ def _lonlat(parcels: gpd.GeoDataFrame, region_id: str) -> gpd.GeoDataFrame:
 
 
 def _handle_events(
-    events: MapEvents, snapshot: ScenarioSnapshot, inputs: PlanInputs, lang: str
+    events: MapEvents,
+    snapshot: ScenarioSnapshot,
+    inputs: PlanInputs,
+    lang: str,
+    *,
+    rerun: bool = True,
 ) -> None:
-    """Turn a new drawing into the draft footprint; a click on a site selects it."""
+    """Turn a new drawing into the draft footprint; a click on a site selects it.
+
+    Each event is handled once (by its fingerprint). Handled before the page is drawn
+    (``rerun=False``, `_early_events`) the page shows the result in the same run; handled
+    after the map (``rerun=True``) the fragment runs again to show it.
+    """
     drawing = events.drawing
     if drawing is not None and drawing.fingerprint != st.session_state[ps.LAST_DRAWING]:
         st.session_state[ps.LAST_DRAWING] = drawing.fingerprint
@@ -452,9 +467,10 @@ def _handle_events(
             st.error(err.message(lang))
             return
         set_draft(draft)
-        _rerun_workbench()
+        if rerun:
+            _rerun_workbench()
     if events.edit is not None:
-        _handle_edit(events.edit, snapshot, inputs, lang)
+        _handle_edit(events.edit, snapshot, inputs, lang, rerun=rerun)
     click = events.click
     if click is not None and click.fingerprint != st.session_state[ps.LAST_CLICK]:
         st.session_state[ps.LAST_CLICK] = click.fingerprint
@@ -462,7 +478,19 @@ def _handle_events(
         hits = snapshot.sites[snapshot.sites.geometry.contains(point)]
         if not hits.empty and hits["site_id"].iloc[0] != st.session_state[ps.SELECTED]:
             st.session_state[ps.PENDING_SELECT] = str(hits["site_id"].iloc[0])
-            _rerun_workbench()
+            if rerun:
+                _rerun_workbench()
+
+
+def _early_events(snapshot: ScenarioSnapshot, inputs: PlanInputs, lang: str) -> None:
+    """Handle the map's latest report before drawing the page (saves one rerun per event).
+
+    The map component's last value is in the session state under its key as soon as the
+    browser sends it; the same value is handled again after the map and then ignored.
+    """
+    value = st.session_state.get(MAP_KEY)
+    if isinstance(value, Mapping):
+        _handle_events(MapEvents.from_st_folium(value), snapshot, inputs, lang, rerun=False)
 
 
 def _scenario_sections(
