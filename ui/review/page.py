@@ -39,7 +39,10 @@ SAVE: Final[str] = "review_save"
 ADD_COMMENT: Final[str] = "review_add_comment"
 LOAD_DEMO: Final[str] = "review_load_demo"
 OVERRIDE: Final[str] = "review_gate_override"
-MAP_HEIGHT_PX: Final[int] = 640
+MAP_HEIGHT_PX: Final[int] = 520
+#: Map and the place's tables side by side (relative widths of the two columns).
+SIDE_BY_SIDE: Final[tuple[int, int]] = (3, 2)
+SITES_TABLE_HEIGHT_PX: Final[int] = 460
 MAKE_PACKET: Final[str] = "review_make_packet"
 #: Session key of the (scenario, version, place, language) whose packet was made.
 PACKET_FOR: Final[str] = "review_packet_for"
@@ -95,22 +98,31 @@ def _render_body(lang: str, region_id: str) -> None:
         sites, plan_store.reviews(scenario), review_view.site_counties(sites, result), lang, gates
     )
     frame = review_view.county_status_frame(counties, result.checks, year=year, lang=lang)
-    st.caption(t("review.geometry_locked", lang))
-    show_map(
-        review_view.review_map(
-            frame,
+    col_map, col_side = st.columns(SIDE_BY_SIDE, gap="medium")
+    with col_map:
+        show_map(
+            review_view.review_map(
+                frame,
+                shown,
+                year=year,
+                analysis_crs=region.analysis_crs,
+                view=map_view(region, draw=False),
+                focus_adcode=str(adcode),
+            ),
+            key="review_map",
+            height=MAP_HEIGHT_PX,
+        )
+        st.caption(t("review.geometry_locked", lang))
+    with col_side:
+        _tables(
+            result.checks,
             shown,
+            names,
+            adcode=str(adcode),
             year=year,
-            analysis_crs=region.analysis_crs,
-            view=map_view(region, draw=False),
-            focus_adcode=str(adcode),
-        ),
-        key="review_map",
-        height=MAP_HEIGHT_PX,
-    )
-    _tables(
-        result.checks, shown, names, adcode=str(adcode), year=year, city=region.adcode, lang=lang
-    )
+            city=region.adcode,
+            lang=lang,
+        )
     local = shown if adcode == region.adcode else shown[shown["adcode"] == adcode]
     _decision_form(plan_store, scenario, local, lang)
 
@@ -206,27 +218,39 @@ def _tables(
     city: str,
     lang: str,
 ) -> None:
-    st.subheader(t("review.checks", lang).format(place=names[adcode], year=year))
-    table = review_view.check_table(checks, adcode=adcode, year=year, lang=lang)
-    st.dataframe(
-        table.style.map(review_view.status_style, subset=[t("rcol.status", lang)]),
-        hide_index=True,
-        width="stretch",
-        column_config={t("rcol.source", lang): st.column_config.TextColumn(width="medium")},
+    tab_sites, tab_checks, tab_matrix = st.tabs(
+        [
+            t("review.sites", lang),
+            t("review.checks", lang).format(place=names[adcode], year=year),
+            t("review.matrix", lang),
+        ]
     )
-    st.subheader(t("review.matrix", lang))
-    matrix = review_view.status_matrix(checks, names, lang)
-    st.dataframe(
-        matrix.style.map(review_view.status_style, subset=list(matrix.columns[1:])),
-        hide_index=True,
-        width="stretch",
-    )
-    st.subheader(t("review.sites", lang))
-    local = sites if adcode == city else sites[sites["adcode"] == adcode]
-    if local.empty:
-        st.info(t("review.no_sites", lang))
-        return
-    st.dataframe(review_view.sites_table(local, names, lang), hide_index=True, width="stretch")
+    with tab_checks:
+        table = review_view.check_table(checks, adcode=adcode, year=year, lang=lang)
+        st.dataframe(
+            table.style.map(review_view.status_style, subset=[t("rcol.status", lang)]),
+            hide_index=True,
+            width="stretch",
+            column_config={t("rcol.source", lang): st.column_config.TextColumn(width="medium")},
+        )
+    with tab_matrix:
+        matrix = review_view.status_matrix(checks, names, lang)
+        st.dataframe(
+            matrix.style.map(review_view.status_style, subset=list(matrix.columns[1:])),
+            hide_index=True,
+            width="stretch",
+        )
+    with tab_sites:
+        local = sites if adcode == city else sites[sites["adcode"] == adcode]
+        if local.empty:
+            st.info(t("review.no_sites", lang))
+            return
+        st.dataframe(
+            review_view.sites_table(local, names, lang),
+            hide_index=True,
+            width="stretch",
+            height=SITES_TABLE_HEIGHT_PX,
+        )
 
 
 def _decision_form(
