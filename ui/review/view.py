@@ -280,17 +280,21 @@ def status_matrix(checks: pd.DataFrame, names: dict[str, str], lang: str) -> pd.
 
 
 def sites_table(sites: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
-    """Return the sites for display: name, county, status, start year, herd, decision."""
+    """Return the sites for display: name, gates, score, decision, county, status, year, herd.
+
+    The verdict (gates, score) and the decision come right after the name, so they are in
+    view in the narrow column beside the map.
+    """
     return pd.DataFrame(
         {
             t("rcol.name", lang): sites["name"].astype(str).to_numpy(),
+            t("rcol.gates", lang): sites["gate_label"].to_numpy(),
+            t("rcol.score", lang): sites["suitability_score"].to_numpy(),
+            t("rcol.decision", lang): sites["decision_label"].to_numpy(),
             t("rcol.place", lang): sites["adcode"].map(names).fillna("").to_numpy(),
             t("rcol.site_status", lang): sites["status_label"].to_numpy(),
             t("rcol.start_year", lang): sites["start_year"].to_numpy(),
             t("rcol.herd", lang): sites["herd_head"].to_numpy(),
-            t("rcol.gates", lang): sites["gate_label"].to_numpy(),
-            t("rcol.score", lang): sites["suitability_score"].to_numpy(),
-            t("rcol.decision", lang): sites["decision_label"].to_numpy(),
             t("rcol.reason", lang): sites["reason"].to_numpy(),
         }
     )

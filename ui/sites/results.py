@@ -67,8 +67,9 @@ def ranking_frame(
 ) -> pd.DataFrame:
     """Return one row per site, best rank first and failed sites last.
 
-    Columns: rank, site, passed, score, rank range under the weight sensitivity, county and
-    the rules of the failed gates. A failed site has no score or rank ("—").
+    Columns: rank, score, passed, site, the rules of the failed gates, rank range under the
+    weight sensitivity and county (the verdict first: in view in the column beside the map).
+    A failed site has no score or rank ("—").
     """
     sens = assessment.sensitivity
     ordered = sorted(
@@ -81,12 +82,12 @@ def ranking_frame(
         rows.append(
             {
                 "rank": NOT_SCORED if s.rank is None else str(s.rank),
-                "site": names.get(s.site_id, s.site_id),
-                "passed": "✔" if s.passed else "✖",
                 "score": NOT_SCORED if s.score is None else f"{s.score:.1f}",
+                "passed": "✔" if s.passed else "✖",
+                "site": names.get(s.site_id, s.site_id),
+                "failed": failed_rules(s.failed_gates, lang),
                 "range": "" if rank_range is None else f"{rank_range[0]}–{rank_range[1]}",
                 "county": counties.get(s.site_id, ""),
-                "failed": failed_rules(s.failed_gates, lang),
             }
         )
     frame = pd.DataFrame(rows)
