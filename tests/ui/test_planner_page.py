@@ -302,3 +302,12 @@ def test_reshape_a_saved_site_save_revert_and_undo(page: AppTest, store_path: Pa
     reverted = store.get_site(site_id)
     assert reverted.version == 3
     assert reverted.geometry.equals_exact(history.geometry.iloc[0], tolerance=1e-9)
+
+
+def test_an_implausible_herd_is_flagged_before_save(page: AppTest) -> None:
+    at = _draw(page, {"type": "Polygon", "coordinates": [SQUARE]})
+    at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(10**9)
+    at.run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("60,000" in w or "60000" in w for w in warnings), warnings

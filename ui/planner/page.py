@@ -165,11 +165,20 @@ def _workbench_body(
         return
     site_id = str(edited.site_id)
     with verdict:
+        _herd_warning(edited, lang)
         render_verdict(run, site_id, edited.geometry, inputs, lang)
     with tab_gates:
         render_site_details(run, site_id, lang)
     with tab_parcels:
         render_site_parcels(run, site_id, inputs.parcels, lang)
+
+
+def _herd_warning(edited: SiteRecord, lang: str) -> None:
+    """Warn at once (not only at save) when the herd is implausible for its footprint."""
+    try:
+        check_herd_sizes(sites_frame([edited]), data.region(str(st.session_state[state.REGION])))
+    except ParameterError as err:
+        st.warning(err.message(lang))
 
 
 def _allocation_params(inputs: PlanInputs) -> AllocationParams:
