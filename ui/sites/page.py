@@ -191,9 +191,11 @@ def _verdict(result: SiteAssessment, site_id: str, names: dict[str, str], lang: 
             rank=site.rank if site.rank is not None else "—",
         )
         st.success(t("sites.verdict_head", lang).format(site=name, verdict=verdict))
-    else:
+    else:  # an outcome, not an error of the page: a red line, not st.error
         verdict = t("sites.verdict_failed", lang)
-        st.error(t("sites.verdict_head", lang).format(site=name, verdict=verdict))
+        st.markdown(
+            f":red[**✖ {t('sites.verdict_head', lang).format(site=name, verdict=verdict)}**]"
+        )
     st.markdown("\n".join(f"- {gate_verdict(g, lang)}" for g in site.gates))
     parts = results.contributions(site, lang)
     if site.passed and not parts.empty:

@@ -13,7 +13,7 @@ import pandas as pd
 
 import geopandas as gpd
 
-from ui.gate_words import failed_rules, gate_rule
+from ui.gate_words import gate_rule
 from ui.labels import t, t_or
 
 if TYPE_CHECKING:
@@ -67,9 +67,9 @@ def ranking_frame(
 ) -> pd.DataFrame:
     """Return one row per site, best rank first and failed sites last.
 
-    Columns: rank, score, passed, site, the rules of the failed gates, rank range under the
-    weight sensitivity and county (the verdict first: in view in the column beside the map).
-    A failed site has no score or rank ("—").
+    Columns: rank, score, passed, site, the rules of the failed gates (with the deciding
+    feature), rank range under the weight sensitivity and county (the verdict first: in
+    view in the column beside the map). A failed site has no score or rank ("—").
     """
     sens = assessment.sensitivity
     ordered = sorted(
@@ -85,7 +85,10 @@ def ranking_frame(
                 "score": NOT_SCORED if s.score is None else f"{s.score:.1f}",
                 "passed": "✔" if s.passed else "✖",
                 "site": names.get(s.site_id, s.site_id),
-                "failed": failed_rules(s.failed_gates, lang),
+                "failed": t("list.separator", lang).join(
+                    gate_rule(g, lang) + (f" · {g.feature_name}" if g.feature_name else "")
+                    for g in s.failed_gates
+                ),
                 "range": "" if rank_range is None else f"{rank_range[0]}–{rank_range[1]}",
                 "county": counties.get(s.site_id, ""),
             }
