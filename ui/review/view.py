@@ -279,6 +279,10 @@ def status_matrix(checks: pd.DataFrame, names: dict[str, str], lang: str) -> pd.
     return out.reset_index()
 
 
+#: Score cell of a site that fails a gate or is not scored.
+NO_SCORE: Final[str] = "—"
+
+
 def sites_table(sites: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
     """Return the sites for display: name, gates, score, decision, county, status, year, herd.
 
@@ -289,7 +293,9 @@ def sites_table(sites: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Dat
         {
             t("rcol.name", lang): sites["name"].astype(str).to_numpy(),
             t("rcol.gates", lang): sites["gate_label"].to_numpy(),
-            t("rcol.score", lang): sites["suitability_score"].to_numpy(),
+            t("rcol.score", lang): [
+                NO_SCORE if pd.isna(v) else f"{float(v):.1f}" for v in sites["suitability_score"]
+            ],
             t("rcol.decision", lang): sites["decision_label"].to_numpy(),
             t("rcol.place", lang): sites["adcode"].map(names).fillna("").to_numpy(),
             t("rcol.site_status", lang): sites["status_label"].to_numpy(),
