@@ -43,6 +43,8 @@ MAP_HEIGHT_PX: Final[int] = 520
 #: Map and the place's tables side by side (relative widths of the two columns).
 SIDE_BY_SIDE: Final[tuple[int, int]] = (3, 2)
 SITES_TABLE_HEIGHT_PX: Final[int] = 460
+#: Relative widths of the scenario, year, county and packet choices in one row.
+CHOICE_ROW: Final[tuple[int, int, int, int]] = (3, 1, 2, 3)
 MAKE_PACKET: Final[str] = "review_make_packet"
 #: Session key of the (scenario, version, place, language) whose packet was made.
 PACKET_FOR: Final[str] = "review_packet_for"
@@ -63,13 +65,17 @@ def render() -> None:
 def _render_body(lang: str, region_id: str) -> None:
     plan_store = data.open_store()
     st.caption(t("review.store", lang).format(path=plan_store.path))
-    scenario = _choose_scenario(plan_store, region_id, lang)
+    # one row: scenario, year, county, packet (the map and tables start high on the page)
+    col_scenario, col_year, col_county, col_packet = st.columns(
+        CHOICE_ROW, vertical_alignment="bottom"
+    )
+    with col_scenario:
+        scenario = _choose_scenario(plan_store, region_id, lang)
     if scenario is None:
         return
     region = data.region(region_id)
     counties = data.counties(region_id)
     names = review_view.place_names(counties, region.adcode, lang)
-    col_year, col_county, col_packet = st.columns([1, 2, 2], vertical_alignment="bottom")
     years = region.plan.years  # manifest [plan]: the checked years, the plan's end year first
     year = int(
         col_year.selectbox(
