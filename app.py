@@ -11,6 +11,7 @@ import streamlit as st
 
 from ui import data, login, state
 from ui.labels import t
+from ui.layout import compact_layout
 from ui.navigation import PAGES
 from ui.sidebar import render_sidebar
 
@@ -18,6 +19,8 @@ from ui.sidebar import render_sidebar
 st.set_page_config(page_title=t("app.title", "zh"), page_icon="🌾", layout="wide")
 data.use_configured_regions_dir()
 state.init_state()
+state.keep_widget_values()
+compact_layout()
 
 # 2. Inputs: language, region, basemap (bound to session-state keys)
 render_sidebar()

@@ -209,6 +209,22 @@ def score_sites(
     return SiteScores(sites=_with_ranks(results), weights=weights)
 
 
+def reweight(scores: SiteScores, weights: CriteriaWeights) -> SiteScores:
+    """Return ``scores`` scored and ranked again with ``weights`` (gates and criteria kept).
+
+    Only the weights change, so the gate results and measured criteria of `score_sites` are
+    reused: the same scores and ranks as `score_sites` with ``weights``, without measuring
+    anything again (the site-check page's weight sliders).
+    """
+    weight_map = weights.as_dict()
+    results = []
+    for site in scores.sites:
+        weighted = _apply_weights(site.criteria, weight_map)
+        score = _site_score(weighted) if site.passed else None
+        results.append(replace(site, criteria=weighted, score=score, rank=None))
+    return SiteScores(sites=_with_ranks(results), weights=weights)
+
+
 def _check_sites(sites: gpd.GeoDataFrame, layers: ConstraintLayers) -> None:
     require_columns(sites, SITE_COLUMNS, what="candidate sites")
     require_same_crs(sites, layers, names=("candidate sites", "constraint layers"))

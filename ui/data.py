@@ -62,6 +62,8 @@ from planning.site_scoring import (
     read_sites,
 )
 from planning.siting_inputs import load_siting_inputs
+from siting.assess import SiteAssessment
+from siting.score import CriteriaWeights, reweight, weight_sensitivity
 from ui.map import display_frame
 
 if TYPE_CHECKING:
@@ -70,7 +72,6 @@ if TYPE_CHECKING:
     from planning.regions import Region
     from planning.site_scoring import SiteInput
     from planning.siting_inputs import SitingInputs
-    from siting.assess import SiteAssessment
     from siting.parameters import CropTable, ManureRouteTable, NutrientParams, WarningGrades
     from siting.plan_run import PlanInputs
 
@@ -361,6 +362,22 @@ def assessment(
         dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, PlannerWarning))
     )
     return result, notes
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def reweighted(
+    base_key: tuple[object, ...], weights: Weights, _base: SiteAssessment
+) -> SiteAssessment:
+    """Return ``_base`` scored, ranked and sensitivity-checked again with ``weights``.
+
+    Gates and criteria are those of ``_base`` (only the weights change: no layer is queried
+    again, `siting.score.reweight`); ``base_key`` names ``_base`` in the cache (the
+    arguments of its `assessment` call).
+    """
+    del base_key  # cache key only
+    scores = reweight(_base.scores, CriteriaWeights.from_mapping(dict(weights)))
+    sensitivity = weight_sensitivity(scores, delta_frac=_base.sensitivity.delta_frac)
+    return SiteAssessment(scores=scores, sensitivity=sensitivity, sites=_base.sites)
 
 
 # --- build-out check (review page) -----------------------------------------------------------

@@ -16,9 +16,12 @@ _BOX = (
     "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.4 sans-serif;color:#222;"
 )
 _SWATCH = (
-    "display:inline-block;width:14px;height:14px;margin-right:6px;"
-    "vertical-align:middle;border:1px solid #888;background:{color};opacity:{opacity};"
+    "display:inline-block;width:14px;height:14px;margin-right:6px;box-sizing:border-box;"
+    "vertical-align:middle;border:{border};background:{color};opacity:{opacity};"
 )
+#: Border of a plain swatch; a framed swatch (an outline style) gets a thick one.
+_PLAIN_BORDER = "1px solid #888"
+_FRAME_BORDER = "3px solid {color}"
 _NOTE = (
     "background:#fff3cd;border:1px solid #d39e00;color:#5c4400;padding:4px 8px;"
     "border-radius:4px;font:12px/1.4 sans-serif;max-width:260px;"
@@ -27,19 +30,20 @@ _NOTE = (
 
 def legend_html(
     title: str,
-    entries: Sequence[tuple[str, str]],
+    entries: Sequence[tuple[str, str] | tuple[str, str, str]],
     *,
     note: str | None = None,
     opacity: float = 1.0,
 ) -> str:
     """Return a legend box: a title and one ``(colour, label)`` swatch per row.
 
-    ``opacity`` should match the fill opacity of the mapped layer so the colours agree.
+    A row ``(colour, label, frame colour)`` draws the swatch with a thick frame (for an
+    outline style such as the red frame of a site that fails a gate). ``opacity`` should
+    match the fill opacity of the mapped layer so the colours agree.
     """
-    swatch = _SWATCH.format(color="{color}", opacity=f"{opacity:g}")
     rows = "".join(
-        f'<div><span style="{swatch.format(color=escape(color))}"></span>{escape(label)}</div>'
-        for color, label in entries
+        f'<div><span style="{_swatch(entry, opacity)}"></span>{escape(entry[1])}</div>'
+        for entry in entries
     )
     note_html = f'<div style="margin-top:4px;color:#555;">{escape(note)}</div>' if note else ""
     return (
@@ -47,6 +51,11 @@ def legend_html(
         f'<div style="font-weight:bold;margin-bottom:4px;">{escape(title)}</div>'
         f"{rows}{note_html}</div>"
     )
+
+
+def _swatch(entry: tuple[str, ...], opacity: float) -> str:
+    border = _FRAME_BORDER.format(color=escape(entry[2])) if len(entry) > 2 else _PLAIN_BORDER
+    return _SWATCH.format(color=escape(entry[0]), opacity=f"{opacity:g}", border=border)
 
 
 def scale_entries(scale: ColorScale, *, no_data_label: str) -> list[tuple[str, str]]:

@@ -206,13 +206,14 @@ def new_map(view: MapView) -> folium.Map:
         location=(lat, lon),
         zoom_start=view.zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # folium's scale shows miles too: ours is metric only
         prefer_canvas=False,
     )
+    MetricScale().add_to(m)
     m.get_root().header.add_child(Element(_MAP_CSS), name="planner_css")
     add_basemap(m, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
     if view.draw:
-        _DrawTexts(view.lang).add_to(m)
+        DrawTexts(view.lang).add_to(m)
         folium.plugins.Draw(
             export=False,
             position="topleft",
@@ -226,7 +227,22 @@ def new_map(view: MapView) -> folium.Map:
     return m
 
 
-class _DrawTexts(MacroElement):
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (``imperial: false``)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, position: "bottomleft"})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class DrawTexts(MacroElement):
     """Leaflet.draw's toolbar and tooltip texts (``L.drawLocal``) from the message catalogue.
 
     Catalogue key ``leaflet_draw.<path>`` sets ``L.drawLocal.<path>``; the assignments run
@@ -373,9 +389,15 @@ def add_html_control(m: folium.Map, html: str, *, position: str = "bottomright")
     return HtmlControl(html, position).add_to(m)
 
 
-def finish_map(m: folium.Map, bounds_lonlat: Sequence[float] | None) -> folium.Map:
-    """Add the layer control and fit to ``(minx, miny, maxx, maxy)`` in degrees if given."""
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+def finish_map(
+    m: folium.Map, bounds_lonlat: Sequence[float] | None, *, collapsed: bool = False
+) -> folium.Map:
+    """Add the layer control and fit to ``(minx, miny, maxx, maxy)`` in degrees if given.
+
+    ``collapsed`` folds the layer control into a button (maps with many layers, whose open
+    list would cover the map beside the results).
+    """
+    folium.LayerControl(collapsed=collapsed, position="topright").add_to(m)
     if bounds_lonlat is not None:
         minx, miny, maxx, maxy = bounds_lonlat
         m.fit_bounds([[miny, minx], [maxy, maxx]], padding=FIT_PADDING_PX, max_zoom=FIT_MAX_ZOOM)
@@ -387,11 +409,14 @@ def build_map(
     *,
     view: MapView,
     legends: Sequence[str] = (),
+    focus_lonlat: Sequence[float] | None = None,
 ) -> folium.Map:
     """Return a folium map of ``layers`` (drawn in order) with legends and notes.
 
     ``legends`` are HTML blocks (`ui.legend.legend_html`) placed bottom right. Layers
-    marked ``illustrative`` get a suffix in the layer control and a note on the map.
+    marked ``illustrative`` get a suffix in the layer control and a note on the map. The
+    view fits ``focus_lonlat`` (minx, miny, maxx, maxy in degrees) if given, else the layers
+    marked ``fit``.
     """
     m = new_map(view)
     suffix = t("map.illustrative_suffix", view.lang)
@@ -434,7 +459,7 @@ def build_map(
         sep = ", " if view.lang == "en" else "、"
         text = t("map.illustrative_note", view.lang).format(layers=sep.join(illustrative))
         add_html_control(m, note_html(text), position="bottomleft")
-    return finish_map(m, _bounds(layers))
+    return finish_map(m, _bounds(layers) if focus_lonlat is None else focus_lonlat)
 
 
 def _style_columns(style: PolygonStyle) -> list[str]:

@@ -28,12 +28,13 @@ class PageSpec:
         return f"page.{self.key}"
 
 
+#: In the order of the README's "Pages of the app" table.
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("targets", ":material/grass:", targets.render),
-    PageSpec("upload", ":material/upload_file:", upload.render),
     PageSpec("balance", ":material/compost:", balance.render),
+    PageSpec("sites", ":material/where_to_vote:", sites.render),
     PageSpec("planner", ":material/edit_location_alt:", planner.render),
     PageSpec("review", ":material/fact_check:", review.render),
-    PageSpec("sites", ":material/where_to_vote:", sites.render),
+    PageSpec("upload", ":material/upload_file:", upload.render),
     PageSpec("data_import", ":material/database:", data_import.render),
 )

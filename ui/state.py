@@ -23,6 +23,11 @@ UPLOAD_KIND = "upload_kind"
 UPLOAD_SKIP_BAD = "upload_skip_bad"
 UPLOAD_CRS = "upload_crs"
 
+#: Widget keys (by prefix) whose values outlive a page switch. Streamlit forgets a widget's
+#: value when a run does not draw it (another page is shown); `keep_widget_values` writes
+#: them back at the start of every run, which keeps them.
+KEPT_PREFIXES: tuple[str, ...] = ("sites_w_", "sites_weights_method", "sites_source")
+
 DEFAULTS: Mapping[str, Any] = {
     LANG: "zh",
     REGION: None,  # set by `init_state` to the first installed region pack
@@ -49,3 +54,10 @@ def init_state() -> None:
 def lang() -> str:
     """Return the active interface language ("zh" or "en")."""
     return str(st.session_state.get(LANG, DEFAULTS[LANG]))
+
+
+def keep_widget_values() -> None:
+    """Keep the values of the `KEPT_PREFIXES` widgets across page switches."""
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(KEPT_PREFIXES):
+            st.session_state[key] = st.session_state[key]

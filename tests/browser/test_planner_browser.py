@@ -32,6 +32,7 @@ LON, LAT = 111.4978, 40.8137
 HALF_DEG = 0.0025
 DRAW_ZOOM = 15
 CLICK_PAUSE_MS = 350
+VIEW_ATTEMPTS = 5
 NAME = "浏览器测试牧场"
 START_YEAR = "2023"
 COWS = "5000"
@@ -75,10 +76,24 @@ def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="Stop").wait_for(state="hidden", timeout=UI_TIMEOUT_MS)
 
 
+def _set_view(page, lat: float, lon: float) -> None:  # type: ignore[no-untyped-def]
+    """Move the map to ``lat, lon`` at `DRAW_ZOOM` and wait until it stays there.
+
+    The map may still be re-drawn by the run that its first report triggered, which resets
+    the view; so set it again until it holds.
+    """
+    for _ in range(VIEW_ATTEMPTS):
+        _map_eval(page, f"window.map.setView([{lat}, {lon}], {DRAW_ZOOM})")
+        page.wait_for_timeout(800)
+        _wait_idle(page)
+        if _map_eval(page, "window.map.getZoom()") == DRAW_ZOOM:
+            return
+    pytest.fail("the map did not keep the drawing view")
+
+
 def _draw_square(page) -> None:  # type: ignore[no-untyped-def]
     locator = _leaflet(page)
-    _map_eval(page, f"window.map.setView([{LAT}, {LON}], {DRAW_ZOOM})")
-    page.wait_for_timeout(500)
+    _set_view(page, LAT, LON)
     corners = [(-1, -1), (1, -1), (1, 1), (-1, 1)]
     points = [
         _map_eval(
@@ -122,9 +137,12 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
     _wait_idle(page)
 
     _draw_square(page)
-    expect(page.get_by_text("已绘制新场址的占地范围（未保存）。")).to_be_visible(
-        timeout=UI_TIMEOUT_MS
-    )
+    try:
+        expect(page.get_by_text("已绘制新场址的占地范围（未保存）。")).to_be_visible(
+            timeout=UI_TIMEOUT_MS
+        )
+    finally:
+        page.screenshot(path=str(SHOTS / "planner_square.png"))
     _wait_idle(page)
     _fill(page, "名称", NAME)
     _fill(page, "奶牛存栏（头）", COWS, role="spinbutton")
@@ -148,6 +166,7 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
         page.get_by_text(re.compile(r"通过已检查的选址门槛 · 适宜性评分 \d+\.\d/100")).last
     ).to_be_visible(timeout=UI_TIMEOUT_MS)
     _wait_idle(page)
+    page.get_by_role("tab", name="消纳地块").click()
     heading = page.get_by_text(re.compile(r"分配的消纳地块（(\d+) 块）")).last
     expect(heading).to_be_visible()
     n_parcels = int(re.search(r"（(\d+) 块）", heading.inner_text()).group(1))
@@ -157,5 +176,51 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
     expect(locator.locator('path[fill="#9e9ac8"]')).to_have_count(n_parcels, timeout=UI_TIMEOUT_MS)
     expect(locator.locator(".planner-label", has_text=NAME)).to_have_count(1)  # map label
     page.screenshot(path=str(SHOTS / "planner_reloaded.png"))
+    _reshape_and_save(page)
     outside = sorted({u for u in requested if not is_local(u)})
     assert outside == [], f"requests left localhost: {outside}"
+
+
+def _footprint_mu(page) -> float:  # type: ignore[no-untyped-def]
+    caption = page.get_by_text(re.compile(r"占地 [\d,.]+ 亩")).last
+    return float(re.search(r"占地 ([\d,.]+) 亩", caption.inner_text()).group(1).replace(",", ""))
+
+
+def _reshape_and_save(page) -> None:  # type: ignore[no-untyped-def]
+    """Drag the saved outline's north-east vertex east by half the square: +1/4 of its area."""
+    from playwright.sync_api import expect
+
+    locator = _leaflet(page)
+    before_mu = _footprint_mu(page)
+    _set_view(page, LAT, LON + HALF_DEG)
+    locator.locator(".leaflet-draw-edit-edit").click()
+    vertex, target = (
+        _map_eval(
+            page,
+            f"(() => {{ const p = window.map.latLngToContainerPoint([{LAT + HALF_DEG}, {lon}]); "
+            "return [p.x, p.y]; })()",
+        )
+        for lon in (LON + HALF_DEG, LON + 2 * HALF_DEG)
+    )
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    page.mouse.move(box["x"] + vertex[0], box["y"] + vertex[1])
+    page.mouse.down()
+    page.mouse.move(box["x"] + target[0], box["y"] + target[1], steps=10)
+    page.mouse.up()
+    page.wait_for_timeout(CLICK_PAUSE_MS)
+    locator.locator('.leaflet-draw-actions a[title="保存修改"]').click()
+    page.get_by_role("tab", name="场址信息").click()
+    expect(page.get_by_text("已重新绘制占地范围", exact=False).last).to_be_visible(
+        timeout=UI_TIMEOUT_MS
+    )
+    _wait_idle(page)
+    after_mu = _footprint_mu(page)
+    assert after_mu == pytest.approx(before_mu * 1.25, rel=0.02), (before_mu, after_mu)
+    expect(
+        page.get_by_text(re.compile(r"通过已检查的选址门槛 · 适宜性评分 \d+\.\d/100")).last
+    ).to_be_visible(timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=str(SHOTS / "planner_reshaped.png"))
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.get_by_text(f"已保存“{NAME}”（第 2 版）。")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    _wait_idle(page)
+    assert _footprint_mu(page) == pytest.approx(after_mu, rel=1e-3)

@@ -20,6 +20,7 @@ from siting.parameters.coefficient import Coefficient
 from siting.score import (
     CriteriaWeights,
     default_weights,
+    reweight,
     score_sites,
     weight_sensitivity,
     weights_from_ahp,
@@ -194,6 +195,23 @@ def test_score_arithmetic_and_ranks() -> None:
     assert "surface_water_setback" in {g.rule for g in a.unchecked_gates}
     frame = scores.to_frame()
     assert frame.loc[frame["site_id"] == "Z", "failed_rules"].item().startswith("no_farming")
+
+
+def test_reweight_equals_scoring_again() -> None:
+    first = CriteriaWeights.from_mapping(
+        {"processing_plant_distance_km": 3.0, "settlement_distance_km": 1.0}
+    )
+    # the settlement weight now dominates: C (farthest from the plant) is as good as A
+    second = CriteriaWeights.from_mapping(
+        {"processing_plant_distance_km": 1.0, "settlement_distance_km": 9.0}
+    )
+    base = score_sites(_sites(), _layers(), _params(), first)
+    again = reweight(base, second)
+    fresh = score_sites(_sites(), _layers(), _params(), second)
+    assert again == fresh
+    # A: plant 0.8 at 1/10, settlement 1.0 at 9/10 -> 100 (0.08 + 0.9) = 98
+    assert again.site("A").score == pytest.approx(100 * (0.1 * 0.8 + 0.9 * 1.0))
+    assert again.site("Z").score is None and again.site("Z").rank is None
 
 
 def test_equal_scores_share_a_rank() -> None:

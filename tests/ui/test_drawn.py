@@ -6,7 +6,7 @@ import json
 
 from shapely.geometry import Point, Polygon
 
-from ui.planner.events import RETURNED_OBJECTS, DrawnFeature, MapClick, MapEvents
+from ui.planner.events import EDIT_OF, RETURNED_OBJECTS, DrawnFeature, MapClick, MapEvents
 
 SQUARE = {
     "type": "Polygon",
@@ -74,4 +74,20 @@ def test_map_events_from_st_folium() -> None:
     )
     assert events.drawing is not None and events.drawing.kind == "polygon"
     assert events.click == MapClick(111.3, 40.7)
-    assert set(RETURNED_OBJECTS) == {"last_active_drawing", "last_object_clicked"}
+    assert set(RETURNED_OBJECTS) == {"last_active_drawing", "last_object_clicked", "all_drawings"}
+    assert events.edit is None
+
+
+def test_a_reshaped_saved_outline_is_found_among_all_drawings() -> None:
+    tagged = {**_feature(SQUARE), "properties": {EDIT_OF: "site-1"}}
+    new_point = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Point", "coordinates": [111.3, 40.7]},
+    }
+    events = MapEvents.from_st_folium({"all_drawings": [new_point, tagged]})
+    assert events.edit is not None and events.edit.site_id == "site-1"
+    assert events.edit.drawing.kind == "polygon"
+    assert events.edit.drawing.geometry.equals(DrawnFeature.from_geojson(tagged).geometry)
+    untagged = MapEvents.from_st_folium({"all_drawings": [_feature(SQUARE)]})
+    assert untagged.edit is None and untagged.drawing is None

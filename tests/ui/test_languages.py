@@ -53,7 +53,9 @@ ZH_ALLOWED_WORDS = frozenset(
         "GeoJSON",
         "GeoPackage",
         "Shapefile",
-        "GeoTIFF",  # file formats
+        "GeoTIFF",
+        "HTML",
+        "XLSX",  # file formats
         "EPSG",  # CRS authority (EPSG:4546)
         "TIANDITU",
         "secrets",
@@ -61,7 +63,8 @@ ZH_ALLOWED_WORDS = frozenset(
         "assets",
         "python",
         "siting",
-        "score",  # what a user types
+        "score",
+        "report",  # what a user types
         "Olsen",  # Olsen-P, the name of the soil-test method
         "Saaty",  # Saaty 1–9 scale of the AHP, named after its author
     }
@@ -143,7 +146,7 @@ def page_texts(at: AppTest) -> list[str]:
             continue
         proto = getattr(node, "proto", None)
         if proto is not None:
-            texts += _proto_texts(proto)
+            texts += (x for x in _proto_texts(proto) if not x.startswith("<style>"))  # CSS
     return texts
 
 

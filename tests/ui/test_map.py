@@ -190,3 +190,11 @@ def test_color_scale_classes_and_no_data() -> None:
     assert scale.color_for(10.5) == scale.colors[1]
     assert scale.color_for(float("nan")) == NO_DATA_COLOR
     assert scale.color_for(0.0) == NO_DATA_COLOR
+
+
+def test_scale_bar_is_metric_only() -> None:
+    from ui.map import new_map
+
+    html = new_map(MapView(center_lonlat=(111.7, 40.8), zoom=8)).get_root().render()
+    assert "L.control.scale({metric: true, imperial: false" in html
+    assert "L.control.scale()" not in html  # folium's own (miles and feet) is off

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit_folium import generate_js_hash
 
+from shapely.geometry import Polygon
+
 from siting.site_footprint import footprint_area_mu
 from store import STORE_PATH_ENV, PlanStore
 from ui.labels import t
 from ui.planner import state as ps
+from ui.planner.events import EDIT_OF
 from ui.planner.page import MAP_KEY
 
 TIMEOUT_S = 120
@@ -95,6 +99,7 @@ def test_draw_fill_save_and_find_it_in_the_store(page: AppTest, store_path: Path
     allocated_mu = float(metrics["已分配（亩）"].replace(",", ""))
     assert allocated_mu > 0
     assert any("计算用时" in c.value and "增量" in c.value for c in at.caption)
+    _assert_water_breakdown(at)
     at.button(key="planner_save").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.success[0].value == "已保存“测试牧场”（第 1 版）。"
@@ -112,6 +117,28 @@ def test_draw_fill_save_and_find_it_in_the_store(page: AppTest, store_path: Path
     # the saved site stays selected, its checks shown
     assert at.selectbox(key=ps.SELECTED).value == sites["site_id"].iloc[0]
     assert _metrics(at)["粪污氮（kg/年）"] == f"{N_NEED_KG:,.0f}"
+
+
+def _figure(text: str, before: str) -> float:
+    """Return the number that follows ``before`` in ``text`` (thousands separators)."""
+    match = re.search(re.escape(before) + r" ?([\d,]+)", text)
+    assert match, (before, text)
+    return float(match.group(1).replace(",", ""))
+
+
+def _assert_water_breakdown(at: AppTest) -> None:
+    """Water: drinking and cleaning, irrigation, total vs the county's headroom, by name."""
+    [water] = [m.value for m in at.markdown if "用水（m³/年）" in m.value]
+    assert "土默特左旗" in water and "150121" not in water
+    livestock = _figure(water, "牲畜饮用与清洗")
+    irrigation = _figure(water, "饲草灌溉")
+    total = _figure(water, "合计")
+    assert livestock > 0 and irrigation > 0
+    assert total == pytest.approx(livestock + irrigation, abs=1)
+    room, cap, use = (_figure(water, w) for w in ("旗县余量", "总量指标", "年用水"))
+    assert room == pytest.approx(cap - use, abs=1)
+    if "剩余" in water:
+        assert _figure(water, "剩余") == pytest.approx(room - total, abs=2)
 
 
 def test_edit_saves_a_new_version_and_a_concurrent_change_is_refused(
@@ -215,3 +242,72 @@ def test_an_absurd_herd_is_refused_at_save(page: AppTest, store_path: Path) -> N
         e.value for e in at.error
     ]
     assert PlanStore(store_path).sites("方案一").empty
+
+
+def _reshape(at: AppTest, site_id: str, ring: list[list[float]]) -> AppTest:
+    """Send a reshaped outline of ``site_id`` the way the edit tool returns it."""
+    maps = [el for el in at.main if getattr(el, "type", "") == "component_instance"]
+    key = generate_js_hash(json.loads(maps[0].proto.json_args)["script"], MAP_KEY, False)
+    feature = {**_feature({"type": "Polygon", "coordinates": [ring]})}
+    feature["properties"] = {EDIT_OF: site_id}
+    at.session_state[key] = {"all_drawings": [feature], "last_active_drawing": None}
+    return at.run()
+
+
+def test_reshape_a_saved_site_save_revert_and_undo(page: AppTest, store_path: Path) -> None:
+    at = _draw(page, {"type": "Polygon", "coordinates": [SQUARE]})
+    at.text_input(key=ps.FIELD_NAME).set_value("乙")
+    at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(COWS)
+    at.number_input(key=ps.FIELD_START_YEAR).set_value(START_YEAR)
+    at.run()
+    at.button(key="planner_save").click().run()
+    store = PlanStore(store_path)
+    site_id = store.sites("方案一")["site_id"].iloc[0]
+    script = json.loads(
+        next(
+            el for el in at.main if getattr(el, "type", "") == "component_instance"
+        ).proto.json_args
+    )["script"]
+    assert site_id in script and "edit_of" in script  # the saved outline is under the edit tool
+    assert '"edit": true' in script
+    # drag the north-east corner 0.0025 degrees further east: the footprint grows by 1/8
+    east = LON + 2 * HALF_DEG
+    wider = [[x if (x, y) != (LON + HALF_DEG, LAT + HALF_DEG) else east, y] for x, y in SQUARE]
+    at = _reshape(at, site_id, wider)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert t("planner.draft_redraw", "zh") in [c.value for c in at.caption]
+    before_mu = footprint_area_mu([Polygon(SQUARE)], analysis_crs="EPSG:4546")[0]
+    after_mu = footprint_area_mu([Polygon(wider)], analysis_crs="EPSG:4546")[0]
+    assert after_mu == pytest.approx(before_mu * 1.25, rel=0.01)  # a triangle of 1/4 added
+    assert any("通过已检查的选址门槛" in s.value for s in at.success)  # the verdict is there
+    # undo brings the saved outline back (nothing to save), redo by sending it again
+    at.button(key="planner_undo").click().run()
+    assert at.session_state[ps.DRAFT] is None and at.button(key="planner_save").disabled
+    at = _reshape(at, site_id, [[x + 1e-7, y] for x, y in wider])  # a new edit, same shape
+    at.button(key="planner_save").click().run()
+    assert at.success[0].value == "已保存“乙”（第 2 版）。"
+    saved = store.get_site(site_id)
+    assert footprint_area_mu([saved.geometry], analysis_crs="EPSG:4546")[0] == pytest.approx(
+        after_mu, rel=1e-3
+    )
+    # revert to version 1: saved as version 3 with version 1's outline
+    history = store.site_history(site_id)
+    assert list(history["version"]) == [1, 2]
+    at.selectbox(key=ps.HISTORY_PICK).set_value(1)
+    at.button(key="planner_revert").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.success[0].value == t("planner.msg.reverted", "zh").format(
+        name="乙", old=1, version=3
+    )
+    reverted = store.get_site(site_id)
+    assert reverted.version == 3
+    assert reverted.geometry.equals_exact(history.geometry.iloc[0], tolerance=1e-9)
+
+
+def test_an_implausible_herd_is_flagged_before_save(page: AppTest) -> None:
+    at = _draw(page, {"type": "Polygon", "coordinates": [SQUARE]})
+    at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(10**9)
+    at.run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("60,000" in w or "60000" in w for w in warnings), warnings

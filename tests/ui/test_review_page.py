@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from layers.counties import load_counties
+from layers.region import load_region
 from layers.scenario_files import DEMO_SCENARIO_NAME
 from store import STORE_PATH_ENV, PlanStore
 from ui.labels import t
 from ui.review import page as review
+from ui.review.packet import county_packet
 
 TIMEOUT_S = 180
 
@@ -194,3 +199,48 @@ def test_approving_a_site_that_fails_a_gate_needs_an_override_with_reason(
     assert len(mine) == 1
     assert mine["detail"].iloc[0]["gate_override"] is True
     assert mine["detail"].iloc[0]["reason"] == "县政府会议同意调整防护距离"
+
+
+def _fit_bounds(script: str) -> list[float]:
+    match = re.search(
+        r"fitBounds\(\s*\[\[([-\d.]+),\s*([-\d.]+)\],\s*\[([-\d.]+),\s*([-\d.]+)\]\]", script
+    )
+    assert match, "no fitBounds in the map script"
+    return [float(v) for v in match.groups()]  # south, west, north, east
+
+
+def test_choosing_a_county_zooms_to_it(page: AppTest) -> None:
+    counties = load_counties(load_region("hohhot"))
+    page.selectbox(key=review.COUNTY).set_value("150123").run()  # 和林格尔县
+    south, west, north, east = _fit_bounds(_map_script(page))
+    minx, miny, maxx, maxy = counties[counties["adcode"] == "150123"].total_bounds
+    assert (south, west, north, east) == pytest.approx((miny, minx, maxy, maxx), abs=1e-6)
+    page.selectbox(key=review.COUNTY).set_value("150100").run()  # the whole city again
+    city = _fit_bounds(_map_script(page))
+    assert city[3] - city[1] > east - west
+
+
+def test_packet_downloads_are_the_report_files(page: AppTest) -> None:
+    page.selectbox(key=review.COUNTY).set_value("150123").run()
+    assert not [el for el in page.main if getattr(el, "type", "") == "download_button"]
+    page.button(key=review.MAKE_PACKET).click().run()
+    assert not page.exception and not page.error, [e.value for e in page.error]
+    files = county_packet(
+        "hohhot",
+        page.selectbox(key=review.SCENARIO).value,
+        PlanStore(Path(os.environ[STORE_PATH_ENV])).get_scenario(DEMO_SCENARIO_NAME).version,
+        os.environ[STORE_PATH_ENV],
+        tuple(load_region("hohhot").plan.years),
+        "150123",
+        "zh",
+    )
+    assert {s: name for s, (name, _) in files.items()} == {
+        "pdf": "report_150123.pdf",
+        "html": "report_150123.html",
+        "xlsx": "report_150123.xlsx",
+    }
+    assert files["pdf"][1].startswith(b"%PDF")
+    assert "和林格尔县" in files["html"][1].decode()
+    assert files["xlsx"][1][:2] == b"PK"  # a zip (Office Open XML) file
+    downloads = [el for el in page.main if getattr(el, "type", "") == "download_button"]
+    assert [d.proto.label for d in downloads] == ["PDF", "HTML", "XLSX"]

@@ -20,7 +20,13 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 #: The st_folium return keys the planner map asks for (nothing on pan or zoom).
-RETURNED_OBJECTS: Final[tuple[str, ...]] = ("last_active_drawing", "last_object_clicked")
+RETURNED_OBJECTS: Final[tuple[str, ...]] = (
+    "last_active_drawing",
+    "last_object_clicked",
+    "all_drawings",
+)
+#: GeoJSON property naming the saved site an outline under the edit tool belongs to.
+EDIT_OF: Final[str] = "edit_of"
 _KINDS: Final[dict[str, Literal["polygon", "point"]]] = {
     "Polygon": "polygon",
     "MultiPolygon": "polygon",
@@ -88,11 +94,20 @@ class MapClick:
 
 
 @dataclass(frozen=True)
+class MapEdit:
+    """The outline of saved site ``site_id`` as reshaped with the edit tool (EPSG:4326)."""
+
+    site_id: str
+    drawing: DrawnFeature
+
+
+@dataclass(frozen=True)
 class MapEvents:
-    """The planner map's return value: the last drawing and the last object clicked."""
+    """The planner map's return value: the last drawing, the last click, an edited outline."""
 
     drawing: DrawnFeature | None = None
     click: MapClick | None = None
+    edit: MapEdit | None = None
 
     @classmethod
     def from_st_folium(cls, value: Mapping[str, Any] | None) -> MapEvents:
@@ -102,4 +117,20 @@ class MapEvents:
         return cls(
             DrawnFeature.from_geojson(value.get("last_active_drawing")),
             MapClick.from_latlng(value.get("last_object_clicked")),
+            _edit(value.get("all_drawings")),
         )
+
+
+def _edit(features: object) -> MapEdit | None:
+    """Return the outline tagged `EDIT_OF` among ``all_drawings`` features, or None."""
+    if not isinstance(features, list):
+        return None
+    for feature in features:
+        if not isinstance(feature, Mapping):
+            continue
+        properties = feature.get("properties")
+        site_id = properties.get(EDIT_OF) if isinstance(properties, Mapping) else None
+        drawing = DrawnFeature.from_geojson(feature)
+        if site_id and drawing is not None and drawing.kind == "polygon":
+            return MapEdit(str(site_id), drawing)
+    return None

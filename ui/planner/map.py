@@ -18,14 +18,18 @@ import folium
 import folium.plugins
 import numpy as np
 import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
 
 import geopandas as gpd
 import shapely
 
 from geo.crs import DISPLAY_CRS
+from geo.units import M2_PER_HA, M2_PER_MU, M_PER_KM
 from ui.labels import t, t_or
 from ui.legend import legend_html, note_html
 from ui.map import (
+    DrawTexts,
     MapView,
     PolygonStyle,
     add_html_control,
@@ -43,6 +47,16 @@ STATUS_COLORS: Final[dict[str, str]] = {
     "proposed": "#1b7837",
 }
 FAILED_OUTLINE: Final[str] = "#d7191c"
+#: The saved outline under the edit tool (display only), and the measuring line.
+EDITABLE_STYLE: Final[dict[str, object]] = {
+    "color": "#ff7f00",
+    "weight": 3,
+    "fill": True,
+    "fill_opacity": 0.05,
+}
+MEASURE_LINE_STYLE: Final[dict[str, object]] = {"color": "#333333", "weight": 2}
+#: Vertices of the editable outline sent to the browser: 1e-6 degree (about 0.1 m).
+EDIT_DECIMALS: Final[int] = 6
 COUNTY_STYLE: Final[PolygonStyle] = PolygonStyle(color="#777777", weight=1.0, fill_opacity=0.0)
 SITE_STYLE: Final[PolygonStyle] = PolygonStyle(
     color="#222222", weight=2.0, fill_opacity=0.6, fill_color_column="fill"
@@ -129,8 +143,15 @@ def base_map(
     *,
     analysis_crs: str,
     illustrative: Sequence[str] = (),
+    editable: tuple[str, BaseGeometry] | None = None,
 ) -> folium.Map:
     """Return the planner's base map: counties, saved sites (`sites_view`) and draw tools.
+
+    ``editable`` is (site id, EPSG:4326 polygon) of the saved site whose outline the edit
+    tool reshapes vertex by vertex; the edited outline comes back in ``all_drawings`` with
+    the property ``edit_of`` = the site id (`ui.planner.events.MapEvents`). The line tool
+    measures distances, and every drawn line or polygon is labelled with its length or
+    area in 亩 (`MeasureReadout`).
 
     ``counties`` is display GeoJSON (EPSG:4326); the outlines do not react to clicks (a
     click there would rerun the page for nothing). Fitted to the saved sites, or to the
@@ -160,18 +181,24 @@ def base_map(
                 name=t("planner.layer.names", lang),
                 analysis_crs=analysis_crs,
             )
+    DrawTexts(lang).add_to(m)
+    group = _editable_group(editable, lang)
+    if group is not None:
+        group.add_to(m)
     folium.plugins.Draw(
         export=False,
         position="topleft",
         show_geometry_on_click=False,
+        feature_group=group,
         draw_options={
-            "polyline": False,
+            "polyline": {"shapeOptions": MEASURE_LINE_STYLE, "metric": True, "feet": False},
             "circle": False,
             "rectangle": False,
             "circlemarker": False,
         },
-        edit_options={"edit": False},
+        edit_options={"edit": group is not None, "remove": False},
     ).add_to(m)
+    MeasureReadout(lang).add_to(m)
     add_html_control(m, _legend(lang), position="bottomright")
     if illustrative:
         names = [t_or(f"planner.illustrative.{kind}", lang, kind) for kind in illustrative]
@@ -235,11 +262,93 @@ def _add_markers(m: folium.Map, sites: gpd.GeoDataFrame, *, lang: str) -> None:
     ).add_to(m)
 
 
+def _editable_group(
+    editable: tuple[str, BaseGeometry] | None, lang: str
+) -> folium.FeatureGroup | None:
+    """Return the feature group of the edit tool: the selected site's outline, or None."""
+    if editable is None or editable[1].geom_type != "Polygon":
+        return None
+    site_id, polygon = editable
+    group = folium.FeatureGroup(name=t("planner.layer.editable", lang))
+    ring = [(round(y, EDIT_DECIMALS), round(x, EDIT_DECIMALS)) for x, y in polygon.exterior.coords]
+    outline = folium.Polygon(ring[:-1], **EDITABLE_STYLE)
+    outline.add_child(_FeatureTag(site_id))
+    outline.add_to(group)
+    return group
+
+
+class _FeatureTag(MacroElement):
+    """Give a Leaflet layer a GeoJSON ``feature`` with ``edit_of`` (kept by ``toGeoJSON``)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.feature = {
+            type: "Feature", properties: {edit_of: {{ this.site_id|tojson }}}
+        };
+        {% endmacro %}
+    """)
+
+    def __init__(self, site_id: str) -> None:
+        super().__init__()
+        self._name = "FeatureTag"
+        self.site_id = site_id
+
+
+class MeasureReadout(MacroElement):
+    """Label each line drawn with its length (m) and each polygon with its area (亩, ha).
+
+    Measured on the sphere in the browser (Leaflet's ``distanceTo`` and Leaflet.draw's
+    ``L.GeometryUtil.geodesicArea``), for orientation while drawing; the checks measure
+    areas in the region's analysis CRS.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.on("draw:created draw:edited", function (e) {
+            var layers = e.layers ? e.layers.getLayers() : [e.layer];
+            layers.forEach(function (layer) {
+                var text = null;
+                if (layer instanceof L.Polygon) {
+                    var m2 = L.GeometryUtil.geodesicArea(layer.getLatLngs()[0]);
+                    text = (m2 / {{ this.m2_per_mu }}).toFixed(0) + " "
+                        + {{ this.mu|tojson }} + " ("
+                        + (m2 / {{ this.m2_per_ha }}).toFixed(1) + " "
+                        + {{ this.ha|tojson }} + ")";
+                } else if (layer instanceof L.Polyline) {
+                    var pts = layer.getLatLngs(), metres = 0;
+                    for (var i = 1; i < pts.length; i++) {
+                        metres += pts[i - 1].distanceTo(pts[i]);
+                    }
+                    text = metres >= {{ this.m_per_km }}
+                        ? (metres / {{ this.m_per_km }}).toFixed(2) + " km"
+                        : metres.toFixed(0) + " m";
+                }
+                if (text) {
+                    layer.unbindTooltip();
+                    layer.bindTooltip({{ this.prefix|tojson }} + text,
+                        {permanent: true, className: "planner-measure"}).openTooltip();
+                }
+            });
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "MeasureReadout"
+        self.m2_per_mu = M2_PER_MU
+        self.m2_per_ha = M2_PER_HA
+        self.m_per_km = M_PER_KM
+        self.mu = t("unit.mu", lang)
+        self.ha = t("unit.ha", lang)
+        self.prefix = t("planner.measure_prefix", lang)
+
+
 def _legend(lang: str) -> str:
-    entries = [
+    entries: list[tuple[str, str] | tuple[str, str, str]] = [
         (color, t(f"planner.status.{status}", lang)) for status, color in STATUS_COLORS.items()
     ]
-    entries.append(("#ffffff", t("planner.legend.failed", lang)))
+    entries.append(("#ffffff", t("planner.legend.failed", lang), FAILED_OUTLINE))
     entries.append((PARCEL_STYLE["fillColor"], t("planner.legend.parcels", lang)))
     return legend_html(t("planner.legend.title", lang), entries, opacity=0.8)
 

@@ -10,9 +10,11 @@ on a site) update the page state and rerun once.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Final
 
 import streamlit as st
+from streamlit.errors import StreamlitInvalidLayoutContextError
 from streamlit_folium import st_folium
 
 import geopandas as gpd
@@ -31,9 +33,9 @@ from ui.data import county_outlines, open_store, parcels_lonlat, plan_inputs
 from ui.errors import user_errors
 from ui.labels import t
 from ui.login import allows, read_only_note
-from ui.map_widget import MAP_HEIGHT_PX, map_view
+from ui.map_widget import map_view
 from ui.planner import state as ps
-from ui.planner.events import RETURNED_OBJECTS, MapEvents
+from ui.planner.events import RETURNED_OBJECTS, MapEdit, MapEvents
 from ui.planner.files import (
     flash,
     render_demo_button,
@@ -43,9 +45,15 @@ from ui.planner.files import (
     show_flash,
     user_name,
 )
+from ui.planner.history import render_history
 from ui.planner.map import SiteOverlay, base_map, focus, overlay_group, sites_view
 from ui.planner.propose import render_proposals, surface_path
-from ui.planner.results import render_scenario_tables, render_site_feedback
+from ui.planner.results import (
+    render_scenario_tables,
+    render_site_details,
+    render_site_parcels,
+    render_verdict,
+)
 from ui.planner.sites import (
     check_drawing,
     differs,
@@ -58,15 +66,26 @@ from ui.planner.sites import (
     render_picker,
     saved_records,
     select_site,
+    set_draft,
+    undo_draft,
 )
 from ui.planner.surface_layer import add_surface_layer
 
 if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
     from planning.scenarios import PlanStore, Scenario, ScenarioSnapshot, SiteRecord
     from siting.allocate import AllocationParams
     from siting.plan_run import PlanInputs, PlanRun
 
 MAP_KEY = "planner_map"
+#: Map and the edited site's verdict side by side (relative widths of the two columns).
+SIDE_BY_SIDE: Final[tuple[int, int]] = (3, 2)
+#: Map height that keeps the whole map in view at 1440×900 below the scenario bar.
+PLANNER_MAP_HEIGHT_PX: Final[int] = 520
+#: An outline returned by the edit tool within this of the saved one is unchanged: the
+#: editable outline is sent rounded to 1e-6 degree (`ui.planner.map.EDIT_DECIMALS`).
+SAME_VERTEX_DEG: Final[float] = 2e-6
 
 
 def render() -> None:
@@ -90,24 +109,80 @@ def _render_body(lang: str, region_id: str) -> None:
         return
     allocation = _allocation_params(inputs)
     snapshot, saved_run = _saved_plan(store, scenario, inputs, allocation, region_id)
+    _site_workbench(store, snapshot, saved_run, inputs, allocation, lang)
+    _scenario_sections(store, snapshot, saved_run, inputs, region_id, lang)
+    if allows("site.edit"):  # the store refuses other roles anyway
+        render_proposals(store, snapshot, inputs, data.region(region_id), lang)
+
+
+@st.fragment
+def _site_workbench(
+    store: PlanStore,
+    snapshot: ScenarioSnapshot,
+    saved_run: PlanRun,
+    inputs: PlanInputs,
+    allocation: AllocationParams,
+    lang: str,
+) -> None:
+    """Map beside the edited site's verdict and form; a drawing or edit reruns only this.
+
+    The side column shows the verdict first (gates and score, land, water: in view beside the
+    map), then tabs: the site's fields and buttons, every gate and criterion, its parcels.
+    """
+    with user_errors(lang):
+        _workbench_body(store, snapshot, saved_run, inputs, allocation, lang)
+
+
+def _workbench_body(
+    store: PlanStore,
+    snapshot: ScenarioSnapshot,
+    saved_run: PlanRun,
+    inputs: PlanInputs,
+    allocation: AllocationParams,
+    lang: str,
+) -> None:
     records = saved_records(snapshot.sites)
+    _early_events(snapshot, inputs, lang)
     pending = st.session_state[ps.PENDING_SELECT]
     if pending is not None:
         select_site(pending, records)
         st.session_state[ps.PENDING_SELECT] = None
-    col_map, col_side = st.columns([3, 2], gap="medium")
+    col_map, col_side = st.columns(SIDE_BY_SIDE, gap="medium")
     with col_side:
-        edited, base, run = _editor(store, snapshot, saved_run, records, inputs, allocation, lang)
+        render_picker(records, lang)
+        verdict = st.container()
+        tab_site, tab_gates, tab_parcels = st.tabs(
+            [
+                t("planner.tab.site", lang),
+                t("planner.tab.gates", lang),
+                t("planner.tab.parcels", lang),
+            ]
+        )
+        with tab_site:
+            edited, base, run = _editor(
+                store, snapshot, saved_run, records, inputs, allocation, lang
+            )
     with col_map:
         _map(snapshot, saved_run, run, edited, base, inputs, lang)
-    with col_side:
-        if edited is None:
-            st.info(t("planner.draw_first", lang))
-        else:
-            render_site_feedback(run, str(edited.site_id), inputs.parcels, lang)
-    if allows("site.edit"):  # the store refuses other roles anyway
-        render_proposals(store, snapshot, inputs, data.region(region_id), lang)
-    _scenario_sections(store, snapshot, saved_run, inputs, region_id, lang)
+    if edited is None:
+        verdict.info(t("planner.draw_first", lang))
+        return
+    site_id = str(edited.site_id)
+    with verdict:
+        _herd_warning(edited, lang)
+        render_verdict(run, site_id, edited.geometry, inputs, lang)
+    with tab_gates:
+        render_site_details(run, site_id, lang)
+    with tab_parcels:
+        render_site_parcels(run, site_id, inputs.parcels, lang)
+
+
+def _herd_warning(edited: SiteRecord, lang: str) -> None:
+    """Warn at once (not only at save) when the herd is implausible for its footprint."""
+    try:
+        check_herd_sizes(sites_frame([edited]), data.region(str(st.session_state[state.REGION])))
+    except ParameterError as err:
+        st.warning(err.message(lang))
 
 
 def _allocation_params(inputs: PlanInputs) -> AllocationParams:
@@ -166,11 +241,10 @@ def _editor(
     allocation: AllocationParams,
     lang: str,
 ) -> tuple[SiteRecord | None, SiteRecord | None, PlanRun]:
-    """Draw the picker, form and buttons; return the edited site, its saved version, run."""
+    """Draw the form and buttons; return the edited site, its saved version, run."""
     if not allows("site.edit"):
         st.info(read_only_note(lang))
         return None, None, saved_run
-    render_picker(records, lang)
     base = records.get(str(st.session_state[ps.SELECTED]))
     draft = st.session_state[ps.DRAFT]
     if draft is not None:
@@ -183,6 +257,8 @@ def _editor(
         return None, base, saved_run
     run = _draft_run(edited, base, snapshot, saved_run, inputs, allocation)
     _buttons(store, snapshot, edited, base, lang)
+    if base is not None:
+        render_history(store, base, inputs, lang)
     return edited, base, run
 
 
@@ -233,7 +309,16 @@ def _buttons(
         st.info(read_only_note(lang, counties))
         return
     changed = differs(edited, base)
-    col_save, col_discard, col_delete = st.columns(3)
+    col_save, col_undo, col_discard, col_delete = st.columns(4)
+    if col_undo.button(
+        t("planner.undo", lang),
+        disabled=not st.session_state[ps.DRAFT_STACK],
+        key="planner_undo",
+        help=t("planner.undo_help", lang),
+        width="stretch",
+    ):
+        undo_draft()
+        _rerun_workbench()
     label = "planner.save_new" if base is None else "planner.save_changes"
     if col_save.button(
         t(label, lang), type="primary", disabled=not changed, key="planner_save", width="stretch"
@@ -311,6 +396,7 @@ def _map(
         sites_view(snapshot.sites, saved_run.results, lang),
         analysis_crs=inputs.analysis_crs,
         illustrative=inputs.illustrative,
+        editable=None if base is None else (str(base.site_id), base.geometry),
     )
     surface = surface_path(region)
     if surface is not None:
@@ -330,11 +416,49 @@ def _map(
         feature_group_to_add=overlay_group(overlay, lang),
         center=center,
         zoom=zoom,
-        height=MAP_HEIGHT_PX,
+        height=PLANNER_MAP_HEIGHT_PX,
         use_container_width=True,
     )
     st.caption(t("planner.map_help", lang))
     _handle_events(MapEvents.from_st_folium(value), snapshot, inputs, lang)
+
+
+def _handle_edit(
+    edit: MapEdit, snapshot: ScenarioSnapshot, inputs: PlanInputs, lang: str, *, rerun: bool
+) -> None:
+    """Turn a saved outline reshaped on the map into the draft of that site (once)."""
+    if edit.drawing.fingerprint == st.session_state[ps.LAST_EDIT]:
+        return
+    st.session_state[ps.LAST_EDIT] = edit.drawing.fingerprint
+    if edit.site_id != st.session_state[ps.SELECTED]:
+        return
+    saved = snapshot.sites.loc[snapshot.sites["site_id"] == edit.site_id, "geometry"]
+    if saved.empty or _same_outline(edit.drawing.geometry, saved.iloc[0]):
+        return
+    name = str(st.session_state[ps.FIELD_NAME]).strip() or t("planner.new_site", lang)
+    try:
+        draft = check_drawing(
+            edit.drawing, inputs, source_name=t("planner.drawn_file", lang), name=name
+        )
+    except InvalidGeometryError as err:
+        st.error(err.message(lang))
+        return
+    set_draft(draft)
+    if rerun:
+        _rerun_workbench()
+
+
+def _same_outline(drawn: BaseGeometry, saved: BaseGeometry) -> bool:
+    """Return whether a returned outline is the saved one (vertices within `SAME_VERTEX_DEG`)."""
+    return bool(shapely.hausdorff_distance(drawn, saved) <= SAME_VERTEX_DEG)
+
+
+def _rerun_workbench() -> None:
+    """Rerun only the map-and-verdict fragment (the whole page when it ran as part of it)."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitInvalidLayoutContextError:  # a full run, not a fragment rerun
+        st.rerun()
 
 
 def _lonlat(parcels: gpd.GeoDataFrame, region_id: str) -> gpd.GeoDataFrame:
@@ -344,9 +468,19 @@ def _lonlat(parcels: gpd.GeoDataFrame, region_id: str) -> gpd.GeoDataFrame:
 
 
 def _handle_events(
-    events: MapEvents, snapshot: ScenarioSnapshot, inputs: PlanInputs, lang: str
+    events: MapEvents,
+    snapshot: ScenarioSnapshot,
+    inputs: PlanInputs,
+    lang: str,
+    *,
+    rerun: bool = True,
 ) -> None:
-    """Turn a new drawing into the draft footprint; a click on a site selects it."""
+    """Turn a new drawing into the draft footprint; a click on a site selects it.
+
+    Each event is handled once (by its fingerprint). Handled before the page is drawn
+    (``rerun=False``, `_early_events`) the page shows the result in the same run; handled
+    after the map (``rerun=True``) the fragment runs again to show it.
+    """
     drawing = events.drawing
     if drawing is not None and drawing.fingerprint != st.session_state[ps.LAST_DRAWING]:
         st.session_state[ps.LAST_DRAWING] = drawing.fingerprint
@@ -358,8 +492,11 @@ def _handle_events(
         except InvalidGeometryError as err:
             st.error(err.message(lang))
             return
-        st.session_state[ps.DRAFT] = draft
-        st.rerun()
+        set_draft(draft)
+        if rerun:
+            _rerun_workbench()
+    if events.edit is not None:
+        _handle_edit(events.edit, snapshot, inputs, lang, rerun=rerun)
     click = events.click
     if click is not None and click.fingerprint != st.session_state[ps.LAST_CLICK]:
         st.session_state[ps.LAST_CLICK] = click.fingerprint
@@ -367,7 +504,19 @@ def _handle_events(
         hits = snapshot.sites[snapshot.sites.geometry.contains(point)]
         if not hits.empty and hits["site_id"].iloc[0] != st.session_state[ps.SELECTED]:
             st.session_state[ps.PENDING_SELECT] = str(hits["site_id"].iloc[0])
-            st.rerun()
+            if rerun:
+                _rerun_workbench()
+
+
+def _early_events(snapshot: ScenarioSnapshot, inputs: PlanInputs, lang: str) -> None:
+    """Handle the map's latest report before drawing the page (saves one rerun per event).
+
+    The map component's last value is in the session state under its key as soon as the
+    browser sends it; the same value is handled again after the map and then ignored.
+    """
+    value = st.session_state.get(MAP_KEY)
+    if isinstance(value, Mapping):
+        _handle_events(MapEvents.from_st_folium(value), snapshot, inputs, lang, rerun=False)
 
 
 def _scenario_sections(

@@ -14,13 +14,18 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from geo.units import MU_PER_HA
 from siting.plan_results import farm_allocations, parcel_use
+from siting.site_footprint import footprint_area_mu
+from ui.gate_words import failed_rules, gate_mark, gate_measured, gate_rule, gate_state
 from ui.labels import t
+from ui.planner.water import SiteWater, site_water
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
 
-    from siting.plan_run import PlanRun
+    from siting.plan_run import PlanInputs, PlanRun
     from siting.score import SiteResult
 
 MAX_PARCEL_ROWS = 200
@@ -30,27 +35,33 @@ MAX_PARCEL_ROWS = 200
 UNMET_ROUND_OFF_KG = 0.5
 
 
-def render_site_feedback(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame, lang: str) -> None:
-    """Show the checks of one site of ``run``."""
+def render_verdict(
+    run: PlanRun, site_id: str, geometry: BaseGeometry, inputs: PlanInputs, lang: str
+) -> None:
+    """Show the verdict of one site of ``run``: gates and score, land, water (beside the map)."""
     row = run.results.set_index("site_id").loc[site_id]
     _suitability_summary(run.scores.get(site_id), row, lang)
+    area_mu = float(footprint_area_mu([geometry], analysis_crs=inputs.analysis_crs)[0])
+    st.caption(
+        t("planner.fb.footprint", lang).format(mu=_num(area_mu, 1), ha=_num(area_mu / MU_PER_HA, 2))
+    )
     need_cols = st.columns(3)
-    need_cols[0].metric(t("planner.fb.n_need", lang), _num(row["n_need_kg_per_yr"]))
-    need_cols[1].metric(
+    need_cols[0].metric(
         t("planner.fb.land_n", lang),
         _num(row["absorption_land_n_mu"]),
         help=t(f"planner.fb.demand_{row['absorption_demand_source']}", lang),
     )
-    need_cols[1].caption(
+    need_cols[0].caption(
         t("needs.land_range_short", lang).format(
             low=_num(row["absorption_land_n_low_mu"]), high=_num(row["absorption_land_n_high_mu"])
         )
     )
-    need_cols[2].metric(
+    need_cols[1].metric(
         t("planner.fb.forage", lang),
         _num(row["forage_land_mu"]),
         help=t("planner.fb.forage_help", lang),
     )
+    need_cols[2].metric(t("planner.fb.n_need", lang), _num(row["n_need_kg_per_yr"]))
     alloc_cols = st.columns(3)
     alloc_cols[0].metric(t("planner.fb.allocated", lang), _num(row["land_allocated_mu"]))
     alloc_cols[1].metric(t("planner.fb.haul", lang), _num(row["mean_haul_km"], 2))
@@ -69,13 +80,58 @@ def render_site_feedback(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame, 
                 kg=_num(unmet), frac=row["unmet_frac"], basis=row["basis"]
             )
         )
+    _water(site_water(run, site_id, geometry, inputs, lang), lang)
+    _timing(run, lang)
+
+
+def _water(water: SiteWater, lang: str) -> None:
+    """Water as drinking-and-cleaning plus irrigation against the county's headroom."""
+    lines = [
+        t("planner.water.head", lang).format(county=water.county_name or "—"),
+        t("planner.water.livestock", lang).format(m3=_num(water.livestock_m3_per_yr)),
+        t("planner.water.irrigation", lang).format(m3=_num(water.irrigation_m3_per_yr)),
+        t("planner.water.total", lang).format(m3=_num(water.total_m3_per_yr)),
+    ]
+    if math.isnan(water.headroom_m3_per_yr):
+        lines.append(t("planner.water.no_cap", lang))
+    else:
+        lines.append(
+            t("planner.water.headroom", lang).format(
+                room=_num(water.headroom_m3_per_yr),
+                cap=_num(water.cap_m3_per_yr),
+                use=_num(water.use_m3_per_yr),
+                year=water.use_year,
+            )
+        )
+        key = "planner.water.left" if water.left_m3_per_yr >= 0 else "planner.water.over"
+        lines.append(
+            t(key, lang).format(m3=_num(abs(water.left_m3_per_yr)), share=water.share_of_headroom)
+        )
+    head, *rows = lines
+    st.markdown(f"**{head}**\n" + "\n".join(f"- {row}" for row in rows))
+    if not math.isnan(water.share_of_headroom):
+        st.progress(min(max(water.share_of_headroom, 0.0), 1.0))
+
+
+def render_site_details(run: PlanRun, site_id: str, lang: str) -> None:
+    """Show every gate by its rule with pass / fail and the value, then the criteria."""
+    result = run.scores.get(site_id)
+    if result is not None:
+        st.markdown(_gate_lines(result, lang))
+        st.markdown(_criteria_lines(result, lang))
+    else:
+        st.info(t("planner.fb.not_scored", lang))
+
+
+def render_site_parcels(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame, lang: str) -> None:
+    """Show the P basis line, the parcels allocated to the site and the time the check took."""
+    row = run.results.set_index("site_id").loc[site_id]
     st.caption(
         t("planner.fb.p_line", lang).format(
             p=_num(row["p_need_kg_per_yr"]), land=_num(row["absorption_land_p_mu"])
         )
     )
     _allocated_parcels(run, site_id, parcels, lang)
-    _timing(run, lang)
 
 
 def _suitability_summary(result: SiteResult | None, row: pd.Series, lang: str) -> None:
@@ -83,12 +139,9 @@ def _suitability_summary(result: SiteResult | None, row: pd.Series, lang: str) -
         st.info(t("planner.fb.not_scored", lang))
         return
     if not result.passed:
-        names = (
-            "、".join(g.name_zh for g in result.failed_gates)
-            if lang != "en"
-            else ", ".join(g.name_en for g in result.failed_gates)
+        st.error(
+            t("planner.fb.gates_failed", lang).format(gates=failed_rules(result.failed_gates, lang))
         )
-        st.error(t("planner.fb.gates_failed", lang).format(gates=names))
     else:
         rank = "" if result.rank is None else t("planner.fb.rank", lang).format(rank=result.rank)
         st.success(
@@ -96,26 +149,24 @@ def _suitability_summary(result: SiteResult | None, row: pd.Series, lang: str) -
                 score=_num(row["suitability_score"], 1), rank=rank
             )
         )
-    with st.expander(
-        t("planner.fb.gates_detail", lang).format(
-            n=len(result.gates), unchecked=len(result.unchecked_gates)
-        )
-    ):
-        st.markdown(_gate_lines(result, lang))
-        st.markdown(_criteria_lines(result, lang))
+    if result.unchecked_gates:
+        st.caption(t("planner.fb.unchecked", lang).format(n=len(result.unchecked_gates)))
 
 
 GATE_COLORS = {"passed": "green", "failed": "red", "unchecked": "gray"}
 
 
 def _gate_lines(result: SiteResult, lang: str) -> str:
-    """Return one markdown line per gate: coloured result, then its message (which names
-    the gate, the deciding feature, the measured value, the limit and the source)."""
+    """Return one markdown line per gate: its rule, coloured pass / fail, measured value."""
     lines = []
     for g in result.gates:
-        state = "unchecked" if not g.evaluated else "passed" if g.passed else "failed"
+        state = gate_state(g)
         word = t(f"planner.gate.{state}", lang)
-        lines.append(f"- :{GATE_COLORS[state]}[**{word}**] {g.message.render(lang)}")
+        measured = gate_measured(g, lang)
+        lines.append(
+            f"- {gate_rule(g, lang)} :{GATE_COLORS[state]}[**{gate_mark(g)} {word}**]"
+            + (f" — {measured}" if measured else "")
+        )
     return "\n".join(lines)
 
 

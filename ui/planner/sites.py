@@ -196,9 +196,27 @@ def select_site(site_id: str, records: dict[str, SiteRecord]) -> None:
     """Make ``site_id`` (or `ui.planner.state.NEW_SITE`) the edited site; load its fields."""
     st.session_state[ps.SELECTED] = site_id
     st.session_state[ps.DRAFT] = None
+    st.session_state[ps.DRAFT_STACK] = []
     record = records.get(site_id)
     st.session_state[ps.LOADED_VERSION] = None if record is None else record.version
     ps.set_fields({} if record is None else form_values(record))
+
+
+def set_draft(draft: DraftFootprint | None) -> None:
+    """Make ``draft`` the edited outline, keeping the one it replaces for `undo_draft`."""
+    st.session_state[ps.DRAFT_STACK] = [
+        *st.session_state[ps.DRAFT_STACK],
+        st.session_state[ps.DRAFT],
+    ]
+    st.session_state[ps.DRAFT] = draft
+
+
+def undo_draft() -> None:
+    """Go back to the outline before the last unsaved change (none left: nothing happens)."""
+    stack = list(st.session_state[ps.DRAFT_STACK])
+    if stack:
+        st.session_state[ps.DRAFT] = stack.pop()
+        st.session_state[ps.DRAFT_STACK] = stack
 
 
 def loaded_version(base: SiteRecord) -> int:

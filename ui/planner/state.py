@@ -23,6 +23,9 @@ PENDING_SELECT = "planner_pending_select"  # set by a map click, applied on the 
 DRAFT = "planner_draft"  # `ui.planner.sites.DraftFootprint` or None
 LAST_DRAWING = "planner_last_drawing"  # fingerprint of the last drawing handled
 LAST_CLICK = "planner_last_click"  # fingerprint of the last click handled
+LAST_EDIT = "planner_last_edit"  # fingerprint of the last reshaped outline handled
+DRAFT_STACK = "planner_draft_stack"  # earlier unsaved drafts of the edited site (for undo)
+HISTORY_PICK = "planner_history_pick"  # version chosen in the version history
 MESSAGE = "planner_message"  # (kind, text) shown once after a save, delete or import
 RUNS = "planner_runs"  # cache of `PlanRun`s: {"saved": (key, run), "draft": (key, run)}
 NEW_SCENARIO_NAME = "planner_new_scenario_name"
@@ -71,6 +74,8 @@ DEFAULTS: Final[Mapping[str, Any]] = {
     DRAFT: None,
     LAST_DRAWING: None,
     LAST_CLICK: None,
+    LAST_EDIT: None,
+    DRAFT_STACK: [],
     MESSAGE: None,
     RUNS: {},
     NEW_SCENARIO_NAME: "",
@@ -85,7 +90,7 @@ def init_planner_state() -> None:
     """Set every planner key that is not set yet to its default."""
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
-            st.session_state[key] = dict(value) if isinstance(value, dict) else value
+            st.session_state[key] = type(value)(value) if isinstance(value, dict | list) else value
 
 
 def set_fields(values: Mapping[str, Any]) -> None:

@@ -21,6 +21,7 @@ from ui.labels import t
 from ui.login import acting, allows, read_only_note, signed_in_name
 from ui.map_widget import map_view, show_map
 from ui.review import view as review_view
+from ui.review.packet import FORMATS, county_packet
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -39,7 +40,16 @@ SAVE: Final[str] = "review_save"
 ADD_COMMENT: Final[str] = "review_add_comment"
 LOAD_DEMO: Final[str] = "review_load_demo"
 OVERRIDE: Final[str] = "review_gate_override"
-MAP_HEIGHT_PX: Final[int] = 640
+MAP_HEIGHT_PX: Final[int] = 520
+#: Map and the place's tables side by side (relative widths of the two columns).
+SIDE_BY_SIDE: Final[tuple[int, int]] = (3, 2)
+SITES_TABLE_HEIGHT_PX: Final[int] = 460
+#: Relative widths of the scenario, year, county and packet choices in one row.
+CHOICE_ROW: Final[tuple[int, int, int, int]] = (3, 1, 2, 3)
+MAKE_PACKET: Final[str] = "review_make_packet"
+#: Session key of the (scenario, version, place, language) whose packet was made.
+PACKET_FOR: Final[str] = "review_packet_for"
+DOWNLOAD_PREFIX: Final[str] = "review_download_"
 #: Who loads the demo scenario into the store (audit trail ``user``): a language-neutral id,
 #: shown as the words of catalogue key ``audit.user.demo_loader``.
 DEMO_LOADER: Final[str] = "demo_loader"
@@ -57,13 +67,17 @@ def render() -> None:
 def _render_body(lang: str, region_id: str) -> None:
     plan_store = data.open_store()
     st.caption(t("review.store", lang).format(path=plan_store.path))
-    scenario = _choose_scenario(plan_store, region_id, lang)
+    # one row: scenario, year, county, packet (the map and tables start high on the page)
+    col_scenario, col_year, col_county, col_packet = st.columns(
+        CHOICE_ROW, vertical_alignment="bottom"
+    )
+    with col_scenario:
+        scenario = _choose_scenario(plan_store, region_id, lang)
     if scenario is None:
         return
     region = data.region(region_id)
     counties = data.counties(region_id)
     names = review_view.place_names(counties, region.adcode, lang)
-    col_year, col_county = st.columns([1, 2])
     years = region.plan.years  # manifest [plan]: the checked years, the plan's end year first
     year = int(
         col_year.selectbox(
@@ -84,29 +98,75 @@ def _render_body(lang: str, region_id: str) -> None:
             region_id, scenario.scenario_id, scenario.version, plan_store.location
         )
     result = checked.result
+    with col_packet:
+        _packet(region_id, scenario, plan_store.location, tuple(years), str(adcode), lang)
     _unusable(checked.unusable, lang)
     sites = plan_store.sites(scenario)
     shown = review_view.sites_frame(
         sites, plan_store.reviews(scenario), review_view.site_counties(sites, result), lang, gates
     )
     frame = review_view.county_status_frame(counties, result.checks, year=year, lang=lang)
-    st.caption(t("review.geometry_locked", lang))
-    show_map(
-        review_view.review_map(
-            frame,
+    col_map, col_side = st.columns(SIDE_BY_SIDE, gap="medium")
+    with col_map:
+        show_map(
+            review_view.review_map(
+                frame,
+                shown,
+                year=year,
+                analysis_crs=region.analysis_crs,
+                view=map_view(region, draw=False),
+                focus_adcode=str(adcode),
+            ),
+            key="review_map",
+            height=MAP_HEIGHT_PX,
+        )
+        st.caption(t("review.geometry_locked", lang))
+    with col_side:
+        _tables(
+            result.checks,
             shown,
+            names,
+            adcode=str(adcode),
             year=year,
-            analysis_crs=region.analysis_crs,
-            view=map_view(region, draw=False),
-        ),
-        key="review_map",
-        height=MAP_HEIGHT_PX,
-    )
-    _tables(
-        result.checks, shown, names, adcode=str(adcode), year=year, city=region.adcode, lang=lang
-    )
+            city=region.adcode,
+            lang=lang,
+        )
     local = shown if adcode == region.adcode else shown[shown["adcode"] == adcode]
     _decision_form(plan_store, scenario, local, lang)
+
+
+def _packet(
+    region_id: str,
+    scenario: Scenario,
+    store_file: str,
+    years: tuple[int, ...],
+    adcode: str,
+    lang: str,
+) -> None:
+    """Offer the packet of the chosen place (PDF, HTML, XLSX) as ``python -m siting report``."""
+    key = (scenario.scenario_id, scenario.version, adcode, lang)
+    if st.session_state.get(PACKET_FOR) != key:
+        if not st.button(t("review.packet.make", lang), key=MAKE_PACKET, width="stretch"):
+            return
+        with st.spinner(t("review.packet.running", lang)):
+            county_packet(
+                region_id, scenario.scenario_id, scenario.version, store_file, years, adcode, lang
+            )
+        st.session_state[PACKET_FOR] = key
+    files = county_packet(
+        region_id, scenario.scenario_id, scenario.version, store_file, years, adcode, lang
+    )
+    for col, (suffix, mime) in zip(st.columns(len(FORMATS)), FORMATS.items(), strict=True):
+        name, content = files[suffix]
+        col.download_button(
+            suffix.upper(),
+            content,
+            file_name=name,
+            mime=mime,
+            key=f"{DOWNLOAD_PREFIX}{suffix}",
+            width="stretch",
+            help=t("review.packet.help", lang),
+        )
 
 
 def _unusable(unusable: pd.DataFrame, lang: str) -> None:
@@ -167,27 +227,39 @@ def _tables(
     city: str,
     lang: str,
 ) -> None:
-    st.subheader(t("review.checks", lang).format(place=names[adcode], year=year))
-    table = review_view.check_table(checks, adcode=adcode, year=year, lang=lang)
-    st.dataframe(
-        table.style.map(review_view.status_style, subset=[t("rcol.status", lang)]),
-        hide_index=True,
-        width="stretch",
-        column_config={t("rcol.source", lang): st.column_config.TextColumn(width="medium")},
+    tab_sites, tab_checks, tab_matrix = st.tabs(
+        [
+            t("review.sites", lang),
+            t("review.checks", lang).format(place=names[adcode], year=year),
+            t("review.matrix", lang),
+        ]
     )
-    st.subheader(t("review.matrix", lang))
-    matrix = review_view.status_matrix(checks, names, lang)
-    st.dataframe(
-        matrix.style.map(review_view.status_style, subset=list(matrix.columns[1:])),
-        hide_index=True,
-        width="stretch",
-    )
-    st.subheader(t("review.sites", lang))
-    local = sites if adcode == city else sites[sites["adcode"] == adcode]
-    if local.empty:
-        st.info(t("review.no_sites", lang))
-        return
-    st.dataframe(review_view.sites_table(local, names, lang), hide_index=True, width="stretch")
+    with tab_checks:
+        table = review_view.check_table(checks, adcode=adcode, year=year, lang=lang)
+        st.dataframe(
+            table.style.map(review_view.status_style, subset=[t("rcol.status", lang)]),
+            hide_index=True,
+            width="stretch",
+            column_config={t("rcol.source", lang): st.column_config.TextColumn(width="medium")},
+        )
+    with tab_matrix:
+        matrix = review_view.status_matrix(checks, names, lang)
+        st.dataframe(
+            matrix.style.map(review_view.status_style, subset=list(matrix.columns[1:])),
+            hide_index=True,
+            width="stretch",
+        )
+    with tab_sites:
+        local = sites if adcode == city else sites[sites["adcode"] == adcode]
+        if local.empty:
+            st.info(t("review.no_sites", lang))
+            return
+        st.dataframe(
+            review_view.sites_table(local, names, lang),
+            hide_index=True,
+            width="stretch",
+            height=SITES_TABLE_HEIGHT_PX,
+        )
 
 
 def _decision_form(

@@ -152,8 +152,12 @@ def review_map(
     year: int,
     analysis_crs: str,
     view: MapView,
+    focus_adcode: str | None = None,
 ) -> folium.Map:
-    """Return the county status choropleth with the sites coloured by decision (no drawing)."""
+    """Return the county status choropleth with the sites coloured by decision (no drawing).
+
+    The view fits the county ``focus_adcode`` if it is one of ``counties``, else all of them.
+    """
     lang = view.lang
     layers = [
         MapLayer(
@@ -197,7 +201,11 @@ def review_map(
                 ),
             )
         )
-    return build_map(layers, view=view, legends=_legends(year, lang))
+    chosen = counties[counties["adcode"].astype(str) == str(focus_adcode)]
+    focus = (
+        None if chosen.empty else tuple(float(v) for v in chosen.to_crs(DISPLAY_CRS).total_bounds)
+    )
+    return build_map(layers, view=view, legends=_legends(year, lang), focus_lonlat=focus)
 
 
 def _legends(year: int, lang: str) -> list[str]:
@@ -275,18 +283,28 @@ def status_matrix(checks: pd.DataFrame, names: dict[str, str], lang: str) -> pd.
     return out.reset_index()
 
 
+#: Score cell of a site that fails a gate or is not scored.
+NO_SCORE: Final[str] = "—"
+
+
 def sites_table(sites: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
-    """Return the sites for display: name, county, status, start year, herd, decision."""
+    """Return the sites for display: name, gates, score, decision, county, status, year, herd.
+
+    The verdict (gates, score) and the decision come right after the name, so they are in
+    view in the narrow column beside the map.
+    """
     return pd.DataFrame(
         {
             t("rcol.name", lang): sites["name"].astype(str).to_numpy(),
+            t("rcol.gates", lang): sites["gate_label"].to_numpy(),
+            t("rcol.score", lang): [
+                NO_SCORE if pd.isna(v) else f"{float(v):.1f}" for v in sites["suitability_score"]
+            ],
+            t("rcol.decision", lang): sites["decision_label"].to_numpy(),
             t("rcol.place", lang): sites["adcode"].map(names).fillna("").to_numpy(),
             t("rcol.site_status", lang): sites["status_label"].to_numpy(),
             t("rcol.start_year", lang): sites["start_year"].to_numpy(),
             t("rcol.herd", lang): sites["herd_head"].to_numpy(),
-            t("rcol.gates", lang): sites["gate_label"].to_numpy(),
-            t("rcol.score", lang): sites["suitability_score"].to_numpy(),
-            t("rcol.decision", lang): sites["decision_label"].to_numpy(),
             t("rcol.reason", lang): sites["reason"].to_numpy(),
         }
     )

@@ -95,7 +95,7 @@ def sites_map(
             focus = gpd.GeoSeries([site_geom, *failed], crs=crs)
     _add_legend_and_note(m, inputs, lang)
     minx, miny, maxx, maxy = focus.to_crs(DISPLAY_CRS).total_bounds
-    return finish_map(m, (float(minx), float(miny), float(maxx), float(maxy)))
+    return finish_map(m, (float(minx), float(miny), float(maxx), float(maxy)), collapsed=True)
 
 
 def _add_constraint_layer(

@@ -18,6 +18,7 @@ from siting.ahp import ahp_weights
 from siting.score import default_weights
 from ui import data, state
 from ui.errors import user_errors
+from ui.gate_words import gate_verdict
 from ui.labels import t
 from ui.map_widget import map_view, show_map
 from ui.sites import results
@@ -25,6 +26,8 @@ from ui.sites.map import sites_map
 from ui.sites.user_layers import effective_inputs, render_user_layers, user_key, user_kinds
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
     from planning.site_scoring import SiteInput
     from planning.siting_inputs import SitingInputs
     from siting.assess import SiteAssessment
@@ -41,7 +44,16 @@ WEIGHT_PREFIX: Final[str] = "sites_w_"
 SOURCES: Final[tuple[str, ...]] = ("demo", "upload")
 METHODS: Final[tuple[str, ...]] = ("direct", "ahp")
 DEFAULT_HERD: Final[float] = 5000.0
-MAP_HEIGHT_PX: Final[int] = 620
+#: Weight sliders run 0-1 in steps of 0.01 (weights are renormalised when scoring).
+WEIGHT_MAX: Final[float] = 1.0
+WEIGHT_STEP: Final[float] = 0.01
+MAP_HEIGHT_PX: Final[int] = 500
+RANKING_HEIGHT_PX: Final[int] = 420
+CHART_HEIGHT_PX: Final[int] = 220
+#: Map and results side by side (relative widths of the two columns).
+SIDE_BY_SIDE: Final[tuple[int, int]] = (3, 2)
+#: Sites named in the "top three now" line under the weights.
+TOP_SHOWN: Final[int] = 3
 
 
 def weight_key(criterion: str) -> str:
@@ -59,10 +71,13 @@ def render() -> None:
 
 
 def _render_body(lang: str, region_id: str) -> None:
-    source = _source_args(lang)
+    col_source, col_layers = st.columns([2, 3], gap="medium")
+    with col_source:
+        source = _source_args(lang)
     if source is None:
         return
-    render_user_layers(region_id, lang)
+    with col_layers:
+        render_user_layers(region_id, lang)
     inputs = effective_inputs(region_id, data.siting_inputs(region_id))
     user = {"user_key": user_key(region_id), "_inputs": inputs}
     site_input = data.candidate_sites(region_id, *source[:-1], lang, source[-1])
@@ -72,15 +87,120 @@ def _render_body(lang: str, region_id: str) -> None:
         base, notes = data.assessment(region_id, *source[:-1], lang, defaults, source[-1], **user)
     for note in notes:
         st.caption("⚠ " + note)
-    weights = _weights(inputs, results.unavailable_criteria(base, lang), lang)
+    base_key = (region_id, *source[:-1], lang, user["user_key"])
+    _assessment_view(base, base_key, defaults, site_input, inputs, region_id, lang)
+
+
+@st.fragment
+def _assessment_view(
+    base: SiteAssessment,
+    base_key: tuple[object, ...],
+    defaults: tuple[tuple[str, float], ...],
+    site_input: SiteInput,
+    inputs: SitingInputs,
+    region_id: str,
+    lang: str,
+) -> None:
+    """Map beside ranking, weights and verdict; a weight or site change reruns only this."""
+    col_map, col_side = st.columns(SIDE_BY_SIDE, gap="medium")
+    tab_rank, tab_weights, tab_site = col_side.tabs(
+        [t("sites.tab.ranking", lang), t("sites.tab.weights", lang), t("sites.tab.site", lang)]
+    )
+    with tab_weights:
+        top_line = st.empty()
+        weights = _weights(inputs, results.unavailable_criteria(base, lang), lang)
     if weights is None:
         return
-    result = (
-        base
-        if weights == defaults
-        else data.assessment(region_id, *source[:-1], lang, weights, source[-1], **user)[0]
+    result = base if weights == defaults else data.reweighted(base_key, weights, base)
+    sites = site_input.sites
+    names = results.site_names(sites, lang)
+    top_line.caption(
+        t("sites.top_now", lang).format(
+            sites=t("list.separator", lang).join(results.top_sites(result, names, TOP_SHOWN))
+        )
     )
-    _results(result, site_input, inputs, region_id, lang)
+    with col_map:
+        selected = _choose_site(result, names, lang)
+        _map(result, sites, inputs, names, selected, region_id)
+    with tab_rank:
+        _ranking(result, sites, names, region_id, lang)
+    with tab_site:
+        _verdict(result, selected, names, lang)
+    with st.expander(t("sites.details", lang), expanded=False):
+        _site_detail(result, selected, names, lang)
+
+
+def _map(
+    result: SiteAssessment,
+    sites: gpd.GeoDataFrame,
+    inputs: SitingInputs,
+    names: dict[str, str],
+    selected: str,
+    region_id: str,
+) -> None:
+    region = data.region(region_id)
+    show_map(
+        sites_map(
+            result,
+            sites,
+            inputs,
+            names,
+            selected=selected,
+            view=map_view(region),
+            user_kinds=user_kinds(region_id),
+        ),
+        key="sites_map",
+        height=MAP_HEIGHT_PX,
+    )
+    st.caption(t("sites.map_caption", state.lang()))
+
+
+def _ranking(
+    result: SiteAssessment,
+    sites: gpd.GeoDataFrame,
+    names: dict[str, str],
+    region_id: str,
+    lang: str,
+) -> None:
+    region = data.region(region_id)
+    counties = results.site_counties(
+        sites, data.counties(region_id), analysis_crs=region.analysis_crs, lang=lang
+    )
+    passed = sum(s.passed for s in result.scores.sites)
+    st.markdown(
+        t("sites.summary", lang).format(
+            n=len(result.scores.sites), passed=passed, failed=len(result.scores.sites) - passed
+        )
+    )
+    _sensitivity(result, names, lang)
+    st.dataframe(
+        results.ranking_frame(result, names, counties, lang),
+        hide_index=True,
+        width="stretch",
+        height=RANKING_HEIGHT_PX,
+    )
+
+
+def _verdict(result: SiteAssessment, site_id: str, names: dict[str, str], lang: str) -> None:
+    """The selected site's verdict: every gate by its rule with pass / fail, then the score."""
+    site = result.scores.site(site_id)
+    name = names.get(site_id, site_id)
+    if site.passed:
+        verdict = t("sites.verdict_passed", lang).format(
+            score=f"{site.score:.1f}" if site.score is not None else "—",
+            rank=site.rank if site.rank is not None else "—",
+        )
+        st.success(t("sites.verdict_head", lang).format(site=name, verdict=verdict))
+    else:  # an outcome, not an error of the page: a red line, not st.error
+        verdict = t("sites.verdict_failed", lang)
+        st.markdown(
+            f":red[**✖ {t('sites.verdict_head', lang).format(site=name, verdict=verdict)}**]"
+        )
+    st.markdown("\n".join(f"- {gate_verdict(g, lang)}" for g in site.gates))
+    parts = results.contributions(site, lang)
+    if site.passed and not parts.empty:
+        st.caption(t("sites.contributions", lang))
+        st.bar_chart(parts, horizontal=True, height=CHART_HEIGHT_PX)
 
 
 def _source_args(lang: str) -> tuple[str, str, float | None, bool, bytes | None] | None:
@@ -139,7 +259,6 @@ def _skipped(site_input: SiteInput, lang: str) -> None:
 def _weights(
     inputs: SitingInputs, unavailable: dict[str, str], lang: str
 ) -> tuple[tuple[str, float], ...] | None:
-    st.subheader(t("sites.weights", lang))
     method = st.radio(
         t("sites.weights_method", lang),
         METHODS,
@@ -155,24 +274,27 @@ def _weights(
 def _direct_weights(
     inputs: SitingInputs, unavailable: dict[str, str], lang: str
 ) -> tuple[tuple[str, float], ...]:
-    st.caption(t("sites.weights_help", lang))
+    st.caption(t("sites.weights_slider_help", lang))
     specs = [c for c in inputs.params.criteria if c.enabled]
-    columns = st.columns(4)
     out = []
-    for k, spec in enumerate(specs):
-        col = columns[k % len(columns)]
-        value = col.number_input(
-            spec.name_en if lang == "en" else spec.name_zh,
+    for spec in specs:
+        key = weight_key(spec.key)
+        if key not in st.session_state:
+            st.session_state[key] = float(spec.default_weight)
+        name = results.criterion_label(
+            spec.key, spec.name_en if lang == "en" else spec.name_zh, lang
+        )
+        value = st.slider(
+            name,
             min_value=0.0,
-            max_value=100.0,
-            value=spec.default_weight,
-            step=0.01,
-            format="%.3f",
-            key=weight_key(spec.key),
+            max_value=WEIGHT_MAX,
+            step=WEIGHT_STEP,
+            key=key,
             disabled=spec.key in unavailable,
+            help=spec.name_en if lang == "en" else spec.name_zh,
         )
         if spec.key in unavailable:
-            col.caption(t("sites.not_available", lang).format(reason=unavailable[spec.key]))
+            st.caption(t("sites.not_available", lang).format(reason=unavailable[spec.key]))
         out.append((spec.key, float(value)))
     return tuple(out)
 
@@ -205,44 +327,6 @@ def _ahp_weights(
     return tuple(result.weight_map().items())
 
 
-def _results(
-    result: SiteAssessment, site_input: SiteInput, inputs: SitingInputs, region_id: str, lang: str
-) -> None:
-    sites = site_input.sites
-    region = data.region(region_id)
-    names = results.site_names(sites, lang)
-    counties = results.site_counties(
-        sites, data.counties(region_id), analysis_crs=region.analysis_crs, lang=lang
-    )
-    st.subheader(t("sites.ranking", lang))
-    passed = sum(s.passed for s in result.scores.sites)
-    st.markdown(
-        t("sites.summary", lang).format(
-            n=len(result.scores.sites), passed=passed, failed=len(result.scores.sites) - passed
-        )
-    )
-    _sensitivity(result, names, lang)
-    st.dataframe(
-        results.ranking_frame(result, names, counties, lang), hide_index=True, width="stretch"
-    )
-    selected = _choose_site(result, names, lang)
-    st.caption(t("sites.map_caption", lang))
-    show_map(
-        sites_map(
-            result,
-            sites,
-            inputs,
-            names,
-            selected=selected,
-            view=map_view(region),
-            user_kinds=user_kinds(region_id),
-        ),
-        key="sites_map",
-        height=MAP_HEIGHT_PX,
-    )
-    _site_detail(result, selected, names, lang)
-
-
 def _sensitivity(result: SiteAssessment, names: dict[str, str], lang: str) -> None:
     sens = result.sensitivity
     if sens.top_site_id is None:
@@ -254,17 +338,16 @@ def _sensitivity(result: SiteAssessment, names: dict[str, str], lang: str) -> No
         st.success(t("sites.top_stays", lang).format(site=top, pct=pct))
         return
     criteria = {
-        c.key: (c.name_en if lang == "en" else c.name_zh)
+        c.key: results.criterion_label(c.key, c.name_en if lang == "en" else c.name_zh, lang)
         for site in result.scores.sites
         for c in site.criteria
     }
-    changes = t("sites.top_change_separator", lang).join(
-        t("sites.top_change_row", lang).format(
-            criterion=criteria.get(c, c), sign=d, site=names.get(s, s)
-        )
-        for c, d, s in sens.top_changes
+    rows = results.sensitivity_rows(result, names, criteria, lang)
+    st.warning(
+        t("sites.sensitivity_head", lang).format(site=top, pct=pct)
+        + "\n"
+        + "\n".join(f"- {row}" for row in rows)
     )
-    st.warning(t("sites.top_changes", lang).format(site=top, pct=pct, changes=changes))
 
 
 def _choose_site(result: SiteAssessment, names: dict[str, str], lang: str) -> str:
@@ -280,13 +363,9 @@ def _choose_site(result: SiteAssessment, names: dict[str, str], lang: str) -> st
 
 def _site_detail(result: SiteAssessment, site_id: str, names: dict[str, str], lang: str) -> None:
     site = result.scores.site(site_id)
-    st.subheader(t("sites.gates", lang).format(site=names.get(site_id, site_id)))
+    st.markdown(f"**{t('sites.gates', lang).format(site=names.get(site_id, site_id))}**")
     st.dataframe(results.gate_frame(site, lang), hide_index=True, width="stretch")
-    st.subheader(t("sites.criteria", lang).format(site=names.get(site_id, site_id)))
+    st.markdown(f"**{t('sites.criteria', lang).format(site=names.get(site_id, site_id))}**")
     if not site.passed:
         st.info(t("sites.no_score", lang))
     st.dataframe(results.criteria_frame(site, lang), hide_index=True, width="stretch")
-    parts = results.contributions(site, lang)
-    if site.passed and not parts.empty:
-        st.caption(t("sites.contributions", lang))
-        st.bar_chart(parts, horizontal=True)

@@ -13,6 +13,7 @@ import pandas as pd
 
 import geopandas as gpd
 
+from ui.gate_words import gate_rule
 from ui.labels import t, t_or
 
 if TYPE_CHECKING:
@@ -49,38 +50,89 @@ def site_counties(
 
 
 def gate_short(gate: GateResult, lang: str) -> str:
-    """Return ``name: value unit (limit L; feature)`` of one gate."""
-    name = gate.name_en if lang == "en" else gate.name_zh
+    """Return ``rule: value unit (limit L; feature)`` of one gate (rule as a requirement)."""
+    name = gate_rule(gate, lang)
     value = "—" if gate.measured_value is None else f"{gate.measured_value:,.1f}"
     where = f"; {gate.feature_name}" if gate.feature_name else ""
     limit = t("sites.limit_word", lang)
     return f"{name}: {value} {_unit(gate.unit, lang)} ({limit} {gate.limit:g}{where})"
 
 
+#: Shown for the score and rank of a site that fails a gate (it is not scored).
+NOT_SCORED = "—"
+
+
 def ranking_frame(
     assessment: SiteAssessment, names: dict[str, str], counties: dict[str, str], lang: str
 ) -> pd.DataFrame:
-    """Return one row per site: site, county, passed, score, rank, rank range, failed gates."""
+    """Return one row per site, best rank first and failed sites last.
+
+    Columns: rank, score, passed, site, the rules of the failed gates (with the deciding
+    feature), rank range under the weight sensitivity and county (the verdict first: in
+    view in the column beside the map). A failed site has no score or rank ("—").
+    """
     sens = assessment.sensitivity
+    ordered = sorted(
+        assessment.scores.sites,
+        key=lambda s: (s.rank is None, s.rank or 0, s.site_id),
+    )
     rows = []
-    for s in assessment.scores.sites:
+    for s in ordered:
         rank_range = sens.rank_range(s.site_id)
         rows.append(
             {
-                "site": names.get(s.site_id, s.site_id),
-                "county": counties.get(s.site_id, ""),
+                "rank": NOT_SCORED if s.rank is None else str(s.rank),
+                "score": NOT_SCORED if s.score is None else f"{s.score:.1f}",
                 "passed": "✔" if s.passed else "✖",
-                "score": None if s.score is None else round(s.score, 1),
-                "rank": s.rank,
+                "site": names.get(s.site_id, s.site_id),
+                "failed": t("list.separator", lang).join(
+                    gate_rule(g, lang) + (f" · {g.feature_name}" if g.feature_name else "")
+                    for g in s.failed_gates
+                ),
                 "range": "" if rank_range is None else f"{rank_range[0]}–{rank_range[1]}",
-                "failed": "; ".join(gate_short(g, lang) for g in s.failed_gates),
+                "county": counties.get(s.site_id, ""),
             }
         )
-    frame = pd.DataFrame(rows).astype({"rank": "Int64", "score": "Float64"})
+    frame = pd.DataFrame(rows)
     delta = f"{sens.delta_frac:.0%}"
     return frame.rename(
         columns={c: t(f"scol.{c}", lang).format(delta=delta) for c in frame.columns}
     )
+
+
+def criterion_label(key: str, fallback: str, lang: str) -> str:
+    """Return the catalogue's short name of criterion ``key`` (``fallback`` if none)."""
+    return t_or(f"criterion.{key}", lang, fallback)
+
+
+def sensitivity_rows(
+    assessment: SiteAssessment, names: dict[str, str], criteria: dict[str, str], lang: str
+) -> list[str]:
+    """Return one sentence per weight change that puts another site first.
+
+    E.g. "水源余量 −20 % → DEMO-09 居首" / "water headroom −20 % → DEMO-09 first", with the
+    criterion's catalogue name (``criteria``: key -> name) and the site's name.
+    """
+    sens = assessment.sensitivity
+    pct = f"{sens.delta_frac * 100:g}"
+    signs = {"+": "+", "-": "−"}
+    return [
+        t("sites.sensitivity_row", lang).format(
+            criterion=criteria.get(key, key),
+            sign=signs.get(sign, sign),
+            pct=pct,
+            site=names.get(site, site),
+        )
+        for key, sign, site in sens.top_changes
+    ]
+
+
+def top_sites(assessment: SiteAssessment, names: dict[str, str], count: int) -> list[str]:
+    """Return the names of the ``count`` best-ranked sites, best first."""
+    ranked = sorted(
+        (s for s in assessment.scores.sites if s.rank is not None), key=lambda s: s.rank or 0
+    )
+    return [names.get(s.site_id, s.site_id) for s in ranked[:count]]
 
 
 def _unit(unit: str, lang: str) -> str:
@@ -91,7 +143,7 @@ def gate_frame(site: SiteResult, lang: str) -> pd.DataFrame:
     """Return one row per gate: rule, passed, measured value, limit, unit, feature, source."""
     rows = [
         {
-            "rule": g.name_en if lang == "en" else g.name_zh,
+            "rule": gate_rule(g, lang),
             "passed": ("✔" if g.passed else "✖") if g.evaluated else t("sites.unchecked", lang),
             "value": None if g.measured_value is None else round(g.measured_value, 1),
             "limit": g.limit,
