@@ -23,6 +23,7 @@ import geopandas as gpd
 import pyogrio
 import shapely
 from pyogrio import errors as ogr_errors
+from shapely.errors import GEOSException
 
 from errors import FileFormatError, InvalidGeometryError, MissingCrsError, SchemaError
 from geo.archive import ZipMember, extract_members, list_zip_members
@@ -39,6 +40,7 @@ _OGR_ERRORS = (
     ogr_errors.FieldError,
     ogr_errors.GeometryError,
     ogr_errors.FeatureError,
+    GEOSException,  # shapely decoding what GDAL passed through, e.g. an unclosed ring
 )
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _SHAPEFILE_REQUIRED = (".shx", ".dbf")

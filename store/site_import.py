@@ -20,6 +20,7 @@ import geopandas as gpd
 import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
+from shapely.errors import GEOSException
 
 from errors import FileFormatError, PlannerError
 from geo.crs import STORAGE_CRS
@@ -118,6 +119,7 @@ def import_sites(path: Path) -> gpd.GeoDataFrame:
         NotImplementedError,
         zipfile.BadZipFile,
         zlib.error,
+        GEOSException,  # e.g. an unclosed ring in a damaged .shp
     ) as err:  # a damaged file, whichever layer notices first
         msg = f"{path.name} cannot be read as exported sites ({err})."
         raise FileFormatError(msg, zh=f"{path.name} 无法作为导出的站点文件读取（{err}）。") from err
