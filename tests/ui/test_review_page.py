@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -257,18 +258,18 @@ def test_ranch_table_shows_the_plan_checks_land_and_water(page: AppTest, store_f
     _, run = check_scenario(PlanStore(store_file), DEMO_SCENARIO_NAME, inputs)
     results = run.results.set_index("site_id")
     needs = run.needs.set_index("site_id")
-    checked = results[results["absorption_land_n_mu"].notna()]
-    site_id = str(checked.index[0])
-    land_mu = float(checked.loc[site_id, "absorption_land_n_mu"])
+    land_col, water_col = t("rcol.land_need", "zh"), t("rcol.water_use", "zh")
+    table = next(df.value for df in page.dataframe if land_col in df.value.columns)
+    ids = run.sites.set_index("name")["site_id"]
+    # the first listed ranch (of the chosen place) the check gives a land need
+    shown = [str(ids[n]) for n in table[t("rcol.name", "zh")]]
+    site_id = next(s for s in shown if pd.notna(results.loc[s, "absorption_land_n_mu"]))
+    land_mu = float(results.loc[site_id, "absorption_land_n_mu"])
     water_m3 = float(
         needs.loc[site_id, "livestock_water_m3_per_yr"]
         + needs.loc[site_id, "irrigation_water_m3_per_yr"]
     )
     assert land_mu > 0 and water_m3 > 0
-    name = run.sites.set_index("site_id").loc[site_id, "name"]
-    land_col, water_col = t("rcol.land_need", "zh"), t("rcol.water_use", "zh")
-    table = next(df.value for df in page.dataframe if land_col in df.value.columns)
-    row = table[table[t("rcol.name", "zh")] == name]
-    assert len(row) == 1
-    assert row[land_col].iloc[0] == f"{land_mu:,.0f} 亩（{land_mu / 15:,.1f} 公顷）"
-    assert row[water_col].iloc[0] == f"{water_m3:,.0f}"
+    row = table.iloc[shown.index(site_id)]
+    assert row[land_col] == f"{land_mu:,.0f} 亩（{land_mu / 15:,.1f} 公顷）"
+    assert row[water_col] == f"{water_m3:,.0f}"
