@@ -152,7 +152,10 @@ def export_checked(
 
 
 def site_gates(store: PlanStore, scenario: ScenarioRef, inputs: PlanInputs) -> pd.DataFrame:
-    """Return each site's gate result and score, as the Plan page checks it (`check_scenario`).
+    """Return each site's gate result, score, land and water, as the Plan page checks it.
+
+    The figures are those of the Plan page's verdict (`check_scenario`): the absorption land
+    from the run's results, the water (livestock plus forage irrigation) from its needs.
 
     Returns
     -------
@@ -160,11 +163,17 @@ def site_gates(store: PlanStore, scenario: ScenarioRef, inputs: PlanInputs) -> p
         One row per site: ``site_id``, ``scored`` (False for sites without dairy cattle),
         ``gates_passed`` (None when not scored), ``suitability_score`` (0-100; NaN when a gate
         failed or not scored), ``failed_gates_zh`` / ``failed_gates_en`` (names of the failed
-        gates, "、" / ", "-joined).
+        gates, "、" / ", "-joined), ``absorption_land_n_mu`` (N absorption land needed, 亩)
+        and ``water_m3_per_yr`` (livestock plus irrigation water, m³/yr).
     """
     _, run = check_scenario(store, scenario, inputs)
     results = run.results.set_index("site_id")
     ids = list(results.index.astype(str))
+    needs = run.needs.set_index("site_id")
+    water = (
+        needs["livestock_water_m3_per_yr"].astype(float)
+        + needs["irrigation_water_m3_per_yr"].astype(float)
+    ).reindex(results.index)
     failed = {sid: run.scores[sid].failed_gates if sid in run.scores else () for sid in ids}
     return pd.DataFrame(
         {
@@ -174,5 +183,7 @@ def site_gates(store: PlanStore, scenario: ScenarioRef, inputs: PlanInputs) -> p
             "suitability_score": results["suitability_score"].to_numpy(dtype=float),
             "failed_gates_zh": ["、".join(g.name_zh for g in failed[s]) for s in ids],
             "failed_gates_en": [", ".join(g.name_en for g in failed[s]) for s in ids],
+            "absorption_land_n_mu": results["absorption_land_n_mu"].to_numpy(dtype=float),
+            "water_m3_per_yr": water.to_numpy(dtype=float),
         }
     )

@@ -295,6 +295,11 @@ def upload_key(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def has_demo_candidates(region_id: str) -> bool:
+    """Return True if the region pack bundles demo candidate sites (`DEMO_FILE`)."""
+    return (load_region(region_id).dir / DEMO_FILE).is_file()
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def candidate_sites(
     region_id: str,

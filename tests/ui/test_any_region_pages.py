@@ -120,3 +120,57 @@ def test_targets_page_draws_the_counties_of_a_new_pack(env: Path, region: str) -
     }[region]
     assert all(name in script for name in counties)
     assert not at.error
+
+
+#: A ~560 m x 430 m square in 兴庆区, Yinchuan (inside the Ningxia pack; lon/lat, WGS84).
+NINGXIA_SITE = json.dumps(
+    {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "宁夏候选甲", "dairy_cow_head": 2000},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [
+                            [106.40, 38.40],
+                            [106.405, 38.40],
+                            [106.405, 38.405],
+                            [106.40, 38.405],
+                            [106.40, 38.40],
+                        ]
+                    ],
+                },
+            }
+        ],
+    },
+    ensure_ascii=False,
+).encode()
+
+
+def test_sites_page_without_bundled_candidates_asks_for_an_upload(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Ningxia pack has no demo_candidates.geojson: say so, offer only the upload."""
+    from ui.sites import page as sites_page
+
+    monkeypatch.setenv(REGIONS_DIR_ENV, str(ROOT / "data" / "regions"))
+    monkeypatch.setenv(STORE_PATH_ENV, str(tmp_path / "plans.gpkg"))
+    assert not (ROOT / "data" / "regions" / "ningxia" / "demo_candidates.geojson").exists()
+    at = AppTest.from_function(_page, args=("sites",), default_timeout=TIMEOUT_S)
+    at.session_state[state.REGION] = "ningxia"
+    at.run()
+    assert not at.exception, at.exception
+    note = "宁夏回族自治区的数据包没有自带候选场址图层；请上传场址多边形文件进行评价。"
+    assert _messages(at) == [note]
+    assert sites_page.SOURCE not in [r.key for r in at.radio]  # no demo choice to make
+    at.file_uploader(key=sites_page.FILE).set_value(
+        ("ningxia_sites.geojson", NINGXIA_SITE, "application/geo+json")
+    )
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.info[0].value == note
+    assert "demo_candidates" not in " ".join(_messages(at))
+    assert "宁夏候选甲" in _map_script(at)

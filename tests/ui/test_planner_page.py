@@ -181,8 +181,21 @@ def test_sliver_and_outside_drawings_are_refused(page: AppTest) -> None:
     assert len(at.error) == 1 and "小于最小占地 10 亩" in at.error[0].value
     far = [[x + 5.0, y] for x, y in SQUARE]  # 5 degrees east: far outside Hohhot
     at = _draw(at, {"type": "Polygon", "coordinates": [far]})
-    assert len(at.error) == 1 and "地图绘制.geojson" in at.error[0].value
+    # a drawing is not a file: no file name, no coordinate-system choice, the region named
+    assert [e.value for e in at.error] == [
+        "所绘图形位于地区呼和浩特市范围之外；请在地区边界内绘制。"
+    ]
     assert at.session_state[ps.DRAFT] is None
+    # after a good drawing, an outside one is refused and the good one stays the draft
+    at = _draw(at, {"type": "Polygon", "coordinates": [SQUARE]})
+    assert not at.error
+    kept = at.session_state[ps.DRAFT]
+    assert kept is not None and kept.geometry.equals(Polygon(SQUARE))
+    at = _draw(at, {"type": "Polygon", "coordinates": [far]})
+    assert [e.value for e in at.error] == [
+        "所绘图形位于地区呼和浩特市范围之外；请在地区边界内绘制。"
+    ]
+    assert at.session_state[ps.DRAFT] is kept
 
 
 def test_self_intersecting_outline_is_repaired_with_a_note(page: AppTest) -> None:

@@ -12,12 +12,16 @@ import os
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.counties import load_counties
 from layers.region import load_region
 from layers.scenario_files import DEMO_SCENARIO_NAME
+from planning.plan_inputs import load_plan_inputs
+from planning.scenario_ops import check_scenario
+from planning.site_scoring import county_water_use
 from store import STORE_PATH_ENV, PlanStore
 from ui.labels import t
 from ui.review import page as review
@@ -244,3 +248,28 @@ def test_packet_downloads_are_the_report_files(page: AppTest) -> None:
     assert files["xlsx"][1][:2] == b"PK"  # a zip (Office Open XML) file
     downloads = [el for el in page.main if getattr(el, "type", "") == "download_button"]
     assert [d.proto.label for d in downloads] == ["PDF", "HTML", "XLSX"]
+
+
+def test_ranch_table_shows_the_plan_checks_land_and_water(page: AppTest, store_file: Path) -> None:
+    """Land (亩 with ha) and water of a demo ranch are the Plan page's check's figures."""
+    region = load_region("hohhot")
+    water = county_water_use(region, region.plan.water_baseline_year)
+    inputs = load_plan_inputs(region, county_water=water)
+    _, run = check_scenario(PlanStore(store_file), DEMO_SCENARIO_NAME, inputs)
+    results = run.results.set_index("site_id")
+    needs = run.needs.set_index("site_id")
+    land_col, water_col = t("rcol.land_need", "zh"), t("rcol.water_use", "zh")
+    table = next(df.value for df in page.dataframe if land_col in df.value.columns)
+    ids = run.sites.set_index("name")["site_id"]
+    # the first listed ranch (of the chosen place) the check gives a land need
+    shown = [str(ids[n]) for n in table[t("rcol.name", "zh")]]
+    site_id = next(s for s in shown if pd.notna(results.loc[s, "absorption_land_n_mu"]))
+    land_mu = float(results.loc[site_id, "absorption_land_n_mu"])
+    water_m3 = float(
+        needs.loc[site_id, "livestock_water_m3_per_yr"]
+        + needs.loc[site_id, "irrigation_water_m3_per_yr"]
+    )
+    assert land_mu > 0 and water_m3 > 0
+    row = table.iloc[shown.index(site_id)]
+    assert row[land_col] == f"{land_mu:,.0f} 亩（{land_mu / 15:,.1f} 公顷）"
+    assert row[water_col] == f"{water_m3:,.0f}"

@@ -77,6 +77,8 @@ if TYPE_CHECKING:
     from planning.scenarios import PlanStore, Scenario, ScenarioSnapshot, SiteRecord
     from siting.allocate import AllocationParams
     from siting.plan_run import PlanInputs, PlanRun
+    from ui.planner.events import DrawnFeature
+    from ui.planner.sites import DraftFootprint
 
 MAP_KEY = "planner_map"
 #: Map and the edited site's verdict side by side (relative widths of the two columns).
@@ -437,15 +439,27 @@ def _handle_edit(
         return
     name = str(st.session_state[ps.FIELD_NAME]).strip() or t("planner.new_site", lang)
     try:
-        draft = check_drawing(
-            edit.drawing, inputs, source_name=t("planner.drawn_file", lang), name=name
-        )
+        draft = _check_drawing(edit.drawing, inputs, name, lang)
     except InvalidGeometryError as err:
         st.error(err.message(lang))
         return
     set_draft(draft)
     if rerun:
         _rerun_workbench()
+
+
+def _check_drawing(
+    drawing: DrawnFeature, inputs: PlanInputs, name: str, lang: str
+) -> DraftFootprint:
+    """Check a drawing on the map of the chosen region (`check_drawing`)."""
+    region = data.region(str(st.session_state[state.REGION]))
+    return check_drawing(
+        drawing,
+        inputs,
+        source_name=t("planner.drawn_file", lang),
+        name=name,
+        region_names={"zh": region.name_zh, "en": region.name_en},
+    )
 
 
 def _same_outline(drawn: BaseGeometry, saved: BaseGeometry) -> bool:
@@ -486,9 +500,7 @@ def _handle_events(
         st.session_state[ps.LAST_DRAWING] = drawing.fingerprint
         name = str(st.session_state[ps.FIELD_NAME]).strip() or t("planner.new_site", lang)
         try:
-            draft = check_drawing(
-                drawing, inputs, source_name=t("planner.drawn_file", lang), name=name
-            )
+            draft = _check_drawing(drawing, inputs, name, lang)
         except InvalidGeometryError as err:
             st.error(err.message(lang))
             return

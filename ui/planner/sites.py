@@ -27,8 +27,9 @@ import streamlit as st
 import geopandas as gpd
 import shapely
 
-from errors import GeometryRepairedWarning, PlannerWarning
+from errors import GeometryRepairedWarning, InvalidGeometryError, PlannerWarning
 from geo.io import read_vector
+from geo.validate import REGION_TOLERANCE_DEG
 from locales import text
 from planning.scenarios import SITE_STATUSES, SiteRecord, site_records, sites_frame
 from siting.site_footprint import check_footprints, county_codes, single_footprint, square_footprint
@@ -64,15 +65,25 @@ class DraftFootprint:
 
 
 def check_drawing(
-    drawing: DrawnFeature, inputs: PlanInputs, *, source_name: str, name: str
+    drawing: DrawnFeature,
+    inputs: PlanInputs,
+    *,
+    source_name: str,
+    name: str,
+    region_names: Mapping[str, str],
 ) -> DraftFootprint:
     """Validate a drawing like an uploaded file and return it as a draft footprint.
+
+    A drawing outside the region (its outline grown by `REGION_TOLERANCE_DEG`, as for a
+    file) gets its own message naming the region (``region_names``: "zh" and "en" names),
+    not the file message: a drawn shape has no file name and no coordinate system to choose.
 
     Raises
     ------
     InvalidGeometryError
         Outside the region, unrepairable, several parts, or a sliver (with the reason).
     """
+    _check_inside(drawing.geometry, inputs.region_extent, region_names)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlannerWarning)
         result = read_vector(
@@ -200,6 +211,20 @@ def select_site(site_id: str, records: dict[str, SiteRecord]) -> None:
     record = records.get(site_id)
     st.session_state[ps.LOADED_VERSION] = None if record is None else record.version
     ps.set_fields({} if record is None else form_values(record))
+
+
+def _check_inside(
+    geometry: BaseGeometry, region_extent: BaseGeometry, region_names: Mapping[str, str]
+) -> None:
+    """Raise `InvalidGeometryError` if a drawing is not inside the region (plus tolerance)."""
+    if shapely.covered_by(geometry, region_extent.buffer(REGION_TOLERANCE_DEG)):
+        return
+    key = "planner.drawing_outside"
+    raise InvalidGeometryError(
+        t(key, "en").format(region=region_names["en"]),
+        zh=t(key, "zh").format(region=region_names["zh"]),
+        key=key,
+    )
 
 
 def set_draft(draft: DraftFootprint | None) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import geopandas as gpd
 
 from geo.crs import DISPLAY_CRS
+from geo.units import mu_to_ha
 from ui.labels import t, t_or
 from ui.legend import legend_html
 from ui.map import MapLayer, PolygonStyle, build_map
@@ -106,7 +107,8 @@ def sites_frame(
     """Return the sites with county, herd total, status and latest decision, for display.
 
     ``gates`` (`planning.scenario_ops.site_gates`) adds ``gate_label`` (passed / failed with
-    the failing gate names / not checked), ``gates_failed`` (bool) and ``suitability_score``.
+    the failing gate names / not checked), ``gates_failed`` (bool), ``suitability_score``,
+    ``absorption_land_n_mu`` (亩) and ``water_m3_per_yr`` (NaN when not checked).
     """
     latest = latest_decisions(reviews)
     decision = sites["site_id"].map(latest["decision"].astype(object)).astype(object)
@@ -142,6 +144,9 @@ def _with_gates(out: gpd.GeoDataFrame, gates: pd.DataFrame | None, lang: str) ->
     ]
     score = out["site_id"].map(by_site.get("suitability_score", pd.Series(dtype=float)))
     out["suitability_score"] = pd.to_numeric(score, errors="coerce").round(1).to_numpy()
+    for column in ("absorption_land_n_mu", "water_m3_per_yr"):
+        value = out["site_id"].map(by_site.get(column, pd.Series(dtype=float)))
+        out[column] = pd.to_numeric(value, errors="coerce").to_numpy(dtype=float)
     return out
 
 
@@ -288,10 +293,10 @@ NO_SCORE: Final[str] = "—"
 
 
 def sites_table(sites: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
-    """Return the sites for display: name, gates, score, decision, county, status, year, herd.
+    """Return the sites for display: name, gates, score, land, water, decision, county, ...
 
-    The verdict (gates, score) and the decision come right after the name, so they are in
-    view in the narrow column beside the map.
+    The verdict (gates, score, absorption land in 亩 with hectares, water) and the decision
+    come right after the name, so they are in view in the narrow column beside the map.
     """
     return pd.DataFrame(
         {
@@ -299,6 +304,12 @@ def sites_table(sites: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Dat
             t("rcol.gates", lang): sites["gate_label"].to_numpy(),
             t("rcol.score", lang): [
                 NO_SCORE if pd.isna(v) else f"{float(v):.1f}" for v in sites["suitability_score"]
+            ],
+            t("rcol.land_need", lang): [
+                land_cell(float(v), lang) for v in sites["absorption_land_n_mu"]
+            ],
+            t("rcol.water_use", lang): [
+                NO_SCORE if pd.isna(v) else f"{float(v):,.0f}" for v in sites["water_m3_per_yr"]
             ],
             t("rcol.decision", lang): sites["decision_label"].to_numpy(),
             t("rcol.place", lang): sites["adcode"].map(names).fillna("").to_numpy(),
@@ -308,6 +319,13 @@ def sites_table(sites: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Dat
             t("rcol.reason", lang): sites["reason"].to_numpy(),
         }
     )
+
+
+def land_cell(area_mu: float, lang: str) -> str:
+    """Return an area in 亩 with its hectares ("1,234 亩（82.3 公顷）"), or "—" if unknown."""
+    if pd.isna(area_mu):
+        return NO_SCORE
+    return t("review.land_cell", lang).format(mu=f"{area_mu:,.0f}", ha=f"{mu_to_ha(area_mu):,.1f}")
 
 
 def unusable_table(unusable: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -71,14 +71,16 @@ def render() -> None:
 
 
 def _render_body(lang: str, region_id: str) -> None:
+    # first: a pack lacking a layer the check needs says so before a file is asked for
+    bundled = data.siting_inputs(region_id)
     col_source, col_layers = st.columns([2, 3], gap="medium")
     with col_source:
-        source = _source_args(lang)
+        source = _source_args(region_id, lang)
     if source is None:
         return
     with col_layers:
         render_user_layers(region_id, lang)
-    inputs = effective_inputs(region_id, data.siting_inputs(region_id))
+    inputs = effective_inputs(region_id, bundled)
     user = {"user_key": user_key(region_id), "_inputs": inputs}
     site_input = data.candidate_sites(region_id, *source[:-1], lang, source[-1])
     _skipped(site_input, lang)
@@ -203,15 +205,30 @@ def _verdict(result: SiteAssessment, site_id: str, names: dict[str, str], lang: 
         st.bar_chart(parts, horizontal=True, height=CHART_HEIGHT_PX)
 
 
-def _source_args(lang: str) -> tuple[str, str, float | None, bool, bytes | None] | None:
-    """Return (source key, file name, herd, gcj02, bytes) or None while waiting for a file."""
-    choice = st.radio(
-        t("sites.source", lang),
-        SOURCES,
-        key=SOURCE,
-        horizontal=True,
-        format_func=lambda s: t(f"sites.source.{s}", lang),
-    )
+def _source_args(
+    region_id: str, lang: str
+) -> tuple[str, str, float | None, bool, bytes | None] | None:
+    """Return (source key, file name, herd, gcj02, bytes) or None while waiting for a file.
+
+    A pack without demo candidates offers only the upload, and says so (not a missing file).
+    """
+    demo = data.has_demo_candidates(region_id)
+    if demo:
+        choice = st.radio(
+            t("sites.source", lang),
+            SOURCES,
+            key=SOURCE,
+            horizontal=True,
+            format_func=lambda s: t(f"sites.source.{s}", lang),
+        )
+    else:
+        choice = "upload"
+        region = data.region(region_id)
+        st.info(
+            t("sites.no_demo", lang).format(
+                region=region.name_en if lang == "en" else region.name_zh
+            )
+        )
     st.caption(t("sites.drawing_later", lang))
     if choice == "demo":
         return data.DEMO_KEY, data.DEMO_FILE, None, False, None
@@ -232,7 +249,8 @@ def _source_args(lang: str) -> tuple[str, str, float | None, bool, bytes | None]
         disabled=not same,
     )
     if upload is None:
-        st.info(t("sites.waiting", lang))
+        if demo:  # else the no-candidates note above already asks for a file
+            st.info(t("sites.waiting", lang))
         return None
     content = upload.getvalue()
     return (
