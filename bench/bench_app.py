@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from bench.figures import Figure
 from planning.regions import list_regions, load_region
 from planning.scenarios import PlanStore
 from planning.site_files import demo_site_file
@@ -313,6 +314,31 @@ def run(quick: bool) -> list[dict[str, object]]:
             }
         )
     return rows
+
+
+#: Words of the four timings in the bench table.
+FIGURE_NAMES: Final[dict[str, str]] = {
+    "first_page": "app: first page of a new session (headless chromium)",
+    "page_to_map": "app: page switch -> map (headless chromium)",
+    "weight_to_ranking": "app: site-check weight change -> ranking (headless chromium)",
+    "draw_to_verdict": "app: draw -> verdict visible (headless chromium)",
+}
+
+
+def figures(quick: bool) -> list[Figure]:
+    """The four timings as rows of bench/RESULTS.md, each beside its target."""
+    return [
+        Figure(
+            FIGURE_NAMES[str(row["name"])],
+            float(row["seconds"]),  # type: ignore[arg-type]
+            "s",
+            "the target",
+            float(row["target_seconds"]),  # type: ignore[arg-type]
+            target=f"<= {row['target_seconds']} s",
+            note=f"median of {len(row['runs'])}; runs {row['runs']}",  # type: ignore[arg-type]
+        )
+        for row in run(quick)
+    ]
 
 
 def main() -> None:
