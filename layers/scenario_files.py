@@ -19,6 +19,7 @@ from errors import FileFormatError, SchemaError
 from geo.io import read_vector
 from geo.validate import require_columns
 from layers.counties import load_city_outline, load_counties
+from siting.site_attributes import PLANNED_SITE_COLUMNS
 
 if TYPE_CHECKING:
     from layers.region import Region
@@ -41,21 +42,7 @@ DEMO_COLUMNS: Final[dict[str, str]] = {
     "footprint_mu": "float",
 }
 #: Columns of `demo_scenario_sites`: the site fields a planner sets in the plan store.
-SITE_FIELDS: Final[tuple[str, ...]] = (
-    "name",
-    "status",
-    "start_year",
-    "dairy_cow_head",
-    "beef_cattle_head",
-    "sheep_head",
-    "goat_head",
-    "manure_route",
-    "haul_radius_km",
-    "footprint_source",
-    "county_code",
-    "note",
-    "source_id",
-)
+SITE_FIELDS: Final[tuple[str, ...]] = PLANNED_SITE_COLUMNS
 _HERD: Final[tuple[str, ...]] = ("dairy_cow_head", "goat_head")
 
 
