@@ -23,10 +23,19 @@ UPLOAD_KIND = "upload_kind"
 UPLOAD_SKIP_BAD = "upload_skip_bad"
 UPLOAD_CRS = "upload_crs"
 
-#: Widget keys (by prefix) whose values outlive a page switch. Streamlit forgets a widget's
-#: value when a run does not draw it (another page is shown); `keep_widget_values` writes
-#: them back at the start of every run, which keeps them.
-KEPT_PREFIXES: tuple[str, ...] = ("sites_w_", "sites_weights_method", "sites_source")
+#: Widget keys (by prefix) whose values outlive a page switch and a language switch.
+#: Streamlit forgets a widget's value when a run does not draw it (another page is shown),
+#: and a radio whose label changes (the language was switched while it is on screen) keeps
+#: its value but shows no option selected. `keep_widget_values` writes these keys back at
+#: the start of every run, which keeps the value and sends it to the browser again.
+KEPT_PREFIXES: tuple[str, ...] = (
+    TARGET_CROP,
+    UPLOAD_KIND,
+    "review_decision",
+    "sites_w_",
+    "sites_weights_method",
+    "sites_source",
+)
 
 DEFAULTS: Mapping[str, Any] = {
     LANG: "zh",
