@@ -20,7 +20,7 @@ st.set_page_config(page_title=t("app.title", "zh"), page_icon="🌾", layout="wi
 data.use_configured_regions_dir()
 state.init_state()
 state.keep_widget_values()
-compact_layout()
+compact_layout(state.lang())
 
 # 2. Inputs: language, region, basemap (bound to session-state keys)
 render_sidebar()
