@@ -98,7 +98,7 @@ def check_drawing(
         else []
     )
     notes_en = [
-        *result.notes,
+        *(note.render("en") for note in result.notes),
         *(
             str(w.message)
             for w in caught
@@ -107,7 +107,7 @@ def check_drawing(
         ),
         *repaired[:1],
     ]
-    notes_zh = [*result.notes_zh, *repaired[1:]]
+    notes_zh = [*(note.render("zh") for note in result.notes), *repaired[1:]]
     geometry = result.features.geometry.iloc[0]
     if drawing.kind == "point":
         return DraftFootprint("point", geometry, tuple(notes_en), tuple(notes_zh))

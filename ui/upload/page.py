@@ -118,13 +118,15 @@ def _show_result(result: VectorReadResult, read_warnings: list[str], lang: str) 
     )
     for text in read_warnings:
         st.warning(text)
-    notes = result.notes if lang == "en" else result.notes_zh
+    notes = [note.render(lang) for note in result.notes]
     if notes:
         st.markdown(f"**{t('upload.notes', lang)}**\n\n" + "\n".join(f"- {n}" for n in notes))
     if len(result.skipped):
         st.warning(t("upload.skipped", lang).format(n=len(result.skipped)))
-        reason = "reason_en" if lang == "en" else "reason_zh"
-        st.dataframe(result.skipped[["feature_no", reason]], hide_index=True, width="stretch")
+        skipped = result.skipped.assign(
+            reason=result.skipped["reason"].map(lambda r: r.render(lang))
+        )
+        st.dataframe(skipped[["feature_no", "reason"]], hide_index=True, width="stretch")
     attributes = _attribute_text(result.features)
     _show_upload_map(
         gpd.GeoDataFrame(
