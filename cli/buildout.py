@@ -29,6 +29,7 @@ from cli.render import (
     coefficient_dicts,
     frame_records,
     headers,
+    message_dict,
     table,
     words,
     write_json,
@@ -51,7 +52,7 @@ from planning.scenarios import (
 )
 from siting.allocate import allocate
 from siting.buildout import BuildoutRegion, BuildoutResult, run_buildout
-from siting.buildout_checks import CHECK_COLUMNS
+from siting.buildout_checks import CHECK_COLUMNS, MESSAGE_COLUMNS
 from siting.buildout_farms import farm_pe, farm_retention
 
 if TYPE_CHECKING:
@@ -74,8 +75,10 @@ _STATUS_MARK: Final[dict[str, str]] = {
     "warning": "buildout.warning",
     "exceeded": "buildout.exceeded",
 }
-#: The fields of a check row shown in the tables (its place columns left out).
-_ROW_FIELDS: Final[tuple[str, ...]] = CHECK_COLUMNS[3:]
+#: The fields of a check row written as JSON values (its place columns left out).
+_ROW_FIELDS: Final[tuple[str, ...]] = tuple(
+    c for c in CHECK_COLUMNS[3:] if c not in MESSAGE_COLUMNS
+)
 
 
 def years_argument(text: str) -> tuple[int, ...]:
@@ -228,8 +231,14 @@ def compute(args: argparse.Namespace) -> tuple[Region, str, BuildoutResult]:
     return region, name, result
 
 
-def nested_checks(result: BuildoutResult, counties: pd.DataFrame) -> list[dict[str, object]]:
-    """Return ``[{adcode, name_zh, name_en, scope, years: [{year, checks: [...]}]}]``."""
+def nested_checks(
+    result: BuildoutResult, counties: pd.DataFrame, lang: str
+) -> list[dict[str, object]]:
+    """Return ``[{adcode, name_zh, name_en, scope, years: [{year, checks: [...]}]}]``.
+
+    A check's ``name`` and ``note`` are `cli.render.message_dict` records: catalogue key,
+    parameters and the text in ``lang``.
+    """
     names = counties.set_index("adcode")
     names_zh, names_en = names["name_zh"].to_dict(), names["name_en"].to_dict()
     entries = []
@@ -243,13 +252,20 @@ def nested_checks(result: BuildoutResult, counties: pd.DataFrame) -> list[dict[s
                 "years": [
                     {
                         "year": int(year),
-                        "checks": frame_records(pd.DataFrame(group[list(_ROW_FIELDS)])),
+                        "checks": _check_records(group, lang),
                     }
                     for year, group in rows.groupby(rows["year"], sort=True)
                 ],
             }
         )
     return entries
+
+
+def _check_records(rows: pd.DataFrame, lang: str) -> list[dict[str, object]]:
+    records = frame_records(pd.DataFrame(rows[list(_ROW_FIELDS)]))
+    for record, (_, row) in zip(records, rows.iterrows(), strict=True):
+        record.update({c: message_dict(row[c], lang) for c in MESSAGE_COLUMNS})
+    return records
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -267,7 +283,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 "scenario": name,
                 "years": list(result.years),
                 "forage_supply": result.supply_from,
-                "counties": nested_checks(result, names),
+                "counties": nested_checks(result, names, args.lang),
                 "coefficients": coefficient_dicts(result.coefficients),
             },
             out,
@@ -319,7 +335,7 @@ def _write_flagged(checks: pd.DataFrame, out: TextIO, lang: str) -> None:
     flagged = checks[checks["status"] != "ok"]
     flagged = flagged.assign(
         mark=flagged["status"].map(lambda v: _mark(v, lang)),
-        shown_note=flagged["note_zh" if lang == "zh" else "note"],
+        shown_note=flagged["note"].map(lambda note: note.render(lang)),
     )
     columns = ["year", "place", "check", "value", "limit", "unit", "mark", "shown_note"]
     out.write("\n" + words("buildout.flagged", lang) + "\n")

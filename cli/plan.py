@@ -196,8 +196,8 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     except InputDataError as err:  # a bad file, as `score`: exit 2, nothing saved
         return report_bad_input("plan import", err, args.lang)
     added = store.add_sites(args.scenario, sites.records, user=acting_user(store, args))
-    for note in sites.notes(args.lang):
-        out.write(words("plan.note", args.lang, note=note) + "\n")
+    for note in sites.notes:
+        out.write(words("plan.note", args.lang, note=note.render(args.lang)) + "\n")
     done = words(
         "plan.added",
         args.lang,

@@ -149,8 +149,20 @@ def notes_text(notes: Iterable[Message], lang: str) -> str:
 
 
 def message_dict(message: Message, lang: str) -> dict[str, object]:
-    """Return ``message`` as JSON: its key, parameters and text in ``lang``."""
-    return {**message.to_dict(), "text": message.render(lang)}
+    """Return ``message`` as JSON: its key, parameters and text in ``lang``.
+
+    Parameters that JSON cannot hold (NaN, inf, NumPy scalars) become None or Python numbers.
+    """
+    data = message.to_dict()
+    return {"key": data["key"], "params": _json_tree(data["params"]), "text": message.render(lang)}
+
+
+def _json_tree(value: object) -> object:
+    if isinstance(value, dict):
+        return {str(k): _json_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_tree(v) for v in value]
+    return _json_scalar(value)
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, object]]:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 from errors import PlannerError
-from locales import text
+from locales import Message, text
 
 _E = TypeVar("_E", bound=PlannerError)
 
@@ -29,12 +29,13 @@ def catalogued(
     zh_values
         Placeholder values that differ in the Chinese text (e.g. a hint sentence).
     **values
-        Values of the message's ``{name}`` placeholders.
+        Values of the message's ``{name}`` placeholders; a `locales.Message` among them is
+        rendered in each language.
     """
-    zh = text(key, "zh", **{**values, **(zh_values or {})})
-    return error_type(text(key, "en", **values), zh=zh, key=key)
+    zh = text(key, "zh", **_rendered({**values, **(zh_values or {})}, "zh"))
+    return error_type(text(key, "en", **_rendered(values, "en")), zh=zh, key=key)
 
 
-def catalogued_note(key: str, **values: object) -> tuple[str, str]:
-    """Return the note ``key`` in English and Chinese (for `RawVector` notes)."""
-    return text(key, "en", **values), text(key, "zh", **values)
+def _rendered(values: Mapping[str, object], lang: str) -> dict[str, object]:
+    """Return ``values`` with every `locales.Message` in it rendered in ``lang``."""
+    return {k: v.render(lang) if isinstance(v, Message) else v for k, v in values.items()}

@@ -5,7 +5,9 @@ zipped Shapefile, Shapefile, GeoPackage, DXF and lon/lat CSV (the format registr
 `geo.vector_formats`). It resolves the CRS (never guessed: a file without one needs a
 declared CRS), drops Z, reprojects to lon/lat, converts GCJ-02 when the user says so, and
 checks every geometry (`geo.validate.check_geometries`). All problems of a file are reported
-in one bilingual error naming the file and the fix, or skipped and listed on request.
+in one bilingual error naming the file and the fix, or skipped and listed on request. What
+was changed on the way in is returned as notes: catalogue messages (``input.note.*``), never
+sentences.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from geo.vector_formats import (
     supported_extensions,
     vector_format_for,
 )
+from locales import Message, text
 
 SourceDatum = Literal["wgs84", "gcj02"]
 OnBadFeature = Literal["raise", "skip"]
@@ -84,7 +87,7 @@ _WRITE_DRIVERS: dict[str, str] = {
     ".zip": "ESRI Shapefile",
 }
 _LONLAT_DRIVERS = frozenset({"GeoJSON", "KML"})
-_SKIPPED_COLUMNS = ["feature_no", "reason_en", "reason_zh"]
+_SKIPPED_COLUMNS = ["feature_no", "reason"]
 
 
 def _no_skipped() -> pd.DataFrame:
@@ -104,19 +107,24 @@ class VectorReadResult:
         File name shown to users.
     source_crs
         CRS the coordinates were read in (declared or from the file), e.g. "EPSG:4546".
-    notes, notes_zh
-        What was changed on the way in (reprojected, converted from GCJ-02, repaired ...).
+    notes
+        What was changed on the way in (reprojected, converted from GCJ-02, repaired ...),
+        as `locales.Message` (``input.note.*``).
     skipped
-        Rejected features with ``feature_no``, ``reason_en``, ``reason_zh`` and their
-        attributes (no geometry); empty unless ``on_bad_feature="skip"``.
+        Rejected features with ``feature_no``, ``reason`` (a `locales.Message`,
+        ``input.reason.*``) and their attributes (no geometry); empty unless
+        ``on_bad_feature="skip"``.
+    repaired_count
+        Geometries repaired with ``shapely.make_valid`` (also announced by one
+        ``GeometryRepairedWarning``).
     """
 
     features: gpd.GeoDataFrame
     source_name: str
     source_crs: str
-    notes: tuple[str, ...] = ()
-    notes_zh: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
     skipped: pd.DataFrame = field(default_factory=_no_skipped)
+    repaired_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -215,12 +223,9 @@ def read_vector(
         )
         raw = fmt.reader(path, request)
     _require_vertex_limit(raw.frame, source_name, max_vertices)
-    result, repaired_count = _validate(raw, fmt, options)
-    if repaired_count:
-        msg = (
-            f"{source_name}: {repaired_count} invalid geometries (e.g. self-intersecting "
-            "polygons) were repaired with make_valid; check them on the map."
-        )
+    result = _validate(raw, fmt, options)
+    if result.repaired_count:
+        msg = text("input.repaired_warning", "en", file=source_name, count=result.repaired_count)
         warnings.warn(msg, GeometryRepairedWarning, stacklevel=2)
     return result
 
@@ -286,62 +291,61 @@ def _local_path(
     return path
 
 
-def _validate(raw: RawVector, fmt: VectorFormat, options: _Options) -> tuple[VectorReadResult, int]:
-    """Turn a raw file read into a validated result (+ number of repaired geometries)."""
+def _validate(raw: RawVector, fmt: VectorFormat, options: _Options) -> VectorReadResult:
+    """Turn a raw file read into a validated result."""
     name = options.source_name
     if len(raw.frame) == 0:
         raise catalogued(InvalidGeometryError, "input.no_features", file=name)
-    notes_en, notes_zh = list(raw.notes_en), list(raw.notes_zh)
-    crs = _resolve_crs(raw.frame.crs, fmt, options, notes_en, notes_zh)
+    notes = list(raw.notes)
+    crs = _resolve_crs(raw.frame.crs, fmt, options, notes)
     numbered = _number_features(raw.frame.set_crs(crs, allow_override=True))
-    frame = _force_2d(numbered, notes_en, notes_zh)
+    frame = _force_2d(numbered, notes)
     _require_lonlat_range(frame, crs, name)
-    frame = _to_storage(frame, crs, name, notes_en, notes_zh)
+    frame = _to_storage(frame, crs, name, notes)
     if options.source_datum == "gcj02":
-        frame = _from_gcj02(frame, crs, name, notes_en, notes_zh)
+        frame = _from_gcj02(frame, crs, name, notes)
     check = check_geometries(
         frame,
         geometry_kind=options.geometry_kind,
         repair=options.repair,
         region_extent=options.region_extent,
     )
-    notes_en.extend(check.notes_en)
-    notes_zh.extend(check.notes_zh)
-    skipped = _handle_problems(check, numbered, options, notes_en, notes_zh)
-    result = VectorReadResult(
+    notes.extend(check.notes)
+    skipped = _handle_problems(check, numbered, options, notes)
+    return VectorReadResult(
         features=check.features.reset_index(drop=True),
         source_name=name,
         source_crs=crs_label(crs),
-        notes=tuple(notes_en),
-        notes_zh=tuple(notes_zh),
+        notes=tuple(notes),
         skipped=skipped,
+        repaired_count=check.repaired_count,
     )
-    return result, check.repaired_count
 
 
 def _resolve_crs(
     file_crs: CRS | None,
     fmt: VectorFormat,
     options: _Options,
-    notes_en: list[str],
-    notes_zh: list[str],
+    notes: list[Message],
 ) -> CRS:
     """Return the declared CRS (noted when it differs from the file's) or the file's own."""
     name = options.source_name
     if options.declared_crs is not None:
         crs = crs_from_user_input(options.declared_crs)
         if file_crs is None or crs_from_user_input(file_crs) != crs:
-            was = "none" if file_crs is None else crs_label(crs_from_user_input(file_crs))
-            notes_en.append(f"CRS {crs_label(crs)} declared by the user (file: {was})")
-            notes_zh.append(f"使用用户声明的坐标系 {crs_label(crs)}（文件中为：{was}）")
+            was = (
+                Message.of("input.note.file_crs_none")
+                if file_crs is None
+                else crs_label(crs_from_user_input(file_crs))
+            )
+            notes.append(Message.of("input.note.crs_declared", crs=crs_label(crs), was=was))
         return crs
     if file_crs is None:
         raise catalogued(
             MissingCrsError,
             "input.no_crs",
             file=name,
-            hint=fmt.crs_hint_en,
-            zh_values={"hint": fmt.crs_hint_zh},
+            hint=fmt.crs_hint,
         )
     return crs_from_user_input(file_crs)
 
@@ -355,13 +359,10 @@ def _number_features(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _force_2d(
-    frame: gpd.GeoDataFrame, notes_en: list[str], notes_zh: list[str]
-) -> gpd.GeoDataFrame:
+def _force_2d(frame: gpd.GeoDataFrame, notes: list[Message]) -> gpd.GeoDataFrame:
     if not frame.geometry.has_z.any():
         return frame
-    notes_en.append("Z coordinates (heights) dropped")
-    notes_zh.append("已去除 Z 坐标（高程）")
+    notes.append(Message.of("input.note.z_dropped"))
     return frame.set_geometry(shapely.force_2d(frame.geometry.to_numpy()), crs=frame.crs)
 
 
@@ -406,15 +407,14 @@ def _require_lonlat_range(frame: gpd.GeoDataFrame, crs: CRS, name: str) -> None:
 
 
 def _to_storage(
-    frame: gpd.GeoDataFrame, crs: CRS, name: str, notes_en: list[str], notes_zh: list[str]
+    frame: gpd.GeoDataFrame, crs: CRS, name: str, notes: list[Message]
 ) -> gpd.GeoDataFrame:
     """Reproject to EPSG:4326; raise if coordinates do not fit the source CRS."""
     if crs == _STORAGE:
         return frame
     out = frame.to_crs(STORAGE_CRS)
     if not crs.equals(_STORAGE, ignore_axis_order=True):
-        notes_en.append(f"reprojected from {crs_label(crs)} to EPSG:4326 (lon/lat)")
-        notes_zh.append(f"已从 {crs_label(crs)} 转换为 EPSG:4326（经纬度）")
+        notes.append(Message.of("input.note.reprojected", crs=crs_label(crs)))
     coords = shapely.get_coordinates(out.geometry.to_numpy())
     if np.isfinite(coords).all() and not _out_of_lonlat(out).any():
         return out
@@ -431,7 +431,7 @@ def _to_storage(
 
 
 def _from_gcj02(
-    frame: gpd.GeoDataFrame, crs: CRS, name: str, notes_en: list[str], notes_zh: list[str]
+    frame: gpd.GeoDataFrame, crs: CRS, name: str, notes: list[Message]
 ) -> gpd.GeoDataFrame:
     """Convert lon/lat GCJ-02 geometries to WGS84 (GCJ-02 exists only as lon/lat)."""
     if not crs.is_geographic:
@@ -446,8 +446,7 @@ def _from_gcj02(
         )
         raise CrsMismatchError(msg, zh=zh)
     geoms = [None if g is None else geometry_gcj02_to_wgs84(g) for g in frame.geometry]
-    notes_en.append("converted from GCJ-02 (Amap/Gaode) to WGS84")
-    notes_zh.append("已从 GCJ-02（高德）坐标转换为 WGS84")
+    notes.append(Message.of("input.note.gcj02_converted"))
     return frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
 
 
@@ -455,8 +454,7 @@ def _handle_problems(
     check: GeometryCheck,
     numbered: gpd.GeoDataFrame,
     options: _Options,
-    notes_en: list[str],
-    notes_zh: list[str],
+    notes: list[Message],
 ) -> pd.DataFrame:
     """Raise for bad features, or return them as the ``skipped`` table."""
     if not check.problems:
@@ -466,12 +464,11 @@ def _handle_problems(
             check.problems, source_name=options.source_name, n_features=len(numbered)
         )
     reasons = pd.DataFrame(
-        [(p.feature_no, p.reason_en, p.reason_zh) for p in check.problems],
+        [(p.feature_no, p.reason) for p in check.problems],
         columns=_SKIPPED_COLUMNS,
     ).sort_values("feature_no")
     attributes = pd.DataFrame(numbered.drop(columns=numbered.geometry.name))
-    notes_en.append(f"{len(reasons)} bad features skipped (listed separately)")
-    notes_zh.append(f"跳过了 {len(reasons)} 个有问题的要素（另行列出）")
+    notes.append(Message.of("input.note.skipped", count=len(reasons)))
     return reasons.merge(attributes, on="feature_no", how="left").reset_index(drop=True)
 
 

@@ -15,6 +15,8 @@ M_PER_KM: float = 1_000.0
 KG_PER_T: float = 1_000.0
 L_PER_M3: float = 1_000.0
 DAYS_PER_YR: float = 365.0
+#: Unit code of an area in 万亩 in tables and check rows (shown through ``unit.万亩``).
+WAN_MU_UNIT: str = "万亩"
 
 # Oxide conversions by molar mass (P: 30.974, O: 15.999, K: 39.098).
 P_PER_P2O5: float = 2 * 30.974 / (2 * 30.974 + 5 * 15.999)

@@ -31,6 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from errors import CrsMismatchError, InvalidGeometryError, MissingCrsError, SchemaError
 from geo.catalogued import catalogued
 from geo.crs import crs_from_user_input
+from locales import Message
 
 GeometryKind = Literal["polygon", "point", "line", "any"]
 ProblemCode = Literal["missing", "type", "invalid", "outside"]
@@ -47,7 +48,6 @@ _KIND_TYPES: dict[str, tuple[str, ...]] = {
     "point": ("Point", "MultiPoint"),
     "line": ("LineString", "MultiLineString", "LinearRing"),
 }
-_KIND_LABEL_ZH = {"polygon": "面（多边形）", "point": "点", "line": "线"}
 _FIX_EN: dict[str, str] = {
     "missing": "delete features without geometry or draw them again",
     "type": "keep only features of the expected type in the file",
@@ -214,12 +214,11 @@ def _schema_error(
 
 @dataclass(frozen=True)
 class GeometryProblem:
-    """One rejected feature: its 1-based number in the source and the reason."""
+    """One rejected feature: its 1-based number in the source and why (``input.reason.*``)."""
 
     feature_no: int
     code: ProblemCode
-    reason_en: str
-    reason_zh: str
+    reason: Message
 
 
 @dataclass(frozen=True)
@@ -228,13 +227,13 @@ class GeometryCheck:
 
     ``features`` keeps the input's columns (including ``feature_no``); ``repaired_count``
     counts geometries fixed with ``shapely.make_valid``. Checks never warn: the caller emits
-    one ``GeometryRepairedWarning`` if the overall read succeeds.
+    one ``GeometryRepairedWarning`` if the overall read succeeds. ``notes`` are catalogue
+    messages (``input.note.*``), rendered by the entry points.
     """
 
     features: gpd.GeoDataFrame
     problems: tuple[GeometryProblem, ...] = ()
-    notes_en: tuple[str, ...] = ()
-    notes_zh: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
     repaired_count: int = field(default=0)
 
     def then(self, step: Callable[[gpd.GeoDataFrame], GeometryCheck]) -> GeometryCheck:
@@ -243,8 +242,7 @@ class GeometryCheck:
         return replace(
             nxt,
             problems=self.problems + nxt.problems,
-            notes_en=self.notes_en + nxt.notes_en,
-            notes_zh=self.notes_zh + nxt.notes_zh,
+            notes=self.notes + nxt.notes,
             repaired_count=self.repaired_count + nxt.repaired_count,
         )
 
@@ -275,12 +273,7 @@ def check_present(features: gpd.GeoDataFrame) -> GeometryCheck:
     geoms = features.geometry
     bad = geoms.isna() | geoms.is_empty
     problems = [
-        GeometryProblem(
-            no,
-            "missing",
-            "no geometry (absent, empty, or unreadable such as a ring with < 4 points)",
-            "没有几何图形（缺失、为空或无法读取，例如少于 4 个点的环）",
-        )
+        GeometryProblem(no, "missing", Message.of("input.reason.missing"))
         for no, is_bad in zip(_feature_numbers(features), bad, strict=True)
         if is_bad
     ]
@@ -334,26 +327,28 @@ def check_kind(features: gpd.GeoDataFrame, kind: GeometryKind) -> GeometryCheck:
         GeometryProblem(
             no,
             "type",
-            f"is a {g.geom_type}, expected a {kind} ({expected})",
-            f"类型为 {g.geom_type}，应为{_KIND_LABEL_ZH[kind]}（{expected}）",
+            Message.of(
+                "input.reason.type",
+                geom_type=g.geom_type,
+                kind=kind_name(kind),
+                expected=expected,
+            ),
         )
         for no, g, r in zip(_feature_numbers(features), features.geometry, reduced, strict=True)
         if r is None
     ]
     kept = _with_geometry(features, reduced).loc[~bad.to_numpy()]
-    notes = _collection_notes(n_collections, kind)
-    return GeometryCheck(
-        features=kept, problems=tuple(problems), notes_en=notes[0], notes_zh=notes[1]
+    notes = (
+        (Message.of("input.note.collections_reduced", count=n_collections, kind=kind_name(kind)),)
+        if n_collections
+        else ()
     )
+    return GeometryCheck(features=kept, problems=tuple(problems), notes=notes)
 
 
-def _collection_notes(count: int, kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    if not count:
-        return (), ()
-    return (
-        (f"{count} geometry collection(s) reduced to their {kind} parts",),
-        (f"{count} 个几何集合只保留了其中的{_KIND_LABEL_ZH[kind]}部分",),
-    )
+def kind_name(kind: str) -> Message:
+    """Return the name of a geometry kind (``geometry_kind.<kind>``: polygon, point ...)."""
+    return Message.of(f"geometry_kind.{kind}")
 
 
 def check_valid(features: gpd.GeoDataFrame, *, kind: GeometryKind, repair: bool) -> GeometryCheck:
@@ -374,8 +369,7 @@ def check_valid(features: gpd.GeoDataFrame, *, kind: GeometryKind, repair: bool)
             GeometryProblem(
                 no,
                 "invalid",
-                f"invalid geometry ({shapely.is_valid_reason(g)})",
-                f"几何无效（{shapely.is_valid_reason(g)}）",
+                Message.of("input.reason.invalid", why=shapely.is_valid_reason(g)),
             )
             for no, g, bad in zip(numbers, geoms, invalid, strict=True)
             if bad
@@ -388,25 +382,14 @@ def check_valid(features: gpd.GeoDataFrame, *, kind: GeometryKind, repair: bool)
     ]
     lost = pd.Series([g is None or g.is_empty for g in repaired])
     problems = [
-        GeometryProblem(
-            no,
-            "invalid",
-            f"invalid geometry that has no {k} left after repair",
-            f"几何无效，修复后不再是{_KIND_LABEL_ZH.get(k, '有效几何')}",
-        )
+        GeometryProblem(no, "invalid", Message.of("input.reason.lost_in_repair", kind=kind_name(k)))
         for no, is_lost, k in zip(numbers, lost, kinds, strict=True)
         if is_lost
     ]
     count = int(invalid.sum()) - len(problems)
     kept = _with_geometry(features, repaired).loc[~lost.to_numpy()]
-    notes = _repair_notes(count)
-    return GeometryCheck(
-        features=kept,
-        problems=tuple(problems),
-        notes_en=notes[0],
-        notes_zh=notes[1],
-        repaired_count=count,
-    )
+    notes = (Message.of("input.note.repaired", count=count),) if count else ()
+    return GeometryCheck(features=kept, problems=tuple(problems), notes=notes, repaired_count=count)
 
 
 def _own_kind(geom: BaseGeometry) -> GeometryKind:
@@ -415,15 +398,6 @@ def _own_kind(geom: BaseGeometry) -> GeometryKind:
         if geom.geom_type in _KIND_TYPES[kind]:
             return kind
     return "any"
-
-
-def _repair_notes(count: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    if not count:
-        return (), ()
-    return (
-        (f"{count} invalid geometries (e.g. self-intersecting polygons) repaired",),
-        (f"已修复 {count} 个无效几何（如自相交多边形）",),
-    )
 
 
 def check_within(
@@ -440,8 +414,6 @@ def check_within(
     shapely.prepare(allowed)
     inside = shapely.covered_by(features.geometry.to_numpy(), allowed)
     x0, y0, x1, y1 = region_extent.bounds
-    span = f"lon {x0:.3f} to {x1:.3f}, lat {y0:.3f} to {y1:.3f}"
-    span_zh = f"经度 {x0:.3f}–{x1:.3f}，纬度 {y0:.3f}–{y1:.3f}"
     problems = []
     for no, g, ok in zip(_feature_numbers(features), features.geometry, inside, strict=True):
         if ok:
@@ -451,10 +423,15 @@ def check_within(
             GeometryProblem(
                 no,
                 "outside",
-                f"lies outside the region (near lon {point.x:.4f}, lat {point.y:.4f}; "
-                f"the region spans {span})",
-                f"位于地区范围之外（约经度 {point.x:.4f}，纬度 {point.y:.4f}；"
-                f"地区范围为{span_zh}）",
+                Message.of(
+                    "input.reason.outside",
+                    lon=point.x,
+                    lat=point.y,
+                    west=x0,
+                    east=x1,
+                    south=y0,
+                    north=y1,
+                ),
             )
         )
     return _split(features, pd.Series(~inside), problems)
@@ -501,8 +478,8 @@ def geometry_problems_error(
     ordered = sorted(problems, key=lambda p: p.feature_no)
     shown = ordered[:MAX_LISTED_PROBLEMS]
     more = len(ordered) - len(shown)
-    lines_en = [f"- feature {p.feature_no}: {p.reason_en}" for p in shown]
-    lines_zh = [f"- 第 {p.feature_no} 个要素：{p.reason_zh}" for p in shown]
+    lines_en = [f"- feature {p.feature_no}: {p.reason.render('en')}" for p in shown]
+    lines_zh = [f"- 第 {p.feature_no} 个要素：{p.reason.render('zh')}" for p in shown]
     if more:
         lines_en.append(f"- ... and {more} more")
         lines_zh.append(f"- ……另有 {more} 个")

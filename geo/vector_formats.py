@@ -27,9 +27,10 @@ from shapely.errors import GEOSException
 
 from errors import FileFormatError, InvalidGeometryError, MissingCrsError, SchemaError
 from geo.archive import ZipMember, extract_members, list_zip_members
-from geo.catalogued import catalogued, catalogued_note
+from geo.catalogued import catalogued
 from geo.crs import STORAGE_CRS
-from geo.validate import GeometryKind, reduce_to_kind
+from geo.validate import GeometryKind, kind_name, reduce_to_kind
+from locales import Message
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -68,11 +69,13 @@ class ReadRequest:
 
 @dataclass(frozen=True)
 class RawVector:
-    """A file's features in its own CRS (``frame.crs`` None if it has none), plus notes."""
+    """A file's features in its own CRS (``frame.crs`` None if it has none), plus notes.
+
+    ``notes`` are catalogue messages (``input.note.*``, ``input.dbf_gbk``).
+    """
 
     frame: gpd.GeoDataFrame
-    notes_en: tuple[str, ...] = ()
-    notes_zh: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
 
 
 Reader = Callable[[Path, ReadRequest], RawVector]
@@ -82,15 +85,15 @@ Reader = Callable[[Path, ReadRequest], RawVector]
 class VectorFormat:
     """A readable vector format: name, extensions (".kml"), reader and missing-CRS hint.
 
-    ``crs_hint_en`` / ``crs_hint_zh`` say how to give a file of this format a CRS (a clause
-    such as "include the .prj file in the zip"); `read_vector` adds "or declare the CRS".
+    ``crs_hint`` says how to give a file of this format a CRS (a clause such as "include
+    the .prj file in the zip", catalogue key ``input.crs_hint.<format>``); `read_vector`
+    adds "or declare the CRS".
     """
 
     name: str
     extensions: tuple[str, ...]
     reader: Reader
-    crs_hint_en: str
-    crs_hint_zh: str
+    crs_hint: Message
 
 
 _FORMATS: dict[str, VectorFormat] = {}
@@ -311,11 +314,8 @@ def read_kml(path: Path, req: ReadRequest) -> RawVector:
         pd.concat([f for _, f in filled], ignore_index=True), crs=filled[0][1].crs
     )
     names = ", ".join(name for name, _ in filled)
-    return RawVector(
-        combined,
-        (f"{len(filled)} KML folders combined ({names})",),
-        (f"合并了 {len(filled)} 个 KML 文件夹（{names}）",),
-    )
+    note = Message.of("input.note.kml_folders", count=len(filled), names=names)
+    return RawVector(combined, (note,))
 
 
 def _empty() -> gpd.GeoDataFrame:
@@ -394,8 +394,7 @@ def read_zipped_shapefile(path: Path, req: ReadRequest) -> RawVector:
     )
     if encoding is None:
         return RawVector(frame)
-    note_en, note_zh = catalogued_note("input.dbf_gbk")
-    return RawVector(frame, (note_en,), (note_zh,))
+    return RawVector(frame, (Message.of("input.dbf_gbk"),))
 
 
 def _refuse_nested(members: tuple[ZipMember, ...], source_name: str) -> None:
@@ -486,11 +485,8 @@ def read_dxf(path: Path, req: ReadRequest) -> RawVector:
         )
     if not dropped:
         return RawVector(kept)
-    return RawVector(
-        kept.loc[keep],
-        (f"{dropped} DXF entities that are not {kind}s ignored",),
-        (f"忽略了 {dropped} 个不是所需类型的 DXF 图元",),
-    )
+    note = Message.of("input.note.dxf_ignored", count=dropped, kind=kind_name(kind))
+    return RawVector(kept.loc[keep], (note,))
 
 
 def _dxf_entity_names(frame: gpd.GeoDataFrame) -> set[str]:
@@ -573,51 +569,20 @@ def _read_csv_table(path: Path, source_name: str) -> pd.DataFrame:
     raise FileFormatError(msg, zh=zh)
 
 
+def _hint(fmt: str) -> Message:
+    """Return the missing-CRS hint of format ``fmt`` (``input.crs_hint.<fmt>``)."""
+    return Message.of(f"input.crs_hint.{fmt}")
+
+
 _BUILTIN_FORMATS = (
-    VectorFormat(
-        "GeoJSON",
-        (".geojson", ".json"),
-        read_geojson,
-        "export it again as GeoJSON in EPSG:4326",
-        "以 EPSG:4326 重新导出 GeoJSON",
-    ),
-    VectorFormat("KML", (".kml",), read_kml, "save it again as KML", "重新保存为 KML"),
-    VectorFormat("KMZ", (".kmz",), read_kmz, "save it again as KMZ", "重新保存为 KMZ"),
-    VectorFormat(
-        "zipped Shapefile",
-        (".zip",),
-        read_zipped_shapefile,
-        "include the .prj file (written next to the .shp by every GIS) in the zip",
-        "将 .prj 文件（GIS 软件会与 .shp 一起生成）一并压缩进 zip",
-    ),
-    VectorFormat(
-        "Shapefile",
-        (".shp",),
-        read_shapefile,
-        "put the .prj file next to the .shp",
-        "将 .prj 文件放在 .shp 旁边",
-    ),
-    VectorFormat(
-        "GeoPackage",
-        (".gpkg",),
-        read_geopackage,
-        "assign the layer a CRS in your GIS and export it again",
-        "在 GIS 软件中为图层指定坐标系后重新导出",
-    ),
-    VectorFormat(
-        "DXF",
-        (".dxf",),
-        read_dxf,
-        "DXF drawings carry no CRS, so name the CRS the drawing was made in",
-        "DXF 图纸不含坐标系信息，请说明绘图所用的坐标系",
-    ),
-    VectorFormat(
-        "CSV (lon/lat)",
-        (".csv",),
-        read_lonlat_csv,
-        "CSV coordinates are read as lon/lat",
-        "CSV 坐标按经纬度读取",
-    ),
+    VectorFormat("GeoJSON", (".geojson", ".json"), read_geojson, _hint("geojson")),
+    VectorFormat("KML", (".kml",), read_kml, _hint("kml")),
+    VectorFormat("KMZ", (".kmz",), read_kmz, _hint("kmz")),
+    VectorFormat("zipped Shapefile", (".zip",), read_zipped_shapefile, _hint("zipped_shapefile")),
+    VectorFormat("Shapefile", (".shp",), read_shapefile, _hint("shapefile")),
+    VectorFormat("GeoPackage", (".gpkg",), read_geopackage, _hint("geopackage")),
+    VectorFormat("DXF", (".dxf",), read_dxf, _hint("dxf")),
+    VectorFormat("CSV (lon/lat)", (".csv",), read_lonlat_csv, _hint("csv")),
 )
 for _fmt in _BUILTIN_FORMATS:
     register_vector_format(_fmt)

@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Final
 
 import pyogrio
 
-from errors import FileFormatError, PlannerWarning, SchemaError
+from errors import FileFormatError, GeometryRepairedWarning, SchemaError
 from geo.io import read_vector
 from layers.planner_params import load_herd_limits
 from layers.scenario_files import DEMO_SCENARIO_KIND, demo_scenario_sites
+from locales import Message
 from planning.accounts import sites_with_geometry_counties
 from siting.herd_limits import HerdLimits, check_herds
 from siting.site_attributes import planned_sites
@@ -58,17 +59,16 @@ SITE_FILE_TYPES: Final[tuple[str, ...]] = (
 
 @dataclass(frozen=True)
 class SiteFile:
-    """Sites read from one file: records ready for `store.PlanStore.add_sites`, and notes."""
+    """Sites read from one file: records ready for `store.PlanStore.add_sites`, and notes.
+
+    ``notes`` are `locales.Message`: geo's reading notes (``input.note.*``), the repair
+    warning and the planned-site notes (``footprint.note.*`` ...), rendered by the caller.
+    """
 
     records: tuple[SiteRecord, ...]
     source_name: str
     exported: bool
-    notes_en: tuple[str, ...] = ()
-    notes_zh: tuple[str, ...] = ()
-
-    def notes(self, lang: str) -> tuple[str, ...]:
-        """Return the notes in ``lang``."""
-        return self.notes_en if lang == "en" else self.notes_zh
+    notes: tuple[Message, ...] = ()
 
 
 def read_site_file(
@@ -174,8 +174,9 @@ def _from_vector(
     gcj02: bool,
     declared_crs: str | None,
 ) -> SiteFile:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", PlannerWarning)
+    with warnings.catch_warnings():
+        # the repair is a note of the result (``input.repaired_warning``), not a warning
+        warnings.simplefilter("ignore", GeometryRepairedWarning)
         result = read_vector(
             path,
             filename=filename,
@@ -185,7 +186,11 @@ def _from_vector(
             source_datum="gcj02" if gcj02 else "wgs84",
             declared_crs=declared_crs or None,
         )
-    repaired = tuple(str(w.message) for w in caught if issubclass(w.category, PlannerWarning))
+    repaired = (
+        (Message.of("input.repaired_warning", file=filename, count=result.repaired_count),)
+        if result.repaired_count
+        else ()
+    )
     features = result.features
     if "name" not in features.columns and KML_NAME in features.columns:
         features = features.rename(columns={KML_NAME: "name"})  # KML keeps it in <name>
@@ -194,13 +199,7 @@ def _from_vector(
         and features.geom_type.isin(["Polygon", "MultiPolygon"]).all()
     ):
         exported = _from_export(normalise_sites(features, what=filename), filename)
-        return SiteFile(
-            exported.records,
-            filename,
-            True,
-            (*result.notes, *repaired),
-            (*result.notes_zh, *repaired),
-        )
+        return SiteFile(exported.records, filename, True, (*result.notes, *repaired))
     planned = planned_sites(
         features,
         source_name=filename,
@@ -213,8 +212,7 @@ def _from_vector(
         tuple(site_records(frame)),
         filename,
         False,
-        (*result.notes, *repaired, *(note.render("en") for note in planned.notes)),
-        (*result.notes_zh, *repaired, *(note.render("zh") for note in planned.notes)),
+        (*result.notes, *repaired, *planned.notes),
     )
 
 

@@ -102,7 +102,7 @@ def read_sites(
             "feature_no": int(r["feature_no"]),
             "site_id": r["site_id"],
             "name": r["name"],
-            "reason": r["reason_zh"] if lang == "zh" else r["reason_en"],
+            "reason": r["reason"].render(lang),
         }
         for r in skipped.to_dict("records")
     ]
@@ -139,7 +139,7 @@ def read_sites(
         sites=good.reset_index(drop=True),
         source_name=result.source_name,
         bad=sorted(bad, key=lambda b: b["feature_no"]),
-        notes=result.notes_zh if lang == "zh" else result.notes,
+        notes=tuple(note.render(lang) for note in result.notes),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Final
 
 import pandas as pd
 
-from locales import has, text
+from locales import Message, has, text
 
 #: Units shown as a percentage.
 _PERCENT_UNITS: Final[frozenset[str]] = frozenset({"frac"})
@@ -64,15 +64,36 @@ def status_label(status: str, lang: str) -> str:
 
 
 def check_name(row: pd.Series, lang: str) -> str:
-    """Return the check's readable name in ``lang``."""
-    return str(row["name_zh"] if lang == "zh" else row["name_en"])
+    """Return the check's readable name (a `locales.Message`) in ``lang``."""
+    return _message_text(row.get("name"), lang)
 
 
 def check_note(row: pd.Series, lang: str) -> str:
-    """Return the check's note in ``lang`` ('' if none)."""
-    note = row.get("note_zh" if lang == "zh" else "note")
-    missing = note is None or note is pd.NA or (isinstance(note, float) and math.isnan(note))
-    return "" if missing else str(note)
+    """Return the check's note (a `locales.Message`) in ``lang`` ('' if none)."""
+    return _message_text(row.get("note"), lang)
+
+
+def _message_text(message: object, lang: str) -> str:
+    return message.render(lang) if isinstance(message, Message) else ""
+
+
+def check_texts(checks: pd.DataFrame) -> pd.DataFrame:
+    """Return ``checks`` with the name and note in both languages, as text (for a workbook).
+
+    The ``name`` and ``note`` Messages become ``name_zh``, ``name_en``, ``note_zh`` and
+    ``note`` (English) columns, the columns the checks sheet has always had.
+    """
+    columns = {
+        "name_zh": ("name", "zh"),
+        "name_en": ("name", "en"),
+        "note": ("note", "en"),
+        "note_zh": ("note", "zh"),
+    }
+    texts = {
+        column: [_message_text(m, lang) for m in checks[source]]
+        for column, (source, lang) in columns.items()
+    }
+    return checks.drop(columns=["name", "note"]).assign(**texts)
 
 
 def check_cells(checks: pd.DataFrame, lang: str) -> list[list[str]]:

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from errors import ParameterError
 from locales import text
-from reports.cells import number
+from reports.cells import check_texts, number
 from reports.content import (
     PacketInputs,
     ReportFiles,
@@ -139,7 +139,7 @@ def _tables(view: PacketView) -> dict[str, pd.DataFrame]:
     if not place.is_city:
         reviews = reviews[reviews["site_id"].isin(view.sites["site_id"])]
     return {
-        "checks": place_checks(inputs, place),
+        "checks": check_texts(place_checks(inputs, place)),
         "county_totals": county_totals,
         "city_totals": result.city_totals,
         "sites": view.sites,

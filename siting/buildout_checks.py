@@ -4,20 +4,22 @@ Each check is a row: ``scope`` (county | city), ``adcode``, ``year``, ``check`` 
 `CHECKS`), ``value``, ``limit``, ``warning_limit``, ``limit_type`` (max: the value must not
 exceed the limit; min: it must reach it), ``unit``, ``status`` (ok | warning | exceeded:
 the limit is breached, for a minimum the value falls short), ``grade`` (load-index checks),
-``source`` (of the limit), ``name_zh``, ``name_en``, ``note``, ``note_zh``. Rows are built
-from the additive totals of `siting.buildout_county`.
+``source`` (of the limit), ``name`` and ``note`` (`locales.Message`: catalogue keys
+``buildout.check.*`` and ``buildout.note.*`` with their values, rendered in a language only
+by the entry points). Rows are built from the additive totals of `siting.buildout_county`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
 
-from geo.units import MU_PER_WAN_MU
+from geo.units import MU_PER_WAN_MU, WAN_MU_UNIT
+from locales import Message, Term
 from siting.buildout_inputs import BuildoutRegion
 from siting.parameters import FEEDS, RegionParams
 from siting.targets import city_target
@@ -38,11 +40,11 @@ CHECK_COLUMNS: Final[tuple[str, ...]] = (
     "status",
     "grade",
     "source",
-    "name_zh",
-    "name_en",
+    "name",
     "note",
-    "note_zh",
 )
+#: Columns holding a `locales.Message` (rendered by the entry points).
+MESSAGE_COLUMNS: Final[tuple[str, ...]] = ("name", "note")
 #: Plan-target key of each self-sufficiency check.
 SELF_SUFFICIENCY_KEYS: Final[dict[str, str]] = {
     "silage_self_sufficiency": "silage_corn_self_sufficiency_min_frac",
@@ -52,71 +54,52 @@ _SELF_SUFFICIENCY_FEEDS: Final[dict[str, tuple[str, ...]]] = {
     "silage_self_sufficiency": ("silage_corn",),
     "hay_self_sufficiency": ("alfalfa", "oat_hay"),
 }
-_FEED_ZH: Final[dict[str, str]] = {
-    "silage_corn": "青贮玉米",
-    "alfalfa": "苜蓿",
-    "oat_hay": "燕麦草",
-}
+#: Text of a target year when no plan target is in force.
+NO_TARGET_YEAR: Final[str] = "-"
 
 
 @dataclass(frozen=True, slots=True)
 class CheckSpec:
-    """Display names, unit and kind of limit of one check."""
+    """Display name (a catalogue message), unit and kind of limit of one check."""
 
-    name_zh: str
-    name_en: str
+    name: Message
     unit: str
     limit_type: LimitType
 
 
+def _named(check: str, unit: str, limit_type: LimitType) -> CheckSpec:
+    """Return the spec of ``check`` named by the catalogue key ``buildout.check.<check>``."""
+    return CheckSpec(Message.of(f"buildout.check.{check}"), unit, limit_type)
+
+
+def _feed(feed: str) -> Message:
+    return Message.of(f"buildout.feed.{feed}")
+
+
 CHECKS: Final[dict[str, CheckSpec]] = {
-    "silage_self_sufficiency": CheckSpec(
-        "青贮玉米本地自给率", "silage corn self-sufficiency", "frac", "min"
-    ),
-    "hay_self_sufficiency": CheckSpec(
-        "苜蓿、燕麦草本土自给率", "alfalfa and oat hay self-sufficiency", "frac", "min"
-    ),
+    "silage_self_sufficiency": _named("silage_self_sufficiency", "frac", "min"),
+    "hay_self_sufficiency": _named("hay_self_sufficiency", "frac", "min"),
     **{
         f"forage_area_{f}": CheckSpec(
-            f"{_FEED_ZH[f]}需种面积 vs 规划面积",
-            f"{f.replace('_', ' ')} area needed vs planned",
-            "万亩",
-            "max",
+            Message.of("buildout.check.forage_area", feed=_feed(f)), WAN_MU_UNIT, "max"
         )
         for f in FEEDS
     },
     **{
         f"forage_grown_{f}": CheckSpec(
-            f"{_FEED_ZH[f]}现有地块面积 vs 规划面积",
-            f"{f.replace('_', ' ')} parcel area vs planned",
-            "万亩",
-            "min",
+            Message.of("buildout.check.forage_grown", feed=_feed(f)), WAN_MU_UNIT, "min"
         )
         for f in FEEDS
     },
-    "forage_area_total": CheckSpec(
-        "饲草基地需种面积 vs 规划", "forage base needed vs plan", "万亩", "max"
-    ),
-    "manure_load_index_n": CheckSpec(
-        "粪污土地承载指数（氮）", "manure load index (N)", "load index", "max"
-    ),
-    "manure_load_index_p": CheckSpec(
-        "粪污土地承载指数（磷）", "manure load index (P)", "load index", "max"
-    ),
-    "manure_utilisation_n": CheckSpec(
-        "粪污综合利用率（氮）", "manure utilisation (N)", "frac", "min"
-    ),
-    "manure_utilisation_p": CheckSpec(
-        "粪污综合利用率（磷）", "manure utilisation (P)", "frac", "min"
-    ),
-    "manure_unmet_need": CheckSpec(
-        "粪污消纳用地缺口", "manure land shortfall (ledger)", "kg/yr", "max"
-    ),
-    "water_use": CheckSpec(
-        "农业与畜牧用水 vs 总量控制", "farm and livestock water vs cap", "m3/yr", "max"
-    ),
-    "dairy_cow_head": CheckSpec("奶牛存栏 vs 目标", "dairy cattle vs target", "head", "min"),
-    "goat_head": CheckSpec("奶羊存栏 vs 目标", "dairy goats vs target", "head", "min"),
+    "forage_area_total": _named("forage_area_total", WAN_MU_UNIT, "max"),
+    "manure_load_index_n": _named("manure_load_index_n", "load index", "max"),
+    "manure_load_index_p": _named("manure_load_index_p", "load index", "max"),
+    "manure_utilisation_n": _named("manure_utilisation_n", "frac", "min"),
+    "manure_utilisation_p": _named("manure_utilisation_p", "frac", "min"),
+    "manure_unmet_need": _named("manure_unmet_need", "kg/yr", "max"),
+    "water_use": _named("water_use", "m3/yr", "max"),
+    "dairy_cow_head": _named("dairy_cow_head", "head", "min"),
+    "goat_head": _named("goat_head", "head", "min"),
 }
 
 
@@ -141,9 +124,10 @@ def _rows(
     warning_limit: np.ndarray | None,
     band_frac: float,
     source: object,
-    note: tuple[object, object],
+    note: Message | Sequence[Message],
 ) -> pd.DataFrame:
     spec = CHECKS[check]
+    notes = [note] * len(totals) if isinstance(note, Message) else list(note)
     limit = np.asarray(limit, dtype=float)
     if warning_limit is None:
         factor = 1 - band_frac if spec.limit_type == "max" else 1 + band_frac
@@ -161,10 +145,8 @@ def _rows(
             "unit": spec.unit,
             "grade": "",
             "source": source,
-            "name_zh": spec.name_zh,
-            "name_en": spec.name_en,
-            "note": note[0],
-            "note_zh": note[1],
+            "name": [spec.name] * len(totals),
+            "note": notes,
         }
     )
 
@@ -194,13 +176,12 @@ def self_sufficiency_rows(
             continue
         limit = np.array([np.nan if t is None else t.value for t in targets])
         note = [
-            f"local supply {s:,.0f} t ÷ demand {d:,.0f} t; plan target of "
-            f"{t.target_year if t else '-'}"
-            for s, d, t in zip(supply, demand, targets, strict=True)
-        ]
-        note_zh = [
-            f"本地产量 {s:,.0f} 吨 ÷ 需求 {d:,.0f} 吨；采用 {t.target_year if t else '-'} "
-            "年规划目标"
+            Message.of(
+                "buildout.note.self_sufficiency",
+                supply_t=float(s),
+                demand_t=float(d),
+                target_year=t.target_year if t else NO_TARGET_YEAR,
+            )
             for s, d, t in zip(supply, demand, targets, strict=True)
         ]
         source = [t.source if t else "" for t in targets]
@@ -213,7 +194,7 @@ def self_sufficiency_rows(
                 warning_limit=None,
                 band_frac=parameters.buildout.warning_band_frac,
                 source=source,
-                note=(note, note_zh),
+                note=note,
             )
         )
     return frames
@@ -230,15 +211,7 @@ def forage_area_rows(
         column = f"{feed}_area_mu" if grown else f"{feed}_area_needed_mu"
         value = totals[column].to_numpy(dtype=float) / MU_PER_WAN_MU
         limit = totals[f"{feed}_target_mu"].to_numpy(dtype=float) / MU_PER_WAN_MU
-        what, what_zh = (
-            ("parcels under the crop", "现有地块面积")
-            if grown
-            else ("area the herd needs at the plan's local share", "按规划自给率测算的需种面积")
-        )
-        note = (
-            f"{what}; planned area = county target in force (0: the plan gives none)",
-            f"{what_zh}；规划面积取当年有效的县级目标（0 表示规划未分配）",
-        )
+        note = Message.of("buildout.note.forage_grown" if grown else "buildout.note.forage_needed")
         check = f"forage_grown_{feed}" if grown else f"forage_area_{feed}"
         frames.append(
             _rows(
@@ -273,20 +246,18 @@ def manure_rows(
             warning_limit=np.full(len(totals), params.load_index_warning),
             band_frac=params.warning_band_frac,
             source=limit_source,
-            note=(
-                [
-                    f"{p:,.0f} PE ÷ capacity {c:,.0f} PE; grade {g.grade} ({g.label_en})"
-                    for p, c, g in zip(
-                        totals["present_pe"], totals[f"capacity_pe_{x}"], grades, strict=True
-                    )
-                ],
-                [
-                    f"{p:,.0f} 猪当量 ÷ 承载量 {c:,.0f}；等级 {g.grade}（{g.label_zh}）"
-                    for p, c, g in zip(
-                        totals["present_pe"], totals[f"capacity_pe_{x}"], grades, strict=True
-                    )
-                ],
-            ),
+            note=[
+                Message.of(
+                    "buildout.note.load_index",
+                    present_pe=float(p),
+                    capacity_pe=float(c),
+                    grade=g.grade,
+                    grade_label=Term(g.label_zh, g.label_en),
+                )
+                for p, c, g in zip(
+                    totals["present_pe"], totals[f"capacity_pe_{x}"], grades, strict=True
+                )
+            ],
         )
         frames.append(rows.assign(grade=[g.grade for g in grades]))
     frames += _utilisation_rows(totals, parameters, region)
@@ -312,21 +283,17 @@ def _utilisation_rows(
     frames = []
     for x in ("n", "p"):
         parts = [totals[f"{x}_{part}_kg_per_yr"] for part in ("on_land", "to_plants", "produced")]
-        land_en = np.where(
-            ledger,
-            "on land the ledger matched within haul radius",
-            "on the county's land (no ledger: proxy)",
-        )
-        land_zh = np.where(
-            ledger, "台账在运输半径内匹配的土地消纳", "本县土地消纳（未运行台账：近似）"
-        )
         note = [
-            f"({a:,.0f} kg {le} + {b:,.0f} kg to organic-fertiliser plants) ÷ {c:,.0f} kg produced"
-            for a, b, c, le in zip(*parts, land_en, strict=True)
-        ]
-        note_zh = [
-            f"（{lz} {a:,.0f} 千克 + 有机肥厂 {b:,.0f} 千克）÷ 产生量 {c:,.0f} 千克"
-            for a, b, c, lz in zip(*parts, land_zh, strict=True)
+            Message.of(
+                "buildout.note.utilisation",
+                on_land_kg=float(a),
+                to_plants_kg=float(b),
+                produced_kg=float(c),
+                land=Message.of(
+                    "buildout.note.land_ledger" if matched else "buildout.note.land_proxy"
+                ),
+            )
+            for a, b, c, matched in zip(*parts, ledger, strict=True)
         ]
         frames.append(
             _rows(
@@ -339,7 +306,7 @@ def _utilisation_rows(
                 warning_limit=None,
                 band_frac=parameters.buildout.warning_band_frac,
                 source=[t.source if t else "" for t in targets],
-                note=(note, note_zh),
+                note=note,
             )
         )
     return frames
@@ -359,11 +326,7 @@ def unmet_rows(totals: pd.DataFrame) -> list[pd.DataFrame]:
             warning_limit=zero,
             band_frac=0.0,
             source="absorption-land ledger (siting.allocate)",
-            note=(
-                "need of the scenario farms (their basis, N or P; need × herd ramp) "
-                "not met by land within their haul radius",
-                "方案牧场在运输半径内未获消纳用地的养分需求",
-            ),
+            note=Message.of("buildout.note.unmet_need"),
         )
     ]
 
@@ -380,16 +343,12 @@ def water_rows(
         .fillna("; ".join(sorted(set(caps["source"].astype(str)))) or "no water caps in the pack")
     )
     note = [
-        f"livestock {a:,.0f} + forage irrigation {b:,.0f} + other farm use {c:,.0f} m3"
-        for a, b, c in zip(
-            totals["livestock_water_m3_per_yr"],
-            totals["irrigation_water_m3_per_yr"],
-            totals["other_water_m3_per_yr"],
-            strict=True,
+        Message.of(
+            "buildout.note.water_use",
+            livestock_m3=float(a),
+            irrigation_m3=float(b),
+            other_m3=float(c),
         )
-    ]
-    note_zh = [
-        f"畜牧 {a:,.0f} + 饲草灌溉 {b:,.0f} + 其他农业 {c:,.0f} 立方米"
         for a, b, c in zip(
             totals["livestock_water_m3_per_yr"],
             totals["irrigation_water_m3_per_yr"],
@@ -406,7 +365,7 @@ def water_rows(
             warning_limit=None,
             band_frac=parameters.buildout.warning_band_frac,
             source=source.to_numpy(),
-            note=(note, note_zh),
+            note=note,
         )
     ]
 
@@ -440,7 +399,7 @@ def city_rows(
         if all(t is None for t in targets):
             continue
         limit = np.array([np.nan if t is None else t.value for t in targets])
-        years = [t.target_year if t else "-" for t in targets]
+        years = [t.target_year if t else NO_TARGET_YEAR for t in targets]
         frames.append(
             _rows(
                 city,
@@ -450,10 +409,7 @@ def city_rows(
                 warning_limit=None,
                 band_frac=parameters.buildout.warning_band_frac,
                 source=[t.source if t else "" for t in targets],
-                note=(
-                    [f"baseline + scenario farms (herd ramp); plan target of {y}" for y in years],
-                    [f"基线 + 方案牧场（按存栏爬坡）；采用 {y} 年规划目标" for y in years],
-                ),
+                note=[Message.of("buildout.note.city_target", target_year=y) for y in years],
             )
         )
     return frames

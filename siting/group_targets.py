@@ -18,6 +18,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from locales import Message, Term
 from siting.buildout_farms import BASELINE_STATUS
 from siting.targets import target_year_in_force
 
@@ -25,10 +26,8 @@ GROUP_SCOPE: Final[str] = "group"
 #: Group-target key -> the county-total column it is checked against (keys not listed, e.g.
 #: raw milk, are shown with the targets but not checked: the build-out has no milk yield).
 CHECKED_GROUP_KEYS: Final[dict[str, str]] = {"dairy_cow_head": "dairy_cow_head"}
-_KEY_NAMES: Final[dict[str, tuple[str, str]]] = {
-    "dairy_cow_head": ("奶牛存栏", "dairy cattle"),
-    "raw_milk_t_per_yr": ("生鲜乳产量", "raw milk"),
-}
+#: Group-target keys named in the catalogue (``buildout.group_key.<key>``); others show the key.
+NAMED_GROUP_KEYS: Final[frozenset[str]] = frozenset({"dairy_cow_head", "raw_milk_t_per_yr"})
 SIZE_CLASS_CHECK: Final[str] = "farm_count_size_class"
 #: Herd column that sorts a farm into a size class (the plans count dairy cattle on stock).
 SIZE_CLASS_HERD_COLUMN: Final[str] = "dairy_cow_head"
@@ -77,8 +76,10 @@ def group_target_rows(
     columns = sorted({CHECKED_GROUP_KEYS[k] for k in targets["key"]})
     sums = group_totals(county_totals, county_groups, columns)
     first = county_groups.drop_duplicates("group_id")
-    names_zh = dict(zip(first["group_id"].astype(str), first["name_zh"].astype(str), strict=True))
-    names_en = dict(zip(first["group_id"].astype(str), first["name_en"].astype(str), strict=True))
+    names = {
+        str(g): Term(str(zh), str(en))
+        for g, zh, en in zip(first["group_id"], first["name_zh"], first["name_en"], strict=True)
+    }
     frames = []
     for (group_id, key), rows in targets.groupby(["group_id", "key"], sort=True):
         totals = sums[sums["group_id"] == group_id]
@@ -86,7 +87,11 @@ def group_target_rows(
         limit_type = str(rows["limit_type"].iloc[0])
         limit = np.array([row["value"] for row in chosen], dtype=float)
         factor = 1 - band_frac if limit_type == "max" else 1 + band_frac
-        key_zh, key_en = _KEY_NAMES.get(str(key), (str(key), str(key)))
+        name = Message.of(
+            "buildout.check.group",
+            group=names[str(group_id)],
+            quantity=_key_name(str(key)),
+        )
         frames.append(
             pd.DataFrame(
                 {
@@ -101,21 +106,24 @@ def group_target_rows(
                     "unit": str(rows["unit"].iloc[0]),
                     "grade": "",
                     "source": [row["source"] for row in chosen],
-                    "name_zh": f"{names_zh[str(group_id)]}：{key_zh} vs 目标",
-                    "name_en": f"{names_en[str(group_id)]}: {key_en} vs target",
+                    "name": [name] * len(totals),
                     "note": [
-                        f"sum of the group's counties (baseline + scenario farms); "
-                        f"plan target of {row['year']}: {row['note']}"
-                        for row in chosen
-                    ],
-                    "note_zh": [
-                        f"组内各县区合计（基线 + 方案牧场）；采用 {row['year']} 年规划目标"
+                        Message.of(
+                            "buildout.note.group",
+                            target_year=row["year"],
+                            target_note=row["note"],
+                        )
                         for row in chosen
                     ],
                 }
             )
         )
     return frames
+
+
+def _key_name(key: str) -> Message | str:
+    """Return the name of a group-target key (the key itself if the catalogue has none)."""
+    return Message.of(f"buildout.group_key.{key}") if key in NAMED_GROUP_KEYS else key
 
 
 def _target_row(rows: pd.DataFrame, year: int) -> dict[str, object]:
@@ -209,7 +217,10 @@ def size_class_rows(
         ]
         limit = np.array([float(r["target_count"]) for r in chosen])
         first = rows.iloc[0]
-        upper = "" if np.isinf(first["max_head"]) else f"{first['max_head']:,.0f}"
+        name = Message.of(
+            "buildout.check.size_class",
+            size_class=Term(str(first["name_zh"]), str(first["name_en"])),
+        )
         frames.append(
             pd.DataFrame(
                 {
@@ -224,20 +235,28 @@ def size_class_rows(
                     "unit": "count",
                     "grade": "",
                     "source": [str(r["source"]) for r in chosen],
-                    "name_zh": f"{first['name_zh']}数量 vs 目标",
-                    "name_en": f"{first['name_en']}: number vs target",
+                    "name": [name] * len(years),
                     "note": [
-                        f"scenario farms with {first['min_head']:,.0f} <= dairy head < "
-                        f"{upper or 'no limit'} operating in {y}; plan target of {r['year']}"
-                        for y, r in zip(years, chosen, strict=True)
-                    ],
-                    "note_zh": [
-                        f"{y} 年在营方案牧场中存栏 ≥ {first['min_head']:,.0f} 头"
-                        + (f" 且 < {upper} 头" if upper else "")
-                        + f"者；采用 {r['year']} 年规划目标"
+                        _size_class_note(first, year=y, target_year=int(r["year"]))
                         for y, r in zip(years, chosen, strict=True)
                     ],
                 }
             )
         )
     return frames
+
+
+def _size_class_note(size_class: pd.Series, *, year: int, target_year: int) -> Message:
+    """Return the note of a size-class row: the class's head range, the year, the target's."""
+    min_head, max_head = float(size_class["min_head"]), float(size_class["max_head"])
+    if np.isinf(max_head):
+        return Message.of(
+            "buildout.note.size_class_open", min_head=min_head, year=year, target_year=target_year
+        )
+    return Message.of(
+        "buildout.note.size_class",
+        min_head=min_head,
+        max_head=max_head,
+        year=year,
+        target_year=target_year,
+    )

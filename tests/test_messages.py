@@ -29,26 +29,7 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 #: Fields that hold a name recorded in a data table in both languages (crop, rule, region).
 DATA_NAME_FIELDS = re.compile(r"^(crop_)?(name|label)_(zh|en)$|^description_(zh|en)$")
 #: (module, class, field) -> why the zh/en pair is still there. Shrink it, never grow it.
-REMAINING_PAIRS: dict[tuple[str, str, str], str] = {
-    **{
-        (module, cls, f"{field}_{lang}"): "geo/ reading notes and reasons: the geo pass"
-        for module, cls, field in (
-            ("geo/io.py", "VectorReadResult", "notes"),
-            ("geo/validate.py", "GeometryProblem", "reason"),
-            ("geo/validate.py", "GeometryCheck", "notes"),
-            ("geo/vector_formats.py", "RawVector", "notes"),
-            ("geo/vector_formats.py", "VectorFormat", "crs_hint"),
-        )
-        for lang in ("zh", "en")
-        if (module, cls, lang) != ("geo/io.py", "VectorReadResult", "en")
-    },
-    **{
-        ("planning/site_files.py", "SiteFile", f"notes_{lang}"): (
-            "joins geo's reading notes (pairs) with siting's planned-site messages"
-        )
-        for lang in ("zh", "en")
-    },
-}
+REMAINING_PAIRS: dict[tuple[str, str, str], str] = {}
 #: Modules of siting/ whose Chinese literals are input vocabulary (column and status names a
 #: user's file may carry), with the reason.
 INPUT_VOCABULARY = {
@@ -64,12 +45,7 @@ NOT_RESULT_TEXT = {
     "like the rows of manure_routes.csv)",
 }
 #: Modules of siting/ that still write Chinese result sentences, with the reason.
-REMAINING_SENTENCES = {
-    "siting/buildout_checks.py": "check rows carry name_zh / note_zh columns: the build-out "
-    "pass (review page, buildout command and reports read them)",
-    "siting/group_targets.py": "group and size-class rows join the build-out check rows (same "
-    "name_zh / note_zh columns): the build-out pass",
-}
+REMAINING_SENTENCES: dict[str, str] = {}
 ERROR_CALLS = {"add", "Problems", "require_positive", "raise_if_any"}
 #: Private helpers of siting/ that collect or raise an error from a zh/en message pair.
 ERROR_HELPERS = re.compile(r"^_(require|flag|check|problem|add|bad)")
@@ -200,9 +176,9 @@ def test_message_to_dict_keeps_numbers_as_numbers() -> None:
     assert "500 kg/亩（示意；s）" in message.render("zh")
 
 
-def test_every_message_key_used_by_siting_exists() -> None:
+def test_every_message_key_used_outside_the_ui_exists() -> None:
     keys = set()
-    for path in _modules("siting"):
+    for path in (p for package in NON_UI_PACKAGES for p in _modules(package)):
         text = path.read_text(encoding="utf-8")
         keys |= set(re.findall(r'Message(?:\.of)?\(\s*"([a-z_][\w.]*)"', text))
     assert len(keys) > 30

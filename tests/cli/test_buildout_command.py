@@ -170,7 +170,9 @@ def test_demo_with_the_ledger_on_the_generated_parcels(capsys: pytest.CaptureFix
     for x in ("n", "p"):  # 综合利用率 on N and P vs the plan's 90 %, ledger-matched land
         rate = _check(data, "150121", 2023, f"manure_utilisation_{x}")
         assert rate["limit"] == 0.9 and 0 <= rate["value"] <= 1
-        assert "ledger" in rate["note"] and "organic-fertiliser plants" in rate["note"]
+        assert rate["note"]["key"] == "buildout.note.utilisation"
+        note = rate["note"]["text"]
+        assert "ledger" in note and "organic-fertiliser plants" in note
     parcels = load_parcels(load_region("hohhot"))
     assert len(parcels) > 1_000
 

@@ -149,9 +149,9 @@ def test_kml_folders_are_combined_in_order(tmp_path: Path) -> None:
     result = _read_polygons(path)
     assert result.features["Name"].tolist() == ["site1", "site2"]
     assert result.features["feature_no"].tolist() == [1, 2]
-    assert any("2 KML folders combined" in note for note in result.notes)
-    assert any("牧场" in note for note in result.notes_zh)
-    assert "Z coordinates (heights) dropped" in result.notes
+    assert any("2 KML folders combined" in note for note in _texts(result, "en"))
+    assert any("牧场" in note for note in _texts(result, "zh"))
+    assert "Z coordinates (heights) dropped" in _texts(result, "en")
     assert not result.features.geometry.has_z.any()
 
 
@@ -174,7 +174,7 @@ def test_kml_geometry_collection_reduced_to_polygon(tmp_path: Path) -> None:
     )
     result = _read_polygons(path)
     assert result.features.geometry.iloc[0].geom_type == "Polygon"
-    assert any("geometry collection" in note for note in result.notes)
+    assert any("geometry collection" in note for note in _texts(result, "en"))
 
 
 def test_kmz_reads_its_doc_kml(tmp_path: Path) -> None:
@@ -195,7 +195,7 @@ def test_zipped_shapefile_in_gk_is_reprojected_back_within_1e7_deg(tmp_path: Pat
     path = _zipped_shapefile(tmp_path, projected)
     result = _read_polygons(path)
     assert result.source_crs == "EPSG:4546"
-    assert "reprojected from EPSG:4546 to EPSG:4326 (lon/lat)" in result.notes
+    assert "reprojected from EPSG:4546 to EPSG:4326 (lon/lat)" in _texts(result, "en")
     _assert_same_polygon(result.features.geometry.iloc[0], SITE_A, atol_deg=1e-7)
 
 
@@ -255,8 +255,8 @@ def test_dxf_requires_a_declared_crs(tmp_path: Path) -> None:
 def test_dxf_with_declared_crs_turns_closed_polylines_into_polygons(tmp_path: Path) -> None:
     result = _read_polygons(_dxf(tmp_path), declared_crs="EPSG:4546")
     assert result.features.geometry.geom_type.tolist() == ["Polygon"]
-    assert any("1 DXF entities that are not polygons ignored" in n for n in result.notes)
-    assert any("declared by the user" in n for n in result.notes)
+    assert any("1 DXF entities that are not polygons ignored" in n for n in _texts(result, "en"))
+    assert any("declared by the user" in n for n in _texts(result, "en"))
 
 
 def test_geopackage_layer_choice(tmp_path: Path) -> None:
@@ -277,7 +277,7 @@ def test_declared_crs_overrides_a_wrong_file_crs(tmp_path: Path) -> None:
     metres.to_file(path, layer="sites")
     result = _read_polygons(path, declared_crs="EPSG:4546")
     assert result.source_crs == "EPSG:4546"
-    assert "CRS EPSG:4546 declared by the user (file: EPSG:4326)" in result.notes
+    assert "CRS EPSG:4546 declared by the user (file: EPSG:4326)" in _texts(result, "en")
     _assert_same_polygon(result.features.geometry.iloc[0], SITE_A)
 
 
@@ -399,7 +399,7 @@ def test_zipped_shapefile_without_prj_needs_a_crs(tmp_path: Path) -> None:
 def test_declared_crs_rescues_a_shapefile_without_prj(tmp_path: Path) -> None:
     path = _zipped_shapefile(tmp_path, _sites(), drop=(".prj",))
     result = read_vector(path, declared_crs="EPSG:4326")
-    assert "CRS EPSG:4326 declared by the user (file: none)" in result.notes
+    assert "CRS EPSG:4326 declared by the user (file: none)" in _texts(result, "en")
 
 
 def test_zip_with_two_shapefiles_requires_a_choice(tmp_path: Path) -> None:
@@ -454,8 +454,8 @@ def test_bowtie_is_repaired_with_one_warning(tmp_path: Path) -> None:
     assert repaired.is_valid
     assert repaired.geom_type == "MultiPolygon"
     assert repaired.area == pytest.approx(2 * (0.01 * 0.005 / 2), rel=1e-9)
-    assert "2 invalid geometries (e.g. self-intersecting polygons) repaired" in result.notes
-    assert "已修复 2 个无效几何（如自相交多边形）" in result.notes_zh
+    assert "2 invalid geometries (e.g. self-intersecting polygons) repaired" in _texts(result, "en")
+    assert "已修复 2 个无效几何（如自相交多边形）" in _texts(result, "zh")
 
 
 def test_bowtie_without_repair_is_an_error(tmp_path: Path) -> None:
@@ -511,9 +511,9 @@ def test_skip_mode_returns_good_features_and_lists_bad_ones(tmp_path: Path) -> N
     assert result.features["feature_no"].tolist() == [2]
     assert result.skipped["feature_no"].tolist() == [1, 3]
     assert result.skipped["name"].tolist() == ["site1", "site3"]
-    assert "is a Point" in result.skipped["reason_en"].iloc[0]
-    assert "没有几何图形" in result.skipped["reason_zh"].iloc[1]
-    assert "2 bad features skipped (listed separately)" in result.notes
+    assert "is a Point" in result.skipped["reason"].iloc[0].render("en")
+    assert "没有几何图形" in result.skipped["reason"].iloc[1].render("zh")
+    assert "2 bad features skipped (listed separately)" in _texts(result, "en")
 
 
 def test_skip_mode_with_nothing_usable_still_raises(tmp_path: Path) -> None:
@@ -539,7 +539,7 @@ def test_gcj02_declared_input_is_shifted_back_to_wgs84(tmp_path: Path) -> None:
     assert 60 < azimuth_deg < 90
     forward = wgs84_to_gcj02(got.x, got.y)
     assert float(forward[0]) == pytest.approx(lon_gcj, abs=1e-8)
-    assert "converted from GCJ-02 (Amap/Gaode) to WGS84" in result.notes
+    assert "converted from GCJ-02 (Amap/Gaode) to WGS84" in _texts(result, "en")
 
 
 def test_gcj02_declared_for_projected_file(tmp_path: Path) -> None:
@@ -630,3 +630,8 @@ def test_write_adds_layers_to_one_geopackage(tmp_path: Path) -> None:
     write_vector(_sites([SITE_B]), path, layer="fields")
     assert len(read_vector(path, layer="sites").features) == 2
     assert len(read_vector(path, layer="fields").features) == 1
+
+
+def _texts(result: VectorReadResult, lang: str) -> tuple[str, ...]:
+    """Return the reading notes of ``result`` in ``lang``."""
+    return tuple(note.render(lang) for note in result.notes)

@@ -34,6 +34,7 @@ from geo.validate import (
     require_crs,
     require_same_crs,
 )
+from locales import Message
 
 SQUARE = box(0, 0, 1, 1)
 BOWTIE = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
@@ -153,7 +154,7 @@ def test_check_kind_accepts_multi_and_rejects_other_types() -> None:
     frame = _frame([SQUARE, MultiPolygon([SQUARE]), Point(0, 0), LineString([(0, 0), (1, 1)])])
     result = check_kind(frame, "polygon")
     assert result.features["feature_no"].tolist() == [1, 2]
-    assert [p.reason_en for p in result.problems] == [
+    assert [p.reason.render("en") for p in result.problems] == [
         "is a Point, expected a polygon (Polygon/MultiPolygon)",
         "is a LineString, expected a polygon (Polygon/MultiPolygon)",
     ]
@@ -180,7 +181,9 @@ def test_reduce_to_kind_keeps_parts_of_collections() -> None:
 def test_check_kind_notes_reduced_collections() -> None:
     result = check_kind(_frame([GeometryCollection([Point(0, 0), SQUARE])]), "polygon")
     assert result.features.geometry.iloc[0] == SQUARE
-    assert result.notes_en == ("1 geometry collection(s) reduced to their polygon parts",)
+    assert _texts(result.notes, "en") == (
+        "1 geometry collection(s) reduced to their polygon parts",
+    )
 
 
 def test_check_valid_repairs_and_counts() -> None:
@@ -188,20 +191,23 @@ def test_check_valid_repairs_and_counts() -> None:
     assert result.repaired_count == 1
     assert result.features.geometry.is_valid.all()
     assert result.features.geometry.iloc[1].area == pytest.approx(0.5)
-    assert result.notes_zh == ("已修复 1 个无效几何（如自相交多边形）",)
+    assert _texts(result.notes, "zh") == ("已修复 1 个无效几何（如自相交多边形）",)
 
 
 def test_check_valid_without_repair_rejects_with_the_reason() -> None:
     result = check_valid(_frame([SQUARE, BOWTIE]), kind="polygon", repair=False)
     assert result.features["feature_no"].tolist() == [1]
-    assert result.problems[0].reason_en == "invalid geometry (Self-intersection[0.5 0.5])"
+    assert result.problems[0].reason.render("en") == "invalid geometry (Self-intersection[0.5 0.5])"
     assert result.repaired_count == 0
 
 
 def test_check_valid_rejects_a_polygon_with_no_area_left() -> None:
     result = check_valid(_frame([FOLDED]), kind="polygon", repair=True)
     assert result.features.empty
-    assert result.problems[0].reason_en == "invalid geometry that has no polygon left after repair"
+    assert (
+        result.problems[0].reason.render("en")
+        == "invalid geometry that has no polygon left after repair"
+    )
     assert result.repaired_count == 0
 
 
@@ -212,8 +218,8 @@ def test_check_within_uses_a_small_tolerance() -> None:
     result = check_within(_frame([SQUARE, near, far]), region)
     assert result.features["feature_no"].tolist() == [1, 2]
     assert [p.feature_no for p in result.problems] == [3]
-    assert "near lon 5.5000, lat 5.5000" in result.problems[0].reason_en
-    assert "lon 0.000 to 1.000" in result.problems[0].reason_en
+    assert "near lon 5.5000, lat 5.5000" in result.problems[0].reason.render("en")
+    assert "lon 0.000 to 1.000" in result.problems[0].reason.render("en")
 
 
 def test_check_geometries_runs_all_checks_in_order() -> None:
@@ -244,17 +250,25 @@ def test_geometry_checks_do_not_mutate_their_input() -> None:
 
 def test_geometry_problems_error_truncates_and_lists_fixes() -> None:
     problems = tuple(
-        GeometryProblem(n, "outside" if n % 2 else "type", f"reason {n}", f"原因 {n}")
+        GeometryProblem(
+            n, "outside" if n % 2 else "type", Message.of("input.reason.invalid", why=f"r{n}")
+        )
         for n in range(MAX_LISTED_PROBLEMS + 3, 0, -1)
     )
     err = geometry_problems_error(problems, source_name="sites.kml", n_features=20)
     assert isinstance(err, InvalidGeometryError)
     text = str(err)
-    assert text.startswith("sites.kml: 13 of 20 features have problems:\n- feature 1: reason 1")
-    assert "- feature 10: reason 10\n- ... and 3 more" in text
+    assert text.startswith(
+        "sites.kml: 13 of 20 features have problems:\n- feature 1: invalid geometry (r1)"
+    )
+    assert "- feature 10: invalid geometry (r10)\n- ... and 3 more" in text
     assert "feature 11" not in text
     assert "How to fix: keep only features of the expected type" in text
     assert "GCJ-02" in text
     zh = err.message("zh")
     assert "20 个要素中有 13 个存在问题" in zh
     assert "另有 3 个" in zh
+
+
+def _texts(notes: tuple[Message, ...], lang: str) -> tuple[str, ...]:
+    return tuple(note.render(lang) for note in notes)

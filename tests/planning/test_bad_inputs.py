@@ -124,8 +124,8 @@ def test_import_path(name: str, plan_inputs: Any, tmp_path: Path) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             sites = upload()
-        assert sites.notes("en")[0] == spec["note_en"]
-        assert sites.notes("zh")[0] == spec["note_zh"]
+        assert sites.notes[0].render("en") == spec["note_en"]
+        assert sites.notes[0].render("zh") == spec["note_zh"]
         assert [r.name for r in sites.records] == [spec["name"]]
     else:
         _expect_error(spec, upload)

@@ -72,7 +72,9 @@ def test_the_files_own_id_is_kept_as_source_id() -> None:
     content = json.dumps({"type": "FeatureCollection", "features": features}).encode()
     result = read_site_file(content, "farms.geojson", INPUTS)
     assert [(r.name, r.source_id) for r in result.records] == [("甲", "DEMO-09"), ("乙", "P-17")]
-    assert not any("编号" in note or "source_id" in note for note in result.notes("en"))
+    assert not any(
+        "编号" in note or "source_id" in note for note in (n.render("en") for n in result.notes)
+    )
     (lon, lat) = _lonlat(3.0)
     csv = f"id,name,lon,lat\n17,P1,{lon},{lat}\n".encode()  # a numeric id stays its digits
     (record,) = read_site_file(csv, "points.csv", INPUTS).records

@@ -61,7 +61,7 @@ def _check_files(
     assert name in html
     assert inputs.scenario in html
     assert date.today().isoformat() in html
-    for check_name in rows["name_zh" if lang == "zh" else "name_en"].unique():
+    for check_name in rows["name"].map(lambda name: name.render(lang)).unique():
         assert check_name in html
     assert not re.search(r"""(src|href)\s*=\s*['"]?\s*(https?:)?//""", html)
     assert not re.search(r"url\(|@import|<script|<link", html)

@@ -23,6 +23,7 @@ import geopandas as gpd
 from shapely.geometry import box
 
 from errors import ParameterError, SchemaError
+from locales import Message
 from planning.region_inputs import load_region_params
 from siting.buildout import (
     BuildoutRegion,
@@ -244,7 +245,9 @@ def test_rows_have_the_tidy_columns(result: BuildoutResult) -> None:
     assert checks[["value", "limit"]].dtypes.tolist() == [np.float64, np.float64]
     assert (checks.loc[checks["check"] == "silage_self_sufficiency", "source"] == PLAN).all()
     assert set(checks["check"]) <= set(CHECKS)
-    assert checks["name_zh"].str.len().gt(0).all() and checks["note"].str.len().gt(0).all()
+    for column in ("name", "note"):
+        assert checks[column].map(lambda m: isinstance(m, Message)).all()
+        assert checks[column].map(lambda m: len(m.render("zh")) > 0).all()
 
 
 # --- roll-up -------------------------------------------------------------------------------

@@ -134,3 +134,36 @@ def test_check_upload_raises_input_data_error_for_garbage() -> None:
             kind="polygon",
             skip_bad=False,
         )
+
+
+def test_check_upload_counts_a_repair_instead_of_passing_its_english_warning() -> None:
+    lon, lat = 111.7, 40.8  # inside Hohhot
+    delta = 0.01
+    bowtie = [
+        [lon, lat],
+        [lon + delta, lat + delta],
+        [lon + delta, lat],
+        [lon, lat + delta],
+        [lon, lat],
+    ]
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "bowtie"},
+                "geometry": {"type": "Polygon", "coordinates": [bowtie]},
+            }
+        ],
+    }
+    result, read_warnings = check_upload(
+        json.dumps(geojson).encode(),
+        "bowtie.geojson",
+        region_id="hohhot",
+        gcj02=False,
+        kind="polygon",
+        skip_bad=False,
+    )
+    assert result.repaired_count == 1
+    assert read_warnings == []  # shown from repaired_count, in the page's language
+    assert [note.key for note in result.notes] == ["input.note.repaired"]

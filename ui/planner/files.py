@@ -171,7 +171,7 @@ def render_import(store: PlanStore, scenario: Scenario, inputs: PlanInputs, lang
         declared_crs=str(st.session_state[ps.UPLOAD_CRS]).strip() or None,
     )
     store.add_sites(scenario, sites.records, user=user_name())
-    notes = "".join(f"\n- {n}" for n in sites.notes(lang))
+    notes = "".join(f"\n- {n.render(lang)}" for n in sites.notes)
     flash(
         "success",
         t("planner.msg.imported", lang).format(n=len(sites.records), file=upload.name) + notes,

@@ -251,8 +251,8 @@ def _editor(
     draft = st.session_state[ps.DRAFT]
     if draft is not None:
         st.caption(t("planner.draft_redraw" if base else "planner.draft_new", lang))
-        for note in draft.notes(lang):
-            st.warning(note)
+        for note in draft.notes:
+            st.warning(note.render(lang))
     render_form(inputs, draft, lang)
     edited = _edited_record(base, draft, inputs)
     if edited is None:

@@ -27,10 +27,10 @@ import streamlit as st
 import geopandas as gpd
 import shapely
 
-from errors import GeometryRepairedWarning, InvalidGeometryError, PlannerWarning
+from errors import GeometryRepairedWarning, InvalidGeometryError
 from geo.io import read_vector
 from geo.validate import REGION_TOLERANCE_DEG
-from locales import text
+from locales import Message
 from planning.scenarios import SITE_STATUSES, SiteRecord, site_records, sites_frame
 from siting.site_footprint import check_footprints, county_codes, single_footprint, square_footprint
 from ui.labels import t
@@ -56,12 +56,8 @@ class DraftFootprint:
 
     kind: Literal["polygon", "point"]
     geometry: BaseGeometry
-    notes_en: tuple[str, ...] = ()
-    notes_zh: tuple[str, ...] = ()
-
-    def notes(self, lang: str) -> tuple[str, ...]:
-        """Return the notes in ``lang``."""
-        return self.notes_en if lang == "en" else self.notes_zh
+    #: What the checks changed (`locales.Message`: reading notes, repair, dropped parts).
+    notes: tuple[Message, ...] = ()
 
 
 def check_drawing(
@@ -84,39 +80,25 @@ def check_drawing(
         Outside the region, unrepairable, several parts, or a sliver (with the reason).
     """
     _check_inside(drawing.geometry, inputs.region_extent, region_names)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", PlannerWarning)
+    with warnings.catch_warnings():
+        # a repair is the note planner.draft.repaired (a drawing has no file to name)
+        warnings.simplefilter("ignore", GeometryRepairedWarning)
         result = read_vector(
             drawing.to_geojson_bytes(),
             filename=source_name,
             geometry_kind=drawing.kind,
             region_extent=inputs.region_extent,
         )
-    repaired = (
-        [text("planner.draft.repaired", lang) for lang in ("en", "zh")]
-        if any(issubclass(w.category, GeometryRepairedWarning) for w in caught)
-        else []
-    )
-    notes_en = [
-        *result.notes,
-        *(
-            str(w.message)
-            for w in caught
-            if issubclass(w.category, PlannerWarning)
-            and not issubclass(w.category, GeometryRepairedWarning)
-        ),
-        *repaired[:1],
-    ]
-    notes_zh = [*result.notes_zh, *repaired[1:]]
+    repaired = (Message.of("planner.draft.repaired"),) if result.repaired_count else ()
+    notes = (*result.notes, *repaired)
     geometry = result.features.geometry.iloc[0]
     if drawing.kind == "point":
-        return DraftFootprint("point", geometry, tuple(notes_en), tuple(notes_zh))
+        return DraftFootprint("point", geometry, notes)
     polygon, dropped = single_footprint(
         geometry, name=name, params=inputs.footprint, analysis_crs=inputs.analysis_crs
     )
     check_footprints([polygon], [name], params=inputs.footprint, analysis_crs=inputs.analysis_crs)
-    en, zh = (tuple(note.render(lang) for note in dropped) for lang in ("en", "zh"))
-    return DraftFootprint("polygon", polygon, (*notes_en, *en), (*notes_zh, *zh))
+    return DraftFootprint("polygon", polygon, (*notes, *dropped))
 
 
 def footprint_polygon(

@@ -66,7 +66,12 @@ def worst_status(statuses: pd.Series) -> str:
 
 
 def _check_name(checks: pd.DataFrame, lang: str) -> pd.Series:
-    return checks["name_en" if lang == "en" else "name_zh"].astype(str)
+    return _rendered(checks["name"], lang)
+
+
+def _rendered(messages: pd.Series, lang: str) -> pd.Series:
+    """Return a column of `locales.Message` (check names, notes) as text in ``lang``."""
+    return messages.map(lambda message: message.render(lang)).astype(str)
 
 
 def county_status_frame(
@@ -229,7 +234,6 @@ def _legends(year: int, lang: str) -> list[str]:
 def check_table(checks: pd.DataFrame, *, adcode: str, year: int, lang: str) -> pd.DataFrame:
     """Return the checks of one place and year: name, value, limit, unit, flagged status."""
     rows = checks[(checks["adcode"] == adcode) & (checks["year"] == year)]
-    note = "note" if lang == "en" else "note_zh"
     return pd.DataFrame(
         {
             t("rcol.check", lang): _check_name(rows, lang).to_numpy(),
@@ -237,7 +241,7 @@ def check_table(checks: pd.DataFrame, *, adcode: str, year: int, lang: str) -> p
             t("rcol.limit", lang): rows["limit"].map(_fmt).to_numpy(),
             t("rcol.unit", lang): rows["unit"].map(lambda u: unit_label(str(u), lang)).to_numpy(),
             t("rcol.status", lang): rows["status"].map(lambda s: _flag(s, lang)).to_numpy(),
-            t("rcol.note", lang): rows[note].astype(str).to_numpy(),
+            t("rcol.note", lang): _rendered(rows["note"], lang).to_numpy(),
             t("rcol.source", lang): rows["source"].astype(str).to_numpy(),
         }
     )

@@ -9,8 +9,9 @@ import streamlit as st
 
 import geopandas as gpd
 
-from errors import PlannerWarning
+from errors import GeometryRepairedWarning, PlannerWarning
 from geo.io import read_vector
+from locales import Message
 from ui import data, state
 from ui.errors import user_errors
 from ui.labels import t
@@ -45,8 +46,9 @@ def check_upload(
     Returns
     -------
     result, warnings
-        The validated features (EPSG:4326) and the texts of any `PlannerWarning` raised
-        while reading (e.g. repaired geometries), to be shown, never printed.
+        The validated features (EPSG:4326) and the texts of any other `PlannerWarning`
+        raised while reading, to be shown, never printed (repaired geometries are counted
+        on the result, ``repaired_count``, and shown in the page's language).
 
     Raises
     ------
@@ -65,7 +67,12 @@ def check_upload(
             on_bad_feature="skip" if skip_bad else "raise",
             declared_crs=declared_crs or None,
         )
-    return result, [str(w.message) for w in caught if issubclass(w.category, PlannerWarning)]
+    return result, [
+        str(w.message)
+        for w in caught
+        if issubclass(w.category, PlannerWarning)
+        and not issubclass(w.category, GeometryRepairedWarning)
+    ]
 
 
 def render() -> None:
@@ -116,15 +123,22 @@ def _show_result(result: VectorReadResult, read_warnings: list[str], lang: str) 
             n=len(result.features), name=result.source_name, crs=result.source_crs
         )
     )
+    if result.repaired_count:
+        repaired = Message.of(
+            "input.repaired_warning", file=result.source_name, count=result.repaired_count
+        )
+        st.warning(repaired.render(lang))
     for text in read_warnings:
         st.warning(text)
-    notes = result.notes if lang == "en" else result.notes_zh
+    notes = [note.render(lang) for note in result.notes]
     if notes:
         st.markdown(f"**{t('upload.notes', lang)}**\n\n" + "\n".join(f"- {n}" for n in notes))
     if len(result.skipped):
         st.warning(t("upload.skipped", lang).format(n=len(result.skipped)))
-        reason = "reason_en" if lang == "en" else "reason_zh"
-        st.dataframe(result.skipped[["feature_no", reason]], hide_index=True, width="stretch")
+        skipped = result.skipped.assign(
+            reason=result.skipped["reason"].map(lambda r: r.render(lang))
+        )
+        st.dataframe(skipped[["feature_no", "reason"]], hide_index=True, width="stretch")
     attributes = _attribute_text(result.features)
     _show_upload_map(
         gpd.GeoDataFrame(
