@@ -16,6 +16,7 @@ refused with a message instead of being overwritten.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import warnings
 from dataclasses import dataclass
@@ -213,11 +214,17 @@ def select_site(site_id: str, records: dict[str, SiteRecord]) -> None:
     ps.set_fields({} if record is None else form_values(record))
 
 
+@functools.lru_cache(maxsize=4)
+def _grown(region_extent: BaseGeometry) -> BaseGeometry:
+    """Return the region's outline grown by `REGION_TOLERANCE_DEG` (once per outline)."""
+    return region_extent.buffer(REGION_TOLERANCE_DEG)
+
+
 def _check_inside(
     geometry: BaseGeometry, region_extent: BaseGeometry, region_names: Mapping[str, str]
 ) -> None:
     """Raise `InvalidGeometryError` if a drawing is not inside the region (plus tolerance)."""
-    if shapely.covered_by(geometry, region_extent.buffer(REGION_TOLERANCE_DEG)):
+    if shapely.covered_by(geometry, _grown(region_extent)):
         return
     key = "planner.drawing_outside"
     raise InvalidGeometryError(

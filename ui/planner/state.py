@@ -93,6 +93,11 @@ def init_planner_state() -> None:
             st.session_state[key] = type(value)(value) if isinstance(value, dict | list) else value
 
 
+def form_state() -> dict[str, Any]:
+    """Return the form's values (`FIELD_DEFAULTS` keys) as a plain dict."""
+    return {key: st.session_state[key] for key in FIELD_DEFAULTS}
+
+
 def set_fields(values: Mapping[str, Any]) -> None:
     """Put ``values`` (field key -> value) into the form; call before the widgets are drawn."""
     for key, value in {**FIELD_DEFAULTS, **values}.items():
