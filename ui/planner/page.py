@@ -338,15 +338,14 @@ def _buttons(
         return
     changed = differs(edited, base)
     col_save, col_undo, col_discard, col_delete = st.columns(4)
-    if col_undo.button(
+    col_undo.button(  # undone in the callback: the fields are set before they are drawn
         t("planner.undo", lang),
         disabled=not st.session_state[ps.DRAFT_STACK],
         key="planner_undo",
         help=t("planner.undo_help", lang),
         width="stretch",
-    ):
-        undo_draft()
-        _rerun_workbench()
+        on_click=undo_draft,
+    )
     label = "planner.save_new" if base is None else "planner.save_changes"
     if col_save.button(
         t(label, lang), type="primary", disabled=not changed, key="planner_save", width="stretch"
