@@ -19,7 +19,7 @@ from ui.labels import t
 from ui.planner import state as ps
 from ui.planner.files import flash, user_name
 from ui.planner.sites import loaded_version
-from ui.planner.worker import in_worker
+from ui.worker import in_worker
 
 if TYPE_CHECKING:
     from planning.scenarios import PlanStore, SiteRecord

@@ -26,14 +26,13 @@ from planning.scenarios import sites_frame
 from planning.site_scoring import check_herd_sizes
 from siting.buildout_farms import BASELINE_STATUS
 from siting.plan_results import farm_allocations
-from ui import data, state
+from ui import data, map_component, state
 from ui.assets import missing_assets
 from ui.data import county_outlines, open_store, parcels_lonlat, plan_inputs
 from ui.errors import user_errors
 from ui.labels import t
 from ui.login import allows, read_only_note
 from ui.map_widget import map_view
-from ui.planner import map_component
 from ui.planner import state as ps
 from ui.planner.events import RETURNED_OBJECTS, MapEdit, MapEvents
 from ui.planner.files import (
@@ -70,7 +69,7 @@ from ui.planner.sites import (
     undo_draft,
 )
 from ui.planner.surface_layer import add_surface_layer
-from ui.planner.worker import in_worker, warm
+from ui.worker import in_worker, warm
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry

@@ -20,7 +20,7 @@ from siting.site_footprint import footprint_area_mu
 from ui.gate_words import failed_rules, gate_mark, gate_measured, gate_rule, gate_state
 from ui.labels import t
 from ui.planner.water import SiteWater, site_water
-from ui.planner.worker import in_worker
+from ui.worker import in_worker
 
 if TYPE_CHECKING:
     import geopandas as gpd

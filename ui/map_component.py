@@ -1,10 +1,11 @@
-"""The planner map as a Streamlit component whose static part is serialised once.
+"""A folium map as the st_folium component, serialised once and shown again from that.
 
-``st_folium`` renders the whole folium map to JavaScript on every run (0.2–0.6 s for the
-planner's base map: counties, saved sites, draw tools), although between two runs of the
-page usually only the edited site's overlay changes. `serialise` turns a base map into the
-component's arguments once; the page keeps them per (scenario state, view, editable site,
-language) and `show` sends them with the overlay feature group as ``st_folium`` would.
+``st_folium`` builds and renders the whole folium map to JavaScript on every run (0.2–0.6 s
+for the planner's base map, about 1 s for the targets page's county map at a load of 6),
+although between two runs usually nothing on it changed (the Plan page: only the edited
+site's overlay). `serialise` turns a map into the component's arguments once; callers keep
+them under a key of what the map shows (`ui.map_widget.show_built_map`, the Plan page) and
+`show` sends them, with an optional overlay feature group, as ``st_folium`` would.
 The component's frontend only runs the map script when its iframe is new, so identical
 arguments also keep the map (and the user's pan and zoom) in place.
 

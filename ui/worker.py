@@ -1,11 +1,12 @@
-"""One long-lived thread for the Plan page's geometry work, so that reprojections stay warm.
+"""One long-lived thread for the pages' geometry work, so that reprojections stay warm.
 
 pyproj keeps the PROJ operation of a `pyproj.Transformer` per thread, and Streamlit runs
 every script run and every fragment rerun on a new thread: each run built the operations
 again, about 0.09 s per pair of coordinate systems on an idle machine and up to 0.5 s at a
 load of 7 (measured: two to seven pairs per drawing checked, i.e. a third of the time from a
-drawing to its verdict). Work handed to `in_worker` runs on one thread that lives as long as
-the server, so they are built once.
+drawing to its verdict; on the targets page 0.2–0.8 s per run for the county map). Work
+handed to `in_worker` runs on one thread that lives as long as the server, so they are built
+once. Used by the Plan page and by `ui.map.display_frame` (every page's map layers).
 
 Only pure computations go there (no ``st.*`` call: the worker has no script-run context;
 pass values read from the session state, not the session state). One worker: the checks of
