@@ -16,6 +16,7 @@ several sessions queue (on two cores parallel checks would not finish sooner). E
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -30,12 +31,19 @@ if TYPE_CHECKING:
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
-_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-geometry")
+_THREAD_PREFIX = "ui-geometry-worker"
+_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_THREAD_PREFIX)
 _WARMED: set[str] = set()
 
 
 def in_worker(fn: Callable[_P, _R], /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-    """Return ``fn(*args, **kwargs)`` computed on the long-lived worker thread."""
+    """Return ``fn(*args, **kwargs)`` computed on the long-lived worker thread.
+
+    Called on the worker itself (work that hands work on), ``fn`` runs at once: waiting
+    for the only worker from the worker would never end.
+    """
+    if threading.current_thread().name.startswith(_THREAD_PREFIX):
+        return fn(*args, **kwargs)
     return _WORKER.submit(fn, *args, **kwargs).result()
 
 
