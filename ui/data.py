@@ -65,6 +65,7 @@ from planning.siting_inputs import load_siting_inputs
 from siting.assess import SiteAssessment
 from siting.score import CriteriaWeights, reweight, weight_sensitivity
 from ui.map import display_frame
+from ui.worker import in_worker
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -272,9 +273,8 @@ def parcels_lonlat(region_id: str) -> gpd.GeoSeries:
     transformer each time (they are per thread and every Streamlit run has its own).
     """
     parcels = plan_inputs(region_id).parcels
-    return gpd.GeoSeries(
-        parcels.geometry.to_numpy(), index=parcels["parcel_id"], crs=parcels.crs
-    ).to_crs(STORAGE_CRS)
+    series = gpd.GeoSeries(parcels.geometry.to_numpy(), index=parcels["parcel_id"], crs=parcels.crs)
+    return in_worker(series.to_crs, STORAGE_CRS)  # PROJ operations built once (`ui.worker`)
 
 
 @st.cache_data(show_spinner=False)

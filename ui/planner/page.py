@@ -104,6 +104,7 @@ def render() -> None:
 def _render_body(lang: str, region_id: str) -> None:
     inputs = plan_inputs(region_id)
     warm(inputs.analysis_crs)
+    parcels_lonlat(region_id)  # once per region, here rather than at the first drawing
     store = open_store()
     show_flash()
     scenario = render_scenario_bar(store, lang)
