@@ -65,6 +65,7 @@ from planning.siting_inputs import load_siting_inputs
 from siting.assess import SiteAssessment
 from siting.score import CriteriaWeights, reweight, weight_sensitivity
 from ui.map import display_frame
+from ui.worker import in_worker
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -250,9 +251,18 @@ def plan_inputs(region_id: str) -> PlanInputs:
     both pages score the same criteria. Read-only: nothing in ``siting`` mutates its inputs,
     and callers must not either.
     """
+    return load_plan_inputs(load_region(region_id), county_water=county_water(region_id))
+
+
+@st.cache_resource(show_spinner=False)
+def county_water(region_id: str) -> pd.DataFrame:
+    """Return the county water use of ``region_id`` in its ``[plan] water_baseline_year``.
+
+    One computation (about 3 s: it runs the baseline build-out) for both the Plan page's and
+    the site-check page's inputs (`plan_inputs`, `siting_inputs`). Shared, do not mutate.
+    """
     region_obj = load_region(region_id)
-    water = county_water_use(region_obj, region_obj.plan.water_baseline_year)  # as site check
-    return load_plan_inputs(region_obj, county_water=water)
+    return county_water_use(region_obj, region_obj.plan.water_baseline_year)
 
 
 @st.cache_resource(show_spinner=False)
@@ -263,9 +273,8 @@ def parcels_lonlat(region_id: str) -> gpd.GeoSeries:
     transformer each time (they are per thread and every Streamlit run has its own).
     """
     parcels = plan_inputs(region_id).parcels
-    return gpd.GeoSeries(
-        parcels.geometry.to_numpy(), index=parcels["parcel_id"], crs=parcels.crs
-    ).to_crs(STORAGE_CRS)
+    series = gpd.GeoSeries(parcels.geometry.to_numpy(), index=parcels["parcel_id"], crs=parcels.crs)
+    return in_worker(series.to_crs, STORAGE_CRS)  # PROJ operations built once (`ui.worker`)
 
 
 @st.cache_data(show_spinner=False)
@@ -284,10 +293,8 @@ def county_outlines(region_id: str) -> dict[str, Any]:
 @st.cache_resource(show_spinner=False)
 def siting_inputs(region_id: str) -> SitingInputs:
     """Return the siting inputs of ``region_id`` (shared, do not mutate)."""
-    region_obj = load_region(region_id)
     # the same baseline year as the CLI's default
-    water = county_water_use(region_obj, region_obj.plan.water_baseline_year)
-    return load_siting_inputs(region_obj, county_water=water)
+    return load_siting_inputs(load_region(region_id), county_water=county_water(region_id))
 
 
 def upload_key(content: bytes) -> str:

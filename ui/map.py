@@ -32,6 +32,7 @@ from geo.crs import DISPLAY_CRS
 from ui.assets import use_local_assets
 from ui.labels import t
 from ui.legend import note_html
+from ui.worker import in_worker
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -186,6 +187,17 @@ def display_frame(
     if frame.crs is None:
         msg = "A map layer has no CRS; set it before display (e.g. EPSG:4326)."
         raise MissingCrsError(msg, zh="地图图层没有坐标系，无法显示。")
+    # on the long-lived thread: its PROJ operations are built once, not once per page run
+    return in_worker(_display_frame, frame, analysis_crs, tolerance_m, coverage, tuple(columns))
+
+
+def _display_frame(
+    frame: gpd.GeoDataFrame,
+    analysis_crs: str,
+    tolerance_m: float,
+    coverage: bool,
+    columns: tuple[str, ...],
+) -> gpd.GeoDataFrame:
     out = frame[[*columns, frame.geometry.name]].to_crs(analysis_crs)
     if tolerance_m > 0:
         geoms = out.geometry
@@ -372,9 +384,9 @@ def add_labels(
     analysis_crs: str,
 ) -> folium.FeatureGroup:
     """Add ``frame[field]`` as permanent text at a point inside each feature (not clickable)."""
-    points = frame[[field, frame.geometry.name]].to_crs(analysis_crs).representative_point()
+    points = in_worker(_label_points, frame, analysis_crs)
     group = folium.FeatureGroup(name=name)
-    for text, point in zip(frame[field], points.to_crs(DISPLAY_CRS), strict=True):
+    for text, point in zip(frame[field], points, strict=True):
         icon = folium.DivIcon(
             html=_LABEL_HTML.format(text=escape(str(text))),
             icon_size=(0, 0),
@@ -462,13 +474,18 @@ def build_map(
     return finish_map(m, _bounds(layers) if focus_lonlat is None else focus_lonlat)
 
 
+def _label_points(frame: gpd.GeoDataFrame, analysis_crs: str) -> gpd.GeoSeries:
+    """Return a point inside each feature of ``frame`` (EPSG:4326), found in ``analysis_crs``."""
+    return frame.geometry.to_crs(analysis_crs).representative_point().to_crs(DISPLAY_CRS)
+
+
 def _style_columns(style: PolygonStyle) -> list[str]:
     return [style.fill_color_column] if style.fill_color_column else []
 
 
 def _bounds(layers: Sequence[MapLayer]) -> tuple[float, float, float, float] | None:
     frames = [
-        layer.frame.to_crs(DISPLAY_CRS)
+        in_worker(layer.frame.to_crs, DISPLAY_CRS)
         for layer in layers
         if layer.fit and layer.frame.crs is not None and not layer.frame.empty
     ]

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ui import state
+from ui import map_component, state
 from ui.assets import missing_assets
 from ui.labels import t
 from ui.map import MapView
 from ui.sidebar import tianditu_key
+from ui.worker import in_worker
 
 if TYPE_CHECKING:
     import folium
@@ -52,4 +53,45 @@ def show_map(
         return None
     return st_folium(
         m, key=key, returned_objects=list(returned_objects), height=height, use_container_width=True
+    )
+
+
+#: Serialised maps kept by `show_built_map` (a few views of a few regions).
+MAX_BUILT_MAPS = 32
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_BUILT_MAPS)
+def _serialised(cache_key: Hashable, _build: Callable[[], folium.Map]) -> map_component.MapScript:
+    del cache_key  # cache key only
+    return in_worker(lambda: map_component.serialise(_build()))
+
+
+def show_built_map(
+    build: Callable[[], folium.Map],
+    *,
+    cache_key: Hashable,
+    key: str,
+    returned_objects: Sequence[str] = (),
+    height: int = MAP_HEIGHT_PX,
+) -> dict[str, Any] | None:
+    """Like `show_map`, but ``build()`` runs only the first time ``cache_key`` is seen.
+
+    ``cache_key`` must name everything the map shows (region, choices, language, basemap):
+    the serialised map is shared by every session of the server (`ui.map_component`). A new
+    session's first page and a page switch then send a map without building it (the county
+    map of the targets page took 0.5–1.5 s to build and render per run).
+    """
+    missing = missing_assets()
+    if missing:
+        st.error(t("assets.missing", state.lang()).format(files=", ".join(missing)))
+        return None
+    view_key = (cache_key, st.session_state[state.BASEMAP], tianditu_key(), state.lang())
+    return map_component.show(  # type: ignore[no-any-return]
+        _serialised(view_key, build),
+        key=key,
+        feature_group=None,
+        returned_objects=returned_objects,
+        center=None,
+        zoom=None,
+        height=height,
     )

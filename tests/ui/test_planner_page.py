@@ -324,3 +324,27 @@ def test_an_implausible_herd_is_flagged_before_save(page: AppTest) -> None:
     assert not at.exception
     warnings = [w.value for w in at.warning]
     assert any("60,000" in w or "60000" in w for w in warnings), warnings
+
+
+def test_undo_takes_back_form_edits_then_the_drawing(page: AppTest) -> None:
+    at = _draw(page, {"type": "Polygon", "coordinates": [SQUARE]})
+    herd = at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"])
+    herd.set_value(COWS).run()
+    at.text_input(key=ps.FIELD_NAME).set_value("丙").run()
+    at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).set_value(2 * COWS).run()
+    assert _metrics(at)["粪污氮（kg/年）"] == f"{2 * N_NEED_KG:,.0f}"
+    # one undo: the herd edit is taken back, the name stays; the check follows
+    at.button(key="planner_undo").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).value == COWS
+    assert at.text_input(key=ps.FIELD_NAME).value == "丙"
+    assert _metrics(at)["粪污氮（kg/年）"] == f"{N_NEED_KG:,.0f}"
+    # then the name, then the herd's first value, then the drawing itself
+    at.button(key="planner_undo").click().run()
+    assert at.text_input(key=ps.FIELD_NAME).value == ""
+    at.button(key="planner_undo").click().run()
+    assert at.number_input(key=ps.HERD_FIELDS["dairy_cow_head"]).value == 0
+    assert at.session_state[ps.DRAFT] is not None
+    at.button(key="planner_undo").click().run()
+    assert at.session_state[ps.DRAFT] is None
+    assert t("planner.draw_first", "zh") in [i.value for i in at.info]  # nothing left to edit

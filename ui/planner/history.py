@@ -19,6 +19,7 @@ from ui.labels import t
 from ui.planner import state as ps
 from ui.planner.files import flash, user_name
 from ui.planner.sites import loaded_version
+from ui.worker import in_worker
 
 if TYPE_CHECKING:
     from planning.scenarios import PlanStore, SiteRecord
@@ -46,7 +47,9 @@ def render_history(store: PlanStore, base: SiteRecord, inputs: PlanInputs, lang:
     history = store.site_history(str(base.site_id))
     with st.expander(t("planner.history", lang).format(n=len(history))):
         st.dataframe(
-            history_table(history, inputs.analysis_crs, lang), hide_index=True, width="stretch"
+            in_worker(history_table, history, inputs.analysis_crs, lang),
+            hide_index=True,
+            width="stretch",
         )
         earlier = [int(v) for v in history["version"] if int(v) != base.version]
         if not earlier:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 import streamlit as st
 from streamlit.errors import StreamlitInvalidLayoutContextError
-from streamlit_folium import st_folium
 
 import geopandas as gpd
 import shapely
@@ -27,7 +26,7 @@ from planning.scenarios import sites_frame
 from planning.site_scoring import check_herd_sizes
 from siting.buildout_farms import BASELINE_STATUS
 from siting.plan_results import farm_allocations
-from ui import data, state
+from ui import data, map_component, state
 from ui.assets import missing_assets
 from ui.data import county_outlines, open_store, parcels_lonlat, plan_inputs
 from ui.errors import user_errors
@@ -70,10 +69,12 @@ from ui.planner.sites import (
     undo_draft,
 )
 from ui.planner.surface_layer import add_surface_layer
+from ui.worker import in_worker, warm
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
+    from planning.regions import Region
     from planning.scenarios import PlanStore, Scenario, ScenarioSnapshot, SiteRecord
     from siting.allocate import AllocationParams
     from siting.plan_run import PlanInputs, PlanRun
@@ -102,6 +103,8 @@ def render() -> None:
 
 def _render_body(lang: str, region_id: str) -> None:
     inputs = plan_inputs(region_id)
+    warm(inputs.analysis_crs)
+    parcels_lonlat(region_id)  # once per region, here rather than at the first drawing
     store = open_store()
     show_flash()
     scenario = render_scenario_bar(store, lang)
@@ -164,27 +167,33 @@ def _workbench_body(
             edited, base, run = _editor(
                 store, snapshot, saved_run, records, inputs, allocation, lang
             )
-    with col_map:
-        _map(snapshot, saved_run, run, edited, base, inputs, lang)
+    # The verdict is sent before the map is built: it is what a drawing is waited for.
     if edited is None:
         verdict.info(t("planner.draw_first", lang))
-        return
-    site_id = str(edited.site_id)
-    with verdict:
-        _herd_warning(edited, lang)
-        render_verdict(run, site_id, edited.geometry, inputs, lang)
-    with tab_gates:
-        render_site_details(run, site_id, lang)
-    with tab_parcels:
-        render_site_parcels(run, site_id, inputs.parcels, lang)
+    else:
+        site_id = str(edited.site_id)
+        with verdict:
+            _herd_warning(edited, lang)
+            render_verdict(run, site_id, edited.geometry, inputs, lang)
+        with tab_gates:
+            render_site_details(run, site_id, lang)
+        with tab_parcels:
+            render_site_parcels(run, site_id, inputs.parcels, lang)
+    with col_map:
+        _map(snapshot, saved_run, run, edited, base, inputs, lang)
 
 
 def _herd_warning(edited: SiteRecord, lang: str) -> None:
     """Warn at once (not only at save) when the herd is implausible for its footprint."""
+    region = data.region(str(st.session_state[state.REGION]))
     try:
-        check_herd_sizes(sites_frame([edited]), data.region(str(st.session_state[state.REGION])))
+        in_worker(_check_herd, edited, region)
     except ParameterError as err:
         st.warning(err.message(lang))
+
+
+def _check_herd(edited: SiteRecord, region: Region) -> None:
+    check_herd_sizes(sites_frame([edited]), region)
 
 
 def _allocation_params(inputs: PlanInputs) -> AllocationParams:
@@ -223,7 +232,7 @@ def _saved_plan(
     if cached is not None and cached[0] == key:
         return snapshot, cached[1]
     previous = cached[1] if cached is not None and cached[0][0] == region_id else None
-    run = plan_sites(snapshot.sites, inputs, allocation=allocation, previous=previous)
+    run = in_worker(plan_sites, snapshot.sites, inputs, allocation=allocation, previous=previous)
     runs["saved"] = (key, run)
     if (
         allows("scenario.edit")
@@ -267,13 +276,22 @@ def _editor(
 def _edited_record(base: SiteRecord | None, draft: object, inputs: PlanInputs) -> SiteRecord | None:
     if draft is None and base is None:
         return None
+    return in_worker(_form_record, ps.form_state(), base, draft, inputs)  # type: ignore[arg-type]
+
+
+def _form_record(
+    form: Mapping[str, object],
+    base: SiteRecord | None,
+    draft: DraftFootprint | None,
+    inputs: PlanInputs,
+) -> SiteRecord:
     if draft is None:
         geometry, source = base.geometry, base.footprint_source  # type: ignore[union-attr]
     else:
-        size = st.session_state[ps.FIELD_FOOTPRINT]
+        size = form[ps.FIELD_FOOTPRINT]
         geometry = footprint_polygon(draft, size, inputs)  # type: ignore[arg-type]
-        source = "drawn" if draft.kind == "polygon" else "point_footprint"  # type: ignore[attr-defined]
-    return record_from_form(st.session_state, geometry, base=base, source=source, inputs=inputs)
+        source = "drawn" if draft.kind == "polygon" else "point_footprint"
+    return record_from_form(form, geometry, base=base, source=source, inputs=inputs)
 
 
 def _draft_run(
@@ -292,11 +310,19 @@ def _draft_run(
     cached = runs.get("draft")
     if cached is not None and cached[0] == key:
         return cached[1]
-    run = plan_sites(
-        draft_sites(snapshot.sites, edited), inputs, allocation=allocation, previous=saved_run
-    )
+    run = in_worker(_plan_draft, snapshot.sites, edited, inputs, allocation, saved_run)
     runs["draft"] = (key, run)
     return run
+
+
+def _plan_draft(
+    saved: gpd.GeoDataFrame,
+    edited: SiteRecord,
+    inputs: PlanInputs,
+    allocation: AllocationParams,
+    saved_run: PlanRun,
+) -> PlanRun:
+    return plan_sites(draft_sites(saved, edited), inputs, allocation=allocation, previous=saved_run)
 
 
 def _buttons(
@@ -312,15 +338,14 @@ def _buttons(
         return
     changed = differs(edited, base)
     col_save, col_undo, col_discard, col_delete = st.columns(4)
-    if col_undo.button(
+    col_undo.button(  # undone in the callback: the fields are set before they are drawn
         t("planner.undo", lang),
         disabled=not st.session_state[ps.DRAFT_STACK],
         key="planner_undo",
         help=t("planner.undo_help", lang),
         width="stretch",
-    ):
-        undo_draft()
-        _rerun_workbench()
+        on_click=undo_draft,
+    )
     label = "planner.save_new" if base is None else "planner.save_changes"
     if col_save.button(
         t(label, lang), type="primary", disabled=not changed, key="planner_save", width="stretch"
@@ -392,17 +417,7 @@ def _map(
         st.error(t("assets.missing", lang).format(files=", ".join(missing)))
         return
     region = data.region(str(st.session_state[state.REGION]))
-    m = base_map(
-        map_view(region),
-        county_outlines(region.id),
-        sites_view(snapshot.sites, saved_run.results, lang),
-        analysis_crs=inputs.analysis_crs,
-        illustrative=inputs.illustrative,
-        editable=None if base is None else (str(base.site_id), base.geometry),
-    )
-    surface = surface_path(region)
-    if surface is not None:
-        add_surface_layer(m, surface, region, lang)
+    map_script = _base_map_script(snapshot, saved_run, base, inputs, region, lang)
     parcels = (
         None
         if edited is None
@@ -411,18 +426,65 @@ def _map(
     footprint = None if edited is None else edited.geometry
     overlay = SiteOverlay(footprint, differs(edited, base) if edited else False, parcels)
     center, zoom = focus(footprint)
-    value = st_folium(
-        m,
+    value = map_component.show(
+        map_script,
         key=MAP_KEY,
-        returned_objects=list(RETURNED_OBJECTS),
-        feature_group_to_add=overlay_group(overlay, lang),
+        feature_group=in_worker(_overlay_script, overlay, lang),
+        returned_objects=RETURNED_OBJECTS,
         center=center,
         zoom=zoom,
         height=PLANNER_MAP_HEIGHT_PX,
-        use_container_width=True,
     )
     st.caption(t("planner.map_help", lang))
     _handle_events(MapEvents.from_st_folium(value), snapshot, inputs, lang)
+
+
+def _base_map_script(
+    snapshot: ScenarioSnapshot,
+    saved_run: PlanRun,
+    base: SiteRecord | None,
+    inputs: PlanInputs,
+    region: Region,
+    lang: str,
+) -> map_component.MapScript:
+    """Return the serialised base map, built again only when something on it changed.
+
+    Kept per session (`ui.planner.state.RUNS`) under the saved scenario's check key (region,
+    scenario, site versions, priorities), the view (basemap, language), the editable site
+    and the suitability surface shown.
+    """
+    view = map_view(region)
+    surface = surface_path(region)
+    editable = None if base is None else (str(base.site_id), base.geometry)
+    runs = st.session_state[ps.RUNS]
+    key = (
+        runs["saved"][0] if "saved" in runs else None,
+        view,
+        None if base is None else (str(base.site_id), base.version),
+        None if surface is None else (str(surface), surface.stat().st_mtime_ns),
+        lang,
+    )
+    cached = runs.get("map")
+    if cached is not None and cached[0] == key:
+        return cast("map_component.MapScript", cached[1])
+    m = in_worker(
+        base_map,
+        view,
+        county_outlines(region.id),
+        sites_view(snapshot.sites, saved_run.results, lang),
+        analysis_crs=inputs.analysis_crs,
+        illustrative=inputs.illustrative,
+        editable=editable,
+    )
+    if surface is not None:
+        add_surface_layer(m, surface, region, lang)
+    map_script = in_worker(map_component.serialise, m)
+    runs["map"] = (key, map_script)
+    return map_script
+
+
+def _overlay_script(overlay: SiteOverlay, lang: str) -> str:
+    return map_component.feature_group_script(overlay_group(overlay, lang))
 
 
 def _handle_edit(
@@ -453,7 +515,8 @@ def _check_drawing(
 ) -> DraftFootprint:
     """Check a drawing on the map of the chosen region (`check_drawing`)."""
     region = data.region(str(st.session_state[state.REGION]))
-    return check_drawing(
+    return in_worker(
+        check_drawing,
         drawing,
         inputs,
         source_name=t("planner.drawn_file", lang),

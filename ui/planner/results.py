@@ -20,6 +20,7 @@ from siting.site_footprint import footprint_area_mu
 from ui.gate_words import failed_rules, gate_mark, gate_measured, gate_rule, gate_state
 from ui.labels import t
 from ui.planner.water import SiteWater, site_water
+from ui.worker import in_worker
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -41,7 +42,7 @@ def render_verdict(
     """Show the verdict of one site of ``run``: gates and score, land, water (beside the map)."""
     row = run.results.set_index("site_id").loc[site_id]
     _suitability_summary(run.scores.get(site_id), row, lang)
-    area_mu = float(footprint_area_mu([geometry], analysis_crs=inputs.analysis_crs)[0])
+    area_mu = float(in_worker(footprint_area_mu, [geometry], analysis_crs=inputs.analysis_crs)[0])
     st.caption(
         t("planner.fb.footprint", lang).format(mu=_num(area_mu, 1), ha=_num(area_mu / MU_PER_HA, 2))
     )

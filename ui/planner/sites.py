@@ -16,6 +16,7 @@ refused with a message instead of being overwritten.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import warnings
 from dataclasses import dataclass
@@ -195,11 +196,17 @@ def select_site(site_id: str, records: dict[str, SiteRecord]) -> None:
     ps.set_fields({} if record is None else form_values(record))
 
 
+@functools.lru_cache(maxsize=4)
+def _grown(region_extent: BaseGeometry) -> BaseGeometry:
+    """Return the region's outline grown by `REGION_TOLERANCE_DEG` (once per outline)."""
+    return region_extent.buffer(REGION_TOLERANCE_DEG)
+
+
 def _check_inside(
     geometry: BaseGeometry, region_extent: BaseGeometry, region_names: Mapping[str, str]
 ) -> None:
     """Raise `InvalidGeometryError` if a drawing is not inside the region (plus tolerance)."""
-    if shapely.covered_by(geometry, region_extent.buffer(REGION_TOLERANCE_DEG)):
+    if shapely.covered_by(geometry, _grown(region_extent)):
         return
     key = "planner.drawing_outside"
     raise InvalidGeometryError(
@@ -209,20 +216,49 @@ def _check_inside(
     )
 
 
+@dataclass(frozen=True)
+class UndoStep:
+    """The edited site before one unsaved change: its drawn outline and its form values."""
+
+    draft: DraftFootprint | None
+    fields: Mapping[str, Any]
+
+
+def _push_undo(step: UndoStep) -> None:
+    st.session_state[ps.DRAFT_STACK] = [*st.session_state[ps.DRAFT_STACK], step]
+
+
 def set_draft(draft: DraftFootprint | None) -> None:
     """Make ``draft`` the edited outline, keeping the one it replaces for `undo_draft`."""
-    st.session_state[ps.DRAFT_STACK] = [
-        *st.session_state[ps.DRAFT_STACK],
-        st.session_state[ps.DRAFT],
-    ]
+    _push_undo(UndoStep(st.session_state[ps.DRAFT], ps.form_state()))
     st.session_state[ps.DRAFT] = draft
 
 
+def field_edited() -> None:
+    """Keep the form as it was before the field the user just changed (widget callback).
+
+    `ui.planner.state.FORM_SEEN` holds the values shown in the last run (`render_form`);
+    the callback runs before the page, with the new value already in the session state.
+    """
+    seen = st.session_state[ps.FORM_SEEN]
+    now = ps.form_state()
+    if seen is not None and seen != now:
+        _push_undo(UndoStep(st.session_state[ps.DRAFT], seen))
+    st.session_state[ps.FORM_SEEN] = now
+
+
 def undo_draft() -> None:
-    """Go back to the outline before the last unsaved change (none left: nothing happens)."""
+    """Go back to the site before the last unsaved change: outline and form fields.
+
+    A button callback (the fields are widgets: they can only be set before they are drawn).
+    Nothing left to undo: nothing happens.
+    """
     stack = list(st.session_state[ps.DRAFT_STACK])
     if stack:
-        st.session_state[ps.DRAFT] = stack.pop()
+        step = stack.pop()
+        st.session_state[ps.DRAFT] = step.draft
+        ps.set_fields(step.fields)
+        st.session_state[ps.FORM_SEEN] = dict(step.fields)
         st.session_state[ps.DRAFT_STACK] = stack
 
 
@@ -254,10 +290,11 @@ def render_picker(records: dict[str, SiteRecord], lang: str) -> None:
 
 
 def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> None:
-    """Draw the site fields (every change re-checks the site at once)."""
+    """Draw the site fields (every change re-checks the site at once and can be undone)."""
     st.text_input(
         t("planner.field.name", lang),
         key=ps.FIELD_NAME,
+        on_change=field_edited,
         placeholder=t("planner.field.name_hint", lang),
     )
     col_status, col_year = st.columns(2)
@@ -265,6 +302,7 @@ def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> 
         t("planner.field.status", lang),
         SITE_STATUSES,
         key=ps.FIELD_STATUS,
+        on_change=field_edited,
         format_func=lambda s: t(f"planner.status.{s}", lang),
     )
     col_year.number_input(
@@ -273,11 +311,16 @@ def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> 
         max_value=YEAR_RANGE[1],
         step=1,
         key=ps.FIELD_START_YEAR,
+        on_change=field_edited,
     )
     herd_cols = st.columns(2)
     for k, (column, key) in enumerate(ps.HERD_FIELDS.items()):
         herd_cols[k % 2].number_input(
-            t(f"planner.field.{column}", lang), min_value=0, step=100, key=key
+            t(f"planner.field.{column}", lang),
+            min_value=0,
+            step=100,
+            key=key,
+            on_change=field_edited,
         )
     routes = ("", *inputs.params.routes.route_keys())
     col_route, col_radius = st.columns(2)
@@ -285,6 +328,7 @@ def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> 
         t("planner.field.route", lang),
         routes,
         key=ps.FIELD_ROUTE,
+        on_change=field_edited,
         format_func=lambda r: _route_label(r, inputs, lang),
     )
     default_km = inputs.allocation.default_haul_radius_km
@@ -294,6 +338,7 @@ def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> 
         max_value=100.0,
         step=1.0,
         key=ps.FIELD_RADIUS,
+        on_change=field_edited,
         placeholder=t("planner.field.radius_default", lang).format(km=default_km),
     )
     if draft is not None and draft.kind == "point":
@@ -302,11 +347,15 @@ def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> 
             min_value=float(inputs.footprint.min_footprint_mu),
             step=50.0,
             key=ps.FIELD_FOOTPRINT,
+            on_change=field_edited,
             placeholder=t("planner.field.footprint_default", lang).format(
                 mu=inputs.footprint.default_footprint_mu
             ),
         )
-    st.text_area(t("planner.field.note", lang), key=ps.FIELD_NOTE, height=68)
+    st.text_area(
+        t("planner.field.note", lang), key=ps.FIELD_NOTE, height=68, on_change=field_edited
+    )
+    st.session_state[ps.FORM_SEEN] = ps.form_state()
 
 
 def _route_label(route: str, inputs: PlanInputs, lang: str) -> str:

@@ -24,7 +24,8 @@ DRAFT = "planner_draft"  # `ui.planner.sites.DraftFootprint` or None
 LAST_DRAWING = "planner_last_drawing"  # fingerprint of the last drawing handled
 LAST_CLICK = "planner_last_click"  # fingerprint of the last click handled
 LAST_EDIT = "planner_last_edit"  # fingerprint of the last reshaped outline handled
-DRAFT_STACK = "planner_draft_stack"  # earlier unsaved drafts of the edited site (for undo)
+DRAFT_STACK = "planner_draft_stack"  # `ui.planner.sites.UndoStep`s of the edited site
+FORM_SEEN = "planner_form_seen"  # the form's values as last shown (what an edit changed)
 HISTORY_PICK = "planner_history_pick"  # version chosen in the version history
 MESSAGE = "planner_message"  # (kind, text) shown once after a save, delete or import
 RUNS = "planner_runs"  # cache of `PlanRun`s: {"saved": (key, run), "draft": (key, run)}
@@ -76,6 +77,7 @@ DEFAULTS: Final[Mapping[str, Any]] = {
     LAST_CLICK: None,
     LAST_EDIT: None,
     DRAFT_STACK: [],
+    FORM_SEEN: None,
     MESSAGE: None,
     RUNS: {},
     NEW_SCENARIO_NAME: "",
@@ -91,6 +93,11 @@ def init_planner_state() -> None:
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = type(value)(value) if isinstance(value, dict | list) else value
+
+
+def form_state() -> dict[str, Any]:
+    """Return the form's values (`FIELD_DEFAULTS` keys) as a plain dict."""
+    return {key: st.session_state[key] for key in FIELD_DEFAULTS}
 
 
 def set_fields(values: Mapping[str, Any]) -> None:

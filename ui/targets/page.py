@@ -10,7 +10,7 @@ from ui import data, state
 from ui.errors import user_errors
 from ui.labels import t
 from ui.map import MapLayer, build_map
-from ui.map_widget import map_view, show_map
+from ui.map_widget import map_view, show_built_map, show_map
 from ui.targets import view as targets_view
 
 
@@ -64,15 +64,19 @@ def _forage_section(lang: str, region_id: str, targets: pd.DataFrame) -> None:
     col_total.metric(t("targets.total", lang), targets_view.fmt_wan_mu(total_wan_mu))
     col_total.caption(t("targets.total_ha", lang).format(ha=targets_view.fmt_ha(total_ha)))
     illustrative = data.is_illustrative(region, "counties", "forage_targets")
-    m = targets_view.targets_map(
-        frame,
-        crop=crop,
-        year=int(year),
-        analysis_crs=region.analysis_crs,
-        view=map_view(region),
-        illustrative=illustrative,
+    view = map_view(region)
+    show_built_map(  # built once per region, crop, year and view (language, basemap)
+        lambda: targets_view.targets_map(
+            frame,
+            crop=crop,
+            year=int(year),
+            analysis_crs=region.analysis_crs,
+            view=view,
+            illustrative=illustrative,
+        ),
+        cache_key=("targets", region_id, crop, int(year), view),
+        key="targets_map",
     )
-    show_map(m, key="targets_map")
     st.subheader(t("targets.county_table", lang))
     st.dataframe(
         targets_view.targets_table(frame, lang),
