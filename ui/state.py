@@ -23,10 +23,9 @@ UPLOAD_KIND = "upload_kind"
 UPLOAD_SKIP_BAD = "upload_skip_bad"
 UPLOAD_CRS = "upload_crs"
 
-#: Widget keys (by prefix) whose values outlive a page switch. Streamlit forgets a widget's
-#: value when a run does not draw it (another page is shown); `keep_widget_values` writes
-#: them back at the start of every run, which keeps them.
-KEPT_PREFIXES: tuple[str, ...] = ("sites_w_", "sites_weights_method", "sites_source")
+#: Session-state key of the kept widget values (`keep` / `remember`): a plain dict, not a
+#: widget, so Streamlit never drops it when a run does not draw the widget.
+KEPT = "kept_widget_values"
 
 DEFAULTS: Mapping[str, Any] = {
     LANG: "zh",
@@ -56,8 +55,22 @@ def lang() -> str:
     return str(st.session_state.get(LANG, DEFAULTS[LANG]))
 
 
-def keep_widget_values() -> None:
-    """Keep the values of the `KEPT_PREFIXES` widgets across page switches."""
-    for key in list(st.session_state.keys()):
-        if isinstance(key, str) and key.startswith(KEPT_PREFIXES):
-            st.session_state[key] = st.session_state[key]
+def keep(key: str, default: Any) -> None:
+    """Before drawing widget ``key``: give it its kept value (``default`` the first time).
+
+    Streamlit forgets a widget's value when a run does not draw it (another page is shown),
+    and copying the value back at the start of a run (its documented trick) can copy a stale
+    value: after a change in a fragment rerun the widget's older entry wins. So the widget's
+    ``on_change`` (`remember`) copies each change into the plain dict `KEPT`, and this puts
+    it back before the widget is drawn.
+    """
+    kept = st.session_state.setdefault(KEPT, {})
+    if key in kept:
+        st.session_state[key] = kept[key]
+    elif key not in st.session_state:
+        st.session_state[key] = default
+
+
+def remember(key: str) -> None:
+    """``on_change`` of a kept widget: copy its new value into `KEPT` (see `keep`)."""
+    st.session_state.setdefault(KEPT, {})[key] = st.session_state[key]
