@@ -410,13 +410,14 @@ def build_map(
     view: MapView,
     legends: Sequence[str] = (),
     focus_lonlat: Sequence[float] | None = None,
+    collapsed: bool = False,
 ) -> folium.Map:
     """Return a folium map of ``layers`` (drawn in order) with legends and notes.
 
     ``legends`` are HTML blocks (`ui.legend.legend_html`) placed bottom right. Layers
     marked ``illustrative`` get a suffix in the layer control and a note on the map. The
     view fits ``focus_lonlat`` (minx, miny, maxx, maxy in degrees) if given, else the layers
-    marked ``fit``.
+    marked ``fit``. ``collapsed`` folds the layer control (see `finish_map`).
     """
     m = new_map(view)
     suffix = t("map.illustrative_suffix", view.lang)
@@ -459,7 +460,8 @@ def build_map(
         sep = ", " if view.lang == "en" else "、"
         text = t("map.illustrative_note", view.lang).format(layers=sep.join(illustrative))
         add_html_control(m, note_html(text), position="bottomleft")
-    return finish_map(m, _bounds(layers) if focus_lonlat is None else focus_lonlat)
+    bounds = _bounds(layers) if focus_lonlat is None else focus_lonlat
+    return finish_map(m, bounds, collapsed=collapsed)
 
 
 def _style_columns(style: PolygonStyle) -> list[str]:
