@@ -4,8 +4,11 @@ Starts ``streamlit run app.py`` on a free local port with the network cut (like
 `test_map_browser`), opens 选址评价 on the demo candidates and checks what a user sees: the
 ranking in rank order with the failed sites last ("—" and the rules of their failed gates),
 the sensitivity said in words, a weight slider that changes the ranking without re-sending
-the map (its iframe element and Leaflet map object survive the change) and that keeps its
-value across a page switch. Screenshots go to ``tests/browser/screenshots/`` (gitignored).
+the map and that keeps its value across a page switch. "Not re-sent" is read off the
+websocket: no ForwardMsg after the change carries the map's script or a reference to its
+cached message (Streamlit sends an unchanged large element again as ``ref_hash``), and the
+map's iframe element and Leaflet map keep a JS tag set before the change. Screenshots go
+to ``tests/browser/screenshots/`` (gitignored).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -36,6 +40,8 @@ N_DEMO = 15
 CRITERION = "settlement_distance_km"
 LANG = "zh"
 POLL_MS = 250
+#: In the st_folium script (streamlit-folium names the map div so): marks a sent map.
+MAP_SCRIPT_MARK = b"map_div"
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +73,20 @@ def _open_sites(page, url: str) -> None:  # type: ignore[no-untyped-def]
         state="attached", timeout=UI_TIMEOUT_MS
     )
     _wait_idle(page)
+
+
+def _raw(payload: str | bytes) -> bytes:
+    return payload if isinstance(payload, bytes) else payload.encode()
+
+
+def _messages(frames: list[bytes]) -> Iterator[Any]:
+    """Streamlit's ForwardMsgs in the websocket ``frames`` the server sent."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    for frame in list(frames):
+        msg = ForwardMsg()
+        msg.ParseFromString(frame)
+        yield msg
 
 
 def _ranking_grid(page):  # type: ignore[no-untyped-def]
@@ -145,9 +165,13 @@ def test_weight_change_reranks_keeps_the_map_and_outlives_a_page_switch(
     from playwright.sync_api import expect
 
     page, requested = browser_page
+    received: list[bytes] = []  # what the server sends (websocket frames)
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: received.append(_raw(f))))
     _open_sites(page, app_url)
+    map_hashes = {m.hash for m in _messages(received) if MAP_SCRIPT_MARK in m.SerializeToString()}
+    assert map_hashes  # the map came this way
     before = _ranking_rows(page)
-    # tag the map's iframe element and its Leaflet map: a re-sent map replaces both
+    # tag the map's iframe element and its Leaflet map: a re-mounted map loses both
     page.locator(MAP_FRAME).first.evaluate("el => { el.__probe = 'kept'; }")
     content = page.locator(MAP_FRAME).first.element_handle().content_frame()
     content.evaluate("() => { window.map.__probe = 'kept'; }")
@@ -156,6 +180,7 @@ def test_weight_change_reranks_keeps_the_map_and_outlives_a_page_switch(
     slider = page.get_by_role("slider", name=t(f"criterion.{CRITERION}", LANG))
     expect(slider).to_be_visible(timeout=UI_TIMEOUT_MS)
     default = slider.input_value()
+    received.clear()
     slider.focus()
     page.keyboard.press("End")  # weight 1.0: distance to settlements counts most
     expect(slider).to_have_value("1", timeout=UI_TIMEOUT_MS)
@@ -165,7 +190,12 @@ def test_weight_change_reranks_keeps_the_map_and_outlives_a_page_switch(
     before_scores = [r[score] for r in before]
     after = _scores_when(page, lambda scores: scores[0] != before_scores[0])  # reranked
     assert after.count("—") == before_scores.count("—")  # gates do not depend on weights
-    # the map was not re-sent: same iframe element, same Leaflet map
+    # the map was not re-sent (no frame with its script) and not re-mounted (tags kept)
+    # (Streamlit sends an unchanged large element again as a reference to its hash)
+    replies = list(_messages(received))
+    assert replies, "no reply to the weight change"
+    assert not any(MAP_SCRIPT_MARK in m.SerializeToString() for m in replies), "map sent again"
+    assert not any(m.ref_hash in map_hashes for m in replies), "map sent again (by reference)"
     expect(page.locator(MAP_FRAME)).to_have_count(1)
     assert page.locator(MAP_FRAME).first.evaluate("el => el.__probe") == "kept"
     content = page.locator(MAP_FRAME).first.element_handle().content_frame()
