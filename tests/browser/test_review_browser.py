@@ -1,8 +1,9 @@
-"""The county review page in headless chromium: packet downloads and the county zoom.
+"""The county review page in headless chromium: packet downloads, county zoom, labels.
 
 Starts the app with the demo scenario in a temporary plan store (like `test_screenshots`)
 and the network cut, opens 县域审核, chooses a county and checks that the map fits it (the
-Leaflet map's bounds in the iframe contain the county's bounds and it zooms in), then makes
+Leaflet map's bounds in the iframe contain the county's bounds and it zooms in; at the
+city zoom no two county labels overlap, the small districts' give way), then makes
 the county's packet and downloads each file as a user does (PDF, HTML, XLSX): the PDF is a
 PDF, the workbook opens with openpyxl and has the packet's sheets, the HTML names the
 county. Screenshots go to ``tests/browser/screenshots/`` (gitignored).
@@ -110,6 +111,29 @@ def _map_view(page) -> dict[str, float] | None:  # type: ignore[no-untyped-def]
     )
 
 
+def _label_overlaps(page) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(pairs of shown county labels that overlap, labels hidden) in the map iframe."""
+    content = page.locator(MAP_FRAME).first.element_handle().content_frame()
+    return tuple(
+        content.evaluate(
+            """() => {
+                const labels = [...document.querySelectorAll('.planner-label')];
+                const shown = labels.filter(e => e.style.visibility !== 'hidden')
+                    .map(e => e.firstElementChild.getBoundingClientRect());
+                let pairs = 0;
+                for (let i = 0; i < shown.length; i++) {
+                    for (let j = i + 1; j < shown.length; j++) {
+                        const a = shown[i], b = shown[j];
+                        if (!(a.right < b.left || b.right < a.left ||
+                              a.bottom < b.top || b.bottom < a.top)) { pairs++; }
+                    }
+                }
+                return [pairs, labels.length - shown.length];
+            }"""
+        )
+    )
+
+
 def _contains(view: dict[str, float], bounds: tuple[float, float, float, float]) -> bool:
     minx, miny, maxx, maxy = bounds
     slack = BOUNDS_SLACK_DEG
@@ -127,6 +151,12 @@ def test_choosing_a_county_zooms_the_map_to_it(app_url: str, county, browser_pag
     _open_review(page, app_url)
     city_view = _map_view(page)
     assert city_view is not None
+    deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
+    shown, hidden = _label_overlaps(page)
+    while hidden == 0 and time.monotonic() < deadline:  # labels sorted out once drawn
+        page.wait_for_timeout(POLL_MS)
+        shown, hidden = _label_overlaps(page)
+    assert shown == 0 and hidden > 0  # small districts' labels give way at the city zoom
     _choose_county(page, label)
     deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
     view = None
