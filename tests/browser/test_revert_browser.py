@@ -125,13 +125,15 @@ def test_revert_to_version_one_brings_the_old_herd_back(
         saved = t("planner.msg.saved", LANG).format(name=name, version=2)
         expect(page.get_by_text(saved)).to_be_visible(timeout=UI_TIMEOUT_MS)
         _wait_idle(page)
-        expect(_herd_field(page)).to_have_value(str(NEW_HERD))
+        expect(_herd_field(page)).to_have_value(str(NEW_HERD), timeout=UI_TIMEOUT_MS)
 
         # revert to version 1: saved as version 3
         page.get_by_text(t("planner.history", LANG).format(n=2)).click()
         pick = page.get_by_role("combobox", name=t("planner.history_pick", LANG))
         expect(pick).to_be_visible(timeout=UI_TIMEOUT_MS)
-        expect(page.get_by_text(t("planner.history", LANG).format(n=2))).to_be_visible()
+        expect(page.get_by_text(t("planner.history", LANG).format(n=2))).to_be_visible(
+            timeout=UI_TIMEOUT_MS
+        )
         page.get_by_role("button", name=t("planner.revert", LANG)).click()
         reverted = t("planner.msg.reverted", LANG).format(name=name, old=1, version=3)
         expect(page.get_by_text(reverted)).to_be_visible(timeout=UI_TIMEOUT_MS)

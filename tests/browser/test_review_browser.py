@@ -193,7 +193,7 @@ def test_county_packet_downloads(app_url: str, county, browser_page) -> None:
         )
         expect(button).to_be_visible(timeout=DOWNLOAD_TIMEOUT_MS)
         _wait_idle(page)  # a download reruns the page: no stale copy of the button left
-        expect(button).to_have_count(1)
+        expect(button).to_have_count(1, timeout=UI_TIMEOUT_MS)
         with page.expect_download(timeout=UI_TIMEOUT_MS) as info:
             button.click()
         download = info.value

@@ -133,7 +133,7 @@ def test_ranking_in_rank_order_failed_last_and_sensitivity_in_words(
     page, requested = browser_page
     _open_sites(page, app_url)
     summary = page.get_by_text(re.compile(r"15 个场址：\d+ 个通过硬性约束"))
-    expect(summary).to_be_visible()
+    expect(summary).to_be_visible(timeout=UI_TIMEOUT_MS)
     rows = _ranking_rows(page)
     rank, passed, failed = t("scol.rank", LANG), t("scol.passed", LANG), t("scol.failed", LANG)
     assert rows and failed in rows[0], rows[:2]  # the failed-gate column is in view
@@ -148,7 +148,7 @@ def test_ranking_in_rank_order_failed_last_and_sensitivity_in_words(
     assert "None" not in str(rows)
     # the sensitivity, in words: "权重各变化 ±20% 时，排名第一的 DEMO-11 … 始终第一。"
     words = page.locator('[data-testid="stAlert"]').filter(has_text="±20")
-    expect(words).to_have_count(1)
+    expect(words).to_have_count(1, timeout=UI_TIMEOUT_MS)
     text = words.inner_text()
     top_name = rows[0][t("scol.site", LANG)]
     assert top_name.split()[0] in text
@@ -196,7 +196,7 @@ def test_weight_change_reranks_keeps_the_map_and_outlives_a_page_switch(
     assert replies, "no reply to the weight change"
     assert not any(MAP_SCRIPT_MARK in m.SerializeToString() for m in replies), "map sent again"
     assert not any(m.ref_hash in map_hashes for m in replies), "map sent again (by reference)"
-    expect(page.locator(MAP_FRAME)).to_have_count(1)
+    expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=UI_TIMEOUT_MS)
     assert page.locator(MAP_FRAME).first.evaluate("el => el.__probe") == "kept"
     content = page.locator(MAP_FRAME).first.element_handle().content_frame()
     assert content.evaluate("() => window.map.__probe") == "kept"
