@@ -191,8 +191,10 @@ def test_county_packet_downloads(app_url: str, county, browser_page) -> None:
         button = page.locator('[data-testid="stDownloadButton"]').get_by_role(
             "button", name=suffix.upper(), exact=True
         )
-        expect(button).to_be_visible(timeout=DOWNLOAD_TIMEOUT_MS)
-        _wait_idle(page)  # a download reruns the page: no stale copy of the button left
+        # (a count, not a strict locator: a download reruns the page, and during the run
+        # the button's stale copy is still there)
+        expect(button).not_to_have_count(0, timeout=DOWNLOAD_TIMEOUT_MS)
+        _wait_idle(page)
         expect(button).to_have_count(1, timeout=UI_TIMEOUT_MS)
         with page.expect_download(timeout=UI_TIMEOUT_MS) as info:
             button.click()
