@@ -19,7 +19,6 @@ from ui.sidebar import render_sidebar
 st.set_page_config(page_title=t("app.title", "zh"), page_icon="🌾", layout="wide")
 data.use_configured_regions_dir()
 state.init_state()
-state.keep_widget_values()
 compact_layout(state.lang())
 
 # 2. Inputs: language, region, basemap (bound to session-state keys)

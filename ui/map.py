@@ -65,9 +65,12 @@ _MAP_CSS = (
     "<style>.foliumtooltip th{white-space:nowrap;vertical-align:top;}"
     ".foliumtooltip td{white-space:normal;}</style>"
 )
+# inline-block: the box is as wide as the text, so translate(-50%) centres it on the point
+# (a block in the 0-wide icon was 0 wide: the text started at the point)
 _LABEL_HTML = (
-    '<div style="transform:translate(-50%,-50%);white-space:nowrap;font:bold 12px '
-    'sans-serif;color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;">'
+    '<div style="display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;'
+    "font:bold 12px sans-serif;color:#222;"
+    'text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;">'
     "{text}</div>"
 )
 _TIANDITU_LAYERS = {BASEMAP_TIANDITU_VEC: ("vec", "cva"), BASEMAP_TIANDITU_IMG: ("img", "cia")}
@@ -254,6 +257,49 @@ class MetricScale(MacroElement):
         self._name = "MetricScale"
 
 
+class DeclutterLabels(MacroElement):
+    """Hide a label of its feature group that would overlap one drawn before it.
+
+    Runs when the map is ready and after every zoom, so a label hidden at the city-wide zoom
+    (small urban districts crowd each other) comes back when the user zooms in. The labels
+    are taken in the group's order: put the ones that should win first.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var group = {{ this._parent.get_name() }};
+            var map = {{ this.map_name }};
+            function overlaps(a, b) {
+                return !(a.right < b.left || b.right < a.left ||
+                         a.bottom < b.top || b.bottom < a.top);
+            }
+            function declutter() {
+                var kept = [];
+                group.eachLayer(function (layer) {
+                    var el = layer.getElement ? layer.getElement() : null;
+                    if (!el || !el.firstElementChild) { return; }
+                    el.style.visibility = "";
+                    var box = el.firstElementChild.getBoundingClientRect();
+                    if (kept.some(function (k) { return overlaps(k, box); })) {
+                        el.style.visibility = "hidden";
+                    } else {
+                        kept.push(box);
+                    }
+                });
+            }
+            map.on("zoomend overlayadd", declutter);
+            map.whenReady(function () { setTimeout(declutter, 0); });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, map_name: str) -> None:
+        super().__init__()
+        self._name = "DeclutterLabels"
+        self.map_name = map_name
+
+
 class DrawTexts(MacroElement):
     """Leaflet.draw's toolbar and tooltip texts (``L.drawLocal``) from the message catalogue.
 
@@ -382,9 +428,14 @@ def add_labels(
     field: str,
     name: str,
     analysis_crs: str,
+    declutter: bool = False,
 ) -> folium.FeatureGroup:
-    """Add ``frame[field]`` as permanent text at a point inside each feature (not clickable)."""
-    points = in_worker(_label_points, frame, analysis_crs)
+    """Add ``frame[field]`` as permanent text at a point inside each feature (not clickable).
+
+    ``declutter`` hides labels that would overlap a label of a larger feature (see
+    `DeclutterLabels`); they show again at a closer zoom.
+    """
+    frame, points = in_worker(_label_points, frame, analysis_crs, largest_first=declutter)
     group = folium.FeatureGroup(name=name)
     for text, point in zip(frame[field], points, strict=True):
         icon = folium.DivIcon(
@@ -393,6 +444,8 @@ def add_labels(
             class_name="planner-label",
         )
         folium.Marker((point.y, point.x), icon=icon, interactive=False).add_to(group)
+    if declutter:
+        DeclutterLabels(m.get_name()).add_to(group)
     return group.add_to(m)
 
 
@@ -422,13 +475,14 @@ def build_map(
     view: MapView,
     legends: Sequence[str] = (),
     focus_lonlat: Sequence[float] | None = None,
+    collapsed: bool = False,
 ) -> folium.Map:
     """Return a folium map of ``layers`` (drawn in order) with legends and notes.
 
     ``legends`` are HTML blocks (`ui.legend.legend_html`) placed bottom right. Layers
     marked ``illustrative`` get a suffix in the layer control and a note on the map. The
     view fits ``focus_lonlat`` (minx, miny, maxx, maxy in degrees) if given, else the layers
-    marked ``fit``.
+    marked ``fit``. ``collapsed`` folds the layer control (see `finish_map`).
     """
     m = new_map(view)
     suffix = t("map.illustrative_suffix", view.lang)
@@ -463,6 +517,7 @@ def build_map(
                 field=layer.label_field,
                 analysis_crs=layer.analysis_crs,
                 name=t("map.labels", view.lang).format(layer=layer.name),
+                declutter=True,
             )
     for html in legends:
         add_html_control(m, html, position="bottomright")
@@ -471,12 +526,20 @@ def build_map(
         sep = ", " if view.lang == "en" else "、"
         text = t("map.illustrative_note", view.lang).format(layers=sep.join(illustrative))
         add_html_control(m, note_html(text), position="bottomleft")
-    return finish_map(m, _bounds(layers) if focus_lonlat is None else focus_lonlat)
+    bounds = _bounds(layers) if focus_lonlat is None else focus_lonlat
+    return finish_map(m, bounds, collapsed=collapsed)
 
 
-def _label_points(frame: gpd.GeoDataFrame, analysis_crs: str) -> gpd.GeoSeries:
-    """Return a point inside each feature of ``frame`` (EPSG:4326), found in ``analysis_crs``."""
-    return frame.geometry.to_crs(analysis_crs).representative_point().to_crs(DISPLAY_CRS)
+def _label_points(
+    frame: gpd.GeoDataFrame, analysis_crs: str, *, largest_first: bool
+) -> tuple[gpd.GeoDataFrame, gpd.GeoSeries]:
+    """Return ``frame`` (larger features first if asked: their labels win) and a point
+    inside each of its features (EPSG:4326), found in ``analysis_crs``."""
+    projected = frame.geometry.to_crs(analysis_crs)
+    if largest_first:
+        order = (-projected.area.to_numpy()).argsort(kind="stable")
+        frame, projected = frame.iloc[order], projected.iloc[order]
+    return frame, projected.representative_point().to_crs(DISPLAY_CRS)
 
 
 def _style_columns(style: PolygonStyle) -> list[str]:

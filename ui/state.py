@@ -23,19 +23,9 @@ UPLOAD_KIND = "upload_kind"
 UPLOAD_SKIP_BAD = "upload_skip_bad"
 UPLOAD_CRS = "upload_crs"
 
-#: Widget keys (by prefix) whose values outlive a page switch and a language switch.
-#: Streamlit forgets a widget's value when a run does not draw it (another page is shown),
-#: and a radio whose label changes (the language was switched while it is on screen) keeps
-#: its value but shows no option selected. `keep_widget_values` writes these keys back at
-#: the start of every run, which keeps the value and sends it to the browser again.
-KEPT_PREFIXES: tuple[str, ...] = (
-    TARGET_CROP,
-    UPLOAD_KIND,
-    "review_decision",
-    "sites_w_",
-    "sites_weights_method",
-    "sites_source",
-)
+#: Session-state key of the kept widget values (`keep` / `remember`): a plain dict, not a
+#: widget, so Streamlit never drops it when a run does not draw the widget.
+KEPT = "kept_widget_values"
 
 DEFAULTS: Mapping[str, Any] = {
     LANG: "zh",
@@ -65,8 +55,23 @@ def lang() -> str:
     return str(st.session_state.get(LANG, DEFAULTS[LANG]))
 
 
-def keep_widget_values() -> None:
-    """Keep the values of the `KEPT_PREFIXES` widgets across page switches."""
-    for key in list(st.session_state.keys()):
-        if isinstance(key, str) and key.startswith(KEPT_PREFIXES):
-            st.session_state[key] = st.session_state[key]
+def keep(key: str, default: Any) -> None:
+    """Before drawing widget ``key``: give it its kept value (``default`` the first time).
+
+    Streamlit forgets a widget's value when a run does not draw it (another page is shown),
+    and copying the value back at the start of a run (its documented trick) can copy a stale
+    value: after a change in a fragment rerun the widget's older entry wins. So the widget's
+    ``on_change`` (`remember`) copies each change into the plain dict `KEPT`, and this puts
+    it back before the widget is drawn.
+
+    The value is written on every run, also when it never changed: a radio whose label
+    changes (the language was switched while it is on screen) keeps its value but is drawn
+    with no option selected unless the value is sent again.
+    """
+    kept = st.session_state.setdefault(KEPT, {})
+    st.session_state[key] = kept.get(key, st.session_state.get(key, default))
+
+
+def remember(key: str) -> None:
+    """``on_change`` of a kept widget: copy its new value into `KEPT` (see `keep`)."""
+    st.session_state.setdefault(KEPT, {})[key] = st.session_state[key]

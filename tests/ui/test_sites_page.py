@@ -17,7 +17,6 @@ from streamlit.testing.v1 import AppTest
 
 from layers.siting_params import load_siting_params
 from siting.criteria import LAYER_KINDS
-from ui import state
 from ui.labels import t
 from ui.sites import page as sites
 
@@ -156,18 +155,19 @@ def test_weights_outlive_a_page_switch() -> None:
 
         from ui import state
 
-        state.keep_widget_values()
         if st.session_state.get("show", True):
-            st.slider("w", 0.0, 1.0, key="sites_w_slope_mean_deg")
+            key = "sites_w_slope_mean_deg"
+            state.keep(key, 0.1)
+            st.slider("w", 0.0, 1.0, key=key, on_change=state.remember, args=(key,))
 
     at = AppTest.from_function(script).run()
+    assert at.slider(key="sites_w_slope_mean_deg").value == pytest.approx(0.1)
     at.slider(key="sites_w_slope_mean_deg").set_value(0.42).run()
     at.session_state["show"] = False  # another page: the slider is not drawn
     at.run()
     at.session_state["show"] = True
     at.run()
     assert at.slider(key="sites_w_slope_mean_deg").value == pytest.approx(0.42)
-    assert sites.weight_key("x").startswith(state.KEPT_PREFIXES)
 
 
 def test_failed_site_highlights_its_deciding_feature(page: AppTest) -> None:

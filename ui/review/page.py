@@ -279,10 +279,13 @@ def _decision_form(
         st.info(read_only_note(lang, [county]))
         _site_records(plan_store, scenario, site_id, lang)
         return
+    state.keep(DECISION, review_view.DECISIONS[0])
     decision = st.radio(
         t("review.decision", lang),
         review_view.DECISIONS,
         key=DECISION,
+        on_change=state.remember,
+        args=(DECISION,),
         horizontal=True,
         format_func=lambda d: t(f"decision.{d}", lang),
     )

@@ -215,7 +215,10 @@ def review_map(
     focus = (
         None if chosen.empty else tuple(float(v) for v in chosen.to_crs(DISPLAY_CRS).total_bounds)
     )
-    return build_map(layers, view=view, legends=_legends(year, lang), focus_lonlat=focus)
+    # the layer list, open, would cover the top of the map beside the tables: folded
+    return build_map(
+        layers, view=view, legends=_legends(year, lang), focus_lonlat=focus, collapsed=True
+    )
 
 
 def _legends(year: int, lang: str) -> list[str]:

@@ -2,7 +2,8 @@
 
 Every constraint layer is one toggleable overlay in the layer control (simplified for
 display, labelled illustrative when the pack says so). Candidates are green (pass) or red
-(fail) with a tooltip of score and rank or the failed gates. For the selected site the
+(fail) with a tooltip of the failed gates (score and rank depend on the weights and are in
+the ranking beside the map, so the map does not change with them). For the selected site the
 feature that decided each gate is drawn with a thick outline (red if the gate failed, blue
 if it passed) and, for setbacks, a dashed line shows the measured shortest distance.
 """
@@ -182,9 +183,8 @@ def _add_candidates(
 
 
 def _result_text(site: SiteResult, lang: str) -> str:
-    if site.passed:
-        score = "—" if site.score is None else f"{site.score:.1f}"
-        return t("sites.map_passed", lang).format(score=score, rank=site.rank or "—")
+    if site.passed:  # score and rank depend on the weights: the ranking beside the map
+        return t("sites.map_passed", lang)
     failed = "; ".join(gate_short(g, lang) for g in site.failed_gates)
     return t("sites.map_failed", lang).format(gates=failed)
 

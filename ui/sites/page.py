@@ -103,9 +103,36 @@ def _assessment_view(
     region_id: str,
     lang: str,
 ) -> None:
-    """Map beside ranking, weights and verdict; a weight or site change reruns only this."""
+    """Map beside ranking, weights and verdict; a site change reruns only this.
+
+    The map shows what does not depend on the weights (pass / fail, failed gates, the
+    selected site's deciding features), so it is drawn here, outside `_weighted_view`: a
+    weight change reruns only that inner fragment and the map (its iframe) stays as it is.
+    """
     col_map, col_side = st.columns(SIDE_BY_SIDE, gap="medium")
-    tab_rank, tab_weights, tab_site = col_side.tabs(
+    sites = site_input.sites
+    names = results.site_names(sites, lang)
+    with col_map:
+        selected = _choose_site(base, names, lang)
+        _map(base, sites, inputs, names, selected, region_id)
+    with col_side:
+        _weighted_view(base, base_key, defaults, sites, names, inputs, selected, region_id, lang)
+
+
+@st.fragment
+def _weighted_view(
+    base: SiteAssessment,
+    base_key: tuple[object, ...],
+    defaults: tuple[tuple[str, float], ...],
+    sites: gpd.GeoDataFrame,
+    names: dict[str, str],
+    inputs: SitingInputs,
+    selected: str,
+    region_id: str,
+    lang: str,
+) -> None:
+    """Ranking, weights and the selected site's verdict: a weight change reruns only this."""
+    tab_rank, tab_weights, tab_site = st.tabs(
         [t("sites.tab.ranking", lang), t("sites.tab.weights", lang), t("sites.tab.site", lang)]
     )
     with tab_weights:
@@ -114,16 +141,11 @@ def _assessment_view(
     if weights is None:
         return
     result = base if weights == defaults else data.reweighted(base_key, weights, base)
-    sites = site_input.sites
-    names = results.site_names(sites, lang)
     top_line.caption(
         t("sites.top_now", lang).format(
             sites=t("list.separator", lang).join(results.top_sites(result, names, TOP_SHOWN))
         )
     )
-    with col_map:
-        selected = _choose_site(result, names, lang)
-        _map(result, sites, inputs, names, selected, region_id)
     with tab_rank:
         _ranking(result, sites, names, region_id, lang)
     with tab_site:
@@ -180,6 +202,11 @@ def _ranking(
         hide_index=True,
         width="stretch",
         height=RANKING_HEIGHT_PX,
+        # a narrower site column brings the failed gates into view beside the map
+        column_config={
+            t("scol.site", lang): st.column_config.TextColumn(width="medium"),
+            t("scol.failed", lang): st.column_config.TextColumn(width="large"),
+        },
     )
 
 
@@ -214,10 +241,13 @@ def _source_args(
     """
     demo = data.has_demo_candidates(region_id)
     if demo:
+        state.keep(SOURCE, SOURCES[0])
         choice = st.radio(
             t("sites.source", lang),
             SOURCES,
             key=SOURCE,
+            on_change=state.remember,
+            args=(SOURCE,),
             horizontal=True,
             format_func=lambda s: t(f"sites.source.{s}", lang),
         )
@@ -277,10 +307,13 @@ def _skipped(site_input: SiteInput, lang: str) -> None:
 def _weights(
     inputs: SitingInputs, unavailable: dict[str, str], lang: str
 ) -> tuple[tuple[str, float], ...] | None:
+    state.keep(METHOD, METHODS[0])
     method = st.radio(
         t("sites.weights_method", lang),
         METHODS,
         key=METHOD,
+        on_change=state.remember,
+        args=(METHOD,),
         horizontal=True,
         format_func=lambda m: t(f"sites.method.{m}", lang),
     )
@@ -297,8 +330,7 @@ def _direct_weights(
     out = []
     for spec in specs:
         key = weight_key(spec.key)
-        if key not in st.session_state:
-            st.session_state[key] = float(spec.default_weight)
+        state.keep(key, float(spec.default_weight))  # kept across page switches
         name = results.criterion_label(
             spec.key, spec.name_en if lang == "en" else spec.name_zh, lang
         )
@@ -310,6 +342,8 @@ def _direct_weights(
             key=key,
             disabled=spec.key in unavailable,
             help=spec.name_en if lang == "en" else spec.name_zh,
+            on_change=state.remember,
+            args=(key,),
         )
         if spec.key in unavailable:
             st.caption(t("sites.not_available", lang).format(reason=unavailable[spec.key]))

@@ -45,11 +45,15 @@ def _forage_section(lang: str, region_id: str, targets: pd.DataFrame) -> None:
         return
     col_crop, col_year, col_total = st.columns([2, 1, 2])
     if st.session_state.get(state.TARGET_CROP) not in crops:
+        st.session_state.get(state.KEPT, {}).pop(state.TARGET_CROP, None)
         st.session_state[state.TARGET_CROP] = crops[0]
+    state.keep(state.TARGET_CROP, crops[0])
     crop = col_crop.radio(
         t("targets.crop", lang),
         crops,
         key=state.TARGET_CROP,
+        on_change=state.remember,
+        args=(state.TARGET_CROP,),
         horizontal=True,
         format_func=lambda c: targets_view.crop_label(c, lang),
     )

@@ -87,10 +87,13 @@ def render() -> None:
     col_gcj.checkbox(
         t("upload.gcj02", lang), key=state.UPLOAD_GCJ02, help=t("upload.gcj02_help", lang)
     )
+    state.keep(state.UPLOAD_KIND, KINDS[0])
     col_kind.radio(
         t("upload.kind", lang),
         KINDS,
         key=state.UPLOAD_KIND,
+        on_change=state.remember,
+        args=(state.UPLOAD_KIND,),
         horizontal=True,
         format_func=lambda k: t(f"upload.kind.{k}", lang),
     )
