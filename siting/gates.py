@@ -21,6 +21,7 @@ import geopandas as gpd
 import shapely
 
 from geo.area import area_m2
+from geo.near import IntArray, pairs_within_m
 from geo.units import M2_PER_MU
 from locales import Message, Term
 from siting.criteria import ConstraintLayers, FloatArray, GateRule, SitingParams
@@ -114,16 +115,30 @@ def evaluate_gates(
 
 
 class NearestCache:
-    """Distance from each site to the nearest feature of a layer, one index query per layer.
+    """Spatial queries of a layer for all sites at once, each made once per layer.
 
+    ``of``: the nearest feature and its distance; ``within``: the pairs within a distance.
     The setback gates and the distance criteria ask for the same layers (settlements, main
-    roads); the first ask queries the layer's spatial index for all sites at once, the
-    others reuse the answer.
+    roads), the two land criteria for the same parcels within the same radius; the first
+    ask queries the layer's spatial index, the others reuse the answer.
     """
 
     def __init__(self, geoms: npt.NDArray[np.object_]) -> None:
         self.geoms = geoms
         self._found: dict[str, tuple[FloatArray, npt.NDArray[np.int64]]] = {}
+        self._within: dict[tuple[str, float], tuple[IntArray, IntArray]] = {}
+
+    def within(
+        self, kind: str, features: gpd.GeoDataFrame, distance_m: float
+    ) -> tuple[IntArray, IntArray]:
+        """Return `geo.near.pairs_within_m` of the sites and ``features`` (layer ``kind``).
+
+        The two land criteria ask for the same parcels within the same radius.
+        """
+        key = (kind, distance_m)
+        if key not in self._within:
+            self._within[key] = pairs_within_m(self.geoms, features.sindex, distance_m)
+        return self._within[key]
 
     def of(self, kind: str, features: gpd.GeoDataFrame) -> tuple[FloatArray, npt.NDArray[np.int64]]:
         """Return `nearest_feature` of the sites and ``features`` (the layer ``kind``)."""

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
-from geo.near import pairs_within_m
 from geo.units import M_PER_KM
 from locales import Message, Term
 from siting.criteria import ConstraintLayers, CriterionSpec, FloatArray, SitingParams
@@ -274,7 +273,7 @@ def _land_within_radius_mu(
     if "manure_allowed" in parcels.columns and not spec.crops:
         eligible &= parcels["manure_allowed"].fillna(False).astype(bool).to_numpy()
     radius_m = ctx.params.haul_radius_km.value * M_PER_KM
-    left, right = pairs_within_m(ctx.geoms, parcels.sindex, radius_m)
+    left, right = ctx.nearest.within("parcels", parcels, radius_m)
     keep = eligible[right]
     area_mu = parcels["area_mu"].to_numpy(dtype=np.float64)[right[keep]]
     # with weights, bincount gives float64 (numpy's stubs say int); asarray does not copy
