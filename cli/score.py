@@ -29,6 +29,7 @@ import pandas as pd
 from cli.options import first_region, positive, region_argument
 from cli.render import argument_message, headers, table, words, write_json
 from errors import InputDataError
+from locales import Renderer
 from planning.regions import load_region, region_outline
 from planning.site_scoring import (
     HERD_COLUMN,
@@ -192,10 +193,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _gate_dict(gate: GateResult, lang: str) -> dict[str, Any]:
+def _gate_dict(gate: GateResult, texts: Renderer) -> dict[str, Any]:
     return {
         "rule": gate.rule,
-        "name": gate.name_zh if lang == "zh" else gate.name_en,
+        "name": gate.name_zh if texts.lang == "zh" else gate.name_en,
         "measured_value": gate.measured_value,
         "limit": gate.limit,
         "unit": gate.unit,
@@ -204,12 +205,12 @@ def _gate_dict(gate: GateResult, lang: str) -> dict[str, Any]:
         "source": gate.source,
         "status": gate.status,
         "illustrative_layer": gate.illustrative_layer,
-        "message": gate.message.render(lang),
+        "message": texts.render(gate.message),
     }
 
 
-def _criterion_dict(c: CriterionResult, lang: str) -> dict[str, Any]:
-    zh = lang == "zh"
+def _criterion_dict(c: CriterionResult, texts: Renderer) -> dict[str, Any]:
+    zh = texts.lang == "zh"
     return {
         "key": c.key,
         "name": c.name_zh if zh else c.name_en,
@@ -219,18 +220,19 @@ def _criterion_dict(c: CriterionResult, lang: str) -> dict[str, Any]:
         "normalised": c.normalised,
         "weight": c.weight,
         "contribution": c.contribution,
-        "value_function": c.value_function.render(lang),
+        "value_function": texts.render(c.value_function),
         "source": c.source,
         "status": c.status,
-        "explanation": c.explanation.render(lang),
+        "explanation": texts.render(c.explanation),
         "reason_unavailable": None
         if c.reason_unavailable is None
-        else c.reason_unavailable.render(lang),
+        else texts.render(c.reason_unavailable),
     }
 
 
 def _needs(assessment: SiteAssessment) -> dict[str, dict[str, Any]]:
-    frame = pd.DataFrame(assessment.sites.drop(columns="geometry"))
+    sites = assessment.sites
+    frame = pd.DataFrame({c: sites[c] for c in ("site_id", *_NEED_COLUMNS) if c in sites})
     out = {}
     for row in frame.to_dict("records"):
         out[str(row["site_id"])] = {k: _plain(row.get(k)) for k in _NEED_COLUMNS}
@@ -249,7 +251,7 @@ def _site_dict(
     assessment: SiteAssessment,
     given: dict[str, Any],
     needs: dict[str, Any],
-    lang: str,
+    texts: Renderer,
 ) -> dict[str, Any]:
     rank_range = assessment.sensitivity.rank_range(site.site_id)
     return {
@@ -261,10 +263,10 @@ def _site_dict(
         "rank_range": list(rank_range) if rank_range else None,
         "dairy_cow_head": given[HERD_COLUMN],
         "needs": needs,
-        "failed_gates": [_gate_dict(g, lang) for g in site.failed_gates],
-        "unchecked_gates": [_gate_dict(g, lang) for g in site.unchecked_gates],
-        "gates": [_gate_dict(g, lang) for g in site.gates],
-        "criteria": [_criterion_dict(c, lang) for c in site.criteria],
+        "failed_gates": [_gate_dict(g, texts) for g in site.failed_gates],
+        "unchecked_gates": [_gate_dict(g, texts) for g in site.unchecked_gates],
+        "gates": [_gate_dict(g, texts) for g in site.gates],
+        "criteria": [_criterion_dict(c, texts) for c in site.criteria],
     }
 
 
@@ -275,6 +277,7 @@ def to_json(
     given = _given_by_site(site_input.sites)
     weights = assessment.scores.weights
     needs = _needs(assessment)
+    texts = Renderer(lang)
     return {
         "region": inputs.region.id,
         "sites_file": site_input.source_name,
@@ -287,7 +290,7 @@ def to_json(
         },
         "sensitivity": assessment.sensitivity.to_dict(),
         "sites": [
-            _site_dict(s, assessment, given[s.site_id], needs[s.site_id], lang)
+            _site_dict(s, assessment, given[s.site_id], needs[s.site_id], texts)
             for s in assessment.scores.sites
         ],
         "bad_features": site_input.bad,
