@@ -129,9 +129,7 @@ def test_the_sample_mixes_passing_and_failing_sites(batch: SiteAssessment) -> No
     assert any(c.available and c.contribution for s in batch.scores.sites for c in s.criteria)
 
 
-def test_batch_equals_each_site_alone(
-    batch: SiteAssessment, alone: list[SiteAssessment]
-) -> None:
+def test_batch_equals_each_site_alone(batch: SiteAssessment, alone: list[SiteAssessment]) -> None:
     for k, site in enumerate(batch.scores.sites):
         (one,) = alone[k].scores.sites
         assert _same_site(site, one), site.site_id
