@@ -19,6 +19,8 @@ lists the bad ones with their reasons.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import math
 import sys
 from pathlib import Path
@@ -40,6 +42,7 @@ from planning.site_scoring import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import TextIO
 
     from siting.assess import SiteAssessment
@@ -184,13 +187,31 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_BAD_INPUT
     # an implausible herd is a ParameterError (exit 2), a layer missing from the pack a data
     # error (exit 1): both are mapped by cli.main
-    assessment, inputs = assess_site_file(site_input, load_region(args.region), score_options(args))
-    data = to_json(assessment, site_input, inputs, lang=args.lang)
+    with _collector_skips_older_objects():
+        options = score_options(args)
+        assessment, inputs = assess_site_file(site_input, load_region(args.region), options)
+        data = to_json(assessment, site_input, inputs, lang=args.lang)
     if args.json:
         write_json(data, out, compact=len(data["sites"]) > JSON_INDENT_MAX_SITES)
     else:
         out.write(summary_text(data, args.lang) + "\n")
     return 0
+
+
+@contextlib.contextmanager
+def _collector_skips_older_objects() -> Iterator[None]:
+    """Let the garbage collector ignore the objects made before scoring, while it runs.
+
+    Scoring thousands of sites makes a few hundred thousand small result objects; each full
+    collection they trigger would scan every module and loaded object again (issue 12:
+    ~10 % of 10,000 sites). `gc.freeze` sets the older objects aside; `gc.unfreeze` puts
+    them back afterwards, so nothing is kept longer than without it.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _gate_dict(gate: GateResult, texts: Renderer) -> dict[str, Any]:
