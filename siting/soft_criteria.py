@@ -305,15 +305,11 @@ def _land_ratio(
         ratio = np.where(need_mu > 0, land_mu / need_mu, np.nan)
     radius = ctx.params.haul_radius_km.value
     details = tuple(
-        Message.of(
+        Message(
             "criteria.detail.land",
-            what=what,
-            radius_km=radius,
-            land_mu=float(a),
-            need_mu=float(b),
-            ratio=float(r),
+            (("what", what), ("radius_km", radius), ("land_mu", a), ("need_mu", b), ("ratio", r)),
         )
-        for a, b, r in zip(land_mu, need_mu, ratio, strict=True)
+        for a, b, r in zip(land_mu.tolist(), need_mu.tolist(), ratio.tolist(), strict=True)
     )
     return _Raw(ratio, details, Message.of("siting.reason.land_need_zero"))
 
@@ -327,8 +323,8 @@ def _absorption_land(ctx: _Context, spec: CriterionSpec) -> _Raw:
     return replace(
         raw,
         details=tuple(
-            Message.of("criteria.detail.land_range", detail=d, low_mu=float(a), high_mu=float(b))
-            for d, a, b in zip(raw.details, low, high, strict=True)
+            Message("criteria.detail.land_range", (("detail", d), ("low_mu", a), ("high_mu", b)))
+            for d, a, b in zip(raw.details, low.tolist(), high.tolist(), strict=True)
         ),
     )
 
@@ -353,8 +349,8 @@ def _distance_km(kind: str) -> Measure:
         km = distance_m / M_PER_KM
         names = frame["name"].astype(str).to_numpy()[index]
         details = tuple(
-            Message.of("criteria.detail.nearest", feature=str(name), distance_km=float(d))
-            for name, d in zip(names, km, strict=True)
+            Message("criteria.detail.nearest", (("feature", str(name)), ("distance_km", d)))
+            for name, d in zip(names.tolist(), km.tolist(), strict=True)
         )
         return _Raw(km, details)
 
@@ -372,7 +368,8 @@ def _slope(column: str) -> Measure:
             .reindex(ctx.sites["site_id"].astype(str))
             .to_numpy(dtype=np.float64)
         )
-        details = tuple(Message.of(f"siting.measure.{column}", slope_deg=float(v)) for v in values)
+        key = f"siting.measure.{column}"
+        details = tuple(Message(key, (("slope_deg", v),)) for v in values.tolist())
         return _Raw(values, details, Message.of("siting.reason.no_slope_value"))
 
     return measure
@@ -394,17 +391,11 @@ def _water_headroom(ctx: _Context, spec: CriterionSpec) -> _Raw:
     year = adcodes.map(by_county["year"]).to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         headroom = np.where(cap > 0, (cap - use - need) / cap, np.nan)
+    names = ("cap_m3_per_yr", "year", "use_m3_per_yr", "need_m3_per_yr", "headroom_frac")
+    columns = (cap.tolist(), year.tolist(), use.tolist(), need.tolist(), headroom.tolist())
     details = tuple(
-        Message.of(
-            "criteria.detail.water_headroom",
-            adcode=a,
-            cap_m3_per_yr=float(c),
-            year=float(y),
-            use_m3_per_yr=float(u),
-            need_m3_per_yr=float(w),
-            headroom_frac=float(h),
-        )
-        for a, c, u, y, w, h in zip(adcodes, cap, use, year, need, headroom, strict=True)
+        Message("criteria.detail.water_headroom", (("adcode", a), *zip(names, row, strict=True)))
+        for a, *row in zip(adcodes, *columns, strict=True)
     )
     return _Raw(headroom, details, Message.of("siting.reason.no_water_cap"))
 
