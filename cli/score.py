@@ -275,6 +275,8 @@ def _site_dict(
     texts: Renderer,
 ) -> dict[str, Any]:
     rank_range = assessment.sensitivity.rank_range(site.site_id)
+    gates = [_gate_dict(g, texts) for g in site.gates]  # failed/unchecked: the same dicts
+    pairs = list(zip(site.gates, gates, strict=True))
     return {
         "site_id": site.site_id,
         "name": given["name"],
@@ -284,9 +286,9 @@ def _site_dict(
         "rank_range": list(rank_range) if rank_range else None,
         "dairy_cow_head": given[HERD_COLUMN],
         "needs": needs,
-        "failed_gates": [_gate_dict(g, texts) for g in site.failed_gates],
-        "unchecked_gates": [_gate_dict(g, texts) for g in site.unchecked_gates],
-        "gates": [_gate_dict(g, texts) for g in site.gates],
+        "failed_gates": [d for g, d in pairs if g.evaluated and not g.passed],
+        "unchecked_gates": [d for g, d in pairs if not g.evaluated],
+        "gates": gates,
         "criteria": [_criterion_dict(c, texts) for c in site.criteria],
     }
 

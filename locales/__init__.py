@@ -154,8 +154,8 @@ class Renderer:
 
     ``renderer.render(message)`` equals ``message.render(lang)``. Results of a batch share
     their fixed parts (a rule's name, limit and status are one `Message` for every site), so
-    a nested message already rendered is looked up by identity instead of rendered again.
-    Keep a renderer for one batch of results: it holds every nested message it rendered.
+    a message already rendered, nested or not, is looked up by identity instead of rendered
+    again. Keep a renderer for one batch of results: it holds every message it rendered.
     """
 
     def __init__(self, lang: str) -> None:
@@ -164,16 +164,19 @@ class Renderer:
         self._done: dict[int, tuple[Message, str]] = {}
 
     def render(self, message: Message) -> str:
-        """Return ``message`` in the renderer's language."""
+        """Return ``message`` in the renderer's language (once per message object)."""
+        done = self._done.get(id(message))
+        if done is None:
+            done = self._done[id(message)] = (message, self._format(message))
+        return done[1]
+
+    def _format(self, message: Message) -> str:
         values = {name: self._value(value) for name, value in message.params}
         return self._texts[message.key].format(**values)
 
     def _value(self, value: object) -> object:
         if isinstance(value, Message):
-            done = self._done.get(id(value))
-            if done is None:
-                done = self._done[id(value)] = (value, self.render(value))
-            return done[1]
+            return self.render(value)
         if isinstance(value, Term):
             return value.render(self.lang)
         if isinstance(value, tuple):
