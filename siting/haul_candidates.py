@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from errors import ParameterError
+from geo.near import pair_order
 from geo.units import M_PER_KM
 from siting.allocation_inputs import (
     FarmTable,
@@ -278,7 +279,7 @@ def _query_pairs(
     haul_km = road_factor * np.hypot(offset_m[:, 0], offset_m[:, 1]) / M_PER_KM
     keep = haul_km <= radius_km[farm_pos]
     # `sites` is sorted by its unique farm_id (`_farm_sites`): sorting by position sorts by id
-    order = np.lexsort((parcel_pos[keep], farm_pos[keep]))
+    order = pair_order(farm_pos[keep], parcel_pos[keep], len(parcel_xy_m))
     farm_ids = sites.index.to_numpy(dtype=object)[farm_pos[keep][order]]
     return pd.DataFrame(
         {
