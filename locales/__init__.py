@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-__all__ = ["LANGS", "Message", "Term", "catalogue", "has", "message_keys", "text"]
+__all__ = ["LANGS", "Message", "Renderer", "Term", "catalogue", "has", "message_keys", "text"]
 
 #: Languages with a catalogue, the default first.
 LANGS: Final[tuple[str, ...]] = ("zh", "en")
@@ -147,6 +147,42 @@ def _rendered(value: object, lang: str) -> object:
             str(_rendered(item, lang)) for item in value
         )
     return value
+
+
+class Renderer:
+    """Renders many messages in one language, each shared part once (issue 12).
+
+    ``renderer.render(message)`` equals ``message.render(lang)``. Results of a batch share
+    their fixed parts (a rule's name, limit and status are one `Message` for every site), so
+    a message already rendered, nested or not, is looked up by identity instead of rendered
+    again. Keep a renderer for one batch of results: it holds every message it rendered.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._texts = catalogue(lang)
+        self._done: dict[int, tuple[Message, str]] = {}
+
+    def render(self, message: Message) -> str:
+        """Return ``message`` in the renderer's language (once per message object)."""
+        done = self._done.get(id(message))
+        if done is None:
+            done = self._done[id(message)] = (message, self._format(message))
+        return done[1]
+
+    def _format(self, message: Message) -> str:
+        values = {name: self._value(value) for name, value in message.params}
+        return self._texts[message.key].format(**values)
+
+    def _value(self, value: object) -> object:
+        if isinstance(value, Message):
+            return self.render(value)
+        if isinstance(value, Term):
+            return value.render(self.lang)
+        if isinstance(value, tuple):
+            separator = self._texts["message.list_separator"]
+            return separator.join(str(self._value(item)) for item in value)
+        return value
 
 
 def _json_param(value: object) -> object:

@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from errors import ParameterError
+from geo.near import pair_order
 from geo.units import M_PER_KM
 from siting.allocation_inputs import (
     FarmTable,
@@ -277,14 +278,16 @@ def _query_pairs(
     offset_m = parcel_xy_m[parcel_pos] - farm_xy[farm_pos]
     haul_km = road_factor * np.hypot(offset_m[:, 0], offset_m[:, 1]) / M_PER_KM
     keep = haul_km <= radius_km[farm_pos]
-    pairs = pd.DataFrame(
+    # `sites` is sorted by its unique farm_id (`_farm_sites`): sorting by position sorts by id
+    order = pair_order(farm_pos[keep], parcel_pos[keep], len(parcel_xy_m))
+    farm_ids = sites.index.to_numpy(dtype=object)[farm_pos[keep][order]]
+    return pd.DataFrame(
         {
-            "farm_id": sites.index.to_numpy(dtype=object)[farm_pos[keep]],
-            "parcel_pos": parcel_pos[keep].astype(np.int64),
-            "haul_km": haul_km[keep],
+            "farm_id": pd.Series(farm_ids, dtype=object),
+            "parcel_pos": parcel_pos[keep][order].astype(np.int64),
+            "haul_km": haul_km[keep][order].astype(float),
         }
     )
-    return _sort_pairs(pairs)
 
 
 def _sort_pairs(pairs: pd.DataFrame) -> pd.DataFrame:

@@ -34,8 +34,14 @@ from geo.validate import require_columns, require_same_crs
 from problems import Problems
 from siting.ahp import AhpResult, ahp_weights
 from siting.criteria import ConstraintLayers, FloatArray, SitingParams
-from siting.gates import GateResult, evaluate_gates
-from siting.soft_criteria import CRITERION_MEASURES, CriterionResult, measure_criteria
+from siting.gates import GateResult, NearestCache, evaluate_gates
+from siting.soft_criteria import (
+    CRITERION_MEASURES,
+    CriterionResult,
+    criterion_columns,
+    criterion_results,
+    weigh,
+)
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -197,16 +203,40 @@ def score_sites(
         non-polygon geometry, or herd sizes that are not positive.
     """
     _check_sites(sites, layers)
-    gates = evaluate_gates(sites, layers, params, terrain=terrain)
-    criteria = measure_criteria(sites, layers, params, terrain=terrain)
-    weight_map = weights.as_dict()
-    results = []
-    for sid in sites["site_id"].astype(str):
-        weighted = _apply_weights(criteria[sid], weight_map)
-        passed = all(g.passed for g in gates[sid])
-        score = _site_score(weighted) if passed else None
-        results.append(SiteResult(sid, passed, gates[sid], weighted, score, None))
-    return SiteScores(sites=_with_ranks(results), weights=weights)
+    site_ids = sites["site_id"].astype(str).tolist()
+    nearest = NearestCache(np.asarray(sites.geometry.values))
+    gates = evaluate_gates(sites, layers, params, terrain=terrain, nearest=nearest)
+    columns = criterion_columns(sites, layers, params, terrain=terrain, nearest=nearest)
+    weighted = weigh(columns, weights.as_dict())
+    passed = np.array([all(g.passed for g in gates[sid]) for sid in site_ids], dtype=bool)
+    scores = np.where(passed, weighted.score, np.nan)
+    ranks = _column_ranks(scores)
+    criteria = criterion_results(columns, site_ids, weighted)
+    results = (
+        SiteResult(sid, ok, gates[sid], criteria[sid], _optional(score), _rank(rank))
+        for sid, ok, score, rank in zip(
+            site_ids, passed.tolist(), scores.tolist(), ranks.tolist(), strict=True
+        )
+    )
+    return SiteScores(sites=tuple(results), weights=weights)
+
+
+def _column_ranks(scores: FloatArray) -> FloatArray:
+    """Return `rank_scores` of the sites with a score, NaN for the others."""
+    ranks = np.full(len(scores), np.nan)
+    scored = ~np.isnan(scores)
+    ranks[scored] = rank_scores(scores[scored])
+    return ranks
+
+
+def _optional(value: float) -> float | None:
+    """Return ``value``, None for NaN (a site without a score)."""
+    return None if math.isnan(value) else value
+
+
+def _rank(value: float) -> int | None:
+    """Return the rank as an int, None for NaN (a site without a score)."""
+    return None if math.isnan(value) else int(value)
 
 
 def reweight(scores: SiteScores, weights: CriteriaWeights) -> SiteScores:

@@ -11,19 +11,18 @@ polygon (straight line, analysis CRS): the whole parcel's ``area_mu`` counts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
-from functools import partial
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
 
-from geo.near import pairs_within_m
 from geo.units import M_PER_KM
 from locales import Message, Term
 from siting.criteria import ConstraintLayers, CriterionSpec, FloatArray, SitingParams
-from siting.gates import nearest_feature
+from siting.gates import NearestCache
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -76,6 +75,7 @@ class _Context:
     layers: ConstraintLayers
     params: SitingParams
     terrain: pd.DataFrame | None
+    nearest: NearestCache
 
 
 @dataclass(frozen=True)
@@ -115,55 +115,148 @@ def measure_criteria(
         ``site_id`` -> criterion results in criteria order (``weight`` 0; `siting.score`
         sets weights and contributions).
     """
-    ctx = _Context(sites, np.asarray(sites.geometry.values), layers, params, terrain)
-    site_ids = sites["site_id"].astype(str).tolist()
-    out: dict[str, list[CriterionResult]] = {sid: [] for sid in site_ids}
+    columns = criterion_columns(sites, layers, params, terrain=terrain)
+    return criterion_results(columns, sites["site_id"].astype(str).tolist())
+
+
+@dataclass(frozen=True)
+class CriterionColumn:
+    """One criterion measured for all sites: raw values (NaN = unavailable), 0-1 scores."""
+
+    spec: CriterionSpec
+    raw: _Raw
+    normalised: FloatArray
+
+    @property
+    def available(self) -> npt.NDArray[np.bool_]:
+        """Return True where the site has a value."""
+        return ~np.isnan(self.raw.values)
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """Per site and criterion (rows, columns): share of the site's weight and its points.
+
+    ``share`` is NaN and ``points`` NaN where the criterion does not count (unavailable, or
+    the site's available criteria weigh nothing); ``score`` is NaN for such a site.
+    """
+
+    share: FloatArray
+    points: FloatArray
+    score: FloatArray
+
+
+def criterion_columns(
+    sites: gpd.GeoDataFrame,
+    layers: ConstraintLayers,
+    params: SitingParams,
+    *,
+    terrain: pd.DataFrame | None = None,
+    nearest: NearestCache | None = None,
+) -> list[CriterionColumn]:
+    """Measure and normalise every enabled criterion for all sites at once (see above).
+
+    ``nearest`` shares the nearest-feature queries with the gates (`NearestCache`).
+    """
+    geoms = np.asarray(sites.geometry.values)
+    cache = NearestCache(geoms) if nearest is None else nearest
+    ctx = _Context(sites, geoms, layers, params, terrain, cache)
+    columns = []
     for spec in (c for c in params.criteria if c.enabled):
         raw = CRITERION_MEASURES[spec.key](ctx, spec)
-        normalised = spec.normalise(raw.values)
-        for k, sid in enumerate(site_ids):
-            out[sid].append(_criterion_result(spec, raw, normalised, k))
-    return {sid: tuple(results) for sid, results in out.items()}
+        columns.append(CriterionColumn(spec, raw, spec.normalise(raw.values)))
+    return columns
 
 
-def _criterion_result(
-    spec: CriterionSpec, raw: _Raw, normalised: FloatArray, k: int
-) -> CriterionResult:
-    available = not np.isnan(raw.values[k])
-    name = Term(spec.name_zh, spec.name_en)
-    result = partial(
-        CriterionResult,
-        key=spec.key,
-        name_zh=spec.name_zh,
-        name_en=spec.name_en,
-        unit=spec.unit,
-        value_function=spec.describe_function(),
-        source=spec.source,
-        status=spec.status,
-        weight=0.0,
-        contribution=None,
-    )
-    if not available:
-        return result(
-            available=False,
-            raw_value=None,
-            normalised=None,
-            explanation=Message.of("criteria.unavailable", name=name, reason=raw.reason),
-            reason_unavailable=raw.reason,
-        )
-    score = float(normalised[k])
-    return result(
-        available=True,
-        raw_value=float(raw.values[k]),
-        normalised=score,
-        explanation=Message.of(
+def weigh(columns: list[CriterionColumn], weights: Mapping[str, float]) -> Weighted:
+    """Return each criterion's share and points of every site's 0-100 score.
+
+    A site's available criteria share its weight in proportion to ``weights`` (missing
+    keys weigh 0); points = 100 x share x normalised; the score is the sum of the points,
+    added in criteria order (the same sums as one site at a time).
+    """
+    n_sites = len(columns[0].normalised) if columns else 0
+    total = np.zeros(n_sites)
+    for column in columns:
+        total = total + np.where(column.available, weights.get(column.spec.key, 0.0), 0.0)
+    counts = total > 0
+    share = np.full((n_sites, len(columns)), np.nan)
+    points = np.full((n_sites, len(columns)), np.nan)
+    score = np.zeros(n_sites)
+    for j, column in enumerate(columns):
+        on = column.available & counts
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share[:, j] = np.where(on, weights.get(column.spec.key, 0.0) / total, np.nan)
+        points[:, j] = 100.0 * share[:, j] * column.normalised
+        score = score + np.where(on, points[:, j], 0.0)
+    return Weighted(share, points, np.where(counts, score, np.nan))
+
+
+def criterion_results(
+    columns: list[CriterionColumn], site_ids: list[str], weighted: Weighted | None = None
+) -> dict[str, tuple[CriterionResult, ...]]:
+    """Return every site's criterion results (weights 0 and no points without ``weighted``)."""
+    per_column = [_column_results(column, weighted, j) for j, column in enumerate(columns)]
+    rows = zip(*per_column, strict=True) if per_column else [()] * len(site_ids)
+    return {sid: tuple(row) for sid, row in zip(site_ids, rows, strict=True)}
+
+
+def _column_results(
+    column: CriterionColumn, weighted: Weighted | None, j: int
+) -> list[CriterionResult]:
+    """Return one criterion's result of every site (its fixed parts built once)."""
+    spec, raw = column.spec, column.raw
+    function = spec.describe_function()
+    fixed = _Fixed(spec, function, Term(spec.name_zh, spec.name_en))
+    unavailable = fixed.unavailable(raw.reason)
+    n_sites = len(raw.values)
+    shares = [0.0] * n_sites if weighted is None else weighted.share[:, j].tolist()
+    points = [math.nan] * n_sites if weighted is None else weighted.points[:, j].tolist()
+    values, scores = raw.values.tolist(), column.normalised.tolist()
+    rows = zip(values, scores, raw.details, shares, points, strict=True)
+    return [
+        unavailable if math.isnan(value) else fixed.available(value, score, detail, share, pts)
+        for value, score, detail, share, pts in rows
+    ]
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """The parts of a criterion's results every site shares."""
+
+    spec: CriterionSpec
+    function: Message
+    name: Term
+
+    def unavailable(self, reason: Message) -> CriterionResult:
+        """Return the result of a site without a value."""
+        spec = self.spec
+        explanation = Message("criteria.unavailable", (("name", self.name), ("reason", reason)))
+        return CriterionResult(
+            spec.key, spec.name_zh, spec.name_en, False, None, spec.unit, None, 0.0, None,
+            self.function, spec.source, spec.status, explanation, reason,
+        )  # fmt: skip
+
+    def available(
+        self, value: float, score: float, detail: Message, share: float, points: float
+    ) -> CriterionResult:
+        """Return the result of a site with a value (share NaN: the criterion weighs 0)."""
+        spec = self.spec
+        explanation = Message(
             "criteria.explanation",
-            name=name,
-            detail=raw.details[k],
-            score=score,
-            function=spec.describe_function(),
-        ),
-    )
+            (
+                ("name", self.name),
+                ("detail", detail),
+                ("score", score),
+                ("function", self.function),
+            ),
+        )
+        counted = not math.isnan(share)
+        return CriterionResult(
+            spec.key, spec.name_zh, spec.name_en, True, value, spec.unit, score,
+            share if counted else 0.0, points if counted else None,
+            self.function, spec.source, spec.status, explanation,
+        )  # fmt: skip
 
 
 def _unavailable(n: int, reason: Message) -> _Raw:
@@ -180,7 +273,7 @@ def _land_within_radius_mu(
     if "manure_allowed" in parcels.columns and not spec.crops:
         eligible &= parcels["manure_allowed"].fillna(False).astype(bool).to_numpy()
     radius_m = ctx.params.haul_radius_km.value * M_PER_KM
-    left, right = pairs_within_m(ctx.geoms, parcels.sindex, radius_m)
+    left, right = ctx.nearest.within("parcels", parcels, radius_m)
     keep = eligible[right]
     area_mu = parcels["area_mu"].to_numpy(dtype=np.float64)[right[keep]]
     # with weights, bincount gives float64 (numpy's stubs say int); asarray does not copy
@@ -212,15 +305,11 @@ def _land_ratio(
         ratio = np.where(need_mu > 0, land_mu / need_mu, np.nan)
     radius = ctx.params.haul_radius_km.value
     details = tuple(
-        Message.of(
+        Message(
             "criteria.detail.land",
-            what=what,
-            radius_km=radius,
-            land_mu=float(a),
-            need_mu=float(b),
-            ratio=float(r),
+            (("what", what), ("radius_km", radius), ("land_mu", a), ("need_mu", b), ("ratio", r)),
         )
-        for a, b, r in zip(land_mu, need_mu, ratio, strict=True)
+        for a, b, r in zip(land_mu.tolist(), need_mu.tolist(), ratio.tolist(), strict=True)
     )
     return _Raw(ratio, details, Message.of("siting.reason.land_need_zero"))
 
@@ -234,8 +323,8 @@ def _absorption_land(ctx: _Context, spec: CriterionSpec) -> _Raw:
     return replace(
         raw,
         details=tuple(
-            Message.of("criteria.detail.land_range", detail=d, low_mu=float(a), high_mu=float(b))
-            for d, a, b in zip(raw.details, low, high, strict=True)
+            Message("criteria.detail.land_range", (("detail", d), ("low_mu", a), ("high_mu", b)))
+            for d, a, b in zip(raw.details, low.tolist(), high.tolist(), strict=True)
         ),
     )
 
@@ -256,12 +345,12 @@ def _distance_km(kind: str) -> Measure:
             return _unavailable(
                 n, Message.of("siting.reason.no_layer", layer=Message.of(f"layer_kind.{kind}"))
             )
-        distance_m, index = nearest_feature(ctx.geoms, frame)
+        distance_m, index = ctx.nearest.of(kind, frame)
         km = distance_m / M_PER_KM
         names = frame["name"].astype(str).to_numpy()[index]
         details = tuple(
-            Message.of("criteria.detail.nearest", feature=str(name), distance_km=float(d))
-            for name, d in zip(names, km, strict=True)
+            Message("criteria.detail.nearest", (("feature", str(name)), ("distance_km", d)))
+            for name, d in zip(names.tolist(), km.tolist(), strict=True)
         )
         return _Raw(km, details)
 
@@ -279,7 +368,8 @@ def _slope(column: str) -> Measure:
             .reindex(ctx.sites["site_id"].astype(str))
             .to_numpy(dtype=np.float64)
         )
-        details = tuple(Message.of(f"siting.measure.{column}", slope_deg=float(v)) for v in values)
+        key = f"siting.measure.{column}"
+        details = tuple(Message(key, (("slope_deg", v),)) for v in values.tolist())
         return _Raw(values, details, Message.of("siting.reason.no_slope_value"))
 
     return measure
@@ -301,17 +391,11 @@ def _water_headroom(ctx: _Context, spec: CriterionSpec) -> _Raw:
     year = adcodes.map(by_county["year"]).to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         headroom = np.where(cap > 0, (cap - use - need) / cap, np.nan)
+    names = ("cap_m3_per_yr", "year", "use_m3_per_yr", "need_m3_per_yr", "headroom_frac")
+    columns = (cap.tolist(), year.tolist(), use.tolist(), need.tolist(), headroom.tolist())
     details = tuple(
-        Message.of(
-            "criteria.detail.water_headroom",
-            adcode=a,
-            cap_m3_per_yr=float(c),
-            year=float(y),
-            use_m3_per_yr=float(u),
-            need_m3_per_yr=float(w),
-            headroom_frac=float(h),
-        )
-        for a, c, u, y, w, h in zip(adcodes, cap, use, year, need, headroom, strict=True)
+        Message("criteria.detail.water_headroom", (("adcode", a), *zip(names, row, strict=True)))
+        for a, *row in zip(adcodes, *columns, strict=True)
     )
     return _Raw(headroom, details, Message.of("siting.reason.no_water_cap"))
 

@@ -156,6 +156,28 @@ def test_message_renders_nested_messages_terms_and_lists() -> None:
     assert name.render("en") == "alfalfa" and name.render("zh") == "苜蓿"
 
 
+def test_renderer_equals_message_render_and_shares_parts() -> None:
+    limit = Message.of("gates.limit.at_least_m", limit_m=500.0)
+    status = Message.of("status.illustrative")
+    messages = [
+        Message.of(
+            "gates.result",
+            what=Message.of("gates.what.nearest", feature=f"v{k} [{k}]", distance_m=100.0 * k),
+            name=Term("居民点", "settlement"),
+            verdict=Message.of("gates.verdict.passes"),
+            limit=limit,
+            source="GB 18596",
+            status=status,
+        )
+        for k in range(3)
+    ]
+    messages.append(Message.of("footprint.note.defaults_used", source="f", columns=("a", "b")))
+    for lang in ("zh", "en"):
+        renderer = locales.Renderer(lang)
+        assert [renderer.render(m) for m in messages] == [m.render(lang) for m in messages]
+        assert [renderer.render(m) for m in messages] == [m.render(lang) for m in messages]
+
+
 def test_message_to_dict_keeps_numbers_as_numbers() -> None:
     message = Message.of(
         "nutrients.note.default_yield",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from locales import Message
@@ -135,7 +136,7 @@ def parcel_mix_demands(
         ``farm_id`` (str) -> the area-weighted demand of its parcels, None where none takes
         any manure; farms without pairs are absent.
     """
-    codes, farm_ids = pd.factorize(pairs["farm_id"].astype(str))  # hashing: no string sort
+    codes, farm_ids = pd.factorize(_as_text(pairs["farm_id"]))  # hashing: no string sort
     group = np.asarray(codes, dtype=np.intp)
     pos = pairs["parcel_pos"].to_numpy(dtype=np.intp)
     area = parcels["area_mu"].to_numpy(dtype=float)[pos]
@@ -159,6 +160,14 @@ def parcel_mix_demands(
         str(fid): _mix_or_none({k: float(v[g]) for k, v in sums.items()}, int(count[g]))
         for g, fid in enumerate(farm_ids)
     }
+
+
+def _as_text(ids: pd.Series) -> npt.NDArray[np.object_] | pd.Series:
+    """Return ``ids`` as text: as they are when they already are (no copy to arrow strings)."""
+    values = ids.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values
+    return ids.astype(str)
 
 
 def _group_sum(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:

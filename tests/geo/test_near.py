@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+import geopandas as gpd
 import shapely
 from shapely.geometry import Polygon, box
 
-from geo.near import pairs_within_m
+from geo.near import nearest_m, pairs_within_m
 
 
 def test_hand_pairs() -> None:
@@ -36,3 +37,43 @@ def test_equals_the_dwithin_query_on_random_polygons() -> None:
         got = pairs_within_m(sites, tree, distance_m)
         assert np.array_equal(got[0], want[0][order])
         assert np.array_equal(got[1], want[1][order])
+
+
+def _long_outlines(rng: np.random.Generator) -> list[shapely.Geometry]:
+    """Zones with many vertices, some with holes, rivers, a multipolygon: long outlines."""
+    zones = [
+        shapely.Point(rng.uniform(0, 20_000, 2)).buffer(rng.uniform(300, 2_000), 64)
+        for _ in range(12)
+    ]
+    holed = [shapely.Polygon(z.exterior, [z.buffer(-200, 16).exterior]) for z in zones[:3]]
+    rivers = [
+        shapely.LineString(np.cumsum(rng.uniform(-200, 400, size=(300, 2)), axis=0))
+        for _ in range(4)
+    ]
+    multi = shapely.MultiPolygon([zones[4], zones[5]]) if zones[4].disjoint(zones[5]) else zones[4]
+    return [*zones[6:], *holed, *rivers, multi, zones[3]]
+
+
+def test_nearest_m_equals_query_nearest_on_long_outlines() -> None:
+    rng = np.random.default_rng(7)
+    features = np.array(_long_outlines(rng), dtype=object)
+    corners = rng.uniform(-2_000, 22_000, size=(3_000, 2))
+    sites = np.array([box(x, y, x + 500, y + 300) for x, y in corners], dtype=object)
+    sites = np.r_[sites, shapely.points(corners[:500])]
+    for tree in (shapely.STRtree(features), gpd.GeoSeries(features).sindex):
+        distance, index = nearest_m(sites, tree)
+        (at, want_index), want = shapely.STRtree(features).query_nearest(
+            sites, return_distance=True, all_matches=False
+        )
+        assert np.array_equal(at, np.arange(len(sites)))
+        assert np.array_equal(distance, want)  # the same numbers, not only close
+        assert np.array_equal(index, want_index)
+    assert (distance == 0).any() and (distance > 0).any()
+
+
+def test_nearest_m_leaves_short_features_to_query_nearest() -> None:
+    features = [shapely.Point(0, 0), shapely.Point(1_000, 0)]
+    sites = np.array([box(10, 10, 20, 20), box(900, 0, 950, 50)], dtype=object)
+    distance, index = nearest_m(sites, shapely.STRtree(features))
+    assert index.tolist() == [0, 1]
+    assert distance[0] == shapely.distance(sites[0], features[0])
