@@ -1,6 +1,6 @@
 """Timings of the app as a user feels them, in headless chromium (median of 5).
 
-Starts ``streamlit run app.py`` on a free local port with a temporary plan store holding the
+Starts ``streamlit run app.py`` on a free local port with a temporary scenario store holding the
 region's demo scenario and one empty scenario, opens Debian's chromium (``/usr/bin/chromium``)
 through Playwright with every non-local request aborted, and measures from the user's action
 to the result on screen:
@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 from bench.figures import Figure
 from planning.regions import list_regions, load_region
-from planning.scenarios import PlanStore
+from planning.scenarios import ScenarioStore
 from planning.site_files import demo_site_file
 from ui.labels import t
 
@@ -85,7 +85,7 @@ def _free_port() -> int:
 
 @contextmanager
 def running_app(store: Path) -> Iterator[str]:
-    """Run the app with ``store`` as its plan store; yield its URL once it is healthy."""
+    """Run the app with ``store`` as its scenario store; yield its URL once it is healthy."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "TIANDITU_KEY"}
     env["FORAGE_SITING_STORE"] = str(store)
@@ -131,8 +131,8 @@ def _local_only(route: Any) -> None:
 
 
 def seed_store(path: Path) -> None:
-    """Write the demo scenario and an empty scenario into a new plan store."""
-    store = PlanStore(path)
+    """Write the demo scenario and an empty scenario into a new scenario store."""
+    store = ScenarioStore(path)
     region = load_region(list_regions()[0])
     demo = store.create_scenario(DEMO_SCENARIO, user="bench")
     store.add_sites(demo, demo_site_file(region).records, user="bench")

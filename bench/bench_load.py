@@ -1,6 +1,6 @@
-"""Load on the plan store: many planners editing and scoring one scenario at once.
+"""Load on the scenario store: many planners editing and scoring one scenario at once.
 
-Each simulated user is a thread with its own `store.PlanStore` (as each Streamlit session
+Each simulated user is a thread with its own `store.ScenarioStore` (as each Streamlit session
 opens its own; Streamlit runs sessions as threads of one server process). After a common
 start (a barrier) every user repeats: load a random site of the shared scenario, add one
 dairy cow to it and save it with the version it loaded (optimistic concurrency), and every
@@ -44,7 +44,7 @@ from planning.scenario_ops import check_scenario
 from planning.scenarios import SiteRecord, open_store
 
 if TYPE_CHECKING:
-    from siting.plan_run import PlanInputs, PlanRun
+    from siting.scenario_run import ScenarioInputs, ScenarioRun
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_STORE_ENV = "FORAGE_SITING_BENCH_STORE"
@@ -126,7 +126,7 @@ def setup_scenario(location: Path | str, sites: Sequence[SiteRecord]) -> list[st
 def _user(
     location: Path | str,
     site_ids: Sequence[str],
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     *,
     user: str,
     edits: int,
@@ -135,7 +135,7 @@ def _user(
 ) -> UserLog:
     store = open_store(location)
     log, rng = UserLog(user), random.Random(user)
-    previous: PlanRun | None = None
+    previous: ScenarioRun | None = None
     start.wait()
     for i in range(edits):
         site_id = rng.choice(list(site_ids))
@@ -168,7 +168,7 @@ def _user(
 def run_load(
     location: Path | str,
     site_ids: Sequence[str],
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     *,
     users: int = 20,
     edits: int = 10,
@@ -270,16 +270,16 @@ def session_memory_mib(location: Path | str, sessions: int = 3) -> tuple[float, 
     return values[0], values[1:]
 
 
-def _hohhot_sites(count: int) -> tuple[list[SiteRecord], PlanInputs]:
+def _hohhot_sites(count: int) -> tuple[list[SiteRecord], ScenarioInputs]:
     import pandas as pd
 
-    from planning.plan_inputs import load_plan_inputs
     from planning.regions import demo_scenario_sites, load_region
+    from planning.scenario_inputs import load_scenario_inputs
     from planning.site_scoring import county_water_use
 
     region = load_region("hohhot")
     water = county_water_use(region, region.plan.water_baseline_year)
-    inputs = load_plan_inputs(region, county_water=water)
+    inputs = load_scenario_inputs(region, county_water=water)
     demo = demo_scenario_sites(region).head(count)
     records = [
         SiteRecord(**{k: (None if pd.isna(v) else v) for k, v in row.items()})
@@ -288,7 +288,7 @@ def _hohhot_sites(count: int) -> tuple[list[SiteRecord], PlanInputs]:
     return records, inputs
 
 
-def _run_one(name: str, location: Path | str, records: list[SiteRecord], inputs: PlanInputs,
+def _run_one(name: str, location: Path | str, records: list[SiteRecord], inputs: ScenarioInputs,
              users: int) -> None:  # fmt: skip
     site_ids = setup_scenario(location, records)
     store = open_store(location)

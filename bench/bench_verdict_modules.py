@@ -2,7 +2,7 @@
 
 The Plan page's draft check, without Streamlit: a drawn footprint (the demo candidate
 DEMO-09, 5,000 dairy cows) becomes the draft site (`ui.planner.sites.draft_sites`), is
-checked with the page's service (`planning.scenario_ops.plan_sites`: terrain, gates,
+checked with the page's service (`planning.scenario_ops.check_scenario_sites`: terrain, gates,
 criteria, needs, ledger) on the Plan page's inputs, and its verdict is read back. Every
 function call is traced after a warm-up run; the figure is the number of distinct project
 modules (``.py`` files of this repository) with at least one call. The page's own
@@ -20,9 +20,9 @@ from types import FrameType
 
 import geopandas as gpd
 
-from planning.plan_inputs import load_plan_inputs
 from planning.regions import load_region
-from planning.scenario_ops import plan_sites
+from planning.scenario_inputs import load_scenario_inputs
+from planning.scenario_ops import check_scenario_sites
 from planning.site_scoring import county_water_use
 from store import SiteRecord
 from store.frame_schema import sites_frame
@@ -76,13 +76,13 @@ def traced_modules(call: object) -> set[str]:
 def main() -> None:
     """Print the number of modules per package and their list."""
     region = load_region(REGION)
-    inputs = load_plan_inputs(
+    inputs = load_scenario_inputs(
         region, county_water=county_water_use(region, region.plan.water_baseline_year)
     )
     record = _drawn_site()
 
     def verdict() -> None:
-        run = plan_sites(draft_sites(sites_frame([]), record), inputs)
+        run = check_scenario_sites(draft_sites(sites_frame([]), record), inputs)
         assert len(run.results) == 1
 
     verdict()  # warm-up: imports and caches

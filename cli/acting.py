@@ -1,4 +1,4 @@
-"""The acting user and the plan store of commands that change the store (plan, users)."""
+"""The acting user and the scenario store of commands that change the store (plan, users)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import os
 
 from cli.render import words
 from planning.accounts import LOCAL_USER, Actor, cli_actor
-from planning.scenarios import PlanStore
-from planning.scenarios import open_store as open_plan_store
+from planning.scenarios import ScenarioStore
+from planning.scenarios import open_store as open_scenario_store
 
 
 def add_acting_options(parser: argparse.ArgumentParser) -> None:
@@ -24,16 +24,16 @@ def add_acting_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_store(args: argparse.Namespace) -> PlanStore:
+def open_store(args: argparse.Namespace) -> ScenarioStore:
     """Return the store of ``--store``, ``$FORAGE_SITING_STORE`` or the default path.
 
     ``--store`` is text, not a `Path`: a path would turn ``postgresql://h/db`` into
     ``postgresql:/h/db``.
     """
-    return open_plan_store(args.store)
+    return open_scenario_store(args.store)
 
 
-def acting_user(store: PlanStore, args: argparse.Namespace) -> Actor:
+def acting_user(store: ScenarioStore, args: argparse.Namespace) -> Actor:
     """Return who acts: ``--user`` (single-user mode), or a session (accounts mode)."""
     return cli_actor(
         store,

@@ -7,8 +7,8 @@ Examples::
         --years 2021,2023 --allocate
 
 ``--years`` defaults to the region manifest's ``[plan] years``.
-``--scenario demo`` runs the region pack's bundled demo scenario (no plan store needed);
-any other name is a scenario of the plan store: ``--store PATH``, else the environment
+``--scenario demo`` runs the region pack's bundled demo scenario (no scenario store needed);
+any other name is a scenario of the scenario store: ``--store PATH``, else the environment
 variable ``FORAGE_SITING_STORE``, else the user's default store file.
 """
 

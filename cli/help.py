@@ -3,7 +3,8 @@
 `localise` walks a built parser and sets, for the command path ``p`` (``score``,
 ``plan.import`` ...):
 
-* the line of each command in its parent's list from ``cli.cmd.<p>``;
+* the line of each command in its parent's list from ``cli.cmd.<p>`` (the list is made here:
+  argparse lists only commands added with a ``help=``, and no command has one);
 * the description above the options from ``cli.desc.<p>`` (else the command's line);
 * the help of each option (by its ``dest``) from the most specific of ``cli.help.<p>.<dest>``,
   ``cli.help.<parent of p>.<dest>`` ... ``cli.help.<dest>``;
@@ -98,11 +99,34 @@ def _localise_commands(
     lang: str,
     values: Mapping[str, object],
 ) -> None:
-    for line in action._choices_actions:
-        line.help = locales.text(".".join(("cli.cmd", *path, line.dest)), lang)
-    for name, sub in action.choices.items():
+    action._choices_actions = [  # argparse lists a command only if it was given a help=
+        action._ChoicesPseudoAction(
+            name,
+            _aliases(action.choices, name, sub),
+            locales.text(".".join(("cli.cmd", *path, name)), lang),
+        )
+        for name, sub in _named_once(action.choices)
+    ]
+    for name, sub in _named_once(action.choices):
         command = (*path, name)
         desc = ".".join(("cli.desc", *command))
         shown = desc if locales.has(desc) else ".".join(("cli.cmd", *command))
         sub.description = locales.text(shown, lang)
         _localise(sub, command, lang, values)
+
+
+def _named_once(
+    choices: Mapping[str, argparse.ArgumentParser],
+) -> list[tuple[str, argparse.ArgumentParser]]:
+    """Return each sub-parser once, under its name (an alias maps to the same parser, later)."""
+    named: dict[int, tuple[str, argparse.ArgumentParser]] = {}
+    for name, sub in choices.items():
+        named.setdefault(id(sub), (name, sub))
+    return list(named.values())
+
+
+def _aliases(
+    choices: Mapping[str, argparse.ArgumentParser], name: str, sub: argparse.ArgumentParser
+) -> list[str]:
+    """Return the other names of command ``name`` (its sub-parser ``sub``)."""
+    return [other for other, parser in choices.items() if parser is sub and other != name]

@@ -190,7 +190,7 @@ def _text(data: dict[str, object], lang: str) -> str:
 
 
 def _scenario_sites(region: Region, args: argparse.Namespace) -> gpd.GeoDataFrame:
-    """Return the scenario's sites in the plan store's columns (the demo's with its ids)."""
+    """Return the scenario's sites in the scenario store's columns (the demo's with its ids)."""
     if args.scenario == DEMO:
         ids = load_demo_scenario(region)["site_id"].astype(str).to_numpy()
         return demo_scenario_sites(region).assign(site_id=ids)

@@ -6,7 +6,7 @@ Example::
 
 Writes ``report_<adcode>.html``, ``.pdf`` and ``.xlsx`` into ``--out`` (created if needed);
 without ``--county`` the packet is for the whole city. The scenario is loaded exactly as
-``python -m siting buildout`` loads it (``--scenario demo`` needs no plan store).
+``python -m siting buildout`` loads it (``--scenario demo`` needs no scenario store).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``python -m siting store``: back up the plan store, list its backups, restore one.
+"""``python -m siting store``: back up the scenario store, list its backups, restore one.
 
 Examples::
 
@@ -23,7 +23,7 @@ from cli.render import headers, table, words, write_json
 from planning.scenarios import (
     DEFAULT_KEEP_BACKUPS,
     STORE_PATH_ENV,
-    PlanStore,
+    ScenarioStore,
     backup_store,
     default_store_path,
     list_backups,
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     path = _store_path(args)
     now = datetime.now(UTC)
     if args.action == "backup":
-        PlanStore(path, backups=None)  # refuses a file that is not a plan store
+        ScenarioStore(path, backups=None)  # refuses a file that is not a scenario store
         made = backup_store(path, reason="manual", keep=args.keep, now=now)
         out.write(words("store.backed_up", args.lang, path=made.path) + "\n")
     elif args.action == "backups":

@@ -1,4 +1,4 @@
-"""``python -m siting users``: accounts of the plan store (add, list, passwd, disable).
+"""``python -m siting users``: accounts of the scenario store (add, list, passwd, disable).
 
 Examples::
 
@@ -32,7 +32,7 @@ from planning.regions import load_region
 if TYPE_CHECKING:
     from typing import TextIO
 
-    from planning.scenarios import PlanStore
+    from planning.scenarios import ScenarioStore
 
 USER_COLUMNS = ("name", "role", "counties", "disabled", "created_at")
 
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _list(store: PlanStore, args: argparse.Namespace, out: TextIO) -> int:
+def _list(store: ScenarioStore, args: argparse.Namespace, out: TextIO) -> int:
     rows = [
         (u.name, u.role, ",".join(u.counties), u.disabled, u.created_at)
         for u in store.accounts.list_users()

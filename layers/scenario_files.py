@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from layers.region import Region
 
 DEMO_SCENARIO_KIND: Final[str] = "demo_scenario"
-#: Name of the demo scenario when it is loaded into the plan store.
+#: Name of the demo scenario when it is loaded into the scenario store.
 DEMO_SCENARIO_NAME: Final[str] = "2021–2023 规划示范 demo"
 DEMO_STATUSES: Final[tuple[str, ...]] = ("existing", "under_construction", "proposed")
 DEMO_COLUMNS: Final[dict[str, str]] = {
@@ -41,7 +41,7 @@ DEMO_COLUMNS: Final[dict[str, str]] = {
     "haul_radius_km": "float",
     "footprint_mu": "float",
 }
-#: Columns of `demo_scenario_sites`: the site fields a planner sets in the plan store.
+#: Columns of `demo_scenario_sites`: the site fields a planner sets in the scenario store.
 SITE_FIELDS: Final[tuple[str, ...]] = PLANNED_SITE_COLUMNS
 _HERD: Final[tuple[str, ...]] = ("dairy_cow_head", "goat_head")
 
@@ -73,9 +73,9 @@ def load_demo_scenario(region: Region) -> gpd.GeoDataFrame:
     if not specs:
         msg = (
             f"Region {region.id!r} has no demo scenario (no layer of kind "
-            f"{DEMO_SCENARIO_KIND!r} in its manifest); use a scenario from the plan store."
+            f"{DEMO_SCENARIO_KIND!r} in its manifest); use a scenario from the scenario store."
         )
-        raise FileFormatError(msg, zh=f"地区 {region.id!r} 没有示范方案；请使用规划存储中的方案。")
+        raise FileFormatError(msg, zh=f"地区 {region.id!r} 没有示范方案；请使用方案库中的方案。")
     path = region.layer_path(specs[0].name)
     outline = load_city_outline(region).geometry.iloc[0]
     result = read_vector(path, geometry_kind="polygon", region_extent=outline, repair=False)

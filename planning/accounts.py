@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from layers.region import Region
-    from store import PlanStore, SiteRecord
+    from store import ScenarioStore, SiteRecord
 
 __all__ = [
     "ACCOUNTS_ENV",
@@ -92,7 +92,7 @@ def sites_with_geometry_counties(
     return [dataclasses.replace(s, county_code=c) for s, c in zip(records, codes, strict=True)]
 
 
-def register_region_counties(store: PlanStore, region: Region, *, user: Actor) -> int:
+def register_region_counties(store: ScenarioStore, region: Region, *, user: Actor) -> int:
     """Store the county outlines of ``region`` (administrators); return how many.
 
     From then on the store decides a site's county from its geometry (`store.county_areas`).
@@ -101,7 +101,11 @@ def register_region_counties(store: PlanStore, region: Region, *, user: Actor) -
 
 
 def cli_actor(
-    store: PlanStore, user: str, password: Callable[[], str], *, ttl: timedelta = CLI_SESSION_TTL
+    store: ScenarioStore,
+    user: str,
+    password: Callable[[], str],
+    *,
+    ttl: timedelta = CLI_SESSION_TTL,
 ) -> Actor:
     """Return the acting user of a command: a name, a token's session or a log-in.
 

@@ -5,7 +5,7 @@
 (`planning.site_scoring.assess_site_file`; only those passing every hard gate stay), its
 needs come from `siting.farm_needs.farm_needs` (the scenario check's call: N need on the
 ledger's basis, forage land, water), its ledger pairs from `siting.allocate.build_candidates`
-on the plan's absorption parcels (`planning.plan_inputs`), and each county's headroom from
+on the plan's absorption parcels (`planning.scenario_inputs`), and each county's headroom from
 the build-out check with no new farms (`county_headroom`: water cap minus use, forage land
 grown minus land the baseline herd needs). `propose_remaining` runs the MILP
 (`siting.optimise`) and is the one call a "propose the remaining ranches" button makes.
@@ -30,9 +30,9 @@ from geo.io import write_vector
 from layers.coefficients import load_nutrient_params
 from layers.optimiser_params import load_optimise_params
 from planning.buildout_inputs import load_buildout_inputs, usable_farms
-from planning.plan_inputs import load_plan_inputs
 from planning.regions import load_counties, region_outline
-from planning.scenario_ops import plan_sites
+from planning.scenario_inputs import load_scenario_inputs
+from planning.scenario_ops import check_scenario_sites
 from planning.site_scoring import ScoreOptions, assess_site_file, read_sites
 from siting.allocate import build_candidates
 from siting.buildout import run_buildout
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from layers.region import Region
-    from siting.plan_run import PlanInputs
+    from siting.scenario_run import ScenarioInputs
 
 #: Forage crops whose planted area counts as forage land (build-out county totals).
 FORAGE_CROPS: Final[tuple[str, ...]] = ("silage_corn", "alfalfa", "oat_hay")
@@ -182,16 +182,18 @@ def forage_need_mu_per_head(region: Region) -> dict[str, float]:
     return {str(k): float(v) for k, v in per_head.groupby(added["adcode"]).max().items()}
 
 
-def parcels_free_frac(plan: PlanInputs, held_sites: gpd.GeoDataFrame | None) -> np.ndarray:
+def parcels_free_frac(plan: ScenarioInputs, held_sites: gpd.GeoDataFrame | None) -> np.ndarray:
     """Return each plan parcel's share not taken by ``held_sites`` (1 = whole parcel free).
 
-    The held sites' ledger is the scenario check's (`planning.scenario_ops.plan_sites`);
+    The held sites' ledger is the scenario check's (`planning.scenario_ops.check_scenario_sites`);
     aligned with ``plan.parcels``.
     """
     free = np.ones(len(plan.parcels))
     if held_sites is None or held_sites.empty:
         return free
-    used = plan_sites(held_sites, plan).ledger.result.parcels.set_index("parcel_id")["used_frac"]
+    used = check_scenario_sites(held_sites, plan).ledger.result.parcels.set_index("parcel_id")[
+        "used_frac"
+    ]
     taken = used.reindex(plan.parcels["parcel_id"]).fillna(0.0).to_numpy(dtype=float)
     return np.asarray(np.clip(free - taken, 0.0, 1.0), dtype=np.float64)
 
@@ -243,7 +245,7 @@ def siting_problem(
     year: int | None = None,
     lang: str = "zh",
     held_sites: gpd.GeoDataFrame | None = None,
-    plan: PlanInputs | None = None,
+    plan: ScenarioInputs | None = None,
 ) -> OptimiseInputs:
     """Build the optimiser's problem from a candidates file.
 
@@ -259,7 +261,7 @@ def siting_problem(
         Sites already planned (a scenario's, EPSG:4326): they keep their absorption land
         (`parcels_free_frac`), water and forage land (`county_headroom`). None: none.
     plan
-        The region's scenario-check inputs (`planning.plan_inputs.load_plan_inputs`); None
+        The region's scenario-check inputs (`planning.scenario_inputs.load_scenario_inputs`); None
         loads them.
 
     Raises
@@ -268,7 +270,7 @@ def siting_problem(
         If the file cannot be read or no candidate is usable.
     """
     sites, failed = _passing(region, candidates_path, lang)
-    plan = plan or load_plan_inputs(region)
+    plan = plan or load_scenario_inputs(region)
     table = pd.DataFrame(
         {
             "site_id": sites["site_id"].astype(str),

@@ -1,7 +1,7 @@
 """Load a region's coefficient bundle (`siting.parameters.RegionParams`) from its pack.
 
 `load_region_params` is the one loader of the bundle: the site check
-(`planning.siting_inputs`), the planner (`planning.plan_inputs`), the build-out check
+(`planning.siting_inputs`), the planner (`planning.scenario_inputs`), the build-out check
 (`planning.buildout_inputs`), ``python -m siting balance`` and the farm calculator all take
 their coefficients from it, so every page and command computes a herd's needs
 (`siting.needs.herd_needs`) from the same numbers.

@@ -1,7 +1,7 @@
 """Check a stored scenario, keep its allocations current, export it with its results.
 
 Used by the planner page and ``python -m siting plan``: both read the scenario from the
-store, run `siting.plan_run.run_plan` and save the allocation rows the ledger gives, with
+store, run `siting.scenario_run.run_scenario` and save the allocation rows the ledger gives, with
 the scenario version they were computed from (a concurrent change is refused).
 """
 
@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from planning.terrain import site_terrain
-from siting.plan_results import parcel_use, store_allocations
-from siting.plan_run import run_plan
+from siting.scenario_results import parcel_use, store_allocations
+from siting.scenario_run import run_scenario
 from store import export_scenario
 
 if TYPE_CHECKING:
@@ -24,12 +24,12 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from siting.allocate import AllocationParams
-    from siting.plan_run import PlanInputs, PlanRun
-    from store import PlanStore, Scenario
+    from siting.scenario_run import ScenarioInputs, ScenarioRun
+    from store import Scenario, ScenarioStore
     from store.accounts import Actor
     from store.export import ExportFormat
-    from store.plan_store import ScenarioRef
     from store.records import ScenarioSnapshot
+    from store.scenario_store import ScenarioRef
 
 #: Result tables added to every export (layer / sheet names).
 SITE_RESULTS: Final[str] = "site_results"
@@ -38,31 +38,31 @@ PARCEL_USE: Final[str] = "parcel_use"
 _SHARE_TOLERANCE: Final[float] = 1e-9
 
 
-def plan_sites(
+def check_scenario_sites(
     sites: gpd.GeoDataFrame,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     *,
     allocation: AllocationParams | None = None,
-    previous: PlanRun | None = None,
-) -> PlanRun:
-    """Check sites (`siting.plan_run.run_plan`) with their slope from the region's DEM.
+    previous: ScenarioRun | None = None,
+) -> ScenarioRun:
+    """Check sites (`siting.scenario_run.run_scenario`) with their slope from the region's DEM.
 
     ``previous`` (the last run of the same scenario) makes the check incremental, and its
     terrain rows are reused for footprints that did not change.
     """
     terrain = site_terrain(sites, inputs.dem_path, None if previous is None else previous.terrain)
-    return run_plan(sites, inputs, allocation=allocation, previous=previous, terrain=terrain)
+    return run_scenario(sites, inputs, allocation=allocation, previous=previous, terrain=terrain)
 
 
 def check_scenario(
-    store: PlanStore,
+    store: ScenarioStore,
     scenario: ScenarioRef,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     *,
     allocation: AllocationParams | None = None,
-    previous: PlanRun | None = None,
-) -> tuple[ScenarioSnapshot, PlanRun]:
-    """Read a scenario (one transaction) and check its sites (`plan_sites`).
+    previous: ScenarioRun | None = None,
+) -> tuple[ScenarioSnapshot, ScenarioRun]:
+    """Read a scenario (one transaction) and check its sites (`check_scenario_sites`).
 
     Returns
     -------
@@ -70,7 +70,9 @@ def check_scenario(
         The scenario with its sites and stored allocations, and the checked plan.
     """
     snapshot = store.scenario_snapshot(scenario)
-    return snapshot, plan_sites(snapshot.sites, inputs, allocation=allocation, previous=previous)
+    return snapshot, check_scenario_sites(
+        snapshot.sites, inputs, allocation=allocation, previous=previous
+    )
 
 
 def allocations_current(stored: pd.DataFrame, computed: pd.DataFrame) -> bool:
@@ -94,10 +96,10 @@ def allocations_current(stored: pd.DataFrame, computed: pd.DataFrame) -> bool:
 
 
 def save_allocations(
-    store: PlanStore,
+    store: ScenarioStore,
     snapshot: ScenarioSnapshot,
-    run: PlanRun,
-    inputs: PlanInputs,
+    run: ScenarioRun,
+    inputs: ScenarioInputs,
     *,
     user: Actor,
     force: bool = False,
@@ -120,7 +122,7 @@ def save_allocations(
     )
 
 
-def result_tables(run: PlanRun, inputs: PlanInputs) -> dict[str, pd.DataFrame]:
+def result_tables(run: ScenarioRun, inputs: ScenarioInputs) -> dict[str, pd.DataFrame]:
     """Return the result tables of an export: per-site results and parcel use (spatial)."""
     names = run.sites.set_index("site_id")["name"]
     return {
@@ -130,11 +132,11 @@ def result_tables(run: PlanRun, inputs: PlanInputs) -> dict[str, pd.DataFrame]:
 
 
 def export_checked(
-    store: PlanStore,
+    store: ScenarioStore,
     scenario: ScenarioRef,
     out: Path,
     fmt: ExportFormat,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     *,
     allocation: AllocationParams | None = None,
     labels: Mapping[str, str] | None = None,
@@ -151,7 +153,7 @@ def export_checked(
     )
 
 
-def site_gates(store: PlanStore, scenario: ScenarioRef, inputs: PlanInputs) -> pd.DataFrame:
+def site_gates(store: ScenarioStore, scenario: ScenarioRef, inputs: ScenarioInputs) -> pd.DataFrame:
     """Return each site's gate result, score, land and water, as the Plan page checks it.
 
     The figures are those of the Plan page's verdict (`check_scenario`): the absorption land

@@ -1,4 +1,4 @@
-"""The plan store as the entry points see it: scenarios, sites, their records and exports.
+"""The scenario store as the entry points see it: scenarios, sites, their records and exports.
 
 The UI and the command line reach the store (`store`) only through `planning`; this module
 names what they use of it (STYLE.md B1). They open it with `open_store`: a GeoPackage file
@@ -11,8 +11,8 @@ from store import (
     EXPORT_FORMATS,
     SITE_STATUSES,
     STORE_PATH_ENV,
-    PlanStore,
     Scenario,
+    ScenarioStore,
     SiteRecord,
     configured_store,
     default_store_path,
@@ -41,9 +41,9 @@ __all__ = [
     "SUFFIXES",
     "Backup",
     "BackupPolicy",
-    "PlanStore",
     "Scenario",
     "ScenarioSnapshot",
+    "ScenarioStore",
     "SiteRecord",
     "backup_store",
     "configured_store",

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from layers.region import Region
-    from siting.plan_run import PlanInputs
+    from siting.scenario_run import ScenarioInputs
     from store import SiteRecord
 
 EXPORT_SITES_LAYER: Final[str] = "sites"
@@ -59,7 +59,7 @@ SITE_FILE_TYPES: Final[tuple[str, ...]] = (
 
 @dataclass(frozen=True)
 class SiteFile:
-    """Sites read from one file: records ready for `store.PlanStore.add_sites`, and notes.
+    """Sites read from one file: records ready for `store.ScenarioStore.add_sites`, and notes.
 
     ``notes`` are `locales.Message`: geo's reading notes (``input.note.*``), the repair
     warning and the planned-site notes (``footprint.note.*`` ...), rendered by the caller.
@@ -74,7 +74,7 @@ class SiteFile:
 def read_site_file(
     content: bytes,
     filename: str,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     *,
     gcj02: bool = False,
     declared_crs: str | None = None,
@@ -110,7 +110,7 @@ def read_site_file(
 def _read_sites(
     content: bytes,
     filename: str,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     *,
     gcj02: bool,
     declared_crs: str | None,
@@ -139,7 +139,9 @@ def herd_limits_for(region: Region) -> HerdLimits:
     return load_herd_limits(region.dir)
 
 
-def _check_herds(records: tuple[SiteRecord, ...], inputs: PlanInputs, limits: HerdLimits) -> None:
+def _check_herds(
+    records: tuple[SiteRecord, ...], inputs: ScenarioInputs, limits: HerdLimits
+) -> None:
     """Refuse implausible herds (10^12 cows) as the site check does (`check_herds`)."""
     if not records:
         return
@@ -168,7 +170,7 @@ def _sites_layer(path: Path) -> str | None:
 def _from_vector(
     path: Path,
     filename: str,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     *,
     layer: str | None,
     gcj02: bool,

@@ -23,7 +23,7 @@ from layers.siting_params import load_ahp_matrix, load_siting_params
 from planning.region_inputs import load_region_params
 from siting.needs import NeedInputs
 from siting.parameters import DEFAULT_RECEIVING_SOIL_CLASS
-from siting.plan_run import ledger_parcels
+from siting.scenario_run import ledger_parcels
 
 if TYPE_CHECKING:
     from pathlib import Path

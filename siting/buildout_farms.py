@@ -2,7 +2,7 @@
 
 A farm table has ``farm_id`` (text, unique), ``adcode`` (county), ``status`` (one of
 `FARM_STATUSES`), ``start_year`` (integer; may be empty for existing farms) and herd columns
-of the plan store (``dairy_cow_head`` = all dairy cattle, ``goat_head``, ``beef_cattle_head``,
+of the scenario store (``dairy_cow_head`` = all dairy cattle, ``goat_head``, ``beef_cattle_head``,
 ``sheep_head``; also ``pig_head``, ``poultry_head``; missing ones are 0) and optionally
 ``manure_route`` (a route of ``manure_routes.csv``; empty or ``guide_default``: the guide's
 supply per PE, the county default). ``existing`` farms

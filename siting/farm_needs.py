@@ -1,6 +1,6 @@
 """Needs of every planned farm: manure N/P to place on land, absorption land, forage, water.
 
-Input is the plan store's sites frame (one row per farm): herd columns ``dairy_cow_head``,
+Input is the scenario store's sites frame (one row per farm): herd columns ``dairy_cow_head``,
 ``beef_cattle_head``, ``sheep_head``, ``goat_head`` (head on stock), ``manure_route`` (a
 route key of ``manure_routes.csv``, or empty for the 2018 MoA guide's per-PE default) and
 ``county_code`` (selects the forage yields and irrigation quotas of the county's zone).
@@ -15,7 +15,7 @@ Notes
 forage tables have rations for dairy classes only, so beef cattle and sheep add manure but
 no forage land. The absorption land here is the land **needed**
 (``absorption_land_need_mu``); the land the ledger **allocates** is ``land_allocated_mu`` of
-`siting.plan_results.site_results`.
+`siting.scenario_results.site_results`.
 """
 
 from __future__ import annotations

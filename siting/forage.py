@@ -29,7 +29,7 @@ from siting.parameters import (
 )
 from siting.parameters.forage import FEEDING_KEYS, GRASS_HAY, RATION_FEEDS
 
-#: Herd input columns (plan store names) read by `class_heads`; missing ones count as 0.
+#: Herd input columns (scenario store names) read by `class_heads`; missing ones count as 0.
 HERD_INPUT_COLUMNS: Final[tuple[str, ...]] = ("dairy_cow_head", "goat_head")
 #: Crop key (data/coefficients/crops.csv, parcel layer) that grows each feed.
 FEED_CROP_KEYS: Final[dict[str, str]] = {

@@ -1,7 +1,7 @@
 """What a herd needs: manure-absorption land (N, P, binding basis), forage land and water.
 
 `herd_needs` is the one computation of a farm's needs. The site check
-(`siting.assess`), the planner (`siting.farm_needs`, `siting.plan_run`), the farm calculator,
+(`siting.assess`), the planner (`siting.farm_needs`, `siting.scenario_run`), the farm calculator,
 ``python -m siting balance`` / ``score`` / ``plan`` and the reports all call it with the
 region's `siting.parameters.RegionParams`, so the same herd on the same land gets the same
 numbers everywhere.
@@ -240,7 +240,7 @@ class NeedInputs:
         Road factor and default haul radius (the ledger's, `siting.allocate.AllocationParams`).
     parcels
         Absorption parcels that take manure, with their capacity, in the analysis CRS
-        (`siting.plan_run.ledger_parcels`); None when no parcels are loaded (every site then
+        (`siting.scenario_run.ledger_parcels`); None when no parcels are loaded (every site then
         gets the region's default receiving crop).
     """
 

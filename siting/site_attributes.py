@@ -34,7 +34,7 @@ from siting.site_footprint import (
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
-#: Fields of a planned site (the plan store's `SiteRecord` inputs), in store order.
+#: Fields of a planned site (the scenario store's `SiteRecord` inputs), in store order.
 PLANNED_SITE_COLUMNS: Final[tuple[str, ...]] = (
     "name",
     "status",
@@ -100,7 +100,7 @@ _POINT_TYPES: Final[tuple[str, ...]] = ("Point", "MultiPoint")
 
 
 @dataclass(frozen=True, eq=False)
-class PlannedSites:
+class ScenarioSites:
     """Planned sites from a file: fields `PLANNED_SITE_COLUMNS` + footprint (EPSG:4326).
 
     ``notes`` say what was filled in, built or renamed (message keys with parameters).
@@ -117,7 +117,7 @@ def planned_sites(
     params: FootprintParams,
     counties: gpd.GeoDataFrame,
     analysis_crs: str,
-) -> PlannedSites:
+) -> ScenarioSites:
     """Return the features as planned sites (see the module docstring for the rules).
 
     Parameters
@@ -164,7 +164,7 @@ def planned_sites(
         notes += (
             Message.of("footprint.note.defaults_used", source=source_name, columns=tuple(filled)),
         )
-    return PlannedSites(sites, notes)
+    return ScenarioSites(sites, notes)
 
 
 def _matched_columns(features: pd.DataFrame) -> dict[str, str]:

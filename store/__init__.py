@@ -1,4 +1,4 @@
-"""Plan store: scenarios, sites, allocations, reviews and audit trail.
+"""Scenario store: scenarios, sites, allocations, reviews and audit trail.
 
 In a GeoPackage file by default, or in a shared PostgreSQL + PostGIS database when the
 location is a ``postgresql://`` URL (`open_store`). A package of its own (not in
@@ -19,7 +19,6 @@ from store.frame_schema import (
     site_records,
 )
 from store.paths import STORE_PATH_ENV, configured_store, default_store_path, is_database_url
-from store.plan_store import PlanStore
 from store.records import (
     FOOTPRINT_SOURCES,
     HERD_COLUMNS,
@@ -30,6 +29,7 @@ from store.records import (
     Scenario,
     SiteRecord,
 )
+from store.scenario_store import ScenarioStore
 from store.site_import import import_sites
 
 __all__ = [
@@ -44,9 +44,9 @@ __all__ = [
     "SITE_STATUSES",
     "STORE_PATH_ENV",
     "Comment",
-    "PlanStore",
     "Review",
     "Scenario",
+    "ScenarioStore",
     "SiteRecord",
     "configured_store",
     "default_store_path",

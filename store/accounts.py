@@ -3,7 +3,7 @@
 Passwords are hashed with argon2id (argon2-cffi's `PasswordHasher`); a hash made with other
 parameters than the current hasher's is replaced at the next successful log-in. A log-in
 returns a `Principal` carrying a random session token; the store keeps only the token's
-SHA-256 and its expiry time. `authorise` is what every mutating method of `PlanStore` and
+SHA-256 and its expiry time. `authorise` is what every mutating method of `ScenarioStore` and
 `AccountStore` calls inside its write transaction: in accounts mode it takes name, role and
 counties from the tables (never from the caller), so the audit trail names the real user.
 """
@@ -143,12 +143,12 @@ def _check_password(password: str) -> str:
 
 
 class AccountStore:
-    """Users, their counties and log-in sessions, kept in the plan store (file or database).
+    """Users, their counties and log-in sessions, kept in the scenario store (file or database).
 
     Parameters
     ----------
     backend
-        The plan store's backend, a GeoPackage file or PostGIS (`PlanStore` creates the
+        The scenario store's backend, a GeoPackage file or PostGIS (`ScenarioStore` creates the
         tables on open).
     clock
         Returns the current time (timezone-aware); session expiry is measured on it.

@@ -1,6 +1,6 @@
-"""The seam between the plan store's SQL and the database it runs on.
+"""The seam between the scenario store's SQL and the database it runs on.
 
-`PlanStore` and the row modules (``store.*_rows``, ``store.audit_log``) write one SQL text
+`ScenarioStore` and the row modules (``store.*_rows``, ``store.audit_log``) write one SQL text
 for both backends, with ``?`` placeholders, and reach the database only through a `StoreDb`
 (one open transaction). What differs between a GeoPackage file and a PostGIS server is
 kept here, in one small class per backend:
@@ -38,7 +38,7 @@ from store.backups import DEFAULT_KEEP_BACKUPS, BackupPolicy, backup_if_due, bac
 from store.connection import busy_error, transaction
 from store.frame_schema import format_utc
 from store.migrations import SCHEMA_VERSION, migrate
-from store.schema import check_plan_schema, create_plan_schema, is_empty_database
+from store.schema import check_store_schema, create_store_schema, is_empty_database
 
 Params = Sequence[Any]
 
@@ -173,7 +173,7 @@ class SqliteDb(StoreDb):
 
 
 class GpkgBackend(Backend):
-    """A plan store in one GeoPackage file (the default; opens in QGIS).
+    """A scenario store in one GeoPackage file (the default; opens in QGIS).
 
     Parameters
     ----------
@@ -210,17 +210,17 @@ class GpkgBackend(Backend):
         A store of an older schema version is backed up, then migrated
         (`store.migrations.migrate`); a current one is backed up when a backup is due
         (`backups`). The account tables and audit guards (`store.accounts_schema`) are
-        created with the plan tables, or added to a plan store made before accounts existed.
+        created with the plan tables, or added to a scenario store made before accounts existed.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         new_file = not self.path.exists() or self.path.stat().st_size == 0
         with transaction(self.path, write=new_file) as conn:
             if new_file and is_empty_database(conn):
-                create_plan_schema(conn, created_at)
+                create_store_schema(conn, created_at)
                 create_account_schema(conn)
                 migrate(conn, now=created_at)
                 return
-            version = check_plan_schema(conn, self.path)
+            version = check_store_schema(conn, self.path)
             missing_accounts = not has_account_schema(conn)
         self._upgrade(version)
         if missing_accounts:
@@ -235,7 +235,7 @@ class GpkgBackend(Backend):
                 self.path, reason=f"pre-migration-v{version}", keep=keep, now=self._clock()
             )
             with transaction(self.path, write=True) as conn:
-                if check_plan_schema(conn, self.path) < SCHEMA_VERSION:  # not done meanwhile
+                if check_store_schema(conn, self.path) < SCHEMA_VERSION:  # not done meanwhile
                     migrate(conn, now=format_utc(self._clock()))
         elif self.backups is not None:
             try:

@@ -1,4 +1,4 @@
-"""Rotated backups of the GeoPackage plan store and restoring one.
+"""Rotated backups of the GeoPackage scenario store and restoring one.
 
 A backup is a consistent copy made with SQLite's online backup API (never a file copy,
 which could catch a save half-way), written to a temporary name and renamed into
@@ -21,7 +21,7 @@ from typing import Final
 
 from errors import FileFormatError
 from store.connection import BUSY_TIMEOUT_S, transaction
-from store.schema import check_plan_schema
+from store.schema import check_store_schema
 
 DEFAULT_KEEP_BACKUPS: Final[int] = 10
 DEFAULT_BACKUP_INTERVAL: Final[timedelta] = timedelta(days=1)
@@ -82,7 +82,7 @@ def backup_store(
     Parameters
     ----------
     store_path
-        The plan store (must exist).
+        The scenario store (must exist).
     reason
         Lower-case word(s) with hyphens, part of the file name.
     keep
@@ -105,12 +105,11 @@ def backup_store(
         os.replace(partial, target)
     except OSError as err:
         msg = (
-            f"The plan store {store_path.name} cannot be backed up into {folder} ({err}). "
+            f"The scenario store {store_path.name} cannot be backed up into {folder} ({err}). "
             "Check free disk space and permissions of that folder."
         )
         zh = (
-            f"无法将规划存储 {store_path.name} 备份到 {folder}（{err}），"
-            "请检查该文件夹的空间和权限。"
+            f"无法将方案库 {store_path.name} 备份到 {folder}（{err}），请检查该文件夹的空间和权限。"
         )
         raise FileFormatError(msg, zh=zh) from err
     backups = list_backups(store_path)
@@ -141,14 +140,14 @@ def restore_store(
     Raises
     ------
     FileFormatError
-        If ``backup`` is not a plan store this program can open.
+        If ``backup`` is not a scenario store this program can open.
     """
     backup = Path(backup)
     if not backup.is_file():
         msg = f"{backup} does not exist; list the backups with `siting store backups`."
         raise FileFormatError(msg, zh=f"{backup} 不存在；请用 `siting store backups` 列出备份。")
     with transaction(backup, write=False) as conn:
-        check_plan_schema(conn, backup)
+        check_store_schema(conn, backup)
     before = None
     if store_path.exists() and store_path.stat().st_size > 0:
         before = backup_store(store_path, reason="pre-restore", keep=keep, now=now)
@@ -165,8 +164,8 @@ def _copy_database(source: Path, target: Path) -> None:
             src.backup(dst)
     except sqlite3.Error as err:
         msg = (
-            f"Copying the plan store {source.name} to {target} failed ({err}). Check free "
+            f"Copying the scenario store {source.name} to {target} failed ({err}). Check free "
             "disk space and permissions."
         )
-        zh = f"复制规划存储 {source.name} 到 {target} 失败（{err}），请检查磁盘空间和权限。"
+        zh = f"复制方案库 {source.name} 到 {target} 失败（{err}），请检查磁盘空间和权限。"
         raise FileFormatError(msg, zh=zh) from err

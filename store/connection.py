@@ -7,7 +7,7 @@ before that, the next connection finds the "hot" journal and rolls the file back
 commit. WAL would give the same atomicity, but it keeps recent commits in ``-wal``/``-shm``
 side files (lost when a user copies or e-mails the ``.gpkg`` alone) and needs shared memory,
 which network drives do not provide. Plan edits are rare and small, so WAL's concurrency buys
-nothing here. Every operation opens its own connection, so one `PlanStore` can be shared by
+nothing here. Every operation opens its own connection, so one `ScenarioStore` can be shared by
 Streamlit's threads and processes.
 """
 
@@ -76,28 +76,28 @@ def _guarded(path: Path, func: Callable[..., _T], *args: object) -> _T:
         if "locked" in text or "busy" in text:
             raise _busy_error(path) from err
         msg = (
-            f"The plan store {path.name} cannot be opened or written ({text}). Check the "
+            f"The scenario store {path.name} cannot be opened or written ({text}). Check the "
             "path, free disk space and permissions."
         )
-        zh = f"无法打开或写入规划存储 {path.name}（{text}），请检查路径、磁盘空间和权限。"
+        zh = f"无法打开或写入方案库 {path.name}（{text}），请检查路径、磁盘空间和权限。"
         raise FileFormatError(msg, zh=zh) from err
     except sqlite3.DatabaseError as err:
         msg = (
-            f"{path.name} cannot be read as a plan store ({err}). Choose another file name "
+            f"{path.name} cannot be read as a scenario store ({err}). Choose another file name "
             "for the store, or restore the file from a backup."
         )
-        zh = f"{path.name} 无法作为规划存储读取（{err}）。请选择其他文件名或从备份恢复。"
+        zh = f"{path.name} 无法作为方案库读取（{err}）。请选择其他文件名或从备份恢复。"
         raise FileFormatError(msg, zh=zh) from err
 
 
 def _busy_error(path: Path) -> StoreConflictError:
     msg = (
-        f"The plan store {path.name} is busy: another session or program (the CLI, QGIS) "
+        f"The scenario store {path.name} is busy: another session or program (the CLI, QGIS) "
         f"has held its write lock for more than {BUSY_TIMEOUT_S:g} s. Nothing was saved; "
         "wait until it finishes (or close the layer in QGIS) and save again."
     )
     zh = (
-        f"规划存储 {path.name} 正被其他会话或程序（命令行、QGIS）占用超过 "
+        f"方案库 {path.name} 正被其他会话或程序（命令行、QGIS）占用超过 "
         f"{BUSY_TIMEOUT_S:g} 秒，未保存任何内容；请稍后再保存。"
     )
     return StoreConflictError(msg, zh=zh)

@@ -2,7 +2,7 @@
 
 A planner's or reviewer's right to change a site depends on its county. A site record
 carries a ``county_code``, but a caller could write any code there; once an administrator
-has registered the region's county outlines (`PlanStore.set_county_areas`), the store takes
+has registered the region's county outlines (`ScenarioStore.set_county_areas`), the store takes
 the county from the site's geometry instead (the county holding its representative point,
 as `siting.site_footprint.county_codes` does), whatever the record says.
 

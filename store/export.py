@@ -29,8 +29,8 @@ from geo.crs import STORAGE_CRS
 from problems import Problems
 from store.county_totals import county_totals
 from store.kml_description import site_descriptions
-from store.plan_store import PlanStore, ScenarioRef
 from store.records import ScenarioSnapshot
+from store.scenario_store import ScenarioRef, ScenarioStore
 from store.shapefile_zip import write_sites_shp_zip
 
 ExportFormat = Literal["gpkg", "geojson", "kml", "shp_zip", "xlsx"]
@@ -92,7 +92,7 @@ class _Content:
 
 
 def export_scenario(
-    store: PlanStore,
+    store: ScenarioStore,
     scenario: ScenarioRef,
     out: Path,
     fmt: ExportFormat,

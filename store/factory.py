@@ -1,4 +1,4 @@
-"""One way to open the plan store, whatever holds it: a GeoPackage file or PostGIS.
+"""One way to open the scenario store, whatever holds it: a GeoPackage file or PostGIS.
 
 The app, the CLI and ``planning`` open the store with `open_store`; the location is a path
 (``.gpkg``) or a ``postgresql://`` URL, by default `store.paths.configured_store` (the
@@ -13,15 +13,15 @@ from datetime import datetime
 from pathlib import Path
 
 from store.paths import configured_store
-from store.plan_store import PlanStore, utc_now
+from store.scenario_store import ScenarioStore, utc_now
 
 
 def open_store(
     location: str | os.PathLike[str] | None = None,
     *,
     clock: Callable[[], datetime] = utc_now,
-) -> PlanStore:
-    """Return the plan store at ``location`` (created on first use).
+) -> ScenarioStore:
+    """Return the scenario store at ``location`` (created on first use).
 
     Parameters
     ----------
@@ -34,7 +34,7 @@ def open_store(
     Raises
     ------
     FileFormatError
-        If the file or database exists but is not a plan store, or cannot be reached.
+        If the file or database exists but is not a scenario store, or cannot be reached.
     """
     chosen = configured_store(location)
-    return PlanStore(chosen if isinstance(chosen, str) else Path(chosen), clock=clock)
+    return ScenarioStore(chosen if isinstance(chosen, str) else Path(chosen), clock=clock)

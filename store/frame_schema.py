@@ -50,7 +50,7 @@ REQUIRED_SITE_COLUMNS: Final[tuple[str, ...]] = tuple(
 _SITE_INT_COLUMNS: Final[tuple[str, ...]] = ("start_year", *HERD_COLUMNS, "version")
 _SITE_FLOAT_COLUMNS: Final[tuple[str, ...]] = ("haul_radius_km",)
 
-#: Columns a caller provides to `PlanStore.save_allocations` (county_code may be missing).
+#: Columns a caller provides to `ScenarioStore.save_allocations` (county_code may be missing).
 ALLOCATION_INPUT_COLUMNS: Final[tuple[str, ...]] = (
     "site_id",
     "parcel_id",

@@ -1,6 +1,6 @@
 """GeoPackage plumbing on a plain sqlite3 connection: core tables and geometry blobs.
 
-The plan store writes rows with ``sqlite3`` (one transaction per save) and keeps the file a
+The scenario store writes rows with ``sqlite3`` (one transaction per save) and keeps the file a
 valid GeoPackage 1.4 that GDAL, and so QGIS, opens:
 
 * ``application_id`` 'GPKG' and ``user_version`` 10400;

@@ -1,4 +1,4 @@
-"""Schema versions of the GeoPackage plan store and the ordered migrations between them.
+"""Schema versions of the GeoPackage scenario store and the ordered migrations between them.
 
 The version lives in ``store_meta`` (key ``schema_version``), not in ``PRAGMA user_version``,
 which a GeoPackage reserves for its own version number (10300 ...). A store is created from
@@ -70,7 +70,7 @@ def require_known_version(version: int, path: Path) -> None:
     if BASELINE_VERSION <= version <= SCHEMA_VERSION:
         return
     msg = (
-        f"{path.name} has plan store schema version {version}; this program reads versions "
+        f"{path.name} has scenario store schema version {version}; this program reads versions "
         f"{BASELINE_VERSION} to {SCHEMA_VERSION}. Open it with the matching program version."
     )
     zh = (

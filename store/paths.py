@@ -1,4 +1,4 @@
-"""Where the plan store lives by default (the user's data directory).
+"""Where the scenario store lives by default (the user's data directory).
 
 The store itself takes an explicit path. Callers (the app, the CLI) pick it as: an explicit
 option, else the environment variable `STORE_PATH_ENV`, else `default_store_path()`.
@@ -14,7 +14,7 @@ from typing import Final
 
 APP_DIR_NAME: Final[str] = "forage-siting"
 STORE_FILE_NAME: Final[str] = "plans.gpkg"
-#: Environment variable naming the store file; read by callers, never by `PlanStore`.
+#: Environment variable naming the store file; read by callers, never by `ScenarioStore`.
 STORE_PATH_ENV: Final[str] = "FORAGE_SITING_STORE"
 
 
@@ -57,7 +57,7 @@ def is_database_url(location: object) -> bool:
 def configured_store(
     explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> str | Path:
-    """Return where the plan store is: ``explicit``, else `STORE_PATH_ENV`, else the default.
+    """Return where the scenario store is: ``explicit``, else `STORE_PATH_ENV`, else the default.
 
     A ``postgresql://`` URL is returned as text (a shared PostGIS database); anything else
     as a path with ``~`` expanded.

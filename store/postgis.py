@@ -1,9 +1,9 @@
-"""The plan store on a shared PostgreSQL + PostGIS server (psycopg 3).
+"""The scenario store on a shared PostgreSQL + PostGIS server (psycopg 3).
 
 Same tables, columns and SQL as the GeoPackage store (`store.postgis_schema` derives the
 DDL from `store.schema`); sites are ``geometry(Polygon, 4326)``, sent and read as ISO WKB.
 
-Concurrency. Every public `PlanStore` method is one transaction on its own connection.
+Concurrency. Every public `ScenarioStore` method is one transaction on its own connection.
 Writes run at READ COMMITTED and lock what they check before they change it: the
 scenario row first, then the site row (``SELECT ... FOR UPDATE``, always in that order, so
 two writers never wait on each other in a cycle). A writer that loaded version *v* of a
@@ -38,7 +38,7 @@ from store.postgis_schema import (
     create_account_tables,
     create_postgis_schema,
     has_account_tables,
-    has_plan_tables,
+    has_scenario_tables,
 )
 
 #: How long a write waits for a row another session has locked (as the GeoPackage's busy
@@ -57,7 +57,7 @@ def database_label(url: str) -> str:
     try:
         parts = conninfo_to_dict(url)
     except psycopg.ProgrammingError:
-        return "the plan store database"
+        return "the scenario store database"
     host = str(parts.get("host") or "localhost")
     port = f":{parts['port']}" if parts.get("port") else ""
     return f"database {parts.get('dbname') or parts.get('user') or '?'} on {host}{port}"
@@ -199,7 +199,7 @@ class PostgisDb(StoreDb):
 
 
 class PostgisBackend(Backend):
-    """A plan store in a PostgreSQL database with the PostGIS extension.
+    """A scenario store in a PostgreSQL database with the PostGIS extension.
 
     Parameters
     ----------
@@ -231,10 +231,10 @@ class PostgisBackend(Backend):
     def _unreachable(self, err: psycopg.Error) -> FileFormatError:
         text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         msg = (
-            f"The plan store {self.label} cannot be reached ({text}). Check the connection "
+            f"The scenario store {self.label} cannot be reached ({text}). Check the connection "
             "URL (FORAGE_SITING_STORE), that the server runs and that the user may log in."
         )
-        zh = f"无法连接规划存储 {self.label}（{text}）。请检查连接地址、服务器状态和用户权限。"
+        zh = f"无法连接方案库 {self.label}（{text}）。请检查连接地址、服务器状态和用户权限。"
         return FileFormatError(msg, zh=zh)
 
     @contextmanager
@@ -263,12 +263,12 @@ class PostgisBackend(Backend):
 
     def _busy(self, err: psycopg.Error) -> StoreConflictError:
         msg = (
-            f"The plan store {self.label} is busy: another session changed or locked the same "
+            f"The scenario store {self.label} is busy: another session changed or locked the same "
             f"records at the same time ({type(err).__name__}). Nothing was saved; reload and "
             "save again."
         )
         zh = (
-            f"规划存储 {self.label} 正被其他会话同时修改或锁定（{type(err).__name__}），"
+            f"方案库 {self.label} 正被其他会话同时修改或锁定（{type(err).__name__}），"
             "未保存任何内容；请重新加载后再保存。"
         )
         return StoreConflictError(msg, zh=zh)
@@ -280,16 +280,16 @@ class PostgisBackend(Backend):
     def open(self, created_at: str) -> None:
         """Create the plan and account tables in a database without them, or check them.
 
-        A plan store made before accounts existed gains the account tables and the audit
+        A scenario store made before accounts existed gains the account tables and the audit
         guard on first open (as a GeoPackage does).
         """
         with self.transaction(write=True) as db:
-            if has_plan_tables(db):
+            if has_scenario_tables(db):
                 check_postgis_schema(db)
                 if has_account_tables(db):
                     return
             db.execute("SELECT pg_advisory_xact_lock(?)", (_CREATE_LOCK_KEY,))
-            if not has_plan_tables(db):  # another process may have created them meanwhile
+            if not has_scenario_tables(db):  # another process may have created them meanwhile
                 create_postgis_schema(db, created_at)
             else:
                 check_postgis_schema(db)

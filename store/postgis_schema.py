@@ -52,7 +52,7 @@ def postgis_columns(sqlite_columns: str) -> str:
     return columns
 
 
-def has_plan_tables(db: StoreDb) -> bool:
+def has_scenario_tables(db: StoreDb) -> bool:
     """Return True if the first schema of the search path holds any plan table."""
     return bool(_present_tables(db) & set(PLAN_TABLES))
 
@@ -100,7 +100,7 @@ def create_postgis_schema(db: StoreDb, created_at: str) -> None:
         "INSERT INTO store_meta (key, value) VALUES (?, ?)",
         [
             ("schema_version", str(SCHEMA_VERSION)),
-            ("application", "forage-siting plan store"),
+            ("application", "forage-siting scenario store"),
             ("backend", "postgis"),
             ("created_at", created_at),
         ],
@@ -108,21 +108,21 @@ def create_postgis_schema(db: StoreDb, created_at: str) -> None:
 
 
 def check_postgis_schema(db: StoreDb) -> None:
-    """Raise FileFormatError unless the database holds a plan store this code can use."""
+    """Raise FileFormatError unless the database holds a scenario store this code can use."""
     missing = sorted(set(PLAN_TABLES) - _present_tables(db))
     if missing:
         msg = (
-            f"{db.label} is not a forage-siting plan store (missing tables: "
+            f"{db.label} is not a forage-siting scenario store (missing tables: "
             f"{', '.join(missing)}). Use an empty database (or another schema) for the store; "
             "other tables are never modified."
         )
-        zh = f"{db.label} 不是规划存储（缺少表：{'、'.join(missing)}）。请使用空数据库或其他模式。"
+        zh = f"{db.label} 不是方案库（缺少表：{'、'.join(missing)}）。请使用空数据库或其他模式。"
         raise FileFormatError(msg, zh=zh)
     row = db.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
     version = int(row[0]) if row else 0
     if version != SCHEMA_VERSION:
         msg = (
-            f"{db.label} has plan store schema version {version}; this program reads "
+            f"{db.label} has scenario store schema version {version}; this program reads "
             f"version {SCHEMA_VERSION}. Open it with the matching program version."
         )
         zh = f"{db.label} 的存储结构版本为 {version}，本程序只支持版本 {SCHEMA_VERSION}。"

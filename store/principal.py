@@ -1,4 +1,4 @@
-"""Who acts on the plan store, and what each role may change (pure rules, no SQL).
+"""Who acts on the scenario store, and what each role may change (pure rules, no SQL).
 
 A `Principal` is the acting user as the store knows it: name, role and assigned counties.
 In accounts mode the store never trusts those fields from the caller: it reads them again

@@ -1,4 +1,4 @@
-"""Records of the plan store: scenarios, sites, reviews, comments (frozen dataclasses).
+"""Records of the scenario store: scenarios, sites, reviews, comments (frozen dataclasses).
 
 A `SiteRecord` is what the planner edits: build a new one, or ``dataclasses.replace`` a loaded
 one, and hand it to the store. Fields after ``note`` are set by the store (identifiers,

@@ -1,4 +1,4 @@
-"""Tables of the plan store and the check that an existing file is one.
+"""Tables of the scenario store and the check that an existing file is one.
 
 Every table has an ``fid INTEGER PRIMARY KEY`` (GeoPackage requirement) besides its text
 identifier (a UUID). Times are UTC ISO 8601 text (``2026-11-22T17:12:00.123Z``), declared
@@ -33,7 +33,7 @@ _HERD_DDL = ",\n".join(
 
 _TABLES: Final[dict[str, tuple[str, str]]] = {
     "store_meta": (
-        "Plan store format (schema_version) and provenance",
+        "Scenario store format (schema_version) and provenance",
         """
         key TEXT NOT NULL UNIQUE, value TEXT NOT NULL""",
     ),
@@ -111,7 +111,7 @@ _INDEXES: Final[tuple[str, ...]] = (
 )
 
 
-def create_plan_schema(conn: sqlite3.Connection, created_at: str) -> None:
+def create_store_schema(conn: sqlite3.Connection, created_at: str) -> None:
     """Create the GeoPackage core and every plan table (call inside one transaction)."""
     create_gpkg_core(conn)
     for table, (description, columns) in _TABLES.items():
@@ -126,7 +126,7 @@ def create_plan_schema(conn: sqlite3.Connection, created_at: str) -> None:
         "INSERT INTO store_meta (key, value) VALUES (?, ?)",
         [
             ("schema_version", str(BASELINE_SCHEMA_VERSION)),
-            ("application", "forage-siting plan store"),
+            ("application", "forage-siting scenario store"),
             ("created_at", created_at),
         ],
     )
@@ -137,25 +137,25 @@ def is_empty_database(conn: sqlite3.Connection) -> bool:
     return bool(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0)
 
 
-def check_plan_schema(conn: sqlite3.Connection, path: Path) -> int:
-    """Return the schema version of the plan store ``path`` (it may need migrating).
+def check_store_schema(conn: sqlite3.Connection, path: Path) -> int:
+    """Return the schema version of the scenario store ``path`` (it may need migrating).
 
     Raises
     ------
     FileFormatError
-        Unless ``path`` is a plan store of a version this code can read, migrate and write.
+        Unless ``path`` is a scenario store of a version this code can read, migrate and write.
     """
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     missing = sorted(set(_TABLES) - tables)
     if not is_geopackage(conn) or missing:
         msg = (
-            f"{path.name} is not a forage-siting plan store (missing tables: "
+            f"{path.name} is not a forage-siting scenario store (missing tables: "
             f"{', '.join(missing) or 'none'}; GeoPackage id present: "
             f"{is_geopackage(conn)}). Choose another file name for the store; an existing "
             "GeoPackage of other data is never modified."
         )
         zh = (
-            f"{path.name} 不是规划存储文件（缺少表：{'、'.join(missing) or '无'}）。"
+            f"{path.name} 不是方案库文件（缺少表：{'、'.join(missing) or '无'}）。"
             "请为存储选择其他文件名；不会修改已有的其他 GeoPackage。"
         )
         raise FileFormatError(msg, zh=zh)

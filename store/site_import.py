@@ -73,7 +73,7 @@ _READERS: Final[dict[str, Callable[[Path], gpd.GeoDataFrame]]] = {
 
 
 def import_sites(path: Path) -> gpd.GeoDataFrame:
-    """Return the sites of an exported scenario file, typed like `PlanStore.sites`.
+    """Return the sites of an exported scenario file, typed like `ScenarioStore.sites`.
 
     Parameters
     ----------

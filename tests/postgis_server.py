@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Final
 
 DATABASE: Final[str] = "forage"
-#: The plan store backends the store tests run on (``postgis`` through this server).
+#: The scenario store backends the store tests run on (``postgis`` through this server).
 BACKENDS: Final[tuple[str, ...]] = ("gpkg", "postgis")
 #: Server settings for a test server: durability off (the data is thrown away), room for the
 #: load test's concurrent connections.

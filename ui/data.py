@@ -1,4 +1,4 @@
-"""The app's data: every cached loader of the UI, and the plan store.
+"""The app's data: every cached loader of the UI, and the scenario store.
 
 Every ``st.cache_data`` / ``st.cache_resource`` wrapper of the app lives here, each a thin
 call of a `planning` service (the UI never reaches `layers` or `store` itself), with the
@@ -9,9 +9,9 @@ the argument that identifies it (``parcels_token``, ``source_key``, ``user_key``
 must not mutate what they return (copy first). ``cache_resource`` holds the large per-region
 inputs shared read-only (copying them on every rerun would cost more than the check).
 
-The plan store file is chosen as the CLI does: env ``FORAGE_SITING_STORE``
+The scenario store file is chosen as the CLI does: env ``FORAGE_SITING_STORE``
 (`planning.scenarios.STORE_PATH_ENV`), else `planning.scenarios.default_store_path`.
-`PlanStore` opens a fresh connection per call, so a new one per script run is cheap and
+`ScenarioStore` opens a fresh connection per call, so a new one per script run is cheap and
 always current (never cached).
 """
 
@@ -33,7 +33,6 @@ from geo.io import read_vector
 from planning.buildout_inputs import ScenarioBuildout, checked_scenario_buildout
 from planning.nutrient_balance import county_balance_table as _county_balance_table
 from planning.nutrient_balance import county_parcels as _county_parcels
-from planning.plan_inputs import load_plan_inputs
 from planning.plan_targets import group_members as plan_group_members
 from planning.plan_targets import group_target_sums as _group_target_sums
 from planning.plan_targets import group_target_table, size_class_table
@@ -53,9 +52,10 @@ from planning.regions import (
     load_warning_grades,
     use_regions_dir,
 )
+from planning.scenario_inputs import load_scenario_inputs
 from planning.scenario_ops import site_gates as _site_gates
-from planning.scenarios import PlanStore, configured_store
-from planning.scenarios import open_store as open_plan_store
+from planning.scenarios import ScenarioStore, configured_store
+from planning.scenarios import open_store as open_scenario_store
 from planning.site_scoring import (
     assess_candidates,
     county_water_use,
@@ -74,7 +74,7 @@ if TYPE_CHECKING:
     from planning.site_scoring import SiteInput
     from planning.siting_inputs import SitingInputs
     from siting.parameters import CropTable, ManureRouteTable, NutrientParams, WarningGrades
-    from siting.plan_run import PlanInputs
+    from siting.scenario_run import ScenarioInputs
 
 #: The region pack's demo candidate sites (site-check page).
 DEMO_FILE: Final[str] = "demo_candidates.geojson"
@@ -86,18 +86,18 @@ SENSITIVITY_DELTA_FRAC: Final[float] = 0.2
 Weights = tuple[tuple[str, float], ...]
 
 
-# --- the plan store ------------------------------------------------------------------------
+# --- the scenario store ------------------------------------------------------------------------
 
 
 def store_path() -> Path | str:
-    """Return the plan store: ``$FORAGE_SITING_STORE`` (a file or a ``postgresql://`` URL)
+    """Return the scenario store: ``$FORAGE_SITING_STORE`` (a file or a ``postgresql://`` URL)
     or the user's default file."""
     return configured_store()
 
 
-def open_store() -> PlanStore:
-    """Return the plan store at `store_path` (created on first use)."""
-    return open_plan_store(store_path())
+def open_store() -> ScenarioStore:
+    """Return the scenario store at `store_path` (created on first use)."""
+    return open_scenario_store(store_path())
 
 
 # --- region packs ----------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def file_columns(
 
 
 @st.cache_resource(show_spinner=False)
-def plan_inputs(region_id: str) -> PlanInputs:
+def scenario_inputs(region_id: str) -> ScenarioInputs:
     """Return the scenario-check inputs of ``region_id`` (parcels with capacity, parameters).
 
     Cached once per region and shared (``cache_resource``: copying ~9 MB of parcels and
@@ -251,7 +251,7 @@ def plan_inputs(region_id: str) -> PlanInputs:
     both pages score the same criteria. Read-only: nothing in ``siting`` mutates its inputs,
     and callers must not either.
     """
-    return load_plan_inputs(load_region(region_id), county_water=county_water(region_id))
+    return load_scenario_inputs(load_region(region_id), county_water=county_water(region_id))
 
 
 @st.cache_resource(show_spinner=False)
@@ -259,7 +259,7 @@ def county_water(region_id: str) -> pd.DataFrame:
     """Return the county water use of ``region_id`` in its ``[plan] water_baseline_year``.
 
     One computation (about 3 s: it runs the baseline build-out) for both the Plan page's and
-    the site-check page's inputs (`plan_inputs`, `siting_inputs`). Shared, do not mutate.
+    the site-check page's inputs (`scenario_inputs`, `siting_inputs`). Shared, do not mutate.
     """
     region_obj = load_region(region_id)
     return county_water_use(region_obj, region_obj.plan.water_baseline_year)
@@ -272,7 +272,7 @@ def parcels_lonlat(region_id: str) -> gpd.GeoSeries:
     Reprojected once per region: a reprojection per rerun would build a new PROJ
     transformer each time (they are per thread and every Streamlit run has its own).
     """
-    parcels = plan_inputs(region_id).parcels
+    parcels = scenario_inputs(region_id).parcels
     series = gpd.GeoSeries(parcels.geometry.to_numpy(), index=parcels["parcel_id"], crs=parcels.crs)
     return in_worker(series.to_crs, STORAGE_CRS)  # PROJ operations built once (`ui.worker`)
 
@@ -402,7 +402,7 @@ def site_gates(region_id: str, scenario_id: str, version: int, store_file: str) 
     ``version`` is only a cache key (`planning.scenario_ops.site_gates`).
     """
     del version  # cache key only
-    return _site_gates(open_plan_store(store_file), scenario_id, plan_inputs(region_id))
+    return _site_gates(open_scenario_store(store_file), scenario_id, scenario_inputs(region_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -415,7 +415,7 @@ def buildout(
     Sites the check cannot use are set aside and listed (`ScenarioBuildout.unusable`).
     """
     del version  # cache key only
-    sites = open_plan_store(store_file).sites(scenario_id)
+    sites = open_scenario_store(store_file).sites(scenario_id)
     return checked_scenario_buildout(load_region(region_id), sites, years)
 
 

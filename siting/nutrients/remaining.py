@@ -1,7 +1,7 @@
 """Remaining manure N and P capacity of parcels after a scenario's allocation ledger.
 
 ``remaining = capacity − Σ allocated`` per parcel. The ledger (one row per farm × parcel,
-columns `ALLOCATION_COLUMNS`, as the plan store keeps it) is optional: without one the
+columns `ALLOCATION_COLUMNS`, as the scenario store keeps it) is optional: without one the
 remaining capacity is the full capacity.
 """
 

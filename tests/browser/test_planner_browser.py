@@ -1,6 +1,6 @@
 """The planner page in headless chromium: draw a ranch, fill the form, save, reload, find it.
 
-Starts ``streamlit run app.py`` on a free local port with the plan store in a temporary
+Starts ``streamlit run app.py`` on a free local port with the scenario store in a temporary
 folder (``FORAGE_SITING_STORE``), cuts the network like `test_map_browser`, and draws a
 polygon with Leaflet.draw the way a user does (polygon tool, four clicks, click the first
 vertex). The view is first moved onto a location that passes the siting gates (inside an

@@ -21,7 +21,7 @@ from planning.proposal import load_proposal_params, ranch_footprint
 from planning.regions import load_region
 from planning.surface import SurfaceOptions
 from planning.surface_cache import surface_cache_path
-from store import PlanStore
+from store import ScenarioStore
 from tests.browser.app_server import (
     BROWSER_MARKS,
     MAP_FRAME,
@@ -60,7 +60,7 @@ def _write_surface(path: Path) -> None:
 def planner_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("planner-surface")
     store = folder / "plans.gpkg"
-    PlanStore(store).create_scenario("栅格方案", user="test")
+    ScenarioStore(store).create_scenario("栅格方案", user="test")
     region = load_region("hohhot")
     footprint = ranch_footprint(region, load_proposal_params(region.dir))
     cache = folder / "cache"

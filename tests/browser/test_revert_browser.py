@@ -1,8 +1,8 @@
 """Reverting a saved site to an earlier version, in headless chromium (Plan page).
 
-The plan store keeps every version of a site; the Plan page's version history
+The scenario store keeps every version of a site; the Plan page's version history
 (`ui.planner.history`) saves a chosen earlier version as the next one. Starts the app with
-one demo ranch saved (version 1) in a temporary plan store and the network cut, then as a
+one demo ranch saved (version 1) in a temporary scenario store and the network cut, then as a
 user: pick the ranch, change its herd, save (version 2), revert to version 1 (saved as
 version 3) and find the old herd back in the form, the history table and the store.
 Screenshots go to ``tests/browser/screenshots/`` (gitignored).
@@ -17,7 +17,7 @@ import pytest
 
 from planning.regions import list_regions, load_region
 from planning.site_files import demo_site_file
-from store import PlanStore
+from store import ScenarioStore
 from tests.browser.app_server import (
     BROWSER_MARKS,
     MAP_FRAME,
@@ -39,11 +39,11 @@ NEW_HERD = 6000
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str, int]:
-    """A plan store with one saved ranch: (store path, site id, name, herd)."""
+    """A scenario store with one saved ranch: (store path, site id, name, herd)."""
     if not list_regions():
         pytest.skip("no region pack installed (make data)")
     path = tmp_path_factory.mktemp("revert") / "plans.gpkg"
-    store = PlanStore(path)
+    store = ScenarioStore(path)
     record = demo_site_file(load_region(list_regions()[0])).records[RANCH]
     scenario = store.create_scenario("revert", user="test")
     [saved] = store.add_sites(scenario, [record], user="test")
@@ -157,7 +157,7 @@ def test_revert_to_version_one_brings_the_old_herd_back(
         assert sorted({u for u in requested if not is_local(u)}) == []
 
     # and the store: version 3 is current, with the herd of version 1
-    store = PlanStore(path)
+    store = ScenarioStore(path)
     history = store.site_history(site_id)
     assert [int(v) for v in history["version"]] == [1, 2, 3]
     assert [int(h) for h in history["dairy_cow_head"]] == [herd, NEW_HERD, herd]

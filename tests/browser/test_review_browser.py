@@ -1,6 +1,6 @@
 """The county review page in headless chromium: packet downloads, county zoom, labels.
 
-Starts the app with the demo scenario in a temporary plan store (like `test_screenshots`)
+Starts the app with the demo scenario in a temporary scenario store (like `test_screenshots`)
 and the network cut, opens 县域审核, chooses a county and checks that the map fits it (the
 Leaflet map's bounds in the iframe contain the county's bounds and it zooms in; at the
 city zoom no two county labels overlap, the small districts' give way), then makes

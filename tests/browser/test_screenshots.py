@@ -1,6 +1,6 @@
 """Every page in each language at 1440×900 in headless chromium: a screenshot per page.
 
-Starts the app with the demo scenario loaded into a temporary plan store, opens each page
+Starts the app with the demo scenario loaded into a temporary scenario store, opens each page
 of `ui.navigation.PAGES` in Chinese and in English, waits for its map (pages without a map:
 its title), checks that the run raised no exception and that nothing left the machine, and
 saves ``tests/browser/screenshots/page_<key>_<lang>.png`` (the viewport a reviewer sees
@@ -16,7 +16,7 @@ import pytest
 
 from planning.regions import list_regions, load_region
 from planning.site_files import demo_site_file
-from store import PlanStore
+from store import ScenarioStore
 from tests.browser.app_server import (
     BROWSER_MARKS,
     MAP_FRAME,
@@ -39,8 +39,8 @@ SETTLE_MS = 1500
 
 
 def seed_demo_store(path: Path) -> None:
-    """Write the region's demo scenario into a new plan store at ``path``."""
-    store = PlanStore(path)
+    """Write the region's demo scenario into a new scenario store at ``path``."""
+    store = ScenarioStore(path)
     region = load_region(list_regions()[0])
     scenario = store.create_scenario(DEMO_NAME, user="test")
     store.add_sites(scenario, demo_site_file(region).records, user="test")

@@ -50,7 +50,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture
 def env(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the commands at the packs and at an empty plan store; return the site file."""
+    """Point the commands at the packs and at an empty scenario store; return the site file."""
     monkeypatch.setenv(REGIONS_DIR_ENV, str(root))
     monkeypatch.setenv(STORE_PATH_ENV, str(tmp_path / "plans.gpkg"))
     site = tmp_path / "site.geojson"

@@ -21,7 +21,7 @@ from cli import main
 from layers.parcels import load_parcels
 from layers.region import REGIONS_DIR, load_region
 from layers.scenario_files import demo_scenario_sites
-from store import PlanStore, SiteRecord
+from store import ScenarioStore, SiteRecord
 
 COUNTIES = (
     "150102",
@@ -116,7 +116,7 @@ def test_store_scenario_by_option_and_environment(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "plans.gpkg"
-    store = PlanStore(path)
+    store = ScenarioStore(path)
     store.create_scenario("two ranches", user="test")
     sites = demo_scenario_sites(load_region("hohhot")).head(2)  # 土左旗 PR 1 (2022), PR 2 (2024)
     records = [
@@ -144,13 +144,13 @@ def test_bad_arguments_exit_2_with_one_line(
     missing = tmp_path / "none.gpkg"
     assert main(["buildout", "--region", "hohhot", "--scenario", "x", "--store", str(missing)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and f"No plan store at {missing}" in err
+    assert err.count("\n") == 1 and f"No scenario store at {missing}" in err
     assert not missing.exists()  # the store is never created by a read
 
 
 def test_unknown_store_scenario_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "plans.gpkg"
-    PlanStore(path).create_scenario("real", user="test")
+    ScenarioStore(path).create_scenario("real", user="test")
     assert (
         main(["buildout", "--region", "hohhot", "--scenario", "imagined", "--store", str(path)])
         == 2

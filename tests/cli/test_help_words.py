@@ -28,7 +28,8 @@ def _parsers(
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in action.choices.items():
-                found += _parsers(sub, (*path, name))
+                if all(sub is not other for _, other in found):  # an alias: listed once
+                    found += _parsers(sub, (*path, name))
     return found
 
 
@@ -41,7 +42,7 @@ def _help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_every_option_of_every_command_has_a_catalogue_text() -> None:
     parsers = _parsers(build_parser("en"))
-    # the program, its 13 commands, plan's 6, users' 5, store's 3 and batch's 3 sub-commands
+    # the program, its 13 commands, scenario's 6, users' 5, store's 3 and batch's 3 sub-commands
     assert len(parsers) == 1 + 13 + 6 + 5 + 3 + 3
     for path, parser in parsers:
         for action in parser._actions:
@@ -115,3 +116,16 @@ def test_defaults_and_store_path_are_filled_in(capsys: pytest.CaptureFixture[str
     assert "PostGIS store (default: $FORAGE_SITING_STORE, else " in plan
     unfilled = re.compile(r"\{[a-z_]+\}")  # a placeholder ({en,zh} is argparse's choices)
     assert not unfilled.search(score) and not unfilled.search(plan)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_program_help_lists_every_command_with_its_line(
+    lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    screen = " ".join(_help(["--lang", lang], capsys).split())
+    commands = [name for path, _ in _parsers(build_parser(lang)) if len(path) == 1 for name in path]
+    assert len(commands) == 13
+    for name in commands:
+        line = " ".join(locales.text(f"cli.cmd.{name}", lang).split())
+        shown = "scenario (plan)" if name == "scenario" else name  # the old name is an alias
+        assert f"{shown} {line}" in screen, (name, screen)

@@ -17,7 +17,7 @@ import geopandas as gpd
 
 from cli import main
 from reports.workbook import column_label, sheet_label
-from store import PlanStore
+from store import ScenarioStore
 
 NAMED_SITES = Path(__file__).resolve().parents[1] / "data" / "named_sites.geojson"
 NAMES = ["P1-tumochuan-plain", "P2-togtoh-north", "P3-tumed-west"]
@@ -38,11 +38,11 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_import_keeps_the_names(store: Path) -> None:
-    assert sorted(PlanStore(store).sites("N")["name"]) == NAMES
+    assert sorted(ScenarioStore(store).sites("N")["name"]) == NAMES
 
 
 def test_import_keeps_the_files_ids(store: Path) -> None:
-    sites = PlanStore(store).sites("N")
+    sites = ScenarioStore(store).sites("N")
     assert _ids(sites) == SOURCE_IDS
 
 
@@ -131,9 +131,9 @@ def test_gpkg_results_name_each_site(store: Path, tmp_path: Path) -> None:
 
 
 def test_report_shows_names_in_html_and_reviews(store: Path, tmp_path: Path) -> None:
-    plan_store = PlanStore(store)
-    sites = plan_store.sites("N").set_index("name")
-    plan_store.record_review(
+    scenario_store = ScenarioStore(store)
+    sites = scenario_store.sites("N").set_index("name")
+    scenario_store.record_review(
         sites.loc["P2-togtoh-north", "site_id"],
         "reject",
         "too close to the river",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cli import main
-from store import PlanStore
+from store import ScenarioStore
 from tests.postgis_server import BACKENDS, new_schema_url
 
 PASSWORD = "admin password 1"
@@ -108,7 +108,7 @@ def test_first_admin_then_users_managed_by_the_admin(
         ("wang", "planner", "150121"),
     ]
     # a reviewer acting through a session token cannot create a scenario nor manage users
-    token = PlanStore(accounts_store).accounts.log_in("li", "li pass 1").token
+    token = ScenarioStore(accounts_store).accounts.log_in("li", "li pass 1").token
     monkeypatch.setenv("FORAGE_SITING_TOKEN", str(token))
     assert run(monkeypatch, "plan", "create", "--scenario", "x", *store, "--lang", "zh") == 2
     assert "li（审核人员）无权新建或修改方案" in capsys.readouterr().err
@@ -117,7 +117,7 @@ def test_first_admin_then_users_managed_by_the_admin(
     monkeypatch.delenv("FORAGE_SITING_TOKEN")
     assert run(monkeypatch, "users", "disable", "wang", *store, "--user", "admin") == 0
     assert capsys.readouterr().out == "Disabled user wang\n"
-    audit = PlanStore(accounts_store).audit()
+    audit = ScenarioStore(accounts_store).audit()
     assert audit["user"].tolist()[:2] == ["root", "admin"]
     assert audit["action"].iloc[-1] == "user.disable"
 
@@ -141,7 +141,7 @@ def test_single_user_mode_needs_no_log_in(
     )
     assert code == 2
     assert "at least 8 characters" in capsys.readouterr().err
-    assert PlanStore(location).audit()["user"].tolist() == ["li"]
+    assert ScenarioStore(location).audit()["user"].tolist() == ["li"]
 
 
 def test_regions_stores_the_county_outlines_of_a_pack(
@@ -150,4 +150,4 @@ def test_regions_stores_the_county_outlines_of_a_pack(
     monkeypatch.delenv("FORAGE_SITING_ACCOUNTS", raising=False)
     assert run(monkeypatch, "users", "regions", "--region", "hohhot", "--store", location) == 0
     assert capsys.readouterr().out.startswith("Registered 9 county outlines of hohhot")
-    assert PlanStore(location).audit()["action"].tolist() == ["regions.set"]
+    assert ScenarioStore(location).audit()["action"].tolist() == ["regions.set"]

@@ -20,8 +20,8 @@ import pytest
 
 import errors
 from errors import GeometryRepairedWarning, PlannerError
-from planning.plan_inputs import load_plan_inputs
 from planning.regions import load_region, region_outline
+from planning.scenario_inputs import load_scenario_inputs
 from planning.site_files import read_site_file
 from planning.site_scoring import check_herd_sizes, read_sites
 from tests.data.bad.build_corpus import build
@@ -42,8 +42,8 @@ def region() -> Any:
 
 
 @pytest.fixture(scope="module")
-def plan_inputs(region: Any) -> Any:
-    return load_plan_inputs(region)
+def scenario_inputs(region: Any) -> Any:
+    return load_scenario_inputs(region)
 
 
 def _path(name: str, tmp_path: Path) -> Path:
@@ -110,7 +110,7 @@ def test_score_path(name: str, region: Any, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "name", sorted(n for n, s in EXPECTED.items() if "import" in s.get("paths", ["import"]))
 )
-def test_import_path(name: str, plan_inputs: Any, tmp_path: Path) -> None:
+def test_import_path(name: str, scenario_inputs: Any, tmp_path: Path) -> None:
     spec = {**EXPECTED[name], **EXPECTED[name].get("import", {})}
     if "import" in EXPECTED[name]:
         spec.pop("outcome", None)
@@ -118,7 +118,7 @@ def test_import_path(name: str, plan_inputs: Any, tmp_path: Path) -> None:
     path = _path(name, tmp_path)
 
     def upload() -> Any:
-        return read_site_file(path.read_bytes(), name, plan_inputs)
+        return read_site_file(path.read_bytes(), name, scenario_inputs)
 
     if spec.get("outcome") == "note":
         with warnings.catch_warnings():

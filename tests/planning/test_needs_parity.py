@@ -5,8 +5,9 @@ A 20,000-cow ranch on the DEMO-09 polygon (Tumed Left Banner, east) goes through
 * ``python -m siting score --json`` (`cli.main`, i.e. `planning.site_scoring.assess_site_file`);
 * the site-check page's calls (`planning.siting_inputs.load_siting_inputs` +
   `siting.assess.assess_sites`);
-* the planner and ``python -m siting plan allocate`` (`planning.plan_inputs.load_plan_inputs` +
-  `siting.plan_run.run_plan`).
+* the planner and ``python -m siting scenario allocate``
+  (`planning.scenario_inputs.load_scenario_inputs` +
+  `siting.scenario_run.run_scenario`).
 
 All must report the same absorption land on N and P, binding basis, forage land and water
 (0.1 %). At this herd no needs criterion saturates (absorption-land, forage-land and
@@ -26,11 +27,11 @@ from cli import main
 from geo.io import read_vector
 from layers.counties import load_counties
 from layers.region import load_region
-from planning.plan_inputs import load_plan_inputs
+from planning.scenario_inputs import load_scenario_inputs
 from planning.site_scoring import county_water_use
 from planning.siting_inputs import load_siting_inputs, site_terrain
 from siting.assess import assess_sites
-from siting.plan_run import run_plan
+from siting.scenario_run import run_scenario
 from siting.score import default_weights
 from siting.site_footprint import county_codes
 from store import SiteRecord
@@ -100,7 +101,7 @@ def page_needs(polygon: pd.DataFrame, water: pd.DataFrame) -> dict:
 
 @pytest.fixture(scope="module")
 def plan_needs(polygon: pd.DataFrame, water: pd.DataFrame) -> dict:
-    inputs = load_plan_inputs(REGION, county_water=water)
+    inputs = load_scenario_inputs(REGION, county_water=water)
     code = county_codes(list(polygon.geometry), load_counties(REGION))[0]
     sites = sites_frame(
         [
@@ -116,7 +117,7 @@ def plan_needs(polygon: pd.DataFrame, water: pd.DataFrame) -> dict:
         ]
     )
     terrain = site_terrain(polygon, load_siting_inputs(REGION, with_parcels=False))
-    run = run_plan(sites, inputs, terrain=terrain)
+    run = run_scenario(sites, inputs, terrain=terrain)
     row = run.results.iloc[0]
     return {
         "absorption_need_mu": row["absorption_land_need_mu"],

@@ -19,14 +19,14 @@ from planning.scenario_ops import (
     save_allocations,
     site_gates,
 )
-from store import PlanStore, Scenario
-from tests.siting.plan_fixtures import plan_inputs, site
+from store import Scenario, ScenarioStore
+from tests.siting.scenario_fixtures import scenario_inputs, site
 
-INPUTS = plan_inputs()
+INPUTS = scenario_inputs()
 
 
-def _store(tmp_path: Path) -> tuple[PlanStore, Scenario]:
-    store = PlanStore(tmp_path / "plans.gpkg")
+def _store(tmp_path: Path) -> tuple[ScenarioStore, Scenario]:
+    store = ScenarioStore(tmp_path / "plans.gpkg")
     scenario = store.create_scenario("S", user="t")
     store.add_sites(
         scenario,

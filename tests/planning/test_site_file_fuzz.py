@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from errors import PlannerError, PlannerWarning
-from planning.plan_inputs import load_plan_inputs
 from planning.regions import load_region
+from planning.scenario_inputs import load_scenario_inputs
 from planning.site_files import read_site_file
-from store import PlanStore, export_scenario
+from store import ScenarioStore, export_scenario
 from tests.geo.test_reader_fuzz import _mutate, mutation
 from tests.store.conftest import full_site
 
@@ -35,13 +35,13 @@ FORMATS = {"shp_zip": ".zip", "xlsx": ".xlsx", "gpkg": ".gpkg", "kml": ".kml"}
 
 
 @cache
-def plan_inputs() -> Any:
-    return load_plan_inputs(load_region("hohhot"))
+def scenario_inputs() -> Any:
+    return load_scenario_inputs(load_region("hohhot"))
 
 
 @cache
 def exported(fmt: str, folder: str) -> bytes:
-    store = PlanStore(Path(folder) / "plans.gpkg", backups=None)
+    store = ScenarioStore(Path(folder) / "plans.gpkg", backups=None)
     if not store.list_scenarios():
         store.create_scenario("S", user="u")
         store.add_site("S", full_site("Ranch A", lon=111.6, lat=40.8), user="u")
@@ -57,7 +57,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_the_export_is_read_back(fmt: str, folder: str) -> None:
-    sites = read_site_file(exported(fmt, folder), f"sites{FORMATS[fmt]}", plan_inputs())
+    sites = read_site_file(exported(fmt, folder), f"sites{FORMATS[fmt]}", scenario_inputs())
     assert [r.name for r in sites.records] == ["Ranch A"]
 
 
@@ -72,6 +72,6 @@ def test_mutated_exports_give_sites_or_a_planner_error(
         warnings.simplefilter("error")
         warnings.simplefilter("ignore", PlannerWarning)
         try:
-            read_site_file(data, f"sites{FORMATS[fmt]}", plan_inputs())
+            read_site_file(data, f"sites{FORMATS[fmt]}", scenario_inputs())
         except PlannerError as err:
             assert err.message("en").strip()

@@ -15,11 +15,11 @@ from errors import InvalidGeometryError
 from geo.crs import STORAGE_CRS
 from planning.site_files import read_site_file
 from siting.site_footprint import footprint_area_mu
-from store import EXPORT_FORMATS, PlanStore, export_scenario
+from store import EXPORT_FORMATS, ScenarioStore, export_scenario
 from store.export import SUFFIXES
-from tests.siting.plan_fixtures import COUNTY, CRS, X0_M, Y0_M, footprint, plan_inputs, site
+from tests.siting.scenario_fixtures import COUNTY, CRS, X0_M, Y0_M, footprint, scenario_inputs, site
 
-INPUTS = plan_inputs(suitability=False)
+INPUTS = scenario_inputs(suitability=False)
 EDITABLE = (
     "name",
     "status",
@@ -111,7 +111,7 @@ def test_a_site_outside_the_region_is_refused() -> None:
 
 @pytest.mark.parametrize("fmt", EXPORT_FORMATS)
 def test_exports_round_trip(tmp_path: Path, fmt: str) -> None:
-    store = PlanStore(tmp_path / "plans.gpkg")
+    store = ScenarioStore(tmp_path / "plans.gpkg")
     scenario = store.create_scenario("S", user="t")
     originals = [
         dataclasses.replace(

@@ -13,7 +13,7 @@ import rasterio
 
 from planning import terrain
 from planning.terrain import FOOTPRINT_KEY, site_terrain
-from tests.siting.plan_fixtures import CRS, X0_M, Y0_M, replaced, site, sites
+from tests.siting.scenario_fixtures import CRS, X0_M, Y0_M, replaced, site, sites
 
 CELL_M = 30.0
 RISE_PER_M = 0.1  # a plane rising 10 m per 100 m eastwards: slope atan(0.1)

@@ -13,9 +13,9 @@ from layers.forage_params import load_forage_params
 from siting.farm_needs import FARM_NEED_COLUMNS, farm_needs
 from siting.forage import herd_forage_need
 from siting.nutrients import crop_manure_demand
-from tests.siting.plan_fixtures import COUNTY, ZONE, plan_inputs, site, sites
+from tests.siting.scenario_fixtures import COUNTY, ZONE, scenario_inputs, site, sites
 
-NEEDS = plan_inputs(suitability=False).params
+NEEDS = scenario_inputs(suitability=False).params
 
 
 def test_dairy_farm_needs_follow_the_guide_default() -> None:

@@ -12,7 +12,7 @@ from errors import InvalidGeometryError, SchemaError
 from geo.crs import STORAGE_CRS
 from siting.site_attributes import PLANNED_SITE_COLUMNS, planned_sites
 from siting.site_footprint import footprint_area_mu
-from tests.siting.plan_fixtures import (
+from tests.siting.scenario_fixtures import (
     COUNTY,
     CRS,
     FOOTPRINT,

@@ -21,7 +21,7 @@ from siting.site_footprint import (
     single_footprint,
     square_footprint,
 )
-from tests.siting.plan_fixtures import COUNTY, CRS, FOOTPRINT, X0_M, Y0_M, county, footprint
+from tests.siting.scenario_fixtures import COUNTY, CRS, FOOTPRINT, X0_M, Y0_M, county, footprint
 
 
 def _lonlat(geom_m: object) -> object:

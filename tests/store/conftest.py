@@ -1,4 +1,4 @@
-"""Fixtures of the plan store tests: a store on each backend, a fixed clock, sites.
+"""Fixtures of the scenario store tests: a store on each backend, a fixed clock, sites.
 
 ``store`` and ``store_location`` are parametrized over both backends: ``gpkg`` (a temporary
 GeoPackage file) and ``postgis`` (a fresh schema on a throwaway PostgreSQL + PostGIS server,
@@ -18,7 +18,7 @@ import pytest
 
 from shapely.geometry import Polygon
 
-from store import PlanStore, SiteRecord
+from store import ScenarioStore, SiteRecord
 from tests.postgis_server import BACKENDS, new_schema_url
 
 __all__ = ["BACKENDS", "StepClock", "full_site", "new_schema_url"]
@@ -56,8 +56,8 @@ def store_location(request: pytest.FixtureRequest, store_path: Path) -> Path | s
 
 
 @pytest.fixture
-def store(store_location: Path | str, clock: StepClock) -> PlanStore:
-    return PlanStore(store_location, clock=clock)
+def store(store_location: Path | str, clock: StepClock) -> ScenarioStore:
+    return ScenarioStore(store_location, clock=clock)
 
 
 def footprint(lon: float, lat: float, size_deg: float = 0.01, *, hole: bool = False) -> Polygon:

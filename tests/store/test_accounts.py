@@ -25,7 +25,7 @@ from shapely import box
 from shapely.affinity import translate
 
 from errors import AuthenticationError, ParameterError, PermissionDenied
-from store import PlanStore
+from store import ScenarioStore
 from store.principal import Principal
 from tests.postgis_server import PostgisServer
 from tests.store.conftest import StepClock, full_site, new_schema_url
@@ -57,10 +57,10 @@ def fetch_one(location: Path | str, sql: str) -> tuple[Any, ...]:
 @pytest.fixture
 def shared(
     store_location: Path | str, clock: StepClock, monkeypatch: pytest.MonkeyPatch
-) -> PlanStore:
+) -> ScenarioStore:
     """A store in accounts mode with an admin, a planner and a reviewer of 土左旗, env staff."""
     monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
-    store = PlanStore(store_location, clock=clock, hasher=FAST)
+    store = ScenarioStore(store_location, clock=clock, hasher=FAST)
     accounts = store.accounts
     accounts.add_user("admin", PASSWORD, role="admin", user="root")
     admin = accounts.log_in("admin", PASSWORD)
@@ -72,11 +72,11 @@ def shared(
     return store
 
 
-def log_in(store: PlanStore, name: str) -> Principal:
+def log_in(store: ScenarioStore, name: str) -> Principal:
     return store.accounts.log_in(name, PASSWORD)
 
 
-def test_a_reviewer_calling_update_site_directly_is_refused(shared: PlanStore) -> None:
+def test_a_reviewer_calling_update_site_directly_is_refused(shared: ScenarioStore) -> None:
     site = shared.add_site("2021 plan", full_site(), user=log_in(shared, "wang"))
     reviewer = log_in(shared, "li")
     moved = dataclasses.replace(site, dairy_cow_head=9999)
@@ -91,7 +91,7 @@ def test_a_reviewer_calling_update_site_directly_is_refused(shared: PlanStore) -
     assert review.reviewer == "li"
 
 
-def test_a_planner_touches_only_sites_of_assigned_counties(shared: PlanStore) -> None:
+def test_a_planner_touches_only_sites_of_assigned_counties(shared: ScenarioStore) -> None:
     wang, zhao = log_in(shared, "wang"), log_in(shared, "zhao")
     with pytest.raises(
         PermissionDenied, match="may not add, change or delete sites in county 150121"
@@ -118,7 +118,7 @@ def test_a_planner_touches_only_sites_of_assigned_counties(shared: PlanStore) ->
 
 
 def test_a_forged_principal_or_a_bare_name_is_refused_in_accounts_mode(
-    shared: PlanStore,
+    shared: ScenarioStore,
 ) -> None:
     with pytest.raises(PermissionDenied, match="log in first"):
         shared.add_site("2021 plan", full_site(), user="wang")
@@ -134,7 +134,7 @@ def test_a_forged_principal_or_a_bare_name_is_refused_in_accounts_mode(
 
 
 def test_the_audit_names_the_real_user_and_cannot_be_changed(
-    shared: PlanStore, store_location: Path | str
+    shared: ScenarioStore, store_location: Path | str
 ) -> None:
     wang = log_in(shared, "wang")
     shared.add_site("2021 plan", full_site(), user=dataclasses.replace(wang, name="somebody"))
@@ -154,7 +154,7 @@ def test_the_audit_names_the_real_user_and_cannot_be_changed(
     assert not hasattr(shared, "delete_audit") and not hasattr(shared, "update_audit")
 
 
-def test_roles_of_reviewers_and_environmental_staff(shared: PlanStore) -> None:
+def test_roles_of_reviewers_and_environmental_staff(shared: ScenarioStore) -> None:
     wang, li, ma = log_in(shared, "wang"), log_in(shared, "li"), log_in(shared, "ma")
     other = shared.add_site(
         "2021 plan",
@@ -183,20 +183,22 @@ def test_passwords_are_argon2_hashes_and_rehashed_when_parameters_change(
     store_location: Path | str, clock: StepClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
-    PlanStore(store_location, clock=clock, hasher=FAST).accounts.add_user(
+    ScenarioStore(store_location, clock=clock, hasher=FAST).accounts.add_user(
         "admin", PASSWORD, role="admin", user="root"
     )
     (old,) = fetch_one(store_location, "SELECT password_hash FROM users")
     assert old.startswith("$argon2id$") and "m=64,t=1,p=1" in old and PASSWORD not in old
     stronger = PasswordHasher(time_cost=2, memory_cost=128, parallelism=1)
-    PlanStore(store_location, clock=clock, hasher=stronger).accounts.log_in("admin", PASSWORD)
+    ScenarioStore(store_location, clock=clock, hasher=stronger).accounts.log_in("admin", PASSWORD)
     (new,) = fetch_one(store_location, "SELECT password_hash FROM users")
     assert "m=128,t=2,p=1" in new
-    assert PlanStore(store_location, clock=clock, hasher=FAST).accounts.log_in("admin", PASSWORD)
+    assert ScenarioStore(store_location, clock=clock, hasher=FAST).accounts.log_in(
+        "admin", PASSWORD
+    )
 
 
 def test_failed_log_in_expiry_disable_and_password_change(
-    shared: PlanStore, clock: StepClock
+    shared: ScenarioStore, clock: StepClock
 ) -> None:
     accounts = shared.accounts
     for name, password in (("wang", "wrong password"), ("nobody", PASSWORD)):
@@ -235,7 +237,7 @@ def test_the_first_account_must_be_an_admin_and_later_ones_need_one(
     store_location: Path | str, clock: StepClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
-    accounts = PlanStore(store_location, clock=clock, hasher=FAST).accounts
+    accounts = ScenarioStore(store_location, clock=clock, hasher=FAST).accounts
     with pytest.raises(ParameterError, match="first account must be an administrator"):
         accounts.add_user("wang", PASSWORD, role="planner", user="root")
     accounts.add_user("admin", PASSWORD, role="admin", user="root")
@@ -246,7 +248,7 @@ def test_the_first_account_must_be_an_admin_and_later_ones_need_one(
 
 
 def test_single_user_mode_takes_a_name_as_the_local_admin(
-    store: PlanStore, monkeypatch: pytest.MonkeyPatch
+    store: ScenarioStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert not store.accounts_on
     store.create_scenario("2021 plan", user="li")
@@ -257,7 +259,7 @@ def test_single_user_mode_takes_a_name_as_the_local_admin(
         store.add_site("2021 plan", full_site("二号"), user=" ")
 
 
-def test_with_registered_outlines_the_county_comes_from_the_geometry(shared: PlanStore) -> None:
+def test_with_registered_outlines_the_county_comes_from_the_geometry(shared: ScenarioStore) -> None:
     counties = gpd.GeoDataFrame(
         {"adcode": [TUZUO, HELIN]},
         geometry=[box(111.0, 40.5, 111.5, 41.0), box(111.5, 40.0, 112.0, 40.5)],
@@ -282,16 +284,16 @@ def test_with_registered_outlines_the_county_comes_from_the_geometry(shared: Pla
 def test_a_store_made_before_accounts_gains_the_tables_and_the_audit_guard(
     store_location: Path | str, clock: StepClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    PlanStore(store_location, clock=clock).create_scenario("2021 plan", user="li")
+    ScenarioStore(store_location, clock=clock).create_scenario("2021 plan", user="li")
     on_postgis = not isinstance(store_location, Path)
-    with direct(store_location) as conn:  # back to a plan store of before accounts
+    with direct(store_location) as conn:  # back to a scenario store of before accounts
         for trigger in ("audit_no_update", "audit_no_delete"):
             conn.execute(f"DROP TRIGGER {trigger}" + (" ON audit" if on_postgis else ""))
         for table in ("sessions", "user_counties", "users", "county_areas"):
             conn.execute(f"DROP TABLE {table}")
         conn.execute("DELETE FROM audit")  # unguarded now
     monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
-    store = PlanStore(store_location, clock=clock, hasher=FAST)
+    store = ScenarioStore(store_location, clock=clock, hasher=FAST)
     store.accounts.add_user("admin", PASSWORD, role="admin", user="root")
     admin = log_in(store, "admin")
     assert store.create_scenario("2022 plan", user=admin).created_by == "admin"
@@ -304,7 +306,7 @@ def test_on_postgis_a_disable_waits_for_a_change_already_authorised(
     postgis_server: PostgisServer, clock: StepClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
-    store = PlanStore(new_schema_url(postgis_server), clock=clock, hasher=FAST)
+    store = ScenarioStore(new_schema_url(postgis_server), clock=clock, hasher=FAST)
     store.accounts.add_user("admin", PASSWORD, role="admin", user="root")
     admin = log_in(store, "admin")
     store.accounts.add_user("wang", PASSWORD, role="planner", counties=[TUZUO], user=admin)
@@ -315,7 +317,7 @@ def test_on_postgis_a_disable_waits_for_a_change_already_authorised(
         store.accounts.set_disabled("wang", user=admin)
         done.append("disabled")
 
-    # a write transaction that has authorised wang (as every PlanStore change does first)
+    # a write transaction that has authorised wang (as every ScenarioStore change does first)
     with store._backend.transaction(write=True) as conn:
         assert store._act(conn, wang, store._now(), "site.edit", [TUZUO]).name == "wang"
         worker = threading.Thread(target=disable)

@@ -31,7 +31,7 @@ import pytest
 import geopandas as gpd
 import pyogrio
 
-from store import PlanStore
+from store import ScenarioStore
 from tests.store.conftest import full_site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +43,7 @@ import pathlib, sqlite3, sys, time
 root, store_path, ready_path, n_sites = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 sys.path.insert(0, root)
 from shapely.geometry import Point
-from store import PlanStore, SiteRecord
+from store import ScenarioStore, SiteRecord
 
 real_connect = sqlite3.connect
 inserts = 0
@@ -63,7 +63,7 @@ def connect(*args, **kwargs):
     return conn
 
 sqlite3.connect = connect
-store = PlanStore(pathlib.Path(store_path))
+store = ScenarioStore(pathlib.Path(store_path))
 # 400-vertex footprints: ~6 kB of WKB per site, far more than the cache holds
 sites = [SiteRecord(name=f"child {i}", geometry=Point(111 + i / 1000, 40.5).buffer(0.005, 100),
                     dairy_cow_head=i) for i in range(n_sites)]
@@ -86,7 +86,7 @@ def _wait_for(ready: Path, child: subprocess.Popen[bytes]) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_killed_writer_leaves_last_committed_state(store_path: Path, tmp_path: Path) -> None:
-    store = PlanStore(store_path)
+    store = ScenarioStore(store_path)
     store.create_scenario("2021 plan", user="parent")
     store.add_sites("2021 plan", [full_site("A"), full_site("B", lon=111.3)], user="parent")
     committed_sites = store.sites("2021 plan")
@@ -113,7 +113,7 @@ def test_killed_writer_leaves_last_committed_state(store_path: Path, tmp_path: P
             child.stderr.close()
     assert child.returncode == -signal.SIGKILL
 
-    reopened = PlanStore(store_path)  # rolls the hot journal back
+    reopened = ScenarioStore(store_path)  # rolls the hot journal back
     assert not journal.exists()
     pd.testing.assert_frame_equal(reopened.sites("2021 plan"), committed_sites)
     pd.testing.assert_frame_equal(reopened.audit(), committed_audit)
@@ -139,7 +139,7 @@ import os, pathlib, sqlite3, sys
 root, store_path, progress_path = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.path.insert(0, root)
 from shapely.geometry import Point
-from store import PlanStore, SiteRecord
+from store import ScenarioStore, SiteRecord
 import dataclasses
 
 real_connect = sqlite3.connect
@@ -150,7 +150,7 @@ def connect(*args, **kwargs):
     return conn
 
 sqlite3.connect = connect
-store = PlanStore(pathlib.Path(store_path), backups=None)
+store = ScenarioStore(pathlib.Path(store_path), backups=None)
 progress = pathlib.Path(progress_path)
 partial = progress.with_suffix(".partial")
 sites = store.sites("2021 plan")
@@ -173,7 +173,7 @@ while True:  # alternate: add a 400-vertex site, then raise the first site's her
 
 def _committed_operations(path: Path) -> int:
     """Open the store, check that its rows agree with each other; return the child's ops."""
-    store = PlanStore(path, backups=None)  # rolls back a hot journal
+    store = ScenarioStore(path, backups=None)  # rolls back a hot journal
     with closing(sqlite3.connect(path)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         history = conn.execute("SELECT count(*) FROM site_history").fetchone()[0]
@@ -194,7 +194,7 @@ def _committed_operations(path: Path) -> int:
 def test_writer_killed_at_random_points_always_leaves_a_committed_state(tmp_path: Path) -> None:
     rng = random.Random(14)
     path = tmp_path / "plans.gpkg"
-    store = PlanStore(path, backups=None)
+    store = ScenarioStore(path, backups=None)
     store.create_scenario("2021 plan", user="parent")
     store.add_site(
         "2021 plan", dataclasses.replace(full_site("A"), dairy_cow_head=BASE_HEAD), user="parent"

@@ -1,4 +1,4 @@
-"""Rotated backups of the plan store: consistent copies, kept N, made at open, restored."""
+"""Rotated backups of the scenario store: consistent copies, kept N, made at open, restored."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from errors import FileFormatError, PlannerWarning
-from store import PlanStore
+from store import ScenarioStore
 from store.backups import (
     BackupPolicy,
     backup_dir,
@@ -23,8 +23,8 @@ from tests.store.conftest import full_site
 T0 = datetime(2026, 3, 1, 8, 0, 0, tzinfo=UTC)
 
 
-def _store(path: Path) -> PlanStore:
-    store = PlanStore(path, backups=None)
+def _store(path: Path) -> ScenarioStore:
+    store = ScenarioStore(path, backups=None)
     store.create_scenario("2021 plan", user="alice")
     store.add_site("2021 plan", full_site("Ranch 1"), user="alice")
     return store
@@ -45,7 +45,7 @@ def test_backups_are_named_by_time_and_reason_and_rotated_to_keep(store_path: Pa
 def test_a_backup_opens_as_a_store_with_the_same_content(store_path: Path) -> None:
     store = _store(store_path)
     backup = backup_store(store_path, now=T0)
-    copy = PlanStore(backup.path, backups=None)
+    copy = ScenarioStore(backup.path, backups=None)
     pd.testing.assert_frame_equal(copy.sites("2021 plan"), store.sites("2021 plan"))
     pd.testing.assert_frame_equal(copy.audit(), store.audit())
 
@@ -54,8 +54,8 @@ def test_the_store_backs_itself_up_at_open_once_per_interval(store_path: Path) -
     _store(store_path)
     policy = BackupPolicy(keep=2, every=timedelta(hours=1))
     assert list_backups(store_path) == []
-    PlanStore(store_path, backups=policy)
-    PlanStore(store_path, backups=policy)  # within the hour: no second backup
+    ScenarioStore(store_path, backups=policy)
+    ScenarioStore(store_path, backups=policy)  # within the hour: no second backup
     (made,) = list_backups(store_path)
     assert made.reason == "auto"
     assert backup_if_due(store_path, policy, now=made.taken_at + timedelta(minutes=59)) is None
@@ -78,7 +78,7 @@ def test_restore_brings_back_the_backup_and_keeps_what_it_replaced(store_path: P
     assert [s.name for s in store.list_scenarios()] == ["2021 plan"]
     assert replaced is not None
     assert replaced.reason == "pre-restore"
-    undo = PlanStore(replaced.path, backups=None)
+    undo = ScenarioStore(replaced.path, backups=None)
     assert [s.name for s in undo.list_scenarios()] == ["2021 plan", "2023 plan"]
 
 
@@ -89,7 +89,7 @@ def test_restoring_a_file_that_is_not_a_store_changes_nothing(
     before = store_path.read_bytes()
     not_a_store = tmp_path / "notes.gpkg"
     not_a_store.write_text("not a database")
-    with pytest.raises(FileFormatError, match=r"notes\.gpkg cannot be read as a plan store"):
+    with pytest.raises(FileFormatError, match=r"notes\.gpkg cannot be read as a scenario store"):
         restore_store(store_path, not_a_store, now=T0)
     with pytest.raises(FileFormatError, match=r"missing\.gpkg does not exist; list the backups"):
         restore_store(store_path, tmp_path / "missing.gpkg", now=T0)
@@ -100,8 +100,8 @@ def test_restoring_a_file_that_is_not_a_store_changes_nothing(
 def test_a_failed_automatic_backup_warns_and_the_store_still_opens(store_path: Path) -> None:
     _store(store_path)
     backup_dir(store_path).write_text("a file where the backup folder should be")
-    with pytest.warns(PlannerWarning, match=r"The plan store plans\.gpkg cannot be backed up"):
-        store = PlanStore(store_path)
+    with pytest.warns(PlannerWarning, match=r"The scenario store plans\.gpkg cannot be backed up"):
+        store = ScenarioStore(store_path)
     assert [s.name for s in store.list_scenarios()] == ["2021 plan"]
     with pytest.raises(FileFormatError, match=r"cannot be backed up into .*plans\.backups"):
         backup_store(store_path, now=T0)

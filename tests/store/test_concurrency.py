@@ -15,29 +15,31 @@ import pytest
 import store.connection
 import store.postgis
 from errors import StoreConflictError
-from store import PlanStore
+from store import ScenarioStore
 from store.postgis import close_idle_connections
 from tests.postgis_server import PostgisServer
 from tests.store.conftest import StepClock, full_site, new_schema_url
 
 
-def _two_sessions(location: Path | str) -> tuple[PlanStore, PlanStore]:
-    first = PlanStore(location, clock=StepClock())
+def _two_sessions(location: Path | str) -> tuple[ScenarioStore, ScenarioStore]:
+    first = ScenarioStore(location, clock=StepClock())
     first.create_scenario("2021 plan", user="alice")
     first.add_site("2021 plan", full_site("Ranch 1"), user="alice")
-    return first, PlanStore(location)
+    return first, ScenarioStore(location)
 
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def sessions(store_location: Path | str) -> tuple[PlanStore, PlanStore]:
+def sessions(store_location: Path | str) -> tuple[ScenarioStore, ScenarioStore]:
     """Two independent store objects on the same store, like two browser sessions."""
     return _two_sessions(store_location)
 
 
-def test_second_save_of_the_same_version_is_refused(sessions: tuple[PlanStore, PlanStore]) -> None:
+def test_second_save_of_the_same_version_is_refused(
+    sessions: tuple[ScenarioStore, ScenarioStore],
+) -> None:
     alice, bob = sessions
     site_id = str(alice.sites("2021 plan").loc[0, "site_id"])
     loaded_by_alice = alice.get_site(site_id)
@@ -62,7 +64,7 @@ def test_second_save_of_the_same_version_is_refused(sessions: tuple[PlanStore, P
     assert "bob" not in set(bob.audit()["user"])
 
 
-def test_update_after_delete_is_a_conflict(sessions: tuple[PlanStore, PlanStore]) -> None:
+def test_update_after_delete_is_a_conflict(sessions: tuple[ScenarioStore, ScenarioStore]) -> None:
     alice, bob = sessions
     site = bob.get_site(str(alice.sites("2021 plan").loc[0, "site_id"]))
     alice.delete_site(str(site.site_id), expected_version=1, user="alice")
@@ -77,7 +79,7 @@ def test_update_after_delete_is_a_conflict(sessions: tuple[PlanStore, PlanStore]
 
 
 def test_allocations_computed_from_an_old_scenario_version_are_refused(
-    sessions: tuple[PlanStore, PlanStore],
+    sessions: tuple[ScenarioStore, ScenarioStore],
 ) -> None:
     alice, bob = sessions
     version_bob_computed_from = bob.get_scenario("2021 plan").version
@@ -138,9 +140,9 @@ import dataclasses, pathlib, sys, time
 root, store_path, ready_path, go_path, increments = sys.argv[1:6]
 sys.path.insert(0, root)
 from errors import StoreConflictError
-from store import PlanStore
+from store import ScenarioStore
 
-store = PlanStore(pathlib.Path(store_path), backups=None)
+store = ScenarioStore(pathlib.Path(store_path), backups=None)
 site_id = store.sites("2021 plan")["site_id"].iloc[0]
 pathlib.Path(ready_path).write_text("ready")
 while not pathlib.Path(go_path).exists():
@@ -164,7 +166,7 @@ def test_writer_processes_lose_no_update_and_see_their_conflicts(
     store_path: Path, tmp_path: Path
 ) -> None:
     """Four processes add 1 to the same site's herd 15 times each: the herd grows by 60."""
-    store = PlanStore(store_path, backups=None)
+    store = ScenarioStore(store_path, backups=None)
     store.create_scenario("2021 plan", user="alice")
     site = store.add_site("2021 plan", full_site("Ranch 1"), user="alice")
     go = tmp_path / "go"

@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from store import PlanStore
+from store import ScenarioStore
 from tests.store.conftest import full_site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +91,7 @@ def _run_writers(location: Path | str, site_ids: list[str], start: Path) -> list
 def test_concurrent_writer_processes_lose_no_update(
     store_location: Path | str, tmp_path: Path
 ) -> None:
-    store = PlanStore(store_location)
+    store = ScenarioStore(store_location)
     store.create_scenario("shared", user="setup")
     sites = [
         store.add_site("shared", full_site(f"Ranch {i}", lon=111.0 + i / 10), user="setup").site_id

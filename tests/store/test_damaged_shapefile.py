@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from errors import FileFormatError
-from store import PlanStore, export_scenario, import_sites
+from store import ScenarioStore, export_scenario, import_sites
 from tests.store.conftest import full_site
 
 #: Offsets in a .shp of one polygon record (ESRI Shapefile Technical Description, 1998).
@@ -18,7 +18,7 @@ POINT_BYTES = 16
 
 
 def _unclosed_export(tmp_path: Path) -> Path:
-    store = PlanStore(tmp_path / "plans.gpkg", backups=None)
+    store = ScenarioStore(tmp_path / "plans.gpkg", backups=None)
     store.create_scenario("s", user="li")
     store.add_site("s", full_site("Ranch A"), user="li")
     out = export_scenario(store, "s", tmp_path / "sites.zip", "shp_zip")

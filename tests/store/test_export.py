@@ -14,7 +14,14 @@ import shapely
 from shapely.geometry import Point
 
 from errors import FileFormatError, MissingCrsError, ParameterError, SchemaError
-from store import EXPORT_FORMATS, PlanStore, SiteRecord, export_scenario, import_sites, site_records
+from store import (
+    EXPORT_FORMATS,
+    ScenarioStore,
+    SiteRecord,
+    export_scenario,
+    import_sites,
+    site_records,
+)
 from store.export import SUFFIXES
 from store.shapefile_zip import SHAPEFILE_NAMES
 from tests.store.conftest import full_site
@@ -23,7 +30,7 @@ GEOMETRY_TOL_DEG = 1e-9
 
 
 @pytest.fixture
-def scenario_store(store: PlanStore) -> PlanStore:
+def scenario_store(store: ScenarioStore) -> ScenarioStore:
     """A scenario with a fully described site, a sparse site and allocations."""
     store.create_scenario("2023 plan", user="li")
     full = store.add_site("2023 plan", full_site(), user="li")
@@ -63,13 +70,15 @@ def _assert_same_sites(actual: gpd.GeoDataFrame, expected: gpd.GeoDataFrame) -> 
 
 
 @pytest.mark.parametrize("fmt", [f for f in EXPORT_FORMATS if f != "kml"])
-def test_round_trip_without_loss(scenario_store: PlanStore, tmp_path: Path, fmt: str) -> None:
+def test_round_trip_without_loss(scenario_store: ScenarioStore, tmp_path: Path, fmt: str) -> None:
     out = export_scenario(scenario_store, "2023 plan", tmp_path / f"plan{SUFFIXES[fmt]}", fmt)
     _assert_same_sites(import_sites(out), scenario_store.sites("2023 plan"))
     assert not [p for p in tmp_path.iterdir() if ".part" in p.name]
 
 
-def test_kml_has_names_geometry_and_key_figures(scenario_store: PlanStore, tmp_path: Path) -> None:
+def test_kml_has_names_geometry_and_key_figures(
+    scenario_store: ScenarioStore, tmp_path: Path
+) -> None:
     sites = scenario_store.sites("2023 plan")
     scores = pd.DataFrame(
         {
@@ -100,7 +109,7 @@ def test_kml_has_names_geometry_and_key_figures(scenario_store: PlanStore, tmp_p
     assert "goat_head" not in descriptions[1]  # zero herd classes are left out
 
 
-def test_gpkg_layers_for_qgis(scenario_store: PlanStore, tmp_path: Path) -> None:
+def test_gpkg_layers_for_qgis(scenario_store: ScenarioStore, tmp_path: Path) -> None:
     parcels = gpd.GeoDataFrame(
         {"parcel_id": ["150121-0001"], "used_area_mu": [100.0]},
         geometry=[Point(500_000, 4_500_000).buffer(100)],
@@ -125,7 +134,7 @@ def test_gpkg_layers_for_qgis(scenario_store: PlanStore, tmp_path: Path) -> None
     assert pyogrio.read_dataframe(out, layer="scenario")["name"].tolist() == ["2023 plan"]
 
 
-def test_xlsx_sheets_and_county_totals(scenario_store: PlanStore, tmp_path: Path) -> None:
+def test_xlsx_sheets_and_county_totals(scenario_store: ScenarioStore, tmp_path: Path) -> None:
     out = export_scenario(scenario_store, "2023 plan", tmp_path / "plan.xlsx", "xlsx")
     sheets = pd.read_excel(out, sheet_name=None, dtype={"county_code": str})
     assert list(sheets) == ["scenario", "sites", "allocations", "county_totals"]
@@ -141,7 +150,9 @@ def test_xlsx_sheets_and_county_totals(scenario_store: PlanStore, tmp_path: Path
     assert sheets["county_totals"]["allocated_area_mu"].sum() == pytest.approx(100.0 + 250.5 + 40.0)
 
 
-def test_shapefile_zip_holds_the_name_mapping(scenario_store: PlanStore, tmp_path: Path) -> None:
+def test_shapefile_zip_holds_the_name_mapping(
+    scenario_store: ScenarioStore, tmp_path: Path
+) -> None:
     out = export_scenario(scenario_store, "2023 plan", tmp_path / "plan.zip", "shp_zip")
     with zipfile.ZipFile(out) as archive:
         names = set(archive.namelist())
@@ -152,7 +163,7 @@ def test_shapefile_zip_holds_the_name_mapping(scenario_store: PlanStore, tmp_pat
     assert len(set(SHAPEFILE_NAMES.values())) == len(SHAPEFILE_NAMES)
 
 
-def test_export_replaces_an_existing_file(scenario_store: PlanStore, tmp_path: Path) -> None:
+def test_export_replaces_an_existing_file(scenario_store: ScenarioStore, tmp_path: Path) -> None:
     out = tmp_path / "plan.gpkg"
     out.write_text("old")
     export_scenario(scenario_store, "2023 plan", out, "gpkg")
@@ -187,7 +198,7 @@ def test_export_replaces_an_existing_file(scenario_store: PlanStore, tmp_path: P
     ],
 )
 def test_export_errors(
-    scenario_store: PlanStore,
+    scenario_store: ScenarioStore,
     tmp_path: Path,
     kwargs: dict[str, object],
     error: type[Exception],
@@ -201,7 +212,7 @@ def test_export_errors(
     assert {p.name for p in tmp_path.iterdir()} <= {"plans.gpkg"}  # the store only
 
 
-def test_shapefile_refuses_text_it_would_truncate(store: PlanStore, tmp_path: Path) -> None:
+def test_shapefile_refuses_text_it_would_truncate(store: ScenarioStore, tmp_path: Path) -> None:
     store.create_scenario("s", user="li")
     store.add_site(
         "s", SiteRecord(name="A", geometry=Point(111, 40).buffer(0.01), note="长" * 100), user="li"
@@ -245,14 +256,14 @@ def test_import_of_a_foreign_file_names_missing_columns(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["geojson", "kml"])
 def test_layer_is_named_sites_not_after_the_temporary_file(
-    scenario_store: PlanStore, tmp_path: Path, fmt: str
+    scenario_store: ScenarioStore, tmp_path: Path, fmt: str
 ) -> None:
     out = export_scenario(scenario_store, "2023 plan", tmp_path / f"x{SUFFIXES[fmt]}", fmt)
     assert pyogrio.list_layers(out)[:, 0].tolist() == ["sites"]
 
 
 def test_imported_sites_can_be_added_to_another_scenario(
-    scenario_store: PlanStore, tmp_path: Path
+    scenario_store: ScenarioStore, tmp_path: Path
 ) -> None:
     out = export_scenario(scenario_store, "2023 plan", tmp_path / "plan.gpkg", "gpkg")
     scenario_store.create_scenario("imported", user="li")

@@ -16,15 +16,15 @@ from pyproj import CRS
 from shapely.geometry import Polygon
 
 from errors import FileFormatError
-from store import PlanStore
+from store import ScenarioStore
 from store.gpkg import GPKG_APPLICATION_ID, decode_geometry, encode_geometry
 from tests.store.conftest import StepClock, full_site
 
 
 @pytest.fixture
-def store(store_path: Path, clock: StepClock) -> PlanStore:
+def store(store_path: Path, clock: StepClock) -> ScenarioStore:
     """The GeoPackage backend only: these tests read the file itself."""
-    return PlanStore(store_path, clock=clock)
+    return ScenarioStore(store_path, clock=clock)
 
 
 def test_blob_header_layout() -> None:
@@ -50,7 +50,7 @@ def test_decode_reads_big_endian_wkb_and_rejects_garbage() -> None:
         decode_geometry(b"XX" + big_endian[2:], where="sites row 7")
 
 
-def test_gdal_reads_the_store_like_qgis(store_path: Path, store: PlanStore) -> None:
+def test_gdal_reads_the_store_like_qgis(store_path: Path, store: ScenarioStore) -> None:
     store.create_scenario("2021 plan", user="li")
     site = store.add_site("2021 plan", full_site(), user="li")
     layers = dict(pyogrio.list_layers(store_path))
@@ -70,7 +70,7 @@ def test_gdal_reads_the_store_like_qgis(store_path: Path, store: PlanStore) -> N
     assert audit["action"].tolist() == ["scenario.create", "site.add"]
 
 
-def test_core_tables_follow_the_geopackage_spec(store_path: Path, store: PlanStore) -> None:
+def test_core_tables_follow_the_geopackage_spec(store_path: Path, store: ScenarioStore) -> None:
     with closing(sqlite3.connect(store_path)) as conn:
         assert conn.execute("PRAGMA application_id").fetchone() == (GPKG_APPLICATION_ID,)
         assert conn.execute("PRAGMA user_version").fetchone() == (10400,)
@@ -84,7 +84,7 @@ def test_core_tables_follow_the_geopackage_spec(store_path: Path, store: PlanSto
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_last_change_follows_writes(store_path: Path, store: PlanStore) -> None:
+def test_last_change_follows_writes(store_path: Path, store: ScenarioStore) -> None:
     store.create_scenario("s", user="li")
     added = store.add_site("s", full_site(), user="li")
     with closing(sqlite3.connect(store_path)) as conn:
@@ -94,7 +94,9 @@ def test_last_change_follows_writes(store_path: Path, store: PlanStore) -> None:
     assert last_change == added.updated_at
 
 
-def test_a_footprint_that_is_not_a_polygon_is_reported(store_path: Path, store: PlanStore) -> None:
+def test_a_footprint_that_is_not_a_polygon_is_reported(
+    store_path: Path, store: ScenarioStore
+) -> None:
     store.create_scenario("s", user="li")
     added = store.add_site("s", full_site(), user="li")
     point = encode_geometry(shapely.Point(111.2, 40.7))

@@ -1,7 +1,7 @@
 """Bounded load test: 20 users edit and score one scenario at once; no edit is lost.
 
 The harness is `bench.bench_load` (``python -m bench load`` runs it on the Hohhot pack); here
-it runs on the planner tests' tiny region (`tests.siting.plan_fixtures`: one county, ten
+it runs on the planner tests' tiny region (`tests.siting.scenario_fixtures`: one county, ten
 parcels) so that scoring stays cheap, on both backends. Figures are printed (``-s``).
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench.bench_load import check_edits, run_load, setup_scenario
 from store import SiteRecord
-from tests.siting.plan_fixtures import COUNTY, footprint, plan_inputs
+from tests.siting.scenario_fixtures import COUNTY, footprint, scenario_inputs
 
 USERS = 20
 EDITS_PER_USER = 6
@@ -40,7 +40,7 @@ def test_twenty_users_editing_and_scoring_lose_no_edit(store_location: Path | st
     report = run_load(
         store_location,
         site_ids,
-        plan_inputs(),
+        scenario_inputs(),
         users=USERS,
         edits=EDITS_PER_USER,
         score_every=SCORE_EVERY,

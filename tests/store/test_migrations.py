@@ -2,7 +2,7 @@
 
 The old store is built here from the literal version 1 DDL (as the program of that version
 wrote it), filled with the rows of a store made by today's code (only the columns version 1
-had), and then opened by `PlanStore`.
+had), and then opened by `ScenarioStore`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from errors import FileFormatError
-from store import PlanStore
+from store import ScenarioStore
 from store.backups import list_backups
 from store.gpkg import create_gpkg_core
 from store.migrations import MIGRATIONS, SCHEMA_VERSION, column_names, migrate
@@ -84,8 +84,8 @@ PLAN_TABLES = (
 )
 
 
-def _filled_store(path: Path) -> PlanStore:
-    store = PlanStore(path, clock=StepClock(), backups=None)
+def _filled_store(path: Path) -> ScenarioStore:
+    store = ScenarioStore(path, clock=StepClock(), backups=None)
     store.create_scenario("2021 plan", user="alice")
     first = store.add_site("2021 plan", full_site("Ranch 1"), user="alice")
     store.add_site("2021 plan", full_site("Ranch 2", lon=111.3), user="alice")
@@ -129,7 +129,7 @@ def test_a_version_1_store_is_backed_up_migrated_and_keeps_its_data(tmp_path: Pa
     with closing(sqlite3.connect(old_path)) as conn:
         old_dump = _dump(conn)
 
-    opened = PlanStore(old_path, backups=None)
+    opened = ScenarioStore(old_path, backups=None)
 
     with closing(sqlite3.connect(old_path)) as conn:
         assert "source_id" in column_names(conn, "sites")
@@ -152,13 +152,13 @@ def test_a_version_1_store_is_backed_up_migrated_and_keeps_its_data(tmp_path: Pa
     # and the migrated store takes new edits
     opened.add_site("2021 plan", full_site("Ranch 3", lon=111.5), user="carol")
     assert opened.sites("2021 plan")["name"].tolist() == ["Ranch 1", "Ranch 2", "Ranch 3"]
-    PlanStore(old_path, backups=None)  # a second open migrates nothing more
+    ScenarioStore(old_path, backups=None)  # a second open migrates nothing more
     assert len(list_backups(old_path)) == 1
 
 
 def test_migrations_are_ordered_and_every_new_store_is_current(tmp_path: Path) -> None:
     assert sorted(MIGRATIONS) == list(range(2, SCHEMA_VERSION + 1))
-    store = PlanStore(tmp_path / "new.gpkg", backups=None)
+    store = ScenarioStore(tmp_path / "new.gpkg", backups=None)
     with closing(sqlite3.connect(store.path)) as conn:
         version = conn.execute(
             "SELECT value FROM store_meta WHERE key = 'schema_version'"
@@ -174,14 +174,14 @@ def test_a_migration_that_finds_its_column_already_there_is_a_no_op(tmp_path: Pa
     _write_v1_store(_filled_store(tmp_path / "current.gpkg").path, path)
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute("ALTER TABLE sites ADD COLUMN source_id TEXT")
-    PlanStore(path, backups=None)
+    ScenarioStore(path, backups=None)
     with closing(sqlite3.connect(path)) as conn:
         assert sorted(column_names(conn, "sites")).count("source_id") == 1
 
 
 def test_a_store_of_a_newer_version_is_refused_and_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "plans.gpkg"
-    PlanStore(path, backups=None)
+    ScenarioStore(path, backups=None)
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute(
             "UPDATE store_meta SET value = ? WHERE key = 'schema_version'",
@@ -190,9 +190,9 @@ def test_a_store_of_a_newer_version_is_refused_and_left_alone(tmp_path: Path) ->
     before = path.read_bytes()
     with pytest.raises(
         FileFormatError,
-        match=rf"plans\.gpkg has plan store schema version {SCHEMA_VERSION + 1}; this program "
+        match=rf"plans\.gpkg has scenario store schema version {SCHEMA_VERSION + 1}; this program "
         rf"reads versions 1 to {SCHEMA_VERSION}\. Open it with the matching program version\.",
     ):
-        PlanStore(path)
+        ScenarioStore(path)
     assert path.read_bytes() == before
     assert list_backups(path) == []

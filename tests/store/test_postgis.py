@@ -85,7 +85,7 @@ def test_a_partial_or_newer_store_is_refused(postgis_server: PostgisServer) -> N
         conn.execute("CREATE TABLE scenarios (id int)")
     with pytest.raises(
         FileFormatError,
-        match=r"database forage on \S+ is not a forage-siting plan store \(missing tables: "
+        match=r"database forage on \S+ is not a forage-siting scenario store \(missing tables: "
         r"allocations, audit, comments",
     ):
         open_store(url)
@@ -93,19 +93,21 @@ def test_a_partial_or_newer_store_is_refused(postgis_server: PostgisServer) -> N
     open_store(newer)
     with psycopg.connect(newer) as conn:
         conn.execute("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(FileFormatError, match=r"has plan store schema version 99; this program"):
+    with pytest.raises(
+        FileFormatError, match=r"has scenario store schema version 99; this program"
+    ):
         open_store(newer)
 
 
 def test_an_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:
     url = f"postgresql://postgres@/forage?host={tmp_path}&port=1"
     unreachable = (
-        r"The plan store database forage on .* cannot be reached .*"
+        r"The scenario store database forage on .* cannot be reached .*"
         r"Check the connection URL \(FORAGE_SITING_STORE\)"
     )
     with pytest.raises(FileFormatError, match=unreachable) as info:
         open_store(url)
-    assert "无法连接规划存储" in info.value.message("zh")
+    assert "无法连接方案库" in info.value.message("zh")
 
 
 def test_processes_opening_a_new_database_at_once_create_it_once(

@@ -1,4 +1,4 @@
-"""The site file's own id (``source_id``) in the plan store; stores written before it still open.
+"""The site file's own id (``source_id``) in the scenario store; older stores still open.
 
 A store created before ``source_id`` existed has no such column: opening it adds the
 column (all NULL), keeps every site, and the new field reads as None. Exports carry it; an
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyogrio
 
-from store import SITE_COLUMNS, PlanStore, SiteRecord, export_scenario
+from store import SITE_COLUMNS, ScenarioStore, SiteRecord, export_scenario
 from store.schema import SITES_TABLE
 from store.site_import import import_sites
 from tests.store.conftest import footprint
@@ -24,7 +24,7 @@ def _columns(path: Path) -> list[str]:
 
 
 def test_source_id_round_trip_and_export(tmp_path: Path) -> None:
-    store = PlanStore(tmp_path / "plans.gpkg")
+    store = ScenarioStore(tmp_path / "plans.gpkg")
     store.create_scenario("s", user="li")
     store.add_sites(
         "s",
@@ -45,14 +45,14 @@ def test_source_id_round_trip_and_export(tmp_path: Path) -> None:
 
 def test_a_store_without_the_column_opens_and_gets_it(tmp_path: Path) -> None:
     path = tmp_path / "old.gpkg"
-    store = PlanStore(path)
+    store = ScenarioStore(path)
     store.create_scenario("s", user="li")
     store.add_site("s", SiteRecord(name="A", geometry=footprint(111.0, 40.5)), user="li")
     with sqlite3.connect(path) as conn:  # what a store of the first release looks like
         conn.execute(f"ALTER TABLE {SITES_TABLE} DROP COLUMN source_id")
         conn.execute("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'")
     assert "source_id" not in _columns(path)
-    reopened = PlanStore(path)
+    reopened = ScenarioStore(path)
     assert "source_id" in _columns(path)
     sites = reopened.sites("s")
     assert list(sites["name"]) == ["A"] and sites["source_id"].isna().all()
@@ -63,7 +63,7 @@ def test_a_store_without_the_column_opens_and_gets_it(tmp_path: Path) -> None:
 
 
 def test_an_export_without_the_column_still_imports(tmp_path: Path) -> None:
-    store = PlanStore(tmp_path / "plans.gpkg")
+    store = ScenarioStore(tmp_path / "plans.gpkg")
     store.create_scenario("s", user="li")
     store.add_site("s", SiteRecord(name="A", geometry=footprint(111.0, 40.5)), user="li")
     out = export_scenario(store, "s", tmp_path / "s.geojson", "geojson")

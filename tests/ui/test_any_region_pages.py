@@ -27,7 +27,7 @@ MISSING_KIND = {"balance": "absorption_parcels", "planner": "county_zones", "sit
 #: Pages that work without those layers, and what they show first.
 FIRST_INFO = {
     "upload": "请上传一个文件",
-    "review": "规划存储中还没有方案",
+    "review": "方案库中还没有方案",
     "targets": "中没有图层 'forage_targets'",
     "data_import": "请选择图层类型并上传文件",
 }

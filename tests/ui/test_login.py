@@ -15,7 +15,7 @@ import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from store import STORE_PATH_ENV, PlanStore
+from store import STORE_PATH_ENV, ScenarioStore
 from store.principal import Principal
 from tests.postgis_server import BACKENDS, new_schema_url
 from tests.ui.test_planner_page import SQUARE, TIMEOUT_S, _draw, _page
@@ -30,7 +30,7 @@ TUZUO, HELIN = "150121", "150123"  # the drawn SQUARE lies in 土默特左旗 15
 @pytest.fixture(params=BACKENDS)
 def accounts(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> PlanStore:
+) -> ScenarioStore:
     """A store in accounts mode with scenario 方案一 and an admin, reviewer, two planners."""
     if request.param == "gpkg":
         location = str(tmp_path / "plans.gpkg")
@@ -38,7 +38,9 @@ def accounts(
         location = new_schema_url(request.getfixturevalue("postgis_server"))
     monkeypatch.setenv(STORE_PATH_ENV, location)
     monkeypatch.setenv("FORAGE_SITING_ACCOUNTS", "on")
-    store = PlanStore(location, hasher=PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+    store = ScenarioStore(
+        location, hasher=PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
     store.accounts.add_user("admin", PASSWORD, role="admin", user="setup")
     admin = store.accounts.log_in("admin", PASSWORD)
     for name, role, county in (("li", "reviewer", TUZUO), ("wang", "planner", TUZUO),
@@ -48,14 +50,14 @@ def accounts(
     return store
 
 
-def _as(store: PlanStore, name: str) -> AppTest:
+def _as(store: ScenarioStore, name: str) -> AppTest:
     """The Plan page run as ``name`` (logged in through the store)."""
     at = AppTest.from_function(_page, default_timeout=TIMEOUT_S)
     at.session_state[PRINCIPAL] = store.accounts.log_in(name, PASSWORD)
     return at.run()
 
 
-def test_the_app_asks_for_a_log_in_and_refuses_a_wrong_password(accounts: PlanStore) -> None:
+def test_the_app_asks_for_a_log_in_and_refuses_a_wrong_password(accounts: ScenarioStore) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S).run()
     assert not at.exception
     assert at.title[0].value == "登录"
@@ -74,7 +76,7 @@ def test_the_app_asks_for_a_log_in_and_refuses_a_wrong_password(accounts: PlanSt
     assert accounts.audit()["action"].tolist().count("session.open") >= 2
 
 
-def test_a_reviewer_sees_no_edit_or_save_controls_on_the_plan_page(accounts: PlanStore) -> None:
+def test_a_reviewer_sees_no_edit_or_save_controls_on_the_plan_page(accounts: ScenarioStore) -> None:
     at = _as(accounts, "li")
     assert not at.exception and not at.error, [e.value for e in at.error]
     keys = {b.key for b in at.button}
@@ -87,7 +89,7 @@ def test_a_reviewer_sees_no_edit_or_save_controls_on_the_plan_page(accounts: Pla
     assert "allocations.save" not in accounts.audit()["action"].tolist()
 
 
-def test_a_planner_edits_only_the_own_county(accounts: PlanStore) -> None:
+def test_a_planner_edits_only_the_own_county(accounts: ScenarioStore) -> None:
     other = _draw(_as(accounts, "zhao"), {"type": "Polygon", "coordinates": [SQUARE]})
     assert not other.exception
     assert not [b for b in other.button if b.key == "planner_save"]
@@ -114,7 +116,7 @@ def _balance_page() -> None:
 
 
 def test_environmental_staff_annotate_the_balance_and_reviewers_only_read(
-    accounts: PlanStore,
+    accounts: ScenarioStore,
 ) -> None:
     accounts.accounts.add_user(
         "ma", PASSWORD, role="environmental", user=accounts.accounts.log_in("admin", PASSWORD)

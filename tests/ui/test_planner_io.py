@@ -12,16 +12,16 @@ import pytest
 import geopandas as gpd
 
 from planning.scenario_ops import check_scenario
-from store import PlanStore, Scenario
-from tests.siting.plan_fixtures import plan_inputs, site
+from store import Scenario, ScenarioStore
+from tests.siting.scenario_fixtures import scenario_inputs, site
 from ui.labels import LABELS, t
 from ui.planner.files import KML_LABEL_PREFIX, export_bytes
 
-INPUTS = plan_inputs()
+INPUTS = scenario_inputs()
 
 
-def _scenario(tmp_path: Path) -> tuple[PlanStore, Scenario]:
-    store = PlanStore(tmp_path / "plans.gpkg")
+def _scenario(tmp_path: Path) -> tuple[ScenarioStore, Scenario]:
+    store = ScenarioStore(tmp_path / "plans.gpkg")
     scenario = store.create_scenario("S", user="t")
     store.add_sites(
         scenario, [dataclasses.replace(site("A", 0.0, dairy=15, name="甲"), site_id=None)], user="t"

@@ -1,6 +1,6 @@
 """The planner page headless (AppTest): draw, fill, save, edit, conflicts, bad drawings.
 
-The plan store is a file in ``tmp_path`` (``FORAGE_SITING_STORE``). Drawings are injected
+The scenario store is a file in ``tmp_path`` (``FORAGE_SITING_STORE``). Drawings are injected
 the way streamlit-folium returns them: the component's session-state key is
 ``generate_js_hash(script, <st_folium key>, False)`` (docs: stack-notes.md).
 """
@@ -19,7 +19,7 @@ from streamlit_folium import generate_js_hash
 from shapely.geometry import Polygon
 
 from siting.site_footprint import footprint_area_mu
-from store import STORE_PATH_ENV, PlanStore
+from store import STORE_PATH_ENV, ScenarioStore
 from ui.labels import t
 from ui.planner import state as ps
 from ui.planner.events import EDIT_OF
@@ -103,7 +103,7 @@ def test_draw_fill_save_and_find_it_in_the_store(page: AppTest, store_path: Path
     at.button(key="planner_save").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.success[0].value == "已保存“测试牧场”（第 1 版）。"
-    store = PlanStore(store_path)
+    store = ScenarioStore(store_path)
     sites = store.sites("方案一")
     assert list(sites["name"]) == ["测试牧场"]
     assert sites["dairy_cow_head"].iloc[0] == COWS
@@ -151,7 +151,7 @@ def test_edit_saves_a_new_version_and_a_concurrent_change_is_refused(
     at.button(key="planner_save").click().run()
     # a proposed ranch needs its start year before it is saved (the review's build-out)
     assert [w.value for w in at.warning] == [t("planner.start_year_required", "zh")]
-    assert PlanStore(store_path).sites("方案一").empty
+    assert ScenarioStore(store_path).sites("方案一").empty
     at.number_input(key=ps.FIELD_START_YEAR).set_value(START_YEAR)
     at.run()
     at.button(key="planner_save").click().run()
@@ -160,7 +160,7 @@ def test_edit_saves_a_new_version_and_a_concurrent_change_is_refused(
     assert _metrics(at)["粪污氮（kg/年）"] == f"{2_000 * 100 / 15 * 7.0:,.0f}"
     at.button(key="planner_save").click().run()
     assert at.success[0].value == "已保存“甲”（第 2 版）。"
-    store = PlanStore(store_path)
+    store = ScenarioStore(store_path)
     record = store.get_site(store.sites("方案一")["site_id"].iloc[0])
     assert (record.version, record.dairy_cow_head) == (2, 2_000)
     # someone else saves the same site; our next save is refused with a clear message
@@ -230,7 +230,7 @@ def test_a_point_gets_a_square_footprint_and_can_be_deleted(
     at.run()
     at.button(key="planner_save").click().run()
     assert not at.error
-    store = PlanStore(store_path)
+    store = ScenarioStore(store_path)
     sites = store.sites("方案一")
     assert sites["footprint_source"].iloc[0] == "point_footprint"
     assert footprint_area_mu(list(sites.geometry), analysis_crs="EPSG:4546")[0] == pytest.approx(
@@ -254,7 +254,7 @@ def test_an_absurd_herd_is_refused_at_save(page: AppTest, store_path: Path) -> N
     assert any("超过单场合理上限 60,000 头" in e.value for e in at.error), [
         e.value for e in at.error
     ]
-    assert PlanStore(store_path).sites("方案一").empty
+    assert ScenarioStore(store_path).sites("方案一").empty
 
 
 def _reshape(at: AppTest, site_id: str, ring: list[list[float]]) -> AppTest:
@@ -274,7 +274,7 @@ def test_reshape_a_saved_site_save_revert_and_undo(page: AppTest, store_path: Pa
     at.number_input(key=ps.FIELD_START_YEAR).set_value(START_YEAR)
     at.run()
     at.button(key="planner_save").click().run()
-    store = PlanStore(store_path)
+    store = ScenarioStore(store_path)
     site_id = store.sites("方案一")["site_id"].iloc[0]
     script = json.loads(
         next(

@@ -16,14 +16,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planning.buildout_inputs import checked_scenario_buildout
-from planning.plan_inputs import load_plan_inputs
 from planning.proposal import load_proposal_params, ranch_footprint
 from planning.regions import load_region
+from planning.scenario_inputs import load_scenario_inputs
 from planning.scenario_ops import check_scenario
 from planning.site_files import demo_site_file
 from planning.surface import SurfaceOptions
 from planning.surface_cache import CACHE_DIR_ENV, cached_surface
-from store import STORE_PATH_ENV, PlanStore
+from store import STORE_PATH_ENV, ScenarioStore
 from ui.planner import propose
 
 TIMEOUT_S = 300
@@ -44,7 +44,7 @@ def _page() -> None:
 def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "plans.gpkg"
     monkeypatch.setenv(STORE_PATH_ENV, str(path))
-    PlanStore(path).create_scenario("方案一", user="test")
+    ScenarioStore(path).create_scenario("方案一", user="test")
     return path
 
 
@@ -117,7 +117,7 @@ def test_surface_is_computed_cached_and_shown_then_candidates_are_added(
     at.button(key="propose_candidates").click().run()
     assert not at.exception, at.exception
     assert "已把 3 个建议场址加入当前方案（状态：拟建）。" in [s.value for s in at.success]
-    sites = PlanStore(store_path).sites("方案一")
+    sites = ScenarioStore(store_path).sites("方案一")
     assert len(sites) == 3
     assert set(sites["status"]) == {"proposed"}
     assert set(sites["start_year"]) == {TARGET_YEAR}
@@ -126,7 +126,7 @@ def test_surface_is_computed_cached_and_shown_then_candidates_are_added(
     assert sites["name"].is_unique
 
 
-def _hold_demo_ranches_outside(store: PlanStore, adcode: str) -> int:
+def _hold_demo_ranches_outside(store: ScenarioStore, adcode: str) -> int:
     """Add the demo's proposed ranches of every county but ``adcode``; return how many."""
     records = [
         r
@@ -140,11 +140,11 @@ def _hold_demo_ranches_outside(store: PlanStore, adcode: str) -> int:
 def test_remaining_ranches_are_proposed_explained_and_pass_the_scenario_check(
     store_path: Path, cached: Path
 ) -> None:
-    store = PlanStore(store_path)
+    store = ScenarioStore(store_path)
     held = _hold_demo_ranches_outside(store, "150121")
     assert held == 8  # 和林县 3, 托县 4, 清水河县 1: only 土左旗's 2 remain
     region = load_region("hohhot")
-    inputs = load_plan_inputs(region)
+    inputs = load_scenario_inputs(region)
     years = tuple(region.plan.years)
     before = checked_scenario_buildout(region, store.sites("方案一"), years).result.checks
     at = _open()
@@ -196,4 +196,4 @@ def test_counts_no_set_can_meet_are_explained_per_county(store_path: Path, cache
     # the plan's local shares); 40,136 亩 are free with the baseline herd: 2 fit, not 3
     assert "按饲草地余量最多 2 个" in lines[0]
     assert "propose_add" not in [b.key for b in at.button]
-    assert PlanStore(store_path).sites("方案一").empty
+    assert ScenarioStore(store_path).sites("方案一").empty

@@ -1,6 +1,6 @@
 """The review page headless (AppTest): demo scenario, check table, decisions, no draw control.
 
-Uses the real Hohhot region pack and generated parcels (``make data``); the plan store is a
+Uses the real Hohhot region pack and generated parcels (``make data``); the scenario store is a
 temporary file named by ``FORAGE_SITING_STORE``.
 """
 
@@ -19,10 +19,10 @@ from streamlit.testing.v1 import AppTest
 from layers.counties import load_counties
 from layers.region import load_region
 from layers.scenario_files import DEMO_SCENARIO_NAME
-from planning.plan_inputs import load_plan_inputs
+from planning.scenario_inputs import load_scenario_inputs
 from planning.scenario_ops import check_scenario
 from planning.site_scoring import county_water_use
-from store import STORE_PATH_ENV, PlanStore
+from store import STORE_PATH_ENV, ScenarioStore
 from ui.labels import t
 from ui.review import page as review
 from ui.review.packet import county_packet
@@ -68,9 +68,9 @@ def page(loaded: AppTest, store_file: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_demo_is_loaded_into_the_store(page: AppTest, store_file: Path) -> None:
-    names = [s.name for s in PlanStore(store_file).list_scenarios()]
+    names = [s.name for s in ScenarioStore(store_file).list_scenarios()]
     assert names == [DEMO_SCENARIO_NAME]
-    assert len(PlanStore(store_file).sites(DEMO_SCENARIO_NAME)) == 25
+    assert len(ScenarioStore(store_file).sites(DEMO_SCENARIO_NAME)) == 25
     assert not page.error
 
 
@@ -99,12 +99,12 @@ def test_decision_with_reason_is_stored_and_audited(page: AppTest, store_file: P
     page.button(key=review.SAVE).click().run()
     assert not page.exception
     assert not page.error, [e.value for e in page.error]
-    plan_store = PlanStore(store_file)
-    reviews = plan_store.reviews(DEMO_SCENARIO_NAME)
+    scenario_store = ScenarioStore(store_file)
+    reviews = scenario_store.reviews(DEMO_SCENARIO_NAME)
     assert reviews[["site_id", "decision", "reason", "reviewer"]].values.tolist() == [
         [site_id, "request_changes", "离水源地太近，请移到 2 km 外", "王审核"]
     ]
-    audit = plan_store.audit(DEMO_SCENARIO_NAME)
+    audit = scenario_store.audit(DEMO_SCENARIO_NAME)
     mine = audit[(audit["entity_id"] == site_id) & (audit["user"] == "王审核")]
     assert len(mine) == 1 and mine["action"].iloc[0].startswith("review")
     assert "需修改" in _map_script(page).encode().decode("unicode_escape")
@@ -113,14 +113,14 @@ def test_decision_with_reason_is_stored_and_audited(page: AppTest, store_file: P
 def test_reject_without_reason_shows_an_error_and_stores_nothing(
     page: AppTest, store_file: Path
 ) -> None:
-    before = len(PlanStore(store_file).reviews(DEMO_SCENARIO_NAME))
+    before = len(ScenarioStore(store_file).reviews(DEMO_SCENARIO_NAME))
     page.radio(key=review.DECISION).set_value("reject")
     page.text_area(key=review.REASON).set_value("   ")
     page.text_input(key=review.REVIEWER).set_value("王审核")
     page.button(key=review.SAVE).click().run()
     assert not page.exception
     assert [e.value for e in page.error] == [t("review.need_reason", "zh").format(decision="驳回")]
-    assert len(PlanStore(store_file).reviews(DEMO_SCENARIO_NAME)) == before
+    assert len(ScenarioStore(store_file).reviews(DEMO_SCENARIO_NAME)) == before
 
 
 def test_comment_is_stored_for_the_site(page: AppTest, store_file: Path) -> None:
@@ -129,7 +129,7 @@ def test_comment_is_stored_for_the_site(page: AppTest, store_file: Path) -> None
     page.text_input(key=review.REVIEWER).set_value("王审核")
     page.button(key=review.ADD_COMMENT).click().run()
     assert not page.error, [e.value for e in page.error]
-    comments = PlanStore(store_file).comments(DEMO_SCENARIO_NAME)
+    comments = ScenarioStore(store_file).comments(DEMO_SCENARIO_NAME)
     assert comments[["site_id", "text"]].values.tolist()[-1] == [site_id, "请补充水源证明"]
 
 
@@ -140,11 +140,11 @@ def test_a_site_without_start_year_is_listed_by_name_and_the_rest_still_shows(
     monkeypatch.setenv(STORE_PATH_ENV, str(store_file))
     at = AppTest.from_function(_review_page, default_timeout=TIMEOUT_S).run()
     at.button(key=review.LOAD_DEMO).click().run()
-    plan_store = PlanStore(store_file)
-    sites = plan_store.sites(DEMO_SCENARIO_NAME)
+    scenario_store = ScenarioStore(store_file)
+    sites = scenario_store.sites(DEMO_SCENARIO_NAME)
     row = sites[sites["status"] != "existing"].iloc[0]
-    record = plan_store.get_site(row["site_id"])
-    plan_store.update_site(
+    record = scenario_store.get_site(row["site_id"])
+    scenario_store.update_site(
         dataclasses.replace(record, start_year=None), expected_version=record.version, user="t"
     )
     at.run()
@@ -178,15 +178,15 @@ def test_approving_a_site_that_fails_a_gate_needs_an_override_with_reason(
     table = next(df.value for df in page.dataframe if gates in df.value.columns)
     failed = table[table[gates].str.startswith("✖")][t("rcol.name", "zh")].tolist()
     assert failed, "the demo has no site failing a gate"
-    plan_store = PlanStore(store_file)
-    sites = plan_store.sites(DEMO_SCENARIO_NAME)
+    scenario_store = ScenarioStore(store_file)
+    sites = scenario_store.sites(DEMO_SCENARIO_NAME)
     site_id = sites.loc[sites["name"] == failed[0], "site_id"].iloc[0]
     page.selectbox(key=review.SITE).set_value(site_id).run()
     page.radio(key=review.DECISION).set_value("approve").run()
     assert page.checkbox(key=review.OVERRIDE).value is False
     page.text_area(key=review.REASON).set_value("")
     page.text_input(key=review.REVIEWER).set_value("李审核")
-    before = len(plan_store.reviews(DEMO_SCENARIO_NAME))
+    before = len(scenario_store.reviews(DEMO_SCENARIO_NAME))
     page.button(key=review.SAVE).click().run()
     assert [e.value for e in page.error] == [t("review.need_override", "zh")]
     page.checkbox(key=review.OVERRIDE).check()
@@ -194,11 +194,11 @@ def test_approving_a_site_that_fails_a_gate_needs_an_override_with_reason(
     assert [e.value for e in page.error] == [
         t("review.need_reason", "zh").format(decision=t("decision.approve", "zh"))
     ]
-    assert len(plan_store.reviews(DEMO_SCENARIO_NAME)) == before
+    assert len(scenario_store.reviews(DEMO_SCENARIO_NAME)) == before
     page.text_area(key=review.REASON).set_value("县政府会议同意调整防护距离")
     page.button(key=review.SAVE).click().run()
     assert not page.error, [e.value for e in page.error]
-    audit = plan_store.audit(DEMO_SCENARIO_NAME)
+    audit = scenario_store.audit(DEMO_SCENARIO_NAME)
     mine = audit[(audit["entity_id"] == site_id) & (audit["user"] == "李审核")]
     assert len(mine) == 1
     assert mine["detail"].iloc[0]["gate_override"] is True
@@ -232,7 +232,7 @@ def test_packet_downloads_are_the_report_files(page: AppTest) -> None:
     files = county_packet(
         "hohhot",
         page.selectbox(key=review.SCENARIO).value,
-        PlanStore(Path(os.environ[STORE_PATH_ENV])).get_scenario(DEMO_SCENARIO_NAME).version,
+        ScenarioStore(Path(os.environ[STORE_PATH_ENV])).get_scenario(DEMO_SCENARIO_NAME).version,
         os.environ[STORE_PATH_ENV],
         tuple(load_region("hohhot").plan.years),
         "150123",
@@ -254,8 +254,8 @@ def test_ranch_table_shows_the_plan_checks_land_and_water(page: AppTest, store_f
     """Land (亩 with ha) and water of a demo ranch are the Plan page's check's figures."""
     region = load_region("hohhot")
     water = county_water_use(region, region.plan.water_baseline_year)
-    inputs = load_plan_inputs(region, county_water=water)
-    _, run = check_scenario(PlanStore(store_file), DEMO_SCENARIO_NAME, inputs)
+    inputs = load_scenario_inputs(region, county_water=water)
+    _, run = check_scenario(ScenarioStore(store_file), DEMO_SCENARIO_NAME, inputs)
     results = run.results.set_index("site_id")
     needs = run.needs.set_index("site_id")
     land_col, water_col = t("rcol.land_need", "zh"), t("rcol.water_use", "zh")

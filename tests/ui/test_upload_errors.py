@@ -21,14 +21,16 @@ EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
 def _import_upload(path: str, lang: str) -> None:
     from pathlib import Path
 
-    from planning.plan_inputs import load_plan_inputs
     from planning.regions import load_region
+    from planning.scenario_inputs import load_scenario_inputs
     from planning.site_files import read_site_file
     from ui.errors import user_errors
 
     upload = Path(path)
     with user_errors(lang):
-        read_site_file(upload.read_bytes(), upload.name, load_plan_inputs(load_region("hohhot")))
+        read_site_file(
+            upload.read_bytes(), upload.name, load_scenario_inputs(load_region("hohhot"))
+        )
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Page 规划方案 / Plan: draw, edit and check farm sites of a scenario in the plan store.
+"""Page 规划方案 / Plan: draw, edit and check farm sites of a scenario in the scenario store.
 
 `ui.planner.page` is the page (`render`, registered in `ui.navigation`). Its concepts:
 `state` (session keys), `events` (what the map widget returns, as dataclasses), `sites` (the

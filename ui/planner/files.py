@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from planning.regions import Region
-    from planning.scenarios import PlanStore, Scenario
-    from siting.plan_run import PlanInputs, PlanRun
+    from planning.scenarios import Scenario, ScenarioStore
+    from siting.scenario_run import ScenarioInputs, ScenarioRun
 
 EXPORT_MIME: Final[dict[str, str]] = {
     "gpkg": "application/geopackage+sqlite3",
@@ -61,7 +61,7 @@ def user_name() -> Actor:
     return acting(str(st.session_state[ps.USER]).strip() or ps.DEFAULT_USER)
 
 
-def render_scenario_bar(store: PlanStore, lang: str) -> Scenario | None:
+def render_scenario_bar(store: ScenarioStore, lang: str) -> Scenario | None:
     """Draw the scenario choice, user name and new/copy controls; return the scenario."""
     scenarios = {s.scenario_id: s for s in store.list_scenarios()}
     if st.session_state[ps.SCENARIO] not in scenarios:
@@ -91,7 +91,7 @@ def _reset_editing() -> None:
     ps.set_fields({})
 
 
-def _new_scenario(store: PlanStore, current: Scenario | None, lang: str) -> None:
+def _new_scenario(store: ScenarioStore, current: Scenario | None, lang: str) -> None:
     col_new, col_copy = st.columns(2)
     col_new.text_input(t("planner.scenario_name", lang), key=ps.NEW_SCENARIO_NAME)
     if col_new.button(t("planner.scenario_create", lang), key="planner_create_scenario"):
@@ -118,7 +118,7 @@ def _switch_to(scenario: Scenario, message: str) -> None:
     st.rerun()
 
 
-def render_demo_button(store: PlanStore, region: Region, lang: str) -> None:
+def render_demo_button(store: ScenarioStore, region: Region, lang: str) -> None:
     """Offer to load the region's demo scenario into a new scenario of the store."""
     if not allows("scenario.edit") or not any(
         s.kind == DEMO_SCENARIO_KIND for s in region.layers.values()
@@ -141,7 +141,9 @@ def render_demo_button(store: PlanStore, region: Region, lang: str) -> None:
         _switch_to(scenario, t("planner.msg.demo", lang).format(n=len(demo.records), name=name))
 
 
-def render_import(store: PlanStore, scenario: Scenario, inputs: PlanInputs, lang: str) -> None:
+def render_import(
+    store: ScenarioStore, scenario: Scenario, inputs: ScenarioInputs, lang: str
+) -> None:
     """Upload a file of sites and add them to the scenario."""
     if not allows("site.edit"):
         return
@@ -180,7 +182,7 @@ def render_import(store: PlanStore, scenario: Scenario, inputs: PlanInputs, lang
 
 
 def render_exports(
-    store: PlanStore, scenario: Scenario, run: PlanRun, inputs: PlanInputs, lang: str
+    store: ScenarioStore, scenario: Scenario, run: ScenarioRun, inputs: ScenarioInputs, lang: str
 ) -> None:
     """Offer the scenario as GeoPackage, GeoJSON, KML, zipped Shapefile and XLSX.
 
@@ -207,11 +209,11 @@ def render_exports(
 
 
 def export_bytes(
-    store: PlanStore,
+    store: ScenarioStore,
     scenario: Scenario,
     fmt: str,
-    run: PlanRun,
-    inputs: PlanInputs,
+    run: ScenarioRun,
+    inputs: ScenarioInputs,
     labels: Mapping[str, str],
 ) -> bytes:
     """Return the scenario exported in ``fmt`` with the results of ``run``."""

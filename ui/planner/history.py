@@ -1,6 +1,6 @@
 """Version history of a saved site and revert to an earlier version (saved as a new one).
 
-The plan store keeps every version of a site (`PlanStore.site_history`); reverting writes
+The scenario store keeps every version of a site (`ScenarioStore.site_history`); reverting writes
 the chosen version's fields and outline as the next version, so nothing is lost and the
 audit trail records it.
 """
@@ -22,8 +22,8 @@ from ui.planner.sites import loaded_version
 from ui.worker import in_worker
 
 if TYPE_CHECKING:
-    from planning.scenarios import PlanStore, SiteRecord
-    from siting.plan_run import PlanInputs
+    from planning.scenarios import ScenarioStore, SiteRecord
+    from siting.scenario_run import ScenarioInputs
 
 
 def history_table(history: pd.DataFrame, analysis_crs: str, lang: str) -> pd.DataFrame:
@@ -42,7 +42,9 @@ def history_table(history: pd.DataFrame, analysis_crs: str, lang: str) -> pd.Dat
     )
 
 
-def render_history(store: PlanStore, base: SiteRecord, inputs: PlanInputs, lang: str) -> None:
+def render_history(
+    store: ScenarioStore, base: SiteRecord, inputs: ScenarioInputs, lang: str
+) -> None:
     """Show the site's versions and offer to revert to an earlier one."""
     history = store.site_history(str(base.site_id))
     with st.expander(t("planner.history", lang).format(n=len(history))):

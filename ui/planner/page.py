@@ -1,4 +1,4 @@
-"""Page 规划方案 / Plan: draw, edit and check farm sites of a scenario in the plan store.
+"""Page 规划方案 / Plan: draw, edit and check farm sites of a scenario in the scenario store.
 
 Flow of one run: (1) scenario bar; (2) the saved scenario is checked (cached per scenario
 state; its allocation saved to the store when it changed); (3) the edited site (a saved site
@@ -21,14 +21,14 @@ import shapely
 
 from errors import InvalidGeometryError, ParameterError
 from geo.crs import STORAGE_CRS
-from planning.scenario_ops import plan_sites, save_allocations
+from planning.scenario_ops import check_scenario_sites, save_allocations
 from planning.scenarios import sites_frame
 from planning.site_scoring import check_herd_sizes
 from siting.buildout_farms import BASELINE_STATUS
-from siting.plan_results import farm_allocations
+from siting.scenario_results import farm_allocations
 from ui import data, map_component, state
 from ui.assets import missing_assets
-from ui.data import county_outlines, open_store, parcels_lonlat, plan_inputs
+from ui.data import county_outlines, open_store, parcels_lonlat, scenario_inputs
 from ui.errors import user_errors
 from ui.labels import t
 from ui.login import allows, read_only_note
@@ -75,9 +75,9 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
     from planning.regions import Region
-    from planning.scenarios import PlanStore, Scenario, ScenarioSnapshot, SiteRecord
+    from planning.scenarios import Scenario, ScenarioSnapshot, ScenarioStore, SiteRecord
     from siting.allocate import AllocationParams
-    from siting.plan_run import PlanInputs, PlanRun
+    from siting.scenario_run import ScenarioInputs, ScenarioRun
     from ui.planner.events import DrawnFeature
     from ui.planner.sites import DraftFootprint
 
@@ -102,7 +102,7 @@ def render() -> None:
 
 
 def _render_body(lang: str, region_id: str) -> None:
-    inputs = plan_inputs(region_id)
+    inputs = scenario_inputs(region_id)
     warm(inputs.analysis_crs)
     parcels_lonlat(region_id)  # once per region, here rather than at the first drawing
     store = open_store()
@@ -122,10 +122,10 @@ def _render_body(lang: str, region_id: str) -> None:
 
 @st.fragment
 def _site_workbench(
-    store: PlanStore,
+    store: ScenarioStore,
     snapshot: ScenarioSnapshot,
-    saved_run: PlanRun,
-    inputs: PlanInputs,
+    saved_run: ScenarioRun,
+    inputs: ScenarioInputs,
     allocation: AllocationParams,
     lang: str,
 ) -> None:
@@ -139,10 +139,10 @@ def _site_workbench(
 
 
 def _workbench_body(
-    store: PlanStore,
+    store: ScenarioStore,
     snapshot: ScenarioSnapshot,
-    saved_run: PlanRun,
-    inputs: PlanInputs,
+    saved_run: ScenarioRun,
+    inputs: ScenarioInputs,
     allocation: AllocationParams,
     lang: str,
 ) -> None:
@@ -196,7 +196,7 @@ def _check_herd(edited: SiteRecord, region: Region) -> None:
     check_herd_sizes(sites_frame([edited]), region)
 
 
-def _allocation_params(inputs: PlanInputs) -> AllocationParams:
+def _allocation_params(inputs: ScenarioInputs) -> AllocationParams:
     ranks = dict(inputs.allocation.priority_by_status)
     for status, key in ps.PRIORITY_FIELDS.items():
         st.session_state.setdefault(key, int(ranks.get(status, 0)))
@@ -205,12 +205,12 @@ def _allocation_params(inputs: PlanInputs) -> AllocationParams:
 
 
 def _saved_plan(
-    store: PlanStore,
+    store: ScenarioStore,
     scenario: Scenario,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     allocation: AllocationParams,
     region_id: str,
-) -> tuple[ScenarioSnapshot, PlanRun]:
+) -> tuple[ScenarioSnapshot, ScenarioRun]:
     """Check the saved scenario (cached per state) and keep its stored allocation current.
 
     The snapshot is read again only when the scenario's version changed (any change to its
@@ -232,7 +232,9 @@ def _saved_plan(
     if cached is not None and cached[0] == key:
         return snapshot, cached[1]
     previous = cached[1] if cached is not None and cached[0][0] == region_id else None
-    run = in_worker(plan_sites, snapshot.sites, inputs, allocation=allocation, previous=previous)
+    run = in_worker(
+        check_scenario_sites, snapshot.sites, inputs, allocation=allocation, previous=previous
+    )
     runs["saved"] = (key, run)
     if (
         allows("scenario.edit")
@@ -244,14 +246,14 @@ def _saved_plan(
 
 
 def _editor(
-    store: PlanStore,
+    store: ScenarioStore,
     snapshot: ScenarioSnapshot,
-    saved_run: PlanRun,
+    saved_run: ScenarioRun,
     records: dict[str, SiteRecord],
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     allocation: AllocationParams,
     lang: str,
-) -> tuple[SiteRecord | None, SiteRecord | None, PlanRun]:
+) -> tuple[SiteRecord | None, SiteRecord | None, ScenarioRun]:
     """Draw the form and buttons; return the edited site, its saved version, run."""
     if not allows("site.edit"):
         st.info(read_only_note(lang))
@@ -273,7 +275,9 @@ def _editor(
     return edited, base, run
 
 
-def _edited_record(base: SiteRecord | None, draft: object, inputs: PlanInputs) -> SiteRecord | None:
+def _edited_record(
+    base: SiteRecord | None, draft: object, inputs: ScenarioInputs
+) -> SiteRecord | None:
     if draft is None and base is None:
         return None
     return in_worker(_form_record, ps.form_state(), base, draft, inputs)  # type: ignore[arg-type]
@@ -283,7 +287,7 @@ def _form_record(
     form: Mapping[str, object],
     base: SiteRecord | None,
     draft: DraftFootprint | None,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
 ) -> SiteRecord:
     if draft is None:
         geometry, source = base.geometry, base.footprint_source  # type: ignore[union-attr]
@@ -298,10 +302,10 @@ def _draft_run(
     edited: SiteRecord,
     base: SiteRecord | None,
     snapshot: ScenarioSnapshot,
-    saved_run: PlanRun,
-    inputs: PlanInputs,
+    saved_run: ScenarioRun,
+    inputs: ScenarioInputs,
     allocation: AllocationParams,
-) -> PlanRun:
+) -> ScenarioRun:
     """Check the scenario with the edited site in place, incrementally from the saved run."""
     if not differs(edited, base):
         return saved_run
@@ -318,15 +322,17 @@ def _draft_run(
 def _plan_draft(
     saved: gpd.GeoDataFrame,
     edited: SiteRecord,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     allocation: AllocationParams,
-    saved_run: PlanRun,
-) -> PlanRun:
-    return plan_sites(draft_sites(saved, edited), inputs, allocation=allocation, previous=saved_run)
+    saved_run: ScenarioRun,
+) -> ScenarioRun:
+    return check_scenario_sites(
+        draft_sites(saved, edited), inputs, allocation=allocation, previous=saved_run
+    )
 
 
 def _buttons(
-    store: PlanStore,
+    store: ScenarioStore,
     snapshot: ScenarioSnapshot,
     edited: SiteRecord,
     base: SiteRecord | None,
@@ -375,7 +381,7 @@ def _buttons(
 
 
 def _save(
-    store: PlanStore,
+    store: ScenarioStore,
     snapshot: ScenarioSnapshot,
     edited: SiteRecord,
     base: SiteRecord | None,
@@ -405,11 +411,11 @@ def _save(
 
 def _map(
     snapshot: ScenarioSnapshot,
-    saved_run: PlanRun,
-    run: PlanRun,
+    saved_run: ScenarioRun,
+    run: ScenarioRun,
     edited: SiteRecord | None,
     base: SiteRecord | None,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     lang: str,
 ) -> None:
     missing = missing_assets()
@@ -441,9 +447,9 @@ def _map(
 
 def _base_map_script(
     snapshot: ScenarioSnapshot,
-    saved_run: PlanRun,
+    saved_run: ScenarioRun,
     base: SiteRecord | None,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     region: Region,
     lang: str,
 ) -> map_component.MapScript:
@@ -488,7 +494,7 @@ def _overlay_script(overlay: SiteOverlay, lang: str) -> str:
 
 
 def _handle_edit(
-    edit: MapEdit, snapshot: ScenarioSnapshot, inputs: PlanInputs, lang: str, *, rerun: bool
+    edit: MapEdit, snapshot: ScenarioSnapshot, inputs: ScenarioInputs, lang: str, *, rerun: bool
 ) -> None:
     """Turn a saved outline reshaped on the map into the draft of that site (once)."""
     if edit.drawing.fingerprint == st.session_state[ps.LAST_EDIT]:
@@ -511,7 +517,7 @@ def _handle_edit(
 
 
 def _check_drawing(
-    drawing: DrawnFeature, inputs: PlanInputs, name: str, lang: str
+    drawing: DrawnFeature, inputs: ScenarioInputs, name: str, lang: str
 ) -> DraftFootprint:
     """Check a drawing on the map of the chosen region (`check_drawing`)."""
     region = data.region(str(st.session_state[state.REGION]))
@@ -547,7 +553,7 @@ def _lonlat(parcels: gpd.GeoDataFrame, region_id: str) -> gpd.GeoDataFrame:
 def _handle_events(
     events: MapEvents,
     snapshot: ScenarioSnapshot,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     lang: str,
     *,
     rerun: bool = True,
@@ -583,7 +589,7 @@ def _handle_events(
                 _rerun_workbench()
 
 
-def _early_events(snapshot: ScenarioSnapshot, inputs: PlanInputs, lang: str) -> None:
+def _early_events(snapshot: ScenarioSnapshot, inputs: ScenarioInputs, lang: str) -> None:
     """Handle the map's latest report before drawing the page (saves one rerun per event).
 
     The map component's last value is in the session state under its key as soon as the
@@ -595,10 +601,10 @@ def _early_events(snapshot: ScenarioSnapshot, inputs: PlanInputs, lang: str) -> 
 
 
 def _scenario_sections(
-    store: PlanStore,
+    store: ScenarioStore,
     snapshot: ScenarioSnapshot,
-    saved_run: PlanRun,
-    inputs: PlanInputs,
+    saved_run: ScenarioRun,
+    inputs: ScenarioInputs,
     region_id: str,
     lang: str,
 ) -> None:

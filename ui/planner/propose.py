@@ -54,9 +54,9 @@ if TYPE_CHECKING:
 
     from planning.proposal import ProposalParams
     from planning.regions import Region
-    from planning.scenarios import PlanStore, ScenarioSnapshot
+    from planning.scenarios import ScenarioSnapshot, ScenarioStore
     from siting.optimise import SitingChoice
-    from siting.plan_run import PlanInputs
+    from siting.scenario_run import ScenarioInputs
 
 #: Cell sizes offered (m): the 30 m default takes ~50 s for Hohhot, 90 m ~10x less work,
 #: 300 m a quick look in ~10 s.
@@ -119,7 +119,11 @@ def surface_path(region: Region) -> Path | None:
 
 
 def render_proposals(
-    store: PlanStore, snapshot: ScenarioSnapshot, inputs: PlanInputs, region: Region, lang: str
+    store: ScenarioStore,
+    snapshot: ScenarioSnapshot,
+    inputs: ScenarioInputs,
+    region: Region,
+    lang: str,
 ) -> None:
     """Draw the surface, candidates and optimiser steps (an expander)."""
     with st.expander(t("propose.title", lang), expanded=False):
@@ -172,7 +176,7 @@ def _surface_step(region: Region, lang: str) -> Path | None:
 
 
 def _candidates_step(
-    store: PlanStore, snapshot: ScenarioSnapshot, region: Region, path: Path, lang: str
+    store: ScenarioStore, snapshot: ScenarioSnapshot, region: Region, path: Path, lang: str
 ) -> None:
     st.markdown(f"**{t('propose.candidates_title', lang)}**")
     cols = st.columns(2)
@@ -198,9 +202,9 @@ def _candidates_step(
 
 
 def _remaining_step(
-    store: PlanStore,
+    store: ScenarioStore,
     snapshot: ScenarioSnapshot,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     region: Region,
     path: Path,
     lang: str,
@@ -275,7 +279,7 @@ def _versions(snapshot: ScenarioSnapshot) -> tuple[tuple[str, int], ...]:
 
 def _optimise(
     snapshot: ScenarioSnapshot,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     region: Region,
     path: Path,
     counts: tuple[tuple[str, int], ...],
@@ -307,7 +311,7 @@ def _county_names(region: Region, lang: str) -> dict[str, str]:
 
 
 def _add_sites(
-    store: PlanStore,
+    store: ScenarioStore,
     snapshot: ScenarioSnapshot,
     region: Region,
     sites: gpd.GeoDataFrame,

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.units import MU_PER_HA
-from siting.plan_results import farm_allocations, parcel_use
+from siting.scenario_results import farm_allocations, parcel_use
 from siting.site_footprint import footprint_area_mu
 from ui.gate_words import failed_rules, gate_mark, gate_measured, gate_rule, gate_state
 from ui.labels import t
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-    from siting.plan_run import PlanInputs, PlanRun
+    from siting.scenario_run import ScenarioInputs, ScenarioRun
     from siting.score import SiteResult
 
 MAX_PARCEL_ROWS = 200
@@ -37,7 +37,7 @@ UNMET_ROUND_OFF_KG = 0.5
 
 
 def render_verdict(
-    run: PlanRun, site_id: str, geometry: BaseGeometry, inputs: PlanInputs, lang: str
+    run: ScenarioRun, site_id: str, geometry: BaseGeometry, inputs: ScenarioInputs, lang: str
 ) -> None:
     """Show the verdict of one site of ``run``: gates and score, land, water (beside the map)."""
     row = run.results.set_index("site_id").loc[site_id]
@@ -114,7 +114,7 @@ def _water(water: SiteWater, lang: str) -> None:
         st.progress(min(max(water.share_of_headroom, 0.0), 1.0))
 
 
-def render_site_details(run: PlanRun, site_id: str, lang: str) -> None:
+def render_site_details(run: ScenarioRun, site_id: str, lang: str) -> None:
     """Show every gate by its rule with pass / fail and the value, then the criteria."""
     result = run.scores.get(site_id)
     if result is not None:
@@ -124,7 +124,9 @@ def render_site_details(run: PlanRun, site_id: str, lang: str) -> None:
         st.info(t("planner.fb.not_scored", lang))
 
 
-def render_site_parcels(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame, lang: str) -> None:
+def render_site_parcels(
+    run: ScenarioRun, site_id: str, parcels: gpd.GeoDataFrame, lang: str
+) -> None:
     """Show the P basis line, the parcels allocated to the site and the time the check took."""
     row = run.results.set_index("site_id").loc[site_id]
     st.caption(
@@ -186,7 +188,9 @@ def _criteria_lines(result: SiteResult, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _allocated_parcels(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame, lang: str) -> None:
+def _allocated_parcels(
+    run: ScenarioRun, site_id: str, parcels: gpd.GeoDataFrame, lang: str
+) -> None:
     rows = farm_allocations(run.ledger, parcels, site_id)
     st.markdown(f"**{t('planner.fb.parcels', lang).format(n=len(rows))}**")
     if rows.empty:
@@ -204,7 +208,7 @@ def _allocated_parcels(run: PlanRun, site_id: str, parcels: gpd.GeoDataFrame, la
     st.dataframe(table, hide_index=True, width="stretch", height=210)
 
 
-def _timing(run: PlanRun, lang: str) -> None:
+def _timing(run: ScenarioRun, lang: str) -> None:
     ledger = run.ledger
     key = "planner.fb.timing_full" if ledger.rebuilt else "planner.fb.timing_incremental"
     st.caption(
@@ -218,7 +222,7 @@ def _timing(run: PlanRun, lang: str) -> None:
     )
 
 
-def render_scenario_tables(run: PlanRun, parcels: gpd.GeoDataFrame, lang: str) -> None:
+def render_scenario_tables(run: ScenarioRun, parcels: gpd.GeoDataFrame, lang: str) -> None:
     """Show per-farm and per-parcel tables of the scenario's ledger."""
     res = run.results
     farms = pd.DataFrame(

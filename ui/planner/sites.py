@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from shapely.geometry.base import BaseGeometry
 
-    from siting.plan_run import PlanInputs
+    from siting.scenario_run import ScenarioInputs
     from ui.planner.events import DrawnFeature
 
 #: Site id of a new site in the draft scenario (before the store gives it one).
@@ -63,7 +63,7 @@ class DraftFootprint:
 
 def check_drawing(
     drawing: DrawnFeature,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     *,
     source_name: str,
     name: str,
@@ -103,7 +103,7 @@ def check_drawing(
 
 
 def footprint_polygon(
-    draft: DraftFootprint, footprint_mu: float | None, inputs: PlanInputs
+    draft: DraftFootprint, footprint_mu: float | None, inputs: ScenarioInputs
 ) -> shapely.Polygon:
     """Return the draft's footprint: the polygon, or a square of ``footprint_mu`` 亩."""
     if draft.kind == "polygon":
@@ -131,7 +131,7 @@ def record_from_form(
     *,
     base: SiteRecord | None,
     source: str,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
 ) -> SiteRecord:
     """Return the site the form describes, on ``geometry`` (EPSG:4326).
 
@@ -289,7 +289,7 @@ def render_picker(records: dict[str, SiteRecord], lang: str) -> None:
     )
 
 
-def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> None:
+def render_form(inputs: ScenarioInputs, draft: DraftFootprint | None, lang: str) -> None:
     """Draw the site fields (every change re-checks the site at once and can be undone)."""
     st.text_input(
         t("planner.field.name", lang),
@@ -358,7 +358,7 @@ def render_form(inputs: PlanInputs, draft: DraftFootprint | None, lang: str) -> 
     st.session_state[ps.FORM_SEEN] = ps.form_state()
 
 
-def _route_label(route: str, inputs: PlanInputs, lang: str) -> str:
+def _route_label(route: str, inputs: ScenarioInputs, lang: str) -> str:
     if not route:
         return t("planner.route.default", lang).format(
             n=f"{inputs.params.nutrients.n_supply_kg_per_pe:g}"

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from shapely.geometry.base import BaseGeometry
 
-    from siting.plan_run import PlanInputs, PlanRun
+    from siting.scenario_run import ScenarioInputs, ScenarioRun
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class SiteWater:
 
 
 def site_water(
-    run: PlanRun, site_id: str, geometry: BaseGeometry, inputs: PlanInputs, lang: str
+    run: ScenarioRun, site_id: str, geometry: BaseGeometry, inputs: ScenarioInputs, lang: str
 ) -> SiteWater:
     """Return the water of ``site_id`` in ``run`` and its county's cap and use."""
     need = run.needs.set_index("site_id").loc[site_id]
@@ -80,7 +80,7 @@ def site_water(
     )
 
 
-def _county_water(inputs: PlanInputs, adcode: str) -> tuple[float, float, int | None]:
+def _county_water(inputs: ScenarioInputs, adcode: str) -> tuple[float, float, int | None]:
     table: pd.DataFrame | None = (
         None if inputs.suitability is None else inputs.suitability.layers.county_water
     )

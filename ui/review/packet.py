@@ -2,7 +2,7 @@
 
 The files come from `reports.write_county_packet`, the writer of ``python -m siting report``,
 fed with what the page shows: the scenario's build-out check (`ui.data.buildout`), its sites
-and review decisions from the plan store, and the gate result and score of each site as the
+and review decisions from the scenario store, and the gate result and score of each site as the
 Plan page checks them (`ui.data.site_gates`). Built on request (a PDF takes seconds) and kept
 per scenario version, place and language.
 """
@@ -17,7 +17,7 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from planning.scenarios import PlanStore
+from planning.scenarios import ScenarioStore
 from reports import PacketInputs, write_county_packet
 from ui import data
 
@@ -56,7 +56,7 @@ def county_packet(
     ``version`` is only a cache key: the scenario's current sites and decisions are read.
     """
     region = data.region(region_id)
-    store = PlanStore(Path(store_file))
+    store = ScenarioStore(Path(store_file))
     scenario = store.get_scenario(scenario_id)
     checked = data.buildout(region_id, scenario_id, version, store_file, years)
     gates = data.site_gates(region_id, scenario_id, version, store_file)

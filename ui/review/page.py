@@ -2,7 +2,7 @@
 
 Reviewers see the scenario's build-out check (the same numbers as ``python -m siting
 buildout``) on a county map and in tables, and record a decision (approve / reject /
-request changes, with a reason) and comments per ranch in the plan store, which keeps them
+request changes, with a reason) and comments per ranch in the scenario store, which keeps them
 in its audit trail. The map has no drawing tools: reviewers cannot edit site geometry.
 """
 
@@ -26,7 +26,7 @@ from ui.review.packet import FORMATS, county_packet
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from planning.scenarios import PlanStore, Scenario
+    from planning.scenarios import Scenario, ScenarioStore
 
 SCENARIO: Final[str] = "review_scenario"
 YEAR: Final[str] = "review_year"
@@ -65,14 +65,14 @@ def render() -> None:
 
 
 def _render_body(lang: str, region_id: str) -> None:
-    plan_store = data.open_store()
-    st.caption(t("review.store", lang).format(path=plan_store.path))
+    scenario_store = data.open_store()
+    st.caption(t("review.store", lang).format(path=scenario_store.path))
     # one row: scenario, year, county, packet (the map and tables start high on the page)
     col_scenario, col_year, col_county, col_packet = st.columns(
         CHOICE_ROW, vertical_alignment="bottom"
     )
     with col_scenario:
-        scenario = _choose_scenario(plan_store, region_id, lang)
+        scenario = _choose_scenario(scenario_store, region_id, lang)
     if scenario is None:
         return
     region = data.region(region_id)
@@ -92,18 +92,22 @@ def _render_body(lang: str, region_id: str) -> None:
     )
     with st.spinner(t("review.running", lang)):
         checked = data.buildout(
-            region_id, scenario.scenario_id, scenario.version, plan_store.location, tuple(years)
+            region_id, scenario.scenario_id, scenario.version, scenario_store.location, tuple(years)
         )
         gates = data.site_gates(
-            region_id, scenario.scenario_id, scenario.version, plan_store.location
+            region_id, scenario.scenario_id, scenario.version, scenario_store.location
         )
     result = checked.result
     with col_packet:
-        _packet(region_id, scenario, plan_store.location, tuple(years), str(adcode), lang)
+        _packet(region_id, scenario, scenario_store.location, tuple(years), str(adcode), lang)
     _unusable(checked.unusable, lang)
-    sites = plan_store.sites(scenario)
+    sites = scenario_store.sites(scenario)
     shown = review_view.sites_frame(
-        sites, plan_store.reviews(scenario), review_view.site_counties(sites, result), lang, gates
+        sites,
+        scenario_store.reviews(scenario),
+        review_view.site_counties(sites, result),
+        lang,
+        gates,
     )
     frame = review_view.county_status_frame(counties, result.checks, year=year, lang=lang)
     col_map, col_side = st.columns(SIDE_BY_SIDE, gap="medium")
@@ -132,7 +136,7 @@ def _render_body(lang: str, region_id: str) -> None:
             lang=lang,
         )
     local = shown if adcode == region.adcode else shown[shown["adcode"] == adcode]
-    _decision_form(plan_store, scenario, local, lang)
+    _decision_form(scenario_store, scenario, local, lang)
 
 
 def _packet(
@@ -177,13 +181,13 @@ def _unusable(unusable: pd.DataFrame, lang: str) -> None:
     st.dataframe(review_view.unusable_table(unusable, lang), hide_index=True, width="stretch")
 
 
-def _choose_scenario(plan_store: PlanStore, region_id: str, lang: str) -> Scenario | None:
-    can_load = allows("scenario.edit") and not has_demo(plan_store)
+def _choose_scenario(scenario_store: ScenarioStore, region_id: str, lang: str) -> Scenario | None:
+    can_load = allows("scenario.edit") and not has_demo(scenario_store)
     if can_load and st.button(t("review.load_demo", lang), key=LOAD_DEMO):
-        loaded = load_demo(plan_store, region_id)
+        loaded = load_demo(scenario_store, region_id)
         st.session_state[SCENARIO] = loaded.scenario_id
         st.success(t("review.demo_loaded", lang).format(name=loaded.name))
-    scenarios = {s.scenario_id: s for s in plan_store.list_scenarios()}
+    scenarios = {s.scenario_id: s for s in scenario_store.list_scenarios()}
     if not scenarios:
         st.info(t("review.no_scenarios", lang))
         return None
@@ -198,23 +202,23 @@ def _choose_scenario(plan_store: PlanStore, region_id: str, lang: str) -> Scenar
     return scenarios[chosen]
 
 
-def has_demo(plan_store: PlanStore) -> bool:
+def has_demo(scenario_store: ScenarioStore) -> bool:
     """Return True if the store already holds the demo scenario."""
-    return any(s.name == DEMO_SCENARIO_NAME for s in plan_store.list_scenarios())
+    return any(s.name == DEMO_SCENARIO_NAME for s in scenario_store.list_scenarios())
 
 
-def load_demo(plan_store: PlanStore, region_id: str) -> Scenario:
+def load_demo(scenario_store: ScenarioStore, region_id: str) -> Scenario:
     """Create the demo scenario in the store and add the region's demo ranches (one step each)."""
     sites = demo_scenario_sites(data.region(region_id))
     records = [
         SiteRecord(**{k: (None if pd.isna(v) else v) for k, v in row.items()})
         for row in sites.to_dict("records")
     ]
-    scenario = plan_store.create_scenario(
+    scenario = scenario_store.create_scenario(
         DEMO_SCENARIO_NAME, user=acting(DEMO_LOADER), description="bundled demo (data/README.md)"
     )
-    plan_store.add_sites(scenario, records, user=acting(DEMO_LOADER))
-    return plan_store.get_scenario(scenario.scenario_id)
+    scenario_store.add_sites(scenario, records, user=acting(DEMO_LOADER))
+    return scenario_store.get_scenario(scenario.scenario_id)
 
 
 def _tables(
@@ -263,7 +267,7 @@ def _tables(
 
 
 def _decision_form(
-    plan_store: PlanStore, scenario: Scenario, sites: pd.DataFrame, lang: str
+    scenario_store: ScenarioStore, scenario: Scenario, sites: pd.DataFrame, lang: str
 ) -> None:
     if sites.empty:
         return
@@ -277,7 +281,7 @@ def _decision_form(
     county = str(sites.loc[sites["site_id"] == site_id, "adcode"].iloc[0]) or None
     if not allows("review.record", county):
         st.info(read_only_note(lang, [county]))
-        _site_records(plan_store, scenario, site_id, lang)
+        _site_records(scenario_store, scenario, site_id, lang)
         return
     state.keep(DECISION, review_view.DECISIONS[0])
     decision = st.radio(
@@ -294,12 +298,12 @@ def _decision_form(
     reviewer = signed_in_name() or st.text_input(t("review.reviewer", lang), key=REVIEWER)
     if st.button(t("review.save", lang), key=SAVE, type="primary"):
         _save_decision(
-            plan_store, site_id, (str(decision), override), reason, reviewer, labels, lang
+            scenario_store, site_id, (str(decision), override), reason, reviewer, labels, lang
         )
     comment = st.text_area(t("review.comment", lang), key=COMMENT)
     if st.button(t("review.add_comment", lang), key=ADD_COMMENT):
-        _save_comment(plan_store, scenario, site_id, comment, reviewer, lang)
-    _site_records(plan_store, scenario, site_id, lang)
+        _save_comment(scenario_store, scenario, site_id, comment, reviewer, lang)
+    _site_records(scenario_store, scenario, site_id, lang)
 
 
 def _override_box(sites: pd.DataFrame, site_id: str, decision: str, lang: str) -> bool | None:
@@ -315,7 +319,7 @@ def _override_box(sites: pd.DataFrame, site_id: str, decision: str, lang: str) -
 
 
 def _save_decision(
-    plan_store: PlanStore,
+    scenario_store: ScenarioStore,
     site_id: str,
     choice: tuple[str, bool | None],
     reason: str,
@@ -334,7 +338,7 @@ def _save_decision(
     if not reviewer.strip():
         st.error(t("review.need_reviewer", lang))
         return
-    plan_store.record_review(
+    scenario_store.record_review(
         site_id,
         decision,
         reason.strip(),
@@ -345,7 +349,12 @@ def _save_decision(
 
 
 def _save_comment(
-    plan_store: PlanStore, scenario: Scenario, site_id: str, text: str, reviewer: str, lang: str
+    scenario_store: ScenarioStore,
+    scenario: Scenario,
+    site_id: str,
+    text: str,
+    reviewer: str,
+    lang: str,
 ) -> None:
     if not text.strip():
         st.error(t("review.need_comment", lang))
@@ -353,14 +362,18 @@ def _save_comment(
     if not reviewer.strip():
         st.error(t("review.need_reviewer", lang))
         return
-    plan_store.add_comment(scenario, text.strip(), user=acting(reviewer.strip()), site_id=site_id)
+    scenario_store.add_comment(
+        scenario, text.strip(), user=acting(reviewer.strip()), site_id=site_id
+    )
     st.success(t("review.comment_saved", lang))
 
 
-def _site_records(plan_store: PlanStore, scenario: Scenario, site_id: str, lang: str) -> None:
-    reviews = plan_store.reviews(scenario)
-    comments = plan_store.comments(scenario)
-    audit = plan_store.audit(scenario)
+def _site_records(
+    scenario_store: ScenarioStore, scenario: Scenario, site_id: str, lang: str
+) -> None:
+    reviews = scenario_store.reviews(scenario)
+    comments = scenario_store.comments(scenario)
+    audit = scenario_store.audit(scenario)
     touched = audit["entity_id"].eq(site_id) | audit["detail"].map(
         lambda d: isinstance(d, dict) and d.get("site_id") == site_id
     )

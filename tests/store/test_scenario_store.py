@@ -1,4 +1,4 @@
-"""Round trips of the plan store: scenarios, sites, history, allocations, reviews, audit."""
+"""Round trips of the scenario store: scenarios, sites, history, allocations, reviews, audit."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from errors import FileFormatError, ParameterError
-from store import SITE_COLUMNS, PlanStore, SiteRecord
+from store import SITE_COLUMNS, ScenarioStore, SiteRecord
 from tests.store.conftest import footprint, full_site
 
 #: How messages name the store: the GeoPackage file or the PostGIS database.
@@ -33,7 +33,7 @@ def _allocation(site_ids: list[str]) -> pd.DataFrame:
     )
 
 
-def test_scenario_round_trip(store: PlanStore) -> None:
+def test_scenario_round_trip(store: ScenarioStore) -> None:
     created = store.create_scenario(" 2021 plan ", user="li", description="baseline")
     assert created.name == "2021 plan"
     assert created.version == 1
@@ -43,7 +43,7 @@ def test_scenario_round_trip(store: PlanStore) -> None:
     assert store.list_scenarios() == [created]
 
 
-def test_site_round_trip_keeps_every_attribute(store: PlanStore) -> None:
+def test_site_round_trip_keeps_every_attribute(store: ScenarioStore) -> None:
     store.create_scenario("2021 plan", user="li")
     given = full_site()
     added = store.add_site("2021 plan", given, user="li")
@@ -77,7 +77,7 @@ def test_site_round_trip_keeps_every_attribute(store: PlanStore) -> None:
     assert shapely.equals_exact(sites.geometry[0], added.geometry, tolerance=0)
 
 
-def test_geometry_is_stored_without_precision_loss(store: PlanStore) -> None:
+def test_geometry_is_stored_without_precision_loss(store: ScenarioStore) -> None:
     store.create_scenario("s", user="li")
     given = SiteRecord(name="A", geometry=footprint(111.123456789012345, 40.1234567890123456))
     added = store.add_site("s", given, user="li")
@@ -86,13 +86,13 @@ def test_geometry_is_stored_without_precision_loss(store: PlanStore) -> None:
     assert shapely.equals_exact(reread, added.geometry, tolerance=0)
 
 
-def test_restart_sees_everything(store_location: Path | str, store: PlanStore) -> None:
+def test_restart_sees_everything(store_location: Path | str, store: ScenarioStore) -> None:
     scenario = store.create_scenario("2021 plan", user="li")
     site = store.add_site(scenario, full_site(), user="li")
     store.save_allocations(scenario, _allocation([str(site.site_id)]), user="li")
     store.record_review(str(site.site_id), "approve", "", reviewer="gov")
     store.add_comment(scenario, "check water", user="gov", site_id=str(site.site_id))
-    reopened = PlanStore(store_location)
+    reopened = ScenarioStore(store_location)
     assert reopened.list_scenarios() == store.list_scenarios()
     pd.testing.assert_frame_equal(reopened.sites(scenario.name), store.sites(scenario.name))
     pd.testing.assert_frame_equal(
@@ -103,7 +103,7 @@ def test_restart_sees_everything(store_location: Path | str, store: PlanStore) -
     assert len(reopened.comments(scenario.name)) == 1
 
 
-def test_update_bumps_site_and_scenario_versions_and_keeps_history(store: PlanStore) -> None:
+def test_update_bumps_site_and_scenario_versions_and_keeps_history(store: ScenarioStore) -> None:
     store.create_scenario("s", user="li")
     site = store.add_site("s", full_site(), user="li")
     moved = dataclasses.replace(site, dairy_cow_head=3500, geometry=footprint(111.3, 40.7))
@@ -120,14 +120,14 @@ def test_update_bumps_site_and_scenario_versions_and_keeps_history(store: PlanSt
     assert entry["detail"]["changed"] == {"dairy_cow_head": [3000, 3500], "geometry": "changed"}
 
 
-def test_update_without_change_writes_nothing(store: PlanStore) -> None:
+def test_update_without_change_writes_nothing(store: ScenarioStore) -> None:
     store.create_scenario("s", user="li")
     site = store.add_site("s", full_site(), user="li")
     assert store.update_site(site, expected_version=1, user="wang") == site
     assert store.audit("s")["action"].tolist() == ["scenario.create", "site.add"]
 
 
-def test_delete_is_soft_and_removes_the_site_allocations(store: PlanStore) -> None:
+def test_delete_is_soft_and_removes_the_site_allocations(store: ScenarioStore) -> None:
     store.create_scenario("s", user="li")
     keep = store.add_site("s", full_site("keep"), user="li")
     gone = store.add_site("s", full_site("gone", lon=111.4), user="li")
@@ -145,7 +145,7 @@ def test_delete_is_soft_and_removes_the_site_allocations(store: PlanStore) -> No
     store.add_site("s", full_site("gone", lon=111.6), user="li")
 
 
-def test_add_sites_is_one_transaction(store: PlanStore) -> None:
+def test_add_sites_is_one_transaction(store: ScenarioStore) -> None:
     store.create_scenario("s", user="li")
     sites = [full_site(f"S{i}", lon=111.0 + i / 10) for i in range(3)]
     bad = dataclasses.replace(sites[2], dairy_cow_head=-1)
@@ -157,7 +157,7 @@ def test_add_sites_is_one_transaction(store: PlanStore) -> None:
     assert store.get_scenario("s").version == 2  # one bump for the batch
 
 
-def test_duplicate_scenario_copies_sites_and_allocations(store: PlanStore) -> None:
+def test_duplicate_scenario_copies_sites_and_allocations(store: ScenarioStore) -> None:
     src = store.create_scenario("2021 plan", user="li", description="baseline")
     site = store.add_site(src, full_site(), user="li")
     store.save_allocations(src, _allocation([str(site.site_id)]), user="li")
@@ -188,7 +188,7 @@ def test_duplicate_scenario_copies_sites_and_allocations(store: PlanStore) -> No
     assert store.audit(copy)["action"].tolist() == ["scenario.duplicate", "site.update"]
 
 
-def test_allocations_round_trip_and_replace(store: PlanStore) -> None:
+def test_allocations_round_trip_and_replace(store: ScenarioStore) -> None:
     store.create_scenario("s", user="li")
     a = store.add_site("s", full_site("A"), user="li")
     b = store.add_site("s", full_site("B", lon=111.4), user="li")
@@ -203,7 +203,7 @@ def test_allocations_round_trip_and_replace(store: PlanStore) -> None:
     assert store.audit("s").iloc[-1]["detail"] == {"rows": 1, "replaced_rows": 2}
 
 
-def test_reviews_never_touch_the_site(store: PlanStore) -> None:
+def test_reviews_never_touch_the_site(store: ScenarioStore) -> None:
     store.create_scenario("s", user="li")
     site = store.add_site("s", full_site(), user="li")
     review = store.record_review(
@@ -224,7 +224,7 @@ def test_reviews_never_touch_the_site(store: PlanStore) -> None:
     assert entry["detail"]["reason"] == "move 300 m north"
 
 
-def test_every_change_writes_an_audit_entry(store: PlanStore) -> None:
+def test_every_change_writes_an_audit_entry(store: ScenarioStore) -> None:
     scenario = store.create_scenario("s", user="li")
     site = store.add_site(scenario, full_site(), user="li")
     site = store.update_site(
@@ -277,14 +277,14 @@ def test_every_change_writes_an_audit_entry(store: PlanStore) -> None:
         ),
     ],
 )
-def test_store_errors(store: PlanStore, call: object, match: str) -> None:
+def test_store_errors(store: ScenarioStore, call: object, match: str) -> None:
     store.create_scenario("s", user="li")
     store.add_site("s", full_site("A"), user="li")
     with pytest.raises(ParameterError, match=match):
         call(store)  # type: ignore[operator]
 
 
-def test_review_errors(store: PlanStore) -> None:
+def test_review_errors(store: ScenarioStore) -> None:
     store.create_scenario("s", user="li")
     site = store.add_site("s", full_site(), user="li")
     with pytest.raises(
@@ -302,7 +302,7 @@ def test_review_errors(store: PlanStore) -> None:
         store.record_review(str(site.site_id), "approve", "", reviewer="gov")
 
 
-def test_comment_on_site_of_another_scenario_is_refused(store: PlanStore) -> None:
+def test_comment_on_site_of_another_scenario_is_refused(store: ScenarioStore) -> None:
     store.create_scenario("a", user="li")
     store.create_scenario("b", user="li")
     site = store.add_site("a", full_site(), user="li")
@@ -334,7 +334,9 @@ def test_comment_on_site_of_another_scenario_is_refused(store: PlanStore) -> Non
         ),
     ],
 )
-def test_allocation_errors(store: PlanStore, frame_change: object, match: str, error: str) -> None:
+def test_allocation_errors(
+    store: ScenarioStore, frame_change: object, match: str, error: str
+) -> None:
     import errors
 
     store.create_scenario("s", user="li")
@@ -349,8 +351,8 @@ def test_allocation_errors(store: PlanStore, frame_change: object, match: str, e
 def test_a_foreign_file_is_refused_and_left_alone(tmp_path: Path) -> None:
     text_file = tmp_path / "notes.gpkg"
     text_file.write_text("not a database " * 100)
-    with pytest.raises(FileFormatError, match=r"notes\.gpkg cannot be read as a plan store"):
-        PlanStore(text_file)
+    with pytest.raises(FileFormatError, match=r"notes\.gpkg cannot be read as a scenario store"):
+        ScenarioStore(text_file)
     other = tmp_path / "parcels.gpkg"
     pd.DataFrame({"a": [1]}).pipe(lambda f: __import__("pyogrio").write_dataframe(f, other))
     before = other.read_bytes()
@@ -359,11 +361,11 @@ def test_a_foreign_file_is_refused_and_left_alone(tmp_path: Path) -> None:
         match=r"parcels\.gpkg is not a forage-siting plan "
         r"store \(missing tables: allocations, audit",
     ):
-        PlanStore(other)
+        ScenarioStore(other)
     assert other.read_bytes() == before
 
 
 def test_store_creates_its_folder(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "plans.gpkg"
-    PlanStore(path).create_scenario("s", user="li")
-    assert PlanStore(path).get_scenario("s").name == "s"
+    ScenarioStore(path).create_scenario("s", user="li")
+    assert ScenarioStore(path).get_scenario("s").name == "s"

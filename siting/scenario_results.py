@@ -26,9 +26,9 @@ import geopandas as gpd
 from siting.allocation_tables import FARM_ID_SEPARATOR
 
 if TYPE_CHECKING:
-    from siting.plan_ledger import LedgerState
+    from siting.scenario_ledger import LedgerState
 
-#: Columns `store.PlanStore.save_allocations` accepts, in its order.
+#: Columns `store.ScenarioStore.save_allocations` accepts, in its order.
 STORE_ALLOCATION_COLUMNS: Final[tuple[str, ...]] = (
     "site_id",
     "parcel_id",
@@ -143,7 +143,7 @@ def site_results(sites: pd.DataFrame, needs: pd.DataFrame, ledger: LedgerState) 
 
 
 def store_allocations(ledger: LedgerState, parcels: pd.DataFrame) -> pd.DataFrame:
-    """Return the allocation rows for `store.PlanStore.save_allocations`.
+    """Return the allocation rows for `store.ScenarioStore.save_allocations`.
 
     ``farm_id`` becomes ``site_id``; ``county_code`` is the parcel's ``adcode`` (None if
     the parcels have no such column). Columns `STORE_ALLOCATION_COLUMNS`.

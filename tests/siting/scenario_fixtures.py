@@ -22,8 +22,8 @@ from layers.siting_params import load_siting_params
 from planning.region_inputs import load_region_params
 from siting.allocate import AllocationParams
 from siting.criteria import ConstraintLayers
-from siting.plan_run import PlanInputs
-from siting.plan_scores import SuitabilityInputs
+from siting.scenario_run import ScenarioInputs
+from siting.scenario_scores import SuitabilityInputs
 from siting.score import default_weights
 from siting.site_footprint import FootprintParams
 from store import SiteRecord
@@ -78,9 +78,9 @@ def county() -> gpd.GeoDataFrame:
     return frame.to_crs(STORAGE_CRS)
 
 
-def plan_inputs(
+def scenario_inputs(
     xs_km: Sequence[float] = tuple(range(1, 11)), *, suitability: bool = True
-) -> PlanInputs:
+) -> ScenarioInputs:
     """Return planner inputs over ``parcels(xs_km)`` with the bundled coefficients."""
     land = parcels(xs_km)
     needs = replace(load_region_params(None), county_zones={COUNTY: ZONE})
@@ -91,7 +91,7 @@ def plan_inputs(
         else None
     )
     counties = county()
-    return PlanInputs(
+    return ScenarioInputs(
         analysis_crs=CRS,
         params=needs,
         allocation=ALLOCATION,

@@ -10,9 +10,9 @@ import pytest
 
 import geopandas as gpd
 
-from siting import plan_scores
-from siting.plan_ledger import changed_farms, ledger_farms, ledger_update
-from siting.plan_results import (
+from siting import scenario_scores
+from siting.scenario_ledger import changed_farms, ledger_farms, ledger_update
+from siting.scenario_results import (
     PARCEL_USE_COLUMNS,
     SITE_RESULT_COLUMNS,
     STORE_ALLOCATION_COLUMNS,
@@ -20,21 +20,21 @@ from siting.plan_results import (
     parcel_use,
     store_allocations,
 )
-from siting.plan_run import run_plan
-from store import PlanStore
-from tests.siting.plan_fixtures import (
+from siting.scenario_run import run_scenario
+from store import ScenarioStore
+from tests.siting.scenario_fixtures import (
     COUNTY,
     N_PER_MU,
     P_PER_MU,
     PARCEL_AREA_MU,
     footprint,
-    plan_inputs,
     replaced,
+    scenario_inputs,
     site,
     sites,
 )
 
-INPUTS = plan_inputs()
+INPUTS = scenario_inputs()
 # 15 dairy cows = 100 pig equivalents -> 700 kg N and 120 kg P per year (guide default).
 COWS = 15
 N_NEED = 700.0
@@ -43,7 +43,7 @@ PARCEL_N = PARCEL_AREA_MU * N_PER_MU  # 180 kg N per 100 m square
 
 
 def test_one_farm_takes_the_nearest_land() -> None:
-    run = run_plan(sites(site("A", 0.0, dairy=COWS, status="existing")), INPUTS)
+    run = run_scenario(sites(site("A", 0.0, dairy=COWS, status="existing")), INPUTS)
     row = run.results.iloc[0]
     assert list(run.results.columns[: len(SITE_RESULT_COLUMNS)]) == list(SITE_RESULT_COLUMNS)
     assert row["n_need_kg_per_yr"] == pytest.approx(N_NEED, rel=1e-12)
@@ -63,19 +63,19 @@ def test_one_farm_takes_the_nearest_land() -> None:
 
 
 def test_unmet_need_when_the_land_is_too_small() -> None:
-    inputs = plan_inputs((1.0, 2.0))
-    run = run_plan(sites(site("A", 0.0, dairy=COWS)), inputs)
+    inputs = scenario_inputs((1.0, 2.0))
+    run = run_scenario(sites(site("A", 0.0, dairy=COWS)), inputs)
     row = run.results.iloc[0]
     assert row["unmet_kg_per_yr"] == pytest.approx(N_NEED - 2 * PARCEL_N, rel=1e-9)
     assert row["unmet_frac"] == pytest.approx((N_NEED - 2 * PARCEL_N) / N_NEED, rel=1e-9)
 
 
 def test_existing_farm_is_served_before_a_proposed_one() -> None:
-    inputs = plan_inputs((1.0, 2.0, 3.0, 4.0))  # 720 kg N: only one farm can be served
+    inputs = scenario_inputs((1.0, 2.0, 3.0, 4.0))  # 720 kg N: only one farm can be served
     frame = sites(
         site("P", 1.5, dairy=COWS, status="proposed"), site("E", 0.0, dairy=COWS, status="existing")
     )
-    res = run_plan(frame, inputs).results.set_index("site_id")
+    res = run_scenario(frame, inputs).results.set_index("site_id")
     assert res.loc["E", "unmet_kg_per_yr"] == pytest.approx(0.0, abs=1e-6)
     assert res.loc["P", "unmet_kg_per_yr"] == pytest.approx(
         N_NEED - (4 * PARCEL_N - N_NEED), rel=1e-9
@@ -85,7 +85,7 @@ def test_existing_farm_is_served_before_a_proposed_one() -> None:
         inputs.allocation,
         priority_by_status={"existing": 2, "under_construction": 1, "proposed": 0},
     )
-    res = run_plan(frame, inputs, allocation=swapped).results.set_index("site_id")
+    res = run_scenario(frame, inputs, allocation=swapped).results.set_index("site_id")
     assert res.loc["P", "unmet_kg_per_yr"] == pytest.approx(0.0, abs=1e-6)
 
 
@@ -95,13 +95,13 @@ def test_editing_one_site_is_incremental_and_equals_a_rebuild() -> None:
         site("B", 5.0, dairy=COWS, status="proposed"),
         site("C", 9.0, dairy=2 * COWS, status="proposed"),
     )
-    first = run_plan(frame, INPUTS)
+    first = run_scenario(frame, INPUTS)
     assert first.ledger.rebuilt and first.ledger.n_farms_requeried == 3
     moved = replaced(frame, site("B", 6.0, dairy=COWS, status="proposed"))
-    again = run_plan(moved, INPUTS, previous=first)
+    again = run_scenario(moved, INPUTS, previous=first)
     assert not again.ledger.rebuilt
     assert again.ledger.n_farms_requeried == 1
-    full = run_plan(moved, INPUTS)
+    full = run_scenario(moved, INPUTS)
     keys = ["farm_id", "parcel_id"]
     pd.testing.assert_frame_equal(
         again.ledger.result.allocations.sort_values(keys, ignore_index=True),
@@ -116,7 +116,7 @@ def test_editing_one_site_is_incremental_and_equals_a_rebuild() -> None:
 
 def test_changed_farms_are_moved_new_or_resized_not_re_herded() -> None:
     frame = sites(site("A", 0.0, dairy=COWS), site("B", 5.0, dairy=COWS))
-    needs = run_plan(frame, INPUTS).needs
+    needs = run_scenario(frame, INPUTS).needs
     farms = ledger_farms(frame, needs, analysis_crs=INPUTS.analysis_crs)
     state = ledger_update(None, farms, INPUTS.parcels, INPUTS.allocation)
     edited = farms.copy()
@@ -127,13 +127,13 @@ def test_changed_farms_are_moved_new_or_resized_not_re_herded() -> None:
     assert changed_farms(state.candidates, dropped, INPUTS.allocation) == ([], ["B"])
 
 
-def test_store_rows_are_accepted_by_the_plan_store(tmp_path) -> None:
-    store = PlanStore(tmp_path / "plans.gpkg")
+def test_store_rows_are_accepted_by_the_scenario_store(tmp_path) -> None:
+    store = ScenarioStore(tmp_path / "plans.gpkg")
     scenario = store.create_scenario("S", user="t")
     added = store.add_sites(
         scenario, [dataclasses.replace(site("A", 0.0, dairy=COWS), site_id=None)], user="t"
     )
-    run = run_plan(store.sites(scenario), INPUTS)
+    run = run_scenario(store.sites(scenario), INPUTS)
     rows = store_allocations(run.ledger, INPUTS.parcels)
     assert list(rows.columns) == list(STORE_ALLOCATION_COLUMNS)
     assert set(rows["county_code"]) == {COUNTY}
@@ -148,7 +148,7 @@ def test_parcel_use_names_the_farms_of_each_parcel() -> None:
         site("A", 0.0, dairy=COWS, status="existing", name="甲"),
         site("B", 4.0, dairy=COWS, status="proposed", name="乙"),
     )
-    run = run_plan(frame, INPUTS)
+    run = run_scenario(frame, INPUTS)
     use = parcel_use(run.ledger, INPUTS.parcels, frame.set_index("site_id")["name"])
     assert list(use.columns[:-1]) == list(PARCEL_USE_COLUMNS)
     assert isinstance(use, gpd.GeoDataFrame) and use.crs == INPUTS.parcels.crs
@@ -161,22 +161,22 @@ def test_parcel_use_names_the_farms_of_each_parcel() -> None:
 
 def test_scores_are_cached_per_site_and_ranked(monkeypatch: pytest.MonkeyPatch) -> None:
     scored: list[list[str]] = []
-    real = plan_scores.score_sites
+    real = scenario_scores.score_sites
 
     def counting(frame: gpd.GeoDataFrame, *args: object, **kwargs: object) -> object:
         scored.append(sorted(frame["site_id"]))
         return real(frame, *args, **kwargs)
 
-    monkeypatch.setattr(plan_scores, "score_sites", counting)
+    monkeypatch.setattr(scenario_scores, "score_sites", counting)
     frame = sites(
         site("A", 0.0, dairy=COWS),
         site("B", 30.0, dairy=COWS),
         site("N", 5.0, dairy=0, beef_cattle_head=30),
     )
-    first = run_plan(frame, INPUTS)
+    first = run_scenario(frame, INPUTS)
     assert scored == [["A", "B"]]  # N has no dairy cattle: not scored
     assert not bool(first.results.set_index("site_id").loc["N", "scored"])
-    again = run_plan(replaced(frame, site("B", 29.0, dairy=COWS)), INPUTS, previous=first)
+    again = run_scenario(replaced(frame, site("B", 29.0, dairy=COWS)), INPUTS, previous=first)
     assert scored[-1] == ["B"]
     res = again.results.set_index("site_id")
     # B lies 19 km beyond the last parcel: no land within 10 km -> lower score, rank 2
@@ -189,7 +189,7 @@ def test_scores_are_cached_per_site_and_ranked(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_empty_scenario_runs() -> None:
-    run = run_plan(sites().iloc[0:0], INPUTS)
+    run = run_scenario(sites().iloc[0:0], INPUTS)
     assert run.results.empty and run.ledger.result.allocations.empty
 
 

@@ -1,6 +1,6 @@
 """``python -m siting plan``: build, check and export a scenario without the UI (subprocess).
 
-Uses the Hohhot pack (its generated absorption parcels: ``make data``) and a plan store in
+Uses the Hohhot pack (its generated absorption parcels: ``make data``) and a scenario store in
 ``tmp_path`` given by ``--store`` or ``FORAGE_SITING_STORE``.
 """
 
@@ -49,7 +49,7 @@ SITES = {
 def _plan(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FORAGE_SITING_STORE": str(store)}
     return subprocess.run(
-        [sys.executable, "-m", "siting", "plan", *args],
+        [sys.executable, "-m", "siting", "scenario", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

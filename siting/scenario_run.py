@@ -1,10 +1,10 @@
 """Check a whole scenario: farm needs, absorption-land ledger, suitability, result tables.
 
-`run_plan` is what the planner page and ``python -m siting plan allocate`` call with the
-scenario's sites. Given the previous `PlanRun` of the same scenario it works incrementally:
+`run_scenario` is what the planner page and ``python -m siting plan allocate`` call with the
+scenario's sites. Given the previous `ScenarioRun` of the same scenario it works incrementally:
 needs are cheap and recomputed; the ledger re-queries only the farms that moved or changed
-radius (`siting.plan_ledger`); suitability re-checks only sites whose footprint, herd or
-land need changed (`siting.plan_scores`).
+radius (`siting.scenario_ledger`); suitability re-checks only sites whose footprint, herd or
+land need changed (`siting.scenario_scores`).
 """
 
 from __future__ import annotations
@@ -21,22 +21,22 @@ import geopandas as gpd
 from siting.farm_needs import farm_needs
 from siting.needs import receiving_lands
 from siting.nutrients import parcel_absorption_capacity
-from siting.plan_ledger import LedgerState, ledger_farms, ledger_update
-from siting.plan_results import site_results
-from siting.plan_scores import score_inputs, score_plan_sites, score_table
+from siting.scenario_ledger import LedgerState, ledger_farms, ledger_update
+from siting.scenario_results import site_results
+from siting.scenario_scores import score_inputs, score_scenario_sites, score_table
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
     from siting.allocate import AllocationParams
     from siting.parameters import CropTable, NutrientParams, RegionParams
-    from siting.plan_scores import SuitabilityInputs
+    from siting.scenario_scores import SuitabilityInputs
     from siting.score import SiteResult
     from siting.site_footprint import FootprintParams
 
 
 @dataclass(frozen=True, eq=False)
-class PlanInputs:
+class ScenarioInputs:
     """Everything a scenario check needs besides its sites (one region).
 
     Attributes
@@ -79,7 +79,7 @@ class PlanInputs:
 
 
 @dataclass(frozen=True, eq=False)
-class PlanRun:
+class ScenarioRun:
     """The checked scenario.
 
     Attributes
@@ -92,7 +92,7 @@ class PlanRun:
     ledger
         The solved absorption-land ledger.
     results
-        `siting.plan_results.site_results` joined with `siting.plan_scores.score_table`.
+        `siting.scenario_results.site_results` joined with `siting.scenario_scores.score_table`.
     scores
         Suitability results by site id (gates and criteria with explanations).
     score_cache
@@ -135,14 +135,14 @@ def ledger_parcels(
     return capacity[usable].reset_index(drop=True)
 
 
-def run_plan(
+def run_scenario(
     sites: gpd.GeoDataFrame,
-    inputs: PlanInputs,
+    inputs: ScenarioInputs,
     *,
     allocation: AllocationParams | None = None,
-    previous: PlanRun | None = None,
+    previous: ScenarioRun | None = None,
     terrain: pd.DataFrame | None = None,
-) -> PlanRun:
+) -> ScenarioRun:
     """Check a scenario's sites; reuse ``previous`` (same scenario and inputs) where possible.
 
     Parameters
@@ -162,7 +162,7 @@ def run_plan(
 
     Returns
     -------
-    PlanRun
+    ScenarioRun
 
     Raises
     ------
@@ -199,17 +199,17 @@ def run_plan(
         "suitability": end - t_ledger,
         "total": end - start,
     }
-    return PlanRun(sites, needs, ledger, results, scores, cache, timings, terrain)
+    return ScenarioRun(sites, needs, ledger, results, scores, cache, timings, terrain)
 
 
 def _suitability(
     frame: gpd.GeoDataFrame,
-    inputs: PlanInputs,
-    previous: PlanRun | None,
+    inputs: ScenarioInputs,
+    previous: ScenarioRun | None,
     terrain: pd.DataFrame | None,
 ) -> tuple[dict[str, SiteResult], dict[str, SiteResult]]:
     if inputs.suitability is None or frame.empty:
         return {}, {}
     cache = None if previous is None else previous.score_cache
     suitability = replace(inputs.suitability, terrain=terrain)
-    return score_plan_sites(frame, suitability, cache)
+    return score_scenario_sites(frame, suitability, cache)

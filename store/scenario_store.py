@@ -1,4 +1,4 @@
-"""`PlanStore`: scenarios, sites, allocations, reviews and the audit trail.
+"""`ScenarioStore`: scenarios, sites, allocations, reviews and the audit trail.
 
 The store lives in one GeoPackage file (default) or in a PostgreSQL + PostGIS database shared
 by a bureau (`store.backend`, `store.postgis`; `store.factory.open_store` picks one). Every
@@ -7,7 +7,7 @@ at all, and many sessions, threads, processes and the CLI can share the store. E
 optimistic concurrency: each site and scenario has a ``version``; an update passes the
 version it was loaded at (``expected_version``) and gets `StoreConflictError`, with nothing
 written, if someone saved in between. Every change is authorised inside its own write
-transaction (`PlanStore._act`: role and counties of the acting user, on both backends) and
+transaction (`ScenarioStore._act`: role and counties of the acting user, on both backends) and
 writes an audit entry.
 """
 
@@ -55,11 +55,11 @@ DEFAULT_POLICY = BackupPolicy()
 
 
 def utc_now() -> datetime:
-    """Return the current time in UTC (the default clock of `PlanStore`)."""
+    """Return the current time in UTC (the default clock of `ScenarioStore`)."""
     return datetime.now(UTC)
 
 
-class PlanStore:
+class ScenarioStore:
     """Plans that last: scenarios, sites, allocations and reviews in a GeoPackage or PostGIS.
 
     Parameters
@@ -67,7 +67,7 @@ class PlanStore:
     location
         The ``.gpkg`` file (created with its folder on first use), a ``postgresql://`` URL
         (`store.postgis.PostgisBackend`; the tables are created in an empty database) or a
-        `store.backend.Backend`. An existing file or database must be a plan store
+        `store.backend.Backend`. An existing file or database must be a scenario store
         (`FileFormatError` otherwise; other GeoPackages and tables are never modified).
     clock
         Returns the current time (timezone-aware); stored as UTC ISO 8601 with milliseconds.

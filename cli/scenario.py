@@ -1,4 +1,4 @@
-"""``python -m siting plan``: build and check a scenario in the plan store without the UI.
+"""``python -m siting plan``: build and check a scenario in the scenario store without the UI.
 
 Examples::
 
@@ -26,8 +26,8 @@ from cli.render import both, frame_records, headers, table, words, write_json
 from errors import FileFormatError, InputDataError
 from geo.catalogued import catalogued
 from geo.io import DEFAULT_MAX_BYTES
-from planning.plan_inputs import load_plan_inputs
 from planning.regions import load_region
+from planning.scenario_inputs import load_scenario_inputs
 from planning.scenario_ops import check_scenario, export_checked, save_allocations
 from planning.scenarios import EXPORT_FORMATS
 from planning.site_files import herd_limits_for, read_site_file
@@ -36,7 +36,7 @@ from planning.site_scoring import county_water_use
 if TYPE_CHECKING:
     from typing import TextIO
 
-    from siting.plan_run import PlanInputs, PlanRun
+    from siting.scenario_run import ScenarioInputs, ScenarioRun
 
 FARM_COLUMNS = (
     "name",
@@ -54,9 +54,10 @@ FARM_COLUMNS = (
 def register(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    """Add the ``plan`` command and its actions."""
+    """Add the ``scenario`` command (alias ``plan``, its earlier name) and its actions."""
     parser = subparsers.add_parser(
-        "plan",
+        "scenario",
+        aliases=["plan"],  # vocab: old name
         parents=[common],
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -183,7 +184,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
     store.get_scenario(args.scenario)  # a missing scenario fails before reading the file
     region = load_region(args.region)
-    inputs = load_plan_inputs(region)
+    inputs = load_scenario_inputs(region)
     try:
         sites = read_site_file(
             _read_bytes(args.file),
@@ -225,11 +226,11 @@ def _read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _scoring_inputs(region_id: str) -> PlanInputs:
+def _scoring_inputs(region_id: str) -> ScenarioInputs:
     """Plan inputs with the county water use, scored as ``python -m siting score`` does."""
     region = load_region(region_id)
     water = county_water_use(region, region.plan.water_baseline_year)
-    return load_plan_inputs(region, county_water=water)
+    return load_scenario_inputs(region, county_water=water)
 
 
 def _allocate(args: argparse.Namespace, out: TextIO) -> int:
@@ -253,7 +254,7 @@ def _allocate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _summary(name: str, plan: PlanRun, lang: str) -> str:
+def _summary(name: str, plan: ScenarioRun, lang: str) -> str:
     res = plan.results
     rows = [[row[c] for c in FARM_COLUMNS] for _, row in res.iterrows()]
     total_unmet = float(res["unmet_kg_per_yr"].sum()) if len(res) else 0.0

@@ -2,7 +2,7 @@
 
 A site's gates and criteria depend only on its own footprint, herd and land needs, so they
 are cached by a signature of those inputs: after editing one site only that site is checked
-again (`score_plan_sites`); ranks are then recomputed over all scored sites, 1 = best, equal
+again (`score_scenario_sites`); ranks are then recomputed over all scored sites, 1 = best, equal
 scores (within `RANK_TOLERANCE_SCORE`) sharing the better rank, as `siting.score` ranks.
 Sites without dairy cattle are not scored (the criteria are written for dairy ranches).
 """
@@ -61,7 +61,7 @@ def score_inputs(sites: gpd.GeoDataFrame, results: pd.DataFrame, *, crs: str) ->
         Plan-store sites (EPSG:4326) with ``site_id``, ``dairy_cow_head`` and
         ``county_code``.
     results
-        `siting.plan_results.site_results` of the sites (``absorption_land_need_mu``,
+        `siting.scenario_results.site_results` of the sites (``absorption_land_need_mu``,
         ``forage_land_mu``, ``water_need_m3_per_yr``: `siting.needs.herd_needs`, as the
         site-check page computes them).
 
@@ -114,7 +114,7 @@ def site_signature(row: pd.Series) -> str:
     return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def score_plan_sites(
+def score_scenario_sites(
     frame: gpd.GeoDataFrame,
     inputs: SuitabilityInputs,
     cache: Mapping[str, SiteResult] | None = None,

@@ -1,4 +1,4 @@
-"""Load everything a scenario check needs for one region (`siting.plan_run.PlanInputs`).
+"""Load everything a scenario check needs for one region (`siting.scenario_run.ScenarioInputs`).
 
 Composes the region loaders: the coefficient bundle (`planning.region_inputs`), the
 allocation, footprint, siting rules and criteria tables, counties and city outline, and
@@ -17,8 +17,8 @@ from layers.parcels import PARCELS_KIND, load_parcels
 from layers.planner_params import load_footprint_params
 from layers.siting_params import load_siting_params
 from planning.region_inputs import load_region_params
-from siting.plan_run import PlanInputs, ledger_parcels
-from siting.plan_scores import SuitabilityInputs
+from siting.scenario_run import ScenarioInputs, ledger_parcels
+from siting.scenario_scores import SuitabilityInputs
 from siting.score import default_weights
 
 if TYPE_CHECKING:
@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 ILLUSTRATIVE_CONSTRAINTS = "constraints"
 
 
-def load_plan_inputs(region: Region, *, county_water: pd.DataFrame | None = None) -> PlanInputs:
+def load_scenario_inputs(
+    region: Region, *, county_water: pd.DataFrame | None = None
+) -> ScenarioInputs:
     """Load the inputs of a scenario check for ``region``.
 
     Parameters
@@ -44,7 +46,7 @@ def load_plan_inputs(region: Region, *, county_water: pd.DataFrame | None = None
 
     Returns
     -------
-    PlanInputs
+    ScenarioInputs
         Parcels (analysis CRS) limited to those that can take manure; the suitability
         inputs hold the region's constraint layers (`layers.constraints`), the siting rules
         and criteria, the default weights and the full parcel layer (for the land
@@ -64,7 +66,7 @@ def load_plan_inputs(region: Region, *, county_water: pd.DataFrame | None = None
         layers=layers, params=siting_params, weights=default_weights(siting_params)
     )
     has_dem = any(spec.kind == DEM_KIND for spec in region.layers.values())
-    return PlanInputs(
+    return ScenarioInputs(
         analysis_crs=crs,
         params=params,
         allocation=load_allocation_params(region.dir),
