@@ -15,7 +15,7 @@ import streamlit as st
 
 from planning.scenarios import site_records
 from siting.site_footprint import footprint_area_mu
-from ui.labels import t
+from ui.labels import t, t_or
 from ui.planner import state as ps
 from ui.planner.files import flash, user_name
 from ui.planner.sites import loaded_version
@@ -26,13 +26,23 @@ if TYPE_CHECKING:
     from siting.scenario_run import ScenarioInputs
 
 
+#: Time of a version in the table (UTC, as stored; the column title says so): minutes are
+#: enough to tell versions apart, and the full ISO time pushed the herd out of view.
+WHEN_FORMAT = "%Y-%m-%d %H:%M"
+
+
 def history_table(history: pd.DataFrame, analysis_crs: str, lang: str) -> pd.DataFrame:
-    """Return one row per version: version, action, time, user, footprint (亩), dairy head."""
+    """Return one row per version: version, action (in words), time (UTC, to the minute), user,
+    footprint (亩), dairy head."""
     return pd.DataFrame(
         {
             t("planner.hcol.version", lang): history["version"].astype(int).to_numpy(),
-            t("planner.hcol.action", lang): history["action"].astype(str).to_numpy(),
-            t("planner.hcol.when", lang): history["updated_at"].astype(str).to_numpy(),
+            t("planner.hcol.action", lang): [
+                t_or(f"audit.site.{verb}", lang, str(verb)) for verb in history["action"]
+            ],
+            t("planner.hcol.when", lang): pd.to_datetime(history["updated_at"], utc=True)
+            .dt.strftime(WHEN_FORMAT)
+            .to_numpy(),
             t("planner.hcol.user", lang): history["updated_by"].astype(str).to_numpy(),
             t("planner.hcol.area", lang): footprint_area_mu(
                 list(history.geometry), analysis_crs=analysis_crs
