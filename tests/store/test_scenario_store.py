@@ -358,7 +358,7 @@ def test_a_foreign_file_is_refused_and_left_alone(tmp_path: Path) -> None:
     before = other.read_bytes()
     with pytest.raises(
         FileFormatError,
-        match=r"parcels\.gpkg is not a forage-siting plan "
+        match=r"parcels\.gpkg is not a forage-siting scenario "
         r"store \(missing tables: allocations, audit",
     ):
         ScenarioStore(other)
