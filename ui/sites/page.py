@@ -20,7 +20,7 @@ from ui import data, state
 from ui.errors import user_errors
 from ui.gate_words import gate_verdict
 from ui.labels import t
-from ui.map_widget import map_view, show_map
+from ui.map_widget import map_view, show_built_map
 from ui.sites import results
 from ui.sites.map import sites_map
 from ui.sites.user_layers import effective_inputs, render_user_layers, user_key, user_kinds
@@ -114,7 +114,7 @@ def _assessment_view(
     names = results.site_names(sites, lang)
     with col_map:
         selected = _choose_site(base, names, lang)
-        _map(base, sites, inputs, names, selected, region_id)
+        _map(base, base_key, sites, inputs, names, selected, region_id)
     with col_side:
         _weighted_view(base, base_key, defaults, sites, names, inputs, selected, region_id, lang)
 
@@ -156,23 +156,33 @@ def _weighted_view(
 
 def _map(
     result: SiteAssessment,
+    base_key: tuple[object, ...],
     sites: gpd.GeoDataFrame,
     inputs: SitingInputs,
     names: dict[str, str],
     selected: str,
     region_id: str,
 ) -> None:
+    """Show the sites' map, built once per assessment, chosen site and view.
+
+    ``base_key`` names the assessment (region, candidate file, language, user layers), so
+    the map (all constraint layers: ~1 MB of script) is built and serialised once and a
+    return to the page sends it without building it again.
+    """
     region = data.region(region_id)
-    show_map(
-        sites_map(
+    view = map_view(region)
+    kinds = user_kinds(region_id)  # read here: the map is built on the worker (no session)
+    show_built_map(
+        lambda: sites_map(
             result,
             sites,
             inputs,
             names,
             selected=selected,
-            view=map_view(region),
-            user_kinds=user_kinds(region_id),
+            view=view,
+            user_kinds=kinds,
         ),
+        cache_key=("sites", base_key, selected, view),
         key="sites_map",
         height=MAP_HEIGHT_PX,
     )
