@@ -23,6 +23,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from planning.regions import list_regions, load_region
+from planning.site_files import demo_site_file
+from store import ScenarioStore
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,6 +42,8 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 STARTUP_TIMEOUT_S = 60
 UI_TIMEOUT_MS = 60_000
+#: Pause before looking for the "Stop" button: the run an action starts may not show it yet.
+IDLE_SETTLE_MS = 300
 
 BROWSER_MARKS = [
     pytest.mark.browser,
@@ -142,3 +148,23 @@ def is_local(url: str) -> bool:
     """Return whether ``url`` stays on this machine (or is a data/blob/about URL)."""
     parts = urlsplit(url)
     return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
+
+
+def wait_idle(page: Any) -> None:
+    """Wait until the script run triggered by the last action has finished."""
+    page.wait_for_timeout(IDLE_SETTLE_MS)
+    page.get_by_role("button", name="Stop").wait_for(state="hidden", timeout=UI_TIMEOUT_MS)
+
+
+def map_eval(page: Any, script: str) -> object:
+    """Evaluate ``script`` in the map iframe (found afresh: a save re-mounts the map)."""
+    element = page.locator(MAP_FRAME).first.element_handle(timeout=UI_TIMEOUT_MS)
+    return element.content_frame().evaluate(script)
+
+
+def seed_demo_store(path: Path, name: str = "demo") -> None:
+    """Write the first region's demo scenario, named ``name``, into a new store at ``path``."""
+    store = ScenarioStore(path)
+    region = load_region(list_regions()[0])
+    scenario = store.create_scenario(name, user="test")
+    store.add_sites(scenario, demo_site_file(region).records, user="test")

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.app_server import BROWSER_MARKS, UI_TIMEOUT_MS, open_offline_page, running_app
+from tests.browser.app_server import (
+    BROWSER_MARKS,
+    UI_TIMEOUT_MS,
+    open_offline_page,
+    running_app,
+    wait_idle,
+)
 from ui.labels import LANG_NAMES, t
 from ui.layout import UPLOAD_BUTTON_TEXT, UPLOAD_LIMIT_TEXT
 
@@ -36,14 +42,9 @@ def app_url() -> Iterator[str]:
         yield url
 
 
-def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(300)
-    page.get_by_role("button", name="Stop").wait_for(state="hidden", timeout=UI_TIMEOUT_MS)
-
-
 def _click(page, where: str, text: str) -> None:  # type: ignore[no-untyped-def]
     page.locator(where).get_by_text(text, exact=True).first.click()
-    _wait_idle(page)
+    wait_idle(page)
 
 
 def _checked(page, label: str) -> bool:  # type: ignore[no-untyped-def]
@@ -54,7 +55,7 @@ def test_targets_crop_stays_chosen_after_switching_language(app_url: str) -> Non
     with open_offline_page(VIEWPORT) as (page, _requested):
         page.goto(app_url, wait_until="domcontentloaded")
         page.locator(SIDEBAR).wait_for(timeout=UI_TIMEOUT_MS)
-        _wait_idle(page)
+        wait_idle(page)
         _click(page, MAIN, t("crop.oat_hay", "zh"))
         assert _checked(page, t("crop.oat_hay", "zh"))
         _click(page, SIDEBAR, LANG_NAMES["en"])
@@ -67,7 +68,7 @@ def test_upload_kind_stays_chosen_after_switching_language(app_url: str) -> None
     with open_offline_page(VIEWPORT) as (page, _requested):
         page.goto(app_url, wait_until="domcontentloaded")
         page.locator(SIDEBAR).wait_for(timeout=UI_TIMEOUT_MS)
-        _wait_idle(page)
+        wait_idle(page)
         _click(page, '[data-testid="stSidebarNav"]', t("page.upload", "zh"))
         _click(page, MAIN, t("upload.kind.point", "zh"))
         _click(page, SIDEBAR, LANG_NAMES["en"])
@@ -84,7 +85,7 @@ def test_upload_box_speaks_the_interface_language(app_url: str) -> None:
     with open_offline_page(VIEWPORT) as (page, _requested):
         page.goto(app_url, wait_until="domcontentloaded")
         page.locator(SIDEBAR).wait_for(timeout=UI_TIMEOUT_MS)
-        _wait_idle(page)
+        wait_idle(page)
         _click(page, '[data-testid="stSidebarNav"]', t("page.upload", "zh"))
         page.locator(UPLOAD_BUTTON_TEXT).first.wait_for(timeout=UI_TIMEOUT_MS)
         assert _after_text(page, UPLOAD_BUTTON_TEXT) == t("upload.box_button", "zh")

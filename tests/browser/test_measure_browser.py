@@ -11,23 +11,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from pyproj import Geod
 
 from geo.units import M2_PER_MU
-from planning.regions import list_regions, load_region
-from planning.site_files import demo_site_file
-from store import ScenarioStore
 from tests.browser.app_server import (
     BROWSER_MARKS,
     MAP_FRAME,
     UI_TIMEOUT_MS,
     is_local,
+    map_eval,
     open_offline_page,
     running_app,
+    seed_demo_store,
+    wait_idle,
 )
 from ui.labels import t
 
@@ -48,36 +47,19 @@ CLICK_PAUSE_MS = 350
 WGS84 = Geod(ellps="WGS84")
 
 
-def _seed(path: Path) -> None:
-    store = ScenarioStore(path)
-    region = load_region(list_regions()[0])
-    scenario = store.create_scenario("demo", user="test")
-    store.add_sites(scenario, demo_site_file(region).records, user="test")
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = tmp_path_factory.mktemp("measure") / "plans.gpkg"
-    _seed(store)
+    seed_demo_store(store)
     with running_app({"FORAGE_SITING_STORE": str(store)}) as url:
         yield url
-
-
-def _map_eval(page, script: str) -> object:  # type: ignore[no-untyped-def]
-    element = page.locator(MAP_FRAME).first.element_handle(timeout=UI_TIMEOUT_MS)
-    return element.content_frame().evaluate(script)
-
-
-def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(300)
-    page.get_by_role("button", name="Stop").wait_for(state="hidden", timeout=UI_TIMEOUT_MS)
 
 
 def _click_points(page, offsets: tuple[tuple[float, float], ...]) -> None:  # type: ignore[no-untyped-def]
     """Click the map at each vertex (lon/lat offsets from LON, LAT)."""
     frame = page.frame_locator(MAP_FRAME).first
     for dx, dy in offsets:
-        x, y = _map_eval(
+        x, y = map_eval(
             page,
             f"(() => {{ const p = window.map.latLngToContainerPoint([{LAT + dy}, {LON + dx}]);"
             " return [p.x, p.y]; })()",
@@ -94,7 +76,7 @@ def _label(page, index: int) -> str:  # type: ignore[no-untyped-def]
 
 def _vertices(page, kind: str) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def]
     """The (lon, lat) vertices of the drawn layers of ``kind`` ("Polygon" / "LineString")."""
-    features = _map_eval(page, "window.drawnItems.toGeoJSON().features")
+    features = map_eval(page, "window.drawnItems.toGeoJSON().features")
     (geometry,) = [f["geometry"] for f in features if f["geometry"]["type"] == kind]  # type: ignore[index, union-attr]
     coords = geometry["coordinates"][0] if kind == "Polygon" else geometry["coordinates"]
     return [(float(x), float(y)) for x, y in coords]
@@ -105,8 +87,8 @@ def test_measure_a_line_and_an_outline(app_url: str) -> None:
         page.goto(f"{app_url}/planner", wait_until="domcontentloaded")
         frame = page.frame_locator(MAP_FRAME).first
         frame.locator(".leaflet-draw-draw-polyline").wait_for(timeout=UI_TIMEOUT_MS)
-        _wait_idle(page)
-        _map_eval(page, f"window.map.setView([{LAT}, {LON}], {ZOOM})")
+        wait_idle(page)
+        map_eval(page, f"window.map.setView([{LAT}, {LON}], {ZOOM})")
         page.wait_for_timeout(800)
 
         frame.locator(".leaflet-draw-draw-polyline").click()

@@ -21,8 +21,10 @@ from tests.browser.app_server import (
     SHOTS,
     UI_TIMEOUT_MS,
     is_local,
+    map_eval,
     open_offline_page,
     running_app,
+    wait_idle,
 )
 
 pytestmark = BROWSER_MARKS
@@ -64,18 +66,6 @@ def _leaflet(page):  # type: ignore[no-untyped-def]
     return locator
 
 
-def _map_eval(page, script: str) -> object:  # type: ignore[no-untyped-def]
-    """Evaluate ``script`` in the map iframe (found afresh: a save re-mounts the map)."""
-    element = page.locator(MAP_FRAME).first.element_handle(timeout=UI_TIMEOUT_MS)
-    return element.content_frame().evaluate(script)
-
-
-def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the script run triggered by the last action has finished."""
-    page.wait_for_timeout(300)
-    page.get_by_role("button", name="Stop").wait_for(state="hidden", timeout=UI_TIMEOUT_MS)
-
-
 def _set_view(page, lat: float, lon: float) -> None:  # type: ignore[no-untyped-def]
     """Move the map to ``lat, lon`` at `DRAW_ZOOM` and wait until it stays there.
 
@@ -83,10 +73,10 @@ def _set_view(page, lat: float, lon: float) -> None:  # type: ignore[no-untyped-
     the view; so set it again until it holds.
     """
     for _ in range(VIEW_ATTEMPTS):
-        _map_eval(page, f"window.map.setView([{lat}, {lon}], {DRAW_ZOOM})")
+        map_eval(page, f"window.map.setView([{lat}, {lon}], {DRAW_ZOOM})")
         page.wait_for_timeout(800)
-        _wait_idle(page)
-        if _map_eval(page, "window.map.getZoom()") == DRAW_ZOOM:
+        wait_idle(page)
+        if map_eval(page, "window.map.getZoom()") == DRAW_ZOOM:
             return
     pytest.fail("the map did not keep the drawing view")
 
@@ -96,7 +86,7 @@ def _draw_square(page) -> None:  # type: ignore[no-untyped-def]
     _set_view(page, LAT, LON)
     corners = [(-1, -1), (1, -1), (1, 1), (-1, 1)]
     points = [
-        _map_eval(
+        map_eval(
             page,
             f"(() => {{ const p = window.map.latLngToContainerPoint([{LAT + dy * HALF_DEG}, "
             f"{LON + dx * HALF_DEG}]); return [p.x, p.y]; }})()",
@@ -118,7 +108,7 @@ def _fill(page, label: str, value: str, *, role: str = "textbox") -> None:  # ty
     expect(field).to_have_count(1, timeout=UI_TIMEOUT_MS)  # stale copies gone: run finished
     field.fill(value)
     field.press("Enter")
-    _wait_idle(page)
+    wait_idle(page)
 
 
 def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> None:
@@ -134,7 +124,7 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
     _fill(page, "新方案名称", "浏览器方案")
     page.get_by_role("button", name="新建空方案").click()
     expect(page.get_by_text("已新建方案“浏览器方案”。")).to_be_visible(timeout=UI_TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
 
     _draw_square(page)
     try:
@@ -143,13 +133,13 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
         )
     finally:
         page.screenshot(path=str(SHOTS / "planner_square.png"))
-    _wait_idle(page)
+    wait_idle(page)
     _fill(page, "名称", NAME)
     _fill(page, "奶牛存栏（头）", COWS, role="spinbutton")
     _fill(page, "投产年份", START_YEAR, role="spinbutton")  # required at save
     nitrogen = page.locator('[data-testid="stMetric"]').filter(has_text="粪污氮")
     expect(nitrogen).to_contain_text(N_NEED_TEXT, timeout=UI_TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
     expect(page.get_by_text(re.compile(r"计算用时 \d+ 毫秒（增量")).last).to_be_visible()
     page.screenshot(path=str(SHOTS / "planner_drawn.png"))
     page.get_by_role("button", name="保存新场址").click()
@@ -161,11 +151,11 @@ def test_draw_save_reload_and_find_the_ranch(planner_url: str, browser_page) -> 
     picker.click()
     picker.fill(NAME)
     page.keyboard.press("Enter")
-    _wait_idle(page)
+    wait_idle(page)
     expect(
         page.get_by_text(re.compile(r"通过已检查的选址门槛 · 适宜性评分 \d+\.\d/100")).last
     ).to_be_visible(timeout=UI_TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
     page.get_by_role("tab", name="消纳地块").click()
     heading = page.get_by_text(re.compile(r"分配的消纳地块（(\d+) 块）")).last
     expect(heading).to_be_visible()
@@ -195,7 +185,7 @@ def _reshape_and_save(page) -> None:  # type: ignore[no-untyped-def]
     _set_view(page, LAT, LON + HALF_DEG)
     locator.locator(".leaflet-draw-edit-edit").click()
     vertex, target = (
-        _map_eval(
+        map_eval(
             page,
             f"(() => {{ const p = window.map.latLngToContainerPoint([{LAT + HALF_DEG}, {lon}]); "
             "return [p.x, p.y]; })()",
@@ -213,7 +203,7 @@ def _reshape_and_save(page) -> None:  # type: ignore[no-untyped-def]
     expect(page.get_by_text("已重新绘制占地范围", exact=False).last).to_be_visible(
         timeout=UI_TIMEOUT_MS
     )
-    _wait_idle(page)
+    wait_idle(page)
     after_mu = _footprint_mu(page)
     assert after_mu == pytest.approx(before_mu * 1.25, rel=0.02), (before_mu, after_mu)
     expect(
@@ -222,5 +212,5 @@ def _reshape_and_save(page) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(SHOTS / "planner_reshaped.png"))
     page.get_by_role("button", name="保存修改").click()
     expect(page.get_by_text(f"已保存“{NAME}”（第 2 版）。")).to_be_visible(timeout=UI_TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
     assert _footprint_mu(page) == pytest.approx(after_mu, rel=1e-3)

@@ -26,6 +26,7 @@ from tests.browser.app_server import (
     is_local,
     open_offline_page,
     running_app,
+    wait_idle,
 )
 from ui.labels import t
 
@@ -55,12 +56,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str, in
 def app_url(seeded: tuple[Path, str, str, int]) -> Iterator[str]:
     with running_app({"FORAGE_SITING_STORE": str(seeded[0])}) as url:
         yield url
-
-
-def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the script run triggered by the last action has finished."""
-    page.wait_for_timeout(300)
-    page.get_by_role("button", name="Stop").wait_for(state="hidden", timeout=UI_TIMEOUT_MS)
 
 
 def _herd_field(page):  # type: ignore[no-untyped-def]
@@ -109,22 +104,22 @@ def test_revert_to_version_one_brings_the_old_herd_back(
     with open_offline_page(VIEWPORT) as (page, requested):
         page.goto(f"{app_url}/planner", wait_until="domcontentloaded")
         page.locator(MAP_FRAME).first.wait_for(state="attached", timeout=UI_TIMEOUT_MS)
-        _wait_idle(page)
+        wait_idle(page)
         picker = page.get_by_role("combobox", name=t("planner.pick", LANG))
         picker.click()
         picker.fill(name)
         page.keyboard.press("Enter")
-        _wait_idle(page)
+        wait_idle(page)
         expect(_herd_field(page)).to_have_value(str(herd), timeout=UI_TIMEOUT_MS)
 
         # change the herd and save: version 2
         _herd_field(page).fill(str(NEW_HERD))
         _herd_field(page).press("Enter")
-        _wait_idle(page)
+        wait_idle(page)
         page.get_by_role("button", name=t("planner.save_changes", LANG), exact=True).click()
         saved = t("planner.msg.saved", LANG).format(name=name, version=2)
         expect(page.get_by_text(saved)).to_be_visible(timeout=UI_TIMEOUT_MS)
-        _wait_idle(page)
+        wait_idle(page)
         expect(_herd_field(page)).to_have_value(str(NEW_HERD), timeout=UI_TIMEOUT_MS)
 
         # revert to version 1: saved as version 3
@@ -137,7 +132,7 @@ def test_revert_to_version_one_brings_the_old_herd_back(
         page.get_by_role("button", name=t("planner.revert", LANG)).click()
         reverted = t("planner.msg.reverted", LANG).format(name=name, old=1, version=3)
         expect(page.get_by_text(reverted)).to_be_visible(timeout=UI_TIMEOUT_MS)
-        _wait_idle(page)
+        wait_idle(page)
         expect(_herd_field(page)).to_have_value(str(herd), timeout=UI_TIMEOUT_MS)
 
         # the history table shows the three versions with their herds

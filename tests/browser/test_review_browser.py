@@ -27,8 +27,9 @@ from tests.browser.app_server import (
     is_local,
     open_offline_page,
     running_app,
+    seed_demo_store,
+    wait_idle,
 )
-from tests.browser.test_screenshots import seed_demo_store
 from ui.data import load_counties
 from ui.labels import t
 from ui.review.view import place_names
@@ -70,19 +71,13 @@ def browser_page() -> Iterator[tuple[object, list[str]]]:
         yield page_and_requests
 
 
-def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the script run triggered by the last action has finished."""
-    page.wait_for_timeout(300)
-    page.get_by_role("button", name="Stop").wait_for(state="hidden", timeout=UI_TIMEOUT_MS)
-
-
 def _open_review(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{url}/review", wait_until="domcontentloaded")
     page.locator(MAP_FRAME).first.wait_for(state="attached", timeout=UI_TIMEOUT_MS)
     page.frame_locator(MAP_FRAME).first.locator(".leaflet-container").wait_for(
         timeout=UI_TIMEOUT_MS
     )
-    _wait_idle(page)
+    wait_idle(page)
 
 
 def _choose_county(page, label: str) -> None:  # type: ignore[no-untyped-def]
@@ -90,7 +85,7 @@ def _choose_county(page, label: str) -> None:  # type: ignore[no-untyped-def]
     picker.click()
     picker.fill(label)
     page.keyboard.press("Enter")
-    _wait_idle(page)
+    wait_idle(page)
 
 
 def _map_view(page) -> dict[str, float] | None:  # type: ignore[no-untyped-def]
@@ -194,7 +189,7 @@ def test_county_packet_downloads(app_url: str, county, browser_page) -> None:
         # (a count, not a strict locator: a download reruns the page, and during the run
         # the button's stale copy is still there)
         expect(button).not_to_have_count(0, timeout=DOWNLOAD_TIMEOUT_MS)
-        _wait_idle(page)
+        wait_idle(page)
         expect(button).to_have_count(1, timeout=UI_TIMEOUT_MS)
         with page.expect_download(timeout=UI_TIMEOUT_MS) as info:
             button.click()

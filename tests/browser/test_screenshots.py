@@ -10,13 +10,9 @@ first, no scrolling) for a person to look at.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from planning.regions import list_regions, load_region
-from planning.site_files import demo_site_file
-from store import ScenarioStore
 from tests.browser.app_server import (
     BROWSER_MARKS,
     MAP_FRAME,
@@ -25,6 +21,8 @@ from tests.browser.app_server import (
     is_local,
     open_offline_page,
     running_app,
+    seed_demo_store,
+    wait_idle,
 )
 from ui.labels import LANG_NAMES, t
 from ui.navigation import PAGES
@@ -34,16 +32,7 @@ pytestmark = BROWSER_MARKS
 VIEWPORT = {"width": 1440, "height": 900}
 #: Pages that show a folium map when the demo scenario is loaded.
 MAP_PAGES = {"targets", "balance", "planner", "review", "sites"}
-DEMO_NAME = "demo"
 SETTLE_MS = 1500
-
-
-def seed_demo_store(path: Path) -> None:
-    """Write the region's demo scenario into a new scenario store at ``path``."""
-    store = ScenarioStore(path)
-    region = load_region(list_regions()[0])
-    scenario = store.create_scenario(DEMO_NAME, user="test")
-    store.add_sites(scenario, demo_site_file(region).records, user="test")
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +43,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(300)
-    page.get_by_role("button", name="Stop").wait_for(state="hidden", timeout=UI_TIMEOUT_MS)
-
-
 def _switch_language(page, lang: str) -> None:  # type: ignore[no-untyped-def]
     page.locator('[data-testid="stSidebar"]').get_by_text(LANG_NAMES[lang], exact=True).click()
-    _wait_idle(page)
+    wait_idle(page)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -72,14 +56,14 @@ def test_every_page_in_view(app_url: str, lang: str) -> None:
     with open_offline_page(VIEWPORT) as (page, requested):
         page.goto(app_url, wait_until="domcontentloaded")
         page.locator('[data-testid="stSidebar"]').wait_for(timeout=UI_TIMEOUT_MS)
-        _wait_idle(page)
+        wait_idle(page)
         if lang != "zh":
             _switch_language(page, lang)
         for spec in PAGES:
             page.locator('[data-testid="stSidebarNav"]').get_by_text(
                 t(spec.title_key, lang), exact=True
             ).click()
-            _wait_idle(page)
+            wait_idle(page)
             if spec.key in MAP_PAGES:
                 frame = page.frame_locator(MAP_FRAME).first
                 frame.locator(".leaflet-container").wait_for(timeout=UI_TIMEOUT_MS)

@@ -29,6 +29,7 @@ from tests.browser.app_server import (
     is_local,
     open_offline_page,
     running_app,
+    wait_idle,
 )
 from ui.labels import t
 
@@ -58,12 +59,6 @@ def browser_page() -> Iterator[tuple[object, list[str]]]:
         yield page_and_requests
 
 
-def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the script run triggered by the last action has finished."""
-    page.wait_for_timeout(300)
-    page.get_by_role("button", name="Stop").wait_for(state="hidden", timeout=UI_TIMEOUT_MS)
-
-
 def _open_sites(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{url}/sites", wait_until="domcontentloaded")
     page.locator(MAP_FRAME).first.wait_for(state="attached", timeout=UI_TIMEOUT_MS)
@@ -72,7 +67,7 @@ def _open_sites(page, url: str) -> None:  # type: ignore[no-untyped-def]
     _ranking_grid(page).locator('[role="gridcell"]').first.wait_for(
         state="attached", timeout=UI_TIMEOUT_MS
     )
-    _wait_idle(page)
+    wait_idle(page)
 
 
 def _raw(payload: str | bytes) -> bytes:
@@ -184,7 +179,7 @@ def test_weight_change_reranks_keeps_the_map_and_outlives_a_page_switch(
     slider.focus()
     page.keyboard.press("End")  # weight 1.0: distance to settlements counts most
     expect(slider).to_have_value("1", timeout=UI_TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
     page.get_by_role("tab", name=t("sites.tab.ranking", LANG)).click()
     score = t("scol.score", LANG)
     before_scores = [r[score] for r in before]
@@ -207,12 +202,12 @@ def test_weight_change_reranks_keeps_the_map_and_outlives_a_page_switch(
     expect(page.get_by_role("heading", name=t("targets.title", LANG))).to_be_visible(
         timeout=UI_TIMEOUT_MS
     )
-    _wait_idle(page)
+    wait_idle(page)
     nav.get_by_text(t("page.sites", LANG), exact=True).click()
     _ranking_grid(page).locator('[role="gridcell"]').first.wait_for(
         state="attached", timeout=UI_TIMEOUT_MS
     )
-    _wait_idle(page)
+    wait_idle(page)
     page.get_by_role("tab", name=t("sites.tab.weights", LANG)).click()
     slider = page.get_by_role("slider", name=t(f"criterion.{CRITERION}", LANG))
     expect(slider).to_have_value("1", timeout=UI_TIMEOUT_MS)
