@@ -39,10 +39,8 @@ STORE_ALLOCATION_COLUMNS: Final[tuple[str, ...]] = (
     "p_kg_per_yr",
     "haul_km",
 )
-SITE_RESULT_COLUMNS: Final[tuple[str, ...]] = (
-    "site_id",
-    "name",
-    "status",
+#: The herd's needs (`siting.farm_needs`) a site result carries, in this order.
+NEED_RESULT_COLUMNS: Final[tuple[str, ...]] = (
     "pig_equivalents_pe",
     "n_need_kg_per_yr",
     "p_need_kg_per_yr",
@@ -55,6 +53,12 @@ SITE_RESULT_COLUMNS: Final[tuple[str, ...]] = (
     "absorption_demand_source",
     "forage_land_mu",
     "water_need_m3_per_yr",
+)
+SITE_RESULT_COLUMNS: Final[tuple[str, ...]] = (
+    "site_id",
+    "name",
+    "status",
+    *NEED_RESULT_COLUMNS,
     "basis",
     "land_allocated_mu",
     "allocated_n_kg_per_yr",
@@ -106,23 +110,7 @@ def site_results(sites: pd.DataFrame, needs: pd.DataFrame, ledger: LedgerState) 
             "site_id": ids.to_numpy(),
             "name": sites["name"].astype(str).to_numpy(),
             "status": sites["status"].astype(str).to_numpy(),
-            **{
-                c: need[c].to_numpy()
-                for c in (
-                    "pig_equivalents_pe",
-                    "n_need_kg_per_yr",
-                    "p_need_kg_per_yr",
-                    "absorption_land_n_mu",
-                    "absorption_land_p_mu",
-                    "absorption_need_basis",
-                    "absorption_land_need_mu",
-                    "absorption_land_n_low_mu",
-                    "absorption_land_n_high_mu",
-                    "absorption_demand_source",
-                    "forage_land_mu",
-                    "water_need_m3_per_yr",
-                )
-            },
+            **{c: need[c].to_numpy() for c in NEED_RESULT_COLUMNS},
             "basis": farm["basis"].to_numpy(),
             **{
                 c: farm[c].to_numpy(dtype=float)
